@@ -1,0 +1,112 @@
+"""Regulators, contract routes and regulatory judgements (Sections 2-12 of the framework)."""
+
+from __future__ import annotations
+
+import enum
+
+from qa_desktop.domain.text import fold, is_blank
+
+
+class Regulator(enum.StrEnum):
+    OFSTED = "ofsted"
+    CQC = "cqc"
+    CARE_INSPECTORATE = "care_inspectorate"
+    NONE = "none"
+
+    @property
+    def label(self) -> str:
+        return {"ofsted": "Ofsted", "cqc": "CQC", "care_inspectorate": "Care Inspectorate", "none": "None"}[self.value]
+
+
+class ContractRoute(enum.StrEnum):
+    """How the council buys the service: framework, spot, DPS (Sections 6-7), bespoke (Section 9)
+    or unregulated (Section 10)."""
+
+    FRAMEWORK = "framework"
+    SPOT = "spot"
+    DPS = "dps"
+    BESPOKE = "bespoke"
+    UNREGULATED = "unregulated"
+
+    @property
+    def label(self) -> str:
+        return "DPS" if self is ContractRoute.DPS else self.value.capitalize()
+
+
+class Judgement(enum.StrEnum):
+    """The overall judgement of the latest full inspection, on the regulators' four-point scale."""
+
+    OUTSTANDING = "outstanding"
+    GOOD = "good"
+    REQUIRES_IMPROVEMENT = "requires_improvement"
+    INADEQUATE = "inadequate"
+    NOT_YET_INSPECTED = "not_yet_inspected"
+
+    @property
+    def label(self) -> str:
+        return _JUDGEMENT_LABELS[self]
+
+
+_JUDGEMENT_LABELS = {
+    Judgement.OUTSTANDING: "Outstanding",
+    Judgement.GOOD: "Good",
+    Judgement.REQUIRES_IMPROVEMENT: "Requires improvement",
+    Judgement.INADEQUATE: "Inadequate",
+    Judgement.NOT_YET_INSPECTED: "Not yet inspected",
+}
+
+_JUDGEMENT_ALIASES = {
+    "outstanding": Judgement.OUTSTANDING,
+    "good": Judgement.GOOD,
+    "requires improvement": Judgement.REQUIRES_IMPROVEMENT,
+    "requires improvement to be good": Judgement.REQUIRES_IMPROVEMENT,
+    "ri": Judgement.REQUIRES_IMPROVEMENT,
+    "inadequate": Judgement.INADEQUATE,
+    "not yet inspected": Judgement.NOT_YET_INSPECTED,
+    "not inspected": Judgement.NOT_YET_INSPECTED,
+    "awaiting inspection": Judgement.NOT_YET_INSPECTED,
+    "1": Judgement.OUTSTANDING,
+    "2": Judgement.GOOD,
+    "3": Judgement.REQUIRES_IMPROVEMENT,
+    "4": Judgement.INADEQUATE,
+}
+
+
+class UnknownValue(ValueError):
+    """A cell holds text that is not one of the values the field allows."""
+
+
+def parse_judgement(text: str | None) -> Judgement | None:
+    """Judgement from Ofsted's wording ("Requires improvement to be good") or a 1-4 grade.
+
+    Blank, NULL and REDACTED mean "no judgement given" and return None; anything else that is not
+    a judgement raises ``UnknownValue`` so an import can say which row and cell is wrong.
+    """
+    if is_blank(text):
+        return None
+    found = _JUDGEMENT_ALIASES.get(fold(text or ""))
+    if found is None:
+        raise UnknownValue(f"{text!r} is not a judgement (Outstanding, Good, Requires improvement, Inadequate)")
+    return found
+
+
+def parse_regulator(text: str | None) -> Regulator | None:
+    if is_blank(text):
+        return None
+    key = fold(text or "")
+    for member in Regulator:
+        if key in (member.value.replace("_", " "), fold(member.label)):
+            return member
+    raise UnknownValue(f"{text!r} is not a regulator (Ofsted, CQC, Care Inspectorate, None)")
+
+
+def parse_contract_route(text: str | None) -> ContractRoute | None:
+    if is_blank(text):
+        return None
+    key = fold(text or "")
+    for member in ContractRoute:
+        if key == member.value:
+            return member
+    if key in ("dynamic purchasing system",):
+        return ContractRoute.DPS
+    raise UnknownValue(f"{text!r} is not a contract route (framework, spot, DPS, bespoke, unregulated)")

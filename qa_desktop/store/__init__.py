@@ -1,0 +1,1 @@
+"""Local storage: typed SQLAlchemy models on SQLite, migrations, and the single write path."""

@@ -1,0 +1,135 @@
+"""The single write path for synced data.
+
+Every create, update and delete of a synced row goes through ``Changes``, which (1) maintains the
+bookkeeping columns (timestamps, who, which device, tombstone) and (2) records one ``Op`` per
+changed field, stamped by the hybrid logical clock, in the same transaction as the change itself
+(the ops are inserted by a ``before_commit`` hook, so a commit without its ops cannot happen).
+Sync reads the op log; nothing else needs to remember to record anything.
+
+A unit of work's ``Changes`` also says what it changed (``touched``), which is what screens use to
+decide whether to refresh, after Anki's ``OpChanges``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+import uuid
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from sqlalchemy import event, insert, inspect
+from sqlalchemy.orm import Session
+
+from qa_desktop.store.models import Op, SyncedColumns
+from qa_desktop.sync.hlc import HybridClock
+
+Row = TypeVar("Row", bound=SyncedColumns)
+
+#: UUID namespace for ids derived from natural keys (see ``derived_id``).
+ID_NAMESPACE = uuid.UUID("6f1f5a52-3c2e-4a8e-9a51-0c6b7f6d2a10")
+
+
+def new_id() -> str:
+    return str(uuid.uuid4())
+
+
+def derived_id(*parts: str) -> str:
+    """An id that every device computes alike for the same natural key.
+
+    Two laptops importing the same Ofsted file, or two officers answering the same item, then
+    meet on one row instead of making two that sync can never merge (DESIGN.md, Sync).
+    """
+    return str(uuid.uuid5(ID_NAMESPACE, "\x1f".join(parts)))
+
+
+def json_value(value: Any) -> Any:
+    """A field value as it travels in an op: enums by value, dates and times as ISO text."""
+    if isinstance(value, enum.Enum):
+        return value.value
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value.isoformat()
+    if isinstance(value, (list, tuple)):
+        return [json_value(v) for v in value]
+    return value
+
+
+class Changes:
+    """One unit of work's writes. Made by ``Store.write()``; use it, not the session, to change rows."""
+
+    def __init__(self, session: Session, *, actor: str, device_id: str, clock: HybridClock,
+                 now: Callable[[], dt.datetime] | None = None) -> None:
+        self.session = session
+        self.actor = actor
+        self.device_id = device_id
+        self._clock = clock
+        self._now = now or (lambda: dt.datetime.now(dt.timezone.utc))
+        self._pending: list[dict[str, Any]] = []
+        self.touched: set[tuple[str, str]] = set()
+        event.listen(session, "before_commit", self._before_commit)
+
+    # -- the three verbs -------------------------------------------------------------------------
+
+    def create(self, model: type[Row], *, id: str | None = None, **fields: Any) -> Row:
+        """Add a new row. ``id`` may be given (a ``derived_id``); otherwise a fresh UUID."""
+        self._check_fields(model, fields)
+        now = self._now()
+        row = model(id=id or new_id(), created_at=now, updated_at=now, changed_by=self.actor,
+                    device_id=self.device_id, deleted=False, **fields)
+        self.session.add(row)
+        for name, value in fields.items():
+            self._record(row, name, value)
+        self._record(row, "deleted", False)
+        return row
+
+    def update(self, row: SyncedColumns, **fields: Any) -> set[str]:
+        """Set fields on a row; returns the names that really changed (no op for an equal value)."""
+        self._check_fields(type(row), fields)
+        changed = {name for name, value in fields.items() if getattr(row, name) != value}
+        if not changed:
+            return changed
+        for name in sorted(changed):
+            setattr(row, name, fields[name])
+            self._record(row, name, fields[name])
+        self._stamp(row)
+        return changed
+
+    def delete(self, row: SyncedColumns) -> None:
+        """Tombstone: the row stays, marked deleted, so the deletion syncs and nothing resurrects it."""
+        if row.deleted:
+            return
+        row.deleted = True
+        self._record(row, "deleted", True)
+        self._stamp(row)
+
+    # -- plumbing -------------------------------------------------------------------------------
+
+    def flush_ops(self) -> None:
+        """Write the pending ops now (they are written at commit anyway)."""
+        if self._pending:
+            self.session.execute(insert(Op), self._pending)
+            self._pending = []
+
+    def _before_commit(self, session: Session) -> None:
+        self.flush_ops()
+
+    def _stamp(self, row: SyncedColumns) -> None:
+        row.updated_at = self._now()
+        row.changed_by = self.actor
+        row.device_id = self.device_id
+
+    def _record(self, row: SyncedColumns, name: str, value: Any) -> None:
+        entity = row.__tablename__  # type: ignore[attr-defined]
+        self.touched.add((entity, row.id))
+        self._pending.append({
+            "op_id": new_id(), "entity": entity, "entity_id": row.id, "field": name,
+            "value": json_value(value), "hlc": self._clock.now().encode(),
+            "device_id": self.device_id, "actor": self.actor,
+        })
+
+    @staticmethod
+    def _check_fields(model: type[SyncedColumns], fields: dict[str, Any]) -> None:
+        columns = set(inspect(model).columns.keys())
+        for name in fields:
+            if name not in columns or name in SyncedColumns.BOOKKEEPING or name == "deleted":
+                raise TypeError(f"{model.__name__}.{name} is not a field the write path may set")

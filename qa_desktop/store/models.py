@@ -1,0 +1,197 @@
+"""The local database, as typed SQLAlchemy 2.0 models.
+
+Every synced table carries ``SyncedColumns``: an id made on the device (UUID text, so two laptops
+never collide), when and by whom and on which device it was created and last changed, and a
+tombstone flag (a deleted row stays, marked, so the deletion can sync and never "comes back").
+Those columns are written by ``store.changes.Changes`` only: callers never set them.
+
+``Op`` is the change log (DESIGN.md, Sync) and ``LocalState`` holds what belongs to this laptop
+alone (its device id); neither is synced as rows.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from sqlalchemy import JSON, Boolean, Date, ForeignKey, Index, Integer, String, Text
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+from qa_desktop.domain.regulation import ContractRoute, Judgement, Regulator
+from qa_desktop.domain.service_types import ServiceType
+from qa_desktop.domain.tiers import Tier, provider_tier
+from qa_desktop.domain.visits import VisitLevel, VisitReason, VisitStatus
+from qa_desktop.store.types import EnumText, UtcDateTime
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class SyncedColumns:
+    """Columns every synced row has. Maintained by the write path, never by hand."""
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime())
+    updated_at: Mapped[dt.datetime] = mapped_column(UtcDateTime())
+    changed_by: Mapped[str] = mapped_column(String(120))
+    device_id: Mapped[str] = mapped_column(String(36))
+    deleted: Mapped[bool] = mapped_column(Boolean, default=False, index=True)
+
+    #: Fields the write path manages; an op is never recorded for them.
+    BOOKKEEPING = frozenset({"id", "created_at", "updated_at", "changed_by", "device_id"})
+
+
+class Commissioner(SyncedColumns, Base):
+    """A lead commissioner (Figure 4): people are data, so a change of staff is an edit, not a release."""
+
+    __tablename__ = "commissioners"
+
+    name: Mapped[str] = mapped_column(String(200))
+    email: Mapped[str | None] = mapped_column(String(200))
+    organisation: Mapped[str | None] = mapped_column(String(200))
+    responsibility: Mapped[str | None] = mapped_column(String(300))
+
+
+class Provider(SyncedColumns, Base):
+    """A commissioned service as the regulator registers it (one URN), with the council's view of it."""
+
+    __tablename__ = "providers"
+
+    name: Mapped[str] = mapped_column(String(300), index=True)
+    organisation: Mapped[str | None] = mapped_column(String(300))
+    service_type: Mapped[ServiceType] = mapped_column(EnumText(ServiceType), index=True)
+    provision_type: Mapped[str | None] = mapped_column(String(200))
+    contract_route: Mapped[ContractRoute | None] = mapped_column(EnumText(ContractRoute))
+    framework_name: Mapped[str | None] = mapped_column(String(200))
+    regulator: Mapped[Regulator | None] = mapped_column(EnumText(Regulator))
+    urn: Mapped[str | None] = mapped_column(String(20), index=True)
+    registration_status: Mapped[str | None] = mapped_column(String(60))
+    sector: Mapped[str | None] = mapped_column(String(60))
+    local_authority: Mapped[str | None] = mapped_column(String(120))
+    judgement: Mapped[Judgement | None] = mapped_column(EnumText(Judgement))
+    judgement_date: Mapped[dt.date | None] = mapped_column(Date)
+    lead_commissioner_id: Mapped[str | None] = mapped_column(ForeignKey("commissioners.id"))
+    capacity: Mapped[int | None] = mapped_column(Integer)
+    notes: Mapped[str | None] = mapped_column(Text)
+
+    lead_commissioner: Mapped[Commissioner | None] = relationship()
+    settings: Mapped[list[Setting]] = relationship(back_populates="provider", order_by="Setting.name")
+    contacts: Mapped[list[Contact]] = relationship(back_populates="provider", order_by="Contact.name")
+
+    @property
+    def tier(self) -> Tier | None:
+        """Section 3's tier, derived on read so it can never disagree with the judgement."""
+        return provider_tier(self.service_type, self.contract_route is ContractRoute.FRAMEWORK,
+                             self.regulator, self.judgement)
+
+
+class Setting(SyncedColumns, Base):
+    """A property or address where a provider cares for children: what an officer visits."""
+
+    __tablename__ = "settings"
+
+    provider_id: Mapped[str] = mapped_column(ForeignKey("providers.id"), index=True)
+    name: Mapped[str] = mapped_column(String(300))
+    address_line1: Mapped[str | None] = mapped_column(String(300))
+    address_line2: Mapped[str | None] = mapped_column(String(300))
+    town: Mapped[str | None] = mapped_column(String(120), index=True)
+    county: Mapped[str | None] = mapped_column(String(120))
+    postcode: Mapped[str | None] = mapped_column(String(12), index=True)
+    capacity: Mapped[int | None] = mapped_column(Integer)
+    notes: Mapped[str | None] = mapped_column(Text)
+
+    provider: Mapped[Provider] = relationship(back_populates="settings")
+
+    @property
+    def address(self) -> str:
+        parts = (self.address_line1, self.address_line2, self.town, self.county, self.postcode)
+        return ", ".join(p for p in parts if p)
+
+
+class Contact(SyncedColumns, Base):
+    __tablename__ = "contacts"
+
+    provider_id: Mapped[str] = mapped_column(ForeignKey("providers.id"), index=True)
+    name: Mapped[str] = mapped_column(String(200))
+    role: Mapped[str | None] = mapped_column(String(200))
+    phone: Mapped[str | None] = mapped_column(String(60))
+    email: Mapped[str | None] = mapped_column(String(200))
+
+    provider: Mapped[Provider] = relationship(back_populates="contacts")
+
+
+class Visit(SyncedColumns, Base):
+    """A QA visit to a setting (Section 11). Answers and templates arrive with the forms issue."""
+
+    __tablename__ = "visits"
+
+    setting_id: Mapped[str] = mapped_column(ForeignKey("settings.id"), index=True)
+    visit_date: Mapped[dt.date] = mapped_column(Date, index=True)
+    level: Mapped[VisitLevel] = mapped_column(EnumText(VisitLevel))
+    announced: Mapped[bool] = mapped_column(Boolean)
+    reason: Mapped[VisitReason] = mapped_column(EnumText(VisitReason))
+    status: Mapped[VisitStatus] = mapped_column(EnumText(VisitStatus))
+    officers: Mapped[list[str]] = mapped_column(JSON)
+
+    setting: Mapped[Setting] = relationship()
+
+
+class ComplianceReview(SyncedColumns, Base):
+    """A review of a provider's essential documents (Figure 1), full or the minimum urgent set."""
+
+    __tablename__ = "compliance_reviews"
+
+    provider_id: Mapped[str] = mapped_column(ForeignKey("providers.id"), index=True)
+    review_date: Mapped[dt.date] = mapped_column(Date, index=True)
+    minimum_only: Mapped[bool] = mapped_column(Boolean, default=False)
+    reviewed_by: Mapped[str] = mapped_column(String(200))
+    outcome: Mapped[str | None] = mapped_column(Text)
+
+    provider: Mapped[Provider] = relationship()
+
+
+class Placement(SyncedColumns, Base):
+    """That a placement began at a setting, and when: all the 24-48 hour rule needs.
+
+    Deliberately no child's name or details: a case reference from the council's case system is
+    enough to find the child there, and keeps children's personal data off the laptop.
+    """
+
+    __tablename__ = "placements"
+
+    setting_id: Mapped[str] = mapped_column(ForeignKey("settings.id"), index=True)
+    started_at: Mapped[dt.datetime] = mapped_column(UtcDateTime())
+    ended_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime())
+    reference: Mapped[str | None] = mapped_column(String(60))
+
+    setting: Mapped[Setting] = relationship()
+
+
+class Op(Base):
+    """One recorded change of one field (DESIGN.md, Sync). Immutable once written."""
+
+    __tablename__ = "ops"
+
+    op_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    entity: Mapped[str] = mapped_column(String(60))
+    entity_id: Mapped[str] = mapped_column(String(36))
+    field: Mapped[str] = mapped_column(String(60))
+    value: Mapped[Any] = mapped_column(JSON, nullable=True)
+    hlc: Mapped[str] = mapped_column(String(22), index=True)
+    device_id: Mapped[str] = mapped_column(String(36))
+    actor: Mapped[str] = mapped_column(String(120))
+
+    __table_args__ = (Index("ix_ops_entity", "entity", "entity_id"),)
+
+
+class LocalState(Base):
+    """Facts about this installation (its device id), never synced."""
+
+    __tablename__ = "local_state"
+
+    key: Mapped[str] = mapped_column(String(60), primary_key=True)
+    value: Mapped[str] = mapped_column(Text)
+
+
+SYNCED_MODELS: tuple[type[SyncedColumns], ...] = (Commissioner, Provider, Setting, Contact, Visit, ComplianceReview, Placement)
