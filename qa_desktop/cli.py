@@ -1,0 +1,171 @@
+"""``qa-desktop``: the headless commands, over the same services as the window.
+
+With no command it opens the window. Errors are one plain sentence on stderr and a non-zero exit
+status (2 for bad input), never a traceback: these are run by officers, not developers.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from qa_desktop import __version__
+from qa_desktop.domain.service_types import ServiceType, parse_service_type
+from qa_desktop.paths import default_data_dir
+
+EXIT_BAD_INPUT = 2
+
+
+def _data_dir(args: argparse.Namespace) -> Path:
+    if args.data_dir:
+        return Path(args.data_dir).expanduser()
+    base = default_data_dir()
+    return base / "demo" if getattr(args, "demo", False) else base
+
+
+def _open_store(args: argparse.Namespace):
+    from qa_desktop.store.database import Store
+
+    return Store(_data_dir(args))
+
+
+def _table(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
+    widths = [max(len(str(h)), *(len(str(r[i])) for r in rows)) if rows else len(h) for i, h in enumerate(headers)]
+    lines = ["  ".join(str(h).ljust(w) for h, w in zip(headers, widths)).rstrip(),
+             "  ".join("-" * w for w in widths)]
+    lines += ["  ".join(str(c).ljust(w) for c, w in zip(row, widths)).rstrip() for row in rows]
+    return "\n".join(lines)
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    from qa_desktop.services.demo import load_demo
+
+    store = _open_store(args)
+    report = load_demo(store)
+    if report is None:
+        print(f"Demo data is already loaded in {store.data_dir}.")
+    else:
+        print(f"Demo data loaded in {store.data_dir}: {report.summary()}.")
+    return 0
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    from qa_desktop.services.provider_import import ImportFileError, import_providers
+
+    store = _open_store(args)
+
+    def progress(done: int, total: int) -> None:
+        if sys.stderr.isatty() and total:
+            print(f"\rImporting {done}/{total} rows", end="", file=sys.stderr, flush=True)
+
+    try:
+        report = import_providers(store, Path(args.file), progress=progress)
+    except ImportFileError as error:
+        print(f"Import failed: {error}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    if sys.stderr.isatty():
+        print(file=sys.stderr)
+    print(f"{report.summary()} (read as {report.encoding}).")
+    for skipped in report.skipped:
+        print(f"  skipped {skipped}")
+    if report.ignored_columns:
+        print(f"  columns not used: {', '.join(report.ignored_columns)}")
+    return 0
+
+
+def cmd_providers(args: argparse.Namespace) -> int:
+    from qa_desktop.services.register import search_providers
+
+    service_type: ServiceType | None = None
+    if args.type:
+        service_type = parse_service_type(args.type)
+        if service_type is None:
+            known = ", ".join(t.value for t in ServiceType)
+            print(f"Unknown service type {args.type!r}. Use one of: {known}.", file=sys.stderr)
+            return EXIT_BAD_INPUT
+    store = _open_store(args)
+    with store.read() as session:
+        rows = search_providers(session, " ".join(args.search), service_type)
+    print(_table(["URN", "Name", "Service type", "Judgement", "Tier", "Town", "Postcode"],
+                 [[r.urn or "", r.name, r.service_type.label, r.judgement.label if r.judgement else "",
+                   r.tier or "", r.towns, r.postcodes] for r in rows]))
+    print(f"{len(rows)} provider{'s' if len(rows) != 1 else ''}")
+    return 0
+
+
+def cmd_due(args: argparse.Namespace) -> int:
+    from qa_desktop.services.due import due_items
+
+    today = dt.date.today()
+    if args.today:
+        try:
+            today = dt.date.fromisoformat(args.today)
+        except ValueError:
+            print(f"--today {args.today!r} is not a date in the form YYYY-MM-DD.", file=sys.stderr)
+            return EXIT_BAD_INPUT
+    store = _open_store(args)
+    with store.read() as session:
+        items = due_items(session, today, include_scheduled=args.all)
+    print(_table(["Status", "Due", "What", "Provider", "Setting", "Why"],
+                 [[i.due.status.value.upper(), f"{i.due.due_on:%d/%m/%Y}" if i.due.due_on else "now",
+                   i.due.kind.value, i.provider_name, i.setting_name or "", i.due.reason] for i in items]))
+    overdue = sum(1 for i in items if i.due.is_overdue)
+    print(f"{len(items)} item{'s' if len(items) != 1 else ''}, {overdue} overdue (as at {today:%d/%m/%Y})")
+    return 0
+
+
+def cmd_gui(args: argparse.Namespace) -> int:
+    from qa_desktop.ui.app import run_app
+
+    store = _open_store(args)
+    if args.demo:
+        from qa_desktop.services.demo import load_demo
+
+        load_demo(store)
+    return run_app(store)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--data-dir", default=argparse.SUPPRESS, metavar="DIR",
+                        help="folder of the local database (default: your user data folder)")
+    parser = argparse.ArgumentParser(prog="qa-desktop", description=__doc__.splitlines()[0])
+    parser.add_argument("--version", action="version", version=f"qa-desktop {__version__}")
+    parser.add_argument("--data-dir", default=None, metavar="DIR",
+                        help="folder of the local database (default: your user data folder)")
+    parser.add_argument("--demo", action="store_true",
+                        help="open the window on demo data, in a demo folder of its own")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    demo = sub.add_parser("demo", parents=[common], help="load fictional demo providers, settings and visits")
+    demo.set_defaults(func=cmd_demo)
+
+    imp = sub.add_parser("import-providers", parents=[common],
+                         help="import or update providers from a CSV (Ofsted provider-level layout or similar)")
+    imp.add_argument("file", help="the CSV file")
+    imp.set_defaults(func=cmd_import)
+
+    prov = sub.add_parser("providers", parents=[common], help="list providers, or search by name, URN, postcode, town")
+    prov.add_argument("search", nargs="*", help="words to search for")
+    prov.add_argument("--type", help="only this service type (e.g. residential, supported_accommodation)")
+    prov.set_defaults(func=cmd_providers)
+
+    due = sub.add_parser("due", parents=[common], help="visits and compliance reviews due or overdue (Figures 1, 2)")
+    due.add_argument("--all", action="store_true", help="also list what is scheduled later")
+    due.add_argument("--today", help="as at this date (YYYY-MM-DD), for planning")
+    due.set_defaults(func=cmd_due)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    if args.command is None:
+        return cmd_gui(args)
+    return args.func(args)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,34 @@
+"""Ofsted unique reference numbers: ``SC123456`` for social care settings, 7 digits for others.
+
+Kept as text, never as a number: a spreadsheet that turned ``1234567`` into ``1234567.0`` or
+dropped a leading zero would otherwise corrupt the one key imports match on.
+"""
+
+from __future__ import annotations
+
+import re
+
+_URN = re.compile(r"^(?:[A-Z]{2}\d{6}|\d{6,7})$")
+
+
+class InvalidUrn(ValueError):
+    pass
+
+
+def normalise_urn(text: str) -> str:
+    """Upper-cased, spaces removed, a spreadsheet's trailing ``.0`` undone; raises ``InvalidUrn``."""
+    value = re.sub(r"\s+", "", text).upper()
+    if re.fullmatch(r"\d+\.0+", value):
+        value = value.split(".")[0]
+    if not _URN.match(value):
+        raise InvalidUrn(f"URN {text.strip()!r} is not an Ofsted URN (two letters and 6 digits, "
+                         f"such as SC123456, or 6-7 digits)")
+    return value
+
+
+def normalise_postcode(text: str) -> str:
+    """UK postcode in its usual form (``ME4 4TR``): upper case, one space before the inward code."""
+    compact = re.sub(r"\s+", "", text).upper()
+    if len(compact) > 3:
+        return f"{compact[:-3]} {compact[-3:]}"
+    return compact

@@ -1,0 +1,362 @@
+"""Importing providers from CSV: Ofsted's provider-level "Children's social care in England" data,
+or a council's own spreadsheet with similar columns.
+
+What real files do, and what this does about it:
+- Encoding: UTF-8 (with or without a byte-order mark) or Windows-1252 from Excel; tried in that order.
+- Title lines above the header: the header is the first row (of the first 20) with a URN or name column.
+- Placeholders ``NULL``, ``REDACTED``, ``N/A``, blank: "no value". A placeholder never clears a
+  value already in the register; a redacted name on a new provider becomes "<provision type> <URN>".
+- Mixed capitals and apostrophes ("Children's Home", "Children’s home"): folded before matching.
+- Dates dd/mm/yyyy (also d/m/yyyy and ISO yyyy-mm-dd).
+- Provision types the framework does not commission (adoption agencies) are skipped with a reason.
+
+Re-importing updates, never duplicates: rows match the register on URN (or, without a URN, on
+name and postcode). New providers get an id derived from that key, so two laptops importing the
+same file make the same rows and sync merges them. A bad row is reported with its line number and
+skipped; the other rows import. Rows are written in batches, each its own transaction.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from qa_desktop.domain.regulation import (Regulator, UnknownValue, parse_contract_route, parse_judgement,
+                                          parse_regulator)
+from qa_desktop.domain.service_types import parse_service_type
+from qa_desktop.domain.text import fold, is_blank
+from qa_desktop.domain.urn import InvalidUrn, normalise_postcode, normalise_urn
+from qa_desktop.store.changes import Changes, derived_id
+from qa_desktop.store.database import Store
+from qa_desktop.store.models import Provider, Setting
+
+#: Folded column headings and the field each fills. Ofsted's headings first, then common ones.
+COLUMNS: dict[str, str] = {
+    "urn": "urn",
+    "provision type": "provision_type",
+    "provider type": "provision_type",
+    "service type": "service_type",
+    "registration status": "registration_status",
+    "status": "registration_status",
+    "sector": "sector",
+    "name": "name",
+    "provider name": "name",
+    "setting name": "name",
+    "address 1": "address_line1",
+    "address line 1": "address_line1",
+    "address1": "address_line1",
+    "address 2": "address_line2",
+    "address line 2": "address_line2",
+    "address2": "address_line2",
+    "town": "town",
+    "town city": "town",
+    "county": "county",
+    "postcode": "postcode",
+    "post code": "postcode",
+    "local authority": "local_authority",
+    "places": "capacity",
+    "capacity": "capacity",
+    "number of places": "capacity",
+    "organisation which owns the provider": "organisation",
+    "owner": "organisation",
+    "organisation": "organisation",
+    "provider organisation": "organisation",
+    "latest full inspection date": "judgement_date",
+    "inspection date": "judgement_date",
+    "judgement date": "judgement_date",
+    "overall experiences and progress of children and young people": "judgement",
+    "overall effectiveness": "judgement",
+    "overall judgement": "judgement",
+    "latest judgement": "judgement",
+    "judgement": "judgement",
+    "regulator": "regulator",
+    "contract route": "contract_route",
+    "framework": "framework_name",
+    "framework name": "framework_name",
+}
+
+PROVIDER_FIELDS = ("name", "organisation", "service_type", "provision_type", "urn", "registration_status",
+                   "sector", "local_authority", "judgement", "judgement_date", "capacity", "regulator",
+                   "contract_route", "framework_name")
+SETTING_FIELDS = ("address_line1", "address_line2", "town", "county", "postcode", "capacity")
+
+HEADER_SEARCH_ROWS = 20
+BATCH_SIZE = 1000
+
+
+class ImportFileError(Exception):
+    """The file as a whole cannot be imported (missing, unreadable, no recognisable header)."""
+
+
+@dataclass(frozen=True)
+class SkippedRow:
+    line: int
+    reason: str
+
+    def __str__(self) -> str:
+        return f"line {self.line}: {self.reason}"
+
+
+@dataclass
+class ImportReport:
+    path: Path
+    encoding: str = ""
+    added: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    skipped: list[SkippedRow] = field(default_factory=list)
+    ignored_columns: list[str] = field(default_factory=list)
+
+    @property
+    def rows(self) -> int:
+        return self.added + self.updated + self.unchanged + len(self.skipped)
+
+    def summary(self) -> str:
+        return (f"{self.path.name}: {self.added} added, {self.updated} updated, {self.unchanged} unchanged, "
+                f"{len(self.skipped)} skipped")
+
+
+@dataclass
+class _Parsed:
+    line: int
+    key: tuple[str, ...]
+    provider: dict[str, Any]
+    setting: dict[str, Any]
+
+
+class _BadRow(ValueError):
+    pass
+
+
+def read_text(path: Path) -> tuple[str, str]:
+    """The file's text and the encoding it was read with (UTF-8, else Windows-1252)."""
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise ImportFileError(f"{path}: no such file. Check the name and folder.") from None
+    except OSError as error:
+        raise ImportFileError(f"{path}: cannot be read ({error.strerror}).") from None
+    if b"\x00" in data[:4096]:
+        raise ImportFileError(f"{path.name}: this is not a CSV text file (it may be an Excel .xlsx); "
+                              f"save it as CSV and import that.")
+    for encoding in ("utf-8-sig", "cp1252"):
+        try:
+            return data.decode(encoding), "utf-8" if encoding == "utf-8-sig" else encoding
+        except UnicodeDecodeError:
+            continue
+    return data.decode("latin-1"), "latin-1"
+
+
+def _rows_with_lines(text: str) -> list[tuple[int, list[str]]]:
+    sample = text[:8192]
+    try:
+        dialect: Any = csv.Sniffer().sniff(sample, delimiters=",;\t")
+    except csv.Error:
+        dialect = csv.excel
+    reader = csv.reader(io.StringIO(text, newline=""), dialect)
+    rows: list[tuple[int, list[str]]] = []
+    start = 1
+    try:
+        for row in reader:
+            rows.append((start, row))
+            start = reader.line_num + 1
+    except csv.Error as error:
+        raise ImportFileError(f"line {start}: the CSV is malformed ({error}); nothing was imported.") from None
+    return rows
+
+
+def _find_header(rows: list[tuple[int, list[str]]], path: Path) -> tuple[int, dict[int, str], list[str]]:
+    for index, (_, row) in enumerate(rows[:HEADER_SEARCH_ROWS]):
+        folded = [fold(cell) for cell in row]
+        if "urn" in folded or any(COLUMNS.get(f) == "name" for f in folded):
+            mapping: dict[int, str] = {}
+            ignored: list[str] = []
+            for position, (cell, key) in enumerate(zip(row, folded)):
+                target = COLUMNS.get(key)
+                if target and target not in mapping.values():
+                    mapping[position] = target
+                elif cell.strip():
+                    ignored.append(cell.strip())
+            targets = set(mapping.values())
+            if not targets & {"provision_type", "service_type"}:
+                raise ImportFileError(f"{path.name}: the header has no 'Provision type' or 'Service type' column.")
+            return index, mapping, ignored
+    raise ImportFileError(f"{path.name}: no header row with a 'URN' or 'Name' column in the first "
+                          f"{HEADER_SEARCH_ROWS} rows.")
+
+
+def parse_date(text: str) -> dt.date:
+    value = text.strip()
+    for pattern in ("%d/%m/%Y", "%Y-%m-%d", "%d-%m-%Y", "%d.%m.%Y"):
+        try:
+            return dt.datetime.strptime(value, pattern).date()
+        except ValueError:
+            continue
+    raise _BadRow(f"date {value!r} is not a real date in the form dd/mm/yyyy")
+
+
+def _parse_places(text: str) -> int:
+    value = text.strip()
+    try:
+        number = float(value)
+    except ValueError:
+        raise _BadRow(f"places {value!r} is not a number") from None
+    if number < 0 or number != int(number):
+        raise _BadRow(f"places {value!r} is not a whole number of places")
+    return int(number)
+
+
+def _parse_row(line: int, cells: list[str], mapping: dict[int, str], has_regulator_column: bool) -> _Parsed | None:
+    raw = {target: cells[position] if position < len(cells) else "" for position, target in mapping.items()}
+    if all(is_blank(value) for value in raw.values()):
+        return None  # an empty line, e.g. the end of an Excel export
+    values: dict[str, Any] = {}
+    for name, text in raw.items():
+        if is_blank(text):
+            continue
+        text = " ".join(text.split())
+        try:
+            if name == "urn":
+                values[name] = normalise_urn(text)
+            elif name == "judgement_date":
+                values[name] = parse_date(text)
+            elif name == "capacity":
+                values[name] = _parse_places(text)
+            elif name == "judgement":
+                values[name] = parse_judgement(text)
+            elif name == "regulator":
+                values[name] = parse_regulator(text)
+            elif name == "contract_route":
+                values[name] = parse_contract_route(text)
+            elif name == "postcode":
+                values[name] = normalise_postcode(text)
+            else:
+                values[name] = text
+        except (InvalidUrn, UnknownValue) as error:
+            raise _BadRow(str(error)) from None
+
+    kind_text = values.get("service_type") or values.get("provision_type")
+    if kind_text is None:
+        raise _BadRow("no provision type or service type")
+    service_type = parse_service_type(kind_text)
+    if service_type is None:
+        raise _BadRow(f"provision type {kind_text!r} is not a service type commissioned under the framework")
+    values["service_type"] = service_type
+    if "provision_type" not in values:
+        values["provision_type"] = service_type.label
+
+    urn = values.get("urn")
+    name = values.get("name")
+    if urn is None and name is None:
+        raise _BadRow("neither a URN nor a name: the row cannot be matched to a provider")
+    if urn is None and "postcode" not in values:
+        raise _BadRow(f"{name!r} has no URN and no postcode: one of them is needed to tell providers apart")
+    if urn is not None and not has_regulator_column:
+        values["regulator"] = Regulator.OFSTED  # only Ofsted issues URNs of this form
+    key = ("urn", urn) if urn else ("name", fold(name), values["postcode"].replace(" ", ""))
+    provider = {k: values[k] for k in PROVIDER_FIELDS if k in values}
+    setting = {k: values[k] for k in SETTING_FIELDS if k in values}
+    return _Parsed(line, key, provider, setting)
+
+
+def import_providers(store: Store, path: Path | str, *,
+                     progress: Callable[[int, int], None] | None = None) -> ImportReport:
+    """Import or update providers from a CSV file; see the module docstring for the rules."""
+    path = Path(path)
+    text, encoding = read_text(path)
+    rows = _rows_with_lines(text)
+    header_index, mapping, ignored = _find_header(rows, path)
+    report = ImportReport(path=path, encoding=encoding, ignored_columns=ignored)
+    has_regulator_column = "regulator" in mapping.values()
+
+    parsed: list[_Parsed] = []
+    first_seen: dict[tuple[str, ...], int] = {}
+    for line, cells in rows[header_index + 1:]:
+        try:
+            row = _parse_row(line, cells, mapping, has_regulator_column)
+        except _BadRow as error:
+            report.skipped.append(SkippedRow(line, str(error)))
+            continue
+        if row is None:
+            continue
+        if row.key in first_seen:
+            what = f"URN {row.key[1]}" if row.key[0] == "urn" else f"{row.provider.get('name')!r}"
+            report.skipped.append(SkippedRow(line, f"{what} appears again (first on line {first_seen[row.key]})"))
+            continue
+        first_seen[row.key] = line
+        parsed.append(row)
+
+    total = len(parsed)
+    if progress:
+        progress(0, total)
+    for start in range(0, total, BATCH_SIZE):
+        batch = parsed[start:start + BATCH_SIZE]
+        with store.write() as changes:
+            existing = _existing(changes, batch)
+            for row in batch:
+                outcome = _apply(changes, existing.get(row.key), row)
+                if outcome == "added":
+                    report.added += 1
+                elif outcome == "updated":
+                    report.updated += 1
+                else:
+                    report.unchanged += 1
+        if progress:
+            progress(min(start + BATCH_SIZE, total), total)
+    report.skipped.sort(key=lambda s: s.line)
+    return report
+
+
+def _existing(changes: Changes, batch: list[_Parsed]) -> dict[tuple[str, ...], Provider]:
+    urns = [row.key[1] for row in batch if row.key[0] == "urn"]
+    names = {row.provider["name"] for row in batch if row.key[0] == "name"}
+    found: dict[tuple[str, ...], Provider] = {}
+    query = select(Provider).where(Provider.deleted.is_(False)).options(selectinload(Provider.settings))
+    for provider in changes.session.scalars(query.where(Provider.urn.in_(urns))):
+        found[("urn", provider.urn)] = provider
+    if names:
+        for provider in changes.session.scalars(query.where(Provider.name.in_(names))):
+            for setting in provider.settings:
+                if setting.postcode:
+                    found.setdefault(("name", fold(provider.name), setting.postcode.replace(" ", "")), provider)
+    return found
+
+
+def _apply(changes: Changes, provider: Provider | None, row: _Parsed) -> str:
+    fields = dict(row.provider)
+    if provider is None:
+        key = "\x1f".join(row.key)
+        name = fields.pop("name", None) or _placeholder_name(fields)
+        provider = changes.create(Provider, id=derived_id("provider", key), name=name, **fields)
+        changes.create(Setting, id=derived_id("setting", key, "primary"), provider_id=provider.id,
+                       name=name, **row.setting)
+        return "added"
+    changed = changes.update(provider, **fields)
+    live = [s for s in provider.settings if not s.deleted]
+    postcode = row.setting.get("postcode")
+    setting = next((s for s in live if postcode and s.postcode == postcode), None)
+    if setting is None and len(live) == 1:
+        setting = live[0]
+    if setting is None:
+        changes.create(Setting, id=derived_id("setting", "\x1f".join(row.key), postcode or "primary"),
+                       provider_id=provider.id, name=provider.name, **row.setting)
+        changed.add("settings")
+    else:
+        changed |= changes.update(setting, **row.setting)
+    return "updated" if changed else "unchanged"
+
+
+def _placeholder_name(fields: dict[str, Any]) -> str:
+    """A name for a provider whose name Ofsted redacted (children's homes often are)."""
+    label = fields.get("provision_type") or fields["service_type"].label
+    name = f"{label} {fields.get('urn', '')}".strip()
+    owner = fields.get("organisation")
+    return f"{name} ({owner})" if owner else name

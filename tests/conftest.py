@@ -1,0 +1,39 @@
+"""Shared fixtures. Qt runs offscreen (no display on CI); every test gets its own data folder."""
+
+from __future__ import annotations
+
+import os
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+import datetime as dt  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+import pytest  # noqa: E402
+
+from qa_desktop.store.database import Store  # noqa: E402
+
+OFSTED_HEADER = ("URN,Provision type,Registration status,Sector,Name,Address 1,Address 2,Town,County,Postcode,"
+                 "Local authority,Places,Organisation which owns the provider,Latest full inspection date,"
+                 "Overall experiences and progress of children and young people")
+
+TODAY = dt.date(2026, 11, 22)
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Store:
+    opened = Store(tmp_path / "data", actor="officer.test")
+    yield opened
+    opened.close()
+
+
+@pytest.fixture
+def write_csv(tmp_path: Path):
+    """Write CSV text to a file in the given encoding; returns its path."""
+
+    def write(text: str, name: str = "providers.csv", encoding: str = "utf-8") -> Path:
+        path = tmp_path / name
+        path.write_bytes(text.encode(encoding))
+        return path
+
+    return write

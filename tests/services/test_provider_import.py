@@ -1,0 +1,181 @@
+"""Importing providers from CSV in the layout of Ofsted's provider-level data, with its quirks."""
+
+import datetime as dt
+
+import pytest
+from sqlalchemy import func, select
+
+from qa_desktop.domain.regulation import ContractRoute, Judgement, Regulator
+from qa_desktop.domain.service_types import ServiceType
+from qa_desktop.services.provider_import import ImportFileError, import_providers
+from qa_desktop.store.database import Store
+from qa_desktop.store.models import Provider, Setting
+from tests.conftest import OFSTED_HEADER
+
+GOOD_ROWS = [
+    "SC700101,Children's home,Active,Private,Maple Lodge,12 Maple Grove,,Rochester,Kent,ME1 2DQ,Medway,4,"
+    "Evergreen Care Homes Ltd,14/05/2024,Good",
+    "SC700102,Children's Home,Active,Private,REDACTED,REDACTED,,Chatham,Kent,me46pz,Medway,NULL,"
+    "Brightpath Residential Ltd,NULL,NULL",
+    "1234567,Independent fostering agency,Active,Private,Kindred Fostering,Unit 4,Dockside,Chatham,Kent,ME4 4AB,"
+    "Medway,,Kindred Fostering Ltd,11/11/2022,Requires improvement to be good",
+]
+
+
+def csv_text(*rows: str, preamble: str = "") -> str:
+    return preamble + OFSTED_HEADER + "\n" + "\n".join(rows) + "\n"
+
+
+def providers(store: Store) -> dict[str, Provider]:
+    with store.read() as session:
+        return {p.urn: p for p in session.scalars(select(Provider))}
+
+
+def count(store: Store, model) -> int:
+    with store.read() as session:
+        return session.scalar(select(func.count()).select_from(model))
+
+
+def test_ofsted_layout_imports_with_placeholders_and_mixed_capitals(store, write_csv):
+    report = import_providers(store, write_csv(csv_text(*GOOD_ROWS)))
+    assert (report.added, report.updated, report.skipped) == (3, 0, [])
+    found = providers(store)
+    maple = found["SC700101"]
+    assert maple.service_type is ServiceType.RESIDENTIAL and maple.judgement is Judgement.GOOD
+    assert maple.judgement_date == dt.date(2024, 5, 14) and maple.capacity == 4
+    assert maple.regulator is Regulator.OFSTED and maple.organisation == "Evergreen Care Homes Ltd"
+    redacted = found["SC700102"]
+    assert redacted.service_type is ServiceType.RESIDENTIAL  # "Children's Home" with a capital H
+    assert redacted.name == "Children's Home SC700102 (Brightpath Residential Ltd)"
+    assert redacted.judgement is None and redacted.capacity is None
+    assert found["1234567"].judgement is Judgement.REQUIRES_IMPROVEMENT
+    with store.read() as session:
+        setting = session.scalars(select(Setting).where(Setting.provider_id == redacted.id)).one()
+        assert setting.address_line1 is None and setting.postcode == "ME4 6PZ" and setting.town == "Chatham"
+
+
+def test_windows_1252_file_with_curly_apostrophes_and_accents(store, write_csv):
+    text = csv_text("SC700110,Children\u2019s home,Active,Private,Zo\u00eb House,1 Ordnance St,,Chatham,Kent,"
+                    "ME4 6SE,Medway,2,Sioph\u00e1n Care Partnership,05/02/2025,Inadequate")
+    report = import_providers(store, write_csv(text, encoding="cp1252"))
+    assert report.encoding == "cp1252" and report.added == 1
+    zoe = providers(store)["SC700110"]
+    assert zoe.name == "Zo\u00eb House" and zoe.organisation == "Sioph\u00e1n Care Partnership"
+    assert zoe.service_type is ServiceType.RESIDENTIAL
+
+
+def test_utf8_with_byte_order_mark_and_title_lines_above_the_header(store, write_csv):
+    text = "\ufeff" + csv_text(*GOOD_ROWS, preamble="Children's social care in England\nAs at 31 March 2026\n\n")
+    report = import_providers(store, write_csv(text))
+    assert report.encoding == "utf-8" and report.added == 3 and not report.skipped
+
+
+def test_bad_rows_are_reported_with_line_numbers_and_the_rest_imports(store, write_csv):
+    rows = [
+        GOOD_ROWS[0],
+        "SC12,Children's home,Active,Private,Short URN,,,Chatham,,ME4 1AA,Medway,2,X,,",
+        "SC700120,Children's home,Active,Private,Bad date,,,Chatham,,ME4 1AA,Medway,2,X,31/02/2024,Good",
+        "SC700121,Voluntary adoption agency,Active,Voluntary,Adoption Co,,,Chatham,,ME4 1AA,Medway,,X,,",
+        "SC700122,Children's home,Active,Private,Bad places,,,Chatham,,ME4 1AA,Medway,four,X,,",
+        "SC700123,Children's home,Active,Private,Bad judgement,,,Chatham,,ME4 1AA,Medway,2,X,01/01/2025,Excellent",
+        ",Children's home,Active,Private,,,,,,,,,,,",
+        "SC700101,Children's home,Active,Private,Maple again,,,Rochester,,ME1 2DQ,Medway,4,X,,",
+        "",
+        GOOD_ROWS[2],
+    ]
+    report = import_providers(store, write_csv(csv_text(*rows)))
+    assert report.added == 2
+    reasons = {s.line: s.reason for s in report.skipped}
+    assert set(reasons) == {3, 4, 5, 6, 7, 8, 9}
+    assert "SC12" in reasons[3] and "URN" in reasons[3]
+    assert "31/02/2024" in reasons[4]
+    assert "Voluntary adoption agency" in reasons[5] and "not a service type" in reasons[5]
+    assert "four" in reasons[6]
+    assert "Excellent" in reasons[7]
+    assert "neither a URN nor a name" in reasons[8]
+    assert "appears again (first on line 2)" in reasons[9]
+    assert count(store, Provider) == 2
+
+
+def test_line_numbers_count_physical_lines_inside_quoted_cells(store, write_csv):
+    rows = ['SC700101,Children\'s home,Active,Private,"Maple\nLodge",,,Rochester,,ME1 2DQ,Medway,4,X,,',
+            "SC99,Children's home,Active,Private,Bad,,,,,,,,,,"]
+    report = import_providers(store, write_csv(csv_text(*rows)))
+    assert report.added == 1 and report.skipped[0].line == 4
+    assert providers(store)["SC700101"].name == "Maple Lodge"
+
+
+def test_reimport_updates_and_never_duplicates(store, write_csv):
+    import_providers(store, write_csv(csv_text(*GOOD_ROWS)))
+    again = import_providers(store, write_csv(csv_text(*GOOD_ROWS)))
+    assert (again.added, again.updated, again.unchanged) == (0, 0, 3)
+    changed = GOOD_ROWS[0].replace("14/05/2024,Good", "20/10/2026,Outstanding")
+    third = import_providers(store, write_csv(csv_text(changed, *GOOD_ROWS[1:])))
+    assert (third.added, third.updated, third.unchanged) == (0, 1, 2)
+    assert providers(store)["SC700101"].judgement is Judgement.OUTSTANDING
+    assert count(store, Provider) == 3 and count(store, Setting) == 3
+
+
+def test_reimport_never_loses_what_is_already_known(store, write_csv):
+    import_providers(store, write_csv(csv_text(*GOOD_ROWS)))
+    with store.write() as changes:
+        maple = changes.session.scalars(select(Provider).where(Provider.urn == "SC700101")).one()
+        changes.update(maple, notes="Manager changed in May.", contract_route=ContractRoute.FRAMEWORK)
+    blanked = ("SC700101,Children's home,Active,Private,REDACTED,REDACTED,,Rochester,Kent,ME1 2DQ,Medway,NULL,"
+               "Evergreen Care Homes Ltd,NULL,NULL")
+    report = import_providers(store, write_csv(csv_text(blanked)))
+    assert report.unchanged == 1
+    maple = providers(store)["SC700101"]
+    assert maple.name == "Maple Lodge" and maple.judgement is Judgement.GOOD and maple.capacity == 4
+    assert maple.notes == "Manager changed in May." and maple.contract_route is ContractRoute.FRAMEWORK
+
+
+def test_rows_without_urn_match_on_name_and_postcode(store, write_csv):
+    text = ("Name,Service type,Town,Postcode\n"
+            "Lantern House,Unregulated placement,Strood,ME2 4DR\n"
+            "No Postcode House,Unregulated placement,Strood,\n")
+    first = import_providers(store, write_csv(text))
+    assert first.added == 1 and "no URN and no postcode" in first.skipped[0].reason
+    second = import_providers(store, write_csv(text.replace("ME2 4DR", "me24dr")))
+    assert (second.added, second.unchanged) == (0, 1)
+
+
+def test_two_laptops_importing_the_same_file_make_the_same_rows(tmp_path, write_csv):
+    path = write_csv(csv_text(*GOOD_ROWS))
+    ids = []
+    for laptop in ("a", "b"):
+        store = Store(tmp_path / laptop)
+        import_providers(store, path)
+        with store.read() as session:
+            ids.append(sorted(session.scalars(select(Provider.id)).all() + session.scalars(select(Setting.id)).all()))
+    assert ids[0] == ids[1]
+
+
+def test_progress_is_reported(store, write_csv):
+    seen = []
+    import_providers(store, write_csv(csv_text(*GOOD_ROWS)), progress=lambda done, total: seen.append((done, total)))
+    assert seen[0] == (0, 3) and seen[-1] == (3, 3)
+
+
+@pytest.mark.parametrize(("content", "message"), [
+    (b"PK\x03\x04\x00\x00binary", "not a CSV"),
+    (b"just,some,columns\n1,2,3\n", "no header row"),
+    (b"URN,Name\nSC700101,Maple\n", "Provision type"),
+    (b'URN,Provision type,Name\nSC700101,"Children\'s home,Maple\n', None),
+])
+def test_files_that_cannot_be_imported_say_why_and_change_nothing(store, write_csv, tmp_path, content, message):
+    import_providers(store, write_csv(csv_text(GOOD_ROWS[0]), name="ok.csv"))
+    path = tmp_path / "bad.csv"
+    path.write_bytes(content)
+    if message is None:  # an unterminated quote swallows the rest of the file: one bad row, nothing lost
+        report = import_providers(store, path)
+        assert report.added == 0 and report.skipped[0].line == 2
+    else:
+        with pytest.raises(ImportFileError, match=message):
+            import_providers(store, path)
+    assert count(store, Provider) == 1
+
+
+def test_missing_file_is_a_clear_error(store, tmp_path):
+    with pytest.raises(ImportFileError, match="no such file"):
+        import_providers(store, tmp_path / "nope.csv")

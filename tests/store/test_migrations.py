@@ -1,0 +1,56 @@
+"""Migrations: a laptop left at the first revision, with data in it, comes up to head intact."""
+
+import datetime as dt
+
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from sqlalchemy import inspect, select, text
+
+from qa_desktop.store.database import Store, make_engine, migrate
+from qa_desktop.store.models import Base, Provider, Setting
+from qa_desktop.paths import DATABASE_NAME
+
+
+def test_database_at_first_revision_with_rows_migrates_to_head(tmp_path):
+    engine = make_engine(tmp_path / DATABASE_NAME)
+    migrate(engine, "0001")
+    assert "visits" not in inspect(engine).get_table_names()
+    stamp = dt.datetime(2025, 1, 2, 3, 4, 5)
+    with engine.begin() as connection:
+        common = {"created_at": stamp, "updated_at": stamp, "changed_by": "old", "device_id": "dev-1", "deleted": False}
+        connection.execute(text(
+            "INSERT INTO providers (id, name, service_type, urn, judgement, judgement_date, created_at, updated_at,"
+            " changed_by, device_id, deleted) VALUES ('p1', 'Maple Lodge', 'residential', 'SC700101', 'good',"
+            " '2024-05-14', :created_at, :updated_at, :changed_by, :device_id, :deleted)"), common)
+        connection.execute(text(
+            "INSERT INTO settings (id, provider_id, name, town, postcode, created_at, updated_at, changed_by,"
+            " device_id, deleted) VALUES ('s1', 'p1', 'Maple Lodge', 'Rochester', 'ME1 2DQ', :created_at,"
+            " :updated_at, :changed_by, :device_id, :deleted)"), common)
+        connection.execute(text(
+            "INSERT INTO ops (op_id, entity, entity_id, field, value, hlc, device_id, actor) VALUES"
+            " ('o1', 'providers', 'p1', 'name', '\"Maple Lodge\"', '0001735787045000:00000', 'dev-1', 'old')"))
+    engine.dispose()
+
+    store = Store(tmp_path, actor="new")  # opening the store migrates to head
+    with store.read() as session:
+        provider = session.get(Provider, "p1")
+        assert provider.name == "Maple Lodge" and provider.urn == "SC700101"
+        assert provider.judgement_date == dt.date(2024, 5, 14)
+        assert provider.created_at == stamp.replace(tzinfo=dt.timezone.utc)
+        assert session.scalars(select(Setting.town)).all() == ["Rochester"]
+        assert session.execute(text("SELECT version_num FROM alembic_version")).scalar() == "0002"
+    assert {"visits", "compliance_reviews", "placements"} <= set(inspect(store.engine).get_table_names())
+    assert store.clock.last.wall_ms == 1735787045000  # the clock resumes after the old ops
+
+
+def test_models_and_migrations_describe_the_same_schema(store):
+    with store.engine.connect() as connection:
+        context = MigrationContext.configure(connection, opts={"compare_type": True})
+        assert compare_metadata(context, Base.metadata) == []
+
+
+def test_opening_twice_migrates_once(tmp_path):
+    Store(tmp_path).close()
+    store = Store(tmp_path)
+    with store.read() as session:
+        assert session.execute(text("SELECT count(*) FROM alembic_version")).scalar() == 1

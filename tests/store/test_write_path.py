@@ -1,0 +1,109 @@
+"""The local store: pragmas, the single write path and its op log, device identity."""
+
+import datetime as dt
+
+import pytest
+from sqlalchemy import select, text
+
+from qa_desktop.domain.service_types import ServiceType
+from qa_desktop.store.changes import derived_id
+from qa_desktop.store.database import Store
+from qa_desktop.store.models import Op, Provider, Setting
+from qa_desktop.sync.hlc import Hlc
+
+
+def ops_for(store, entity_id):
+    with store.read() as session:
+        return session.scalars(select(Op).where(Op.entity_id == entity_id).order_by(Op.hlc)).all()
+
+
+def test_sqlite_runs_in_wal_mode_with_foreign_keys(store):
+    with store.read() as session:
+        assert session.execute(text("PRAGMA journal_mode")).scalar() == "wal"
+        assert session.execute(text("PRAGMA foreign_keys")).scalar() == 1
+        assert session.execute(text("PRAGMA synchronous")).scalar() == 2  # FULL
+
+
+def test_create_stamps_bookkeeping_and_records_an_op_per_field(store):
+    with store.write() as changes:
+        provider = changes.create(Provider, name="Maple Lodge", service_type=ServiceType.RESIDENTIAL, urn="SC700101")
+    assert len(provider.id) == 36
+    assert provider.changed_by == "officer.test" and provider.device_id == store.device_id
+    assert provider.created_at.tzinfo is dt.timezone.utc and not provider.deleted
+    ops = ops_for(store, provider.id)
+    assert {(o.field, o.value) for o in ops} == {("name", "Maple Lodge"), ("service_type", "residential"),
+                                                 ("urn", "SC700101"), ("deleted", False)}
+    assert all(o.entity == "providers" and o.device_id == store.device_id and o.actor == "officer.test" for o in ops)
+
+
+def test_update_records_only_fields_that_changed(store):
+    with store.write() as changes:
+        provider = changes.create(Provider, name="Maple Lodge", service_type=ServiceType.RESIDENTIAL)
+    before = len(ops_for(store, provider.id))
+    with store.write() as changes:
+        row = changes.session.get(Provider, provider.id)
+        assert changes.update(row, name="Maple Lodge", capacity=4) == {"capacity"}
+        assert changes.update(row, capacity=4) == set()
+    after = ops_for(store, provider.id)
+    assert len(after) == before + 1 and after[-1].field == "capacity" and after[-1].value == 4
+
+
+def test_delete_is_a_tombstone_that_syncs(store):
+    with store.write() as changes:
+        provider = changes.create(Provider, name="Gone", service_type=ServiceType.RESIDENTIAL)
+    with store.write() as changes:
+        changes.delete(changes.session.get(Provider, provider.id))
+    with store.read() as session:
+        assert session.get(Provider, provider.id).deleted is True
+    assert ops_for(store, provider.id)[-1].field == "deleted" and ops_for(store, provider.id)[-1].value is True
+
+
+def test_failed_unit_of_work_leaves_neither_rows_nor_ops(store):
+    with pytest.raises(RuntimeError):
+        with store.write() as changes:
+            provider = changes.create(Provider, name="Half", service_type=ServiceType.RESIDENTIAL)
+            raise RuntimeError("power cut")
+    with store.read() as session:
+        assert session.get(Provider, provider.id) is None
+        assert session.scalar(select(Op).where(Op.entity_id == provider.id)) is None
+
+
+def test_bookkeeping_columns_cannot_be_set_by_callers(store):
+    with store.write() as changes:
+        with pytest.raises(TypeError, match="changed_by"):
+            changes.create(Provider, name="X", service_type=ServiceType.RESIDENTIAL, changed_by="someone else")
+        with pytest.raises(TypeError, match="settings"):
+            changes.create(Provider, name="X", service_type=ServiceType.RESIDENTIAL, settings=[])
+
+
+def test_foreign_keys_are_enforced(store):
+    from sqlalchemy.exc import IntegrityError
+
+    with pytest.raises(IntegrityError):
+        with store.write() as changes:
+            changes.create(Setting, provider_id="no-such-provider", name="Orphan")
+
+
+def test_device_id_and_clock_survive_a_restart(tmp_path):
+    first = Store(tmp_path, actor="a")
+    with first.write() as changes:
+        changes.create(Provider, name="One", service_type=ServiceType.RESIDENTIAL)
+    device, last = first.device_id, first.clock.last
+    first.close()
+    again = Store(tmp_path, actor="a")
+    assert again.device_id == device
+    assert again.clock.last == last
+    assert again.clock.now() > last
+
+
+def test_derived_ids_are_the_same_on_every_device():
+    assert derived_id("provider", "urn", "SC1") == derived_id("provider", "urn", "SC1")
+    assert derived_id("provider", "urn", "SC1") != derived_id("provider", "urn", "SC2")
+
+
+def test_ops_are_ordered_by_their_clock_even_when_the_wall_clock_goes_back(store):
+    ticks = iter([5_000, 4_000, 4_000, 6_000])
+    store.clock._wall = lambda: next(ticks)
+    store.clock._last = Hlc(0, 0)
+    stamps = [store.clock.now() for _ in range(4)]
+    assert stamps == sorted(stamps) and len(set(stamps)) == 4
