@@ -105,9 +105,13 @@ class Changes:
     # -- plumbing -------------------------------------------------------------------------------
 
     def flush_ops(self) -> None:
-        """Write the pending ops now (they are written at commit anyway)."""
+        """Write the pending ops now (they are written at commit anyway).
+
+        A Core insert on the session's own connection: same transaction, without the ORM's
+        per-row bookkeeping, which is most of the cost of a large import otherwise.
+        """
         if self._pending:
-            self.session.execute(insert(Op), self._pending)
+            self.session.connection().execute(insert(Op.__table__), self._pending)
             self._pending = []
 
     def _before_commit(self, session: Session) -> None:
