@@ -214,6 +214,18 @@ def _parse_places(text: str) -> int:
     return int(number)
 
 
+#: How each field's text becomes a value; fields not listed stay text.
+_PARSERS: dict[str, Callable[[str], Any]] = {
+    "urn": normalise_urn,
+    "judgement_date": parse_date,
+    "capacity": _parse_places,
+    "judgement": parse_judgement,
+    "regulator": parse_regulator,
+    "contract_route": parse_contract_route,
+    "postcode": normalise_postcode,
+}
+
+
 def _parse_row(line: int, cells: list[str], mapping: dict[int, str], has_regulator_column: bool) -> _Parsed | None:
     raw = {target: cells[position] if position < len(cells) else "" for position, target in mapping.items()}
     if all(is_blank(value) for value in raw.values()):
@@ -224,22 +236,7 @@ def _parse_row(line: int, cells: list[str], mapping: dict[int, str], has_regulat
             continue
         text = " ".join(text.split())
         try:
-            if name == "urn":
-                values[name] = normalise_urn(text)
-            elif name == "judgement_date":
-                values[name] = parse_date(text)
-            elif name == "capacity":
-                values[name] = _parse_places(text)
-            elif name == "judgement":
-                values[name] = parse_judgement(text)
-            elif name == "regulator":
-                values[name] = parse_regulator(text)
-            elif name == "contract_route":
-                values[name] = parse_contract_route(text)
-            elif name == "postcode":
-                values[name] = normalise_postcode(text)
-            else:
-                values[name] = text
+            values[name] = _PARSERS.get(name, str)(text)
         except (InvalidUrn, UnknownValue) as error:
             raise _BadRow(str(error)) from None
 

@@ -13,7 +13,7 @@ Pragmas and why:
 from __future__ import annotations
 
 import getpass
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -100,7 +100,7 @@ class Store:
     def close(self) -> None:
         self.engine.dispose()
 
-    def _local(self, key: str, make: callable) -> str:  # type: ignore[valid-type]
+    def _local(self, key: str, make: Callable[[], str]) -> str:
         with self._sessions.begin() as session:
             row = session.get(LocalState, key)
             if row is None:
