@@ -1,5 +1,6 @@
 """Visit templates (YAML) and the checklist engine: what an officer fills in on a visit.
 
-Built in the forms issue; the visit rules it relies on (levels, reasons, the two-officer rule of
-Section 11) are already in ``qa_desktop.domain.visits``.
+``template`` defines and validates the format, ``library`` loads the built-in and the team's own
+templates (a broken file is listed, never fatal), ``checklist`` is the engine: answers, notes,
+evidence, actions, progress, what is missing. All Qt-free.
 """
