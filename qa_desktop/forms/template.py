@@ -122,6 +122,7 @@ class Template:
     description: str | None = None
     source: str = ""
     digest: str = ""  # sha256 of the file's text: what a visit records beside key and version
+    text: str = field(default="", repr=False, compare=False)  # the text parsed: what a visit snapshots
 
     @property
     def items(self) -> tuple[Item, ...]:
@@ -301,7 +302,7 @@ def parse_template(text: str, source: str = "<template>") -> Template:
     return Template(key=key, version=version, title=title, kind=TemplateKind(kind), audience=Audience(audience),
                     service_types=frozenset(ServiceType(t) for t in service_types), scopes=tuple(scopes),
                     sections=tuple(sections), description=reader.text(top.get("description"), "description"),
-                    source=source, digest=hashlib.sha256(text.encode("utf-8")).hexdigest())
+                    source=source, digest=hashlib.sha256(text.encode("utf-8")).hexdigest(), text=text)
 
 
 def _sub_scopes(reader: _Reader, node: yaml.Node | None, path: str, within: list[str] | frozenset[str]) -> frozenset[str] | None:

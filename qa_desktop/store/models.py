@@ -20,6 +20,7 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 from qa_desktop.domain.regulation import ContractRoute, Judgement, Regulator
 from qa_desktop.domain.service_types import ServiceType
 from qa_desktop.domain.tiers import Tier, provider_tier
+from qa_desktop.domain.timescales import ConcernLevel
 from qa_desktop.domain.visits import VisitLevel, VisitReason, VisitStatus
 from qa_desktop.store.types import EnumText, UtcDateTime
 
@@ -168,6 +169,67 @@ class Placement(SyncedColumns, Base):
     setting: Mapped[Setting] = relationship()
 
 
+class TemplateSnapshot(SyncedColumns, Base):
+    """The exact text of a template version a visit was started with.
+
+    Synced with the visit, so a second laptop opening it sees the same questions even if its own
+    library has a newer (or older) version; and a report issued later reads the same version.
+    Its id is derived from key, version and digest, so every device stores a version once.
+    """
+
+    __tablename__ = "template_snapshots"
+
+    key: Mapped[str] = mapped_column(String(80))
+    version: Mapped[int] = mapped_column(Integer)
+    digest: Mapped[str] = mapped_column(String(64))
+    text: Mapped[str] = mapped_column(Text)
+
+
+class VisitTemplate(SyncedColumns, Base):
+    """One checklist of a visit: which template snapshot, at which scope (visit level)."""
+
+    __tablename__ = "visit_templates"
+
+    visit_id: Mapped[str] = mapped_column(ForeignKey("visits.id"), index=True)
+    snapshot_id: Mapped[str] = mapped_column(ForeignKey("template_snapshots.id"))
+    template_key: Mapped[str] = mapped_column(String(80))
+    scope: Mapped[str] = mapped_column(String(40))
+    position: Mapped[int] = mapped_column(Integer)
+
+    snapshot: Mapped[TemplateSnapshot] = relationship()
+
+
+class Answer(SyncedColumns, Base):
+    """An officer's answer, note and evidence for one item of one visit.
+
+    The id is derived from (visit, template, item) as DESIGN.md asks: two officers answering the
+    same item on two laptops write to the same row, field by field, and sync can compare them.
+    """
+
+    __tablename__ = "answers"
+
+    visit_id: Mapped[str] = mapped_column(ForeignKey("visits.id"), index=True)
+    template_key: Mapped[str] = mapped_column(String(80))
+    item_key: Mapped[str] = mapped_column(String(80))
+    value: Mapped[Any] = mapped_column(JSON, nullable=True)
+    note: Mapped[str | None] = mapped_column(Text)
+    evidence: Mapped[list[str] | None] = mapped_column(JSON)
+
+
+class VisitAction(SyncedColumns, Base):
+    """An action raised from an item on a visit, due by Figure 8 for its concern level."""
+
+    __tablename__ = "visit_actions"
+
+    visit_id: Mapped[str] = mapped_column(ForeignKey("visits.id"), index=True)
+    template_key: Mapped[str] = mapped_column(String(80))
+    item_key: Mapped[str] = mapped_column(String(80))
+    text: Mapped[str] = mapped_column(Text)
+    level: Mapped[ConcernLevel] = mapped_column(EnumText(ConcernLevel))
+    raised_at: Mapped[dt.datetime] = mapped_column(UtcDateTime())
+    due_at: Mapped[dt.datetime] = mapped_column(UtcDateTime())
+
+
 class Op(Base):
     """One recorded change of one field (DESIGN.md, Sync). Immutable once written."""
 
@@ -194,4 +256,5 @@ class LocalState(Base):
     value: Mapped[str] = mapped_column(Text)
 
 
-SYNCED_MODELS: tuple[type[SyncedColumns], ...] = (Commissioner, Provider, Setting, Contact, Visit, ComplianceReview, Placement)
+SYNCED_MODELS: tuple[type[SyncedColumns], ...] = (Commissioner, Provider, Setting, Contact, Visit, ComplianceReview,
+                                                  Placement, TemplateSnapshot, VisitTemplate, Answer, VisitAction)

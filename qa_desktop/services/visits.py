@@ -1,0 +1,199 @@
+"""Starting a visit and filling it in, each change saved as it is made (autosave is the normal state).
+
+``start_visit`` stores a snapshot of the exact text of every template the visit uses, and
+``open_visit`` rebuilds the checklists from those snapshots, never from the library: a template
+edited or upgraded afterwards cannot change a visit already begun or a report already issued.
+
+Each ``OpenVisit`` method checks the input against the item first, then commits it in its own
+unit of work through ``Changes`` (so it is recorded for sync), then updates the checklist in
+memory: an answer the screen shows is an answer on disk.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import select
+
+from qa_desktop.domain.timescales import ConcernLevel
+from qa_desktop.domain.visits import VisitLevel, VisitReason, VisitRuleError, VisitStatus, check_officers
+from qa_desktop.forms.checklist import Checklist, DocumentSeen, RaisedAction, check_answer
+from qa_desktop.forms.library import TemplateLibrary
+from qa_desktop.forms.template import Item, ResponseType, Template, parse_template
+from qa_desktop.store.changes import Changes, derived_id
+from qa_desktop.store.database import Store
+from qa_desktop.store.models import Answer, Provider, Setting, TemplateSnapshot, Visit, VisitAction, VisitTemplate
+
+
+def encode_value(item: Item, value: Any) -> Any:
+    """An answer as JSON for the database and the op log."""
+    if value is None:
+        return None
+    if item.response is ResponseType.DOCUMENT:
+        return {"seen": value.seen, "dated": value.dated.isoformat() if value.dated else None,
+                "expires": value.expires.isoformat() if value.expires else None}
+    if item.response is ResponseType.DATE:
+        return value.isoformat()
+    return value
+
+
+def decode_value(item: Item, stored: Any) -> Any:
+    if stored is None:
+        return None
+    if item.response is ResponseType.DOCUMENT:
+        def day(text: str | None) -> dt.date | None:
+            return dt.date.fromisoformat(text) if text else None
+        return DocumentSeen(bool(stored["seen"]), day(stored.get("dated")), day(stored.get("expires")))
+    if item.response is ResponseType.DATE:
+        return dt.date.fromisoformat(stored)
+    return stored
+
+
+def start_visit(store: Store, library: TemplateLibrary, *, setting_id: str, visit_date: dt.date,
+                level: VisitLevel, announced: bool, officers: Sequence[str], reason: VisitReason,
+                templates: Sequence[Template] | None = None) -> str:
+    """Create a visit with its checklists; returns its id. Refuses what the framework forbids."""
+    names = check_officers(announced, officers)
+    with store.write() as changes:
+        setting = changes.session.get(Setting, setting_id)
+        if setting is None or setting.deleted:
+            raise VisitRuleError("That setting is not in the register (it may have been deleted).")
+        provider = changes.session.get(Provider, setting.provider_id)
+        chosen = list(templates) if templates is not None else library.for_visit(level, provider.service_type)
+        if not chosen:
+            raise VisitRuleError(f"No visit template covers a {level.label} visit to a {provider.service_type.label}.")
+        visit = changes.create(Visit, setting_id=setting.id, visit_date=visit_date, level=level, announced=announced,
+                               reason=reason, status=VisitStatus.IN_PROGRESS, officers=names)
+        for position, template in enumerate(chosen):
+            snapshot = _snapshot(changes, template)
+            changes.create(VisitTemplate, id=derived_id("visit_template", visit.id, template.key),
+                           visit_id=visit.id, snapshot_id=snapshot.id, template_key=template.key,
+                           scope=level.value, position=position)
+        return visit.id
+
+
+def _snapshot(changes: Changes, template: Template) -> TemplateSnapshot:
+    snapshot_id = derived_id("template", template.key, str(template.version), template.digest)
+    existing = changes.session.get(TemplateSnapshot, snapshot_id)
+    if existing is not None:
+        return existing
+    return changes.create(TemplateSnapshot, id=snapshot_id, key=template.key, version=template.version,
+                          digest=template.digest, text=template.text)
+
+
+@dataclass
+class OpenVisit:
+    """A visit being filled in: its checklists in template order, bound to the store."""
+
+    store: Store
+    visit_id: str
+    visit_date: dt.date
+    checklists: dict[str, Checklist]
+
+    def _item(self, template_key: str, item_key: str) -> tuple[Checklist, Item]:
+        checklist = self.checklists[template_key]
+        return checklist, checklist.template.item(item_key)
+
+    def _answer_row(self, changes: Changes, template_key: str, item_key: str) -> Answer:
+        answer_id = derived_id("answer", self.visit_id, template_key, item_key)
+        row = changes.session.get(Answer, answer_id)
+        if row is None:
+            row = changes.create(Answer, id=answer_id, visit_id=self.visit_id, template_key=template_key,
+                                 item_key=item_key, value=None, note=None, evidence=[])
+        return row
+
+    def set_answer(self, template_key: str, item_key: str, value: Any) -> Any:
+        checklist, item = self._item(template_key, item_key)
+        clean = check_answer(item, value)
+        with self.store.write() as changes:
+            changes.update(self._answer_row(changes, template_key, item_key), value=encode_value(item, clean))
+        checklist.record(item_key).answer = clean
+        return clean
+
+    def clear_answer(self, template_key: str, item_key: str) -> None:
+        checklist, _ = self._item(template_key, item_key)
+        with self.store.write() as changes:
+            changes.update(self._answer_row(changes, template_key, item_key), value=None)
+        checklist.clear_answer(item_key)
+
+    def set_note(self, template_key: str, item_key: str, text: str) -> None:
+        checklist, _ = self._item(template_key, item_key)
+        with self.store.write() as changes:
+            changes.update(self._answer_row(changes, template_key, item_key), note=text)
+        checklist.set_note(item_key, text)
+
+    def add_evidence(self, template_key: str, item_key: str, blob_hash: str) -> None:
+        checklist, _ = self._item(template_key, item_key)
+        with self.store.write() as changes:
+            row = self._answer_row(changes, template_key, item_key)
+            if blob_hash not in (row.evidence or []):
+                changes.update(row, evidence=[*(row.evidence or []), blob_hash])
+        checklist.add_evidence(item_key, blob_hash)
+
+    def raise_action(self, template_key: str, item_key: str, text: str, level: ConcernLevel,
+                     raised_at: dt.datetime) -> RaisedAction:
+        checklist, _ = self._item(template_key, item_key)
+        probe = Checklist(checklist.template, checklist.scope, checklist.on)  # validates without touching state
+        action = probe.raise_action(item_key, text, level, raised_at)
+        action_id = derived_id("visit_action", self.visit_id, template_key, item_key)
+        with self.store.write() as changes:
+            row = changes.session.get(VisitAction, action_id)
+            fields = {"text": action.text, "level": action.level, "raised_at": action.raised_at,
+                      "due_at": action.due_at}
+            if row is None:
+                changes.create(VisitAction, id=action_id, visit_id=self.visit_id, template_key=template_key,
+                               item_key=item_key, **fields)
+            else:
+                changes.update(row, **fields)
+        checklist.record(item_key).action = action
+        return action
+
+    def problems_before_completion(self) -> list[str]:
+        return [f"{c.template.title}: {p}" for c in self.checklists.values() for p in c.problems_before_completion()]
+
+    def complete(self) -> None:
+        """Mark the visit completed; refused, with every reason, while anything is missing."""
+        problems = self.problems_before_completion()
+        if problems:
+            raise VisitRuleError("The visit cannot be completed yet:\n" + "\n".join(problems))
+        with self.store.write() as changes:
+            changes.update(changes.session.get(Visit, self.visit_id), status=VisitStatus.COMPLETED)
+
+
+def open_visit(store: Store, visit_id: str) -> OpenVisit:
+    """Rebuild a visit's checklists from its own template snapshots and saved answers."""
+    with store.read() as session:
+        visit = session.get(Visit, visit_id)
+        if visit is None or visit.deleted:
+            raise VisitRuleError("That visit does not exist (it may have been deleted).")
+        parts = session.scalars(select(VisitTemplate).where(VisitTemplate.visit_id == visit_id,
+                                                            VisitTemplate.deleted.is_(False))
+                                .order_by(VisitTemplate.position)).all()
+        checklists: dict[str, Checklist] = {}
+        for part in parts:
+            snapshot = part.snapshot
+            template = parse_template(snapshot.text, f"{snapshot.key} v{snapshot.version} (as started)")
+            checklists[part.template_key] = Checklist(template, part.scope, visit.visit_date)
+        for row in session.scalars(select(Answer).where(Answer.visit_id == visit_id, Answer.deleted.is_(False))):
+            checklist = checklists.get(row.template_key)
+            if checklist is None:
+                continue
+            try:
+                item = checklist.template.item(row.item_key)
+            except KeyError:
+                continue
+            record = checklist.record(row.item_key)
+            record.answer = decode_value(item, row.value)
+            record.note = row.note or ""
+            record.evidence = list(row.evidence or [])
+        for row in session.scalars(select(VisitAction).where(VisitAction.visit_id == visit_id,
+                                                             VisitAction.deleted.is_(False))):
+            if row.template_key in checklists:
+                checklists[row.template_key].record(row.item_key).action = RaisedAction(
+                    row.text, row.level, row.raised_at, row.due_at)
+        return OpenVisit(store, visit_id, visit.visit_date, checklists)
+
+
