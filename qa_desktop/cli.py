@@ -117,6 +117,22 @@ def cmd_due(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_templates(args: argparse.Namespace) -> int:
+    from qa_desktop.forms.library import TEAM_TEMPLATES_FOLDER, library_for
+
+    data_dir = _data_dir(args)
+    library = library_for(data_dir)
+    print(_table(["Key", "Version", "Title", "Kind", "For", "Sections", "Items"],
+                 [[t.key, t.version, t.title, t.kind.value, t.audience.value.replace("_", " "), len(t.sections),
+                   len(t.items)] for t in sorted(library.templates.values(), key=lambda t: (t.key, t.version))]))
+    print(f"{len(library.templates)} templates; add your own in {data_dir / TEAM_TEMPLATES_FOLDER}")
+    for broken in library.broken:
+        print(f"BROKEN {broken.path}:")
+        for problem in broken.problems:
+            print(f"  {problem}")
+    return 1 if library.broken else 0
+
+
 def cmd_gui(args: argparse.Namespace) -> int:
     from qa_desktop.ui.app import run_app
 
@@ -157,6 +173,10 @@ def build_parser() -> argparse.ArgumentParser:
     due.add_argument("--all", action="store_true", help="also list what is scheduled later")
     due.add_argument("--today", help="as at this date (YYYY-MM-DD), for planning")
     due.set_defaults(func=cmd_due)
+
+    templates = sub.add_parser("templates", parents=[common],
+                               help="list visit templates (built-in and the team's own) and any that are broken")
+    templates.set_defaults(func=cmd_templates)
     return parser
 
 

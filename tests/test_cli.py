@@ -75,3 +75,13 @@ def test_the_core_runs_without_qt():
             "qa_desktop.services.demo, qa_desktop.store.database; "
             "sys.exit(1 if any(m.startswith('PySide6') for m in sys.modules) else 0)")
     assert subprocess.run([sys.executable, "-c", code]).returncode == 0
+
+
+def test_templates_lists_builtin_and_team_templates_and_broken_ones(capsys, data_dir):
+    code, out, _ = run(capsys, "templates", "--data-dir", data_dir)
+    assert code == 0 and "property_standards" in out and "young inspector" in out and "11 templates" in out
+    team = __import__("pathlib").Path(data_dir) / "templates"
+    (team / "ours.yaml").write_text("key: ours\nversion: 1\ntitle: Ours\nkind: visit\naudience: officer\n"
+                                    "scopes: [full]\nsections: []\n")
+    code, out, _ = run(capsys, "templates", "--data-dir", data_dir)
+    assert code == 1 and "BROKEN" in out and "ours.yaml, line 7 (sections): the list is empty" in out

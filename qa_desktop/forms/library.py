@@ -19,6 +19,16 @@ def builtin_templates_dir() -> Path:
     return resources_dir() / "templates"
 
 
+TEAM_TEMPLATES_FOLDER = "templates"
+
+
+def library_for(data_dir: Path) -> "TemplateLibrary":
+    """The built-in templates plus the team's own, in ``DATA_DIR/templates`` (created if missing)."""
+    team = data_dir / TEAM_TEMPLATES_FOLDER
+    team.mkdir(parents=True, exist_ok=True)
+    return TemplateLibrary.load(builtin_templates_dir(), team)
+
+
 @dataclass(frozen=True)
 class BrokenTemplate:
     path: Path

@@ -15,10 +15,14 @@ from sqlalchemy import select
 from qa_desktop.domain.periods import add_months
 from qa_desktop.domain.regulation import ContractRoute, Regulator
 from qa_desktop.domain.service_types import ServiceType
+from qa_desktop.domain.timescales import ConcernLevel
+from qa_desktop.forms.checklist import MET, NOT_MET, YES
+from qa_desktop.forms.library import library_for
 from qa_desktop.domain.visits import VisitLevel, VisitReason, VisitStatus
 from qa_desktop.paths import resources_dir
 from qa_desktop.services.provider_import import ImportReport, import_providers
 from qa_desktop.services.register import add_provider, add_setting
+from qa_desktop.services.visits import open_visit, start_visit
 from qa_desktop.store.database import Store
 from qa_desktop.store.models import (Commissioner, ComplianceReview, Contact, LocalState, Placement, Provider,
                                      Setting, Visit)
@@ -100,8 +104,6 @@ def load_demo(store: Store, today: dt.date | None = None) -> ImportReport | None
 
         visit(first_setting[providers["SC700101"].id], 20)
         visit(first_setting[providers["SC700102"].id], 40)
-        visit(first_setting[providers["SC700102"].id], 0, level=VisitLevel.ASSURANCE_MONITORING, announced=False,
-              reason=VisitReason.CONCERN_RAISED, status=VisitStatus.IN_PROGRESS)
         visit(first_setting[providers["SC700103"].id], 6)
         visit(first_setting[providers["SC700106"].id], 23)
         visit(first_setting[providers["SC700108"].id], 11)
@@ -119,5 +121,24 @@ def load_demo(store: Store, today: dt.date | None = None) -> ImportReport | None
         yesterday = dt.datetime.combine(today - dt.timedelta(days=1), dt.time(16, 30), dt.timezone.utc)
         changes.create(Placement, setting_id=first_setting[providers["SC700104"].id].id, started_at=yesterday,
                        reference="PL-2041")
+        harbour_home = first_setting[providers["SC700102"].id].id
         session.add(LocalState(key=DEMO_FLAG, value=today.isoformat()))
+    _visit_in_progress(store, harbour_home, today)
     return report
+
+
+def _visit_in_progress(store: Store, setting_id: str, today: dt.date) -> None:
+    """An unannounced Assurance/Monitoring visit, part answered, as an officer leaves it mid-visit."""
+    visit_id = start_visit(store, library_for(store.data_dir), setting_id=setting_id, visit_date=today,
+                           level=VisitLevel.ASSURANCE_MONITORING, announced=False,
+                           officers=["Alex Patel", "Jo Morgan"], reason=VisitReason.CONCERN_RAISED)
+    visit = open_visit(store, visit_id)
+    for key in ("lounge_sofas", "lounge_television", "lounge_flooring", "kitchen_sink_drainer", "kitchen_cooker"):
+        visit.set_answer("property_standards", key, MET)
+    visit.set_answer("property_standards", "kitchen_co_detector", NOT_MET)
+    visit.set_note("property_standards", "kitchen_co_detector", "No carbon monoxide detector near the boiler.")
+    visit.raise_action("property_standards", "kitchen_co_detector", "Fit a carbon monoxide detector in the kitchen",
+                       ConcernLevel.HIGH, dt.datetime.combine(today, dt.time(10, 15), dt.timezone.utc))
+    visit.set_answer("compliance_areas", "concerns_any", YES)
+    visit.set_answer("compliance_areas", "concerns_detail",
+                     "Neighbour reported young people out late; manager shared the missing-from-care log.")

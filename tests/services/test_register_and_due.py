@@ -124,3 +124,19 @@ def test_demo_loads_once(store):
     assert load_demo(store, today=TODAY).added == 10
     assert load_demo(store, today=TODAY) is None
     assert len(names(store)) == 12
+
+
+def test_demo_has_an_unannounced_visit_in_progress_with_answers(demo_store):
+    from sqlalchemy import select
+
+    from qa_desktop.domain.visits import VisitStatus
+    from qa_desktop.services.visits import open_visit
+
+    with demo_store.read() as session:
+        [visit] = session.scalars(select(Visit).where(Visit.status == VisitStatus.IN_PROGRESS)).all()
+        assert not visit.announced and len(visit.officers) == 2
+    opened = open_visit(demo_store, visit.id)
+    assert set(opened.checklists) == {"compliance_areas", "property_standards", "voice_of_child"}
+    property_list = opened.checklists["property_standards"]
+    assert property_list.progress().answered == 6
+    assert property_list.records["kitchen_co_detector"].action.level == "high"
