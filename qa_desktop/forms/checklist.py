@@ -141,9 +141,7 @@ class Checklist:
 
     def raise_action(self, key: str, text: str, level: ConcernLevel, raised_at: dt.datetime) -> RaisedAction:
         """An action against an item, due by Figure 8 for its concern level."""
-        if not text.strip():
-            raise AnswerError("Say what the provider must do.")
-        action = RaisedAction(text.strip(), level, raised_at, action_due(level, raised_at))
+        action = make_action(text, level, raised_at)
         self.record(key).action = action
         return action
 
@@ -199,6 +197,13 @@ class Checklist:
         if item.response is ResponseType.DOCUMENT:
             return answer is not None and (not answer.seen or answer.expired_on(self.on))
         return answer in FLAGGED_ANSWERS
+
+
+def make_action(text: str, level: ConcernLevel, raised_at: dt.datetime) -> RaisedAction:
+    """An action as raised now, due by Figure 8; ``AnswerError`` if it does not say what to do."""
+    if not text.strip():
+        raise AnswerError("Say what the provider must do.")
+    return RaisedAction(text.strip(), level, raised_at, action_due(level, raised_at))
 
 
 def check_answer(item: Item, value: Any) -> Any:

@@ -20,7 +20,7 @@ from sqlalchemy import select
 
 from qa_desktop.domain.timescales import ConcernLevel
 from qa_desktop.domain.visits import VisitLevel, VisitReason, VisitRuleError, VisitStatus, check_officers
-from qa_desktop.forms.checklist import Checklist, DocumentSeen, RaisedAction, check_answer
+from qa_desktop.forms.checklist import Checklist, DocumentSeen, RaisedAction, check_answer, make_action
 from qa_desktop.forms.library import TemplateLibrary
 from qa_desktop.forms.template import Item, ResponseType, Template, parse_template
 from qa_desktop.store.changes import Changes, derived_id
@@ -136,8 +136,7 @@ class OpenVisit:
     def raise_action(self, template_key: str, item_key: str, text: str, level: ConcernLevel,
                      raised_at: dt.datetime) -> RaisedAction:
         checklist, _ = self._item(template_key, item_key)
-        probe = Checklist(checklist.template, checklist.scope, checklist.on)  # validates without touching state
-        action = probe.raise_action(item_key, text, level, raised_at)
+        action = make_action(text, level, raised_at)
         action_id = derived_id("visit_action", self.visit_id, template_key, item_key)
         with self.store.write() as changes:
             row = changes.session.get(VisitAction, action_id)

@@ -10,27 +10,12 @@ imports the app's models (which will have moved on).
 import sqlalchemy as sa
 from alembic import op
 
+from qa_desktop.store.migration_helpers import synced_columns_v1, synced_indexes_v1
+
 revision = "0001"
 down_revision = None
 branch_labels = None
 depends_on = None
-
-
-def synced_columns() -> list[sa.Column]:
-    return [
-        sa.Column("id", sa.String(length=36), primary_key=True),
-        sa.Column("created_at", sa.DateTime(), nullable=False),
-        sa.Column("updated_at", sa.DateTime(), nullable=False),
-        sa.Column("changed_by", sa.String(length=120), nullable=False),
-        sa.Column("device_id", sa.String(length=36), nullable=False),
-        sa.Column("deleted", sa.Boolean(), nullable=False),
-    ]
-
-
-def indexes(table: str, *columns: str) -> None:
-    with op.batch_alter_table(table) as batch_op:
-        for column in ("deleted", *columns):
-            batch_op.create_index(f"ix_{table}_{column}", [column], unique=False)
 
 
 def upgrade() -> None:
@@ -40,9 +25,9 @@ def upgrade() -> None:
         sa.Column("email", sa.String(length=200), nullable=True),
         sa.Column("organisation", sa.String(length=200), nullable=True),
         sa.Column("responsibility", sa.String(length=300), nullable=True),
-        *synced_columns(),
+        *synced_columns_v1(),
     )
-    indexes("commissioners")
+    synced_indexes_v1("commissioners")
     op.create_table(
         "providers",
         sa.Column("name", sa.String(length=300), nullable=False),
@@ -61,9 +46,9 @@ def upgrade() -> None:
         sa.Column("lead_commissioner_id", sa.String(length=36), sa.ForeignKey("commissioners.id"), nullable=True),
         sa.Column("capacity", sa.Integer(), nullable=True),
         sa.Column("notes", sa.Text(), nullable=True),
-        *synced_columns(),
+        *synced_columns_v1(),
     )
-    indexes("providers", "name", "service_type", "urn")
+    synced_indexes_v1("providers", "name", "service_type", "urn")
     op.create_table(
         "settings",
         sa.Column("provider_id", sa.String(length=36), sa.ForeignKey("providers.id"), nullable=False),
@@ -75,9 +60,9 @@ def upgrade() -> None:
         sa.Column("postcode", sa.String(length=12), nullable=True),
         sa.Column("capacity", sa.Integer(), nullable=True),
         sa.Column("notes", sa.Text(), nullable=True),
-        *synced_columns(),
+        *synced_columns_v1(),
     )
-    indexes("settings", "provider_id", "town", "postcode")
+    synced_indexes_v1("settings", "provider_id", "town", "postcode")
     op.create_table(
         "contacts",
         sa.Column("provider_id", sa.String(length=36), sa.ForeignKey("providers.id"), nullable=False),
@@ -85,9 +70,9 @@ def upgrade() -> None:
         sa.Column("role", sa.String(length=200), nullable=True),
         sa.Column("phone", sa.String(length=60), nullable=True),
         sa.Column("email", sa.String(length=200), nullable=True),
-        *synced_columns(),
+        *synced_columns_v1(),
     )
-    indexes("contacts", "provider_id")
+    synced_indexes_v1("contacts", "provider_id")
     op.create_table(
         "ops",
         sa.Column("op_id", sa.String(length=36), primary_key=True),

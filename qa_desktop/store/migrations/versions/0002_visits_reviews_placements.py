@@ -7,27 +7,12 @@ Create Date: 2026-11-22
 import sqlalchemy as sa
 from alembic import op
 
+from qa_desktop.store.migration_helpers import synced_columns_v1, synced_indexes_v1
+
 revision = "0002"
 down_revision = "0001"
 branch_labels = None
 depends_on = None
-
-
-def synced_columns() -> list[sa.Column]:
-    return [
-        sa.Column("id", sa.String(length=36), primary_key=True),
-        sa.Column("created_at", sa.DateTime(), nullable=False),
-        sa.Column("updated_at", sa.DateTime(), nullable=False),
-        sa.Column("changed_by", sa.String(length=120), nullable=False),
-        sa.Column("device_id", sa.String(length=36), nullable=False),
-        sa.Column("deleted", sa.Boolean(), nullable=False),
-    ]
-
-
-def indexes(table: str, *columns: str) -> None:
-    with op.batch_alter_table(table) as batch_op:
-        for column in ("deleted", *columns):
-            batch_op.create_index(f"ix_{table}_{column}", [column], unique=False)
 
 
 def upgrade() -> None:
@@ -40,9 +25,9 @@ def upgrade() -> None:
         sa.Column("reason", sa.String(length=40), nullable=False),
         sa.Column("status", sa.String(length=40), nullable=False),
         sa.Column("officers", sa.JSON(), nullable=False),
-        *synced_columns(),
+        *synced_columns_v1(),
     )
-    indexes("visits", "setting_id", "visit_date")
+    synced_indexes_v1("visits", "setting_id", "visit_date")
     op.create_table(
         "compliance_reviews",
         sa.Column("provider_id", sa.String(length=36), sa.ForeignKey("providers.id"), nullable=False),
@@ -50,18 +35,18 @@ def upgrade() -> None:
         sa.Column("minimum_only", sa.Boolean(), nullable=False),
         sa.Column("reviewed_by", sa.String(length=200), nullable=False),
         sa.Column("outcome", sa.Text(), nullable=True),
-        *synced_columns(),
+        *synced_columns_v1(),
     )
-    indexes("compliance_reviews", "provider_id", "review_date")
+    synced_indexes_v1("compliance_reviews", "provider_id", "review_date")
     op.create_table(
         "placements",
         sa.Column("setting_id", sa.String(length=36), sa.ForeignKey("settings.id"), nullable=False),
         sa.Column("started_at", sa.DateTime(), nullable=False),
         sa.Column("ended_at", sa.DateTime(), nullable=True),
         sa.Column("reference", sa.String(length=60), nullable=True),
-        *synced_columns(),
+        *synced_columns_v1(),
     )
-    indexes("placements", "setting_id")
+    synced_indexes_v1("placements", "setting_id")
 
 
 def downgrade() -> None:

@@ -7,27 +7,12 @@ Create Date: 2026-11-22
 import sqlalchemy as sa
 from alembic import op
 
+from qa_desktop.store.migration_helpers import synced_columns_v1, synced_indexes_v1
+
 revision = "0003"
 down_revision = "0002"
 branch_labels = None
 depends_on = None
-
-
-def synced_columns() -> list[sa.Column]:
-    return [
-        sa.Column("id", sa.String(length=36), primary_key=True),
-        sa.Column("created_at", sa.DateTime(), nullable=False),
-        sa.Column("updated_at", sa.DateTime(), nullable=False),
-        sa.Column("changed_by", sa.String(length=120), nullable=False),
-        sa.Column("device_id", sa.String(length=36), nullable=False),
-        sa.Column("deleted", sa.Boolean(), nullable=False),
-    ]
-
-
-def indexes(table: str, *columns: str) -> None:
-    with op.batch_alter_table(table) as batch_op:
-        for column in ("deleted", *columns):
-            batch_op.create_index(f"ix_{table}_{column}", [column], unique=False)
 
 
 def upgrade() -> None:
@@ -37,9 +22,9 @@ def upgrade() -> None:
         sa.Column("version", sa.Integer(), nullable=False),
         sa.Column("digest", sa.String(length=64), nullable=False),
         sa.Column("text", sa.Text(), nullable=False),
-        *synced_columns(),
+        *synced_columns_v1(),
     )
-    indexes("template_snapshots")
+    synced_indexes_v1("template_snapshots")
     op.create_table(
         "visit_templates",
         sa.Column("visit_id", sa.String(length=36), sa.ForeignKey("visits.id"), nullable=False),
@@ -47,9 +32,9 @@ def upgrade() -> None:
         sa.Column("template_key", sa.String(length=80), nullable=False),
         sa.Column("scope", sa.String(length=40), nullable=False),
         sa.Column("position", sa.Integer(), nullable=False),
-        *synced_columns(),
+        *synced_columns_v1(),
     )
-    indexes("visit_templates", "visit_id")
+    synced_indexes_v1("visit_templates", "visit_id")
     op.create_table(
         "answers",
         sa.Column("visit_id", sa.String(length=36), sa.ForeignKey("visits.id"), nullable=False),
@@ -58,9 +43,9 @@ def upgrade() -> None:
         sa.Column("value", sa.JSON(), nullable=True),
         sa.Column("note", sa.Text(), nullable=True),
         sa.Column("evidence", sa.JSON(), nullable=True),
-        *synced_columns(),
+        *synced_columns_v1(),
     )
-    indexes("answers", "visit_id")
+    synced_indexes_v1("answers", "visit_id")
     op.create_table(
         "visit_actions",
         sa.Column("visit_id", sa.String(length=36), sa.ForeignKey("visits.id"), nullable=False),
@@ -70,9 +55,9 @@ def upgrade() -> None:
         sa.Column("level", sa.String(length=40), nullable=False),
         sa.Column("raised_at", sa.DateTime(), nullable=False),
         sa.Column("due_at", sa.DateTime(), nullable=False),
-        *synced_columns(),
+        *synced_columns_v1(),
     )
-    indexes("visit_actions", "visit_id")
+    synced_indexes_v1("visit_actions", "visit_id")
 
 
 def downgrade() -> None:
