@@ -65,6 +65,9 @@ def start_visit(store: Store, library: TemplateLibrary, *, setting_id: str, visi
         chosen = list(templates) if templates is not None else library.for_visit(level, provider.service_type)
         if not chosen:
             raise VisitRuleError(f"No visit template covers a {level.label} visit to a {provider.service_type.label}.")
+        for template in chosen:
+            if level.value not in template.scopes:
+                raise VisitRuleError(f"{template.title} is not used on a {level.label} visit.")
         visit = changes.create(Visit, setting_id=setting.id, visit_date=visit_date, level=level, announced=announced,
                                reason=reason, status=VisitStatus.IN_PROGRESS, officers=names)
         for position, template in enumerate(chosen):

@@ -134,3 +134,10 @@ def test_no_template_for_a_visit_is_a_clear_refusal(store, setting_id):
     empty = TemplateLibrary.load(builtin_templates_dir() / "no-such-folder")
     with pytest.raises(VisitRuleError, match="No visit template covers a Full visit to a Residential"):
         start(store, empty, setting_id)
+
+
+def test_a_template_that_does_not_cover_the_level_is_refused_at_start(store, library, setting_id):
+    with pytest.raises(VisitRuleError, match="Compliance areas reviewed on a visit is not used on a Property Only"):
+        start(store, library, setting_id, level=VisitLevel.PROPERTY_ONLY, templates=[library.get("compliance_areas")])
+    with store.read() as session:
+        assert session.scalars(select(Visit)).all() == []
