@@ -133,6 +133,23 @@ def cmd_templates(args: argparse.Namespace) -> int:
     return 1 if library.broken else 0
 
 
+def cmd_report(args: argparse.Namespace) -> int:
+    from qa_desktop.domain.visits import VisitRuleError
+    from qa_desktop.services.reports import find_visit_id, write_visit_report
+
+    store = _open_store(args)
+    try:
+        path = write_visit_report(store, find_visit_id(store, args.visit), Path(args.out) if args.out else None)
+    except VisitRuleError as error:
+        print(str(error), file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except OSError as error:
+        print(f"The report could not be written: {error.strerror or error}.", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    print(f"Report written: {path}")
+    return 0
+
+
 def cmd_gui(args: argparse.Namespace) -> int:
     from qa_desktop.ui.app import run_app
 
@@ -173,6 +190,11 @@ def build_parser() -> argparse.ArgumentParser:
     due.add_argument("--all", action="store_true", help="also list what is scheduled later")
     due.add_argument("--today", help="as at this date (YYYY-MM-DD), for planning")
     due.set_defaults(func=cmd_due)
+
+    report = sub.add_parser("report", parents=[common], help="write the PDF report of a visit")
+    report.add_argument("visit", help="the visit's id, the start of it, or its report reference")
+    report.add_argument("--out", help="where to save the PDF (default: the reports folder of the data folder)")
+    report.set_defaults(func=cmd_report)
 
     templates = sub.add_parser("templates", parents=[common],
                                help="list visit templates (built-in and the team's own) and any that are broken")

@@ -1,0 +1,324 @@
+"""The formal QA visit report as a PDF.
+
+Layout: a cover (council, provider, setting, URN, service type, tier, date, level, announced or
+unannounced, officers, reason), a summary (counts, the overall concern level, flagged items and
+key concerns), findings section by section, the actions table with Figure 8 due dates, documents
+seen with expiry, the voice of the child and a sign-off. Every page carries the protective
+marking OFFICIAL-SENSITIVE, the report reference and "Page X of Y".
+
+Readable without colour: a "not met" answer is written NOT MET in bold with a marker, an expired
+document says EXPIRED; colour only repeats what the words say. Tables repeat their header row on
+each page and long notes wrap and split across pages. The PDF is written to a temporary file and
+renamed into place, so a crash never leaves a half-written report under the final name.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import tempfile
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from xml.sax.saxutils import escape
+
+from reportlab.lib import colors
+from reportlab.lib.enums import TA_CENTER
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import mm
+from reportlab.pdfgen.canvas import Canvas
+from reportlab.platypus import (PageBreak, Paragraph, SimpleDocTemplate, Spacer, Table,
+                                TableStyle)
+
+from qa_desktop.domain.timescales import ConcernLevel
+from qa_desktop.forms.checklist import MET, NO, NOT_APPLICABLE, NOT_MET, YES, Checklist, DocumentSeen
+from qa_desktop.forms.template import Item, ResponseType
+from qa_desktop.reports.fonts import BOLD, REGULAR, register_fonts
+
+MARKING = "OFFICIAL-SENSITIVE"
+NAVY = colors.HexColor("#1f3b5b")
+PALE = colors.HexColor("#e8eef5")
+RED = colors.HexColor("#a11d21")
+
+
+@dataclass(frozen=True)
+class VisitFacts:
+    """What the cover states, gathered from the register and the visit."""
+
+    council_name: str
+    service_name: str
+    reference: str
+    provider: str
+    setting: str
+    address: str
+    urn: str
+    service_type: str
+    tier: str
+    visit_date: dt.date
+    level: str
+    announced: bool
+    officers: Sequence[str]
+    reason: str
+
+
+def _styles() -> dict[str, ParagraphStyle]:
+    register_fonts()
+    base = ParagraphStyle("body", fontName=REGULAR, fontSize=9.5, leading=12.5)
+    return {
+        "body": base,
+        "small": ParagraphStyle("small", parent=base, fontSize=8.5, leading=11),
+        "cell_bold": ParagraphStyle("cell_bold", parent=base, fontName=BOLD),
+        "section": ParagraphStyle("section", parent=base, fontName=BOLD, spaceBefore=2, spaceAfter=4,
+                                  keepWithNext=1),
+        "title": ParagraphStyle("title", parent=base, fontName=BOLD, fontSize=22, leading=28, textColor=NAVY,
+                                spaceAfter=6),
+        "council": ParagraphStyle("council", parent=base, fontName=BOLD, fontSize=13, leading=17, textColor=NAVY),
+        "h1": ParagraphStyle("h1", parent=base, fontName=BOLD, fontSize=14, leading=18, textColor=NAVY,
+                             spaceBefore=10, spaceAfter=6, keepWithNext=1),
+        "h2": ParagraphStyle("h2", parent=base, fontName=BOLD, fontSize=11, leading=14, textColor=NAVY,
+                             spaceBefore=8, spaceAfter=4, keepWithNext=1),
+        "marking": ParagraphStyle("marking", parent=base, fontName=BOLD, alignment=TA_CENTER, textColor=RED),
+    }
+
+
+def _p(text: str, style: ParagraphStyle) -> Paragraph:
+    """A paragraph of the user's text: escaped (it is not markup) and with its line breaks kept."""
+    return Paragraph(escape(text).replace("\n", "<br/>"), style)
+
+
+def answer_text(item: Item, value: object) -> tuple[str, bool]:
+    """How an answer reads in the report, and whether it is flagged (not met / no / expired)."""
+    if value is None:
+        return ("Not answered", False)
+    if item.response is ResponseType.MET_NOT_MET:
+        return {MET: ("Met", False), NOT_MET: ("✗ NOT MET", True), NOT_APPLICABLE: ("N/A", False)}[value]
+    if item.response is ResponseType.YES_NO:
+        return ("Yes" if value == YES else "No", value == NO and item.action_on_not_met)
+    if item.response is ResponseType.DOCUMENT:
+        assert isinstance(value, DocumentSeen)
+        if not value.seen:
+            return ("✗ NOT SEEN", True)
+        text = "Seen"
+        if value.dated:
+            text += f", dated {value.dated:%d/%m/%Y}"
+        if value.expires:
+            text += f", expires {value.expires:%d/%m/%Y}"
+        return (text, False)
+    if item.response is ResponseType.MULTI_CHOICE:
+        return (", ".join(value), False)  # type: ignore[arg-type]
+    if item.response is ResponseType.DATE:
+        return (f"{value:%d/%m/%Y}", False)
+    if item.response in (ResponseType.FACES, ResponseType.RATING):
+        low, high = item.scale or (1, 5)
+        return (f"{value} out of {high}", False)
+    return (str(value), False)
+
+
+_HEADER = ParagraphStyle("header", fontName=BOLD, fontSize=8.5, leading=10.5)
+
+
+def _table(rows: list[list[object]], widths: list[float], flagged_rows: Sequence[int] = ()) -> Table:
+    """A findings-style table; the first row is its header, wrapped and repeated on each page."""
+    rows = [[_p(c, _HEADER) if isinstance(c, str) else c for c in rows[0]], *rows[1:]]
+    table = Table(rows, colWidths=widths, repeatRows=1, splitInRow=1)  # a long note splits across pages
+    style = [
+        ("FONTNAME", (0, 0), (-1, 0), BOLD),
+        ("BACKGROUND", (0, 0), (-1, 0), PALE),
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("GRID", (0, 0), (-1, -1), 0.4, colors.HexColor("#9aa9b8")),
+        ("LEFTPADDING", (0, 0), (-1, -1), 4),
+        ("RIGHTPADDING", (0, 0), (-1, -1), 4),
+    ]
+    for row in flagged_rows:
+        style.append(("BACKGROUND", (0, row), (-1, row), colors.HexColor("#fbeaea")))
+    table.setStyle(TableStyle(style))
+    return table
+
+
+class _NumberedCanvas(Canvas):
+    """Draws the header and footer after the last page, when "of Y" is known."""
+
+    facts: VisitFacts
+
+    def __init__(self, *args, **kwargs) -> None:  # noqa: ANN002, ANN003 (ReportLab's signature)
+        super().__init__(*args, **kwargs)
+        self._pages: list[dict] = []
+
+    def showPage(self) -> None:  # noqa: N802 (ReportLab's name)
+        self._pages.append(dict(self.__dict__))
+        self._startPage()
+
+    def save(self) -> None:
+        total = len(self._pages)
+        for number, state in enumerate(self._pages, start=1):
+            self.__dict__.update(state)
+            self._furniture(number, total)
+            super().showPage()
+        super().save()
+
+    def _furniture(self, number: int, total: int) -> None:
+        width, height = A4
+        self.setFont(BOLD, 9)
+        self.setFillColor(RED)
+        self.drawCentredString(width / 2, height - 12 * mm, MARKING)
+        self.drawCentredString(width / 2, 8 * mm, MARKING)
+        self.setFillColor(colors.black)
+        self.setFont(REGULAR, 8)
+        self.drawString(18 * mm, 13 * mm, f"{self.facts.council_name} · QA visit report {self.facts.reference}")
+        self.drawRightString(width - 18 * mm, 13 * mm, f"Page {number} of {total}")
+
+
+def build_visit_report(facts: VisitFacts, checklists: Sequence[Checklist], path: Path) -> Path:
+    """Write the report PDF to ``path`` (atomically) and return it."""
+    styles = _styles()
+    story: list[object] = []
+    story += _cover(facts, styles)
+    story += _summary(checklists, styles)
+    story += _findings(checklists, styles)
+    story += _actions(checklists, styles)
+    story += _documents(checklists, facts.visit_date, styles)
+    story += _voice(checklists, styles)
+    story += _sign_off(facts, styles)
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(prefix=".writing-", suffix=".pdf", dir=path.parent)
+    os.close(handle)
+    try:
+        document = SimpleDocTemplate(temporary, pagesize=A4, leftMargin=18 * mm, rightMargin=18 * mm,
+                                     topMargin=20 * mm, bottomMargin=22 * mm, title=f"QA visit report {facts.reference}",
+                                     author=facts.council_name, subject=f"{facts.provider}: {facts.setting}")
+        canvas_class = type("ReportCanvas", (_NumberedCanvas,), {"facts": facts})
+        document.build(story, canvasmaker=canvas_class)
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+    return path
+
+
+def _cover(facts: VisitFacts, s: dict[str, ParagraphStyle]) -> list[object]:
+    rows = [
+        ("Provider", facts.provider), ("Setting", facts.setting), ("Address", facts.address or "Not recorded"),
+        ("URN", facts.urn or "None (not registered)"), ("Service type", facts.service_type),
+        ("Framework tier", facts.tier or "Not on a tiered framework"), ("Visit date", f"{facts.visit_date:%d %B %Y}"),
+        ("Visit level", facts.level), ("Announced", "Announced" if facts.announced else "Unannounced"),
+        ("Officers", ", ".join(facts.officers)), ("Reason for visit", facts.reason), ("Report reference", facts.reference),
+    ]
+    table = Table([[_p(k, s["cell_bold"]), _p(v, s["body"])] for k, v in rows], colWidths=[45 * mm, 125 * mm])
+    table.setStyle(TableStyle([("LINEBELOW", (0, 0), (-1, -1), 0.3, colors.HexColor("#c5d0db")),
+                               ("VALIGN", (0, 0), (-1, -1), "TOP")]))
+    return [_p(facts.council_name, s["council"]), _p(facts.service_name, s["body"]), Spacer(1, 18 * mm),
+            _p("Quality Assurance Visit Report", s["title"]), _p(facts.provider, s["h2"]), Spacer(1, 8 * mm), table,
+            Spacer(1, 12 * mm), _p(f"Protective marking: {MARKING}. Share only with the provider and the "
+                                   "professionals involved.", s["small"]), PageBreak()]
+
+
+def _all_actions(checklists: Sequence[Checklist]) -> list[tuple[Item, object]]:
+    return [(item, action) for c in checklists for item, action in c.summary().actions]
+
+
+def _summary(checklists: Sequence[Checklist], s: dict[str, ParagraphStyle]) -> list[object]:
+    totals = {MET: 0, NOT_MET: 0, NOT_APPLICABLE: 0, "unanswered": 0}
+    flagged: list[tuple[Checklist, Item]] = []
+    for checklist in checklists:
+        summary = checklist.summary()
+        for key in totals:
+            totals[key] += summary.counts.get(key, 0)
+        flagged += [(checklist, item) for item in summary.flagged]
+    actions = _all_actions(checklists)
+    order = list(ConcernLevel)
+    highest = max((a.level for _, a in actions), key=order.index, default=None)  # type: ignore[attr-defined]
+    judgement = f"{highest.label} concern: actions due from Figure 8 timescales" if highest else "No actions raised"
+    rows = [["Met", "Not met", "Not applicable", "Not answered", "Actions", "Highest concern"],
+            [str(totals[MET]), str(totals[NOT_MET]), str(totals[NOT_APPLICABLE]), str(totals["unanswered"]),
+             str(len(actions)), highest.label if highest else "None"]]
+    story: list[object] = [_p("Summary", s["h1"]),
+                           _table(rows, [22 * mm, 22 * mm, 30 * mm, 30 * mm, 22 * mm, 48 * mm]),
+                           Spacer(1, 4 * mm), _p(f"Overall: {judgement}.", s["cell_bold"])]
+    if flagged:
+        story.append(_p("Items not met", s["h2"]))
+        for checklist, item in flagged:
+            note = checklist.records[item.key].note
+            story.append(_p(f"• {item.label}" + (f": {note}" if note else ""), s["body"]))
+    return story
+
+
+def _findings(checklists: Sequence[Checklist], s: dict[str, ParagraphStyle]) -> list[object]:
+    story: list[object] = [PageBreak(), _p("Findings", s["h1"])]
+    for checklist in checklists:
+        if checklist.template.key == "voice_of_child":
+            continue
+        story.append(_p(checklist.template.title, s["h2"]))
+        for section in checklist.sections():
+            items = [i for i in checklist.visible_items(section) if i.response is not ResponseType.PHOTO]
+            if not items:
+                continue
+            rows: list[list[object]] = [["Item", "Finding", "Notes"]]
+            flagged_rows = []
+            for item in items:
+                record = checklist.records.get(item.key)
+                text, flagged = answer_text(item, record.answer if record else None)
+                rows.append([_p(item.label, s["small"]), _p(text, s["cell_bold"] if flagged else s["small"]),
+                             _p(record.note if record else "", s["small"])])
+                if flagged:
+                    flagged_rows.append(len(rows) - 1)
+            story.append(_p(section.title, s["section"]))
+            story.append(_table(rows, [70 * mm, 35 * mm, 69 * mm], flagged_rows))
+            story.append(Spacer(1, 4 * mm))
+    return story
+
+
+def _actions(checklists: Sequence[Checklist], s: dict[str, ParagraphStyle]) -> list[object]:
+    actions = _all_actions(checklists)
+    story: list[object] = [_p("Actions", s["h1"])]
+    if not actions:
+        return story + [_p("No actions were raised on this visit.", s["body"])]
+    rows: list[list[object]] = [["Item", "Action", "Concern level", "Due by (Figure 8)", "Owner"]]
+    for item, action in actions:
+        rows.append([_p(item.label, s["small"]), _p(action.text, s["small"]), _p(action.level.label, s["cell_bold"]),
+                     _p(f"{action.due_at:%d/%m/%Y %H:%M}", s["small"]), _p("Provider", s["small"])])
+    return story + [_table(rows, [50 * mm, 58 * mm, 20 * mm, 28 * mm, 18 * mm])]
+
+
+def _documents(checklists: Sequence[Checklist], on: dt.date, s: dict[str, ParagraphStyle]) -> list[object]:
+    rows: list[list[object]] = [["Document", "Seen", "Dated", "Expires", "Status"]]
+    flagged_rows = []
+    for checklist in checklists:
+        for item in checklist.visible_items():
+            record = checklist.records.get(item.key)
+            if item.response is not ResponseType.DOCUMENT or record is None or record.answer is None:
+                continue
+            doc: DocumentSeen = record.answer
+            expired = doc.expired_on(on)
+            status = "EXPIRED" if expired else ("NOT SEEN" if not doc.seen else "In date")
+            rows.append([_p(item.label, s["small"]), _p("Yes" if doc.seen else "No", s["small"]),
+                         _p(f"{doc.dated:%d/%m/%Y}" if doc.dated else "", s["small"]),
+                         _p(f"{doc.expires:%d/%m/%Y}" if doc.expires else "", s["small"]),
+                         _p(status, s["cell_bold"] if status != "In date" else s["small"])])
+            if status != "In date":
+                flagged_rows.append(len(rows) - 1)
+    story: list[object] = [_p("Documents seen", s["h1"])]
+    if len(rows) == 1:
+        return story + [_p("No documents were recorded on this visit.", s["body"])]
+    return story + [_table(rows, [74 * mm, 14 * mm, 24 * mm, 24 * mm, 38 * mm], flagged_rows)]
+
+
+def _voice(checklists: Sequence[Checklist], s: dict[str, ParagraphStyle]) -> list[object]:
+    story: list[object] = [_p("Voice of the child", s["h1"])]
+    voice = next((c for c in checklists if c.template.key == "voice_of_child"), None)
+    if voice is None:
+        return story + [_p("Young people were not part of this visit (for example a Property Only visit).", s["body"])]
+    said = [(item, voice.records[item.key].answer) for item in voice.visible_items()
+            if item.key in voice.records and voice.records[item.key].answer not in (None, "")]
+    if not said:
+        return story + [_p("No views of young people were recorded on this visit.", s["body"])]
+    for item, answer in said:
+        story += [_p(item.label, s["cell_bold"]), _p(answer_text(item, answer)[0], s["body"]), Spacer(1, 2 * mm)]
+    return story
+
+
+def _sign_off(facts: VisitFacts, s: dict[str, ParagraphStyle]) -> list[object]:
+    rows = [["Officer", "Role", "Date"]] + [[_p(name, s["body"]), _p("Quality Assurance Officer", s["body"]),
+                                            _p(f"{facts.visit_date:%d/%m/%Y}", s["body"])] for name in facts.officers]
+    return [Spacer(1, 6 * mm), _p("Sign-off", s["h1"]), _table(rows, [70 * mm, 70 * mm, 34 * mm])]

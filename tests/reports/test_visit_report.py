@@ -1,0 +1,103 @@
+"""The formal visit report, read back from the PDF as a provider would receive it."""
+
+import datetime as dt
+
+import pytest
+from pypdf import PdfReader
+from sqlalchemy import select
+
+from qa_desktop.cli import main
+from qa_desktop.domain.service_types import ServiceType
+from qa_desktop.domain.timescales import ConcernLevel
+from qa_desktop.domain.visits import VisitLevel, VisitStatus
+from qa_desktop.forms.checklist import Checklist
+from qa_desktop.forms.library import TemplateLibrary
+from qa_desktop.reports.visit_report import VisitFacts, build_visit_report
+from qa_desktop.services.demo import load_demo
+from qa_desktop.services.reports import write_visit_report
+from qa_desktop.store.models import Visit
+from tests.conftest import TODAY
+from tests.forms.test_checklist import RAISED, VISIT_DAY, answer_everything
+
+FACTS = VisitFacts(
+    council_name="Example Council", service_name="Children's Commissioning Quality Assurance",
+    reference="QA-20261122-ABCDEF12", provider="Zoë Ní Bhriain House", setting="Zoë Ní Bhriain House",
+    address="41 Ordnance Street, Chatham, Kent, ME4 6SE", urn="SC700110", service_type="Residential", tier="B",
+    visit_date=VISIT_DAY, level="Full", announced=False, officers=["Łukasz Nowak", "Siobhán Kelly"],
+    reason="Concern raised")
+
+
+def text_of(path):
+    reader = PdfReader(str(path))
+    return reader, [" ".join(page.extract_text().split()) for page in reader.pages]
+
+
+@pytest.fixture(scope="module")
+def full_visit():
+    library = TemplateLibrary.load()
+    lists = [Checklist(t, VisitLevel.FULL, VISIT_DAY) for t in library.for_visit(VisitLevel.FULL, ServiceType.RESIDENTIAL)]
+    by_key = {c.template.key: c for c in lists}
+    answer_everything(by_key["property_standards"], flag={"kitchen_co_detector", "electric_pat"})
+    answer_everything(by_key["compliance_areas"])
+    answer_everything(by_key["voice_of_child"])
+    by_key["property_standards"].set_note("kitchen_co_detector", "Nothing fitted near the boiler. " * 200)
+    by_key["property_standards"].raise_action("kitchen_co_detector", "Fit a CO detector", ConcernLevel.HIGH, RAISED)
+    by_key["property_standards"].raise_action("electric_pat", "PAT test appliances", ConcernLevel.LOW, RAISED)
+    by_key["voice_of_child"].set_answer("voice_what_said", "“It feels like home” said one young person.")
+    return lists
+
+
+def test_full_visit_report_reads_back_with_every_part(tmp_path, full_visit):
+    path = build_visit_report(FACTS, full_visit, tmp_path / "report.pdf")
+    reader, pages = text_of(path)
+    total = len(pages)
+    assert total >= 8
+    for number, page in enumerate(pages, start=1):
+        assert page.count("OFFICIAL-SENSITIVE") >= 2
+        assert f"Page {number} of {total}" in page
+        assert "QA-20261122-ABCDEF12" in page
+    text = "\n".join(pages)
+    for heading in ("Quality Assurance Visit Report", "Summary", "Findings", "Actions", "Documents seen",
+                    "Voice of the child", "Sign-off", "Lounge", "Kitchen area", "Electric",
+                    "Staff files and safer recruitment", "Any concerns that may have been raised"):
+        assert heading in text, heading
+    assert "Unannounced" in text and "SC700110" in text and "Framework tier" in text
+    assert "Zoë Ní Bhriain House" in text and "Łukasz Nowak" in text and "Siobhán Kelly" in text
+    assert "✗ NOT MET" in text and "EXPIRED" in text
+    assert "Fit a CO detector" in text and "24/11/2026 11:30" in text  # HIGH: 48 hours after raising
+    assert "It feels like home" in text
+    assert text.count("Nothing fitted near the boiler.") >= 150  # a long note wraps and splits, nothing cut
+    assert reader.metadata.title == "QA visit report QA-20261122-ABCDEF12"
+
+
+def test_property_only_report_says_no_young_people_were_part_of_it(tmp_path):
+    library = TemplateLibrary.load()
+    checklist = Checklist(library.get("property_standards"), VisitLevel.PROPERTY_ONLY, VISIT_DAY)
+    answer_everything(checklist)
+    _, pages = text_of(build_visit_report(FACTS, [checklist], tmp_path / "p.pdf"))
+    text = "\n".join(pages)
+    assert "Young people were not part of this visit" in text and "No actions were raised" in text
+
+
+def test_report_is_written_atomically_and_replaces_nothing_half_done(tmp_path, full_visit):
+    target = tmp_path / "reports" / "r.pdf"
+    build_visit_report(FACTS, full_visit, target)
+    first = target.read_bytes()
+    build_visit_report(FACTS, full_visit, target)
+    assert target.read_bytes()[:5] == b"%PDF-" and len(first) > 10_000
+    assert [p.name for p in target.parent.iterdir()] == ["r.pdf"]  # no temporary files left
+
+
+def test_report_of_a_stored_visit_and_from_the_cli(store, capsys):
+    load_demo(store, today=TODAY)
+    with store.read() as session:
+        visit_id = session.scalars(select(Visit.id).where(Visit.status == VisitStatus.IN_PROGRESS)).one()
+    path = write_visit_report(store, visit_id)
+    assert path.parent == store.data_dir / "reports" and path.name.startswith(f"QA-{TODAY:%Y%m%d}-")
+    text = "\n".join(text_of(path)[1])
+    assert "Harbour View" in text and "Fit a carbon monoxide detector in the kitchen" in text
+    assert "No views of young people were recorded" in text
+    code = main(["report", path.stem, "--data-dir", str(store.data_dir), "--out", str(store.data_dir / "copy.pdf")])
+    assert code == 0 and (store.data_dir / "copy.pdf").exists()
+    assert main(["report", "nonsense", "--data-dir", str(store.data_dir)]) == 2
+    assert "No single visit matches" in capsys.readouterr().err
