@@ -51,11 +51,19 @@ class RaisedAction:
     due_at: dt.datetime
 
 
+@dataclass(frozen=True)
+class Evidence:
+    """A photo attached to an item: the blob's sha256 and the officer's caption."""
+
+    blob: str
+    caption: str = ""
+
+
 @dataclass
 class ItemRecord:
     answer: Any = None
     note: str = ""
-    evidence: list[str] = field(default_factory=list)
+    evidence: list[Evidence] = field(default_factory=list)
     action: RaisedAction | None = None
 
 
@@ -134,10 +142,10 @@ class Checklist:
     def set_note(self, key: str, text: str) -> None:
         self.record(key).note = text
 
-    def add_evidence(self, key: str, blob_hash: str) -> None:
+    def add_evidence(self, key: str, blob_hash: str, caption: str = "") -> None:
         evidence = self.record(key).evidence
-        if blob_hash not in evidence:
-            evidence.append(blob_hash)
+        if all(e.blob != blob_hash for e in evidence):
+            evidence.append(Evidence(blob_hash, caption.strip()))
 
     def raise_action(self, key: str, text: str, level: ConcernLevel, raised_at: dt.datetime) -> RaisedAction:
         """An action against an item, due by Figure 8 for its concern level."""

@@ -14,15 +14,17 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import select
 
 from qa_desktop.domain.timescales import ConcernLevel
 from qa_desktop.domain.visits import VisitLevel, VisitReason, VisitRuleError, VisitStatus, check_officers
-from qa_desktop.forms.checklist import Checklist, DocumentSeen, RaisedAction, check_answer, make_action
+from qa_desktop.forms.checklist import Checklist, DocumentSeen, Evidence, RaisedAction, check_answer, make_action
 from qa_desktop.forms.library import TemplateLibrary
 from qa_desktop.forms.template import Item, ResponseType, Template, parse_template
+from qa_desktop.store.blobs import BlobStore
 from qa_desktop.store.changes import Changes, derived_id
 from qa_desktop.store.database import Store
 from qa_desktop.store.models import Answer, Provider, Setting, TemplateSnapshot, Visit, VisitAction, VisitTemplate
@@ -128,13 +130,21 @@ class OpenVisit:
             changes.update(self._answer_row(changes, template_key, item_key), note=text)
         checklist.set_note(item_key, text)
 
-    def add_evidence(self, template_key: str, item_key: str, blob_hash: str) -> None:
+    def add_evidence(self, template_key: str, item_key: str, blob_hash: str, caption: str = "") -> None:
         checklist, _ = self._item(template_key, item_key)
         with self.store.write() as changes:
             row = self._answer_row(changes, template_key, item_key)
-            if blob_hash not in (row.evidence or []):
-                changes.update(row, evidence=[*(row.evidence or []), blob_hash])
-        checklist.add_evidence(item_key, blob_hash)
+            stored = list(row.evidence or [])
+            if all(e.get("blob") != blob_hash for e in stored):
+                changes.update(row, evidence=[*stored, {"blob": blob_hash, "caption": caption.strip()}])
+        checklist.add_evidence(item_key, blob_hash, caption)
+
+    def attach_photo(self, template_key: str, item_key: str, source: Path, caption: str = "") -> str:
+        """Store a photo from disk (upright, shrunk, hashed) and attach it with its caption."""
+        self._item(template_key, item_key)
+        blob = BlobStore(self.store.data_dir).put_photo(source)
+        self.add_evidence(template_key, item_key, blob, caption)
+        return blob
 
     def raise_action(self, template_key: str, item_key: str, text: str, level: ConcernLevel,
                      raised_at: dt.datetime) -> RaisedAction:
@@ -190,7 +200,7 @@ def open_visit(store: Store, visit_id: str) -> OpenVisit:
             record = checklist.record(row.item_key)
             record.answer = decode_value(item, row.value)
             record.note = row.note or ""
-            record.evidence = list(row.evidence or [])
+            record.evidence = [Evidence(e["blob"], e.get("caption", "")) for e in row.evidence or []]
         for row in session.scalars(select(VisitAction).where(VisitAction.visit_id == visit_id,
                                                              VisitAction.deleted.is_(False))):
             if row.template_key in checklists:

@@ -8,7 +8,7 @@ from sqlalchemy import select
 from qa_desktop.domain.service_types import ServiceType
 from qa_desktop.domain.timescales import ConcernLevel
 from qa_desktop.domain.visits import VisitLevel, VisitReason, VisitRuleError, VisitStatus
-from qa_desktop.forms.checklist import MET, NOT_MET, AnswerError, DocumentSeen
+from qa_desktop.forms.checklist import MET, NOT_MET, AnswerError, DocumentSeen, Evidence
 from qa_desktop.forms.library import TemplateLibrary, builtin_templates_dir
 from qa_desktop.services.register import add_provider, add_setting
 from qa_desktop.services.visits import open_visit, start_visit
@@ -63,7 +63,7 @@ def test_every_answer_is_saved_as_it_is_made_and_comes_back(store, library, sett
     visit.set_answer("property_standards", "lounge_television", MET)
     visit.set_answer("property_standards", "kitchen_co_detector", NOT_MET)
     visit.set_note("property_standards", "kitchen_co_detector", "None near the boiler. Manager: Zoë Łukasz.")
-    visit.add_evidence("property_standards", "kitchen_photos", "sha256:0a1b")
+    visit.add_evidence("property_standards", "kitchen_photos", "0a1b" * 16, "Cooker and extractor")
     visit.set_answer("property_standards", "electric_pat",
                      DocumentSeen(True, dt.date(2025, 10, 1), dt.date(2026, 10, 1)))
     action = visit.raise_action("property_standards", "kitchen_co_detector", "Fit a CO detector",
@@ -75,7 +75,7 @@ def test_every_answer_is_saved_as_it_is_made_and_comes_back(store, library, sett
     checklist = again.checklists["property_standards"]
     assert checklist.answer("lounge_television") == MET
     assert checklist.records["kitchen_co_detector"].note.endswith("Zoë Łukasz.")
-    assert checklist.records["kitchen_photos"].evidence == ["sha256:0a1b"]
+    assert checklist.records["kitchen_photos"].evidence == [Evidence("0a1b" * 16, "Cooker and extractor")]
     assert checklist.answer("electric_pat").expires == dt.date(2026, 10, 1)
     assert checklist.records["kitchen_co_detector"].action == action
     assert action.due_at == RAISED + dt.timedelta(hours=48)
@@ -141,3 +141,27 @@ def test_a_template_that_does_not_cover_the_level_is_refused_at_start(store, lib
         start(store, library, setting_id, level=VisitLevel.PROPERTY_ONLY, templates=[library.get("compliance_areas")])
     with store.read() as session:
         assert session.scalars(select(Visit)).all() == []
+
+
+def test_attach_photo_stores_it_upright_and_shrunk_with_its_caption(store, library, setting_id, tmp_path):
+    from PIL import Image
+
+    from qa_desktop.store.blobs import BlobError, BlobStore
+
+    picture = Image.new("RGB", (4000, 3000), (90, 120, 150))
+    exif = picture.getexif()
+    exif[0x0112] = 6  # "rotate 90°": a phone held upright
+    picture.save(tmp_path / "IMG_0001.jpg", quality=90, exif=exif)
+    visit = open_visit(store, start(store, library, setting_id, level=VisitLevel.PROPERTY_ONLY))
+    blob = visit.attach_photo("property_standards", "kitchen_photos", tmp_path / "IMG_0001.jpg", " Cooker ")
+    with Image.open(BlobStore(store.data_dir).path(blob)) as stored:
+        assert stored.size == (1536, 2048) and not stored.getexif().get(0x0112)
+    reopened = open_visit(store, visit.visit_id).checklists["property_standards"]
+    assert reopened.records["kitchen_photos"].evidence == [Evidence(blob, "Cooker")]
+    assert reopened.progress().answered == 1  # a photo item counts once it has a photo
+    (tmp_path / "notes.jpg").write_text("this is not a picture")
+    with pytest.raises(BlobError, match="notes.jpg is not a photo"):
+        visit.attach_photo("property_standards", "kitchen_photos", tmp_path / "notes.jpg")
+    BlobStore(store.data_dir).path(blob).write_bytes(b"tampered")
+    with pytest.raises(BlobError, match="damaged"):
+        BlobStore(store.data_dir).read(blob)
