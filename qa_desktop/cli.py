@@ -139,14 +139,16 @@ def cmd_report(args: argparse.Namespace) -> int:
 
     store = _open_store(args)
     try:
-        path = write_visit_report(store, find_visit_id(store, args.visit), Path(args.out) if args.out else None)
+        result = write_visit_report(store, find_visit_id(store, args.visit), Path(args.out) if args.out else None)
     except VisitRuleError as error:
         print(str(error), file=sys.stderr)
         return EXIT_BAD_INPUT
     except OSError as error:
         print(f"The report could not be written: {error.strerror or error}.", file=sys.stderr)
         return EXIT_BAD_INPUT
-    print(f"Report written: {path}")
+    print(f"Report written: {result.path} ({result.pages} pages, {result.photos} photos)")
+    for warning in result.warnings:
+        print(f"  warning: {warning}")
     return 0
 
 

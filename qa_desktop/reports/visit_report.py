@@ -15,9 +15,10 @@ renamed into place, so a crash never leaves a half-written report under the fina
 from __future__ import annotations
 
 import datetime as dt
+import io
 import os
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from xml.sax.saxutils import escape
@@ -28,6 +29,8 @@ from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
+from PIL import Image as PILImage
+from reportlab.platypus import Image as RLImage
 from reportlab.platypus import (PageBreak, Paragraph, SimpleDocTemplate, Spacer, Table,
                                 TableStyle)
 
@@ -35,6 +38,7 @@ from qa_desktop.domain.timescales import ConcernLevel
 from qa_desktop.forms.checklist import MET, NO, NOT_APPLICABLE, NOT_MET, YES, Checklist, DocumentSeen
 from qa_desktop.forms.template import Item, ResponseType
 from qa_desktop.reports.fonts import BOLD, REGULAR, register_fonts
+from qa_desktop.store.blobs import BlobError
 
 MARKING = "OFFICIAL-SENSITIVE"
 NAVY = colors.HexColor("#1f3b5b")
@@ -169,9 +173,26 @@ class _NumberedCanvas(Canvas):
         self.drawRightString(width - 18 * mm, 13 * mm, f"Page {number} of {total}")
 
 
-def build_visit_report(facts: VisitFacts, checklists: Sequence[Checklist], path: Path) -> Path:
-    """Write the report PDF to ``path`` (atomically) and return it."""
+@dataclass(frozen=True)
+class ReportResult:
+    path: Path
+    pages: int
+    photos: int
+    warnings: tuple[str, ...]  # e.g. a photo missing on this laptop: shown as a placeholder
+
+
+#: Photo size in the PDF: enough for print at about 200 dpi in an 80 mm column.
+PHOTO_PIXELS = 640
+PHOTO_BOX = (80 * mm, 62 * mm)
+
+
+def build_visit_report(facts: VisitFacts, checklists: Sequence[Checklist], path: Path,
+                       photo_bytes: Callable[[str], bytes] | None = None) -> ReportResult:
+    """Write the report PDF to ``path`` (atomically). ``photo_bytes`` reads a photo by its hash
+    and raises ``BlobError`` when it cannot; without it, photos are listed as not available."""
     styles = _styles()
+    warnings: list[str] = []
+    photos = _photos(checklists, photo_bytes, warnings, styles)
     story: list[object] = []
     story += _cover(facts, styles)
     story += _summary(checklists, styles)
@@ -180,6 +201,7 @@ def build_visit_report(facts: VisitFacts, checklists: Sequence[Checklist], path:
     story += _documents(checklists, facts.visit_date, styles)
     story += _voice(checklists, styles)
     story += _sign_off(facts, styles)
+    story += photos.story
 
     path.parent.mkdir(parents=True, exist_ok=True)
     handle, temporary = tempfile.mkstemp(prefix=".writing-", suffix=".pdf", dir=path.parent)
@@ -194,7 +216,61 @@ def build_visit_report(facts: VisitFacts, checklists: Sequence[Checklist], path:
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
-    return path
+    return ReportResult(path, document.page, photos.count, tuple(warnings))
+
+
+@dataclass
+class _PhotoPages:
+    story: list[object]
+    count: int
+
+
+def _photos(checklists: Sequence[Checklist], photo_bytes: Callable[[str], bytes] | None, warnings: list[str],
+            s: dict[str, ParagraphStyle]) -> _PhotoPages:
+    """An appendix of photographs, by item, two to a row, each with its caption."""
+    story: list[object] = [PageBreak(), _p("Appendix: photographs", s["h1"])]
+    count = 0
+    for checklist in checklists:
+        for section in checklist.sections():
+            for item in checklist.visible_items(section):
+                record = checklist.records.get(item.key)
+                if record is None or not record.evidence:
+                    continue
+                cells = []
+                for evidence in record.evidence:
+                    count += 1
+                    caption = _p(f"Photo {count}. {evidence.caption or item.label}", s["small"])
+                    cells.append([_photo_flowable(evidence.blob, photo_bytes, warnings, count, s), caption])
+                rows = [cells[i:i + 2] for i in range(0, len(cells), 2)]
+                if len(rows[-1]) == 1:
+                    rows[-1].append("")
+                table = Table(rows, colWidths=[87 * mm, 87 * mm])
+                table.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("BOTTOMPADDING", (0, 0), (-1, -1), 8)]))
+                story += [_p(f"{section.title}: {item.label}", s["section"]), table]
+    return _PhotoPages(story if count else [], count)
+
+
+def _photo_flowable(blob: str, photo_bytes: Callable[[str], bytes] | None, warnings: list[str], number: int,
+                    s: dict[str, ParagraphStyle]) -> object:
+    try:
+        if photo_bytes is None:
+            raise BlobError("photos were not supplied to the report")
+        with PILImage.open(io.BytesIO(photo_bytes(blob))) as picture:
+            picture.draft("RGB", (PHOTO_PIXELS, PHOTO_PIXELS))  # JPEG: decode at 1/2, 1/4 or 1/8 size
+            picture = picture.convert("RGB")
+            picture.thumbnail((PHOTO_PIXELS, PHOTO_PIXELS))
+            buffer = io.BytesIO()
+            picture.save(buffer, "JPEG", quality=80)
+            width, height = picture.size
+    except (BlobError, OSError, PILImage.DecompressionBombError) as error:
+        warnings.append(f"Photo {number} could not be included: {error}")
+        box = Table([[_p(f"Photo not available: {error}", s["small"])]], colWidths=[PHOTO_BOX[0]],
+                    rowHeights=[30 * mm])
+        box.setStyle(TableStyle([("BOX", (0, 0), (-1, -1), 0.8, RED), ("VALIGN", (0, 0), (-1, -1), "MIDDLE")]))
+        return box
+    scale = min(PHOTO_BOX[0] / width, PHOTO_BOX[1] / height)
+    buffer.seek(0)
+    return RLImage(buffer, width=width * scale, height=height * scale)
 
 
 def _cover(facts: VisitFacts, s: dict[str, ParagraphStyle]) -> list[object]:

@@ -10,7 +10,8 @@ import yaml
 
 from qa_desktop.domain.visits import VisitRuleError
 from qa_desktop.paths import resources_dir
-from qa_desktop.reports.visit_report import VisitFacts, build_visit_report
+from qa_desktop.reports.visit_report import ReportResult, VisitFacts, build_visit_report
+from qa_desktop.store.blobs import BlobStore
 from qa_desktop.services.visits import open_visit
 from qa_desktop.store.database import Store
 from qa_desktop.store.models import Provider, Setting, Visit
@@ -49,12 +50,12 @@ def visit_facts(store: Store, visit_id: str) -> VisitFacts:
             officers=list(visit.officers), reason=visit.reason.label)
 
 
-def write_visit_report(store: Store, visit_id: str, path: Path | None = None) -> Path:
+def write_visit_report(store: Store, visit_id: str, path: Path | None = None) -> ReportResult:
     """Build the report of a visit; by default into ``DATA_DIR/reports/<reference>.pdf``."""
     facts = visit_facts(store, visit_id)
     checklists = list(open_visit(store, visit_id).checklists.values())
     target = path or store.data_dir / REPORTS_FOLDER / f"{facts.reference}.pdf"
-    return build_visit_report(facts, checklists, target)
+    return build_visit_report(facts, checklists, target, BlobStore(store.data_dir).read)
 
 
 def find_visit_id(store: Store, text: str) -> str:

@@ -48,7 +48,7 @@ def full_visit():
 
 
 def test_full_visit_report_reads_back_with_every_part(tmp_path, full_visit):
-    path = build_visit_report(FACTS, full_visit, tmp_path / "report.pdf")
+    path = build_visit_report(FACTS, full_visit, tmp_path / "report.pdf").path
     reader, pages = text_of(path)
     total = len(pages)
     assert total >= 8
@@ -74,7 +74,7 @@ def test_property_only_report_says_no_young_people_were_part_of_it(tmp_path):
     library = TemplateLibrary.load()
     checklist = Checklist(library.get("property_standards"), VisitLevel.PROPERTY_ONLY, VISIT_DAY)
     answer_everything(checklist)
-    _, pages = text_of(build_visit_report(FACTS, [checklist], tmp_path / "p.pdf"))
+    _, pages = text_of(build_visit_report(FACTS, [checklist], tmp_path / "p.pdf").path)
     text = "\n".join(pages)
     assert "Young people were not part of this visit" in text and "No actions were raised" in text
 
@@ -92,7 +92,7 @@ def test_report_of_a_stored_visit_and_from_the_cli(store, capsys):
     load_demo(store, today=TODAY)
     with store.read() as session:
         visit_id = session.scalars(select(Visit.id).where(Visit.status == VisitStatus.IN_PROGRESS)).one()
-    path = write_visit_report(store, visit_id)
+    path = write_visit_report(store, visit_id).path
     assert path.parent == store.data_dir / "reports" and path.name.startswith(f"QA-{TODAY:%Y%m%d}-")
     text = "\n".join(text_of(path)[1])
     assert "Harbour View" in text and "Fit a carbon monoxide detector in the kitchen" in text
@@ -101,3 +101,33 @@ def test_report_of_a_stored_visit_and_from_the_cli(store, capsys):
     assert code == 0 and (store.data_dir / "copy.pdf").exists()
     assert main(["report", "nonsense", "--data-dir", str(store.data_dir)]) == 2
     assert "No single visit matches" in capsys.readouterr().err
+
+
+def test_forty_photos_with_captions_and_a_missing_one_as_a_placeholder(store, tmp_path):
+    from PIL import Image
+
+    from qa_desktop.domain.visits import VisitReason
+    from qa_desktop.services.register import add_provider, add_setting
+    from qa_desktop.services.visits import open_visit, start_visit
+    from qa_desktop.store.blobs import BlobStore
+
+    with store.write() as changes:
+        provider = add_provider(changes, name="Maple Lodge", service_type=ServiceType.RESIDENTIAL)
+        setting_id = add_setting(changes, provider, name="Maple Lodge").id
+    visit = open_visit(store, start_visit(store, TemplateLibrary.load(), setting_id=setting_id, visit_date=VISIT_DAY,
+                                          level=VisitLevel.PROPERTY_ONLY, announced=True, officers=["Alex Patel"],
+                                          reason=VisitReason.PRE_PLACEMENT))
+    items = [i.key for i in visit.checklists["property_standards"].template.items if i.response.value == "photo"]
+    blobs = []
+    for n in range(40):
+        path = tmp_path / f"IMG_{n:04d}.jpg"
+        Image.new("RGB", (1200, 900), (n * 6, 100, 255 - n * 6)).save(path, quality=85)
+        blobs.append(visit.attach_photo("property_standards", items[n % len(items)], path, f"Room view {n + 1}"))
+    BlobStore(store.data_dir).path(blobs[7]).unlink()  # not yet synced to this laptop
+    result = write_visit_report(store, visit.visit_id)
+    reader, pages = text_of(result.path)
+    assert result.photos == 40 and len(result.warnings) == 1 and "missing from this laptop" in result.warnings[0]
+    assert sum(len(page.images) for page in reader.pages) == 39
+    text = " ".join(pages)
+    assert "Appendix: photographs" in text and "Room view 1" in text and "Room view 40" in text
+    assert "Photo not available: photo" in text and "missing from this laptop" in text
