@@ -1,0 +1,102 @@
+"""Benchmark: a Property Only visit with 40 camera-size photos (4000x3000 JPEG), then its report.
+
+Prints the time to attach the 40 photos (each is made upright and shrunk to 2048 px as it is
+attached), and the time and peak memory (max RSS of a fresh process) to build the report, against
+the targets of the reports issue: under 2 seconds and under 300 MB. Ratios are printed from the
+one run, because these machines are noisy.
+
+    .venv/bin/python bench/report_40_photos.py
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import random
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from PIL import Image, ImageDraw
+
+from qa_desktop.domain.service_types import ServiceType
+from qa_desktop.domain.visits import VisitLevel, VisitReason
+from qa_desktop.forms.library import TemplateLibrary
+from qa_desktop.services.register import add_provider, add_setting
+from qa_desktop.services.visits import open_visit, start_visit
+from qa_desktop.store.database import Store
+
+PHOTOS = 40
+TARGET_SECONDS = 2.0
+TARGET_MB = 300
+
+CHILD = """
+import json, resource, sys, time
+from pathlib import Path
+from qa_desktop.store.database import Store
+from qa_desktop.services.reports import write_visit_report
+store = Store(Path(sys.argv[1]), actor="bench")
+start = time.perf_counter()
+result = write_visit_report(store, sys.argv[2])
+seconds = time.perf_counter() - start
+print(json.dumps({"seconds": seconds, "max_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+                  "pages": result.pages, "photos": result.photos, "bytes": result.path.stat().st_size}))
+"""
+
+
+def camera_photo(path: Path, seed: int) -> None:
+    """A 4000x3000 JPEG with detail (noise and shapes) so it compresses like a real photo."""
+    rng = random.Random(seed)
+    image = Image.effect_noise((4000, 3000), 60).convert("RGB")
+    draw = ImageDraw.Draw(image)
+    for _ in range(40):
+        x, y = rng.randrange(4000), rng.randrange(3000)
+        draw.rectangle((x, y, x + rng.randrange(200, 1200), y + rng.randrange(200, 900)),
+                       fill=(rng.randrange(256), rng.randrange(256), rng.randrange(256)))
+    image.save(path, quality=90)
+
+
+def main() -> None:
+    with tempfile.TemporaryDirectory() as folder:
+        base = Path(folder)
+        print(f"making {PHOTOS} photos of 4000x3000 ...", flush=True)
+        sources = []
+        for n in range(4):  # 4 distinct pictures, re-saved with a marker so all 40 hashes differ
+            camera_photo(base / f"src{n}.jpg", n)
+        for n in range(PHOTOS):
+            with Image.open(base / f"src{n % 4}.jpg") as image:
+                ImageDraw.Draw(image).text((10, 10), f"photo {n}", fill=(255, 255, 255))
+                image.save(base / f"IMG_{n:04d}.jpg", quality=90)
+            sources.append(base / f"IMG_{n:04d}.jpg")
+        size_mb = sum(p.stat().st_size for p in sources) / 1e6
+
+        store = Store(base / "data", actor="bench")
+        with store.write() as changes:
+            provider = add_provider(changes, name="Bench House", service_type=ServiceType.RESIDENTIAL)
+            setting_id = add_setting(changes, provider, name="Bench House").id
+        visit = open_visit(store, start_visit(store, TemplateLibrary.load(), setting_id=setting_id,
+                                              visit_date=dt.date.today(), level=VisitLevel.PROPERTY_ONLY,
+                                              announced=True, officers=["Bench"], reason=VisitReason.ROUTINE))
+        items = [i.key for i in visit.checklists["property_standards"].template.items if i.response.value == "photo"]
+        start = time.perf_counter()
+        for n, source in enumerate(sources):
+            visit.attach_photo("property_standards", items[n % len(items)], source, f"Photo {n + 1}")
+        attach = time.perf_counter() - start
+        stored_mb = sum(p.stat().st_size for p in (base / "data" / "blobs").rglob("*") if p.is_file()) / 1e6
+        store.close()
+
+        child = subprocess.run([sys.executable, "-c", CHILD, str(base / "data"), visit.visit_id],
+                               capture_output=True, text=True, check=True)
+        report = json.loads(child.stdout)
+    print(f"attach {PHOTOS} photos ({size_mb:.0f} MB from camera -> {stored_mb:.1f} MB stored): "
+          f"{attach:.2f} s, {attach / PHOTOS * 1000:.0f} ms per photo")
+    print(f"report: {report['seconds']:.2f} s, peak {report['max_rss_mb']:.0f} MB, {report['pages']} pages, "
+          f"{report['photos']} photos, {report['bytes'] / 1e6:.1f} MB PDF")
+    print(f"ratio to target: time {report['seconds'] / TARGET_SECONDS:.2f} of {TARGET_SECONDS:.0f} s, "
+          f"memory {report['max_rss_mb'] / TARGET_MB:.2f} of {TARGET_MB} MB")
+
+
+if __name__ == "__main__":
+    main()
