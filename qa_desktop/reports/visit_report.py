@@ -169,7 +169,7 @@ class _NumberedCanvas(Canvas):
         self.drawCentredString(width / 2, 8 * mm, MARKING)
         self.setFillColor(colors.black)
         self.setFont(REGULAR, 8)
-        self.drawString(18 * mm, 13 * mm, f"{self.facts.council_name} · QA visit report {self.facts.reference}")
+        self.drawString(18 * mm, 13 * mm, f"{self.facts.council_name} · {self.facts.reference}")
         self.drawRightString(width - 18 * mm, 13 * mm, f"Page {number} of {total}")
 
 
@@ -203,12 +203,18 @@ def build_visit_report(facts: VisitFacts, checklists: Sequence[Checklist], path:
     story += _sign_off(facts, styles)
     story += photos.story
 
+    return write_pdf(story, facts, path, f"QA visit report {facts.reference}", photos.count, warnings)
+
+
+def write_pdf(story: list[object], facts: VisitFacts, path: Path, title: str, photos: int,
+              warnings: list[str]) -> ReportResult:
+    """Lay out ``story`` with the marked header and footer, into a temporary file renamed to ``path``."""
     path.parent.mkdir(parents=True, exist_ok=True)
     handle, temporary = tempfile.mkstemp(prefix=".writing-", suffix=".pdf", dir=path.parent)
     os.close(handle)
     try:
         document = SimpleDocTemplate(temporary, pagesize=A4, leftMargin=18 * mm, rightMargin=18 * mm,
-                                     topMargin=20 * mm, bottomMargin=22 * mm, title=f"QA visit report {facts.reference}",
+                                     topMargin=20 * mm, bottomMargin=22 * mm, title=title,
                                      author=facts.council_name, subject=f"{facts.provider}: {facts.setting}")
         canvas_class = type("ReportCanvas", (_NumberedCanvas,), {"facts": facts})
         document.build(story, canvasmaker=canvas_class)
@@ -216,7 +222,7 @@ def build_visit_report(facts: VisitFacts, checklists: Sequence[Checklist], path:
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
-    return ReportResult(path, document.page, photos.count, tuple(warnings))
+    return ReportResult(path, document.page, photos, tuple(warnings))
 
 
 @dataclass

@@ -11,6 +11,8 @@ import yaml
 from qa_desktop.domain.visits import VisitRuleError
 from qa_desktop.paths import resources_dir
 from qa_desktop.reports.visit_report import ReportResult, VisitFacts, build_visit_report
+from qa_desktop.forms.template import Audience
+from qa_desktop.reports.young_inspector_report import build_young_inspector_report
 from qa_desktop.store.blobs import BlobStore
 from qa_desktop.services.visits import open_visit
 from qa_desktop.store.database import Store
@@ -68,3 +70,14 @@ def find_visit_id(store: Store, text: str) -> str:
     if len(ids) != 1:
         raise VisitRuleError(f"No single visit matches {text!r}: give more of its id (see 'qa-desktop visits').")
     return ids[0]
+
+
+def write_young_inspector_report(store: Store, visit_id: str, path: Path | None = None) -> ReportResult:
+    """The Young Inspector report of a visit, from its Young Inspector form only."""
+    facts = visit_facts(store, visit_id)
+    form = next((c for c in open_visit(store, visit_id).checklists.values()
+                 if c.template.audience is Audience.YOUNG_INSPECTOR), None)
+    if form is None:
+        raise VisitRuleError("This visit has no Young Inspector form.")
+    target = path or store.data_dir / REPORTS_FOLDER / f"{facts.reference}-young-inspector.pdf"
+    return build_young_inspector_report(facts, form, target)

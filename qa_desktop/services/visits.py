@@ -23,7 +23,7 @@ from qa_desktop.domain.timescales import ConcernLevel
 from qa_desktop.domain.visits import VisitLevel, VisitReason, VisitRuleError, VisitStatus, check_officers
 from qa_desktop.forms.checklist import Checklist, DocumentSeen, Evidence, RaisedAction, check_answer, make_action
 from qa_desktop.forms.library import TemplateLibrary
-from qa_desktop.forms.template import Item, ResponseType, Template, parse_template
+from qa_desktop.forms.template import Audience, Item, ResponseType, Template, parse_template
 from qa_desktop.store.blobs import BlobStore
 from qa_desktop.store.changes import Changes, derived_id
 from qa_desktop.store.database import Store
@@ -78,6 +78,26 @@ def start_visit(store: Store, library: TemplateLibrary, *, setting_id: str, visi
                            visit_id=visit.id, snapshot_id=snapshot.id, template_key=template.key,
                            scope=level.value, position=position)
         return visit.id
+
+
+def add_young_inspector_form(store: Store, library: TemplateLibrary, visit_id: str) -> str:
+    """Add the Young Inspector form to a visit (the officer assigns it); returns the template key."""
+    form = next((t for t in library.latest() if t.audience is Audience.YOUNG_INSPECTOR), None)
+    if form is None:
+        raise VisitRuleError("No Young Inspector form is installed.")
+    with store.write() as changes:
+        visit = changes.session.get(Visit, visit_id)
+        if visit is None or visit.deleted:
+            raise VisitRuleError("That visit does not exist (it may have been deleted).")
+        if visit.level.value not in form.scopes:
+            raise VisitRuleError(f"Young Inspectors do not take part in a {visit.level.label} visit.")
+        parts = changes.session.scalars(select(VisitTemplate).where(VisitTemplate.visit_id == visit_id)).all()
+        if any(p.template_key == form.key for p in parts):
+            return form.key
+        changes.create(VisitTemplate, id=derived_id("visit_template", visit_id, form.key), visit_id=visit_id,
+                       snapshot_id=_snapshot(changes, form).id, template_key=form.key, scope=visit.level.value,
+                       position=len(parts))
+    return form.key
 
 
 def _snapshot(changes: Changes, template: Template) -> TemplateSnapshot:

@@ -131,3 +131,33 @@ def test_forty_photos_with_captions_and_a_missing_one_as_a_placeholder(store, tm
     text = " ".join(pages)
     assert "Appendix: photographs" in text and "Room view 1" in text and "Room view 40" in text
     assert "Photo not available: photo" in text and "missing from this laptop" in text
+
+
+def test_young_inspector_report_has_their_words_and_faces_and_nothing_else(store):
+    from qa_desktop.forms.checklist import NO, YES
+    from qa_desktop.services.reports import write_young_inspector_report
+    from qa_desktop.services.visits import add_young_inspector_form, open_visit
+
+    load_demo(store, today=TODAY)
+    with store.read() as session:
+        visit_id = session.scalars(select(Visit.id).where(Visit.status == VisitStatus.IN_PROGRESS)).one()
+    key = add_young_inspector_form(store, TemplateLibrary.load(), visit_id)
+    assert add_young_inspector_form(store, TemplateLibrary.load(), visit_id) == key  # once only
+    visit = open_visit(store, visit_id)
+    for item, score in (("yi_welcome", 5), ("yi_outside", 2), ("yi_room_feel", 4), ("yi_safe", 3)):
+        visit.set_answer(key, item, score)
+    visit.set_answer(key, "yi_room_clean", YES)
+    visit.set_answer(key, "yi_food_choice", NO)
+    visit.set_answer(key, "yi_good", "Staff actually listen to you, it felt like a proper home")
+    visit.set_answer(key, "yi_skills", ["Cooking", "Budgeting and money"])
+    result = write_young_inspector_report(store, visit_id)
+    assert result.path.name.endswith("-young-inspector.pdf")
+    reader, pages = text_of(result.path)
+    text = " ".join(pages)
+    assert "What our Young Inspector found" in text and "Harbour View" in text
+    assert "5 out of 5: very happy" in text and "2 out of 5: unhappy" in text and "3 out of 5: okay" in text
+    assert "“Staff actually listen to you, it felt like a proper home”" in text
+    assert "Cooking, Budgeting and money" in text and "Staff and support" not in text  # nothing answered there
+    assert all("OFFICIAL-SENSITIVE" in page and f"of {len(pages)}" in page for page in pages)
+    # the officers' findings, notes and actions are not part of it
+    assert "carbon monoxide" not in text.lower() and "Neighbour reported" not in text
