@@ -64,6 +64,7 @@ class VisitFacts:
     announced: bool
     officers: Sequence[str]
     reason: str
+    revision: int = 1
 
 
 def _styles() -> dict[str, ParagraphStyle]:
@@ -169,7 +170,8 @@ class _NumberedCanvas(Canvas):
         self.drawCentredString(width / 2, 8 * mm, MARKING)
         self.setFillColor(colors.black)
         self.setFont(REGULAR, 8)
-        self.drawString(18 * mm, 13 * mm, f"{self.facts.council_name} · {self.facts.reference}")
+        self.drawString(18 * mm, 13 * mm, f"{self.facts.council_name} · {self.facts.reference} · revision "
+                                          f"{self.facts.revision}")
         self.drawRightString(width - 18 * mm, 13 * mm, f"Page {number} of {total}")
 
 
@@ -286,6 +288,7 @@ def _cover(facts: VisitFacts, s: dict[str, ParagraphStyle]) -> list[object]:
         ("Framework tier", facts.tier or "Not on a tiered framework"), ("Visit date", f"{facts.visit_date:%d %B %Y}"),
         ("Visit level", facts.level), ("Announced", "Announced" if facts.announced else "Unannounced"),
         ("Officers", ", ".join(facts.officers)), ("Reason for visit", facts.reason), ("Report reference", facts.reference),
+        ("Revision", f"{facts.revision}" + (" (replaces earlier revisions)" if facts.revision > 1 else "")),
     ]
     table = Table([[_p(k, s["cell_bold"]), _p(v, s["body"])] for k, v in rows], colWidths=[45 * mm, 125 * mm])
     table.setStyle(TableStyle([("LINEBELOW", (0, 0), (-1, -1), 0.3, colors.HexColor("#c5d0db")),

@@ -4,9 +4,14 @@ shows the questions the officers answered, whatever the library holds today."""
 
 from __future__ import annotations
 
+import hashlib
+import json
+from collections.abc import Callable
+from dataclasses import asdict, replace
 from pathlib import Path
 
 import yaml
+from sqlalchemy import select
 
 from qa_desktop.domain.visits import VisitRuleError
 from qa_desktop.paths import resources_dir
@@ -16,7 +21,8 @@ from qa_desktop.reports.young_inspector_report import build_young_inspector_repo
 from qa_desktop.store.blobs import BlobStore
 from qa_desktop.services.visits import open_visit
 from qa_desktop.store.database import Store
-from qa_desktop.store.models import Provider, Setting, Visit
+from qa_desktop.forms.checklist import Checklist
+from qa_desktop.store.models import Provider, ReportRevision, Setting, Visit
 
 REPORTS_FOLDER = "reports"
 
@@ -52,19 +58,59 @@ def visit_facts(store: Store, visit_id: str) -> VisitFacts:
             officers=list(visit.officers), reason=visit.reason.label)
 
 
+def fingerprint(facts: VisitFacts, checklists: list[Checklist]) -> str:
+    """A hash of everything a report says, to tell whether a new revision is needed."""
+    content = [asdict(facts) | {"revision": None}]
+    for checklist in checklists:
+        content.append([checklist.template.key, checklist.template.version, checklist.template.digest])
+        for key in sorted(checklist.records):
+            record = checklist.records[key]
+            content.append([key, repr(record.answer), record.note, [asdict(e) for e in record.evidence],
+                            repr(record.action)])
+    return hashlib.sha256(json.dumps(content, default=str, sort_keys=True).encode("utf-8")).hexdigest()
+
+
+def _revision(store: Store, visit_id: str, kind: str, facts: VisitFacts, checklists: list[Checklist],
+              build: Callable[[VisitFacts, Path], ReportResult]) -> ReportResult:
+    """Reuse the latest revision if nothing changed; otherwise build the next one in a new file."""
+    folder = store.data_dir / REPORTS_FOLDER
+    stamp = fingerprint(facts, checklists)
+    suffix = "" if kind == "visit" else f"-{kind.replace('_', '-')}"
+    with store.read() as session:
+        latest = session.scalars(select(ReportRevision).where(ReportRevision.visit_id == visit_id,
+                                                              ReportRevision.kind == kind,
+                                                              ReportRevision.deleted.is_(False))
+                                 .order_by(ReportRevision.revision.desc())).first()
+        latest_number = latest.revision if latest else 0
+        if latest is not None and latest.fingerprint == stamp and (folder / latest.file_name).exists():
+            return ReportResult(folder / latest.file_name, latest.pages, 0, ())
+    number = latest_number + 1
+    name = f"{facts.reference}{suffix}-r{number}.pdf"
+    result = build(replace(facts, revision=number), folder / name)
+    with store.write() as changes:
+        changes.create(ReportRevision, visit_id=visit_id, kind=kind, revision=number, fingerprint=stamp,
+                       file_name=name, pages=result.pages)
+    return result
+
+
 def write_visit_report(store: Store, visit_id: str, path: Path | None = None) -> ReportResult:
-    """Build the report of a visit; by default into ``DATA_DIR/reports/<reference>.pdf``."""
+    """The visit's report: a new numbered revision in ``DATA_DIR/reports/`` when the visit changed
+    since the last one (the earlier PDF is kept), the same file when it did not; or a copy at ``path``."""
     facts = visit_facts(store, visit_id)
-    checklists = list(open_visit(store, visit_id).checklists.values())
-    target = path or store.data_dir / REPORTS_FOLDER / f"{facts.reference}.pdf"
-    return build_visit_report(facts, checklists, target, BlobStore(store.data_dir).read)
+    checklists = [c for c in open_visit(store, visit_id).checklists.values()
+                  if c.template.audience is not Audience.YOUNG_INSPECTOR]
+    photos = BlobStore(store.data_dir).read
+    if path is not None:
+        return build_visit_report(facts, checklists, path, photos)
+    return _revision(store, visit_id, "visit", facts, checklists,
+                     lambda f, target: build_visit_report(f, checklists, target, photos))
 
 
 def find_visit_id(store: Store, text: str) -> str:
     """A visit id from the full id or its first characters (as in the report reference)."""
-    from sqlalchemy import select
-
-    prefix = text.strip().lower().removeprefix("qa-").split("-")[-1]
+    parts = text.strip().lower().split("-")
+    # a reference or report file name: QA-20261122-1A2B3C4D[-young-inspector][-r2]
+    prefix = parts[2] if len(parts) >= 3 and parts[0] == "qa" else text.strip().lower()
     with store.read() as session:
         ids = session.scalars(select(Visit.id).where(Visit.deleted.is_(False), Visit.id.like(f"{prefix}%"))).all()
     if len(ids) != 1:
@@ -73,11 +119,14 @@ def find_visit_id(store: Store, text: str) -> str:
 
 
 def write_young_inspector_report(store: Store, visit_id: str, path: Path | None = None) -> ReportResult:
-    """The Young Inspector report of a visit, from its Young Inspector form only."""
+    """The Young Inspector report of a visit, from its Young Inspector form only (revised like the
+    visit report)."""
     facts = visit_facts(store, visit_id)
     form = next((c for c in open_visit(store, visit_id).checklists.values()
                  if c.template.audience is Audience.YOUNG_INSPECTOR), None)
     if form is None:
         raise VisitRuleError("This visit has no Young Inspector form.")
-    target = path or store.data_dir / REPORTS_FOLDER / f"{facts.reference}-young-inspector.pdf"
-    return build_young_inspector_report(facts, form, target)
+    if path is not None:
+        return build_young_inspector_report(facts, form, path)
+    return _revision(store, visit_id, "young_inspector", facts, [form],
+                     lambda f, target: build_young_inspector_report(f, form, target))

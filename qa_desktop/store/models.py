@@ -230,6 +230,23 @@ class VisitAction(SyncedColumns, Base):
     due_at: Mapped[dt.datetime] = mapped_column(UtcDateTime())
 
 
+class ReportRevision(SyncedColumns, Base):
+    """A report made of a visit: its revision number and a fingerprint of what it says.
+
+    A report made again from an unchanged visit is the same revision; any change makes the next
+    revision in a new file, so a PDF already sent to a provider is never overwritten.
+    """
+
+    __tablename__ = "report_revisions"
+
+    visit_id: Mapped[str] = mapped_column(ForeignKey("visits.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(40))
+    revision: Mapped[int] = mapped_column(Integer)
+    fingerprint: Mapped[str] = mapped_column(String(64))
+    file_name: Mapped[str] = mapped_column(String(200))
+    pages: Mapped[int] = mapped_column(Integer)
+
+
 class Op(Base):
     """One recorded change of one field (DESIGN.md, Sync). Immutable once written."""
 
@@ -257,4 +274,5 @@ class LocalState(Base):
 
 
 SYNCED_MODELS: tuple[type[SyncedColumns], ...] = (Commissioner, Provider, Setting, Contact, Visit, ComplianceReview,
-                                                  Placement, TemplateSnapshot, VisitTemplate, Answer, VisitAction)
+                                                  Placement, TemplateSnapshot, VisitTemplate, Answer, VisitAction,
+                                                  ReportRevision)

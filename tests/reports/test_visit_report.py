@@ -151,7 +151,7 @@ def test_young_inspector_report_has_their_words_and_faces_and_nothing_else(store
     visit.set_answer(key, "yi_good", "Staff actually listen to you, it felt like a proper home")
     visit.set_answer(key, "yi_skills", ["Cooking", "Budgeting and money"])
     result = write_young_inspector_report(store, visit_id)
-    assert result.path.name.endswith("-young-inspector.pdf")
+    assert result.path.name.endswith("-young-inspector-r1.pdf")
     reader, pages = text_of(result.path)
     text = " ".join(pages)
     assert "What our Young Inspector found" in text and "Harbour View" in text
@@ -161,3 +161,24 @@ def test_young_inspector_report_has_their_words_and_faces_and_nothing_else(store
     assert all("OFFICIAL-SENSITIVE" in page and f"of {len(pages)}" in page for page in pages)
     # the officers' findings, notes and actions are not part of it
     assert "carbon monoxide" not in text.lower() and "Neighbour reported" not in text
+
+
+def test_a_changed_visit_makes_a_new_revision_and_keeps_the_earlier_pdf(store):
+    from qa_desktop.forms.checklist import MET
+    from qa_desktop.services.visits import open_visit
+
+    load_demo(store, today=TODAY)
+    with store.read() as session:
+        visit_id = session.scalars(select(Visit.id).where(Visit.status == VisitStatus.IN_PROGRESS)).one()
+    first = write_visit_report(store, visit_id)
+    assert first.path.name.endswith("-r1.pdf")
+    first_bytes = first.path.read_bytes()
+    again = write_visit_report(store, visit_id)
+    assert again.path == first.path  # nothing changed: the same revision, not a copy
+    open_visit(store, visit_id).set_answer("property_standards", "garden_secure", MET)
+    second = write_visit_report(store, visit_id)
+    assert second.path.name.endswith("-r2.pdf") and second.path != first.path
+    assert first.path.read_bytes() == first_bytes  # the issued PDF is never overwritten
+    second_text = " ".join(text_of(second.path)[1])
+    assert "Revision 2 (replaces earlier revisions)" in second_text and "revision 2" in second_text
+    assert main(["report", second.path.stem, "--data-dir", str(store.data_dir)]) == 0
