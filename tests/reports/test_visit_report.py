@@ -103,7 +103,7 @@ def test_report_of_a_stored_visit_and_from_the_cli(store, capsys):
     assert "No single visit matches" in capsys.readouterr().err
 
 
-def test_forty_photos_with_captions_and_a_missing_one_as_a_placeholder(store, tmp_path):
+def test_full_visit_with_forty_photos_with_captions_and_a_missing_one_as_a_placeholder(store, tmp_path):
     from PIL import Image
 
     from qa_desktop.domain.visits import VisitReason
@@ -115,8 +115,9 @@ def test_forty_photos_with_captions_and_a_missing_one_as_a_placeholder(store, tm
         provider = add_provider(changes, name="Maple Lodge", service_type=ServiceType.RESIDENTIAL)
         setting_id = add_setting(changes, provider, name="Maple Lodge").id
     visit = open_visit(store, start_visit(store, TemplateLibrary.load(), setting_id=setting_id, visit_date=VISIT_DAY,
-                                          level=VisitLevel.PROPERTY_ONLY, announced=True, officers=["Alex Patel"],
+                                          level=VisitLevel.FULL, announced=True, officers=["Alex Patel"],
                                           reason=VisitReason.PRE_PLACEMENT))
+    assert set(visit.checklists) == {"property_standards", "compliance_areas", "voice_of_child"}
     items = [i.key for i in visit.checklists["property_standards"].template.items if i.response.value == "photo"]
     blobs = []
     for n in range(40):
@@ -131,6 +132,7 @@ def test_forty_photos_with_captions_and_a_missing_one_as_a_placeholder(store, tm
     text = " ".join(pages)
     assert "Appendix: photographs" in text and "Room view 1" in text and "Room view 40" in text
     assert "Photo not available: photo" in text and "missing from this laptop" in text
+    assert "Staff files and safer recruitment" in text and "Voice of the child" in text
 
 
 def test_young_inspector_report_has_their_words_and_faces_and_nothing_else(store):
