@@ -146,6 +146,9 @@ def cmd_report(args: argparse.Namespace) -> int:
     except OSError as error:
         print(f"The report could not be written: {error.strerror or error}.", file=sys.stderr)
         return EXIT_BAD_INPUT
+    if result.reused:
+        print(f"Nothing has changed since the last revision: {result.path} ({result.pages} pages)")
+        return 0
     print(f"Report written: {result.path} ({result.pages} pages, {result.photos} photos)")
     for warning in result.warnings:
         print(f"  warning: {warning}")

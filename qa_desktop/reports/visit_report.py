@@ -181,6 +181,7 @@ class ReportResult:
     pages: int
     photos: int
     warnings: tuple[str, ...]  # e.g. a photo missing on this laptop: shown as a placeholder
+    reused: bool = False  # the visit had not changed: this is the existing revision, not rebuilt
 
 
 #: Photo size in the PDF: enough for print at about 200 dpi in an 80 mm column.

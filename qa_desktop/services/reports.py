@@ -14,14 +14,14 @@ import yaml
 from sqlalchemy import select
 
 from qa_desktop.domain.visits import VisitRuleError
+from qa_desktop.forms.checklist import Checklist
+from qa_desktop.forms.template import Audience
 from qa_desktop.paths import resources_dir
 from qa_desktop.reports.visit_report import ReportResult, VisitFacts, build_visit_report
-from qa_desktop.forms.template import Audience
 from qa_desktop.reports.young_inspector_report import build_young_inspector_report
-from qa_desktop.store.blobs import BlobStore
 from qa_desktop.services.visits import open_visit
+from qa_desktop.store.blobs import BlobStore
 from qa_desktop.store.database import Store
-from qa_desktop.forms.checklist import Checklist
 from qa_desktop.store.models import Provider, ReportRevision, Setting, Visit
 
 REPORTS_FOLDER = "reports"
@@ -58,15 +58,19 @@ def visit_facts(store: Store, visit_id: str) -> VisitFacts:
             officers=list(visit.officers), reason=visit.reason.label)
 
 
-def fingerprint(facts: VisitFacts, checklists: list[Checklist]) -> str:
-    """A hash of everything a report says, to tell whether a new revision is needed."""
+def fingerprint(facts: VisitFacts, checklists: list[Checklist], photo_intact: Callable[[str], bool]) -> str:
+    """A hash of everything a report says, to tell whether a new revision is needed.
+
+    Whether each photo is on this laptop is part of it: a report made while a photo had not yet
+    synced shows a placeholder, and must be remade once the photo arrives.
+    """
     content = [asdict(facts) | {"revision": None}]
     for checklist in checklists:
         content.append([checklist.template.key, checklist.template.version, checklist.template.digest])
         for key in sorted(checklist.records):
             record = checklist.records[key]
-            content.append([key, repr(record.answer), record.note, [asdict(e) for e in record.evidence],
-                            repr(record.action)])
+            evidence = [asdict(e) | {"intact": photo_intact(e.blob)} for e in record.evidence]
+            content.append([key, repr(record.answer), record.note, evidence, repr(record.action)])
     return hashlib.sha256(json.dumps(content, default=str, sort_keys=True).encode("utf-8")).hexdigest()
 
 
@@ -74,7 +78,7 @@ def _revision(store: Store, visit_id: str, kind: str, facts: VisitFacts, checkli
               build: Callable[[VisitFacts, Path], ReportResult]) -> ReportResult:
     """Reuse the latest revision if nothing changed; otherwise build the next one in a new file."""
     folder = store.data_dir / REPORTS_FOLDER
-    stamp = fingerprint(facts, checklists)
+    stamp = fingerprint(facts, checklists, BlobStore(store.data_dir).is_intact)
     suffix = "" if kind == "visit" else f"-{kind.replace('_', '-')}"
     with store.read() as session:
         latest = session.scalars(select(ReportRevision).where(ReportRevision.visit_id == visit_id,
@@ -83,7 +87,8 @@ def _revision(store: Store, visit_id: str, kind: str, facts: VisitFacts, checkli
                                  .order_by(ReportRevision.revision.desc())).first()
         latest_number = latest.revision if latest else 0
         if latest is not None and latest.fingerprint == stamp and (folder / latest.file_name).exists():
-            return ReportResult(folder / latest.file_name, latest.pages, 0, ())
+            photos = sum(len(r.evidence) for c in checklists for r in c.records.values())
+            return ReportResult(folder / latest.file_name, latest.pages, photos, (), reused=True)
     number = latest_number + 1
     name = f"{facts.reference}{suffix}-r{number}.pdf"
     result = build(replace(facts, revision=number), folder / name)
@@ -114,7 +119,7 @@ def find_visit_id(store: Store, text: str) -> str:
     with store.read() as session:
         ids = session.scalars(select(Visit.id).where(Visit.deleted.is_(False), Visit.id.like(f"{prefix}%"))).all()
     if len(ids) != 1:
-        raise VisitRuleError(f"No single visit matches {text!r}: give more of its id (see 'qa-desktop visits').")
+        raise VisitRuleError(f"No single visit matches {text!r}: give more of its id, or its report reference (QA-YYYYMMDD-XXXXXXXX).")
     return ids[0]
 
 

@@ -72,6 +72,14 @@ class BlobStore:
             raise BlobError(f"{source.name} is not a photo that can be read ({type(error).__name__}). "
                             "Attach a JPEG or PNG picture.") from None
 
+    def is_intact(self, digest: str) -> bool:
+        """Whether the blob is here and whole (what a report can show, or must replace with a placeholder)."""
+        try:
+            self.read(digest)
+        except BlobError:
+            return False
+        return True
+
     def read(self, digest: str) -> bytes:
         """The blob's bytes; ``BlobError`` if it is missing or does not match its hash."""
         try:

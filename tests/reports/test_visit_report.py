@@ -133,6 +133,11 @@ def test_full_visit_with_forty_photos_with_captions_and_a_missing_one_as_a_place
     assert "Appendix: photographs" in text and "Room view 1" in text and "Room view 40" in text
     assert "Photo not available: photo" in text and "missing from this laptop" in text
     assert "Staff files and safer recruitment" in text and "Voice of the child" in text
+    assert write_visit_report(store, visit.visit_id).reused  # unchanged: the same revision
+    visit.attach_photo("property_standards", items[7 % len(items)], tmp_path / "IMG_0007.jpg", "Room view 8")
+    restored = write_visit_report(store, visit.visit_id)  # the photo has arrived: remade, no placeholder
+    assert not restored.reused and restored.path.name.endswith("-r2.pdf") and restored.warnings == ()
+    assert sum(len(page.images) for page in PdfReader(str(restored.path)).pages) == 40
 
 
 def test_young_inspector_report_has_their_words_and_faces_and_nothing_else(store):
