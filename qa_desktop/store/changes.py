@@ -6,6 +6,9 @@ changed field, stamped by the hybrid logical clock, in the same transaction as t
 (the ops are inserted by a ``before_commit`` hook, so a commit without its ops cannot happen).
 Sync reads the op log; nothing else needs to remember to record anything.
 
+Each op also names what it was written over (``base``: the heads of the field the officer saw), which
+is how sync tells a later change from a concurrent one (``sync.merge``).
+
 A unit of work's ``Changes`` also says what it changed (``touched``), which is what screens use to
 decide whether to refresh, after Anki's ``OpChanges``.
 """
@@ -18,10 +21,11 @@ import uuid
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-from sqlalchemy import event, insert, inspect
+from sqlalchemy import event, insert, inspect, select
 from sqlalchemy.orm import Session
 
-from qa_desktop.store.models import Op, SyncedColumns
+from qa_desktop.store.models import FieldHeads, Op, SyncedColumns
+from qa_desktop.sync import merge
 from qa_desktop.sync.hlc import HybridClock
 
 Row = TypeVar("Row", bound=SyncedColumns)
@@ -78,8 +82,9 @@ class Changes:
                     device_id=self.device_id, deleted=False, **fields)
         self.session.add(row)
         for name, value in fields.items():
-            self._record(row, name, value)
-        self._record(row, "deleted", False)
+            if value is not None:  # a blank is no one's answer: no op, so it never conflicts with one
+                self._record(row, name, value, base=[])
+        self._record(row, "deleted", False, base=[])
         return row
 
     def update(self, row: SyncedColumns, **fields: Any) -> set[str]:
@@ -90,16 +95,25 @@ class Changes:
             return changed
         for name in sorted(changed):
             setattr(row, name, fields[name])
-            self._record(row, name, fields[name])
+            self._record(row, name, fields[name], base=self._base(row, name))
         self._stamp(row)
         return changed
+
+    def resolve(self, row: SyncedColumns, name: str, value: Any) -> None:
+        """An officer's choice between conflicting values: written over every head of the field, so
+        the conflict closes here and on every device that receives this op."""
+        self._check_fields(type(row), {name: value})
+        state = merge.state_of(self.session, row.__tablename__, row.id, name)  # type: ignore[attr-defined]
+        setattr(row, name, value)
+        self._record(row, name, value, base=[h.op_id for h in state.heads] if state else [])
+        self._stamp(row)
 
     def delete(self, row: SyncedColumns) -> None:
         """Tombstone: the row stays, marked deleted, so the deletion syncs and nothing resurrects it."""
         if row.deleted:
             return
         row.deleted = True
-        self._record(row, "deleted", True)
+        self._record(row, "deleted", True, base=self._base(row, "deleted"))
         self._stamp(row)
 
     # -- plumbing -------------------------------------------------------------------------------
@@ -112,7 +126,9 @@ class Changes:
         """
         if self._pending:
             self.session.connection().execute(insert(Op.__table__), self._pending)
+            keys = {(op["entity"], op["entity_id"], op["field"]) for op in self._pending}
             self._pending = []
+            merge.refresh_heads(self.session, keys)
 
     def _before_commit(self, session: Session) -> None:
         self.flush_ops()
@@ -122,13 +138,24 @@ class Changes:
         row.changed_by = self.actor
         row.device_id = self.device_id
 
-    def _record(self, row: SyncedColumns, name: str, value: Any) -> None:
+    def _base(self, row: SyncedColumns, name: str) -> list[str]:
+        """The heads of the field as this officer sees it (earlier ops of this unit of work need not
+        be listed: a device's newer op is always written over its older ones)."""
+        entity = row.__tablename__  # type: ignore[attr-defined]
+        if self.session.get(FieldHeads, (entity, row.id, name)) is not None:
+            return merge.local_base(merge.state_of(self.session, entity, row.id, name))
+        latest = self.session.scalar(select(Op.op_id).where(Op.entity == entity, Op.entity_id == row.id,
+                                                            Op.field == name)
+                                     .order_by(Op.hlc.desc(), Op.device_id.desc()).limit(1))
+        return [latest] if latest else []
+
+    def _record(self, row: SyncedColumns, name: str, value: Any, base: list[str]) -> None:
         entity = row.__tablename__  # type: ignore[attr-defined]
         self.touched.add((entity, row.id))
         self._pending.append({
             "op_id": new_id(), "entity": entity, "entity_id": row.id, "field": name,
             "value": json_value(value), "hlc": self._clock.now().encode(),
-            "device_id": self.device_id, "actor": self.actor,
+            "device_id": self.device_id, "actor": self.actor, "base": base, "received_from": None,
         })
 
     @staticmethod

@@ -93,6 +93,13 @@ class Store:
                 raise
 
     @contextmanager
+    def transaction(self) -> Iterator[Session]:
+        """A plain transaction for sync bookkeeping and applying pulled ops (which are already in the
+        log, so they do not go through ``Changes``); committed on success."""
+        with self._sessions.begin() as session:
+            yield session
+
+    @contextmanager
     def read(self) -> Iterator[Session]:
         with self._sessions() as session:
             yield session

@@ -260,8 +260,42 @@ class Op(Base):
     hlc: Mapped[str] = mapped_column(String(22), index=True)
     device_id: Mapped[str] = mapped_column(String(36))
     actor: Mapped[str] = mapped_column(String(120))
+    #: The ops of the same field this one was written over (the value its writer saw). Two ops
+    #: neither of which is in the other's base were written without seeing each other: if their
+    #: values differ, that is a conflict (``sync.merge``). ``None`` for ops recorded before sync.
+    base: Mapped[list[str] | None] = mapped_column(JSON)
+    #: The shared store a pulled op came from (so it is not pushed back there); ``None`` if made here.
+    received_from: Mapped[str | None] = mapped_column(String(200))
 
-    __table_args__ = (Index("ix_ops_entity", "entity", "entity_id"),)
+    __table_args__ = (Index("ix_ops_entity", "entity", "entity_id"),
+                      Index("ix_ops_field", "entity", "entity_id", "field"))
+
+
+class FieldHeads(Base):
+    """A field whose latest ops were written without seeing each other (more than one head).
+
+    Local and derived from the op log (every device computes the same from the same ops); kept as a
+    table so the conflict list and the next local edit do not scan the log. ``conflict`` is false
+    when the heads agree, or when the field merges itself (a photo list: both officers' photos kept).
+    """
+
+    __tablename__ = "field_heads"
+
+    entity: Mapped[str] = mapped_column(String(60), primary_key=True)
+    entity_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    field: Mapped[str] = mapped_column(String(60), primary_key=True)
+    heads: Mapped[list[str]] = mapped_column(JSON)
+    conflict: Mapped[bool] = mapped_column(Boolean, index=True)
+
+
+class PendingRow(Base):
+    """A row whose ops arrived but which cannot be made yet (a required field or the row it belongs
+    to is still on its way, e.g. a sync cut off mid-way). Its ops are kept; it is made when they come."""
+
+    __tablename__ = "pending_rows"
+
+    entity: Mapped[str] = mapped_column(String(60), primary_key=True)
+    entity_id: Mapped[str] = mapped_column(String(36), primary_key=True)
 
 
 class LocalState(Base):

@@ -1,6 +1,10 @@
-"""Sync: the op log that every change to synced data is recorded in, and (to come) the shared stores.
+"""Sync to the team's shared store: offline first, two officers, nothing lost.
 
-DESIGN.md: every change is an op ``(op_id, entity, entity_id, field, value, hlc, device_id)``
-written in the same transaction as the state change, ordered by a hybrid logical clock so that the
-order is total and survives laptops whose clocks disagree.
+- ``hlc``: the hybrid logical clock that orders ops across laptops whose clocks disagree;
+- ``merge``: ops to rows (last writer wins per field; concurrent different values kept as conflicts);
+- ``wire``: ops as they travel (JSON lines, checksums, validation of anything read from outside);
+- ``stores``: the one interface of a shared store; ``folder``, ``postgres`` and ``bundle`` implement it;
+- ``engine``: one sync (push blobs, push ops, pull and apply, fetch missing photos), resumable;
+- ``conflicts``: listing and resolving conflicts; ``credentials``: the OS keyring;
+  ``settings``: which store this laptop syncs with.
 """

@@ -8,6 +8,7 @@ caller (DESIGN.md: last writer wins per field by ``(hlc, device_id)``).
 
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -42,20 +43,37 @@ class HybridClock:
     def __init__(self, last: Hlc | None = None, wall: Callable[[], int] = _wall_ms) -> None:
         self._last = last or Hlc(0, 0)
         self._wall = wall
+        self._lock = threading.Lock()  # the window saves answers while a sync runs in a worker thread
 
     @property
     def last(self) -> Hlc:
         return self._last
 
     def now(self) -> Hlc:
+        with self._lock:
+            return self._now()
+
+    def observe(self, remote: Hlc) -> Hlc:
+        with self._lock:
+            return self._observe(remote)
+
+    def _now(self) -> Hlc:
         wall = self._wall()
         if wall > self._last.wall_ms:
             self._last = Hlc(wall, 0)
         else:
-            self._last = Hlc(self._last.wall_ms, self._last.counter + 1)
+            self._last = self._tick(self._last.wall_ms, self._last.counter + 1)
         return self._last
 
-    def observe(self, remote: Hlc) -> Hlc:
+    @staticmethod
+    def _tick(wall_ms: int, counter: int) -> Hlc:
+        """The counter has five digits in the encoding; past that, borrow a millisecond (still later
+        than everything seen, so the order stays right)."""
+        if counter >= 10 ** _COUNTER_DIGITS:
+            return Hlc(wall_ms + 1, 0)
+        return Hlc(wall_ms, counter)
+
+    def _observe(self, remote: Hlc) -> Hlc:
         wall = self._wall()
         top = max(wall, self._last.wall_ms, remote.wall_ms)
         if top == self._last.wall_ms == remote.wall_ms:
@@ -66,5 +84,5 @@ class HybridClock:
             counter = remote.counter + 1
         else:
             counter = 0
-        self._last = Hlc(top, counter)
+        self._last = self._tick(top, counter)
         return self._last

@@ -1,0 +1,109 @@
+"""Ops as they travel: JSON lines, checksummed, optionally signed, and checked field by field when read.
+
+Everything read from a shared folder or a bundle is untrusted: a file can be cut short by a pulled
+USB stick, damaged by a network drive, or edited by hand. So a file is read whole, its checksum
+(and signature, when the team has a signing key) checked before any op in it is used, and each op
+checked for shape; a bad file is refused with its name and the reason, and nothing from it is
+applied (``SyncFileError``). One bad file never stops the rest of a sync.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import re
+from collections.abc import Iterable
+from typing import Any
+
+from qa_desktop.sync.hlc import Hlc
+from qa_desktop.sync.merge import OpRecord
+
+_NAME = re.compile(r"[a-z][a-z0-9_]{0,59}")
+_ID_MAX = 36
+_ACTOR_MAX = 120
+_BASE_MAX = 1000
+
+
+class SyncFileError(Exception):
+    """A file that cannot be used, named, with the reason in words."""
+
+    def __init__(self, name: str, reason: str) -> None:
+        super().__init__(f"{name}: {reason}")
+        self.name = name
+        self.reason = reason
+
+
+def op_to_wire(op: OpRecord) -> dict[str, Any]:
+    return {"op_id": op.op_id, "entity": op.entity, "entity_id": op.entity_id, "field": op.field,
+            "value": op.value, "hlc": op.hlc, "device_id": op.device_id, "actor": op.actor,
+            "base": list(op.base) if op.base is not None else None}
+
+
+def op_from_wire(item: Any) -> OpRecord:
+    """An op read from outside, or ``ValueError`` saying what is wrong with it."""
+    if not isinstance(item, dict):
+        raise ValueError("an op is not a JSON object")
+    for name in ("op_id", "entity_id", "device_id"):
+        value = item.get(name)
+        if not isinstance(value, str) or not value or len(value) > _ID_MAX:
+            raise ValueError(f"op has a bad {name}")
+    for name in ("entity", "field"):
+        value = item.get(name)
+        if not isinstance(value, str) or not _NAME.fullmatch(value):
+            raise ValueError(f"op has a bad {name}")
+    actor = item.get("actor")
+    if not isinstance(actor, str) or len(actor) > _ACTOR_MAX:
+        raise ValueError("op has a bad actor")
+    hlc = item.get("hlc")
+    if not isinstance(hlc, str):
+        raise ValueError("op has no clock")
+    Hlc.parse(hlc)
+    base = item.get("base")
+    if base is not None and (not isinstance(base, list) or len(base) > _BASE_MAX
+                             or not all(isinstance(b, str) and 0 < len(b) <= _ID_MAX for b in base)):
+        raise ValueError("op has a bad base")
+    return OpRecord(item["op_id"], item["entity"], item["entity_id"], item["field"], item.get("value"), hlc,
+                    item["device_id"], actor, tuple(base) if base is not None else None)
+
+
+def encode_ops(ops: Iterable[OpRecord]) -> bytes:
+    return b"".join(json.dumps(op_to_wire(op), ensure_ascii=False, separators=(",", ":")).encode() + b"\n"
+                    for op in ops)
+
+
+def decode_ops(data: bytes, name: str) -> list[OpRecord]:
+    ops = []
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        raise SyncFileError(name, "is not text (damaged?)") from None
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            ops.append(op_from_wire(json.loads(line)))
+        except ValueError as error:  # json.JSONDecodeError is a ValueError
+            raise SyncFileError(name, f"change {number} is unreadable ({error})") from None
+    return ops
+
+
+def digest(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def signature(key: str, *parts: str) -> str:
+    """HMAC-SHA256 of the parts, with the team's signing key (from the keyring)."""
+    return hmac.new(key.encode(), "\x1f".join(parts).encode(), hashlib.sha256).hexdigest()
+
+
+def check_signature(name: str, key: str | None, given: Any, *parts: str) -> None:
+    """With a team key, a file must carry a matching signature; without one, signatures are not checked
+    (the checksum still catches damage)."""
+    if key is None:
+        return
+    if not isinstance(given, str):
+        raise SyncFileError(name, "is not signed with your team's sync key; it was not used")
+    if not hmac.compare_digest(given, signature(key, *parts)):
+        raise SyncFileError(name, "has a signature that does not match your team's sync key "
+                                  "(changed after it was written?); it was not used")
