@@ -276,7 +276,7 @@ def _materialise_chunk(session: Session, model: type[SyncedColumns], ids: list[s
     table = model.__table__  # type: ignore[attr-defined]
     name = table.name
     columns = {c.name: c for c in table.columns if c.name not in SyncedColumns.BOOKKEEPING}
-    required = {n for n, c in columns.items() if not c.nullable and c.default is None}
+    required = {n for n, c in columns.items() if not c.nullable and not c.primary_key}
     parents = {n: next(iter(c.foreign_keys)).column.table for n, c in columns.items() if c.foreign_keys}
     grouped = ops_of_entities(session, name, ids)
     existing = set(session.scalars(select(table.c.id).where(table.c.id.in_(ids))))

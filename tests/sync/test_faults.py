@@ -1,0 +1,210 @@
+"""A sync cut off anywhere, and damaged or tampered files: reported by name, skipped, nothing lost."""
+
+from __future__ import annotations
+
+import gzip
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+
+import pytest
+
+from qa_desktop.forms.checklist import MET, NOT_MET
+from qa_desktop.services.visits import open_visit
+from qa_desktop.sync import folder as folder_module
+from qa_desktop.sync.folder import FolderStore
+from qa_desktop.sync.engine import sync
+from qa_desktop.sync.stores import SharedStore
+from qa_desktop.sync.wire import digest
+from tests.sync.conftest import first_items, make_visit, snapshot
+
+
+class CutOff(Exception):
+    pass
+
+
+class Flaky(SharedStore):
+    """A store that fails on its ``fail_at``-th call of anything (a dropped network, a pulled stick)."""
+
+    def __init__(self, inner: SharedStore, fail_at: int) -> None:
+        self.inner, self.fail_at, self.calls = inner, fail_at, 0
+        self.key, self.label = inner.key, inner.label
+
+    def _tick(self) -> None:
+        self.calls += 1
+        if self.calls == self.fail_at:
+            raise CutOff(f"cut off at call {self.calls}")
+
+    def push(self, device_id, ops):
+        self._tick()
+        self.inner.push(device_id, ops)
+        self._tick()
+
+    def pull(self, cursor, own_device):
+        for batch in self.inner.pull(cursor, own_device):
+            self._tick()
+            yield batch
+
+    def missing_blobs(self, digests):
+        self._tick()
+        return self.inner.missing_blobs(digests)
+
+    def put_blob(self, blob, data):
+        self._tick()
+        self.inner.put_blob(blob, data)
+
+    def get_blob(self, blob):
+        self._tick()
+        return self.inner.get_blob(blob)
+
+
+@pytest.fixture
+def small_segments(monkeypatch):
+    monkeypatch.setattr(folder_module, "SEGMENT_OPS", 40)
+    monkeypatch.setattr("qa_desktop.sync.engine.PUSH_BATCH", 60)
+
+
+def busy_visit(laptop, library, tmp_path, answers=12):
+    from PIL import Image
+    visit_id = make_visit(laptop, library)
+    visit = open_visit(laptop, visit_id)
+    for number, (template, item) in enumerate(first_items(laptop, visit_id, answers)):
+        visit.set_answer(template, item, MET if number % 2 else NOT_MET)
+        visit.set_note(template, item, f"Note {number}: seen on the walk round")
+        if number % 4 == 0:
+            Image.new("RGB", (32, 32), (number * 20 % 255, 80, 120)).save(tmp_path / f"{number}.jpg")
+            visit.attach_photo(template, item, tmp_path / f"{number}.jpg", f"Photo {number}")
+    return visit_id
+
+
+@pytest.mark.parametrize("fail_at", range(1, 40, 3))
+def test_a_sync_cut_off_at_any_point_loses_nothing_and_the_next_completes(
+        laptops, folder, library, tmp_path, small_segments, fail_at):
+    alex, jo = laptops("alex", "jo")
+    busy_visit(alex, library, tmp_path)
+    before = snapshot(alex)
+    for laptop in (alex, jo):
+        try:
+            sync(laptop, Flaky(folder, fail_at))
+        except CutOff:
+            pass
+    assert snapshot(alex) == before  # the sender lost nothing
+    sync(alex, folder), sync(jo, folder)
+    assert snapshot(jo) == snapshot(alex) == before
+    again = sync(jo, folder)
+    assert again.pulled == 0 and again.photos_missing == []
+
+
+def test_a_killed_sync_process_resumes(laptops, library, tmp_path, small_segments):
+    """SIGKILL in the middle of pulling a large change set: the next sync completes."""
+    alex, jo = laptops("alex", "jo")
+    visit_id = busy_visit(alex, library, tmp_path, answers=40)
+    shared = tmp_path / "shared"
+    sync(alex, FolderStore(shared))
+    segments = len(list(shared.rglob("*.ops")))
+    jo.close()
+    script = (
+        "import sys, time\n"
+        "from pathlib import Path\n"
+        "import qa_desktop.sync.folder as f\n"
+        "from qa_desktop.store.database import Store\n"
+        "from qa_desktop.sync.engine import sync\n"
+        "store = Store(Path(sys.argv[1]), actor='jo')\n"
+        "def slow(message, done, total):\n"
+        "    print(message, done, total, flush=True); time.sleep(0.3)\n"
+        "sync(store, f.FolderStore(Path(sys.argv[2])), slow)\n")
+    process = subprocess.Popen([sys.executable, "-c", script, str(jo.data_dir), str(shared)],
+                               stdout=subprocess.PIPE, text=True)
+    line = process.stdout.readline()  # first batch applied and reported
+    assert line.startswith("Receiving changes 1"), line
+    os.kill(process.pid, signal.SIGKILL)
+    process.wait()
+    assert segments > 2
+    from qa_desktop.store.database import Store
+    reopened = Store(jo.data_dir, actor="jo")
+    try:
+        with reopened.read() as session:
+            from sqlalchemy import text
+            assert session.execute(text("PRAGMA integrity_check")).scalar() == "ok"
+        report = sync(reopened, FolderStore(shared))
+        assert 0 < report.pulled and report.problems == []
+        assert snapshot(reopened) == snapshot(alex)
+        assert open_visit(reopened, visit_id).checklists
+    finally:
+        reopened.close()
+
+
+def _segment(folder: FolderStore, laptop) -> list:
+    return sorted((folder.root / "devices" / laptop.device_id).glob("*.ops"))
+
+
+def test_damaged_truncated_and_foreign_files_are_named_and_skipped(laptops, folder, library, tmp_path):
+    alex, sam, jo = laptops("alex", "sam", "jo")
+    make_visit(alex, library)
+    sync(alex, folder)
+    with sam.write() as changes:
+        from qa_desktop.domain.service_types import ServiceType
+        from qa_desktop.services.register import add_provider
+        add_provider(changes, name="Oak House", service_type=ServiceType.SUPPORTED_ACCOMMODATION)
+    sync(sam, folder)
+    (alex_file,) = _segment(folder, alex)
+    good = alex_file.read_bytes()
+    stray = folder.root / "devices" / "someone" / "00000001.ops"
+    stray.parent.mkdir(parents=True)
+    stray.write_bytes(b"PK\x03\x04 not ours")
+    for damaged, words in ((good[: len(good) // 2], "damaged or incomplete"),
+                           (good[:-10] + bytes(10), "damaged or incomplete"),
+                           (b"", "not a QA Desktop change file")):
+        alex_file.write_bytes(damaged)
+        report = sync(jo, folder)
+        names = " ".join(report.problems)
+        assert f"devices/{alex.device_id}/00000001.ops" in names and words in names
+        assert "devices/someone/00000001.ops" in names
+        from qa_desktop.sync.engine import status
+        with jo.read() as session:
+            from sqlalchemy import select
+            from qa_desktop.store.models import Provider
+            assert session.scalars(select(Provider.name)).all() == ["Oak House"]  # everything else synced
+    alex_file.write_bytes(good)  # the sync client finished copying: used on the next sync
+    sync(jo, folder)
+    assert snapshot(jo) == {**snapshot(alex), **{k: v for k, v in snapshot(sam).items() if k != "conflicts"},
+                            "conflicts": []}
+
+
+def test_a_tampered_file_is_refused(laptops, folder, library):
+    alex, jo = laptops("alex", "jo")
+    make_visit(alex, library)
+    sync(alex, folder)
+    (path,) = _segment(folder, alex)
+    head, _, body = path.read_bytes().partition(b"\n")
+    text = gzip.decompress(body).replace(b"Harbour View", b"Harbour Vuew")
+    path.write_bytes(head + b"\n" + gzip.compress(text))  # the header's checksum no longer matches
+    report = sync(jo, folder)
+    assert any("checksum does not match" in p for p in report.problems)
+    assert report.pulled == 0
+
+
+def test_with_a_team_key_a_file_rewritten_with_a_fresh_checksum_is_still_refused(laptops, library, tmp_path):
+    alex, jo = laptops("alex", "jo")
+    make_visit(alex, library)
+    sync(alex, FolderStore(tmp_path / "shared", signing_key="team secret"))
+    (path,) = _segment(FolderStore(tmp_path / "shared"), alex)
+    head, _, body = path.read_bytes().partition(b"\n")
+    forged = gzip.compress(gzip.decompress(body).replace(b"Harbour View", b"Harbour Vuew"), mtime=0)
+    header = json.loads(head)
+    header["sha256"] = digest(forged)
+    path.write_bytes(json.dumps(header).encode() + b"\n" + forged)
+    report = sync(jo, FolderStore(tmp_path / "shared", signing_key="team secret"))
+    assert report.pulled == 0 and any("signature that does not match" in p for p in report.problems), report.problems
+    report = sync(jo, FolderStore(tmp_path / "shared", signing_key="another key"))
+    assert report.pulled == 0
+
+
+def test_an_unreachable_folder_says_so_and_keeps_changes(laptops, library, tmp_path):
+    from qa_desktop.sync.stores import StoreUnavailable
+    alex, = laptops("alex")
+    with pytest.raises(StoreUnavailable, match="cannot be reached"):
+        FolderStore(tmp_path / "not-mounted" / "qa")
