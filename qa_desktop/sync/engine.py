@@ -120,21 +120,25 @@ def status(store: Store, store_key: str | None = None) -> SyncStatus:
 # -- the sync ---------------------------------------------------------------------------------------
 
 def sync(store: Store, shared: SharedStore, progress: Progress | None = None, *,
-         push: bool = True, pull: bool = True) -> SyncReport:
-    """Push what this laptop has that the store has not, then pull and apply the rest."""
+         push: bool = True, pull: bool = True, remember: bool = True) -> SyncReport:
+    """Push what this laptop has that the store has not, then pull and apply the rest.
+
+    ``remember=False`` (a bundle import) leaves the status bar's store and last-sync time alone."""
     report = SyncReport(shared.label)
     tell = progress or (lambda message, done, total: None)
     blobs = BlobStore(store.data_dir)
-    with store.transaction() as session:
-        _set_state(session, "sync.store", shared.key)
+    if remember:
+        with store.transaction() as session:
+            _set_state(session, "sync.store", shared.key)
     if push:
         _push(store, shared, blobs, report, tell)
     if pull:
         _pull(store, shared, report, tell)
         _fetch_photos(store, shared, blobs, report, tell)
-    with store.transaction() as session:
-        report.finished_at = dt.datetime.now(dt.timezone.utc)
-        _set_state(session, f"sync.last.{shared.key}", report.finished_at.isoformat())
+    report.finished_at = dt.datetime.now(dt.timezone.utc)
+    if remember:
+        with store.transaction() as session:
+            _set_state(session, f"sync.last.{shared.key}", report.finished_at.isoformat())
     report.conflicts = status(store, shared.key).conflicts
     return report
 

@@ -1,0 +1,114 @@
+"""Two officers, two laptops, no network: a visit goes across in a bundle file and comes back merged."""
+
+from __future__ import annotations
+
+import json
+import zipfile
+
+import pytest
+from PIL import Image
+
+from qa_desktop.forms.checklist import MET, NOT_APPLICABLE, NOT_MET
+from qa_desktop.services.visits import open_visit
+from qa_desktop.store.blobs import BlobStore
+from qa_desktop.sync.bundle import export_bundle, import_bundle
+from qa_desktop.sync.conflicts import list_conflicts
+from qa_desktop.sync.wire import SyncFileError, digest
+from tests.sync.conftest import first_items, make_visit, snapshot
+
+
+def test_an_unannounced_visit_goes_to_the_second_laptop_and_comes_back_merged(laptops, library, tmp_path):
+    alex, jo = laptops("alex", "jo")
+    visit_id = make_visit(alex, library)
+    out = export_bundle(alex, tmp_path / "to-jo", visit_id=visit_id)
+    assert out.path.name == "to-jo.qabundle" and out.ops > 0
+    report = import_bundle(jo, out.path)  # jo's laptop has never seen this provider
+    assert report.waiting_rows == 0 and report.pulled == out.ops
+    on_jo = open_visit(jo, visit_id)
+    assert list(on_jo.checklists) == list(open_visit(alex, visit_id).checklists)
+
+    items = first_items(alex, visit_id, 4)
+    shared_item = items[0]
+    open_visit(alex, visit_id).set_answer(*items[1], MET)          # Alex's section
+    open_visit(alex, visit_id).set_answer(*shared_item, MET)
+    Image.new("RGB", (40, 30), "purple").save(tmp_path / "jo.jpg")
+    jo_visit = open_visit(jo, visit_id)
+    jo_visit.set_answer(*items[2], NOT_APPLICABLE)                   # Jo's section
+    jo_visit.set_note(*items[3], "Medication cabinet unlocked at 10:40")
+    blob = jo_visit.attach_photo(*items[3], tmp_path / "jo.jpg", "Cabinet")
+    jo_visit.set_answer(*shared_item, NOT_MET)                      # both answered this one
+
+    back = export_bundle(jo, tmp_path / "to-alex.qabundle", visit_id=visit_id)
+    assert back.photos == 1
+    import_bundle(alex, back.path)
+    merged = open_visit(alex, visit_id)
+    assert merged.checklists[items[1][0]].record(items[1][1]).answer == MET
+    assert merged.checklists[items[2][0]].record(items[2][1]).answer == NOT_APPLICABLE
+    record = merged.checklists[items[3][0]].record(items[3][1])
+    assert record.note == "Medication cabinet unlocked at 10:40" and record.evidence[0].blob == blob
+    assert BlobStore(alex.data_dir).is_intact(blob)
+    (conflict,) = list_conflicts(alex)
+    assert sorted(v.value for v in conflict.values) == [MET, NOT_MET]
+    assert "visit 22 Nov 2026" in conflict.what and conflict.what.endswith("answer")
+    again = import_bundle(alex, back.path)
+    assert again.pulled == 0  # importing twice changes nothing
+
+
+def _rewrite(path, **members):
+    with zipfile.ZipFile(path) as archive:
+        contents = {name: archive.read(name) for name in archive.namelist()}
+    contents.update(members)
+    with zipfile.ZipFile(path, "w") as archive:
+        for name, data in contents.items():
+            archive.writestr(name, data)
+
+
+def test_damaged_truncated_and_tampered_bundles_are_refused_and_nothing_changes(laptops, library, tmp_path):
+    alex, jo = laptops("alex", "jo")
+    visit_id = make_visit(alex, library)
+    good = export_bundle(alex, tmp_path / "good", visit_id=visit_id).path
+    before = snapshot(jo)
+    cases = {}
+    (tmp_path / "cut.qabundle").write_bytes(good.read_bytes()[: good.stat().st_size // 2])
+    cases["cut.qabundle"] = "not a QA Desktop bundle, or is damaged"
+    (tmp_path / "photo.jpg.qabundle").write_bytes(b"\xff\xd8\xff\xe0 a photo, not a bundle")
+    cases["photo.jpg.qabundle"] = "not a QA Desktop bundle"
+    edited = tmp_path / "edited.qabundle"
+    edited.write_bytes(good.read_bytes())
+    with zipfile.ZipFile(good) as archive:
+        ops = archive.read("ops.jsonl")
+    _rewrite(edited, **{"ops.jsonl": ops.replace(b"Harbour View", b"Harbour Vuew")})
+    cases["edited.qabundle"] = "checksum does not match"
+    bad_op = tmp_path / "bad-op.qabundle"
+    bad_op.write_bytes(good.read_bytes())
+    forged = ops.replace(b'"entity":"providers"', b'"entity":"../../etc"', 1)
+    with zipfile.ZipFile(good) as archive:
+        manifest = json.loads(archive.read("manifest.json"))
+    manifest["ops_sha256"] = digest(forged)
+    _rewrite(bad_op, **{"ops.jsonl": forged, "manifest.json": json.dumps(manifest)})
+    cases["bad-op.qabundle"] = "is unreadable (op has a bad entity)"
+    for name, words in cases.items():
+        with pytest.raises(SyncFileError) as raised:
+            import_bundle(jo, tmp_path / name)
+        assert str(raised.value).startswith(name) and words in str(raised.value), str(raised.value)
+    assert snapshot(jo) == before
+    assert import_bundle(jo, good).pulled > 0  # the good one still goes in
+
+
+def test_with_a_team_key_bundles_are_signed_and_a_forged_one_is_refused(laptops, library, tmp_path):
+    alex, jo = laptops("alex", "jo")
+    visit_id = make_visit(alex, library)
+    signed = export_bundle(alex, tmp_path / "signed", visit_id=visit_id, signing_key="k3y").path
+    unsigned = export_bundle(alex, tmp_path / "unsigned", visit_id=visit_id).path
+    with pytest.raises(SyncFileError, match="not signed"):
+        import_bundle(jo, unsigned, signing_key="k3y")
+    forged = tmp_path / "forged.qabundle"
+    forged.write_bytes(signed.read_bytes())
+    with zipfile.ZipFile(signed) as archive:
+        ops = archive.read("ops.jsonl").replace(b"Harbour View", b"Harbour Vuew")
+        manifest = json.loads(archive.read("manifest.json"))
+    manifest["ops_sha256"] = digest(ops)
+    _rewrite(forged, **{"ops.jsonl": ops, "manifest.json": json.dumps(manifest)})
+    with pytest.raises(SyncFileError, match="signature that does not match"):
+        import_bundle(jo, forged, signing_key="k3y")
+    assert import_bundle(jo, signed, signing_key="k3y").pulled > 0
