@@ -204,6 +204,13 @@ def build_parser() -> argparse.ArgumentParser:
     templates = sub.add_parser("templates", parents=[common],
                                help="list visit templates (built-in and the team's own) and any that are broken")
     templates.set_defaults(func=cmd_templates)
+
+    from qa_desktop.cli_sync import add_sync_commands
+
+    def bind(command):  # the sync commands open the store lazily, after their arguments are checked
+        return lambda args: command(args, lambda: _open_store(args))
+
+    add_sync_commands(sub, common, bind)
     return parser
 
 

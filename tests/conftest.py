@@ -20,6 +20,35 @@ OFSTED_HEADER = ("URN,Provision type,Registration status,Sector,Name,Address 1,A
 TODAY = dt.date(2026, 11, 22)
 
 
+@pytest.fixture(autouse=True)
+def memory_keyring():
+    """An in-memory keyring for every test: none reads or writes the machine's real keyring."""
+    import keyring
+    from keyring.backend import KeyringBackend
+    from keyring.errors import PasswordDeleteError
+
+    class Backend(KeyringBackend):
+        priority = 1
+        secrets: dict[tuple[str, str], str] = {}
+
+        def get_password(self, service, username):
+            return self.secrets.get((service, username))
+
+        def set_password(self, service, username, password):
+            self.secrets[(service, username)] = password
+
+        def delete_password(self, service, username):
+            if self.secrets.pop((service, username), None) is None:
+                raise PasswordDeleteError(username)
+
+    backend = Backend()
+    backend.secrets = {}
+    previous = keyring.get_keyring()
+    keyring.set_keyring(backend)
+    yield backend
+    keyring.set_keyring(previous)
+
+
 @pytest.fixture
 def store(tmp_path: Path) -> Store:
     opened = Store(tmp_path / "data", actor="officer.test")

@@ -1,0 +1,246 @@
+"""The sync commands of ``qa-desktop``: sync, sync-status, sync-settings, conflicts, resolve,
+export-visit and import-bundle. Same services as the window's Sync menu."""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import json
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+EXIT_BAD_INPUT = 2
+EXIT_UNAVAILABLE = 3
+
+
+def _progress(message: str, done: int, total: int) -> None:
+    if sys.stderr.isatty() and total:
+        print(f"\r{message} {done}/{total}   ", end="", file=sys.stderr, flush=True)
+
+
+def _print_report(report: Any) -> None:
+    if sys.stderr.isatty():
+        print(file=sys.stderr)
+    print(report.summary())
+    for problem in report.problems:
+        print(f"  problem: {problem}")
+
+
+def _ask(prompt: str, from_stdin: bool) -> str:
+    if from_stdin:
+        return sys.stdin.readline().rstrip("\n")
+    return getpass.getpass(prompt)
+
+
+def _shared_store(args: argparse.Namespace, data_dir: Path):  # noqa: ANN202 (a SharedStore)
+    from qa_desktop.sync.credentials import set_secret
+    from qa_desktop.sync.settings import (FOLDER, POSTGRESQL, NeedsPassword, SyncSettings, load_settings,
+                                          open_shared_store)
+
+    if getattr(args, "folder", None):
+        settings = SyncSettings(FOLDER, args.folder)
+    elif getattr(args, "postgres", None):
+        settings = SyncSettings(POSTGRESQL, url=args.postgres)
+    else:
+        settings = load_settings(data_dir)
+    try:
+        return open_shared_store(settings)
+    except NeedsPassword as needed:
+        if not sys.stdin.isatty():
+            raise
+        set_secret(needed.account, _ask(f"Password for {needed.label}: ", False))
+        return open_shared_store(settings)
+
+
+def _guarded(body: Callable[[], int]) -> int:
+    """Errors of sync in one plain sentence each, never a traceback."""
+    from qa_desktop.sync.conflicts import ConflictError
+    from qa_desktop.sync.credentials import CredentialsError
+    from qa_desktop.sync.settings import NeedsPassword
+    from qa_desktop.sync.stores import StoreUnavailable
+    from qa_desktop.sync.wire import SyncFileError
+
+    try:
+        return body()
+    except StoreUnavailable as error:
+        print(str(error), file=sys.stderr)
+        return EXIT_UNAVAILABLE
+    except NeedsPassword as error:
+        print(f"{error} Run: qa-desktop sync-settings --postgres ADDRESS (it asks once and keeps it in the "
+              "system keyring).", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except (CredentialsError, ConflictError, SyncFileError, ValueError, LookupError) as error:
+        print(str(error), file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except OSError as error:
+        print(f"{getattr(error, 'filename', '') or 'A file'}: {error.strerror or error}.", file=sys.stderr)
+        return EXIT_BAD_INPUT
+
+
+def cmd_sync(args: argparse.Namespace, open_store: Callable[[], Any]) -> int:
+    from qa_desktop.sync.engine import sync
+
+    def body() -> int:
+        store = open_store()
+        shared = _shared_store(args, store.data_dir)
+        try:
+            _print_report(sync(store, shared, _progress))
+        finally:
+            shared.close()
+        return 0
+
+    return _guarded(body)
+
+
+def cmd_status(args: argparse.Namespace, open_store: Callable[[], Any]) -> int:
+    from qa_desktop.sync.engine import status
+    from qa_desktop.sync.settings import load_settings
+
+    def body() -> int:
+        store = open_store()
+        state = status(store)
+        last = f"{state.last_synced.astimezone():%d %b %Y %H:%M}" if state.last_synced else "never"
+        print(f"Shared store: {load_settings(store.data_dir).describe()}")
+        print(f"Last synced: {last}")
+        print(f"Changes waiting to go: {state.waiting}")
+        print(f"Conflicts to resolve: {state.conflicts}")
+        return 0
+
+    return _guarded(body)
+
+
+def cmd_settings(args: argparse.Namespace, open_store: Callable[[], Any]) -> int:
+    from qa_desktop.sync.credentials import TEAM_KEY_ACCOUNT, set_secret
+    from qa_desktop.sync.settings import (FOLDER, POSTGRESQL, SyncSettings, load_settings, password_account,
+                                          save_settings)
+
+    def body() -> int:
+        data_dir = open_store().data_dir
+        settings = load_settings(data_dir)
+        if args.folder:
+            settings = save_settings(data_dir, SyncSettings(FOLDER, args.folder))
+        elif args.postgres:
+            settings = save_settings(data_dir, SyncSettings(POSTGRESQL, url=args.postgres))
+            set_secret(password_account(settings), _ask(f"Password for {settings.describe()}: ", args.password_stdin))
+        if args.team_key_stdin:
+            set_secret(TEAM_KEY_ACCOUNT, _ask("Team sync key: ", True))
+        print(f"Shared store: {settings.describe()}")
+        return 0
+
+    return _guarded(body)
+
+
+def _value_text(value: Any) -> str:
+    if isinstance(value, str):
+        return value.replace("_", " ") if value in ("met", "not_met", "not_applicable") else value
+    return json.dumps(value, ensure_ascii=False)
+
+
+def cmd_conflicts(args: argparse.Namespace, open_store: Callable[[], Any]) -> int:
+    from qa_desktop.sync.conflicts import list_conflicts
+
+    def body() -> int:
+        conflicts = list_conflicts(open_store())
+        if not conflicts:
+            print("No conflicts.")
+            return 0
+        for conflict in conflicts:
+            print(f"{conflict.short_id}  {conflict.what}")
+            for number, value in enumerate(conflict.values, start=1):
+                shown = " (shown now)" if value.current else ""
+                print(f"    {number}. {_value_text(value.value)!s:40}  {value.actor}, "
+                      f"{value.at.astimezone():%d %b %Y %H:%M}{shown}")
+        print(f"{len(conflicts)} conflict(s). Resolve with: qa-desktop resolve ID --keep N")
+        return 0
+
+    return _guarded(body)
+
+
+def cmd_resolve(args: argparse.Namespace, open_store: Callable[[], Any]) -> int:
+    from qa_desktop.sync.conflicts import find_conflict, resolve
+
+    def body() -> int:
+        store = open_store()
+        conflict = find_conflict(store, args.conflict)
+        if args.value is not None:
+            value: Any = args.value
+        else:
+            if not 1 <= args.keep <= len(conflict.values):
+                raise ValueError(f"Choose a value from 1 to {len(conflict.values)}.")
+            value = conflict.values[args.keep - 1].value
+        resolve(store, conflict.key, value)
+        print(f"Resolved: {conflict.what} = {_value_text(value)}")
+        return 0
+
+    return _guarded(body)
+
+
+def cmd_export(args: argparse.Namespace, open_store: Callable[[], Any]) -> int:
+    from qa_desktop.services.reports import find_visit_id
+    from qa_desktop.sync.bundle import export_bundle
+    from qa_desktop.sync.credentials import team_key
+
+    def body() -> int:
+        store = open_store()
+        out = export_bundle(store, Path(args.file), visit_id=find_visit_id(store, args.visit), signing_key=team_key())
+        print(f"Bundle written: {out.path} ({out.ops} changes, {out.photos} photos)")
+        if out.missing_photos:
+            print(f"  {out.missing_photos} photo(s) are not on this laptop and were left out")
+        return 0
+
+    return _guarded(body)
+
+
+def cmd_import_bundle(args: argparse.Namespace, open_store: Callable[[], Any]) -> int:
+    from qa_desktop.sync.bundle import import_bundle
+    from qa_desktop.sync.credentials import team_key
+
+    def body() -> int:
+        _print_report(import_bundle(open_store(), Path(args.file), signing_key=team_key(), progress=_progress))
+        return 0
+
+    return _guarded(body)
+
+
+def add_sync_commands(sub: argparse._SubParsersAction, common: argparse.ArgumentParser,
+                      bind: Callable[[Callable[..., int]], Callable[[argparse.Namespace], int]]) -> None:
+    sync = sub.add_parser("sync", parents=[common], help="sync with the team's shared store (folder or PostgreSQL)")
+    where = sync.add_mutually_exclusive_group()
+    where.add_argument("--folder", help="sync with this shared folder, this time only")
+    where.add_argument("--postgres", metavar="ADDRESS", help="sync with this PostgreSQL server, this time only")
+    sync.set_defaults(func=bind(cmd_sync))
+
+    status = sub.add_parser("sync-status", parents=[common], help="last sync, changes waiting, conflicts")
+    status.set_defaults(func=bind(cmd_status))
+
+    settings = sub.add_parser("sync-settings", parents=[common],
+                              help="show or choose the shared store (the password goes to the system keyring)")
+    choice = settings.add_mutually_exclusive_group()
+    choice.add_argument("--folder", help="the team's shared folder")
+    choice.add_argument("--postgres", metavar="ADDRESS", help="postgresql://user@server:5432/database (no password)")
+    settings.add_argument("--password-stdin", action="store_true", help="read the password from standard input")
+    settings.add_argument("--team-key-stdin", action="store_true",
+                          help="read the team's sync key (signs shared files and bundles) from standard input")
+    settings.set_defaults(func=bind(cmd_settings))
+
+    conflicts = sub.add_parser("conflicts", parents=[common], help="list answers two officers changed differently")
+    conflicts.set_defaults(func=bind(cmd_conflicts))
+
+    resolve = sub.add_parser("resolve", parents=[common], help="settle a conflict")
+    resolve.add_argument("conflict", help="the conflict's id from 'qa-desktop conflicts'")
+    how = resolve.add_mutually_exclusive_group(required=True)
+    how.add_argument("--keep", type=int, metavar="N", help="keep value N of the list")
+    how.add_argument("--value", help="a new value (e.g. both notes joined)")
+    resolve.set_defaults(func=bind(cmd_resolve))
+
+    export = sub.add_parser("export-visit", parents=[common],
+                            help="write a visit to a bundle file for a second laptop (no network needed)")
+    export.add_argument("visit", help="the visit's id, the start of it, or its report reference")
+    export.add_argument("file", help="the bundle file to write (.qabundle)")
+    export.set_defaults(func=bind(cmd_export))
+
+    bundle = sub.add_parser("import-bundle", parents=[common], help="merge a bundle from another laptop")
+    bundle.add_argument("file", help="the .qabundle file")
+    bundle.set_defaults(func=bind(cmd_import_bundle))
