@@ -16,6 +16,7 @@ from qa_desktop.services.visits import open_visit, start_visit
 from qa_desktop.store.database import Store
 from qa_desktop.store.models import SYNCED_MODELS, FieldHeads
 from qa_desktop.sync.folder import FolderStore
+from tests.postgres_server import PostgresNotAvailable, create_database, running_postgres
 
 DAY = dt.date(2026, 11, 22)
 
@@ -80,78 +81,19 @@ def snapshot(store: Store) -> dict:
 
 # -- a real PostgreSQL server --------------------------------------------------------------------------
 
-def _free_port() -> int:
-    import socket
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 @pytest.fixture(scope="session")
 def postgres_server():
-    """Debian's PostgreSQL, started on a temporary directory and a loopback port for this test run.
-
-    ``initdb`` refuses to run as root, so as root it runs as the ``postgres`` user. Yields the URL
-    of an empty database and the password of its owner (``qa_officer``), which tests hand to the
-    store the way the app does: from the keyring, never in the URL."""
-    import glob
-    import os
-    import shutil
-    import subprocess
-    import tempfile
-
-    from sqlalchemy import create_engine, text
-
-    binaries = sorted(glob.glob("/usr/lib/postgresql/*/bin/initdb"))
-    if not binaries:
-        pytest.fail("PostgreSQL is not installed (apt-get install postgresql); ./test installs it")
-    bin_dir = Path(binaries[-1]).parent
-    root = Path(tempfile.mkdtemp(prefix="qa-desktop-postgres-"))  # postgres cannot enter pytest's 0700 folders
-    data, sockets = root / "data", root / "sockets"
-    sockets.mkdir()
-    (root / "pw").write_text("superpass\n")
-    prefix: list[str] = []
-    if os.geteuid() == 0:
-        shutil.chown(root, "postgres")
-        shutil.chown(sockets, "postgres")
-        shutil.chown(root / "pw", "postgres")
-        prefix = ["runuser", "-u", "postgres", "--"]
-    port = _free_port()
-
-    def run(*command: str) -> None:
-        done = subprocess.run([*prefix, *command], capture_output=True, text=True)
-        if done.returncode:
-            pytest.fail(f"{Path(command[0]).name} failed: {done.stderr or done.stdout}")
-
-    run(str(bin_dir / "initdb"), "-D", str(data), "-U", "postgres", "--auth=scram-sha-256",
-        f"--pwfile={root / 'pw'}", "-E", "UTF8", "--no-instructions")
-    run(str(bin_dir / "pg_ctl"), "-D", str(data), "-l", str(root / "log"), "-w", "start",
-        "-o", f"-p {port} -k {sockets} -c listen_addresses=127.0.0.1 -c fsync=off")
+    """Debian's PostgreSQL on a temporary directory and a loopback port, for the whole test run."""
     try:
-        admin = create_engine(f"postgresql+psycopg://postgres:superpass@127.0.0.1:{port}/postgres",
-                              isolation_level="AUTOCOMMIT")
-        with admin.connect() as connection:
-            connection.execute(text("CREATE ROLE qa_officer LOGIN PASSWORD 'officer pass'"))
-        admin.dispose()
-        yield {"port": port, "admin": f"postgresql+psycopg://postgres:superpass@127.0.0.1:{port}",
-               "password": "officer pass"}
-    finally:
-        subprocess.run([*prefix, str(bin_dir / "pg_ctl"), "-D", str(data), "-m", "immediate", "stop"],
-                       capture_output=True)
-        shutil.rmtree(root, ignore_errors=True)
+        with running_postgres() as server:
+            yield server
+    except PostgresNotAvailable as error:
+        pytest.fail(str(error))
 
 
 @pytest.fixture
 def postgres_url(postgres_server, request):
-    """A fresh database for one test, owned by ``qa_officer``; returns its URL (no password in it)."""
+    """A fresh database for one test, owned by ``qa_officer``; its URL has no password in it."""
     import re
 
-    from sqlalchemy import create_engine, text
-
-    name = "qa_" + re.sub(r"[^a-z0-9]", "_", request.node.name.lower())[:50]
-    admin = create_engine(f"{postgres_server['admin']}/postgres", isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
-        connection.execute(text(f'CREATE DATABASE "{name}" OWNER qa_officer'))
-    admin.dispose()
-    return f"postgresql://qa_officer@127.0.0.1:{postgres_server['port']}/{name}"
+    return create_database(postgres_server, "qa_" + re.sub(r"[^a-z0-9]", "_", request.node.name.lower())[:50])
