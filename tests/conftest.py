@@ -12,6 +12,7 @@ from pathlib import Path  # noqa: E402
 import pytest  # noqa: E402
 
 from qa_desktop.store.database import Store  # noqa: E402
+from tests.postgres_server import PostgresNotAvailable, create_database, running_postgres  # noqa: E402
 
 OFSTED_HEADER = ("URN,Provision type,Registration status,Sector,Name,Address 1,Address 2,Town,County,Postcode,"
                  "Local authority,Places,Organisation which owns the provider,Latest full inspection date,"
@@ -66,3 +67,23 @@ def write_csv(tmp_path: Path):
         return path
 
     return write
+
+
+# -- a real PostgreSQL server --------------------------------------------------------------------------
+
+@pytest.fixture(scope="session")
+def postgres_server():
+    """Debian's PostgreSQL on a temporary directory and a loopback port, for the whole test run."""
+    try:
+        with running_postgres() as server:
+            yield server
+    except PostgresNotAvailable as error:
+        pytest.fail(str(error))
+
+
+@pytest.fixture
+def postgres_url(postgres_server, request):
+    """A fresh database for one test, owned by ``qa_officer``; its URL has no password in it."""
+    import re
+
+    return create_database(postgres_server, "qa_" + re.sub(r"[^a-z0-9]", "_", request.node.name.lower())[:50])

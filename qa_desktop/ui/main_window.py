@@ -1,4 +1,5 @@
-"""The main window: the provider register with type-ahead search and a service type filter.
+"""The main window: the provider register with type-ahead search and a service type filter, and
+the Sync menu (sync now with progress, conflicts, sync settings, import a bundle).
 
 Search is debounced (a short pause after typing) and runs the register service's search, which
 matches name, URN, organisation, town and postcode. The window's size, position and column widths
@@ -7,15 +8,23 @@ are remembered between sessions (QSettings).
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from PySide6.QtCore import QByteArray, QSettings, QSortFilterProxyModel, Qt, QTimer
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QHBoxLayout, QHeaderView, QLabel, QLineEdit,
-                               QMainWindow, QTableView, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QFileDialog, QHBoxLayout, QHeaderView, QLabel,
+                               QLineEdit, QMainWindow, QMessageBox, QTableView, QVBoxLayout, QWidget)
 
 from qa_desktop.domain.service_types import ServiceType
 from qa_desktop.services.register import search_providers
 from qa_desktop.store.database import Store
+from qa_desktop.sync.bundle import import_bundle
+from qa_desktop.sync.credentials import CredentialsError, team_key
+from qa_desktop.sync.wire import SyncFileError
+from qa_desktop.ui.conflicts_dialog import ConflictsDialog
 from qa_desktop.ui.provider_table import SORT_ROLE, ProviderTableModel
+from qa_desktop.ui.sync_controller import SyncController
+from qa_desktop.ui.sync_settings_dialog import SyncSettingsDialog
 
 SEARCH_DELAY_MS = 150
 
@@ -66,6 +75,10 @@ class MainWindow(QMainWindow):
         central.setLayout(layout)
         self.setCentralWidget(central)
         self.statusBar().addPermanentWidget(self.count)
+        self.sync = SyncController(store, self)
+        self.statusBar().addWidget(self.sync.label)
+        self.statusBar().addPermanentWidget(self.sync.bar)
+        self._build_sync_menu()
 
         focus_search = QAction("Find", self, shortcut=QKeySequence.StandardKey.Find)
         focus_search.triggered.connect(lambda: (self.search.setFocus(), self.search.selectAll()))
@@ -78,6 +91,53 @@ class MainWindow(QMainWindow):
 
         self.refresh()
         self._restore()
+
+    def _build_sync_menu(self) -> None:
+        menu = self.menuBar().addMenu("&Sync")
+        self.sync_action = QAction("&Sync now", self, shortcut=QKeySequence("Ctrl+Shift+S"))
+        self.sync_action.triggered.connect(self.sync.start)
+        self.conflicts_action = QAction("&Conflicts…", self)
+        self.conflicts_action.triggered.connect(self.show_conflicts)
+        import_action = QAction("&Import a bundle from another laptop…", self)
+        import_action.triggered.connect(self.import_bundle)
+        settings_action = QAction("Sync s&ettings…", self)
+        settings_action.triggered.connect(self.show_sync_settings)
+        for action in (self.sync_action, self.conflicts_action, import_action, settings_action):
+            menu.addAction(action)
+        self.sync.synced.connect(lambda _report: self.refresh())
+        self.sync.status_changed.connect(self._sync_state_changed)
+        self._sync_state_changed()
+
+    def _sync_state_changed(self) -> None:
+        self.sync_action.setEnabled(not self.sync.running)
+        count = self.sync.state.conflicts
+        self.conflicts_action.setText(f"&Conflicts to resolve ({count})…" if count else "&Conflicts…")
+
+    def show_conflicts(self) -> ConflictsDialog:
+        dialog = ConflictsDialog(self.store, self)
+        dialog.resolved.connect(self.sync.refresh_status)
+        dialog.open()
+        return dialog
+
+    def show_sync_settings(self) -> SyncSettingsDialog:
+        dialog = SyncSettingsDialog(self.store.data_dir, self)
+        dialog.accepted.connect(self.sync.refresh_status)
+        dialog.open()
+        return dialog
+
+    def import_bundle(self, path: str | None = None) -> None:
+        if not path:
+            path, _ = QFileDialog.getOpenFileName(self, "Import a bundle", "", "QA Desktop bundles (*.qabundle)")
+        if not path:
+            return
+        try:
+            report = import_bundle(self.store, Path(path), signing_key=team_key())
+        except (SyncFileError, CredentialsError, OSError) as error:
+            QMessageBox.warning(self, "Bundle not imported", f"{error}\n\nNothing on this laptop was changed.")
+            return
+        self.refresh()
+        self.sync.refresh_status()
+        QMessageBox.information(self, "Bundle imported", report.summary())
 
     def refresh(self) -> None:
         """Re-run the search with what is typed and chosen, and show the result."""
@@ -100,6 +160,7 @@ class MainWindow(QMainWindow):
             self.table.resizeColumnsToContents()
 
     def closeEvent(self, event) -> None:  # noqa: ANN001 (Qt event)
+        self.sync.wait()
         self._settings.setValue("main/geometry", self.saveGeometry())
         self._settings.setValue("main/columns", self.table.horizontalHeader().saveState())
         super().closeEvent(event)

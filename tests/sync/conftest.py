@@ -16,7 +16,6 @@ from qa_desktop.services.visits import open_visit, start_visit
 from qa_desktop.store.database import Store
 from qa_desktop.store.models import SYNCED_MODELS, FieldHeads
 from qa_desktop.sync.folder import FolderStore
-from tests.postgres_server import PostgresNotAvailable, create_database, running_postgres
 
 DAY = dt.date(2026, 11, 22)
 
@@ -77,23 +76,3 @@ def snapshot(store: Store) -> dict:
         state["conflicts"] = sorted((h.entity, h.entity_id, h.field, tuple(sorted(h.heads)), h.conflict)
                                     for h in session.scalars(select(FieldHeads)))
     return state
-
-
-# -- a real PostgreSQL server --------------------------------------------------------------------------
-
-@pytest.fixture(scope="session")
-def postgres_server():
-    """Debian's PostgreSQL on a temporary directory and a loopback port, for the whole test run."""
-    try:
-        with running_postgres() as server:
-            yield server
-    except PostgresNotAvailable as error:
-        pytest.fail(str(error))
-
-
-@pytest.fixture
-def postgres_url(postgres_server, request):
-    """A fresh database for one test, owned by ``qa_officer``; its URL has no password in it."""
-    import re
-
-    return create_database(postgres_server, "qa_" + re.sub(r"[^a-z0-9]", "_", request.node.name.lower())[:50])

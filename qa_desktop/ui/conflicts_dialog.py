@@ -1,0 +1,190 @@
+"""Resolving conflicts: the list of fields two officers changed differently, and for the chosen one
+both values side by side with who wrote each and when; the officer keeps one (or, for text, both).
+
+Choosing is ``sync.conflicts.resolve``: an op that syncs and closes the conflict on every laptop.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, QSortFilterProxyModel, Qt, Signal
+from PySide6.QtWidgets import (QAbstractItemView, QDialog, QDialogButtonBox, QFrame, QGridLayout, QHeaderView, QLabel,
+                               QMessageBox, QPushButton, QSplitter, QTableView, QVBoxLayout, QWidget)
+
+from qa_desktop.store.database import Store
+from qa_desktop.sync.conflicts import Conflict, ConflictError, ConflictValue, list_conflicts, resolve
+
+ANSWER_WORDS = {"met": "Met", "not_met": "Not met", "not_applicable": "N/A", "yes": "Yes", "no": "No"}
+_Index = QModelIndex | QPersistentModelIndex
+
+
+def value_words(value: Any) -> str:
+    """A stored value as the visit screen would show it."""
+    if value is None:
+        return "(no answer)"
+    if isinstance(value, bool):
+        return "Yes" if value else "No"
+    if isinstance(value, str):
+        return ANSWER_WORDS.get(value, value) or "(empty)"
+    if isinstance(value, list) and all(isinstance(v, str) for v in value):
+        return ", ".join(value) or "(none)"
+    if isinstance(value, dict) and "seen" in value:
+        seen = "Seen" if value.get("seen") else "Not seen"
+        return f"{seen}" + (f", expires {value['expires']}" if value.get("expires") else "")
+    return json.dumps(value, ensure_ascii=False)
+
+
+def who_when(value: ConflictValue) -> str:
+    return f"{value.actor}, {value.at.astimezone():%d %b %Y %H:%M}"
+
+
+class ConflictTableModel(QAbstractTableModel):
+    HEADERS = ("Where", "Shown now", "Other value", "Changed by")
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.conflicts: list[Conflict] = []
+
+    def set_conflicts(self, conflicts: list[Conflict]) -> None:
+        self.beginResetModel()
+        self.conflicts = conflicts
+        self.endResetModel()
+
+    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008, N802 (Qt API)
+        return 0 if parent.isValid() else len(self.conflicts)
+
+    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008, N802
+        return 0 if parent.isValid() else len(self.HEADERS)
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:  # noqa: N802
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return self.HEADERS[section]
+        return None
+
+    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or role not in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
+            return None
+        conflict = self.conflicts[index.row()]
+        current, *others = conflict.values
+        column = index.column()
+        if column == 0:
+            return conflict.what
+        if column == 1:
+            return value_words(current.value)
+        if column == 2:
+            return " / ".join(value_words(o.value) for o in others)
+        return ", ".join(sorted({v.actor for v in conflict.values}))
+
+
+class ValueCard(QFrame):
+    """One side of a conflict: the value, who and when, and a button to keep it."""
+
+    chosen = Signal(object)
+
+    def __init__(self, value: ConflictValue, number: int) -> None:
+        super().__init__()
+        self.setFrameShape(QFrame.Shape.StyledPanel)
+        title = QLabel(f"<b>{'Shown now' if value.current else 'Also written'}</b>")
+        text = QLabel(value_words(value.value))
+        text.setWordWrap(True)
+        text.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        font = text.font()
+        font.setPointSizeF(font.pointSizeF() * 1.3)
+        text.setFont(font)
+        who = QLabel(who_when(value))
+        self.keep = QPushButton(f"&{number}  Keep this")
+        self.keep.setAccessibleName(f"Keep {value_words(value.value)} by {value.actor}")
+        self.keep.clicked.connect(lambda: self.chosen.emit(value.value))
+        layout = QVBoxLayout(self)
+        for widget in (title, text, who):
+            layout.addWidget(widget)
+        layout.addStretch(1)
+        layout.addWidget(self.keep)
+
+
+class ConflictsDialog(QDialog):
+    resolved = Signal()
+
+    def __init__(self, store: Store, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.store = store
+        self.setWindowTitle("Conflicts to resolve")
+        self.resize(900, 520)
+        self.model = ConflictTableModel(self)
+        self.proxy = QSortFilterProxyModel(self)
+        self.proxy.setSourceModel(self.model)
+        self.table = QTableView()
+        self.table.setModel(self.proxy)
+        self.table.setAccessibleName("Conflicts")
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setSortingEnabled(True)
+        self.table.verticalHeader().hide()
+        self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        self.explain = QLabel("Two officers changed these without seeing each other's change. Every laptop shows "
+                              "the value marked \u201cShown now\u201d until someone chooses; nothing is lost meanwhile.")
+        self.explain.setWordWrap(True)
+        self.detail = QWidget()
+        self.cards = QGridLayout(self.detail)
+        self.empty = QLabel("No conflicts: every laptop agrees.")
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        buttons.rejected.connect(self.reject)
+        split = QSplitter(Qt.Orientation.Vertical)
+        split.addWidget(self.table)
+        split.addWidget(self.detail)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.explain)
+        layout.addWidget(self.empty)
+        layout.addWidget(split, 1)
+        layout.addWidget(buttons)
+        self.table.selectionModel().currentRowChanged.connect(lambda *_: self._show_detail())
+        self.refresh()
+
+    def refresh(self) -> None:
+        self.model.set_conflicts(list_conflicts(self.store))
+        has_any = bool(self.model.conflicts)
+        self.empty.setVisible(not has_any)
+        if has_any:
+            self.table.selectRow(0)
+            self.table.setFocus()
+        self._show_detail()
+
+    def selected(self) -> Conflict | None:
+        index = self.table.currentIndex()
+        if not index.isValid():
+            return None
+        return self.model.conflicts[self.proxy.mapToSource(index).row()]
+
+    def _show_detail(self) -> None:
+        while self.cards.count():
+            widget = self.cards.takeAt(0).widget()
+            if widget is not None:
+                widget.deleteLater()
+        conflict = self.selected()
+        if conflict is None:
+            return
+        heading = QLabel(f"<b>{conflict.what}</b>")
+        heading.setWordWrap(True)
+        self.cards.addWidget(heading, 0, 0, 1, len(conflict.values))
+        for column, value in enumerate(conflict.values):
+            card = ValueCard(value, column + 1)
+            card.chosen.connect(self.choose)
+            self.cards.addWidget(card, 1, column)
+        if all(isinstance(v.value, str) for v in conflict.values) and conflict.field in ("note", "notes", "text"):
+            both = QPushButton("Keep &both (joined)")
+            both.clicked.connect(lambda: self.choose("\n\n".join(v.value for v in conflict.values)))
+            self.cards.addWidget(both, 2, 0)
+
+    def choose(self, value: Any) -> None:
+        conflict = self.selected()
+        if conflict is None:
+            return
+        try:
+            resolve(self.store, conflict.key, value)
+        except ConflictError as error:
+            QMessageBox.information(self, "Already resolved", str(error))
+        self.resolved.emit()
+        self.refresh()

@@ -1,0 +1,166 @@
+"""The Sync menu driven as an officer would: sync with progress, see and resolve a conflict, choose
+the shared store, give the server password once, import a bundle."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import QSettings, Qt
+from PySide6.QtWidgets import QInputDialog, QMessageBox
+
+from qa_desktop.forms.checklist import MET, NOT_MET
+from qa_desktop.forms.library import TemplateLibrary
+from qa_desktop.services.demo import load_demo
+from qa_desktop.services.visits import open_visit
+from qa_desktop.store.database import Store
+from qa_desktop.sync.bundle import export_bundle
+from qa_desktop.sync.conflicts import list_conflicts
+from qa_desktop.sync.engine import status, sync
+from qa_desktop.sync.folder import FolderStore
+from qa_desktop.sync.settings import POSTGRESQL, SyncSettings, load_settings, save_settings
+from qa_desktop.ui.main_window import MainWindow
+from tests.conftest import TODAY
+from tests.sync.conftest import first_items, make_visit
+
+
+@pytest.fixture
+def warnings(monkeypatch):
+    """Message boxes recorded instead of blocking the test."""
+    shown = []
+    for kind in ("warning", "information"):
+        monkeypatch.setattr(QMessageBox, kind, lambda parent, title, text, *a, _k=kind: shown.append((_k, title, text)))
+    return shown
+
+
+def open_window(qtbot, store, tmp_path, name="window"):
+    window = MainWindow(store, QSettings(str(tmp_path / f"{name}.ini"), QSettings.Format.IniFormat))
+    qtbot.addWidget(window)
+    window.show()
+    return window
+
+
+def run_sync(qtbot, window):
+    window.sync_action.trigger()
+    assert window.sync.running and not window.sync_action.isEnabled()
+    qtbot.waitUntil(lambda: not window.sync.running, timeout=20000)
+
+
+def test_sync_now_sends_the_register_to_the_shared_folder_and_another_laptop_receives_it(
+        qtbot, tmp_path, warnings):
+    alex, jo = Store(tmp_path / "alex", actor="alex"), Store(tmp_path / "jo", actor="jo")
+    load_demo(alex, today=TODAY)
+    for laptop in (alex, jo):
+        save_settings(laptop.data_dir, SyncSettings("folder", str(tmp_path / "shared")))
+    window = open_window(qtbot, alex, tmp_path, "alex")
+    assert "Last synced: never" in window.sync.label.text()
+    run_sync(qtbot, window)
+    assert window.sync.last_report.pushed > 0 and warnings == []
+    assert "Last synced: today" in window.sync.label.text() and "0 changes waiting" in window.sync.label.text()
+
+    other = open_window(qtbot, jo, tmp_path, "jo")
+    assert other.count.text() == "0 providers"
+    run_sync(qtbot, other)
+    assert other.count.text() == "12 providers"  # the table refreshed itself after the sync
+    for laptop in (alex, jo):
+        laptop.close()
+
+
+def test_an_unreachable_folder_is_a_plain_message_and_changes_wait(qtbot, store, tmp_path, warnings):
+    load_demo(store, today=TODAY)
+    save_settings(store.data_dir, SyncSettings("folder", str(tmp_path / "usb-stick" / "qa")))
+    window = open_window(qtbot, store, tmp_path)
+    run_sync(qtbot, window)
+    (kind, title, text), = warnings
+    assert title == "Sync did not run" and "cannot be reached" in text and "Traceback" not in text
+    assert status(store).waiting > 0 and "changes waiting" in window.sync.label.text()
+
+
+def test_conflict_shown_side_by_side_and_resolved_with_the_keyboard(qtbot, tmp_path, warnings):
+    library = TemplateLibrary.load()
+    alex, jo = Store(tmp_path / "alex", actor="alex"), Store(tmp_path / "jo", actor="jo")
+    shared = FolderStore(tmp_path / "shared")
+    visit_id = make_visit(alex, library)
+    sync(alex, shared), sync(jo, shared)
+    (template, item), = first_items(alex, visit_id, 1)
+    open_visit(alex, visit_id).set_answer(template, item, MET)
+    open_visit(jo, visit_id).set_answer(template, item, NOT_MET)
+    sync(jo, shared), sync(alex, shared)
+
+    window = open_window(qtbot, alex, tmp_path)
+    assert "1 conflict to resolve" in window.sync.label.text()
+    assert window.conflicts_action.text() == "&Conflicts to resolve (1)…"
+    dialog = window.show_conflicts()
+    qtbot.waitExposed(dialog)
+    assert dialog.model.rowCount() == 1
+    assert dialog.proxy.index(0, 0).data().startswith("Harbour View, visit 22 Nov 2026:")
+    cards = [dialog.cards.itemAt(i).widget() for i in range(dialog.cards.count())][1:]
+    assert len(cards) == 2
+    texts = [c.findChildren(type(dialog.empty))[1].text() for c in cards]
+    assert sorted(texts) == ["Met", "Not met"]
+    assert "alex" in cards[0].findChildren(type(dialog.empty))[2].text() + cards[1].findChildren(type(dialog.empty))[2].text()
+    other_value = texts[1]
+    cards[1].keep.setFocus()
+    qtbot.keyClick(cards[1].keep, Qt.Key.Key_Space)
+    assert dialog.model.rowCount() == 0 and dialog.empty.isVisibleTo(dialog)
+    assert list_conflicts(alex) == []
+    assert "conflict" not in window.sync.label.text()
+    shown = open_visit(alex, visit_id).checklists[template].record(item).answer
+    assert {"Met": MET, "Not met": NOT_MET}[other_value] == shown
+    for laptop in (alex, jo):
+        laptop.close()
+
+
+def test_settings_dialog_keeps_the_password_in_the_keyring_only(qtbot, store, tmp_path, warnings, memory_keyring):
+    window = open_window(qtbot, store, tmp_path)
+    dialog = window.show_sync_settings()
+    dialog.use_postgres.setChecked(True)
+    assert not dialog.folder.isEnabled() and dialog.url.isEnabled()
+    dialog.url.setText("postgresql://qa:secret@db.example/qa")
+    dialog.accept()
+    assert dialog.isVisible() and "keyring" in warnings[-1][2]  # refused, dialog stays open
+    dialog.url.setText("postgresql://qa_officer@db.example:5432/qa")
+    dialog.password.setText("s3cret pass")
+    dialog.team_key.setText("team key")
+    dialog.accept()
+    assert not dialog.isVisible()
+    assert load_settings(store.data_dir) == SyncSettings(POSTGRESQL, url="postgresql://qa_officer@db.example:5432/qa")
+    assert sorted(memory_keyring.secrets.values()) == ["s3cret pass", "team key"]
+    for path in store.data_dir.rglob("*"):
+        if path.is_file():
+            assert b"s3cret pass" not in path.read_bytes()
+    assert dialog.password.text() == ""
+
+
+def test_the_server_password_is_asked_once_then_sync_runs(qtbot, store, tmp_path, warnings, monkeypatch,
+                                                         postgres_url, postgres_server, memory_keyring):
+    load_demo(store, today=TODAY)
+    save_settings(store.data_dir, SyncSettings(POSTGRESQL, url=postgres_url))
+    asked = []
+
+    def answer(*args, **kwargs):
+        asked.append(args[2])
+        return postgres_server["password"], True
+
+    monkeypatch.setattr(QInputDialog, "getText", answer)
+    window = open_window(qtbot, store, tmp_path)
+    window.sync_action.trigger()
+    qtbot.waitUntil(lambda: window.sync.last_report is not None, timeout=20000)
+    qtbot.waitUntil(lambda: not window.sync.running, timeout=20000)
+    assert len(asked) == 1 and "PostgreSQL qa_officer@127.0.0.1" in asked[0]
+    assert window.sync.last_report.pushed > 0 and warnings == []
+    run_sync(qtbot, window)  # the second time it is not asked
+    assert len(asked) == 1
+
+
+def test_import_a_bundle_from_the_menu(qtbot, tmp_path, warnings):
+    library = TemplateLibrary.load()
+    alex, jo = Store(tmp_path / "alex", actor="alex"), Store(tmp_path / "jo", actor="jo")
+    visit_id = make_visit(alex, library)
+    bundle = export_bundle(alex, tmp_path / "visit", visit_id=visit_id).path
+    window = open_window(qtbot, jo, tmp_path)
+    (tmp_path / "broken.qabundle").write_bytes(b"not a zip")
+    window.import_bundle(str(tmp_path / "broken.qabundle"))
+    assert warnings[-1][1] == "Bundle not imported" and "broken.qabundle" in warnings[-1][2]
+    window.import_bundle(str(bundle))
+    assert warnings[-1][1] == "Bundle imported" and window.count.text() == "1 provider"
+    for laptop in (alex, jo):
+        laptop.close()
