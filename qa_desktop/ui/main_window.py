@@ -12,10 +12,15 @@ from pathlib import Path
 
 from PySide6.QtCore import QByteArray, QSettings, QSortFilterProxyModel, Qt, QTimer
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QFileDialog, QHBoxLayout, QHeaderView, QLabel,
-                               QLineEdit, QMainWindow, QMessageBox, QTableView, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QFileDialog, QHBoxLayout, QHeaderView, QInputDialog,
+                               QLabel, QLineEdit, QMainWindow, QMessageBox, QTableView, QVBoxLayout, QWidget)
+
+from sqlalchemy import select
 
 from qa_desktop.domain.service_types import ServiceType
+from qa_desktop.domain.visits import VisitStatus
+from qa_desktop.forms.library import library_for
+from qa_desktop.store.models import Setting, Visit
 from qa_desktop.services.register import search_providers
 from qa_desktop.store.database import Store
 from qa_desktop.sync.bundle import import_bundle
@@ -24,7 +29,9 @@ from qa_desktop.sync.wire import SyncFileError
 from qa_desktop.ui.conflicts_dialog import ConflictsDialog
 from qa_desktop.ui.provider_table import SORT_ROLE, ProviderTableModel
 from qa_desktop.ui.sync_controller import SyncController
+from qa_desktop.ui.start_visit_dialog import StartVisitDialog
 from qa_desktop.ui.sync_settings_dialog import SyncSettingsDialog
+from qa_desktop.ui.visit_window import VisitWindow
 
 SEARCH_DELAY_MS = 150
 
@@ -78,6 +85,7 @@ class MainWindow(QMainWindow):
         self.sync = SyncController(store, self)
         self.statusBar().addWidget(self.sync.label)
         self.statusBar().addPermanentWidget(self.sync.bar)
+        self._build_visit_menu()
         self._build_sync_menu()
 
         focus_search = QAction("Find", self, shortcut=QKeySequence.StandardKey.Find)
@@ -91,6 +99,45 @@ class MainWindow(QMainWindow):
 
         self.refresh()
         self._restore()
+
+    def _build_visit_menu(self) -> None:
+        menu = self.menuBar().addMenu("&Visit")
+        start = QAction("&Start a visit…", self, shortcut=QKeySequence("Ctrl+N"))
+        start.triggered.connect(self.start_visit)
+        resume = QAction("&Open a visit in progress…", self, shortcut=QKeySequence("Ctrl+O"))
+        resume.triggered.connect(self.open_visit_in_progress)
+        menu.addAction(start)
+        menu.addAction(resume)
+        self.visit_windows: list[VisitWindow] = []
+
+    def start_visit(self) -> StartVisitDialog:
+        """Start a visit to the selected provider's setting (or any), then open it."""
+        index = self.table.currentIndex()
+        provider_id = self.model.row_at(self.proxy.mapToSource(index).row()).id if index.isValid() else None
+        dialog = StartVisitDialog(self.store, library_for(self.store.data_dir), provider_id=provider_id, parent=self)
+        dialog.accepted.connect(lambda: dialog.visit_id and self.show_visit(dialog.visit_id))
+        dialog.open()
+        return dialog
+
+    def open_visit_in_progress(self) -> None:
+        with self.store.read() as session:
+            rows = session.execute(select(Visit, Setting).join(Setting, Visit.setting_id == Setting.id)
+                                   .where(Visit.status == VisitStatus.IN_PROGRESS, Visit.deleted.is_(False))
+                                   .order_by(Visit.visit_date.desc())).all()
+        if not rows:
+            QMessageBox.information(self, "No visit in progress", "There is no visit in progress on this laptop.")
+            return
+        labels = [f"{setting.name}, {visit.visit_date:%d %b %Y} ({visit.level.label})" for visit, setting in rows]
+        chosen, ok = QInputDialog.getItem(self, "Open a visit", "Visit in progress:", labels, 0, False)
+        if ok:
+            self.show_visit(rows[labels.index(chosen)][0].id)
+
+    def show_visit(self, visit_id: str) -> VisitWindow:
+        window = VisitWindow(self.store, visit_id)
+        window.saved.connect(self.sync.refresh_status)
+        self.visit_windows.append(window)
+        window.show()
+        return window
 
     def _build_sync_menu(self) -> None:
         menu = self.menuBar().addMenu("&Sync")
@@ -160,6 +207,8 @@ class MainWindow(QMainWindow):
             self.table.resizeColumnsToContents()
 
     def closeEvent(self, event) -> None:  # noqa: ANN001 (Qt event)
+        for window in self.visit_windows:
+            window.close()  # saves a note typed a moment ago
         self.sync.wait()
         self._settings.setValue("main/geometry", self.saveGeometry())
         self._settings.setValue("main/columns", self.table.horizontalHeader().saveState())

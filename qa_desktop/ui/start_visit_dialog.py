@@ -1,0 +1,110 @@
+"""Starting a visit: setting, date, level, announced or not, officers, reason (Section 11).
+
+The rules are the visit service's (``start_visit`` and ``check_officers``): an unannounced visit
+with fewer than two officers is refused there, and the refusal is shown in the dialog, which stays
+open with everything typed, so the officer adds the second name and presses Start again.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from PySide6.QtCore import QDate
+from PySide6.QtWidgets import (QButtonGroup, QComboBox, QDateEdit, QDialog, QDialogButtonBox, QFormLayout, QHBoxLayout,
+                               QLabel, QLineEdit, QRadioButton, QVBoxLayout, QWidget)
+from sqlalchemy import select
+
+from qa_desktop.domain.visits import VisitLevel, VisitReason, VisitRuleError
+from qa_desktop.forms.library import TemplateLibrary
+from qa_desktop.services.visits import start_visit
+from qa_desktop.store.database import Store
+from qa_desktop.store.models import Provider, Setting
+
+
+class StartVisitDialog(QDialog):
+    def __init__(self, store: Store, library: TemplateLibrary, *, provider_id: str | None = None,
+                 today: dt.date | None = None, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.store = store
+        self.library = library
+        self.visit_id: str | None = None
+        self.setWindowTitle("Start a visit")
+
+        self.setting = QComboBox()
+        self.setting.setAccessibleName("Setting")
+        with store.read() as session:
+            query = (select(Setting, Provider).join(Provider, Setting.provider_id == Provider.id)
+                     .where(Setting.deleted.is_(False), Provider.deleted.is_(False)).order_by(Setting.name))
+            if provider_id:
+                query = query.where(Provider.id == provider_id)
+            for setting, provider in session.execute(query):
+                where = ", ".join(p for p in (setting.town, setting.postcode) if p)
+                shown = setting.name if setting.name == provider.name else f"{setting.name} ({provider.name})"
+                self.setting.addItem(f"{shown}{' · ' + where if where else ''}", setting.id)
+        self.date = QDateEdit(QDate(*(today or dt.date.today()).timetuple()[:3]))
+        self.date.setCalendarPopup(True)
+        self.date.setDisplayFormat("d MMM yyyy")
+        self.date.setAccessibleName("Visit date")
+        self.level = QComboBox()
+        self.level.setAccessibleName("Visit level")
+        for level in VisitLevel:
+            self.level.addItem(level.label, level.value)  # Qt hands a StrEnum back as plain text
+        self.announced = QRadioButton("&Announced")
+        self.unannounced = QRadioButton("&Unannounced (two officers)")
+        self.announced.setChecked(True)
+        kind = QButtonGroup(self)
+        kind.addButton(self.announced)
+        kind.addButton(self.unannounced)
+        self.officer_one = QLineEdit(store.actor)
+        self.officer_one.setAccessibleName("First officer")
+        self.officer_two = QLineEdit(placeholderText="needed for an unannounced visit")
+        self.officer_two.setAccessibleName("Second officer")
+        self.reason = QComboBox()
+        self.reason.setAccessibleName("Reason for the visit")
+        for reason in VisitReason:
+            self.reason.addItem(reason.label, reason.value)
+        self.error = QLabel()
+        self.error.setWordWrap(True)
+        self.error.setStyleSheet("color: #a4001d; font-weight: bold")
+        self.error.setAccessibleName("Problem")
+        self.error.hide()
+
+        kinds = QHBoxLayout()
+        kinds.addWidget(self.announced)
+        kinds.addWidget(self.unannounced)
+        form = QFormLayout()
+        form.addRow("&Setting:", self.setting)
+        form.addRow("&Date:", self.date)
+        form.addRow("&Level:", self.level)
+        form.addRow("Visit:", kinds)
+        form.addRow("Officer &1:", self.officer_one)
+        form.addRow("Officer &2:", self.officer_two)
+        form.addRow("&Reason:", self.reason)
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Start visit")
+        self.buttons.accepted.connect(self.accept)
+        self.buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(self.error)
+        layout.addWidget(self.buttons)
+        if self.setting.count() == 0:
+            self._show_error("There are no settings in the register yet: import providers first.")
+            self.buttons.button(QDialogButtonBox.StandardButton.Ok).setEnabled(False)
+
+    def _show_error(self, text: str) -> None:
+        self.error.setText(text)
+        self.error.show()
+
+    def accept(self) -> None:
+        try:
+            self.visit_id = start_visit(
+                self.store, self.library, setting_id=self.setting.currentData(),
+                visit_date=self.date.date().toPython(), level=VisitLevel(self.level.currentData()),
+                announced=self.announced.isChecked(), officers=[self.officer_one.text(), self.officer_two.text()],
+                reason=VisitReason(self.reason.currentData()))
+        except VisitRuleError as error:
+            self._show_error(str(error))
+            (self.officer_two if "officer" in str(error).lower() else self.setting).setFocus()
+            return
+        super().accept()

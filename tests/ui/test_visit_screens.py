@@ -1,0 +1,168 @@
+"""Starting and completing a visit as an officer on site would: by keyboard, with a photo and an
+action, closing and reopening with nothing lost."""
+
+from __future__ import annotations
+
+import pytest
+from PIL import Image
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QMessageBox
+
+from qa_desktop.domain.timescales import ConcernLevel
+from qa_desktop.domain.visits import VisitReason
+from qa_desktop.forms.checklist import MET, NOT_APPLICABLE, NOT_MET
+from qa_desktop.forms.library import TemplateLibrary
+from qa_desktop.services.demo import load_demo
+from qa_desktop.services.visits import open_visit
+from qa_desktop.store.models import Visit
+from qa_desktop.ui.start_visit_dialog import StartVisitDialog
+from qa_desktop.ui.visit_window import VisitWindow
+from tests.conftest import TODAY
+
+
+@pytest.fixture(scope="module")
+def library():
+    return TemplateLibrary.load()
+
+
+@pytest.fixture
+def demo_store(store):
+    load_demo(store, today=TODAY)
+    return store
+
+
+def start_dialog(qtbot, store, library):
+    dialog = StartVisitDialog(store, library, today=TODAY)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    return dialog
+
+
+def choose_setting(dialog, name):
+    index = next(i for i in range(dialog.setting.count()) if dialog.setting.itemText(i).startswith(name))
+    dialog.setting.setCurrentIndex(index)
+
+
+def test_an_announced_visit_starts_with_one_officer(qtbot, demo_store, library):
+    dialog = start_dialog(qtbot, demo_store, library)
+    choose_setting(dialog, "Maple Lodge")
+    dialog.officer_one.setText("Alex Patel")
+    qtbot.keyClick(dialog.buttons.button(dialog.buttons.StandardButton.Ok), Qt.Key.Key_Space)
+    assert dialog.visit_id is not None and not dialog.isVisible()
+    with demo_store.read() as session:
+        visit = session.get(Visit, dialog.visit_id)
+        assert visit.announced and visit.officers == ["Alex Patel"] and visit.visit_date == TODAY
+
+
+def test_an_unannounced_visit_is_refused_with_one_officer_then_starts_with_two(qtbot, demo_store, library):
+    dialog = start_dialog(qtbot, demo_store, library)
+    choose_setting(dialog, "Willow House")
+    dialog.unannounced.setChecked(True)
+    dialog.officer_one.setText("Alex Patel")
+    dialog.reason.setCurrentIndex(dialog.reason.findData(VisitReason.CONCERN_RAISED))
+    dialog.accept()
+    assert dialog.visit_id is None and dialog.isVisible()
+    assert "two officers" in dialog.error.text() and dialog.error.isVisible()
+    assert dialog.officer_one.text() == "Alex Patel"  # nothing typed is lost
+    qtbot.keyClicks(dialog.officer_two, "Jo Morgan")
+    dialog.accept()
+    assert dialog.visit_id is not None
+    with demo_store.read() as session:
+        visit = session.get(Visit, dialog.visit_id)
+        assert not visit.announced and visit.officers == ["Alex Patel", "Jo Morgan"]
+        assert visit.reason is VisitReason.CONCERN_RAISED
+
+
+def open_window(qtbot, store, visit_id):
+    window = VisitWindow(store, visit_id)
+    qtbot.addWidget(window)
+    window.show()
+    window.activateWindow()
+    qtbot.waitExposed(window)
+    qtbot.waitUntil(lambda: window.items[0].hasFocus())
+    return window
+
+
+def test_answer_by_keyboard_photo_action_close_and_reopen(qtbot, demo_store, library, tmp_path, monkeypatch):
+    dialog = start_dialog(qtbot, demo_store, library)
+    choose_setting(dialog, "Maple Lodge")
+    dialog.accept()
+    visit_id = dialog.visit_id
+    window = open_window(qtbot, demo_store, visit_id)
+    section_key = window.sections.rows[0][0]
+    number, first, second, third = window.items[:4]  # staff files: how many files checked, then met/not met
+    assert number.hasFocus()
+    qtbot.keyClicks(number.text_answer, "6")
+    qtbot.keyClick(number.text_answer, Qt.Key.Key_Return)
+    first.setFocus()
+    qtbot.keyClick(first, Qt.Key.Key_1)                    # Met
+    qtbot.keyClick(first, Qt.Key.Key_Down)
+    assert second.hasFocus()
+    qtbot.keyClick(second, Qt.Key.Key_2)                   # Not met
+    qtbot.keyClick(second, Qt.Key.Key_Down)
+    qtbot.keyClick(third, Qt.Key.Key_3)                    # N/A
+    qtbot.keyClick(third, Qt.Key.Key_Up)
+    assert second.hasFocus()
+    assert [b.isChecked() for b in first.buttons] == [True, False, False]
+    assert window.state.text().startswith("All changes saved")
+    assert window.section_list.model().index(0).data().split()[-1].startswith("4/")
+
+    qtbot.keyClick(second, Qt.Key.Key_N)
+    assert second.note.hasFocus()
+    qtbot.keyClicks(second.note, "Fire door to the lounge wedged open.")
+
+    Image.new("RGB", (400, 300), "red").save(tmp_path / "door.jpg")
+    window.add_photo(second.item.key, str(tmp_path / "door.jpg"), "Wedged fire door")
+    action = window.raise_action(second.item.key)
+    action.text.setPlainText("Remove the wedge and fit a hold-open device linked to the alarm.")
+    action.level.setCurrentIndex(action.level.findData(ConcernLevel.HIGH))
+    action.accept()
+    assert "Action (HIGH)" in second.action_label.text()
+    assert second.thumbs.count() == 1
+    window.close()  # the note typed a moment ago is saved on close
+
+    reopened = open_visit(demo_store, visit_id)
+    checklist = reopened.checklists[section_key]
+    record = checklist.record(second.item.key)
+    assert [checklist.record(w.item.key).answer for w in (number, first, second, third)] == [6, MET, NOT_MET,
+                                                                                               NOT_APPLICABLE]
+    assert record.note == "Fire door to the lounge wedged open."
+    assert record.evidence[0].caption == "Wedged fire door" and record.action.level is ConcernLevel.HIGH
+
+    again = open_window(qtbot, demo_store, visit_id)  # and the screen shows it all again
+    assert again.items[0].text_answer.text() == "6"
+    assert [b.isChecked() for b in again.items[2].buttons] == [False, True, False]
+    assert again.items[2].note.toPlainText() == "Fire door to the lounge wedged open."
+    assert again.items[2].thumbs.count() == 1
+
+
+def test_completion_lists_what_is_missing(qtbot, demo_store, library, monkeypatch):
+    shown = []
+    monkeypatch.setattr(QMessageBox, "information", lambda parent, title, text: shown.append(text))
+    dialog = start_dialog(qtbot, demo_store, library)
+    choose_setting(dialog, "Maple Lodge")
+    dialog.accept()
+    window = open_window(qtbot, demo_store, dialog.visit_id)
+    qtbot.keyClick(window.items[1], Qt.Key.Key_2)  # not met, no action
+    window.complete()
+    assert "Before the visit can be completed" in shown[-1]
+    assert f"Not met with no action raised: {window.items[1].item.label}" in shown[-1]
+    assert "Required:" in shown[-1]
+
+
+def test_start_a_visit_from_the_register_opens_the_visit_screen(qtbot, demo_store, tmp_path):
+    from PySide6.QtCore import QSettings
+    from qa_desktop.ui.main_window import MainWindow
+    window = MainWindow(demo_store, QSettings(str(tmp_path / "w.ini"), QSettings.Format.IniFormat))
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.keyClicks(window.search, "Willow")
+    qtbot.waitUntil(lambda: window.proxy.rowCount() == 1)
+    window.table.selectRow(0)
+    window.table.setCurrentIndex(window.proxy.index(0, 0))
+    dialog = window.start_visit()
+    assert dialog.setting.count() == 1 and dialog.setting.currentText().startswith("Willow House")
+    dialog.accept()
+    (visit_window,) = window.visit_windows
+    qtbot.addWidget(visit_window)
+    assert visit_window.windowTitle().startswith("Visit: Willow House")
