@@ -30,7 +30,10 @@ def memory_keyring():
 
     class Backend(KeyringBackend):
         priority = 1
-        secrets: dict[tuple[str, str], str] = {}
+
+        def __init__(self) -> None:
+            super().__init__()
+            self.secrets: dict[tuple[str, str], str] = {}
 
         def get_password(self, service, username):
             return self.secrets.get((service, username))
@@ -43,7 +46,6 @@ def memory_keyring():
                 raise PasswordDeleteError(username)
 
     backend = Backend()
-    backend.secrets = {}
     previous = keyring.get_keyring()
     keyring.set_keyring(backend)
     yield backend

@@ -34,7 +34,7 @@ from qa_desktop.store.database import Store
 from qa_desktop.store.models import (Answer, Commissioner, Op, Provider, ReportRevision, Setting, Visit, VisitAction,
                                      VisitTemplate)
 from qa_desktop.sync.engine import Progress, SyncReport, blobs_in, sync
-from qa_desktop.sync.merge import CHUNK, OpRecord, _record
+from qa_desktop.sync.merge import CHUNK, OpRecord, op_record
 from qa_desktop.sync.stores import Pulled, SharedStore
 from qa_desktop.sync.wire import SyncFileError, check_signature, decode_ops, digest, encode_ops, signature
 
@@ -85,7 +85,7 @@ def export_bundle(store: Store, path: Path, *, visit_id: str | None = None, sign
             for start in range(0, len(ids), CHUNK):
                 rows.extend(session.execute(select(table).where(table.c.entity_id.in_(ids[start:start + CHUNK]))))
             rows.sort(key=lambda r: r.hlc)
-    ops = [_record(r) for r in rows]
+    ops = [op_record(r) for r in rows]
     body = encode_ops(ops)
     blobs = BlobStore(store.data_dir)
     photos: dict[str, bytes] = {}

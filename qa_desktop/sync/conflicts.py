@@ -20,7 +20,7 @@ from qa_desktop.forms.template import TemplateInvalid, parse_template
 from qa_desktop.store.database import Store
 from qa_desktop.store.models import (SYNCED_MODELS, Answer, FieldHeads, Op, Provider, Setting, TemplateSnapshot,
                                      Visit, VisitAction, VisitTemplate)
-from qa_desktop.sync.merge import _record, decode, field_state
+from qa_desktop.sync.merge import decode, field_state, op_record
 
 _MODELS = {model.__tablename__: model for model in SYNCED_MODELS}  # type: ignore[attr-defined]
 
@@ -90,7 +90,7 @@ def resolve(store: Store, key_or_id: str, value: Any) -> None:
 
 def _conflict(session: Session, heads: FieldHeads) -> Conflict:
     rows = session.execute(select(Op.__table__).where(Op.op_id.in_(heads.heads))).all()
-    state = field_state(_record(r) for r in rows)
+    state = field_state(op_record(r) for r in rows)
     values = tuple(ConflictValue(h.op_id, h.value, h.actor, h.device_id, h.at, h.op_id == state.winner.op_id)
                    for h in state.heads)
     return Conflict(heads.entity, heads.entity_id, heads.field, describe(session, heads.entity, heads.entity_id,

@@ -26,7 +26,7 @@ from qa_desktop.store.blobs import BlobError, BlobStore
 from qa_desktop.store.database import Store
 from qa_desktop.store.models import Answer, FieldHeads, LocalState, Op, PendingRow
 from qa_desktop.sync.hlc import Hlc
-from qa_desktop.sync.merge import OpRecord, apply_ops
+from qa_desktop.sync.merge import apply_ops, op_record
 from qa_desktop.sync.stores import SharedStore
 from qa_desktop.sync.wire import SyncFileError
 
@@ -147,7 +147,7 @@ def _push(store: Store, shared: SharedStore, blobs: BlobStore, report: SyncRepor
     mark_key = f"sync.pushed.{shared.key}"
     with store.read() as session:
         mark = int(_state(session, mark_key) or 0)
-        rowid, condition = _unpushed(shared.key, mark)
+        _, condition = _unpushed(shared.key, mark)
         total = session.scalar(select(func.count()).select_from(Op).where(condition)) or 0
     sent = 0
     while True:
@@ -157,8 +157,7 @@ def _push(store: Store, shared: SharedStore, blobs: BlobStore, report: SyncRepor
                                    .order_by(rowid).limit(PUSH_BATCH)).all()
         if not rows:
             break
-        ops = [OpRecord(r.op_id, r.entity, r.entity_id, r.field, r.value, r.hlc, r.device_id, r.actor,
-                        tuple(r.base) if r.base is not None else None) for r in rows]
+        ops = [op_record(r) for r in rows]
         photos = {b for op in ops for b in blobs_in(op.entity, op.field, op.value)}
         for blob in sorted(shared.missing_blobs(photos)):
             try:

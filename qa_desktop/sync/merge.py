@@ -60,6 +60,12 @@ class OpRecord:
     def order(self) -> tuple[str, str, str]:
         return (self.hlc, self.device_id, self.op_id)
 
+    def as_dict(self) -> dict[str, Any]:
+        """The op as a row of the local log, a line of a change file, or a row on the server."""
+        return {"op_id": self.op_id, "entity": self.entity, "entity_id": self.entity_id, "field": self.field,
+                "value": self.value, "hlc": self.hlc, "device_id": self.device_id, "actor": self.actor,
+                "base": list(self.base) if self.base is not None else None}
+
     @property
     def at(self) -> dt.datetime:
         return dt.datetime.fromtimestamp(Hlc.parse(self.hlc).wall_ms / 1000, tz=dt.timezone.utc)
@@ -133,7 +139,8 @@ def local_base(state: FieldState | None) -> list[str]:
 
 # -- reading ops from the local log ------------------------------------------------------------------
 
-def _record(row: Any) -> OpRecord:
+def op_record(row: Any) -> OpRecord:
+    """An op from any row with the op columns (the local log, the server's table)."""
     return OpRecord(row.op_id, row.entity, row.entity_id, row.field, row.value, row.hlc, row.device_id,
                     row.actor, tuple(row.base) if row.base is not None else None)
 
@@ -146,7 +153,7 @@ def ops_of_entities(session: Session, entity: str, entity_ids: list[str]) -> dic
         chunk = entity_ids[start:start + CHUNK]
         rows = session.execute(select(table).where(table.c.entity == entity, table.c.entity_id.in_(chunk)))
         for row in rows:
-            grouped[row.entity_id][row.field].append(_record(row))
+            grouped[row.entity_id][row.field].append(op_record(row))
     return grouped
 
 
@@ -154,7 +161,7 @@ def state_of(session: Session, entity: str, entity_id: str, field_name: str) -> 
     table = Op.__table__
     rows = session.execute(select(table).where(table.c.entity == entity, table.c.entity_id == entity_id,
                                                table.c.field == field_name)).all()
-    return field_state(_record(r) for r in rows) if rows else None
+    return field_state(op_record(r) for r in rows) if rows else None
 
 
 # -- applying ops ------------------------------------------------------------------------------------
@@ -185,11 +192,7 @@ def apply_ops(session: Session, ops: list[OpRecord], received_from: str) -> Appl
         known.update(session.scalars(select(Op.op_id).where(Op.op_id.in_(ids[start:start + CHUNK]))))
     fresh = [op for op_id, op in unique.items() if op_id not in known]
     if fresh:
-        session.execute(insert(Op.__table__), [
-            {"op_id": o.op_id, "entity": o.entity, "entity_id": o.entity_id, "field": o.field, "value": o.value,
-             "hlc": o.hlc, "device_id": o.device_id, "actor": o.actor,
-             "base": list(o.base) if o.base is not None else None, "received_from": received_from}
-            for o in fresh])
+        session.execute(insert(Op.__table__), [{**o.as_dict(), "received_from": received_from} for o in fresh])
         result.max_hlc = max(o.hlc for o in fresh)
     result.new_ops = len(fresh)
     touched: dict[str, set[str]] = defaultdict(set)

@@ -28,7 +28,7 @@ from sqlalchemy.dialects.postgresql import JSONB, insert
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError, OperationalError, SQLAlchemyError
 
-from qa_desktop.sync.merge import OpRecord
+from qa_desktop.sync.merge import OpRecord, op_record
 from qa_desktop.sync.stores import Pulled, SharedStore, StoreUnavailable
 from qa_desktop.sync.wire import SyncFileError, digest
 
@@ -108,10 +108,7 @@ class PostgresStore(SharedStore):
     def push(self, device_id: str, ops: list[OpRecord]) -> None:
         try:
             for start in range(0, len(ops), PUSH_BATCH):
-                rows = [{"op_id": o.op_id, "entity": o.entity, "entity_id": o.entity_id, "field": o.field,
-                         "value": o.value, "hlc": o.hlc, "device_id": o.device_id, "actor": o.actor,
-                         "base": list(o.base) if o.base is not None else None, "pushed_by": device_id}
-                        for o in ops[start:start + PUSH_BATCH]]
+                rows = [{**o.as_dict(), "pushed_by": device_id} for o in ops[start:start + PUSH_BATCH]]
                 with self.engine.begin() as connection:
                     connection.execute(text("LOCK TABLE qa_sync_ops IN EXCLUSIVE MODE"))
                     connection.execute(insert(sync_ops).on_conflict_do_nothing(index_elements=["op_id"]), rows)
@@ -133,9 +130,7 @@ class PostgresStore(SharedStore):
                 if not rows:
                     return
                 after = rows[-1].seq
-                ops = [OpRecord(r.op_id, r.entity, r.entity_id, r.field, r.value, r.hlc, r.device_id, r.actor,
-                                tuple(r.base) if r.base is not None else None)
-                       for r in rows if r.pushed_by != own_device]
+                ops = [op_record(r) for r in rows if r.pushed_by != own_device]
                 done += 1
                 yield Pulled(ops, str(after), done=min(done, total), total=total)
         except OperationalError as error:

@@ -34,12 +34,6 @@ class SyncFileError(Exception):
         self.reason = reason
 
 
-def op_to_wire(op: OpRecord) -> dict[str, Any]:
-    return {"op_id": op.op_id, "entity": op.entity, "entity_id": op.entity_id, "field": op.field,
-            "value": op.value, "hlc": op.hlc, "device_id": op.device_id, "actor": op.actor,
-            "base": list(op.base) if op.base is not None else None}
-
-
 def op_from_wire(item: Any) -> OpRecord:
     """An op read from outside, or ``ValueError`` saying what is wrong with it."""
     if not isinstance(item, dict):
@@ -68,7 +62,7 @@ def op_from_wire(item: Any) -> OpRecord:
 
 
 def encode_ops(ops: Iterable[OpRecord]) -> bytes:
-    return b"".join(json.dumps(op_to_wire(op), ensure_ascii=False, separators=(",", ":")).encode() + b"\n"
+    return b"".join(json.dumps(op.as_dict(), ensure_ascii=False, separators=(",", ":")).encode() + b"\n"
                     for op in ops)
 
 

@@ -55,11 +55,11 @@ def test_pushing_the_same_ops_twice_and_concurrently_stores_each_once(laptops, s
     alex, = laptops("alex")
     make_visit(alex, library)
     store = server_store()
-    from qa_desktop.sync.merge import _record
+    from qa_desktop.sync.merge import op_record
     from qa_desktop.store.models import Op
     from sqlalchemy import func, select
     with alex.read() as session:
-        ops = [_record(r) for r in session.execute(select(Op.__table__))]
+        ops = [op_record(r) for r in session.execute(select(Op.__table__))]
     errors = []
 
     def push() -> None:
