@@ -1,6 +1,7 @@
-"""The embedded font: DejaVu Sans, shipped in ``resources/fonts`` so names such as Zoë, Łukasz and
-Siobhán, and Arabic letters in notes, render the same on every machine (ReportLab's built-in
-Helvetica has no glyphs beyond Latin-1)."""
+"""The embedded fonts, shipped in ``resources/fonts`` so names such as Zoë, Łukasz and Siobhán,
+and Arabic or Chinese words in notes, render the same on every machine (ReportLab's built-in
+Helvetica has no glyphs beyond Latin-1): DejaVu Sans for text, and Droid Sans Fallback for the
+Chinese, Japanese and Korean characters DejaVu lacks (``reports.text`` picks per character)."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from qa_desktop.paths import resources_dir
 
 REGULAR = "DejaVuSans"
 BOLD = "DejaVuSans-Bold"
+FALLBACK = "DroidSansFallback"
 
 
 def register_fonts() -> None:
@@ -20,4 +22,5 @@ def register_fonts() -> None:
     folder = resources_dir() / "fonts"
     pdfmetrics.registerFont(TTFont(REGULAR, str(folder / "DejaVuSans.ttf")))
     pdfmetrics.registerFont(TTFont(BOLD, str(folder / "DejaVuSans-Bold.ttf")))
+    pdfmetrics.registerFont(TTFont(FALLBACK, str(folder / "DroidSansFallback.ttf")))
     pdfmetrics.registerFontFamily(REGULAR, normal=REGULAR, bold=BOLD, italic=REGULAR, boldItalic=BOLD)

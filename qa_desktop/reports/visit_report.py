@@ -21,7 +21,6 @@ import tempfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from xml.sax.saxutils import escape
 
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_CENTER
@@ -31,13 +30,14 @@ from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
 from PIL import Image as PILImage
 from reportlab.platypus import Image as RLImage
-from reportlab.platypus import (PageBreak, Paragraph, SimpleDocTemplate, Spacer, Table,
+from reportlab.platypus import (Flowable, PageBreak, SimpleDocTemplate, Spacer, Table,
                                 TableStyle)
 
 from qa_desktop.domain.timescales import ConcernLevel
 from qa_desktop.forms.checklist import MET, NO, NOT_APPLICABLE, NOT_MET, YES, Checklist, DocumentSeen
 from qa_desktop.forms.template import Item, ResponseType
 from qa_desktop.reports.fonts import BOLD, REGULAR, register_fonts
+from qa_desktop.reports.text import user_text
 from qa_desktop.store.blobs import BlobError
 
 MARKING = "OFFICIAL-SENSITIVE"
@@ -87,9 +87,9 @@ def _styles() -> dict[str, ParagraphStyle]:
     }
 
 
-def _p(text: str, style: ParagraphStyle) -> Paragraph:
-    """A paragraph of the user's text: escaped (it is not markup) and with its line breaks kept."""
-    return Paragraph(escape(text).replace("\n", "<br/>"), style)
+def _p(text: str, style: ParagraphStyle) -> Flowable:
+    """A paragraph of plain text (never read as markup), line breaks kept, in any script."""
+    return user_text(text, style)
 
 
 def answer_text(item: Item, value: object) -> tuple[str, bool]:

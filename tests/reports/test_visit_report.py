@@ -189,3 +189,38 @@ def test_a_changed_visit_makes_a_new_revision_and_keeps_the_earlier_pdf(store):
     second_text = " ".join(text_of(second.path)[1])
     assert "Revision 2 (replaces earlier revisions)" in second_text and "revision 2" in second_text
     assert main(["report", second.path.stem, "--data-dir", str(store.data_dir)]) == 0
+
+
+ARABIC = "غرفة النوم نظيفة ومرتبة والنافذة تحتاج إلى إصلاح قبل نهاية الشهر"  # bedroom clean, window needs repair
+CHINESE = "厨房很干净，但是烟雾报警器没有电池。"
+
+
+def test_arabic_and_chinese_notes_render_in_embedded_fonts_in_reading_order(tmp_path):
+    """Arabic letters are joined and each line reads right to left; Chinese comes from the
+    embedded fallback font; both fonts travel inside the PDF."""
+    import unicodedata
+
+    from qa_desktop.reports.text import visual_lines
+
+    library = TemplateLibrary.load()
+    checklist = Checklist(library.get("property_standards"), VisitLevel.PROPERTY_ONLY, VISIT_DAY)
+    answer_everything(checklist)
+    first, second = [i.key for i in checklist.visible_items()][:2]
+    checklist.set_note(first, (ARABIC + " ") * 4)  # several lines in a findings cell
+    checklist.set_note(second, f"Kitchen: {CHINESE} Checked by Zoë.")
+    path = build_visit_report(FACTS, [checklist], tmp_path / "scripts.pdf").path
+
+    reader = PdfReader(str(path))
+    fonts = {str(font["/BaseFont"]).split("+")[-1] for page in reader.pages
+             for font in page["/Resources"]["/Font"].values()}
+    assert {"DejaVuSans", "DroidSansFallback"} <= fonts
+    raw = "\n".join(page.extract_text() for page in reader.pages)
+    text = unicodedata.normalize("NFKC", raw)
+    assert unicodedata.normalize("NFKC", CHINESE) in text and "Checked by Zoë" in text
+    assert any(0xFE70 <= ord(c) <= 0xFEFF for c in raw)  # letters joined (contextual forms)
+    assert "غرفة النوم نظيفة ومرتبة" in text  # pypdf reads it back in logical order
+    # line by line: the first line drawn holds the *start* of the note, not its end
+    lines = visual_lines(ARABIC * 1, 120, "DejaVuSans", 9)
+    assert len(lines) >= 3
+    logical = [unicodedata.normalize("NFKC", line[::-1]).strip() for line in lines]
+    assert logical[0].startswith("غرفة النوم") and " ".join(logical) == ARABIC
