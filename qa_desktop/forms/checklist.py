@@ -24,6 +24,9 @@ from qa_desktop.forms.template import Item, ResponseType, Section, Template
 
 MET, NOT_MET, NOT_APPLICABLE = "met", "not_met", "not_applicable"
 YES, NO = "yes", "no"
+#: The face scale of Young Inspector and voice-of-the-child questions, always shown with its words.
+FACE_WORDS = {1: "Very unhappy", 2: "Unhappy", 3: "Okay", 4: "Happy", 5: "Very happy"}
+FACE_COLOURS = {1: "#c0392b", 2: "#e67e22", 3: "#f1c40f", 4: "#7dbb42", 5: "#2e9d4f"}
 FLAGGED_ANSWERS = {NOT_MET, NO}
 
 

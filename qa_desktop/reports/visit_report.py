@@ -34,7 +34,8 @@ from reportlab.platypus import (Flowable, PageBreak, SimpleDocTemplate, Spacer, 
                                 TableStyle)
 
 from qa_desktop.domain.timescales import ConcernLevel
-from qa_desktop.forms.checklist import MET, NO, NOT_APPLICABLE, NOT_MET, YES, Checklist, DocumentSeen
+from qa_desktop.forms.checklist import (FACE_WORDS, MET, NO, NOT_APPLICABLE, NOT_MET, YES, Checklist,
+                                       DocumentSeen)
 from qa_desktop.forms.template import Item, ResponseType
 from qa_desktop.reports.fonts import BOLD, REGULAR, register_fonts
 from qa_desktop.reports.text import user_text
@@ -114,6 +115,8 @@ def answer_text(item: Item, value: object) -> tuple[str, bool]:
         return (", ".join(value), False)  # type: ignore[arg-type]
     if item.response is ResponseType.DATE:
         return (f"{value:%d/%m/%Y}", False)
+    if item.response is ResponseType.FACES and value in FACE_WORDS:
+        return (f"{value} out of 5: {FACE_WORDS[value].lower()}", False)
     if item.response in (ResponseType.FACES, ResponseType.RATING):
         low, high = item.scale or (1, 5)
         return (f"{value} out of {high}", False)
@@ -189,13 +192,23 @@ PHOTO_PIXELS = 640
 PHOTO_BOX = (80 * mm, 62 * mm)
 
 
+#: ``progress(message, done, total)``, as the sync engine reports it; ``total`` 0 means "not known yet".
+Progress = Callable[[str, int, int], None]
+
+
+def no_progress(message: str, done: int, total: int) -> None:
+    pass
+
+
 def build_visit_report(facts: VisitFacts, checklists: Sequence[Checklist], path: Path,
-                       photo_bytes: Callable[[str], bytes] | None = None) -> ReportResult:
+                       photo_bytes: Callable[[str], bytes] | None = None,
+                       progress: Progress = no_progress) -> ReportResult:
     """Write the report PDF to ``path`` (atomically). ``photo_bytes`` reads a photo by its hash
-    and raises ``BlobError`` when it cannot; without it, photos are listed as not available."""
+    and raises ``BlobError`` when it cannot; without it, photos are listed as not available.
+    ``progress`` hears of each photo prepared, then of each page laid out (the slow parts)."""
     styles = _styles()
     warnings: list[str] = []
-    photos = _photos(checklists, photo_bytes, warnings, styles)
+    photos = _photos(checklists, photo_bytes, warnings, styles, progress)
     story: list[object] = []
     story += _cover(facts, styles)
     story += _summary(checklists, styles)
@@ -206,19 +219,27 @@ def build_visit_report(facts: VisitFacts, checklists: Sequence[Checklist], path:
     story += _sign_off(facts, styles)
     story += photos.story
 
-    return write_pdf(story, facts, path, f"QA visit report {facts.reference}", photos.count, warnings)
+    return write_pdf(story, facts, path, f"QA visit report {facts.reference}", photos.count, warnings, progress)
+
+
+class _Document(SimpleDocTemplate):
+    progress: Progress = staticmethod(no_progress)
+
+    def afterPage(self) -> None:  # noqa: N802 (ReportLab's name)
+        self.progress("Laying out page", self.page, 0)
 
 
 def write_pdf(story: list[object], facts: VisitFacts, path: Path, title: str, photos: int,
-              warnings: list[str]) -> ReportResult:
+              warnings: list[str], progress: Progress = no_progress) -> ReportResult:
     """Lay out ``story`` with the marked header and footer, into a temporary file renamed to ``path``."""
     path.parent.mkdir(parents=True, exist_ok=True)
     handle, temporary = tempfile.mkstemp(prefix=".writing-", suffix=".pdf", dir=path.parent)
     os.close(handle)
     try:
-        document = SimpleDocTemplate(temporary, pagesize=A4, leftMargin=18 * mm, rightMargin=18 * mm,
+        document = _Document(temporary, pagesize=A4, leftMargin=18 * mm, rightMargin=18 * mm,
                                      topMargin=20 * mm, bottomMargin=22 * mm, title=title,
                                      author=facts.council_name, subject=f"{facts.provider}: {facts.setting}")
+        document.progress = progress
         canvas_class = type("ReportCanvas", (_NumberedCanvas,), {"facts": facts})
         document.build(story, canvasmaker=canvas_class)
         os.replace(temporary, path)
@@ -235,10 +256,11 @@ class _PhotoPages:
 
 
 def _photos(checklists: Sequence[Checklist], photo_bytes: Callable[[str], bytes] | None, warnings: list[str],
-            s: dict[str, ParagraphStyle]) -> _PhotoPages:
+            s: dict[str, ParagraphStyle], progress: Progress) -> _PhotoPages:
     """An appendix of photographs, by item, two to a row, each with its caption."""
     story: list[object] = [PageBreak(), _p("Appendix: photographs", s["h1"])]
     count = 0
+    total = sum(len(r.evidence) for c in checklists for r in c.records.values())
     for checklist in checklists:
         for section in checklist.sections():
             for item in checklist.visible_items(section):
@@ -248,6 +270,7 @@ def _photos(checklists: Sequence[Checklist], photo_bytes: Callable[[str], bytes]
                 cells = []
                 for evidence in record.evidence:
                     count += 1
+                    progress("Preparing photo", count, total)
                     caption = _p(f"Photo {count}. {evidence.caption or item.label}", s["small"])
                     cells.append([_photo_flowable(evidence.blob, photo_bytes, warnings, count, s), caption])
                 rows = [cells[i:i + 2] for i in range(0, len(cells), 2)]

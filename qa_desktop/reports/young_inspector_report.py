@@ -17,13 +17,11 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.platypus import Spacer, Table, TableStyle
 
-from qa_desktop.forms.checklist import Checklist
+from qa_desktop.forms.checklist import FACE_COLOURS, Checklist
 from qa_desktop.forms.template import Audience, ResponseType
-from qa_desktop.reports.visit_report import (ReportResult, VisitFacts, _p, _styles, answer_text,
-                                             write_pdf)
+from qa_desktop.reports.visit_report import (Progress, ReportResult, VisitFacts, no_progress, _p, _styles,
+                                             answer_text, write_pdf)
 
-FACE_WORDS = {1: "very unhappy", 2: "unhappy", 3: "okay", 4: "happy", 5: "very happy"}
-FACE_COLOURS = {1: "#c0392b", 2: "#e67e22", 3: "#f1c40f", 4: "#7dbb42", 5: "#2e9d4f"}
 
 
 def face(score: int, size: float = 14 * mm) -> Drawing:
@@ -47,7 +45,8 @@ def face(score: int, size: float = 14 * mm) -> Drawing:
     return drawing
 
 
-def build_young_inspector_report(facts: VisitFacts, form: Checklist, path: Path) -> ReportResult:
+def build_young_inspector_report(facts: VisitFacts, form: Checklist, path: Path,
+                                 progress: Progress = no_progress) -> ReportResult:
     if form.template.audience is not Audience.YOUNG_INSPECTOR:
         raise ValueError(f"{form.template.title} is not a Young Inspector form")
     s = _styles()
@@ -68,7 +67,7 @@ def build_young_inspector_report(facts: VisitFacts, form: Checklist, path: Path)
             story.append(_p(section.title, s["h1"]))
         for item, value in answered:
             if item.response is ResponseType.FACES:
-                words = f"{value} out of 5: {FACE_WORDS[value]}"
+                words = answer_text(item, value)[0]
                 row = Table([[face(value), [_p(item.label, s["cell_bold"]), _p(words, s["body"])]]],
                             colWidths=[18 * mm, 150 * mm])
                 row.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "MIDDLE")]))
@@ -79,7 +78,8 @@ def build_young_inspector_report(facts: VisitFacts, form: Checklist, path: Path)
                 story += [_p(item.label, s["cell_bold"]), _p(answer_text(item, value)[0], s["body"]),
                           Spacer(1, 3 * mm)]
     story += [Spacer(1, 8 * mm), _p("Thank you to our Young Inspector for their time and honesty.", s["h2"])]
-    return write_pdf(story, facts, path, f"Young Inspector report {facts.reference}", photos=0, warnings=[])
+    return write_pdf(story, facts, path, f"Young Inspector report {facts.reference}", photos=0, warnings=[],
+                     progress=progress)
 
 
 

@@ -17,7 +17,7 @@ from qa_desktop.domain.visits import VisitRuleError
 from qa_desktop.forms.checklist import Checklist
 from qa_desktop.forms.template import Audience
 from qa_desktop.paths import resources_dir
-from qa_desktop.reports.visit_report import ReportResult, VisitFacts, build_visit_report
+from qa_desktop.reports.visit_report import Progress, ReportResult, VisitFacts, no_progress, build_visit_report
 from qa_desktop.reports.young_inspector_report import build_young_inspector_report
 from qa_desktop.services.visits import open_visit
 from qa_desktop.store.blobs import BlobStore
@@ -98,7 +98,8 @@ def _revision(store: Store, visit_id: str, kind: str, facts: VisitFacts, checkli
     return result
 
 
-def write_visit_report(store: Store, visit_id: str, path: Path | None = None) -> ReportResult:
+def write_visit_report(store: Store, visit_id: str, path: Path | None = None,
+                       progress: Progress = no_progress) -> ReportResult:
     """The visit's report: a new numbered revision in ``DATA_DIR/reports/`` when the visit changed
     since the last one (the earlier PDF is kept), the same file when it did not; or a copy at ``path``."""
     facts = visit_facts(store, visit_id)
@@ -106,9 +107,9 @@ def write_visit_report(store: Store, visit_id: str, path: Path | None = None) ->
                   if c.template.audience is not Audience.YOUNG_INSPECTOR]
     photos = BlobStore(store.data_dir).read
     if path is not None:
-        return build_visit_report(facts, checklists, path, photos)
+        return build_visit_report(facts, checklists, path, photos, progress)
     return _revision(store, visit_id, "visit", facts, checklists,
-                     lambda f, target: build_visit_report(f, checklists, target, photos))
+                     lambda f, target: build_visit_report(f, checklists, target, photos, progress))
 
 
 def find_visit_id(store: Store, text: str) -> str:
@@ -123,7 +124,8 @@ def find_visit_id(store: Store, text: str) -> str:
     return ids[0]
 
 
-def write_young_inspector_report(store: Store, visit_id: str, path: Path | None = None) -> ReportResult:
+def write_young_inspector_report(store: Store, visit_id: str, path: Path | None = None,
+                                 progress: Progress = no_progress) -> ReportResult:
     """The Young Inspector report of a visit, from its Young Inspector form only (revised like the
     visit report)."""
     facts = visit_facts(store, visit_id)
@@ -132,6 +134,6 @@ def write_young_inspector_report(store: Store, visit_id: str, path: Path | None 
     if form is None:
         raise VisitRuleError("This visit has no Young Inspector form.")
     if path is not None:
-        return build_young_inspector_report(facts, form, path)
+        return build_young_inspector_report(facts, form, path, progress)
     return _revision(store, visit_id, "young_inspector", facts, [form],
-                     lambda f, target: build_young_inspector_report(f, form, target))
+                     lambda f, target: build_young_inspector_report(f, form, target, progress))

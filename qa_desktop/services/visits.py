@@ -184,7 +184,15 @@ class OpenVisit:
         return action
 
     def problems_before_completion(self) -> list[str]:
-        return [f"{c.template.title}: {p}" for c in self.checklists.values() for p in c.problems_before_completion()]
+        problems = [f"{c.template.title}: {p}" for c in self.checklists.values() for p in c.problems_before_completion()]
+        with self.store.read() as session:
+            waiting = session.scalars(select(VisitTemplate.template_key).where(
+                VisitTemplate.visit_id == self.visit_id, VisitTemplate.deleted.is_(False),
+                VisitTemplate.accepted_by.is_(None))).all()
+        problems += [f"{self.checklists[key].template.title}: not yet reviewed and accepted by an officer"
+                     for key in waiting if key in self.checklists
+                     and self.checklists[key].template.audience is Audience.YOUNG_INSPECTOR]
+        return problems
 
     def complete(self) -> None:
         """Mark the visit completed; refused, with every reason, while anything is missing."""
@@ -195,21 +203,25 @@ class OpenVisit:
             changes.update(changes.session.get(Visit, self.visit_id), status=VisitStatus.COMPLETED)
 
 
-def open_visit(store: Store, visit_id: str) -> OpenVisit:
-    """Rebuild a visit's checklists from its own template snapshots and saved answers."""
+def open_visit(store: Store, visit_id: str, only: Sequence[str] | None = None) -> OpenVisit:
+    """Rebuild a visit's checklists from its own template snapshots and saved answers; with
+    ``only``, just those templates' (nothing of the others is read)."""
     with store.read() as session:
         visit = session.get(Visit, visit_id)
         if visit is None or visit.deleted:
             raise VisitRuleError("That visit does not exist (it may have been deleted).")
+        wanted = [VisitTemplate.template_key.in_(only)] if only is not None else []
         parts = session.scalars(select(VisitTemplate).where(VisitTemplate.visit_id == visit_id,
-                                                            VisitTemplate.deleted.is_(False))
+                                                            VisitTemplate.deleted.is_(False), *wanted)
                                 .order_by(VisitTemplate.position)).all()
         checklists: dict[str, Checklist] = {}
         for part in parts:
             snapshot = part.snapshot
             template = parse_template(snapshot.text, f"{snapshot.key} v{snapshot.version} (as started)")
             checklists[part.template_key] = Checklist(template, part.scope, visit.visit_date)
-        for row in session.scalars(select(Answer).where(Answer.visit_id == visit_id, Answer.deleted.is_(False))):
+        keys = list(checklists)
+        for row in session.scalars(select(Answer).where(Answer.visit_id == visit_id, Answer.deleted.is_(False),
+                                                        Answer.template_key.in_(keys))):
             checklist = checklists.get(row.template_key)
             if checklist is None:
                 continue
@@ -222,7 +234,8 @@ def open_visit(store: Store, visit_id: str) -> OpenVisit:
             record.note = row.note or ""
             record.evidence = [Evidence(e["blob"], e.get("caption", "")) for e in row.evidence or []]
         for row in session.scalars(select(VisitAction).where(VisitAction.visit_id == visit_id,
-                                                             VisitAction.deleted.is_(False))):
+                                                             VisitAction.deleted.is_(False),
+                                                             VisitAction.template_key.in_(keys))):
             if row.template_key in checklists:
                 checklists[row.template_key].record(row.item_key).action = RaisedAction(
                     row.text, row.level, row.raised_at, row.due_at)

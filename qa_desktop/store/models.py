@@ -186,7 +186,11 @@ class TemplateSnapshot(SyncedColumns, Base):
 
 
 class VisitTemplate(SyncedColumns, Base):
-    """One checklist of a visit: which template snapshot, at which scope (visit level)."""
+    """One checklist of a visit: which template snapshot, at which scope (visit level).
+
+    A Young Inspector's form is theirs until an officer has read it and accepted it into the
+    visit (``accepted_by``/``accepted_at``); only then does it count towards completing the visit.
+    """
 
     __tablename__ = "visit_templates"
 
@@ -195,6 +199,8 @@ class VisitTemplate(SyncedColumns, Base):
     template_key: Mapped[str] = mapped_column(String(80))
     scope: Mapped[str] = mapped_column(String(40))
     position: Mapped[int] = mapped_column(Integer)
+    accepted_by: Mapped[str | None] = mapped_column(String(200))
+    accepted_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime())
 
     snapshot: Mapped[TemplateSnapshot] = relationship()
 

@@ -17,11 +17,10 @@ from PySide6.QtGui import QKeyEvent, QPixmap
 from PySide6.QtWidgets import (QCheckBox, QDateEdit, QFrame, QHBoxLayout, QLabel, QLineEdit, QPlainTextEdit,
                                QPushButton, QVBoxLayout, QWidget)
 
-from qa_desktop.forms.checklist import MET, NO, NOT_APPLICABLE, NOT_MET, YES, DocumentSeen, ItemRecord
+from qa_desktop.forms.checklist import FACE_WORDS, MET, NO, NOT_APPLICABLE, NOT_MET, YES, DocumentSeen, ItemRecord
 from qa_desktop.forms.template import Item, ResponseType
 
 NOTE_SAVE_DELAY_MS = 600
-FACE_WORDS = {1: "Very unhappy", 2: "Unhappy", 3: "Okay", 4: "Happy", 5: "Very happy"}
 
 
 def answer_options(item: Item) -> list[tuple[Any, str]]:
