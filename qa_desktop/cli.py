@@ -77,7 +77,8 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 
 def cmd_providers(args: argparse.Namespace) -> int:
-    from qa_desktop.services.register import search_providers
+    from qa_desktop.domain.regulation import Judgement
+    from qa_desktop.services.register import DueFilter, search_providers
 
     service_type: ServiceType | None = None
     if args.type:
@@ -86,14 +87,72 @@ def cmd_providers(args: argparse.Namespace) -> int:
             known = ", ".join(t.value for t in ServiceType)
             print(f"Unknown service type {args.type!r}. Use one of: {known}.", file=sys.stderr)
             return EXIT_BAD_INPUT
+    judgement = None
+    if args.judgement:
+        judgement = next((j for j in Judgement if args.judgement.lower().replace(" ", "_") in (j.value, j.label.lower())), None)
+        if judgement is None:
+            print(f"Unknown judgement {args.judgement!r}. Use one of: {', '.join(j.value for j in Judgement)}.",
+                  file=sys.stderr)
+            return EXIT_BAD_INPUT
     store = _open_store(args)
     with store.read() as session:
-        rows = search_providers(session, " ".join(args.search), service_type)
+        rows = search_providers(session, " ".join(args.search), service_type, judgement=judgement,
+                                due=DueFilter(args.due) if args.due else None)
     print(_table(["URN", "Name", "Service type", "Judgement", "Tier", "Town", "Postcode"],
                  [[r.urn or "", r.name, r.service_type.label, r.judgement.label if r.judgement else "",
                    r.tier or "", r.towns, r.postcodes] for r in rows]))
     print(f"{len(rows)} provider{'s' if len(rows) != 1 else ''}")
     return 0
+
+
+def cmd_provider(args: argparse.Namespace) -> int:
+    from qa_desktop.domain.visits import VisitRuleError
+    from qa_desktop.services.provider_page import provider_overview
+    from qa_desktop.services.register import find_by_urn, search_providers
+
+    store = _open_store(args)
+    with store.read() as session:
+        found = find_by_urn(session, args.provider) if args.provider.strip()[:2].isalpha() and any(
+            c.isdigit() for c in args.provider) else None
+        if found is None:
+            matches = search_providers(session, args.provider, limit=2)
+            if len(matches) != 1:
+                print(f"No single provider matches {args.provider!r}: give its URN or more of its name.",
+                      file=sys.stderr)
+                return EXIT_BAD_INPUT
+            provider_id = matches[0].id
+        else:
+            provider_id = found.id
+        try:
+            page = provider_overview(session, provider_id, dt.datetime.now(dt.timezone.utc))
+        except VisitRuleError as error:
+            print(str(error), file=sys.stderr)
+            return EXIT_BAD_INPUT
+    print(page.name)
+    print(_table(["", ""], [[k, v] for k, v in page.facts]))
+    print("\nSettings")
+    print(_table(["Setting", "Address", "Next QA visit"],
+                 [[s.name, s.address, _due_words(s.next_visit)] for s in page.settings]))
+    print("\nWhat is due")
+    print(_table(["Status", "Due", "What", "Setting", "Why"],
+                 [[i.due.status.value.upper(), f"{i.due.due_on:%d/%m/%Y}" if i.due.due_on else "now", i.due.kind.value,
+                   i.setting_name or "", i.due.reason] for i in page.due]))
+    print("\nVisits")
+    print(_table(["Date", "Setting", "Level", "Announced", "Status", "Officers", "Actions"],
+                 [[f"{v.visit_date:%d/%m/%Y}", v.setting, v.level, "yes" if v.announced else "no", v.status,
+                   v.officers, str(v.actions)] for v in page.visits]))
+    print(f"\nActions ({len(page.actions)}, {page.overdue_actions} overdue)")
+    print(_table(["Due", "Level", "Item", "Action", "Visit"],
+                 [[f"{a.due_at.astimezone():%d/%m/%Y %H:%M}" + (" OVERDUE" if a.overdue else ""), a.level.label,
+                   a.item, a.text, f"{a.visit_date:%d/%m/%Y}"] for a in page.actions]))
+    return 0
+
+
+def _due_words(item) -> str:  # noqa: ANN001 (DueItem | None)
+    if item is None:
+        return "not required"
+    when = f"{item.due.due_on:%d/%m/%Y}" if item.due.due_on else "now"
+    return f"{item.due.status.value} ({when})"
 
 
 def cmd_due(args: argparse.Namespace) -> int:
@@ -189,7 +248,15 @@ def build_parser() -> argparse.ArgumentParser:
     prov = sub.add_parser("providers", parents=[common], help="list providers, or search by name, URN, postcode, town")
     prov.add_argument("search", nargs="*", help="words to search for")
     prov.add_argument("--type", help="only this service type (e.g. residential, supported_accommodation)")
+    prov.add_argument("--judgement", help="only this latest judgement (e.g. inadequate, requires_improvement)")
+    prov.add_argument("--due", choices=["overdue", "due"],
+                      help="only providers with a visit or review overdue, or due soon or overdue")
     prov.set_defaults(func=cmd_providers)
+
+    one = sub.add_parser("provider", parents=[common],
+                         help="one provider's page: settings, what is due, visits and actions")
+    one.add_argument("provider", help="its URN, or words of its name")
+    one.set_defaults(func=cmd_provider)
 
     due = sub.add_parser("due", parents=[common], help="visits and compliance reviews due or overdue (Figures 1, 2)")
     due.add_argument("--all", action="store_true", help="also list what is scheduled later")

@@ -34,26 +34,42 @@ class DueItem:
 _ORDER = {DueStatus.OVERDUE: 0, DueStatus.DUE: 1, DueStatus.SCHEDULED: 2, DueStatus.NOT_REQUIRED: 3}
 
 
-def due_items(session: Session, today: dt.date, *, include_scheduled: bool = False) -> list[DueItem]:
+def provider_due(session: Session, today: dt.date) -> dict[str, DueItem]:
+    """Each provider's most urgent visit or review (overdue first, then the earliest date)."""
+    most_urgent: dict[str, DueItem] = {}
+    for item in due_items(session, today, include_scheduled=True):  # already most urgent first
+        most_urgent.setdefault(item.provider_id, item)
+    return most_urgent
+
+
+def due_items(session: Session, today: dt.date, *, include_scheduled: bool = False,
+              provider_id: str | None = None) -> list[DueItem]:
     """Every visit and review that is overdue or due soon (all of them with ``include_scheduled``),
-    most urgent first."""
+    most urgent first; of one provider with ``provider_id``."""
+    one = provider_id is not None
+    of_settings = [Setting.provider_id == provider_id] if one else []
+    setting_ids = select(Setting.id).where(*of_settings)
     last_visit = dict(session.execute(
         select(Visit.setting_id, func.max(Visit.visit_date))
-        .where(Visit.deleted.is_(False), Visit.status == VisitStatus.COMPLETED)
+        .where(Visit.deleted.is_(False), Visit.status == VisitStatus.COMPLETED,
+               *([Visit.setting_id.in_(setting_ids)] if one else []))
         .group_by(Visit.setting_id)).all())
     last_review = dict(session.execute(
         select(ComplianceReview.provider_id, func.max(ComplianceReview.review_date))
-        .where(ComplianceReview.deleted.is_(False), ComplianceReview.minimum_only.is_(False))
+        .where(ComplianceReview.deleted.is_(False), ComplianceReview.minimum_only.is_(False),
+               *([ComplianceReview.provider_id == provider_id] if one else []))
         .group_by(ComplianceReview.provider_id)).all())
     starts: dict[str, list[dt.datetime]] = defaultdict(list)
     for setting_id, started_at in session.execute(
-            select(Placement.setting_id, Placement.started_at).where(Placement.deleted.is_(False))):
+            select(Placement.setting_id, Placement.started_at).where(
+                Placement.deleted.is_(False), *([Placement.setting_id.in_(setting_ids)] if one else []))):
         starts[setting_id].append(started_at)
 
     items: list[DueItem] = []
-    providers = session.scalars(select(Provider).where(Provider.deleted.is_(False)))
+    providers = session.scalars(select(Provider).where(Provider.deleted.is_(False),
+                                                       *([Provider.id == provider_id] if one else [])))
     settings_by_provider: dict[str, list[Setting]] = defaultdict(list)
-    for setting in session.scalars(select(Setting).where(Setting.deleted.is_(False))):
+    for setting in session.scalars(select(Setting).where(Setting.deleted.is_(False), *of_settings)):
         settings_by_provider[setting.provider_id].append(setting)
     for provider in providers:
         settings = settings_by_provider[provider.id]

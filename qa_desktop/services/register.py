@@ -3,20 +3,32 @@
 Search matches every word typed against the provider's name, organisation and URN and its
 settings' town and postcode, so "rochester me1" finds a home in Rochester with an ME1 postcode.
 Postcodes are compared without spaces, the way people type them.
+
+Filters narrow it by service type and judgement (in SQL) and by what is due (Figures 1 and 2,
+from ``services.due``). What is due takes the whole register to work out, so a caller that
+searches as someone types works it out once (``provider_due``) and hands it in as ``due_map``.
+Rows are read as plain columns rather than ORM objects: the whole register of 10,000 providers
+is listed in a fraction of the time.
 """
 
 from __future__ import annotations
 
+import datetime as dt
+import enum
+from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from sqlalchemy import Select, func, or_, select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session
 
-from qa_desktop.domain.regulation import Judgement
+from qa_desktop.domain.regulation import ContractRoute, Judgement
+from qa_desktop.domain.schedule import DueStatus
 from qa_desktop.domain.service_types import ServiceType
-from qa_desktop.domain.tiers import Tier
+from qa_desktop.domain.tiers import Tier, provider_tier
 from qa_desktop.domain.urn import normalise_postcode, normalise_urn
 from qa_desktop.store.changes import Changes
+from qa_desktop.services.due import DueItem, provider_due
 from qa_desktop.store.models import Provider, Setting
 
 
@@ -35,16 +47,33 @@ class ProviderRow:
     postcodes: str
     settings: int
     registration_status: str | None
+    due: DueItem | None = None  # the most urgent visit or review, when worked out
+
+
+class DueFilter(enum.StrEnum):
+    OVERDUE = "overdue"
+    DUE = "due"  # overdue, or due within 30 days
+
+    @property
+    def label(self) -> str:
+        return "Overdue" if self is DueFilter.OVERDUE else "Due soon or overdue"
+
+    def accepts(self, item: DueItem | None) -> bool:
+        wanted = {DueStatus.OVERDUE} if self is DueFilter.OVERDUE else {DueStatus.OVERDUE, DueStatus.DUE}
+        return item is not None and item.due.status in wanted
 
 
 def _live_providers() -> Select[tuple[Provider]]:
     return select(Provider).where(Provider.deleted.is_(False))
 
 
-def search_query(text: str = "", service_type: ServiceType | None = None) -> Select[tuple[Provider]]:
+def search_query(text: str = "", service_type: ServiceType | None = None,
+                 judgement: Judgement | None = None) -> Select[tuple[Provider]]:
     query = _live_providers()
     if service_type is not None:
         query = query.where(Provider.service_type == service_type)
+    if judgement is not None:
+        query = query.where(Provider.judgement == judgement)
     for word in text.split():
         like = f"%{word.lower()}%"
         compact = f"%{word.replace(' ', '').upper()}%"
@@ -63,23 +92,42 @@ def search_query(text: str = "", service_type: ServiceType | None = None) -> Sel
     return query.order_by(func.lower(Provider.name))
 
 
-def search_providers(session: Session, text: str = "", service_type: ServiceType | None = None,
+_ROW_COLUMNS = (Provider.id, Provider.name, Provider.urn, Provider.service_type, Provider.organisation,
+                Provider.judgement, Provider.contract_route, Provider.regulator, Provider.registration_status)
+
+
+def search_providers(session: Session, text: str = "", service_type: ServiceType | None = None, *,
+                     judgement: Judgement | None = None, due: DueFilter | None = None,
+                     today: dt.date | None = None, due_map: Mapping[str, DueItem] | None = None,
                      limit: int | None = None) -> list[ProviderRow]:
-    query = search_query(text, service_type).options(selectinload(Provider.settings))
-    if limit is not None:
-        query = query.limit(limit)
-    return [_row(p) for p in session.scalars(query)]
-
-
-def _row(provider: Provider) -> ProviderRow:
-    settings = [s for s in provider.settings if not s.deleted]
-    return ProviderRow(
-        id=provider.id, name=provider.name, urn=provider.urn, service_type=provider.service_type,
-        organisation=provider.organisation, judgement=provider.judgement, tier=provider.tier,
-        towns=", ".join(sorted({s.town for s in settings if s.town})),
-        postcodes=", ".join(sorted({s.postcode for s in settings if s.postcode})),
-        settings=len(settings), registration_status=provider.registration_status,
-    )
+    """The register rows matching the search and filters, by name. Each row carries its most
+    urgent due item when ``due_map`` is given or a due filter asks for it (worked out for ``today``)."""
+    if due is not None and due_map is None:
+        due_map = provider_due(session, today or dt.date.today())
+    query = search_query(text, service_type, judgement)
+    matching = query.with_only_columns(Provider.id).order_by(None).scalar_subquery()
+    places: dict[str, list[tuple[str | None, str | None]]] = defaultdict(list)
+    for provider_id, town, postcode in session.execute(
+            select(Setting.provider_id, Setting.town, Setting.postcode)
+            .where(Setting.deleted.is_(False), Setting.provider_id.in_(matching))):
+        places[provider_id].append((town, postcode))
+    rows = []
+    for record in session.execute(query.with_only_columns(*_ROW_COLUMNS)):
+        settings = places.get(record.id, [])
+        item = due_map.get(record.id) if due_map is not None else None
+        if due is not None and not due.accepts(item):
+            continue
+        rows.append(ProviderRow(
+            id=record.id, name=record.name, urn=record.urn, service_type=record.service_type,
+            organisation=record.organisation, judgement=record.judgement,
+            tier=provider_tier(record.service_type, record.contract_route is ContractRoute.FRAMEWORK,
+                               record.regulator, record.judgement),
+            towns=", ".join(sorted({t for t, _ in settings if t})),
+            postcodes=", ".join(sorted({p for _, p in settings if p})),
+            settings=len(settings), registration_status=record.registration_status, due=item))
+        if limit is not None and len(rows) >= limit:
+            break
+    return rows
 
 
 def find_by_urn(session: Session, urn: str) -> Provider | None:

@@ -1,0 +1,71 @@
+"""Register filters (judgement, due) and one provider's page, as the window and the CLI show them."""
+
+import datetime as dt
+
+import pytest
+
+from qa_desktop.cli import main
+from qa_desktop.domain.regulation import Judgement
+from qa_desktop.domain.schedule import DueStatus
+from qa_desktop.domain.timescales import ConcernLevel
+from qa_desktop.services.demo import load_demo
+from qa_desktop.services.due import provider_due
+from qa_desktop.services.provider_page import provider_overview
+from qa_desktop.services.register import DueFilter, find_by_urn, search_providers
+from tests.conftest import TODAY
+
+NOW = dt.datetime(2026, 11, 22, 12, 0, tzinfo=dt.timezone.utc)
+
+
+@pytest.fixture
+def demo_store(store):
+    load_demo(store, today=TODAY)
+    return store
+
+
+def test_filters_by_judgement_and_by_what_is_due(demo_store):
+    with demo_store.read() as session:
+        inadequate = search_providers(session, judgement=Judgement.INADEQUATE)
+        every_judgement = {r.judgement for r in search_providers(session)}
+        due_map = provider_due(session, TODAY)
+        overdue = search_providers(session, due=DueFilter.OVERDUE, due_map=due_map)
+        due_or_overdue = search_providers(session, due=DueFilter.DUE, due_map=due_map)
+        everyone = search_providers(session, due_map=due_map)
+        same_without_map = search_providers(session, due=DueFilter.OVERDUE, today=TODAY)
+    assert inadequate and {r.judgement for r in inadequate} == {Judgement.INADEQUATE} and len(every_judgement) > 2
+    assert overdue and all(r.due.due.status is DueStatus.OVERDUE for r in overdue)
+    assert {r.id for r in overdue} < {r.id for r in due_or_overdue} <= {r.id for r in everyone}
+    assert [r.id for r in same_without_map] == [r.id for r in overdue]
+    # a provider is overdue exactly when one of its visits or reviews is
+    assert {r.id for r in overdue} == {i.provider_id for i in due_map.values() if i.due.status is DueStatus.OVERDUE}
+    assert "Harbour View" in [r.name for r in overdue]
+
+
+def test_provider_page_has_settings_history_due_and_actions(demo_store):
+    with demo_store.read() as session:
+        harbour = find_by_urn(session, "SC700102")
+        page = provider_overview(session, harbour.id, NOW)
+        later = provider_overview(session, harbour.id, NOW + dt.timedelta(days=3))
+    facts = dict(page.facts)
+    assert facts["URN"] == "SC700102" and facts["Framework tier"] == "B"
+    assert facts["Latest judgement"].startswith("Requires improvement")
+    assert [s.name for s in page.settings] == ["Harbour View"]
+    assert page.settings[0].next_visit.due.status is DueStatus.OVERDUE
+    assert [v.status for v in page.visits] == ["In progress", "Completed"]  # newest first
+    assert page.visits[0].actions == 1
+    (action,) = page.actions
+    assert action.item == "Carbon monoxide detector" and action.level is ConcernLevel.HIGH
+    assert not action.overdue and later.actions[0].overdue and later.overdue_actions == 1
+    assert {i.due.kind.value for i in page.due} == {"QA visit", "compliance review"}
+
+
+def test_cli_provider_page_and_filters(demo_store, capsys):
+    data = ["--data-dir", str(demo_store.data_dir)]
+    assert main(["provider", "SC700102", *data]) == 0
+    out = capsys.readouterr().out
+    assert "Harbour View" in out and "Carbon monoxide detector" in out and "OVERDUE" in out
+    assert main(["providers", "--due", "overdue", *data]) == 0
+    assert "Harbour View" in capsys.readouterr().out
+    assert main(["providers", "--judgement", "nonsense", *data]) == 2
+    assert "Unknown judgement" in capsys.readouterr().err
+    assert main(["provider", "no such place", *data]) == 2
