@@ -1,9 +1,11 @@
-"""The main window: the provider register with type-ahead search and a service type filter, and
-the Sync menu (sync now with progress, conflicts, sync settings, import a bundle).
+"""The main window: the provider register with type-ahead search and filters (service type,
+judgement, what is due), the selected provider's page beside it, and the File, Visit and Sync menus.
 
 Search is debounced (a short pause after typing) and runs the register service's search, which
-matches name, URN, organisation, town and postcode. The window's size, position and column widths
-are remembered between sessions (QSettings).
+matches name, URN, organisation, town and postcode. What is due across the register is worked out
+once when the data changes (start, import, sync, a visit completed), not on every key. The
+window's size, position, column widths and the split between register and page are remembered
+between sessions (QSettings).
 """
 
 from __future__ import annotations
@@ -13,20 +15,28 @@ from pathlib import Path
 from PySide6.QtCore import QByteArray, QSettings, QSortFilterProxyModel, Qt, QTimer
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QFileDialog, QHBoxLayout, QHeaderView, QInputDialog,
-                               QLabel, QLineEdit, QMainWindow, QMessageBox, QTableView, QVBoxLayout, QWidget)
+                               QLabel, QLineEdit, QMainWindow, QMessageBox, QSplitter, QTableView, QVBoxLayout,
+                               QWidget)
 
 from sqlalchemy import select
 
+import datetime as dt
+
+from qa_desktop.domain.regulation import Judgement
 from qa_desktop.domain.service_types import ServiceType
 from qa_desktop.domain.visits import VisitStatus
 from qa_desktop.forms.library import library_for
 from qa_desktop.store.models import Setting, Visit
-from qa_desktop.services.register import search_providers
+from qa_desktop.services.due import DueItem, provider_due
+from qa_desktop.services.provider_import import ImportFileError, ImportReport, import_providers
+from qa_desktop.services.register import DueFilter, search_providers
 from qa_desktop.store.database import Store
 from qa_desktop.sync.bundle import import_bundle
 from qa_desktop.sync.credentials import CredentialsError, team_key
 from qa_desktop.sync.wire import SyncFileError
+from qa_desktop.ui.background import BackgroundTask
 from qa_desktop.ui.conflicts_dialog import ConflictsDialog
+from qa_desktop.ui.provider_panel import ProviderPanel
 from qa_desktop.ui.provider_table import SORT_ROLE, ProviderTableModel
 from qa_desktop.ui.sync_controller import SyncController
 from qa_desktop.ui.start_visit_dialog import StartVisitDialog
@@ -51,6 +61,17 @@ class MainWindow(QMainWindow):
         self.type_filter.addItem("All service types", None)
         for service_type in ServiceType:
             self.type_filter.addItem(service_type.label, service_type)
+        self.judgement_filter = QComboBox()
+        self.judgement_filter.setAccessibleName("Filter by judgement")
+        self.judgement_filter.addItem("Any judgement", None)
+        for judgement in Judgement:
+            self.judgement_filter.addItem(judgement.label, judgement.value)  # Qt hands a StrEnum back as text
+        self.due_filter = QComboBox()
+        self.due_filter.setAccessibleName("Filter by what is due")
+        self.due_filter.addItem("Anything due or not", None)
+        for due in DueFilter:
+            self.due_filter.addItem(due.label, due.value)
+        self._due_map: dict[str, DueItem] = {}
 
         self.model = ProviderTableModel(self)
         self.proxy = QSortFilterProxyModel(self)
@@ -66,8 +87,12 @@ class MainWindow(QMainWindow):
         self.table.setAlternatingRowColors(True)
         self.table.setWordWrap(False)
         self.table.verticalHeader().hide()
-        self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Interactive)
+        self.table.horizontalHeader().setStretchLastSection(True)
+        self.table.setTabKeyNavigation(False)
         self.count = QLabel()
+        self.panel = ProviderPanel(store, self)
+        self.panel.open_visit.connect(self.show_visit)
 
         find = QLabel("&Find:")
         find.setBuddy(self.search)
@@ -75,9 +100,16 @@ class MainWindow(QMainWindow):
         bar.addWidget(find)
         bar.addWidget(self.search, 3)
         bar.addWidget(self.type_filter, 1)
+        bar.addWidget(self.judgement_filter, 1)
+        bar.addWidget(self.due_filter, 1)
         layout = QVBoxLayout()
         layout.addLayout(bar)
-        layout.addWidget(self.table)
+        self.split = QSplitter(Qt.Orientation.Vertical)
+        self.split.addWidget(self.table)
+        self.split.addWidget(self.panel)
+        self.split.setStretchFactor(0, 3)
+        self.split.setStretchFactor(1, 2)
+        layout.addWidget(self.split)
         central = QWidget()
         central.setLayout(layout)
         self.setCentralWidget(central)
@@ -85,6 +117,7 @@ class MainWindow(QMainWindow):
         self.sync = SyncController(store, self)
         self.statusBar().addWidget(self.sync.label)
         self.statusBar().addPermanentWidget(self.sync.bar)
+        self._build_file_menu()
         self._build_visit_menu()
         self._build_sync_menu()
 
@@ -95,10 +128,52 @@ class MainWindow(QMainWindow):
         self._debounce = QTimer(self, singleShot=True, interval=SEARCH_DELAY_MS)
         self._debounce.timeout.connect(self.refresh)
         self.search.textChanged.connect(self._debounce.start)
-        self.type_filter.currentIndexChanged.connect(self.refresh)
+        for combo in (self.type_filter, self.judgement_filter, self.due_filter):
+            combo.currentIndexChanged.connect(self.refresh)
+        self.table.selectionModel().currentRowChanged.connect(lambda *_: self._show_selected())
+        self._panel_timer = QTimer(self, singleShot=True, interval=500)
+        self._panel_timer.timeout.connect(self._show_selected)
 
-        self.refresh()
+        self.reload()
         self._restore()
+
+    def _build_file_menu(self) -> None:
+        menu = self.menuBar().addMenu("&File")
+        import_action = QAction("&Import providers from a CSV…", self, shortcut=QKeySequence("Ctrl+I"))
+        import_action.triggered.connect(lambda: self.import_providers())
+        quit_action = QAction("&Quit", self, shortcut=QKeySequence.StandardKey.Quit)
+        quit_action.triggered.connect(self.close)
+        menu.addAction(import_action)
+        menu.addSeparator()
+        menu.addAction(quit_action)
+        self.import_task: BackgroundTask | None = None
+
+    def import_providers(self, path: str | None = None) -> BackgroundTask | None:
+        """Import an Ofsted-layout provider CSV in the background, with progress; then say what happened."""
+        if path is None:
+            path, _ = QFileDialog.getOpenFileName(self, "Import providers", "", "CSV files (*.csv);;All files (*)")
+        if not path:
+            return None
+        task = BackgroundTask(self, "Importing providers",
+                              lambda progress: import_providers(self.store, Path(path),
+                                                                progress=lambda done, total: progress("Row", done, total)),
+                              expected=(ImportFileError, OSError))
+        task.finished.connect(self._imported)
+        task.failed.connect(lambda message: QMessageBox.warning(
+            self, "Providers not imported", f"{message}\n\nNothing in the register was changed."))
+        self.import_task = task.start()
+        return task
+
+    def _imported(self, report: ImportReport) -> None:
+        self.reload()
+        self.sync.refresh_status()
+        details = [f"{report.summary()} (read as {report.encoding})."]
+        if report.skipped:
+            details.append("Rows skipped:\n" + "\n".join(f"• {s}" for s in report.skipped[:15])
+                           + ("\n…" if len(report.skipped) > 15 else ""))
+        if report.ignored_columns:
+            details.append(f"Columns not used: {', '.join(report.ignored_columns)}")
+        QMessageBox.information(self, "Providers imported", "\n\n".join(details))
 
     def _build_visit_menu(self) -> None:
         menu = self.menuBar().addMenu("&Visit")
@@ -112,8 +187,7 @@ class MainWindow(QMainWindow):
 
     def start_visit(self) -> StartVisitDialog:
         """Start a visit to the selected provider's setting (or any), then open it."""
-        index = self.table.currentIndex()
-        provider_id = self.model.row_at(self.proxy.mapToSource(index).row()).id if index.isValid() else None
+        provider_id = self.selected_provider_id()
         dialog = StartVisitDialog(self.store, library_for(self.store.data_dir), provider_id=provider_id, parent=self)
         dialog.accepted.connect(lambda: dialog.visit_id and self.show_visit(dialog.visit_id))
         dialog.open()
@@ -135,6 +209,8 @@ class MainWindow(QMainWindow):
     def show_visit(self, visit_id: str) -> VisitWindow:
         window = VisitWindow(self.store, visit_id)
         window.saved.connect(self.sync.refresh_status)
+        window.saved.connect(self._panel_timer.start)  # actions raised show on the provider page
+        window.completed.connect(self.reload)
         self.visit_windows.append(window)
         window.show()
         return window
@@ -151,7 +227,7 @@ class MainWindow(QMainWindow):
         settings_action.triggered.connect(self.show_sync_settings)
         for action in (self.sync_action, self.conflicts_action, import_action, settings_action):
             menu.addAction(action)
-        self.sync.synced.connect(lambda _report: self.refresh())
+        self.sync.synced.connect(lambda _report: self.reload())
         self.sync.status_changed.connect(self._sync_state_changed)
         self._sync_state_changed()
 
@@ -182,17 +258,44 @@ class MainWindow(QMainWindow):
         except (SyncFileError, CredentialsError, OSError) as error:
             QMessageBox.warning(self, "Bundle not imported", f"{error}\n\nNothing on this laptop was changed.")
             return
-        self.refresh()
+        self.reload()
         self.sync.refresh_status()
         QMessageBox.information(self, "Bundle imported", report.summary())
 
-    def refresh(self) -> None:
-        """Re-run the search with what is typed and chosen, and show the result."""
+    def reload(self) -> None:
+        """The data changed: work out again what is due across the register, then refresh."""
         with self.store.read() as session:
-            rows = search_providers(session, self.search.text(), self.type_filter.currentData())
+            self._due_map = provider_due(session, dt.date.today())
+        self.refresh()
+
+    def refresh(self) -> None:
+        """Re-run the search with what is typed and chosen, and show the result (keeping the
+        selected provider selected if it is still listed)."""
+        selected = self.selected_provider_id()
+        judgement = self.judgement_filter.currentData()
+        due = self.due_filter.currentData()
+        with self.store.read() as session:
+            rows = search_providers(session, self.search.text(), self.type_filter.currentData(),
+                                    judgement=Judgement(judgement) if judgement else None,
+                                    due=DueFilter(due) if due else None, due_map=self._due_map)
         self.model.set_rows(rows)
         noun = "provider" if len(rows) == 1 else "providers"
-        self.count.setText(f"{len(rows)} {noun}")
+        overdue = sum(1 for r in rows if r.due is not None and r.due.due.is_overdue)
+        self.count.setText(f"{len(rows)} {noun}" + (f", {overdue} overdue" if overdue else ""))
+        if selected is not None:
+            for row in range(self.proxy.rowCount()):
+                index = self.proxy.index(row, 0)
+                if self.model.row_at(self.proxy.mapToSource(index).row()).id == selected:
+                    self.table.setCurrentIndex(index)
+                    break
+        self._show_selected()
+
+    def selected_provider_id(self) -> str | None:
+        index = self.table.currentIndex()
+        return self.model.row_at(self.proxy.mapToSource(index).row()).id if index.isValid() else None
+
+    def _show_selected(self) -> None:
+        self.panel.show_provider(self.selected_provider_id())
 
     def _restore(self) -> None:
         geometry = self._settings.value("main/geometry")
@@ -205,11 +308,17 @@ class MainWindow(QMainWindow):
             self.table.horizontalHeader().restoreState(header)
         else:
             self.table.resizeColumnsToContents()
+        split = self._settings.value("main/split")
+        if isinstance(split, QByteArray):
+            self.split.restoreState(split)
 
     def closeEvent(self, event) -> None:  # noqa: ANN001 (Qt event)
         for window in self.visit_windows:
             window.close()  # saves a note typed a moment ago
         self.sync.wait()
+        if self.import_task is not None:
+            self.import_task.wait()
         self._settings.setValue("main/geometry", self.saveGeometry())
+        self._settings.setValue("main/split", self.split.saveState())
         self._settings.setValue("main/columns", self.table.horizontalHeader().saveState())
         super().closeEvent(event)

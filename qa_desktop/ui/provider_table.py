@@ -1,70 +1,54 @@
-"""The provider register as a Qt table model.
+"""The provider register's columns.
 
 The rows come from ``services.register.search_providers``, the same search the CLI runs, so the
-window and ``qa-desktop providers`` always agree; the model only presents them. Sorting is done
-by a ``QSortFilterProxyModel`` on ``SORT_ROLE`` (raw values, so "Tier" sorts A, B, C and blank last).
+window and ``qa-desktop providers`` always agree; the model only presents them. A provider with a
+visit or review overdue is flagged (bold, dark red, and "Overdue" in words).
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
-
+from qa_desktop.domain.schedule import DueStatus
+from qa_desktop.services.due import DueItem
 from qa_desktop.services.register import ProviderRow
+from qa_desktop.ui.rows_model import ID_ROLE, SORT_ROLE, Column, RowsModel
 
-SORT_ROLE = Qt.ItemDataRole.UserRole + 1
-ID_ROLE = Qt.ItemDataRole.UserRole + 2
+__all__ = ["ID_ROLE", "SORT_ROLE", "ProviderTableModel", "due_words"]
 
-_COLUMNS: tuple[tuple[str, Any], ...] = (
-    ("Name", lambda r: r.name),
-    ("URN", lambda r: r.urn or ""),
-    ("Service type", lambda r: r.service_type.label),
-    ("Judgement", lambda r: r.judgement.label if r.judgement else ""),
-    ("Tier", lambda r: r.tier.value if r.tier else ""),
-    ("Town", lambda r: r.towns),
-    ("Postcode", lambda r: r.postcodes),
-    ("Settings", lambda r: r.settings),
+
+def due_words(item: DueItem | None) -> str:
+    """"Overdue: QA visit, 22 Jul 2026" and the like; blank when nothing is required."""
+    if item is None or item.due.status is DueStatus.NOT_REQUIRED:
+        return ""
+    when = f"{item.due.due_on:%d %b %Y}" if item.due.due_on else "before the first placement"
+    prefix = {DueStatus.OVERDUE: "Overdue: ", DueStatus.DUE: "Due: "}.get(item.due.status, "")
+    return f"{prefix}{item.due.kind.value}, {when}"
+
+
+def _due_sort(row: ProviderRow) -> Any:
+    if row.due is None or row.due.due.status is DueStatus.NOT_REQUIRED:
+        return None
+    return row.due.due.due_on or dt.date.min  # needed before the first placement: first
+
+
+COLUMNS: tuple[Column[ProviderRow], ...] = (
+    Column("Name", lambda r: r.name, tooltip=lambda r: f"{r.name}\nOwned by {r.organisation}" if r.organisation else None),
+    Column("URN", lambda r: r.urn or ""),
+    Column("Service type", lambda r: r.service_type.label),
+    Column("Judgement", lambda r: r.judgement.label if r.judgement else ""),
+    Column("Tier", lambda r: r.tier.value if r.tier else ""),
+    Column("Town", lambda r: r.towns),
+    Column("Postcode", lambda r: r.postcodes),
+    Column("Settings", lambda r: str(r.settings), sort=lambda r: r.settings),
+    Column("Next due (Figures 1, 2)", lambda r: due_words(r.due), sort=_due_sort,
+           tooltip=lambda r: r.due.due.reason if r.due else None),
 )
 
-Index = QModelIndex | QPersistentModelIndex
 
-
-class ProviderTableModel(QAbstractTableModel):
+class ProviderTableModel(RowsModel[ProviderRow]):
     def __init__(self, parent: Any = None) -> None:
-        super().__init__(parent)
-        self._rows: list[ProviderRow] = []
-
-    def set_rows(self, rows: list[ProviderRow]) -> None:
-        self.beginResetModel()
-        self._rows = rows
-        self.endResetModel()
-
-    def row_at(self, row: int) -> ProviderRow:
-        return self._rows[row]
-
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008 (Qt's signature)
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(_COLUMNS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return _COLUMNS[section][0]
-        return None
-
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid():
-            return None
-        row = self._rows[index.row()]
-        value = _COLUMNS[index.column()][1](row)
-        if role == Qt.ItemDataRole.DisplayRole:
-            return str(value)
-        if role == SORT_ROLE:
-            return value.lower() if isinstance(value, str) else value
-        if role == ID_ROLE:
-            return row.id
-        if role == Qt.ItemDataRole.ToolTipRole and index.column() == 0 and row.organisation:
-            return f"{row.name}\nOwned by {row.organisation}"
-        return None
+        super().__init__(COLUMNS, parent, row_id=lambda r: r.id,
+                         flag=lambda r: "Overdue" if r.due is not None and r.due.due.status is DueStatus.OVERDUE
+                         else None)

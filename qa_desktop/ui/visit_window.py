@@ -113,6 +113,7 @@ def open_with_system_viewer(path: Path) -> None:
 
 class VisitWindow(QWidget):
     saved = Signal()
+    completed = Signal()  # what is due across the register has changed
     report_ready = Signal(object)  # ReportResult
     #: How a finished report is shown; tests replace it rather than start a PDF viewer.
     open_file = staticmethod(open_with_system_viewer)
@@ -354,6 +355,7 @@ class VisitWindow(QWidget):
             return
         self._saved()
         self.state.setText("Visit completed and saved")
+        self.completed.emit()
 
     # -- the report ----------------------------------------------------------------------------------
 

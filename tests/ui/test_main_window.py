@@ -31,7 +31,7 @@ def visible_names(window):
 def test_lists_every_provider_sorted_by_name(window):
     names = visible_names(window)
     assert len(names) == 12 and names == sorted(names, key=str.lower)
-    assert window.count.text() == "12 providers"
+    assert window.count.text().startswith("12 providers")
 
 
 def test_type_ahead_search_by_postcode(qtbot, window):
@@ -60,8 +60,70 @@ def test_sort_by_tier(window):
 
 
 def test_window_size_is_remembered(qtbot, store, settings, window):
-    window.resize(640, 455)
+    window.resize(760, 555)
     window.close()
     again = MainWindow(store, settings)
     qtbot.addWidget(again)
-    assert (again.width(), again.height()) == (640, 455)
+    assert (again.width(), again.height()) == (760, 555)
+
+
+def select_provider(qtbot, window, name):
+    window.search.setText(name)
+    qtbot.waitUntil(lambda: window.proxy.rowCount() == 1)
+    window.table.setCurrentIndex(window.proxy.index(0, 0))
+
+
+def test_filters_by_judgement_and_overdue_with_the_overdue_flagged_in_words(window):
+    from qa_desktop.domain.regulation import Judgement
+    window.judgement_filter.setCurrentIndex(window.judgement_filter.findData(Judgement.REQUIRES_IMPROVEMENT.value))
+    assert visible_names(window) == ["Harbour View"]
+    window.judgement_filter.setCurrentIndex(0)
+    window.due_filter.setCurrentIndex(window.due_filter.findText("Overdue"))
+    overdue = visible_names(window)
+    assert "Harbour View" in overdue and len(overdue) < 12
+    due_column = [c.header for c in window.model.columns].index("Next due (Figures 1, 2)")
+    for row in range(window.proxy.rowCount()):
+        cell = window.proxy.index(row, due_column)
+        assert cell.data().startswith("Overdue: ") and cell.data(Qt.ItemDataRole.FontRole).bold()
+    assert window.count.text() == f"{len(overdue)} providers, {len(overdue)} overdue"
+
+
+def test_provider_page_shows_settings_due_visits_and_actions_and_opens_a_visit(qtbot, window):
+    select_provider(qtbot, window, "Harbour View")
+    panel = window.panel
+    assert panel.title.text() == "Harbour View" and "SC700102" in panel.facts.text()
+    assert [panel.tabs.tabText(i) for i in range(4)] == ["Settings (1)", "What is due (2 overdue)", "Visits (2)",
+                                                         "Actions (1)"]
+    assert panel.actions_model.row_at(0).item == "Carbon monoxide detector"
+    visits = panel.views["visits"]
+    panel.tabs.setCurrentWidget(visits)
+    visits.setFocus()
+    visits.setCurrentIndex(visits.model().index(0, 0))
+    qtbot.keyClick(visits, Qt.Key.Key_Return)  # Enter opens the visit
+    (opened,) = window.visit_windows
+    qtbot.addWidget(opened)
+    assert opened.windowTitle() == "Visit: Harbour View, 22 Nov 2026"
+
+
+def test_import_providers_in_the_background_then_a_bad_file_changes_nothing(qtbot, window, tmp_path, monkeypatch):
+    from PySide6.QtWidgets import QMessageBox
+    shown = []
+    for kind in ("warning", "information"):
+        monkeypatch.setattr(QMessageBox, kind, lambda parent, title, text, *a, _k=kind: shown.append((title, text)))
+    header = ("URN,Provision type,Registration status,Sector,Name,Address 1,Address 2,Town,County,Postcode,"
+              "Local authority,Places,Organisation which owns the provider,Latest full inspection date,"
+              "Overall experiences and progress of children and young people")
+    lines = [header] + [f"SC9{n:05d},Children's home,Active,Private,Home {n},{n} High St,,Chatham,Kent,ME4 {n % 9}AA,"
+                        f"Medway,3,Acme Care Ltd,01/02/2024,Good" for n in range(300)]
+    (tmp_path / "ofsted.csv").write_text("\n".join(lines), encoding="utf-8")
+    task = window.import_providers(str(tmp_path / "ofsted.csv"))
+    with qtbot.waitSignal(task.finished, timeout=60000):
+        pass
+    assert task.dialog.maximum() == 300  # the progress dialog counted the rows
+    assert shown[-1][0] == "Providers imported" and "300 added" in shown[-1][1]
+    assert window.count.text().startswith("312 providers")
+    (tmp_path / "photo.csv").write_bytes(b"\xff\xd8\xff\xe0 not a csv at all")
+    with qtbot.waitSignal(window.import_providers(str(tmp_path / "photo.csv")).failed, timeout=60000):
+        pass
+    assert shown[-1][0] == "Providers not imported" and "photo.csv" in shown[-1][1]
+    assert window.count.text().startswith("312 providers")
