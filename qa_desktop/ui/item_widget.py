@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (QCheckBox, QDateEdit, QFrame, QHBoxLayout, QLabel
 
 from qa_desktop.forms.checklist import FACE_WORDS, MET, NO, NOT_APPLICABLE, NOT_MET, YES, DocumentSeen, ItemRecord
 from qa_desktop.forms.template import Item, ResponseType
+from qa_desktop.ui.palette import warning_colour
 
 NOTE_SAVE_DELAY_MS = 600
 
@@ -242,12 +243,17 @@ class ItemWidget(QFrame):
             super().keyPressEvent(event)
 
 
-ITEM_STYLE = """
+def item_style() -> str:
+    """The visit screen's style: the system palette, plus the warning colour for a not-met item."""
+    return """
 QFrame#item { border: 1px solid palette(mid); border-radius: 4px; }
 QFrame#item:focus { border: 3px solid palette(highlight); }
-QFrame#item[flagged="true"] { border-left: 6px solid #a4001d; }
+QFrame#item[flagged="true"] { border-left: 6px solid WARNING; }
 QFrame#item QPushButton { padding: 6px 14px; border: 1px solid palette(mid); border-radius: 4px;
                           background: palette(button); }
 QFrame#item QPushButton:focus { border: 2px solid palette(highlight); }
+QFrame#item QPlainTextEdit, QFrame#item QLineEdit { border: 1px solid palette(mid); }
+QFrame#item QPlainTextEdit:focus, QFrame#item QLineEdit:focus { border: 2px solid palette(highlight); }
 QFrame#item QPushButton:checked { background: palette(highlight); color: palette(highlighted-text); }
-"""
+""".replace("WARNING", warning_colour().name())
+

@@ -15,11 +15,12 @@ from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
-from PySide6.QtGui import QBrush, QColor, QFont
+from PySide6.QtGui import QBrush, QFont
+
+from qa_desktop.ui.palette import warning_colour
 
 SORT_ROLE = Qt.ItemDataRole.UserRole + 1
 ID_ROLE = Qt.ItemDataRole.UserRole + 2
-FLAG_COLOUR = QColor("#a4001d")
 
 Row = TypeVar("Row")
 Index = QModelIndex | QPersistentModelIndex
@@ -89,7 +90,7 @@ class RowsModel(QAbstractTableModel, Generic[Row]):
             return self._row_id(row)
         flag = self._flag(row) if self._flag is not None else None
         if role == Qt.ItemDataRole.ForegroundRole and flag:
-            return QBrush(FLAG_COLOUR)
+            return QBrush(warning_colour())
         if role == Qt.ItemDataRole.FontRole and flag:
             font = QFont()
             font.setBold(True)

@@ -19,6 +19,7 @@ from qa_desktop.forms.library import TemplateLibrary
 from qa_desktop.services.visits import start_visit
 from qa_desktop.store.database import Store
 from qa_desktop.store.models import Provider, Setting
+from qa_desktop.ui.palette import warning_style
 
 
 class StartVisitDialog(QDialog):
@@ -65,7 +66,7 @@ class StartVisitDialog(QDialog):
             self.reason.addItem(reason.label, reason.value)
         self.error = QLabel()
         self.error.setWordWrap(True)
-        self.error.setStyleSheet("color: #a4001d; font-weight: bold")
+        self.error.setStyleSheet(warning_style())
         self.error.setAccessibleName("Problem")
         self.error.hide()
 

@@ -39,9 +39,10 @@ from qa_desktop.store.blobs import BlobError, BlobStore
 from qa_desktop.store.database import Store
 from qa_desktop.store.models import Provider, Setting, Visit
 from qa_desktop.ui.background import BackgroundTask
-from qa_desktop.ui.item_widget import ITEM_STYLE, ItemWidget
+from qa_desktop.ui.item_widget import ItemWidget, item_style
 from qa_desktop.ui.young_inspector_review import YoungInspectorReview
 from qa_desktop.ui.young_inspector_window import YoungInspectorWindow
+from qa_desktop.ui.palette import warning_style
 
 THUMB = 72
 _Index = QModelIndex | QPersistentModelIndex
@@ -125,7 +126,7 @@ class VisitWindow(QWidget):
         self.blobs = BlobStore(store.data_dir)
         self._thumbs: dict[str, QPixmap] = {}
         self.items: list[ItemWidget] = []
-        self.setStyleSheet(ITEM_STYLE)
+        self.setStyleSheet(item_style())
         with store.read() as session:
             visit = session.get(Visit, visit_id)
             setting = session.get(Setting, visit.setting_id)
@@ -220,6 +221,7 @@ class VisitWindow(QWidget):
     def show_section(self, row: int) -> None:
         self.flush_notes()
         for widget in self.items:
+            widget.hide()  # gone at once, not when the deferred delete comes round
             widget.deleteLater()
         self.items = []
         while self.items_layout.count():
@@ -267,7 +269,7 @@ class VisitWindow(QWidget):
 
     def _not_saved(self, message: str) -> None:
         self.state.setText(f"Not saved: {message}")
-        self.state.setStyleSheet("color: #a4001d; font-weight: bold")
+        self.state.setStyleSheet(warning_style())
 
     # -- changing (each through the visit service, committed at once) --------------------------------
 

@@ -14,6 +14,7 @@ from qa_desktop.domain.visits import VisitRuleError
 from qa_desktop.reports.visit_report import answer_text
 from qa_desktop.services.young_inspector import YoungInspectorForm, accept_young_inspector_form
 from qa_desktop.store.database import Store
+from qa_desktop.ui.palette import warning_style
 
 
 def form_as_html(form: YoungInspectorForm) -> str:
@@ -45,7 +46,7 @@ class YoungInspectorReview(QDialog):
         self.officer.setAccessibleName("Officer accepting the form")
         self.error = QLabel()
         self.error.setWordWrap(True)
-        self.error.setStyleSheet("color: #a4001d; font-weight: bold")
+        self.error.setStyleSheet(warning_style())
         self.error.setAccessibleName("Problem")
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
         self.accept_button = buttons.addButton("&Accept into the visit", QDialogButtonBox.ButtonRole.AcceptRole)

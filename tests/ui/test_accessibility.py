@@ -1,0 +1,138 @@
+"""Accessibility of the screens, checked on real widgets: every control has a name a screen reader
+can say and can be reached by keyboard; text follows the system font size; a high-contrast palette
+keeps the warning colour readable (WCAG AA, 4.5:1)."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import QSettings, Qt
+from PySide6.QtGui import QColor, QFont, QPalette
+from PySide6.QtWidgets import (QAbstractButton, QAbstractItemView, QAbstractSpinBox, QApplication, QComboBox,
+                               QLabel, QLineEdit, QPlainTextEdit, QWidget)
+
+from sqlalchemy import select
+
+from qa_desktop.domain.visits import VisitStatus
+from qa_desktop.forms.library import TemplateLibrary
+from qa_desktop.services.demo import load_demo
+from qa_desktop.services.visits import add_young_inspector_form
+from qa_desktop.services.young_inspector import open_young_inspector_form
+from qa_desktop.store.models import Visit
+from qa_desktop.ui.main_window import MainWindow
+from qa_desktop.ui.palette import warning_colour
+from qa_desktop.ui.start_visit_dialog import StartVisitDialog
+from qa_desktop.ui.visit_window import VisitWindow
+from qa_desktop.ui.young_inspector_window import YoungInspectorWindow
+from tests.conftest import TODAY
+
+CONTROLS = (QAbstractButton, QLineEdit, QComboBox, QPlainTextEdit, QAbstractItemView, QAbstractSpinBox)
+
+
+def luminance(colour: QColor) -> float:
+    def channel(c: float) -> float:
+        return c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4
+    return 0.2126 * channel(colour.redF()) + 0.7152 * channel(colour.greenF()) + 0.0722 * channel(colour.blueF())
+
+
+def contrast(a: QColor, b: QColor) -> float:
+    high, low = sorted((luminance(a), luminance(b)), reverse=True)
+    return (high + 0.05) / (low + 0.05)
+
+
+def labelled_by(widget: QWidget) -> bool:
+    return any(label.buddy() is widget for label in widget.window().findChildren(QLabel))
+
+
+def unnamed_controls(root: QWidget) -> list[str]:
+    missing = []
+    for widget in root.findChildren(QWidget):
+        if not isinstance(widget, CONTROLS) or not widget.isVisibleTo(root) \
+                or widget.focusPolicy() == Qt.FocusPolicy.NoFocus:  # e.g. table headers: not stops
+            continue
+        if isinstance(widget.parent(), (QAbstractSpinBox, QComboBox)):  # their inner line edit
+            continue
+        text = widget.text() if isinstance(widget, QAbstractButton) else ""
+        if not (widget.accessibleName() or text.strip() or labelled_by(widget)):
+            missing.append(f"{type(widget).__name__} {widget.objectName()!r} in {type(widget.parentWidget()).__name__}")
+    return missing
+
+
+@pytest.fixture
+def screens(qtbot, store, tmp_path):
+    load_demo(store, today=TODAY)
+    main = MainWindow(store, QSettings(str(tmp_path / "w.ini"), QSettings.Format.IniFormat))
+    with store.read() as session:
+        visit_id = session.scalars(select(Visit.id).where(Visit.status == VisitStatus.IN_PROGRESS)).one()
+    add_young_inspector_form(store, TemplateLibrary.load(), visit_id)
+    visit = VisitWindow(store, visit_id)
+    young = YoungInspectorWindow(open_young_inspector_form(store, visit_id))
+    start = StartVisitDialog(store, TemplateLibrary.load(), today=TODAY)
+    shown = {"main": main, "visit": visit, "young inspector": young, "start a visit": start}
+    for widget in shown.values():
+        qtbot.addWidget(widget)
+        widget.show()
+    return shown
+
+
+def test_every_control_has_a_name_a_screen_reader_can_say(screens):
+    for name, screen in screens.items():
+        assert unnamed_controls(screen) == [], name
+
+
+def test_the_register_and_the_provider_page_are_reached_by_tab_alone(qtbot, screens):
+    main = screens["main"]
+    for other in screens.values():
+        if other is not main:
+            other.hide()
+    main.activateWindow()
+    qtbot.waitUntil(main.isActiveWindow)
+    main.search.setFocus()
+    reached = []
+    for _ in range(12):
+        reached.append(QApplication.focusWidget())
+        qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Tab)
+    for widget in (main.search, main.type_filter, main.judgement_filter, main.due_filter, main.table,
+                   main.panel.tabs.tabBar(), main.panel.tabs.currentWidget()):
+        assert widget in reached, widget.accessibleName()
+
+
+def test_text_follows_the_system_font_size(qtbot, store, screens):
+    app = QApplication.instance()
+    normal = app.font()
+    try:
+        bigger = QFont(normal)
+        bigger.setPointSizeF(normal.pointSizeF() * 1.6)
+        app.setFont(bigger)
+        visit_id = screens["visit"].visit.visit_id
+        visit = VisitWindow(store, visit_id)
+        young = YoungInspectorWindow(open_young_inspector_form(store, visit_id))
+        for widget in (visit, young):
+            qtbot.addWidget(widget)
+        assert visit.items[0].font().pointSizeF() == pytest.approx(bigger.pointSizeF())
+        assert young.font().pointSizeF() > bigger.pointSizeF()  # the Young Inspector's text is larger still
+        for screen in (visit, young):
+            fixed = [w for w in screen.findChildren(QWidget) if w.font().pixelSize() > 0]
+            assert fixed == []  # no text sized in pixels, which would not scale
+    finally:
+        app.setFont(normal)
+
+
+def test_a_high_contrast_palette_keeps_warnings_readable(qtbot, screens):
+    app = QApplication.instance()
+    normal = app.palette()
+    try:
+        dark = QPalette()
+        for role, colour in ((QPalette.ColorRole.Window, "black"), (QPalette.ColorRole.Base, "black"),
+                             (QPalette.ColorRole.WindowText, "white"), (QPalette.ColorRole.Text, "white"),
+                             (QPalette.ColorRole.Button, "black"), (QPalette.ColorRole.ButtonText, "white"),
+                             (QPalette.ColorRole.Highlight, "yellow"), (QPalette.ColorRole.HighlightedText, "black")):
+            dark.setColor(role, QColor(colour))
+        app.setPalette(dark)
+        assert contrast(warning_colour(), QColor("black")) >= 4.5
+        main = screens["main"]
+        main.due_filter.setCurrentIndex(main.due_filter.findText("Overdue"))
+        brush = main.proxy.index(0, 0).data(Qt.ItemDataRole.ForegroundRole)
+        assert contrast(brush.color(), QColor("black")) >= 4.5
+    finally:
+        app.setPalette(normal)
+    assert contrast(warning_colour(), app.palette().base().color()) >= 4.5
