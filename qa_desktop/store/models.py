@@ -17,7 +17,10 @@ from typing import Any
 from sqlalchemy import JSON, Boolean, Date, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
+from qa_desktop.domain.oversight import (AlertKind, CaseSource, CaseStatus, EmbargoKind, EmbargoScope, InformalReason,
+                                         PlanKind, RemovalReason)
 from qa_desktop.domain.regulation import ContractRoute, Judgement, Regulator
+from qa_desktop.domain.risk import IfaConcern
 from qa_desktop.domain.service_types import ServiceType
 from qa_desktop.domain.tiers import Tier, provider_tier
 from qa_desktop.domain.timescales import ConcernLevel
@@ -75,6 +78,11 @@ class Provider(SyncedColumns, Base):
     lead_commissioner_id: Mapped[str | None] = mapped_column(ForeignKey("commissioners.id"))
     capacity: Mapped[int | None] = mapped_column(Integer)
     notes: Mapped[str | None] = mapped_column(Text)
+    # Figure 7 (IFA framework providers): what is known in each of the three flagged areas
+    ifa_performance: Mapped[IfaConcern | None] = mapped_column(EnumText(IfaConcern))
+    ifa_safeguarding: Mapped[IfaConcern | None] = mapped_column(EnumText(IfaConcern))
+    ifa_contract: Mapped[IfaConcern | None] = mapped_column(EnumText(IfaConcern))
+    ceased_operating_on: Mapped[dt.date | None] = mapped_column(Date)
 
     lead_commissioner: Mapped[Commissioner | None] = relationship()
     settings: Mapped[list[Setting]] = relationship(back_populates="provider", order_by="Setting.name")
@@ -234,6 +242,10 @@ class VisitAction(SyncedColumns, Base):
     level: Mapped[ConcernLevel] = mapped_column(EnumText(ConcernLevel))
     raised_at: Mapped[dt.datetime] = mapped_column(UtcDateTime())
     due_at: Mapped[dt.datetime] = mapped_column(UtcDateTime())
+    extended_to: Mapped[dt.datetime | None] = mapped_column(UtcDateTime())
+    extension_reason: Mapped[str | None] = mapped_column(Text)
+    completed_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime())
+    evidence: Mapped[str | None] = mapped_column(Text)
 
 
 class ReportRevision(SyncedColumns, Base):
@@ -251,6 +263,88 @@ class ReportRevision(SyncedColumns, Base):
     fingerprint: Mapped[str] = mapped_column(String(64))
     file_name: Mapped[str] = mapped_column(String(200))
     pages: Mapped[int] = mapped_column(Integer)
+
+
+class QaCase(SyncedColumns, Base):
+    """A concern or activity logged against a provider (the duty log); their yearly count gives
+    the provider's Figure 6 rating."""
+
+    __tablename__ = "qa_cases"
+
+    provider_id: Mapped[str] = mapped_column(ForeignKey("providers.id"), index=True)
+    opened_on: Mapped[dt.date] = mapped_column(Date, index=True)
+    source: Mapped[CaseSource] = mapped_column(EnumText(CaseSource))
+    category: Mapped[str] = mapped_column(String(120))
+    summary: Mapped[str] = mapped_column(Text)
+    safeguarding: Mapped[bool] = mapped_column(Boolean, default=False)
+    significant: Mapped[bool] = mapped_column(Boolean, default=False)  # Figure 6's caveat: reviewed as HIGH
+    status: Mapped[CaseStatus] = mapped_column(EnumText(CaseStatus))
+    closed_on: Mapped[dt.date | None] = mapped_column(Date)
+    outcome: Mapped[str | None] = mapped_column(Text)
+
+
+class ActionPlan(SyncedColumns, Base):
+    """An action plan issued to a provider by the QA team, or a regulatory one QA monitors."""
+
+    __tablename__ = "action_plans"
+
+    provider_id: Mapped[str] = mapped_column(ForeignKey("providers.id"), index=True)
+    kind: Mapped[PlanKind] = mapped_column(EnumText(PlanKind))
+    issued_on: Mapped[dt.date] = mapped_column(Date)
+    reason: Mapped[str] = mapped_column(Text)
+    social_work_informed_on: Mapped[dt.date | None] = mapped_column(Date)
+    removed_on: Mapped[dt.date | None] = mapped_column(Date)
+    removal_reason: Mapped[RemovalReason | None] = mapped_column(EnumText(RemovalReason))
+
+
+class PlanAction(SyncedColumns, Base):
+    """One action of an action plan: Figure 8 due date, extensions, completion with evidence."""
+
+    __tablename__ = "plan_actions"
+
+    plan_id: Mapped[str] = mapped_column(ForeignKey("action_plans.id"), index=True)
+    text: Mapped[str] = mapped_column(Text)
+    level: Mapped[ConcernLevel] = mapped_column(EnumText(ConcernLevel))
+    raised_at: Mapped[dt.datetime] = mapped_column(UtcDateTime())
+    due_at: Mapped[dt.datetime] = mapped_column(UtcDateTime())
+    extended_to: Mapped[dt.datetime | None] = mapped_column(UtcDateTime())
+    extension_reason: Mapped[str | None] = mapped_column(Text)
+    completed_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime())
+    evidence: Mapped[str | None] = mapped_column(Text)
+
+
+class Embargo(SyncedColumns, Base):
+    """An embargo on a provider, one of its properties, or foster carers (Section 12)."""
+
+    __tablename__ = "embargoes"
+
+    provider_id: Mapped[str] = mapped_column(ForeignKey("providers.id"), index=True)
+    kind: Mapped[EmbargoKind] = mapped_column(EnumText(EmbargoKind))
+    scope: Mapped[EmbargoScope] = mapped_column(EnumText(EmbargoScope))
+    setting_id: Mapped[str | None] = mapped_column(ForeignKey("settings.id"))
+    foster_carer: Mapped[str | None] = mapped_column(String(200))
+    reason: Mapped[str] = mapped_column(Text)
+    informal_reason: Mapped[InformalReason | None] = mapped_column(EnumText(InformalReason))
+    approved_by: Mapped[str | None] = mapped_column(String(200))
+    start_on: Mapped[dt.date] = mapped_column(Date)
+    review_on: Mapped[dt.date | None] = mapped_column(Date)
+    end_on: Mapped[dt.date | None] = mapped_column(Date)
+    social_work_informed_on: Mapped[dt.date | None] = mapped_column(Date)
+
+
+class RegulatoryAlert(SyncedColumns, Base):
+    """An Ofsted alert (restriction, suspension, termination, inadequate, lifted) or a CQC / Care
+    Inspectorate judgement of requires improvement or below, with its 12-week review date."""
+
+    __tablename__ = "regulatory_alerts"
+
+    provider_id: Mapped[str] = mapped_column(ForeignKey("providers.id"), index=True)
+    regulator: Mapped[Regulator] = mapped_column(EnumText(Regulator))
+    kind: Mapped[AlertKind] = mapped_column(EnumText(AlertKind))
+    received_on: Mapped[dt.date] = mapped_column(Date)
+    review_on: Mapped[dt.date | None] = mapped_column(Date)
+    summary: Mapped[str] = mapped_column(Text)
+    closed_on: Mapped[dt.date | None] = mapped_column(Date)  # lifted, or superseded by a later alert
 
 
 class Op(Base):
@@ -315,4 +409,5 @@ class LocalState(Base):
 
 SYNCED_MODELS: tuple[type[SyncedColumns], ...] = (Commissioner, Provider, Setting, Contact, Visit, ComplianceReview,
                                                   Placement, TemplateSnapshot, VisitTemplate, Answer, VisitAction,
-                                                  ReportRevision)
+                                                  ReportRevision, QaCase, ActionPlan, PlanAction, Embargo,
+                                                  RegulatoryAlert)

@@ -1,0 +1,343 @@
+"""QA oversight (Section 12) as services: the duty log of cases and the risk ratings it gives,
+action plans and the tracking of every action (from plans and from visits), embargoes, regulatory
+alerts. The lists built from them (the sanctions list, the dashboard) are in ``services.sanctions``.
+
+Every change goes through ``Changes``, so it is recorded, synced and audited like a visit answer.
+Dates are the caller's (``today``/``now``), so the rules are tested at their boundaries.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from dataclasses import dataclass
+
+from sqlalchemy import case, extract, func, select
+from sqlalchemy.orm import Session
+
+from qa_desktop.domain.oversight import (AlertKind, CaseSource, CaseStatus, EmbargoKind, EmbargoScope, InformalReason,
+                                         OversightError, PlanKind, RemovalReason, alert_review_date, check_embargo,
+                                         check_removal, is_active)
+from qa_desktop.domain.regulation import Regulator
+from qa_desktop.domain.risk import IfaArea, IfaConcern, IfaRiskFlags, Rag, rag_for_year
+from qa_desktop.domain.service_types import ServiceType
+from qa_desktop.domain.timescales import ConcernLevel, action_due
+from qa_desktop.store.database import Store
+from qa_desktop.store.models import (ActionPlan, Embargo, PlanAction, Provider, QaCase, RegulatoryAlert, Setting,
+                                     Visit, VisitAction)
+
+
+def _live_provider(session: Session, provider_id: str) -> Provider:
+    provider = session.get(Provider, provider_id)
+    if provider is None or provider.deleted:
+        raise OversightError("That provider is not in the register (it may have been deleted).")
+    return provider
+
+
+def _words(text: str | None, what: str) -> str:
+    if not text or not text.strip():
+        raise OversightError(f"Write {what}.")
+    return text.strip()
+
+
+# -- cases and ratings (Figures 6 and 7) --------------------------------------------------------------
+
+def log_case(store: Store, provider_id: str, *, opened_on: dt.date, source: CaseSource, category: str,
+             summary: str, safeguarding: bool = False, significant: bool = False) -> str:
+    with store.write() as changes:
+        _live_provider(changes.session, provider_id)
+        case = changes.create(QaCase, provider_id=provider_id, opened_on=opened_on, source=source,
+                              category=_words(category, "the case's category"),
+                              summary=_words(summary, "a summary of the concern"), safeguarding=safeguarding,
+                              significant=significant, status=CaseStatus.OPEN)
+        return case.id
+
+
+def close_case(store: Store, case_id: str, *, closed_on: dt.date, outcome: str) -> None:
+    with store.write() as changes:
+        case = changes.session.get(QaCase, case_id)
+        if case is None or case.deleted:
+            raise OversightError("That case does not exist.")
+        if closed_on < case.opened_on:
+            raise OversightError("A case cannot close before it was opened.")
+        changes.update(case, status=CaseStatus.CLOSED, closed_on=closed_on, outcome=_words(outcome, "the outcome"))
+
+
+@dataclass(frozen=True)
+class YearRating:
+    year: int
+    cases: int
+    significant: int
+    rag: Rag
+
+
+def rating_history(session: Session, provider_id: str) -> list[YearRating]:
+    """Figure 6 for each calendar year the provider has cases in, newest first."""
+    rows = session.execute(
+        select(extract("year", QaCase.opened_on), func.count(), func.sum(case((QaCase.significant, 1), else_=0)))
+        .where(QaCase.provider_id == provider_id, QaCase.deleted.is_(False))
+        .group_by(extract("year", QaCase.opened_on))).all()
+    return sorted((YearRating(int(year), count, int(significant or 0),
+                              rag_for_year(count, significant_concern=bool(significant)))
+                   for year, count, significant in rows), key=lambda r: -r.year)
+
+
+def risk_ratings(session: Session, year: int) -> dict[str, Rag]:
+    """Every provider's Figure 6 rating for ``year`` (providers with no cases are absent: no rating)."""
+    counts: Counter[str] = Counter()
+    significant: set[str] = set()
+    for provider_id, is_significant in session.execute(
+            select(QaCase.provider_id, QaCase.significant).where(
+                QaCase.deleted.is_(False), extract("year", QaCase.opened_on) == year)):
+        counts[provider_id] += 1
+        if is_significant:
+            significant.add(provider_id)
+    return {pid: rag_for_year(n, significant_concern=pid in significant) for pid, n in counts.items()}
+
+
+def set_ifa_concern(store: Store, provider_id: str, area: IfaArea, concern: IfaConcern) -> None:
+    field = {IfaArea.PERFORMANCE_PRACTICE: "ifa_performance", IfaArea.SAFEGUARDING: "ifa_safeguarding",
+             IfaArea.CONTRACT_COMPLIANCE: "ifa_contract"}[area]
+    with store.write() as changes:
+        provider = _live_provider(changes.session, provider_id)
+        if provider.service_type is not ServiceType.IFA:
+            raise OversightError("Figure 7 flags are for independent fostering agencies on the IFA framework.")
+        changes.update(provider, **{field: concern})
+
+
+def ifa_flags(session: Session, provider_id: str, today: dt.date) -> IfaRiskFlags | None:
+    """Figure 7 for an IFA (an embargo in force makes every area HIGH); None for other services."""
+    provider = _live_provider(session, provider_id)
+    if provider.service_type is not ServiceType.IFA:
+        return None
+    concerns = {IfaArea.PERFORMANCE_PRACTICE: provider.ifa_performance, IfaArea.SAFEGUARDING: provider.ifa_safeguarding,
+                IfaArea.CONTRACT_COMPLIANCE: provider.ifa_contract}
+    return IfaRiskFlags.assess({area: c for area, c in concerns.items() if c is not None},
+                               embargo_issued=bool(active_embargoes(session, today, provider_id=provider_id)))
+
+
+# -- action plans, and tracking every action -----------------------------------------------------------
+
+def issue_action_plan(store: Store, provider_id: str, *, kind: PlanKind, issued_on: dt.date, reason: str,
+                      actions: list[tuple[str, ConcernLevel]], raised_at: dt.datetime) -> str:
+    """Issue a plan with its actions, each due by Figure 8 from ``raised_at``."""
+    with store.write() as changes:
+        _live_provider(changes.session, provider_id)
+        plan = changes.create(ActionPlan, provider_id=provider_id, kind=kind, issued_on=issued_on,
+                              reason=_words(reason, "why the plan is issued"))
+        for text, level in actions:
+            changes.create(PlanAction, plan_id=plan.id, text=_words(text, "what the action is"), level=level,
+                           raised_at=raised_at, due_at=action_due(level, raised_at))
+        return plan.id
+
+
+def add_plan_action(store: Store, plan_id: str, text: str, level: ConcernLevel, raised_at: dt.datetime) -> str:
+    with store.write() as changes:
+        plan = changes.session.get(ActionPlan, plan_id)
+        if plan is None or plan.deleted or plan.removed_on is not None:
+            raise OversightError("Actions are added to a plan that is in place.")
+        return changes.create(PlanAction, plan_id=plan_id, text=_words(text, "what the action is"), level=level,
+                              raised_at=raised_at, due_at=action_due(level, raised_at)).id
+
+
+def remove_action_plan(store: Store, plan_id: str, *, removed_on: dt.date, reason: RemovalReason) -> None:
+    with store.write() as changes:
+        plan = changes.session.get(ActionPlan, plan_id)
+        if plan is None or plan.deleted:
+            raise OversightError("That action plan does not exist.")
+        check_removal(plan.kind, reason)
+        if removed_on < plan.issued_on:
+            raise OversightError("A plan cannot be removed before it was issued.")
+        changes.update(plan, removed_on=removed_on, removal_reason=reason)
+
+
+def social_work_informed(store: Store, kind: type[ActionPlan] | type[Embargo], record_id: str, on: dt.date) -> None:
+    """Record that the social work team was told (Section 12: they **must** be, for plans and embargoes)."""
+    with store.write() as changes:
+        row = changes.session.get(kind, record_id)
+        if row is None or row.deleted:
+            raise OversightError("That record does not exist.")
+        changes.update(row, social_work_informed_on=on)
+
+
+@dataclass(frozen=True)
+class TrackedAction:
+    """An action from a plan or a visit, as the action list and the dashboard show it."""
+
+    kind: str  # "plan" or "visit"
+    id: str
+    provider_id: str
+    provider: str
+    source: str
+    text: str
+    level: ConcernLevel
+    raised_at: dt.datetime
+    due_at: dt.datetime  # the current due date: the extension's, if extended
+    extended: bool
+    extension_reason: str | None
+    completed_at: dt.datetime | None
+    evidence: str | None
+    overdue: bool
+
+
+def _model(kind: str) -> type[PlanAction] | type[VisitAction]:
+    try:
+        return {"plan": PlanAction, "visit": VisitAction}[kind]
+    except KeyError:
+        raise OversightError(f"Unknown kind of action {kind!r}.") from None
+
+
+def extend_action(store: Store, kind: str, action_id: str, *, new_due: dt.datetime, reason: str) -> None:
+    """An extension agreed by the QA team (Section 12): a later date and the reason for it."""
+    with store.write() as changes:
+        action = changes.session.get(_model(kind), action_id)
+        if action is None or action.deleted:
+            raise OversightError("That action does not exist.")
+        if action.completed_at is not None:
+            raise OversightError("That action is already complete.")
+        current = action.extended_to or action.due_at
+        if new_due <= current:
+            raise OversightError(f"An extension must be later than the current due date ({current.astimezone():%d %b %Y %H:%M}).")
+        changes.update(action, extended_to=new_due, extension_reason=_words(reason, "why the extension was agreed"))
+
+
+def complete_action(store: Store, kind: str, action_id: str, *, completed_at: dt.datetime, evidence: str) -> None:
+    with store.write() as changes:
+        action = changes.session.get(_model(kind), action_id)
+        if action is None or action.deleted:
+            raise OversightError("That action does not exist.")
+        if completed_at < action.raised_at:
+            raise OversightError("An action cannot be completed before it was raised.")
+        changes.update(action, completed_at=completed_at, evidence=_words(evidence, "the evidence of completion"))
+
+
+def tracked_actions(session: Session, now: dt.datetime, *, provider_id: str | None = None,
+                    include_completed: bool = False) -> list[TrackedAction]:
+    """Actions from plans in place and from visits, overdue first then by due date."""
+    found: list[TrackedAction] = []
+    names = dict(session.execute(select(Provider.id, Provider.name)).all())
+    plans = select(PlanAction, ActionPlan).join(ActionPlan, PlanAction.plan_id == ActionPlan.id).where(
+        PlanAction.deleted.is_(False), ActionPlan.deleted.is_(False), ActionPlan.removed_on.is_(None))
+    if provider_id:
+        plans = plans.where(ActionPlan.provider_id == provider_id)
+    for action, plan in session.execute(plans):
+        found.append(_tracked("plan", action, plan.provider_id, names, f"{plan.kind.label} issued {plan.issued_on:%d %b %Y}", now))
+    visits = (select(VisitAction, Visit, Setting).join(Visit, VisitAction.visit_id == Visit.id)
+              .join(Setting, Visit.setting_id == Setting.id)
+              .where(VisitAction.deleted.is_(False), Visit.deleted.is_(False)))
+    if provider_id:
+        visits = visits.where(Setting.provider_id == provider_id)
+    for action, visit, setting in session.execute(visits):
+        found.append(_tracked("visit", action, setting.provider_id, names,
+                              f"Visit to {setting.name}, {visit.visit_date:%d %b %Y}", now))
+    if not include_completed:
+        found = [a for a in found if a.completed_at is None]
+    return sorted(found, key=lambda a: (a.completed_at is not None, not a.overdue, a.due_at))
+
+
+def _tracked(kind: str, action: PlanAction | VisitAction, provider_id: str, names: dict[str, str], source: str,
+             now: dt.datetime) -> TrackedAction:
+    due = action.extended_to or action.due_at
+    return TrackedAction(kind, action.id, provider_id, names.get(provider_id, ""), source, action.text, action.level,
+                         action.raised_at, due, action.extended_to is not None, action.extension_reason,
+                         action.completed_at, action.evidence, action.completed_at is None and due < now)
+
+
+# -- embargoes --------------------------------------------------------------------------------------
+
+def issue_embargo(store: Store, provider_id: str, *, kind: EmbargoKind, scope: EmbargoScope, reason: str,
+                  start_on: dt.date, review_on: dt.date | None = None, approved_by: str | None = None,
+                  informal_reason: InformalReason | None = None, setting_id: str | None = None,
+                  foster_carer: str | None = None, social_work_informed_on: dt.date | None = None) -> str:
+    check_embargo(kind, approved_by=approved_by, informal_reason=informal_reason, scope=scope, setting_id=setting_id,
+                  foster_carer=foster_carer, start_on=start_on, review_on=review_on, end_on=None)
+    with store.write() as changes:
+        _live_provider(changes.session, provider_id)
+        if setting_id is not None:
+            setting = changes.session.get(Setting, setting_id)
+            if setting is None or setting.deleted or setting.provider_id != provider_id:
+                raise OversightError("That property is not one of this provider's settings.")
+        return changes.create(
+            Embargo, provider_id=provider_id, kind=kind, scope=scope, reason=_words(reason, "why the embargo is issued"),
+            start_on=start_on, review_on=review_on, approved_by=(approved_by or "").strip() or None,
+            informal_reason=informal_reason if kind is EmbargoKind.INFORMAL else None,
+            setting_id=setting_id if scope is EmbargoScope.PROPERTY else None,
+            foster_carer=(foster_carer or "").strip() or None if scope is EmbargoScope.FOSTER_CARER else None,
+            end_on=None, social_work_informed_on=social_work_informed_on).id
+
+
+def end_embargo(store: Store, embargo_id: str, end_on: dt.date) -> None:
+    with store.write() as changes:
+        embargo = changes.session.get(Embargo, embargo_id)
+        if embargo is None or embargo.deleted:
+            raise OversightError("That embargo does not exist.")
+        if end_on < embargo.start_on:
+            raise OversightError("The embargo cannot end before it starts.")
+        changes.update(embargo, end_on=end_on)
+
+
+def active_embargoes(session: Session, today: dt.date, *, provider_id: str | None = None) -> list[Embargo]:
+    query = select(Embargo).where(Embargo.deleted.is_(False), Embargo.start_on <= today)
+    if provider_id is not None:
+        query = query.where(Embargo.provider_id == provider_id)
+    return [e for e in session.scalars(query) if is_active(e.start_on, e.end_on, today)]
+
+
+def embargo_warnings(session: Session, setting_id: str, today: dt.date) -> list[str]:
+    """What an officer must see before visiting or placing at a setting: each embargo in force on
+    its provider, on this property, or on the provider's foster carers, in words."""
+    setting = session.get(Setting, setting_id)
+    if setting is None:
+        return []
+    provider = session.get(Provider, setting.provider_id)
+    warnings = []
+    for embargo in sorted(active_embargoes(session, today, provider_id=provider.id), key=lambda e: e.start_on):
+        if embargo.scope is EmbargoScope.PROPERTY and embargo.setting_id != setting_id:
+            continue
+        what = {EmbargoScope.PROVIDER: provider.name, EmbargoScope.PROPERTY: f"this property ({setting.name})",
+                EmbargoScope.FOSTER_CARER: f"{provider.name}'s foster carers {embargo.foster_carer}"}[embargo.scope]
+        review = f", review due {embargo.review_on:%d %b %Y}" if embargo.review_on else ""
+        warnings.append(f"{embargo.kind.label.upper()} EMBARGO on {what} since {embargo.start_on:%d %b %Y}{review}: "
+                        f"{embargo.reason}")
+    return warnings
+
+
+# -- regulatory alerts --------------------------------------------------------------------------------
+
+def log_alert(store: Store, provider_id: str, *, regulator: Regulator, kind: AlertKind, received_on: dt.date,
+              summary: str) -> str:
+    """Log an alert with its review date; a "lifted" alert closes the provider's open restrictions."""
+    if kind is AlertKind.POOR_JUDGEMENT and regulator is Regulator.OFSTED:
+        raise OversightError("An Ofsted judgement of inadequate is logged as 'inadequate'; 'requires improvement or "
+                             "below' is for CQC and Care Inspectorate judgements.")
+    if regulator is not Regulator.OFSTED and kind is not AlertKind.POOR_JUDGEMENT:
+        raise OversightError(f"{regulator.label} does not issue alerts like Ofsted: log its judgement of requires "
+                             "improvement or below.")
+    with store.write() as changes:
+        _live_provider(changes.session, provider_id)
+        if kind is AlertKind.LIFTED:
+            for open_alert in changes.session.scalars(select(RegulatoryAlert).where(
+                    RegulatoryAlert.provider_id == provider_id, RegulatoryAlert.deleted.is_(False),
+                    RegulatoryAlert.closed_on.is_(None),
+                    RegulatoryAlert.kind.in_([AlertKind.RESTRICTION, AlertKind.SUSPENSION]))):
+                changes.update(open_alert, closed_on=received_on)
+        review = alert_review_date(kind, received_on) if regulator is Regulator.OFSTED else received_on + dt.timedelta(weeks=12)
+        return changes.create(RegulatoryAlert, provider_id=provider_id, regulator=regulator, kind=kind,
+                              received_on=received_on, review_on=review, summary=_words(summary, "what the alert says"),
+                              closed_on=received_on if kind is AlertKind.LIFTED else None).id
+
+
+def close_alert(store: Store, alert_id: str, closed_on: dt.date) -> None:
+    with store.write() as changes:
+        alert = changes.session.get(RegulatoryAlert, alert_id)
+        if alert is None or alert.deleted:
+            raise OversightError("That alert does not exist.")
+        changes.update(alert, closed_on=closed_on)
+
+
+def open_alerts(session: Session, *, provider_id: str | None = None) -> list[RegulatoryAlert]:
+    query = select(RegulatoryAlert).where(RegulatoryAlert.deleted.is_(False), RegulatoryAlert.closed_on.is_(None),
+                                          RegulatoryAlert.kind != AlertKind.LIFTED)
+    if provider_id is not None:
+        query = query.where(RegulatoryAlert.provider_id == provider_id)
+    return list(session.scalars(query.order_by(RegulatoryAlert.received_on.desc())))

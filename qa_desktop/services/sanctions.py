@@ -1,0 +1,208 @@
+"""The provider sanctions list (Section 12) and the due-and-overdue dashboard.
+
+The sanctions list is what the QA team shares with the Access to Resources team and senior
+managers: one line per sanction in force, in the categories the framework names (embargo on a
+provider, a property or foster carers; action plan; regulatory action plan; poor judgement or
+restriction; ceased operating), with a brief overview of the concerns, the dates, the provider's
+Figure 6 rating and whether the social work team has been told. It is derived from the records,
+never typed twice, and exported to XLSX (openpyxl) and CSV with the same columns.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import enum
+import io
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from qa_desktop.atomic import write_atomically
+from qa_desktop.domain.oversight import AlertKind, EmbargoScope, PlanKind
+from qa_desktop.domain.risk import Rag
+from qa_desktop.services.due import DueItem, due_items
+from qa_desktop.services.oversight import TrackedAction, active_embargoes, open_alerts, risk_ratings, tracked_actions
+from qa_desktop.store.models import ActionPlan, Provider, Setting
+
+
+class Sanction(enum.StrEnum):
+    EMBARGO_PROVIDER = "Embargo on provider/agency"
+    EMBARGO_PROPERTY = "Embargo on specific property"
+    EMBARGO_FOSTER_CARERS = "Embargo on foster carers"
+    ACTION_PLAN = "Action plan"
+    REGULATORY_ACTION_PLAN = "Regulatory action plan"
+    POOR_JUDGEMENT_RESTRICTION = "Poor judgement/restriction"
+    CEASED_OPERATING = "Ceased operating"
+
+
+_EMBARGO_SANCTION = {EmbargoScope.PROVIDER: Sanction.EMBARGO_PROVIDER, EmbargoScope.PROPERTY: Sanction.EMBARGO_PROPERTY,
+                     EmbargoScope.FOSTER_CARER: Sanction.EMBARGO_FOSTER_CARERS}
+
+
+@dataclass(frozen=True)
+class SanctionRow:
+    provider_id: str
+    provider: str
+    urn: str
+    service_type: str
+    sanction: Sanction
+    applies_to: str        # the property or foster carers, or the whole provider
+    detail: str            # formal/informal, who agreed, the regulator
+    since: dt.date
+    review_on: dt.date | None
+    concerns: str
+    social_work_informed: dt.date | None
+    informed_needed: bool  # Section 12: the social work team must be told (plans and embargoes)
+    rating: Rag            # Figure 6, this calendar year
+
+
+COLUMNS = ("Provider", "URN", "Service type", "Sanction", "Applies to", "Detail", "In place since", "Review due",
+           "Concerns", "Social work team informed", "Risk rating (Figure 6)")
+
+
+def cells(row: SanctionRow) -> list[object]:
+    """The row as the export's cells: dates stay dates (a spreadsheet sorts and filters them)."""
+    informed: object = row.social_work_informed or ("NOT RECORDED" if row.informed_needed else "")
+    return [row.provider, row.urn, row.service_type, row.sanction.value, row.applies_to, row.detail, row.since,
+            row.review_on or "", row.concerns, informed, row.rating.label]
+
+
+def sanctions_list(session: Session, today: dt.date, *, sanction: Sanction | None = None,
+                   text: str = "") -> list[SanctionRow]:
+    providers = {p.id: p for p in session.scalars(select(Provider).where(Provider.deleted.is_(False)))}
+    settings = dict(session.execute(select(Setting.id, Setting.name)).all())
+    ratings = risk_ratings(session, today.year)
+    rows: list[SanctionRow] = []
+
+    def add(provider_id: str, kind: Sanction, applies_to: str, detail: str, since: dt.date, review: dt.date | None,
+            concerns: str, informed: dt.date | None, needed: bool) -> None:
+        provider = providers.get(provider_id)
+        if provider is None:
+            return
+        rows.append(SanctionRow(provider_id, provider.name, provider.urn or "", provider.service_type.label, kind,
+                                applies_to, detail, since, review, concerns, informed, needed,
+                                ratings.get(provider_id, Rag.NONE)))
+
+    for embargo in active_embargoes(session, today):
+        applies = {EmbargoScope.PROVIDER: "Whole provider", EmbargoScope.PROPERTY: settings.get(embargo.setting_id, ""),
+                   EmbargoScope.FOSTER_CARER: embargo.foster_carer or ""}[embargo.scope]
+        detail = (f"Formal, agreed by {embargo.approved_by}" if embargo.approved_by and embargo.kind.value == "formal"
+                  else f"Informal: {embargo.informal_reason.label}" if embargo.informal_reason else embargo.kind.label)
+        add(embargo.provider_id, _EMBARGO_SANCTION[embargo.scope], applies, detail, embargo.start_on, embargo.review_on,
+            embargo.reason, embargo.social_work_informed_on, True)
+    for plan in session.scalars(select(ActionPlan).where(ActionPlan.deleted.is_(False), ActionPlan.removed_on.is_(None))):
+        kind = Sanction.ACTION_PLAN if plan.kind is PlanKind.QA else Sanction.REGULATORY_ACTION_PLAN
+        add(plan.provider_id, kind, "Whole provider", plan.kind.label, plan.issued_on, None, plan.reason,
+            plan.social_work_informed_on, True)
+    for alert in open_alerts(session):
+        if alert.kind in (AlertKind.TERMINATION,):
+            continue  # shown as ceased operating when the register records it
+        add(alert.provider_id, Sanction.POOR_JUDGEMENT_RESTRICTION, "Whole provider",
+            f"{alert.regulator.label}: {alert.kind.label}", alert.received_on, alert.review_on, alert.summary, None, False)
+    for provider in providers.values():
+        if provider.ceased_operating_on is not None and provider.ceased_operating_on <= today:
+            add(provider.id, Sanction.CEASED_OPERATING, "Whole provider", provider.registration_status or "",
+                provider.ceased_operating_on, None, "No longer operating", None, False)
+
+    if sanction is not None:
+        rows = [r for r in rows if r.sanction is sanction]
+    for word in text.lower().split():
+        rows = [r for r in rows if word in f"{r.provider} {r.urn} {r.applies_to} {r.concerns}".lower()]
+    return sorted(rows, key=lambda r: (r.provider.lower(), list(Sanction).index(r.sanction), r.since))
+
+
+def export_csv(rows: Sequence[SanctionRow], path: Path) -> None:
+    """CSV in UTF-8 with a byte-order mark, so Excel opens names such as Zoë correctly."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(COLUMNS)
+    for row in rows:
+        writer.writerow([f"{c:%d/%m/%Y}" if isinstance(c, dt.date) else c for c in cells(row)])
+    write_atomically(path, buffer.getvalue().encode("utf-8-sig"))
+
+
+def export_xlsx(rows: Sequence[SanctionRow], path: Path, today: dt.date) -> None:
+    """A workbook as the team's spreadsheet: bold frozen header, filters, dates as dates, widths
+    that fit, sanctions needing the social work team told marked in words and colour."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font, PatternFill
+
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "Provider sanctions"
+    sheet.append(COLUMNS)
+    for cell in sheet[1]:
+        cell.font = Font(bold=True, color="FFFFFF")
+        cell.fill = PatternFill("solid", fgColor="1F3B5B")
+        cell.alignment = Alignment(wrap_text=True, vertical="top")
+    warn = PatternFill("solid", fgColor="FBEAEA")
+    for row in rows:
+        sheet.append(cells(row))
+        line = sheet[sheet.max_row]
+        for cell in line:
+            cell.alignment = Alignment(wrap_text=True, vertical="top")
+            if isinstance(cell.value, dt.date):
+                cell.number_format = "DD/MM/YYYY"
+        if row.informed_needed and row.social_work_informed is None:
+            line[COLUMNS.index("Social work team informed")].fill = warn
+    widths = (34, 10, 26, 28, 26, 34, 14, 12, 60, 16, 14)
+    for index, width in enumerate(widths, start=1):
+        sheet.column_dimensions[sheet.cell(row=1, column=index).column_letter].width = width
+    sheet.freeze_panes = "A2"
+    sheet.auto_filter.ref = sheet.dimensions
+    sheet.oddFooter.center.text = f"OFFICIAL-SENSITIVE · provider sanctions list as at {today:%d/%m/%Y}"
+    book.properties.title = f"Provider sanctions list {today:%d/%m/%Y}"
+    buffer = io.BytesIO()
+    book.save(buffer)
+    write_atomically(path, buffer.getvalue())
+
+
+def export(rows: Sequence[SanctionRow], path: Path, today: dt.date) -> None:
+    if path.suffix.lower() == ".csv":
+        export_csv(rows, path)
+    elif path.suffix.lower() == ".xlsx":
+        export_xlsx(rows, path, today)
+    else:
+        raise ValueError(f"{path.name}: export to a .xlsx or .csv file.")
+
+
+# -- the dashboard ------------------------------------------------------------------------------------
+
+#: Reviews of restrictions and embargoes are listed this many days before they fall due.
+REVIEW_NOTICE_DAYS = 14
+
+
+@dataclass(frozen=True)
+class ReviewDue:
+    provider_id: str
+    provider: str
+    what: str
+    review_on: dt.date
+    overdue: bool
+
+
+@dataclass(frozen=True)
+class Dashboard:
+    due: list[DueItem]              # visits and compliance reviews due or overdue (Figures 1 and 2)
+    overdue_actions: list[TrackedAction]
+    reviews: list[ReviewDue]        # restrictions and embargoes due for review
+
+
+def dashboard(session: Session, now: dt.datetime) -> Dashboard:
+    today = now.astimezone().date()
+    names = dict(session.execute(select(Provider.id, Provider.name)).all())
+    soon = today + dt.timedelta(days=REVIEW_NOTICE_DAYS)
+    reviews = [ReviewDue(a.provider_id, names.get(a.provider_id, ""), f"{a.regulator.label}: {a.kind.label}",
+                         a.review_on, a.review_on < today)
+               for a in open_alerts(session) if a.review_on is not None and a.review_on <= soon]
+    reviews += [ReviewDue(e.provider_id, names.get(e.provider_id, ""), f"{e.kind.label} embargo: {e.scope.label}",
+                          e.review_on, e.review_on < today)
+                for e in active_embargoes(session, today) if e.review_on is not None and e.review_on <= soon]
+    return Dashboard(due=due_items(session, today),
+                     overdue_actions=[a for a in tracked_actions(session, now) if a.overdue],
+                     reviews=sorted(reviews, key=lambda r: r.review_on))
+
