@@ -108,24 +108,13 @@ def cmd_providers(args: argparse.Namespace) -> int:
 def cmd_provider(args: argparse.Namespace) -> int:
     from qa_desktop.domain.visits import VisitRuleError
     from qa_desktop.services.provider_page import provider_overview
-    from qa_desktop.services.register import find_by_urn, search_providers
+    from qa_desktop.services.register import RegisterError, resolve_provider
 
     store = _open_store(args)
     with store.read() as session:
-        found = find_by_urn(session, args.provider) if args.provider.strip()[:2].isalpha() and any(
-            c.isdigit() for c in args.provider) else None
-        if found is None:
-            matches = search_providers(session, args.provider, limit=2)
-            if len(matches) != 1:
-                print(f"No single provider matches {args.provider!r}: give its URN or more of its name.",
-                      file=sys.stderr)
-                return EXIT_BAD_INPUT
-            provider_id = matches[0].id
-        else:
-            provider_id = found.id
         try:
-            page = provider_overview(session, provider_id, dt.datetime.now(dt.timezone.utc))
-        except VisitRuleError as error:
+            page = provider_overview(session, resolve_provider(session, args.provider), dt.datetime.now(dt.timezone.utc))
+        except (VisitRuleError, RegisterError) as error:
             print(str(error), file=sys.stderr)
             return EXIT_BAD_INPUT
     print(page.name)
@@ -278,6 +267,9 @@ def build_parser() -> argparse.ArgumentParser:
         return lambda args: command(args, lambda: _open_store(args))
 
     add_sync_commands(sub, common, bind)
+    from qa_desktop.cli_oversight import add_oversight_commands
+
+    add_oversight_commands(sub, common, bind)
     return parser
 
 

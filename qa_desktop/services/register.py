@@ -138,6 +138,17 @@ class RegisterError(ValueError):
     """Input the register cannot accept, worded for the person who typed it."""
 
 
+def resolve_provider(session: Session, text: str) -> str:
+    """One provider's id from its URN or words of its name (as typed on a command line)."""
+    found = find_by_urn(session, text) if any(c.isdigit() for c in text) else None
+    if found is not None:
+        return found.id
+    matches = search_providers(session, text, limit=2)
+    if len(matches) != 1:
+        raise RegisterError(f"No single provider matches {text!r}: give its URN or more of its name.")
+    return matches[0].id
+
+
 def add_provider(changes: Changes, *, name: str, service_type: ServiceType, urn: str | None = None,
                  id: str | None = None, **fields: object) -> Provider:
     """Add a provider; the URN is normalised and must not already be in the register."""

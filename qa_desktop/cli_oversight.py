@@ -1,0 +1,255 @@
+"""The oversight commands of ``qa-desktop`` (Section 12): cases, actions, embargoes, alerts, the
+sanctions list and the dashboard. Same services as the window's Oversight screens."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+EXIT_BAD_INPUT = 2
+
+
+def _table(headers: list[str], rows: list[list[str]]) -> str:
+    from qa_desktop.cli import _table as table
+
+    return table(headers, rows)
+
+
+def _date(text: str | None, what: str = "date") -> dt.date:
+    if not text:
+        return dt.date.today()
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise ValueError(f"The {what} {text!r} is not a date in the form YYYY-MM-DD.") from None
+
+
+def _guarded(body: Callable[[], int]) -> int:
+    from qa_desktop.domain.oversight import OversightError
+    from qa_desktop.services.register import RegisterError
+
+    try:
+        return body()
+    except (OversightError, RegisterError, ValueError) as error:
+        print(str(error), file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except OSError as error:
+        print(f"Could not write {getattr(error, 'filename', '') or 'the file'}: {error.strerror or error}.",
+              file=sys.stderr)
+        return EXIT_BAD_INPUT
+
+
+def _choice(enum_type: Any, text: str, what: str) -> Any:
+    for member in enum_type:
+        if text.lower().replace("-", "_").replace(" ", "_") == member.value:
+            return member
+    raise ValueError(f"Unknown {what} {text!r}. Use one of: {', '.join(m.value for m in enum_type)}.")
+
+
+def cmd_cases(args: argparse.Namespace, open_store: Callable[[], Any]) -> int:
+    from sqlalchemy import select
+
+    from qa_desktop.domain.oversight import CaseSource
+    from qa_desktop.services.oversight import log_case, rating_history
+    from qa_desktop.services.register import resolve_provider
+    from qa_desktop.store.models import Provider, QaCase
+
+    def body() -> int:
+        store = open_store()
+        if args.add:
+            with store.read() as session:
+                provider_id = resolve_provider(session, args.provider or "")
+            log_case(store, provider_id, opened_on=_date(args.date), source=_choice(CaseSource, args.source, "source"),
+                     category=args.category or "", summary=args.add, safeguarding=args.safeguarding,
+                     significant=args.significant)
+        with store.read() as session:
+            query = select(QaCase, Provider).join(Provider, QaCase.provider_id == Provider.id).where(
+                QaCase.deleted.is_(False))
+            provider_id = resolve_provider(session, args.provider) if args.provider else None
+            if provider_id:
+                query = query.where(QaCase.provider_id == provider_id)
+            rows = session.execute(query.order_by(QaCase.opened_on.desc())).all()
+            print(_table(["Opened", "Provider", "Source", "Category", "Safeguarding", "Status", "Summary"],
+                         [[f"{c.opened_on:%d/%m/%Y}", p.name, c.source.label, c.category,
+                           "yes" if c.safeguarding else "", c.status.label, c.summary] for c, p in rows]))
+            if provider_id:
+                print("\nRisk rating by year (Figure 6)")
+                print(_table(["Year", "Cases", "Rating"], [[str(r.year), str(r.cases), r.rag.label]
+                                                          for r in rating_history(session, provider_id)]))
+        return 0
+
+    return _guarded(body)
+
+
+def cmd_actions(args: argparse.Namespace, open_store: Callable[[], Any]) -> int:
+    from qa_desktop.services.oversight import tracked_actions
+    from qa_desktop.services.register import resolve_provider
+
+    def body() -> int:
+        store = open_store()
+        now = dt.datetime.now(dt.timezone.utc)
+        with store.read() as session:
+            provider_id = resolve_provider(session, args.provider) if args.provider else None
+            actions = tracked_actions(session, now, provider_id=provider_id)
+        if args.overdue:
+            actions = [a for a in actions if a.overdue]
+        print(_table(["Due", "Level", "Provider", "Action", "From"],
+                     [[f"{a.due_at.astimezone():%d/%m/%Y %H:%M}" + (" OVERDUE" if a.overdue else "")
+                       + (" (extended)" if a.extended else ""), a.level.label, a.provider, a.text, a.source]
+                      for a in actions]))
+        print(f"{len(actions)} open action(s), {sum(a.overdue for a in actions)} overdue")
+        return 0
+
+    return _guarded(body)
+
+
+def cmd_embargoes(args: argparse.Namespace, open_store: Callable[[], Any]) -> int:
+    from qa_desktop.domain.oversight import EmbargoKind, EmbargoScope, InformalReason
+    from qa_desktop.services.oversight import active_embargoes, issue_embargo
+    from qa_desktop.services.register import resolve_provider
+    from qa_desktop.store.models import Provider
+
+    def body() -> int:
+        store = open_store()
+        today = dt.date.today()
+        if args.add:
+            with store.read() as session:
+                provider_id = resolve_provider(session, args.provider or "")
+            formal = args.approved_by is not None
+            issue_embargo(store, provider_id, kind=EmbargoKind.FORMAL if formal else EmbargoKind.INFORMAL,
+                          scope=EmbargoScope.FOSTER_CARER if args.foster_carer else EmbargoScope.PROVIDER,
+                          reason=args.add, start_on=_date(args.date), approved_by=args.approved_by,
+                          informal_reason=_choice(InformalReason, args.informal, "informal reason") if args.informal
+                          else None, foster_carer=args.foster_carer,
+                          review_on=_date(args.review, "review date") if args.review else None)
+        with store.read() as session:
+            names = {p.id: p.name for p in session.query(Provider)}
+            embargoes = active_embargoes(session, today)
+        print(_table(["Provider", "Kind", "On", "Since", "Review", "Social work told", "Reason"],
+                     [[names[e.provider_id], e.kind.label, e.scope.label, f"{e.start_on:%d/%m/%Y}",
+                       f"{e.review_on:%d/%m/%Y}" if e.review_on else "",
+                       f"{e.social_work_informed_on:%d/%m/%Y}" if e.social_work_informed_on else "NOT RECORDED",
+                       e.reason] for e in embargoes]))
+        return 0
+
+    return _guarded(body)
+
+
+def cmd_alerts(args: argparse.Namespace, open_store: Callable[[], Any]) -> int:
+    from qa_desktop.domain.oversight import AlertKind
+    from qa_desktop.domain.regulation import Regulator
+    from qa_desktop.services.oversight import log_alert, open_alerts
+    from qa_desktop.services.register import resolve_provider
+    from qa_desktop.store.models import Provider
+
+    def body() -> int:
+        store = open_store()
+        if args.add:
+            with store.read() as session:
+                provider_id = resolve_provider(session, args.provider or "")
+            log_alert(store, provider_id, regulator=_choice(Regulator, args.regulator, "regulator"),
+                      kind=_choice(AlertKind, args.kind, "kind of alert"), received_on=_date(args.date), summary=args.add)
+        with store.read() as session:
+            names = {p.id: p.name for p in session.query(Provider)}
+            alerts = open_alerts(session)
+        print(_table(["Received", "Provider", "Regulator", "Alert", "Review (12 weeks)", "Summary"],
+                     [[f"{a.received_on:%d/%m/%Y}", names[a.provider_id], a.regulator.label, a.kind.label,
+                       f"{a.review_on:%d/%m/%Y}" if a.review_on else "", a.summary] for a in alerts]))
+        return 0
+
+    return _guarded(body)
+
+
+def cmd_sanctions(args: argparse.Namespace, open_store: Callable[[], Any]) -> int:
+    from qa_desktop.services.sanctions import COLUMNS, Sanction, cells, export, sanctions_list
+
+    def body() -> int:
+        store = open_store()
+        today = dt.date.today()
+        chosen = next((s for s in Sanction if args.type and args.type.lower() in s.value.lower()), None)
+        if args.type and chosen is None:
+            raise ValueError(f"Unknown sanction {args.type!r}. Use words of one of: {'; '.join(s.value for s in Sanction)}.")
+        with store.read() as session:
+            rows = sanctions_list(session, today, sanction=chosen)
+        if args.export:
+            export(rows, Path(args.export), today)
+            print(f"Sanctions list written: {args.export} ({len(rows)} rows)")
+            return 0
+        print(_table(list(COLUMNS), [[f"{c:%d/%m/%Y}" if isinstance(c, dt.date) else str(c) for c in cells(r)]
+                                     for r in rows]))
+        print(f"{len(rows)} sanction(s) in force on {today:%d/%m/%Y}")
+        return 0
+
+    return _guarded(body)
+
+
+def cmd_dashboard(args: argparse.Namespace, open_store: Callable[[], Any]) -> int:
+    from qa_desktop.services.sanctions import dashboard
+
+    def body() -> int:
+        store = open_store()
+        with store.read() as session:
+            board = dashboard(session, dt.datetime.now(dt.timezone.utc))
+        print("Visits and compliance reviews due (Figures 1 and 2)")
+        print(_table(["Status", "Due", "What", "Provider", "Setting"],
+                     [[i.due.status.value.upper(), f"{i.due.due_on:%d/%m/%Y}" if i.due.due_on else "now",
+                       i.due.kind.value, i.provider_name, i.setting_name or ""] for i in board.due]))
+        print("\nActions overdue (Figure 8)")
+        print(_table(["Due", "Level", "Provider", "Action"],
+                     [[f"{a.due_at.astimezone():%d/%m/%Y %H:%M}", a.level.label, a.provider, a.text]
+                      for a in board.overdue_actions]))
+        print("\nRestrictions and embargoes due for review")
+        print(_table(["Review", "Provider", "What"], [[f"{r.review_on:%d/%m/%Y}" + (" OVERDUE" if r.overdue else ""),
+                                                      r.provider, r.what] for r in board.reviews]))
+        return 0
+
+    return _guarded(body)
+
+
+def add_oversight_commands(sub: Any, common: argparse.ArgumentParser, bind: Callable[[Any], Any]) -> None:
+    cases = sub.add_parser("cases", parents=[common], help="QA cases (the duty log), and log a new one")
+    cases.add_argument("provider", nargs="?", help="only this provider (URN or name); with --add, the provider")
+    cases.add_argument("--add", metavar="SUMMARY", help="log a case with this summary")
+    cases.add_argument("--source", default="other", help="lado, ofsted_alert, social_worker, police, councillor, ...")
+    cases.add_argument("--category", default="General", help="the case's category")
+    cases.add_argument("--date", help="opened on (YYYY-MM-DD, default today)")
+    cases.add_argument("--safeguarding", action="store_true", help="a safeguarding matter")
+    cases.add_argument("--significant", action="store_true", help="a significant concern (rated HIGH, Figure 6)")
+    cases.set_defaults(func=bind(cmd_cases))
+
+    actions = sub.add_parser("actions", parents=[common], help="open actions from action plans and visits (Figure 8)")
+    actions.add_argument("provider", nargs="?", help="only this provider (URN or name)")
+    actions.add_argument("--overdue", action="store_true", help="only overdue actions")
+    actions.set_defaults(func=bind(cmd_actions))
+
+    embargoes = sub.add_parser("embargoes", parents=[common], help="embargoes in force, and issue one")
+    embargoes.add_argument("provider", nargs="?", help="with --add: the provider (URN or name)")
+    embargoes.add_argument("--add", metavar="REASON", help="issue an embargo for this reason")
+    embargoes.add_argument("--approved-by", help="formal: the senior manager who agreed it")
+    embargoes.add_argument("--informal", metavar="WHY", help="informal: investigation, not_known_to_council, "
+                                                             "regulator_restriction")
+    embargoes.add_argument("--foster-carer", help="on these foster carers (their reference) rather than the provider")
+    embargoes.add_argument("--date", help="starts on (YYYY-MM-DD, default today)")
+    embargoes.add_argument("--review", help="review date (YYYY-MM-DD)")
+    embargoes.set_defaults(func=bind(cmd_embargoes))
+
+    alerts = sub.add_parser("alerts", parents=[common], help="open regulatory alerts, and log one")
+    alerts.add_argument("provider", nargs="?", help="with --add: the provider (URN or name)")
+    alerts.add_argument("--add", metavar="SUMMARY", help="log an alert with this summary")
+    alerts.add_argument("--regulator", default="ofsted", help="ofsted, cqc or care_inspectorate")
+    alerts.add_argument("--kind", default="restriction",
+                        help="restriction, suspension, termination, inadequate, lifted, poor_judgement")
+    alerts.add_argument("--date", help="received on (YYYY-MM-DD, default today)")
+    alerts.set_defaults(func=bind(cmd_alerts))
+
+    sanctions = sub.add_parser("sanctions", parents=[common], help="the provider sanctions list (Section 12)")
+    sanctions.add_argument("--type", help="only this sanction (words of it, e.g. 'embargo on provider')")
+    sanctions.add_argument("--export", metavar="FILE", help="write it to FILE (.xlsx or .csv)")
+    sanctions.set_defaults(func=bind(cmd_sanctions))
+
+    board = sub.add_parser("dashboard", parents=[common], help="what is due and overdue: visits, reviews, actions")
+    board.set_defaults(func=bind(cmd_dashboard))
