@@ -118,6 +118,8 @@ def cmd_provider(args: argparse.Namespace) -> int:
             print(str(error), file=sys.stderr)
             return EXIT_BAD_INPUT
     print(page.name)
+    for warning in page.warnings:
+        print(f"!! {warning}")
     print(_table(["", ""], [[k, v] for k, v in page.facts]))
     print("\nSettings")
     print(_table(["Setting", "Address", "Next QA visit"],
@@ -131,9 +133,18 @@ def cmd_provider(args: argparse.Namespace) -> int:
                  [[f"{v.visit_date:%d/%m/%Y}", v.setting, v.level, "yes" if v.announced else "no", v.status,
                    v.officers, str(v.actions)] for v in page.visits]))
     print(f"\nActions ({len(page.actions)}, {page.overdue_actions} overdue)")
-    print(_table(["Due", "Level", "Item", "Action", "Visit"],
+    print(_table(["Due", "Level", "Action", "From"],
                  [[f"{a.due_at.astimezone():%d/%m/%Y %H:%M}" + (" OVERDUE" if a.overdue else ""), a.level.label,
-                   a.item, a.text, f"{a.visit_date:%d/%m/%Y}"] for a in page.actions]))
+                   a.text, a.source] for a in page.actions]))
+    print(f"\nQA cases ({len(page.cases)}); risk rating by year (Figure 6): "
+          + (", ".join(f"{r.year} {r.rag.label} ({r.cases})" for r in page.ratings) or "no cases"))
+    if page.ifa is not None:
+        print(f"Figure 7 flags: performance/practice {page.ifa.performance_practice.label}, safeguarding "
+              f"{page.ifa.safeguarding.label}, contract compliance {page.ifa.contract_compliance.label}")
+    print(_table(["Opened", "Source", "Category", "Status", "Summary"],
+                 [[f"{c.opened_on:%d/%m/%Y}", c.source.label, c.category, c.status.label, c.summary]
+                  for c in page.cases]))
+    print(f"\nSanctions in force: {'; '.join(s.sanction.value for s in page.sanctions) or 'none'}")
     return 0
 
 

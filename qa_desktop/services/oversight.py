@@ -22,9 +22,10 @@ from qa_desktop.domain.regulation import Regulator
 from qa_desktop.domain.risk import IfaArea, IfaConcern, IfaRiskFlags, Rag, rag_for_year
 from qa_desktop.domain.service_types import ServiceType
 from qa_desktop.domain.timescales import ConcernLevel, action_due
+from qa_desktop.forms.template import TemplateInvalid, parse_template
 from qa_desktop.store.database import Store
 from qa_desktop.store.models import (ActionPlan, Embargo, PlanAction, Provider, QaCase, RegulatoryAlert, Setting,
-                                     Visit, VisitAction)
+                                     Visit, VisitAction, VisitTemplate)
 
 
 def _live_provider(session: Session, provider_id: str) -> Provider:
@@ -211,6 +212,22 @@ def complete_action(store: Store, kind: str, action_id: str, *, completed_at: dt
         changes.update(action, completed_at=completed_at, evidence=_words(evidence, "the evidence of completion"))
 
 
+def visit_item_labels(session: Session, visit_ids: list[str]) -> dict[tuple[str, str, str], str]:
+    """(visit, template, item) -> the item's words, from the template each visit was started with."""
+    labels: dict[tuple[str, str, str], str] = {}
+    parsed: dict[str, dict[str, str]] = {}
+    for part in session.scalars(select(VisitTemplate).where(VisitTemplate.visit_id.in_(visit_ids))):
+        if part.snapshot_id not in parsed:
+            try:
+                template = parse_template(part.snapshot.text, part.template_key)
+                parsed[part.snapshot_id] = {item.key: item.label for item in template.items}
+            except TemplateInvalid:
+                parsed[part.snapshot_id] = {}
+        for key, label in parsed[part.snapshot_id].items():
+            labels[(part.visit_id, part.template_key, key)] = label
+    return labels
+
+
 def tracked_actions(session: Session, now: dt.datetime, *, provider_id: str | None = None,
                     include_completed: bool = False) -> list[TrackedAction]:
     """Actions from plans in place and from visits, overdue first then by due date."""
@@ -227,9 +244,12 @@ def tracked_actions(session: Session, now: dt.datetime, *, provider_id: str | No
               .where(VisitAction.deleted.is_(False), Visit.deleted.is_(False)))
     if provider_id:
         visits = visits.where(Setting.provider_id == provider_id)
-    for action, visit, setting in session.execute(visits):
+    rows = session.execute(visits).all()
+    labels = visit_item_labels(session, sorted({visit.id for _, visit, _ in rows}))
+    for action, visit, setting in rows:
+        item = labels.get((visit.id, action.template_key, action.item_key), action.item_key)
         found.append(_tracked("visit", action, setting.provider_id, names,
-                              f"Visit to {setting.name}, {visit.visit_date:%d %b %Y}", now))
+                              f"Visit to {setting.name}, {visit.visit_date:%d %b %Y}: {item}", now))
     if not include_completed:
         found = [a for a in found if a.completed_at is None]
     return sorted(found, key=lambda a: (a.completed_at is not None, not a.overdue, a.due_at))
@@ -290,16 +310,24 @@ def embargo_warnings(session: Session, setting_id: str, today: dt.date) -> list[
     if setting is None:
         return []
     provider = session.get(Provider, setting.provider_id)
-    warnings = []
-    for embargo in sorted(active_embargoes(session, today, provider_id=provider.id), key=lambda e: e.start_on):
-        if embargo.scope is EmbargoScope.PROPERTY and embargo.setting_id != setting_id:
-            continue
-        what = {EmbargoScope.PROVIDER: provider.name, EmbargoScope.PROPERTY: f"this property ({setting.name})",
-                EmbargoScope.FOSTER_CARER: f"{provider.name}'s foster carers {embargo.foster_carer}"}[embargo.scope]
-        review = f", review due {embargo.review_on:%d %b %Y}" if embargo.review_on else ""
-        warnings.append(f"{embargo.kind.label.upper()} EMBARGO on {what} since {embargo.start_on:%d %b %Y}{review}: "
-                        f"{embargo.reason}")
-    return warnings
+    return [_describe(e, provider, f"this property ({setting.name})")
+            for e in sorted(active_embargoes(session, today, provider_id=provider.id), key=lambda e: e.start_on)
+            if e.scope is not EmbargoScope.PROPERTY or e.setting_id == setting_id]
+
+
+def provider_embargo_warnings(session: Session, provider_id: str, today: dt.date) -> list[str]:
+    """Every embargo in force on a provider, its properties or its carers, in words."""
+    provider = _live_provider(session, provider_id)
+    return [_describe(e, provider, f"the property {session.get(Setting, e.setting_id).name}" if e.setting_id else "")
+            for e in sorted(active_embargoes(session, today, provider_id=provider_id), key=lambda e: e.start_on)]
+
+
+def _describe(embargo: Embargo, provider: Provider, property_words: str) -> str:
+    what = {EmbargoScope.PROVIDER: provider.name, EmbargoScope.PROPERTY: property_words,
+            EmbargoScope.FOSTER_CARER: f"{provider.name}'s foster carers {embargo.foster_carer}"}[embargo.scope]
+    review = f", review due {embargo.review_on:%d %b %Y}" if embargo.review_on else ""
+    return (f"{embargo.kind.label.upper()} EMBARGO on {what} since {embargo.start_on:%d %b %Y}{review}: "
+            f"{embargo.reason}")
 
 
 # -- regulatory alerts --------------------------------------------------------------------------------

@@ -1,9 +1,8 @@
 """Everything about one provider on one page: its facts, settings, visit history, what is due
-(Figures 1 and 2) and the actions raised on its visits.
+(Figures 1 and 2), its open actions (from action plans and visits, Figure 8), its QA cases with the
+risk rating by year (Figures 6 and 7) and the sanctions in force.
 
-Gathered in one read so the window and ``qa-desktop provider URN`` show the same thing. An action
-is overdue when its Figure 8 due time has passed; until action plans record completion (issue 7),
-every action raised on a visit is listed as open.
+Gathered in one read so the window and ``qa-desktop provider URN`` show the same thing.
 """
 
 from __future__ import annotations
@@ -14,11 +13,13 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from qa_desktop.domain.timescales import ConcernLevel
+from qa_desktop.domain.risk import IfaRiskFlags
 from qa_desktop.domain.visits import VisitRuleError
-from qa_desktop.forms.template import TemplateInvalid, parse_template
 from qa_desktop.services.due import DueItem, due_items
-from qa_desktop.store.models import Provider, Setting, Visit, VisitAction, VisitTemplate
+from qa_desktop.services.oversight import (TrackedAction, YearRating, ifa_flags, provider_embargo_warnings,
+                                           rating_history, tracked_actions)
+from qa_desktop.services.sanctions import SanctionRow, sanctions_list
+from qa_desktop.store.models import Provider, QaCase, Setting, Visit, VisitAction
 
 
 @dataclass(frozen=True)
@@ -43,18 +44,6 @@ class VisitLine:
 
 
 @dataclass(frozen=True)
-class ActionLine:
-    visit_id: str
-    visit_date: dt.date
-    setting: str
-    item: str
-    text: str
-    level: ConcernLevel
-    due_at: dt.datetime
-    overdue: bool
-
-
-@dataclass(frozen=True)
 class ProviderOverview:
     id: str
     name: str
@@ -62,27 +51,16 @@ class ProviderOverview:
     settings: list[SettingLine]
     visits: list[VisitLine]  # newest first
     due: list[DueItem]       # most urgent first
-    actions: list[ActionLine]  # overdue first, then by due time
+    actions: list[TrackedAction]  # open ones, overdue first, then by due time
+    cases: list[QaCase]      # newest first
+    ratings: list[YearRating]  # Figure 6 by year, newest first
+    ifa: IfaRiskFlags | None   # Figure 7, for an IFA
+    sanctions: list[SanctionRow]
+    warnings: list[str]      # embargoes in force, in words
 
     @property
     def overdue_actions(self) -> int:
         return sum(1 for a in self.actions if a.overdue)
-
-
-def _item_labels(session: Session, visit_ids: list[str]) -> dict[tuple[str, str, str], str]:
-    """(visit, template, item) -> the item's words, from the template each visit was started with."""
-    labels: dict[tuple[str, str, str], str] = {}
-    parsed: dict[str, dict[str, str]] = {}
-    for part in session.scalars(select(VisitTemplate).where(VisitTemplate.visit_id.in_(visit_ids))):
-        if part.snapshot_id not in parsed:
-            try:
-                template = parse_template(part.snapshot.text, part.template_key)
-                parsed[part.snapshot_id] = {item.key: item.label for item in template.items}
-            except TemplateInvalid:
-                parsed[part.snapshot_id] = {}
-        for key, label in parsed[part.snapshot_id].items():
-            labels[(part.visit_id, part.template_key, key)] = label
-    return labels
 
 
 def provider_overview(session: Session, provider_id: str, now: dt.datetime) -> ProviderOverview:
@@ -112,13 +90,6 @@ def provider_overview(session: Session, provider_id: str, now: dt.datetime) -> P
                              .order_by(Visit.visit_date.desc())).all()
     actions = session.scalars(select(VisitAction).where(VisitAction.visit_id.in_([v.id for v in visits]),
                                                         VisitAction.deleted.is_(False))).all()
-    labels = _item_labels(session, [v.id for v in visits])
-    by_visit = {v.id: v for v in visits}
-    action_lines = sorted(
-        (ActionLine(a.visit_id, by_visit[a.visit_id].visit_date, names[by_visit[a.visit_id].setting_id],
-                    labels.get((a.visit_id, a.template_key, a.item_key), a.item_key), a.text, a.level, a.due_at,
-                    a.due_at < now) for a in actions),
-        key=lambda line: (not line.overdue, line.due_at))
     counts: dict[str, int] = {}
     for action in actions:
         counts[action.visit_id] = counts.get(action.visit_id, 0) + 1
@@ -129,4 +100,9 @@ def provider_overview(session: Session, provider_id: str, now: dt.datetime) -> P
                           v.status.value.replace("_", " ").capitalize(),
                           ", ".join(v.officers), counts.get(v.id, 0)) for v in visits],
         due=[item for item in due if item.due.status.value in ("overdue", "due", "scheduled")],
-        actions=action_lines)
+        actions=tracked_actions(session, now, provider_id=provider_id),
+        cases=list(session.scalars(select(QaCase).where(QaCase.provider_id == provider_id, QaCase.deleted.is_(False))
+                                   .order_by(QaCase.opened_on.desc()))),
+        ratings=rating_history(session, provider_id), ifa=ifa_flags(session, provider_id, today),
+        sanctions=[row for row in sanctions_list(session, today) if row.provider_id == provider_id],
+        warnings=provider_embargo_warnings(session, provider_id, today))

@@ -4,9 +4,10 @@ Search matches every word typed against the provider's name, organisation and UR
 settings' town and postcode, so "rochester me1" finds a home in Rochester with an ME1 postcode.
 Postcodes are compared without spaces, the way people type them.
 
-Filters narrow it by service type and judgement (in SQL) and by what is due (Figures 1 and 2,
-from ``services.due``). What is due takes the whole register to work out, so a caller that
-searches as someone types works it out once (``provider_due``) and hands it in as ``due_map``.
+Filters narrow it by service type and judgement (in SQL), by what is due (Figures 1 and 2, from
+``services.due``) and by risk rating (Figure 6, from the QA cases). Those, and the sanctions in
+force, take the whole register to work out, so a caller that searches as someone types works them
+out once (``register_context``) and hands them in as ``context``.
 Rows are read as plain columns rather than ORM objects: the whole register of 10,000 providers
 is listed in a fraction of the time.
 """
@@ -23,6 +24,7 @@ from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import Session
 
 from qa_desktop.domain.regulation import ContractRoute, Judgement
+from qa_desktop.domain.risk import Rag
 from qa_desktop.domain.schedule import DueStatus
 from qa_desktop.domain.service_types import ServiceType
 from qa_desktop.domain.tiers import Tier, provider_tier
@@ -48,6 +50,29 @@ class ProviderRow:
     settings: int
     registration_status: str | None
     due: DueItem | None = None  # the most urgent visit or review, when worked out
+    risk: Rag | None = None     # Figure 6 this year, when worked out (NONE: no cases)
+    sanctions: tuple[str, ...] = ()  # in force: embargo, action plan, restriction...
+
+
+@dataclass(frozen=True)
+class RegisterContext:
+    """What the register shows beside each provider, worked out once for the whole register."""
+
+    due: Mapping[str, DueItem]
+    risk: Mapping[str, Rag]
+    sanctions: Mapping[str, tuple[str, ...]]
+
+
+def register_context(session: Session, today: dt.date) -> RegisterContext:
+    from qa_desktop.services.oversight import risk_ratings
+    from qa_desktop.services.sanctions import sanctions_list
+
+    sanctions: dict[str, list[str]] = defaultdict(list)
+    for row in sanctions_list(session, today):
+        if row.sanction.value not in sanctions[row.provider_id]:
+            sanctions[row.provider_id].append(row.sanction.value)
+    return RegisterContext(provider_due(session, today), risk_ratings(session, today.year),
+                           {k: tuple(v) for k, v in sanctions.items()})
 
 
 class DueFilter(enum.StrEnum):
@@ -97,13 +122,14 @@ _ROW_COLUMNS = (Provider.id, Provider.name, Provider.urn, Provider.service_type,
 
 
 def search_providers(session: Session, text: str = "", service_type: ServiceType | None = None, *,
-                     judgement: Judgement | None = None, due: DueFilter | None = None,
-                     today: dt.date | None = None, due_map: Mapping[str, DueItem] | None = None,
+                     judgement: Judgement | None = None, due: DueFilter | None = None, risk: Rag | None = None,
+                     today: dt.date | None = None, context: RegisterContext | None = None,
                      limit: int | None = None) -> list[ProviderRow]:
-    """The register rows matching the search and filters, by name. Each row carries its most
-    urgent due item when ``due_map`` is given or a due filter asks for it (worked out for ``today``)."""
-    if due is not None and due_map is None:
-        due_map = provider_due(session, today or dt.date.today())
+    """The register rows matching the search and filters, by name. With ``context`` (worked out
+    here, for ``today``, when a due or risk filter needs it) each row carries its most urgent due
+    item, its risk rating and its sanctions."""
+    if (due is not None or risk is not None) and context is None:
+        context = register_context(session, today or dt.date.today())
     query = search_query(text, service_type, judgement)
     matching = query.with_only_columns(Provider.id).order_by(None).scalar_subquery()
     places: dict[str, list[tuple[str | None, str | None]]] = defaultdict(list)
@@ -114,8 +140,11 @@ def search_providers(session: Session, text: str = "", service_type: ServiceType
     rows = []
     for record in session.execute(query.with_only_columns(*_ROW_COLUMNS)):
         settings = places.get(record.id, [])
-        item = due_map.get(record.id) if due_map is not None else None
+        item = context.due.get(record.id) if context is not None else None
+        rating = context.risk.get(record.id, Rag.NONE) if context is not None else None
         if due is not None and not due.accepts(item):
+            continue
+        if risk is not None and rating is not risk:
             continue
         rows.append(ProviderRow(
             id=record.id, name=record.name, urn=record.urn, service_type=record.service_type,
@@ -124,7 +153,8 @@ def search_providers(session: Session, text: str = "", service_type: ServiceType
                                record.regulator, record.judgement),
             towns=", ".join(sorted({t for t, _ in settings if t})),
             postcodes=", ".join(sorted({p for _, p in settings if p})),
-            settings=len(settings), registration_status=record.registration_status, due=item))
+            settings=len(settings), registration_status=record.registration_status, due=item, risk=rating,
+            sanctions=context.sanctions.get(record.id, ()) if context is not None else ()))
         if limit is not None and len(rows) >= limit:
             break
     return rows

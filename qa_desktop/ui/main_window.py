@@ -23,19 +23,20 @@ from sqlalchemy import select
 import datetime as dt
 
 from qa_desktop.domain.regulation import Judgement
+from qa_desktop.domain.risk import Rag
 from qa_desktop.domain.service_types import ServiceType
 from qa_desktop.domain.visits import VisitStatus
 from qa_desktop.forms.library import library_for
 from qa_desktop.store.models import Setting, Visit
-from qa_desktop.services.due import DueItem, provider_due
 from qa_desktop.services.provider_import import ImportFileError, ImportReport, import_providers
-from qa_desktop.services.register import DueFilter, search_providers
+from qa_desktop.services.register import DueFilter, RegisterContext, register_context, search_providers
 from qa_desktop.store.database import Store
 from qa_desktop.sync.bundle import import_bundle
 from qa_desktop.sync.credentials import CredentialsError, team_key
 from qa_desktop.sync.wire import SyncFileError
 from qa_desktop.ui.background import BackgroundTask
 from qa_desktop.ui.conflicts_dialog import ConflictsDialog
+from qa_desktop.ui.oversight_window import OversightWindow
 from qa_desktop.ui.provider_panel import ProviderPanel
 from qa_desktop.ui.provider_table import SORT_ROLE, ProviderTableModel
 from qa_desktop.ui.sync_controller import SyncController
@@ -71,7 +72,12 @@ class MainWindow(QMainWindow):
         self.due_filter.addItem("Anything due or not", None)
         for due in DueFilter:
             self.due_filter.addItem(due.label, due.value)
-        self._due_map: dict[str, DueItem] = {}
+        self.risk_filter = QComboBox()
+        self.risk_filter.setAccessibleName("Filter by risk rating")
+        self.risk_filter.addItem("Any risk rating", None)
+        for rag in reversed(Rag):
+            self.risk_filter.addItem(f"Risk: {rag.label}", rag.value)
+        self.context: RegisterContext | None = None
 
         self.model = ProviderTableModel(self)
         self.proxy = QSortFilterProxyModel(self)
@@ -93,17 +99,20 @@ class MainWindow(QMainWindow):
         self.count = QLabel()
         self.panel = ProviderPanel(store, self)
         self.panel.open_visit.connect(self.show_visit)
+        self.panel.changed.connect(self.reload)
 
         find = QLabel("&Find:")
         find.setBuddy(self.search)
         bar = QHBoxLayout()
         bar.addWidget(find)
-        bar.addWidget(self.search, 3)
-        bar.addWidget(self.type_filter, 1)
-        bar.addWidget(self.judgement_filter, 1)
-        bar.addWidget(self.due_filter, 1)
+        bar.addWidget(self.search, 1)
+        filters = QHBoxLayout()
+        for combo in (self.type_filter, self.judgement_filter, self.due_filter, self.risk_filter):
+            filters.addWidget(combo)
+        filters.addStretch(1)
         layout = QVBoxLayout()
         layout.addLayout(bar)
+        layout.addLayout(filters)
         self.split = QSplitter(Qt.Orientation.Vertical)
         self.split.addWidget(self.table)
         self.split.addWidget(self.panel)
@@ -119,6 +128,7 @@ class MainWindow(QMainWindow):
         self.statusBar().addPermanentWidget(self.sync.bar)
         self._build_file_menu()
         self._build_visit_menu()
+        self._build_oversight_menu()
         self._build_sync_menu()
 
         focus_search = QAction("Find", self, shortcut=QKeySequence.StandardKey.Find)
@@ -128,7 +138,7 @@ class MainWindow(QMainWindow):
         self._debounce = QTimer(self, singleShot=True, interval=SEARCH_DELAY_MS)
         self._debounce.timeout.connect(self.refresh)
         self.search.textChanged.connect(self._debounce.start)
-        for combo in (self.type_filter, self.judgement_filter, self.due_filter):
+        for combo in (self.type_filter, self.judgement_filter, self.due_filter, self.risk_filter):
             combo.currentIndexChanged.connect(self.refresh)
         self.table.selectionModel().currentRowChanged.connect(lambda *_: self._show_selected())
         self._panel_timer = QTimer(self, singleShot=True, interval=500)
@@ -215,6 +225,29 @@ class MainWindow(QMainWindow):
         window.show()
         return window
 
+    def _build_oversight_menu(self) -> None:
+        menu = self.menuBar().addMenu("&Oversight")
+        for words, tab, keys in (("&Due and overdue…", 0, "Ctrl+D"), ("&Sanctions list…", 1, "Ctrl+L"),
+                                 ("Open &actions…", 2, "")):
+            action = QAction(words, self)
+            if keys:
+                action.setShortcut(QKeySequence(keys))
+            action.triggered.connect(lambda _=False, t=tab: self.show_oversight(t))
+            menu.addAction(action)
+        self.oversight: OversightWindow | None = None
+
+    def show_oversight(self, tab: int = 0) -> OversightWindow:
+        if self.oversight is None:
+            self.oversight = OversightWindow(self.store)
+            self.oversight.changed.connect(self.reload)
+        else:
+            self.oversight.refresh()
+        self.oversight.tabs.setCurrentIndex(tab)
+        self.oversight.show()
+        self.oversight.raise_()
+        self.oversight.activateWindow()
+        return self.oversight
+
     def _build_sync_menu(self) -> None:
         menu = self.menuBar().addMenu("&Sync")
         self.sync_action = QAction("&Sync now", self, shortcut=QKeySequence("Ctrl+Shift+S"))
@@ -263,9 +296,10 @@ class MainWindow(QMainWindow):
         QMessageBox.information(self, "Bundle imported", report.summary())
 
     def reload(self) -> None:
-        """The data changed: work out again what is due across the register, then refresh."""
+        """The data changed: work out again what is due, the risk ratings and the sanctions across
+        the register, then refresh."""
         with self.store.read() as session:
-            self._due_map = provider_due(session, dt.date.today())
+            self.context = register_context(session, dt.date.today())
         self.refresh()
 
     def refresh(self) -> None:
@@ -277,7 +311,8 @@ class MainWindow(QMainWindow):
         with self.store.read() as session:
             rows = search_providers(session, self.search.text(), self.type_filter.currentData(),
                                     judgement=Judgement(judgement) if judgement else None,
-                                    due=DueFilter(due) if due else None, due_map=self._due_map)
+                                    due=DueFilter(due) if due else None, context=self.context,
+                                    risk=Rag(self.risk_filter.currentData()) if self.risk_filter.currentData() else None)
         self.model.set_rows(rows)
         noun = "provider" if len(rows) == 1 else "providers"
         overdue = sum(1 for r in rows if r.due is not None and r.due.due.is_overdue)
@@ -315,6 +350,8 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event) -> None:  # noqa: ANN001 (Qt event)
         for window in self.visit_windows:
             window.close()  # saves a note typed a moment ago
+        if self.oversight is not None:
+            self.oversight.close()
         self.sync.wait()
         if self.import_task is not None:
             self.import_task.wait()

@@ -1,7 +1,10 @@
-"""The provider page, beside the register: the selected provider's facts, its settings with their
-next QA visit, what is due (Figures 1 and 2), its visit history and the actions raised on its
-visits (overdue ones flagged). Everything comes from ``services.provider_page``, as
-``qa-desktop provider`` prints it. Enter or a double click on a visit opens it.
+"""The provider page, beside the register: the selected provider's facts, any embargo in force (in
+a red box at the top, in words), its settings with their next QA visit, what is due (Figures 1 and
+2), its visit history, its open actions from plans and visits (overdue ones flagged; extend or
+complete them here), its QA cases with the risk rating by year (Figures 6 and 7) and the sanctions
+in force. Everything comes from ``services.provider_page``, as ``qa-desktop provider`` prints it.
+Enter or a double click on a visit opens it; the buttons log a case, issue an embargo or an action
+plan, or log a regulatory alert.
 """
 
 from __future__ import annotations
@@ -11,12 +14,19 @@ from html import escape
 
 from PySide6.QtCore import QModelIndex, QSortFilterProxyModel, Qt, Signal
 from PySide6.QtGui import QFont
-from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QLabel, QTableView, QTabWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (QAbstractItemView, QHBoxLayout, QHeaderView, QLabel, QPushButton, QTableView,
+                               QTabWidget, QVBoxLayout, QWidget)
 
 from qa_desktop.domain.schedule import DueStatus
 from qa_desktop.services.due import DueItem
-from qa_desktop.services.provider_page import ActionLine, ProviderOverview, SettingLine, VisitLine, provider_overview
+from qa_desktop.services.oversight import TrackedAction
+from qa_desktop.services.provider_page import ProviderOverview, SettingLine, VisitLine, provider_overview
+from qa_desktop.services.sanctions import SanctionRow
 from qa_desktop.store.database import Store
+from qa_desktop.store.models import QaCase
+from qa_desktop.ui.oversight_dialogs import (ActionPlanDialog, ActionProgressDialog, AlertDialog, CaseDialog,
+                                             EmbargoDialog, RecordDialog)
+from qa_desktop.ui.palette import warning_colour, warning_style
 from qa_desktop.ui.provider_table import due_words
 from qa_desktop.ui.rows_model import SORT_ROLE, Column, RowsModel
 
@@ -45,13 +55,35 @@ VISIT_COLUMNS = (
     Column[VisitLine]("Actions", lambda v: str(v.actions), sort=lambda v: v.actions),
 )
 ACTION_COLUMNS = (
-    Column[ActionLine]("Due by (Figure 8)", lambda a: f"{a.due_at.astimezone():%d %b %Y %H:%M}" +
-                       (" (overdue)" if a.overdue else ""), sort=lambda a: a.due_at),
-    Column[ActionLine]("Concern", lambda a: a.level.label),
-    Column[ActionLine]("Item", lambda a: a.item),
-    Column[ActionLine]("Action", lambda a: a.text),
-    Column[ActionLine]("Visit", lambda a: f"{a.setting}, {a.visit_date:%d %b %Y}", sort=lambda a: a.visit_date),
+    Column[TrackedAction]("Due by (Figure 8)", lambda a: f"{a.due_at.astimezone():%d %b %Y %H:%M}" +
+                          (" (overdue)" if a.overdue else "") + (" (extended)" if a.extended else ""),
+                          sort=lambda a: a.due_at, tooltip=lambda a: a.extension_reason),
+    Column[TrackedAction]("Concern", lambda a: a.level.label),
+    Column[TrackedAction]("Action", lambda a: a.text),
+    Column[TrackedAction]("From", lambda a: a.source),
 )
+CASE_COLUMNS = (
+    Column[QaCase]("Opened", lambda c: f"{c.opened_on:%d %b %Y}", sort=lambda c: c.opened_on),
+    Column[QaCase]("Source", lambda c: c.source.label),
+    Column[QaCase]("Category", lambda c: c.category),
+    Column[QaCase]("Safeguarding", lambda c: "Yes" if c.safeguarding else ""),
+    Column[QaCase]("Status", lambda c: c.status.label),
+    Column[QaCase]("Summary", lambda c: c.summary, tooltip=lambda c: c.outcome),
+)
+SANCTION_COLUMNS = (
+    Column[SanctionRow]("Sanction", lambda r: r.sanction.value),
+    Column[SanctionRow]("Applies to", lambda r: r.applies_to),
+    Column[SanctionRow]("Since", lambda r: f"{r.since:%d %b %Y}", sort=lambda r: r.since),
+    Column[SanctionRow]("Review", lambda r: f"{r.review_on:%d %b %Y}" if r.review_on else "", sort=lambda r: r.review_on),
+    Column[SanctionRow]("Social work told", lambda r: f"{r.social_work_informed:%d %b %Y}" if r.social_work_informed
+                        else ("NOT RECORDED" if r.informed_needed else "")),
+    Column[SanctionRow]("Detail", lambda r: r.detail),
+    Column[SanctionRow]("Concerns", lambda r: r.concerns),
+)
+
+
+def informed_flag(row: SanctionRow) -> str | None:
+    return "The social work team must be told (Section 12)" if row.informed_needed and not row.social_work_informed else None
 
 
 def _table(model: RowsModel, name: str) -> tuple[QTableView, QSortFilterProxyModel]:
@@ -89,6 +121,14 @@ class ProviderPanel(QWidget):
         self.facts.setWordWrap(True)
         self.facts.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.facts.setAccessibleName("Provider facts")
+        self.warnings = QLabel()
+        self.warnings.setWordWrap(True)
+        self.warnings.setAccessibleName("Embargo warning")
+        self.warnings.setStyleSheet(f"{warning_style()}; border: 2px solid {warning_colour().name()}; padding: 6px")
+        self.warnings.hide()
+        self.rating = QLabel()
+        self.rating.setWordWrap(True)
+        self.rating.setAccessibleName("Risk rating")
         self.settings_model = RowsModel(SETTING_COLUMNS, self, row_id=lambda s: s.id,
                                         flag=lambda s: "Visit overdue" if s.next_visit and
                                         s.next_visit.due.status is DueStatus.OVERDUE else None)
@@ -96,30 +136,79 @@ class ProviderPanel(QWidget):
                                    else None)
         self.visits_model = RowsModel(VISIT_COLUMNS, self, row_id=lambda v: v.id)
         self.actions_model = RowsModel(ACTION_COLUMNS, self, flag=lambda a: "Overdue" if a.overdue else None)
+        self.cases_model = RowsModel(CASE_COLUMNS, self, flag=lambda c: "Safeguarding" if c.safeguarding else None)
+        self.sanctions_model = RowsModel(SANCTION_COLUMNS, self, flag=informed_flag)
         self.tabs = QTabWidget()
         self.tabs.setAccessibleName("Provider page")
         self.views: dict[str, QTableView] = {}
         for key, model, name in (("settings", self.settings_model, "Settings"), ("due", self.due_model, "What is due"),
-                                 ("visits", self.visits_model, "Visits"), ("actions", self.actions_model, "Actions")):
+                                 ("visits", self.visits_model, "Visits"), ("actions", self.actions_model, "Actions"),
+                                 ("cases", self.cases_model, "Risk and cases"),
+                                 ("sanctions", self.sanctions_model, "Sanctions")):
             view, proxy = _table(model, name)
             self.views[key] = view
-            self.tabs.addTab(view, name)
+            if key == "cases":
+                page = QWidget()
+                column = QVBoxLayout(page)
+                column.setContentsMargins(0, 4, 0, 0)
+                column.addWidget(self.rating)
+                column.addWidget(view, 1)
+                self.tabs.addTab(page, name)
+            elif key == "actions":
+                page = QWidget()
+                column = QVBoxLayout(page)
+                column.setContentsMargins(0, 4, 0, 0)
+                buttons = QHBoxLayout()
+                self.extend_button = QPushButton("E&xtend the selected action…")
+                self.extend_button.clicked.connect(lambda: self.progress_action(complete=False))
+                self.complete_button = QPushButton("Co&mplete the selected action…")
+                self.complete_button.clicked.connect(lambda: self.progress_action(complete=True))
+                buttons.addWidget(self.extend_button)
+                buttons.addWidget(self.complete_button)
+                buttons.addStretch(1)
+                column.addLayout(buttons)
+                column.addWidget(view, 1)
+                self.tabs.addTab(page, name)
+            else:
+                self.tabs.addTab(view, name)
         visits = self.views["visits"]
         visits.activated.connect(self._visit_chosen)  # Enter or double click
+        self.record_buttons: list[QPushButton] = []
+        records = QHBoxLayout()
+        for words, dialog in (("Log a &case…", CaseDialog), ("Issue an &embargo…", EmbargoDialog),
+                              ("Issue an action &plan…", ActionPlanDialog), ("Log a regulatory &alert…", AlertDialog)):
+            button = QPushButton(words)
+            button.clicked.connect(lambda _=False, d=dialog: self.record(d))
+            records.addWidget(button)
+            self.record_buttons.append(button)
+        records.addStretch(1)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.title)
+        layout.addWidget(self.warnings)
         layout.addWidget(self.facts)
+        layout.addLayout(records)
         layout.addWidget(self.tabs, 1)
+        self._enable(False)
+
+    changed = Signal()  # a case, embargo, plan, alert or action was recorded here
+
+    def _enable(self, on: bool) -> None:
+        for button in (*self.record_buttons, self.extend_button, self.complete_button):
+            button.setEnabled(on)
 
     def show_provider(self, provider_id: str | None) -> None:
         if provider_id is None:
             self.overview = None
-            for model in (self.settings_model, self.due_model, self.visits_model, self.actions_model):
+            for model in (self.settings_model, self.due_model, self.visits_model, self.actions_model,
+                          self.cases_model, self.sanctions_model):
                 model.set_rows([])
             self.title.setText("Choose a provider in the register to see its page.")
             self.facts.clear()
+            self.warnings.hide()
+            self._enable(False)
             return
+        self._enable(True)
         with self.store.read() as session:
             page = provider_overview(session, provider_id, dt.datetime.now(dt.timezone.utc))
         self.overview = page
@@ -135,14 +224,56 @@ class ProviderPanel(QWidget):
         self.due_model.set_rows(page.due)
         self.visits_model.set_rows(page.visits)
         self.actions_model.set_rows(page.actions)
+        self.cases_model.set_rows(page.cases)
+        self.sanctions_model.set_rows(page.sanctions)
+        self.warnings.setText("⚠ " + "\n⚠ ".join(page.warnings) if page.warnings else "")
+        self.warnings.setVisible(bool(page.warnings))
+        this_year = page.ratings[0] if page.ratings and page.ratings[0].year == dt.date.today().year else None
+        by_year = ", ".join(f"{r.year}: {r.rag.label} ({r.cases} case{'s' if r.cases != 1 else ''})" for r in page.ratings)
+        rating = f"Risk rating this year (Figure 6): {this_year.rag.label if this_year else 'no cases'}"
+        if by_year:
+            rating += f". By year: {by_year}"
+        if page.ifa is not None:
+            rating += (f"\nFigure 7 flags: performance/practice {page.ifa.performance_practice.label}, safeguarding "
+                       f"{page.ifa.safeguarding.label}, contract compliance {page.ifa.contract_compliance.label}")
+        self.rating.setText(rating)
         overdue = sum(1 for i in page.due if i.due.status is DueStatus.OVERDUE)
         self.tabs.setTabText(0, f"Settings ({len(page.settings)})")
         self.tabs.setTabText(1, f"What is due ({overdue} overdue)" if overdue else f"What is due ({len(page.due)})")
         self.tabs.setTabText(2, f"Visits ({len(page.visits)})")
         self.tabs.setTabText(3, f"Actions ({len(page.actions)}, {page.overdue_actions} overdue)"
                              if page.overdue_actions else f"Actions ({len(page.actions)})")
+        self.tabs.setTabText(4, f"Risk and cases ({this_year.rag.label if this_year else 'no cases'})")
+        self.tabs.setTabText(5, f"Sanctions ({len(page.sanctions)})")
         for view in self.views.values():
             view.resizeColumnsToContents()
+
+    def record(self, kind: type[RecordDialog]) -> RecordDialog | None:
+        """Open one of the oversight forms for this provider; the page refreshes when it is saved."""
+        if self.overview is None:
+            return None
+        dialog = kind(self.store, self.overview.id, self.overview.name, dt.date.today(), self)
+        dialog.accepted.connect(self._recorded)
+        dialog.open()
+        return dialog
+
+    def progress_action(self, complete: bool) -> ActionProgressDialog | None:
+        view = self.views["actions"]
+        index = view.currentIndex()
+        if not index.isValid():
+            self.tabs.setCurrentIndex(3)
+            view.setFocus()
+            return None
+        action = self.actions_model.row_at(view.model().mapToSource(index).row())
+        dialog = ActionProgressDialog(self.store, action, complete, self)
+        dialog.accepted.connect(self._recorded)
+        dialog.open()
+        return dialog
+
+    def _recorded(self) -> None:
+        if self.overview is not None:
+            self.show_provider(self.overview.id)
+        self.changed.emit()
 
     def _visit_chosen(self, index: QModelIndex) -> None:
         proxy = index.model()

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from qa_desktop.domain.risk import Rag
 from qa_desktop.domain.schedule import DueStatus
 from qa_desktop.services.due import DueItem
 from qa_desktop.services.register import ProviderRow
@@ -44,11 +45,20 @@ COLUMNS: tuple[Column[ProviderRow], ...] = (
     Column("Settings", lambda r: str(r.settings), sort=lambda r: r.settings),
     Column("Next due (Figures 1, 2)", lambda r: due_words(r.due), sort=_due_sort,
            tooltip=lambda r: r.due.due.reason if r.due else None),
+    Column("Risk (Figure 6)", lambda r: r.risk.label if r.risk and r.risk is not Rag.NONE else "",
+           sort=lambda r: -r.risk.rank if r.risk else None),
+    Column("Sanctions", lambda r: "; ".join(r.sanctions)),
 )
+
+
+def _flag(row: ProviderRow) -> str | None:
+    """Why a provider stands out: an embargo first (an officer must not miss it), then overdue."""
+    reasons = [s for s in row.sanctions if s.startswith("Embargo")]
+    if row.due is not None and row.due.due.status is DueStatus.OVERDUE:
+        reasons.append("Overdue")
+    return "; ".join(reasons) or None
 
 
 class ProviderTableModel(RowsModel[ProviderRow]):
     def __init__(self, parent: Any = None) -> None:
-        super().__init__(COLUMNS, parent, row_id=lambda r: r.id,
-                         flag=lambda r: "Overdue" if r.due is not None and r.due.due.status is DueStatus.OVERDUE
-                         else None)
+        super().__init__(COLUMNS, parent, row_id=lambda r: r.id, flag=_flag)

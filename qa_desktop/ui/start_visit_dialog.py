@@ -3,6 +3,11 @@
 The rules are the visit service's (``start_visit`` and ``check_officers``): an unannounced visit
 with fewer than two officers is refused there, and the refusal is shown in the dialog, which stays
 open with everything typed, so the officer adds the second name and presses Start again.
+
+An embargo in force on the chosen setting's provider, the property itself or the provider's foster
+carers is shown at the top in a bordered warning box, in words ("FORMAL EMBARGO on …"), whenever the
+setting or the date changes. It warns rather than refuses: a visit to an embargoed provider is often
+exactly what is needed (Section 12).
 """
 
 from __future__ import annotations
@@ -16,10 +21,11 @@ from sqlalchemy import select
 
 from qa_desktop.domain.visits import VisitLevel, VisitReason, VisitRuleError
 from qa_desktop.forms.library import TemplateLibrary
+from qa_desktop.services.oversight import embargo_warnings
 from qa_desktop.services.visits import start_visit
 from qa_desktop.store.database import Store
 from qa_desktop.store.models import Provider, Setting
-from qa_desktop.ui.palette import warning_style
+from qa_desktop.ui.palette import warning_colour, warning_style
 
 
 class StartVisitDialog(QDialog):
@@ -69,6 +75,11 @@ class StartVisitDialog(QDialog):
         self.error.setStyleSheet(warning_style())
         self.error.setAccessibleName("Problem")
         self.error.hide()
+        self.embargo = QLabel()
+        self.embargo.setWordWrap(True)
+        self.embargo.setAccessibleName("Embargo warning")
+        self.embargo.setStyleSheet(f"{warning_style()}; border: 2px solid {warning_colour().name()}; padding: 6px")
+        self.embargo.hide()
 
         kinds = QHBoxLayout()
         kinds.addWidget(self.announced)
@@ -86,12 +97,25 @@ class StartVisitDialog(QDialog):
         self.buttons.accepted.connect(self.accept)
         self.buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
+        layout.addWidget(self.embargo)
         layout.addLayout(form)
         layout.addWidget(self.error)
         layout.addWidget(self.buttons)
         if self.setting.count() == 0:
             self._show_error("There are no settings in the register yet: import providers first.")
             self.buttons.button(QDialogButtonBox.StandardButton.Ok).setEnabled(False)
+        self.setting.currentIndexChanged.connect(self._check_embargo)
+        self.date.dateChanged.connect(self._check_embargo)
+        self._check_embargo()
+
+    def _check_embargo(self) -> None:
+        setting_id = self.setting.currentData()
+        warnings: list[str] = []
+        if setting_id:
+            with self.store.read() as session:
+                warnings = embargo_warnings(session, setting_id, self.date.date().toPython())
+        self.embargo.setText("⚠ " + "\n⚠ ".join(warnings) if warnings else "")
+        self.embargo.setVisible(bool(warnings))
 
     def _show_error(self, text: str) -> None:
         self.error.setText(text)

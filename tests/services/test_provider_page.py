@@ -9,9 +9,8 @@ from qa_desktop.domain.regulation import Judgement
 from qa_desktop.domain.schedule import DueStatus
 from qa_desktop.domain.timescales import ConcernLevel
 from qa_desktop.services.demo import load_demo
-from qa_desktop.services.due import provider_due
 from qa_desktop.services.provider_page import provider_overview
-from qa_desktop.services.register import DueFilter, find_by_urn, search_providers
+from qa_desktop.services.register import DueFilter, find_by_urn, register_context, search_providers
 from tests.conftest import TODAY
 
 NOW = dt.datetime(2026, 11, 22, 12, 0, tzinfo=dt.timezone.utc)
@@ -27,10 +26,11 @@ def test_filters_by_judgement_and_by_what_is_due(demo_store):
     with demo_store.read() as session:
         inadequate = search_providers(session, judgement=Judgement.INADEQUATE)
         every_judgement = {r.judgement for r in search_providers(session)}
-        due_map = provider_due(session, TODAY)
-        overdue = search_providers(session, due=DueFilter.OVERDUE, due_map=due_map)
-        due_or_overdue = search_providers(session, due=DueFilter.DUE, due_map=due_map)
-        everyone = search_providers(session, due_map=due_map)
+        context = register_context(session, TODAY)
+        due_map = context.due
+        overdue = search_providers(session, due=DueFilter.OVERDUE, context=context)
+        due_or_overdue = search_providers(session, due=DueFilter.DUE, context=context)
+        everyone = search_providers(session, context=context)
         same_without_map = search_providers(session, due=DueFilter.OVERDUE, today=TODAY)
     assert inadequate and {r.judgement for r in inadequate} == {Judgement.INADEQUATE} and len(every_judgement) > 2
     assert overdue and all(r.due.due.status is DueStatus.OVERDUE for r in overdue)
@@ -54,7 +54,7 @@ def test_provider_page_has_settings_history_due_and_actions(demo_store):
     assert [v.status for v in page.visits] == ["In progress", "Completed"]  # newest first
     assert page.visits[0].actions == 1
     (action,) = page.actions
-    assert action.item == "Carbon monoxide detector" and action.level is ConcernLevel.HIGH
+    assert action.source.endswith(": Carbon monoxide detector") and action.level is ConcernLevel.HIGH
     assert not action.overdue and later.actions[0].overdue and later.overdue_actions == 1
     assert {i.due.kind.value for i in page.due} == {"QA visit", "compliance review"}
 
@@ -69,3 +69,24 @@ def test_cli_provider_page_and_filters(demo_store, capsys):
     assert main(["providers", "--judgement", "nonsense", *data]) == 2
     assert "Unknown judgement" in capsys.readouterr().err
     assert main(["provider", "no such place", *data]) == 2
+
+
+def test_filter_by_risk_rating_and_sanctions_shown_beside_each_provider(demo_store):
+    from qa_desktop.domain.oversight import CaseSource, EmbargoKind, EmbargoScope
+    from qa_desktop.domain.risk import Rag
+    from qa_desktop.services.oversight import issue_embargo, log_case
+
+    with demo_store.read() as session:
+        harbour = find_by_urn(session, "SC700102").id
+        maple = find_by_urn(session, "SC700101").id
+    for n in range(4):
+        log_case(demo_store, harbour, opened_on=TODAY, source=CaseSource.LADO, category="Allegation", summary=f"{n}")
+    log_case(demo_store, maple, opened_on=TODAY, source=CaseSource.POLICE, category="Missing", summary="Missing")
+    issue_embargo(demo_store, harbour, kind=EmbargoKind.FORMAL, scope=EmbargoScope.PROVIDER, reason="Failed to improve",
+                  start_on=TODAY, approved_by="Sam Director")
+    with demo_store.read() as session:
+        medium = search_providers(session, risk=Rag.MEDIUM, today=TODAY)
+        low = search_providers(session, risk=Rag.LOW, today=TODAY)
+        none = search_providers(session, risk=Rag.NONE, today=TODAY)
+    assert [r.name for r in medium] == ["Harbour View"] and medium[0].sanctions == ("Embargo on provider/agency",)
+    assert [r.name for r in low] == ["Maple Lodge"] and len(none) == 10

@@ -94,7 +94,7 @@ def test_provider_page_shows_settings_due_visits_and_actions_and_opens_a_visit(q
     assert panel.title.text() == "Harbour View" and "SC700102" in panel.facts.text()
     assert [panel.tabs.tabText(i) for i in range(4)] == ["Settings (1)", "What is due (2 overdue)", "Visits (2)",
                                                          "Actions (1)"]
-    assert panel.actions_model.row_at(0).item == "Carbon monoxide detector"
+    assert panel.actions_model.row_at(0).source.endswith(": Carbon monoxide detector")
     visits = panel.views["visits"]
     panel.tabs.setCurrentWidget(visits)
     visits.setFocus()

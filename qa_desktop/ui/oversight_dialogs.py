@@ -1,0 +1,281 @@
+"""The forms of QA oversight: log a case, issue an embargo, log a regulatory alert, issue an action
+plan, extend or complete an action.
+
+Each is a thin form over one ``services.oversight`` call. What Section 12 does not allow (a formal
+embargo without the senior manager who agreed it, an extension that is not later) is refused by
+the service and said in the dialog, which stays open with everything typed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+
+from PySide6.QtCore import QDate, QDateTime, QTime
+from PySide6.QtWidgets import (QCheckBox, QComboBox, QDateEdit, QDateTimeEdit, QDialog, QDialogButtonBox, QFormLayout,
+                               QHBoxLayout, QLabel, QLineEdit, QPlainTextEdit, QPushButton, QRadioButton, QVBoxLayout,
+                               QWidget)
+from sqlalchemy import select
+
+from qa_desktop.domain.oversight import (AlertKind, CaseSource, EmbargoKind, EmbargoScope, InformalReason,
+                                         OversightError, PlanKind, alert_review_date)
+from qa_desktop.domain.regulation import Regulator
+from qa_desktop.domain.timescales import FIGURE_8, ConcernLevel
+from qa_desktop.services import oversight as qa
+from qa_desktop.services.oversight import TrackedAction
+from qa_desktop.store.database import Store
+from qa_desktop.store.models import Setting
+from qa_desktop.ui.palette import warning_style
+
+
+def _date_edit(day: dt.date, name: str) -> QDateEdit:
+    edit = QDateEdit(QDate(day.year, day.month, day.day))
+    edit.setCalendarPopup(True)
+    edit.setDisplayFormat("d MMM yyyy")
+    edit.setAccessibleName(name)
+    return edit
+
+
+def _text(name: str, lines: int = 3) -> QPlainTextEdit:
+    edit = QPlainTextEdit()
+    edit.setAccessibleName(name)
+    edit.setTabChangesFocus(True)
+    edit.setFixedHeight(edit.fontMetrics().height() * (lines + 1))
+    return edit
+
+
+def _combo(name: str, members: list, label: Callable = lambda m: m.label) -> QComboBox:  # noqa: ANN001
+    combo = QComboBox()
+    combo.setAccessibleName(name)
+    for member in members:
+        combo.addItem(label(member), member.value)  # Qt hands a StrEnum back as plain text
+    return combo
+
+
+class RecordDialog(QDialog):
+    """A form that saves through a service; a refusal is shown in it and nothing is lost."""
+
+    def __init__(self, title: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(title)
+        self.form = QFormLayout()
+        self.error = QLabel()
+        self.error.setWordWrap(True)
+        self.error.setStyleSheet(warning_style())
+        self.error.setAccessibleName("Problem")
+        self.error.hide()
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        self.buttons.accepted.connect(self.accept)
+        self.buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addLayout(self.form)
+        layout.addWidget(self.error)
+        layout.addWidget(self.buttons)
+        self.saved_id: str | None = None
+
+    def save(self) -> str | None:
+        raise NotImplementedError
+
+    def accept(self) -> None:
+        try:
+            self.saved_id = self.save()
+        except (OversightError, ValueError) as error:
+            self.error.setText(str(error))
+            self.error.show()
+            return
+        super().accept()
+
+
+class CaseDialog(RecordDialog):
+    def __init__(self, store: Store, provider_id: str, provider_name: str, today: dt.date,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(f"Log a QA case: {provider_name}", parent)
+        self.store, self.provider_id = store, provider_id
+        self.opened = _date_edit(today, "Date of the case")
+        self.source = _combo("Source", list(CaseSource))
+        self.category = QLineEdit(placeholderText="e.g. Missing from care, Allegation, Medication")
+        self.category.setAccessibleName("Category")
+        self.summary = _text("Summary")
+        self.safeguarding = QCheckBox("A &safeguarding matter")
+        self.significant = QCheckBox("A si&gnificant concern (reviewed as HIGH, whatever the yearly count)")
+        self.form.addRow("&Date:", self.opened)
+        self.form.addRow("S&ource:", self.source)
+        self.form.addRow("&Category:", self.category)
+        self.form.addRow("S&ummary:", self.summary)
+        self.form.addRow(self.safeguarding)
+        self.form.addRow(self.significant)
+        self.form.addRow(QLabel("Summarise the concern without naming a child."))
+
+    def save(self) -> str:
+        return qa.log_case(self.store, self.provider_id, opened_on=self.opened.date().toPython(),
+                           source=CaseSource(self.source.currentData()), category=self.category.text(),
+                           summary=self.summary.toPlainText(), safeguarding=self.safeguarding.isChecked(),
+                           significant=self.significant.isChecked())
+
+
+class EmbargoDialog(RecordDialog):
+    def __init__(self, store: Store, provider_id: str, provider_name: str, today: dt.date,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(f"Issue an embargo: {provider_name}", parent)
+        self.store, self.provider_id = store, provider_id
+        self.formal = QRadioButton("&Formal (the provider is told)")
+        self.informal = QRadioButton("&Informal")
+        self.formal.setChecked(True)
+        kinds = QHBoxLayout()
+        kinds.addWidget(self.formal)
+        kinds.addWidget(self.informal)
+        self.approved_by = QLineEdit(placeholderText="the senior manager who agreed it")
+        self.approved_by.setAccessibleName("Agreed by")
+        self.informal_reason = _combo("Why informal", list(InformalReason))
+        self.scope = _combo("Embargo on", list(EmbargoScope))
+        self.property = QComboBox()
+        self.property.setAccessibleName("Property")
+        with store.read() as session:
+            for setting in session.scalars(select(Setting).where(Setting.provider_id == provider_id,
+                                                                 Setting.deleted.is_(False)).order_by(Setting.name)):
+                self.property.addItem(setting.name, setting.id)
+        self.carers = QLineEdit(placeholderText="the carers' reference, not a child's name")
+        self.carers.setAccessibleName("Foster carers")
+        self.reason = _text("Reason")
+        self.start = _date_edit(today, "Starts on")
+        self.review = _date_edit(today + dt.timedelta(weeks=4), "Review on")
+        self.informed = QCheckBox("The social &work team has been informed today")
+        self.form.addRow("Kind:", kinds)
+        self.form.addRow("&Agreed by:", self.approved_by)
+        self.form.addRow("&Why informal:", self.informal_reason)
+        self.form.addRow("Embargo &on:", self.scope)
+        self.form.addRow("&Property:", self.property)
+        self.form.addRow("Foster &carers:", self.carers)
+        self.form.addRow("&Reason:", self.reason)
+        self.form.addRow("&Starts:", self.start)
+        self.form.addRow("Re&view:", self.review)
+        self.form.addRow(self.informed)
+        self.formal.toggled.connect(self._kind_changed)
+        self.scope.currentIndexChanged.connect(self._kind_changed)
+        self._today = today
+        self._kind_changed()
+
+    def _kind_changed(self) -> None:
+        formal = self.formal.isChecked()
+        self.approved_by.setEnabled(formal)
+        self.informal_reason.setEnabled(not formal)
+        scope = EmbargoScope(self.scope.currentData())
+        self.property.setEnabled(scope is EmbargoScope.PROPERTY)
+        self.carers.setEnabled(scope is EmbargoScope.FOSTER_CARER)
+
+    def save(self) -> str:
+        formal = self.formal.isChecked()
+        scope = EmbargoScope(self.scope.currentData())
+        return qa.issue_embargo(
+            self.store, self.provider_id, kind=EmbargoKind.FORMAL if formal else EmbargoKind.INFORMAL, scope=scope,
+            reason=self.reason.toPlainText(), start_on=self.start.date().toPython(),
+            review_on=self.review.date().toPython(), approved_by=self.approved_by.text() if formal else None,
+            informal_reason=None if formal else InformalReason(self.informal_reason.currentData()),
+            setting_id=self.property.currentData() if scope is EmbargoScope.PROPERTY else None,
+            foster_carer=self.carers.text() if scope is EmbargoScope.FOSTER_CARER else None,
+            social_work_informed_on=self._today if self.informed.isChecked() else None)
+
+
+class AlertDialog(RecordDialog):
+    def __init__(self, store: Store, provider_id: str, provider_name: str, today: dt.date,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(f"Log a regulatory alert: {provider_name}", parent)
+        self.store, self.provider_id = store, provider_id
+        self.regulator = _combo("Regulator", [r for r in Regulator if r is not Regulator.NONE])
+        self.kind = _combo("What the alert says", list(AlertKind))
+        self.received = _date_edit(today, "Received on")
+        self.summary = _text("Summary")
+        self.review = QLabel()
+        self.review.setAccessibleName("Review date")
+        self.form.addRow("R&egulator:", self.regulator)
+        self.form.addRow("&Alert:", self.kind)
+        self.form.addRow("&Received:", self.received)
+        self.form.addRow("&Summary:", self.summary)
+        self.form.addRow("Review:", self.review)
+        for signal in (self.kind.currentIndexChanged, self.received.dateChanged, self.regulator.currentIndexChanged):
+            signal.connect(self._show_review)
+        self._show_review()
+
+    def _show_review(self) -> None:
+        due = alert_review_date(AlertKind(self.kind.currentData()), self.received.date().toPython())
+        self.review.setText(f"{due:%d %B %Y} (12 weeks)" if due else "none: nothing left to review")
+
+    def save(self) -> str:
+        return qa.log_alert(self.store, self.provider_id, regulator=Regulator(self.regulator.currentData()),
+                            kind=AlertKind(self.kind.currentData()), received_on=self.received.date().toPython(),
+                            summary=self.summary.toPlainText())
+
+
+class ActionPlanDialog(RecordDialog):
+    """A plan and its first actions, one per row; each is due by Figure 8 from now."""
+
+    def __init__(self, store: Store, provider_id: str, provider_name: str, today: dt.date,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(f"Issue an action plan: {provider_name}", parent)
+        self.store, self.provider_id, self.today = store, provider_id, today
+        self.kind = _combo("Kind of plan", list(PlanKind))
+        self.reason = _text("Why the plan is issued")
+        self.rows = QVBoxLayout()
+        self.actions: list[tuple[QLineEdit, QComboBox]] = []
+        more = QPushButton("A&dd another action")
+        more.clicked.connect(self.add_row)
+        self.form.addRow("&Kind:", self.kind)
+        self.form.addRow("&Why:", self.reason)
+        self.form.addRow("Actions:", self.rows)
+        self.form.addRow("", more)
+        self.add_row()
+
+    def add_row(self) -> tuple[QLineEdit, QComboBox]:
+        text = QLineEdit(placeholderText="what the provider must do")
+        text.setAccessibleName(f"Action {len(self.actions) + 1}")
+        level = _combo(f"Concern level of action {len(self.actions) + 1}", list(ConcernLevel),
+                       lambda m: f"{m.label} ({FIGURE_8[m].wording})")
+        level.setCurrentIndex(1)
+        row = QHBoxLayout()
+        row.addWidget(text, 1)
+        row.addWidget(level)
+        self.rows.addLayout(row)
+        self.actions.append((text, level))
+        text.setFocus()
+        return text, level
+
+    def save(self) -> str:
+        actions = [(t.text(), ConcernLevel(level.currentData())) for t, level in self.actions if t.text().strip()]
+        return qa.issue_action_plan(self.store, self.provider_id, kind=PlanKind(self.kind.currentData()),
+                                    issued_on=self.today, reason=self.reason.toPlainText(), actions=actions,
+                                    raised_at=dt.datetime.now(dt.timezone.utc))
+
+
+class ActionProgressDialog(RecordDialog):
+    """Extend an action (a later date and the reason agreed) or complete it (with the evidence)."""
+
+    def __init__(self, store: Store, action: TrackedAction, complete: bool, parent: QWidget | None = None) -> None:
+        super().__init__("Complete an action" if complete else "Extend an action", parent)
+        self.store, self.action, self.complete = store, action, complete
+        self.form.addRow(QLabel(f"<b>{action.text}</b><br>{action.provider} · {action.source}<br>"
+                                f"Due {action.due_at.astimezone():%d %b %Y %H:%M} ({action.level.label})"))
+        self.words = _text("Evidence" if complete else "Reason for the extension")
+        when = action.due_at.astimezone() + dt.timedelta(weeks=1)
+        self.when = QDateTimeEdit(QDateTime(QDate(when.year, when.month, when.day), QTime(when.hour, when.minute)))
+        self.when.setCalendarPopup(True)
+        self.when.setDisplayFormat("d MMM yyyy HH:mm")
+        self.when.setAccessibleName("Completed on" if complete else "New due date")
+        if complete:
+            now = dt.datetime.now().astimezone()
+            self.when.setDateTime(QDateTime(QDate(now.year, now.month, now.day), QTime(now.hour, now.minute)))
+            self.form.addRow("&Completed:", self.when)
+            self.form.addRow("&Evidence:", self.words)
+        else:
+            self.form.addRow("&New due date:", self.when)
+            self.form.addRow("&Reason agreed:", self.words)
+
+    def save(self) -> None:
+        moment = self.when.dateTime().toPython().astimezone(dt.timezone.utc)
+        if self.complete:
+            qa.complete_action(self.store, self.action.kind, self.action.id, completed_at=moment,
+                               evidence=self.words.toPlainText())
+        else:
+            qa.extend_action(self.store, self.action.kind, self.action.id, new_due=moment,
+                             reason=self.words.toPlainText())
+        return None
+

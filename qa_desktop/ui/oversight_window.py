@@ -1,0 +1,214 @@
+"""QA oversight across the register: the due-and-overdue dashboard, the provider sanctions list
+(filters, export to XLSX or CSV for the Access to Resources team and senior managers) and every
+open action. The same services as ``qa-desktop dashboard``, ``sanctions`` and ``actions``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from PySide6.QtCore import QSortFilterProxyModel, Qt, QTimer, Signal
+from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QComboBox, QFileDialog, QHBoxLayout, QHeaderView, QLabel,
+                               QLineEdit, QMessageBox, QPushButton, QTableView, QTabWidget, QVBoxLayout, QWidget)
+
+from qa_desktop.services.due import DueItem
+from qa_desktop.services.oversight import TrackedAction, tracked_actions
+from qa_desktop.services.sanctions import ReviewDue, Sanction, SanctionRow, dashboard, export, sanctions_list
+from qa_desktop.store.database import Store
+from qa_desktop.ui.oversight_dialogs import ActionProgressDialog
+from qa_desktop.ui.provider_panel import ACTION_COLUMNS, DUE_COLUMNS, informed_flag
+from qa_desktop.ui.rows_model import SORT_ROLE, Column, RowsModel
+
+SANCTIONS_COLUMNS = (
+    Column[SanctionRow]("Provider", lambda r: r.provider),
+    Column[SanctionRow]("URN", lambda r: r.urn),
+    Column[SanctionRow]("Service type", lambda r: r.service_type),
+    Column[SanctionRow]("Sanction", lambda r: r.sanction.value),
+    Column[SanctionRow]("Applies to", lambda r: r.applies_to),
+    Column[SanctionRow]("Since", lambda r: f"{r.since:%d %b %Y}", sort=lambda r: r.since),
+    Column[SanctionRow]("Review", lambda r: f"{r.review_on:%d %b %Y}" if r.review_on else "", sort=lambda r: r.review_on),
+    Column[SanctionRow]("Social work told", lambda r: f"{r.social_work_informed:%d %b %Y}" if r.social_work_informed
+                        else ("NOT RECORDED" if r.informed_needed else "")),
+    Column[SanctionRow]("Risk", lambda r: r.rating.label, sort=lambda r: -r.rating.rank),
+    Column[SanctionRow]("Concerns", lambda r: r.concerns, tooltip=lambda r: r.detail),
+)
+DASH_DUE_COLUMNS = (Column[DueItem]("Provider", lambda i: i.provider_name), *DUE_COLUMNS)
+REVIEW_COLUMNS = (
+    Column[ReviewDue]("Review", lambda r: f"{r.review_on:%d %b %Y}" + (" (overdue)" if r.overdue else ""),
+                      sort=lambda r: r.review_on),
+    Column[ReviewDue]("Provider", lambda r: r.provider),
+    Column[ReviewDue]("What", lambda r: r.what),
+)
+ALL_ACTION_COLUMNS = (Column[TrackedAction]("Provider", lambda a: a.provider), *ACTION_COLUMNS)
+
+
+def _view(model: RowsModel, name: str) -> tuple[QTableView, QSortFilterProxyModel]:
+    proxy = QSortFilterProxyModel()
+    proxy.setSourceModel(model)
+    proxy.setSortRole(SORT_ROLE)
+    view = QTableView()
+    view.setModel(proxy)
+    view.setAccessibleName(name)
+    view.setSortingEnabled(True)
+    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    view.setAlternatingRowColors(True)
+    view.setTabKeyNavigation(False)
+    view.verticalHeader().hide()
+    view.horizontalHeader().setStretchLastSection(True)
+    view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+    return view, proxy
+
+
+def _heading(text: str) -> QLabel:
+    label = QLabel(f"<b>{text}</b>")
+    label.setContentsMargins(0, 8, 0, 2)
+    return label
+
+
+class OversightWindow(QWidget):
+    changed = Signal()
+
+    def __init__(self, store: Store, parent: QWidget | None = None) -> None:
+        super().__init__(parent, Qt.WindowType.Window)
+        self.store = store
+        self.setWindowTitle("QA oversight: due and overdue, sanctions, actions")
+        self.tabs = QTabWidget()
+        self.tabs.setAccessibleName("Oversight")
+
+        # the dashboard
+        self.due_model = RowsModel(DASH_DUE_COLUMNS, self, flag=lambda i: "Overdue" if i.due.is_overdue else None)
+        self.overdue_model = RowsModel(ALL_ACTION_COLUMNS, self, flag=lambda a: "Overdue")
+        self.reviews_model = RowsModel(REVIEW_COLUMNS, self, flag=lambda r: "Review overdue" if r.overdue else None)
+        board = QWidget()
+        column = QVBoxLayout(board)
+        self.due_view, _ = _view(self.due_model, "Visits and compliance reviews due")
+        self.overdue_view, _ = _view(self.overdue_model, "Actions overdue")
+        self.reviews_view, _ = _view(self.reviews_model, "Restrictions and embargoes due for review")
+        for heading, view in (("Visits and compliance reviews due (Figures 1 and 2)", self.due_view),
+                              ("Actions overdue (Figure 8)", self.overdue_view),
+                              ("Restrictions and embargoes due for review in the next 14 days", self.reviews_view)):
+            column.addWidget(_heading(heading))
+            column.addWidget(view, 1)
+        self.tabs.addTab(board, "Due and overdue")
+
+        # the sanctions list
+        self.sanctions_model = RowsModel(SANCTIONS_COLUMNS, self, flag=informed_flag)
+        self.sanctions_view, _ = _view(self.sanctions_model, "Provider sanctions list")
+        self.sanction_filter = QComboBox()
+        self.sanction_filter.setAccessibleName("Filter by sanction")
+        self.sanction_filter.addItem("Every sanction", None)
+        for sanction in Sanction:
+            self.sanction_filter.addItem(sanction.value, sanction.value)
+        self.sanction_search = QLineEdit(placeholderText="Search provider, URN, property or concern")
+        self.sanction_search.setClearButtonEnabled(True)
+        self.sanction_search.setAccessibleName("Search the sanctions list")
+        self.export_button = QPushButton("&Export…")
+        self.export_button.setToolTip("Save the list as shown to an Excel workbook (.xlsx) or a CSV file")
+        self.export_button.clicked.connect(lambda: self.export_sanctions())
+        self.sanctions_count = QLabel()
+        bar = QHBoxLayout()
+        bar.addWidget(self.sanction_search, 2)
+        bar.addWidget(self.sanction_filter, 1)
+        bar.addWidget(self.export_button)
+        page = QWidget()
+        column = QVBoxLayout(page)
+        column.addLayout(bar)
+        column.addWidget(self.sanctions_view, 1)
+        column.addWidget(self.sanctions_count)
+        self.tabs.addTab(page, "Sanctions list")
+        self._search_timer = QTimer(self, singleShot=True, interval=150)
+        self._search_timer.timeout.connect(self.refresh_sanctions)
+        self.sanction_search.textChanged.connect(self._search_timer.start)
+        self.sanction_filter.currentIndexChanged.connect(self.refresh_sanctions)
+
+        # every open action
+        self.actions_model = RowsModel(ALL_ACTION_COLUMNS, self, flag=lambda a: "Overdue" if a.overdue else None)
+        self.actions_view, _ = _view(self.actions_model, "Open actions")
+        self.only_overdue = QCheckBox("Only &overdue")
+        self.only_overdue.toggled.connect(self.refresh_actions)
+        extend = QPushButton("E&xtend…")
+        extend.clicked.connect(lambda: self.progress_action(False))
+        complete = QPushButton("Co&mplete…")
+        complete.clicked.connect(lambda: self.progress_action(True))
+        bar = QHBoxLayout()
+        bar.addWidget(self.only_overdue)
+        bar.addStretch(1)
+        bar.addWidget(extend)
+        bar.addWidget(complete)
+        page = QWidget()
+        column = QVBoxLayout(page)
+        column.addLayout(bar)
+        column.addWidget(self.actions_view, 1)
+        self.tabs.addTab(page, "Open actions")
+
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.tabs)
+        self.resize(1200, 760)
+        self.refresh()
+
+    def refresh(self) -> None:
+        now = dt.datetime.now(dt.timezone.utc)
+        with self.store.read() as session:
+            board = dashboard(session, now)
+        self.due_model.set_rows(board.due)
+        self.overdue_model.set_rows(board.overdue_actions)
+        self.reviews_model.set_rows(board.reviews)
+        overdue = sum(1 for i in board.due if i.due.is_overdue)
+        self.tabs.setTabText(0, f"Due and overdue ({overdue + len(board.overdue_actions)} overdue)")
+        self.refresh_sanctions()
+        self.refresh_actions()
+        for view in (self.due_view, self.overdue_view, self.reviews_view, self.sanctions_view, self.actions_view):
+            view.resizeColumnsToContents()
+
+    def shown_sanctions(self) -> list[SanctionRow]:
+        chosen = self.sanction_filter.currentData()
+        with self.store.read() as session:
+            return sanctions_list(session, dt.date.today(), sanction=Sanction(chosen) if chosen else None,
+                                  text=self.sanction_search.text())
+
+    def refresh_sanctions(self) -> None:
+        rows = self.shown_sanctions()
+        self.sanctions_model.set_rows(rows)
+        untold = sum(1 for r in rows if informed_flag(r))
+        self.sanctions_count.setText(f"{len(rows)} sanction{'s' if len(rows) != 1 else ''} in force"
+                                     + (f"; {untold} without the social work team recorded as informed" if untold else ""))
+        self.tabs.setTabText(1, f"Sanctions list ({len(rows)})")
+
+    def refresh_actions(self) -> None:
+        with self.store.read() as session:
+            actions = tracked_actions(session, dt.datetime.now(dt.timezone.utc))
+        if self.only_overdue.isChecked():
+            actions = [a for a in actions if a.overdue]
+        self.actions_model.set_rows(actions)
+
+    def export_sanctions(self, path: str | None = None) -> Path | None:
+        """Export the list as filtered on screen; .xlsx unless the name says .csv."""
+        if path is None:
+            path, _ = QFileDialog.getSaveFileName(self, "Export the sanctions list",
+                                                  f"Provider sanctions {dt.date.today():%Y-%m-%d}.xlsx",
+                                                  "Excel workbook (*.xlsx);;CSV file (*.csv)")
+            if not path:
+                return None
+        target = Path(path) if Path(path).suffix.lower() in (".xlsx", ".csv") else Path(f"{path}.xlsx")
+        try:
+            export(self.shown_sanctions(), target, dt.date.today())
+        except (OSError, ValueError) as error:
+            QMessageBox.warning(self, "Not exported", f"{target} could not be written: {error}")
+            return None
+        QMessageBox.information(self, "Sanctions list exported", f"Saved to {target}. It is OFFICIAL-SENSITIVE: "
+                                "share it only with the Access to Resources team and senior managers.")
+        return target
+
+    def progress_action(self, complete: bool) -> ActionProgressDialog | None:
+        index = self.actions_view.currentIndex()
+        if not index.isValid():
+            self.actions_view.setFocus()
+            return None
+        action = self.actions_model.row_at(self.actions_view.model().mapToSource(index).row())
+        dialog = ActionProgressDialog(self.store, action, complete, self)
+        dialog.accepted.connect(self.refresh)
+        dialog.accepted.connect(self.changed.emit)
+        dialog.open()
+        return dialog

@@ -1,0 +1,152 @@
+"""Oversight on screen: the embargo warning where a visit starts, the provider page's oversight
+forms, the sanctions list with its filters and export, an action completed."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from openpyxl import load_workbook
+from PySide6.QtCore import QSettings, Qt
+from PySide6.QtWidgets import QMessageBox
+
+from qa_desktop.domain.oversight import EmbargoKind, EmbargoScope, InformalReason
+from qa_desktop.forms.library import TemplateLibrary
+from qa_desktop.services import oversight as qa
+from qa_desktop.services.demo import load_demo
+from qa_desktop.services.register import find_by_urn
+from qa_desktop.store.models import Setting
+from qa_desktop.ui.main_window import MainWindow
+from qa_desktop.ui.oversight_dialogs import CaseDialog, EmbargoDialog
+from qa_desktop.ui.start_visit_dialog import StartVisitDialog
+
+TODAY = dt.date.today()  # the screens work out "in force" and "due" for today
+
+
+@pytest.fixture
+def demo(store):
+    load_demo(store, today=TODAY)
+    with store.read() as session:
+        ids = {urn: find_by_urn(session, urn).id for urn in ("SC700101", "SC700102", "SC700104", "SC700107")}
+        settings = {urn: session.query(Setting).filter_by(provider_id=pid).first().id for urn, pid in ids.items()}
+    return store, ids, settings
+
+
+@pytest.fixture
+def messages(monkeypatch):
+    shown = []
+    for kind in ("warning", "information"):
+        monkeypatch.setattr(QMessageBox, kind, lambda parent, title, text, *a, _k=kind: shown.append((title, text)))
+    return shown
+
+
+def main_window(qtbot, store, tmp_path):
+    window = MainWindow(store, QSettings(str(tmp_path / "w.ini"), QSettings.Format.IniFormat))
+    qtbot.addWidget(window)
+    window.show()
+    return window
+
+
+def test_starting_a_visit_at_an_embargoed_provider_shows_a_clear_warning(qtbot, demo):
+    store, ids, settings = demo
+    qa.issue_embargo(store, ids["SC700104"], kind=EmbargoKind.FORMAL, scope=EmbargoScope.PROVIDER,
+                     reason="Failed to make improvements after the action plan", start_on=TODAY,
+                     review_on=TODAY + dt.timedelta(days=28), approved_by="Sam Director")
+    dialog = StartVisitDialog(store, TemplateLibrary.load(), today=TODAY)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    dialog.setting.setCurrentIndex(dialog.setting.findData(settings["SC700104"]))
+    assert dialog.embargo.isVisible()
+    assert dialog.embargo.text().startswith("⚠ FORMAL EMBARGO on Willow House since")
+    assert "Failed to make improvements" in dialog.embargo.text()
+    dialog.setting.setCurrentIndex(dialog.setting.findData(settings["SC700101"]))
+    assert not dialog.embargo.isVisible()
+    dialog.setting.setCurrentIndex(dialog.setting.findData(settings["SC700104"]))
+    dialog.date.setDate(dialog.date.date().addDays(-1))  # the day before it began: nothing in force
+    assert not dialog.embargo.isVisible()
+
+
+def test_provider_page_logs_cases_and_an_embargo_and_the_register_flags_it(qtbot, demo, tmp_path, messages):
+    store, ids, _ = demo
+    window = main_window(qtbot, store, tmp_path)
+    window.search.setText("Harbour View")
+    qtbot.waitUntil(lambda: window.proxy.rowCount() == 1)
+    window.table.setCurrentIndex(window.proxy.index(0, 0))
+    panel = window.panel
+    for n in range(4):
+        dialog = panel.record(CaseDialog)
+        qtbot.addWidget(dialog)
+        qtbot.keyClicks(dialog.category, "Missing from care")
+        qtbot.keyClicks(dialog.summary, f"Young person missing overnight ({n + 1})")
+        dialog.accept()
+        assert dialog.result() == dialog.DialogCode.Accepted
+    assert panel.tabs.tabText(4) == "Risk and cases (MEDIUM)" and panel.cases_model.rowCount() == 4
+    assert "Risk rating this year (Figure 6): MEDIUM" in panel.rating.text()
+
+    dialog = panel.record(EmbargoDialog)
+    qtbot.addWidget(dialog)
+    qtbot.keyClicks(dialog.reason, "Significant safeguarding concerns")
+    dialog.accept()  # formal, but no senior manager named: refused in the dialog
+    assert dialog.isVisible() and "senior manager" in dialog.error.text()
+    assert dialog.reason.toPlainText() == "Significant safeguarding concerns"  # nothing typed is lost
+    qtbot.keyClicks(dialog.approved_by, "Sam Director")
+    dialog.informed.setChecked(True)
+    dialog.accept()
+    assert not dialog.isVisible()
+    assert panel.warnings.isVisible() and panel.warnings.text().startswith("⚠ FORMAL EMBARGO on Harbour View")
+    assert panel.tabs.tabText(5) == "Sanctions (1)"
+    qtbot.waitUntil(lambda: window.proxy.rowCount() == 1)
+    columns = [c.header for c in window.model.columns]
+    row = window.proxy.index(0, columns.index("Sanctions"))
+    assert row.data() == "Embargo on provider/agency" and row.data(Qt.ItemDataRole.FontRole).bold()
+    assert window.proxy.index(0, columns.index("Risk (Figure 6)")).data() == "MEDIUM"
+    assert "Embargo on provider/agency" in window.proxy.index(0, 0).data(Qt.ItemDataRole.ToolTipRole)
+
+
+def test_sanctions_screen_filters_and_exports_what_it_shows(qtbot, demo, tmp_path, messages):
+    store, ids, settings = demo
+    qa.issue_embargo(store, ids["SC700102"], kind=EmbargoKind.FORMAL, scope=EmbargoScope.PROVIDER,
+                     reason="Failed to improve", start_on=TODAY, approved_by="Sam Director")
+    qa.issue_embargo(store, ids["SC700101"], kind=EmbargoKind.INFORMAL, scope=EmbargoScope.PROPERTY,
+                     reason="Police investigation", start_on=TODAY, setting_id=settings["SC700101"],
+                     informal_reason=InformalReason.INVESTIGATION, social_work_informed_on=TODAY)
+    qa.log_alert(store, ids["SC700104"], regulator=qa.Regulator.OFSTED, kind=qa.AlertKind.SUSPENSION,
+                 received_on=TODAY, summary="Registration suspended")
+    window = main_window(qtbot, store, tmp_path)
+    board = window.show_oversight(1)
+    qtbot.addWidget(board)
+    assert board.tabs.currentIndex() == 1 and board.sanctions_model.rowCount() == 3
+    assert board.sanctions_count.text() == "3 sanctions in force; 1 without the social work team recorded as informed"
+    board.sanction_filter.setCurrentIndex(board.sanction_filter.findText("Embargo on specific property"))
+    assert [board.sanctions_model.row_at(r).provider for r in range(board.sanctions_model.rowCount())] == ["Maple Lodge"]
+    board.sanction_filter.setCurrentIndex(0)
+    qtbot.keyClicks(board.sanction_search, "suspended")
+    qtbot.waitUntil(lambda: board.sanctions_model.rowCount() == 1)
+    board.sanction_search.clear()
+    qtbot.waitUntil(lambda: board.sanctions_model.rowCount() == 3)
+    target = board.export_sanctions(str(tmp_path / "sanctions"))
+    assert target == tmp_path / "sanctions.xlsx" and messages[-1][0] == "Sanctions list exported"
+    exported = list(load_workbook(target).active.values)
+    assert [r[0] for r in exported[1:]] == ["Harbour View", "Maple Lodge", "Willow House"]
+    assert exported[1][9] == "NOT RECORDED"
+
+
+def test_an_overdue_action_is_completed_from_the_oversight_window(qtbot, demo, tmp_path, messages):
+    store, ids, _ = demo
+    qa.issue_action_plan(store, ids["SC700107"], kind=qa.PlanKind.QA, issued_on=TODAY - dt.timedelta(days=10),
+                         reason="Three concerns in a month", actions=[("Refresh safer recruitment training", qa.ConcernLevel.HIGH)],
+                         raised_at=dt.datetime.now(dt.timezone.utc) - dt.timedelta(days=10))
+    window = main_window(qtbot, store, tmp_path)
+    board = window.show_oversight(0)
+    qtbot.addWidget(board)
+    assert [a.text for a in board.overdue_model._rows] == ["Refresh safer recruitment training"]
+    board.tabs.setCurrentIndex(2)
+    board.only_overdue.setChecked(True)
+    board.actions_view.setCurrentIndex(board.actions_view.model().index(0, 0))
+    dialog = board.progress_action(complete=True)
+    qtbot.addWidget(dialog)
+    dialog.accept()
+    assert "evidence" in dialog.error.text()
+    qtbot.keyClicks(dialog.words, "Training certificates for all 14 staff seen")
+    dialog.accept()
+    assert board.actions_model.rowCount() == 0 and board.overdue_model.rowCount() == 0
