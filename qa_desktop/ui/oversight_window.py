@@ -51,6 +51,7 @@ def _view(model: RowsModel, name: str) -> tuple[QTableView, QSortFilterProxyMode
     view.setModel(proxy)
     view.setAccessibleName(name)
     view.setSortingEnabled(True)
+    view.sortByColumn(-1, Qt.SortOrder.AscendingOrder)  # the services' own order until a header is clicked
     view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
     view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
     view.setAlternatingRowColors(True)

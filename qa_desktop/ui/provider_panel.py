@@ -94,6 +94,7 @@ def _table(model: RowsModel, name: str) -> tuple[QTableView, QSortFilterProxyMod
     view.setModel(proxy)
     view.setAccessibleName(name)
     view.setSortingEnabled(True)
+    view.sortByColumn(-1, Qt.SortOrder.AscendingOrder)  # the services' own order until a header is clicked
     view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
     view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
     view.setAlternatingRowColors(True)

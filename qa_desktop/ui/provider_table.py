@@ -37,6 +37,9 @@ def _due_sort(row: ProviderRow) -> Any:
 COLUMNS: tuple[Column[ProviderRow], ...] = (
     Column("Name", lambda r: r.name, tooltip=lambda r: f"{r.name}\nOwned by {r.organisation}" if r.organisation else None),
     Column("URN", lambda r: r.urn or ""),
+    Column("Sanctions", lambda r: "; ".join(r.sanctions)),
+    Column("Risk (Figure 6)", lambda r: r.risk.label if r.risk and r.risk is not Rag.NONE else "",
+           sort=lambda r: -r.risk.rank if r.risk else None),
     Column("Service type", lambda r: r.service_type.label),
     Column("Judgement", lambda r: r.judgement.label if r.judgement else ""),
     Column("Tier", lambda r: r.tier.value if r.tier else ""),
@@ -45,9 +48,6 @@ COLUMNS: tuple[Column[ProviderRow], ...] = (
     Column("Settings", lambda r: str(r.settings), sort=lambda r: r.settings),
     Column("Next due (Figures 1, 2)", lambda r: due_words(r.due), sort=_due_sort,
            tooltip=lambda r: r.due.due.reason if r.due else None),
-    Column("Risk (Figure 6)", lambda r: r.risk.label if r.risk and r.risk is not Rag.NONE else "",
-           sort=lambda r: -r.risk.rank if r.risk else None),
-    Column("Sanctions", lambda r: "; ".join(r.sanctions)),
 )
 
 

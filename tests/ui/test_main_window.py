@@ -54,8 +54,9 @@ def test_filter_by_service_type(window):
 
 
 def test_sort_by_tier(window):
-    window.table.sortByColumn(4, Qt.SortOrder.AscendingOrder)
-    tiers = [window.proxy.index(r, 4).data() for r in range(window.proxy.rowCount())]
+    tier = [c.header for c in window.model.columns].index("Tier")
+    window.table.sortByColumn(tier, Qt.SortOrder.AscendingOrder)
+    tiers = [window.proxy.index(r, tier).data() for r in range(window.proxy.rowCount())]
     assert [t for t in tiers if t] == ["A", "A", "A", "B"]
 
 
