@@ -14,6 +14,8 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass
 
+from qa_desktop.domain.timescales import ConcernLevel
+
 
 class Rag(enum.StrEnum):
     NONE = "none"
@@ -94,3 +96,35 @@ class IfaRiskFlags:
     @property
     def overall(self) -> Rag:
         return max((self.performance_practice, self.safeguarding, self.contract_compliance), key=lambda r: r.rank)
+
+
+class VisitRag(enum.StrEnum):
+    """The RAG judgement of one visit, on the front of its report.
+
+    The framework rates providers (Figures 6 and 7) but not a single visit, so this reading ties the
+    visit's colour to the urgency Figure 8 gives its worst finding: RED when an action must be put
+    right within 48 hours or at once (HIGH or SIGNIFICANT), AMBER when something was not met or an
+    action has weeks to run (LOW or MEDIUM), GREEN when everything checked was met or not applicable.
+    """
+
+    GREEN = "green"
+    AMBER = "amber"
+    RED = "red"
+
+    @property
+    def label(self) -> str:
+        return self.value.upper()
+
+    @property
+    def meaning(self) -> str:
+        return {"green": "everything checked was met or not applicable, and no actions were raised",
+                "amber": "some standards were not met; actions are due within weeks (Figure 8: LOW or MEDIUM)",
+                "red": "urgent actions are due within 48 hours or immediately (Figure 8: HIGH or SIGNIFICANT)"}[self.value]
+
+
+def visit_rag(not_met: int, action_levels: "list[ConcernLevel]") -> VisitRag:
+    if any(level in (ConcernLevel.HIGH, ConcernLevel.SIGNIFICANT) for level in action_levels):
+        return VisitRag.RED
+    if not_met or action_levels:
+        return VisitRag.AMBER
+    return VisitRag.GREEN

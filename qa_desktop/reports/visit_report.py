@@ -33,6 +33,7 @@ from reportlab.platypus import Image as RLImage
 from reportlab.platypus import (Flowable, PageBreak, SimpleDocTemplate, Spacer, Table,
                                 TableStyle)
 
+from qa_desktop.domain.risk import VisitRag, visit_rag
 from qa_desktop.domain.timescales import ConcernLevel
 from qa_desktop.forms.checklist import (FACE_WORDS, MET, NO, NOT_APPLICABLE, NOT_MET, YES, Checklist,
                                        DocumentSeen)
@@ -45,6 +46,9 @@ MARKING = "OFFICIAL-SENSITIVE"
 NAVY = colors.HexColor("#1f3b5b")
 PALE = colors.HexColor("#e8eef5")
 RED = colors.HexColor("#a11d21")
+#: Light enough for black words on them to read (and to photocopy): the word carries the meaning.
+RAG_COLOURS = {VisitRag.RED: colors.HexColor("#f4a6a6"), VisitRag.AMBER: colors.HexColor("#ffd27f"),
+               VisitRag.GREEN: colors.HexColor("#a8dca8")}
 
 
 @dataclass(frozen=True)
@@ -85,6 +89,7 @@ def _styles() -> dict[str, ParagraphStyle]:
         "h2": ParagraphStyle("h2", parent=base, fontName=BOLD, fontSize=11, leading=14, textColor=NAVY,
                              spaceBefore=8, spaceAfter=4, keepWithNext=1),
         "marking": ParagraphStyle("marking", parent=base, fontName=BOLD, alignment=TA_CENTER, textColor=RED),
+        "rag": ParagraphStyle("rag", parent=base, fontName=BOLD, fontSize=12, leading=15, alignment=TA_CENTER),
     }
 
 
@@ -338,15 +343,18 @@ def _summary(checklists: Sequence[Checklist], s: dict[str, ParagraphStyle]) -> l
     actions = _all_actions(checklists)
     order = list(ConcernLevel)
     highest = max((a.level for _, a in actions), key=order.index, default=None)  # type: ignore[attr-defined]
-    judgement = f"{highest.label} concern: actions due from Figure 8 timescales" if highest else "No actions raised"
+    rag = visit_rag(len(flagged), [a.level for _, a in actions])  # type: ignore[attr-defined]  (flagged: not met)
     rows = [["Met", "Not met", "Not applicable", "Not answered", "Actions", "Highest concern"],
             [str(totals[MET]), str(totals[NOT_MET]), str(totals[NOT_APPLICABLE]), str(totals["unanswered"]),
              str(len(actions)), highest.label if highest else "None"]]
-    story: list[object] = [_p("Summary", s["h1"]),
-                           _table(rows, [22 * mm, 22 * mm, 30 * mm, 30 * mm, 22 * mm, 48 * mm]),
-                           Spacer(1, 4 * mm), _p(f"Overall: {judgement}.", s["cell_bold"])]
+    badge = Table([[_p(f"RAG: {rag.label}", s["rag"]), _p(f"Overall judgement: {rag.meaning}.", s["cell_bold"])]],
+                  colWidths=[32 * mm, 142 * mm])
+    badge.setStyle(TableStyle([("BACKGROUND", (0, 0), (0, 0), RAG_COLOURS[rag]), ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+                               ("BOX", (0, 0), (0, 0), 0.8, colors.black), ("LEFTPADDING", (1, 0), (1, 0), 8)]))
+    story: list[object] = [_p("Summary", s["h1"]), badge, Spacer(1, 4 * mm),
+                           _table(rows, [22 * mm, 22 * mm, 30 * mm, 30 * mm, 22 * mm, 48 * mm])]
     if flagged:
-        story.append(_p("Items not met", s["h2"]))
+        story.append(_p("Flagged items: key concerns", s["h2"]))
         for checklist, item in flagged:
             note = checklist.records[item.key].note
             story.append(_p(f"• {item.label}" + (f": {note}" if note else ""), s["body"]))

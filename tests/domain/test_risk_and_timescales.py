@@ -68,3 +68,13 @@ def test_figure_8_earliest_dates_are_the_start_of_the_window():
 def test_high_action_is_overdue_one_minute_after_48_hours():
     assert not is_action_overdue(ConcernLevel.HIGH, RAISED, RAISED + dt.timedelta(hours=48))
     assert is_action_overdue(ConcernLevel.HIGH, RAISED, RAISED + dt.timedelta(hours=48, minutes=1))
+
+
+def test_a_visits_rag_follows_its_most_urgent_finding():
+    from qa_desktop.domain.risk import VisitRag, visit_rag
+
+    assert visit_rag(0, []) is VisitRag.GREEN
+    assert visit_rag(1, []) is VisitRag.AMBER  # not met, no action yet
+    assert visit_rag(0, [ConcernLevel.LOW, ConcernLevel.MEDIUM]) is VisitRag.AMBER
+    assert visit_rag(2, [ConcernLevel.LOW, ConcernLevel.HIGH]) is VisitRag.RED
+    assert visit_rag(1, [ConcernLevel.SIGNIFICANT]) is VisitRag.RED

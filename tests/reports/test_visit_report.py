@@ -62,6 +62,8 @@ def test_full_visit_report_reads_back_with_every_part(tmp_path, full_visit):
                     "Staff files and safer recruitment", "Any concerns that may have been raised"):
         assert heading in text, heading
     assert "Unannounced" in text and "SC700110" in text and "Framework tier" in text
+    assert "RAG: RED" in text and "urgent actions are due within 48 hours" in text  # a HIGH action was raised
+    assert "Flagged items: key concerns" in text and "Carbon monoxide detector: Nothing fitted" in text
     assert "Zoë Ní Bhriain House" in text and "Łukasz Nowak" in text and "Siobhán Kelly" in text
     assert "✗ NOT MET" in text and "EXPIRED" in text
     assert "Fit a CO detector" in text and "24/11/2026 11:30" in text  # HIGH: 48 hours after raising
@@ -77,6 +79,7 @@ def test_property_only_report_says_no_young_people_were_part_of_it(tmp_path):
     _, pages = text_of(build_visit_report(FACTS, [checklist], tmp_path / "p.pdf").path)
     text = "\n".join(pages)
     assert "Young people were not part of this visit" in text and "No actions were raised" in text
+    assert "RAG: GREEN" in text
 
 
 def test_report_is_written_atomically_and_replaces_nothing_half_done(tmp_path, full_visit):
