@@ -187,6 +187,25 @@ def cmd_sanctions(args: argparse.Namespace, open_store: Callable[[], Any]) -> in
     return _guarded(body)
 
 
+def cmd_placement_check(args: argparse.Namespace, open_store: Callable[[], Any]) -> int:
+    """Before a placement: embargoes, restrictions and a HIGH rating, in words (exit 0 either way)."""
+    from qa_desktop.services.oversight import provider_warnings
+    from qa_desktop.services.register import resolve_provider
+
+    def body() -> int:
+        store = open_store()
+        with store.read() as session:
+            provider_id = resolve_provider(session, args.provider)
+            warnings = provider_warnings(session, provider_id, _date(args.date))
+        for warning in warnings:
+            print(f"!! {warning}")
+        if not warnings:
+            print("No embargo, regulatory restriction or HIGH risk rating is recorded for this provider.")
+        return 0
+
+    return _guarded(body)
+
+
 def cmd_dashboard(args: argparse.Namespace, open_store: Callable[[], Any]) -> int:
     from qa_desktop.services.sanctions import dashboard
 
@@ -250,6 +269,12 @@ def add_oversight_commands(sub: Any, common: argparse.ArgumentParser, bind: Call
     sanctions.add_argument("--type", help="only this sanction (words of it, e.g. 'embargo on provider')")
     sanctions.add_argument("--export", metavar="FILE", help="write it to FILE (.xlsx or .csv)")
     sanctions.set_defaults(func=bind(cmd_sanctions))
+
+    check = sub.add_parser("placement-check", parents=[common],
+                           help="before placing a child: embargoes, restrictions and risk of a provider")
+    check.add_argument("provider", help="its URN, or words of its name")
+    check.add_argument("--date", help="as at this date (YYYY-MM-DD, default today)")
+    check.set_defaults(func=bind(cmd_placement_check))
 
     board = sub.add_parser("dashboard", parents=[common], help="what is due and overdue: visits, reviews, actions")
     board.set_defaults(func=bind(cmd_dashboard))

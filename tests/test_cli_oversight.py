@@ -32,3 +32,18 @@ def test_log_and_list_cases_embargoes_alerts_and_export_sanctions(store, capsys,
     assert main(["sanctions", "--export", str(tmp_path / "list.docx"), *data]) == 2
     assert main(["dashboard", *data]) == 0
     assert "Restrictions and embargoes due for review" in capsys.readouterr().out
+
+
+def test_placement_check_says_what_stands_in_the_way(store, capsys):
+    load_demo(store, today=TODAY)
+    data = ["--data-dir", str(store.data_dir)]
+    assert main(["placement-check", "SC700101", *data]) == 0
+    assert "No embargo, regulatory restriction or HIGH risk rating" in capsys.readouterr().out
+    assert main(["alerts", "SC700101", "--add", "No new admissions", *data]) == 0
+    for n in range(10):
+        main(["cases", "SC700101", "--add", f"Concern {n}", *data])
+    capsys.readouterr()
+    assert main(["placement-check", "Maple Lodge", *data]) == 0
+    out = capsys.readouterr().out
+    assert "!! OFSTED: Restriction on accommodation or registration" in out and "HIGH risk rating" in out
+    assert main(["placement-check", "nowhere at all", *data]) == 2

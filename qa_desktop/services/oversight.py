@@ -322,6 +322,34 @@ def provider_embargo_warnings(session: Session, provider_id: str, today: dt.date
             for e in sorted(active_embargoes(session, today, provider_id=provider_id), key=lambda e: e.start_on)]
 
 
+def provider_warnings(session: Session, provider_id: str, today: dt.date) -> list[str]:
+    """What anyone visiting or placing with a provider must see first: embargoes in force, open
+    regulatory restrictions and poor judgements, and a HIGH risk rating this year (Figure 6)."""
+    warnings = provider_embargo_warnings(session, provider_id, today)
+    for alert in open_alerts(session, provider_id=provider_id):
+        review = f", review due {alert.review_on:%d %b %Y}" if alert.review_on else ""
+        warnings.append(f"{alert.regulator.label.upper()}: {alert.kind.label} since {alert.received_on:%d %b %Y}"
+                        f"{review}: {alert.summary}")
+    if risk_ratings(session, today.year).get(provider_id) is Rag.HIGH:
+        warnings.append(f"HIGH risk rating this year (Figure 6): see the QA cases before placing.")
+    return warnings
+
+
+def end_record(store: Store, kind: str, record_id: str, on: dt.date, reason: RemovalReason | None = None) -> None:
+    """End what a sanctions-list line stands for: an embargo ends, a plan is removed (for one of
+    Section 12's reasons), an alert is closed."""
+    if kind == "embargo":
+        end_embargo(store, record_id, on)
+    elif kind == "plan":
+        if reason is None:
+            raise OversightError("Give the Section 12 reason the plan is removed.")
+        remove_action_plan(store, record_id, removed_on=on, reason=reason)
+    elif kind == "alert":
+        close_alert(store, record_id, on)
+    else:
+        raise OversightError(f"{kind!r} cannot be ended here.")
+
+
 def _describe(embargo: Embargo, provider: Provider, property_words: str) -> str:
     what = {EmbargoScope.PROVIDER: provider.name, EmbargoScope.PROPERTY: property_words,
             EmbargoScope.FOSTER_CARER: f"{provider.name}'s foster carers {embargo.foster_carer}"}[embargo.scope]
@@ -360,6 +388,8 @@ def close_alert(store: Store, alert_id: str, closed_on: dt.date) -> None:
         alert = changes.session.get(RegulatoryAlert, alert_id)
         if alert is None or alert.deleted:
             raise OversightError("That alert does not exist.")
+        if closed_on < alert.received_on:
+            raise OversightError("An alert cannot be closed before it was received.")
         changes.update(alert, closed_on=closed_on)
 
 

@@ -16,8 +16,8 @@ from sqlalchemy.orm import Session
 from qa_desktop.domain.risk import IfaRiskFlags
 from qa_desktop.domain.visits import VisitRuleError
 from qa_desktop.services.due import DueItem, due_items
-from qa_desktop.services.oversight import (TrackedAction, YearRating, ifa_flags, provider_embargo_warnings,
-                                           rating_history, tracked_actions)
+from qa_desktop.services.oversight import (TrackedAction, YearRating, ifa_flags, provider_warnings, rating_history,
+                                           tracked_actions)
 from qa_desktop.services.sanctions import SanctionRow, sanctions_list
 from qa_desktop.store.models import Provider, QaCase, Setting, Visit, VisitAction
 
@@ -56,7 +56,7 @@ class ProviderOverview:
     ratings: list[YearRating]  # Figure 6 by year, newest first
     ifa: IfaRiskFlags | None   # Figure 7, for an IFA
     sanctions: list[SanctionRow]
-    warnings: list[str]      # embargoes in force, in words
+    warnings: list[str]      # embargoes, restrictions, a HIGH rating: in words
 
     @property
     def overdue_actions(self) -> int:
@@ -105,4 +105,4 @@ def provider_overview(session: Session, provider_id: str, now: dt.datetime) -> P
                                    .order_by(QaCase.opened_on.desc()))),
         ratings=rating_history(session, provider_id), ifa=ifa_flags(session, provider_id, today),
         sanctions=[row for row in sanctions_list(session, today) if row.provider_id == provider_id],
-        warnings=provider_embargo_warnings(session, provider_id, today))
+        warnings=provider_warnings(session, provider_id, today))

@@ -58,6 +58,7 @@ class SanctionRow:
     social_work_informed: dt.date | None
     informed_needed: bool  # Section 12: the social work team must be told (plans and embargoes)
     rating: Rag            # Figure 6, this calendar year
+    record: tuple[str, str] | None = None  # ("embargo" | "plan" | "alert", id): what ending it changes
 
 
 COLUMNS = ("Provider", "URN", "Service type", "Sanction", "Applies to", "Detail", "In place since", "Review due",
@@ -79,13 +80,13 @@ def sanctions_list(session: Session, today: dt.date, *, sanction: Sanction | Non
     rows: list[SanctionRow] = []
 
     def add(provider_id: str, kind: Sanction, applies_to: str, detail: str, since: dt.date, review: dt.date | None,
-            concerns: str, informed: dt.date | None, needed: bool) -> None:
+            concerns: str, informed: dt.date | None, needed: bool, record: tuple[str, str] | None = None) -> None:
         provider = providers.get(provider_id)
         if provider is None:
             return
         rows.append(SanctionRow(provider_id, provider.name, provider.urn or "", provider.service_type.label, kind,
                                 applies_to, detail, since, review, concerns, informed, needed,
-                                ratings.get(provider_id, Rag.NONE)))
+                                ratings.get(provider_id, Rag.NONE), record))
 
     for embargo in active_embargoes(session, today):
         applies = {EmbargoScope.PROVIDER: "Whole provider", EmbargoScope.PROPERTY: settings.get(embargo.setting_id, ""),
@@ -93,16 +94,17 @@ def sanctions_list(session: Session, today: dt.date, *, sanction: Sanction | Non
         detail = (f"Formal, agreed by {embargo.approved_by}" if embargo.approved_by and embargo.kind.value == "formal"
                   else f"Informal: {embargo.informal_reason.label}" if embargo.informal_reason else embargo.kind.label)
         add(embargo.provider_id, _EMBARGO_SANCTION[embargo.scope], applies, detail, embargo.start_on, embargo.review_on,
-            embargo.reason, embargo.social_work_informed_on, True)
+            embargo.reason, embargo.social_work_informed_on, True, ("embargo", embargo.id))
     for plan in session.scalars(select(ActionPlan).where(ActionPlan.deleted.is_(False), ActionPlan.removed_on.is_(None))):
         kind = Sanction.ACTION_PLAN if plan.kind is PlanKind.QA else Sanction.REGULATORY_ACTION_PLAN
         add(plan.provider_id, kind, "Whole provider", plan.kind.label, plan.issued_on, None, plan.reason,
-            plan.social_work_informed_on, True)
+            plan.social_work_informed_on, True, ("plan", plan.id))
     for alert in open_alerts(session):
         if alert.kind in (AlertKind.TERMINATION,):
             continue  # shown as ceased operating when the register records it
         add(alert.provider_id, Sanction.POOR_JUDGEMENT_RESTRICTION, "Whole provider",
-            f"{alert.regulator.label}: {alert.kind.label}", alert.received_on, alert.review_on, alert.summary, None, False)
+            f"{alert.regulator.label}: {alert.kind.label}", alert.received_on, alert.review_on, alert.summary, None, False,
+            ("alert", alert.id))
     for provider in providers.values():
         if provider.ceased_operating_on is not None and provider.ceased_operating_on <= today:
             add(provider.id, Sanction.CEASED_OPERATING, "Whole provider", provider.registration_status or "",

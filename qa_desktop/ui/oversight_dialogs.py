@@ -1,5 +1,5 @@
 """The forms of QA oversight: log a case, issue an embargo, log a regulatory alert, issue an action
-plan, extend or complete an action.
+plan, extend or complete an action, end a sanction, set an IFA's Figure 7 flags.
 
 Each is a thin form over one ``services.oversight`` call. What Section 12 does not allow (a formal
 embargo without the senior manager who agreed it, an extension that is not later) is refused by
@@ -17,12 +17,14 @@ from PySide6.QtWidgets import (QCheckBox, QComboBox, QDateEdit, QDateTimeEdit, Q
                                QWidget)
 from sqlalchemy import select
 
-from qa_desktop.domain.oversight import (AlertKind, CaseSource, EmbargoKind, EmbargoScope, InformalReason,
-                                         OversightError, PlanKind, alert_review_date)
+from qa_desktop.domain.oversight import (REMOVAL_REASONS, AlertKind, CaseSource, EmbargoKind, EmbargoScope,
+                                         InformalReason, OversightError, PlanKind, RemovalReason, alert_review_date)
 from qa_desktop.domain.regulation import Regulator
+from qa_desktop.domain.risk import IfaArea, IfaConcern
 from qa_desktop.domain.timescales import FIGURE_8, ConcernLevel
 from qa_desktop.services import oversight as qa
 from qa_desktop.services.oversight import TrackedAction
+from qa_desktop.services.sanctions import SanctionRow
 from qa_desktop.store.database import Store
 from qa_desktop.store.models import Setting
 from qa_desktop.ui.palette import warning_style
@@ -279,3 +281,50 @@ class ActionProgressDialog(RecordDialog):
                              reason=self.words.toPlainText())
         return None
 
+
+
+class EndSanctionDialog(RecordDialog):
+    """End an embargo, remove an action plan (for one of its Section 12 reasons) or close an alert."""
+
+    def __init__(self, store: Store, row: SanctionRow, today: dt.date, parent: QWidget | None = None) -> None:
+        kind, record_id = row.record or ("", "")
+        verb = {"embargo": "End the embargo", "plan": "Remove the action plan", "alert": "Close the alert"}.get(kind, "")
+        super().__init__(f"{verb}: {row.provider}", parent)
+        self.store, self.kind, self.record_id = store, kind, record_id
+        self.form.addRow(QLabel(f"<b>{row.sanction.value}</b> since {row.since:%d %b %Y}<br>{row.concerns}"))
+        self.on = _date_edit(today, "Ended on")
+        self.form.addRow("&On:", self.on)
+        self.reason = QComboBox()
+        self.reason.setAccessibleName("Reason for removal")
+        if kind == "plan":
+            plan_kind = PlanKind.QA if row.sanction.value == "Action plan" else PlanKind.REGULATORY
+            for reason in REMOVAL_REASONS[plan_kind]:
+                self.reason.addItem(reason.label, reason.value)
+            self.form.addRow("&Why (Section 12):", self.reason)
+
+    def save(self) -> None:
+        reason = RemovalReason(self.reason.currentData()) if self.kind == "plan" else None
+        qa.end_record(self.store, self.kind, self.record_id, self.on.date().toPython(), reason)
+
+
+class IfaFlagsDialog(RecordDialog):
+    """Figure 7: what is known in each of the IFA framework's three areas."""
+
+    def __init__(self, store: Store, provider_id: str, provider_name: str, current: dict[IfaArea, IfaConcern | None],
+                 parent: QWidget | None = None) -> None:
+        super().__init__(f"Figure 7 risk flags: {provider_name}", parent)
+        self.store, self.provider_id = store, provider_id
+        self.combos: dict[IfaArea, QComboBox] = {}
+        for area in IfaArea:
+            combo = QComboBox()
+            combo.setAccessibleName(f"{area.value} concerns")
+            for concern in IfaConcern:
+                combo.addItem(concern.value.capitalize(), concern.value)
+            combo.setCurrentIndex(combo.findData((current.get(area) or IfaConcern.NONE).value))
+            self.combos[area] = combo
+            self.form.addRow(f"{area.value}:", combo)
+        self.form.addRow(QLabel("An embargo in force makes every flag HIGH (Figure 7)."))
+
+    def save(self) -> None:
+        for area, combo in self.combos.items():
+            qa.set_ifa_concern(self.store, self.provider_id, area, IfaConcern(combo.currentData()))

@@ -23,9 +23,11 @@ from qa_desktop.services.oversight import TrackedAction
 from qa_desktop.services.provider_page import ProviderOverview, SettingLine, VisitLine, provider_overview
 from qa_desktop.services.sanctions import SanctionRow
 from qa_desktop.store.database import Store
-from qa_desktop.store.models import QaCase
+from qa_desktop.domain.risk import IfaArea
+from qa_desktop.services.oversight import social_work_informed
+from qa_desktop.store.models import ActionPlan, Embargo, Provider, QaCase
 from qa_desktop.ui.oversight_dialogs import (ActionPlanDialog, ActionProgressDialog, AlertDialog, CaseDialog,
-                                             EmbargoDialog, RecordDialog)
+                                             EmbargoDialog, EndSanctionDialog, IfaFlagsDialog, RecordDialog)
 from qa_desktop.ui.palette import warning_colour, warning_style
 from qa_desktop.ui.provider_table import due_words
 from qa_desktop.ui.rows_model import SORT_ROLE, Column, RowsModel
@@ -152,7 +154,28 @@ class ProviderPanel(QWidget):
                 page = QWidget()
                 column = QVBoxLayout(page)
                 column.setContentsMargins(0, 4, 0, 0)
-                column.addWidget(self.rating)
+                top = QHBoxLayout()
+                top.addWidget(self.rating, 1)
+                self.ifa_button = QPushButton("Figure &7 flags…")
+                self.ifa_button.clicked.connect(self.edit_ifa_flags)
+                top.addWidget(self.ifa_button, 0, Qt.AlignmentFlag.AlignTop)
+                column.addLayout(top)
+                column.addWidget(view, 1)
+                self.tabs.addTab(page, name)
+            elif key == "sanctions":
+                page = QWidget()
+                column = QVBoxLayout(page)
+                column.setContentsMargins(0, 4, 0, 0)
+                buttons = QHBoxLayout()
+                self.end_button = QPushButton("E&nd or remove the selected sanction…")
+                self.end_button.clicked.connect(self.end_sanction)
+                self.told_button = QPushButton("Social work team &told today")
+                self.told_button.setToolTip("Section 12: the social work team must be told of an embargo or action plan")
+                self.told_button.clicked.connect(self.social_work_told)
+                buttons.addWidget(self.end_button)
+                buttons.addWidget(self.told_button)
+                buttons.addStretch(1)
+                column.addLayout(buttons)
                 column.addWidget(view, 1)
                 self.tabs.addTab(page, name)
             elif key == "actions":
@@ -195,8 +218,10 @@ class ProviderPanel(QWidget):
     changed = Signal()  # a case, embargo, plan, alert or action was recorded here
 
     def _enable(self, on: bool) -> None:
-        for button in (*self.record_buttons, self.extend_button, self.complete_button):
+        for button in (*self.record_buttons, self.extend_button, self.complete_button, self.end_button,
+                       self.told_button):
             button.setEnabled(on)
+        self.ifa_button.setVisible(on and self.overview is not None and self.overview.ifa is not None)
 
     def show_provider(self, provider_id: str | None) -> None:
         if provider_id is None:
@@ -238,6 +263,7 @@ class ProviderPanel(QWidget):
             rating += (f"\nFigure 7 flags: performance/practice {page.ifa.performance_practice.label}, safeguarding "
                        f"{page.ifa.safeguarding.label}, contract compliance {page.ifa.contract_compliance.label}")
         self.rating.setText(rating)
+        self.ifa_button.setVisible(page.ifa is not None)
         overdue = sum(1 for i in page.due if i.due.status is DueStatus.OVERDUE)
         self.tabs.setTabText(0, f"Settings ({len(page.settings)})")
         self.tabs.setTabText(1, f"What is due ({overdue} overdue)" if overdue else f"What is due ({len(page.due)})")
@@ -267,6 +293,43 @@ class ProviderPanel(QWidget):
             return None
         action = self.actions_model.row_at(view.model().mapToSource(index).row())
         dialog = ActionProgressDialog(self.store, action, complete, self)
+        dialog.accepted.connect(self._recorded)
+        dialog.open()
+        return dialog
+
+    def _selected_sanction(self) -> SanctionRow | None:
+        view = self.views["sanctions"]
+        index = view.currentIndex()
+        if not index.isValid():
+            view.setFocus()
+            return None
+        return self.sanctions_model.row_at(view.model().mapToSource(index).row())
+
+    def end_sanction(self) -> EndSanctionDialog | None:
+        row = self._selected_sanction()
+        if row is None or row.record is None:
+            return None
+        dialog = EndSanctionDialog(self.store, row, dt.date.today(), self)
+        dialog.accepted.connect(self._recorded)
+        dialog.open()
+        return dialog
+
+    def social_work_told(self) -> None:
+        row = self._selected_sanction()
+        if row is None or row.record is None or row.record[0] not in ("embargo", "plan"):
+            return
+        social_work_informed(self.store, Embargo if row.record[0] == "embargo" else ActionPlan, row.record[1],
+                             dt.date.today())
+        self._recorded()
+
+    def edit_ifa_flags(self) -> IfaFlagsDialog | None:
+        if self.overview is None or self.overview.ifa is None:
+            return None
+        with self.store.read() as session:
+            provider = session.get(Provider, self.overview.id)
+            current = {IfaArea.PERFORMANCE_PRACTICE: provider.ifa_performance,
+                       IfaArea.SAFEGUARDING: provider.ifa_safeguarding, IfaArea.CONTRACT_COMPLIANCE: provider.ifa_contract}
+        dialog = IfaFlagsDialog(self.store, self.overview.id, self.overview.name, current, self)
         dialog.accepted.connect(self._recorded)
         dialog.open()
         return dialog

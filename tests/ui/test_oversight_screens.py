@@ -150,3 +150,47 @@ def test_an_overdue_action_is_completed_from_the_oversight_window(qtbot, demo, t
     qtbot.keyClicks(dialog.words, "Training certificates for all 14 staff seen")
     dialog.accept()
     assert board.actions_model.rowCount() == 0 and board.overdue_model.rowCount() == 0
+
+
+def test_sanctions_are_ended_on_the_provider_page_and_ifa_flags_set(qtbot, demo, tmp_path, messages):
+    store, ids, _ = demo
+    qa.issue_embargo(store, ids["SC700107"], kind=EmbargoKind.FORMAL, scope=EmbargoScope.PROVIDER,
+                     reason="Red flag from Kent", start_on=TODAY - dt.timedelta(days=30), approved_by="Sam Director")
+    qa.issue_action_plan(store, ids["SC700107"], kind=qa.PlanKind.QA, issued_on=TODAY - dt.timedelta(days=40),
+                         reason="Concerns in a short period", actions=[], raised_at=dt.datetime.now(dt.timezone.utc))
+    window = main_window(qtbot, store, tmp_path)
+    window.search.setText("Kindred")
+    qtbot.waitUntil(lambda: window.proxy.rowCount() == 1)
+    window.table.setCurrentIndex(window.proxy.index(0, 0))
+    panel = window.panel
+    assert panel.tabs.tabText(5) == "Sanctions (2)" and not panel.ifa_button.isHidden()  # an IFA
+    assert "Figure 7 flags: performance/practice HIGH" in panel.rating.text()  # the embargo makes them HIGH
+    view = panel.views["sanctions"]
+    plan_row = next(r for r in range(view.model().rowCount()) if view.model().index(r, 0).data() == "Action plan")
+    view.setCurrentIndex(view.model().index(plan_row, 0))
+    panel.social_work_told()
+    assert panel.sanctions_model.row_at(plan_row).social_work_informed == TODAY
+    view.setCurrentIndex(view.model().index(plan_row, 0))
+    dialog = panel.end_sanction()
+    qtbot.addWidget(dialog)
+    assert [dialog.reason.itemText(i) for i in range(dialog.reason.count())][0].startswith("All areas met")
+    dialog.reason.setCurrentIndex(2)  # concerns escalated and a formal embargo was issued
+    dialog.accept()
+    assert panel.tabs.tabText(5) == "Sanctions (1)"
+
+    view.setCurrentIndex(view.model().index(0, 0))
+    dialog = panel.end_sanction()
+    qtbot.addWidget(dialog)
+    dialog.on.setDate(dialog.on.date().addDays(-60))  # before it began: refused, dialog stays
+    dialog.accept()
+    assert "cannot end before it starts" in dialog.error.text()
+    dialog.on.setDate(dialog.on.date().addDays(59))  # yesterday
+    dialog.accept()
+    assert panel.tabs.tabText(5) == "Sanctions (0)" and not panel.warnings.isVisible()
+
+    flags = panel.edit_ifa_flags()
+    qtbot.addWidget(flags)
+    combo = flags.combos[qa.IfaArea.SAFEGUARDING]
+    combo.setCurrentIndex(combo.findText("A concern has been identified"))
+    flags.accept()
+    assert "safeguarding MEDIUM" in panel.rating.text() and "performance/practice LOW" in panel.rating.text()
