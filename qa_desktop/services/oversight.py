@@ -35,6 +35,14 @@ def _live_provider(session: Session, provider_id: str) -> Provider:
     return provider
 
 
+def _existing(changes: object, model: type, record_id: str, what: str):  # noqa: ANN202 (the model's row)
+    """The live row, or a refusal naming what was not found."""
+    row = changes.session.get(model, record_id)  # type: ignore[attr-defined]
+    if row is None or row.deleted:
+        raise OversightError(f"That {what} does not exist (it may have been deleted).")
+    return row
+
+
 def _words(text: str | None, what: str) -> str:
     if not text or not text.strip():
         raise OversightError(f"Write {what}.")
@@ -56,9 +64,7 @@ def log_case(store: Store, provider_id: str, *, opened_on: dt.date, source: Case
 
 def close_case(store: Store, case_id: str, *, closed_on: dt.date, outcome: str) -> None:
     with store.write() as changes:
-        case = changes.session.get(QaCase, case_id)
-        if case is None or case.deleted:
-            raise OversightError("That case does not exist.")
+        case = _existing(changes, QaCase, case_id, "case")
         if closed_on < case.opened_on:
             raise OversightError("A case cannot close before it was opened.")
         changes.update(case, status=CaseStatus.CLOSED, closed_on=closed_on, outcome=_words(outcome, "the outcome"))
@@ -143,9 +149,7 @@ def add_plan_action(store: Store, plan_id: str, text: str, level: ConcernLevel, 
 
 def remove_action_plan(store: Store, plan_id: str, *, removed_on: dt.date, reason: RemovalReason) -> None:
     with store.write() as changes:
-        plan = changes.session.get(ActionPlan, plan_id)
-        if plan is None or plan.deleted:
-            raise OversightError("That action plan does not exist.")
+        plan = _existing(changes, ActionPlan, plan_id, "action plan")
         check_removal(plan.kind, reason)
         if removed_on < plan.issued_on:
             raise OversightError("A plan cannot be removed before it was issued.")
@@ -155,9 +159,7 @@ def remove_action_plan(store: Store, plan_id: str, *, removed_on: dt.date, reaso
 def social_work_informed(store: Store, kind: type[ActionPlan] | type[Embargo], record_id: str, on: dt.date) -> None:
     """Record that the social work team was told (Section 12: they **must** be, for plans and embargoes)."""
     with store.write() as changes:
-        row = changes.session.get(kind, record_id)
-        if row is None or row.deleted:
-            raise OversightError("That record does not exist.")
+        row = _existing(changes, kind, record_id, "record")
         changes.update(row, social_work_informed_on=on)
 
 
@@ -191,9 +193,7 @@ def _model(kind: str) -> type[PlanAction] | type[VisitAction]:
 def extend_action(store: Store, kind: str, action_id: str, *, new_due: dt.datetime, reason: str) -> None:
     """An extension agreed by the QA team (Section 12): a later date and the reason for it."""
     with store.write() as changes:
-        action = changes.session.get(_model(kind), action_id)
-        if action is None or action.deleted:
-            raise OversightError("That action does not exist.")
+        action = _existing(changes, _model(kind), action_id, "action")
         if action.completed_at is not None:
             raise OversightError("That action is already complete.")
         current = action.extended_to or action.due_at
@@ -204,9 +204,7 @@ def extend_action(store: Store, kind: str, action_id: str, *, new_due: dt.dateti
 
 def complete_action(store: Store, kind: str, action_id: str, *, completed_at: dt.datetime, evidence: str) -> None:
     with store.write() as changes:
-        action = changes.session.get(_model(kind), action_id)
-        if action is None or action.deleted:
-            raise OversightError("That action does not exist.")
+        action = _existing(changes, _model(kind), action_id, "action")
         if completed_at < action.raised_at:
             raise OversightError("An action cannot be completed before it was raised.")
         changes.update(action, completed_at=completed_at, evidence=_words(evidence, "the evidence of completion"))
@@ -288,9 +286,7 @@ def issue_embargo(store: Store, provider_id: str, *, kind: EmbargoKind, scope: E
 
 def end_embargo(store: Store, embargo_id: str, end_on: dt.date) -> None:
     with store.write() as changes:
-        embargo = changes.session.get(Embargo, embargo_id)
-        if embargo is None or embargo.deleted:
-            raise OversightError("That embargo does not exist.")
+        embargo = _existing(changes, Embargo, embargo_id, "embargo")
         if end_on < embargo.start_on:
             raise OversightError("The embargo cannot end before it starts.")
         changes.update(embargo, end_on=end_on)
@@ -385,9 +381,7 @@ def log_alert(store: Store, provider_id: str, *, regulator: Regulator, kind: Ale
 
 def close_alert(store: Store, alert_id: str, closed_on: dt.date) -> None:
     with store.write() as changes:
-        alert = changes.session.get(RegulatoryAlert, alert_id)
-        if alert is None or alert.deleted:
-            raise OversightError("That alert does not exist.")
+        alert = _existing(changes, RegulatoryAlert, alert_id, "alert")
         if closed_on < alert.received_on:
             raise OversightError("An alert cannot be closed before it was received.")
         changes.update(alert, closed_on=closed_on)

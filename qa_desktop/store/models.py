@@ -230,7 +230,17 @@ class Answer(SyncedColumns, Base):
     evidence: Mapped[list[str] | None] = mapped_column(JSON)
 
 
-class VisitAction(SyncedColumns, Base):
+class ActionTracking:
+    """How an action is followed up (Section 12): an extension agreed with its reason, and its
+    completion with the evidence seen. Shared by actions raised on visits and on action plans."""
+
+    extended_to: Mapped[dt.datetime | None] = mapped_column(UtcDateTime())
+    extension_reason: Mapped[str | None] = mapped_column(Text)
+    completed_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime())
+    evidence: Mapped[str | None] = mapped_column(Text)
+
+
+class VisitAction(ActionTracking, SyncedColumns, Base):
     """An action raised from an item on a visit, due by Figure 8 for its concern level."""
 
     __tablename__ = "visit_actions"
@@ -242,10 +252,6 @@ class VisitAction(SyncedColumns, Base):
     level: Mapped[ConcernLevel] = mapped_column(EnumText(ConcernLevel))
     raised_at: Mapped[dt.datetime] = mapped_column(UtcDateTime())
     due_at: Mapped[dt.datetime] = mapped_column(UtcDateTime())
-    extended_to: Mapped[dt.datetime | None] = mapped_column(UtcDateTime())
-    extension_reason: Mapped[str | None] = mapped_column(Text)
-    completed_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime())
-    evidence: Mapped[str | None] = mapped_column(Text)
 
 
 class ReportRevision(SyncedColumns, Base):
@@ -297,7 +303,7 @@ class ActionPlan(SyncedColumns, Base):
     removal_reason: Mapped[RemovalReason | None] = mapped_column(EnumText(RemovalReason))
 
 
-class PlanAction(SyncedColumns, Base):
+class PlanAction(ActionTracking, SyncedColumns, Base):
     """One action of an action plan: Figure 8 due date, extensions, completion with evidence."""
 
     __tablename__ = "plan_actions"
@@ -307,10 +313,6 @@ class PlanAction(SyncedColumns, Base):
     level: Mapped[ConcernLevel] = mapped_column(EnumText(ConcernLevel))
     raised_at: Mapped[dt.datetime] = mapped_column(UtcDateTime())
     due_at: Mapped[dt.datetime] = mapped_column(UtcDateTime())
-    extended_to: Mapped[dt.datetime | None] = mapped_column(UtcDateTime())
-    extension_reason: Mapped[str | None] = mapped_column(Text)
-    completed_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime())
-    evidence: Mapped[str | None] = mapped_column(Text)
 
 
 class Embargo(SyncedColumns, Base):

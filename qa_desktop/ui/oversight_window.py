@@ -8,30 +8,24 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from PySide6.QtCore import QSortFilterProxyModel, Qt, QTimer, Signal
-from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QComboBox, QFileDialog, QHBoxLayout, QHeaderView, QLabel,
-                               QLineEdit, QMessageBox, QPushButton, QTableView, QTabWidget, QVBoxLayout, QWidget)
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtWidgets import (QCheckBox, QComboBox, QFileDialog, QHBoxLayout, QLabel, QLineEdit, QMessageBox,
+                               QPushButton, QTabWidget, QVBoxLayout, QWidget)
 
 from qa_desktop.services.due import DueItem
 from qa_desktop.services.oversight import TrackedAction, tracked_actions
 from qa_desktop.services.sanctions import ReviewDue, Sanction, SanctionRow, dashboard, export, sanctions_list
 from qa_desktop.store.database import Store
 from qa_desktop.ui.oversight_dialogs import ActionProgressDialog
-from qa_desktop.ui.provider_panel import ACTION_COLUMNS, DUE_COLUMNS, informed_flag
-from qa_desktop.ui.rows_model import SORT_ROLE, Column, RowsModel
+from qa_desktop.ui.provider_panel import ACTION_COLUMNS, DUE_COLUMNS, SANCTION_COLUMNS, informed_flag
+from qa_desktop.ui.rows_model import Column, RowsModel, selected_row, table_view
 
 SANCTIONS_COLUMNS = (
     Column[SanctionRow]("Provider", lambda r: r.provider),
     Column[SanctionRow]("URN", lambda r: r.urn),
     Column[SanctionRow]("Service type", lambda r: r.service_type),
-    Column[SanctionRow]("Sanction", lambda r: r.sanction.value),
-    Column[SanctionRow]("Applies to", lambda r: r.applies_to),
-    Column[SanctionRow]("Since", lambda r: f"{r.since:%d %b %Y}", sort=lambda r: r.since),
-    Column[SanctionRow]("Review", lambda r: f"{r.review_on:%d %b %Y}" if r.review_on else "", sort=lambda r: r.review_on),
-    Column[SanctionRow]("Social work told", lambda r: f"{r.social_work_informed:%d %b %Y}" if r.social_work_informed
-                        else ("NOT RECORDED" if r.informed_needed else "")),
+    *SANCTION_COLUMNS,
     Column[SanctionRow]("Risk", lambda r: r.rating.label, sort=lambda r: -r.rating.rank),
-    Column[SanctionRow]("Concerns", lambda r: r.concerns, tooltip=lambda r: r.detail),
 )
 DASH_DUE_COLUMNS = (Column[DueItem]("Provider", lambda i: i.provider_name), *DUE_COLUMNS)
 REVIEW_COLUMNS = (
@@ -41,25 +35,6 @@ REVIEW_COLUMNS = (
     Column[ReviewDue]("What", lambda r: r.what),
 )
 ALL_ACTION_COLUMNS = (Column[TrackedAction]("Provider", lambda a: a.provider), *ACTION_COLUMNS)
-
-
-def _view(model: RowsModel, name: str) -> tuple[QTableView, QSortFilterProxyModel]:
-    proxy = QSortFilterProxyModel()
-    proxy.setSourceModel(model)
-    proxy.setSortRole(SORT_ROLE)
-    view = QTableView()
-    view.setModel(proxy)
-    view.setAccessibleName(name)
-    view.setSortingEnabled(True)
-    view.sortByColumn(-1, Qt.SortOrder.AscendingOrder)  # the services' own order until a header is clicked
-    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-    view.setAlternatingRowColors(True)
-    view.setTabKeyNavigation(False)
-    view.verticalHeader().hide()
-    view.horizontalHeader().setStretchLastSection(True)
-    view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-    return view, proxy
 
 
 def _heading(text: str) -> QLabel:
@@ -84,9 +59,9 @@ class OversightWindow(QWidget):
         self.reviews_model = RowsModel(REVIEW_COLUMNS, self, flag=lambda r: "Review overdue" if r.overdue else None)
         board = QWidget()
         column = QVBoxLayout(board)
-        self.due_view, _ = _view(self.due_model, "Visits and compliance reviews due")
-        self.overdue_view, _ = _view(self.overdue_model, "Actions overdue")
-        self.reviews_view, _ = _view(self.reviews_model, "Restrictions and embargoes due for review")
+        self.due_view = table_view(self.due_model, "Visits and compliance reviews due")
+        self.overdue_view = table_view(self.overdue_model, "Actions overdue")
+        self.reviews_view = table_view(self.reviews_model, "Restrictions and embargoes due for review")
         for heading, view in (("Visits and compliance reviews due (Figures 1 and 2)", self.due_view),
                               ("Actions overdue (Figure 8)", self.overdue_view),
                               ("Restrictions and embargoes due for review in the next 14 days", self.reviews_view)):
@@ -96,7 +71,7 @@ class OversightWindow(QWidget):
 
         # the sanctions list
         self.sanctions_model = RowsModel(SANCTIONS_COLUMNS, self, flag=informed_flag)
-        self.sanctions_view, _ = _view(self.sanctions_model, "Provider sanctions list")
+        self.sanctions_view = table_view(self.sanctions_model, "Provider sanctions list")
         self.sanction_filter = QComboBox()
         self.sanction_filter.setAccessibleName("Filter by sanction")
         self.sanction_filter.addItem("Every sanction", None)
@@ -126,7 +101,7 @@ class OversightWindow(QWidget):
 
         # every open action
         self.actions_model = RowsModel(ALL_ACTION_COLUMNS, self, flag=lambda a: "Overdue" if a.overdue else None)
-        self.actions_view, _ = _view(self.actions_model, "Open actions")
+        self.actions_view = table_view(self.actions_model, "Open actions")
         self.only_overdue = QCheckBox("Only &overdue")
         self.only_overdue.toggled.connect(self.refresh_actions)
         extend = QPushButton("E&xtend…")
@@ -203,11 +178,9 @@ class OversightWindow(QWidget):
         return target
 
     def progress_action(self, complete: bool) -> ActionProgressDialog | None:
-        index = self.actions_view.currentIndex()
-        if not index.isValid():
-            self.actions_view.setFocus()
+        action = selected_row(self.actions_view, self.actions_model)
+        if action is None:
             return None
-        action = self.actions_model.row_at(self.actions_view.model().mapToSource(index).row())
         dialog = ActionProgressDialog(self.store, action, complete, self)
         dialog.accepted.connect(self.refresh)
         dialog.accepted.connect(self.changed.emit)

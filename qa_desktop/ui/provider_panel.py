@@ -12,10 +12,9 @@ from __future__ import annotations
 import datetime as dt
 from html import escape
 
-from PySide6.QtCore import QModelIndex, QSortFilterProxyModel, Qt, Signal
+from PySide6.QtCore import QModelIndex, Qt, Signal
 from PySide6.QtGui import QFont
-from PySide6.QtWidgets import (QAbstractItemView, QHBoxLayout, QHeaderView, QLabel, QPushButton, QTableView,
-                               QTabWidget, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QTableView, QTabWidget, QVBoxLayout, QWidget
 
 from qa_desktop.domain.schedule import DueStatus
 from qa_desktop.services.due import DueItem
@@ -30,7 +29,7 @@ from qa_desktop.ui.oversight_dialogs import (ActionPlanDialog, ActionProgressDia
                                              EmbargoDialog, EndSanctionDialog, IfaFlagsDialog, RecordDialog)
 from qa_desktop.ui.palette import warning_colour, warning_style
 from qa_desktop.ui.provider_table import due_words
-from qa_desktop.ui.rows_model import SORT_ROLE, Column, RowsModel
+from qa_desktop.ui.rows_model import Column, RowsModel, selected_row, table_view
 
 SETTING_COLUMNS = (
     Column[SettingLine]("Setting", lambda s: s.name),
@@ -88,27 +87,31 @@ def informed_flag(row: SanctionRow) -> str | None:
     return "The social work team must be told (Section 12)" if row.informed_needed and not row.social_work_informed else None
 
 
-def _table(model: RowsModel, name: str) -> tuple[QTableView, QSortFilterProxyModel]:
-    proxy = QSortFilterProxyModel()
-    proxy.setSourceModel(model)
-    proxy.setSortRole(SORT_ROLE)
-    view = QTableView()
-    view.setModel(proxy)
-    view.setAccessibleName(name)
-    view.setSortingEnabled(True)
-    view.sortByColumn(-1, Qt.SortOrder.AscendingOrder)  # the services' own order until a header is clicked
-    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-    view.setAlternatingRowColors(True)
-    view.setTabKeyNavigation(False)  # Tab leaves the table, arrows move in it
-    view.verticalHeader().hide()
-    view.horizontalHeader().setStretchLastSection(True)
-    view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-    return view, proxy
+def _page(view: QTableView, *above: QWidget | QHBoxLayout) -> QWidget:
+    """A tab page: whatever goes above the table (a line of buttons, a rating), then the table."""
+    page = QWidget()
+    column = QVBoxLayout(page)
+    column.setContentsMargins(0, 4, 0, 0)
+    for part in above:
+        if isinstance(part, QHBoxLayout):
+            column.addLayout(part)
+        else:
+            column.addWidget(part)
+    column.addWidget(view, 1)
+    return page
+
+
+def _buttons(*buttons: QPushButton) -> QHBoxLayout:
+    row = QHBoxLayout()
+    for button in buttons:
+        row.addWidget(button)
+    row.addStretch(1)
+    return row
 
 
 class ProviderPanel(QWidget):
     open_visit = Signal(str)
+    changed = Signal()  # a case, embargo, plan, alert or action was recorded here
 
     def __init__(self, store: Store, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -144,57 +147,30 @@ class ProviderPanel(QWidget):
         self.tabs = QTabWidget()
         self.tabs.setAccessibleName("Provider page")
         self.views: dict[str, QTableView] = {}
-        for key, model, name in (("settings", self.settings_model, "Settings"), ("due", self.due_model, "What is due"),
-                                 ("visits", self.visits_model, "Visits"), ("actions", self.actions_model, "Actions"),
-                                 ("cases", self.cases_model, "Risk and cases"),
-                                 ("sanctions", self.sanctions_model, "Sanctions")):
-            view, proxy = _table(model, name)
-            self.views[key] = view
-            if key == "cases":
-                page = QWidget()
-                column = QVBoxLayout(page)
-                column.setContentsMargins(0, 4, 0, 0)
-                top = QHBoxLayout()
-                top.addWidget(self.rating, 1)
-                self.ifa_button = QPushButton("Figure &7 flags…")
-                self.ifa_button.clicked.connect(self.edit_ifa_flags)
-                top.addWidget(self.ifa_button, 0, Qt.AlignmentFlag.AlignTop)
-                column.addLayout(top)
-                column.addWidget(view, 1)
-                self.tabs.addTab(page, name)
-            elif key == "sanctions":
-                page = QWidget()
-                column = QVBoxLayout(page)
-                column.setContentsMargins(0, 4, 0, 0)
-                buttons = QHBoxLayout()
-                self.end_button = QPushButton("E&nd or remove the selected sanction…")
-                self.end_button.clicked.connect(self.end_sanction)
-                self.told_button = QPushButton("Social work team &told today")
-                self.told_button.setToolTip("Section 12: the social work team must be told of an embargo or action plan")
-                self.told_button.clicked.connect(self.social_work_told)
-                buttons.addWidget(self.end_button)
-                buttons.addWidget(self.told_button)
-                buttons.addStretch(1)
-                column.addLayout(buttons)
-                column.addWidget(view, 1)
-                self.tabs.addTab(page, name)
-            elif key == "actions":
-                page = QWidget()
-                column = QVBoxLayout(page)
-                column.setContentsMargins(0, 4, 0, 0)
-                buttons = QHBoxLayout()
-                self.extend_button = QPushButton("E&xtend the selected action…")
-                self.extend_button.clicked.connect(lambda: self.progress_action(complete=False))
-                self.complete_button = QPushButton("Co&mplete the selected action…")
-                self.complete_button.clicked.connect(lambda: self.progress_action(complete=True))
-                buttons.addWidget(self.extend_button)
-                buttons.addWidget(self.complete_button)
-                buttons.addStretch(1)
-                column.addLayout(buttons)
-                column.addWidget(view, 1)
-                self.tabs.addTab(page, name)
-            else:
-                self.tabs.addTab(view, name)
+        tables = (("settings", self.settings_model, "Settings"), ("due", self.due_model, "What is due"),
+                  ("visits", self.visits_model, "Visits"), ("actions", self.actions_model, "Actions"),
+                  ("cases", self.cases_model, "Risk and cases"), ("sanctions", self.sanctions_model, "Sanctions"))
+        for key, model, name in tables:
+            self.views[key] = table_view(model, name)
+        self.extend_button = QPushButton("E&xtend the selected action…")
+        self.extend_button.clicked.connect(lambda: self.progress_action(complete=False))
+        self.complete_button = QPushButton("Co&mplete the selected action…")
+        self.complete_button.clicked.connect(lambda: self.progress_action(complete=True))
+        self.ifa_button = QPushButton("Figure &7 flags…")
+        self.ifa_button.clicked.connect(self.edit_ifa_flags)
+        self.end_button = QPushButton("E&nd or remove the selected sanction…")
+        self.end_button.clicked.connect(self.end_sanction)
+        self.told_button = QPushButton("Social work team &told today")
+        self.told_button.setToolTip("Section 12: the social work team must be told of an embargo or action plan")
+        self.told_button.clicked.connect(self.social_work_told)
+        rating_line = QHBoxLayout()
+        rating_line.addWidget(self.rating, 1)
+        rating_line.addWidget(self.ifa_button, 0, Qt.AlignmentFlag.AlignTop)
+        pages = {"actions": _page(self.views["actions"], _buttons(self.extend_button, self.complete_button)),
+                 "cases": _page(self.views["cases"], rating_line),
+                 "sanctions": _page(self.views["sanctions"], _buttons(self.end_button, self.told_button))}
+        for key, _, name in tables:
+            self.tabs.addTab(pages.get(key, self.views[key]), name)
         visits = self.views["visits"]
         visits.activated.connect(self._visit_chosen)  # Enter or double click
         self.record_buttons: list[QPushButton] = []
@@ -214,8 +190,6 @@ class ProviderPanel(QWidget):
         layout.addLayout(records)
         layout.addWidget(self.tabs, 1)
         self._enable(False)
-
-    changed = Signal()  # a case, embargo, plan, alert or action was recorded here
 
     def _enable(self, on: bool) -> None:
         for button in (*self.record_buttons, self.extend_button, self.complete_button, self.end_button,
@@ -285,25 +259,16 @@ class ProviderPanel(QWidget):
         return dialog
 
     def progress_action(self, complete: bool) -> ActionProgressDialog | None:
-        view = self.views["actions"]
-        index = view.currentIndex()
-        if not index.isValid():
-            self.tabs.setCurrentIndex(3)
-            view.setFocus()
+        action = selected_row(self.views["actions"], self.actions_model)
+        if action is None:
             return None
-        action = self.actions_model.row_at(view.model().mapToSource(index).row())
         dialog = ActionProgressDialog(self.store, action, complete, self)
         dialog.accepted.connect(self._recorded)
         dialog.open()
         return dialog
 
     def _selected_sanction(self) -> SanctionRow | None:
-        view = self.views["sanctions"]
-        index = view.currentIndex()
-        if not index.isValid():
-            view.setFocus()
-            return None
-        return self.sanctions_model.row_at(view.model().mapToSource(index).row())
+        return selected_row(self.views["sanctions"], self.sanctions_model)
 
     def end_sanction(self) -> EndSanctionDialog | None:
         row = self._selected_sanction()

@@ -14,8 +14,9 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, QSortFilterProxyModel, Qt
 from PySide6.QtGui import QBrush, QFont
+from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView
 
 from qa_desktop.ui.palette import warning_colour
 
@@ -101,3 +102,33 @@ class RowsModel(QAbstractTableModel, Generic[Row]):
             tip = column.tooltip(row) if column.tooltip else None
             return "\n".join(t for t in (tip, flag) if t) or None
         return None
+
+
+def table_view(model: RowsModel, name: str) -> QTableView:
+    """A read-only, sortable table of ``model`` (through a sort proxy), rows selected whole; Tab
+    leaves it and the arrows move in it. Rows keep the services' order until a header is clicked."""
+    proxy = QSortFilterProxyModel(model)
+    proxy.setSourceModel(model)
+    proxy.setSortRole(SORT_ROLE)
+    view = QTableView()
+    view.setModel(proxy)
+    view.setAccessibleName(name)
+    view.setSortingEnabled(True)
+    view.sortByColumn(-1, Qt.SortOrder.AscendingOrder)
+    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    view.setAlternatingRowColors(True)
+    view.setTabKeyNavigation(False)
+    view.verticalHeader().hide()
+    view.horizontalHeader().setStretchLastSection(True)
+    view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+    return view
+
+
+def selected_row(view: QTableView, model: RowsModel):  # noqa: ANN201 (the model's row type)
+    """The row object under the view's current index, or None (focus goes to the view to choose one)."""
+    index = view.currentIndex()
+    if not index.isValid():
+        view.setFocus()
+        return None
+    return model.row_at(view.model().mapToSource(index).row())
