@@ -27,9 +27,15 @@ def _data_dir(args: argparse.Namespace) -> Path:
 
 
 def _open_store(args: argparse.Namespace):
+    """The data folder's store. The fictional demo folder may keep its key in a file where there is no
+    keyring (``store.keys.demo_key``); real data never does."""
+    from qa_desktop.paths import DATABASE_NAME
     from qa_desktop.store.database import Store
+    from qa_desktop.store.keys import demo_key
 
-    return Store(_data_dir(args))
+    data_dir = _data_dir(args)
+    in_demo_folder = getattr(args, "demo", False) and not args.data_dir
+    return Store(data_dir, key=demo_key(data_dir, data_dir / DATABASE_NAME) if in_demo_folder else None)
 
 
 def _table(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
@@ -214,6 +220,38 @@ def cmd_report(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_recover(args: argparse.Namespace) -> int:
+    """Put unreadable data aside and fill a fresh store from the shared store."""
+    from qa_desktop.services.recovery import put_aside
+    from qa_desktop.store.keys import KeyLost
+    from qa_desktop.sync.engine import sync
+    from qa_desktop.sync.settings import load_settings, open_shared_store
+    from qa_desktop.sync.stores import StoreUnavailable
+
+    data_dir = _data_dir(args)
+    try:
+        _open_store(args).close()
+        print(f"Nothing to recover: the data in {data_dir} opens with this computer's key.")
+        return 0
+    except KeyLost:
+        pass
+    aside = put_aside(data_dir)
+    print(f"The unreadable files are kept in {aside} (put them back if the key turns up).")
+    store = _open_store(args)
+    try:
+        shared = open_shared_store(load_settings(data_dir))
+        try:
+            report = sync(store, shared)
+        finally:
+            shared.close()
+    except (StoreUnavailable, OSError, ValueError) as error:
+        print(f"A fresh, empty store is ready, but the shared store could not be reached ({error}). "
+              "Run `qa-desktop sync` when it can.", file=sys.stderr)
+        return 3
+    print(f"Recovered from the shared store: {report.summary()}")
+    return 0
+
+
 def cmd_gui(args: argparse.Namespace) -> int:
     from qa_desktop.ui.app import run_app
 
@@ -268,6 +306,11 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument("--out", help="where to save the PDF (default: the reports folder of the data folder)")
     report.set_defaults(func=cmd_report)
 
+    recover = sub.add_parser("recover", parents=[common],
+                             help="this laptop's data cannot be read (key lost): put it aside and start again "
+                                  "from the shared store")
+    recover.set_defaults(func=cmd_recover)
+
     templates = sub.add_parser("templates", parents=[common],
                                help="list visit templates (built-in and the team's own) and any that are broken")
     templates.set_defaults(func=cmd_templates)
@@ -285,10 +328,21 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    from qa_desktop.store.keys import KeyLost
+    from qa_desktop.sync.credentials import CredentialsError
+
     args = build_parser().parse_args(argv)
-    if args.command is None:
-        return cmd_gui(args)
-    return args.func(args)
+    try:
+        if args.command is None:
+            return cmd_gui(args)
+        return args.func(args)
+    except (KeyLost, CredentialsError) as error:  # the data cannot be opened: said plainly, nothing changed
+        print(str(error), file=sys.stderr)
+        if args.command is None:
+            from qa_desktop.ui.app import show_startup_error
+
+            show_startup_error(str(error))
+        return 3
 
 
 if __name__ == "__main__":

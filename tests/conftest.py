@@ -45,6 +45,10 @@ def memory_keyring():
             if self.secrets.pop((service, username), None) is None:
                 raise PasswordDeleteError(username)
 
+        def passwords(self) -> dict[tuple[str, str], str]:
+            """The secrets other than data folders' encryption keys (which every open store makes)."""
+            return {k: v for k, v in self.secrets.items() if not k[1].startswith("database-key:")}
+
     backend = Backend()
     previous = keyring.get_keyring()
     keyring.set_keyring(backend)

@@ -20,7 +20,6 @@ from qa_desktop.paths import resources_dir
 from qa_desktop.reports.visit_report import Progress, ReportResult, VisitFacts, no_progress, build_visit_report
 from qa_desktop.reports.young_inspector_report import build_young_inspector_report
 from qa_desktop.services.visits import open_visit
-from qa_desktop.store.blobs import BlobStore
 from qa_desktop.store.database import Store
 from qa_desktop.store.models import Provider, ReportRevision, Setting, Visit
 
@@ -78,7 +77,7 @@ def _revision(store: Store, visit_id: str, kind: str, facts: VisitFacts, checkli
               build: Callable[[VisitFacts, Path], ReportResult]) -> ReportResult:
     """Reuse the latest revision if nothing changed; otherwise build the next one in a new file."""
     folder = store.data_dir / REPORTS_FOLDER
-    stamp = fingerprint(facts, checklists, BlobStore(store.data_dir).is_intact)
+    stamp = fingerprint(facts, checklists, store.blobs.is_intact)
     suffix = "" if kind == "visit" else f"-{kind.replace('_', '-')}"
     with store.read() as session:
         latest = session.scalars(select(ReportRevision).where(ReportRevision.visit_id == visit_id,
@@ -105,7 +104,7 @@ def write_visit_report(store: Store, visit_id: str, path: Path | None = None,
     facts = visit_facts(store, visit_id)
     checklists = [c for c in open_visit(store, visit_id).checklists.values()
                   if c.template.audience is not Audience.YOUNG_INSPECTOR]
-    photos = BlobStore(store.data_dir).read
+    photos = store.blobs.read
     if path is not None:
         return build_visit_report(facts, checklists, path, photos, progress)
     return _revision(store, visit_id, "visit", facts, checklists,

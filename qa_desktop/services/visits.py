@@ -24,7 +24,6 @@ from qa_desktop.domain.visits import VisitLevel, VisitReason, VisitRuleError, Vi
 from qa_desktop.forms.checklist import Checklist, DocumentSeen, Evidence, RaisedAction, check_answer, make_action
 from qa_desktop.forms.library import TemplateLibrary
 from qa_desktop.forms.template import Audience, Item, ResponseType, Template, parse_template
-from qa_desktop.store.blobs import BlobStore
 from qa_desktop.store.changes import Changes, derived_id
 from qa_desktop.store.database import Store
 from qa_desktop.store.models import Answer, Provider, Setting, TemplateSnapshot, Visit, VisitAction, VisitTemplate
@@ -162,7 +161,7 @@ class OpenVisit:
     def attach_photo(self, template_key: str, item_key: str, source: Path, caption: str = "") -> str:
         """Store a photo from disk (upright, shrunk, hashed) and attach it with its caption."""
         self._item(template_key, item_key)
-        blob = BlobStore(self.store.data_dir).put_photo(source)
+        blob = self.store.blobs.put_photo(source)
         self.add_evidence(template_key, item_key, blob, caption)
         return blob
 

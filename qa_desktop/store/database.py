@@ -1,4 +1,11 @@
-"""Opening the local store: the SQLite file, its pragmas, migrations at start-up, units of work.
+"""Opening the local store: the SQLite file, its encryption, pragmas, migrations at start-up,
+units of work.
+
+The file is encrypted with SQLCipher (the ``sqlcipher3`` wheel, a drop-in DB-API module for
+SQLAlchemy's SQLite dialect), keyed with this data folder's raw 256-bit key from the keyring
+(``store.keys``); its WAL is encrypted too. A plain SQLite file from before encryption is
+encrypted in place the first time it is opened (``sqlcipher_export`` into a new file, then
+renamed over it), and its photos with it.
 
 Pragmas and why:
 - ``journal_mode=WAL``: readers (the UI) never block the writer (autosave), and a crash mid-write
@@ -13,29 +20,42 @@ Pragmas and why:
 from __future__ import annotations
 
 import getpass
+import os
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
+import sqlcipher3.dbapi2 as sqlcipher
 from sqlalchemy import Engine, create_engine, event, func, select
+from sqlalchemy.exc import DatabaseError
 from sqlalchemy.orm import Session, sessionmaker
 
 from qa_desktop.paths import DATABASE_NAME
+from qa_desktop.store.blobs import BlobStore
 from qa_desktop.store.changes import Changes, new_id
+from qa_desktop.store.keys import KeyLost, database_key, is_plaintext_sqlite, photo_key
 from qa_desktop.store.models import LocalState, Op
 from qa_desktop.sync.hlc import Hlc, HybridClock
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 
 
-def make_engine(path: Path) -> Engine:
-    engine = create_engine(f"sqlite:///{path}")
+def _key_pragma(key: bytes) -> str:
+    return f"PRAGMA key = \"x'{key.hex()}'\""
+
+
+def make_engine(path: Path, key: bytes | None = None) -> Engine:
+    """An engine on ``path``: encrypted with ``key``; plain SQLite only without one (tests that
+    build an old, unencrypted database; the Alembic command line)."""
+    engine = create_engine(f"sqlite:///{path}", module=sqlcipher) if key else create_engine(f"sqlite:///{path}")
 
     @event.listens_for(engine, "connect")
     def _pragmas(dbapi_connection, _record) -> None:  # noqa: ANN001 (DB-API objects)
         cursor = dbapi_connection.cursor()
+        if key:
+            cursor.execute(_key_pragma(key))  # must come first: nothing is readable before it
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA synchronous=FULL")
         cursor.execute("PRAGMA foreign_keys=ON")
@@ -43,6 +63,26 @@ def make_engine(path: Path) -> Engine:
         cursor.close()
 
     return engine
+
+
+def encrypt_in_place(path: Path, key: bytes) -> None:
+    """Encrypt a plain SQLite database (from before encryption) into a new file, then rename it over
+    the old one: a crash midway leaves the old file whole, and the half-made one is discarded."""
+    temporary = path.with_name(path.name + ".encrypting")
+    temporary.unlink(missing_ok=True)
+    plain = sqlcipher.connect(str(path))
+    try:
+        plain.execute("PRAGMA wal_checkpoint(TRUNCATE)")  # everything committed is in the main file
+        plain.execute(f"ATTACH DATABASE ? AS encrypted KEY \"x'{key.hex()}'\"", (str(temporary),))
+        plain.execute("SELECT sqlcipher_export('encrypted')")
+        version = plain.execute("PRAGMA user_version").fetchone()[0]
+        plain.execute(f"PRAGMA encrypted.user_version = {int(version)}")
+        plain.execute("DETACH DATABASE encrypted")
+    finally:
+        plain.close()
+    for suffix in ("-wal", "-shm"):
+        path.with_name(path.name + suffix).unlink(missing_ok=True)
+    os.replace(temporary, path)
 
 
 def alembic_config(engine: Engine | None = None) -> Config:
@@ -69,11 +109,24 @@ class Store:
     the services and screens that need it: there is no global store.
     """
 
-    def __init__(self, data_dir: Path, actor: str | None = None) -> None:
+    def __init__(self, data_dir: Path, actor: str | None = None, *, key: bytes | None = None) -> None:
         data_dir.mkdir(parents=True, exist_ok=True)
         self.data_dir = data_dir
         self.path = data_dir / DATABASE_NAME
-        self.engine = make_engine(self.path)
+        self.key = key or database_key(data_dir, self.path)  # KeyLost when the keyring lost it
+        self.blobs = BlobStore(data_dir, photo_key(self.key))
+        if is_plaintext_sqlite(self.path):
+            encrypt_in_place(self.path, self.key)
+            self.blobs.encrypt_existing()
+        self.engine = make_engine(self.path, self.key)
+        try:
+            with self.engine.connect() as connection:
+                connection.exec_driver_sql("SELECT count(*) FROM sqlite_master")
+        except DatabaseError:
+            self.engine.dispose()
+            raise KeyLost(f"{self.path} cannot be read with this computer's key: it is damaged, or it was "
+                          "encrypted with a key this keyring does not hold. Nothing has been changed. Run "
+                          "`qa-desktop recover` to put it aside and start again from the shared store.") from None
         migrate(self.engine)
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
         self.actor = actor or getpass.getuser()

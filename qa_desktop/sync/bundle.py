@@ -87,7 +87,7 @@ def export_bundle(store: Store, path: Path, *, visit_id: str | None = None, sign
             rows.sort(key=lambda r: r.hlc)
     ops = [op_record(r) for r in rows]
     body = encode_ops(ops)
-    blobs = BlobStore(store.data_dir)
+    blobs = store.blobs
     photos: dict[str, bytes] = {}
     missing = 0
     for blob in sorted({b for op in ops for b in blobs_in(op.entity, op.field, op.value)}):

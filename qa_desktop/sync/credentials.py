@@ -24,7 +24,7 @@ class CredentialsError(Exception):
 
 def _unavailable(error: Exception) -> CredentialsError:
     return CredentialsError(
-        "The system keyring cannot be used, so QA Desktop cannot keep passwords safely "
+        "The system keyring cannot be used, so QA Desktop cannot keep its encryption keys and passwords safely "
         f"({type(error).__name__}: {error}). On Linux, install and unlock GNOME Keyring or KWallet.")
 
 

@@ -126,7 +126,7 @@ def sync(store: Store, shared: SharedStore, progress: Progress | None = None, *,
     ``remember=False`` (a bundle import) leaves the status bar's store and last-sync time alone."""
     report = SyncReport(shared.label)
     tell = progress or (lambda message, done, total: None)
-    blobs = BlobStore(store.data_dir)
+    blobs = store.blobs
     if remember:
         with store.transaction() as session:
             _set_state(session, "sync.store", shared.key)

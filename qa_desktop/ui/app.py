@@ -18,6 +18,14 @@ def make_application(argv: list[str] | None = None) -> QApplication:
     return app  # type: ignore[return-value]
 
 
+def show_startup_error(message: str) -> None:
+    """Why the window cannot open (the data cannot be read), in a dialog rather than a traceback."""
+    from PySide6.QtWidgets import QMessageBox
+
+    make_application()
+    QMessageBox.critical(None, "QA Desktop cannot open your data", message)
+
+
 def run_app(store: Store) -> int:
     app = make_application()
     window = MainWindow(store)

@@ -35,7 +35,7 @@ from qa_desktop.services.visits import OpenVisit, add_young_inspector_form, open
 from qa_desktop.services.young_inspector import has_young_inspector_form, open_young_inspector_form
 from qa_desktop.sync.bundle import export_bundle
 from qa_desktop.sync.credentials import CredentialsError, team_key
-from qa_desktop.store.blobs import BlobError, BlobStore
+from qa_desktop.store.blobs import BlobError
 from qa_desktop.store.database import Store
 from qa_desktop.store.models import Provider, Setting, Visit
 from qa_desktop.ui.background import BackgroundTask
@@ -123,7 +123,7 @@ class VisitWindow(QWidget):
         super().__init__(parent, Qt.WindowType.Window)
         self.store = store
         self.visit = open_visit(store, visit_id)
-        self.blobs = BlobStore(store.data_dir)
+        self.blobs = store.blobs
         self._thumbs: dict[str, QPixmap] = {}
         self.items: list[ItemWidget] = []
         self.setStyleSheet(item_style())

@@ -112,7 +112,6 @@ def test_full_visit_with_forty_photos_with_captions_and_a_missing_one_as_a_place
     from qa_desktop.domain.visits import VisitReason
     from qa_desktop.services.register import add_provider, add_setting
     from qa_desktop.services.visits import open_visit, start_visit
-    from qa_desktop.store.blobs import BlobStore
 
     with store.write() as changes:
         provider = add_provider(changes, name="Maple Lodge", service_type=ServiceType.RESIDENTIAL)
@@ -127,7 +126,7 @@ def test_full_visit_with_forty_photos_with_captions_and_a_missing_one_as_a_place
         path = tmp_path / f"IMG_{n:04d}.jpg"
         Image.new("RGB", (1200, 900), (n * 6, 100, 255 - n * 6)).save(path, quality=85)
         blobs.append(visit.attach_photo("property_standards", items[n % len(items)], path, f"Room view {n + 1}"))
-    BlobStore(store.data_dir).path(blobs[7]).unlink()  # not yet synced to this laptop
+    store.blobs.path(blobs[7]).unlink()  # not yet synced to this laptop
     result = write_visit_report(store, visit.visit_id)
     reader, pages = text_of(result.path)
     assert result.photos == 40 and len(result.warnings) == 1 and "missing from this laptop" in result.warnings[0]

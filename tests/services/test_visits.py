@@ -146,7 +146,9 @@ def test_a_template_that_does_not_cover_the_level_is_refused_at_start(store, lib
 def test_attach_photo_stores_it_upright_and_shrunk_with_its_caption(store, library, setting_id, tmp_path):
     from PIL import Image
 
-    from qa_desktop.store.blobs import BlobError, BlobStore
+    import io
+
+    from qa_desktop.store.blobs import BlobError
 
     picture = Image.new("RGB", (4000, 3000), (90, 120, 150))
     exif = picture.getexif()
@@ -154,7 +156,7 @@ def test_attach_photo_stores_it_upright_and_shrunk_with_its_caption(store, libra
     picture.save(tmp_path / "IMG_0001.jpg", quality=90, exif=exif)
     visit = open_visit(store, start(store, library, setting_id, level=VisitLevel.PROPERTY_ONLY))
     blob = visit.attach_photo("property_standards", "kitchen_photos", tmp_path / "IMG_0001.jpg", " Cooker ")
-    with Image.open(BlobStore(store.data_dir).path(blob)) as stored:
+    with Image.open(io.BytesIO(store.blobs.read(blob))) as stored:
         assert stored.size == (1536, 2048) and not stored.getexif().get(0x0112)
     reopened = open_visit(store, visit.visit_id).checklists["property_standards"]
     assert reopened.records["kitchen_photos"].evidence == [Evidence(blob, "Cooker")]
@@ -162,6 +164,6 @@ def test_attach_photo_stores_it_upright_and_shrunk_with_its_caption(store, libra
     (tmp_path / "notes.jpg").write_text("this is not a picture")
     with pytest.raises(BlobError, match="notes.jpg is not a photo"):
         visit.attach_photo("property_standards", "kitchen_photos", tmp_path / "notes.jpg")
-    BlobStore(store.data_dir).path(blob).write_bytes(b"tampered")
+    store.blobs.path(blob).write_bytes(b"tampered")
     with pytest.raises(BlobError, match="damaged"):
-        BlobStore(store.data_dir).read(blob)
+        store.blobs.read(blob)

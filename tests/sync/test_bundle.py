@@ -10,7 +10,6 @@ from PIL import Image
 
 from qa_desktop.forms.checklist import MET, NOT_APPLICABLE, NOT_MET
 from qa_desktop.services.visits import open_visit
-from qa_desktop.store.blobs import BlobStore
 from qa_desktop.sync.bundle import export_bundle, import_bundle
 from qa_desktop.sync.conflicts import list_conflicts
 from qa_desktop.sync.wire import SyncFileError, digest
@@ -46,7 +45,7 @@ def test_an_unannounced_visit_goes_to_the_second_laptop_and_comes_back_merged(la
     assert merged.checklists[items[2][0]].record(items[2][1]).answer == NOT_APPLICABLE
     record = merged.checklists[items[3][0]].record(items[3][1])
     assert record.note == "Medication cabinet unlocked at 10:40" and record.evidence[0].blob == blob
-    assert BlobStore(alex.data_dir).is_intact(blob)
+    assert alex.blobs.is_intact(blob)
     (conflict,) = list_conflicts(alex)
     assert sorted(v.value for v in conflict.values) == [MET, NOT_MET]
     assert "visit 22 Nov 2026" in conflict.what and conflict.what.endswith("answer")

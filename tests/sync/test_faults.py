@@ -112,11 +112,12 @@ def test_a_killed_sync_process_resumes(laptops, library, tmp_path, small_segment
         "import qa_desktop.sync.folder as f\n"
         "from qa_desktop.store.database import Store\n"
         "from qa_desktop.sync.engine import sync\n"
-        "store = Store(Path(sys.argv[1]), actor='jo')\n"
+        "store = Store(Path(sys.argv[1]), actor='jo', key=bytes.fromhex(sys.argv[3]))\n"
         "def slow(message, done, total):\n"
         "    print(message, done, total, flush=True); time.sleep(0.3)\n"
         "sync(store, f.FolderStore(Path(sys.argv[2])), slow)\n")
-    process = subprocess.Popen([sys.executable, "-c", script, str(jo.data_dir), str(shared)],
+    # the child has no keyring of its own here: it is handed the folder's key, as the app gets it
+    process = subprocess.Popen([sys.executable, "-c", script, str(jo.data_dir), str(shared), jo.key.hex()],
                                stdout=subprocess.PIPE, text=True)
     line = process.stdout.readline()  # first batch applied and reported
     assert line.startswith("Receiving changes 1"), line

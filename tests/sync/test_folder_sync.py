@@ -10,7 +10,6 @@ from sqlalchemy import select
 
 from qa_desktop.forms.checklist import MET, NOT_APPLICABLE, NOT_MET
 from qa_desktop.services.visits import open_visit
-from qa_desktop.store.blobs import BlobStore
 from qa_desktop.store.models import Answer, Op, Provider, Visit
 from qa_desktop.sync import engine
 from qa_desktop.sync.conflicts import list_conflicts, resolve
@@ -126,7 +125,7 @@ def test_photos_from_both_officers_on_one_item_are_all_kept(laptops, folder, lib
     for laptop in (alex, jo):
         evidence = open_visit(laptop, visit_id).checklists[template].record(item).evidence
         assert {e.blob for e in evidence} == {blob_a, blob_b}
-        assert BlobStore(laptop.data_dir).is_intact(blob_a) and BlobStore(laptop.data_dir).is_intact(blob_b)
+        assert laptop.blobs.is_intact(blob_a) and laptop.blobs.is_intact(blob_b)
     assert list_conflicts(alex) == []
     assert snapshot(alex) == snapshot(jo)
 
@@ -147,10 +146,10 @@ def test_a_photo_missing_from_the_store_is_fetched_by_a_later_sync(laptops, fold
     stored.write_bytes(held[:100])  # half-copied: refused, still missing
     report = sync(jo, folder)
     assert report.photos_missing == [blob] and any("damaged photo" in p for p in report.problems)
-    assert not BlobStore(jo.data_dir).path(blob).exists()
+    assert not jo.blobs.path(blob).exists()
     stored.write_bytes(held)
     report = sync(jo, folder)
-    assert report.photos_fetched == 1 and BlobStore(jo.data_dir).is_intact(blob)
+    assert report.photos_fetched == 1 and jo.blobs.is_intact(blob)
 
 
 def test_deletions_propagate_and_do_not_come_back(laptops, folder, library):

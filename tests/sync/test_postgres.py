@@ -9,7 +9,6 @@ from PIL import Image
 
 from qa_desktop.forms.checklist import MET, NOT_MET
 from qa_desktop.services.visits import open_visit
-from qa_desktop.store.blobs import BlobStore
 from qa_desktop.sync.conflicts import list_conflicts, resolve
 from qa_desktop.sync.engine import sync
 from qa_desktop.sync.postgres import PostgresStore, parse_url
@@ -43,7 +42,7 @@ def test_two_laptops_sync_through_postgresql_with_a_conflict_and_a_photo(laptops
     open_visit(jo, visit_id).set_answer(template, item, NOT_MET)
     sync(alex, shared_alex), sync(jo, shared_jo), sync(alex, shared_alex)
     assert snapshot(alex) == snapshot(jo)
-    assert BlobStore(jo.data_dir).is_intact(blob)
+    assert jo.blobs.is_intact(blob)
     (conflict,) = list_conflicts(jo)
     resolve(jo, conflict.short_id, MET)
     sync(jo, shared_jo), sync(alex, shared_alex)

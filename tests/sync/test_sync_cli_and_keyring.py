@@ -89,7 +89,7 @@ def test_the_postgres_password_goes_to_the_keyring_and_never_to_a_file(capsys, t
     code, out, _ = run(capsys, "sync-settings", "--data-dir", str(data), "--postgres", postgres_url,
                        "--password-stdin")
     assert code == 0 and "PostgreSQL qa_officer@127.0.0.1" in out
-    assert list(memory_keyring.secrets.values()) == [postgres_server["password"]]
+    assert list(memory_keyring.passwords().values()) == [postgres_server["password"]]
     assert load_settings(data).url == postgres_url
     run(capsys, "demo", "--data-dir", str(data))
     code, out, err = run(capsys, "sync", "--data-dir", str(data))
@@ -97,7 +97,8 @@ def test_the_postgres_password_goes_to_the_keyring_and_never_to_a_file(capsys, t
     for path in data.rglob("*"):
         if path.is_file():
             assert postgres_server["password"].encode() not in path.read_bytes(), path
-    memory_keyring.secrets.clear()
+    for account in memory_keyring.passwords():
+        del memory_keyring.secrets[account]  # the password is gone; the data folder's key stays
     code, _, err = run(capsys, "sync", "--data-dir", str(data))
     assert code == 2 and "Enter the password for PostgreSQL" in err
 

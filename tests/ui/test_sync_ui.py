@@ -123,7 +123,7 @@ def test_settings_dialog_keeps_the_password_in_the_keyring_only(qtbot, store, tm
     dialog.accept()
     assert not dialog.isVisible()
     assert load_settings(store.data_dir) == SyncSettings(POSTGRESQL, url="postgresql://qa_officer@db.example:5432/qa")
-    assert sorted(memory_keyring.secrets.values()) == ["s3cret pass", "team key"]
+    assert sorted(memory_keyring.passwords().values()) == ["s3cret pass", "team key"]
     for path in store.data_dir.rglob("*"):
         if path.is_file():
             assert b"s3cret pass" not in path.read_bytes()
