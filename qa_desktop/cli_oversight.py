@@ -187,6 +187,28 @@ def cmd_sanctions(args: argparse.Namespace, open_store: Callable[[], Any]) -> in
     return _guarded(body)
 
 
+def cmd_audit(args: argparse.Namespace, open_store: Callable[[], Any]) -> int:
+    """The audit trail of a visit (its id or report reference) or a provider (URN or name)."""
+    from qa_desktop.services.audit import provider_audit, visit_audit
+    from qa_desktop.services.register import resolve_provider
+    from qa_desktop.services.reports import find_visit_id
+
+    def body() -> int:
+        store = open_store()
+        with store.read() as session:
+            if args.visit:
+                lines = visit_audit(session, find_visit_id(store, args.visit))
+            else:
+                lines = provider_audit(session, resolve_provider(session, args.provider or ""))
+        print(_table(["When", "Who", "Device", "What", "Field", "Value"],
+                     [[f"{a.when.astimezone():%d/%m/%Y %H:%M:%S}", a.who, a.device, a.what, a.field,
+                       a.value if len(a.value) <= 60 else a.value[:57] + "..."] for a in lines]))
+        print(f"{len(lines)} change(s)")
+        return 0
+
+    return _guarded(body)
+
+
 def cmd_placement_check(args: argparse.Namespace, open_store: Callable[[], Any]) -> int:
     """Before a placement: embargoes, restrictions and a HIGH rating, in words (exit 0 either way)."""
     from qa_desktop.services.oversight import provider_warnings
@@ -269,6 +291,11 @@ def add_oversight_commands(sub: Any, common: argparse.ArgumentParser, bind: Call
     sanctions.add_argument("--type", help="only this sanction (words of it, e.g. 'embargo on provider')")
     sanctions.add_argument("--export", metavar="FILE", help="write it to FILE (.xlsx or .csv)")
     sanctions.set_defaults(func=bind(cmd_sanctions))
+
+    audit = sub.add_parser("audit", parents=[common], help="who changed what and when: a provider's or a visit's trail")
+    audit.add_argument("provider", nargs="?", help="the provider (URN or name)")
+    audit.add_argument("--visit", help="a visit's id or report reference instead")
+    audit.set_defaults(func=bind(cmd_audit))
 
     check = sub.add_parser("placement-check", parents=[common],
                            help="before placing a child: embargoes, restrictions and risk of a provider")

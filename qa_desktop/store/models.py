@@ -368,6 +368,10 @@ class Op(Base):
     base: Mapped[list[str] | None] = mapped_column(JSON)
     #: The shared store a pulled op came from (so it is not pushed back there); ``None`` if made here.
     received_from: Mapped[str | None] = mapped_column(String(200))
+    #: Its value was removed under the retention policy (the fact of the change stays, for the audit).
+    #: Triggers (migration 0008) refuse any other change; a migration that rebuilds this table must
+    #: create them again.
+    redacted: Mapped[bool] = mapped_column(Boolean, default=False)
 
     __table_args__ = (Index("ix_ops_entity", "entity", "entity_id"),
                       Index("ix_ops_field", "entity", "entity_id", "field"))

@@ -23,7 +23,9 @@ from qa_desktop.services.provider_page import ProviderOverview, SettingLine, Vis
 from qa_desktop.services.sanctions import SanctionRow
 from qa_desktop.store.database import Store
 from qa_desktop.domain.risk import IfaArea
+from qa_desktop.services.audit import provider_audit
 from qa_desktop.services.oversight import social_work_informed
+from qa_desktop.ui.audit_dialog import AuditDialog
 from qa_desktop.store.models import ActionPlan, Embargo, Provider, QaCase
 from qa_desktop.ui.oversight_dialogs import (ActionPlanDialog, ActionProgressDialog, AlertDialog, CaseDialog,
                                              EmbargoDialog, EndSanctionDialog, IfaFlagsDialog, RecordDialog)
@@ -182,6 +184,10 @@ class ProviderPanel(QWidget):
             records.addWidget(button)
             self.record_buttons.append(button)
         records.addStretch(1)
+        audit = QPushButton("Au&dit trail…")
+        audit.clicked.connect(lambda: self.show_audit())
+        records.addWidget(audit)
+        self.record_buttons.append(audit)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.title)
@@ -248,6 +254,15 @@ class ProviderPanel(QWidget):
         self.tabs.setTabText(5, f"Sanctions ({len(page.sanctions)})")
         for view in self.views.values():
             view.resizeColumnsToContents()
+
+    def show_audit(self) -> AuditDialog | None:
+        if self.overview is None:
+            return None
+        with self.store.read() as session:
+            lines = provider_audit(session, self.overview.id)
+        dialog = AuditDialog(self.overview.name, lines, self)
+        dialog.open()
+        return dialog
 
     def record(self, kind: type[RecordDialog]) -> RecordDialog | None:
         """Open one of the oversight forms for this provider; the page refreshes when it is saved."""

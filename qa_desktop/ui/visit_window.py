@@ -38,6 +38,8 @@ from qa_desktop.sync.credentials import CredentialsError, team_key
 from qa_desktop.store.blobs import BlobError
 from qa_desktop.store.database import Store
 from qa_desktop.store.models import Provider, Setting, Visit
+from qa_desktop.services.audit import visit_audit
+from qa_desktop.ui.audit_dialog import AuditDialog
 from qa_desktop.ui.background import BackgroundTask
 from qa_desktop.ui.item_widget import ItemWidget, item_style
 from qa_desktop.ui.young_inspector_review import YoungInspectorReview
@@ -195,9 +197,11 @@ class VisitWindow(QWidget):
         self.young_report_action = menu.addAction("Young Inspector report", lambda: self.make_report("young_inspector"))
         menu.aboutToShow.connect(self._young_inspector_menu_state)
         self.young_inspector_button.setMenu(menu)
+        audit = QPushButton("Au&dit trail…")
+        audit.clicked.connect(lambda: self.show_audit())
         row = QHBoxLayout()
         row.addWidget(heading, 1)
-        for button in (self.report_button, save_as, share, self.young_inspector_button):
+        for button in (self.report_button, save_as, share, self.young_inspector_button, audit):
             row.addWidget(button)
         return row
 
@@ -403,6 +407,13 @@ class VisitWindow(QWidget):
                 return None
         target = Path(path) if path.lower().endswith(".pdf") else Path(f"{path}.pdf")
         return self.make_report(save_to=target)
+
+    def show_audit(self) -> AuditDialog:
+        with self.store.read() as session:
+            lines = visit_audit(session, self.visit.visit_id)
+        dialog = AuditDialog(self.windowTitle().removeprefix("Visit: "), lines, self)
+        dialog.open()
+        return dialog
 
     # -- the second officer -------------------------------------------------------------------------
 

@@ -38,7 +38,7 @@ def test_database_at_first_revision_with_rows_migrates_to_head(tmp_path):
         assert provider.judgement_date == dt.date(2024, 5, 14)
         assert provider.created_at == stamp.replace(tzinfo=dt.timezone.utc)
         assert session.scalars(select(Setting.town)).all() == ["Rochester"]
-        assert session.execute(text("SELECT version_num FROM alembic_version")).scalar() == "0007"
+        assert session.execute(text("SELECT version_num FROM alembic_version")).scalar() == "0008"
     assert {"visits", "compliance_reviews", "placements"} <= set(inspect(store.engine).get_table_names())
     assert store.clock.last.wall_ms == 1735787045000  # the clock resumes after the old ops
 

@@ -194,3 +194,24 @@ def test_sanctions_are_ended_on_the_provider_page_and_ifa_flags_set(qtbot, demo,
     combo.setCurrentIndex(combo.findText("A concern has been identified"))
     flags.accept()
     assert "safeguarding MEDIUM" in panel.rating.text() and "performance/practice LOW" in panel.rating.text()
+
+
+def test_audit_trails_open_from_the_provider_page_and_the_visit(qtbot, demo, tmp_path):
+    store, ids, _ = demo
+    qa.log_case(store, ids["SC700102"], opened_on=TODAY, source=qa.CaseSource.LADO, category="Allegation",
+                summary="Allegation against staff")
+    window = main_window(qtbot, store, tmp_path)
+    window.search.setText("Harbour View")
+    qtbot.waitUntil(lambda: window.proxy.rowCount() == 1)
+    window.table.setCurrentIndex(window.proxy.index(0, 0))
+    dialog = window.panel.show_audit()
+    qtbot.addWidget(dialog)
+    rows = [dialog.model.row_at(r) for r in range(dialog.model.rowCount())]
+    assert any(r.what.startswith("Case of") and r.value == "Allegation against staff" for r in rows)
+    visit_row = window.panel.visits_model.row_at(0)
+    visit = window.show_visit(visit_row.id)
+    qtbot.addWidget(visit)
+    trail = visit.show_audit()
+    qtbot.addWidget(trail)
+    whats = {trail.model.row_at(r).what for r in range(trail.model.rowCount())}
+    assert "Action: Carbon monoxide detector" in whats and "Visit" in whats

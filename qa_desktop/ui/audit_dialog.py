@@ -1,0 +1,35 @@
+"""The audit trail of a visit or a provider, read-only: who changed what and when, on which device."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QVBoxLayout, QWidget
+
+from qa_desktop.services.audit import AuditLine
+from qa_desktop.ui.rows_model import Column, RowsModel, table_view
+
+AUDIT_COLUMNS = (
+    Column[AuditLine]("When", lambda a: f"{a.when.astimezone():%d %b %Y %H:%M:%S}", sort=lambda a: a.when),
+    Column[AuditLine]("Who", lambda a: a.who),
+    Column[AuditLine]("Device", lambda a: a.device),
+    Column[AuditLine]("What", lambda a: a.what),
+    Column[AuditLine]("Field", lambda a: a.field),
+    Column[AuditLine]("Value", lambda a: a.value, tooltip=lambda a: a.value),
+)
+
+
+class AuditDialog(QDialog):
+    def __init__(self, title: str, lines: list[AuditLine], parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(f"Audit trail: {title}")
+        self.model = RowsModel(AUDIT_COLUMNS, self)
+        self.model.set_rows(lines)
+        self.view = table_view(self.model, "Audit trail")
+        self.view.resizeColumnsToContents()
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(QLabel(f"{len(lines)} changes, newest first. The trail is kept for every change on every "
+                                "laptop and cannot be edited."))
+        layout.addWidget(self.view, 1)
+        layout.addWidget(buttons)
+        self.resize(1000, 600)
