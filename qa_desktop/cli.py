@@ -220,6 +220,23 @@ def cmd_report(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_user(args: argparse.Namespace) -> int:
+    """Who uses this laptop: their name (recorded with every change) and role."""
+    from qa_desktop.domain.roles import Role
+
+    store = _open_store(args)
+    role = None
+    if args.role:
+        try:
+            role = Role(args.role.lower().replace(" ", "_"))
+        except ValueError:
+            print(f"Unknown role {args.role!r}. Use one of: {', '.join(r.value for r in Role)}.", file=sys.stderr)
+            return EXIT_BAD_INPUT
+    user = store.set_user(args.name, role) if (args.name or role) else store.user
+    print(f"{user.name}, {user.role.label}")
+    return 0
+
+
 def cmd_recover(args: argparse.Namespace) -> int:
     """Put unreadable data aside and fill a fresh store from the shared store."""
     from qa_desktop.services.recovery import put_aside
@@ -306,6 +323,11 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument("--out", help="where to save the PDF (default: the reports folder of the data folder)")
     report.set_defaults(func=cmd_report)
 
+    user = sub.add_parser("user", parents=[common], help="who uses this laptop: name and role (qa_officer, qa_lead)")
+    user.add_argument("--name", help="your name as it should appear on records and in the audit trail")
+    user.add_argument("--role", help="qa_officer or qa_lead")
+    user.set_defaults(func=cmd_user)
+
     recover = sub.add_parser("recover", parents=[common],
                              help="this laptop's data cannot be read (key lost): put it aside and start again "
                                   "from the shared store")
@@ -328,6 +350,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    from qa_desktop.domain.roles import NotAllowed
     from qa_desktop.store.keys import KeyLost
     from qa_desktop.sync.credentials import CredentialsError
 
@@ -336,6 +359,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command is None:
             return cmd_gui(args)
         return args.func(args)
+    except NotAllowed as error:
+        print(str(error), file=sys.stderr)
+        return EXIT_BAD_INPUT
     except (KeyLost, CredentialsError) as error:  # the data cannot be opened: said plainly, nothing changed
         print(str(error), file=sys.stderr)
         if args.command is None:

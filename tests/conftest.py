@@ -64,6 +64,16 @@ def store(tmp_path: Path) -> Store:
 
 
 @pytest.fixture
+def lead(store: Store) -> Store:
+    """The same data opened by the QA lead (who alone may issue a formal embargo)."""
+    from qa_desktop.domain.roles import Role
+
+    opened = Store(store.data_dir, actor="lead.test", key=store.key, role=Role.QA_LEAD)
+    yield opened
+    opened.close()
+
+
+@pytest.fixture
 def write_csv(tmp_path: Path):
     """Write CSV text to a file in the given encoding; returns its path."""
 

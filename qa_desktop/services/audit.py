@@ -19,6 +19,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from qa_desktop.services.oversight import visit_item_labels
+from qa_desktop.store.access import officer
 from qa_desktop.store.models import (ActionPlan, Answer, Contact, Embargo, Op, PlanAction, QaCase, RegulatoryAlert,
                                      ReportRevision, Setting, VisitAction, VisitTemplate)
 from qa_desktop.sync.hlc import Hlc
@@ -47,6 +48,7 @@ def _words(value: object) -> str:
 
 def _lines(session: Session, groups: Iterable[tuple[str, dict[str, str]]]) -> list[AuditLine]:
     """``groups``: (table, {row id: what the row is, in words}); newest change first."""
+    officer(session, "the audit trail")
     lines = []
     for table, labels in groups:
         if not labels:

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from qa_desktop.domain.schedule import Due, DueStatus, next_review_due, next_visit_due
 from qa_desktop.domain.service_types import ServiceType
 from qa_desktop.domain.visits import VisitStatus
+from qa_desktop.store.access import officer
 from qa_desktop.store.models import ComplianceReview, Placement, Provider, Setting, Visit
 
 
@@ -46,6 +47,7 @@ def due_items(session: Session, today: dt.date, *, include_scheduled: bool = Fal
               provider_id: str | None = None) -> list[DueItem]:
     """Every visit and review that is overdue or due soon (all of them with ``include_scheduled``),
     most urgent first; of one provider with ``provider_id``."""
+    officer(session, "what is due across the register")
     one = provider_id is not None
     of_settings = [Setting.provider_id == provider_id] if one else []
     setting_ids = select(Setting.id).where(*of_settings)

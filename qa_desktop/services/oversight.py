@@ -23,12 +23,14 @@ from qa_desktop.domain.risk import IfaArea, IfaConcern, IfaRiskFlags, Rag, rag_f
 from qa_desktop.domain.service_types import ServiceType
 from qa_desktop.domain.timescales import ConcernLevel, action_due
 from qa_desktop.forms.template import TemplateInvalid, parse_template
+from qa_desktop.store.access import lead, officer
 from qa_desktop.store.database import Store
 from qa_desktop.store.models import (ActionPlan, Embargo, PlanAction, Provider, QaCase, RegulatoryAlert, Setting,
                                      Visit, VisitAction, VisitTemplate)
 
 
 def _live_provider(session: Session, provider_id: str) -> Provider:
+    officer(session, "providers' cases, plans, embargoes or alerts")
     provider = session.get(Provider, provider_id)
     if provider is None or provider.deleted:
         raise OversightError("That provider is not in the register (it may have been deleted).")
@@ -37,6 +39,7 @@ def _live_provider(session: Session, provider_id: str) -> Provider:
 
 def _existing(changes: object, model: type, record_id: str, what: str):  # noqa: ANN202 (the model's row)
     """The live row, or a refusal naming what was not found."""
+    officer(changes.session, f"or change a {what}")  # type: ignore[attr-defined]
     row = changes.session.get(model, record_id)  # type: ignore[attr-defined]
     if row is None or row.deleted:
         raise OversightError(f"That {what} does not exist (it may have been deleted).")
@@ -80,6 +83,7 @@ class YearRating:
 
 def rating_history(session: Session, provider_id: str) -> list[YearRating]:
     """Figure 6 for each calendar year the provider has cases in, newest first."""
+    officer(session, "QA cases")
     rows = session.execute(
         select(extract("year", QaCase.opened_on), func.count(), func.sum(case((QaCase.significant, 1), else_=0)))
         .where(QaCase.provider_id == provider_id, QaCase.deleted.is_(False))
@@ -91,6 +95,7 @@ def rating_history(session: Session, provider_id: str) -> list[YearRating]:
 
 def risk_ratings(session: Session, year: int) -> dict[str, Rag]:
     """Every provider's Figure 6 rating for ``year`` (providers with no cases are absent: no rating)."""
+    officer(session, "risk ratings")
     counts: Counter[str] = Counter()
     significant: set[str] = set()
     for provider_id, is_significant in session.execute(
@@ -229,6 +234,7 @@ def visit_item_labels(session: Session, visit_ids: list[str]) -> dict[tuple[str,
 def tracked_actions(session: Session, now: dt.datetime, *, provider_id: str | None = None,
                     include_completed: bool = False) -> list[TrackedAction]:
     """Actions from plans in place and from visits, overdue first then by due date."""
+    officer(session, "actions")
     found: list[TrackedAction] = []
     names = dict(session.execute(select(Provider.id, Provider.name)).all())
     plans = select(PlanAction, ActionPlan).join(ActionPlan, PlanAction.plan_id == ActionPlan.id).where(
@@ -271,6 +277,8 @@ def issue_embargo(store: Store, provider_id: str, *, kind: EmbargoKind, scope: E
                   foster_carer=foster_carer, start_on=start_on, review_on=review_on, end_on=None)
     with store.write() as changes:
         _live_provider(changes.session, provider_id)
+        if kind is EmbargoKind.FORMAL:
+            lead(changes.session, "issue a formal embargo (Section 12: with senior management's agreement)")
         if setting_id is not None:
             setting = changes.session.get(Setting, setting_id)
             if setting is None or setting.deleted or setting.provider_id != provider_id:
@@ -293,6 +301,7 @@ def end_embargo(store: Store, embargo_id: str, end_on: dt.date) -> None:
 
 
 def active_embargoes(session: Session, today: dt.date, *, provider_id: str | None = None) -> list[Embargo]:
+    officer(session, "embargoes")
     query = select(Embargo).where(Embargo.deleted.is_(False), Embargo.start_on <= today)
     if provider_id is not None:
         query = query.where(Embargo.provider_id == provider_id)
@@ -388,6 +397,7 @@ def close_alert(store: Store, alert_id: str, closed_on: dt.date) -> None:
 
 
 def open_alerts(session: Session, *, provider_id: str | None = None) -> list[RegulatoryAlert]:
+    officer(session, "regulatory alerts")
     query = select(RegulatoryAlert).where(RegulatoryAlert.deleted.is_(False), RegulatoryAlert.closed_on.is_(None),
                                           RegulatoryAlert.kind != AlertKind.LIFTED)
     if provider_id is not None:

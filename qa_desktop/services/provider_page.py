@@ -19,6 +19,7 @@ from qa_desktop.services.due import DueItem, due_items
 from qa_desktop.services.oversight import (TrackedAction, YearRating, ifa_flags, provider_warnings, rating_history,
                                            tracked_actions)
 from qa_desktop.services.sanctions import SanctionRow, sanctions_list
+from qa_desktop.store.access import officer
 from qa_desktop.store.models import Provider, QaCase, Setting, Visit, VisitAction
 
 
@@ -64,6 +65,7 @@ class ProviderOverview:
 
 
 def provider_overview(session: Session, provider_id: str, now: dt.datetime) -> ProviderOverview:
+    officer(session, "provider records")
     provider = session.get(Provider, provider_id)
     if provider is None or provider.deleted:
         raise VisitRuleError("That provider is not in the register (it may have been deleted).")

@@ -29,6 +29,7 @@ from qa_desktop.domain.schedule import DueStatus
 from qa_desktop.domain.service_types import ServiceType
 from qa_desktop.domain.tiers import Tier, provider_tier
 from qa_desktop.domain.urn import normalise_postcode, normalise_urn
+from qa_desktop.store.access import officer
 from qa_desktop.store.changes import Changes
 from qa_desktop.services.due import DueItem, provider_due
 from qa_desktop.store.models import Provider, Setting
@@ -128,6 +129,7 @@ def search_providers(session: Session, text: str = "", service_type: ServiceType
     """The register rows matching the search and filters, by name. With ``context`` (worked out
     here, for ``today``, when a due or risk filter needs it) each row carries its most urgent due
     item, its risk rating and its sanctions."""
+    officer(session, "the provider register")
     if (due is not None or risk is not None) and context is None:
         context = register_context(session, today or dt.date.today())
     query = search_query(text, service_type, judgement)

@@ -13,6 +13,7 @@ from pathlib import Path
 import yaml
 from sqlalchemy import select
 
+from qa_desktop.domain.roles import require_officer
 from qa_desktop.domain.visits import VisitRuleError
 from qa_desktop.forms.checklist import Checklist
 from qa_desktop.forms.template import Audience
@@ -42,6 +43,7 @@ def report_reference(visit: Visit) -> str:
 
 
 def visit_facts(store: Store, visit_id: str) -> VisitFacts:
+    require_officer(store.user, "or make reports")
     with store.read() as session:
         visit = session.get(Visit, visit_id)
         if visit is None or visit.deleted:

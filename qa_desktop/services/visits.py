@@ -19,6 +19,7 @@ from typing import Any
 
 from sqlalchemy import select
 
+from qa_desktop.domain.roles import NotAllowed, require_officer, require_visit_access
 from qa_desktop.domain.timescales import ConcernLevel
 from qa_desktop.domain.visits import VisitLevel, VisitReason, VisitRuleError, VisitStatus, check_officers
 from qa_desktop.forms.checklist import Checklist, DocumentSeen, Evidence, RaisedAction, check_answer, make_action
@@ -57,6 +58,7 @@ def start_visit(store: Store, library: TemplateLibrary, *, setting_id: str, visi
                 level: VisitLevel, announced: bool, officers: Sequence[str], reason: VisitReason,
                 templates: Sequence[Template] | None = None) -> str:
     """Create a visit with its checklists; returns its id. Refuses what the framework forbids."""
+    require_officer(store.user, "or start visits")
     names = check_officers(announced, officers)
     with store.write() as changes:
         setting = changes.session.get(Setting, setting_id)
@@ -81,6 +83,7 @@ def start_visit(store: Store, library: TemplateLibrary, *, setting_id: str, visi
 
 def add_young_inspector_form(store: Store, library: TemplateLibrary, visit_id: str) -> str:
     """Add the Young Inspector form to a visit (the officer assigns it); returns the template key."""
+    require_officer(store.user, "or add forms to visits")
     form = next((t for t in library.latest() if t.audience is Audience.YOUNG_INSPECTOR), None)
     if form is None:
         raise VisitRuleError("No Young Inspector form is installed.")
@@ -144,12 +147,14 @@ class OpenVisit:
         checklist.clear_answer(item_key)
 
     def set_note(self, template_key: str, item_key: str, text: str) -> None:
+        require_officer(self.store.user, "or write officers' notes")
         checklist, _ = self._item(template_key, item_key)
         with self.store.write() as changes:
             changes.update(self._answer_row(changes, template_key, item_key), note=text)
         checklist.set_note(item_key, text)
 
     def add_evidence(self, template_key: str, item_key: str, blob_hash: str, caption: str = "") -> None:
+        require_officer(self.store.user, "or add photos")
         checklist, _ = self._item(template_key, item_key)
         with self.store.write() as changes:
             row = self._answer_row(changes, template_key, item_key)
@@ -167,6 +172,7 @@ class OpenVisit:
 
     def raise_action(self, template_key: str, item_key: str, text: str, level: ConcernLevel,
                      raised_at: dt.datetime) -> RaisedAction:
+        require_officer(self.store.user, "or raise actions")
         checklist, _ = self._item(template_key, item_key)
         action = make_action(text, level, raised_at)
         action_id = derived_id("visit_action", self.visit_id, template_key, item_key)
@@ -195,6 +201,7 @@ class OpenVisit:
 
     def complete(self) -> None:
         """Mark the visit completed; refused, with every reason, while anything is missing."""
+        require_officer(self.store.user, "or complete visits")
         problems = self.problems_before_completion()
         if problems:
             raise VisitRuleError("The visit cannot be completed yet:\n" + "\n".join(problems))
@@ -204,7 +211,10 @@ class OpenVisit:
 
 def open_visit(store: Store, visit_id: str, only: Sequence[str] | None = None) -> OpenVisit:
     """Rebuild a visit's checklists from its own template snapshots and saved answers; with
-    ``only``, just those templates' (nothing of the others is read)."""
+    ``only``, just those templates' (nothing of the others is read). A Young Inspector gets only
+    the Young Inspector form of the visit they are assigned to."""
+    young_inspector = not store.user.is_officer
+    require_visit_access(store.user, visit_id, young_inspector_form_only=only is not None)
     with store.read() as session:
         visit = session.get(Visit, visit_id)
         if visit is None or visit.deleted:
@@ -217,6 +227,8 @@ def open_visit(store: Store, visit_id: str, only: Sequence[str] | None = None) -
         for part in parts:
             snapshot = part.snapshot
             template = parse_template(snapshot.text, f"{snapshot.key} v{snapshot.version} (as started)")
+            if young_inspector and template.audience is not Audience.YOUNG_INSPECTOR:
+                raise NotAllowed("A Young Inspector can open only the Young Inspector form, not the officers' checklists.")
             checklists[part.template_key] = Checklist(template, part.scope, visit.visit_date)
         keys = list(checklists)
         for row in session.scalars(select(Answer).where(Answer.visit_id == visit_id, Answer.deleted.is_(False),

@@ -19,6 +19,7 @@ from typing import Any
 
 from sqlalchemy import select
 
+from qa_desktop.domain.roles import require_officer, require_visit_access
 from qa_desktop.domain.visits import VisitRuleError
 from qa_desktop.forms.checklist import Checklist
 from qa_desktop.forms.template import Audience, Section, parse_template
@@ -83,6 +84,7 @@ def has_young_inspector_form(store: Store, visit_id: str) -> bool:
 
 
 def open_young_inspector_form(store: Store, visit_id: str) -> YoungInspectorForm:
+    require_visit_access(store.user, visit_id, young_inspector_form_only=True)
     with store.read() as session:
         visit = session.get(Visit, visit_id)
         if visit is None or visit.deleted:
@@ -97,6 +99,7 @@ def accept_young_inspector_form(store: Store, visit_id: str, officer: str,
                                 now: dt.datetime | None = None) -> None:
     """The officer has reviewed the form: it becomes part of the visit. Refused while questions
     the form needs are unanswered (the officer hands the laptop back rather than guessing)."""
+    require_officer(store.user, "or accept forms into a visit")
     officer = officer.strip()
     if not officer:
         raise VisitRuleError("Say which officer is accepting the form.")

@@ -32,6 +32,7 @@ from sqlalchemy import Engine, create_engine, event, func, select
 from sqlalchemy.exc import DatabaseError
 from sqlalchemy.orm import Session, sessionmaker
 
+from qa_desktop.domain.roles import Role, User
 from qa_desktop.paths import DATABASE_NAME
 from qa_desktop.store.blobs import BlobStore
 from qa_desktop.store.changes import Changes, new_id
@@ -109,7 +110,8 @@ class Store:
     the services and screens that need it: there is no global store.
     """
 
-    def __init__(self, data_dir: Path, actor: str | None = None, *, key: bytes | None = None) -> None:
+    def __init__(self, data_dir: Path, actor: str | None = None, *, key: bytes | None = None,
+                 role: Role | None = None, assigned_visit: str | None = None) -> None:
         data_dir.mkdir(parents=True, exist_ok=True)
         self.data_dir = data_dir
         self.path = data_dir / DATABASE_NAME
@@ -129,7 +131,13 @@ class Store:
                           "`qa-desktop recover` to put it aside and start again from the shared store.") from None
         migrate(self.engine)
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
-        self.actor = actor or getpass.getuser()
+        # who uses this laptop, as set with `qa-desktop user` (or given here); the login name otherwise
+        self.actor = actor or self._local("user_name", getpass.getuser)
+        role = role or Role(self._local("user_role", lambda: Role.QA_OFFICER.value))
+        #: Who the store was opened for; every session carries it (``session.info["user"]``) so the
+        #: services can refuse what the role does not allow (``domain.roles``).
+        self.user = User(self.actor, role, assigned_visit)
+        self._sessions.configure(info={"user": self.user})
         self.device_id = self._local("device_id", new_id)
         self.clock = HybridClock(self._last_hlc())
 
@@ -159,6 +167,21 @@ class Store:
 
     def close(self) -> None:
         self.engine.dispose()
+
+    def set_user(self, name: str | None = None, role: Role | None = None) -> User:
+        """Who uses this laptop from now on (kept in its local settings, not synced)."""
+        with self._sessions.begin() as session:
+            for key, value in (("user_name", name), ("user_role", role.value if role else None)):
+                if value:
+                    row = session.get(LocalState, key)
+                    if row is None:
+                        session.add(LocalState(key=key, value=value))
+                    else:
+                        row.value = value
+        self.actor = name or self.actor
+        self.user = User(self.actor, role or self.user.role, self.user.assigned_visit)
+        self._sessions.configure(info={"user": self.user})
+        return self.user
 
     def _local(self, key: str, make: Callable[[], str]) -> str:
         with self._sessions.begin() as session:

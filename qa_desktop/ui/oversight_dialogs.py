@@ -20,6 +20,7 @@ from sqlalchemy import select
 from qa_desktop.domain.oversight import (REMOVAL_REASONS, AlertKind, CaseSource, EmbargoKind, EmbargoScope,
                                          InformalReason, OversightError, PlanKind, RemovalReason, alert_review_date)
 from qa_desktop.domain.regulation import Regulator
+from qa_desktop.domain.roles import NotAllowed
 from qa_desktop.domain.risk import IfaArea, IfaConcern
 from qa_desktop.domain.timescales import FIGURE_8, ConcernLevel
 from qa_desktop.services import oversight as qa
@@ -81,7 +82,7 @@ class RecordDialog(QDialog):
     def accept(self) -> None:
         try:
             self.saved_id = self.save()
-        except (OversightError, ValueError) as error:
+        except (OversightError, ValueError, NotAllowed) as error:
             self.error.setText(str(error))
             self.error.show()
             return

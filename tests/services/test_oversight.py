@@ -25,7 +25,8 @@ NOW = dt.datetime(2026, 11, 22, 10, 0, tzinfo=dt.timezone.utc)
 
 
 @pytest.fixture
-def demo(store):
+def demo(lead):
+    store = lead  # these tests issue formal embargoes, which only the QA lead may do
     load_demo(store, today=TODAY)
     with store.read() as session:
         ids = {urn: find_by_urn(session, urn).id for urn in ("SC700101", "SC700102", "SC700107", "SC700104")}

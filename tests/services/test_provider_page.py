@@ -71,7 +71,7 @@ def test_cli_provider_page_and_filters(demo_store, capsys):
     assert main(["provider", "no such place", *data]) == 2
 
 
-def test_filter_by_risk_rating_and_sanctions_shown_beside_each_provider(demo_store):
+def test_filter_by_risk_rating_and_sanctions_shown_beside_each_provider(demo_store, lead):
     from qa_desktop.domain.oversight import CaseSource, EmbargoKind, EmbargoScope
     from qa_desktop.domain.risk import Rag
     from qa_desktop.services.oversight import issue_embargo, log_case
@@ -82,7 +82,7 @@ def test_filter_by_risk_rating_and_sanctions_shown_beside_each_provider(demo_sto
     for n in range(4):
         log_case(demo_store, harbour, opened_on=TODAY, source=CaseSource.LADO, category="Allegation", summary=f"{n}")
     log_case(demo_store, maple, opened_on=TODAY, source=CaseSource.POLICE, category="Missing", summary="Missing")
-    issue_embargo(demo_store, harbour, kind=EmbargoKind.FORMAL, scope=EmbargoScope.PROVIDER, reason="Failed to improve",
+    issue_embargo(lead, harbour, kind=EmbargoKind.FORMAL, scope=EmbargoScope.PROVIDER, reason="Failed to improve",
                   start_on=TODAY, approved_by="Sam Director")
     with demo_store.read() as session:
         medium = search_providers(session, risk=Rag.MEDIUM, today=TODAY)

@@ -88,7 +88,7 @@ def test_the_register_and_the_provider_page_are_reached_by_tab_alone(qtbot, scre
     qtbot.waitUntil(main.isActiveWindow)
     main.search.setFocus()
     reached = []
-    for _ in range(12):
+    for _ in range(24):
         reached.append(QApplication.focusWidget())
         qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Tab)
     for widget in (main.search, main.type_filter, main.judgement_filter, main.due_filter, main.table,

@@ -24,7 +24,8 @@ TODAY = dt.date.today()  # the screens work out "in force" and "due" for today
 
 
 @pytest.fixture
-def demo(store):
+def demo(lead):
+    store = lead  # these tests issue formal embargoes, which only the QA lead may do
     load_demo(store, today=TODAY)
     with store.read() as session:
         ids = {urn: find_by_urn(session, urn).id for urn in ("SC700101", "SC700102", "SC700104", "SC700107")}
