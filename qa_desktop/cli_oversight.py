@@ -209,6 +209,32 @@ def cmd_audit(args: argparse.Namespace, open_store: Callable[[], Any]) -> int:
     return _guarded(body)
 
 
+def cmd_retention(args: argparse.Namespace, open_store: Callable[[], Any]) -> int:
+    """List what is past the 5-year retention (Section 11); with --delete, delete it after confirmation."""
+    from qa_desktop.services.retention import RETENTION_YEARS, apply_retention, past_retention
+
+    def body() -> int:
+        store = open_store()
+        today = _date(args.today, "date")
+        with store.read() as session:
+            expired = past_retention(session, today)
+        print(_table(["Ended", "Kind", "Provider", "What"],
+                     [[f"{e.ended_on:%d/%m/%Y}", e.kind, e.provider, e.description] for e in expired]))
+        print(f"{len(expired)} record(s) past retention ({RETENTION_YEARS} years) on {today:%d/%m/%Y}")
+        if not args.delete or not expired:
+            return 0
+        if not args.yes:
+            if not sys.stdin.isatty():
+                raise ValueError("Deleting needs confirmation: run it in a terminal, or add --yes.")
+            if input(f"Type DELETE to delete these {len(expired)} record(s) for good: ").strip() != "DELETE":
+                print("Nothing was deleted.")
+                return 0
+        print(apply_retention(store, expired).summary())
+        return 0
+
+    return _guarded(body)
+
+
 def cmd_placement_check(args: argparse.Namespace, open_store: Callable[[], Any]) -> int:
     """Before a placement: embargoes, restrictions and a HIGH rating, in words (exit 0 either way)."""
     from qa_desktop.services.oversight import provider_warnings
@@ -296,6 +322,13 @@ def add_oversight_commands(sub: Any, common: argparse.ArgumentParser, bind: Call
     audit.add_argument("provider", nargs="?", help="the provider (URN or name)")
     audit.add_argument("--visit", help="a visit's id or report reference instead")
     audit.set_defaults(func=bind(cmd_audit))
+
+    retention = sub.add_parser("retention", parents=[common],
+                               help="records past the 5-year retention (Section 11); --delete deletes them")
+    retention.add_argument("--today", help="as at this date (YYYY-MM-DD, default today)")
+    retention.add_argument("--delete", action="store_true", help="delete what is listed, after confirmation")
+    retention.add_argument("--yes", action="store_true", help="with --delete: do not ask (for scripts)")
+    retention.set_defaults(func=bind(cmd_retention))
 
     check = sub.add_parser("placement-check", parents=[common],
                            help="before placing a child: embargoes, restrictions and risk of a provider")

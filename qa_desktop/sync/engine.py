@@ -23,6 +23,7 @@ from sqlalchemy import func, literal_column, or_, select
 from sqlalchemy.orm import Session
 
 from qa_desktop.store.blobs import BlobError, BlobStore
+from qa_desktop.store.purge import redact_purged
 from qa_desktop.store.database import Store
 from qa_desktop.store.models import Answer, FieldHeads, LocalState, Op, PendingRow
 from qa_desktop.sync.hlc import Hlc
@@ -135,6 +136,8 @@ def sync(store: Store, shared: SharedStore, progress: Progress | None = None, *,
     if pull:
         _pull(store, shared, report, tell)
         _fetch_photos(store, shared, blobs, report, tell)
+        if report.pulled:
+            redact_purged(store)  # records another laptop deleted under retention: their old values go here too
     report.finished_at = dt.datetime.now(dt.timezone.utc)
     if remember:
         with store.transaction() as session:

@@ -232,7 +232,7 @@ class MainWindow(QMainWindow):
     def _build_oversight_menu(self) -> None:
         menu = self.menuBar().addMenu("&Oversight")
         for words, tab, keys in (("&Due and overdue…", 0, "Ctrl+D"), ("&Sanctions list…", 1, "Ctrl+L"),
-                                 ("Open &actions…", 2, "")):
+                                 ("Open &actions…", 2, ""), ("Records past &retention…", 3, "")):
             action = QAction(words, self)
             if keys:
                 action.setShortcut(QKeySequence(keys))

@@ -1,6 +1,7 @@
 """QA oversight across the register: the due-and-overdue dashboard, the provider sanctions list
-(filters, export to XLSX or CSV for the Access to Resources team and senior managers) and every
-open action. The same services as ``qa-desktop dashboard``, ``sanctions`` and ``actions``.
+(filters, export to XLSX or CSV for the Access to Resources team and senior managers), every
+open action, and the records past the 5-year retention (deleted only after typed confirmation).
+The same services as ``qa-desktop dashboard``, ``sanctions``, ``actions`` and ``retention``.
 """
 
 from __future__ import annotations
@@ -9,11 +10,12 @@ import datetime as dt
 from pathlib import Path
 
 from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtWidgets import (QCheckBox, QComboBox, QFileDialog, QHBoxLayout, QLabel, QLineEdit, QMessageBox,
-                               QPushButton, QTabWidget, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QCheckBox, QComboBox, QFileDialog, QHBoxLayout, QInputDialog, QLabel, QLineEdit,
+                               QMessageBox, QPushButton, QTabWidget, QVBoxLayout, QWidget)
 
 from qa_desktop.services.due import DueItem
 from qa_desktop.services.oversight import TrackedAction, tracked_actions
+from qa_desktop.services.retention import RETENTION_YEARS, Expired, RetentionReport, apply_retention, past_retention
 from qa_desktop.services.sanctions import ReviewDue, Sanction, SanctionRow, dashboard, export, sanctions_list
 from qa_desktop.store.database import Store
 from qa_desktop.ui.oversight_dialogs import ActionProgressDialog
@@ -35,6 +37,12 @@ REVIEW_COLUMNS = (
     Column[ReviewDue]("What", lambda r: r.what),
 )
 ALL_ACTION_COLUMNS = (Column[TrackedAction]("Provider", lambda a: a.provider), *ACTION_COLUMNS)
+RETENTION_COLUMNS = (
+    Column[Expired]("Ended", lambda e: f"{e.ended_on:%d %b %Y}", sort=lambda e: e.ended_on),
+    Column[Expired]("Kind", lambda e: e.kind.capitalize()),
+    Column[Expired]("Provider", lambda e: e.provider),
+    Column[Expired]("What", lambda e: e.description),
+)
 
 
 def _heading(text: str) -> QLabel:
@@ -119,6 +127,20 @@ class OversightWindow(QWidget):
         column.addWidget(self.actions_view, 1)
         self.tabs.addTab(page, "Open actions")
 
+        # records past retention
+        self.retention_model = RowsModel(RETENTION_COLUMNS, self)
+        self.retention_view = table_view(self.retention_model, "Records past retention")
+        self.delete_button = QPushButton("&Delete these records for good…")
+        self.delete_button.clicked.connect(lambda: self.delete_expired())
+        self.retention_note = QLabel()
+        self.retention_note.setWordWrap(True)
+        page = QWidget()
+        column = QVBoxLayout(page)
+        column.addWidget(self.retention_note)
+        column.addWidget(self.retention_view, 1)
+        column.addWidget(self.delete_button, 0, Qt.AlignmentFlag.AlignLeft)
+        self.tabs.addTab(page, "Past retention")
+
         layout = QVBoxLayout(self)
         layout.addWidget(self.tabs)
         self.resize(1200, 760)
@@ -135,6 +157,15 @@ class OversightWindow(QWidget):
         self.tabs.setTabText(0, f"Due and overdue ({overdue + len(board.overdue_actions)} overdue)")
         self.refresh_sanctions()
         self.refresh_actions()
+        with self.store.read() as session:
+            expired = past_retention(session, dt.date.today())
+        self.retention_model.set_rows(expired)
+        self.delete_button.setEnabled(bool(expired))
+        self.retention_note.setText(
+            f"{len(expired)} record(s) ended more than {RETENTION_YEARS} years ago (Section 11: case information is "
+            "kept for up to 5 years). Deleting blanks them on every laptop that syncs, removes their photos and "
+            "report files, and keeps only who changed them and when in the audit trail.")
+        self.tabs.setTabText(3, f"Past retention ({len(expired)})")
         for view in (self.due_view, self.overdue_view, self.reviews_view, self.sanctions_view, self.actions_view):
             view.resizeColumnsToContents()
 
@@ -176,6 +207,26 @@ class OversightWindow(QWidget):
         QMessageBox.information(self, "Sanctions list exported", f"Saved to {target}. It is OFFICIAL-SENSITIVE: "
                                 "share it only with the Access to Resources team and senior managers.")
         return target
+
+    def delete_expired(self, confirmation: str | None = None) -> RetentionReport | None:
+        """Delete everything listed, once the officer has typed DELETE."""
+        rows = [self.retention_model.row_at(r) for r in range(self.retention_model.rowCount())]
+        if not rows:
+            return None
+        if confirmation is None:
+            confirmation, ok = QInputDialog.getText(
+                self, "Delete records past retention",
+                f"This deletes {len(rows)} record(s) for good, on every laptop that syncs.\nType DELETE to go on:")
+            if not ok:
+                return None
+        if confirmation.strip() != "DELETE":
+            QMessageBox.information(self, "Nothing deleted", "Nothing was deleted.")
+            return None
+        report = apply_retention(self.store, rows)
+        self.refresh()
+        self.changed.emit()
+        QMessageBox.information(self, "Records deleted", report.summary())
+        return report
 
     def progress_action(self, complete: bool) -> ActionProgressDialog | None:
         action = selected_row(self.actions_view, self.actions_model)

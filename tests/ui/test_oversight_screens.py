@@ -216,3 +216,19 @@ def test_audit_trails_open_from_the_provider_page_and_the_visit(qtbot, demo, tmp
     qtbot.addWidget(trail)
     whats = {trail.model.row_at(r).what for r in range(trail.model.rowCount())}
     assert "Action: Carbon monoxide detector" in whats and "Visit" in whats
+
+
+def test_records_past_retention_are_deleted_only_after_typing_delete(qtbot, demo, tmp_path, messages):
+    store, ids, _ = demo
+    case = qa.log_case(store, ids["SC700101"], opened_on=dt.date(2018, 3, 1), source=qa.CaseSource.POLICE,
+                       category="Missing", summary="An old missing episode")
+    qa.close_case(store, case, closed_on=dt.date(2018, 4, 1), outcome="Closed")
+    window = main_window(qtbot, store, tmp_path)
+    board = window.show_oversight(3)
+    qtbot.addWidget(board)
+    assert board.tabs.tabText(3) == "Past retention (1)" and board.delete_button.isEnabled()
+    assert board.delete_expired("delete please") is None and messages[-1][0] == "Nothing deleted"
+    assert board.retention_model.rowCount() == 1
+    report = board.delete_expired("DELETE")
+    assert report.records == 1 and messages[-1][0] == "Records deleted"
+    assert board.retention_model.rowCount() == 0 and not board.delete_button.isEnabled()

@@ -1,0 +1,137 @@
+"""The records policy: case information is kept for up to 5 years (Section 11), then deleted.
+
+What is past retention, counted from when the record ended:
+- a completed visit, from its date (with its answers, notes, photos, actions and report files);
+- a closed QA case, from its closing;
+- a removed action plan (and its actions), an ended embargo and a closed regulatory alert, from
+  the day they ended.
+Open cases, plans in place and embargoes in force are never past retention, however old.
+
+Deleting is done so that it syncs and cannot be undone by a sync:
+1. every content field of each record is blanked and the record marked deleted, through
+   ``Changes``: ordinary ops, so every laptop that syncs blanks and tombstones it too;
+2. the earlier ops of those records are redacted in this laptop's log (the value removed, the fact
+   of the change kept for the audit trail: the only change the log's triggers allow);
+3. photos no longer used by any record are deleted from the photo store, and the report PDFs of
+   deleted visits from the reports folder.
+Other laptops redact their own copies of the old ops when they run retention themselves (the
+same dates give the same list). The shared store's history is the team's to compact.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from qa_desktop.domain.roles import require_officer
+from qa_desktop.domain.visits import VisitStatus
+from qa_desktop.services.reports import REPORTS_FOLDER
+from qa_desktop.store.database import Store
+from qa_desktop.store.models import (ActionPlan, Answer, Embargo, PlanAction, Provider, QaCase, RegulatoryAlert,
+                                     ReportRevision, Setting, SyncedColumns, Visit, VisitAction, VisitTemplate)
+from qa_desktop.store.purge import blank_fields, redact_purged
+
+RETENTION_YEARS = 5
+
+
+def cutoff(today: dt.date, years: int = RETENTION_YEARS) -> dt.date:
+    """The day ``years`` before ``today`` (29 February falls back to the 28th)."""
+    try:
+        return today.replace(year=today.year - years)
+    except ValueError:
+        return today.replace(year=today.year - years, day=28)
+
+
+@dataclass(frozen=True)
+class Expired:
+    kind: str  # "visit", "case", "plan", "embargo", "alert"
+    id: str
+    provider: str
+    description: str
+    ended_on: dt.date
+
+
+def past_retention(session: Session, today: dt.date) -> list[Expired]:
+    """Everything whose retention has run out, oldest first."""
+    limit = cutoff(today)
+    names = dict(session.execute(select(Provider.id, Provider.name)).all())
+    found: list[Expired] = []
+    for visit, setting in session.execute(
+            select(Visit, Setting).join(Setting, Visit.setting_id == Setting.id)
+            .where(Visit.deleted.is_(False), Visit.status == VisitStatus.COMPLETED, Visit.visit_date < limit)):
+        found.append(Expired("visit", visit.id, names.get(setting.provider_id, ""),
+                             f"{visit.level.label} visit to {setting.name}", visit.visit_date))
+    for case in session.scalars(select(QaCase).where(QaCase.deleted.is_(False), QaCase.closed_on < limit)):
+        found.append(Expired("case", case.id, names.get(case.provider_id, ""), f"QA case: {case.category}",
+                             case.closed_on))
+    for plan in session.scalars(select(ActionPlan).where(ActionPlan.deleted.is_(False), ActionPlan.removed_on < limit)):
+        found.append(Expired("plan", plan.id, names.get(plan.provider_id, ""), plan.kind.label, plan.removed_on))
+    for embargo in session.scalars(select(Embargo).where(Embargo.deleted.is_(False), Embargo.end_on < limit)):
+        found.append(Expired("embargo", embargo.id, names.get(embargo.provider_id, ""),
+                             f"{embargo.kind.label} embargo", embargo.end_on))
+    for alert in session.scalars(select(RegulatoryAlert).where(RegulatoryAlert.deleted.is_(False),
+                                                               RegulatoryAlert.closed_on < limit)):
+        found.append(Expired("alert", alert.id, names.get(alert.provider_id, ""),
+                             f"{alert.regulator.label}: {alert.kind.label}", alert.closed_on))
+    return sorted(found, key=lambda e: e.ended_on)
+
+
+@dataclass
+class RetentionReport:
+    records: int = 0
+    rows: int = 0
+    ops_redacted: int = 0
+    photos_deleted: int = 0
+    reports_deleted: int = 0
+    by_kind: dict[str, int] = field(default_factory=dict)
+
+    def summary(self) -> str:
+        kinds = ", ".join(f"{n} {kind}{'s' if n != 1 else ''}" for kind, n in sorted(self.by_kind.items()))
+        return (f"Deleted {self.records} record(s) past retention ({kinds or 'none'}): {self.rows} rows blanked and "
+                f"marked deleted, {self.ops_redacted} earlier changes redacted, {self.photos_deleted} photo(s) and "
+                f"{self.reports_deleted} report file(s) deleted.")
+
+
+def _rows(session: Session, item: Expired) -> list[SyncedColumns]:
+    """The record and everything that belongs to it, children first."""
+    if item.kind == "visit":
+        children: list[SyncedColumns] = []
+        for model in (Answer, VisitAction, ReportRevision, VisitTemplate):
+            children += session.scalars(select(model).where(model.visit_id == item.id)).all()
+        return [*children, session.get(Visit, item.id)]
+    if item.kind == "plan":
+        return [*session.scalars(select(PlanAction).where(PlanAction.plan_id == item.id)), session.get(ActionPlan, item.id)]
+    model = {"case": QaCase, "embargo": Embargo, "alert": RegulatoryAlert}[item.kind]
+    return [session.get(model, item.id)]
+
+
+def apply_retention(store: Store, items: list[Expired]) -> RetentionReport:
+    """Delete ``items`` (from ``past_retention``, after the user confirmed) as the module describes."""
+    require_officer(store.user, "or delete records")
+    report = RetentionReport()
+    report_files: list[str] = []
+    with store.write() as changes:
+        for item in items:
+            for row in _rows(changes.session, item):
+                if row is None:
+                    continue
+                if isinstance(row, ReportRevision):
+                    report_files.append(row.file_name)
+                changes.update(row, **blank_fields(type(row)))
+                changes.delete(row)
+                report.rows += 1
+            report.records += 1
+            report.by_kind[item.kind] = report.by_kind.get(item.kind, 0) + 1
+    redacted, photos = redact_purged(store)
+    report.ops_redacted, report.photos_deleted = redacted, photos
+    for name in report_files:
+        path = store.data_dir / REPORTS_FOLDER / name
+        if path.exists():
+            path.unlink()
+            report.reports_deleted += 1
+    return report
+
+
