@@ -18,6 +18,7 @@ import datetime as dt
 import io
 import os
 import tempfile
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -238,6 +239,7 @@ def write_pdf(story: list[object], facts: VisitFacts, path: Path, title: str, ph
               warnings: list[str], progress: Progress = no_progress) -> ReportResult:
     """Lay out ``story`` with the marked header and footer, into a temporary file renamed to ``path``."""
     path.parent.mkdir(parents=True, exist_ok=True)
+    _clear_stale_temporaries(path.parent)
     handle, temporary = tempfile.mkstemp(prefix=".writing-", suffix=".pdf", dir=path.parent)
     os.close(handle)
     try:
@@ -252,6 +254,20 @@ def write_pdf(story: list[object], facts: VisitFacts, path: Path, title: str, ph
         Path(temporary).unlink(missing_ok=True)
         raise
     return ReportResult(path, document.page, photos, tuple(warnings))
+
+
+#: A temporary PDF this old was left by a process that died while writing it (a report takes seconds).
+STALE_AFTER_S = 3600
+
+
+def _clear_stale_temporaries(folder: Path) -> None:
+    now = time.time()
+    for leftover in folder.glob(".writing-*.pdf"):
+        try:
+            if now - leftover.stat().st_mtime > STALE_AFTER_S:
+                leftover.unlink()
+        except OSError:
+            pass  # another process's, or already gone
 
 
 @dataclass
