@@ -21,6 +21,7 @@ import io
 import json
 import uuid
 import zipfile
+import zlib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -133,7 +134,7 @@ class BundleStore(SharedStore):
             body = self._zip.read("ops.jsonl")
         except FileNotFoundError:
             raise SyncFileError(name, "does not exist") from None
-        except (zipfile.BadZipFile, zipfile.LargeZipFile, KeyError, ValueError, OSError, EOFError) as error:
+        except (zipfile.BadZipFile, zipfile.LargeZipFile, zlib.error, KeyError, ValueError, OSError, EOFError) as error:
             raise SyncFileError(name, f"is not a QA Desktop bundle, or is damaged ({type(error).__name__})") from None
         if not isinstance(manifest, dict) or manifest.get("format") != FORMAT:
             raise SyncFileError(name, "is not a QA Desktop bundle")
@@ -176,7 +177,7 @@ class BundleStore(SharedStore):
             data = self._zip.read(f"blobs/{blob}")
         except KeyError:
             return None
-        except (zipfile.BadZipFile, OSError, EOFError):
+        except (zipfile.BadZipFile, zlib.error, OSError, EOFError):
             raise SyncFileError(f"{self.path.name}: photo {blob[:12]}", "is damaged in the bundle") from None
         if digest(data) != blob:
             raise SyncFileError(f"{self.path.name}: photo {blob[:12]}", "is damaged in the bundle")
