@@ -185,7 +185,9 @@ def cmd_export(args: argparse.Namespace, open_store: Callable[[], Any]) -> int:
     def body() -> int:
         store = open_store()
         out = export_bundle(store, Path(args.file), visit_id=find_visit_id(store, args.visit), signing_key=team_key())
-        print(f"Bundle written: {out.path} ({out.ops} changes, {out.photos} photos)")
+        print(f"Bundle written: {out.path} ({out.ops} changes, {out.photos} photos), encrypted")
+        if out.code:
+            print(f"  Code to open it: {out.code}  (tell the other officer; do not write it on the stick)")
         if out.missing_photos:
             print(f"  {out.missing_photos} photo(s) are not on this laptop and were left out")
         return 0
@@ -197,8 +199,19 @@ def cmd_import_bundle(args: argparse.Namespace, open_store: Callable[[], Any]) -
     from qa_desktop.sync.bundle import import_bundle
     from qa_desktop.sync.credentials import team_key
 
+    from qa_desktop.sync.bundle import NeedsCode
+
     def body() -> int:
-        _print_report(import_bundle(open_store(), Path(args.file), signing_key=team_key(), progress=_progress))
+        store = open_store()
+        code = args.code
+        try:
+            report = import_bundle(store, Path(args.file), signing_key=team_key(), code=code, progress=_progress)
+        except NeedsCode:
+            if code or not sys.stdin.isatty():
+                raise
+            code = input("Code shown on the other laptop when the bundle was made: ")
+            report = import_bundle(store, Path(args.file), signing_key=team_key(), code=code, progress=_progress)
+        _print_report(report)
         return 0
 
     return _guarded(body)
@@ -243,4 +256,5 @@ def add_sync_commands(sub: argparse._SubParsersAction, common: argparse.Argument
 
     bundle = sub.add_parser("import-bundle", parents=[common], help="merge a bundle from another laptop")
     bundle.add_argument("file", help="the .qabundle file")
+    bundle.add_argument("--code", help="the code shown when it was exported (asked for if needed)")
     bundle.set_defaults(func=bind(cmd_import_bundle))

@@ -126,13 +126,14 @@ def test_corrupted_bundles_are_refused_and_change_nothing(tmp_path_factory, seed
     source, target = Store(base / "a", actor="alex"), Store(base / "b", actor="jo")
     from qa_desktop.forms.library import TemplateLibrary
     visit_id = make_visit(source, TemplateLibrary.load())
-    good = export_bundle(source, base / "visit.qabundle", visit_id=visit_id).path.read_bytes()
+    exported = export_bundle(source, base / "visit.qabundle", visit_id=visit_id)
+    good = exported.path.read_bytes()
     before = snapshot(target)
     for number, damaged in enumerate(_mutations(good, seed)):
         path = base / f"damaged-{number}.qabundle"
         path.write_bytes(damaged)
         try:
-            import_bundle(target, path)
+            import_bundle(target, path, code=exported.code)
         except SyncFileError as error:
             event("bundle refused")
             assert path.name in str(error)

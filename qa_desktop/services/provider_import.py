@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import math
 import io
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -203,14 +204,22 @@ def parse_date(text: str) -> dt.date:
     raise _BadRow(f"date {value!r} is not a real date in the form dd/mm/yyyy")
 
 
+#: No children's service in England has more; a bigger number is a typing or export error.
+MAX_PLACES = 10_000
+
+
 def _parse_places(text: str) -> int:
     value = text.strip()
     try:
         number = float(value)
     except ValueError:
         raise _BadRow(f"places {value!r} is not a number") from None
+    if not math.isfinite(number):
+        raise _BadRow(f"places {value!r} is not a number")
     if number < 0 or number != int(number):
         raise _BadRow(f"places {value!r} is not a whole number of places")
+    if number > MAX_PLACES:
+        raise _BadRow(f"places {value!r} is more than any one provider has (at most {MAX_PLACES:,})")
     return int(number)
 
 

@@ -12,13 +12,23 @@ A bundle is a zip file::
     blobs/<sha256>  the photos the ops mention
 
 It is written to a temporary name and renamed, so a bundle on a stick is whole or not there.
+
+The zip travels encrypted (AES-256-GCM inside a small envelope): a lost USB stick says nothing.
+With a team sync key, the key is derived from it (HKDF) and any laptop of the team opens the
+bundle. Without one, the export makes a one-off code (e.g. ``7KQ2-M9XD-4PTA``, 60 bits, stretched
+with scrypt) that the officer tells the other officer, not on the same stick; the import asks for
+it. A wrong code and a changed file are refused alike. Bundles from before encryption (a plain
+zip) are still read.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import io
 import json
+import os
+import secrets
 import uuid
 import zipfile
 import zlib
@@ -27,6 +37,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from sqlalchemy import select
 
 from qa_desktop.atomic import write_atomically
@@ -52,6 +66,67 @@ class Exported:
     ops: int
     photos: int
     missing_photos: int
+    code: str | None = None  # to tell the other officer; None when the team key encrypts it
+
+
+ENVELOPE = b"QA-DESKTOP-ENCRYPTED-BUNDLE 1\n"
+CODE_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"  # no 0/O, 1/I: read aloud or copied by hand
+CODE_LENGTH = 12
+
+
+class NeedsCode(SyncFileError):
+    """The bundle was encrypted with a one-off code, and none (or a wrong one) was given."""
+
+
+def new_code() -> str:
+    letters = "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+    return "-".join(letters[i:i + 4] for i in range(0, CODE_LENGTH, 4))
+
+
+def _normalise(code: str) -> str:
+    return "".join(c for c in code.upper() if c.isalnum())
+
+
+def _bundle_key(header: dict[str, str], team_key: str | None, code: str | None) -> bytes:
+    salt = bytes.fromhex(header["salt"])
+    if header["kdf"] == "team":
+        return HKDF(algorithm=hashes.SHA256(), length=32, salt=salt,
+                    info=b"qa-desktop bundle v1").derive((team_key or "").encode("utf-8"))
+    return hashlib.scrypt(_normalise(code or "").encode("ascii"), salt=salt, n=2**14, r=8, p=1, dklen=32)
+
+
+def seal(plain: bytes, *, team_key: str | None = None, code: str | None = None) -> bytes:
+    """The zip inside the envelope: a header line (how the key is made, its salt), nonce, ciphertext."""
+    header = {"kdf": "team" if team_key else "code", "salt": os.urandom(16).hex()}
+    header_line = json.dumps(header).encode("utf-8") + b"\n"
+    nonce = os.urandom(12)
+    ciphertext = AESGCM(_bundle_key(header, team_key, code)).encrypt(nonce, plain, ENVELOPE + header_line)
+    return ENVELOPE + header_line + nonce + ciphertext
+
+
+def unseal(data: bytes, name: str, *, team_key: str | None = None, code: str | None = None) -> bytes:
+    """The zip from a sealed bundle; ``NeedsCode`` or ``SyncFileError`` in words when it cannot be opened."""
+    rest = data[len(ENVELOPE):]
+    line, _, body = rest.partition(b"\n")
+    try:
+        header = json.loads(line)
+        if header.get("kdf") not in ("team", "code") or len(body) < 28:
+            raise ValueError
+        bytes.fromhex(header["salt"])
+    except (ValueError, KeyError, TypeError, AttributeError):
+        raise SyncFileError(name, "is not a QA Desktop bundle, or is damaged (its envelope cannot be read)") from None
+    if header["kdf"] == "team" and not team_key:
+        raise SyncFileError(name, "was encrypted with the team sync key, which this laptop does not have "
+                                  "(Sync settings: team key)")
+    if header["kdf"] == "code" and not (code and _normalise(code)):
+        raise NeedsCode(name, "is encrypted: enter the code shown on the other laptop when it was made")
+    try:
+        return AESGCM(_bundle_key(header, team_key, code)).decrypt(body[:12], body[12:], ENVELOPE + line + b"\n")
+    except InvalidTag:
+        if header["kdf"] == "code":
+            raise NeedsCode(name, "cannot be opened: the code is wrong, or the file was changed or damaged") from None
+        raise SyncFileError(name, "cannot be opened with the team key: it was changed or damaged, or made by "
+                                  "another team") from None
 
 
 def visit_entity_ids(store: Store, visit_id: str) -> set[str]:
@@ -113,18 +188,22 @@ def export_bundle(store: Store, path: Path, *, visit_id: str | None = None, sign
     path = Path(path)
     if path.suffix != SUFFIX:
         path = path.with_name(path.name + SUFFIX)
-    write_atomically(path, buffer.getvalue())
-    return Exported(path, len(ops), len(photos), missing)
+    code = None if signing_key else new_code()
+    write_atomically(path, seal(buffer.getvalue(), team_key=signing_key, code=code))
+    return Exported(path, len(ops), len(photos), missing, code)
 
 
 class BundleStore(SharedStore):
     """A bundle opened for import: checked whole before anything in it is used."""
 
-    def __init__(self, path: Path, signing_key: str | None = None) -> None:
+    def __init__(self, path: Path, signing_key: str | None = None, code: str | None = None) -> None:
         self.path = Path(path)
         name = self.path.name
         try:
-            self._zip = zipfile.ZipFile(self.path)
+            data = self.path.read_bytes()
+            if data.startswith(ENVELOPE):
+                data = unseal(data, name, team_key=signing_key, code=code)
+            self._zip = zipfile.ZipFile(io.BytesIO(data))
             info = self._zip.getinfo("manifest.json")
             if info.file_size > MAX_MANIFEST:
                 raise SyncFileError(name, "has an oversized manifest; it was not used")
@@ -187,10 +266,11 @@ class BundleStore(SharedStore):
         self._zip.close()
 
 
-def import_bundle(store: Store, path: Path, *, signing_key: str | None = None,
+def import_bundle(store: Store, path: Path, *, signing_key: str | None = None, code: str | None = None,
                   progress: Progress | None = None) -> SyncReport:
-    """Merge a bundle's changes and photos into this laptop (``SyncFileError`` if it cannot be used)."""
-    bundle = BundleStore(path, signing_key)
+    """Merge a bundle's changes and photos into this laptop (``SyncFileError`` if it cannot be used,
+    ``NeedsCode`` when it asks for the code it was encrypted with)."""
+    bundle = BundleStore(path, signing_key, code)
     try:
         return sync(store, bundle, progress, push=False, remember=False)
     finally:

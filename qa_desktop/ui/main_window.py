@@ -31,7 +31,7 @@ from qa_desktop.store.models import Setting, Visit
 from qa_desktop.services.provider_import import ImportFileError, ImportReport, import_providers
 from qa_desktop.services.register import DueFilter, RegisterContext, register_context, search_providers
 from qa_desktop.store.database import Store
-from qa_desktop.sync.bundle import import_bundle
+from qa_desktop.sync.bundle import NeedsCode, import_bundle
 from qa_desktop.sync.credentials import CredentialsError, team_key
 from qa_desktop.sync.wire import SyncFileError
 from qa_desktop.ui.background import BackgroundTask
@@ -285,13 +285,22 @@ class MainWindow(QMainWindow):
         dialog.open()
         return dialog
 
-    def import_bundle(self, path: str | None = None) -> None:
+    def import_bundle(self, path: str | None = None, code: str | None = None) -> None:
         if not path:
             path, _ = QFileDialog.getOpenFileName(self, "Import a bundle", "", "QA Desktop bundles (*.qabundle)")
         if not path:
             return
         try:
-            report = import_bundle(self.store, Path(path), signing_key=team_key())
+            try:
+                report = import_bundle(self.store, Path(path), signing_key=team_key(), code=code)
+            except NeedsCode as needed:
+                if code is not None:
+                    raise
+                code, ok = QInputDialog.getText(self, "Code for this bundle",
+                                                f"{needed.reason}.\n\nCode (like 7KQ2-M9XD-4PTA):")
+                if not ok:
+                    return
+                report = import_bundle(self.store, Path(path), signing_key=team_key(), code=code)
         except (SyncFileError, CredentialsError, OSError) as error:
             QMessageBox.warning(self, "Bundle not imported", f"{error}\n\nNothing on this laptop was changed.")
             return

@@ -431,8 +431,11 @@ class VisitWindow(QWidget):
             QMessageBox.warning(self, "The visit was not shared", f"{path} could not be written: {error}")
             return
         missing = f" {out.missing_photos} photo(s) are not on this laptop and were left out." if out.missing_photos else ""
+        code = (f"\n\nIt is encrypted. Code to open it: {out.code}\nTell the other officer; do not write it on the "
+                "stick.") if out.code else "\n\nIt is encrypted with the team key."
+        self.last_share_code = out.code
         QMessageBox.information(self, "Visit ready to share",
-                                f"Written to {out.path} ({out.ops} changes, {out.photos} photos).{missing}\n\n"
+                                f"Written to {out.path} ({out.ops} changes, {out.photos} photos).{missing}{code}\n\n"
                                 "On the other laptop: Sync > Import a bundle. Bring their file back the same "
                                 "way, or both sync, and the answers come together.")
 

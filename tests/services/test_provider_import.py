@@ -179,3 +179,18 @@ def test_files_that_cannot_be_imported_say_why_and_change_nothing(store, write_c
 def test_missing_file_is_a_clear_error(store, tmp_path):
     with pytest.raises(ImportFileError, match="no such file"):
         import_providers(store, tmp_path / "nope.csv")
+
+
+def test_absurd_places_are_a_skipped_row_not_a_crash(store, write_csv):
+    """Found by the hypothesis bad-input test: a 30-digit "Places" overflowed SQLite's integer."""
+    from qa_desktop.services.provider_import import import_providers
+    header = ("URN,Provision type,Registration status,Sector,Name,Address 1,Address 2,Town,County,Postcode,"
+              "Local authority,Places")
+    path = write_csv(name="places.csv", text="\n".join([
+        header, "SC900001,Children's home,Active,Private,Oak House,1 High St,,Chatham,Kent,ME4 4AA,Medway," + "9" * 30,
+        "SC900002,Children's home,Active,Private,Elm House,2 High St,,Chatham,Kent,ME4 4AB,Medway,nan",
+        "SC900003,Children's home,Active,Private,Ash House,3 High St,,Chatham,Kent,ME4 4AC,Medway,inf",
+        "SC900004,Children's home,Active,Private,Yew House,4 High St,,Chatham,Kent,ME4 4AD,Medway,4"]))
+    report = import_providers(store, path)
+    assert report.added == 1 and [s.line for s in report.skipped] == [2, 3, 4]
+    assert "more than any one provider has" in report.skipped[0].reason

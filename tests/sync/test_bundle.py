@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 import zipfile
 
@@ -12,6 +13,7 @@ from qa_desktop.forms.checklist import MET, NOT_APPLICABLE, NOT_MET
 from qa_desktop.services.visits import open_visit
 from qa_desktop.sync.bundle import export_bundle, import_bundle
 from qa_desktop.sync.conflicts import list_conflicts
+from qa_desktop.sync.bundle import NeedsCode, seal, unseal
 from qa_desktop.sync.wire import SyncFileError, digest
 from tests.sync.conftest import first_items, make_visit, snapshot
 
@@ -21,7 +23,15 @@ def test_an_unannounced_visit_goes_to_the_second_laptop_and_comes_back_merged(la
     visit_id = make_visit(alex, library)
     out = export_bundle(alex, tmp_path / "to-jo", visit_id=visit_id)
     assert out.path.name == "to-jo.qabundle" and out.ops > 0
-    report = import_bundle(jo, out.path)  # jo's laptop has never seen this provider
+    assert out.code and len(out.code) == 14
+    raw = out.path.read_bytes()
+    assert b"Harbour View" not in raw and b"PK\x03\x04" not in raw  # encrypted: a lost stick says nothing
+    with pytest.raises(NeedsCode, match="enter the code"):
+        import_bundle(jo, out.path)
+    with pytest.raises(NeedsCode, match="the code is wrong"):
+        import_bundle(jo, out.path, code="AAAA-BBBB-CCCC")
+    report = import_bundle(jo, out.path, code=out.code.lower().replace("-", " "))  # as typed by hand
+    # jo's laptop has never seen this provider
     assert report.waiting_rows == 0 and report.pulled == out.ops
     on_jo = open_visit(jo, visit_id)
     assert list(on_jo.checklists) == list(open_visit(alex, visit_id).checklists)
@@ -39,7 +49,7 @@ def test_an_unannounced_visit_goes_to_the_second_laptop_and_comes_back_merged(la
 
     back = export_bundle(jo, tmp_path / "to-alex.qabundle", visit_id=visit_id)
     assert back.photos == 1
-    import_bundle(alex, back.path)
+    import_bundle(alex, back.path, code=back.code)
     merged = open_visit(alex, visit_id)
     assert merged.checklists[items[1][0]].record(items[1][1]).answer == MET
     assert merged.checklists[items[2][0]].record(items[2][1]).answer == NOT_APPLICABLE
@@ -49,65 +59,84 @@ def test_an_unannounced_visit_goes_to_the_second_laptop_and_comes_back_merged(la
     (conflict,) = list_conflicts(alex)
     assert sorted(v.value for v in conflict.values) == [MET, NOT_MET]
     assert "visit 22 Nov 2026" in conflict.what and conflict.what.endswith("answer")
-    again = import_bundle(alex, back.path)
+    again = import_bundle(alex, back.path, code=back.code)
     assert again.pulled == 0  # importing twice changes nothing
 
 
-def _rewrite(path, **members):
-    with zipfile.ZipFile(path) as archive:
+def _inner(path, code=None, team_key=None):
+    return zipfile.ZipFile(io.BytesIO(unseal(path.read_bytes(), path.name, code=code, team_key=team_key)))
+
+
+def _rewrite(path, code=None, team_key=None, **members):
+    """What someone holding the key could do: open the bundle, change it, seal it again."""
+    with _inner(path, code, team_key) as archive:
         contents = {name: archive.read(name) for name in archive.namelist()}
     contents.update(members)
-    with zipfile.ZipFile(path, "w") as archive:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
         for name, data in contents.items():
             archive.writestr(name, data)
+    path.write_bytes(seal(buffer.getvalue(), code=code, team_key=team_key))
 
 
 def test_damaged_truncated_and_tampered_bundles_are_refused_and_nothing_changes(laptops, library, tmp_path):
     alex, jo = laptops("alex", "jo")
     visit_id = make_visit(alex, library)
-    good = export_bundle(alex, tmp_path / "good", visit_id=visit_id).path
+    out = export_bundle(alex, tmp_path / "good", visit_id=visit_id)
+    good, code = out.path, out.code
     before = snapshot(jo)
     cases = {}
     (tmp_path / "cut.qabundle").write_bytes(good.read_bytes()[: good.stat().st_size // 2])
-    cases["cut.qabundle"] = "not a QA Desktop bundle, or is damaged"
+    cases["cut.qabundle"] = "the code is wrong, or the file was changed or damaged"
     (tmp_path / "photo.jpg.qabundle").write_bytes(b"\xff\xd8\xff\xe0 a photo, not a bundle")
     cases["photo.jpg.qabundle"] = "not a QA Desktop bundle"
     edited = tmp_path / "edited.qabundle"
     edited.write_bytes(good.read_bytes())
-    with zipfile.ZipFile(good) as archive:
+    with _inner(good, code) as archive:
         ops = archive.read("ops.jsonl")
-    _rewrite(edited, **{"ops.jsonl": ops.replace(b"Harbour View", b"Harbour Vuew")})
+    _rewrite(edited, code, **{"ops.jsonl": ops.replace(b"Harbour View", b"Harbour Vuew")})
     cases["edited.qabundle"] = "checksum does not match"
     bad_op = tmp_path / "bad-op.qabundle"
     bad_op.write_bytes(good.read_bytes())
     forged = ops.replace(b'"entity":"providers"', b'"entity":"../../etc"', 1)
-    with zipfile.ZipFile(good) as archive:
+    with _inner(good, code) as archive:
         manifest = json.loads(archive.read("manifest.json"))
     manifest["ops_sha256"] = digest(forged)
-    _rewrite(bad_op, **{"ops.jsonl": forged, "manifest.json": json.dumps(manifest)})
+    _rewrite(bad_op, code, **{"ops.jsonl": forged, "manifest.json": json.dumps(manifest)})
+    flipped = bytearray(good.read_bytes())
+    flipped[-40] ^= 1
+    (tmp_path / "flipped.qabundle").write_bytes(bytes(flipped))
+    cases["flipped.qabundle"] = "the code is wrong, or the file was changed or damaged"
     cases["bad-op.qabundle"] = "is unreadable (op has a bad entity)"
     for name, words in cases.items():
         with pytest.raises(SyncFileError) as raised:
-            import_bundle(jo, tmp_path / name)
+            import_bundle(jo, tmp_path / name, code=code)
         assert str(raised.value).startswith(name) and words in str(raised.value), str(raised.value)
     assert snapshot(jo) == before
-    assert import_bundle(jo, good).pulled > 0  # the good one still goes in
+    assert import_bundle(jo, good, code=code).pulled > 0  # the good one still goes in
 
 
 def test_with_a_team_key_bundles_are_signed_and_a_forged_one_is_refused(laptops, library, tmp_path):
     alex, jo = laptops("alex", "jo")
     visit_id = make_visit(alex, library)
-    signed = export_bundle(alex, tmp_path / "signed", visit_id=visit_id, signing_key="k3y").path
-    unsigned = export_bundle(alex, tmp_path / "unsigned", visit_id=visit_id).path
+    signed_out = export_bundle(alex, tmp_path / "signed", visit_id=visit_id, signing_key="k3y")
+    signed = signed_out.path
+    assert signed_out.code is None  # the team key encrypts it: no code to pass on
+    unsigned = export_bundle(alex, tmp_path / "unsigned", visit_id=visit_id)
     with pytest.raises(SyncFileError, match="not signed"):
-        import_bundle(jo, unsigned, signing_key="k3y")
+        import_bundle(jo, unsigned.path, signing_key="k3y", code=unsigned.code)
+    with pytest.raises(SyncFileError, match="team sync key, which this laptop does not have"):
+        import_bundle(jo, signed)
+    with pytest.raises(SyncFileError, match="made by another team"):
+        import_bundle(jo, signed, signing_key="another key")
     forged = tmp_path / "forged.qabundle"
     forged.write_bytes(signed.read_bytes())
-    with zipfile.ZipFile(signed) as archive:
+    with _inner(signed, team_key="k3y") as archive:  # someone with the key but not the signing rules
         ops = archive.read("ops.jsonl").replace(b"Harbour View", b"Harbour Vuew")
         manifest = json.loads(archive.read("manifest.json"))
     manifest["ops_sha256"] = digest(ops)
-    _rewrite(forged, **{"ops.jsonl": ops, "manifest.json": json.dumps(manifest)})
+    manifest["signature"] = "0" * 64
+    _rewrite(forged, team_key="k3y", **{"ops.jsonl": ops, "manifest.json": json.dumps(manifest)})
     with pytest.raises(SyncFileError, match="signature that does not match"):
         import_bundle(jo, forged, signing_key="k3y")
     assert import_bundle(jo, signed, signing_key="k3y").pulled > 0

@@ -86,7 +86,7 @@ def test_all_laptops_converge_whatever_the_edits_and_sync_order(steps):
                     sync(laptop, shared)
                 elif kind == "bundle" and extra != who:
                     bundle = export_bundle(laptop, root / f"b{number}", visit_id=visit_id)
-                    import_bundle(laptops[extra], bundle.path)
+                    import_bundle(laptops[extra], bundle.path, code=bundle.code)
             for laptop in laptops + laptops:
                 sync(laptop, shared)
             first = snapshot(laptops[0])

@@ -151,15 +151,17 @@ def test_the_server_password_is_asked_once_then_sync_runs(qtbot, store, tmp_path
     assert len(asked) == 1
 
 
-def test_import_a_bundle_from_the_menu(qtbot, tmp_path, warnings):
+def test_import_a_bundle_from_the_menu(qtbot, tmp_path, warnings, monkeypatch):
     library = TemplateLibrary.load()
     alex, jo = Store(tmp_path / "alex", actor="alex"), Store(tmp_path / "jo", actor="jo")
     visit_id = make_visit(alex, library)
-    bundle = export_bundle(alex, tmp_path / "visit", visit_id=visit_id).path
+    out = export_bundle(alex, tmp_path / "visit", visit_id=visit_id)
+    bundle = out.path
     window = open_window(qtbot, jo, tmp_path)
     (tmp_path / "broken.qabundle").write_bytes(b"not a zip")
     window.import_bundle(str(tmp_path / "broken.qabundle"))
     assert warnings[-1][1] == "Bundle not imported" and "broken.qabundle" in warnings[-1][2]
+    monkeypatch.setattr(QInputDialog, "getText", lambda *a, **k: (out.code, True))  # the code, typed in
     window.import_bundle(str(bundle))
     assert warnings[-1][1] == "Bundle imported" and window.count.text() == "1 provider"
     for laptop in (alex, jo):
