@@ -230,7 +230,11 @@ def cmd_user(args: argparse.Namespace) -> int:
         try:
             role = Role(args.role.lower().replace(" ", "_"))
         except ValueError:
-            print(f"Unknown role {args.role!r}. Use one of: {', '.join(r.value for r in Role)}.", file=sys.stderr)
+            role = None
+        if role not in (Role.QA_OFFICER, Role.QA_LEAD):
+            print(f"Unknown role {args.role!r}: a laptop's user is a qa_officer or the qa_lead. A Young Inspector "
+                  "uses the officer's laptop through the visit's Young Inspector > Hand over, which shows their "
+                  "form and nothing else.", file=sys.stderr)
             return EXIT_BAD_INPUT
     user = store.set_user(args.name, role) if (args.name or role) else store.user
     print(f"{user.name}, {user.role.label}")

@@ -87,6 +87,7 @@ def test_the_laptops_user_and_role_are_set_once_and_kept(tmp_path, capsys):
     assert reopened.user.name == "Alex Patel" and reopened.user.role is Role.QA_LEAD
     reopened.close()
     assert main(["user", "--role", "superuser", *data]) == 2
+    assert main(["user", "--role", "young_inspector", *data]) == 2  # they use the hand-over screen instead
     main(["demo", *data])
     capsys.readouterr()
     assert main(["embargoes", "SC700102", "--add", "Failed to improve", "--approved-by", "Sam Director", *data]) == 0
