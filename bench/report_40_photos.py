@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import random
+import os
 import subprocess
 import sys
 import tempfile
@@ -37,7 +38,7 @@ import json, resource, sys, time
 from pathlib import Path
 from qa_desktop.store.database import Store
 from qa_desktop.services.reports import write_visit_report
-store = Store(Path(sys.argv[1]), actor="bench")
+store = Store(Path(sys.argv[1]), actor="bench", key=bytes.fromhex(sys.argv[3]))
 start = time.perf_counter()
 result = write_visit_report(store, sys.argv[2])
 seconds = time.perf_counter() - start
@@ -72,7 +73,8 @@ def main() -> None:
             sources.append(base / f"IMG_{n:04d}.jpg")
         size_mb = sum(p.stat().st_size for p in sources) / 1e6
 
-        store = Store(base / "data", actor="bench")
+        key = os.urandom(32)  # benches run without a keyring: the folder's key is handed over
+        store = Store(base / "data", actor="bench", key=key)
         with store.write() as changes:
             provider = add_provider(changes, name="Bench House", service_type=ServiceType.RESIDENTIAL)
             setting_id = add_setting(changes, provider, name="Bench House").id
@@ -87,7 +89,7 @@ def main() -> None:
         stored_mb = sum(p.stat().st_size for p in (base / "data" / "blobs").rglob("*") if p.is_file()) / 1e6
         store.close()
 
-        child = subprocess.run([sys.executable, "-c", CHILD, str(base / "data"), visit.visit_id],
+        child = subprocess.run([sys.executable, "-c", CHILD, str(base / "data"), visit.visit_id, key.hex()],
                                capture_output=True, text=True, check=True)
         report = json.loads(child.stdout)
     print(f"attach {PHOTOS} photos ({size_mb:.0f} MB from camera -> {stored_mb:.1f} MB stored): "

@@ -18,6 +18,7 @@ from __future__ import annotations
 import datetime as dt
 import sys
 import tempfile
+import os
 import time
 from pathlib import Path
 
@@ -67,7 +68,8 @@ def timed(action) -> tuple[float, object]:  # noqa: ANN001
 
 
 def run(name: str, make_shared, root: Path) -> None:  # noqa: ANN001
-    a, b = Store(root / f"{name}-a", actor="alex"), Store(root / f"{name}-b", actor="jo")
+    a, b = (Store(root / f"{name}-a", actor="alex", key=os.urandom(32)),  # benches run without a keyring
+            Store(root / f"{name}-b", actor="jo", key=os.urandom(32)))
     ids = populate(a)
     shared_a, shared_b = make_shared(), make_shared()
     sync(a, shared_a), sync(b, shared_b)
