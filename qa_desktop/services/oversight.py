@@ -336,7 +336,7 @@ def provider_warnings(session: Session, provider_id: str, today: dt.date) -> lis
         warnings.append(f"{alert.regulator.label.upper()}: {alert.kind.label} since {alert.received_on:%d %b %Y}"
                         f"{review}: {alert.summary}")
     if risk_ratings(session, today.year).get(provider_id) is Rag.HIGH:
-        warnings.append(f"HIGH risk rating this year (Figure 6): see the QA cases before placing.")
+        warnings.append("HIGH risk rating this year (Figure 6): see the QA cases before placing.")
     return warnings
 
 

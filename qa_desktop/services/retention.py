@@ -14,8 +14,9 @@ Deleting is done so that it syncs and cannot be undone by a sync:
    of the change kept for the audit trail: the only change the log's triggers allow);
 3. photos no longer used by any record are deleted from the photo store, and the report PDFs of
    deleted visits from the reports folder.
-Other laptops redact their own copies of the old ops when they run retention themselves (the
-same dates give the same list). The shared store's history is the team's to compact.
+Every laptop that receives the blanks by sync redacts its own copy of the old values and deletes
+the photos the same way (``store.purge.redact_purged``, run after each sync that received
+changes). The shared store's history is the team's to compact.
 """
 
 from __future__ import annotations

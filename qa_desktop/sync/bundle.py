@@ -44,10 +44,9 @@ from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from sqlalchemy import select
 
 from qa_desktop.atomic import write_atomically
-from qa_desktop.store.blobs import BlobError, BlobStore
+from qa_desktop.store.blobs import BlobError
 from qa_desktop.store.database import Store
-from qa_desktop.store.models import (Answer, Commissioner, Op, Provider, ReportRevision, Setting, Visit, VisitAction,
-                                     VisitTemplate)
+from qa_desktop.store.models import Answer, Op, Provider, ReportRevision, Setting, Visit, VisitAction, VisitTemplate
 from qa_desktop.sync.engine import Progress, SyncReport, blobs_in, sync
 from qa_desktop.sync.merge import CHUNK, OpRecord, op_record
 from qa_desktop.sync.stores import Pulled, SharedStore

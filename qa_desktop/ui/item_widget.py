@@ -15,7 +15,7 @@ from typing import Any
 from PySide6.QtCore import QDate, Qt, QTimer, Signal
 from PySide6.QtGui import QKeyEvent, QPixmap
 from PySide6.QtWidgets import (QCheckBox, QDateEdit, QFrame, QHBoxLayout, QLabel, QLineEdit, QPlainTextEdit,
-                               QPushButton, QVBoxLayout, QWidget)
+                               QPushButton, QVBoxLayout)
 
 from qa_desktop.forms.checklist import FACE_WORDS, MET, NO, NOT_APPLICABLE, NOT_MET, YES, DocumentSeen, ItemRecord
 from qa_desktop.forms.template import Item, ResponseType

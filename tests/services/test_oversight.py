@@ -173,8 +173,6 @@ def test_alerts_are_reviewed_at_twelve_weeks_and_lifting_closes_the_restriction(
 
 def test_sanctions_list_exported_to_xlsx_and_csv_and_read_back(demo, tmp_path):
     store, ids = demo
-    with store.read() as session:
-        harbour_setting = session.query(Setting).filter_by(provider_id=ids["SC700102"]).first().id
     qa.issue_embargo(store, ids["SC700102"], kind=EmbargoKind.FORMAL, scope=EmbargoScope.PROVIDER,
                      reason="Failed to improve after the action plan", start_on=TODAY - dt.timedelta(days=5),
                      review_on=TODAY + dt.timedelta(days=7), approved_by="Sam Director")
