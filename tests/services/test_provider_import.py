@@ -194,3 +194,20 @@ def test_absurd_places_are_a_skipped_row_not_a_crash(store, write_csv):
     report = import_providers(store, path)
     assert report.added == 1 and [s.line for s in report.skipped] == [2, 3, 4]
     assert "more than any one provider has" in report.skipped[0].reason
+
+
+def test_a_closed_registration_puts_the_provider_on_the_sanctions_list_as_ceased(store, write_csv):
+    import datetime as dt
+
+    from qa_desktop.services.provider_import import import_providers
+    from qa_desktop.services.sanctions import Sanction, sanctions_list
+    header = "URN,Provision type,Registration status,Name,Town,Postcode"
+    import_providers(store, write_csv(name="a.csv", text=f"{header}\nSC900010,Children's home,Resigned,Birch House,"
+                                                          "Chatham,ME4 4AA"))
+    with store.read() as session:
+        (row,) = sanctions_list(session, dt.date.today())
+    assert row.sanction is Sanction.CEASED_OPERATING and row.provider == "Birch House" and row.since == dt.date.today()
+    import_providers(store, write_csv(name="b.csv", text=f"{header}\nSC900010,Children's home,Active,Birch House,"
+                                                          "Chatham,ME4 4AA"))
+    with store.read() as session:
+        assert sanctions_list(session, dt.date.today()) == []  # registered again
