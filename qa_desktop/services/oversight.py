@@ -93,14 +93,16 @@ def rating_history(session: Session, provider_id: str) -> list[YearRating]:
                    for year, count, significant in rows), key=lambda r: -r.year)
 
 
-def risk_ratings(session: Session, year: int) -> dict[str, Rag]:
-    """Every provider's Figure 6 rating for ``year`` (providers with no cases are absent: no rating)."""
+def risk_ratings(session: Session, year: int, *, provider_id: str | None = None) -> dict[str, Rag]:
+    """Every provider's Figure 6 rating for ``year`` (providers with no cases are absent: no rating);
+    of one provider with ``provider_id``."""
     officer(session, "risk ratings")
     counts: Counter[str] = Counter()
     significant: set[str] = set()
+    one = [QaCase.provider_id == provider_id] if provider_id else []
     for provider_id, is_significant in session.execute(
             select(QaCase.provider_id, QaCase.significant).where(
-                QaCase.deleted.is_(False), extract("year", QaCase.opened_on) == year)):
+                QaCase.deleted.is_(False), extract("year", QaCase.opened_on) == year, *one)):
         counts[provider_id] += 1
         if is_significant:
             significant.add(provider_id)
@@ -335,7 +337,7 @@ def provider_warnings(session: Session, provider_id: str, today: dt.date) -> lis
         review = f", review due {alert.review_on:%d %b %Y}" if alert.review_on else ""
         warnings.append(f"{alert.regulator.label.upper()}: {alert.kind.label} since {alert.received_on:%d %b %Y}"
                         f"{review}: {alert.summary}")
-    if risk_ratings(session, today.year).get(provider_id) is Rag.HIGH:
+    if risk_ratings(session, today.year, provider_id=provider_id).get(provider_id) is Rag.HIGH:
         warnings.append("HIGH risk rating this year (Figure 6): see the QA cases before placing.")
     return warnings
 

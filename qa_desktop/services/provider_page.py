@@ -106,5 +106,5 @@ def provider_overview(session: Session, provider_id: str, now: dt.datetime) -> P
         cases=list(session.scalars(select(QaCase).where(QaCase.provider_id == provider_id, QaCase.deleted.is_(False))
                                    .order_by(QaCase.opened_on.desc()))),
         ratings=rating_history(session, provider_id), ifa=ifa_flags(session, provider_id, today),
-        sanctions=[row for row in sanctions_list(session, today) if row.provider_id == provider_id],
+        sanctions=sanctions_list(session, today, provider_id=provider_id),
         warnings=provider_warnings(session, provider_id, today))

@@ -73,10 +73,15 @@ def cells(row: SanctionRow) -> list[object]:
 
 
 def sanctions_list(session: Session, today: dt.date, *, sanction: Sanction | None = None,
-                   text: str = "") -> list[SanctionRow]:
-    providers = {p.id: p for p in session.scalars(select(Provider).where(Provider.deleted.is_(False)))}
-    settings = dict(session.execute(select(Setting.id, Setting.name)).all())
-    ratings = risk_ratings(session, today.year)
+                   text: str = "", provider_id: str | None = None) -> list[SanctionRow]:
+    """The list as at ``today``; of one provider with ``provider_id`` (the provider page, without
+    reading the whole register on every selection)."""
+    one = provider_id is not None
+    providers = {p.id: p for p in session.scalars(select(Provider).where(
+        Provider.deleted.is_(False), *([Provider.id == provider_id] if one else [])))}
+    settings = dict(session.execute(select(Setting.id, Setting.name).where(
+        *([Setting.provider_id == provider_id] if one else []))).all())
+    ratings = risk_ratings(session, today.year, provider_id=provider_id)
     rows: list[SanctionRow] = []
 
     def add(provider_id: str, kind: Sanction, applies_to: str, detail: str, since: dt.date, review: dt.date | None,
@@ -88,18 +93,19 @@ def sanctions_list(session: Session, today: dt.date, *, sanction: Sanction | Non
                                 applies_to, detail, since, review, concerns, informed, needed,
                                 ratings.get(provider_id, Rag.NONE), record))
 
-    for embargo in active_embargoes(session, today):
+    for embargo in active_embargoes(session, today, provider_id=provider_id):
         applies = {EmbargoScope.PROVIDER: "Whole provider", EmbargoScope.PROPERTY: settings.get(embargo.setting_id, ""),
                    EmbargoScope.FOSTER_CARER: embargo.foster_carer or ""}[embargo.scope]
         detail = (f"Formal, agreed by {embargo.approved_by}" if embargo.approved_by and embargo.kind.value == "formal"
                   else f"Informal: {embargo.informal_reason.label}" if embargo.informal_reason else embargo.kind.label)
         add(embargo.provider_id, _EMBARGO_SANCTION[embargo.scope], applies, detail, embargo.start_on, embargo.review_on,
             embargo.reason, embargo.social_work_informed_on, True, ("embargo", embargo.id))
-    for plan in session.scalars(select(ActionPlan).where(ActionPlan.deleted.is_(False), ActionPlan.removed_on.is_(None))):
+    for plan in session.scalars(select(ActionPlan).where(ActionPlan.deleted.is_(False), ActionPlan.removed_on.is_(None),
+                                                         *([ActionPlan.provider_id == provider_id] if one else []))):
         kind = Sanction.ACTION_PLAN if plan.kind is PlanKind.QA else Sanction.REGULATORY_ACTION_PLAN
         add(plan.provider_id, kind, "Whole provider", plan.kind.label, plan.issued_on, None, plan.reason,
             plan.social_work_informed_on, True, ("plan", plan.id))
-    for alert in open_alerts(session):
+    for alert in open_alerts(session, provider_id=provider_id):
         if alert.kind in (AlertKind.TERMINATION,):
             continue  # shown as ceased operating when the register records it
         add(alert.provider_id, Sanction.POOR_JUDGEMENT_RESTRICTION, "Whole provider",
