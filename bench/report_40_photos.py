@@ -79,7 +79,7 @@ def main() -> None:
             provider = add_provider(changes, name="Bench House", service_type=ServiceType.RESIDENTIAL)
             setting_id = add_setting(changes, provider, name="Bench House").id
         visit = open_visit(store, start_visit(store, TemplateLibrary.load(), setting_id=setting_id,
-                                              visit_date=dt.date.today(), level=VisitLevel.PROPERTY_ONLY,
+                                              visit_date=store.clock.today(), level=VisitLevel.PROPERTY_ONLY,
                                               announced=True, officers=["Bench"], reason=VisitReason.ROUTINE))
         items = [i.key for i in visit.checklists["property_standards"].template.items if i.response.value == "photo"]
         start = time.perf_counter()

@@ -119,7 +119,7 @@ def cmd_provider(args: argparse.Namespace) -> int:
     store = _open_store(args)
     with store.read() as session:
         try:
-            page = provider_overview(session, resolve_provider(session, args.provider), dt.datetime.now(dt.timezone.utc))
+            page = provider_overview(session, resolve_provider(session, args.provider), store.clock.now())
         except (VisitRuleError, RegisterError) as error:
             print(str(error), file=sys.stderr)
             return EXIT_BAD_INPUT
@@ -164,14 +164,14 @@ def _due_words(item) -> str:  # noqa: ANN001 (DueItem | None)
 def cmd_due(args: argparse.Namespace) -> int:
     from qa_desktop.services.due import due_items
 
-    today = dt.date.today()
+    store = _open_store(args)
+    today = store.clock.today()
     if args.today:
         try:
             today = dt.date.fromisoformat(args.today)
         except ValueError:
             print(f"--today {args.today!r} is not a date in the form YYYY-MM-DD.", file=sys.stderr)
             return EXIT_BAD_INPUT
-    store = _open_store(args)
     with store.read() as session:
         items = due_items(session, today, include_scheduled=args.all)
     print(_table(["Status", "Due", "What", "Provider", "Setting", "Why"],
@@ -243,6 +243,7 @@ def cmd_user(args: argparse.Namespace) -> int:
 
 def cmd_recover(args: argparse.Namespace) -> int:
     """Put unreadable data aside and fill a fresh store from the shared store."""
+    from qa_desktop.clock import Clock
     from qa_desktop.services.recovery import put_aside
     from qa_desktop.store.keys import KeyLost
     from qa_desktop.sync.engine import sync
@@ -256,7 +257,7 @@ def cmd_recover(args: argparse.Namespace) -> int:
         return 0
     except KeyLost:
         pass
-    aside = put_aside(data_dir)
+    aside = put_aside(data_dir, Clock.from_environment().local_now())
     print(f"The unreadable files are kept in {aside} (put them back if the key turns up).")
     store = _open_store(args)
     try:

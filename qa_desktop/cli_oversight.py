@@ -19,9 +19,9 @@ def _table(headers: list[str], rows: list[list[str]]) -> str:
     return table(headers, rows)
 
 
-def _date(text: str | None, what: str = "date") -> dt.date:
+def _date(text: str | None, what: str = "date", *, today: dt.date) -> dt.date:
     if not text:
-        return dt.date.today()
+        return today
     try:
         return dt.date.fromisoformat(text)
     except ValueError:
@@ -63,7 +63,7 @@ def cmd_cases(args: argparse.Namespace, open_store: Callable[[], Any]) -> int:
         if args.add:
             with store.read() as session:
                 provider_id = resolve_provider(session, args.provider or "")
-            log_case(store, provider_id, opened_on=_date(args.date), source=_choice(CaseSource, args.source, "source"),
+            log_case(store, provider_id, opened_on=_date(args.date, today=store.clock.today()), source=_choice(CaseSource, args.source, "source"),
                      category=args.category or "", summary=args.add, safeguarding=args.safeguarding,
                      significant=args.significant)
         with store.read() as session:
@@ -91,7 +91,7 @@ def cmd_actions(args: argparse.Namespace, open_store: Callable[[], Any]) -> int:
 
     def body() -> int:
         store = open_store()
-        now = dt.datetime.now(dt.timezone.utc)
+        now = store.clock.now()
         with store.read() as session:
             provider_id = resolve_provider(session, args.provider) if args.provider else None
             actions = tracked_actions(session, now, provider_id=provider_id)
@@ -115,17 +115,17 @@ def cmd_embargoes(args: argparse.Namespace, open_store: Callable[[], Any]) -> in
 
     def body() -> int:
         store = open_store()
-        today = dt.date.today()
+        today = store.clock.today()
         if args.add:
             with store.read() as session:
                 provider_id = resolve_provider(session, args.provider or "")
             formal = args.approved_by is not None
             issue_embargo(store, provider_id, kind=EmbargoKind.FORMAL if formal else EmbargoKind.INFORMAL,
                           scope=EmbargoScope.FOSTER_CARER if args.foster_carer else EmbargoScope.PROVIDER,
-                          reason=args.add, start_on=_date(args.date), approved_by=args.approved_by,
+                          reason=args.add, start_on=_date(args.date, today=store.clock.today()), approved_by=args.approved_by,
                           informal_reason=_choice(InformalReason, args.informal, "informal reason") if args.informal
                           else None, foster_carer=args.foster_carer,
-                          review_on=_date(args.review, "review date") if args.review else None)
+                          review_on=_date(args.review, "review date", today=store.clock.today()) if args.review else None)
         with store.read() as session:
             names = {p.id: p.name for p in session.query(Provider)}
             embargoes = active_embargoes(session, today)
@@ -152,7 +152,7 @@ def cmd_alerts(args: argparse.Namespace, open_store: Callable[[], Any]) -> int:
             with store.read() as session:
                 provider_id = resolve_provider(session, args.provider or "")
             log_alert(store, provider_id, regulator=_choice(Regulator, args.regulator, "regulator"),
-                      kind=_choice(AlertKind, args.kind, "kind of alert"), received_on=_date(args.date), summary=args.add)
+                      kind=_choice(AlertKind, args.kind, "kind of alert"), received_on=_date(args.date, today=store.clock.today()), summary=args.add)
         with store.read() as session:
             names = {p.id: p.name for p in session.query(Provider)}
             alerts = open_alerts(session)
@@ -169,7 +169,7 @@ def cmd_sanctions(args: argparse.Namespace, open_store: Callable[[], Any]) -> in
 
     def body() -> int:
         store = open_store()
-        today = dt.date.today()
+        today = store.clock.today()
         chosen = next((s for s in Sanction if args.type and args.type.lower() in s.value.lower()), None)
         if args.type and chosen is None:
             raise ValueError(f"Unknown sanction {args.type!r}. Use words of one of: {'; '.join(s.value for s in Sanction)}.")
@@ -215,7 +215,7 @@ def cmd_retention(args: argparse.Namespace, open_store: Callable[[], Any]) -> in
 
     def body() -> int:
         store = open_store()
-        today = _date(args.today, "date")
+        today = _date(args.today, "date", today=store.clock.today())
         with store.read() as session:
             expired = past_retention(session, today)
         print(_table(["Ended", "Kind", "Provider", "What"],
@@ -244,7 +244,7 @@ def cmd_placement_check(args: argparse.Namespace, open_store: Callable[[], Any])
         store = open_store()
         with store.read() as session:
             provider_id = resolve_provider(session, args.provider)
-            warnings = provider_warnings(session, provider_id, _date(args.date))
+            warnings = provider_warnings(session, provider_id, _date(args.date, today=store.clock.today()))
         for warning in warnings:
             print(f"!! {warning}")
         if not warnings:
@@ -260,7 +260,7 @@ def cmd_dashboard(args: argparse.Namespace, open_store: Callable[[], Any]) -> in
     def body() -> int:
         store = open_store()
         with store.read() as session:
-            board = dashboard(session, dt.datetime.now(dt.timezone.utc))
+            board = dashboard(session, store.clock.now())
         print("Visits and compliance reviews due (Figures 1 and 2)")
         print(_table(["Status", "Due", "What", "Provider", "Setting"],
                      [[i.due.status.value.upper(), f"{i.due.due_on:%d/%m/%Y}" if i.due.due_on else "now",

@@ -19,6 +19,19 @@ OFSTED_HEADER = ("URN,Provision type,Registration status,Sector,Name,Address 1,A
                  "Overall experiences and progress of children and young people")
 
 TODAY = dt.date(2026, 11, 22)
+#: When every test's clock starts (``qa_desktop.clock``): the day the test data was written for.
+CLOCK_START = dt.datetime(2026, 11, 22, 10, 0, tzinfo=dt.timezone.utc)
+
+
+@pytest.fixture(autouse=True)
+def pinned_clock(monkeypatch: pytest.MonkeyPatch):
+    """The one place the tests set "now": every clock a test opens (and every command it runs in a
+    subprocess, which inherits the environment) starts at ``CLOCK_START`` and runs on from there.
+    Nothing in the suite depends on the calendar of the machine that runs it."""
+    from qa_desktop.clock import ENVIRONMENT_VARIABLE
+
+    monkeypatch.setenv(ENVIRONMENT_VARIABLE, CLOCK_START.isoformat())
+    return CLOCK_START
 
 
 @pytest.fixture(autouse=True)

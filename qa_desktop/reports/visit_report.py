@@ -18,7 +18,7 @@ import datetime as dt
 import io
 import os
 import tempfile
-import time
+
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -34,6 +34,7 @@ from reportlab.platypus import Image as RLImage
 from reportlab.platypus import (Flowable, PageBreak, SimpleDocTemplate, Spacer, Table,
                                 TableStyle)
 
+from qa_desktop.clock import file_age_seconds
 from qa_desktop.domain.risk import VisitRag, visit_rag
 from qa_desktop.domain.timescales import ConcernLevel
 from qa_desktop.forms.checklist import (FACE_WORDS, MET, NO, NOT_APPLICABLE, NOT_MET, YES, Checklist,
@@ -261,10 +262,9 @@ STALE_AFTER_S = 3600
 
 
 def _clear_stale_temporaries(folder: Path) -> None:
-    now = time.time()
     for leftover in folder.glob(".writing-*.pdf"):
         try:
-            if now - leftover.stat().st_mtime > STALE_AFTER_S:
+            if file_age_seconds(leftover) > STALE_AFTER_S:
                 leftover.unlink()
         except OSError:
             pass  # another process's, or already gone

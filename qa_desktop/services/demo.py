@@ -43,7 +43,7 @@ def load_demo(store: Store, today: dt.date | None = None) -> ImportReport | None
     """Load the demo data once; returns the import report, or None if it was already loaded."""
     if is_loaded(store):
         return None
-    today = today or dt.date.today()
+    today = today or store.clock.today()
     report = import_providers(store, demo_csv())
     with store.write() as changes:
         session = changes.session

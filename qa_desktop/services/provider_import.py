@@ -340,20 +340,20 @@ def _existing(changes: Changes, batch: list[_Parsed]) -> dict[tuple[str, ...], P
 CEASED_STATUSES = frozenset({"closed", "resigned", "cancelled", "deregistered"})
 
 
-def _ceased(fields: dict[str, Any], provider: Provider | None) -> dict[str, Any]:
+def _ceased(fields: dict[str, Any], provider: Provider | None, today: dt.date) -> dict[str, Any]:
     """``ceased_operating_on``: the day an import first sees a closed registration; cleared if it is active again."""
     status = fields.get("registration_status")
     if status is None:
         return {}
     already = provider.ceased_operating_on if provider is not None else None
     if fold(status) in CEASED_STATUSES:
-        return {} if already else {"ceased_operating_on": dt.date.today()}
+        return {} if already else {"ceased_operating_on": today}
     return {"ceased_operating_on": None} if already else {}
 
 
 def _apply(changes: Changes, provider: Provider | None, row: _Parsed) -> str:
     fields = dict(row.provider)
-    fields.update(_ceased(fields, provider))
+    fields.update(_ceased(fields, provider, changes.today()))
     if provider is None:
         key = "\x1f".join(row.key)
         name = fields.pop("name", None) or _placeholder_name(fields)

@@ -18,9 +18,10 @@ from qa_desktop.store.blobs import BLOBS_FOLDER
 ASIDE_PREFIX = "unreadable-"
 
 
-def put_aside(data_dir: Path, now: dt.datetime | None = None) -> Path:
-    """Move the database (with its WAL) and the photos into ``unreadable-<when>/``; returns it."""
-    stamp = (now or dt.datetime.now()).strftime("%Y%m%d-%H%M%S")
+def put_aside(data_dir: Path, now: dt.datetime) -> Path:
+    """Move the database (with its WAL) and the photos into ``unreadable-<when>/``; returns it.
+    ``now`` is the clock's local time (the store cannot be opened to ask it)."""
+    stamp = now.strftime("%Y%m%d-%H%M%S")
     aside = data_dir / f"{ASIDE_PREFIX}{stamp}"
     aside.mkdir(parents=True, exist_ok=False)
     for name in (DATABASE_NAME, f"{DATABASE_NAME}-wal", f"{DATABASE_NAME}-shm", BLOBS_FOLDER):

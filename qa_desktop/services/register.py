@@ -30,6 +30,7 @@ from qa_desktop.domain.service_types import ServiceType
 from qa_desktop.domain.tiers import Tier, provider_tier
 from qa_desktop.domain.urn import normalise_postcode, normalise_urn
 from qa_desktop.store.access import officer
+from qa_desktop.store.database import session_clock
 from qa_desktop.store.changes import Changes
 from qa_desktop.services.due import DueItem, provider_due
 from qa_desktop.store.models import Provider, Setting
@@ -131,7 +132,7 @@ def search_providers(session: Session, text: str = "", service_type: ServiceType
     item, its risk rating and its sanctions."""
     officer(session, "the provider register")
     if (due is not None or risk is not None) and context is None:
-        context = register_context(session, today or dt.date.today())
+        context = register_context(session, today or session_clock(session).today())
     query = search_query(text, service_type, judgement)
     matching = query.with_only_columns(Provider.id).order_by(None).scalar_subquery()
     places: dict[str, list[tuple[str | None, str | None]]] = defaultdict(list)

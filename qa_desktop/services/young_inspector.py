@@ -111,4 +111,4 @@ def accept_young_inspector_form(store: Store, visit_id: str, officer: str,
         raise VisitRuleError("The Young Inspector has not answered yet:\n" + "\n".join(f"• {m}" for m in missing))
     with store.write() as changes:
         part = _form_part(changes.session, visit_id)
-        changes.update(part, accepted_by=officer, accepted_at=now or dt.datetime.now(dt.timezone.utc))
+        changes.update(part, accepted_by=officer, accepted_at=now or changes.now())

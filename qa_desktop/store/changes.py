@@ -62,15 +62,23 @@ class Changes:
     """One unit of work's writes. Made by ``Store.write()``; use it, not the session, to change rows."""
 
     def __init__(self, session: Session, *, actor: str, device_id: str, clock: HybridClock,
-                 now: Callable[[], dt.datetime] | None = None) -> None:
+                 now: Callable[[], dt.datetime]) -> None:
         self.session = session
         self.actor = actor
         self.device_id = device_id
         self._clock = clock
-        self._now = now or (lambda: dt.datetime.now(dt.timezone.utc))
+        self._now = now  # the workspace clock's (``qa_desktop.clock``)
         self._pending: list[dict[str, Any]] = []
         self.touched: set[tuple[str, str]] = set()
         event.listen(session, "before_commit", self._before_commit)
+
+    def now(self) -> dt.datetime:
+        """Now, by the workspace's clock (the time this unit of work stamps its rows with)."""
+        return self._now()
+
+    def today(self) -> dt.date:
+        """Today on this laptop, by the workspace's clock."""
+        return self._now().astimezone().date()
 
     # -- the three verbs -------------------------------------------------------------------------
 

@@ -35,6 +35,7 @@ from sqlalchemy import Engine, create_engine, event, func, select
 from sqlalchemy.exc import DatabaseError
 from sqlalchemy.orm import Session, sessionmaker
 
+from qa_desktop.clock import Clock
 from qa_desktop.domain.roles import Role, User
 from qa_desktop.paths import DATABASE_NAME
 from qa_desktop.store.blobs import BlobStore
@@ -107,6 +108,15 @@ def migrate(engine: Engine, revision: str = "head") -> None:
         command.upgrade(config, revision)
 
 
+def session_clock(session: Session) -> Clock:
+    """The clock of the store a session was opened on (services that are handed a session read
+    "today" from it, never from the machine)."""
+    clock = session.info.get("clock")
+    if not isinstance(clock, Clock):
+        raise RuntimeError("this session was not opened by a Store, so it has no clock")
+    return clock
+
+
 class Store:
     """The open local database of one user on one device.
 
@@ -116,8 +126,10 @@ class Store:
     """
 
     def __init__(self, data_dir: Path, actor: str | None = None, *, key: bytes | None = None,
-                 role: Role | None = None, assigned_visit: str | None = None) -> None:
+                 role: Role | None = None, assigned_visit: str | None = None, clock: Clock | None = None) -> None:
         data_dir.mkdir(parents=True, exist_ok=True)
+        #: The one clock (``qa_desktop.clock``): every "now" and "today" of this store's users.
+        self.clock = clock or Clock.from_environment()
         self.data_dir = data_dir
         self.path = data_dir / DATABASE_NAME
         self.key = key or database_key(data_dir, self.path)  # KeyLost when the keyring lost it
@@ -142,15 +154,17 @@ class Store:
         #: Who the store was opened for; every session carries it (``session.info["user"]``) so the
         #: services can refuse what the role does not allow (``domain.roles``).
         self.user = User(self.actor, role, assigned_visit)
-        self._sessions.configure(info={"user": self.user})
+        self._sessions.configure(info={"user": self.user, "clock": self.clock})
         self.device_id = self._local("device_id", new_id)
-        self.clock = HybridClock(self._last_hlc())
+        #: Orders ops for sync (``sync.hlc``); its physical part is read from ``clock``.
+        self.hlc = HybridClock(self._last_hlc(), wall=self.clock.wall_ms)
 
     @contextmanager
     def write(self) -> Iterator[Changes]:
         """One unit of work: committed (with its ops) on success, rolled back on any error."""
         with self._sessions() as session:
-            changes = Changes(session, actor=self.actor, device_id=self.device_id, clock=self.clock)
+            changes = Changes(session, actor=self.actor, device_id=self.device_id, clock=self.hlc,
+                              now=self.clock.now)
             try:
                 yield changes
                 session.commit()
@@ -185,7 +199,7 @@ class Store:
                         row.value = value
         self.actor = name or self.actor
         self.user = User(self.actor, role or self.user.role, self.user.assigned_visit)
-        self._sessions.configure(info={"user": self.user})
+        self._sessions.configure(info={"user": self.user, "clock": self.clock})
         return self.user
 
     def _local(self, key: str, make: Callable[[], str]) -> str:

@@ -172,7 +172,7 @@ def export_bundle(store: Store, path: Path, *, visit_id: str | None = None, sign
             missing += 1  # not on this laptop either: the other laptop fetches it from a later sync
     manifest: dict[str, Any] = {
         "format": FORMAT, "version": VERSION, "bundle_id": str(uuid.uuid4()), "device_id": store.device_id,
-        "actor": store.actor, "created": dt.datetime.now(dt.timezone.utc).isoformat(), "visit_id": visit_id,
+        "actor": store.actor, "created": store.clock.now().isoformat(), "visit_id": visit_id,
         "ops": len(ops), "ops_sha256": digest(body), "photos": sorted(photos),
     }
     if signing_key:

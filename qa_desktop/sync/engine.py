@@ -138,7 +138,7 @@ def sync(store: Store, shared: SharedStore, progress: Progress | None = None, *,
         _fetch_photos(store, shared, blobs, report, tell)
         if report.pulled:
             redact_purged(store)  # records another laptop deleted under retention: their old values go here too
-    report.finished_at = dt.datetime.now(dt.timezone.utc)
+    report.finished_at = store.clock.now()
     if remember:
         with store.transaction() as session:
             _set_state(session, f"sync.last.{shared.key}", report.finished_at.isoformat())
@@ -186,7 +186,7 @@ def _pull(store: Store, shared: SharedStore, report: SyncReport, tell: Progress)
         with store.transaction() as session:
             applied = apply_ops(session, batch.ops, shared.key)
             if applied.max_hlc:  # before commit: a local edit made over these ops must come after them
-                store.clock.observe(Hlc.parse(applied.max_hlc))
+                store.hlc.observe(Hlc.parse(applied.max_hlc))
             _set_state(session, cursor_key, batch.cursor)
         report.pulled += applied.new_ops
         report.rows_made += applied.rows_made

@@ -9,9 +9,10 @@ caller (DESIGN.md: last writer wins per field by ``(hlc, device_id)``).
 from __future__ import annotations
 
 import threading
-import time
 from collections.abc import Callable
 from dataclasses import dataclass
+
+from qa_desktop.clock import Clock
 
 _WALL_DIGITS = 16
 _COUNTER_DIGITS = 5
@@ -33,16 +34,12 @@ class Hlc:
         return cls(int(wall), int(counter))
 
 
-def _wall_ms() -> int:
-    return time.time_ns() // 1_000_000
-
-
 class HybridClock:
     """One per open store. ``now()`` for a local change, ``observe()`` when ops arrive from elsewhere."""
 
-    def __init__(self, last: Hlc | None = None, wall: Callable[[], int] = _wall_ms) -> None:
+    def __init__(self, last: Hlc | None = None, wall: Callable[[], int] | None = None) -> None:
         self._last = last or Hlc(0, 0)
-        self._wall = wall
+        self._wall = wall or Clock().wall_ms  # the workspace passes its clock's
         self._lock = threading.Lock()  # the window saves answers while a sync runs in a worker thread
 
     @property

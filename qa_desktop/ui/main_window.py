@@ -312,7 +312,7 @@ class MainWindow(QMainWindow):
         """The data changed: work out again what is due, the risk ratings and the sanctions across
         the register, then refresh."""
         with self.store.read() as session:
-            self.context = register_context(session, dt.date.today())
+            self.context = register_context(session, self.store.clock.today())
         self.refresh()
 
     def refresh(self) -> None:

@@ -246,7 +246,7 @@ class ActionPlanDialog(RecordDialog):
         actions = [(t.text(), ConcernLevel(level.currentData())) for t, level in self.actions if t.text().strip()]
         return qa.issue_action_plan(self.store, self.provider_id, kind=PlanKind(self.kind.currentData()),
                                     issued_on=self.today, reason=self.reason.toPlainText(), actions=actions,
-                                    raised_at=dt.datetime.now(dt.timezone.utc))
+                                    raised_at=self.store.clock.now())
 
 
 class ActionProgressDialog(RecordDialog):
@@ -264,7 +264,7 @@ class ActionProgressDialog(RecordDialog):
         self.when.setDisplayFormat("d MMM yyyy HH:mm")
         self.when.setAccessibleName("Completed on" if complete else "New due date")
         if complete:
-            now = dt.datetime.now().astimezone()
+            now = self.store.clock.local_now()
             self.when.setDateTime(QDateTime(QDate(now.year, now.month, now.day), QTime(now.hour, now.minute)))
             self.form.addRow("&Completed:", self.when)
             self.form.addRow("&Evidence:", self.words)

@@ -147,7 +147,7 @@ class OversightWindow(QWidget):
         self.refresh()
 
     def refresh(self) -> None:
-        now = dt.datetime.now(dt.timezone.utc)
+        now = self.store.clock.now()
         with self.store.read() as session:
             board = dashboard(session, now)
         self.due_model.set_rows(board.due)
@@ -158,7 +158,7 @@ class OversightWindow(QWidget):
         self.refresh_sanctions()
         self.refresh_actions()
         with self.store.read() as session:
-            expired = past_retention(session, dt.date.today())
+            expired = past_retention(session, self.store.clock.today())
         self.retention_model.set_rows(expired)
         self.delete_button.setEnabled(bool(expired))
         self.retention_note.setText(
@@ -172,7 +172,7 @@ class OversightWindow(QWidget):
     def shown_sanctions(self) -> list[SanctionRow]:
         chosen = self.sanction_filter.currentData()
         with self.store.read() as session:
-            return sanctions_list(session, dt.date.today(), sanction=Sanction(chosen) if chosen else None,
+            return sanctions_list(session, self.store.clock.today(), sanction=Sanction(chosen) if chosen else None,
                                   text=self.sanction_search.text())
 
     def refresh_sanctions(self) -> None:
@@ -185,7 +185,7 @@ class OversightWindow(QWidget):
 
     def refresh_actions(self) -> None:
         with self.store.read() as session:
-            actions = tracked_actions(session, dt.datetime.now(dt.timezone.utc))
+            actions = tracked_actions(session, self.store.clock.now())
         if self.only_overdue.isChecked():
             actions = [a for a in actions if a.overdue]
         self.actions_model.set_rows(actions)
@@ -194,13 +194,13 @@ class OversightWindow(QWidget):
         """Export the list as filtered on screen; .xlsx unless the name says .csv."""
         if path is None:
             path, _ = QFileDialog.getSaveFileName(self, "Export the sanctions list",
-                                                  f"Provider sanctions {dt.date.today():%Y-%m-%d}.xlsx",
+                                                  f"Provider sanctions {self.store.clock.today():%Y-%m-%d}.xlsx",
                                                   "Excel workbook (*.xlsx);;CSV file (*.csv)")
             if not path:
                 return None
         target = Path(path) if Path(path).suffix.lower() in (".xlsx", ".csv") else Path(f"{path}.xlsx")
         try:
-            export(self.shown_sanctions(), target, dt.date.today())
+            export(self.shown_sanctions(), target, self.store.clock.today())
         except (OSError, ValueError) as error:
             QMessageBox.warning(self, "Not exported", f"{target} could not be written: {error}")
             return None

@@ -216,7 +216,7 @@ class ProviderPanel(QWidget):
             return
         self._enable(True)
         with self.store.read() as session:
-            page = provider_overview(session, provider_id, dt.datetime.now(dt.timezone.utc))
+            page = provider_overview(session, provider_id, self.store.clock.now())
         self.overview = page
         self.title.setText(page.name)
         half = (len(page.facts) + 1) // 2  # two columns of facts, so the tables below keep their room
@@ -234,7 +234,7 @@ class ProviderPanel(QWidget):
         self.sanctions_model.set_rows(page.sanctions)
         self.warnings.setText("⚠ " + "\n⚠ ".join(page.warnings) if page.warnings else "")
         self.warnings.setVisible(bool(page.warnings))
-        this_year = page.ratings[0] if page.ratings and page.ratings[0].year == dt.date.today().year else None
+        this_year = page.ratings[0] if page.ratings and page.ratings[0].year == self.store.clock.today().year else None
         by_year = ", ".join(f"{r.year}: {r.rag.label} ({r.cases} case{'s' if r.cases != 1 else ''})" for r in page.ratings)
         rating = f"Risk rating this year (Figure 6): {this_year.rag.label if this_year else 'no cases'}"
         if by_year:
@@ -268,7 +268,7 @@ class ProviderPanel(QWidget):
         """Open one of the oversight forms for this provider; the page refreshes when it is saved."""
         if self.overview is None:
             return None
-        dialog = kind(self.store, self.overview.id, self.overview.name, dt.date.today(), self)
+        dialog = kind(self.store, self.overview.id, self.overview.name, self.store.clock.today(), self)
         dialog.accepted.connect(self._recorded)
         dialog.open()
         return dialog
@@ -289,7 +289,7 @@ class ProviderPanel(QWidget):
         row = self._selected_sanction()
         if row is None or row.record is None:
             return None
-        dialog = EndSanctionDialog(self.store, row, dt.date.today(), self)
+        dialog = EndSanctionDialog(self.store, row, self.store.clock.today(), self)
         dialog.accepted.connect(self._recorded)
         dialog.open()
         return dialog
@@ -299,7 +299,7 @@ class ProviderPanel(QWidget):
         if row is None or row.record is None or row.record[0] not in ("embargo", "plan"):
             return
         social_work_informed(self.store, Embargo if row.record[0] == "embargo" else ActionPlan, row.record[1],
-                             dt.date.today())
+                             self.store.clock.today())
         self._recorded()
 
     def edit_ifa_flags(self) -> IfaFlagsDialog | None:

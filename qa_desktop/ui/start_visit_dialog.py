@@ -48,7 +48,7 @@ class StartVisitDialog(QDialog):
                 where = ", ".join(p for p in (setting.town, setting.postcode) if p)
                 shown = setting.name if setting.name == provider.name else f"{setting.name} ({provider.name})"
                 self.setting.addItem(f"{shown}{' · ' + where if where else ''}", setting.id)
-        self.date = QDateEdit(QDate(*(today or dt.date.today()).timetuple()[:3]))
+        self.date = QDateEdit(QDate(*(today or store.clock.today()).timetuple()[:3]))
         self.date.setCalendarPopup(True)
         self.date.setDisplayFormat("d MMM yyyy")
         self.date.setAccessibleName("Visit date")

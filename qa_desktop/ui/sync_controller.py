@@ -79,7 +79,7 @@ class SyncController(QObject):
 
     def refresh_status(self) -> None:
         self.state = state = status(self.store)
-        when = "never" if state.last_synced is None else _when(state.last_synced)
+        when = "never" if state.last_synced is None else _when(state.last_synced, self.store.clock.today())
         parts = [f"Last synced: {when}", f"{state.waiting} change{'s' if state.waiting != 1 else ''} waiting"]
         if state.conflicts:
             parts.append(f"{state.conflicts} conflict{'s' if state.conflicts != 1 else ''} to resolve")
@@ -154,7 +154,6 @@ class SyncController(QObject):
             self.start()
 
 
-def _when(moment: dt.datetime) -> str:
+def _when(moment: dt.datetime, today: dt.date) -> str:
     local = moment.astimezone()
-    today = dt.datetime.now().astimezone().date()
     return f"today {local:%H:%M}" if local.date() == today else f"{local:%d %b %Y %H:%M}"

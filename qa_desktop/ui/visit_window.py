@@ -267,7 +267,7 @@ class VisitWindow(QWidget):
         self.sections.changed()
 
     def _saved(self) -> None:
-        self.state.setText(f"All changes saved {dt.datetime.now():%H:%M:%S}")
+        self.state.setText(f"All changes saved {self.store.clock.local_now():%H:%M:%S}")
         self.state.setStyleSheet("")
         self.saved.emit()
 
@@ -338,7 +338,7 @@ class VisitWindow(QWidget):
                 self._not_saved("an action needs words saying what must be done")
                 return
             self.visit.raise_action(key, item_key, text, ConcernLevel(dialog.level.currentData()),
-                                    dt.datetime.now(dt.timezone.utc))
+                                    self.store.clock.now())
             self._saved()
             self._refresh_item(item_key)
 

@@ -10,7 +10,7 @@ from qa_desktop.domain.service_types import ServiceType
 from qa_desktop.services.provider_import import ImportFileError, import_providers
 from qa_desktop.store.database import Store
 from qa_desktop.store.models import Provider, Setting
-from tests.conftest import OFSTED_HEADER
+from tests.conftest import OFSTED_HEADER, TODAY
 
 GOOD_ROWS = [
     "SC700101,Children's home,Active,Private,Maple Lodge,12 Maple Grove,,Rochester,Kent,ME1 2DQ,Medway,4,"
@@ -205,9 +205,9 @@ def test_a_closed_registration_puts_the_provider_on_the_sanctions_list_as_ceased
     import_providers(store, write_csv(name="a.csv", text=f"{header}\nSC900010,Children's home,Resigned,Birch House,"
                                                           "Chatham,ME4 4AA"))
     with store.read() as session:
-        (row,) = sanctions_list(session, dt.date.today())
-    assert row.sanction is Sanction.CEASED_OPERATING and row.provider == "Birch House" and row.since == dt.date.today()
+        (row,) = sanctions_list(session, TODAY)
+    assert row.sanction is Sanction.CEASED_OPERATING and row.provider == "Birch House" and row.since == TODAY
     import_providers(store, write_csv(name="b.csv", text=f"{header}\nSC900010,Children's home,Active,Birch House,"
                                                           "Chatham,ME4 4AA"))
     with store.read() as session:
-        assert sanctions_list(session, dt.date.today()) == []  # registered again
+        assert sanctions_list(session, TODAY) == []  # registered again

@@ -40,7 +40,7 @@ def test_database_at_first_revision_with_rows_migrates_to_head(tmp_path):
         assert session.scalars(select(Setting.town)).all() == ["Rochester"]
         assert session.execute(text("SELECT version_num FROM alembic_version")).scalar() == "0008"
     assert {"visits", "compliance_reviews", "placements"} <= set(inspect(store.engine).get_table_names())
-    assert store.clock.last.wall_ms == 1735787045000  # the clock resumes after the old ops
+    assert store.hlc.last.wall_ms == 1735787045000  # the clock resumes after the old ops
 
 
 def test_models_and_migrations_describe_the_same_schema(store):

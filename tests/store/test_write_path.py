@@ -88,12 +88,12 @@ def test_device_id_and_clock_survive_a_restart(tmp_path):
     first = Store(tmp_path, actor="a")
     with first.write() as changes:
         changes.create(Provider, name="One", service_type=ServiceType.RESIDENTIAL)
-    device, last = first.device_id, first.clock.last
+    device, last = first.device_id, first.hlc.last
     first.close()
     again = Store(tmp_path, actor="a")
     assert again.device_id == device
-    assert again.clock.last == last
-    assert again.clock.now() > last
+    assert again.hlc.last == last
+    assert again.hlc.now() > last
 
 
 def test_derived_ids_are_the_same_on_every_device():
@@ -103,7 +103,7 @@ def test_derived_ids_are_the_same_on_every_device():
 
 def test_ops_are_ordered_by_their_clock_even_when_the_wall_clock_goes_back(store):
     ticks = iter([5_000, 4_000, 4_000, 6_000])
-    store.clock._wall = lambda: next(ticks)
-    store.clock._last = Hlc(0, 0)
-    stamps = [store.clock.now() for _ in range(4)]
+    store.hlc._wall = lambda: next(ticks)
+    store.hlc._last = Hlc(0, 0)
+    stamps = [store.hlc.now() for _ in range(4)]
     assert stamps == sorted(stamps) and len(set(stamps)) == 4

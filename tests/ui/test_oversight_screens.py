@@ -20,7 +20,7 @@ from qa_desktop.ui.main_window import MainWindow
 from qa_desktop.ui.oversight_dialogs import CaseDialog, EmbargoDialog
 from qa_desktop.ui.start_visit_dialog import StartVisitDialog
 
-TODAY = dt.date.today()  # the screens work out "in force" and "due" for today
+from tests.conftest import CLOCK_START, TODAY  # the screens work out "in force" and "due" for today
 
 
 @pytest.fixture
@@ -136,7 +136,7 @@ def test_an_overdue_action_is_completed_from_the_oversight_window(qtbot, demo, t
     store, ids, _ = demo
     qa.issue_action_plan(store, ids["SC700107"], kind=qa.PlanKind.QA, issued_on=TODAY - dt.timedelta(days=10),
                          reason="Three concerns in a month", actions=[("Refresh safer recruitment training", qa.ConcernLevel.HIGH)],
-                         raised_at=dt.datetime.now(dt.timezone.utc) - dt.timedelta(days=10))
+                         raised_at=CLOCK_START - dt.timedelta(days=10))
     window = main_window(qtbot, store, tmp_path)
     board = window.show_oversight(0)
     qtbot.addWidget(board)
@@ -158,7 +158,7 @@ def test_sanctions_are_ended_on_the_provider_page_and_ifa_flags_set(qtbot, demo,
     qa.issue_embargo(store, ids["SC700107"], kind=EmbargoKind.FORMAL, scope=EmbargoScope.PROVIDER,
                      reason="Red flag from Kent", start_on=TODAY - dt.timedelta(days=30), approved_by="Sam Director")
     qa.issue_action_plan(store, ids["SC700107"], kind=qa.PlanKind.QA, issued_on=TODAY - dt.timedelta(days=40),
-                         reason="Concerns in a short period", actions=[], raised_at=dt.datetime.now(dt.timezone.utc))
+                         reason="Concerns in a short period", actions=[], raised_at=CLOCK_START)
     window = main_window(qtbot, store, tmp_path)
     window.search.setText("Kindred")
     qtbot.waitUntil(lambda: window.proxy.rowCount() == 1)
