@@ -357,7 +357,7 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     from qa_desktop.domain.roles import NotAllowed
     from qa_desktop.store.keys import KeyLost
-    from qa_desktop.sync.credentials import CredentialsError
+    from qa_desktop.credentials import CredentialsError
 
     args = build_parser().parse_args(argv)
     try:

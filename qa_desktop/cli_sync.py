@@ -35,7 +35,7 @@ def _ask(prompt: str, from_stdin: bool) -> str:
 
 
 def _shared_store(args: argparse.Namespace, data_dir: Path):  # noqa: ANN202 (a SharedStore)
-    from qa_desktop.sync.credentials import set_secret
+    from qa_desktop.credentials import set_secret
     from qa_desktop.sync.settings import (FOLDER, POSTGRESQL, NeedsPassword, SyncSettings, load_settings,
                                           open_shared_store)
 
@@ -57,7 +57,7 @@ def _shared_store(args: argparse.Namespace, data_dir: Path):  # noqa: ANN202 (a 
 def _guarded(body: Callable[[], int]) -> int:
     """Errors of sync in one plain sentence each, never a traceback."""
     from qa_desktop.sync.conflicts import ConflictError
-    from qa_desktop.sync.credentials import CredentialsError
+    from qa_desktop.credentials import CredentialsError
     from qa_desktop.sync.settings import NeedsPassword
     from qa_desktop.sync.stores import StoreUnavailable
     from qa_desktop.sync.wire import SyncFileError
@@ -112,7 +112,7 @@ def cmd_status(args: argparse.Namespace, open_store: Callable[[], Any]) -> int:
 
 
 def cmd_settings(args: argparse.Namespace, open_store: Callable[[], Any]) -> int:
-    from qa_desktop.sync.credentials import TEAM_KEY_ACCOUNT, set_secret
+    from qa_desktop.credentials import TEAM_KEY_ACCOUNT, set_secret
     from qa_desktop.sync.settings import (FOLDER, POSTGRESQL, SyncSettings, load_settings, password_account,
                                           save_settings)
 
@@ -180,7 +180,7 @@ def cmd_resolve(args: argparse.Namespace, open_store: Callable[[], Any]) -> int:
 def cmd_export(args: argparse.Namespace, open_store: Callable[[], Any]) -> int:
     from qa_desktop.services.reports import find_visit_id
     from qa_desktop.sync.bundle import export_bundle
-    from qa_desktop.sync.credentials import team_key
+    from qa_desktop.credentials import team_key
 
     def body() -> int:
         store = open_store()
@@ -197,7 +197,7 @@ def cmd_export(args: argparse.Namespace, open_store: Callable[[], Any]) -> int:
 
 def cmd_import_bundle(args: argparse.Namespace, open_store: Callable[[], Any]) -> int:
     from qa_desktop.sync.bundle import import_bundle
-    from qa_desktop.sync.credentials import team_key
+    from qa_desktop.credentials import team_key
 
     from qa_desktop.sync.bundle import NeedsCode
 

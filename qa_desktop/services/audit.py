@@ -22,7 +22,7 @@ from qa_desktop.services.oversight import visit_item_labels
 from qa_desktop.store.access import officer
 from qa_desktop.store.models import (ActionPlan, Answer, Contact, Embargo, Op, PlanAction, QaCase, RegulatoryAlert,
                                      ReportRevision, Setting, VisitAction, VisitTemplate)
-from qa_desktop.sync.hlc import Hlc
+from qa_desktop.store.hlc import Hlc
 
 #: Shown for a value the retention policy has removed.
 REMOVED = "(removed under the retention policy)"

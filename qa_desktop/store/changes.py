@@ -7,7 +7,7 @@ changed field, stamped by the hybrid logical clock, in the same transaction as t
 Sync reads the op log; nothing else needs to remember to record anything.
 
 Each op also names what it was written over (``base``: the heads of the field the officer saw), which
-is how sync tells a later change from a concurrent one (``sync.merge``).
+is how sync tells a later change from a concurrent one (``store.oplog``).
 
 A unit of work's ``Changes`` also says what it changed (``touched``), which is what screens use to
 decide whether to refresh, after Anki's ``OpChanges``.
@@ -25,8 +25,8 @@ from sqlalchemy import event, insert, inspect, select
 from sqlalchemy.orm import Session
 
 from qa_desktop.store.models import FieldHeads, Op, SyncedColumns
-from qa_desktop.sync import merge
-from qa_desktop.sync.hlc import HybridClock
+from qa_desktop.store import oplog
+from qa_desktop.store.hlc import HybridClock
 
 Row = TypeVar("Row", bound=SyncedColumns)
 
@@ -111,7 +111,7 @@ class Changes:
         """An officer's choice between conflicting values: written over every head of the field, so
         the conflict closes here and on every device that receives this op."""
         self._check_fields(type(row), {name: value})
-        state = merge.state_of(self.session, row.__tablename__, row.id, name)  # type: ignore[attr-defined]
+        state = oplog.state_of(self.session, row.__tablename__, row.id, name)  # type: ignore[attr-defined]
         setattr(row, name, value)
         self._record(row, name, value, base=[h.op_id for h in state.heads] if state else [])
         self._stamp(row)
@@ -136,7 +136,7 @@ class Changes:
             self.session.connection().execute(insert(Op.__table__), self._pending)
             keys = {(op["entity"], op["entity_id"], op["field"]) for op in self._pending}
             self._pending = []
-            merge.refresh_heads(self.session, keys)
+            oplog.refresh_heads(self.session, keys)
 
     def _before_commit(self, session: Session) -> None:
         self.flush_ops()
@@ -151,7 +151,7 @@ class Changes:
         be listed: a device's newer op is always written over its older ones)."""
         entity = row.__tablename__  # type: ignore[attr-defined]
         if self.session.get(FieldHeads, (entity, row.id, name)) is not None:
-            return merge.local_base(merge.state_of(self.session, entity, row.id, name))
+            return oplog.local_base(oplog.state_of(self.session, entity, row.id, name))
         latest = self.session.scalar(select(Op.op_id).where(Op.entity == entity, Op.entity_id == row.id,
                                                             Op.field == name)
                                      .order_by(Op.hlc.desc(), Op.device_id.desc()).limit(1))

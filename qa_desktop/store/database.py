@@ -42,7 +42,7 @@ from qa_desktop.store.blobs import BlobStore
 from qa_desktop.store.changes import Changes, new_id
 from qa_desktop.store.keys import KeyLost, database_key, is_plaintext_sqlite, photo_key
 from qa_desktop.store.models import LocalState, Op
-from qa_desktop.sync.hlc import Hlc, HybridClock
+from qa_desktop.store.hlc import Hlc, HybridClock
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 CACHE_KIB = 64 * 1024

@@ -24,7 +24,7 @@ from pathlib import Path
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
-from qa_desktop.sync.credentials import CredentialsError, get_secret, set_secret
+from qa_desktop.credentials import CredentialsError, get_secret, set_secret
 
 KEY_BYTES = 32
 SQLITE_HEADER = b"SQLite format 3\x00"

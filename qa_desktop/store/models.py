@@ -364,7 +364,7 @@ class Op(Base):
     actor: Mapped[str] = mapped_column(String(120))
     #: The ops of the same field this one was written over (the value its writer saw). Two ops
     #: neither of which is in the other's base were written without seeing each other: if their
-    #: values differ, that is a conflict (``sync.merge``). ``None`` for ops recorded before sync.
+    #: values differ, that is a conflict (``store.oplog``). ``None`` for ops recorded before sync.
     base: Mapped[list[str] | None] = mapped_column(JSON)
     #: The shared store a pulled op came from (so it is not pushed back there); ``None`` if made here.
     received_from: Mapped[str | None] = mapped_column(String(200))

@@ -1,10 +1,12 @@
 """Sync to the team's shared store: offline first, two officers, nothing lost.
 
-- ``hlc``: the hybrid logical clock that orders ops across laptops whose clocks disagree;
-- ``merge``: ops to rows (last writer wins per field; concurrent different values kept as conflicts);
+Sync sits on the store (``store.hlc`` orders ops, ``store.oplog`` says what each field's value is);
+the store never imports sync.
+
+- ``merge``: applying ops from elsewhere to the log and the rows they touch;
 - ``wire``: ops as they travel (JSON lines, checksums, validation of anything read from outside);
 - ``stores``: the one interface of a shared store; ``folder``, ``postgres`` and ``bundle`` implement it;
 - ``engine``: one sync (push blobs, push ops, pull and apply, fetch missing photos), resumable;
-- ``conflicts``: listing and resolving conflicts; ``credentials``: the OS keyring;
-  ``settings``: which store this laptop syncs with.
+- ``conflicts``: listing and resolving conflicts; ``settings``: which store this laptop syncs with
+  (its secrets are in the OS keyring, ``qa_desktop.credentials``).
 """

@@ -48,7 +48,7 @@ from qa_desktop.store.blobs import BlobError
 from qa_desktop.store.database import Store
 from qa_desktop.store.models import Answer, Op, Provider, ReportRevision, Setting, Visit, VisitAction, VisitTemplate
 from qa_desktop.sync.engine import Progress, SyncReport, blobs_in, sync
-from qa_desktop.sync.merge import CHUNK, OpRecord, op_record
+from qa_desktop.store.oplog import CHUNK, OpRecord, op_record
 from qa_desktop.sync.stores import Pulled, SharedStore
 from qa_desktop.sync.wire import SyncFileError, check_signature, decode_ops, digest, encode_ops, signature
 

@@ -20,7 +20,8 @@ from qa_desktop.forms.template import TemplateInvalid, parse_template
 from qa_desktop.store.database import Store
 from qa_desktop.store.models import (SYNCED_MODELS, Answer, FieldHeads, Op, Provider, Setting, TemplateSnapshot,
                                      Visit, VisitAction, VisitTemplate)
-from qa_desktop.sync.merge import decode, field_state, op_record
+from qa_desktop.store.oplog import field_state, op_record
+from qa_desktop.sync.merge import decode
 
 _MODELS = {model.__tablename__: model for model in SYNCED_MODELS}  # type: ignore[attr-defined]
 

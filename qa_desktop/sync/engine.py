@@ -26,8 +26,9 @@ from qa_desktop.store.blobs import BlobError, BlobStore
 from qa_desktop.store.purge import redact_purged
 from qa_desktop.store.database import Store
 from qa_desktop.store.models import Answer, FieldHeads, LocalState, Op, PendingRow
-from qa_desktop.sync.hlc import Hlc
-from qa_desktop.sync.merge import apply_ops, op_record
+from qa_desktop.store.hlc import Hlc
+from qa_desktop.store.oplog import op_record
+from qa_desktop.sync.merge import apply_ops
 from qa_desktop.sync.stores import SharedStore
 from qa_desktop.sync.wire import SyncFileError
 

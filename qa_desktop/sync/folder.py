@@ -29,7 +29,7 @@ from pathlib import Path
 from typing import Any
 
 from qa_desktop.atomic import TEMPORARY_PREFIX, write_atomically
-from qa_desktop.sync.merge import OpRecord
+from qa_desktop.store.oplog import OpRecord
 from qa_desktop.sync.stores import Pulled, SharedStore, StoreUnavailable
 from qa_desktop.sync.wire import SyncFileError, check_signature, decode_ops, digest, encode_ops, signature
 

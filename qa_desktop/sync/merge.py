@@ -1,19 +1,5 @@
-"""From ops to rows: last writer wins per field, and nothing typed is ever dropped.
-
-The state of a field is a function of the *set* of its ops and nothing else, so every device that
-holds the same ops shows the same thing, whatever order they arrived in (DESIGN.md, Sync):
-
-- an op is written *over* the ops in its ``base`` (what its writer saw as the field's value) and
-  over every earlier op of the same device (a laptop always sees its own writes);
-- the **heads** are the ops nothing was written over: usually one; two or more when officers
-  changed the field without seeing each other's change;
-- the **winner** is the greatest ``(hlc, device_id)``. It is always a head (an op written over
-  another has a later clock), and its value is the field's current value on every device;
-- heads with different values are a **conflict**: the others are kept, listed, and shown beside the
-  winner until an officer chooses (the choice is an op written over all heads, and syncs);
-- fields in ``MERGED_FIELDS`` are not conflicts: their heads are merged (a photo list: both
-  officers' photos are kept). Better than the DESIGN's plain last-writer-wins for these: two
-  officers photographing the same item is normal, not a disagreement.
+"""Applying ops that arrive from elsewhere (a shared store, a bundle): into the log once each, and
+the rows they touch brought up to date from their fields' winners (``store.oplog``).
 
 Rows are made or updated from the merged field values. A row whose required fields, or whose
 parent row, have not arrived yet (a sync cut off half-way, a visit's answers pulled before the
@@ -23,9 +9,7 @@ visit) is recorded in ``pending_rows`` and made when they come: its ops are safe
 from __future__ import annotations
 
 import datetime as dt
-import json
 from collections import defaultdict
-from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -33,138 +17,8 @@ from sqlalchemy import Boolean, Date, Integer, delete, insert, select, update
 from sqlalchemy.orm import Session
 
 from qa_desktop.store.models import SYNCED_MODELS, FieldHeads, Op, PendingRow, SyncedColumns
+from qa_desktop.store.oplog import CHUNK, OpRecord, field_state, ops_of_entities
 from qa_desktop.store.types import EnumText, UtcDateTime
-from qa_desktop.sync.hlc import Hlc
-
-#: SQLite allows 32k bound parameters; chunks keep every ``IN (...)`` well inside that.
-CHUNK = 500
-
-Key = tuple[str, str, str]  # entity, entity_id, field
-
-
-@dataclass(frozen=True)
-class OpRecord:
-    """An op as merge needs it (from the local log, a shared store or a bundle)."""
-
-    op_id: str
-    entity: str
-    entity_id: str
-    field: str
-    value: Any
-    hlc: str
-    device_id: str
-    actor: str
-    base: tuple[str, ...] | None = None
-
-    @property
-    def order(self) -> tuple[str, str, str]:
-        return (self.hlc, self.device_id, self.op_id)
-
-    def as_dict(self) -> dict[str, Any]:
-        """The op as a row of the local log, a line of a change file, or a row on the server."""
-        return {"op_id": self.op_id, "entity": self.entity, "entity_id": self.entity_id, "field": self.field,
-                "value": self.value, "hlc": self.hlc, "device_id": self.device_id, "actor": self.actor,
-                "base": list(self.base) if self.base is not None else None}
-
-    @property
-    def at(self) -> dt.datetime:
-        return dt.datetime.fromtimestamp(Hlc.parse(self.hlc).wall_ms / 1000, tz=dt.timezone.utc)
-
-
-def canonical(value: Any) -> str:
-    """Values compare by their JSON text, so ``1`` and ``1.0`` or key order never make a conflict."""
-    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-
-
-def merge_evidence(heads_newest_first: list[Any]) -> list[dict[str, Any]]:
-    """Every photo any head holds, once: the newest head's list first (its captions win), then the
-    photos only older heads hold, in their order."""
-    merged: list[dict[str, Any]] = []
-    seen: set[str] = set()
-    for value in heads_newest_first:
-        for entry in value or []:
-            blob = entry.get("blob") if isinstance(entry, dict) else None
-            if blob and blob not in seen:
-                seen.add(blob)
-                merged.append(entry)
-    return merged
-
-
-#: Fields whose concurrent values merge instead of conflicting (entity, field) -> merge of head values.
-MERGED_FIELDS: dict[tuple[str, str], Callable[[list[Any]], Any]] = {
-    ("answers", "evidence"): merge_evidence,
-}
-
-
-@dataclass(frozen=True)
-class FieldState:
-    winner: OpRecord
-    heads: tuple[OpRecord, ...]  # newest first
-    value: Any
-    conflict: bool
-
-
-def field_state(ops: Iterable[OpRecord]) -> FieldState:
-    """The state of one field from all of its ops (see the module docstring)."""
-    ops = sorted(ops, key=lambda o: o.order, reverse=True)
-    written_over: set[str] = set()
-    newest_of_device: set[str] = set()
-    for op in ops:
-        written_over.update(op.base or ())
-        if op.device_id in newest_of_device:
-            written_over.add(op.op_id)  # an older op of a device that wrote again
-        newest_of_device.add(op.device_id)
-    heads = tuple(op for op in ops if op.op_id not in written_over)
-    winner = ops[0]
-    merge = MERGED_FIELDS.get((winner.entity, winner.field))
-    if merge is not None and len(heads) > 1:
-        return FieldState(winner, heads, merge([h.value for h in heads]), conflict=False)
-    distinct = {canonical(h.value) for h in heads}
-    return FieldState(winner, heads, winner.value, conflict=len(distinct) > 1)
-
-
-def local_base(state: FieldState | None) -> list[str]:
-    """What a local edit of a field is written over: the heads the officer saw as its value.
-
-    That is the winner and every head agreeing with it (or all heads of a merged field). A losing
-    value of a conflict is *not* included, so editing the field does not quietly resolve it.
-    """
-    if state is None:
-        return []
-    if (state.winner.entity, state.winner.field) in MERGED_FIELDS:
-        return [h.op_id for h in state.heads]
-    shown = canonical(state.winner.value)
-    return [h.op_id for h in state.heads if canonical(h.value) == shown]
-
-
-# -- reading ops from the local log ------------------------------------------------------------------
-
-def op_record(row: Any) -> OpRecord:
-    """An op from any row with the op columns (the local log, the server's table)."""
-    return OpRecord(row.op_id, row.entity, row.entity_id, row.field, row.value, row.hlc, row.device_id,
-                    row.actor, tuple(row.base) if row.base is not None else None)
-
-
-def ops_of_entities(session: Session, entity: str, entity_ids: list[str]) -> dict[str, dict[str, list[OpRecord]]]:
-    """All ops of these rows, grouped by row and field."""
-    grouped: dict[str, dict[str, list[OpRecord]]] = defaultdict(lambda: defaultdict(list))
-    table = Op.__table__
-    for start in range(0, len(entity_ids), CHUNK):
-        chunk = entity_ids[start:start + CHUNK]
-        rows = session.execute(select(table).where(table.c.entity == entity, table.c.entity_id.in_(chunk)))
-        for row in rows:
-            grouped[row.entity_id][row.field].append(op_record(row))
-    return grouped
-
-
-def state_of(session: Session, entity: str, entity_id: str, field_name: str) -> FieldState | None:
-    table = Op.__table__
-    rows = session.execute(select(table).where(table.c.entity == entity, table.c.entity_id == entity_id,
-                                               table.c.field == field_name)).all()
-    return field_state(op_record(r) for r in rows) if rows else None
-
-
-# -- applying ops ------------------------------------------------------------------------------------
 
 @dataclass
 class Applied:
@@ -203,34 +57,6 @@ def apply_ops(session: Session, ops: list[OpRecord], received_from: str) -> Appl
     materialise(session, touched, result)
     return result
 
-
-def refresh_heads(session: Session, keys: set[Key]) -> None:
-    """Recompute the heads of fields that had several (after a local edit or a resolution)."""
-    if not keys:
-        return
-    by_entity: dict[str, set[str]] = defaultdict(set)
-    for entity, entity_id, _ in keys:
-        by_entity[entity].add(entity_id)
-    listed: set[Key] = set()
-    for entity, entity_ids in by_entity.items():
-        ids = sorted(entity_ids)
-        for start in range(0, len(ids), CHUNK):
-            query = select(FieldHeads.entity, FieldHeads.entity_id, FieldHeads.field).where(
-                FieldHeads.entity == entity, FieldHeads.entity_id.in_(ids[start:start + CHUNK]))
-            listed.update(tuple(row) for row in session.execute(query))
-    for key in keys & listed:
-        state = state_of(session, *key)
-        _store_heads(session, key, state)
-
-
-def _store_heads(session: Session, key: Key, state: FieldState | None) -> None:
-    entity, entity_id, field_name = key
-    table = FieldHeads.__table__
-    session.execute(delete(table).where(table.c.entity == entity, table.c.entity_id == entity_id,
-                                        table.c.field == field_name))
-    if state is not None and len(state.heads) > 1:
-        session.execute(insert(table).values(entity=entity, entity_id=entity_id, field=field_name,
-                                             heads=[h.op_id for h in state.heads], conflict=state.conflict))
 
 
 def decode(column: Any, value: Any) -> Any:

@@ -28,7 +28,7 @@ from sqlalchemy.dialects.postgresql import JSONB, insert
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError, OperationalError, SQLAlchemyError
 
-from qa_desktop.sync.merge import OpRecord, op_record
+from qa_desktop.store.oplog import OpRecord, op_record
 from qa_desktop.sync.stores import Pulled, SharedStore, StoreUnavailable
 from qa_desktop.sync.wire import SyncFileError, digest
 

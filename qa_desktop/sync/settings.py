@@ -13,7 +13,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from qa_desktop.atomic import write_atomically
-from qa_desktop.sync.credentials import get_secret, postgres_account, team_key
+from qa_desktop.credentials import get_secret, postgres_account, team_key
 from qa_desktop.sync.folder import FolderStore
 from qa_desktop.sync.postgres import PostgresStore, display_url, parse_url
 from qa_desktop.sync.stores import SharedStore

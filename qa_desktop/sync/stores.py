@@ -9,7 +9,7 @@ from abc import ABC, abstractmethod
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
-from qa_desktop.sync.merge import OpRecord
+from qa_desktop.store.oplog import OpRecord
 
 
 class StoreUnavailable(Exception):

@@ -16,8 +16,8 @@ import re
 from collections.abc import Iterable
 from typing import Any
 
-from qa_desktop.sync.hlc import Hlc
-from qa_desktop.sync.merge import OpRecord
+from qa_desktop.store.hlc import Hlc
+from qa_desktop.store.oplog import OpRecord
 
 _NAME = re.compile(r"[a-z][a-z0-9_]{0,59}")
 _ID_MAX = 36

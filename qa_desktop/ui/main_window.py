@@ -32,7 +32,7 @@ from qa_desktop.services.provider_import import ImportFileError, ImportReport, i
 from qa_desktop.services.register import DueFilter, RegisterContext, register_context, search_providers
 from qa_desktop.store.database import Store
 from qa_desktop.sync.bundle import NeedsCode, import_bundle
-from qa_desktop.sync.credentials import CredentialsError, team_key
+from qa_desktop.credentials import CredentialsError, team_key
 from qa_desktop.sync.wire import SyncFileError
 from qa_desktop.ui.background import BackgroundTask
 from qa_desktop.ui.conflicts_dialog import ConflictsDialog

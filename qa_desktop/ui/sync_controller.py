@@ -14,7 +14,7 @@ from PySide6.QtCore import QObject, QThread, Signal, Slot
 from PySide6.QtWidgets import QInputDialog, QLabel, QLineEdit, QMessageBox, QProgressBar, QWidget
 
 from qa_desktop.store.database import Store
-from qa_desktop.sync.credentials import CredentialsError, set_secret
+from qa_desktop.credentials import CredentialsError, set_secret
 from qa_desktop.sync.engine import SyncReport, SyncStatus, status, sync
 from qa_desktop.sync.settings import NeedsPassword, load_settings, open_shared_store
 from qa_desktop.sync.stores import StoreUnavailable

@@ -11,7 +11,7 @@ from pathlib import Path
 from PySide6.QtWidgets import (QButtonGroup, QDialog, QDialogButtonBox, QFileDialog, QFormLayout, QHBoxLayout, QLabel,
                                QLineEdit, QMessageBox, QPushButton, QRadioButton, QVBoxLayout, QWidget)
 
-from qa_desktop.sync.credentials import TEAM_KEY_ACCOUNT, CredentialsError, get_secret, set_secret
+from qa_desktop.credentials import TEAM_KEY_ACCOUNT, CredentialsError, get_secret, set_secret
 from qa_desktop.sync.settings import (FOLDER, POSTGRESQL, SyncSettings, load_settings, password_account,
                                       save_settings, validated)
 

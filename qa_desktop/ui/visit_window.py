@@ -34,7 +34,7 @@ from qa_desktop.services.reports import write_visit_report, write_young_inspecto
 from qa_desktop.services.visits import OpenVisit, add_young_inspector_form, open_visit
 from qa_desktop.services.young_inspector import has_young_inspector_form, open_young_inspector_form
 from qa_desktop.sync.bundle import export_bundle
-from qa_desktop.sync.credentials import CredentialsError, team_key
+from qa_desktop.credentials import CredentialsError, team_key
 from qa_desktop.store.blobs import BlobError
 from qa_desktop.store.database import Store
 from qa_desktop.store.models import Provider, Setting, Visit

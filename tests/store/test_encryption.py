@@ -16,7 +16,7 @@ from qa_desktop.services.demo import load_demo
 from qa_desktop.services.visits import open_visit
 from qa_desktop.store.database import Store, make_engine, migrate
 from qa_desktop.store.keys import KeyLost, key_account
-from qa_desktop.sync.credentials import SERVICE
+from qa_desktop.credentials import SERVICE
 from qa_desktop.sync.engine import sync
 from qa_desktop.sync.folder import FolderStore
 from tests.sync.conftest import make_visit

@@ -4,7 +4,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from qa_desktop.sync.hlc import Hlc, HybridClock
+from qa_desktop.store.hlc import Hlc, HybridClock
 
 
 def test_now_follows_the_wall_clock_when_it_moves_forward():

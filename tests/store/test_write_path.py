@@ -9,7 +9,7 @@ from qa_desktop.domain.service_types import ServiceType
 from qa_desktop.store.changes import derived_id
 from qa_desktop.store.database import Store
 from qa_desktop.store.models import Op, Provider, Setting
-from qa_desktop.sync.hlc import Hlc
+from qa_desktop.store.hlc import Hlc
 
 
 def ops_for(store, entity_id):

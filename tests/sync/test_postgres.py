@@ -54,7 +54,7 @@ def test_pushing_the_same_ops_twice_and_concurrently_stores_each_once(laptops, s
     alex, = laptops("alex")
     make_visit(alex, library)
     store = server_store()
-    from qa_desktop.sync.merge import op_record
+    from qa_desktop.store.oplog import op_record
     from qa_desktop.store.models import Op
     from sqlalchemy import func, select
     with alex.read() as session:

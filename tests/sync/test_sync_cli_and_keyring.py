@@ -11,7 +11,7 @@ import textwrap
 import pytest
 
 from qa_desktop.cli import main
-from qa_desktop.sync.credentials import TEAM_KEY_ACCOUNT, CredentialsError, get_secret, set_secret
+from qa_desktop.credentials import TEAM_KEY_ACCOUNT, CredentialsError, get_secret, set_secret
 from qa_desktop.sync.settings import SETTINGS_NAME, load_settings
 
 
@@ -121,7 +121,7 @@ def test_secrets_survive_in_a_real_secret_service_keyring(tmp_path):
         assert shutil.which(program), f"{program} is missing (./test installs gnome-keyring and dbus-daemon)"
     script = textwrap.dedent("""
         import sys, keyring
-        from qa_desktop.sync.credentials import get_secret, set_secret
+        from qa_desktop.credentials import get_secret, set_secret
         backend = type(keyring.get_keyring()).__module__
         if sys.argv[1] == "store":
             set_secret("postgresql:qa@db:5432/qa", "correct horse")
