@@ -42,7 +42,6 @@ from qa_desktop.forms.checklist import (FACE_WORDS, MET, NO, NOT_APPLICABLE, NOT
 from qa_desktop.forms.template import Item, ResponseType
 from qa_desktop.reports.fonts import BOLD, REGULAR, register_fonts
 from qa_desktop.reports.text import user_text
-from qa_desktop.store.blobs import BlobError
 
 MARKING = "OFFICIAL-SENSITIVE"
 NAVY = colors.HexColor("#1f3b5b")
@@ -211,7 +210,7 @@ def build_visit_report(facts: VisitFacts, checklists: Sequence[Checklist], path:
                        photo_bytes: Callable[[str], bytes] | None = None,
                        progress: Progress = no_progress) -> ReportResult:
     """Write the report PDF to ``path`` (atomically). ``photo_bytes`` reads a photo by its hash
-    and raises ``BlobError`` when it cannot; without it, photos are listed as not available.
+    and raises a ``ValueError`` (the store's ``BlobError``) when it cannot; without it, photos are listed as not available.
     ``progress`` hears of each photo prepared, then of each page laid out (the slow parts)."""
     styles = _styles()
     warnings: list[str] = []
@@ -307,7 +306,7 @@ def _photo_flowable(blob: str, photo_bytes: Callable[[str], bytes] | None, warni
                     s: dict[str, ParagraphStyle]) -> object:
     try:
         if photo_bytes is None:
-            raise BlobError("photos were not supplied to the report")
+            raise ValueError("photos were not supplied to the report")
         with PILImage.open(io.BytesIO(photo_bytes(blob))) as picture:
             picture.draft("RGB", (PHOTO_PIXELS, PHOTO_PIXELS))  # JPEG: decode at 1/2, 1/4 or 1/8 size
             picture = picture.convert("RGB")
@@ -315,7 +314,7 @@ def _photo_flowable(blob: str, photo_bytes: Callable[[str], bytes] | None, warni
             buffer = io.BytesIO()
             picture.save(buffer, "JPEG", quality=80)
             width, height = picture.size
-    except (BlobError, OSError, PILImage.DecompressionBombError) as error:
+    except (ValueError, OSError, PILImage.DecompressionBombError) as error:  # BlobError is a ValueError
         warnings.append(f"Photo {number} could not be included: {error}")
         box = Table([[_p(f"Photo not available: {error}", s["small"])]], colWidths=[PHOTO_BOX[0]],
                     rowHeights=[30 * mm])

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import getpass
 import os
+import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -31,7 +32,7 @@ from pathlib import Path
 from alembic import command
 from alembic.config import Config
 import sqlcipher3.dbapi2 as sqlcipher
-from sqlalchemy import Engine, create_engine, event, func, select
+from sqlalchemy import Engine, create_engine, event, func, select, text
 from sqlalchemy.exc import DatabaseError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -148,6 +149,7 @@ class Store:
                           "`qa-desktop recover` to put it aside and start again from the shared store.") from None
         migrate(self.engine)
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
+        self._collectors = threading.local()
         # who uses this laptop, as set with `qa-desktop user` (or given here); the login name otherwise
         self.actor = actor or self._local("user_name", getpass.getuser)
         role = role or Role(self._local("user_role", lambda: Role.QA_OFFICER.value))
@@ -161,8 +163,16 @@ class Store:
 
     @contextmanager
     def write(self) -> Iterator[Changes]:
-        """One unit of work: committed (with its ops) on success, rolled back on any error."""
+        """One unit of work: committed (with its ops) on success, rolled back on any error.
+
+        Before it stamps anything, the hybrid clock observes the newest op in the local log,
+        whoever wrote it (a sync run from the command line while the window is open): a new edit is
+        always later than every op this laptop holds. What the unit changed is added to every
+        ``collecting()`` block open on this thread."""
         with self._sessions() as session:
+            newest = session.scalar(select(func.max(Op.hlc)))
+            if newest:
+                self.hlc.observe(Hlc.parse(newest))
             changes = Changes(session, actor=self.actor, device_id=self.device_id, clock=self.hlc,
                               now=self.clock.now)
             try:
@@ -171,6 +181,36 @@ class Store:
             except BaseException:
                 session.rollback()
                 raise
+        for collected in getattr(self._collectors, "open", ()):
+            collected.update(changes.touched)
+
+    @contextmanager
+    def collecting(self) -> Iterator[set[tuple[str, str]]]:
+        """The ``(table, id)`` of every row this thread's units of work change inside the block:
+        what one operation of the workspace changed, however many units of work it took."""
+        collected: set[tuple[str, str]] = set()
+        stack = self._collectors.__dict__.setdefault("open", [])
+        stack.append(collected)
+        try:
+            yield collected
+        finally:
+            stack.remove(collected)
+
+    def last_op_position(self) -> int:
+        """Where the op log ends now. Ops are numbered in commit order (SQLite's rowid: writers
+        take turns, and the log is never shortened), so ops after a position are exactly the
+        changes committed since, by this program or any other on the same data folder."""
+        with self._sessions() as session:
+            return session.scalar(text("SELECT coalesce(max(rowid), 0) FROM ops")) or 0
+
+    def ops_after(self, position: int) -> tuple[int, list[tuple[str, str]]]:
+        """The ``(table, id)`` of the rows changed by ops after ``position``, and the new end."""
+        with self._sessions() as session:
+            rows = session.execute(text("SELECT rowid, entity, entity_id FROM ops WHERE rowid > :p ORDER BY rowid"),
+                                   {"p": position}).all()
+        if not rows:
+            return position, []
+        return rows[-1][0], [(entity, entity_id) for _, entity, entity_id in rows]
 
     @contextmanager
     def transaction(self) -> Iterator[Session]:

@@ -1,0 +1,71 @@
+"""The provider register through the workspace: search, what is due, a provider's page, import.
+
+Each method opens its own unit of work on the workspace's store and returns plain data; "today" is
+the workspace clock's. Mutations return ``Done`` (``workspace.changes``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from qa_desktop.domain.regulation import Judgement
+from qa_desktop.domain.risk import Rag
+from qa_desktop.domain.service_types import ServiceType
+from qa_desktop.services.audit import AuditLine, provider_audit
+from qa_desktop.services.due import DueItem, due_items
+from qa_desktop.services.provider_import import ImportReport, import_providers
+from qa_desktop.services.provider_page import ProviderOverview, provider_overview
+from qa_desktop.services.register import (DueFilter, ProviderRow, RegisterContext, register_context, resolve_provider,
+                                          search_providers)
+from qa_desktop.workspace.changes import Done
+
+if TYPE_CHECKING:
+    import datetime as dt
+
+    from qa_desktop.workspace.core import Workspace
+
+
+class RegisterService:
+    def __init__(self, workspace: Workspace) -> None:
+        self._ws = workspace
+
+    def context(self) -> RegisterContext:
+        """What is due, the risk ratings and the sanctions across the register, for today: worked
+        out once when the data changes, then handed to every ``search``."""
+        with self._ws._read() as session:
+            return register_context(session, self._ws.clock.today())
+
+    def search(self, text: str = "", service_type: ServiceType | None = None, *, judgement: Judgement | None = None,
+               due: DueFilter | None = None, risk: Rag | None = None, context: RegisterContext | None = None,
+               limit: int | None = None) -> list[ProviderRow]:
+        with self._ws._read() as session:
+            return search_providers(session, text, service_type, judgement=judgement, due=due, risk=risk,
+                                    today=self._ws.clock.today(), context=context, limit=limit)
+
+    def resolve(self, text: str) -> str:
+        """A provider's id from its URN or words of its name; ``RegisterError`` unless exactly one."""
+        with self._ws._read() as session:
+            return resolve_provider(session, text)
+
+    def page(self, provider_id: str) -> ProviderOverview:
+        """One provider's page: facts, settings, what is due, visits, actions, cases, sanctions."""
+        with self._ws._read() as session:
+            return provider_overview(session, provider_id, self._ws.clock.now())
+
+    def due(self, *, today: dt.date | None = None, include_scheduled: bool = False,
+            provider_id: str | None = None) -> list[DueItem]:
+        """Visits and reviews overdue or due soon, most urgent first (for ``today``, by default the clock's)."""
+        with self._ws._read() as session:
+            return due_items(session, today or self._ws.clock.today(), include_scheduled=include_scheduled,
+                             provider_id=provider_id)
+
+    def audit(self, provider_id: str) -> list[AuditLine]:
+        with self._ws._read() as session:
+            return provider_audit(session, provider_id)
+
+    def import_providers(self, path: Path | str,
+                         progress: Callable[[int, int], None] | None = None) -> Done[ImportReport]:
+        """Import or update providers from a file in Ofsted's provider-level layout (or a council's)."""
+        return self._ws._mutation(lambda: import_providers(self._ws._store, Path(path), progress=progress))
