@@ -10,10 +10,9 @@ one run, because these machines are noisy.
 
 from __future__ import annotations
 
-import datetime as dt
 import json
-import random
 import os
+import random
 import subprocess
 import sys
 import tempfile

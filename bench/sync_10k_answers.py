@@ -16,22 +16,22 @@ does for the tests); skip it with ``--folder-only``.
 from __future__ import annotations
 
 import datetime as dt
+import os
 import sys
 import tempfile
-import os
 import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from qa_desktop.domain.service_types import ServiceType  # noqa: E402
-from qa_desktop.domain.visits import VisitLevel, VisitReason, VisitStatus  # noqa: E402
-from qa_desktop.services.register import add_provider, add_setting  # noqa: E402
-from qa_desktop.store.changes import derived_id  # noqa: E402
-from qa_desktop.store.database import Store  # noqa: E402
-from qa_desktop.store.models import Answer, Visit  # noqa: E402
-from qa_desktop.sync.engine import sync  # noqa: E402
-from qa_desktop.sync.folder import FolderStore  # noqa: E402
+from qa_desktop.domain.service_types import ServiceType
+from qa_desktop.domain.visits import VisitLevel, VisitReason, VisitStatus
+from qa_desktop.services.register import add_provider, add_setting
+from qa_desktop.store.changes import derived_id
+from qa_desktop.store.database import Store
+from qa_desktop.store.models import Answer, Visit
+from qa_desktop.sync.engine import sync
+from qa_desktop.sync.folder import FolderStore
 
 VISITS, ITEMS = 100, 100
 TARGET_DIRECTION_S, TARGET_IDLE_S = 10.0, 0.5

@@ -36,13 +36,13 @@ def _parse_start(text: str) -> dt.datetime:
     try:
         if len(text) == 10:
             day = dt.date.fromisoformat(text)
-            return dt.datetime.combine(day, dt.time(10, 0), dt.timezone.utc)
+            return dt.datetime.combine(day, dt.time(10, 0), dt.UTC)
         when = dt.datetime.fromisoformat(text)
     except ValueError:
         raise ValueError(f"{ENVIRONMENT_VARIABLE}={text!r} is not a date (YYYY-MM-DD) or an ISO date-time") from None
     if when.tzinfo is None:
         raise ValueError(f"{ENVIRONMENT_VARIABLE}={text!r} needs a time zone (e.g. +00:00)")
-    return when.astimezone(dt.timezone.utc)
+    return when.astimezone(dt.UTC)
 
 
 class Clock:
@@ -57,7 +57,7 @@ class Clock:
         """A clock that reads ``when`` now and runs on from there."""
         if when.tzinfo is None:
             raise ValueError("a clock's start needs a time zone")
-        return cls(when - dt.datetime.now(dt.timezone.utc))
+        return cls(when - dt.datetime.now(dt.UTC))
 
     @classmethod
     def from_environment(cls) -> Clock:
@@ -69,7 +69,7 @@ class Clock:
         """Now, as an aware UTC date-time."""
         with self._lock:
             offset = self._offset
-        return dt.datetime.now(dt.timezone.utc) + offset
+        return dt.datetime.now(dt.UTC) + offset
 
     def local_now(self) -> dt.datetime:
         """Now in the laptop's own time zone (for what is shown to people and file names)."""
@@ -88,7 +88,7 @@ class Clock:
         if when.tzinfo is None:
             raise ValueError("a clock's time needs a time zone")
         with self._lock:
-            self._offset = when - dt.datetime.now(dt.timezone.utc)
+            self._offset = when - dt.datetime.now(dt.UTC)
 
     def advance(self, by: dt.timedelta) -> None:
         with self._lock:

@@ -6,13 +6,13 @@ import os
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-import datetime as dt  # noqa: E402
-from pathlib import Path  # noqa: E402
+import datetime as dt
+from pathlib import Path
 
-import pytest  # noqa: E402
+import pytest
 
-from qa_desktop.store.database import Store  # noqa: E402
-from tests.postgres_server import PostgresNotAvailable, create_database, running_postgres  # noqa: E402
+from qa_desktop.store.database import Store
+from tests.postgres_server import PostgresNotAvailable, create_database, running_postgres
 
 OFSTED_HEADER = ("URN,Provision type,Registration status,Sector,Name,Address 1,Address 2,Town,County,Postcode,"
                  "Local authority,Places,Organisation which owns the provider,Latest full inspection date,"
@@ -20,7 +20,7 @@ OFSTED_HEADER = ("URN,Provision type,Registration status,Sector,Name,Address 1,A
 
 TODAY = dt.date(2026, 11, 22)
 #: When every test's clock starts (``qa_desktop.clock``): the day the test data was written for.
-CLOCK_START = dt.datetime(2026, 11, 22, 10, 0, tzinfo=dt.timezone.utc)
+CLOCK_START = dt.datetime(2026, 11, 22, 10, 0, tzinfo=dt.UTC)
 
 
 @pytest.fixture(autouse=True)

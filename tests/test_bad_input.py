@@ -30,7 +30,7 @@ from qa_desktop.sync.wire import SyncFileError
 from tests.conftest import TODAY
 from tests.sync.conftest import make_visit, snapshot
 
-FIXTURES = dict(suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow], deadline=None)
+FIXTURES = {"suppress_health_check": [HealthCheck.function_scoped_fixture, HealthCheck.too_slow], "deadline": None}
 HEADER = ("URN,Provision type,Registration status,Sector,Name,Address 1,Address 2,Town,County,Postcode,"
           "Local authority,Places,Organisation which owns the provider,Latest full inspection date,"
           "Overall experiences and progress of children and young people")
@@ -205,7 +205,7 @@ def test_huge_images_are_shrunk_or_refused_and_never_exhaust_memory(store, tmp_p
     template, item = next((key, i.key) for key, c in visit.checklists.items() for i in c.visible_items()
                           if i.response is ResponseType.MET_NOT_MET)
     Image.new("1", (40000, 40000)).save(tmp_path / "bomb.png")  # 1.6 gigapixels in a few kB
-    with pytest.raises(BlobError, match="bomb.png is not a photo"):
+    with pytest.raises(BlobError, match=r"bomb.png is not a photo"):
         visit.attach_photo(template, item, tmp_path / "bomb.png")
     Image.new("RGB", (9000, 6000), (40, 90, 160)).save(tmp_path / "big.jpg", quality=60)
     blob = visit.attach_photo(template, item, tmp_path / "big.jpg", "A big panorama")
@@ -247,6 +247,6 @@ def test_a_zip_that_is_not_a_bundle_is_refused(store, tmp_path):
     with zipfile.ZipFile(path, "w") as archive:
         archive.writestr("holiday.jpg", b"\xff\xd8 not ours")
     before = snapshot(store)
-    with pytest.raises(SyncFileError, match="photos.qabundle"):
+    with pytest.raises(SyncFileError, match=r"photos.qabundle"):
         import_bundle(store, path)
     assert snapshot(store) == before

@@ -104,8 +104,10 @@ _REGULATED_RESIDENTIAL = ComplianceRequirement("Regulated Residential", _RESIDEN
 FIGURE_1: dict[ServiceType, ComplianceRequirement] = {
     ServiceType.IFA: ComplianceRequirement("Independent Fostering Agency", _IFA_DOCUMENTS, TWO_YEARS),
     ServiceType.RESIDENTIAL: _REGULATED_RESIDENTIAL,
-    ServiceType.RESIDENTIAL_SCHOOL: ComplianceRequirement("38 + 52 Week Residential Schools", _RESIDENTIAL_DOCUMENTS, ONE_YEAR),
-    ServiceType.SUPPORTED_ACCOMMODATION: ComplianceRequirement("Supported Accommodation", _ACCOMMODATION_DOCUMENTS, ONE_YEAR),
+    ServiceType.RESIDENTIAL_SCHOOL: ComplianceRequirement("38 + 52 Week Residential Schools", _RESIDENTIAL_DOCUMENTS,
+                                                          ONE_YEAR),
+    ServiceType.SUPPORTED_ACCOMMODATION: ComplianceRequirement("Supported Accommodation", _ACCOMMODATION_DOCUMENTS,
+                                                               ONE_YEAR),
     ServiceType.FLOATING_SUPPORT: ComplianceRequirement("Floating Support", _FLOATING_SUPPORT_DOCUMENTS, ONE_YEAR),
     ServiceType.ACTIVITY: ComplianceRequirement("Activity Provisions", _ACCOMMODATION_DOCUMENTS, ONE_YEAR),
     ServiceType.UNREGULATED: ComplianceRequirement("Unregulated Placements", _UNREGULATED_DOCUMENTS, SIX_MONTHS),

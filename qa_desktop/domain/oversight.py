@@ -132,9 +132,12 @@ class AlertKind(enum.StrEnum):
 
     @property
     def label(self) -> str:
-        return {"restriction": "Restriction on accommodation or registration", "suspension": "Suspension of registration",
-                "termination": "Termination of registration", "inadequate": "Inadequate judgement or widespread concerns",
-                "lifted": "Restriction lifted", "poor_judgement": "Judgement of requires improvement or below"}[self.value]
+        return {"restriction": "Restriction on accommodation or registration",
+                "suspension": "Suspension of registration",
+                "termination": "Termination of registration",
+                "inadequate": "Inadequate judgement or widespread concerns",
+                "lifted": "Restriction lifted",
+                "poor_judgement": "Judgement of requires improvement or below"}[self.value]
 
 
 #: "Ofsted tend to issue a 12-week period on their restrictions."

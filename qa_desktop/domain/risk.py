@@ -87,7 +87,7 @@ class IfaRiskFlags:
     contract_compliance: Rag
 
     @classmethod
-    def assess(cls, concerns: dict[IfaArea, IfaConcern], embargo_issued: bool) -> "IfaRiskFlags":
+    def assess(cls, concerns: dict[IfaArea, IfaConcern], embargo_issued: bool) -> IfaRiskFlags:
         def flag(area: IfaArea) -> Rag:
             return ifa_flag(concerns.get(area, IfaConcern.NONE), embargo_issued)
 
@@ -119,10 +119,11 @@ class VisitRag(enum.StrEnum):
     def meaning(self) -> str:
         return {"green": "everything checked was met or not applicable, and no actions were raised",
                 "amber": "some standards were not met; actions are due within weeks (Figure 8: LOW or MEDIUM)",
-                "red": "urgent actions are due within 48 hours or immediately (Figure 8: HIGH or SIGNIFICANT)"}[self.value]
+                "red": "urgent actions are due within 48 hours or immediately (Figure 8: HIGH or SIGNIFICANT)",
+                }[self.value]
 
 
-def visit_rag(not_met: int, action_levels: "list[ConcernLevel]") -> VisitRag:
+def visit_rag(not_met: int, action_levels: list[ConcernLevel]) -> VisitRag:
     if any(level in (ConcernLevel.HIGH, ConcernLevel.SIGNIFICANT) for level in action_levels):
         return VisitRag.RED
     if not_met or action_levels:

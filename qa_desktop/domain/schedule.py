@@ -116,8 +116,8 @@ def _next_due(kind: DueKind, frequency: Period | None, figure: str, service_type
         if starts:
             deadline = after_placement_deadline(starts[0])
             candidates.append((deadline.date(),
-                               f"placement started {starts[0]:%d/%m/%Y %H:%M} with no {kind} first: "
-                               f"due within 24-48 hours (Section 11)"))
+                               (f"placement started {starts[0]:%d/%m/%Y %H:%M} with no {kind} first: "
+                                f"due within 24-48 hours (Section 11)")))
     else:
         candidates.append((frequency.after(last),
                            f"last {kind} {last:%d/%m/%Y}; {figure}: {frequency} for {service_type.label}"))

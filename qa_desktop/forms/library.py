@@ -22,7 +22,7 @@ def builtin_templates_dir() -> Path:
 TEAM_TEMPLATES_FOLDER = "templates"
 
 
-def library_for(data_dir: Path) -> "TemplateLibrary":
+def library_for(data_dir: Path) -> TemplateLibrary:
     """The built-in templates plus the team's own, in ``DATA_DIR/templates`` (created if missing)."""
     team = data_dir / TEAM_TEMPLATES_FOLDER
     team.mkdir(parents=True, exist_ok=True)
@@ -41,7 +41,7 @@ class TemplateLibrary:
     broken: list[BrokenTemplate] = field(default_factory=list)
 
     @classmethod
-    def load(cls, *folders: Path) -> "TemplateLibrary":
+    def load(cls, *folders: Path) -> TemplateLibrary:
         """Load ``*.yaml`` from each folder in turn (built-in first); later folders may add versions."""
         library = cls()
         for folder in folders or (builtin_templates_dir(),):
@@ -58,7 +58,8 @@ class TemplateLibrary:
             self.broken.append(BrokenTemplate(path, tuple(error.problems)))
             return
         except OSError as error:
-            self.broken.append(BrokenTemplate(path, (TemplateProblem(path.name, None, "", error.strerror or str(error)),)))
+            problem = TemplateProblem(path.name, None, "", error.strerror or str(error))
+            self.broken.append(BrokenTemplate(path, (problem,)))
             return
         existing = self.templates.get((template.key, template.version))
         if existing is not None and existing.digest != template.digest:

@@ -168,7 +168,8 @@ class _Reader:
         line = node.start_mark.line + 1 if node is not None else None
         self.problems.append(TemplateProblem(self.source, line, path, message))
 
-    def mapping(self, node: yaml.Node, path: str, required: set[str], optional: set[str]) -> dict[str, yaml.Node] | None:
+    def mapping(self, node: yaml.Node, path: str, required: set[str],
+                optional: set[str]) -> dict[str, yaml.Node] | None:
         if not isinstance(node, yaml.MappingNode):
             self.problem(node, path, "expected a mapping of keys to values")
             return None
@@ -257,7 +258,8 @@ def parse_template(text: str, source: str = "<template>") -> Template:
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         line = mark.line + 1 if mark is not None else None
-        raise TemplateInvalid([TemplateProblem(source, line, "", f"not valid YAML: {getattr(error, 'problem', error)}")]) from None
+        problem = TemplateProblem(source, line, "", f"not valid YAML: {getattr(error, 'problem', error)}")
+        raise TemplateInvalid([problem]) from None
     if root is None:
         raise TemplateInvalid([TemplateProblem(source, None, "", "the file is empty")])
     top = reader.mapping(root, "", _TEMPLATE_REQUIRED, _TEMPLATE_OPTIONAL)
@@ -297,15 +299,23 @@ def parse_template(text: str, source: str = "<template>") -> Template:
         sections.append(Section(s_key or "", reader.text(s_map.get("title"), f"{s_path}.title") or "",
                                 tuple(items), s_scopes, reader.text(s_map.get("intro"), f"{s_path}.intro")))
 
+    # A required value given as null is the one way to be None here without a problem said above.
+    said = {p.path for p in reader.problems}
+    for name, value in {"key": key, "title": title, "kind": kind, "audience": audience}.items():
+        if value is None and name in top and name not in said:
+            reader.problem(top[name], name, "expected a value, not null")
     if reader.problems:
         raise TemplateInvalid(reader.problems)
+    # Said just above: none of them is None here.
+    assert key is not None and version is not None and title is not None and kind is not None and audience is not None
     return Template(key=key, version=version, title=title, kind=TemplateKind(kind), audience=Audience(audience),
                     service_types=frozenset(ServiceType(t) for t in service_types), scopes=tuple(scopes),
                     sections=tuple(sections), description=reader.text(top.get("description"), "description"),
                     source=source, digest=hashlib.sha256(text.encode("utf-8")).hexdigest(), text=text)
 
 
-def _sub_scopes(reader: _Reader, node: yaml.Node | None, path: str, within: list[str] | frozenset[str]) -> frozenset[str] | None:
+def _sub_scopes(reader: _Reader, node: yaml.Node | None, path: str,
+                within: list[str] | frozenset[str]) -> frozenset[str] | None:
     if node is None:
         return None
     return frozenset(reader.choices(node, path, sorted(within)))
@@ -318,21 +328,25 @@ def _parse_item(reader: _Reader, node: yaml.Node, path: str, earlier: dict[str, 
         return None
     key = reader.text(found.get("key"), f"{path}.key", key=True)
     if key is not None and key in earlier:
-        reader.problem(found["key"], f"{path}.key", f"item key {key!r} is used twice (first on line {earlier[key].line})")
+        reader.problem(found["key"], f"{path}.key",
+                       f"item key {key!r} is used twice (first on line {earlier[key].line})")
     response_text = reader.choice(found["response"], f"{path}.response", [r.value for r in ResponseType]) \
         if "response" in found else None
     response = ResponseType(response_text) if response_text else None
 
     choices: tuple[str, ...] = ()
     if response in (ResponseType.CHOICE, ResponseType.MULTI_CHOICE):
-        values = [reader.text(c, f"{path}.choices[{i}]") for i, c in enumerate(reader.sequence(found.get("choices"), f"{path}.choices"))]
+        values = [reader.text(c, f"{path}.choices[{i}]")
+                  for i, c in enumerate(reader.sequence(found.get("choices"), f"{path}.choices"))]
         choices = tuple(v for v in values if v)
         if len(choices) < 2:
-            reader.problem(found.get("choices", node), f"{path}.choices", f"a {response.value} item needs at least two choices")
+            reader.problem(found.get("choices", node), f"{path}.choices",
+                           f"a {response.value} item needs at least two choices")
         elif len(set(choices)) != len(choices):
             reader.problem(found["choices"], f"{path}.choices", "a choice is listed twice")
     elif "choices" in found:
-        reader.problem(found["choices"], f"{path}.choices", f"choices only go with choice or multi_choice, not {response_text}")
+        reader.problem(found["choices"], f"{path}.choices",
+                       f"choices only go with choice or multi_choice, not {response_text}")
 
     scale: tuple[int, int] | None = None
     if response is ResponseType.FACES:
@@ -342,7 +356,8 @@ def _parse_item(reader: _Reader, node: yaml.Node, path: str, earlier: dict[str, 
         if response is not ResponseType.RATING:
             reader.problem(found["scale"], f"{path}.scale", "scale only goes with a rating item")
         elif len(bounds) != 2 or not all(isinstance(b, int) for b in bounds) or bounds[0] >= bounds[1]:
-            reader.problem(found["scale"], f"{path}.scale", "expected [lowest, highest], two whole numbers, lowest first")
+            reader.problem(found["scale"], f"{path}.scale",
+                           "expected [lowest, highest], two whole numbers, lowest first")
         else:
             scale = (bounds[0], bounds[1])
     elif response is ResponseType.RATING:

@@ -31,6 +31,7 @@ from bidi import get_display
 from reportlab.lib.enums import TA_LEFT, TA_RIGHT
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.platypus import Flowable, Paragraph
 
 from qa_desktop.reports.fonts import FALLBACK, register_fonts
@@ -39,7 +40,9 @@ from qa_desktop.reports.fonts import FALLBACK, register_fonts
 @cache
 def _covered(font_name: str) -> frozenset[int]:
     register_fonts()
-    return frozenset(pdfmetrics.getFont(font_name).face.charToGlyph)
+    font = pdfmetrics.getFont(font_name)
+    assert isinstance(font, TTFont), font_name  # the report's fonts are all ours (reports.fonts), all TrueType
+    return frozenset(font.face.charToGlyph)
 
 
 def _font_for(char: str, primary: str) -> str:

@@ -18,27 +18,35 @@ import datetime as dt
 import io
 import os
 import tempfile
-
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any, cast
 
+from PIL import Image as PILImage
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_CENTER
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
-from PIL import Image as PILImage
+from reportlab.platypus import Flowable, PageBreak, SimpleDocTemplate, Spacer, Table, TableStyle
 from reportlab.platypus import Image as RLImage
-from reportlab.platypus import (Flowable, PageBreak, SimpleDocTemplate, Spacer, Table,
-                                TableStyle)
 
 from qa_desktop.clock import file_age_seconds
 from qa_desktop.domain.risk import VisitRag, visit_rag
 from qa_desktop.domain.timescales import ConcernLevel
-from qa_desktop.forms.checklist import (FACE_WORDS, MET, NO, NOT_APPLICABLE, NOT_MET, YES, Checklist,
-                                       DocumentSeen)
+from qa_desktop.forms.checklist import (
+    FACE_WORDS,
+    MET,
+    NO,
+    NOT_APPLICABLE,
+    NOT_MET,
+    YES,
+    Checklist,
+    DocumentSeen,
+    RaisedAction,
+)
 from qa_desktop.forms.template import Item, ResponseType
 from qa_desktop.reports.fonts import BOLD, REGULAR, register_fonts
 from qa_desktop.reports.text import user_text
@@ -99,12 +107,16 @@ def _p(text: str, style: ParagraphStyle) -> Flowable:
     return user_text(text, style)
 
 
+_MET_WORDS: dict[object, tuple[str, bool]] = {MET: ("Met", False), NOT_MET: ("✗ NOT MET", True),
+                                               NOT_APPLICABLE: ("N/A", False)}
+
+
 def answer_text(item: Item, value: object) -> tuple[str, bool]:
     """How an answer reads in the report, and whether it is flagged (not met / no / expired)."""
     if value is None:
         return ("Not answered", False)
     if item.response is ResponseType.MET_NOT_MET:
-        return {MET: ("Met", False), NOT_MET: ("✗ NOT MET", True), NOT_APPLICABLE: ("N/A", False)}[value]
+        return _MET_WORDS[value]
     if item.response is ResponseType.YES_NO:
         return ("Yes" if value == YES else "No", value == NO and item.action_on_not_met)
     if item.response is ResponseType.DOCUMENT:
@@ -124,7 +136,7 @@ def answer_text(item: Item, value: object) -> tuple[str, bool]:
     if item.response is ResponseType.FACES and value in FACE_WORDS:
         return (f"{value} out of 5: {FACE_WORDS[value].lower()}", False)
     if item.response in (ResponseType.FACES, ResponseType.RATING):
-        low, high = item.scale or (1, 5)
+        _low, high = item.scale or (1, 5)
         return (f"{value} out of {high}", False)
     return (str(value), False)
 
@@ -132,11 +144,11 @@ def answer_text(item: Item, value: object) -> tuple[str, bool]:
 _HEADER = ParagraphStyle("header", fontName=BOLD, fontSize=8.5, leading=10.5)
 
 
-def _table(rows: list[list[object]], widths: list[float], flagged_rows: Sequence[int] = ()) -> Table:
+def _table(rows: Sequence[Sequence[object]], widths: list[float], flagged_rows: Sequence[int] = ()) -> Table:
     """A findings-style table; the first row is its header, wrapped and repeated on each page."""
-    rows = [[_p(c, _HEADER) if isinstance(c, str) else c for c in rows[0]], *rows[1:]]
-    table = Table(rows, colWidths=widths, repeatRows=1, splitInRow=1)  # a long note splits across pages
-    style = [
+    cells = [[_p(c, _HEADER) if isinstance(c, str) else c for c in rows[0]], *(list(row) for row in rows[1:])]
+    table = Table(cells, colWidths=widths, repeatRows=1, splitInRow=1)  # a long note splits across pages
+    style: list[tuple[Any, ...]] = [
         ("FONTNAME", (0, 0), (-1, 0), BOLD),
         ("BACKGROUND", (0, 0), (-1, 0), PALE),
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
@@ -161,7 +173,7 @@ class _NumberedCanvas(Canvas):
 
     def showPage(self) -> None:  # noqa: N802 (ReportLab's name)
         self._pages.append(dict(self.__dict__))
-        self._startPage()
+        self._startPage()  # type: ignore[attr-defined]  # ReportLab's own (private), missing from its stubs
 
     def save(self) -> None:
         total = len(self._pages)
@@ -210,12 +222,13 @@ def build_visit_report(facts: VisitFacts, checklists: Sequence[Checklist], path:
                        photo_bytes: Callable[[str], bytes] | None = None,
                        progress: Progress = no_progress) -> ReportResult:
     """Write the report PDF to ``path`` (atomically). ``photo_bytes`` reads a photo by its hash
-    and raises a ``ValueError`` (the store's ``BlobError``) when it cannot; without it, photos are listed as not available.
+    and raises a ``ValueError`` (the store's ``BlobError``) when it cannot; without it, photos are listed
+    as not available.
     ``progress`` hears of each photo prepared, then of each page laid out (the slow parts)."""
     styles = _styles()
     warnings: list[str] = []
     photos = _photos(checklists, photo_bytes, warnings, styles, progress)
-    story: list[object] = []
+    story: list[Flowable] = []
     story += _cover(facts, styles)
     story += _summary(checklists, styles)
     story += _findings(checklists, styles)
@@ -235,7 +248,7 @@ class _Document(SimpleDocTemplate):
         self.progress("Laying out page", self.page, 0)
 
 
-def write_pdf(story: list[object], facts: VisitFacts, path: Path, title: str, photos: int,
+def write_pdf(story: list[Flowable], facts: VisitFacts, path: Path, title: str, photos: int,
               warnings: list[str], progress: Progress = no_progress) -> ReportResult:
     """Lay out ``story`` with the marked header and footer, into a temporary file renamed to ``path``."""
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -247,7 +260,7 @@ def write_pdf(story: list[object], facts: VisitFacts, path: Path, title: str, ph
                                      topMargin=20 * mm, bottomMargin=22 * mm, title=title,
                                      author=facts.council_name, subject=f"{facts.provider}: {facts.setting}")
         document.progress = progress
-        canvas_class = type("ReportCanvas", (_NumberedCanvas,), {"facts": facts})
+        canvas_class = cast("type[_NumberedCanvas]", type("ReportCanvas", (_NumberedCanvas,), {"facts": facts}))
         document.build(story, canvasmaker=canvas_class)
         os.replace(temporary, path)
     except BaseException:
@@ -271,14 +284,14 @@ def _clear_stale_temporaries(folder: Path) -> None:
 
 @dataclass
 class _PhotoPages:
-    story: list[object]
+    story: list[Flowable]
     count: int
 
 
 def _photos(checklists: Sequence[Checklist], photo_bytes: Callable[[str], bytes] | None, warnings: list[str],
             s: dict[str, ParagraphStyle], progress: Progress) -> _PhotoPages:
     """An appendix of photographs, by item, two to a row, each with its caption."""
-    story: list[object] = [PageBreak(), _p("Appendix: photographs", s["h1"])]
+    story: list[Flowable] = [PageBreak(), _p("Appendix: photographs", s["h1"])]
     count = 0
     total = sum(len(r.evidence) for c in checklists for r in c.records.values())
     for checklist in checklists:
@@ -287,7 +300,7 @@ def _photos(checklists: Sequence[Checklist], photo_bytes: Callable[[str], bytes]
                 record = checklist.records.get(item.key)
                 if record is None or not record.evidence:
                     continue
-                cells = []
+                cells: list[list[Flowable] | str] = []  # each a photo and its caption; "" fills a row
                 for evidence in record.evidence:
                     count += 1
                     progress("Preparing photo", count, total)
@@ -297,23 +310,24 @@ def _photos(checklists: Sequence[Checklist], photo_bytes: Callable[[str], bytes]
                 if len(rows[-1]) == 1:
                     rows[-1].append("")
                 table = Table(rows, colWidths=[87 * mm, 87 * mm])
-                table.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("BOTTOMPADDING", (0, 0), (-1, -1), 8)]))
+                table.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"),
+                                           ("BOTTOMPADDING", (0, 0), (-1, -1), 8)]))
                 story += [_p(f"{section.title}: {item.label}", s["section"]), table]
     return _PhotoPages(story if count else [], count)
 
 
 def _photo_flowable(blob: str, photo_bytes: Callable[[str], bytes] | None, warnings: list[str], number: int,
-                    s: dict[str, ParagraphStyle]) -> object:
+                    s: dict[str, ParagraphStyle]) -> Flowable:
     try:
         if photo_bytes is None:
             raise ValueError("photos were not supplied to the report")
         with PILImage.open(io.BytesIO(photo_bytes(blob))) as picture:
             picture.draft("RGB", (PHOTO_PIXELS, PHOTO_PIXELS))  # JPEG: decode at 1/2, 1/4 or 1/8 size
-            picture = picture.convert("RGB")
-            picture.thumbnail((PHOTO_PIXELS, PHOTO_PIXELS))
+            rgb = picture.convert("RGB")
+            rgb.thumbnail((PHOTO_PIXELS, PHOTO_PIXELS))
             buffer = io.BytesIO()
-            picture.save(buffer, "JPEG", quality=80)
-            width, height = picture.size
+            rgb.save(buffer, "JPEG", quality=80)
+            width, height = rgb.size
     except (ValueError, OSError, PILImage.DecompressionBombError) as error:  # BlobError is a ValueError
         warnings.append(f"Photo {number} could not be included: {error}")
         box = Table([[_p(f"Photo not available: {error}", s["small"])]], colWidths=[PHOTO_BOX[0]],
@@ -325,13 +339,14 @@ def _photo_flowable(blob: str, photo_bytes: Callable[[str], bytes] | None, warni
     return RLImage(buffer, width=width * scale, height=height * scale)
 
 
-def _cover(facts: VisitFacts, s: dict[str, ParagraphStyle]) -> list[object]:
+def _cover(facts: VisitFacts, s: dict[str, ParagraphStyle]) -> list[Flowable]:
     rows = [
         ("Provider", facts.provider), ("Setting", facts.setting), ("Address", facts.address or "Not recorded"),
         ("URN", facts.urn or "None (not registered)"), ("Service type", facts.service_type),
         ("Framework tier", facts.tier or "Not on a tiered framework"), ("Visit date", f"{facts.visit_date:%d %B %Y}"),
         ("Visit level", facts.level), ("Announced", "Announced" if facts.announced else "Unannounced"),
-        ("Officers", ", ".join(facts.officers)), ("Reason for visit", facts.reason), ("Report reference", facts.reference),
+        ("Officers", ", ".join(facts.officers)), ("Reason for visit", facts.reason),
+        ("Report reference", facts.reference),
         ("Revision", f"{facts.revision}" + (" (replaces earlier revisions)" if facts.revision > 1 else "")),
     ]
     table = Table([[_p(k, s["cell_bold"]), _p(v, s["body"])] for k, v in rows], colWidths=[45 * mm, 125 * mm])
@@ -343,11 +358,11 @@ def _cover(facts: VisitFacts, s: dict[str, ParagraphStyle]) -> list[object]:
                                    "professionals involved.", s["small"]), PageBreak()]
 
 
-def _all_actions(checklists: Sequence[Checklist]) -> list[tuple[Item, object]]:
+def _all_actions(checklists: Sequence[Checklist]) -> list[tuple[Item, RaisedAction]]:
     return [(item, action) for c in checklists for item, action in c.summary().actions]
 
 
-def _summary(checklists: Sequence[Checklist], s: dict[str, ParagraphStyle]) -> list[object]:
+def _summary(checklists: Sequence[Checklist], s: dict[str, ParagraphStyle]) -> list[Flowable]:
     totals = {MET: 0, NOT_MET: 0, NOT_APPLICABLE: 0, "unanswered": 0}
     flagged: list[tuple[Checklist, Item]] = []
     for checklist in checklists:
@@ -357,8 +372,8 @@ def _summary(checklists: Sequence[Checklist], s: dict[str, ParagraphStyle]) -> l
         flagged += [(checklist, item) for item in summary.flagged]
     actions = _all_actions(checklists)
     order = list(ConcernLevel)
-    highest = max((a.level for _, a in actions), key=order.index, default=None)  # type: ignore[attr-defined]
-    rag = visit_rag(len(flagged), [a.level for _, a in actions])  # type: ignore[attr-defined]  (flagged: not met)
+    highest = max((a.level for _, a in actions), key=order.index, default=None)
+    rag = visit_rag(len(flagged), [a.level for _, a in actions])  # flagged: not met
     rows = [["Met", "Not met", "Not applicable", "Not answered", "Actions", "Highest concern"],
             [str(totals[MET]), str(totals[NOT_MET]), str(totals[NOT_APPLICABLE]), str(totals["unanswered"]),
              str(len(actions)), highest.label if highest else "None"]]
@@ -366,7 +381,7 @@ def _summary(checklists: Sequence[Checklist], s: dict[str, ParagraphStyle]) -> l
                   colWidths=[32 * mm, 142 * mm])
     badge.setStyle(TableStyle([("BACKGROUND", (0, 0), (0, 0), RAG_COLOURS[rag]), ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
                                ("BOX", (0, 0), (0, 0), 0.8, colors.black), ("LEFTPADDING", (1, 0), (1, 0), 8)]))
-    story: list[object] = [_p("Summary", s["h1"]), badge, Spacer(1, 4 * mm),
+    story: list[Flowable] = [_p("Summary", s["h1"]), badge, Spacer(1, 4 * mm),
                            _table(rows, [22 * mm, 22 * mm, 30 * mm, 30 * mm, 22 * mm, 48 * mm])]
     if flagged:
         story.append(_p("Flagged items: key concerns", s["h2"]))
@@ -376,8 +391,8 @@ def _summary(checklists: Sequence[Checklist], s: dict[str, ParagraphStyle]) -> l
     return story
 
 
-def _findings(checklists: Sequence[Checklist], s: dict[str, ParagraphStyle]) -> list[object]:
-    story: list[object] = [PageBreak(), _p("Findings", s["h1"])]
+def _findings(checklists: Sequence[Checklist], s: dict[str, ParagraphStyle]) -> list[Flowable]:
+    story: list[Flowable] = [PageBreak(), _p("Findings", s["h1"])]
     for checklist in checklists:
         if checklist.template.key == "voice_of_child":
             continue
@@ -401,19 +416,19 @@ def _findings(checklists: Sequence[Checklist], s: dict[str, ParagraphStyle]) -> 
     return story
 
 
-def _actions(checklists: Sequence[Checklist], s: dict[str, ParagraphStyle]) -> list[object]:
+def _actions(checklists: Sequence[Checklist], s: dict[str, ParagraphStyle]) -> list[Flowable]:
     actions = _all_actions(checklists)
-    story: list[object] = [_p("Actions", s["h1"])]
+    story: list[Flowable] = [_p("Actions", s["h1"])]
     if not actions:
-        return story + [_p("No actions were raised on this visit.", s["body"])]
+        return [*story, _p("No actions were raised on this visit.", s["body"])]
     rows: list[list[object]] = [["Item", "Action", "Concern level", "Due by (Figure 8)", "Owner"]]
     for item, action in actions:
         rows.append([_p(item.label, s["small"]), _p(action.text, s["small"]), _p(action.level.label, s["cell_bold"]),
                      _p(f"{action.due_at:%d/%m/%Y %H:%M}", s["small"]), _p("Provider", s["small"])])
-    return story + [_table(rows, [50 * mm, 58 * mm, 20 * mm, 28 * mm, 18 * mm])]
+    return [*story, _table(rows, [50 * mm, 58 * mm, 20 * mm, 28 * mm, 18 * mm])]
 
 
-def _documents(checklists: Sequence[Checklist], on: dt.date, s: dict[str, ParagraphStyle]) -> list[object]:
+def _documents(checklists: Sequence[Checklist], on: dt.date, s: dict[str, ParagraphStyle]) -> list[Flowable]:
     rows: list[list[object]] = [["Document", "Seen", "Dated", "Expires", "Status"]]
     flagged_rows = []
     for checklist in checklists:
@@ -430,27 +445,27 @@ def _documents(checklists: Sequence[Checklist], on: dt.date, s: dict[str, Paragr
                          _p(status, s["cell_bold"] if status != "In date" else s["small"])])
             if status != "In date":
                 flagged_rows.append(len(rows) - 1)
-    story: list[object] = [_p("Documents seen", s["h1"])]
+    story: list[Flowable] = [_p("Documents seen", s["h1"])]
     if len(rows) == 1:
-        return story + [_p("No documents were recorded on this visit.", s["body"])]
-    return story + [_table(rows, [74 * mm, 14 * mm, 24 * mm, 24 * mm, 38 * mm], flagged_rows)]
+        return [*story, _p("No documents were recorded on this visit.", s["body"])]
+    return [*story, _table(rows, [74 * mm, 14 * mm, 24 * mm, 24 * mm, 38 * mm], flagged_rows)]
 
 
-def _voice(checklists: Sequence[Checklist], s: dict[str, ParagraphStyle]) -> list[object]:
-    story: list[object] = [_p("Voice of the child", s["h1"])]
+def _voice(checklists: Sequence[Checklist], s: dict[str, ParagraphStyle]) -> list[Flowable]:
+    story: list[Flowable] = [_p("Voice of the child", s["h1"])]
     voice = next((c for c in checklists if c.template.key == "voice_of_child"), None)
     if voice is None:
-        return story + [_p("Young people were not part of this visit (for example a Property Only visit).", s["body"])]
+        return [*story, _p("Young people were not part of this visit (for example a Property Only visit).", s["body"])]
     said = [(item, voice.records[item.key].answer) for item in voice.visible_items()
             if item.key in voice.records and voice.records[item.key].answer not in (None, "")]
     if not said:
-        return story + [_p("No views of young people were recorded on this visit.", s["body"])]
+        return [*story, _p("No views of young people were recorded on this visit.", s["body"])]
     for item, answer in said:
         story += [_p(item.label, s["cell_bold"]), _p(answer_text(item, answer)[0], s["body"]), Spacer(1, 2 * mm)]
     return story
 
 
-def _sign_off(facts: VisitFacts, s: dict[str, ParagraphStyle]) -> list[object]:
+def _sign_off(facts: VisitFacts, s: dict[str, ParagraphStyle]) -> list[Flowable]:
     rows = [["Officer", "Role", "Date"]] + [[_p(name, s["body"]), _p("Quality Assurance Officer", s["body"]),
                                             _p(f"{facts.visit_date:%d/%m/%Y}", s["body"])] for name in facts.officers]
     return [Spacer(1, 6 * mm), _p("Sign-off", s["h1"]), _table(rows, [70 * mm, 70 * mm, 34 * mm])]

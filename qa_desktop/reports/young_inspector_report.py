@@ -15,13 +15,20 @@ from reportlab.graphics.shapes import Circle, Drawing, Line, PolyLine
 from reportlab.lib import colors
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.platypus import Spacer, Table, TableStyle
+from reportlab.platypus import Flowable, Spacer, Table, TableStyle
 
 from qa_desktop.forms.checklist import FACE_COLOURS, Checklist
 from qa_desktop.forms.template import Audience, ResponseType
-from qa_desktop.reports.visit_report import (Progress, ReportResult, VisitFacts, no_progress, _p, _styles,
-                                             answer_text, write_pdf)
-
+from qa_desktop.reports.visit_report import (
+    Progress,
+    ReportResult,
+    VisitFacts,
+    _p,
+    _styles,
+    answer_text,
+    no_progress,
+    write_pdf,
+)
 
 
 def face(score: int, size: float = 14 * mm) -> Drawing:
@@ -53,7 +60,7 @@ def build_young_inspector_report(facts: VisitFacts, form: Checklist, path: Path,
     big = ParagraphStyle("yi_title", parent=s["title"], fontSize=24, leading=30)
     quote = ParagraphStyle("quote", parent=s["body"], fontSize=11, leading=15, leftIndent=8 * mm,
                            textColor=colors.HexColor("#333333"))
-    story: list[object] = [
+    story: list[Flowable] = [
         _p(facts.council_name, s["council"]), Spacer(1, 10 * mm),
         _p("What our Young Inspector found", big),
         _p(f"{facts.setting} · visited {facts.visit_date:%d %B %Y}", s["h2"]),

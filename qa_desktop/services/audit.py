@@ -12,17 +12,34 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from typing import TypeVar
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from qa_desktop.services.oversight import visit_item_labels
 from qa_desktop.store.access import officer
-from qa_desktop.store.models import (ActionPlan, Answer, Contact, Embargo, Op, PlanAction, QaCase, RegulatoryAlert,
-                                     ReportRevision, Setting, VisitAction, VisitTemplate)
 from qa_desktop.store.hlc import Hlc
+from qa_desktop.store.models import (
+    ActionPlan,
+    Answer,
+    Contact,
+    Embargo,
+    Op,
+    PlanAction,
+    QaCase,
+    RegulatoryAlert,
+    ReportRevision,
+    Setting,
+    SyncedColumns,
+    VisitAction,
+    VisitTemplate,
+    table_of,
+)
+
+Row = TypeVar("Row", bound=SyncedColumns)
 
 #: Shown for a value the retention policy has removed.
 REMOVED = "(removed under the retention policy)"
@@ -56,7 +73,7 @@ def _lines(session: Session, groups: Iterable[tuple[str, dict[str, str]]]) -> li
         ids = list(labels)
         for start in range(0, len(ids), 500):
             for op in session.scalars(select(Op).where(Op.entity == table, Op.entity_id.in_(ids[start:start + 500]))):
-                when = dt.datetime.fromtimestamp(Hlc.parse(op.hlc).wall_ms / 1000, dt.timezone.utc)
+                when = dt.datetime.fromtimestamp(Hlc.parse(op.hlc).wall_ms / 1000, dt.UTC)
                 value = REMOVED if op.redacted else _words(op.value)
                 lines.append(AuditLine(when, op.actor, op.device_id[:8], labels[op.entity_id], op.field, value))
     return sorted(lines, key=lambda line: line.when, reverse=True)
@@ -66,14 +83,16 @@ def visit_audit(session: Session, visit_id: str) -> list[AuditLine]:
     """Every change to a visit: its details, answers, notes, photos, actions and report revisions."""
     labels = visit_item_labels(session, [visit_id])
 
-    def ids(model: type, words) -> dict[str, str]:  # noqa: ANN001
-        return {row.id: words(row) for row in session.scalars(select(model).where(model.visit_id == visit_id))}
+    def ids(model: type[Row], words: Callable[[Row], str]) -> dict[str, str]:
+        rows = session.scalars(select(model).where(table_of(model).c.visit_id == visit_id))
+        return {row.id: words(row) for row in rows}
 
     return _lines(session, [
         ("visits", {visit_id: "Visit"}),
         ("visit_templates", ids(VisitTemplate, lambda r: f"Checklist {r.template_key}")),
         ("answers", ids(Answer, lambda r: f"Answer: {labels.get((visit_id, r.template_key, r.item_key), r.item_key)}")),
-        ("visit_actions", ids(VisitAction, lambda r: f"Action: {labels.get((visit_id, r.template_key, r.item_key), r.item_key)}")),
+        ("visit_actions",
+         ids(VisitAction, lambda r: f"Action: {labels.get((visit_id, r.template_key, r.item_key), r.item_key)}")),
         ("report_revisions", ids(ReportRevision, lambda r: f"Report revision {r.revision}")),
     ])
 
@@ -81,8 +100,9 @@ def visit_audit(session: Session, visit_id: str) -> list[AuditLine]:
 def provider_audit(session: Session, provider_id: str) -> list[AuditLine]:
     """Every change to a provider's record, settings, contacts, cases, plans, embargoes and alerts
     (its visits have their own trail)."""
-    def ids(model: type, words) -> dict[str, str]:  # noqa: ANN001
-        return {row.id: words(row) for row in session.scalars(select(model).where(model.provider_id == provider_id))}
+    def ids(model: type[Row], words: Callable[[Row], str]) -> dict[str, str]:
+        rows = session.scalars(select(model).where(table_of(model).c.provider_id == provider_id))
+        return {row.id: words(row) for row in rows}
 
     plans = ids(ActionPlan, lambda r: f"{r.kind.label} of {r.issued_on:%d %b %Y}")
     plan_actions = {row.id: f"Plan action: {row.text[:60]}"

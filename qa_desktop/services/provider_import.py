@@ -20,8 +20,8 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-import math
 import io
+import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -30,8 +30,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from qa_desktop.domain.regulation import (Regulator, UnknownValue, parse_contract_route, parse_judgement,
-                                          parse_regulator)
+from qa_desktop.domain.regulation import Regulator, UnknownValue, parse_contract_route, parse_judgement, parse_regulator
 from qa_desktop.domain.service_types import parse_service_type
 from qa_desktop.domain.text import fold, is_blank
 from qa_desktop.domain.urn import InvalidUrn, normalise_postcode, normalise_urn
@@ -180,7 +179,7 @@ def _find_header(rows: list[tuple[int, list[str]]], path: Path) -> tuple[int, di
         if "urn" in folded or any(COLUMNS.get(f) == "name" for f in folded):
             mapping: dict[int, str] = {}
             ignored: list[str] = []
-            for position, (cell, key) in enumerate(zip(row, folded)):
+            for position, (cell, key) in enumerate(zip(row, folded, strict=True)):
                 target = COLUMNS.get(key)
                 if target and target not in mapping.values():
                     mapping[position] = target
@@ -198,7 +197,7 @@ def parse_date(text: str) -> dt.date:
     value = text.strip()
     for pattern in ("%d/%m/%Y", "%Y-%m-%d", "%d-%m-%Y", "%d.%m.%Y"):
         try:
-            return dt.datetime.strptime(value, pattern).date()
+            return dt.datetime.strptime(value, pattern).date()  # noqa: DTZ007 (only the date is kept)
         except ValueError:
             continue
     raise _BadRow(f"date {value!r} is not a real date in the form dd/mm/yyyy")
@@ -260,14 +259,18 @@ def _parse_row(line: int, cells: list[str], mapping: dict[int, str], has_regulat
         values["provision_type"] = service_type.label
 
     urn = values.get("urn")
-    name = values.get("name")
-    if urn is None and name is None:
+    provider_name = values.get("name")
+    if urn is None and provider_name is None:
         raise _BadRow("neither a URN nor a name: the row cannot be matched to a provider")
     if urn is None and "postcode" not in values:
-        raise _BadRow(f"{name!r} has no URN and no postcode: one of them is needed to tell providers apart")
+        raise _BadRow(f"{provider_name!r} has no URN and no postcode: one of them is needed to tell providers apart")
     if urn is not None and not has_regulator_column:
         values["regulator"] = Regulator.OFSTED  # only Ofsted issues URNs of this form
-    key = ("urn", urn) if urn else ("name", fold(name), values["postcode"].replace(" ", ""))
+    if urn:
+        key: tuple[str, ...] = ("urn", urn)
+    else:
+        assert provider_name is not None  # said above: a row without a URN has a name
+        key = ("name", fold(provider_name), values["postcode"].replace(" ", ""))
     provider = {k: values[k] for k in PROVIDER_FIELDS if k in values}
     setting = {k: values[k] for k in SETTING_FIELDS if k in values}
     return _Parsed(line, key, provider, setting)
@@ -327,6 +330,7 @@ def _existing(changes: Changes, batch: list[_Parsed]) -> dict[tuple[str, ...], P
     found: dict[tuple[str, ...], Provider] = {}
     query = select(Provider).where(Provider.deleted.is_(False)).options(selectinload(Provider.settings))
     for provider in changes.session.scalars(query.where(Provider.urn.in_(urns))):
+        assert provider.urn is not None  # found by it
         found[("urn", provider.urn)] = provider
     if names:
         for provider in changes.session.scalars(query.where(Provider.name.in_(names))):

@@ -27,7 +27,7 @@ class Hlc:
         return f"{self.wall_ms:0{_WALL_DIGITS}d}:{self.counter:0{_COUNTER_DIGITS}d}"
 
     @classmethod
-    def parse(cls, text: str) -> "Hlc":
+    def parse(cls, text: str) -> Hlc:
         wall, _, counter = text.partition(":")
         if len(wall) != _WALL_DIGITS or len(counter) != _COUNTER_DIGITS or not (wall + counter).isdigit():
             raise ValueError(f"not a hybrid logical clock timestamp: {text!r}")

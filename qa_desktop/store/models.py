@@ -12,13 +12,21 @@ alone (its device id); neither is synced as rows.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
-from sqlalchemy import JSON, Boolean, Date, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import JSON, Boolean, Date, ForeignKey, Index, Integer, String, Table, Text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
-from qa_desktop.domain.oversight import (AlertKind, CaseSource, CaseStatus, EmbargoKind, EmbargoScope, InformalReason,
-                                         PlanKind, RemovalReason)
+from qa_desktop.domain.oversight import (
+    AlertKind,
+    CaseSource,
+    CaseStatus,
+    EmbargoKind,
+    EmbargoScope,
+    InformalReason,
+    PlanKind,
+    RemovalReason,
+)
 from qa_desktop.domain.regulation import ContractRoute, Judgement, Regulator
 from qa_desktop.domain.risk import IfaConcern
 from qa_desktop.domain.service_types import ServiceType
@@ -29,11 +37,17 @@ from qa_desktop.store.types import EnumText, UtcDateTime
 
 
 class Base(DeclarativeBase):
-    pass
+    __table__: ClassVar[Table]  # every model here is mapped to a Table (SQLAlchemy's type says any FromClause)
 
 
 class SyncedColumns:
     """Columns every synced row has. Maintained by the write path, never by hand."""
+
+    # Said for code that holds a type[SyncedColumns]: each synced model is also a Base, which has
+    # these (``table_of`` gives the table, which mypy can't be told here without a clash with Base).
+    __tablename__: str
+    if TYPE_CHECKING:
+        def __init__(self, **fields: Any) -> None: ...
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True)
     created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime())
@@ -227,7 +241,7 @@ class Answer(SyncedColumns, Base):
     item_key: Mapped[str] = mapped_column(String(80))
     value: Mapped[Any] = mapped_column(JSON, nullable=True)
     note: Mapped[str | None] = mapped_column(Text)
-    evidence: Mapped[list[str] | None] = mapped_column(JSON)
+    evidence: Mapped[list[dict[str, str]] | None] = mapped_column(JSON)  # [{"blob": hash, "caption": words}]
 
 
 class ActionTracking:
@@ -411,6 +425,12 @@ class LocalState(Base):
 
     key: Mapped[str] = mapped_column(String(60), primary_key=True)
     value: Mapped[str] = mapped_column(Text)
+
+
+def table_of(model: type[SyncedColumns]) -> Table:
+    """The table a synced model is mapped to."""
+    assert issubclass(model, Base)
+    return model.__table__
 
 
 SYNCED_MODELS: tuple[type[SyncedColumns], ...] = (Commissioner, Provider, Setting, Contact, Visit, ComplianceReview,

@@ -8,18 +8,34 @@ values (``services.retention`` says why the deletion is done this way).
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
+
 from sqlalchemy import JSON, String, Text, bindparam, null, select, update
 
 from qa_desktop.store.database import Store
-from qa_desktop.store.models import (ActionPlan, Answer, Embargo, Op, PlanAction, QaCase, RegulatoryAlert,
-                                     ReportRevision, SyncedColumns, Visit, VisitAction, VisitTemplate)
+from qa_desktop.store.models import (
+    ActionPlan,
+    Answer,
+    Embargo,
+    Op,
+    PlanAction,
+    QaCase,
+    RegulatoryAlert,
+    ReportRevision,
+    SyncedColumns,
+    Visit,
+    VisitAction,
+    VisitTemplate,
+    table_of,
+)
 
 
 def blank_fields(model: type[SyncedColumns]) -> dict[str, object]:
     """What a purged row keeps of each content field: nothing (keys, dates, kinds and flags stay)."""
     blanks: dict[str, object] = {}
-    for column in model.__table__.columns:  # type: ignore[attr-defined]
-        if column.primary_key or column.foreign_keys or column.name in SyncedColumns.BOOKKEEPING or column.name == "deleted":
+    for column in table_of(model).columns:
+        if (column.primary_key or column.foreign_keys or column.name in SyncedColumns.BOOKKEEPING
+                or column.name == "deleted"):
             continue
         if column.nullable:
             blanks[column.name] = None
@@ -62,8 +78,10 @@ def redact_purged(store: Store) -> tuple[int, int]:
                     session.execute(update(Op).where(Op.op_id == bindparam("id"))
                                     .values(value=null(), redacted=True), {"id": op.op_id})
                     redacted += 1
-        still_used = {e["blob"] for evidence in session.scalars(select(Answer.evidence).where(Answer.deleted.is_(False)))
-                      for e in evidence or [] if isinstance(e, dict)}
+        # As stored (JSON, from any laptop's ops): checked here, not taken to be the model's shape.
+        live_evidence: Iterable[Sequence[object] | None] = session.scalars(
+            select(Answer.evidence).where(Answer.deleted.is_(False)))
+        still_used = {e["blob"] for evidence in live_evidence for e in evidence or [] if isinstance(e, dict)}
     deleted = 0
     for digest in photos - still_used:
         path = store.blobs.path(digest)

@@ -16,9 +16,10 @@ from typing import Any
 from sqlalchemy import Boolean, Date, Integer, delete, insert, select, update
 from sqlalchemy.orm import Session
 
-from qa_desktop.store.models import SYNCED_MODELS, FieldHeads, Op, PendingRow, SyncedColumns
+from qa_desktop.store.models import SYNCED_MODELS, FieldHeads, Op, PendingRow, SyncedColumns, table_of
 from qa_desktop.store.oplog import CHUNK, OpRecord, field_state, ops_of_entities
 from qa_desktop.store.types import EnumText, UtcDateTime
+
 
 @dataclass
 class Applied:
@@ -84,14 +85,14 @@ def decode(column: Any, value: Any) -> Any:
     return value
 
 
-_MODELS_BY_TABLE = {model.__tablename__: model for model in SYNCED_MODELS}  # type: ignore[attr-defined]
+_MODELS_BY_TABLE = {model.__tablename__: model for model in SYNCED_MODELS}
 
 
 def materialise(session: Session, touched: dict[str, set[str]], result: Applied) -> None:
     """Make or update the touched rows from their ops, parents before children (``SYNCED_MODELS``
     is in dependency order); rows that cannot be made yet go to ``pending_rows``."""
     for model in SYNCED_MODELS:
-        name = model.__tablename__  # type: ignore[attr-defined]
+        name = model.__tablename__
         ids = sorted(touched.get(name, ()))
         for start in range(0, len(ids), CHUNK):
             _materialise_chunk(session, model, ids[start:start + CHUNK], result)
@@ -102,7 +103,7 @@ def materialise(session: Session, touched: dict[str, set[str]], result: Applied)
 
 
 def _materialise_chunk(session: Session, model: type[SyncedColumns], ids: list[str], result: Applied) -> None:
-    table = model.__table__  # type: ignore[attr-defined]
+    table = table_of(model)
     name = table.name
     columns = {c.name: c for c in table.columns if c.name not in SyncedColumns.BOOKKEEPING}
     required = {n for n, c in columns.items() if not c.nullable and not c.primary_key}
@@ -155,7 +156,7 @@ def _materialise_chunk(session: Session, model: type[SyncedColumns], ids: list[s
     # parents first: a row whose parent row is absent waits (its parent may come in a later batch)
     for column_name, parent_table in parents.items():
         wanted = {r[column_name] for r in made.values() if r[column_name] is not None}
-        present = set()
+        present: set[str] = set()
         wanted_list = sorted(wanted)
         for start in range(0, len(wanted_list), CHUNK):
             present.update(session.scalars(select(parent_table.c.id).where(

@@ -22,8 +22,21 @@ from __future__ import annotations
 import uuid
 from collections.abc import Iterable, Iterator
 
-from sqlalchemy import (BigInteger, Column, DateTime, Identity, LargeBinary, MetaData, String, Table, Text, create_engine,
-                        func, select, text)
+from sqlalchemy import (
+    BigInteger,
+    Column,
+    DateTime,
+    Identity,
+    LargeBinary,
+    MetaData,
+    String,
+    Table,
+    Text,
+    create_engine,
+    func,
+    select,
+    text,
+)
 from sqlalchemy.dialects.postgresql import JSONB, insert
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError, OperationalError, SQLAlchemyError

@@ -58,5 +58,5 @@ class SharedStore(ABC):
 
         Raises ``SyncFileError`` if the store's copy is damaged."""
 
-    def close(self) -> None:
+    def close(self) -> None:  # noqa: B027 (optional: a store holding nothing open keeps this no-op)
         pass

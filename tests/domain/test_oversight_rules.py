@@ -4,16 +4,27 @@ import datetime as dt
 
 import pytest
 
-from qa_desktop.domain.oversight import (AlertKind, EmbargoKind, EmbargoScope, InformalReason, OversightError,
-                                         PlanKind, RemovalReason, alert_review_date, check_embargo, check_removal,
-                                         is_active)
+from qa_desktop.domain.oversight import (
+    AlertKind,
+    EmbargoKind,
+    EmbargoScope,
+    InformalReason,
+    OversightError,
+    PlanKind,
+    RemovalReason,
+    alert_review_date,
+    check_embargo,
+    check_removal,
+    is_active,
+)
 
 DAY = dt.date(2026, 11, 22)
 
 
 def embargo(**changes):
-    fields = dict(approved_by="Sam Director", informal_reason=None, scope=EmbargoScope.PROVIDER, setting_id=None,
-                  foster_carer=None, start_on=DAY, review_on=DAY + dt.timedelta(days=28), end_on=None)
+    fields = {"approved_by": "Sam Director", "informal_reason": None, "scope": EmbargoScope.PROVIDER,
+              "setting_id": None, "foster_carer": None, "start_on": DAY, "review_on": DAY + dt.timedelta(days=28),
+              "end_on": None}
     fields.update(changes)
     kind = fields.pop("kind", EmbargoKind.FORMAL)
     check_embargo(kind, **fields)

@@ -47,7 +47,7 @@ def test_figure_7_overall_flag_is_the_highest_area():
     assert flags.overall is Rag.MEDIUM
 
 
-RAISED = dt.datetime(2026, 5, 4, 10, 0, tzinfo=dt.timezone.utc)
+RAISED = dt.datetime(2026, 5, 4, 10, 0, tzinfo=dt.UTC)
 
 
 @pytest.mark.parametrize(("level", "due"), [

@@ -63,7 +63,7 @@ def test_never_visited_is_due_before_a_child_is_placed():
 
 
 def test_placement_before_any_visit_makes_it_due_within_48_hours():
-    start = dt.datetime(2026, 3, 10, 17, 0, tzinfo=dt.timezone.utc)
+    start = dt.datetime(2026, 3, 10, 17, 0, tzinfo=dt.UTC)
     due = next_visit_due(T.SUPPORTED_ACCOMMODATION, None, D(2026, 3, 11), placement_starts=[start])
     assert due.due_on == D(2026, 3, 12)
     assert due.status is DueStatus.DUE
@@ -74,7 +74,7 @@ def test_placement_before_any_visit_makes_it_due_within_48_hours():
 
 
 def test_earliest_placement_sets_the_deadline():
-    starts = [dt.datetime(2026, 3, 20, 9, tzinfo=dt.timezone.utc), dt.datetime(2026, 3, 10, 9, tzinfo=dt.timezone.utc)]
+    starts = [dt.datetime(2026, 3, 20, 9, tzinfo=dt.UTC), dt.datetime(2026, 3, 10, 9, tzinfo=dt.UTC)]
     assert next_visit_due(T.RESIDENTIAL, None, D(2026, 3, 1), placement_starts=starts).due_on == D(2026, 3, 12)
 
 

@@ -7,13 +7,13 @@ import pytest
 from qa_desktop.domain.service_types import ServiceType
 from qa_desktop.domain.timescales import ConcernLevel
 from qa_desktop.domain.visits import VisitLevel
-from qa_desktop.forms.checklist import (MET, NO, NOT_APPLICABLE, NOT_MET, YES, AnswerError, Checklist, DocumentSeen)
+from qa_desktop.forms.checklist import MET, NO, NOT_APPLICABLE, NOT_MET, YES, AnswerError, Checklist, DocumentSeen
 from qa_desktop.forms.library import TemplateLibrary
-from qa_desktop.forms.template import ResponseType
+from qa_desktop.forms.template import Item, ResponseType
 from tests.forms.test_templates import GOOD
 
 VISIT_DAY = dt.date(2026, 11, 22)
-RAISED = dt.datetime(2026, 11, 22, 11, 30, tzinfo=dt.timezone.utc)
+RAISED = dt.datetime(2026, 11, 22, 11, 30, tzinfo=dt.UTC)
 
 
 @pytest.fixture(scope="module")
@@ -27,23 +27,26 @@ def answer_everything(checklist: Checklist, flag: set[str] = frozenset()) -> Non
         for item in checklist.visible_items():
             if checklist.answer(item.key) is not None or item.response is ResponseType.PHOTO:
                 continue
-            bad = item.key in flag
-            answers = {
-                ResponseType.MET_NOT_MET: lambda: NOT_MET if bad else MET,
-                ResponseType.YES_NO: lambda: YES if bad else NO,
-                ResponseType.CHOICE: lambda: item.choices[0],
-                ResponseType.MULTI_CHOICE: lambda: [item.choices[0]],
-                ResponseType.TEXT: lambda: "Seen and discussed with the manager.",
-                ResponseType.NUMBER: lambda: 4,
-                ResponseType.DATE: lambda: VISIT_DAY,
-                ResponseType.RATING: lambda: item.scale[1],
-                ResponseType.FACES: lambda: 4,
-                ResponseType.DOCUMENT: lambda: DocumentSeen(
-                    True, VISIT_DAY - dt.timedelta(days=200),
-                    VISIT_DAY - dt.timedelta(days=1) if bad else VISIT_DAY + dt.timedelta(days=165)),
-            }
-            value = answers[item.response]()
-            checklist.set_answer(item.key, value)
+            checklist.set_answer(item.key, officers_answer(item, bad=item.key in flag))
+
+
+def officers_answer(item: Item, bad: bool):
+    """The answer an officer would give to ``item``: the adverse one if ``bad``."""
+    answers = {
+        ResponseType.MET_NOT_MET: lambda: NOT_MET if bad else MET,
+        ResponseType.YES_NO: lambda: YES if bad else NO,
+        ResponseType.CHOICE: lambda: item.choices[0],
+        ResponseType.MULTI_CHOICE: lambda: [item.choices[0]],
+        ResponseType.TEXT: lambda: "Seen and discussed with the manager.",
+        ResponseType.NUMBER: lambda: 4,
+        ResponseType.DATE: lambda: VISIT_DAY,
+        ResponseType.RATING: lambda: item.scale[1],
+        ResponseType.FACES: lambda: 4,
+        ResponseType.DOCUMENT: lambda: DocumentSeen(
+            True, VISIT_DAY - dt.timedelta(days=200),
+            VISIT_DAY - dt.timedelta(days=1) if bad else VISIT_DAY + dt.timedelta(days=165)),
+    }
+    return answers[item.response]()
 
 
 def test_a_whole_full_visit_runs_through_the_engine(library):
@@ -54,7 +57,8 @@ def test_a_whole_full_visit_runs_through_the_engine(library):
     assert len(property_list.missing_required()) == 58
 
     answer_everything(property_list, flag={"kitchen_co_detector", "electric_pat"})
-    answer_everything(lists["compliance_areas"], flag={"concerns_any", "concerns_addressed", "staffing_agency_use", "staffing_agency_checks"})
+    answer_everything(lists["compliance_areas"],
+                      flag={"concerns_any", "concerns_addressed", "staffing_agency_use", "staffing_agency_checks"})
     answer_everything(lists["voice_of_child"])
     property_list.add_evidence("kitchen_photos", "sha256:ab12")
     property_list.set_note("kitchen_co_detector", "No detector fitted near the boiler.")
@@ -92,11 +96,12 @@ def test_property_only_and_assurance_visits_show_their_subset(library):
     assurance = Checklist(areas, VisitLevel.ASSURANCE_MONITORING, VISIT_DAY)
     assert len(assurance.visible_items()) < len(full.visible_items())
     assert "staff_references" not in {i.key for i in assurance.visible_items()}
-    with pytest.raises(ValueError, match="Property Only|property_only"):
+    with pytest.raises(ValueError, match=r"Property Only|property_only"):
         Checklist(areas, VisitLevel.PROPERTY_ONLY, VISIT_DAY)
     review = library.get("compliance_review_supported_accommodation")
     urgent = Checklist(review, "minimum_urgent", VISIT_DAY)
-    assert [i.label for i in urgent.visible_items()][:3] == ["Health and Safety Documents", "Staff Training", "Insurance"]
+    assert [i.label for i in urgent.visible_items()][:3] == ["Health and Safety Documents", "Staff Training",
+                                                             "Insurance"]
 
 
 def test_conditional_items_show_only_when_their_answer_says_so_and_keep_hidden_answers(library):

@@ -52,8 +52,8 @@ def test_property_standards_has_every_room_and_item_of_figure_3(library):
     for text in ("Television", "Carbon monoxide detector", "Fire blanket and fire extinguisher",
                  "2 x fitted sheets and duvet sets", "At least 1 bathroom for every 4 young people",
                  "lockable from the inside", "Secure medication cabinet", "CCTV monitoring (if applicable)",
-                 "foul waste and surface water", "double glazed", "Adequate ventilation", "inspection certificate (yearly)",
-                 "PAT testing record (yearly)", "(every 5 years)", "kitemark"):
+                 "foul waste and surface water", "double glazed", "Adequate ventilation",
+                 "inspection certificate (yearly)", "PAT testing record (yearly)", "(every 5 years)", "kitemark"):
         assert text in labels
     assert template.item("electric_installation").response is ResponseType.DOCUMENT
     assert set(template.scopes) == {"full", "assurance_monitoring", "property_only"}
@@ -155,4 +155,5 @@ def test_versions_live_side_by_side_and_a_changed_copy_needs_a_new_number(tmp_pa
     assert library.get("mini").version == 2 and library.get("mini", 1).item("a").label == "A"
     [conflict] = library.broken  # whichever of the two same-version files was read second
     assert conflict.path.name in {"mini.yaml", "mini.copy.yaml"}
-    assert "new version number" in str(conflict.problems[0]) and "already defined differently" in str(conflict.problems[0])
+    assert ("new version number" in str(conflict.problems[0])
+            and "already defined differently" in str(conflict.problems[0]))

@@ -1,6 +1,5 @@
 """The formal visit report, read back from the PDF as a provider would receive it."""
 
-import datetime as dt
 
 import pytest
 from pypdf import PdfReader
@@ -35,7 +34,8 @@ def text_of(path):
 @pytest.fixture(scope="module")
 def full_visit():
     library = TemplateLibrary.load()
-    lists = [Checklist(t, VisitLevel.FULL, VISIT_DAY) for t in library.for_visit(VisitLevel.FULL, ServiceType.RESIDENTIAL)]
+    lists = [Checklist(t, VisitLevel.FULL, VISIT_DAY)
+             for t in library.for_visit(VisitLevel.FULL, ServiceType.RESIDENTIAL)]
     by_key = {c.template.key: c for c in lists}
     answer_everything(by_key["property_standards"], flag={"kitchen_co_detector", "electric_pat"})
     answer_everything(by_key["compliance_areas"])
@@ -161,7 +161,7 @@ def test_young_inspector_report_has_their_words_and_faces_and_nothing_else(store
     visit.set_answer(key, "yi_skills", ["Cooking", "Budgeting and money"])
     result = write_young_inspector_report(store, visit_id)
     assert result.path.name.endswith("-young-inspector-r1.pdf")
-    reader, pages = text_of(result.path)
+    _, pages = text_of(result.path)
     text = " ".join(pages)
     assert "What our Young Inspector found" in text and "Harbour View" in text
     assert "5 out of 5: very happy" in text and "2 out of 5: unhappy" in text and "3 out of 5: okay" in text
@@ -194,7 +194,7 @@ def test_a_changed_visit_makes_a_new_revision_and_keeps_the_earlier_pdf(store):
 
 
 ARABIC = "غرفة النوم نظيفة ومرتبة والنافذة تحتاج إلى إصلاح قبل نهاية الشهر"  # bedroom clean, window needs repair
-CHINESE = "厨房很干净，但是烟雾报警器没有电池。"
+CHINESE = "厨房很干净，但是烟雾报警器没有电池。"  # noqa: RUF001 - the full-width comma is Chinese punctuation
 
 
 def test_arabic_and_chinese_notes_render_in_embedded_fonts_in_reading_order(tmp_path):

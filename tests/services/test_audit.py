@@ -62,9 +62,9 @@ def test_the_trail_cannot_be_edited_or_deleted(store):
                       f"UPDATE ops SET value = '\"edited\"' WHERE op_id = '{op_id}'",
                       f"UPDATE ops SET value = NULL WHERE op_id = '{op_id}'",  # blanking needs the redaction mark
                       f"DELETE FROM ops WHERE op_id = '{op_id}'"):
-        with pytest.raises((IntegrityError, DatabaseError), match="audit trail cannot be changed"):
-            with store.engine.begin() as connection:
-                connection.execute(text(statement))
+        with (pytest.raises((IntegrityError, DatabaseError), match="audit trail cannot be changed"),
+              store.engine.begin() as connection):
+            connection.execute(text(statement))
     with store.engine.begin() as connection:  # what retention does: blank the value, keep the fact
         connection.execute(text(f"UPDATE ops SET value = NULL, redacted = 1 WHERE op_id = '{op_id}'"))
         assert connection.execute(text(f"SELECT actor FROM ops WHERE op_id = '{op_id}'")).scalar() == store.actor

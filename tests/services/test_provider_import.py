@@ -13,12 +13,12 @@ from qa_desktop.store.models import Provider, Setting
 from tests.conftest import OFSTED_HEADER, TODAY
 
 GOOD_ROWS = [
-    "SC700101,Children's home,Active,Private,Maple Lodge,12 Maple Grove,,Rochester,Kent,ME1 2DQ,Medway,4,"
-    "Evergreen Care Homes Ltd,14/05/2024,Good",
-    "SC700102,Children's Home,Active,Private,REDACTED,REDACTED,,Chatham,Kent,me46pz,Medway,NULL,"
-    "Brightpath Residential Ltd,NULL,NULL",
-    "1234567,Independent fostering agency,Active,Private,Kindred Fostering,Unit 4,Dockside,Chatham,Kent,ME4 4AB,"
-    "Medway,,Kindred Fostering Ltd,11/11/2022,Requires improvement to be good",
+    ("SC700101,Children's home,Active,Private,Maple Lodge,12 Maple Grove,,Rochester,Kent,ME1 2DQ,Medway,4,"
+     "Evergreen Care Homes Ltd,14/05/2024,Good"),
+    ("SC700102,Children's Home,Active,Private,REDACTED,REDACTED,,Chatham,Kent,me46pz,Medway,NULL,"
+     "Brightpath Residential Ltd,NULL,NULL"),
+    ("1234567,Independent fostering agency,Active,Private,Kindred Fostering,Unit 4,Dockside,Chatham,Kent,ME4 4AB,"
+     "Medway,,Kindred Fostering Ltd,11/11/2022,Requires improvement to be good"),
 ]
 
 
@@ -197,7 +197,6 @@ def test_absurd_places_are_a_skipped_row_not_a_crash(store, write_csv):
 
 
 def test_a_closed_registration_puts_the_provider_on_the_sanctions_list_as_ceased(store, write_csv):
-    import datetime as dt
 
     from qa_desktop.services.provider_import import import_providers
     from qa_desktop.services.sanctions import Sanction, sanctions_list

@@ -24,7 +24,7 @@ from qa_desktop.store.database import Store
 from tests.conftest import TODAY
 from tests.sync.conftest import make_visit
 
-NOW = dt.datetime(2026, 11, 22, 12, 0, tzinfo=dt.timezone.utc)
+NOW = dt.datetime(2026, 11, 22, 12, 0, tzinfo=dt.UTC)
 
 
 @pytest.fixture
@@ -70,8 +70,8 @@ def test_a_young_inspector_opens_only_the_form_of_their_own_visit(store, visits)
 def test_only_the_qa_lead_issues_a_formal_embargo(store, lead, visits):
     with store.read() as session:
         provider_id = find_by_urn(session, "SC700105").id
-    fields = dict(kind=EmbargoKind.FORMAL, scope=EmbargoScope.PROVIDER, reason="Significant concerns",
-                  start_on=TODAY, approved_by="Sam Director")
+    fields = {"kind": EmbargoKind.FORMAL, "scope": EmbargoScope.PROVIDER, "reason": "Significant concerns",
+              "start_on": TODAY, "approved_by": "Sam Director"}
     with pytest.raises(NotAllowed, match="Only the QA lead can issue a formal embargo"):
         qa.issue_embargo(store, provider_id, **fields)
     qa.issue_embargo(lead, provider_id, **fields)

@@ -10,13 +10,13 @@ from PIL import Image
 from sqlalchemy import text
 
 from qa_desktop.cli import main
+from qa_desktop.credentials import SERVICE
 from qa_desktop.forms.library import TemplateLibrary
 from qa_desktop.paths import DATABASE_NAME
 from qa_desktop.services.demo import load_demo
 from qa_desktop.services.visits import open_visit
 from qa_desktop.store.database import Store, make_engine, migrate
 from qa_desktop.store.keys import KeyLost, key_account
-from qa_desktop.credentials import SERVICE
 from qa_desktop.sync.engine import sync
 from qa_desktop.sync.folder import FolderStore
 from tests.sync.conftest import make_visit

@@ -6,9 +6,9 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import inspect, select, text
 
+from qa_desktop.paths import DATABASE_NAME
 from qa_desktop.store.database import Store, make_engine, migrate
 from qa_desktop.store.models import Base, Provider, Setting
-from qa_desktop.paths import DATABASE_NAME
 
 
 def test_database_at_first_revision_with_rows_migrates_to_head(tmp_path):
@@ -36,7 +36,7 @@ def test_database_at_first_revision_with_rows_migrates_to_head(tmp_path):
         provider = session.get(Provider, "p1")
         assert provider.name == "Maple Lodge" and provider.urn == "SC700101"
         assert provider.judgement_date == dt.date(2024, 5, 14)
-        assert provider.created_at == stamp.replace(tzinfo=dt.timezone.utc)
+        assert provider.created_at == stamp.replace(tzinfo=dt.UTC)
         assert session.scalars(select(Setting.town)).all() == ["Rochester"]
         assert session.execute(text("SELECT version_num FROM alembic_version")).scalar() == "0008"
     assert {"visits", "compliance_reviews", "placements"} <= set(inspect(store.engine).get_table_names())

@@ -8,8 +8,8 @@ from sqlalchemy import select, text
 from qa_desktop.domain.service_types import ServiceType
 from qa_desktop.store.changes import derived_id
 from qa_desktop.store.database import Store
-from qa_desktop.store.models import Op, Provider, Setting
 from qa_desktop.store.hlc import Hlc
+from qa_desktop.store.models import Op, Provider, Setting
 
 
 def ops_for(store, entity_id):
@@ -29,7 +29,7 @@ def test_create_stamps_bookkeeping_and_records_an_op_per_field(store):
         provider = changes.create(Provider, name="Maple Lodge", service_type=ServiceType.RESIDENTIAL, urn="SC700101")
     assert len(provider.id) == 36
     assert provider.changed_by == "officer.test" and provider.device_id == store.device_id
-    assert provider.created_at.tzinfo is dt.timezone.utc and not provider.deleted
+    assert provider.created_at.tzinfo is dt.UTC and not provider.deleted
     ops = ops_for(store, provider.id)
     assert {(o.field, o.value) for o in ops} == {("name", "Maple Lodge"), ("service_type", "residential"),
                                                  ("urn", "SC700101"), ("deleted", False)}
@@ -59,10 +59,9 @@ def test_delete_is_a_tombstone_that_syncs(store):
 
 
 def test_failed_unit_of_work_leaves_neither_rows_nor_ops(store):
-    with pytest.raises(RuntimeError):
-        with store.write() as changes:
-            provider = changes.create(Provider, name="Half", service_type=ServiceType.RESIDENTIAL)
-            raise RuntimeError("power cut")
+    with pytest.raises(RuntimeError), store.write() as changes:
+        provider = changes.create(Provider, name="Half", service_type=ServiceType.RESIDENTIAL)
+        raise RuntimeError("power cut")
     with store.read() as session:
         assert session.get(Provider, provider.id) is None
         assert session.scalar(select(Op).where(Op.entity_id == provider.id)) is None
@@ -79,9 +78,8 @@ def test_bookkeeping_columns_cannot_be_set_by_callers(store):
 def test_foreign_keys_are_enforced(store):
     from sqlalchemy.exc import IntegrityError
 
-    with pytest.raises(IntegrityError):
-        with store.write() as changes:
-            changes.create(Setting, provider_id="no-such-provider", name="Orphan")
+    with pytest.raises(IntegrityError), store.write() as changes:
+        changes.create(Setting, provider_id="no-such-provider", name="Orphan")
 
 
 def test_device_id_and_clock_survive_a_restart(tmp_path):

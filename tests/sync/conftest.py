@@ -70,7 +70,8 @@ def snapshot(store: Store) -> dict:
     with store.read() as session:
         for model in SYNCED_MODELS:
             table = model.__table__
-            columns = [c for c in table.columns if c.name not in ("created_at", "updated_at", "changed_by", "device_id")]
+            columns = [c for c in table.columns
+                       if c.name not in ("created_at", "updated_at", "changed_by", "device_id")]
             for row in session.execute(select(*columns)):
                 state[(table.name, row.id)] = tuple(row)
         state["conflicts"] = sorted((h.entity, h.entity_id, h.field, tuple(sorted(h.heads)), h.conflict)

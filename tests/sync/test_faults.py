@@ -2,21 +2,21 @@
 
 from __future__ import annotations
 
+import contextlib
 import gzip
 import json
 import os
 import signal
 import subprocess
 import sys
-import time
 
 import pytest
 
 from qa_desktop.forms.checklist import MET, NOT_MET
 from qa_desktop.services.visits import open_visit
 from qa_desktop.sync import folder as folder_module
-from qa_desktop.sync.folder import FolderStore
 from qa_desktop.sync.engine import sync
+from qa_desktop.sync.folder import FolderStore
 from qa_desktop.sync.stores import SharedStore
 from qa_desktop.sync.wire import digest
 from tests.sync.conftest import first_items, make_visit, snapshot
@@ -87,10 +87,8 @@ def test_a_sync_cut_off_at_any_point_loses_nothing_and_the_next_completes(
     busy_visit(alex, library, tmp_path)
     before = snapshot(alex)
     for laptop in (alex, jo):
-        try:
+        with contextlib.suppress(CutOff):
             sync(laptop, Flaky(folder, fail_at))
-        except CutOff:
-            pass
     assert snapshot(alex) == before  # the sender lost nothing
     sync(alex, folder), sync(jo, folder)
     assert snapshot(jo) == snapshot(alex) == before
@@ -131,7 +129,7 @@ def test_a_killed_sync_process_resumes(laptops, library, tmp_path, small_segment
             from sqlalchemy import text
             assert session.execute(text("PRAGMA integrity_check")).scalar() == "ok"
         report = sync(reopened, FolderStore(shared))
-        assert 0 < report.pulled and report.problems == []
+        assert report.pulled > 0 and report.problems == []
         assert snapshot(reopened) == snapshot(alex)
         assert open_visit(reopened, visit_id).checklists
     finally:
@@ -164,9 +162,9 @@ def test_damaged_truncated_and_foreign_files_are_named_and_skipped(laptops, fold
         names = " ".join(report.problems)
         assert f"devices/{alex.device_id}/00000001.ops" in names and words in names
         assert "devices/someone/00000001.ops" in names
-        from qa_desktop.sync.engine import status
         with jo.read() as session:
             from sqlalchemy import select
+
             from qa_desktop.store.models import Provider
             assert session.scalars(select(Provider.name)).all() == ["Oak House"]  # everything else synced
     alex_file.write_bytes(good)  # the sync client finished copying: used on the next sync
@@ -206,6 +204,6 @@ def test_with_a_team_key_a_file_rewritten_with_a_fresh_checksum_is_still_refused
 
 def test_an_unreachable_folder_says_so_and_keeps_changes(laptops, library, tmp_path):
     from qa_desktop.sync.stores import StoreUnavailable
-    alex, = laptops("alex")
+    _alex, = laptops("alex")
     with pytest.raises(StoreUnavailable, match="cannot be reached"):
         FolderStore(tmp_path / "not-mounted" / "qa")

@@ -2,16 +2,12 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
-import pytest
 from PIL import Image
 from sqlalchemy import select
 
 from qa_desktop.forms.checklist import MET, NOT_APPLICABLE, NOT_MET
 from qa_desktop.services.visits import open_visit
-from qa_desktop.store.models import Answer, Op, Provider, Visit
-from qa_desktop.sync import engine
+from qa_desktop.store.models import Provider, Visit
 from qa_desktop.sync.conflicts import list_conflicts, resolve
 from qa_desktop.sync.engine import status, sync
 from tests.sync.conftest import first_items, make_visit, snapshot

@@ -54,9 +54,10 @@ def test_pushing_the_same_ops_twice_and_concurrently_stores_each_once(laptops, s
     alex, = laptops("alex")
     make_visit(alex, library)
     store = server_store()
-    from qa_desktop.store.oplog import op_record
-    from qa_desktop.store.models import Op
     from sqlalchemy import func, select
+
+    from qa_desktop.store.models import Op
+    from qa_desktop.store.oplog import op_record
     with alex.read() as session:
         ops = [op_record(r) for r in session.execute(select(Op.__table__))]
     errors = []
