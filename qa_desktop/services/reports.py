@@ -9,6 +9,7 @@ import json
 from collections.abc import Callable
 from dataclasses import asdict, replace
 from pathlib import Path
+from typing import Any
 
 import yaml
 from sqlalchemy import select
@@ -18,11 +19,11 @@ from qa_desktop.domain.visits import VisitRuleError
 from qa_desktop.forms.checklist import Checklist
 from qa_desktop.forms.template import Audience
 from qa_desktop.paths import resources_dir
-from qa_desktop.reports.visit_report import Progress, ReportResult, VisitFacts, no_progress, build_visit_report
+from qa_desktop.reports.visit_report import Progress, ReportResult, VisitFacts, build_visit_report, no_progress
 from qa_desktop.reports.young_inspector_report import build_young_inspector_report
 from qa_desktop.services.visits import open_visit
 from qa_desktop.store.database import Store
-from qa_desktop.store.models import Provider, ReportRevision, Setting, Visit
+from qa_desktop.store.models import ReportRevision, Visit
 
 REPORTS_FOLDER = "reports"
 
@@ -48,8 +49,8 @@ def visit_facts(store: Store, visit_id: str) -> VisitFacts:
         visit = session.get(Visit, visit_id)
         if visit is None or visit.deleted:
             raise VisitRuleError("That visit does not exist (it may have been deleted).")
-        setting = session.get(Setting, visit.setting_id)
-        provider = session.get(Provider, setting.provider_id)
+        setting = visit.setting
+        provider = setting.provider
         brand = branding()
         return VisitFacts(
             council_name=brand["council_name"], service_name=brand["service_name"], reference=report_reference(visit),
@@ -65,7 +66,7 @@ def fingerprint(facts: VisitFacts, checklists: list[Checklist], photo_intact: Ca
     Whether each photo is on this laptop is part of it: a report made while a photo had not yet
     synced shows a placeholder, and must be remade once the photo arrives.
     """
-    content = [asdict(facts) | {"revision": None}]
+    content: list[Any] = [asdict(facts) | {"revision": None}]
     for checklist in checklists:
         content.append([checklist.template.key, checklist.template.version, checklist.template.digest])
         for key in sorted(checklist.records):
@@ -121,7 +122,8 @@ def find_visit_id(store: Store, text: str) -> str:
     with store.read() as session:
         ids = session.scalars(select(Visit.id).where(Visit.deleted.is_(False), Visit.id.like(f"{prefix}%"))).all()
     if len(ids) != 1:
-        raise VisitRuleError(f"No single visit matches {text!r}: give more of its id, or its report reference (QA-YYYYMMDD-XXXXXXXX).")
+        raise VisitRuleError(f"No single visit matches {text!r}: give more of its id, "
+                             "or its report reference (QA-YYYYMMDD-XXXXXXXX).")
     return ids[0]
 
 

@@ -7,17 +7,24 @@ edited or upgraded afterwards cannot change a visit already begun or a report al
 Each ``OpenVisit`` method checks the input against the item first, then commits it in its own
 unit of work through ``Changes`` (so it is recorded for sync), then updates the checklist in
 memory: an answer the screen shows is an answer on disk.
+
+An ``OpenVisit`` remembers, per field, which ops the values it holds came from (``seen``), and
+every edit is written over those, not over whatever the database holds by then. If the other
+officer's answer arrived (a sync, a bundle, another program) after the screen was drawn and the
+screen never showed it, the edit is concurrent with it, and both are kept as a conflict.
+``reload`` reads the visit again after such a change, keeping what the screen is still editing.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from qa_desktop.domain.roles import NotAllowed, require_officer, require_visit_access
 from qa_desktop.domain.timescales import ConcernLevel
@@ -27,7 +34,8 @@ from qa_desktop.forms.library import TemplateLibrary
 from qa_desktop.forms.template import Audience, Item, ResponseType, Template, parse_template
 from qa_desktop.store.changes import Changes, derived_id
 from qa_desktop.store.database import Store
-from qa_desktop.store.models import Answer, Provider, Setting, TemplateSnapshot, Visit, VisitAction, VisitTemplate
+from qa_desktop.store.models import Answer, Setting, TemplateSnapshot, Visit, VisitAction, VisitTemplate
+from qa_desktop.store.oplog import field_state, local_base, ops_of_entities
 
 
 def encode_value(item: Item, value: Any) -> Any:
@@ -64,7 +72,7 @@ def start_visit(store: Store, library: TemplateLibrary, *, setting_id: str, visi
         setting = changes.session.get(Setting, setting_id)
         if setting is None or setting.deleted:
             raise VisitRuleError("That setting is not in the register (it may have been deleted).")
-        provider = changes.session.get(Provider, setting.provider_id)
+        provider = setting.provider
         chosen = list(templates) if templates is not None else library.for_visit(level, provider.service_type)
         if not chosen:
             raise VisitRuleError(f"No visit template covers a {level.label} visit to a {provider.service_type.label}.")
@@ -111,14 +119,61 @@ def _snapshot(changes: Changes, template: Template) -> TemplateSnapshot:
                           digest=template.digest, text=template.text)
 
 
+FieldKey = tuple[str, str, str]  # template key, item key, field ("value", "note", "evidence", "action")
+_ANSWER_FIELDS = ("value", "note", "evidence")
+_ACTION_FIELDS = ("text", "level", "raised_at", "due_at")
+
+
 @dataclass
 class OpenVisit:
-    """A visit being filled in: its checklists in template order, bound to the store."""
+    """A visit being filled in: its checklists in template order, bound to the store.
+
+    ``busy_ms``: how long a save waits for another program's write before ``StoreBusy`` (the
+    window passes a short wait and retries; the command line waits as usual)."""
 
     store: Store
     visit_id: str
     visit_date: dt.date
     checklists: dict[str, Checklist]
+    seen: dict[FieldKey, list[str]] = field(default_factory=dict)
+    busy_ms: int | None = None
+
+    def reload(self, keep: Iterable[FieldKey] = ()) -> set[tuple[str, str]]:
+        """Read the visit's answers and actions again (after a change made elsewhere); returns the
+        ``(template key, item key)`` whose shown record changed. Fields in ``keep`` (a note being
+        typed) keep their value and what was seen of them, so saving them later is still written
+        over only what the officer saw."""
+        kept = set(keep)
+        fresh = open_visit(self.store, self.visit_id, only=list(self.checklists), busy_ms=self.busy_ms)
+        changed: set[tuple[str, str]] = set()
+        for key, checklist in fresh.checklists.items():
+            mine = self.checklists.get(key)
+            if mine is None:
+                continue
+            for item in checklist.template.items:
+                new, old = checklist.record(item.key), mine.record(item.key)
+                if (key, item.key, "note") in kept:
+                    new.note = old.note
+                if (key, item.key, "value") in kept:
+                    new.answer = old.answer
+                if new != old:
+                    changed.add((key, item.key))
+            self.checklists[key] = checklist
+        for field_key, heads in fresh.seen.items():
+            if field_key not in kept:
+                self.seen[field_key] = heads
+        return changed
+
+    def _seen(self, template_key: str, item_key: str, *names: str) -> dict[str, list[str]]:
+        return {name: self.seen.get((template_key, item_key, name), []) for name in names}
+
+    def _wrote(self, changes: Changes, entity: str, row_id: str, template_key: str, item_key: str,
+               names: Sequence[str], as_name: str | None = None) -> None:
+        """After a save the screen has seen its own edit (and nothing else of the field)."""
+        for name in names:
+            op_id = changes.written.get((entity, row_id, name))
+            if op_id is not None:
+                self.seen[(template_key, item_key, as_name or name)] = [op_id]
 
     def _item(self, template_key: str, item_key: str) -> tuple[Checklist, Item]:
         checklist = self.checklists[template_key]
@@ -132,35 +187,41 @@ class OpenVisit:
                                  item_key=item_key, value=None, note=None, evidence=[])
         return row
 
+    def _save_answer(self, template_key: str, item_key: str, **fields: Any) -> None:
+        with self.store.write(busy_ms=self.busy_ms) as changes:
+            row = self._answer_row(changes, template_key, item_key)
+            changes.update(row, seen=self._seen(template_key, item_key, *fields), **fields)
+            self._wrote(changes, "answers", row.id, template_key, item_key, list(fields))
+
     def set_answer(self, template_key: str, item_key: str, value: Any) -> Any:
         checklist, item = self._item(template_key, item_key)
         clean = check_answer(item, value)
-        with self.store.write() as changes:
-            changes.update(self._answer_row(changes, template_key, item_key), value=encode_value(item, clean))
+        self._save_answer(template_key, item_key, value=encode_value(item, clean))
         checklist.record(item_key).answer = clean
         return clean
 
     def clear_answer(self, template_key: str, item_key: str) -> None:
         checklist, _ = self._item(template_key, item_key)
-        with self.store.write() as changes:
-            changes.update(self._answer_row(changes, template_key, item_key), value=None)
+        self._save_answer(template_key, item_key, value=None)
         checklist.clear_answer(item_key)
 
     def set_note(self, template_key: str, item_key: str, text: str) -> None:
         require_officer(self.store.user, "or write officers' notes")
         checklist, _ = self._item(template_key, item_key)
-        with self.store.write() as changes:
-            changes.update(self._answer_row(changes, template_key, item_key), note=text)
+        self._save_answer(template_key, item_key, note=text)
         checklist.set_note(item_key, text)
 
     def add_evidence(self, template_key: str, item_key: str, blob_hash: str, caption: str = "") -> None:
         require_officer(self.store.user, "or add photos")
         checklist, _ = self._item(template_key, item_key)
-        with self.store.write() as changes:
+        with self.store.write(busy_ms=self.busy_ms) as changes:
             row = self._answer_row(changes, template_key, item_key)
             stored = list(row.evidence or [])
             if all(e.get("blob") != blob_hash for e in stored):
+                # a photo list merges rather than conflicts (``store.oplog``), so it is written over
+                # what the database holds: the other officer's photos are kept either way
                 changes.update(row, evidence=[*stored, {"blob": blob_hash, "caption": caption.strip()}])
+                self._wrote(changes, "answers", row.id, template_key, item_key, ["evidence"])
         checklist.add_evidence(item_key, blob_hash, caption)
 
     def attach_photo(self, template_key: str, item_key: str, source: Path, caption: str = "") -> str:
@@ -176,7 +237,7 @@ class OpenVisit:
         checklist, _ = self._item(template_key, item_key)
         action = make_action(text, level, raised_at)
         action_id = derived_id("visit_action", self.visit_id, template_key, item_key)
-        with self.store.write() as changes:
+        with self.store.write(busy_ms=self.busy_ms) as changes:
             row = changes.session.get(VisitAction, action_id)
             fields = {"text": action.text, "level": action.level, "raised_at": action.raised_at,
                       "due_at": action.due_at}
@@ -184,12 +245,14 @@ class OpenVisit:
                 changes.create(VisitAction, id=action_id, visit_id=self.visit_id, template_key=template_key,
                                item_key=item_key, **fields)
             else:
-                changes.update(row, **fields)
+                changes.update(row, seen=self._seen(template_key, item_key, *fields), **fields)
+            self._wrote(changes, "visit_actions", action_id, template_key, item_key, list(fields))
         checklist.record(item_key).action = action
         return action
 
     def problems_before_completion(self) -> list[str]:
-        problems = [f"{c.template.title}: {p}" for c in self.checklists.values() for p in c.problems_before_completion()]
+        problems = [f"{c.template.title}: {p}"
+                    for c in self.checklists.values() for p in c.problems_before_completion()]
         with self.store.read() as session:
             waiting = session.scalars(select(VisitTemplate.template_key).where(
                 VisitTemplate.visit_id == self.visit_id, VisitTemplate.deleted.is_(False),
@@ -205,11 +268,15 @@ class OpenVisit:
         problems = self.problems_before_completion()
         if problems:
             raise VisitRuleError("The visit cannot be completed yet:\n" + "\n".join(problems))
-        with self.store.write() as changes:
-            changes.update(changes.session.get(Visit, self.visit_id), status=VisitStatus.COMPLETED)
+        with self.store.write(busy_ms=self.busy_ms) as changes:
+            visit = changes.session.get(Visit, self.visit_id)
+            if visit is None:
+                raise VisitRuleError("That visit does not exist (it may have been deleted).")
+            changes.update(visit, status=VisitStatus.COMPLETED)
 
 
-def open_visit(store: Store, visit_id: str, only: Sequence[str] | None = None) -> OpenVisit:
+def open_visit(store: Store, visit_id: str, only: Sequence[str] | None = None, *,
+               busy_ms: int | None = None) -> OpenVisit:
     """Rebuild a visit's checklists from its own template snapshots and saved answers; with
     ``only``, just those templates' (nothing of the others is read). A Young Inspector gets only
     the Young Inspector form of the visit they are assigned to."""
@@ -228,11 +295,18 @@ def open_visit(store: Store, visit_id: str, only: Sequence[str] | None = None) -
             snapshot = part.snapshot
             template = parse_template(snapshot.text, f"{snapshot.key} v{snapshot.version} (as started)")
             if young_inspector and template.audience is not Audience.YOUNG_INSPECTOR:
-                raise NotAllowed("A Young Inspector can open only the Young Inspector form, not the officers' checklists.")
+                raise NotAllowed("A Young Inspector can open only the Young Inspector form, "
+                                 "not the officers' checklists.")
             checklists[part.template_key] = Checklist(template, part.scope, visit.visit_date)
         keys = list(checklists)
-        for row in session.scalars(select(Answer).where(Answer.visit_id == visit_id, Answer.deleted.is_(False),
-                                                        Answer.template_key.in_(keys))):
+        answers = session.scalars(select(Answer).where(Answer.visit_id == visit_id, Answer.deleted.is_(False),
+                                                       Answer.template_key.in_(keys))).all()
+        actions = session.scalars(select(VisitAction).where(VisitAction.visit_id == visit_id,
+                                                            VisitAction.deleted.is_(False),
+                                                            VisitAction.template_key.in_(keys))).all()
+        seen = _shown_heads(session, "answers", {a.id: (a.template_key, a.item_key) for a in answers})
+        seen.update(_shown_heads(session, "visit_actions", {a.id: (a.template_key, a.item_key) for a in actions}))
+        for row in answers:
             checklist = checklists.get(row.template_key)
             if checklist is None:
                 continue
@@ -244,12 +318,21 @@ def open_visit(store: Store, visit_id: str, only: Sequence[str] | None = None) -
             record.answer = decode_value(item, row.value)
             record.note = row.note or ""
             record.evidence = [Evidence(e["blob"], e.get("caption", "")) for e in row.evidence or []]
-        for row in session.scalars(select(VisitAction).where(VisitAction.visit_id == visit_id,
-                                                             VisitAction.deleted.is_(False),
-                                                             VisitAction.template_key.in_(keys))):
-            if row.template_key in checklists:
-                checklists[row.template_key].record(row.item_key).action = RaisedAction(
-                    row.text, row.level, row.raised_at, row.due_at)
-        return OpenVisit(store, visit_id, visit.visit_date, checklists)
+        for action_row in actions:
+            if action_row.template_key in checklists:
+                checklists[action_row.template_key].record(action_row.item_key).action = RaisedAction(
+                    action_row.text, action_row.level, action_row.raised_at, action_row.due_at)
+        return OpenVisit(store, visit_id, visit.visit_date, checklists, seen, busy_ms)
+
+
+def _shown_heads(session: Session, entity: str, rows: dict[str, tuple[str, str]]) -> dict[FieldKey, list[str]]:
+    """For each field of these rows, the ops whose value is the one shown (``oplog.local_base``):
+    what an edit made on this screen is written over."""
+    heads: dict[FieldKey, list[str]] = {}
+    for row_id, fields in ops_of_entities(session, entity, list(rows)).items():
+        template_key, item_key = rows[row_id]
+        for name, ops in fields.items():
+            heads[(template_key, item_key, name)] = local_base(field_state(ops))
+    return heads
 
 

@@ -25,7 +25,7 @@ from qa_desktop.forms.checklist import Checklist
 from qa_desktop.forms.template import Audience, Section, parse_template
 from qa_desktop.services.visits import OpenVisit, open_visit
 from qa_desktop.store.database import Store
-from qa_desktop.store.models import Setting, Visit, VisitTemplate
+from qa_desktop.store.models import Visit, VisitTemplate
 
 
 @dataclass
@@ -91,7 +91,7 @@ def open_young_inspector_form(store: Store, visit_id: str) -> YoungInspectorForm
             raise VisitRuleError("That visit does not exist (it may have been deleted).")
         part = _form_part(session, visit_id)
         key, accepted_by = part.template_key, part.accepted_by
-        place = session.get(Setting, visit.setting_id).name
+        place = visit.setting.name
     return YoungInspectorForm(place, visit.visit_date, accepted_by, open_visit(store, visit_id, only=[key]), key)
 
 

@@ -7,7 +7,10 @@ changed field, stamped by the hybrid logical clock, in the same transaction as t
 Sync reads the op log; nothing else needs to remember to record anything.
 
 Each op also names what it was written over (``base``: the heads of the field the officer saw), which
-is how sync tells a later change from a concurrent one (``store.oplog``).
+is how sync tells a later change from a concurrent one (``store.oplog``). A screen that knows which
+heads it showed says so (``update(..., seen=...)``): an edit made over a value that arrived after
+the screen was drawn, and was never shown, is then recorded as concurrent with it, so both values
+are kept as a conflict instead of the unseen one being silently overwritten.
 
 A unit of work's ``Changes`` also says what it changed (``touched``), which is what screens use to
 decide whether to refresh, after Anki's ``OpChanges``.
@@ -18,15 +21,15 @@ from __future__ import annotations
 import datetime as dt
 import enum
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any, TypeVar
 
-from sqlalchemy import event, insert, inspect, select
+from sqlalchemy import event, insert, inspect
 from sqlalchemy.orm import Session
 
-from qa_desktop.store.models import FieldHeads, Op, SyncedColumns
 from qa_desktop.store import oplog
 from qa_desktop.store.hlc import HybridClock
+from qa_desktop.store.models import Op, SyncedColumns
 
 Row = TypeVar("Row", bound=SyncedColumns)
 
@@ -70,6 +73,11 @@ class Changes:
         self._now = now  # the workspace clock's (``qa_desktop.clock``)
         self._pending: list[dict[str, Any]] = []
         self.touched: set[tuple[str, str]] = set()
+        #: The newest op this unit of work wrote per (table, id, field): what a screen has now "seen".
+        self.written: dict[tuple[str, str, str], str] = {}
+        #: Fields edited over what a screen showed rather than what the database held: they may
+        #: now have two heads (a conflict), so their heads are worked out when the ops are written.
+        self._concurrent: set[tuple[str, str, str]] = set()
         event.listen(session, "before_commit", self._before_commit)
 
     def now(self) -> dt.datetime:
@@ -95,15 +103,26 @@ class Changes:
         self._record(row, "deleted", False, base=[])
         return row
 
-    def update(self, row: SyncedColumns, **fields: Any) -> set[str]:
-        """Set fields on a row; returns the names that really changed (no op for an equal value)."""
+    def update(self, row: SyncedColumns, *, seen: Mapping[str, Sequence[str]] | None = None,
+               **fields: Any) -> set[str]:
+        """Set fields on a row; returns the names that really changed (no op for an equal value).
+
+        ``seen`` gives, per field, the op ids whose value the officer's screen showed: the edit is
+        written over those only (see the module docstring). A field not in it is written over
+        what the database holds now. With ``seen``, an equal value is still recorded when the
+        database holds a value the screen did not show (the officer confirmed theirs)."""
         self._check_fields(type(row), fields)
-        changed = {name for name, value in fields.items() if getattr(row, name) != value}
+        seen = seen or {}
+        changed = {name for name, value in fields.items()
+                   if getattr(row, name) != value or (name in seen and self._unseen(row, name, seen[name]))}
         if not changed:
             return changed
         for name in sorted(changed):
             setattr(row, name, fields[name])
-            self._record(row, name, fields[name], base=self._base(row, name))
+            base = list(seen[name]) if name in seen else self._base(row, name)
+            if name in seen:
+                self._concurrent.add((row.__tablename__, row.id, name))
+            self._record(row, name, fields[name], base=base)
         self._stamp(row)
         return changed
 
@@ -111,7 +130,7 @@ class Changes:
         """An officer's choice between conflicting values: written over every head of the field, so
         the conflict closes here and on every device that receives this op."""
         self._check_fields(type(row), {name: value})
-        state = oplog.state_of(self.session, row.__tablename__, row.id, name)  # type: ignore[attr-defined]
+        state = oplog.state_of(self.session, row.__tablename__, row.id, name)
         setattr(row, name, value)
         self._record(row, name, value, base=[h.op_id for h in state.heads] if state else [])
         self._stamp(row)
@@ -136,7 +155,8 @@ class Changes:
             self.session.connection().execute(insert(Op.__table__), self._pending)
             keys = {(op["entity"], op["entity_id"], op["field"]) for op in self._pending}
             self._pending = []
-            oplog.refresh_heads(self.session, keys)
+            oplog.refresh_heads(self.session, keys, also=self._concurrent)
+            self._concurrent = set()
 
     def _before_commit(self, session: Session) -> None:
         self.flush_ops()
@@ -149,19 +169,22 @@ class Changes:
     def _base(self, row: SyncedColumns, name: str) -> list[str]:
         """The heads of the field as this officer sees it (earlier ops of this unit of work need not
         be listed: a device's newer op is always written over its older ones)."""
-        entity = row.__tablename__  # type: ignore[attr-defined]
-        if self.session.get(FieldHeads, (entity, row.id, name)) is not None:
-            return oplog.local_base(oplog.state_of(self.session, entity, row.id, name))
-        latest = self.session.scalar(select(Op.op_id).where(Op.entity == entity, Op.entity_id == row.id,
-                                                            Op.field == name)
-                                     .order_by(Op.hlc.desc(), Op.device_id.desc()).limit(1))
-        return [latest] if latest else []
+        entity = row.__tablename__
+        # not "the op with the greatest clock": an op written over by a later edit from a laptop whose
+        # clock was behind is not a head (``store.oplog``), so the heads are worked out from the field's ops
+        return oplog.local_base(oplog.state_of(self.session, entity, row.id, name))
+
+    def _unseen(self, row: SyncedColumns, name: str, seen: Sequence[str]) -> bool:
+        """Whether the field's value in the database rests on an op the screen never showed."""
+        return bool(set(self._base(row, name)) - set(seen))
 
     def _record(self, row: SyncedColumns, name: str, value: Any, base: list[str]) -> None:
-        entity = row.__tablename__  # type: ignore[attr-defined]
+        entity = row.__tablename__
         self.touched.add((entity, row.id))
+        op_id = new_id()
+        self.written[(entity, row.id, name)] = op_id
         self._pending.append({
-            "op_id": new_id(), "entity": entity, "entity_id": row.id, "field": name,
+            "op_id": op_id, "entity": entity, "entity_id": row.id, "field": name,
             "value": json_value(value), "hlc": self._clock.now().encode(),
             "device_id": self.device_id, "actor": self.actor, "base": base, "received_from": None,
         })

@@ -29,11 +29,11 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+import sqlcipher3.dbapi2 as sqlcipher
 from alembic import command
 from alembic.config import Config
-import sqlcipher3.dbapi2 as sqlcipher
 from sqlalchemy import Engine, create_engine, event, func, select, text
-from sqlalchemy.exc import DatabaseError
+from sqlalchemy.exc import DatabaseError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from qa_desktop.clock import Clock
@@ -41,12 +41,21 @@ from qa_desktop.domain.roles import Role, User
 from qa_desktop.paths import DATABASE_NAME
 from qa_desktop.store.blobs import BlobStore
 from qa_desktop.store.changes import Changes, new_id
+from qa_desktop.store.hlc import Hlc, HybridClock
 from qa_desktop.store.keys import KeyLost, database_key, is_plaintext_sqlite, photo_key
 from qa_desktop.store.models import LocalState, Op
-from qa_desktop.store.hlc import Hlc, HybridClock
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 CACHE_KIB = 64 * 1024
+#: How long a unit of work waits for another program's write (a sync from the command line) to end.
+BUSY_TIMEOUT_MS = 5000
+
+
+class StoreBusy(OSError):
+    """Another program is writing to the data file and did not finish in time; nothing was saved."""
+
+    def __init__(self) -> None:
+        super().__init__("the data file is busy: another QA Desktop program (a sync, an import) is writing to it")
 
 
 def _key_pragma(key: bytes) -> str:
@@ -66,7 +75,7 @@ def make_engine(path: Path, key: bytes | None = None) -> Engine:
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA synchronous=FULL")
         cursor.execute("PRAGMA foreign_keys=ON")
-        cursor.execute("PRAGMA busy_timeout=5000")
+        cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
         cursor.execute(f"PRAGMA cache_size=-{CACHE_KIB}")
         cursor.close()
 
@@ -162,14 +171,20 @@ class Store:
         self.hlc = HybridClock(self._last_hlc(), wall=self.clock.wall_ms)
 
     @contextmanager
-    def write(self) -> Iterator[Changes]:
+    def write(self, *, busy_ms: int | None = None) -> Iterator[Changes]:
         """One unit of work: committed (with its ops) on success, rolled back on any error.
 
         Before it stamps anything, the hybrid clock observes the newest op in the local log,
         whoever wrote it (a sync run from the command line while the window is open): a new edit is
         always later than every op this laptop holds. What the unit changed is added to every
-        ``collecting()`` block open on this thread."""
+        ``collecting()`` block open on this thread.
+
+        ``busy_ms``: how long to wait for another program's write to finish before giving up with
+        ``StoreBusy`` (the window saves with a short wait and retries, so it never freezes; the
+        default waits as long as the connection does, ``BUSY_TIMEOUT_MS``)."""
         with self._sessions() as session:
+            if busy_ms is not None:
+                session.connection().exec_driver_sql(f"PRAGMA busy_timeout={int(busy_ms)}")
             newest = session.scalar(select(func.max(Op.hlc)))
             if newest:
                 self.hlc.observe(Hlc.parse(newest))
@@ -178,9 +193,17 @@ class Store:
             try:
                 yield changes
                 session.commit()
+            except OperationalError as error:
+                session.rollback()
+                if "locked" in str(error) or "busy" in str(error):
+                    raise StoreBusy() from error
+                raise
             except BaseException:
                 session.rollback()
                 raise
+            finally:
+                if busy_ms is not None:
+                    session.connection().exec_driver_sql(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
         for collected in getattr(self._collectors, "open", ()):
             collected.update(changes.touched)
 

@@ -69,7 +69,7 @@ class OpRecord:
 
     @property
     def at(self) -> dt.datetime:
-        return dt.datetime.fromtimestamp(Hlc.parse(self.hlc).wall_ms / 1000, tz=dt.timezone.utc)
+        return dt.datetime.fromtimestamp(Hlc.parse(self.hlc).wall_ms / 1000, tz=dt.UTC)
 
 
 def canonical(value: Any) -> str:
@@ -164,8 +164,10 @@ def state_of(session: Session, entity: str, entity_id: str, field_name: str) -> 
                                                table.c.field == field_name)).all()
     return field_state(op_record(r) for r in rows) if rows else None
 
-def refresh_heads(session: Session, keys: set[Key]) -> None:
-    """Recompute the heads of fields that had several (after a local edit or a resolution)."""
+def refresh_heads(session: Session, keys: set[Key], *, also: set[Key] | frozenset[Key] = frozenset()) -> None:
+    """Recompute the heads of fields that had several (after a local edit or a resolution), and of
+    the fields in ``also``, which may now have several (an edit written over only what a screen
+    showed, while a value it never showed had arrived)."""
     if not keys:
         return
     by_entity: dict[str, set[str]] = defaultdict(set)
@@ -177,8 +179,8 @@ def refresh_heads(session: Session, keys: set[Key]) -> None:
         for start in range(0, len(ids), CHUNK):
             query = select(FieldHeads.entity, FieldHeads.entity_id, FieldHeads.field).where(
                 FieldHeads.entity == entity, FieldHeads.entity_id.in_(ids[start:start + CHUNK]))
-            listed.update(tuple(row) for row in session.execute(query))
-    for key in keys & listed:
+            listed.update((row[0], row[1], row[2]) for row in session.execute(query))
+    for key in keys & (listed | set(also)):
         state = state_of(session, *key)
         _store_heads(session, key, state)
 

@@ -14,12 +14,31 @@ from typing import Any
 
 from PySide6.QtCore import QDate, Qt, QTimer, Signal
 from PySide6.QtGui import QKeyEvent, QPixmap
-from PySide6.QtWidgets import (QCheckBox, QDateEdit, QFrame, QHBoxLayout, QLabel, QLineEdit, QPlainTextEdit,
-                               QPushButton, QVBoxLayout)
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QDateEdit,
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QPushButton,
+    QVBoxLayout,
+)
 
-from qa_desktop.forms.checklist import FACE_WORDS, MET, NO, NOT_APPLICABLE, NOT_MET, YES, DocumentSeen, ItemRecord
-from qa_desktop.forms.template import Item, ResponseType
 from qa_desktop.ui.palette import warning_colour
+from qa_desktop.workspace.visits import (
+    FACE_WORDS,
+    MET,
+    NO,
+    NOT_APPLICABLE,
+    NOT_MET,
+    YES,
+    DocumentSeen,
+    Item,
+    ItemRecord,
+    ResponseType,
+)
 
 NOTE_SAVE_DELAY_MS = 600
 
@@ -45,7 +64,7 @@ class ItemWidget(QFrame):
     noted = Signal(str, str)
     photo_wanted = Signal(str)
     action_wanted = Signal(str)
-    move = Signal(int)               # -1 up, +1 down
+    step = Signal(int)               # focus to the item above (-1) or below (+1)
 
     def __init__(self, item: Item, record: ItemRecord, thumbnails: dict[str, QPixmap]) -> None:
         super().__init__()
@@ -84,7 +103,8 @@ class ItemWidget(QFrame):
         self.document_seen: QCheckBox | None = None
         self.document_expires: QDateEdit | None = None
         if item.response in (ResponseType.TEXT, ResponseType.NUMBER, ResponseType.DATE):
-            hint = {ResponseType.NUMBER: "a number", ResponseType.DATE: "a date, e.g. 2026-11-22"}.get(item.response, "")
+            hint = {ResponseType.NUMBER: "a number",
+                    ResponseType.DATE: "a date, e.g. 2026-11-22"}.get(item.response, "")
             self.text_answer = QLineEdit(placeholderText=hint)
             self.text_answer.setAccessibleName(f"Answer to {item.label}")
             self.text_answer.editingFinished.connect(self._typed_answer)
@@ -136,14 +156,14 @@ class ItemWidget(QFrame):
     def show_record(self, record: ItemRecord, thumbnails: dict[str, QPixmap]) -> None:
         value = record.answer
         selected = set(value) if isinstance(value, list) else {value}
-        for number, ((option, words), button) in enumerate(zip(self.options, self.buttons), start=1):
+        for number, ((option, words), button) in enumerate(zip(self.options, self.buttons, strict=True), start=1):
             button.setChecked(option in selected)
             # the choice is marked in words too, not by colour alone (high-contrast themes, print-outs)
             button.setText(f"{'✓ ' if option in selected else ''}{number}  {words}" if number <= 9 else words)
         if self.text_answer is not None and not self.text_answer.hasFocus():
             self.text_answer.setText("" if value is None else (value.isoformat() if isinstance(value, dt.date)
                                                                 else str(value)))
-        if self.document_seen is not None and isinstance(value, DocumentSeen):
+        if self.document_seen is not None and self.document_expires is not None and isinstance(value, DocumentSeen):
             self.document_seen.blockSignals(True)
             self.document_expires.blockSignals(True)
             self.document_seen.setChecked(value.seen)
@@ -151,12 +171,13 @@ class ItemWidget(QFrame):
                 self.document_expires.setDate(QDate(value.expires.year, value.expires.month, value.expires.day))
             self.document_seen.blockSignals(False)
             self.document_expires.blockSignals(False)
-        if not self.note.hasFocus() and self.note.toPlainText() != record.note:
+        if not self.note.hasFocus() and not self.has_pending_note() and self.note.toPlainText() != record.note:
             self.note.blockSignals(True)
             self.note.setPlainText(record.note)
             self.note.blockSignals(False)
         while self.thumbs.count():
-            widget = self.thumbs.takeAt(0).widget()
+            taken = self.thumbs.takeAt(0)
+            widget = taken.widget() if taken is not None else None
             if widget is not None:
                 widget.deleteLater()
         for evidence in record.evidence:
@@ -171,7 +192,8 @@ class ItemWidget(QFrame):
             self.thumbs.addWidget(thumb)
         action = record.action
         self.action_label.setText("" if action is None else
-                                  f"Action ({action.level.label}): {action.text}. Due {action.due_at.astimezone():%d %b %Y %H:%M}")
+                                  f"Action ({action.level.label}): {action.text}. "
+                                  f"Due {action.due_at.astimezone():%d %b %Y %H:%M}")
         flagged = value in (NOT_MET, NO)
         self.setProperty("flagged", flagged)
         self.style().unpolish(self)
@@ -181,7 +203,8 @@ class ItemWidget(QFrame):
 
     def choose(self, value: Any) -> None:
         if self.item.response is ResponseType.MULTI_CHOICE:
-            chosen = [option for (option, _), button in zip(self.options, self.buttons) if button.isChecked()]
+            chosen = [option for (option, _), button in zip(self.options, self.buttons, strict=True)
+                      if button.isChecked()]
             self.answered.emit(self.item.key, chosen)
             return
         self.answered.emit(self.item.key, value)
@@ -205,8 +228,11 @@ class ItemWidget(QFrame):
         self.answered.emit(self.item.key, value)
 
     def _document_changed(self) -> None:
-        expires = self.document_expires.date().toPython() if self.document_expires else None
-        if expires is not None and expires <= dt.date(2000, 1, 1):
+        if self.document_seen is None or self.document_expires is None:
+            return
+        chosen = self.document_expires.date()
+        expires: dt.date | None = dt.date(chosen.year(), chosen.month(), chosen.day())
+        if expires is not None and expires <= dt.date(2000, 1, 1):  # the minimum date: "no expiry"
             expires = None
         self.answered.emit(self.item.key, DocumentSeen(self.document_seen.isChecked(), None, expires))
 
@@ -228,9 +254,9 @@ class ItemWidget(QFrame):
                 button.setChecked(True)
             self.choose(self.options[key - Qt.Key.Key_1][0])
         elif key == Qt.Key.Key_Up:
-            self.move.emit(-1)
+            self.step.emit(-1)
         elif key == Qt.Key.Key_Down:
-            self.move.emit(1)
+            self.step.emit(1)
         elif key == Qt.Key.Key_N:
             self.note.setFocus()
         elif key == Qt.Key.Key_P:

@@ -9,51 +9,81 @@ writes), and the Young Inspector's form (add it, hand the laptop over, review an
 Sections are a list model (``SectionListModel``); items are ``ItemWidget``s, rebuilt per section.
 What cannot be saved (an answer the item refuses, a photo that is not a picture) is said in the
 status line in plain words and nothing already saved is touched.
+
+The screen hears every change (``ChangeHub``): when the other officer's answers arrive (a sync, a
+bundle, another program on the same data folder) the items redraw in place, keeping the officer's
+section, focus and scroll position, and any note still being typed. What the screen showed is what
+its edits are written over (``workspace.visits.VisitEditor``): an answer given over a value that
+arrived but was never drawn is kept beside it as a conflict, never written over it silently.
+
+A save that another program holds up (the data file is locked by a sync) waits only briefly, then
+says "Not saved" with the reason, keeps what was typed or chosen, and tries again every
+``RETRY_MS`` until it is saved: the window never freezes, and nothing is lost.
 """
 
 from __future__ import annotations
 
-import datetime as dt
+import contextlib
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QAbstractListModel, QModelIndex, QPersistentModelIndex, Qt, QUrl, Signal
+from PySide6.QtCore import QAbstractListModel, QModelIndex, QPersistentModelIndex, Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import QCloseEvent, QDesktopServices, QKeySequence, QPixmap, QShowEvent
-from PySide6.QtWidgets import (QComboBox, QDialog, QDialogButtonBox, QFileDialog, QFormLayout, QHBoxLayout,
-                               QInputDialog, QLabel, QListView, QMenu, QMessageBox, QPlainTextEdit, QPushButton,
-                               QScrollArea, QSplitter, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QInputDialog,
+    QLabel,
+    QListView,
+    QMenu,
+    QMessageBox,
+    QPlainTextEdit,
+    QPushButton,
+    QScrollArea,
+    QSplitter,
+    QVBoxLayout,
+    QWidget,
+)
 
+from qa_desktop.atomic import write_atomically
 from qa_desktop.domain.timescales import ConcernLevel
 from qa_desktop.domain.visits import VisitRuleError
-from qa_desktop.forms.checklist import AnswerError, Checklist
-from qa_desktop.atomic import write_atomically
-from qa_desktop.forms.library import library_for
-from qa_desktop.forms.template import Audience, Section
-from qa_desktop.reports.visit_report import ReportResult
-from qa_desktop.services.reports import write_visit_report, write_young_inspector_report
-from qa_desktop.services.visits import OpenVisit, add_young_inspector_form, open_visit
-from qa_desktop.services.young_inspector import has_young_inspector_form, open_young_inspector_form
-from qa_desktop.sync.bundle import export_bundle
-from qa_desktop.credentials import CredentialsError, team_key
-from qa_desktop.store.blobs import BlobError
-from qa_desktop.store.database import Store
-from qa_desktop.store.models import Provider, Setting, Visit
-from qa_desktop.services.audit import visit_audit
 from qa_desktop.ui.audit_dialog import AuditDialog
 from qa_desktop.ui.background import BackgroundTask
+from qa_desktop.ui.change_hub import ChangeHub
 from qa_desktop.ui.item_widget import ItemWidget, item_style
+from qa_desktop.ui.palette import warning_style
 from qa_desktop.ui.young_inspector_review import YoungInspectorReview
 from qa_desktop.ui.young_inspector_window import YoungInspectorWindow
-from qa_desktop.ui.palette import warning_style
+from qa_desktop.workspace import Done, OpChanges, Workspace
+from qa_desktop.workspace.sync import CredentialsError
+from qa_desktop.workspace.visits import (
+    AnswerError,
+    Audience,
+    BlobError,
+    Checklist,
+    FieldKey,
+    ReportResult,
+    Section,
+    StoreBusy,
+    VisitEditor,
+)
 
 THUMB = 72
+#: How often a save held up by another program is tried again.
+RETRY_MS = 2000
 _Index = QModelIndex | QPersistentModelIndex
 
 
 class SectionListModel(QAbstractListModel):
     """(checklist, section) pairs in template order, shown with their progress."""
 
-    def __init__(self, visit: OpenVisit, parent: QWidget | None = None) -> None:
+    def __init__(self, visit: VisitEditor, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.visit = visit
         # the Young Inspector's form is theirs: it has its own screen and the officer's review
@@ -121,25 +151,24 @@ class VisitWindow(QWidget):
     #: How a finished report is shown; tests replace it rather than start a PDF viewer.
     open_file = staticmethod(open_with_system_viewer)
 
-    def __init__(self, store: Store, visit_id: str, parent: QWidget | None = None) -> None:
+    def __init__(self, workspace: Workspace, hub: ChangeHub, visit_id: str, parent: QWidget | None = None) -> None:
         super().__init__(parent, Qt.WindowType.Window)
-        self.store = store
-        self.visit = open_visit(store, visit_id)
-        self.blobs = store.blobs
+        self.workspace = workspace
+        self.visit = workspace.visits.open(visit_id)
         self._thumbs: dict[str, QPixmap] = {}
         self.items: list[ItemWidget] = []
+        #: saves another program held up, to try again: (template, item, what) -> the save
+        self.unsaved: dict[tuple[str, str, str], Callable[[], Done[Any]]] = {}
+        self._own_changes: list[OpChanges] | None = None
         self.setStyleSheet(item_style())
-        with store.read() as session:
-            visit = session.get(Visit, visit_id)
-            setting = session.get(Setting, visit.setting_id)
-            provider = session.get(Provider, setting.provider_id)
-            kind = "Announced" if visit.announced else "Unannounced"
-            self.setWindowTitle(f"Visit: {setting.name}, {visit.visit_date:%d %b %Y}")
-            owner = "" if provider.name == setting.name else f" ({provider.name})"
-            heading = QLabel(f"<b>{setting.name}</b>{owner} · {visit.level.label} · {kind} · "
-                             f"{visit.visit_date:%d %b %Y} · {', '.join(visit.officers)}")
-            self.officers = list(visit.officers)
-            self.reference_date = visit.visit_date
+        header = workspace.visits.header(visit_id)
+        kind = "Announced" if header.announced else "Unannounced"
+        self.setWindowTitle(f"Visit: {header.setting}, {header.visit_date:%d %b %Y}")
+        owner = "" if header.provider == header.setting else f" ({header.provider})"
+        heading = QLabel(f"<b>{header.setting}</b>{owner} · {header.level.label} · {kind} · "
+                         f"{header.visit_date:%d %b %Y} · {', '.join(header.officers)}")
+        self.officers = list(header.officers)
+        self.reference_date = header.visit_date
         heading.setWordWrap(True)
         self.task: BackgroundTask | None = None
         self.young_inspector_window: YoungInspectorWindow | None = None
@@ -150,13 +179,14 @@ class VisitWindow(QWidget):
         self.section_list.setAccessibleName("Sections")
         self.section_list.setSpacing(2)
         self.section_list.setWordWrap(True)
-        self.section_list.selectionModel().currentRowChanged.connect(lambda current, _: self.show_section(current.row()))
+        self.section_list.selectionModel().currentRowChanged.connect(
+            lambda current, _: self.show_section(current.row()))
         self.items_host = QWidget()
         self.items_layout = QVBoxLayout(self.items_host)
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
         scroll.setWidget(self.items_host)
-        self.scroll = scroll
+        self.scroll_area = scroll
         split = QSplitter()
         split.addWidget(self.section_list)
         split.addWidget(scroll)
@@ -177,6 +207,10 @@ class VisitWindow(QWidget):
         self.resize(1200, 800)
         if self.sections.rows:
             self.section_list.setCurrentIndex(self.sections.index(0))
+        self._retry = QTimer(self, interval=RETRY_MS)
+        self._retry.timeout.connect(self.retry_unsaved)
+        self.hub = hub
+        hub.changed.connect(self._on_changes)
 
     def _toolbar(self, heading: QLabel) -> QHBoxLayout:
         self.report_button = QPushButton("&Report")
@@ -214,12 +248,12 @@ class VisitWindow(QWidget):
     def _thumbnail(self, blob: str) -> QPixmap:
         if blob not in self._thumbs:
             pixmap = QPixmap()
-            try:
-                pixmap.loadFromData(self.blobs.read(blob))
-            except BlobError:
-                pass
-            self._thumbs[blob] = pixmap.scaled(THUMB, THUMB, Qt.AspectRatioMode.KeepAspectRatio,
-                                               Qt.TransformationMode.SmoothTransformation) if not pixmap.isNull() else pixmap
+            with contextlib.suppress(BlobError):
+                pixmap.loadFromData(self.workspace.visits.photo(blob))
+            if not pixmap.isNull():
+                pixmap = pixmap.scaled(THUMB, THUMB, Qt.AspectRatioMode.KeepAspectRatio,
+                                       Qt.TransformationMode.SmoothTransformation)
+            self._thumbs[blob] = pixmap
         return self._thumbs[blob]
 
     def show_section(self, row: int) -> None:
@@ -245,7 +279,7 @@ class VisitWindow(QWidget):
             widget.noted.connect(self.set_note)
             widget.photo_wanted.connect(self.add_photo)
             widget.action_wanted.connect(self.raise_action)
-            widget.move.connect(lambda step, w=widget: self._move(w, step))
+            widget.step.connect(lambda step, w=widget: self._move(w, step))
             self.items.append(widget)
             self.items_layout.addWidget(widget)
         self.items_layout.addStretch(1)
@@ -256,10 +290,10 @@ class VisitWindow(QWidget):
         index = self.items.index(widget) + step
         if 0 <= index < len(self.items):
             self.items[index].setFocus()
-            self.scroll.ensureWidgetVisible(self.items[index])
+            self.scroll_area.ensureWidgetVisible(self.items[index])
 
     def _refresh_item(self, item_key: str) -> None:
-        key, checklist = self.current_checklist()
+        _, checklist = self.current_checklist()
         for widget in self.items:
             if widget.item.key == item_key:
                 record = checklist.record(item_key)
@@ -267,7 +301,11 @@ class VisitWindow(QWidget):
         self.sections.changed()
 
     def _saved(self) -> None:
-        self.state.setText(f"All changes saved {self.store.clock.local_now():%H:%M:%S}")
+        if self.unsaved:
+            self._not_saved(f"{len(self.unsaved)} change(s) are still waiting: the data file is busy. They are "
+                            "kept and tried again every few seconds")
+            return
+        self.state.setText(f"All changes saved {self.workspace.clock.local_now():%H:%M:%S}")
         self.state.setStyleSheet("")
         self.saved.emit()
 
@@ -275,19 +313,101 @@ class VisitWindow(QWidget):
         self.state.setText(f"Not saved: {message}")
         self.state.setStyleSheet(warning_style())
 
+    def _save(self, what: tuple[str, str, str], save: Callable[[], Done[Any]]) -> bool:
+        """Run one save; if another program holds the data file, keep it to retry (newest wins per
+        field) and say so. True when saved."""
+        self._own_changes = []
+        try:
+            done = save()
+        except StoreBusy as error:
+            self.unsaved[what] = save
+            self.unsaved[what] = self.unsaved.pop(what)  # in the order they were made
+            self._not_saved(f"{error}. What you entered is kept on screen and will be saved in a moment")
+            self._retry.start()
+            return False
+        finally:
+            heard, self._own_changes = self._own_changes, None
+        self.unsaved.pop(what, None)
+        if any(not c.within(done.changes) for c in heard):
+            self._reload_changed()  # something else arrived with it (another program's changes): show it
+        return True
+
+    def retry_unsaved(self) -> None:
+        """Try the held-up saves again, oldest first; stop at the first still held up."""
+        for what, save in list(self.unsaved.items()):
+            if not self._save(what, save):
+                return
+            self._refresh_item(what[1])
+        self._retry.stop()
+        self._saved()
+
+    def _on_changes(self, changes: OpChanges) -> None:
+        """Every change anywhere: redraw this visit's items that it touched."""
+        if self._own_changes is not None:
+            self._own_changes.append(changes)  # told while this screen's own save runs: sorted out there
+            return
+        if changes.touches_visit(self.visit.visit_id):
+            self._reload_changed()
+
+    def _editing(self) -> set[FieldKey]:
+        """Fields the officer is still editing on screen: kept as typed when the visit is read again."""
+        if not self.items:
+            return set()
+        key, _ = self.current_checklist()
+        keep: set[FieldKey] = {(t, i, "note") for t, i, w in self.unsaved if w == "note"}
+        keep |= {(t, i, "value") for t, i, w in self.unsaved if w == "value"}
+        for widget in self.items:
+            if widget.has_pending_note() or widget.note.hasFocus():
+                keep.add((key, widget.item.key, "note"))
+            if widget.text_answer is not None and widget.text_answer.hasFocus():
+                keep.add((key, widget.item.key, "value"))
+        return keep
+
+    def _reload_changed(self) -> None:
+        """Read the visit again and redraw what changed, keeping the officer's place and typing."""
+        changed = self.visit.reload(self._editing())
+        if not changed or not self.items:
+            self.sections.changed()
+            return
+        row = self.section_list.currentIndex().row()
+        key, checklist = self.current_checklist()
+        _, section = self.sections.rows[row]
+        if [i.key for i in checklist.visible_items(section)] != [w.item.key for w in self.items]:
+            focus = self.focusWidget()
+            focused = next((w.item.key for w in self.items if w is focus or w.isAncestorOf(focus)), None)
+            scrolled = self.scroll_area.verticalScrollBar().value()
+            self.show_section(row)
+            self.scroll_area.verticalScrollBar().setValue(scrolled)
+            for widget in self.items:
+                if widget.item.key == focused:
+                    widget.setFocus()
+        else:
+            for template_key, item_key in changed:
+                if template_key == key:
+                    self._refresh_item(item_key)
+        self.sections.changed()
+        self.state.setText(f"Updated with changes from elsewhere at {self.workspace.clock.local_now():%H:%M:%S}")
+
     # -- changing (each through the visit service, committed at once) --------------------------------
 
     def set_answer(self, item_key: str, value: Any) -> None:
         key, checklist = self.current_checklist()
-        try:
+
+        def save() -> Done[Any]:
             if value is None:
-                self.visit.clear_answer(key, item_key)
-            else:
-                self.visit.set_answer(key, item_key, value)
+                return self.visit.clear_answer(key, item_key)
+            return self.visit.set_answer(key, item_key, value)
+
+        try:
+            saved = self._save((key, item_key, "value"), save)
         except AnswerError as error:
             self._not_saved(str(error))
+            saved = True  # refused, not held up: show what is stored
         else:
-            self._saved()
+            if saved:
+                self._saved()
+        if not saved:
+            return  # the officer's choice stays on screen until it is saved
         self._refresh_item(item_key)
         # a show_when may reveal or hide items: rebuild the section when visibility changed
         _, section = self.sections.rows[self.section_list.currentIndex().row()]
@@ -300,10 +420,10 @@ class VisitWindow(QWidget):
 
     def set_note(self, item_key: str, text: str) -> None:
         key, checklist = self.current_checklist()
-        if checklist.record(item_key).note == text:
+        if checklist.record(item_key).note == text and (key, item_key, "note") not in self.unsaved:
             return
-        self.visit.set_note(key, item_key, text)
-        self._saved()
+        if self._save((key, item_key, "note"), lambda: self.visit.set_note(key, item_key, text)):
+            self._saved()
 
     def flush_notes(self) -> None:
         for widget in self.items:
@@ -312,7 +432,8 @@ class VisitWindow(QWidget):
 
     def add_photo(self, item_key: str, path: str | None = None, caption: str | None = None) -> None:
         if path is None:
-            path, _ = QFileDialog.getOpenFileName(self, "Attach a photo", "", "Pictures (*.jpg *.jpeg *.png *.heic *.webp)")
+            path, _ = QFileDialog.getOpenFileName(self, "Attach a photo", "",
+                                                  "Pictures (*.jpg *.jpeg *.png *.heic *.webp)")
             if not path:
                 return
         if caption is None:
@@ -321,12 +442,14 @@ class VisitWindow(QWidget):
                 return
         key, _ = self.current_checklist()
         try:
-            self.visit.attach_photo(key, item_key, Path(path), caption)
+            saved = self._save((key, item_key, f"photo {path}"),
+                               lambda: self.visit.attach_photo(key, item_key, Path(path), caption or ""))
         except BlobError as error:
             self._not_saved(str(error))
             return
-        self._saved()
-        self._refresh_item(item_key)
+        if saved:
+            self._saved()
+            self._refresh_item(item_key)
 
     def raise_action(self, item_key: str) -> ActionDialog:
         key, checklist = self.current_checklist()
@@ -337,10 +460,10 @@ class VisitWindow(QWidget):
             if not text:
                 self._not_saved("an action needs words saying what must be done")
                 return
-            self.visit.raise_action(key, item_key, text, ConcernLevel(dialog.level.currentData()),
-                                    self.store.clock.now())
-            self._saved()
-            self._refresh_item(item_key)
+            level = ConcernLevel(dialog.level.currentData())
+            if self._save((key, item_key, "action"), lambda: self.visit.raise_action(key, item_key, text, level)):
+                self._saved()
+                self._refresh_item(item_key)
 
         dialog.accepted.connect(accepted)
         dialog.open()
@@ -351,12 +474,17 @@ class VisitWindow(QWidget):
         problems = self.visit.problems_before_completion()
         if problems:
             QMessageBox.information(self, "Not ready to complete",
-                                    "Before the visit can be completed:\n\n" + "\n".join(f"• {p}" for p in problems[:30])
+                                    "Before the visit can be completed:\n\n"
+                                    + "\n".join(f"• {p}" for p in problems[:30])
                                     + ("\n…" if len(problems) > 30 else ""))
+            return
+        if self.unsaved:
+            QMessageBox.information(self, "Not ready to complete", "Some changes are still waiting to be saved "
+                                    "(the data file is busy). Try again in a moment.")
             return
         try:
             self.visit.complete()
-        except VisitRuleError as error:
+        except (VisitRuleError, StoreBusy) as error:
             QMessageBox.information(self, "Not ready to complete", str(error))
             return
         self._saved()
@@ -371,10 +499,11 @@ class VisitWindow(QWidget):
         if self.task is not None and self.task.running:
             return None
         self.flush_notes()
-        write = write_visit_report if kind == "visit" else write_young_inspector_report
+        visits = self.workspace.visits
+        write = visits.report if kind == "visit" else visits.young_inspector_report
         visit_id = self.visit.visit_id
         task = BackgroundTask(self, "Making the report",
-                              lambda progress: write(self.store, visit_id, progress=progress),
+                              lambda progress: write(visit_id, progress=progress).value,
                               expected=(VisitRuleError, OSError))
         task.finished.connect(lambda result: self._report_made(result, save_to))
         task.failed.connect(lambda message: QMessageBox.warning(self, "The report was not made", message))
@@ -409,8 +538,7 @@ class VisitWindow(QWidget):
         return self.make_report(save_to=target)
 
     def show_audit(self) -> AuditDialog:
-        with self.store.read() as session:
-            lines = visit_audit(session, self.visit.visit_id)
+        lines = self.workspace.visits.audit(self.visit.visit_id)
         dialog = AuditDialog(self.windowTitle().removeprefix("Visit: "), lines, self)
         dialog.open()
         return dialog
@@ -426,11 +554,12 @@ class VisitWindow(QWidget):
             if not path:
                 return
         try:
-            out = export_bundle(self.store, Path(path), visit_id=self.visit.visit_id, signing_key=team_key())
+            out = self.workspace.sync.export_bundle(self.visit.visit_id, Path(path)).value
         except (OSError, CredentialsError) as error:
             QMessageBox.warning(self, "The visit was not shared", f"{path} could not be written: {error}")
             return
-        missing = f" {out.missing_photos} photo(s) are not on this laptop and were left out." if out.missing_photos else ""
+        missing = (f" {out.missing_photos} photo(s) are not on this laptop and were left out."
+                   if out.missing_photos else "")
         code = (f"\n\nIt is encrypted. Code to open it: {out.code}\nTell the other officer; do not write it on the "
                 "stick.") if out.code else "\n\nIt is encrypted with the team key."
         self.last_share_code = out.code
@@ -442,14 +571,14 @@ class VisitWindow(QWidget):
     # -- the Young Inspector ------------------------------------------------------------------------
 
     def _young_inspector_menu_state(self) -> None:
-        present = has_young_inspector_form(self.store, self.visit.visit_id)
+        present = self.workspace.visits.has_young_inspector_form(self.visit.visit_id)
         self.add_form_action.setEnabled(not present)
         for action in (self.hand_over_action, self.review_action, self.young_report_action):
             action.setEnabled(present)
 
     def add_young_inspector(self) -> None:
         try:
-            add_young_inspector_form(self.store, library_for(self.store.data_dir), self.visit.visit_id)
+            self.workspace.visits.add_young_inspector_form(self.visit.visit_id)
         except VisitRuleError as error:
             QMessageBox.information(self, "No Young Inspector form", str(error))
             return
@@ -460,7 +589,7 @@ class VisitWindow(QWidget):
         """The Young Inspector's own screen, with only their form in it."""
         self.flush_notes()
         try:
-            form = open_young_inspector_form(self.store, self.visit.visit_id)
+            form = self.workspace.visits.young_inspector_form(self.visit.visit_id)
         except VisitRuleError as error:
             QMessageBox.information(self, "Young Inspector", str(error))
             return None
@@ -477,16 +606,16 @@ class VisitWindow(QWidget):
     def _reload_young_inspector(self) -> None:
         """The form was added, or answered through its own screen: read it again (completion checks)."""
         self.visit.checklists.update({key: checklist for key, checklist in
-                                      open_visit(self.store, self.visit.visit_id).checklists.items()
+                                      self.workspace.visits.open(self.visit.visit_id).checklists.items()
                                       if checklist.template.audience is Audience.YOUNG_INSPECTOR})
 
     def review_young_inspector(self) -> YoungInspectorReview | None:
         try:
-            form = open_young_inspector_form(self.store, self.visit.visit_id)
+            form = self.workspace.visits.young_inspector_form(self.visit.visit_id)
         except VisitRuleError as error:
             QMessageBox.information(self, "Young Inspector", str(error))
             return None
-        dialog = YoungInspectorReview(self.store, self.visit.visit_id, form, self.officers, self)
+        dialog = YoungInspectorReview(self.workspace, self.visit.visit_id, form, self.officers, self)
         dialog.accepted_form.connect(self._saved)
         dialog.accepted_form.connect(self._reload_young_inspector)
         dialog.open()
@@ -499,6 +628,15 @@ class VisitWindow(QWidget):
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt API)
         self.flush_notes()  # a note typed a moment ago is saved before the window goes
+        if self.unsaved:
+            self.retry_unsaved()
+        if self.unsaved:
+            event.ignore()  # nothing typed is lost: the window stays until it is saved
+            QMessageBox.warning(self, "Not saved yet", "Some changes could not be saved yet because another "
+                                "program is writing to the data file. They are kept on screen and tried again "
+                                "every few seconds; close the window once it says all changes are saved.")
+            return
         if self.task is not None:
             self.task.wait()
+        self.hub.changed.disconnect(self._on_changes)
         super().closeEvent(event)

@@ -7,17 +7,24 @@ from __future__ import annotations
 from html import escape
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import (QComboBox, QDialog, QDialogButtonBox, QFormLayout, QLabel, QTextBrowser, QVBoxLayout,
-                               QWidget)
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLabel,
+    QTextBrowser,
+    QVBoxLayout,
+    QWidget,
+)
 
 from qa_desktop.domain.visits import VisitRuleError
-from qa_desktop.reports.visit_report import answer_text
-from qa_desktop.services.young_inspector import YoungInspectorForm, accept_young_inspector_form
-from qa_desktop.store.database import Store
 from qa_desktop.ui.palette import warning_style
+from qa_desktop.workspace import Workspace
+from qa_desktop.workspace.visits import YoungInspectorSession, answer_text
 
 
-def form_as_html(form: YoungInspectorForm) -> str:
+def form_as_html(form: YoungInspectorSession) -> str:
     parts = []
     for section in form.pages():
         parts.append(f"<h3>{escape(section.title)}</h3><ul>")
@@ -32,10 +39,10 @@ def form_as_html(form: YoungInspectorForm) -> str:
 class YoungInspectorReview(QDialog):
     accepted_form = Signal()
 
-    def __init__(self, store: Store, visit_id: str, form: YoungInspectorForm, officers: list[str],
+    def __init__(self, workspace: Workspace, visit_id: str, form: YoungInspectorSession, officers: list[str],
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.store, self.visit_id, self.form = store, visit_id, form
+        self.workspace, self.visit_id, self.form = workspace, visit_id, form
         self.setWindowTitle("Review the Young Inspector's form")
         self.answers = QTextBrowser()
         self.answers.setAccessibleName("The Young Inspector's answers")
@@ -67,7 +74,7 @@ class YoungInspectorReview(QDialog):
 
     def accept_form(self) -> None:
         try:
-            accept_young_inspector_form(self.store, self.visit_id, self.officer.currentText())
+            self.workspace.visits.accept_young_inspector_form(self.visit_id, self.officer.currentText())
         except VisitRuleError as error:
             self.error.setText(str(error))  # the dialog stays open; nothing is changed
             return

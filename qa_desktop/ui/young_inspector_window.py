@@ -1,7 +1,7 @@
 """The Young Inspector's screen: their own form, one short page at a time, in large plain words.
 
 The officer hands the laptop over with this window open. It is built from a
-``YoungInspectorForm`` alone (``services.young_inspector``), which holds the form's questions and
+``YoungInspectorSession`` alone (``services.young_inspector``), which holds the form's questions and
 the Young Inspector's own answers and nothing else: no provider register, no officers' notes, no
 other visits; there is no menu or button that leads out of it. Each answer is saved the moment it
 is given, like everywhere else, so a flat battery loses nothing.
@@ -19,13 +19,35 @@ from typing import Any
 
 from PySide6.QtCore import QPointF, QRectF, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QFont, QKeyEvent, QKeySequence, QPainter, QPainterPath, QPaintEvent, QPen, QShortcut
-from PySide6.QtWidgets import (QAbstractButton, QCheckBox, QFrame, QHBoxLayout, QLabel, QPlainTextEdit, QProgressBar,
-                               QPushButton, QScrollArea, QSizePolicy, QStackedWidget, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (
+    QAbstractButton,
+    QCheckBox,
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QPlainTextEdit,
+    QProgressBar,
+    QPushButton,
+    QScrollArea,
+    QSizePolicy,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
 
 from qa_desktop.domain.visits import VisitRuleError
-from qa_desktop.forms.checklist import FACE_COLOURS, FACE_WORDS, NO, YES, AnswerError
-from qa_desktop.forms.template import Item, ResponseType, Section
-from qa_desktop.services.young_inspector import YoungInspectorForm
+from qa_desktop.workspace.visits import (
+    FACE_COLOURS,
+    FACE_WORDS,
+    NO,
+    YES,
+    AnswerError,
+    Item,
+    ResponseType,
+    Section,
+    StoreBusy,
+    YoungInspectorSession,
+)
 
 BASE_SCALE = 1.45
 WORDS_SAVE_DELAY_MS = 600
@@ -132,13 +154,13 @@ class Question(QFrame):
                 row.addWidget(button)
         elif kind is ResponseType.YES_NO:
             for value_, words in ((YES, "Yes"), (NO, "No")):
-                button = QPushButton(words)
-                button.setCheckable(True)
-                button.setProperty("value", value_)
-                button.setAccessibleName(f"{words}, for: {item.label}")
-                button.clicked.connect(lambda _=False, v=value_: self._choose(v))
-                self.buttons.append(button)
-                row.addWidget(button)
+                answer = QPushButton(words)
+                answer.setCheckable(True)
+                answer.setProperty("value", value_)
+                answer.setAccessibleName(f"{words}, for: {item.label}")
+                answer.clicked.connect(lambda _=False, v=value_: self._choose(v))
+                self.buttons.append(answer)
+                row.addWidget(answer)
             row.addStretch(1)
         elif kind is ResponseType.MULTI_CHOICE:
             grid = QVBoxLayout()
@@ -209,7 +231,7 @@ class YoungInspectorWindow(QWidget):
 
     finished = Signal()
 
-    def __init__(self, form: YoungInspectorForm, parent: QWidget | None = None) -> None:
+    def __init__(self, form: YoungInspectorSession, parent: QWidget | None = None) -> None:
         super().__init__(parent, Qt.WindowType.Window)
         self.form = form
         self.setWindowTitle(f"Young Inspector: {form.place}")
@@ -331,8 +353,8 @@ class YoungInspectorWindow(QWidget):
                 self.form.clear_answer(item_key)
             else:
                 self.form.set_answer(item_key, value)
-        except (AnswerError, VisitRuleError) as error:
-            self.message.setText(f"That answer was not saved: {error}")
+        except (AnswerError, VisitRuleError, StoreBusy) as error:
+            self.message.setText(f"That answer was not saved: {error}. Please choose it again.")
         else:
             self.message.setText("Saved")
         current = self.form.checklist.answer(item_key)

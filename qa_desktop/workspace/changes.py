@@ -63,6 +63,13 @@ class OpChanges:
     def touches_visit(self, visit_id: str | None) -> bool:
         return self.everything or (visit_id is not None and visit_id in self.visits)
 
+    def within(self, other: OpChanges) -> bool:
+        """Whether every record this change names is also named by ``other`` (e.g. it is only a
+        screen's own save, heard back through the change signal)."""
+        if self.everything:
+            return other.everything
+        return all(ids <= other.ids(entity) for entity, ids in self.records.items())
+
     def merged(self, other: OpChanges) -> OpChanges:
         records = {k: self.ids(k) | other.ids(k) for k in {*self.records, *other.records}}
         return OpChanges(records, self.providers | other.providers, self.visits | other.visits,

@@ -28,7 +28,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -37,9 +37,22 @@ from qa_desktop.clock import Clock
 from qa_desktop.domain.roles import Role, User
 from qa_desktop.forms.library import TemplateLibrary, library_for
 from qa_desktop.store.database import Store
-from qa_desktop.store.models import (ActionPlan, Answer, ComplianceReview, Contact, Embargo, Placement, PlanAction,
-                                     QaCase, RegulatoryAlert, ReportRevision, Setting, Visit, VisitAction,
-                                     VisitTemplate)
+from qa_desktop.store.models import (
+    ActionPlan,
+    Answer,
+    ComplianceReview,
+    Contact,
+    Embargo,
+    Placement,
+    PlanAction,
+    QaCase,
+    RegulatoryAlert,
+    ReportRevision,
+    Setting,
+    Visit,
+    VisitAction,
+    VisitTemplate,
+)
 from qa_desktop.store.oplog import CHUNK
 from qa_desktop.workspace.changes import Done, OpChanges
 
@@ -50,10 +63,10 @@ Listener = Callable[[OpChanges], None]
 EVERYTHING_FROM = 5000
 
 #: Tables whose rows belong to a provider directly, to a setting, or to a visit.
-_BY_PROVIDER = {"compliance_reviews": ComplianceReview, "qa_cases": QaCase, "action_plans": ActionPlan,
+_BY_PROVIDER: dict[str, Any] = {"compliance_reviews": ComplianceReview, "qa_cases": QaCase, "action_plans": ActionPlan,
                 "embargoes": Embargo, "regulatory_alerts": RegulatoryAlert, "contacts": Contact}
-_BY_SETTING = {"visits": Visit, "placements": Placement}
-_BY_VISIT = {"answers": Answer, "visit_templates": VisitTemplate, "visit_actions": VisitAction,
+_BY_SETTING: dict[str, Any] = {"visits": Visit, "placements": Placement}
+_BY_VISIT: dict[str, Any] = {"answers": Answer, "visit_templates": VisitTemplate, "visit_actions": VisitAction,
              "report_revisions": ReportRevision}
 
 

@@ -3,26 +3,57 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
 
+from qa_desktop.domain.timescales import ConcernLevel
 from qa_desktop.domain.visits import VisitLevel, VisitReason, VisitRuleError, VisitStatus
-from qa_desktop.reports.visit_report import Progress, ReportResult, no_progress
+from qa_desktop.forms.checklist import (
+    FACE_COLOURS,
+    FACE_WORDS,
+    MET,
+    NO,
+    NOT_APPLICABLE,
+    NOT_MET,
+    YES,
+    AnswerError,
+    Checklist,
+    DocumentSeen,
+    ItemRecord,
+    RaisedAction,
+)
+from qa_desktop.forms.template import Audience, Item, ResponseType, Section
+from qa_desktop.reports.visit_report import Progress, ReportResult, answer_text, no_progress
 from qa_desktop.services.audit import AuditLine, visit_audit
 from qa_desktop.services.oversight import embargo_warnings
 from qa_desktop.services.reports import find_visit_id, write_visit_report, write_young_inspector_report
-from qa_desktop.services.visits import start_visit
+from qa_desktop.services.visits import FieldKey, OpenVisit, add_young_inspector_form, open_visit, start_visit
+from qa_desktop.services.young_inspector import (
+    YoungInspectorForm,
+    accept_young_inspector_form,
+    has_young_inspector_form,
+    open_young_inspector_form,
+)
+from qa_desktop.store.blobs import BlobError
+from qa_desktop.store.database import StoreBusy
 from qa_desktop.store.models import Provider, Setting, Visit
 from qa_desktop.workspace.changes import Done
 
 if TYPE_CHECKING:
     from qa_desktop.workspace.core import Workspace
 
-__all__ = ["VisitService", "VisitChoice", "SettingChoice", "VisitHeader", "VisitRuleError", "ReportResult"]
+__all__ = ["VisitService", "VisitEditor", "YoungInspectorSession", "VisitChoice", "SettingChoice", "VisitHeader",
+           "VisitRuleError", "ReportResult", "AnswerError", "BlobError", "StoreBusy", "Checklist", "ItemRecord",
+           "DocumentSeen", "RaisedAction", "Item", "Section", "ResponseType", "Audience", "FieldKey", "answer_text",
+           "FACE_COLOURS", "FACE_WORDS", "MET", "NOT_MET", "NOT_APPLICABLE", "YES", "NO"]
+
+#: How long a save from a screen waits for another program's write before it says "Not saved" and
+#: retries: short, so the window never freezes on a data file another program is writing.
+SCREEN_SAVE_WAIT_MS = 150
 
 
 @dataclass(frozen=True)
@@ -105,7 +136,8 @@ class VisitService:
             setting = session.get(Setting, visit.setting_id)
             provider = session.get(Provider, setting.provider_id) if setting is not None else None
             if setting is None or provider is None:
-                raise VisitRuleError("That visit's setting or provider is not on this laptop yet; sync, then try again.")
+                raise VisitRuleError("That visit's setting or provider is not on this laptop yet; "
+                                     "sync, then try again.")
             return VisitHeader(visit.id, provider.id, provider.name, setting.name, visit.visit_date, visit.level,
                                visit.announced, visit.status, tuple(visit.officers))
 
@@ -125,3 +157,109 @@ class VisitService:
     def audit(self, visit_id: str) -> list[AuditLine]:
         with self._ws._read() as session:
             return visit_audit(session, visit_id)
+
+    def open(self, visit_id: str, *, screen: bool = True) -> VisitEditor:
+        """A visit to fill in. ``screen``: its saves wait only briefly for another program's write
+        (``StoreBusy`` then, to be retried) instead of holding the window up."""
+        return VisitEditor(self._ws, open_visit(self._ws._store, visit_id,
+                                                busy_ms=SCREEN_SAVE_WAIT_MS if screen else None))
+
+    def photo(self, blob: str) -> bytes:
+        """A photo's bytes (decrypted); ``BlobError`` if it is not on this laptop."""
+        return self._ws._store.blobs.read(blob)
+
+    # -- the Young Inspector -------------------------------------------------------------------------
+
+    def has_young_inspector_form(self, visit_id: str) -> bool:
+        return has_young_inspector_form(self._ws._store, visit_id)
+
+    def add_young_inspector_form(self, visit_id: str) -> Done[str]:
+        return self._ws._mutation(lambda: add_young_inspector_form(self._ws._store, self._ws.library, visit_id))
+
+    def young_inspector_form(self, visit_id: str) -> YoungInspectorSession:
+        """The Young Inspector's form of a visit, and nothing else of it."""
+        return YoungInspectorSession(self._ws, open_young_inspector_form(self._ws._store, visit_id))
+
+    def accept_young_inspector_form(self, visit_id: str, officer: str) -> Done[None]:
+        return self._ws._mutation(lambda: accept_young_inspector_form(
+            self._ws._store, visit_id, officer, now=self._ws.clock.now()))
+
+
+class VisitEditor:
+    """A visit open on a screen: its checklists, and every edit through the workspace (each
+    returns ``Done``, and every other open screen hears of it). Edits are written over what this
+    editor last showed (``services.visits``): call ``reload`` when a change to the visit arrives."""
+
+    def __init__(self, workspace: Workspace, visit: OpenVisit) -> None:
+        self._ws = workspace
+        self._visit = visit
+
+    @property
+    def visit_id(self) -> str:
+        return self._visit.visit_id
+
+    @property
+    def visit_date(self) -> dt.date:
+        return self._visit.visit_date
+
+    @property
+    def checklists(self) -> dict[str, Checklist]:
+        return self._visit.checklists
+
+    def reload(self, keep: Iterable[FieldKey] = ()) -> set[tuple[str, str]]:
+        """Read the visit again; the ``(template key, item key)`` whose record changed."""
+        return self._visit.reload(keep)
+
+    def set_answer(self, template_key: str, item_key: str, value: Any) -> Done[Any]:
+        return self._ws._mutation(lambda: self._visit.set_answer(template_key, item_key, value))
+
+    def clear_answer(self, template_key: str, item_key: str) -> Done[None]:
+        return self._ws._mutation(lambda: self._visit.clear_answer(template_key, item_key))
+
+    def set_note(self, template_key: str, item_key: str, text: str) -> Done[None]:
+        return self._ws._mutation(lambda: self._visit.set_note(template_key, item_key, text))
+
+    def attach_photo(self, template_key: str, item_key: str, source: Path, caption: str = "") -> Done[str]:
+        return self._ws._mutation(lambda: self._visit.attach_photo(template_key, item_key, source, caption))
+
+    def raise_action(self, template_key: str, item_key: str, text: str, level: ConcernLevel) -> Done[RaisedAction]:
+        """An action on an item, raised now (by the workspace clock), due by Figure 8."""
+        return self._ws._mutation(lambda: self._visit.raise_action(template_key, item_key, text, level,
+                                                                   self._ws.clock.now()))
+
+    def problems_before_completion(self) -> list[str]:
+        return self._visit.problems_before_completion()
+
+    def complete(self) -> Done[None]:
+        return self._ws._mutation(self._visit.complete)
+
+
+class YoungInspectorSession:
+    """The Young Inspector's form of one visit: its questions and their own answers, nothing more."""
+
+    def __init__(self, workspace: Workspace, form: YoungInspectorForm) -> None:
+        self._ws = workspace
+        self._form = form
+        self.place = form.place
+        self.visit_date = form.visit_date
+        self.accepted_by = form.accepted_by
+
+    @property
+    def checklist(self) -> Checklist:
+        return self._form.checklist
+
+    @property
+    def title(self) -> str:
+        return self._form.title
+
+    def pages(self) -> list[Section]:
+        return self._form.pages()
+
+    def unanswered(self) -> list[str]:
+        return self._form.unanswered()
+
+    def set_answer(self, item_key: str, value: Any) -> Done[Any]:
+        return self._ws._mutation(lambda: self._form.set_answer(item_key, value))
+
+    def clear_answer(self, item_key: str) -> Done[None]:
+        return self._ws._mutation(lambda: self._form.clear_answer(item_key))

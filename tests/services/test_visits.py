@@ -16,7 +16,7 @@ from qa_desktop.store.models import Answer, Op, TemplateSnapshot, Visit
 from tests.forms.test_templates import GOOD
 
 DAY = dt.date(2026, 11, 22)
-RAISED = dt.datetime(2026, 11, 22, 10, tzinfo=dt.timezone.utc)
+RAISED = dt.datetime(2026, 11, 22, 10, tzinfo=dt.UTC)
 
 
 @pytest.fixture
@@ -32,8 +32,8 @@ def library():
 
 
 def start(store, library, setting_id, **overrides):
-    options = dict(setting_id=setting_id, visit_date=DAY, level=VisitLevel.FULL, announced=True,
-                   officers=["Alex Patel"], reason=VisitReason.ROUTINE)
+    options = {"setting_id": setting_id, "visit_date": DAY, "level": VisitLevel.FULL, "announced": True,
+               "officers": ["Alex Patel"], "reason": VisitReason.ROUTINE}
     options.update(overrides)
     return start_visit(store, library, **options)
 
@@ -144,9 +144,9 @@ def test_a_template_that_does_not_cover_the_level_is_refused_at_start(store, lib
 
 
 def test_attach_photo_stores_it_upright_and_shrunk_with_its_caption(store, library, setting_id, tmp_path):
-    from PIL import Image
-
     import io
+
+    from PIL import Image
 
     from qa_desktop.store.blobs import BlobError
 
@@ -162,7 +162,7 @@ def test_attach_photo_stores_it_upright_and_shrunk_with_its_caption(store, libra
     assert reopened.records["kitchen_photos"].evidence == [Evidence(blob, "Cooker")]
     assert reopened.progress().answered == 1  # a photo item counts once it has a photo
     (tmp_path / "notes.jpg").write_text("this is not a picture")
-    with pytest.raises(BlobError, match="notes.jpg is not a photo"):
+    with pytest.raises(BlobError, match=r"notes.jpg is not a photo"):
         visit.attach_photo("property_standards", "kitchen_photos", tmp_path / "notes.jpg")
     store.blobs.path(blob).write_bytes(b"tampered")
     with pytest.raises(BlobError, match="damaged"):

@@ -54,7 +54,7 @@ def test_an_unaccepted_form_holds_up_completion_and_acceptance_needs_the_answers
     assert "Young Inspector visit: not yet reviewed and accepted by an officer" in problems
     with pytest.raises(VisitRuleError, match="which officer"):
         accept_young_inspector_form(store, visit_with_form, "  ")
-    when = dt.datetime(2026, 11, 22, 15, 0, tzinfo=dt.timezone.utc)
+    when = dt.datetime(2026, 11, 22, 15, 0, tzinfo=dt.UTC)
     accept_young_inspector_form(store, visit_with_form, "Alex Patel", now=when)
     with store.read() as session:
         part = session.get(VisitTemplate, next(p.id for p in session.query(VisitTemplate)

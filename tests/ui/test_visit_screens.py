@@ -31,8 +31,8 @@ def demo_store(store):
     return store
 
 
-def start_dialog(qtbot, store, library):
-    dialog = StartVisitDialog(store, library, today=TODAY)
+def start_dialog(qtbot, workspace, library):
+    dialog = StartVisitDialog(workspace, today=TODAY)
     qtbot.addWidget(dialog)
     dialog.show()
     return dialog
@@ -43,8 +43,8 @@ def choose_setting(dialog, name):
     dialog.setting.setCurrentIndex(index)
 
 
-def test_an_announced_visit_starts_with_one_officer(qtbot, demo_store, library):
-    dialog = start_dialog(qtbot, demo_store, library)
+def test_an_announced_visit_starts_with_one_officer(qtbot, demo_store, workspace, library):
+    dialog = start_dialog(qtbot, workspace, library)
     choose_setting(dialog, "Maple Lodge")
     dialog.officer_one.setText("Alex Patel")
     qtbot.keyClick(dialog.buttons.button(dialog.buttons.StandardButton.Ok), Qt.Key.Key_Space)
@@ -54,8 +54,8 @@ def test_an_announced_visit_starts_with_one_officer(qtbot, demo_store, library):
         assert visit.announced and visit.officers == ["Alex Patel"] and visit.visit_date == TODAY
 
 
-def test_an_unannounced_visit_is_refused_with_one_officer_then_starts_with_two(qtbot, demo_store, library):
-    dialog = start_dialog(qtbot, demo_store, library)
+def test_an_unannounced_visit_is_refused_with_one_officer_then_starts_with_two(qtbot, demo_store, workspace, library):
+    dialog = start_dialog(qtbot, workspace, library)
     choose_setting(dialog, "Willow House")
     dialog.unannounced.setChecked(True)
     dialog.officer_one.setText("Alex Patel")
@@ -73,8 +73,8 @@ def test_an_unannounced_visit_is_refused_with_one_officer_then_starts_with_two(q
         assert visit.reason is VisitReason.CONCERN_RAISED
 
 
-def open_window(qtbot, store, visit_id):
-    window = VisitWindow(store, visit_id)
+def open_window(qtbot, workspace, hub, visit_id):
+    window = VisitWindow(workspace, hub, visit_id)
     qtbot.addWidget(window)
     window.show()
     window.activateWindow()
@@ -83,12 +83,13 @@ def open_window(qtbot, store, visit_id):
     return window
 
 
-def test_answer_by_keyboard_photo_action_close_and_reopen(qtbot, demo_store, library, tmp_path, monkeypatch):
-    dialog = start_dialog(qtbot, demo_store, library)
+def test_answer_by_keyboard_photo_action_close_and_reopen(qtbot, demo_store, workspace, hub, library, tmp_path,
+                                                          monkeypatch):
+    dialog = start_dialog(qtbot, workspace, library)
     choose_setting(dialog, "Maple Lodge")
     dialog.accept()
     visit_id = dialog.visit_id
-    window = open_window(qtbot, demo_store, visit_id)
+    window = open_window(qtbot, workspace, hub, visit_id)
     section_key = window.sections.rows[0][0]
     number, first, second, third = window.items[:4]  # staff files: how many files checked, then met/not met
     assert number.hasFocus()
@@ -129,20 +130,20 @@ def test_answer_by_keyboard_photo_action_close_and_reopen(qtbot, demo_store, lib
     assert record.note == "Fire door to the lounge wedged open."
     assert record.evidence[0].caption == "Wedged fire door" and record.action.level is ConcernLevel.HIGH
 
-    again = open_window(qtbot, demo_store, visit_id)  # and the screen shows it all again
+    again = open_window(qtbot, workspace, hub, visit_id)  # and the screen shows it all again
     assert again.items[0].text_answer.text() == "6"
     assert [b.isChecked() for b in again.items[2].buttons] == [False, True, False]
     assert again.items[2].note.toPlainText() == "Fire door to the lounge wedged open."
     assert again.items[2].thumbs.count() == 1
 
 
-def test_completion_lists_what_is_missing(qtbot, demo_store, library, monkeypatch):
+def test_completion_lists_what_is_missing(qtbot, demo_store, workspace, hub, library, monkeypatch):
     shown = []
     monkeypatch.setattr(QMessageBox, "information", lambda parent, title, text: shown.append(text))
-    dialog = start_dialog(qtbot, demo_store, library)
+    dialog = start_dialog(qtbot, workspace, library)
     choose_setting(dialog, "Maple Lodge")
     dialog.accept()
-    window = open_window(qtbot, demo_store, dialog.visit_id)
+    window = open_window(qtbot, workspace, hub, dialog.visit_id)
     qtbot.keyClick(window.items[1], Qt.Key.Key_2)  # not met, no action
     window.complete()
     assert "Before the visit can be completed" in shown[-1]
@@ -150,10 +151,11 @@ def test_completion_lists_what_is_missing(qtbot, demo_store, library, monkeypatc
     assert "Required:" in shown[-1]
 
 
-def test_start_a_visit_from_the_register_opens_the_visit_screen(qtbot, demo_store, tmp_path):
+def test_start_a_visit_from_the_register_opens_the_visit_screen(qtbot, demo_store, workspace, hub, tmp_path):
     from PySide6.QtCore import QSettings
+
     from qa_desktop.ui.main_window import MainWindow
-    window = MainWindow(demo_store, QSettings(str(tmp_path / "w.ini"), QSettings.Format.IniFormat))
+    window = MainWindow(workspace, hub, QSettings(str(tmp_path / "w.ini"), QSettings.Format.IniFormat))
     qtbot.addWidget(window)
     window.show()
     qtbot.keyClicks(window.search, "Willow")

@@ -14,9 +14,11 @@ from qa_desktop.forms.library import TemplateLibrary
 from qa_desktop.services.visits import open_visit
 from qa_desktop.store.database import Store
 from qa_desktop.sync.conflicts import list_conflicts
+from qa_desktop.ui.change_hub import ChangeHub
 from qa_desktop.ui.main_window import MainWindow
 from qa_desktop.ui.visit_window import VisitWindow
 from qa_desktop.ui.young_inspector_window import FaceButton
+from qa_desktop.workspace import Workspace
 from tests.sync.conftest import make_visit
 
 
@@ -36,8 +38,10 @@ def opened(monkeypatch):
     return paths
 
 
-def visit_window(qtbot, store, visit_id):
-    window = VisitWindow(store, visit_id)
+def visit_window(qtbot, store, visit_id, hub=None):
+    """The visit screen over ``store`` (a workspace and hub of its own unless ``hub`` is given)."""
+    hub = hub or ChangeHub(Workspace(store), poll_ms=0)
+    window = VisitWindow(hub.workspace, hub, visit_id)
     qtbot.addWidget(window)
     window.show()
     qtbot.waitExposed(window)
@@ -73,27 +77,30 @@ def test_two_officers_share_a_visit_by_file_and_settle_their_one_disagreement(qt
     library = TemplateLibrary.load()
     alex, jo = Store(tmp_path / "alex", actor="alex"), Store(tmp_path / "jo", actor="jo")
     visit_id = make_visit(alex, library)
-    alex_window = visit_window(qtbot, alex, visit_id)
+    alex_hub, jo_hub = ChangeHub(Workspace(alex), poll_ms=0), ChangeHub(Workspace(jo), poll_ms=0)
+    alex_window = visit_window(qtbot, alex, visit_id, alex_hub)
     alex_window.share_visit(str(tmp_path / "for-jo.qabundle"))
     assert messages[-1][1] == "Visit ready to share"
 
-    jo_main = MainWindow(jo, QSettings(str(tmp_path / "jo.ini"), QSettings.Format.IniFormat))
+    jo_main = MainWindow(jo_hub.workspace, jo_hub, QSettings(str(tmp_path / "jo.ini"), QSettings.Format.IniFormat))
     qtbot.addWidget(jo_main)
     assert alex_window.last_share_code in messages[-1][2]  # the code to tell Jo is shown
     jo_main.import_bundle(str(tmp_path / "for-jo.qabundle"), code=alex_window.last_share_code)
     assert messages[-1][1] == "Bundle imported"
-    jo_window = visit_window(qtbot, jo, visit_id)
+    jo_window = visit_window(qtbot, jo, visit_id, jo_hub)
     assert jo_window.windowTitle() == alex_window.windowTitle()
 
     # each officer does their own part of the house; both look at the same item and disagree
     alex_part, jo_part, shared_item = (alex_window.items[1], jo_window.items[2], alex_window.items[3])
-    for window, widget, key in ((alex_window, alex_part, Qt.Key.Key_1), (jo_window, jo_part, Qt.Key.Key_1),
-                                (alex_window, shared_item, Qt.Key.Key_1), (jo_window, jo_window.items[3], Qt.Key.Key_2)):
+    for _window, widget, key in ((alex_window, alex_part, Qt.Key.Key_1), (jo_window, jo_part, Qt.Key.Key_1),
+                                 (alex_window, shared_item, Qt.Key.Key_1),
+                                 (jo_window, jo_window.items[3], Qt.Key.Key_2)):
         widget.setFocus()
         qtbot.keyClick(widget, key)
     jo_window.share_visit(str(tmp_path / "for-alex.qabundle"))
 
-    alex_main = MainWindow(alex, QSettings(str(tmp_path / "alex.ini"), QSettings.Format.IniFormat))
+    alex_main = MainWindow(alex_hub.workspace, alex_hub,
+                           QSettings(str(tmp_path / "alex.ini"), QSettings.Format.IniFormat))
     qtbot.addWidget(alex_main)
     alex_main.import_bundle(str(tmp_path / "for-alex.qabundle"), code=jo_window.last_share_code)
     template = alex_window.sections.rows[0][0]
@@ -156,7 +163,8 @@ def test_young_inspector_fills_in_their_form_by_keyboard_and_the_officer_accepts
     # the officer reviews: accepting is refused while questions are unanswered, and nothing changes
     review = window.review_young_inspector()
     qtbot.addWidget(review)
-    assert "Bright, calm, friendly" in review.answers.toPlainText() and "4 out of 5: happy" in review.answers.toPlainText()
+    assert ("Bright, calm, friendly" in review.answers.toPlainText()
+            and "4 out of 5: happy" in review.answers.toPlainText())
     review.accept_form()
     assert "has not answered yet" in review.error.text() and review.isVisible()
     review.reject()

@@ -1,0 +1,23 @@
+"""Fixtures for screens: the workspace over the test's store, and the window's change hub.
+
+The hub's poll for other programs is off (``poll_ms=0``): a test says when the window looks
+(``hub.catch_up()``), so what a screen shows never depends on timing."""
+
+from __future__ import annotations
+
+import pytest
+
+from qa_desktop.ui.change_hub import ChangeHub
+from qa_desktop.workspace import Workspace
+
+
+@pytest.fixture
+def workspace(store) -> Workspace:
+    return Workspace(store)
+
+
+@pytest.fixture
+def hub(qtbot, workspace) -> ChangeHub:
+    made = ChangeHub(workspace, poll_ms=0)
+    yield made
+    made.close()
