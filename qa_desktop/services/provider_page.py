@@ -2,22 +2,31 @@
 (Figures 1 and 2), its open actions (from action plans and visits, Figure 8), its QA cases with the
 risk rating by year (Figures 6 and 7) and the sanctions in force.
 
-Gathered in one read so the window and ``qa-desktop provider URN`` show the same thing.
+Gathered in one read so the window and ``qa-desktop provider URN`` show the same thing, as plain
+frozen data (no ORM row outlives the read).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from qa_desktop.domain.risk import IfaRiskFlags
+from qa_desktop.domain.oversight import CaseSource, CaseStatus
+from qa_desktop.domain.risk import IfaArea, IfaConcern, IfaRiskFlags
 from qa_desktop.domain.visits import VisitRuleError
 from qa_desktop.services.due import DueItem, due_items
-from qa_desktop.services.oversight import (TrackedAction, YearRating, ifa_flags, provider_warnings, rating_history,
-                                           tracked_actions)
+from qa_desktop.services.oversight import (
+    TrackedAction,
+    YearRating,
+    ifa_flags,
+    provider_warnings,
+    rating_history,
+    tracked_actions,
+)
 from qa_desktop.services.sanctions import SanctionRow, sanctions_list
 from qa_desktop.store.access import officer
 from qa_desktop.store.models import Provider, QaCase, Setting, Visit, VisitAction
@@ -45,6 +54,27 @@ class VisitLine:
 
 
 @dataclass(frozen=True)
+class CaseLine:
+    """A QA case as the provider page and ``qa-desktop provider`` list it."""
+
+    id: str
+    opened_on: dt.date
+    source: CaseSource
+    category: str
+    status: CaseStatus
+    summary: str
+    safeguarding: bool
+    significant: bool
+    closed_on: dt.date | None
+    outcome: str | None
+
+    @classmethod
+    def of(cls, case: QaCase) -> CaseLine:
+        return cls(case.id, case.opened_on, case.source, case.category, case.status, case.summary, case.safeguarding,
+                   case.significant, case.closed_on, case.outcome)
+
+
+@dataclass(frozen=True)
 class ProviderOverview:
     id: str
     name: str
@@ -53,9 +83,10 @@ class ProviderOverview:
     visits: list[VisitLine]  # newest first
     due: list[DueItem]       # most urgent first
     actions: list[TrackedAction]  # open ones, overdue first, then by due time
-    cases: list[QaCase]      # newest first
+    cases: list[CaseLine]    # newest first
     ratings: list[YearRating]  # Figure 6 by year, newest first
     ifa: IfaRiskFlags | None   # Figure 7, for an IFA
+    ifa_concerns: Mapping[IfaArea, IfaConcern | None]  # what was recorded in each area (before an embargo's HIGH)
     sanctions: list[SanctionRow]
     warnings: list[str]      # embargoes, restrictions, a HIGH rating: in words
 
@@ -85,8 +116,8 @@ def provider_overview(session: Session, provider_id: str, now: dt.datetime) -> P
     ]
     due = due_items(session, today, include_scheduled=True, provider_id=provider_id)
     next_visit = {item.setting_id: item for item in due if item.setting_id}
-    settings = [s for s in session.scalars(select(Setting).where(Setting.provider_id == provider_id,
-                                                                  Setting.deleted.is_(False)).order_by(Setting.name))]
+    settings = list(session.scalars(select(Setting).where(Setting.provider_id == provider_id,
+                                                           Setting.deleted.is_(False)).order_by(Setting.name)))
     names = {s.id: s.name for s in settings}
     visits = session.scalars(select(Visit).where(Visit.setting_id.in_(names), Visit.deleted.is_(False))
                              .order_by(Visit.visit_date.desc())).all()
@@ -103,8 +134,11 @@ def provider_overview(session: Session, provider_id: str, now: dt.datetime) -> P
                           ", ".join(v.officers), counts.get(v.id, 0)) for v in visits],
         due=[item for item in due if item.due.status.value in ("overdue", "due", "scheduled")],
         actions=tracked_actions(session, now, provider_id=provider_id),
-        cases=list(session.scalars(select(QaCase).where(QaCase.provider_id == provider_id, QaCase.deleted.is_(False))
-                                   .order_by(QaCase.opened_on.desc()))),
+        cases=[CaseLine.of(c) for c in session.scalars(select(QaCase).where(
+            QaCase.provider_id == provider_id, QaCase.deleted.is_(False)).order_by(QaCase.opened_on.desc()))],
         ratings=rating_history(session, provider_id), ifa=ifa_flags(session, provider_id, today),
+        ifa_concerns={IfaArea.PERFORMANCE_PRACTICE: provider.ifa_performance,
+                      IfaArea.SAFEGUARDING: provider.ifa_safeguarding,
+                      IfaArea.CONTRACT_COMPLIANCE: provider.ifa_contract},
         sanctions=sanctions_list(session, today, provider_id=provider_id),
         warnings=provider_warnings(session, provider_id, today))

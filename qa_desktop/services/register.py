@@ -7,7 +7,9 @@ Postcodes are compared without spaces, the way people type them.
 Filters narrow it by service type and judgement (in SQL), by what is due (Figures 1 and 2, from
 ``services.due``) and by risk rating (Figure 6, from the QA cases). Those, and the sanctions in
 force, take the whole register to work out, so a caller that searches as someone types works them
-out once (``register_context``) and hands them in as ``context``.
+out once (``register_context``) and hands them in as ``context``. After a change, only the
+providers it touched are worked out again (``register_context(..., provider_ids=)``, merged with
+``RegisterContext.updated``) and only their rows read (``search_providers(..., only=)``).
 Rows are read as plain columns rather than ORM objects: the whole register of 10,000 providers
 is listed in a fraction of the time.
 """
@@ -17,8 +19,9 @@ from __future__ import annotations
 import datetime as dt
 import enum
 from collections import defaultdict
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
+from typing import TypeVar
 
 from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import Session
@@ -29,11 +32,17 @@ from qa_desktop.domain.schedule import DueStatus
 from qa_desktop.domain.service_types import ServiceType
 from qa_desktop.domain.tiers import Tier, provider_tier
 from qa_desktop.domain.urn import normalise_postcode, normalise_urn
-from qa_desktop.store.access import officer
-from qa_desktop.store.database import session_clock
-from qa_desktop.store.changes import Changes
 from qa_desktop.services.due import DueItem, provider_due
+from qa_desktop.store.access import officer
+from qa_desktop.store.changes import Changes
+from qa_desktop.store.database import session_clock
 from qa_desktop.store.models import Provider, Setting
+
+#: Up to this many providers, a change's context is worked out provider by provider; past it, for
+#: the whole register at once (as fast as that, whatever the count).
+FEW_PROVIDERS = 50
+
+V = TypeVar("V")
 
 
 @dataclass(frozen=True)
@@ -64,17 +73,65 @@ class RegisterContext:
     risk: Mapping[str, Rag]
     sanctions: Mapping[str, tuple[str, ...]]
 
+    def only(self, provider_ids: Collection[str]) -> RegisterContext:
+        """The part of the context about these providers."""
+        wanted = set(provider_ids)
+        return RegisterContext(_only(self.due, wanted), _only(self.risk, wanted), _only(self.sanctions, wanted))
 
-def register_context(session: Session, today: dt.date) -> RegisterContext:
+    def updated(self, provider_ids: Collection[str], fresh: RegisterContext) -> RegisterContext:
+        """This context with what it says of ``provider_ids`` replaced by ``fresh`` (worked out
+        again for them alone): a provider absent from ``fresh`` has nothing due, no rating, no
+        sanction. Copies the maps (fast, in C) rather than work the register out again."""
+        return RegisterContext(_replaced(self.due, provider_ids, fresh.due),
+                               _replaced(self.risk, provider_ids, fresh.risk),
+                               _replaced(self.sanctions, provider_ids, fresh.sanctions))
+
+
+def _only(part: Mapping[str, V], keys: set[str]) -> dict[str, V]:
+    return {k: v for k, v in part.items() if k in keys}
+
+
+def _replaced(old: Mapping[str, V], keys: Collection[str], new: Mapping[str, V]) -> dict[str, V]:
+    merged = dict(old)
+    for key in keys:
+        merged.pop(key, None)
+    merged.update(new)
+    return merged
+
+
+def register_context(session: Session, today: dt.date, *,
+                     provider_ids: Collection[str] | None = None) -> RegisterContext:
+    """What is due, the risk ratings and the sanctions in force, for the whole register or for
+    ``provider_ids`` alone (those a change touched: a few are looked up one by one, many are
+    taken from the whole register's)."""
+    if provider_ids is not None and len(provider_ids) > FEW_PROVIDERS:
+        return register_context(session, today).only(provider_ids)
+    return RegisterContext(provider_due(session, today, provider_ids=provider_ids),
+                           _risk(session, today.year, provider_ids), _sanctions(session, today, provider_ids))
+
+
+def _risk(session: Session, year: int, provider_ids: Collection[str] | None) -> dict[str, Rag]:
     from qa_desktop.services.oversight import risk_ratings
+
+    if provider_ids is None:
+        return risk_ratings(session, year)
+    ratings: dict[str, Rag] = {}
+    for provider_id in provider_ids:
+        ratings.update(risk_ratings(session, year, provider_id=provider_id))
+    return ratings
+
+
+def _sanctions(session: Session, today: dt.date, provider_ids: Collection[str] | None) -> dict[str, tuple[str, ...]]:
+    """Each provider's sanctions in force, in words, each kind once."""
     from qa_desktop.services.sanctions import sanctions_list
 
+    rows = (sanctions_list(session, today) if provider_ids is None else
+            [row for provider_id in provider_ids for row in sanctions_list(session, today, provider_id=provider_id)])
     sanctions: dict[str, list[str]] = defaultdict(list)
-    for row in sanctions_list(session, today):
+    for row in rows:
         if row.sanction.value not in sanctions[row.provider_id]:
             sanctions[row.provider_id].append(row.sanction.value)
-    return RegisterContext(provider_due(session, today), risk_ratings(session, today.year),
-                           {k: tuple(v) for k, v in sanctions.items()})
+    return {k: tuple(v) for k, v in sanctions.items()}
 
 
 class DueFilter(enum.StrEnum):
@@ -90,12 +147,12 @@ class DueFilter(enum.StrEnum):
         return item is not None and item.due.status in wanted
 
 
-def _live_providers() -> Select[tuple[Provider]]:
+def _live_providers() -> Select[Provider]:
     return select(Provider).where(Provider.deleted.is_(False))
 
 
 def search_query(text: str = "", service_type: ServiceType | None = None,
-                 judgement: Judgement | None = None) -> Select[tuple[Provider]]:
+                 judgement: Judgement | None = None) -> Select[Provider]:
     query = _live_providers()
     if service_type is not None:
         query = query.where(Provider.service_type == service_type)
@@ -126,14 +183,17 @@ _ROW_COLUMNS = (Provider.id, Provider.name, Provider.urn, Provider.service_type,
 def search_providers(session: Session, text: str = "", service_type: ServiceType | None = None, *,
                      judgement: Judgement | None = None, due: DueFilter | None = None, risk: Rag | None = None,
                      today: dt.date | None = None, context: RegisterContext | None = None,
-                     limit: int | None = None) -> list[ProviderRow]:
-    """The register rows matching the search and filters, by name. With ``context`` (worked out
-    here, for ``today``, when a due or risk filter needs it) each row carries its most urgent due
-    item, its risk rating and its sanctions."""
+                     limit: int | None = None, only: Collection[str] | None = None) -> list[ProviderRow]:
+    """The register rows matching the search and filters, by name; of ``only`` these providers
+    when given (those a change touched: a provider left out of the result no longer matches). With
+    ``context`` (worked out here, for ``today``, when a due or risk filter needs it) each row
+    carries its most urgent due item, its risk rating and its sanctions."""
     officer(session, "the provider register")
     if (due is not None or risk is not None) and context is None:
-        context = register_context(session, today or session_clock(session).today())
+        context = register_context(session, today or session_clock(session).today(), provider_ids=only)
     query = search_query(text, service_type, judgement)
+    if only is not None:
+        query = query.where(Provider.id.in_(sorted(only)))
     matching = query.with_only_columns(Provider.id).order_by(None).scalar_subquery()
     places: dict[str, list[tuple[str | None, str | None]]] = defaultdict(list)
     for provider_id, town, postcode in session.execute(

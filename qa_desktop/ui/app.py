@@ -6,16 +6,17 @@ import sys
 
 from PySide6.QtWidgets import QApplication
 
-from qa_desktop.store.database import Store
 from qa_desktop.ui.main_window import MainWindow
+from qa_desktop.workspace import Workspace
 
 
 def make_application(argv: list[str] | None = None) -> QApplication:
-    app = QApplication.instance() or QApplication(argv if argv is not None else sys.argv[:1])
+    running = QApplication.instance()
+    app = running if isinstance(running, QApplication) else QApplication(argv if argv is not None else sys.argv[:1])
     app.setOrganizationName("QA Desktop")
     app.setApplicationName("qa-desktop")
     app.setApplicationDisplayName("QA Desktop")
-    return app  # type: ignore[return-value]
+    return app
 
 
 def show_startup_error(message: str) -> None:
@@ -26,8 +27,9 @@ def show_startup_error(message: str) -> None:
     QMessageBox.critical(None, "QA Desktop cannot open your data", message)
 
 
-def run_app(store: Store) -> int:
+def run_app(workspace: Workspace) -> int:
+    """Show the register over ``workspace`` until the window closes; its exit status."""
     app = make_application()
-    window = MainWindow(store)
+    window = MainWindow(workspace)
     window.show()
     return app.exec()

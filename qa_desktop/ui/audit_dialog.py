@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QVBoxLayout, QWidget
 
-from qa_desktop.services.audit import AuditLine
 from qa_desktop.ui.rows_model import Column, RowsModel, table_view
+from qa_desktop.workspace.register import AuditLine
 
 AUDIT_COLUMNS = (
     Column[AuditLine]("When", lambda a: f"{a.when.astimezone():%d %b %Y %H:%M:%S}", sort=lambda a: a.when),

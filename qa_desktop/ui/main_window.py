@@ -1,56 +1,73 @@
 """The main window: the provider register with type-ahead search and filters (service type,
 judgement, what is due), the selected provider's page beside it, and the File, Visit and Sync menus.
 
-Search is debounced (a short pause after typing) and runs the register service's search, which
-matches name, URN, organisation, town and postcode. What is due across the register is worked out
-once when the data changes (start, import, sync, a visit completed), not on every key. The
-window's size, position, column widths and the split between register and page are remembered
-between sessions (QSettings).
+Search is debounced (a short pause after typing) and runs the register's search
+(``ws.register.search``), which matches name, URN, organisation, town and postcode. What is due
+across the register, the ratings and the sanctions are worked out once at start, not on every key.
+
+After that the window redraws by what changed: every change, from this window, a sync, a visit
+window or another program on the same data folder, reaches it as ``ChangeHub.changed(OpChanges)``,
+and only the providers it names are worked out and read again, their rows replaced, added or
+removed in place (so the selection, the scroll position and the sort stay). A change too large to
+list (``everything``: a large import, a first sync) reloads the register as at start. The window's
+size, position, column widths and the split between register and page are remembered between
+sessions (QSettings).
 """
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from pathlib import Path
 
 from PySide6.QtCore import QByteArray, QSettings, QSortFilterProxyModel, Qt, QTimer
-from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QFileDialog, QHBoxLayout, QHeaderView, QInputDialog,
-                               QLabel, QLineEdit, QMainWindow, QMessageBox, QSplitter, QTableView, QVBoxLayout,
-                               QWidget)
-
-from sqlalchemy import select
-
-import datetime as dt
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QFileDialog,
+    QHBoxLayout,
+    QHeaderView,
+    QInputDialog,
+    QLabel,
+    QLineEdit,
+    QMainWindow,
+    QMessageBox,
+    QSplitter,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
 
 from qa_desktop.domain.regulation import Judgement
 from qa_desktop.domain.risk import Rag
 from qa_desktop.domain.service_types import ServiceType
-from qa_desktop.domain.visits import VisitStatus
-from qa_desktop.forms.library import library_for
-from qa_desktop.store.models import Setting, Visit
-from qa_desktop.services.provider_import import ImportFileError, ImportReport, import_providers
-from qa_desktop.services.register import DueFilter, RegisterContext, register_context, search_providers
-from qa_desktop.store.database import Store
-from qa_desktop.sync.bundle import NeedsCode, import_bundle
-from qa_desktop.credentials import CredentialsError, team_key
-from qa_desktop.sync.wire import SyncFileError
 from qa_desktop.ui.background import BackgroundTask
+from qa_desktop.ui.change_hub import ChangeHub
 from qa_desktop.ui.conflicts_dialog import ConflictsDialog
 from qa_desktop.ui.oversight_window import OversightWindow
 from qa_desktop.ui.provider_panel import ProviderPanel
 from qa_desktop.ui.provider_table import SORT_ROLE, ProviderTableModel
-from qa_desktop.ui.sync_controller import SyncController
 from qa_desktop.ui.start_visit_dialog import StartVisitDialog
+from qa_desktop.ui.sync_controller import SyncController
 from qa_desktop.ui.sync_settings_dialog import SyncSettingsDialog
 from qa_desktop.ui.visit_window import VisitWindow
+from qa_desktop.workspace import SYNC_SETTINGS, SYNC_STATE, USER, Done, OpChanges, Workspace
+from qa_desktop.workspace.register import DueFilter, ImportFileError, ImportReport, ProviderRow, RegisterContext
+from qa_desktop.workspace.sync import CredentialsError, NeedsCode, SyncFileError
 
 SEARCH_DELAY_MS = 150
+#: The status bar's "changes waiting" is counted again this long after the last change of a burst
+#: (an officer answering item after item), not once per change.
+SYNC_STATUS_DELAY_MS = 300
 
 
 class MainWindow(QMainWindow):
-    def __init__(self, store: Store, settings: QSettings | None = None) -> None:
+    def __init__(self, workspace: Workspace, hub: ChangeHub | None = None, settings: QSettings | None = None) -> None:
         super().__init__()
-        self.store = store
+        self.workspace = workspace
+        self._own_hub = hub is None
+        #: The change signal every screen this window opens listens to.
+        self.hub = hub or ChangeHub(workspace, self)
         self._settings = settings or QSettings()
         self.setWindowTitle("QA Desktop: provider register")
 
@@ -77,7 +94,7 @@ class MainWindow(QMainWindow):
         self.risk_filter.addItem("Any risk rating", None)
         for rag in reversed(Rag):
             self.risk_filter.addItem(f"Risk: {rag.label}", rag.value)
-        self.context: RegisterContext | None = None
+        self.context: RegisterContext  # worked out by reload(), kept up to date by update_providers()
 
         self.model = ProviderTableModel(self)
         self.proxy = QSortFilterProxyModel(self)
@@ -97,9 +114,8 @@ class MainWindow(QMainWindow):
         self.table.horizontalHeader().setStretchLastSection(True)
         self.table.setTabKeyNavigation(False)
         self.count = QLabel()
-        self.panel = ProviderPanel(store, self)
+        self.panel = ProviderPanel(workspace, self.hub, self)
         self.panel.open_visit.connect(self.show_visit)
-        self.panel.changed.connect(self.reload)
 
         find = QLabel("&Find:")
         find.setBuddy(self.search)
@@ -123,20 +139,23 @@ class MainWindow(QMainWindow):
         central.setLayout(layout)
         self.setCentralWidget(central)
         self.statusBar().addPermanentWidget(self.count)
-        who = QLabel(f"{store.user.name} ({store.user.role.label})")
-        who.setAccessibleName("Signed in as")
-        who.setToolTip("Set with `qa-desktop user --name … --role …`; recorded with every change")
-        self.statusBar().addPermanentWidget(who)
-        self.sync = SyncController(store, self)
+        self.who = QLabel()
+        self.who.setAccessibleName("Signed in as")
+        self.who.setToolTip("Set with `qa-desktop user --name … --role …`; recorded with every change")
+        self._show_user()
+        self.statusBar().addPermanentWidget(self.who)
+        self.sync = SyncController(workspace, self)
         self.statusBar().addWidget(self.sync.label)
         self.statusBar().addPermanentWidget(self.sync.bar)
+        self._sync_status = QTimer(self, singleShot=True, interval=SYNC_STATUS_DELAY_MS)
+        self._sync_status.timeout.connect(self.sync.refresh_status)
         self._build_file_menu()
         self._build_visit_menu()
         self._build_oversight_menu()
         self._build_sync_menu()
 
-        focus_search = QAction("Find", self, shortcut=QKeySequence.StandardKey.Find)
-        focus_search.triggered.connect(lambda: (self.search.setFocus(), self.search.selectAll()))
+        focus_search = QAction("Find", self, shortcut=QKeySequence(QKeySequence.StandardKey.Find))
+        focus_search.triggered.connect(self._focus_search)
         self.addAction(focus_search)
 
         self._debounce = QTimer(self, singleShot=True, interval=SEARCH_DELAY_MS)
@@ -145,17 +164,20 @@ class MainWindow(QMainWindow):
         for combo in (self.type_filter, self.judgement_filter, self.due_filter, self.risk_filter):
             combo.currentIndexChanged.connect(self.refresh)
         self.table.selectionModel().currentRowChanged.connect(lambda *_: self._show_selected())
-        self._panel_timer = QTimer(self, singleShot=True, interval=500)
-        self._panel_timer.timeout.connect(self._show_selected)
 
         self.reload()
         self._restore()
+        self.hub.changed.connect(self._on_changes)
+
+    def _focus_search(self) -> None:
+        self.search.setFocus()
+        self.search.selectAll()
 
     def _build_file_menu(self) -> None:
         menu = self.menuBar().addMenu("&File")
         import_action = QAction("&Import providers from a CSV…", self, shortcut=QKeySequence("Ctrl+I"))
         import_action.triggered.connect(lambda: self.import_providers())
-        quit_action = QAction("&Quit", self, shortcut=QKeySequence.StandardKey.Quit)
+        quit_action = QAction("&Quit", self, shortcut=QKeySequence(QKeySequence.StandardKey.Quit))
         quit_action.triggered.connect(self.close)
         menu.addAction(import_action)
         menu.addSeparator()
@@ -169,8 +191,8 @@ class MainWindow(QMainWindow):
         if not path:
             return None
         task = BackgroundTask(self, "Importing providers",
-                              lambda progress: import_providers(self.store, Path(path),
-                                                                progress=lambda done, total: progress("Row", done, total)),
+                              lambda progress: self.workspace.register.import_providers(
+                                  path, progress=lambda done, total: progress("Row", done, total)),
                               expected=(ImportFileError, OSError))
         task.finished.connect(self._imported)
         task.failed.connect(lambda message: QMessageBox.warning(
@@ -178,9 +200,9 @@ class MainWindow(QMainWindow):
         self.import_task = task.start()
         return task
 
-    def _imported(self, report: ImportReport) -> None:
-        self.reload()
-        self.sync.refresh_status()
+    def _imported(self, done: Done[ImportReport]) -> None:
+        """Say what the import did (the register has already redrawn from its change)."""
+        report = done.value
         details = [f"{report.summary()} (read as {report.encoding})."]
         if report.skipped:
             details.append("Rows skipped:\n" + "\n".join(f"• {s}" for s in report.skipped[:15])
@@ -201,30 +223,25 @@ class MainWindow(QMainWindow):
 
     def start_visit(self) -> StartVisitDialog:
         """Start a visit to the selected provider's setting (or any), then open it."""
-        provider_id = self.selected_provider_id()
-        dialog = StartVisitDialog(self.store, library_for(self.store.data_dir), provider_id=provider_id, parent=self)
+        dialog = StartVisitDialog(self.workspace, provider_id=self.selected_provider_id(), parent=self)
         dialog.accepted.connect(lambda: dialog.visit_id and self.show_visit(dialog.visit_id))
         dialog.open()
         return dialog
 
     def open_visit_in_progress(self) -> None:
-        with self.store.read() as session:
-            rows = session.execute(select(Visit, Setting).join(Setting, Visit.setting_id == Setting.id)
-                                   .where(Visit.status == VisitStatus.IN_PROGRESS, Visit.deleted.is_(False))
-                                   .order_by(Visit.visit_date.desc())).all()
-        if not rows:
+        choices = self.workspace.visits.in_progress()
+        if not choices:
             QMessageBox.information(self, "No visit in progress", "There is no visit in progress on this laptop.")
             return
-        labels = [f"{setting.name}, {visit.visit_date:%d %b %Y} ({visit.level.label})" for visit, setting in rows]
+        labels = [choice.label for choice in choices]
         chosen, ok = QInputDialog.getItem(self, "Open a visit", "Visit in progress:", labels, 0, False)
         if ok:
-            self.show_visit(rows[labels.index(chosen)][0].id)
+            self.show_visit(choices[labels.index(chosen)].id)
 
     def show_visit(self, visit_id: str) -> VisitWindow:
-        window = VisitWindow(self.store, visit_id)
-        window.saved.connect(self.sync.refresh_status)
-        window.saved.connect(self._panel_timer.start)  # actions raised show on the provider page
-        window.completed.connect(self.reload)
+        """Open a visit in its own window; what is saved there reaches the register and the
+        provider page as changes, through the hub."""
+        window = VisitWindow(self.workspace, self.hub, visit_id)
         self.visit_windows.append(window)
         window.show()
         return window
@@ -241,11 +258,8 @@ class MainWindow(QMainWindow):
         self.oversight: OversightWindow | None = None
 
     def show_oversight(self, tab: int = 0) -> OversightWindow:
-        if self.oversight is None:
-            self.oversight = OversightWindow(self.store)
-            self.oversight.changed.connect(self.reload)
-        else:
-            self.oversight.refresh()
+        if self.oversight is None:  # kept up to date by the hub from then on, shown or hidden
+            self.oversight = OversightWindow(self.workspace, self.hub)
         self.oversight.tabs.setCurrentIndex(tab)
         self.oversight.show()
         self.oversight.raise_()
@@ -264,7 +278,6 @@ class MainWindow(QMainWindow):
         settings_action.triggered.connect(self.show_sync_settings)
         for action in (self.sync_action, self.conflicts_action, import_action, settings_action):
             menu.addAction(action)
-        self.sync.synced.connect(lambda _report: self.reload())
         self.sync.status_changed.connect(self._sync_state_changed)
         self._sync_state_changed()
 
@@ -274,13 +287,13 @@ class MainWindow(QMainWindow):
         self.conflicts_action.setText(f"&Conflicts to resolve ({count})…" if count else "&Conflicts…")
 
     def show_conflicts(self) -> ConflictsDialog:
-        dialog = ConflictsDialog(self.store, self)
+        dialog = ConflictsDialog(self.workspace, self)
         dialog.resolved.connect(self.sync.refresh_status)
         dialog.open()
         return dialog
 
     def show_sync_settings(self) -> SyncSettingsDialog:
-        dialog = SyncSettingsDialog(self.store.data_dir, self)
+        dialog = SyncSettingsDialog(self.workspace, self)
         dialog.accepted.connect(self.sync.refresh_status)
         dialog.open()
         return dialog
@@ -292,7 +305,7 @@ class MainWindow(QMainWindow):
             return
         try:
             try:
-                report = import_bundle(self.store, Path(path), signing_key=team_key(), code=code)
+                done = self.workspace.sync.import_bundle(Path(path), code=code)
             except NeedsCode as needed:
                 if code is not None:
                     raise
@@ -300,43 +313,72 @@ class MainWindow(QMainWindow):
                                                 f"{needed.reason}.\n\nCode (like 7KQ2-M9XD-4PTA):")
                 if not ok:
                     return
-                report = import_bundle(self.store, Path(path), signing_key=team_key(), code=code)
+                done = self.workspace.sync.import_bundle(Path(path), code=code)
         except (SyncFileError, CredentialsError, OSError) as error:
             QMessageBox.warning(self, "Bundle not imported", f"{error}\n\nNothing on this laptop was changed.")
             return
-        self.reload()
         self.sync.refresh_status()
-        QMessageBox.information(self, "Bundle imported", report.summary())
+        QMessageBox.information(self, "Bundle imported", done.value.summary())
+
+    def _on_changes(self, changes: OpChanges) -> None:
+        """Redraw what a change touched: the rows of the providers it names, or the whole register
+        when it was too large to list; who is signed in; the sync status, a moment later."""
+        if changes.everything:
+            self.reload()
+        elif changes.providers:
+            self.update_providers(changes.providers)
+        if USER in changes.named:
+            self._show_user()
+        if changes.records or changes.named & {SYNC_STATE, SYNC_SETTINGS}:
+            self._sync_status.start()
 
     def reload(self) -> None:
-        """The data changed: work out again what is due, the risk ratings and the sanctions across
-        the register, then refresh."""
-        with self.store.read() as session:
-            self.context = register_context(session, self.store.clock.today())
+        """Anything may have changed (at start, or a change too large to list): work out again what
+        is due, the risk ratings and the sanctions across the whole register, then search again."""
+        self.context = self.workspace.register.context()
         self.refresh()
+
+    def update_providers(self, provider_ids: Collection[str]) -> None:
+        """Only these providers changed: work out their due items, ratings and sanctions again,
+        read their rows with the search and filters on screen, and put just those rows in the
+        table, replaced, added or removed (its selection, scroll position and sort stay)."""
+        self.context = self.context.updated(provider_ids, self.workspace.register.context(provider_ids))
+        self.model.update_rows(provider_ids, self._search(only=provider_ids))
+        self._show_count()
 
     def refresh(self) -> None:
         """Re-run the search with what is typed and chosen, and show the result (keeping the
         selected provider selected if it is still listed)."""
         selected = self.selected_provider_id()
-        judgement = self.judgement_filter.currentData()
-        due = self.due_filter.currentData()
-        with self.store.read() as session:
-            rows = search_providers(session, self.search.text(), self.type_filter.currentData(),
-                                    judgement=Judgement(judgement) if judgement else None,
-                                    due=DueFilter(due) if due else None, context=self.context,
-                                    risk=Rag(self.risk_filter.currentData()) if self.risk_filter.currentData() else None)
-        self.model.set_rows(rows)
-        noun = "provider" if len(rows) == 1 else "providers"
-        overdue = sum(1 for r in rows if r.due is not None and r.due.due.is_overdue)
-        self.count.setText(f"{len(rows)} {noun}" + (f", {overdue} overdue" if overdue else ""))
+        self.model.set_rows(self._search())
+        self._show_count()
         if selected is not None:
-            for row in range(self.proxy.rowCount()):
-                index = self.proxy.index(row, 0)
-                if self.model.row_at(self.proxy.mapToSource(index).row()).id == selected:
-                    self.table.setCurrentIndex(index)
-                    break
+            self._select(selected)
         self._show_selected()
+
+    def _search(self, only: Collection[str] | None = None) -> list[ProviderRow]:
+        """The register's rows for what is typed and chosen (of ``only`` these providers)."""
+        judgement, due, risk = (self.judgement_filter.currentData(), self.due_filter.currentData(),
+                                self.risk_filter.currentData())
+        return self.workspace.register.search(
+            self.search.text(), self.type_filter.currentData(), judgement=Judgement(judgement) if judgement else None,
+            due=DueFilter(due) if due else None, risk=Rag(risk) if risk else None, context=self.context, only=only)
+
+    def _show_count(self) -> None:
+        shown, overdue = self.model.rowCount(), self.model.overdue
+        noun = "provider" if shown == 1 else "providers"
+        self.count.setText(f"{shown} {noun}" + (f", {overdue} overdue" if overdue else ""))
+
+    def _select(self, provider_id: str) -> None:
+        for row in range(self.proxy.rowCount()):
+            index = self.proxy.index(row, 0)
+            if self.model.row_at(self.proxy.mapToSource(index).row()).id == provider_id:
+                self.table.setCurrentIndex(index)
+                return
+
+    def _show_user(self) -> None:
+        user = self.workspace.user
+        self.who.setText(f"{user.name} ({user.role.label})")
 
     def selected_provider_id(self) -> str | None:
         index = self.table.currentIndex()
@@ -360,7 +402,7 @@ class MainWindow(QMainWindow):
         if isinstance(split, QByteArray):
             self.split.restoreState(split)
 
-    def closeEvent(self, event) -> None:  # noqa: ANN001 (Qt event)
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt's name)
         for window in self.visit_windows:
             window.close()  # saves a note typed a moment ago
         if self.oversight is not None:
@@ -371,4 +413,6 @@ class MainWindow(QMainWindow):
         self._settings.setValue("main/geometry", self.saveGeometry())
         self._settings.setValue("main/split", self.split.saveState())
         self._settings.setValue("main/columns", self.table.horizontalHeader().saveState())
+        if self._own_hub:
+            self.hub.close()  # the workspace outlives the window (a test opens another on it)
         super().closeEvent(event)

@@ -2,14 +2,19 @@
 a red box at the top, in words), its settings with their next QA visit, what is due (Figures 1 and
 2), its visit history, its open actions from plans and visits (overdue ones flagged; extend or
 complete them here), its QA cases with the risk rating by year (Figures 6 and 7) and the sanctions
-in force. Everything comes from ``services.provider_page``, as ``qa-desktop provider`` prints it.
-Enter or a double click on a visit opens it; the buttons log a case, issue an embargo or an action
-plan, or log a regulatory alert.
+in force. Everything comes from the workspace's ``register.page``, as ``qa-desktop provider``
+prints it. Enter or a double click on a visit opens it; the buttons log a case, issue an embargo or
+an action plan, or log a regulatory alert.
+
+The page listens to the change signal (``ChangeHub``) and reads itself again whenever a change
+touches its provider, wherever it was made: one of its own forms, a visit window, a sync, another
+program on the same data folder. No one has to tell it.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from html import escape
 
 from PySide6.QtCore import QModelIndex, Qt, Signal
@@ -17,21 +22,32 @@ from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QTableView, QTabWidget, QVBoxLayout, QWidget
 
 from qa_desktop.domain.schedule import DueStatus
-from qa_desktop.services.due import DueItem
-from qa_desktop.services.oversight import TrackedAction
-from qa_desktop.services.provider_page import ProviderOverview, SettingLine, VisitLine, provider_overview
-from qa_desktop.services.sanctions import SanctionRow
-from qa_desktop.store.database import Store
-from qa_desktop.domain.risk import IfaArea
-from qa_desktop.services.audit import provider_audit
-from qa_desktop.services.oversight import social_work_informed
+from qa_desktop.domain.visits import VisitRuleError
 from qa_desktop.ui.audit_dialog import AuditDialog
-from qa_desktop.store.models import ActionPlan, Embargo, Provider, QaCase
-from qa_desktop.ui.oversight_dialogs import (ActionPlanDialog, ActionProgressDialog, AlertDialog, CaseDialog,
-                                             EmbargoDialog, EndSanctionDialog, IfaFlagsDialog, RecordDialog)
+from qa_desktop.ui.change_hub import ChangeHub
+from qa_desktop.ui.oversight_dialogs import (
+    ActionPlanDialog,
+    ActionProgressDialog,
+    AlertDialog,
+    CaseDialog,
+    EmbargoDialog,
+    EndSanctionDialog,
+    IfaFlagsDialog,
+    RecordDialog,
+)
 from qa_desktop.ui.palette import warning_colour, warning_style
 from qa_desktop.ui.provider_table import due_words
-from qa_desktop.ui.rows_model import Column, RowsModel, selected_row, table_view
+from qa_desktop.ui.rows_model import Column, RowsModel, selected_row, source_row, table_view
+from qa_desktop.workspace import OpChanges, Workspace
+from qa_desktop.workspace.register import (
+    CaseLine,
+    DueItem,
+    ProviderOverview,
+    SanctionRow,
+    SettingLine,
+    TrackedAction,
+    VisitLine,
+)
 
 SETTING_COLUMNS = (
     Column[SettingLine]("Setting", lambda s: s.name),
@@ -66,18 +82,19 @@ ACTION_COLUMNS = (
     Column[TrackedAction]("From", lambda a: a.source),
 )
 CASE_COLUMNS = (
-    Column[QaCase]("Opened", lambda c: f"{c.opened_on:%d %b %Y}", sort=lambda c: c.opened_on),
-    Column[QaCase]("Source", lambda c: c.source.label),
-    Column[QaCase]("Category", lambda c: c.category),
-    Column[QaCase]("Safeguarding", lambda c: "Yes" if c.safeguarding else ""),
-    Column[QaCase]("Status", lambda c: c.status.label),
-    Column[QaCase]("Summary", lambda c: c.summary, tooltip=lambda c: c.outcome),
+    Column[CaseLine]("Opened", lambda c: f"{c.opened_on:%d %b %Y}", sort=lambda c: c.opened_on),
+    Column[CaseLine]("Source", lambda c: c.source.label),
+    Column[CaseLine]("Category", lambda c: c.category),
+    Column[CaseLine]("Safeguarding", lambda c: "Yes" if c.safeguarding else ""),
+    Column[CaseLine]("Status", lambda c: c.status.label),
+    Column[CaseLine]("Summary", lambda c: c.summary, tooltip=lambda c: c.outcome),
 )
 SANCTION_COLUMNS = (
     Column[SanctionRow]("Sanction", lambda r: r.sanction.value),
     Column[SanctionRow]("Applies to", lambda r: r.applies_to),
     Column[SanctionRow]("Since", lambda r: f"{r.since:%d %b %Y}", sort=lambda r: r.since),
-    Column[SanctionRow]("Review", lambda r: f"{r.review_on:%d %b %Y}" if r.review_on else "", sort=lambda r: r.review_on),
+    Column[SanctionRow]("Review", lambda r: f"{r.review_on:%d %b %Y}" if r.review_on else "",
+                        sort=lambda r: r.review_on),
     Column[SanctionRow]("Social work told", lambda r: f"{r.social_work_informed:%d %b %Y}" if r.social_work_informed
                         else ("NOT RECORDED" if r.informed_needed else "")),
     Column[SanctionRow]("Detail", lambda r: r.detail),
@@ -85,8 +102,15 @@ SANCTION_COLUMNS = (
 )
 
 
+#: A form that records something about one provider (``CaseDialog``, ``EmbargoDialog``, ...):
+#: ``(workspace, provider id, provider name, today, parent)``.
+RecordForm = Callable[[Workspace, str, str, dt.date, QWidget | None], RecordDialog]
+
+
 def informed_flag(row: SanctionRow) -> str | None:
-    return "The social work team must be told (Section 12)" if row.informed_needed and not row.social_work_informed else None
+    if row.informed_needed and not row.social_work_informed:
+        return "The social work team must be told (Section 12)"
+    return None
 
 
 def _page(view: QTableView, *above: QWidget | QHBoxLayout) -> QWidget:
@@ -113,11 +137,10 @@ def _buttons(*buttons: QPushButton) -> QHBoxLayout:
 
 class ProviderPanel(QWidget):
     open_visit = Signal(str)
-    changed = Signal()  # a case, embargo, plan, alert or action was recorded here
 
-    def __init__(self, store: Store, parent: QWidget | None = None) -> None:
+    def __init__(self, workspace: Workspace, hub: ChangeHub, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.store = store
+        self.workspace = workspace
         self.overview: ProviderOverview | None = None
         self.title = QLabel("Choose a provider in the register to see its page.")
         self.title.setWordWrap(True)
@@ -196,6 +219,7 @@ class ProviderPanel(QWidget):
         layout.addLayout(records)
         layout.addWidget(self.tabs, 1)
         self._enable(False)
+        hub.changed.connect(self._on_changes)
 
     def _enable(self, on: bool) -> None:
         for button in (*self.record_buttons, self.extend_button, self.complete_button, self.end_button,
@@ -203,20 +227,17 @@ class ProviderPanel(QWidget):
             button.setEnabled(on)
         self.ifa_button.setVisible(on and self.overview is not None and self.overview.ifa is not None)
 
+    def _on_changes(self, changes: OpChanges) -> None:
+        """Read the page again when a change touched this provider (anything else: nothing to do)."""
+        if self.overview is not None and changes.touches_provider(self.overview.id):
+            self.show_provider(self.overview.id)
+
     def show_provider(self, provider_id: str | None) -> None:
-        if provider_id is None:
-            self.overview = None
-            for model in (self.settings_model, self.due_model, self.visits_model, self.actions_model,
-                          self.cases_model, self.sanctions_model):
-                model.set_rows([])
-            self.title.setText("Choose a provider in the register to see its page.")
-            self.facts.clear()
-            self.warnings.hide()
-            self._enable(False)
+        page = self._read(provider_id) if provider_id is not None else None
+        if page is None:
+            self._show_nothing()
             return
         self._enable(True)
-        with self.store.read() as session:
-            page = provider_overview(session, provider_id, self.store.clock.now())
         self.overview = page
         self.title.setText(page.name)
         half = (len(page.facts) + 1) // 2  # two columns of facts, so the tables below keep their room
@@ -234,8 +255,10 @@ class ProviderPanel(QWidget):
         self.sanctions_model.set_rows(page.sanctions)
         self.warnings.setText("⚠ " + "\n⚠ ".join(page.warnings) if page.warnings else "")
         self.warnings.setVisible(bool(page.warnings))
-        this_year = page.ratings[0] if page.ratings and page.ratings[0].year == self.store.clock.today().year else None
-        by_year = ", ".join(f"{r.year}: {r.rag.label} ({r.cases} case{'s' if r.cases != 1 else ''})" for r in page.ratings)
+        today = self.workspace.clock.today()
+        this_year = page.ratings[0] if page.ratings and page.ratings[0].year == today.year else None
+        by_year = ", ".join(f"{r.year}: {r.rag.label} ({r.cases} case{'s' if r.cases != 1 else ''})"
+                            for r in page.ratings)
         rating = f"Risk rating this year (Figure 6): {this_year.rag.label if this_year else 'no cases'}"
         if by_year:
             rating += f". By year: {by_year}"
@@ -255,21 +278,36 @@ class ProviderPanel(QWidget):
         for view in self.views.values():
             view.resizeColumnsToContents()
 
+    def _read(self, provider_id: str) -> ProviderOverview | None:
+        """The provider's page, or None when it has gone from the register (deleted by a sync)."""
+        try:
+            return self.workspace.register.page(provider_id)
+        except VisitRuleError:
+            return None
+
+    def _show_nothing(self) -> None:
+        self.overview = None
+        for model in (self.settings_model, self.due_model, self.visits_model, self.actions_model,
+                      self.cases_model, self.sanctions_model):
+            model.set_rows([])
+        self.title.setText("Choose a provider in the register to see its page.")
+        self.facts.clear()
+        self.warnings.hide()
+        self._enable(False)
+
     def show_audit(self) -> AuditDialog | None:
         if self.overview is None:
             return None
-        with self.store.read() as session:
-            lines = provider_audit(session, self.overview.id)
-        dialog = AuditDialog(self.overview.name, lines, self)
+        dialog = AuditDialog(self.overview.name, self.workspace.register.audit(self.overview.id), self)
         dialog.open()
         return dialog
 
-    def record(self, kind: type[RecordDialog]) -> RecordDialog | None:
-        """Open one of the oversight forms for this provider; the page refreshes when it is saved."""
+    def record(self, kind: RecordForm) -> RecordDialog | None:
+        """Open one of the oversight forms for this provider; what it saves comes back as a change
+        to this provider, and the page (and the register's row) redraw from that."""
         if self.overview is None:
             return None
-        dialog = kind(self.store, self.overview.id, self.overview.name, self.store.clock.today(), self)
-        dialog.accepted.connect(self._recorded)
+        dialog = kind(self.workspace, self.overview.id, self.overview.name, self.workspace.clock.today(), self)
         dialog.open()
         return dialog
 
@@ -277,8 +315,7 @@ class ProviderPanel(QWidget):
         action = selected_row(self.views["actions"], self.actions_model)
         if action is None:
             return None
-        dialog = ActionProgressDialog(self.store, action, complete, self)
-        dialog.accepted.connect(self._recorded)
+        dialog = ActionProgressDialog(self.workspace, action, complete, self)
         dialog.open()
         return dialog
 
@@ -289,8 +326,7 @@ class ProviderPanel(QWidget):
         row = self._selected_sanction()
         if row is None or row.record is None:
             return None
-        dialog = EndSanctionDialog(self.store, row, self.store.clock.today(), self)
-        dialog.accepted.connect(self._recorded)
+        dialog = EndSanctionDialog(self.workspace, row, self.workspace.clock.today(), self)
         dialog.open()
         return dialog
 
@@ -298,28 +334,16 @@ class ProviderPanel(QWidget):
         row = self._selected_sanction()
         if row is None or row.record is None or row.record[0] not in ("embargo", "plan"):
             return
-        social_work_informed(self.store, Embargo if row.record[0] == "embargo" else ActionPlan, row.record[1],
-                             self.store.clock.today())
-        self._recorded()
+        kind, record_id = row.record
+        self.workspace.oversight.social_work_informed(kind, record_id, self.workspace.clock.today())
 
     def edit_ifa_flags(self) -> IfaFlagsDialog | None:
         if self.overview is None or self.overview.ifa is None:
             return None
-        with self.store.read() as session:
-            provider = session.get(Provider, self.overview.id)
-            current = {IfaArea.PERFORMANCE_PRACTICE: provider.ifa_performance,
-                       IfaArea.SAFEGUARDING: provider.ifa_safeguarding, IfaArea.CONTRACT_COMPLIANCE: provider.ifa_contract}
-        dialog = IfaFlagsDialog(self.store, self.overview.id, self.overview.name, current, self)
-        dialog.accepted.connect(self._recorded)
+        dialog = IfaFlagsDialog(self.workspace, self.overview.id, self.overview.name,
+                                dict(self.overview.ifa_concerns), self)
         dialog.open()
         return dialog
 
-    def _recorded(self) -> None:
-        if self.overview is not None:
-            self.show_provider(self.overview.id)
-        self.changed.emit()
-
     def _visit_chosen(self, index: QModelIndex) -> None:
-        proxy = index.model()
-        row = proxy.mapToSource(index).row()
-        self.open_visit.emit(self.visits_model.row_at(row).id)
+        self.open_visit.emit(self.visits_model.row_at(source_row(index)).id)

@@ -1,20 +1,21 @@
 """The provider register's columns.
 
-The rows come from ``services.register.search_providers``, the same search the CLI runs, so the
-window and ``qa-desktop providers`` always agree; the model only presents them. A provider with a
-visit or review overdue is flagged (bold, dark red, and "Overdue" in words).
+The rows come from the workspace's ``register.search``, the same search the CLI runs, so the
+window and ``qa-desktop providers`` always agree; the model only presents them (and takes a change
+to a few of them by id, ``update_rows``). A provider with a visit or review overdue is flagged
+(bold, dark red, and "Overdue" in words).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Collection, Sequence
 from typing import Any
 
 from qa_desktop.domain.risk import Rag
 from qa_desktop.domain.schedule import DueStatus
-from qa_desktop.services.due import DueItem
-from qa_desktop.services.register import ProviderRow
 from qa_desktop.ui.rows_model import ID_ROLE, SORT_ROLE, Column, RowsModel
+from qa_desktop.workspace.register import DueItem, ProviderRow
 
 __all__ = ["ID_ROLE", "SORT_ROLE", "ProviderTableModel", "due_words"]
 
@@ -35,7 +36,8 @@ def _due_sort(row: ProviderRow) -> Any:
 
 
 COLUMNS: tuple[Column[ProviderRow], ...] = (
-    Column("Name", lambda r: r.name, tooltip=lambda r: f"{r.name}\nOwned by {r.organisation}" if r.organisation else None),
+    Column("Name", lambda r: r.name,
+           tooltip=lambda r: f"{r.name}\nOwned by {r.organisation}" if r.organisation else None),
     Column("URN", lambda r: r.urn or ""),
     Column("Sanctions", lambda r: "; ".join(r.sanctions)),
     Column("Risk (Figure 6)", lambda r: r.risk.label if r.risk and r.risk is not Rag.NONE else "",
@@ -51,14 +53,31 @@ COLUMNS: tuple[Column[ProviderRow], ...] = (
 )
 
 
+def _overdue(row: ProviderRow) -> bool:
+    return row.due is not None and row.due.due.status is DueStatus.OVERDUE
+
+
 def _flag(row: ProviderRow) -> str | None:
     """Why a provider stands out: an embargo first (an officer must not miss it), then overdue."""
     reasons = [s for s in row.sanctions if s.startswith("Embargo")]
-    if row.due is not None and row.due.due.status is DueStatus.OVERDUE:
+    if _overdue(row):
         reasons.append("Overdue")
     return "; ".join(reasons) or None
 
 
 class ProviderTableModel(RowsModel[ProviderRow]):
+    """The register's rows; keeps count of those overdue (the status bar's "12 overdue") as rows
+    change, rather than count 20,000 rows again for each one that changed."""
+
     def __init__(self, parent: Any = None) -> None:
         super().__init__(COLUMNS, parent, row_id=lambda r: r.id, flag=_flag)
+        self.overdue = 0
+
+    def set_rows(self, rows: Sequence[ProviderRow]) -> None:
+        super().set_rows(rows)
+        self.overdue = sum(map(_overdue, rows))
+
+    def update_rows(self, ids: Collection[str], rows: Sequence[ProviderRow]) -> None:
+        self.overdue -= sum(map(_overdue, self.rows_with(ids)))
+        super().update_rows(ids, rows)
+        self.overdue += sum(map(_overdue, rows))

@@ -1,6 +1,6 @@
 """Starting a visit: setting, date, level, announced or not, officers, reason (Section 11).
 
-The rules are the visit service's (``start_visit`` and ``check_officers``): an unannounced visit
+The rules are the visit service's (``ws.visits.start``, with ``check_officers``): an unannounced visit
 with fewer than two officers is refused there, and the refusal is shown in the dialog, which stays
 open with everything typed, so the officer adds the second name and presses Start again.
 
@@ -15,40 +15,39 @@ from __future__ import annotations
 import datetime as dt
 
 from PySide6.QtCore import QDate
-from PySide6.QtWidgets import (QButtonGroup, QComboBox, QDateEdit, QDialog, QDialogButtonBox, QFormLayout, QHBoxLayout,
-                               QLabel, QLineEdit, QRadioButton, QVBoxLayout, QWidget)
-from sqlalchemy import select
+from PySide6.QtWidgets import (
+    QButtonGroup,
+    QComboBox,
+    QDateEdit,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QRadioButton,
+    QVBoxLayout,
+    QWidget,
+)
 
 from qa_desktop.domain.visits import VisitLevel, VisitReason, VisitRuleError
-from qa_desktop.forms.library import TemplateLibrary
-from qa_desktop.services.oversight import embargo_warnings
-from qa_desktop.services.visits import start_visit
-from qa_desktop.store.database import Store
-from qa_desktop.store.models import Provider, Setting
 from qa_desktop.ui.palette import warning_colour, warning_style
+from qa_desktop.workspace import Workspace
 
 
 class StartVisitDialog(QDialog):
-    def __init__(self, store: Store, library: TemplateLibrary, *, provider_id: str | None = None,
-                 today: dt.date | None = None, parent: QWidget | None = None) -> None:
+    def __init__(self, workspace: Workspace, *, provider_id: str | None = None, today: dt.date | None = None,
+                 parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.store = store
-        self.library = library
+        self.workspace = workspace
         self.visit_id: str | None = None
         self.setWindowTitle("Start a visit")
 
         self.setting = QComboBox()
         self.setting.setAccessibleName("Setting")
-        with store.read() as session:
-            query = (select(Setting, Provider).join(Provider, Setting.provider_id == Provider.id)
-                     .where(Setting.deleted.is_(False), Provider.deleted.is_(False)).order_by(Setting.name))
-            if provider_id:
-                query = query.where(Provider.id == provider_id)
-            for setting, provider in session.execute(query):
-                where = ", ".join(p for p in (setting.town, setting.postcode) if p)
-                shown = setting.name if setting.name == provider.name else f"{setting.name} ({provider.name})"
-                self.setting.addItem(f"{shown}{' · ' + where if where else ''}", setting.id)
-        self.date = QDateEdit(QDate(*(today or store.clock.today()).timetuple()[:3]))
+        for choice in workspace.visits.settings_to_visit(provider_id):
+            self.setting.addItem(choice.label, choice.id)
+        self.date = QDateEdit(QDate(*(today or workspace.clock.today()).timetuple()[:3]))
         self.date.setCalendarPopup(True)
         self.date.setDisplayFormat("d MMM yyyy")
         self.date.setAccessibleName("Visit date")
@@ -62,7 +61,7 @@ class StartVisitDialog(QDialog):
         kind = QButtonGroup(self)
         kind.addButton(self.announced)
         kind.addButton(self.unannounced)
-        self.officer_one = QLineEdit(store.actor)
+        self.officer_one = QLineEdit(workspace.user.name)
         self.officer_one.setAccessibleName("First officer")
         self.officer_two = QLineEdit(placeholderText="needed for an unannounced visit")
         self.officer_two.setAccessibleName("Second officer")
@@ -111,11 +110,14 @@ class StartVisitDialog(QDialog):
     def _check_embargo(self) -> None:
         setting_id = self.setting.currentData()
         warnings: list[str] = []
-        if setting_id:
-            with self.store.read() as session:
-                warnings = embargo_warnings(session, setting_id, self.date.date().toPython())
+        if setting_id:  # in force on the day chosen, which need not be today
+            warnings = self.workspace.oversight.embargo_warnings(setting_id, self._day())
         self.embargo.setText("⚠ " + "\n⚠ ".join(warnings) if warnings else "")
         self.embargo.setVisible(bool(warnings))
+
+    def _day(self) -> dt.date:
+        chosen = self.date.date()
+        return dt.date(chosen.year(), chosen.month(), chosen.day())
 
     def _show_error(self, text: str) -> None:
         self.error.setText(text)
@@ -123,11 +125,11 @@ class StartVisitDialog(QDialog):
 
     def accept(self) -> None:
         try:
-            self.visit_id = start_visit(
-                self.store, self.library, setting_id=self.setting.currentData(),
-                visit_date=self.date.date().toPython(), level=VisitLevel(self.level.currentData()),
-                announced=self.announced.isChecked(), officers=[self.officer_one.text(), self.officer_two.text()],
-                reason=VisitReason(self.reason.currentData()))
+            self.visit_id = self.workspace.visits.start(
+                setting_id=self.setting.currentData(), visit_date=self._day(),
+                level=VisitLevel(self.level.currentData()), announced=self.announced.isChecked(),
+                officers=[self.officer_one.text(), self.officer_two.text()],
+                reason=VisitReason(self.reason.currentData())).value
         except VisitRuleError as error:
             self._show_error(str(error))
             (self.officer_two if "officer" in str(error).lower() else self.setting).setFocus()

@@ -13,7 +13,7 @@ from qa_desktop.services.provider_page import provider_overview
 from qa_desktop.services.register import DueFilter, find_by_urn, register_context, search_providers
 from tests.conftest import TODAY
 
-NOW = dt.datetime(2026, 11, 22, 12, 0, tzinfo=dt.timezone.utc)
+NOW = dt.datetime(2026, 11, 22, 12, 0, tzinfo=dt.UTC)
 
 
 @pytest.fixture
@@ -90,3 +90,63 @@ def test_filter_by_risk_rating_and_sanctions_shown_beside_each_provider(demo_sto
         none = search_providers(session, risk=Rag.NONE, today=TODAY)
     assert [r.name for r in medium] == ["Harbour View"] and medium[0].sanctions == ("Embargo on provider/agency",)
     assert [r.name for r in low] == ["Maple Lodge"] and len(none) == 10
+
+
+def test_the_context_of_a_few_providers_is_what_the_whole_register_says_of_them(demo_store, lead, monkeypatch):
+    """After a change the window works out the context of the providers it touched alone, and
+    merges it in: the result must be what working out the whole register would have given."""
+    from qa_desktop.domain.oversight import CaseSource, EmbargoKind, EmbargoScope
+    from qa_desktop.domain.risk import Rag
+    from qa_desktop.services import register
+    from qa_desktop.services.oversight import issue_embargo, log_case
+    from qa_desktop.services.register import RegisterContext
+
+    with demo_store.read() as session:
+        harbour = find_by_urn(session, "SC700102").id
+        maple = find_by_urn(session, "SC700101").id
+        before = register_context(session, TODAY)
+    log_case(demo_store, maple, opened_on=TODAY, source=CaseSource.POLICE, category="Missing", summary="Missing")
+    issue_embargo(lead, harbour, kind=EmbargoKind.FORMAL, scope=EmbargoScope.PROVIDER, reason="Failed to improve",
+                  start_on=TODAY, approved_by="Sam Director")
+    with demo_store.read() as session:
+        whole = register_context(session, TODAY)
+        few = register_context(session, TODAY, provider_ids=[harbour, maple])
+        monkeypatch.setattr(register, "FEW_PROVIDERS", 1)  # past it, taken from the whole register's
+        many = register_context(session, TODAY, provider_ids=[harbour, maple])
+    assert few == whole.only([harbour, maple]) == many
+    assert few.sanctions[harbour] == ("Embargo on provider/agency",) and few.risk[maple] is Rag.LOW
+    assert before.updated([harbour, maple], few) == whole
+    assert harbour not in whole.updated([harbour], RegisterContext({}, {}, {})).due  # nothing due any more
+
+
+def test_search_of_only_some_providers_keeps_the_filters(demo_store):
+    with demo_store.read() as session:
+        harbour = find_by_urn(session, "SC700102").id
+        maple = find_by_urn(session, "SC700101").id
+        improving = search_providers(session, judgement=Judgement.REQUIRES_IMPROVEMENT, only=[harbour, maple])
+        overdue = search_providers(session, due=DueFilter.OVERDUE, today=TODAY, only=[harbour, maple])
+        both = search_providers(session, "", only={harbour, maple})
+    assert [r.name for r in improving] == ["Harbour View"]
+    assert [r.name for r in overdue] == ["Harbour View"] and overdue[0].due.due.status is DueStatus.OVERDUE
+    assert [r.name for r in both] == ["Harbour View", "Maple Lodge"]
+
+
+def test_provider_page_gives_cases_and_figure_7_flags_as_plain_data(demo_store):
+    from qa_desktop.domain.oversight import CaseSource, CaseStatus
+    from qa_desktop.domain.risk import IfaArea, IfaConcern
+    from qa_desktop.services.oversight import log_case, set_ifa_concern
+    from qa_desktop.services.provider_page import CaseLine
+
+    with demo_store.read() as session:
+        harbour = find_by_urn(session, "SC700102").id
+        kindred = find_by_urn(session, "SC700107").id
+    case_id = log_case(demo_store, harbour, opened_on=TODAY, source=CaseSource.LADO, category="Allegation",
+                       summary="Allegation against staff", safeguarding=True)
+    set_ifa_concern(demo_store, kindred, IfaArea.SAFEGUARDING, IfaConcern.IDENTIFIED)
+    with demo_store.read() as session:
+        page = provider_overview(session, harbour, NOW)
+        ifa = provider_overview(session, kindred, NOW)
+    assert page.cases == [CaseLine(case_id, TODAY, CaseSource.LADO, "Allegation", CaseStatus.OPEN,
+                                   "Allegation against staff", True, False, None, None)]
+    assert ifa.ifa_concerns[IfaArea.SAFEGUARDING] is IfaConcern.IDENTIFIED
+    assert ifa.ifa_concerns[IfaArea.CONTRACT_COMPLIANCE] is None and ifa.ifa is not None

@@ -107,7 +107,7 @@ def test_deleted_rows_do_not_count(store):
         setting = add_setting(changes, provider, name="Gone Home")
         review = changes.create(ComplianceReview, provider_id=provider.id, review_date=TODAY, reviewed_by="A")
         start = changes.create(Placement, setting_id=setting.id,
-                               started_at=dt.datetime(2026, 11, 1, tzinfo=dt.timezone.utc))
+                               started_at=dt.datetime(2026, 11, 1, tzinfo=dt.UTC))
     assert any(i.due.is_overdue for i in items_for(store, "Gone Home"))
     with store.write() as changes:
         changes.delete(changes.session.get(Placement, start.id))
@@ -140,3 +140,16 @@ def test_demo_has_an_unannounced_visit_in_progress_with_answers(demo_store):
     property_list = opened.checklists["property_standards"]
     assert property_list.progress().answered == 6
     assert property_list.records["kitchen_co_detector"].action.level == "high"
+
+
+def test_what_is_due_for_some_providers_is_what_the_whole_list_says_of_them(demo_store):
+    from qa_desktop.services.due import provider_due
+
+    with demo_store.read() as session:
+        every = due_items(session, TODAY, include_scheduled=True)
+        chosen = {every[0].provider_id, every[-1].provider_id}
+        some = due_items(session, TODAY, include_scheduled=True, provider_ids=chosen)
+        most_urgent = provider_due(session, TODAY, provider_ids=chosen)
+        whole = provider_due(session, TODAY)
+    assert some == [item for item in every if item.provider_id in chosen]
+    assert most_urgent == {k: v for k, v in whole.items() if k in chosen} and set(most_urgent) == chosen

@@ -7,17 +7,19 @@ from __future__ import annotations
 import pytest
 from PySide6.QtCore import QSettings, Qt
 from PySide6.QtGui import QColor, QFont, QPalette
-from PySide6.QtWidgets import (QAbstractButton, QAbstractItemView, QAbstractSpinBox, QApplication, QComboBox,
-                               QLabel, QLineEdit, QPlainTextEdit, QWidget)
+from PySide6.QtWidgets import (
+    QAbstractButton,
+    QAbstractItemView,
+    QAbstractSpinBox,
+    QApplication,
+    QComboBox,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QWidget,
+)
 
-from sqlalchemy import select
-
-from qa_desktop.domain.visits import VisitStatus
-from qa_desktop.forms.library import TemplateLibrary
 from qa_desktop.services.demo import load_demo
-from qa_desktop.services.visits import add_young_inspector_form
-from qa_desktop.services.young_inspector import open_young_inspector_form
-from qa_desktop.store.models import Visit
 from qa_desktop.ui.main_window import MainWindow
 from qa_desktop.ui.palette import warning_colour
 from qa_desktop.ui.start_visit_dialog import StartVisitDialog
@@ -58,15 +60,14 @@ def unnamed_controls(root: QWidget) -> list[str]:
 
 
 @pytest.fixture
-def screens(qtbot, store, tmp_path):
+def screens(qtbot, store, workspace, hub, tmp_path):
     load_demo(store, today=TODAY)
-    main = MainWindow(store, QSettings(str(tmp_path / "w.ini"), QSettings.Format.IniFormat))
-    with store.read() as session:
-        visit_id = session.scalars(select(Visit.id).where(Visit.status == VisitStatus.IN_PROGRESS)).one()
-    add_young_inspector_form(store, TemplateLibrary.load(), visit_id)
-    visit = VisitWindow(store, visit_id)
-    young = YoungInspectorWindow(open_young_inspector_form(store, visit_id))
-    start = StartVisitDialog(store, TemplateLibrary.load(), today=TODAY)
+    main = MainWindow(workspace, hub, QSettings(str(tmp_path / "w.ini"), QSettings.Format.IniFormat))
+    (in_progress,) = workspace.visits.in_progress()
+    workspace.visits.add_young_inspector_form(in_progress.id)
+    visit = VisitWindow(workspace, hub, in_progress.id)
+    young = YoungInspectorWindow(workspace.visits.young_inspector_form(in_progress.id))
+    start = StartVisitDialog(workspace, today=TODAY)
     shown = {"main": main, "visit": visit, "young inspector": young, "start a visit": start}
     for widget in shown.values():
         qtbot.addWidget(widget)
@@ -96,7 +97,7 @@ def test_the_register_and_the_provider_page_are_reached_by_tab_alone(qtbot, scre
         assert widget in reached, widget.accessibleName()
 
 
-def test_text_follows_the_system_font_size(qtbot, store, screens):
+def test_text_follows_the_system_font_size(qtbot, workspace, hub, screens):
     app = QApplication.instance()
     normal = app.font()
     try:
@@ -104,8 +105,8 @@ def test_text_follows_the_system_font_size(qtbot, store, screens):
         bigger.setPointSizeF(normal.pointSizeF() * 1.6)
         app.setFont(bigger)
         visit_id = screens["visit"].visit.visit_id
-        visit = VisitWindow(store, visit_id)
-        young = YoungInspectorWindow(open_young_inspector_form(store, visit_id))
+        visit = VisitWindow(workspace, hub, visit_id)
+        young = YoungInspectorWindow(workspace.visits.young_inspector_form(visit_id))
         for widget in (visit, young):
             qtbot.addWidget(widget)
         assert visit.items[0].font().pointSizeF() == pytest.approx(bigger.pointSizeF())

@@ -1,12 +1,16 @@
-"""The main window, driven as an officer would: type to search, pick a service type, sort."""
+"""The main window, driven as an officer would: type to search, pick a service type, sort; and
+kept up to date by what changed, wherever the change was made."""
 
 import pytest
 from PySide6.QtCore import QSettings, Qt
 
+from qa_desktop.domain.oversight import CaseSource
 from qa_desktop.domain.service_types import ServiceType
 from qa_desktop.services.demo import load_demo
+from qa_desktop.store.database import Store
 from qa_desktop.ui.main_window import MainWindow
-from tests.conftest import TODAY
+from qa_desktop.workspace import Workspace
+from tests.conftest import OFSTED_HEADER, TODAY
 
 
 @pytest.fixture
@@ -15,9 +19,9 @@ def settings(tmp_path):
 
 
 @pytest.fixture
-def window(qtbot, store, settings):
+def window(qtbot, store, workspace, hub, settings):
     load_demo(store, today=TODAY)
-    shown = MainWindow(store, settings)
+    shown = MainWindow(workspace, hub, settings)
     qtbot.addWidget(shown)
     shown.show()
     return shown
@@ -60,10 +64,10 @@ def test_sort_by_tier(window):
     assert [t for t in tiers if t] == ["A", "A", "A", "B"]
 
 
-def test_window_size_is_remembered(qtbot, store, settings, window):
+def test_window_size_is_remembered(qtbot, workspace, settings, window):
     window.resize(760, 555)
     window.close()
-    again = MainWindow(store, settings)
+    again = MainWindow(workspace, settings=settings)  # makes its own change hub
     qtbot.addWidget(again)
     assert (again.width(), again.height()) == (760, 555)
 
@@ -128,3 +132,98 @@ def test_import_providers_in_the_background_then_a_bad_file_changes_nothing(qtbo
         pass
     assert shown[-1][0] == "Providers not imported" and "photo.csv" in shown[-1][1]
     assert window.count.text().startswith("312 providers")
+
+
+# -- redrawn by what changed ---------------------------------------------------------------------------
+
+@pytest.fixture
+def full_redraws(window, monkeypatch):
+    """How often the register was worked out again whole (``reload``) or its model reset
+    (``set_rows``): a change to one provider needs neither."""
+    counted = {"reload": 0, "set_rows": 0}
+
+    def counter(name, original):
+        def counting(*args):
+            counted[name] += 1
+            return original(*args)
+        return counting
+
+    monkeypatch.setattr(window, "reload", counter("reload", window.reload))
+    monkeypatch.setattr(window.model, "set_rows", counter("set_rows", window.model.set_rows))
+    return counted
+
+
+def cell(window, name, column):
+    columns = [c.header for c in window.model.columns]
+    for row in range(window.proxy.rowCount()):
+        if window.proxy.index(row, 0).data() == name:
+            return window.proxy.index(row, columns.index(column)).data()
+    return None
+
+
+def write_ofsted_csv(tmp_path, *rows):
+    path = tmp_path / "update.csv"
+    path.write_text("\n".join([OFSTED_HEADER, *rows]), encoding="utf-8")
+    return path
+
+
+HARBOUR_ROW = ("SC700102,Children's Home,Active,Private,{name},3 Quayside Walk,Upnor,Rochester,Kent,ME2 4UX,Medway,3,"
+               "Harbourlight Children's Services Ltd,02/10/2023,Requires improvement to be good")
+
+
+def test_cases_logged_through_the_workspace_redraw_that_row_and_page_only(qtbot, workspace, window, full_redraws):
+    select_provider(qtbot, window, "Harbour View")
+    harbour = window.selected_provider_id()
+    full_redraws.update(reload=0, set_rows=0)  # the search typed above did reset the model
+    for n in range(4):
+        workspace.oversight.log_case(harbour, source=CaseSource.LADO, category="Allegation", summary=f"Case {n}")
+    assert cell(window, "Harbour View", "Risk (Figure 6)") == "MEDIUM"
+    assert window.panel.tabs.tabText(4) == "Risk and cases (MEDIUM)" and window.panel.cases_model.rowCount() == 4
+    assert full_redraws == {"reload": 0, "set_rows": 0}
+    assert window.selected_provider_id() == harbour  # the selection stayed where it was
+
+
+def test_an_import_renames_adds_and_drops_just_the_rows_it_touched(qtbot, workspace, window, tmp_path, full_redraws):
+    window.type_filter.setCurrentIndex(window.type_filter.findData(ServiceType.RESIDENTIAL))
+    window.search.setText("harbour")
+    qtbot.waitUntil(lambda: window.proxy.rowCount() == 1)
+    window.table.setCurrentIndex(window.proxy.index(0, 0))
+    full_redraws.update(reload=0, set_rows=0)
+    new_home = ("SC799001,{kind},Active,Private,Harbour Lights,1 Dock Road,,Chatham,Kent,ME4 4TZ,Medway,2,"
+                "Harbour Lights Ltd,01/02/2024,Good")
+    workspace.register.import_providers(write_ofsted_csv(tmp_path, HARBOUR_ROW.format(name="Harbour View House"),
+                                                         new_home.format(kind="Children's home")))
+    assert sorted(visible_names(window)) == ["Harbour Lights", "Harbour View House"]  # renamed, and added
+    assert window.count.text().startswith("2 providers") and window.panel.title.text() == "Harbour View House"
+
+    fostering = new_home.format(kind="Independent fostering agency")
+    workspace.register.import_providers(write_ofsted_csv(tmp_path, fostering))
+    assert visible_names(window) == ["Harbour View House"]  # no longer a children's home: dropped
+    assert window.count.text().startswith("1 provider") and window.panel.title.text() == "Harbour View House"
+    assert full_redraws == {"reload": 0, "set_rows": 0}
+
+
+def test_a_change_made_by_another_program_shows_once_the_window_catches_up(qtbot, store, hub, window, tmp_path,
+                                                                          full_redraws):
+    select_provider(qtbot, window, "Harbour View")
+    harbour = window.selected_provider_id()
+    full_redraws.update(reload=0, set_rows=0)
+    other = Workspace(Store(store.data_dir, key=store.key))  # e.g. `qa-desktop` in a terminal
+    try:
+        other.oversight.log_case(harbour, source=CaseSource.POLICE, category="Missing", summary="Missing overnight")
+        other.register.import_providers(write_ofsted_csv(tmp_path, HARBOUR_ROW.format(name="Harbour View Home")))
+    finally:
+        other.close()
+    assert visible_names(window) == ["Harbour View"]  # this window has not looked yet
+    hub.catch_up()
+    assert visible_names(window) == ["Harbour View Home"]
+    assert cell(window, "Harbour View Home", "Risk (Figure 6)") == "LOW"
+    assert window.panel.title.text() == "Harbour View Home" and window.panel.cases_model.rowCount() == 1
+    assert full_redraws == {"reload": 0, "set_rows": 0}
+
+
+def test_a_change_too_large_to_list_reloads_the_register(hub, window, full_redraws):
+    from qa_desktop.workspace import OpChanges
+
+    hub.changed.emit(OpChanges(everything=True))
+    assert full_redraws["reload"] == 1 and len(visible_names(window)) == 12
