@@ -1,5 +1,8 @@
 """The oversight commands of ``qa-desktop`` (Section 12): cases, actions, embargoes, alerts, the
-sanctions list and the dashboard. Same services as the window's Oversight screens."""
+sanctions list and the dashboard. The same ``workspace.oversight`` as the window's Oversight screens.
+
+Each command receives ``open_workspace`` and calls it once its arguments are checked; "today" is
+the workspace clock's unless a date is given."""
 
 from __future__ import annotations
 
@@ -8,15 +11,15 @@ import datetime as dt
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+from qa_desktop.cli_text import table as _table
+
+if TYPE_CHECKING:
+    from qa_desktop.workspace import Workspace
 
 EXIT_BAD_INPUT = 2
-
-
-def _table(headers: list[str], rows: list[list[str]]) -> str:
-    from qa_desktop.cli import _table as table
-
-    return table(headers, rows)
+OpenWorkspace = Callable[[], "Workspace"]
 
 
 def _date(text: str | None, what: str = "date", *, today: dt.date) -> dt.date:
@@ -29,12 +32,11 @@ def _date(text: str | None, what: str = "date", *, today: dt.date) -> dt.date:
 
 
 def _guarded(body: Callable[[], int]) -> int:
-    from qa_desktop.domain.oversight import OversightError
-    from qa_desktop.services.register import RegisterError
-
+    """A refusal in one plain sentence (every refusal of the services, an ``OversightError``, a
+    provider not found, is a ``ValueError``), never a traceback."""
     try:
         return body()
-    except (OversightError, RegisterError, ValueError) as error:
+    except ValueError as error:
         print(str(error), file=sys.stderr)
         return EXIT_BAD_INPUT
     except OSError as error:
@@ -50,51 +52,40 @@ def _choice(enum_type: Any, text: str, what: str) -> Any:
     raise ValueError(f"Unknown {what} {text!r}. Use one of: {', '.join(m.value for m in enum_type)}.")
 
 
-def cmd_cases(args: argparse.Namespace, open_store: Callable[[], Any]) -> int:
-    from sqlalchemy import select
+def _provider(workspace: Workspace, text: str | None) -> str | None:
+    """The provider named on the command line (URN or words of its name), if one is."""
+    return workspace.register.resolve(text) if text else None
 
+
+def cmd_cases(args: argparse.Namespace, open_workspace: OpenWorkspace) -> int:
     from qa_desktop.domain.oversight import CaseSource
-    from qa_desktop.services.oversight import log_case, rating_history
-    from qa_desktop.services.register import resolve_provider
-    from qa_desktop.store.models import Provider, QaCase
 
     def body() -> int:
-        store = open_store()
-        if args.add:
-            with store.read() as session:
-                provider_id = resolve_provider(session, args.provider or "")
-            log_case(store, provider_id, opened_on=_date(args.date, today=store.clock.today()), source=_choice(CaseSource, args.source, "source"),
-                     category=args.category or "", summary=args.add, safeguarding=args.safeguarding,
-                     significant=args.significant)
-        with store.read() as session:
-            query = select(QaCase, Provider).join(Provider, QaCase.provider_id == Provider.id).where(
-                QaCase.deleted.is_(False))
-            provider_id = resolve_provider(session, args.provider) if args.provider else None
-            if provider_id:
-                query = query.where(QaCase.provider_id == provider_id)
-            rows = session.execute(query.order_by(QaCase.opened_on.desc())).all()
-            print(_table(["Opened", "Provider", "Source", "Category", "Safeguarding", "Status", "Summary"],
-                         [[f"{c.opened_on:%d/%m/%Y}", p.name, c.source.label, c.category,
-                           "yes" if c.safeguarding else "", c.status.label, c.summary] for c, p in rows]))
-            if provider_id:
-                print("\nRisk rating by year (Figure 6)")
-                print(_table(["Year", "Cases", "Rating"], [[str(r.year), str(r.cases), r.rag.label]
-                                                          for r in rating_history(session, provider_id)]))
+        workspace = open_workspace()
+        oversight = workspace.oversight
+        # the provider named, which --add needs
+        provider_id = workspace.register.resolve(args.provider or "") if args.add or args.provider else None
+        if provider_id and args.add:
+            oversight.log_case(provider_id, opened_on=_date(args.date, today=workspace.clock.today()),
+                               source=_choice(CaseSource, args.source, "source"), category=args.category or "",
+                               summary=args.add, safeguarding=args.safeguarding, significant=args.significant)
+        print(_table(["Opened", "Provider", "Source", "Category", "Safeguarding", "Status", "Summary"],
+                     [[f"{c.opened_on:%d/%m/%Y}", c.provider, c.source.label, c.category,
+                       "yes" if c.safeguarding else "", c.status.label, c.summary]
+                      for c in oversight.cases(provider_id)]))
+        if provider_id:
+            print("\nRisk rating by year (Figure 6)")
+            print(_table(["Year", "Cases", "Rating"], [[str(r.year), str(r.cases), r.rag.label]
+                                                      for r in oversight.rating_history(provider_id)]))
         return 0
 
     return _guarded(body)
 
 
-def cmd_actions(args: argparse.Namespace, open_store: Callable[[], Any]) -> int:
-    from qa_desktop.services.oversight import tracked_actions
-    from qa_desktop.services.register import resolve_provider
-
+def cmd_actions(args: argparse.Namespace, open_workspace: OpenWorkspace) -> int:
     def body() -> int:
-        store = open_store()
-        now = store.clock.now()
-        with store.read() as session:
-            provider_id = resolve_provider(session, args.provider) if args.provider else None
-            actions = tracked_actions(session, now, provider_id=provider_id)
+        workspace = open_workspace()
+        actions = workspace.oversight.tracked_actions(_provider(workspace, args.provider))
         if args.overdue:
             actions = [a for a in actions if a.overdue]
         print(_table(["Due", "Level", "Provider", "Action", "From"],
@@ -107,30 +98,25 @@ def cmd_actions(args: argparse.Namespace, open_store: Callable[[], Any]) -> int:
     return _guarded(body)
 
 
-def cmd_embargoes(args: argparse.Namespace, open_store: Callable[[], Any]) -> int:
+def cmd_embargoes(args: argparse.Namespace, open_workspace: OpenWorkspace) -> int:
     from qa_desktop.domain.oversight import EmbargoKind, EmbargoScope, InformalReason
-    from qa_desktop.services.oversight import active_embargoes, issue_embargo
-    from qa_desktop.services.register import resolve_provider
-    from qa_desktop.store.models import Provider
 
     def body() -> int:
-        store = open_store()
-        today = store.clock.today()
+        workspace = open_workspace()
+        today = workspace.clock.today()
         if args.add:
-            with store.read() as session:
-                provider_id = resolve_provider(session, args.provider or "")
             formal = args.approved_by is not None
-            issue_embargo(store, provider_id, kind=EmbargoKind.FORMAL if formal else EmbargoKind.INFORMAL,
-                          scope=EmbargoScope.FOSTER_CARER if args.foster_carer else EmbargoScope.PROVIDER,
-                          reason=args.add, start_on=_date(args.date, today=store.clock.today()), approved_by=args.approved_by,
-                          informal_reason=_choice(InformalReason, args.informal, "informal reason") if args.informal
-                          else None, foster_carer=args.foster_carer,
-                          review_on=_date(args.review, "review date", today=store.clock.today()) if args.review else None)
-        with store.read() as session:
-            names = {p.id: p.name for p in session.query(Provider)}
-            embargoes = active_embargoes(session, today)
+            workspace.oversight.issue_embargo(
+                workspace.register.resolve(args.provider or ""),
+                kind=EmbargoKind.FORMAL if formal else EmbargoKind.INFORMAL,
+                scope=EmbargoScope.FOSTER_CARER if args.foster_carer else EmbargoScope.PROVIDER, reason=args.add,
+                start_on=_date(args.date, today=today), approved_by=args.approved_by,
+                informal_reason=_choice(InformalReason, args.informal, "informal reason") if args.informal else None,
+                foster_carer=args.foster_carer,
+                review_on=_date(args.review, "review date", today=today) if args.review else None)
+        embargoes = workspace.oversight.active_embargoes(on=today)
         print(_table(["Provider", "Kind", "On", "Since", "Review", "Social work told", "Reason"],
-                     [[names[e.provider_id], e.kind.label, e.scope.label, f"{e.start_on:%d/%m/%Y}",
+                     [[e.provider, e.kind.label, e.scope.label, f"{e.start_on:%d/%m/%Y}",
                        f"{e.review_on:%d/%m/%Y}" if e.review_on else "",
                        f"{e.social_work_informed_on:%d/%m/%Y}" if e.social_work_informed_on else "NOT RECORDED",
                        e.reason] for e in embargoes]))
@@ -139,67 +125,59 @@ def cmd_embargoes(args: argparse.Namespace, open_store: Callable[[], Any]) -> in
     return _guarded(body)
 
 
-def cmd_alerts(args: argparse.Namespace, open_store: Callable[[], Any]) -> int:
+def cmd_alerts(args: argparse.Namespace, open_workspace: OpenWorkspace) -> int:
     from qa_desktop.domain.oversight import AlertKind
     from qa_desktop.domain.regulation import Regulator
-    from qa_desktop.services.oversight import log_alert, open_alerts
-    from qa_desktop.services.register import resolve_provider
-    from qa_desktop.store.models import Provider
 
     def body() -> int:
-        store = open_store()
+        workspace = open_workspace()
         if args.add:
-            with store.read() as session:
-                provider_id = resolve_provider(session, args.provider or "")
-            log_alert(store, provider_id, regulator=_choice(Regulator, args.regulator, "regulator"),
-                      kind=_choice(AlertKind, args.kind, "kind of alert"), received_on=_date(args.date, today=store.clock.today()), summary=args.add)
-        with store.read() as session:
-            names = {p.id: p.name for p in session.query(Provider)}
-            alerts = open_alerts(session)
+            workspace.oversight.log_alert(
+                workspace.register.resolve(args.provider or ""),
+                regulator=_choice(Regulator, args.regulator, "regulator"),
+                kind=_choice(AlertKind, args.kind, "kind of alert"),
+                received_on=_date(args.date, today=workspace.clock.today()), summary=args.add)
         print(_table(["Received", "Provider", "Regulator", "Alert", "Review (12 weeks)", "Summary"],
-                     [[f"{a.received_on:%d/%m/%Y}", names[a.provider_id], a.regulator.label, a.kind.label,
-                       f"{a.review_on:%d/%m/%Y}" if a.review_on else "", a.summary] for a in alerts]))
+                     [[f"{a.received_on:%d/%m/%Y}", a.provider, a.regulator.label, a.kind.label,
+                       f"{a.review_on:%d/%m/%Y}" if a.review_on else "", a.summary]
+                      for a in workspace.oversight.open_alerts()]))
         return 0
 
     return _guarded(body)
 
 
-def cmd_sanctions(args: argparse.Namespace, open_store: Callable[[], Any]) -> int:
-    from qa_desktop.services.sanctions import COLUMNS, Sanction, cells, export, sanctions_list
+def cmd_sanctions(args: argparse.Namespace, open_workspace: OpenWorkspace) -> int:
+    from qa_desktop.workspace.oversight import EXPORT_COLUMNS, Sanction, export_cells
 
     def body() -> int:
-        store = open_store()
-        today = store.clock.today()
         chosen = next((s for s in Sanction if args.type and args.type.lower() in s.value.lower()), None)
         if args.type and chosen is None:
-            raise ValueError(f"Unknown sanction {args.type!r}. Use words of one of: {'; '.join(s.value for s in Sanction)}.")
-        with store.read() as session:
-            rows = sanctions_list(session, today, sanction=chosen)
+            raise ValueError(f"Unknown sanction {args.type!r}. Use words of one of: "
+                             f"{'; '.join(s.value for s in Sanction)}.")
+        workspace = open_workspace()
+        today = workspace.clock.today()
         if args.export:
-            export(rows, Path(args.export), today)
-            print(f"Sanctions list written: {args.export} ({len(rows)} rows)")
+            written = workspace.oversight.export_sanctions(Path(args.export), chosen)
+            print(f"Sanctions list written: {args.export} ({written} rows)")
             return 0
-        print(_table(list(COLUMNS), [[f"{c:%d/%m/%Y}" if isinstance(c, dt.date) else str(c) for c in cells(r)]
-                                     for r in rows]))
+        rows = workspace.oversight.sanctions(chosen)
+        print(_table(list(EXPORT_COLUMNS), [[f"{c:%d/%m/%Y}" if isinstance(c, dt.date) else str(c)
+                                             for c in export_cells(r)] for r in rows]))
         print(f"{len(rows)} sanction(s) in force on {today:%d/%m/%Y}")
         return 0
 
     return _guarded(body)
 
 
-def cmd_audit(args: argparse.Namespace, open_store: Callable[[], Any]) -> int:
+def cmd_audit(args: argparse.Namespace, open_workspace: OpenWorkspace) -> int:
     """The audit trail of a visit (its id or report reference) or a provider (URN or name)."""
-    from qa_desktop.services.audit import provider_audit, visit_audit
-    from qa_desktop.services.register import resolve_provider
-    from qa_desktop.services.reports import find_visit_id
 
     def body() -> int:
-        store = open_store()
-        with store.read() as session:
-            if args.visit:
-                lines = visit_audit(session, find_visit_id(store, args.visit))
-            else:
-                lines = provider_audit(session, resolve_provider(session, args.provider or ""))
+        workspace = open_workspace()
+        if args.visit:
+            lines = workspace.visits.audit(workspace.visits.find(args.visit))
+        else:
+            lines = workspace.register.audit(workspace.register.resolve(args.provider or ""))
         print(_table(["When", "Who", "Device", "What", "Field", "Value"],
                      [[f"{a.when.astimezone():%d/%m/%Y %H:%M:%S}", a.who, a.device, a.what, a.field,
                        a.value if len(a.value) <= 60 else a.value[:57] + "..."] for a in lines]))
@@ -209,15 +187,14 @@ def cmd_audit(args: argparse.Namespace, open_store: Callable[[], Any]) -> int:
     return _guarded(body)
 
 
-def cmd_retention(args: argparse.Namespace, open_store: Callable[[], Any]) -> int:
+def cmd_retention(args: argparse.Namespace, open_workspace: OpenWorkspace) -> int:
     """List what is past the 5-year retention (Section 11); with --delete, delete it after confirmation."""
-    from qa_desktop.services.retention import RETENTION_YEARS, apply_retention, past_retention
+    from qa_desktop.workspace.oversight import RETENTION_YEARS
 
     def body() -> int:
-        store = open_store()
-        today = _date(args.today, "date", today=store.clock.today())
-        with store.read() as session:
-            expired = past_retention(session, today)
+        workspace = open_workspace()
+        today = _date(args.today, "date", today=workspace.clock.today())
+        expired = workspace.oversight.past_retention(today)
         print(_table(["Ended", "Kind", "Provider", "What"],
                      [[f"{e.ended_on:%d/%m/%Y}", e.kind, e.provider, e.description] for e in expired]))
         print(f"{len(expired)} record(s) past retention ({RETENTION_YEARS} years) on {today:%d/%m/%Y}")
@@ -229,22 +206,19 @@ def cmd_retention(args: argparse.Namespace, open_store: Callable[[], Any]) -> in
             if input(f"Type DELETE to delete these {len(expired)} record(s) for good: ").strip() != "DELETE":
                 print("Nothing was deleted.")
                 return 0
-        print(apply_retention(store, expired).summary())
+        print(workspace.oversight.apply_retention(expired).value.summary())
         return 0
 
     return _guarded(body)
 
 
-def cmd_placement_check(args: argparse.Namespace, open_store: Callable[[], Any]) -> int:
+def cmd_placement_check(args: argparse.Namespace, open_workspace: OpenWorkspace) -> int:
     """Before a placement: embargoes, restrictions and a HIGH rating, in words (exit 0 either way)."""
-    from qa_desktop.services.oversight import provider_warnings
-    from qa_desktop.services.register import resolve_provider
 
     def body() -> int:
-        store = open_store()
-        with store.read() as session:
-            provider_id = resolve_provider(session, args.provider)
-            warnings = provider_warnings(session, provider_id, _date(args.date, today=store.clock.today()))
+        workspace = open_workspace()
+        warnings = workspace.oversight.provider_warnings(workspace.register.resolve(args.provider),
+                                                         _date(args.date, today=workspace.clock.today()))
         for warning in warnings:
             print(f"!! {warning}")
         if not warnings:
@@ -254,13 +228,9 @@ def cmd_placement_check(args: argparse.Namespace, open_store: Callable[[], Any])
     return _guarded(body)
 
 
-def cmd_dashboard(args: argparse.Namespace, open_store: Callable[[], Any]) -> int:
-    from qa_desktop.services.sanctions import dashboard
-
+def cmd_dashboard(args: argparse.Namespace, open_workspace: OpenWorkspace) -> int:
     def body() -> int:
-        store = open_store()
-        with store.read() as session:
-            board = dashboard(session, store.clock.now())
+        board = open_workspace().oversight.dashboard()
         print("Visits and compliance reviews due (Figures 1 and 2)")
         print(_table(["Status", "Due", "What", "Provider", "Setting"],
                      [[i.due.status.value.upper(), f"{i.due.due_on:%d/%m/%Y}" if i.due.due_on else "now",
@@ -277,7 +247,9 @@ def cmd_dashboard(args: argparse.Namespace, open_store: Callable[[], Any]) -> in
     return _guarded(body)
 
 
-def add_oversight_commands(sub: Any, common: argparse.ArgumentParser, bind: Callable[[Any], Any]) -> None:
+def add_oversight_commands(sub: argparse._SubParsersAction, common: argparse.ArgumentParser,
+                           bind: Callable[[Callable[..., int]], Callable[[argparse.Namespace], int]]) -> None:
+    """Register the oversight commands; ``bind`` gives each a way to open the workspace when it needs it."""
     cases = sub.add_parser("cases", parents=[common], help="QA cases (the duty log), and log a new one")
     cases.add_argument("provider", nargs="?", help="only this provider (URN or name); with --add, the provider")
     cases.add_argument("--add", metavar="SUMMARY", help="log a case with this summary")

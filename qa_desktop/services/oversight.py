@@ -3,7 +3,8 @@ action plans and the tracking of every action (from plans and from visits), emba
 alerts. The lists built from them (the sanctions list, the dashboard) are in ``services.sanctions``.
 
 Every change goes through ``Changes``, so it is recorded, synced and audited like a visit answer.
-Dates are the caller's (``today``/``now``), so the rules are tested at their boundaries.
+Dates are the caller's (``today``/``now``), so the rules are tested at their boundaries. What is
+read comes back as frozen dataclasses, never ORM rows: no row outlives the read that found it.
 """
 
 from __future__ import annotations
@@ -11,13 +12,26 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import case, extract, func, select
 from sqlalchemy.orm import Session
 
-from qa_desktop.domain.oversight import (AlertKind, CaseSource, CaseStatus, EmbargoKind, EmbargoScope, InformalReason,
-                                         OversightError, PlanKind, RemovalReason, alert_review_date, check_embargo,
-                                         check_removal, is_active)
+from qa_desktop.domain.oversight import (
+    AlertKind,
+    CaseSource,
+    CaseStatus,
+    EmbargoKind,
+    EmbargoScope,
+    InformalReason,
+    OversightError,
+    PlanKind,
+    RemovalReason,
+    alert_review_date,
+    check_embargo,
+    check_removal,
+    is_active,
+)
 from qa_desktop.domain.regulation import Regulator
 from qa_desktop.domain.risk import IfaArea, IfaConcern, IfaRiskFlags, Rag, rag_for_year
 from qa_desktop.domain.service_types import ServiceType
@@ -25,8 +39,18 @@ from qa_desktop.domain.timescales import ConcernLevel, action_due
 from qa_desktop.forms.template import TemplateInvalid, parse_template
 from qa_desktop.store.access import lead, officer
 from qa_desktop.store.database import Store
-from qa_desktop.store.models import (ActionPlan, Embargo, PlanAction, Provider, QaCase, RegulatoryAlert, Setting,
-                                     Visit, VisitAction, VisitTemplate)
+from qa_desktop.store.models import (
+    ActionPlan,
+    Embargo,
+    PlanAction,
+    Provider,
+    QaCase,
+    RegulatoryAlert,
+    Setting,
+    Visit,
+    VisitAction,
+    VisitTemplate,
+)
 
 
 def _live_provider(session: Session, provider_id: str) -> Provider:
@@ -74,6 +98,36 @@ def close_case(store: Store, case_id: str, *, closed_on: dt.date, outcome: str) 
 
 
 @dataclass(frozen=True)
+class CaseEntry:
+    """A case of the duty log, with its provider's name (the ``cases`` command lists every provider's)."""
+
+    id: str
+    provider_id: str
+    provider: str
+    opened_on: dt.date
+    source: CaseSource
+    category: str
+    summary: str
+    safeguarding: bool
+    significant: bool
+    status: CaseStatus
+    closed_on: dt.date | None
+    outcome: str | None
+
+
+def case_log(session: Session, *, provider_id: str | None = None) -> list[CaseEntry]:
+    """The duty log, newest first; of one provider with ``provider_id``."""
+    officer(session, "QA cases")
+    query = (select(QaCase, Provider.name).join(Provider, QaCase.provider_id == Provider.id)
+             .where(QaCase.deleted.is_(False)))
+    if provider_id is not None:
+        query = query.where(QaCase.provider_id == provider_id)
+    return [CaseEntry(c.id, c.provider_id, name, c.opened_on, c.source, c.category, c.summary, c.safeguarding,
+                      c.significant, c.status, c.closed_on, c.outcome)
+            for c, name in session.execute(query.order_by(QaCase.opened_on.desc()))]
+
+
+@dataclass(frozen=True)
 class YearRating:
     year: int
     cases: int
@@ -112,11 +166,12 @@ def risk_ratings(session: Session, year: int, *, provider_id: str | None = None)
 def set_ifa_concern(store: Store, provider_id: str, area: IfaArea, concern: IfaConcern) -> None:
     field = {IfaArea.PERFORMANCE_PRACTICE: "ifa_performance", IfaArea.SAFEGUARDING: "ifa_safeguarding",
              IfaArea.CONTRACT_COMPLIANCE: "ifa_contract"}[area]
+    values: dict[str, Any] = {field: concern}
     with store.write() as changes:
         provider = _live_provider(changes.session, provider_id)
         if provider.service_type is not ServiceType.IFA:
             raise OversightError("Figure 7 flags are for independent fostering agencies on the IFA framework.")
-        changes.update(provider, **{field: concern})
+        changes.update(provider, **values)
 
 
 def ifa_flags(session: Session, provider_id: str, today: dt.date) -> IfaRiskFlags | None:
@@ -163,10 +218,19 @@ def remove_action_plan(store: Store, plan_id: str, *, removed_on: dt.date, reaso
         changes.update(plan, removed_on=removed_on, removal_reason=reason)
 
 
-def social_work_informed(store: Store, kind: type[ActionPlan] | type[Embargo], record_id: str, on: dt.date) -> None:
-    """Record that the social work team was told (Section 12: they **must** be, for plans and embargoes)."""
+#: What the social work team is told of (Section 12), by the word a sanctions-list line uses for it.
+_TOLD_OF: dict[str, tuple[type[ActionPlan] | type[Embargo], str]] = {"plan": (ActionPlan, "action plan"),
+                                                                     "embargo": (Embargo, "embargo")}
+
+
+def social_work_informed(store: Store, kind: str, record_id: str, on: dt.date) -> None:
+    """Record that the social work team was told of a ``kind`` ("plan" or "embargo") record
+    (Section 12: they **must** be, for plans and embargoes)."""
+    if kind not in _TOLD_OF:
+        raise OversightError(f"The social work team is recorded as told of a plan or an embargo, not {kind!r}.")
+    model, what = _TOLD_OF[kind]
     with store.write() as changes:
-        row = _existing(changes, kind, record_id, "record")
+        row = _existing(changes, model, record_id, what)
         changes.update(row, social_work_informed_on=on)
 
 
@@ -190,9 +254,13 @@ class TrackedAction:
     overdue: bool
 
 
+#: The two kinds of tracked action, by the word ``TrackedAction.kind`` uses.
+_ACTION_MODELS: dict[str, type[PlanAction] | type[VisitAction]] = {"plan": PlanAction, "visit": VisitAction}
+
+
 def _model(kind: str) -> type[PlanAction] | type[VisitAction]:
     try:
-        return {"plan": PlanAction, "visit": VisitAction}[kind]
+        return _ACTION_MODELS[kind]
     except KeyError:
         raise OversightError(f"Unknown kind of action {kind!r}.") from None
 
@@ -205,7 +273,8 @@ def extend_action(store: Store, kind: str, action_id: str, *, new_due: dt.dateti
             raise OversightError("That action is already complete.")
         current = action.extended_to or action.due_at
         if new_due <= current:
-            raise OversightError(f"An extension must be later than the current due date ({current.astimezone():%d %b %Y %H:%M}).")
+            raise OversightError("An extension must be later than the current due date "
+                                 f"({current.astimezone():%d %b %Y %H:%M}).")
         changes.update(action, extended_to=new_due, extension_reason=_words(reason, "why the extension was agreed"))
 
 
@@ -244,7 +313,8 @@ def tracked_actions(session: Session, now: dt.datetime, *, provider_id: str | No
     if provider_id:
         plans = plans.where(ActionPlan.provider_id == provider_id)
     for action, plan in session.execute(plans):
-        found.append(_tracked("plan", action, plan.provider_id, names, f"{plan.kind.label} issued {plan.issued_on:%d %b %Y}", now))
+        found.append(_tracked("plan", action, plan.provider_id, names,
+                              f"{plan.kind.label} issued {plan.issued_on:%d %b %Y}", now))
     visits = (select(VisitAction, Visit, Setting).join(Visit, VisitAction.visit_id == Visit.id)
               .join(Setting, Visit.setting_id == Setting.id)
               .where(VisitAction.deleted.is_(False), Visit.deleted.is_(False)))
@@ -252,9 +322,9 @@ def tracked_actions(session: Session, now: dt.datetime, *, provider_id: str | No
         visits = visits.where(Setting.provider_id == provider_id)
     rows = session.execute(visits).all()
     labels = visit_item_labels(session, sorted({visit.id for _, visit, _ in rows}))
-    for action, visit, setting in rows:
-        item = labels.get((visit.id, action.template_key, action.item_key), action.item_key)
-        found.append(_tracked("visit", action, setting.provider_id, names,
+    for visit_action, visit, setting in rows:
+        item = labels.get((visit.id, visit_action.template_key, visit_action.item_key), visit_action.item_key)
+        found.append(_tracked("visit", visit_action, setting.provider_id, names,
                               f"Visit to {setting.name}, {visit.visit_date:%d %b %Y}: {item}", now))
     if not include_completed:
         found = [a for a in found if a.completed_at is None]
@@ -286,7 +356,8 @@ def issue_embargo(store: Store, provider_id: str, *, kind: EmbargoKind, scope: E
             if setting is None or setting.deleted or setting.provider_id != provider_id:
                 raise OversightError("That property is not one of this provider's settings.")
         return changes.create(
-            Embargo, provider_id=provider_id, kind=kind, scope=scope, reason=_words(reason, "why the embargo is issued"),
+            Embargo, provider_id=provider_id, kind=kind, scope=scope,
+            reason=_words(reason, "why the embargo is issued"),
             start_on=start_on, review_on=review_on, approved_by=(approved_by or "").strip() or None,
             informal_reason=informal_reason if kind is EmbargoKind.INFORMAL else None,
             setting_id=setting_id if scope is EmbargoScope.PROPERTY else None,
@@ -302,12 +373,40 @@ def end_embargo(store: Store, embargo_id: str, end_on: dt.date) -> None:
         changes.update(embargo, end_on=end_on)
 
 
-def active_embargoes(session: Session, today: dt.date, *, provider_id: str | None = None) -> list[Embargo]:
+@dataclass(frozen=True)
+class EmbargoInForce:
+    """An embargo in force, with the names of its provider and property (for lists and warnings)."""
+
+    id: str
+    provider_id: str
+    provider: str
+    kind: EmbargoKind
+    scope: EmbargoScope
+    setting_id: str | None
+    setting: str | None  # the property's name, for an embargo on a property
+    foster_carer: str | None
+    reason: str
+    informal_reason: InformalReason | None
+    approved_by: str | None
+    start_on: dt.date
+    review_on: dt.date | None
+    end_on: dt.date | None
+    social_work_informed_on: dt.date | None
+
+
+def active_embargoes(session: Session, today: dt.date, *, provider_id: str | None = None) -> list[EmbargoInForce]:
+    """Embargoes in force on ``today``, earliest first; of one provider with ``provider_id``."""
     officer(session, "embargoes")
-    query = select(Embargo).where(Embargo.deleted.is_(False), Embargo.start_on <= today)
+    query = (select(Embargo, Provider.name, Setting.name).join(Provider, Embargo.provider_id == Provider.id)
+             .outerjoin(Setting, Embargo.setting_id == Setting.id)
+             .where(Embargo.deleted.is_(False), Embargo.start_on <= today))
     if provider_id is not None:
         query = query.where(Embargo.provider_id == provider_id)
-    return [e for e in session.scalars(query) if is_active(e.start_on, e.end_on, today)]
+    return [EmbargoInForce(e.id, e.provider_id, provider, e.kind, e.scope, e.setting_id, setting, e.foster_carer,
+                           e.reason, e.informal_reason, e.approved_by, e.start_on, e.review_on, e.end_on,
+                           e.social_work_informed_on)
+            for e, provider, setting in session.execute(query.order_by(Embargo.start_on))
+            if is_active(e.start_on, e.end_on, today)]
 
 
 def embargo_warnings(session: Session, setting_id: str, today: dt.date) -> list[str]:
@@ -316,17 +415,32 @@ def embargo_warnings(session: Session, setting_id: str, today: dt.date) -> list[
     setting = session.get(Setting, setting_id)
     if setting is None:
         return []
-    provider = session.get(Provider, setting.provider_id)
-    return [_describe(e, provider, f"this property ({setting.name})")
-            for e in sorted(active_embargoes(session, today, provider_id=provider.id), key=lambda e: e.start_on)
+    return [_describe(e, f"this property ({setting.name})")
+            for e in active_embargoes(session, today, provider_id=setting.provider_id)
             if e.scope is not EmbargoScope.PROPERTY or e.setting_id == setting_id]
 
 
 def provider_embargo_warnings(session: Session, provider_id: str, today: dt.date) -> list[str]:
     """Every embargo in force on a provider, its properties or its carers, in words."""
-    provider = _live_provider(session, provider_id)
-    return [_describe(e, provider, f"the property {session.get(Setting, e.setting_id).name}" if e.setting_id else "")
-            for e in sorted(active_embargoes(session, today, provider_id=provider_id), key=lambda e: e.start_on)]
+    _live_provider(session, provider_id)
+    return [_describe(e, f"the property {e.setting}" if e.setting_id else "")
+            for e in active_embargoes(session, today, provider_id=provider_id)]
+
+
+@dataclass(frozen=True)
+class PropertyChoice:
+    """One of a provider's properties, as the embargo form offers it."""
+
+    id: str
+    name: str
+
+
+def provider_properties(session: Session, provider_id: str) -> list[PropertyChoice]:
+    """The provider's properties (settings), by name: what an embargo on a property can be on."""
+    officer(session, "providers' properties")
+    return [PropertyChoice(setting_id, name) for setting_id, name in session.execute(
+        select(Setting.id, Setting.name).where(Setting.provider_id == provider_id, Setting.deleted.is_(False))
+        .order_by(Setting.name))]
 
 
 def provider_warnings(session: Session, provider_id: str, today: dt.date) -> list[str]:
@@ -357,9 +471,9 @@ def end_record(store: Store, kind: str, record_id: str, on: dt.date, reason: Rem
         raise OversightError(f"{kind!r} cannot be ended here.")
 
 
-def _describe(embargo: Embargo, provider: Provider, property_words: str) -> str:
-    what = {EmbargoScope.PROVIDER: provider.name, EmbargoScope.PROPERTY: property_words,
-            EmbargoScope.FOSTER_CARER: f"{provider.name}'s foster carers {embargo.foster_carer}"}[embargo.scope]
+def _describe(embargo: EmbargoInForce, property_words: str) -> str:
+    what = {EmbargoScope.PROVIDER: embargo.provider, EmbargoScope.PROPERTY: property_words,
+            EmbargoScope.FOSTER_CARER: f"{embargo.provider}'s foster carers {embargo.foster_carer}"}[embargo.scope]
     review = f", review due {embargo.review_on:%d %b %Y}" if embargo.review_on else ""
     return (f"{embargo.kind.label.upper()} EMBARGO on {what} since {embargo.start_on:%d %b %Y}{review}: "
             f"{embargo.reason}")
@@ -384,7 +498,8 @@ def log_alert(store: Store, provider_id: str, *, regulator: Regulator, kind: Ale
                     RegulatoryAlert.closed_on.is_(None),
                     RegulatoryAlert.kind.in_([AlertKind.RESTRICTION, AlertKind.SUSPENSION]))):
                 changes.update(open_alert, closed_on=received_on)
-        review = alert_review_date(kind, received_on) if regulator is Regulator.OFSTED else received_on + dt.timedelta(weeks=12)
+        review = (alert_review_date(kind, received_on) if regulator is Regulator.OFSTED
+                  else received_on + dt.timedelta(weeks=12))
         return changes.create(RegulatoryAlert, provider_id=provider_id, regulator=regulator, kind=kind,
                               received_on=received_on, review_on=review, summary=_words(summary, "what the alert says"),
                               closed_on=received_on if kind is AlertKind.LIFTED else None).id
@@ -398,10 +513,27 @@ def close_alert(store: Store, alert_id: str, closed_on: dt.date) -> None:
         changes.update(alert, closed_on=closed_on)
 
 
-def open_alerts(session: Session, *, provider_id: str | None = None) -> list[RegulatoryAlert]:
+@dataclass(frozen=True)
+class OpenAlert:
+    """A regulatory alert not yet closed or lifted, with its provider's name."""
+
+    id: str
+    provider_id: str
+    provider: str
+    regulator: Regulator
+    kind: AlertKind
+    received_on: dt.date
+    review_on: dt.date | None
+    summary: str
+
+
+def open_alerts(session: Session, *, provider_id: str | None = None) -> list[OpenAlert]:
+    """Alerts still open, newest first; of one provider with ``provider_id``."""
     officer(session, "regulatory alerts")
-    query = select(RegulatoryAlert).where(RegulatoryAlert.deleted.is_(False), RegulatoryAlert.closed_on.is_(None),
-                                          RegulatoryAlert.kind != AlertKind.LIFTED)
+    query = (select(RegulatoryAlert, Provider.name).join(Provider, RegulatoryAlert.provider_id == Provider.id)
+             .where(RegulatoryAlert.deleted.is_(False), RegulatoryAlert.closed_on.is_(None),
+                    RegulatoryAlert.kind != AlertKind.LIFTED))
     if provider_id is not None:
         query = query.where(RegulatoryAlert.provider_id == provider_id)
-    return list(session.scalars(query.order_by(RegulatoryAlert.received_on.desc())))
+    return [OpenAlert(a.id, a.provider_id, name, a.regulator, a.kind, a.received_on, a.review_on, a.summary)
+            for a, name in session.execute(query.order_by(RegulatoryAlert.received_on.desc()))]

@@ -22,17 +22,33 @@ changes). The shared store's history is the team's to compact.
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import Any, cast
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from qa_desktop.domain.roles import require_officer
 from qa_desktop.domain.visits import VisitStatus
 from qa_desktop.services.reports import REPORTS_FOLDER
 from qa_desktop.store.database import Store
-from qa_desktop.store.models import (ActionPlan, Answer, Embargo, PlanAction, Provider, QaCase, RegulatoryAlert,
-                                     ReportRevision, Setting, SyncedColumns, Visit, VisitAction, VisitTemplate)
+from qa_desktop.store.models import (
+    ActionPlan,
+    Answer,
+    Embargo,
+    PlanAction,
+    Provider,
+    QaCase,
+    RegulatoryAlert,
+    ReportRevision,
+    Setting,
+    SyncedColumns,
+    Visit,
+    VisitAction,
+    VisitTemplate,
+)
 from qa_desktop.store.purge import blank_fields, redact_purged
 
 RETENTION_YEARS = 5
@@ -55,6 +71,11 @@ class Expired:
     ended_on: dt.date
 
 
+def _ended(day: dt.date | None) -> dt.date:
+    """An end date the query has already required: ``< limit`` leaves out the records without one."""
+    return cast(dt.date, day)
+
+
 def past_retention(session: Session, today: dt.date) -> list[Expired]:
     """Everything whose retention has run out, oldest first."""
     limit = cutoff(today)
@@ -67,27 +88,30 @@ def past_retention(session: Session, today: dt.date) -> list[Expired]:
                              f"{visit.level.label} visit to {setting.name}", visit.visit_date))
     for case in session.scalars(select(QaCase).where(QaCase.deleted.is_(False), QaCase.closed_on < limit)):
         found.append(Expired("case", case.id, names.get(case.provider_id, ""), f"QA case: {case.category}",
-                             case.closed_on))
+                             _ended(case.closed_on)))
     for plan in session.scalars(select(ActionPlan).where(ActionPlan.deleted.is_(False), ActionPlan.removed_on < limit)):
-        found.append(Expired("plan", plan.id, names.get(plan.provider_id, ""), plan.kind.label, plan.removed_on))
+        found.append(Expired("plan", plan.id, names.get(plan.provider_id, ""), plan.kind.label,
+                             _ended(plan.removed_on)))
     for embargo in session.scalars(select(Embargo).where(Embargo.deleted.is_(False), Embargo.end_on < limit)):
         found.append(Expired("embargo", embargo.id, names.get(embargo.provider_id, ""),
-                             f"{embargo.kind.label} embargo", embargo.end_on))
+                             f"{embargo.kind.label} embargo", _ended(embargo.end_on)))
     for alert in session.scalars(select(RegulatoryAlert).where(RegulatoryAlert.deleted.is_(False),
                                                                RegulatoryAlert.closed_on < limit)):
         found.append(Expired("alert", alert.id, names.get(alert.provider_id, ""),
-                             f"{alert.regulator.label}: {alert.kind.label}", alert.closed_on))
+                             f"{alert.regulator.label}: {alert.kind.label}", _ended(alert.closed_on)))
     return sorted(found, key=lambda e: e.ended_on)
 
 
-@dataclass
+@dataclass(frozen=True)
 class RetentionReport:
+    """What a deletion did, for the officer to read (``summary``)."""
+
     records: int = 0
     rows: int = 0
     ops_redacted: int = 0
     photos_deleted: int = 0
     reports_deleted: int = 0
-    by_kind: dict[str, int] = field(default_factory=dict)
+    by_kind: Mapping[str, int] = field(default_factory=dict)
 
     def summary(self) -> str:
         kinds = ", ".join(f"{n} {kind}{'s' if n != 1 else ''}" for kind, n in sorted(self.by_kind.items()))
@@ -96,23 +120,30 @@ class RetentionReport:
                 f"{self.reports_deleted} report file(s) deleted.")
 
 
-def _rows(session: Session, item: Expired) -> list[SyncedColumns]:
-    """The record and everything that belongs to it, children first."""
+#: What belongs to a visit, deleted with it: each part and its column naming the visit.
+_VISIT_PARTS: tuple[tuple[type[SyncedColumns], InstrumentedAttribute[str]], ...] = (
+    (Answer, Answer.visit_id), (VisitAction, VisitAction.visit_id), (ReportRevision, ReportRevision.visit_id),
+    (VisitTemplate, VisitTemplate.visit_id))
+#: The records with nothing of their own, by their kind.
+_SINGLE: dict[str, type[SyncedColumns]] = {"case": QaCase, "embargo": Embargo, "alert": RegulatoryAlert}
+
+
+def _rows(session: Session, item: Expired) -> list[SyncedColumns | None]:
+    """The record and everything that belongs to it, children first (None: not on this laptop)."""
     if item.kind == "visit":
-        children: list[SyncedColumns] = []
-        for model in (Answer, VisitAction, ReportRevision, VisitTemplate):
-            children += session.scalars(select(model).where(model.visit_id == item.id)).all()
-        return [*children, session.get(Visit, item.id)]
+        parts = [row for model, visit_id in _VISIT_PARTS
+                 for row in session.scalars(select(model).where(visit_id == item.id))]
+        return [*parts, session.get(Visit, item.id)]
     if item.kind == "plan":
-        return [*session.scalars(select(PlanAction).where(PlanAction.plan_id == item.id)), session.get(ActionPlan, item.id)]
-    model = {"case": QaCase, "embargo": Embargo, "alert": RegulatoryAlert}[item.kind]
-    return [session.get(model, item.id)]
+        return [*session.scalars(select(PlanAction).where(PlanAction.plan_id == item.id)),
+                session.get(ActionPlan, item.id)]
+    return [session.get(_SINGLE[item.kind], item.id)]
 
 
 def apply_retention(store: Store, items: list[Expired]) -> RetentionReport:
     """Delete ``items`` (from ``past_retention``, after the user confirmed) as the module describes."""
     require_officer(store.user, "or delete records")
-    report = RetentionReport()
+    rows = 0
     report_files: list[str] = []
     with store.write() as changes:
         for item in items:
@@ -121,18 +152,24 @@ def apply_retention(store: Store, items: list[Expired]) -> RetentionReport:
                     continue
                 if isinstance(row, ReportRevision):
                     report_files.append(row.file_name)
-                changes.update(row, **blank_fields(type(row)))
+                blanks: dict[str, Any] = blank_fields(type(row))
+                changes.update(row, **blanks)
                 changes.delete(row)
-                report.rows += 1
-            report.records += 1
-            report.by_kind[item.kind] = report.by_kind.get(item.kind, 0) + 1
+                rows += 1
     redacted, photos = redact_purged(store)
-    report.ops_redacted, report.photos_deleted = redacted, photos
-    for name in report_files:
+    return RetentionReport(records=len(items), rows=rows, ops_redacted=redacted, photos_deleted=photos,
+                           reports_deleted=_delete_report_files(store, report_files),
+                           by_kind=dict(Counter(item.kind for item in items)))
+
+
+def _delete_report_files(store: Store, names: list[str]) -> int:
+    """Delete the report PDFs of deleted visits from the reports folder; how many there were."""
+    deleted = 0
+    for name in names:
         path = store.data_dir / REPORTS_FOLDER / name
         if path.exists():
             path.unlink()
-            report.reports_deleted += 1
-    return report
+            deleted += 1
+    return deleted
 
 

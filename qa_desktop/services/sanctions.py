@@ -26,7 +26,7 @@ from qa_desktop.domain.oversight import AlertKind, EmbargoScope, PlanKind
 from qa_desktop.domain.risk import Rag
 from qa_desktop.services.due import DueItem, due_items
 from qa_desktop.services.oversight import TrackedAction, active_embargoes, open_alerts, risk_ratings, tracked_actions
-from qa_desktop.store.models import ActionPlan, Provider, Setting
+from qa_desktop.store.models import ActionPlan, Provider
 
 
 class Sanction(enum.StrEnum):
@@ -79,8 +79,6 @@ def sanctions_list(session: Session, today: dt.date, *, sanction: Sanction | Non
     one = provider_id is not None
     providers = {p.id: p for p in session.scalars(select(Provider).where(
         Provider.deleted.is_(False), *([Provider.id == provider_id] if one else [])))}
-    settings = dict(session.execute(select(Setting.id, Setting.name).where(
-        *([Setting.provider_id == provider_id] if one else []))).all())
     ratings = risk_ratings(session, today.year, provider_id=provider_id)
     rows: list[SanctionRow] = []
 
@@ -94,7 +92,7 @@ def sanctions_list(session: Session, today: dt.date, *, sanction: Sanction | Non
                                 ratings.get(provider_id, Rag.NONE), record))
 
     for embargo in active_embargoes(session, today, provider_id=provider_id):
-        applies = {EmbargoScope.PROVIDER: "Whole provider", EmbargoScope.PROPERTY: settings.get(embargo.setting_id, ""),
+        applies = {EmbargoScope.PROVIDER: "Whole provider", EmbargoScope.PROPERTY: embargo.setting or "",
                    EmbargoScope.FOSTER_CARER: embargo.foster_carer or ""}[embargo.scope]
         detail = (f"Formal, agreed by {embargo.approved_by}" if embargo.approved_by and embargo.kind.value == "formal"
                   else f"Informal: {embargo.informal_reason.label}" if embargo.informal_reason else embargo.kind.label)
@@ -109,8 +107,8 @@ def sanctions_list(session: Session, today: dt.date, *, sanction: Sanction | Non
         if alert.kind in (AlertKind.TERMINATION,):
             continue  # shown as ceased operating when the register records it
         add(alert.provider_id, Sanction.POOR_JUDGEMENT_RESTRICTION, "Whole provider",
-            f"{alert.regulator.label}: {alert.kind.label}", alert.received_on, alert.review_on, alert.summary, None, False,
-            ("alert", alert.id))
+            f"{alert.regulator.label}: {alert.kind.label}", alert.received_on, alert.review_on, alert.summary, None,
+            False, ("alert", alert.id))
     for provider in providers.values():
         if provider.ceased_operating_on is not None and provider.ceased_operating_on <= today:
             add(provider.id, Sanction.CEASED_OPERATING, "Whole provider", provider.registration_status or "",
@@ -138,9 +136,11 @@ def export_xlsx(rows: Sequence[SanctionRow], path: Path, today: dt.date) -> None
     that fit, sanctions needing the social work team told marked in words and colour."""
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font, PatternFill
+    from openpyxl.utils import get_column_letter
+    from openpyxl.worksheet.header_footer import HeaderFooterItem
 
     book = Workbook()
-    sheet = book.active
+    sheet = book.worksheets[0]  # the one sheet a new workbook has
     sheet.title = "Provider sanctions"
     sheet.append(COLUMNS)
     for cell in sheet[1]:
@@ -159,10 +159,12 @@ def export_xlsx(rows: Sequence[SanctionRow], path: Path, today: dt.date) -> None
             line[COLUMNS.index("Social work team informed")].fill = warn
     widths = (34, 10, 26, 28, 26, 34, 14, 12, 60, 16, 14)
     for index, width in enumerate(widths, start=1):
-        sheet.column_dimensions[sheet.cell(row=1, column=index).column_letter].width = width
+        sheet.column_dimensions[get_column_letter(index)].width = width
     sheet.freeze_panes = "A2"
     sheet.auto_filter.ref = sheet.dimensions
-    sheet.oddFooter.center.text = f"OFFICIAL-SENSITIVE · provider sanctions list as at {today:%d/%m/%Y}"
+    footer = HeaderFooterItem()
+    footer.center.text = f"OFFICIAL-SENSITIVE · provider sanctions list as at {today:%d/%m/%Y}"
+    sheet.oddFooter = footer
     book.properties.title = f"Provider sanctions list {today:%d/%m/%Y}"
     buffer = io.BytesIO()
     book.save(buffer)
@@ -195,22 +197,21 @@ class ReviewDue:
 
 @dataclass(frozen=True)
 class Dashboard:
-    due: list[DueItem]              # visits and compliance reviews due or overdue (Figures 1 and 2)
-    overdue_actions: list[TrackedAction]
-    reviews: list[ReviewDue]        # restrictions and embargoes due for review
+    due: tuple[DueItem, ...]              # visits and compliance reviews due or overdue (Figures 1 and 2)
+    overdue_actions: tuple[TrackedAction, ...]
+    reviews: tuple[ReviewDue, ...]        # restrictions and embargoes due for review
 
 
 def dashboard(session: Session, now: dt.datetime) -> Dashboard:
     today = now.astimezone().date()
-    names = dict(session.execute(select(Provider.id, Provider.name)).all())
     soon = today + dt.timedelta(days=REVIEW_NOTICE_DAYS)
-    reviews = [ReviewDue(a.provider_id, names.get(a.provider_id, ""), f"{a.regulator.label}: {a.kind.label}",
-                         a.review_on, a.review_on < today)
+    reviews = [ReviewDue(a.provider_id, a.provider, f"{a.regulator.label}: {a.kind.label}", a.review_on,
+                         a.review_on < today)
                for a in open_alerts(session) if a.review_on is not None and a.review_on <= soon]
-    reviews += [ReviewDue(e.provider_id, names.get(e.provider_id, ""), f"{e.kind.label} embargo: {e.scope.label}",
-                          e.review_on, e.review_on < today)
+    reviews += [ReviewDue(e.provider_id, e.provider, f"{e.kind.label} embargo: {e.scope.label}", e.review_on,
+                          e.review_on < today)
                 for e in active_embargoes(session, today) if e.review_on is not None and e.review_on <= soon]
-    return Dashboard(due=due_items(session, today),
-                     overdue_actions=[a for a in tracked_actions(session, now) if a.overdue],
-                     reviews=sorted(reviews, key=lambda r: r.review_on))
+    return Dashboard(due=tuple(due_items(session, today)),
+                     overdue_actions=tuple(a for a in tracked_actions(session, now) if a.overdue),
+                     reviews=tuple(sorted(reviews, key=lambda r: r.review_on)))
 

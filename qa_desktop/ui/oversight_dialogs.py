@@ -1,34 +1,55 @@
 """The forms of QA oversight: log a case, issue an embargo, log a regulatory alert, issue an action
 plan, extend or complete an action, end a sanction, set an IFA's Figure 7 flags.
 
-Each is a thin form over one ``services.oversight`` call. What Section 12 does not allow (a formal
+Each is a thin form over one ``workspace.oversight`` call. What Section 12 does not allow (a formal
 embargo without the senior manager who agreed it, an extension that is not later) is refused by
-the service and said in the dialog, which stays open with everything typed.
+the service and said in the dialog, which stays open with everything typed. A saved form tells
+every open screen through the workspace's change signal; no dialog refreshes anything itself.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 
 from PySide6.QtCore import QDate, QDateTime, QTime
-from PySide6.QtWidgets import (QCheckBox, QComboBox, QDateEdit, QDateTimeEdit, QDialog, QDialogButtonBox, QFormLayout,
-                               QHBoxLayout, QLabel, QLineEdit, QPlainTextEdit, QPushButton, QRadioButton, QVBoxLayout,
-                               QWidget)
-from sqlalchemy import select
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDateEdit,
+    QDateTimeEdit,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QPushButton,
+    QRadioButton,
+    QVBoxLayout,
+    QWidget,
+)
 
-from qa_desktop.domain.oversight import (REMOVAL_REASONS, AlertKind, CaseSource, EmbargoKind, EmbargoScope,
-                                         InformalReason, OversightError, PlanKind, RemovalReason, alert_review_date)
+from qa_desktop.domain.oversight import (
+    REMOVAL_REASONS,
+    AlertKind,
+    CaseSource,
+    EmbargoKind,
+    EmbargoScope,
+    InformalReason,
+    OversightError,
+    PlanKind,
+    RemovalReason,
+    alert_review_date,
+)
 from qa_desktop.domain.regulation import Regulator
-from qa_desktop.domain.roles import NotAllowed
 from qa_desktop.domain.risk import IfaArea, IfaConcern
+from qa_desktop.domain.roles import NotAllowed
 from qa_desktop.domain.timescales import FIGURE_8, ConcernLevel
-from qa_desktop.services import oversight as qa
-from qa_desktop.services.oversight import TrackedAction
-from qa_desktop.services.sanctions import SanctionRow
-from qa_desktop.store.database import Store
-from qa_desktop.store.models import Setting
 from qa_desktop.ui.palette import warning_style
+from qa_desktop.workspace import Workspace
+from qa_desktop.workspace.oversight import SanctionRow, TrackedAction
 
 
 def _date_edit(day: dt.date, name: str) -> QDateEdit:
@@ -39,6 +60,12 @@ def _date_edit(day: dt.date, name: str) -> QDateEdit:
     return edit
 
 
+def _day(edit: QDateEdit) -> dt.date:
+    """The day a date field shows."""
+    chosen = edit.date()
+    return dt.date(chosen.year(), chosen.month(), chosen.day())
+
+
 def _text(name: str, lines: int = 3) -> QPlainTextEdit:
     edit = QPlainTextEdit()
     edit.setAccessibleName(name)
@@ -47,7 +74,7 @@ def _text(name: str, lines: int = 3) -> QPlainTextEdit:
     return edit
 
 
-def _combo(name: str, members: list, label: Callable = lambda m: m.label) -> QComboBox:  # noqa: ANN001
+def _combo(name: str, members: list, label: Callable = lambda m: m.label) -> QComboBox:
     combo = QComboBox()
     combo.setAccessibleName(name)
     for member in members:
@@ -90,10 +117,10 @@ class RecordDialog(QDialog):
 
 
 class CaseDialog(RecordDialog):
-    def __init__(self, store: Store, provider_id: str, provider_name: str, today: dt.date,
+    def __init__(self, workspace: Workspace, provider_id: str, provider_name: str, today: dt.date,
                  parent: QWidget | None = None) -> None:
         super().__init__(f"Log a QA case: {provider_name}", parent)
-        self.store, self.provider_id = store, provider_id
+        self.workspace, self.provider_id = workspace, provider_id
         self.opened = _date_edit(today, "Date of the case")
         self.source = _combo("Source", list(CaseSource))
         self.category = QLineEdit(placeholderText="e.g. Missing from care, Allegation, Medication")
@@ -110,17 +137,17 @@ class CaseDialog(RecordDialog):
         self.form.addRow(QLabel("Summarise the concern without naming a child."))
 
     def save(self) -> str:
-        return qa.log_case(self.store, self.provider_id, opened_on=self.opened.date().toPython(),
-                           source=CaseSource(self.source.currentData()), category=self.category.text(),
-                           summary=self.summary.toPlainText(), safeguarding=self.safeguarding.isChecked(),
-                           significant=self.significant.isChecked())
+        return self.workspace.oversight.log_case(
+            self.provider_id, opened_on=_day(self.opened), source=CaseSource(self.source.currentData()),
+            category=self.category.text(), summary=self.summary.toPlainText(),
+            safeguarding=self.safeguarding.isChecked(), significant=self.significant.isChecked()).value
 
 
 class EmbargoDialog(RecordDialog):
-    def __init__(self, store: Store, provider_id: str, provider_name: str, today: dt.date,
+    def __init__(self, workspace: Workspace, provider_id: str, provider_name: str, today: dt.date,
                  parent: QWidget | None = None) -> None:
         super().__init__(f"Issue an embargo: {provider_name}", parent)
-        self.store, self.provider_id = store, provider_id
+        self.workspace, self.provider_id = workspace, provider_id
         self.formal = QRadioButton("&Formal (the provider is told)")
         self.informal = QRadioButton("&Informal")
         self.formal.setChecked(True)
@@ -131,12 +158,10 @@ class EmbargoDialog(RecordDialog):
         self.approved_by.setAccessibleName("Agreed by")
         self.informal_reason = _combo("Why informal", list(InformalReason))
         self.scope = _combo("Embargo on", list(EmbargoScope))
-        self.property = QComboBox()
-        self.property.setAccessibleName("Property")
-        with store.read() as session:
-            for setting in session.scalars(select(Setting).where(Setting.provider_id == provider_id,
-                                                                 Setting.deleted.is_(False)).order_by(Setting.name)):
-                self.property.addItem(setting.name, setting.id)
+        self.setting = QComboBox()
+        self.setting.setAccessibleName("Property")
+        for choice in workspace.oversight.properties(provider_id):
+            self.setting.addItem(choice.name, choice.id)
         self.carers = QLineEdit(placeholderText="the carers' reference, not a child's name")
         self.carers.setAccessibleName("Foster carers")
         self.reason = _text("Reason")
@@ -147,7 +172,7 @@ class EmbargoDialog(RecordDialog):
         self.form.addRow("&Agreed by:", self.approved_by)
         self.form.addRow("&Why informal:", self.informal_reason)
         self.form.addRow("Embargo &on:", self.scope)
-        self.form.addRow("&Property:", self.property)
+        self.form.addRow("&Property:", self.setting)
         self.form.addRow("Foster &carers:", self.carers)
         self.form.addRow("&Reason:", self.reason)
         self.form.addRow("&Starts:", self.start)
@@ -163,27 +188,27 @@ class EmbargoDialog(RecordDialog):
         self.approved_by.setEnabled(formal)
         self.informal_reason.setEnabled(not formal)
         scope = EmbargoScope(self.scope.currentData())
-        self.property.setEnabled(scope is EmbargoScope.PROPERTY)
+        self.setting.setEnabled(scope is EmbargoScope.PROPERTY)
         self.carers.setEnabled(scope is EmbargoScope.FOSTER_CARER)
 
     def save(self) -> str:
         formal = self.formal.isChecked()
         scope = EmbargoScope(self.scope.currentData())
-        return qa.issue_embargo(
-            self.store, self.provider_id, kind=EmbargoKind.FORMAL if formal else EmbargoKind.INFORMAL, scope=scope,
-            reason=self.reason.toPlainText(), start_on=self.start.date().toPython(),
-            review_on=self.review.date().toPython(), approved_by=self.approved_by.text() if formal else None,
+        return self.workspace.oversight.issue_embargo(
+            self.provider_id, kind=EmbargoKind.FORMAL if formal else EmbargoKind.INFORMAL, scope=scope,
+            reason=self.reason.toPlainText(), start_on=_day(self.start),
+            review_on=_day(self.review), approved_by=self.approved_by.text() if formal else None,
             informal_reason=None if formal else InformalReason(self.informal_reason.currentData()),
-            setting_id=self.property.currentData() if scope is EmbargoScope.PROPERTY else None,
+            setting_id=self.setting.currentData() if scope is EmbargoScope.PROPERTY else None,
             foster_carer=self.carers.text() if scope is EmbargoScope.FOSTER_CARER else None,
-            social_work_informed_on=self._today if self.informed.isChecked() else None)
+            social_work_informed_on=self._today if self.informed.isChecked() else None).value
 
 
 class AlertDialog(RecordDialog):
-    def __init__(self, store: Store, provider_id: str, provider_name: str, today: dt.date,
+    def __init__(self, workspace: Workspace, provider_id: str, provider_name: str, today: dt.date,
                  parent: QWidget | None = None) -> None:
         super().__init__(f"Log a regulatory alert: {provider_name}", parent)
-        self.store, self.provider_id = store, provider_id
+        self.workspace, self.provider_id = workspace, provider_id
         self.regulator = _combo("Regulator", [r for r in Regulator if r is not Regulator.NONE])
         self.kind = _combo("What the alert says", list(AlertKind))
         self.received = _date_edit(today, "Received on")
@@ -200,26 +225,27 @@ class AlertDialog(RecordDialog):
         self._show_review()
 
     def _show_review(self) -> None:
-        due = alert_review_date(AlertKind(self.kind.currentData()), self.received.date().toPython())
+        due = alert_review_date(AlertKind(self.kind.currentData()), _day(self.received))
         self.review.setText(f"{due:%d %B %Y} (12 weeks)" if due else "none: nothing left to review")
 
     def save(self) -> str:
-        return qa.log_alert(self.store, self.provider_id, regulator=Regulator(self.regulator.currentData()),
-                            kind=AlertKind(self.kind.currentData()), received_on=self.received.date().toPython(),
-                            summary=self.summary.toPlainText())
+        return self.workspace.oversight.log_alert(
+            self.provider_id, regulator=Regulator(self.regulator.currentData()),
+            kind=AlertKind(self.kind.currentData()), received_on=_day(self.received),
+            summary=self.summary.toPlainText()).value
 
 
 class ActionPlanDialog(RecordDialog):
     """A plan and its first actions, one per row; each is due by Figure 8 from now."""
 
-    def __init__(self, store: Store, provider_id: str, provider_name: str, today: dt.date,
+    def __init__(self, workspace: Workspace, provider_id: str, provider_name: str, today: dt.date,
                  parent: QWidget | None = None) -> None:
         super().__init__(f"Issue an action plan: {provider_name}", parent)
-        self.store, self.provider_id, self.today = store, provider_id, today
+        self.workspace, self.provider_id, self.today = workspace, provider_id, today
         self.kind = _combo("Kind of plan", list(PlanKind))
         self.reason = _text("Why the plan is issued")
         self.rows = QVBoxLayout()
-        self.actions: list[tuple[QLineEdit, QComboBox]] = []
+        self.action_rows: list[tuple[QLineEdit, QComboBox]] = []
         more = QPushButton("A&dd another action")
         more.clicked.connect(self.add_row)
         self.form.addRow("&Kind:", self.kind)
@@ -230,31 +256,33 @@ class ActionPlanDialog(RecordDialog):
 
     def add_row(self) -> tuple[QLineEdit, QComboBox]:
         text = QLineEdit(placeholderText="what the provider must do")
-        text.setAccessibleName(f"Action {len(self.actions) + 1}")
-        level = _combo(f"Concern level of action {len(self.actions) + 1}", list(ConcernLevel),
+        text.setAccessibleName(f"Action {len(self.action_rows) + 1}")
+        level = _combo(f"Concern level of action {len(self.action_rows) + 1}", list(ConcernLevel),
                        lambda m: f"{m.label} ({FIGURE_8[m].wording})")
         level.setCurrentIndex(1)
         row = QHBoxLayout()
         row.addWidget(text, 1)
         row.addWidget(level)
         self.rows.addLayout(row)
-        self.actions.append((text, level))
+        self.action_rows.append((text, level))
         text.setFocus()
         return text, level
 
     def save(self) -> str:
-        actions = [(t.text(), ConcernLevel(level.currentData())) for t, level in self.actions if t.text().strip()]
-        return qa.issue_action_plan(self.store, self.provider_id, kind=PlanKind(self.kind.currentData()),
-                                    issued_on=self.today, reason=self.reason.toPlainText(), actions=actions,
-                                    raised_at=self.store.clock.now())
+        actions = [(t.text(), ConcernLevel(level.currentData())) for t, level in self.action_rows
+                   if t.text().strip()]
+        return self.workspace.oversight.issue_action_plan(
+            self.provider_id, kind=PlanKind(self.kind.currentData()), issued_on=self.today,
+            reason=self.reason.toPlainText(), actions=actions).value
 
 
 class ActionProgressDialog(RecordDialog):
     """Extend an action (a later date and the reason agreed) or complete it (with the evidence)."""
 
-    def __init__(self, store: Store, action: TrackedAction, complete: bool, parent: QWidget | None = None) -> None:
+    def __init__(self, workspace: Workspace, action: TrackedAction, complete: bool,
+                 parent: QWidget | None = None) -> None:
         super().__init__("Complete an action" if complete else "Extend an action", parent)
-        self.store, self.action, self.complete = store, action, complete
+        self.workspace, self.action, self.complete = workspace, action, complete
         self.form.addRow(QLabel(f"<b>{action.text}</b><br>{action.provider} · {action.source}<br>"
                                 f"Due {action.due_at.astimezone():%d %b %Y %H:%M} ({action.level.label})"))
         self.words = _text("Evidence" if complete else "Reason for the extension")
@@ -264,7 +292,7 @@ class ActionProgressDialog(RecordDialog):
         self.when.setDisplayFormat("d MMM yyyy HH:mm")
         self.when.setAccessibleName("Completed on" if complete else "New due date")
         if complete:
-            now = self.store.clock.local_now()
+            now = workspace.clock.local_now()
             self.when.setDateTime(QDateTime(QDate(now.year, now.month, now.day), QTime(now.hour, now.minute)))
             self.form.addRow("&Completed:", self.when)
             self.form.addRow("&Evidence:", self.words)
@@ -273,25 +301,25 @@ class ActionProgressDialog(RecordDialog):
             self.form.addRow("&Reason agreed:", self.words)
 
     def save(self) -> None:
-        moment = self.when.dateTime().toPython().astimezone(dt.timezone.utc)
+        moment = dt.datetime.fromtimestamp(self.when.dateTime().toSecsSinceEpoch(), dt.UTC)
+        oversight = self.workspace.oversight
         if self.complete:
-            qa.complete_action(self.store, self.action.kind, self.action.id, completed_at=moment,
-                               evidence=self.words.toPlainText())
+            oversight.complete_action(self.action.kind, self.action.id, completed_at=moment,
+                                      evidence=self.words.toPlainText())
         else:
-            qa.extend_action(self.store, self.action.kind, self.action.id, new_due=moment,
-                             reason=self.words.toPlainText())
-        return None
-
+            oversight.extend_action(self.action.kind, self.action.id, new_due=moment,
+                                    reason=self.words.toPlainText())
 
 
 class EndSanctionDialog(RecordDialog):
     """End an embargo, remove an action plan (for one of its Section 12 reasons) or close an alert."""
 
-    def __init__(self, store: Store, row: SanctionRow, today: dt.date, parent: QWidget | None = None) -> None:
+    def __init__(self, workspace: Workspace, row: SanctionRow, today: dt.date, parent: QWidget | None = None) -> None:
         kind, record_id = row.record or ("", "")
-        verb = {"embargo": "End the embargo", "plan": "Remove the action plan", "alert": "Close the alert"}.get(kind, "")
+        verb = {"embargo": "End the embargo", "plan": "Remove the action plan",
+                "alert": "Close the alert"}.get(kind, "")
         super().__init__(f"{verb}: {row.provider}", parent)
-        self.store, self.kind, self.record_id = store, kind, record_id
+        self.workspace, self.kind, self.record_id = workspace, kind, record_id
         self.form.addRow(QLabel(f"<b>{row.sanction.value}</b> since {row.since:%d %b %Y}<br>{row.concerns}"))
         self.on = _date_edit(today, "Ended on")
         self.form.addRow("&On:", self.on)
@@ -305,27 +333,31 @@ class EndSanctionDialog(RecordDialog):
 
     def save(self) -> None:
         reason = RemovalReason(self.reason.currentData()) if self.kind == "plan" else None
-        qa.end_record(self.store, self.kind, self.record_id, self.on.date().toPython(), reason)
+        self.workspace.oversight.end_record(self.kind, self.record_id, _day(self.on), reason)
 
 
 class IfaFlagsDialog(RecordDialog):
     """Figure 7: what is known in each of the IFA framework's three areas."""
 
-    def __init__(self, store: Store, provider_id: str, provider_name: str, current: dict[IfaArea, IfaConcern | None],
-                 parent: QWidget | None = None) -> None:
+    def __init__(self, workspace: Workspace, provider_id: str, provider_name: str,
+                 current: Mapping[IfaArea, IfaConcern | None], parent: QWidget | None = None) -> None:
         super().__init__(f"Figure 7 risk flags: {provider_name}", parent)
-        self.store, self.provider_id = store, provider_id
+        self.workspace, self.provider_id = workspace, provider_id
+        self.current = {area: current.get(area) or IfaConcern.NONE for area in IfaArea}
         self.combos: dict[IfaArea, QComboBox] = {}
         for area in IfaArea:
             combo = QComboBox()
             combo.setAccessibleName(f"{area.value} concerns")
             for concern in IfaConcern:
                 combo.addItem(concern.value.capitalize(), concern.value)
-            combo.setCurrentIndex(combo.findData((current.get(area) or IfaConcern.NONE).value))
+            combo.setCurrentIndex(combo.findData(self.current[area].value))
             self.combos[area] = combo
             self.form.addRow(f"{area.value}:", combo)
         self.form.addRow(QLabel("An embargo in force makes every flag HIGH (Figure 7)."))
 
     def save(self) -> None:
+        """Only the areas changed are written: one change, one redraw of every screen, per area."""
         for area, combo in self.combos.items():
-            qa.set_ifa_concern(self.store, self.provider_id, area, IfaConcern(combo.currentData()))
+            concern = IfaConcern(combo.currentData())
+            if concern is not self.current[area]:
+                self.workspace.oversight.set_ifa_concern(self.provider_id, area, concern)

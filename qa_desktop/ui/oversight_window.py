@@ -1,26 +1,53 @@
 """QA oversight across the register: the due-and-overdue dashboard, the provider sanctions list
 (filters, export to XLSX or CSV for the Access to Resources team and senior managers), every
 open action, and the records past the 5-year retention (deleted only after typed confirmation).
-The same services as ``qa-desktop dashboard``, ``sanctions``, ``actions`` and ``retention``.
+The same ``workspace.oversight`` as ``qa-desktop dashboard``, ``sanctions``, ``actions`` and
+``retention``.
+
+The window hears every change through the ``ChangeHub`` (a case logged on the provider page, an
+action completed here, a sync, another program on the same data folder) and redraws each tab whose
+records it touched; while hidden it only remembers that it must, and redraws when shown. The
+export and the deletion run off the UI thread (``BackgroundTask``), with their errors in words.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 from pathlib import Path
 
-from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtWidgets import (QCheckBox, QComboBox, QFileDialog, QHBoxLayout, QInputDialog, QLabel, QLineEdit,
-                               QMessageBox, QPushButton, QTabWidget, QVBoxLayout, QWidget)
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtGui import QCloseEvent, QShowEvent
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QFileDialog,
+    QHBoxLayout,
+    QInputDialog,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QPushButton,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
 
-from qa_desktop.services.due import DueItem
-from qa_desktop.services.oversight import TrackedAction, tracked_actions
-from qa_desktop.services.retention import RETENTION_YEARS, Expired, RetentionReport, apply_retention, past_retention
-from qa_desktop.services.sanctions import ReviewDue, Sanction, SanctionRow, dashboard, export, sanctions_list
-from qa_desktop.store.database import Store
+from qa_desktop.domain.roles import NotAllowed
+from qa_desktop.ui.background import BackgroundTask
+from qa_desktop.ui.change_hub import ChangeHub
 from qa_desktop.ui.oversight_dialogs import ActionProgressDialog
 from qa_desktop.ui.provider_panel import ACTION_COLUMNS, DUE_COLUMNS, SANCTION_COLUMNS, informed_flag
 from qa_desktop.ui.rows_model import Column, RowsModel, selected_row, table_view
+from qa_desktop.workspace import USER, OpChanges, Workspace
+from qa_desktop.workspace.oversight import (
+    RETENTION_YEARS,
+    DueItem,
+    Expired,
+    RetentionReport,
+    ReviewDue,
+    Sanction,
+    SanctionRow,
+    TrackedAction,
+)
 
 SANCTIONS_COLUMNS = (
     Column[SanctionRow]("Provider", lambda r: r.provider),
@@ -45,6 +72,17 @@ RETENTION_COLUMNS = (
 )
 
 
+#: The tables each tab is read from: a change to any of them redraws that tab (the names are the
+#: op log's, as ``OpChanges.records`` gives them).
+DASHBOARD_TABLES = ("providers", "settings", "placements", "visits", "compliance_reviews", "plan_actions",
+                    "action_plans", "visit_actions", "embargoes", "regulatory_alerts")
+SANCTIONS_TABLES = ("providers", "settings", "embargoes", "action_plans", "regulatory_alerts", "qa_cases")
+ACTIONS_TABLES = ("providers", "settings", "visits", "visit_templates", "plan_actions", "action_plans",
+                  "visit_actions")
+RETENTION_TABLES = ("providers", "settings", "visits", "qa_cases", "action_plans", "embargoes",
+                    "regulatory_alerts")
+
+
 def _heading(text: str) -> QLabel:
     label = QLabel(f"<b>{text}</b>")
     label.setContentsMargins(0, 8, 0, 2)
@@ -52,11 +90,11 @@ def _heading(text: str) -> QLabel:
 
 
 class OversightWindow(QWidget):
-    changed = Signal()
-
-    def __init__(self, store: Store, parent: QWidget | None = None) -> None:
+    def __init__(self, workspace: Workspace, hub: ChangeHub, parent: QWidget | None = None) -> None:
         super().__init__(parent, Qt.WindowType.Window)
-        self.store = store
+        self.workspace = workspace
+        self.task: BackgroundTask | None = None
+        self._stale = False
         self.setWindowTitle("QA oversight: due and overdue, sanctions, actions")
         self.tabs = QTabWidget()
         self.tabs.setAccessibleName("Oversight")
@@ -145,20 +183,48 @@ class OversightWindow(QWidget):
         layout.addWidget(self.tabs)
         self.resize(1200, 760)
         self.refresh()
+        hub.changed.connect(self._on_changes)
 
     def refresh(self) -> None:
-        now = self.store.clock.now()
-        with self.store.read() as session:
-            board = dashboard(session, now)
+        """Read every tab again."""
+        self._stale = False
+        self.refresh_dashboard()
+        self.refresh_sanctions()
+        self.refresh_actions()
+        self.refresh_retention()
+
+    def _on_changes(self, changes: OpChanges) -> None:
+        """Redraw the tabs whose records changed (all of them when the user or their role did: what
+        they may read is the role's)."""
+        everything = USER in changes.named
+        parts = ((DASHBOARD_TABLES, self.refresh_dashboard), (SANCTIONS_TABLES, self.refresh_sanctions),
+                 (ACTIONS_TABLES, self.refresh_actions), (RETENTION_TABLES, self.refresh_retention))
+        touched = [refresh for tables, refresh in parts if everything or changes.touches(*tables)]
+        if not touched:
+            return
+        if not self.isVisible():
+            self._stale = True  # read when shown, not for every change while nobody looks
+            return
+        for refresh in touched:
+            refresh()
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 (Qt API)
+        if self._stale:
+            self.refresh()
+        super().showEvent(event)
+
+    def refresh_dashboard(self) -> None:
+        board = self.workspace.oversight.dashboard()
         self.due_model.set_rows(board.due)
         self.overdue_model.set_rows(board.overdue_actions)
         self.reviews_model.set_rows(board.reviews)
         overdue = sum(1 for i in board.due if i.due.is_overdue)
         self.tabs.setTabText(0, f"Due and overdue ({overdue + len(board.overdue_actions)} overdue)")
-        self.refresh_sanctions()
-        self.refresh_actions()
-        with self.store.read() as session:
-            expired = past_retention(session, self.store.clock.today())
+        for view in (self.due_view, self.overdue_view, self.reviews_view):
+            view.resizeColumnsToContents()
+
+    def refresh_retention(self) -> None:
+        expired = self.workspace.oversight.past_retention()
         self.retention_model.set_rows(expired)
         self.delete_button.setEnabled(bool(expired))
         self.retention_note.setText(
@@ -166,52 +232,59 @@ class OversightWindow(QWidget):
             "kept for up to 5 years). Deleting blanks them on every laptop that syncs, removes their photos and "
             "report files, and keeps only who changed them and when in the audit trail.")
         self.tabs.setTabText(3, f"Past retention ({len(expired)})")
-        for view in (self.due_view, self.overdue_view, self.reviews_view, self.sanctions_view, self.actions_view):
-            view.resizeColumnsToContents()
+        self.retention_view.resizeColumnsToContents()
 
-    def shown_sanctions(self) -> list[SanctionRow]:
+    def _sanction_filter(self) -> Sanction | None:
         chosen = self.sanction_filter.currentData()
-        with self.store.read() as session:
-            return sanctions_list(session, self.store.clock.today(), sanction=Sanction(chosen) if chosen else None,
-                                  text=self.sanction_search.text())
+        return Sanction(chosen) if chosen else None
 
     def refresh_sanctions(self) -> None:
-        rows = self.shown_sanctions()
+        rows = self.workspace.oversight.sanctions(self._sanction_filter(), text=self.sanction_search.text())
         self.sanctions_model.set_rows(rows)
         untold = sum(1 for r in rows if informed_flag(r))
-        self.sanctions_count.setText(f"{len(rows)} sanction{'s' if len(rows) != 1 else ''} in force"
-                                     + (f"; {untold} without the social work team recorded as informed" if untold else ""))
+        untold_words = f"; {untold} without the social work team recorded as informed" if untold else ""
+        self.sanctions_count.setText(f"{len(rows)} sanction{'s' if len(rows) != 1 else ''} in force{untold_words}")
         self.tabs.setTabText(1, f"Sanctions list ({len(rows)})")
+        self.sanctions_view.resizeColumnsToContents()
 
     def refresh_actions(self) -> None:
-        with self.store.read() as session:
-            actions = tracked_actions(session, self.store.clock.now())
+        actions = self.workspace.oversight.tracked_actions()
         if self.only_overdue.isChecked():
             actions = [a for a in actions if a.overdue]
         self.actions_model.set_rows(actions)
+        self.actions_view.resizeColumnsToContents()
 
-    def export_sanctions(self, path: str | None = None) -> Path | None:
-        """Export the list as filtered on screen; .xlsx unless the name says .csv."""
+    def _busy(self) -> bool:
+        """Whether an export or a deletion is still running (one at a time)."""
+        return self.task is not None and self.task.running
+
+    def export_sanctions(self, path: str | None = None) -> BackgroundTask | None:
+        """Export the list as filtered on screen, in the background; .xlsx unless the name says .csv."""
+        if self._busy():
+            return None
         if path is None:
-            path, _ = QFileDialog.getSaveFileName(self, "Export the sanctions list",
-                                                  f"Provider sanctions {self.store.clock.today():%Y-%m-%d}.xlsx",
-                                                  "Excel workbook (*.xlsx);;CSV file (*.csv)")
+            path, _ = QFileDialog.getSaveFileName(
+                self, "Export the sanctions list",
+                f"Provider sanctions {self.workspace.clock.today():%Y-%m-%d}.xlsx",
+                "Excel workbook (*.xlsx);;CSV file (*.csv)")
             if not path:
                 return None
         target = Path(path) if Path(path).suffix.lower() in (".xlsx", ".csv") else Path(f"{path}.xlsx")
-        try:
-            export(self.shown_sanctions(), target, self.store.clock.today())
-        except (OSError, ValueError) as error:
-            QMessageBox.warning(self, "Not exported", f"{target} could not be written: {error}")
-            return None
-        QMessageBox.information(self, "Sanctions list exported", f"Saved to {target}. It is OFFICIAL-SENSITIVE: "
-                                "share it only with the Access to Resources team and senior managers.")
-        return target
+        oversight, sanction, text = self.workspace.oversight, self._sanction_filter(), self.sanction_search.text()
+        task = BackgroundTask(self, "Exporting the sanctions list",
+                              lambda progress: oversight.export_sanctions(target, sanction, text=text))
+        task.finished.connect(lambda count: QMessageBox.information(
+            self, "Sanctions list exported", f"Saved {count} sanction{'s' if count != 1 else ''} to {target}. It is "
+            "OFFICIAL-SENSITIVE: share it only with the Access to Resources team and senior managers."))
+        task.failed.connect(lambda message: QMessageBox.warning(
+            self, "Not exported", f"{target} could not be written: {message}"))
+        self.task = task.start()
+        return task
 
-    def delete_expired(self, confirmation: str | None = None) -> RetentionReport | None:
-        """Delete everything listed, once the officer has typed DELETE."""
+    def delete_expired(self, confirmation: str | None = None) -> BackgroundTask | None:
+        """Delete everything listed, in the background, once the officer has typed DELETE."""
         rows = [self.retention_model.row_at(r) for r in range(self.retention_model.rowCount())]
-        if not rows:
+        if not rows or self._busy():
             return None
         if confirmation is None:
             confirmation, ok = QInputDialog.getText(
@@ -222,18 +295,31 @@ class OversightWindow(QWidget):
         if confirmation.strip() != "DELETE":
             QMessageBox.information(self, "Nothing deleted", "Nothing was deleted.")
             return None
-        report = apply_retention(self.store, rows)
-        self.refresh()
-        self.changed.emit()
+        self.delete_button.setEnabled(False)
+        task = BackgroundTask(self, "Deleting records past retention",
+                              lambda progress: self.workspace.oversight.apply_retention(rows).value,
+                              expected=(ValueError, OSError, NotAllowed))
+        task.finished.connect(self._deleted)
+        task.failed.connect(self._not_deleted)
+        self.task = task.start()
+        return task
+
+    def _deleted(self, report: RetentionReport) -> None:
         QMessageBox.information(self, "Records deleted", report.summary())
-        return report
+
+    def _not_deleted(self, message: str) -> None:
+        self.delete_button.setEnabled(self.retention_model.rowCount() > 0)
+        QMessageBox.warning(self, "The deletion stopped", message)
 
     def progress_action(self, complete: bool) -> ActionProgressDialog | None:
         action = selected_row(self.actions_view, self.actions_model)
         if action is None:
             return None
-        dialog = ActionProgressDialog(self.store, action, complete, self)
-        dialog.accepted.connect(self.refresh)
-        dialog.accepted.connect(self.changed.emit)
+        dialog = ActionProgressDialog(self.workspace, action, complete, self)
         dialog.open()
         return dialog
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt API)
+        if self.task is not None:
+            self.task.wait()  # an export or deletion half-way is finished, never cut off
+        super().closeEvent(event)

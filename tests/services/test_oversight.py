@@ -1,16 +1,26 @@
 """QA oversight through its services: cases and ratings, action plans and tracked actions, embargoes
-and their warnings, regulatory alerts, the sanctions list (exported and read back) and the dashboard."""
+and their warnings, regulatory alerts, the sanctions list (exported and read back) and the dashboard;
+and through the workspace, which dates them by its clock and says what each change touched."""
 
 from __future__ import annotations
 
 import csv
+import dataclasses
 import datetime as dt
 
 import pytest
 from openpyxl import load_workbook
 
-from qa_desktop.domain.oversight import (AlertKind, CaseSource, EmbargoKind, EmbargoScope, InformalReason,
-                                         OversightError, PlanKind, RemovalReason)
+from qa_desktop.domain.oversight import (
+    AlertKind,
+    CaseSource,
+    EmbargoKind,
+    EmbargoScope,
+    InformalReason,
+    OversightError,
+    PlanKind,
+    RemovalReason,
+)
 from qa_desktop.domain.regulation import Regulator
 from qa_desktop.domain.risk import IfaArea, IfaConcern, Rag
 from qa_desktop.domain.timescales import ConcernLevel
@@ -19,9 +29,10 @@ from qa_desktop.services.demo import load_demo
 from qa_desktop.services.register import find_by_urn
 from qa_desktop.services.sanctions import COLUMNS, Sanction, dashboard, export, sanctions_list
 from qa_desktop.store.models import ActionPlan, Embargo, Setting
+from qa_desktop.workspace import Workspace
 from tests.conftest import TODAY
 
-NOW = dt.datetime(2026, 11, 22, 10, 0, tzinfo=dt.timezone.utc)
+NOW = dt.datetime(2026, 11, 22, 10, 0, tzinfo=dt.UTC)
 
 
 @pytest.fixture
@@ -88,8 +99,8 @@ def test_action_plans_extensions_completion_and_visit_actions_in_one_list(demo):
     store, ids = demo
     harbour = ids["SC700102"]
     plan_id = qa.issue_action_plan(store, harbour, kind=PlanKind.QA, issued_on=TODAY, reason="Four concerns in a month",
-                                   actions=[("Fix the fire door", ConcernLevel.HIGH), ("Update the rota", ConcernLevel.LOW)],
-                                   raised_at=NOW)
+                                   actions=[("Fix the fire door", ConcernLevel.HIGH),
+                                            ("Update the rota", ConcernLevel.LOW)], raised_at=NOW)
     with store.read() as session:
         actions = qa.tracked_actions(session, NOW, provider_id=harbour)
     by_text = {a.text: a for a in actions}
@@ -104,7 +115,8 @@ def test_action_plans_extensions_completion_and_visit_actions_in_one_list(demo):
         listed = qa.tracked_actions(session, later, provider_id=harbour)
     # both 48-hour actions are overdue three days on, and listed first; the 4-week one is not
     assert [(a.text, a.overdue) for a in listed][2] == ("Update the rota", False)
-    assert {a.text for a in listed[:2] if a.overdue} == {"Fix the fire door", "Fit a carbon monoxide detector in the kitchen"}
+    assert {a.text for a in listed[:2] if a.overdue} == {"Fix the fire door",
+                                                         "Fit a carbon monoxide detector in the kitchen"}
     with pytest.raises(OversightError, match="later than the current due date"):
         qa.extend_action(store, "plan", door.id, new_due=door.due_at, reason="More time")
     with pytest.raises(OversightError, match="why the extension"):
@@ -201,7 +213,7 @@ def test_sanctions_list_exported_to_xlsx_and_csv_and_read_back(demo, tmp_path):
     sheet = load_workbook(tmp_path / "sanctions.xlsx").active
     values = list(sheet.values)
     assert values[0] == COLUMNS and len(values) == 5
-    first = dict(zip(COLUMNS, values[1]))
+    first = dict(zip(COLUMNS, values[1], strict=True))
     assert first["Provider"] == "Harbour View" and first["Sanction"] == "Embargo on provider/agency"
     assert first["In place since"] == dt.datetime(2026, 11, 17) and first["Review due"] == dt.datetime(2026, 11, 29)
     assert first["Social work team informed"] == "NOT RECORDED"  # Section 12: they must be told
@@ -213,7 +225,7 @@ def test_sanctions_list_exported_to_xlsx_and_csv_and_read_back(demo, tmp_path):
         read = list(csv.DictReader(handle))
     assert [r["Provider"] for r in read] == [r.provider for r in rows]
     assert read[1]["Social work team informed"] == "22/11/2026" and read[1]["Applies to"] == "Carers FC-0192"
-    with pytest.raises(ValueError, match="xlsx or .csv"):
+    with pytest.raises(ValueError, match=r"xlsx or \.csv"):
         export(rows, tmp_path / "sanctions.pdf", TODAY)
 
     whats = {r.what for r in board.reviews}
@@ -222,7 +234,66 @@ def test_sanctions_list_exported_to_xlsx_and_csv_and_read_back(demo, tmp_path):
     assert board.due and all(i.due.status.value in ("overdue", "due") for i in board.due)
     with store.read() as session:
         assert session.get(ActionPlan, plan).social_work_informed_on is None
-    qa.social_work_informed(store, ActionPlan, plan, TODAY)
+    qa.social_work_informed(store, "plan", plan, TODAY)
     with store.read() as session:
         assert session.get(ActionPlan, plan).social_work_informed_on == TODAY
         assert session.query(Embargo).count() == 2
+
+
+def test_what_is_read_is_frozen_data_with_the_names_a_list_shows(demo):
+    store, ids = demo
+    maple = ids["SC700101"]
+    with store.read() as session:
+        (home,) = qa.provider_properties(session, maple)
+    qa.issue_embargo(store, maple, kind=EmbargoKind.INFORMAL, scope=EmbargoScope.PROPERTY, reason="Investigation",
+                     start_on=TODAY, informal_reason=InformalReason.INVESTIGATION, setting_id=home.id)
+    qa.log_alert(store, maple, regulator=Regulator.OFSTED, kind=AlertKind.RESTRICTION, received_on=TODAY,
+                 summary="No new admissions")
+    qa.log_case(store, maple, opened_on=TODAY, source=CaseSource.POLICE, category="Missing", summary="Out overnight")
+    with store.read() as session:
+        (embargo,) = qa.active_embargoes(session, TODAY, provider_id=maple)
+        (alert,) = qa.open_alerts(session, provider_id=maple)
+        (case,) = qa.case_log(session, provider_id=maple)
+        everyone = qa.case_log(session)
+        board = dashboard(session, NOW)
+    assert (home.name, embargo.provider, embargo.setting, embargo.informal_reason) == (
+        "Maple Lodge", "Maple Lodge", "Maple Lodge", InformalReason.INVESTIGATION)
+    assert (alert.provider, alert.kind, case.provider, case.summary) == (
+        "Maple Lodge", AlertKind.RESTRICTION, "Maple Lodge", "Out overnight")
+    assert case in everyone and isinstance(board.due, tuple)
+    for read in (home, embargo, alert, case, board):  # no ORM row outlives its read, and none is changed
+        with pytest.raises(dataclasses.FrozenInstanceError):
+            read.id = "changed"
+
+
+def test_the_social_work_team_is_told_of_a_plan_or_an_embargo_named_in_words(demo):
+    store, ids = demo
+    embargo = qa.issue_embargo(store, ids["SC700102"], kind=EmbargoKind.FORMAL, scope=EmbargoScope.PROVIDER,
+                               reason="Failed to improve", start_on=TODAY, approved_by="Sam Director")
+    with pytest.raises(OversightError, match="plan or an embargo, not 'alert'"):
+        qa.social_work_informed(store, "alert", embargo, TODAY)
+    with pytest.raises(OversightError, match="action plan does not exist"):
+        qa.social_work_informed(store, "plan", embargo, TODAY)  # an embargo's id is no plan's
+    qa.social_work_informed(store, "embargo", embargo, TODAY)
+    with store.read() as session:
+        assert session.get(Embargo, embargo).social_work_informed_on == TODAY
+
+
+def test_through_the_workspace_dates_are_the_clocks_and_each_change_says_what_it_touched(demo):
+    store, ids = demo
+    harbour = ids["SC700102"]
+    oversight = Workspace(store).oversight
+    logged = oversight.log_case(harbour, source=CaseSource.LADO, category="Allegation", summary="LADO referral")
+    assert logged.changes.touches("qa_cases") and logged.changes.providers == {harbour}
+    (case,) = oversight.cases(harbour)
+    assert (case.id, case.opened_on) == (logged.value, TODAY)  # today, by the workspace clock
+    plan = oversight.issue_action_plan(harbour, kind=PlanKind.QA, reason="Concerns",
+                                       actions=[("Fix the fire door", ConcernLevel.HIGH)]).value
+    (door,) = [a for a in oversight.tracked_actions(harbour) if a.text == "Fix the fire door"]
+    assert NOW <= door.raised_at < NOW + dt.timedelta(minutes=5)  # now, by the workspace clock (started at NOW)
+    told = oversight.social_work_informed("plan", plan)
+    assert told.changes.providers == {harbour}
+    (line,) = [r for r in oversight.sanctions(provider_id=harbour) if r.record == ("plan", plan)]
+    assert line.social_work_informed == TODAY
+    ended = oversight.end_record("plan", plan, reason=RemovalReason.IMPROVED)
+    assert ended.changes.touches("action_plans") and oversight.sanctions(provider_id=harbour) == []

@@ -1,5 +1,6 @@
 """Oversight on screen: the embargo warning where a visit starts, the provider page's oversight
-forms, the sanctions list with its filters and export, an action completed."""
+forms, the sanctions list with its filters and export, an action completed, and the Oversight
+window kept up to date by the change signal (from this window, and from another program)."""
 
 from __future__ import annotations
 
@@ -11,21 +12,29 @@ from PySide6.QtCore import QSettings, Qt
 from PySide6.QtWidgets import QMessageBox
 
 from qa_desktop.domain.oversight import EmbargoKind, EmbargoScope, InformalReason
-from qa_desktop.forms.library import TemplateLibrary
 from qa_desktop.services import oversight as qa
 from qa_desktop.services.demo import load_demo
 from qa_desktop.services.register import find_by_urn
+from qa_desktop.store.database import Store
 from qa_desktop.store.models import Setting
 from qa_desktop.ui.main_window import MainWindow
 from qa_desktop.ui.oversight_dialogs import CaseDialog, EmbargoDialog
+from qa_desktop.ui.oversight_window import OversightWindow
 from qa_desktop.ui.start_visit_dialog import StartVisitDialog
-
+from qa_desktop.workspace import Workspace
 from tests.conftest import CLOCK_START, TODAY  # the screens work out "in force" and "due" for today
 
 
 @pytest.fixture
+def workspace(lead):
+    """The screens' workspace (and so the ``hub``'s) is the QA lead's: these tests issue formal
+    embargoes, which only the lead may do."""
+    return Workspace(lead)
+
+
+@pytest.fixture
 def demo(lead):
-    store = lead  # these tests issue formal embargoes, which only the QA lead may do
+    store = lead
     load_demo(store, today=TODAY)
     with store.read() as session:
         ids = {urn: find_by_urn(session, urn).id for urn in ("SC700101", "SC700102", "SC700104", "SC700107")}
@@ -41,19 +50,34 @@ def messages(monkeypatch):
     return shown
 
 
-def main_window(qtbot, store, tmp_path):
-    window = MainWindow(store, QSettings(str(tmp_path / "w.ini"), QSettings.Format.IniFormat))
+def main_window(qtbot, workspace, hub, tmp_path):
+    window = MainWindow(workspace, hub, QSettings(str(tmp_path / "w.ini"), QSettings.Format.IniFormat))
     qtbot.addWidget(window)
     window.show()
     return window
 
 
-def test_starting_a_visit_at_an_embargoed_provider_shows_a_clear_warning(qtbot, demo):
+def oversight_window(qtbot, workspace, hub, tab):
+    window = OversightWindow(workspace, hub)
+    qtbot.addWidget(window)
+    window.tabs.setCurrentIndex(tab)
+    window.show()
+    return window
+
+
+def finished(qtbot, task):
+    """What a background task of the window gave, once it has finished."""
+    with qtbot.waitSignal(task.finished, timeout=60000) as blocker:
+        pass
+    return blocker.args[0]
+
+
+def test_starting_a_visit_at_an_embargoed_provider_shows_a_clear_warning(qtbot, demo, workspace):
     store, ids, settings = demo
     qa.issue_embargo(store, ids["SC700104"], kind=EmbargoKind.FORMAL, scope=EmbargoScope.PROVIDER,
                      reason="Failed to make improvements after the action plan", start_on=TODAY,
                      review_on=TODAY + dt.timedelta(days=28), approved_by="Sam Director")
-    dialog = StartVisitDialog(store, TemplateLibrary.load(), today=TODAY)
+    dialog = StartVisitDialog(workspace, today=TODAY)
     qtbot.addWidget(dialog)
     dialog.show()
     dialog.setting.setCurrentIndex(dialog.setting.findData(settings["SC700104"]))
@@ -67,9 +91,9 @@ def test_starting_a_visit_at_an_embargoed_provider_shows_a_clear_warning(qtbot, 
     assert not dialog.embargo.isVisible()
 
 
-def test_provider_page_logs_cases_and_an_embargo_and_the_register_flags_it(qtbot, demo, tmp_path, messages):
-    store, ids, _ = demo
-    window = main_window(qtbot, store, tmp_path)
+def test_provider_page_logs_cases_and_an_embargo_and_the_register_flags_it(qtbot, demo, workspace, hub, tmp_path,
+                                                                           messages):
+    window = main_window(qtbot, workspace, hub, tmp_path)
     window.search.setText("Harbour View")
     qtbot.waitUntil(lambda: window.proxy.rowCount() == 1)
     window.table.setCurrentIndex(window.proxy.index(0, 0))
@@ -104,7 +128,7 @@ def test_provider_page_logs_cases_and_an_embargo_and_the_register_flags_it(qtbot
     assert "Embargo on provider/agency" in window.proxy.index(0, 0).data(Qt.ItemDataRole.ToolTipRole)
 
 
-def test_sanctions_screen_filters_and_exports_what_it_shows(qtbot, demo, tmp_path, messages):
+def test_sanctions_screen_filters_and_exports_what_it_shows(qtbot, demo, workspace, hub, tmp_path, messages):
     store, ids, settings = demo
     qa.issue_embargo(store, ids["SC700102"], kind=EmbargoKind.FORMAL, scope=EmbargoScope.PROVIDER,
                      reason="Failed to improve", start_on=TODAY, approved_by="Sam Director")
@@ -113,33 +137,40 @@ def test_sanctions_screen_filters_and_exports_what_it_shows(qtbot, demo, tmp_pat
                      informal_reason=InformalReason.INVESTIGATION, social_work_informed_on=TODAY)
     qa.log_alert(store, ids["SC700104"], regulator=qa.Regulator.OFSTED, kind=qa.AlertKind.SUSPENSION,
                  received_on=TODAY, summary="Registration suspended")
-    window = main_window(qtbot, store, tmp_path)
-    board = window.show_oversight(1)
-    qtbot.addWidget(board)
-    assert board.tabs.currentIndex() == 1 and board.sanctions_model.rowCount() == 3
+    board = oversight_window(qtbot, workspace, hub, 1)
+    assert board.sanctions_model.rowCount() == 3
     assert board.sanctions_count.text() == "3 sanctions in force; 1 without the social work team recorded as informed"
     board.sanction_filter.setCurrentIndex(board.sanction_filter.findText("Embargo on specific property"))
-    assert [board.sanctions_model.row_at(r).provider for r in range(board.sanctions_model.rowCount())] == ["Maple Lodge"]
+    shown = [board.sanctions_model.row_at(r).provider for r in range(board.sanctions_model.rowCount())]
+    assert shown == ["Maple Lodge"]
     board.sanction_filter.setCurrentIndex(0)
     qtbot.keyClicks(board.sanction_search, "suspended")
     qtbot.waitUntil(lambda: board.sanctions_model.rowCount() == 1)
     board.sanction_search.clear()
     qtbot.waitUntil(lambda: board.sanctions_model.rowCount() == 3)
-    target = board.export_sanctions(str(tmp_path / "sanctions"))
-    assert target == tmp_path / "sanctions.xlsx" and messages[-1][0] == "Sanctions list exported"
-    exported = list(load_workbook(target).active.values)
+    board.sanction_filter.setCurrentIndex(board.sanction_filter.findText("Embargo on provider/agency"))
+    assert finished(qtbot, board.export_sanctions(str(tmp_path / "embargoes.csv"))) == 1  # as filtered on screen
+    board.sanction_filter.setCurrentIndex(0)
+    assert finished(qtbot, board.export_sanctions(str(tmp_path / "sanctions"))) == 3
+    assert messages[-1][0] == "Sanctions list exported" and str(tmp_path / "sanctions.xlsx") in messages[-1][1]
+    exported = list(load_workbook(tmp_path / "sanctions.xlsx").active.values)
     assert [r[0] for r in exported[1:]] == ["Harbour View", "Maple Lodge", "Willow House"]
     assert exported[1][9] == "NOT RECORDED"
+    assert (tmp_path / "embargoes.csv").read_text(encoding="utf-8-sig").count("Embargo on provider/agency") == 1
+
+    task = board.export_sanctions(str(tmp_path / "embargoes.csv" / "list.xlsx"))  # a file is no folder
+    with qtbot.waitSignal(task.failed, timeout=60000):
+        pass
+    assert messages[-1][0] == "Not exported" and "could not be written" in messages[-1][1]
 
 
-def test_an_overdue_action_is_completed_from_the_oversight_window(qtbot, demo, tmp_path, messages):
+def test_an_overdue_action_is_completed_from_the_oversight_window(qtbot, demo, workspace, hub, messages):
     store, ids, _ = demo
     qa.issue_action_plan(store, ids["SC700107"], kind=qa.PlanKind.QA, issued_on=TODAY - dt.timedelta(days=10),
-                         reason="Three concerns in a month", actions=[("Refresh safer recruitment training", qa.ConcernLevel.HIGH)],
+                         reason="Three concerns in a month",
+                         actions=[("Refresh safer recruitment training", qa.ConcernLevel.HIGH)],
                          raised_at=CLOCK_START - dt.timedelta(days=10))
-    window = main_window(qtbot, store, tmp_path)
-    board = window.show_oversight(0)
-    qtbot.addWidget(board)
+    board = oversight_window(qtbot, workspace, hub, 0)
     assert [a.text for a in board.overdue_model._rows] == ["Refresh safer recruitment training"]
     board.tabs.setCurrentIndex(2)
     board.only_overdue.setChecked(True)
@@ -153,13 +184,14 @@ def test_an_overdue_action_is_completed_from_the_oversight_window(qtbot, demo, t
     assert board.actions_model.rowCount() == 0 and board.overdue_model.rowCount() == 0
 
 
-def test_sanctions_are_ended_on_the_provider_page_and_ifa_flags_set(qtbot, demo, tmp_path, messages):
+def test_sanctions_are_ended_on_the_provider_page_and_ifa_flags_set(qtbot, demo, workspace, hub, tmp_path,
+                                                                      messages):
     store, ids, _ = demo
     qa.issue_embargo(store, ids["SC700107"], kind=EmbargoKind.FORMAL, scope=EmbargoScope.PROVIDER,
                      reason="Red flag from Kent", start_on=TODAY - dt.timedelta(days=30), approved_by="Sam Director")
     qa.issue_action_plan(store, ids["SC700107"], kind=qa.PlanKind.QA, issued_on=TODAY - dt.timedelta(days=40),
                          reason="Concerns in a short period", actions=[], raised_at=CLOCK_START)
-    window = main_window(qtbot, store, tmp_path)
+    window = main_window(qtbot, workspace, hub, tmp_path)
     window.search.setText("Kindred")
     qtbot.waitUntil(lambda: window.proxy.rowCount() == 1)
     window.table.setCurrentIndex(window.proxy.index(0, 0))
@@ -174,7 +206,7 @@ def test_sanctions_are_ended_on_the_provider_page_and_ifa_flags_set(qtbot, demo,
     view.setCurrentIndex(view.model().index(plan_row, 0))
     dialog = panel.end_sanction()
     qtbot.addWidget(dialog)
-    assert [dialog.reason.itemText(i) for i in range(dialog.reason.count())][0].startswith("All areas met")
+    assert dialog.reason.itemText(0).startswith("All areas met")
     dialog.reason.setCurrentIndex(2)  # concerns escalated and a formal embargo was issued
     dialog.accept()
     assert panel.tabs.tabText(5) == "Sanctions (1)"
@@ -197,11 +229,11 @@ def test_sanctions_are_ended_on_the_provider_page_and_ifa_flags_set(qtbot, demo,
     assert "safeguarding MEDIUM" in panel.rating.text() and "performance/practice LOW" in panel.rating.text()
 
 
-def test_audit_trails_open_from_the_provider_page_and_the_visit(qtbot, demo, tmp_path):
+def test_audit_trails_open_from_the_provider_page_and_the_visit(qtbot, demo, workspace, hub, tmp_path):
     store, ids, _ = demo
     qa.log_case(store, ids["SC700102"], opened_on=TODAY, source=qa.CaseSource.LADO, category="Allegation",
                 summary="Allegation against staff")
-    window = main_window(qtbot, store, tmp_path)
+    window = main_window(qtbot, workspace, hub, tmp_path)
     window.search.setText("Harbour View")
     qtbot.waitUntil(lambda: window.proxy.rowCount() == 1)
     window.table.setCurrentIndex(window.proxy.index(0, 0))
@@ -218,17 +250,52 @@ def test_audit_trails_open_from_the_provider_page_and_the_visit(qtbot, demo, tmp
     assert "Action: Carbon monoxide detector" in whats and "Visit" in whats
 
 
-def test_records_past_retention_are_deleted_only_after_typing_delete(qtbot, demo, tmp_path, messages):
+def test_records_past_retention_are_deleted_only_after_typing_delete(qtbot, demo, workspace, hub, messages):
     store, ids, _ = demo
     case = qa.log_case(store, ids["SC700101"], opened_on=dt.date(2018, 3, 1), source=qa.CaseSource.POLICE,
                        category="Missing", summary="An old missing episode")
     qa.close_case(store, case, closed_on=dt.date(2018, 4, 1), outcome="Closed")
-    window = main_window(qtbot, store, tmp_path)
-    board = window.show_oversight(3)
-    qtbot.addWidget(board)
+    board = oversight_window(qtbot, workspace, hub, 3)
     assert board.tabs.tabText(3) == "Past retention (1)" and board.delete_button.isEnabled()
     assert board.delete_expired("delete please") is None and messages[-1][0] == "Nothing deleted"
     assert board.retention_model.rowCount() == 1
-    report = board.delete_expired("DELETE")
+    report = finished(qtbot, board.delete_expired("DELETE"))  # off the UI thread
     assert report.records == 1 and messages[-1][0] == "Records deleted"
     assert board.retention_model.rowCount() == 0 and not board.delete_button.isEnabled()
+
+
+def old_closed_case(oversight, provider_id, summary):
+    """A case closed long ago, so the Oversight window lists it as past retention."""
+    case = oversight.log_case(provider_id, opened_on=dt.date(2018, 3, 1), source=qa.CaseSource.POLICE,
+                              category="Missing", summary=summary).value
+    return oversight.close_case(case, closed_on=dt.date(2018, 4, 1), outcome="Closed")
+
+
+def test_a_case_logged_by_another_program_shows_in_the_open_oversight_window(qtbot, demo, workspace, hub):
+    store, ids, _ = demo
+    board = oversight_window(qtbot, workspace, hub, 3)
+    assert board.tabs.tabText(3) == "Past retention (0)"
+
+    other = Workspace(Store(store.data_dir, key=store.key))  # ``qa-desktop cases --add`` in a terminal, say
+    old_closed_case(other.oversight, ids["SC700102"], "An old missing episode")
+    other.close()
+    assert board.retention_model.rowCount() == 0  # the window has not looked yet
+
+    hub.catch_up()  # what the hub's poll does
+    assert board.tabs.tabText(3) == "Past retention (1)" and board.delete_button.isEnabled()
+    (row,) = [board.retention_model.row_at(r) for r in range(board.retention_model.rowCount())]
+    assert (row.kind, row.provider, row.description) == ("case", "Harbour View", "QA case: Missing")
+
+
+def test_a_hidden_oversight_window_reads_a_change_when_it_is_shown_again(qtbot, demo, workspace, hub, monkeypatch):
+    _, ids, _ = demo
+    board = oversight_window(qtbot, workspace, hub, 3)
+    board.hide()
+    reads = []
+    monkeypatch.setattr(workspace.oversight, "past_retention", lambda: reads.append(1) or [])
+    done = old_closed_case(workspace.oversight, ids["SC700101"], "Kept for five years only")
+    assert done.changes.touches("qa_cases") and done.changes.touches_provider(ids["SC700101"])
+    assert reads == []  # nobody is looking: nothing read for each change
+    monkeypatch.undo()
+    board.show()
+    assert board.tabs.tabText(3) == "Past retention (1)"
