@@ -1,4 +1,4 @@
-"""``qa-desktop``: the headless commands, over the same services as the window.
+"""``qa-desktop``: the headless commands, over the same workspace as the window.
 
 With no command it opens the window. Errors are one plain sentence on stderr and a non-zero exit
 status (2 for bad input), never a traceback: these are run by officers, not developers.
@@ -9,14 +9,24 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from contextlib import closing
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from qa_desktop import __version__
+from qa_desktop.cli_text import table
 from qa_desktop.domain.service_types import ServiceType, parse_service_type
 from qa_desktop.paths import default_data_dir
 
+if TYPE_CHECKING:
+    from qa_desktop.workspace import Workspace
+    from qa_desktop.workspace.register import DueItem
+
 EXIT_BAD_INPUT = 2
+
+
+Command = Callable[[argparse.Namespace, Callable[[], "Workspace"]], int]
 
 
 def _data_dir(args: argparse.Namespace) -> Path:
@@ -26,49 +36,58 @@ def _data_dir(args: argparse.Namespace) -> Path:
     return base / "demo" if getattr(args, "demo", False) else base
 
 
-def _open_store(args: argparse.Namespace):
-    """The data folder's store. The fictional demo folder may keep its key in a file where there is no
-    keyring (``store.keys.demo_key``); real data never does."""
-    from qa_desktop.paths import DATABASE_NAME
-    from qa_desktop.store.database import Store
-    from qa_desktop.store.keys import demo_key
+def _open_workspace(args: argparse.Namespace) -> Workspace:
+    """The data folder's workspace. The fictional demo folder may keep its key in a file where there
+    is no keyring (``workspace.admin.open_demo``); real data never does."""
+    from qa_desktop.workspace import Workspace
+    from qa_desktop.workspace.admin import open_demo
 
     data_dir = _data_dir(args)
-    in_demo_folder = getattr(args, "demo", False) and not args.data_dir
-    return Store(data_dir, key=demo_key(data_dir, data_dir / DATABASE_NAME) if in_demo_folder else None)
+    if getattr(args, "demo", False) and not args.data_dir:
+        return open_demo(data_dir)
+    return Workspace.open(data_dir)
 
 
-def _table(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
-    widths = [max(len(str(h)), *(len(str(r[i])) for r in rows)) if rows else len(h) for i, h in enumerate(headers)]
-    lines = ["  ".join(str(h).ljust(w) for h, w in zip(headers, widths)).rstrip(),
-             "  ".join("-" * w for w in widths)]
-    lines += ["  ".join(str(c).ljust(w) for c, w in zip(row, widths)).rstrip() for row in rows]
-    return "\n".join(lines)
+def bind(command: Command) -> Callable[[argparse.Namespace], int]:
+    """``command`` with a workspace opened when it first asks (after checking its arguments, so a
+    typing mistake is said before any data is opened) and closed when it ends."""
+
+    def run(args: argparse.Namespace) -> int:
+        opened: list[Workspace] = []
+
+        def open_workspace() -> Workspace:
+            if not opened:
+                opened.append(_open_workspace(args))
+            return opened[0]
+
+        try:
+            return command(args, open_workspace)
+        finally:
+            for workspace in opened:
+                workspace.close()
+
+    return run
 
 
-def cmd_demo(args: argparse.Namespace) -> int:
-    from qa_desktop.services.demo import load_demo
-
-    store = _open_store(args)
-    report = load_demo(store)
+def cmd_demo(args: argparse.Namespace, open_workspace: Callable[[], Workspace]) -> int:
+    workspace = open_workspace()
+    report = workspace.admin.load_demo().value
     if report is None:
-        print(f"Demo data is already loaded in {store.data_dir}.")
+        print(f"Demo data is already loaded in {workspace.data_dir}.")
     else:
-        print(f"Demo data loaded in {store.data_dir}: {report.summary()}.")
+        print(f"Demo data loaded in {workspace.data_dir}: {report.summary()}.")
     return 0
 
 
-def cmd_import(args: argparse.Namespace) -> int:
-    from qa_desktop.services.provider_import import ImportFileError, import_providers
-
-    store = _open_store(args)
+def cmd_import(args: argparse.Namespace, open_workspace: Callable[[], Workspace]) -> int:
+    from qa_desktop.workspace.register import ImportFileError
 
     def progress(done: int, total: int) -> None:
         if sys.stderr.isatty() and total:
             print(f"\rImporting {done}/{total} rows", end="", file=sys.stderr, flush=True)
 
     try:
-        report = import_providers(store, Path(args.file), progress=progress)
+        report = open_workspace().register.import_providers(Path(args.file), progress=progress).value
     except ImportFileError as error:
         print(f"Import failed: {error}", file=sys.stderr)
         return EXIT_BAD_INPUT
@@ -82,9 +101,9 @@ def cmd_import(args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_providers(args: argparse.Namespace) -> int:
+def cmd_providers(args: argparse.Namespace, open_workspace: Callable[[], Workspace]) -> int:
     from qa_desktop.domain.regulation import Judgement
-    from qa_desktop.services.register import DueFilter, search_providers
+    from qa_desktop.workspace.register import DueFilter
 
     service_type: ServiceType | None = None
     if args.type:
@@ -95,116 +114,107 @@ def cmd_providers(args: argparse.Namespace) -> int:
             return EXIT_BAD_INPUT
     judgement = None
     if args.judgement:
-        judgement = next((j for j in Judgement if args.judgement.lower().replace(" ", "_") in (j.value, j.label.lower())), None)
+        wanted = args.judgement.lower().replace(" ", "_")
+        judgement = next((j for j in Judgement if wanted in (j.value, j.label.lower())), None)
         if judgement is None:
             print(f"Unknown judgement {args.judgement!r}. Use one of: {', '.join(j.value for j in Judgement)}.",
                   file=sys.stderr)
             return EXIT_BAD_INPUT
-    store = _open_store(args)
-    with store.read() as session:
-        rows = search_providers(session, " ".join(args.search), service_type, judgement=judgement,
-                                due=DueFilter(args.due) if args.due else None)
-    print(_table(["URN", "Name", "Service type", "Judgement", "Tier", "Town", "Postcode"],
-                 [[r.urn or "", r.name, r.service_type.label, r.judgement.label if r.judgement else "",
-                   r.tier or "", r.towns, r.postcodes] for r in rows]))
+    rows = open_workspace().register.search(" ".join(args.search), service_type, judgement=judgement,
+                                            due=DueFilter(args.due) if args.due else None)
+    print(table(["URN", "Name", "Service type", "Judgement", "Tier", "Town", "Postcode"],
+                [[r.urn or "", r.name, r.service_type.label, r.judgement.label if r.judgement else "",
+                  r.tier or "", r.towns, r.postcodes] for r in rows]))
     print(f"{len(rows)} provider{'s' if len(rows) != 1 else ''}")
     return 0
 
 
-def cmd_provider(args: argparse.Namespace) -> int:
+def cmd_provider(args: argparse.Namespace, open_workspace: Callable[[], Workspace]) -> int:
     from qa_desktop.domain.visits import VisitRuleError
-    from qa_desktop.services.provider_page import provider_overview
-    from qa_desktop.services.register import RegisterError, resolve_provider
+    from qa_desktop.workspace.register import RegisterError
 
-    store = _open_store(args)
-    with store.read() as session:
-        try:
-            page = provider_overview(session, resolve_provider(session, args.provider), store.clock.now())
-        except (VisitRuleError, RegisterError) as error:
-            print(str(error), file=sys.stderr)
-            return EXIT_BAD_INPUT
+    register = open_workspace().register
+    try:
+        page = register.page(register.resolve(args.provider))
+    except (VisitRuleError, RegisterError) as error:
+        print(str(error), file=sys.stderr)
+        return EXIT_BAD_INPUT
     print(page.name)
     for warning in page.warnings:
         print(f"!! {warning}")
-    print(_table(["", ""], [[k, v] for k, v in page.facts]))
+    print(table(["", ""], [[k, v] for k, v in page.facts]))
     print("\nSettings")
-    print(_table(["Setting", "Address", "Next QA visit"],
-                 [[s.name, s.address, _due_words(s.next_visit)] for s in page.settings]))
+    print(table(["Setting", "Address", "Next QA visit"],
+                [[s.name, s.address, _due_words(s.next_visit)] for s in page.settings]))
     print("\nWhat is due")
-    print(_table(["Status", "Due", "What", "Setting", "Why"],
-                 [[i.due.status.value.upper(), f"{i.due.due_on:%d/%m/%Y}" if i.due.due_on else "now", i.due.kind.value,
-                   i.setting_name or "", i.due.reason] for i in page.due]))
+    print(table(["Status", "Due", "What", "Setting", "Why"],
+                [[i.due.status.value.upper(), f"{i.due.due_on:%d/%m/%Y}" if i.due.due_on else "now", i.due.kind.value,
+                  i.setting_name or "", i.due.reason] for i in page.due]))
     print("\nVisits")
-    print(_table(["Date", "Setting", "Level", "Announced", "Status", "Officers", "Actions"],
-                 [[f"{v.visit_date:%d/%m/%Y}", v.setting, v.level, "yes" if v.announced else "no", v.status,
-                   v.officers, str(v.actions)] for v in page.visits]))
+    print(table(["Date", "Setting", "Level", "Announced", "Status", "Officers", "Actions"],
+                [[f"{v.visit_date:%d/%m/%Y}", v.setting, v.level, "yes" if v.announced else "no", v.status,
+                  v.officers, str(v.actions)] for v in page.visits]))
     print(f"\nActions ({len(page.actions)}, {page.overdue_actions} overdue)")
-    print(_table(["Due", "Level", "Action", "From"],
-                 [[f"{a.due_at.astimezone():%d/%m/%Y %H:%M}" + (" OVERDUE" if a.overdue else ""), a.level.label,
-                   a.text, a.source] for a in page.actions]))
+    print(table(["Due", "Level", "Action", "From"],
+                [[f"{a.due_at.astimezone():%d/%m/%Y %H:%M}" + (" OVERDUE" if a.overdue else ""), a.level.label,
+                  a.text, a.source] for a in page.actions]))
     print(f"\nQA cases ({len(page.cases)}); risk rating by year (Figure 6): "
           + (", ".join(f"{r.year} {r.rag.label} ({r.cases})" for r in page.ratings) or "no cases"))
     if page.ifa is not None:
         print(f"Figure 7 flags: performance/practice {page.ifa.performance_practice.label}, safeguarding "
               f"{page.ifa.safeguarding.label}, contract compliance {page.ifa.contract_compliance.label}")
-    print(_table(["Opened", "Source", "Category", "Status", "Summary"],
-                 [[f"{c.opened_on:%d/%m/%Y}", c.source.label, c.category, c.status.label, c.summary]
-                  for c in page.cases]))
+    print(table(["Opened", "Source", "Category", "Status", "Summary"],
+                [[f"{c.opened_on:%d/%m/%Y}", c.source.label, c.category, c.status.label, c.summary]
+                 for c in page.cases]))
     print(f"\nSanctions in force: {'; '.join(s.sanction.value for s in page.sanctions) or 'none'}")
     return 0
 
 
-def _due_words(item) -> str:  # noqa: ANN001 (DueItem | None)
+def _due_words(item: DueItem | None) -> str:
     if item is None:
         return "not required"
     when = f"{item.due.due_on:%d/%m/%Y}" if item.due.due_on else "now"
     return f"{item.due.status.value} ({when})"
 
 
-def cmd_due(args: argparse.Namespace) -> int:
-    from qa_desktop.services.due import due_items
-
-    store = _open_store(args)
-    today = store.clock.today()
+def cmd_due(args: argparse.Namespace, open_workspace: Callable[[], Workspace]) -> int:
+    as_at = None
     if args.today:
         try:
-            today = dt.date.fromisoformat(args.today)
+            as_at = dt.date.fromisoformat(args.today)
         except ValueError:
             print(f"--today {args.today!r} is not a date in the form YYYY-MM-DD.", file=sys.stderr)
             return EXIT_BAD_INPUT
-    with store.read() as session:
-        items = due_items(session, today, include_scheduled=args.all)
-    print(_table(["Status", "Due", "What", "Provider", "Setting", "Why"],
-                 [[i.due.status.value.upper(), f"{i.due.due_on:%d/%m/%Y}" if i.due.due_on else "now",
-                   i.due.kind.value, i.provider_name, i.setting_name or "", i.due.reason] for i in items]))
+    workspace = open_workspace()
+    today = as_at or workspace.clock.today()
+    items = workspace.register.due(today=today, include_scheduled=args.all)
+    print(table(["Status", "Due", "What", "Provider", "Setting", "Why"],
+                [[i.due.status.value.upper(), f"{i.due.due_on:%d/%m/%Y}" if i.due.due_on else "now",
+                  i.due.kind.value, i.provider_name, i.setting_name or "", i.due.reason] for i in items]))
     overdue = sum(1 for i in items if i.due.is_overdue)
     print(f"{len(items)} item{'s' if len(items) != 1 else ''}, {overdue} overdue (as at {today:%d/%m/%Y})")
     return 0
 
 
-def cmd_templates(args: argparse.Namespace) -> int:
-    from qa_desktop.forms.library import TEAM_TEMPLATES_FOLDER, library_for
-
-    data_dir = _data_dir(args)
-    library = library_for(data_dir)
-    print(_table(["Key", "Version", "Title", "Kind", "For", "Sections", "Items"],
-                 [[t.key, t.version, t.title, t.kind.value, t.audience.value.replace("_", " "), len(t.sections),
-                   len(t.items)] for t in sorted(library.templates.values(), key=lambda t: (t.key, t.version))]))
-    print(f"{len(library.templates)} templates; add your own in {data_dir / TEAM_TEMPLATES_FOLDER}")
-    for broken in library.broken:
+def cmd_templates(args: argparse.Namespace, open_workspace: Callable[[], Workspace]) -> int:
+    overview = open_workspace().admin.templates()
+    print(table(["Key", "Version", "Title", "Kind", "For", "Sections", "Items"],
+                [[t.key, t.version, t.title, t.kind.value, t.audience.value.replace("_", " "), len(t.sections),
+                  len(t.items)] for t in overview.templates]))
+    print(f"{len(overview.templates)} templates; add your own in {overview.team_folder}")
+    for broken in overview.broken:
         print(f"BROKEN {broken.path}:")
         for problem in broken.problems:
             print(f"  {problem}")
-    return 1 if library.broken else 0
+    return 1 if overview.broken else 0
 
 
-def cmd_report(args: argparse.Namespace) -> int:
+def cmd_report(args: argparse.Namespace, open_workspace: Callable[[], Workspace]) -> int:
     from qa_desktop.domain.visits import VisitRuleError
-    from qa_desktop.services.reports import find_visit_id, write_visit_report
 
-    store = _open_store(args)
+    visits = open_workspace().visits
     try:
-        result = write_visit_report(store, find_visit_id(store, args.visit), Path(args.out) if args.out else None)
+        result = visits.report(visits.find(args.visit), Path(args.out) if args.out else None).value
     except VisitRuleError as error:
         print(str(error), file=sys.stderr)
         return EXIT_BAD_INPUT
@@ -220,11 +230,10 @@ def cmd_report(args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_user(args: argparse.Namespace) -> int:
+def cmd_user(args: argparse.Namespace, open_workspace: Callable[[], Workspace]) -> int:
     """Who uses this laptop: their name (recorded with every change) and role."""
     from qa_desktop.domain.roles import Role
 
-    store = _open_store(args)
     role = None
     if args.role:
         try:
@@ -236,40 +245,35 @@ def cmd_user(args: argparse.Namespace) -> int:
                   "uses the officer's laptop through the visit's Young Inspector > Hand over, which shows their "
                   "form and nothing else.", file=sys.stderr)
             return EXIT_BAD_INPUT
-    user = store.set_user(args.name, role) if (args.name or role) else store.user
+    workspace = open_workspace()
+    user = workspace.admin.set_user(args.name, role).value if (args.name or role) else workspace.user
     print(f"{user.name}, {user.role.label}")
     return 0
 
 
 def cmd_recover(args: argparse.Namespace) -> int:
-    """Put unreadable data aside and fill a fresh store from the shared store."""
+    """Put unreadable data aside and fill a fresh workspace from the shared store."""
     from qa_desktop.clock import Clock
-    from qa_desktop.services.recovery import put_aside
-    from qa_desktop.store.keys import KeyLost
-    from qa_desktop.sync.engine import sync
-    from qa_desktop.sync.settings import load_settings, open_shared_store
-    from qa_desktop.sync.stores import StoreUnavailable
+    from qa_desktop.workspace import KeyLost
+    from qa_desktop.workspace.admin import recover
+    from qa_desktop.workspace.sync import NeedsPassword, StoreUnavailable
 
     data_dir = _data_dir(args)
     try:
-        _open_store(args).close()
+        _open_workspace(args).close()
         print(f"Nothing to recover: the data in {data_dir} opens with this computer's key.")
         return 0
     except KeyLost:
         pass
-    aside = put_aside(data_dir, Clock.from_environment().local_now())
+    aside = recover(data_dir, Clock.from_environment())  # no workspace opens here to ask its clock
     print(f"The unreadable files are kept in {aside} (put them back if the key turns up).")
-    store = _open_store(args)
-    try:
-        shared = open_shared_store(load_settings(data_dir))
+    with closing(_open_workspace(args)) as workspace:
         try:
-            report = sync(store, shared)
-        finally:
-            shared.close()
-    except (StoreUnavailable, OSError, ValueError) as error:
-        print(f"A fresh, empty store is ready, but the shared store could not be reached ({error}). "
-              "Run `qa-desktop sync` when it can.", file=sys.stderr)
-        return 3
+            report = workspace.sync.run().value
+        except (StoreUnavailable, NeedsPassword, OSError, ValueError) as error:
+            print(f"A fresh, empty store is ready, but the shared store could not be reached ({error}). "
+                  "Run `qa-desktop sync` when it can.", file=sys.stderr)
+            return 3
     print(f"Recovered from the shared store: {report.summary()}")
     return 0
 
@@ -277,12 +281,10 @@ def cmd_recover(args: argparse.Namespace) -> int:
 def cmd_gui(args: argparse.Namespace) -> int:
     from qa_desktop.ui.app import run_app
 
-    store = _open_store(args)
-    if args.demo:
-        from qa_desktop.services.demo import load_demo
-
-        load_demo(store)
-    return run_app(store)
+    with closing(_open_workspace(args)) as workspace:
+        if args.demo:
+            workspace.admin.load_demo()
+        return run_app(workspace)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -298,12 +300,12 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     demo = sub.add_parser("demo", parents=[common], help="load fictional demo providers, settings and visits")
-    demo.set_defaults(func=cmd_demo)
+    demo.set_defaults(func=bind(cmd_demo))
 
     imp = sub.add_parser("import-providers", parents=[common],
                          help="import or update providers from a CSV (Ofsted provider-level layout or similar)")
     imp.add_argument("file", help="the CSV file")
-    imp.set_defaults(func=cmd_import)
+    imp.set_defaults(func=bind(cmd_import))
 
     prov = sub.add_parser("providers", parents=[common], help="list providers, or search by name, URN, postcode, town")
     prov.add_argument("search", nargs="*", help="words to search for")
@@ -311,27 +313,27 @@ def build_parser() -> argparse.ArgumentParser:
     prov.add_argument("--judgement", help="only this latest judgement (e.g. inadequate, requires_improvement)")
     prov.add_argument("--due", choices=["overdue", "due"],
                       help="only providers with a visit or review overdue, or due soon or overdue")
-    prov.set_defaults(func=cmd_providers)
+    prov.set_defaults(func=bind(cmd_providers))
 
     one = sub.add_parser("provider", parents=[common],
                          help="one provider's page: settings, what is due, visits and actions")
     one.add_argument("provider", help="its URN, or words of its name")
-    one.set_defaults(func=cmd_provider)
+    one.set_defaults(func=bind(cmd_provider))
 
     due = sub.add_parser("due", parents=[common], help="visits and compliance reviews due or overdue (Figures 1, 2)")
     due.add_argument("--all", action="store_true", help="also list what is scheduled later")
     due.add_argument("--today", help="as at this date (YYYY-MM-DD), for planning")
-    due.set_defaults(func=cmd_due)
+    due.set_defaults(func=bind(cmd_due))
 
     report = sub.add_parser("report", parents=[common], help="write the PDF report of a visit")
     report.add_argument("visit", help="the visit's id, the start of it, or its report reference")
     report.add_argument("--out", help="where to save the PDF (default: the reports folder of the data folder)")
-    report.set_defaults(func=cmd_report)
+    report.set_defaults(func=bind(cmd_report))
 
     user = sub.add_parser("user", parents=[common], help="who uses this laptop: name and role (qa_officer, qa_lead)")
     user.add_argument("--name", help="your name as it should appear on records and in the audit trail")
     user.add_argument("--role", help="qa_officer or qa_lead")
-    user.set_defaults(func=cmd_user)
+    user.set_defaults(func=bind(cmd_user))
 
     recover = sub.add_parser("recover", parents=[common],
                              help="this laptop's data cannot be read (key lost): put it aside and start again "
@@ -340,24 +342,20 @@ def build_parser() -> argparse.ArgumentParser:
 
     templates = sub.add_parser("templates", parents=[common],
                                help="list visit templates (built-in and the team's own) and any that are broken")
-    templates.set_defaults(func=cmd_templates)
+    templates.set_defaults(func=bind(cmd_templates))
 
+    from qa_desktop.cli_oversight import add_oversight_commands
     from qa_desktop.cli_sync import add_sync_commands
 
-    def bind(command):  # the sync commands open the store lazily, after their arguments are checked
-        return lambda args: command(args, lambda: _open_store(args))
-
     add_sync_commands(sub, common, bind)
-    from qa_desktop.cli_oversight import add_oversight_commands
-
     add_oversight_commands(sub, common, bind)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     from qa_desktop.domain.roles import NotAllowed
-    from qa_desktop.store.keys import KeyLost
-    from qa_desktop.credentials import CredentialsError
+    from qa_desktop.workspace import KeyLost
+    from qa_desktop.workspace.sync import CredentialsError
 
     args = build_parser().parse_args(argv)
     try:

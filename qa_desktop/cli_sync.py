@@ -1,5 +1,5 @@
 """The sync commands of ``qa-desktop``: sync, sync-status, sync-settings, conflicts, resolve,
-export-visit and import-bundle. Same services as the window's Sync menu."""
+export-visit and import-bundle. The same ``workspace.sync`` as the window's Sync menu."""
 
 from __future__ import annotations
 
@@ -9,7 +9,11 @@ import json
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from qa_desktop.workspace import Workspace
+    from qa_desktop.workspace.sync import SyncReport, SyncSettings
 
 EXIT_BAD_INPUT = 2
 EXIT_UNAVAILABLE = 3
@@ -20,7 +24,7 @@ def _progress(message: str, done: int, total: int) -> None:
         print(f"\r{message} {done}/{total}   ", end="", file=sys.stderr, flush=True)
 
 
-def _print_report(report: Any) -> None:
+def _print_report(report: SyncReport) -> None:
     if sys.stderr.isatty():
         print(file=sys.stderr)
     print(report.summary())
@@ -34,33 +38,26 @@ def _ask(prompt: str, from_stdin: bool) -> str:
     return getpass.getpass(prompt)
 
 
-def _shared_store(args: argparse.Namespace, data_dir: Path):  # noqa: ANN202 (a SharedStore)
-    from qa_desktop.credentials import set_secret
-    from qa_desktop.sync.settings import (FOLDER, POSTGRESQL, NeedsPassword, SyncSettings, load_settings,
-                                          open_shared_store)
+def _one_off(args: argparse.Namespace) -> SyncSettings | None:
+    """The shared store named on the command line for this sync only, if any."""
+    from qa_desktop.workspace.sync import FOLDER, POSTGRESQL, SyncSettings
 
     if getattr(args, "folder", None):
-        settings = SyncSettings(FOLDER, args.folder)
-    elif getattr(args, "postgres", None):
-        settings = SyncSettings(POSTGRESQL, url=args.postgres)
-    else:
-        settings = load_settings(data_dir)
-    try:
-        return open_shared_store(settings)
-    except NeedsPassword as needed:
-        if not sys.stdin.isatty():
-            raise
-        set_secret(needed.account, _ask(f"Password for {needed.label}: ", False))
-        return open_shared_store(settings)
+        return SyncSettings(FOLDER, args.folder)
+    if getattr(args, "postgres", None):
+        return SyncSettings(POSTGRESQL, url=args.postgres)
+    return None
 
 
 def _guarded(body: Callable[[], int]) -> int:
     """Errors of sync in one plain sentence each, never a traceback."""
-    from qa_desktop.sync.conflicts import ConflictError
-    from qa_desktop.credentials import CredentialsError
-    from qa_desktop.sync.settings import NeedsPassword
-    from qa_desktop.sync.stores import StoreUnavailable
-    from qa_desktop.sync.wire import SyncFileError
+    from qa_desktop.workspace.sync import (
+        ConflictError,
+        CredentialsError,
+        NeedsPassword,
+        StoreUnavailable,
+        SyncFileError,
+    )
 
     try:
         return body()
@@ -79,30 +76,30 @@ def _guarded(body: Callable[[], int]) -> int:
         return EXIT_BAD_INPUT
 
 
-def cmd_sync(args: argparse.Namespace, open_store: Callable[[], Any]) -> int:
-    from qa_desktop.sync.engine import sync
+def cmd_sync(args: argparse.Namespace, open_workspace: Callable[[], Workspace]) -> int:
+    from qa_desktop.workspace.sync import NeedsPassword
 
     def body() -> int:
-        store = open_store()
-        shared = _shared_store(args, store.data_dir)
+        sync, settings = open_workspace().sync, _one_off(args)
         try:
-            _print_report(sync(store, shared, _progress))
-        finally:
-            shared.close()
+            done = sync.run(_progress, settings)
+        except NeedsPassword as needed:
+            if not sys.stdin.isatty():
+                raise
+            sync.set_password(_ask(f"Password for {needed.label}: ", False), settings)
+            done = sync.run(_progress, settings)
+        _print_report(done.value)
         return 0
 
     return _guarded(body)
 
 
-def cmd_status(args: argparse.Namespace, open_store: Callable[[], Any]) -> int:
-    from qa_desktop.sync.engine import status
-    from qa_desktop.sync.settings import load_settings
-
+def cmd_status(args: argparse.Namespace, open_workspace: Callable[[], Workspace]) -> int:
     def body() -> int:
-        store = open_store()
-        state = status(store)
+        sync = open_workspace().sync
+        state = sync.status()
         last = f"{state.last_synced.astimezone():%d %b %Y %H:%M}" if state.last_synced else "never"
-        print(f"Shared store: {load_settings(store.data_dir).describe()}")
+        print(f"Shared store: {sync.describe()}")
         print(f"Last synced: {last}")
         print(f"Changes waiting to go: {state.waiting}")
         print(f"Conflicts to resolve: {state.conflicts}")
@@ -111,22 +108,17 @@ def cmd_status(args: argparse.Namespace, open_store: Callable[[], Any]) -> int:
     return _guarded(body)
 
 
-def cmd_settings(args: argparse.Namespace, open_store: Callable[[], Any]) -> int:
-    from qa_desktop.credentials import TEAM_KEY_ACCOUNT, set_secret
-    from qa_desktop.sync.settings import (FOLDER, POSTGRESQL, SyncSettings, load_settings, password_account,
-                                          save_settings)
-
+def cmd_settings(args: argparse.Namespace, open_workspace: Callable[[], Workspace]) -> int:
     def body() -> int:
-        data_dir = open_store().data_dir
-        settings = load_settings(data_dir)
-        if args.folder:
-            settings = save_settings(data_dir, SyncSettings(FOLDER, args.folder))
-        elif args.postgres:
-            settings = save_settings(data_dir, SyncSettings(POSTGRESQL, url=args.postgres))
-            set_secret(password_account(settings), _ask(f"Password for {settings.describe()}: ", args.password_stdin))
+        sync, chosen = open_workspace().sync, _one_off(args)
+        if chosen is not None:
+            password = None
+            if args.postgres:  # described first: an address with a password in it is refused before asking
+                password = _ask(f"Password for {sync.describe(chosen)}: ", args.password_stdin)
+            sync.save_settings(chosen, password=password)
         if args.team_key_stdin:
-            set_secret(TEAM_KEY_ACCOUNT, _ask("Team sync key: ", True))
-        print(f"Shared store: {settings.describe()}")
+            sync.set_team_key(_ask("Team sync key: ", True))
+        print(f"Shared store: {sync.describe()}")
         return 0
 
     return _guarded(body)
@@ -138,11 +130,9 @@ def _value_text(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False)
 
 
-def cmd_conflicts(args: argparse.Namespace, open_store: Callable[[], Any]) -> int:
-    from qa_desktop.sync.conflicts import list_conflicts
-
+def cmd_conflicts(args: argparse.Namespace, open_workspace: Callable[[], Workspace]) -> int:
     def body() -> int:
-        conflicts = list_conflicts(open_store())
+        conflicts = open_workspace().sync.conflicts()
         if not conflicts:
             print("No conflicts.")
             return 0
@@ -158,33 +148,27 @@ def cmd_conflicts(args: argparse.Namespace, open_store: Callable[[], Any]) -> in
     return _guarded(body)
 
 
-def cmd_resolve(args: argparse.Namespace, open_store: Callable[[], Any]) -> int:
-    from qa_desktop.sync.conflicts import find_conflict, resolve
-
+def cmd_resolve(args: argparse.Namespace, open_workspace: Callable[[], Workspace]) -> int:
     def body() -> int:
-        store = open_store()
-        conflict = find_conflict(store, args.conflict)
+        sync = open_workspace().sync
+        conflict = sync.find_conflict(args.conflict)
         if args.value is not None:
             value: Any = args.value
         else:
             if not 1 <= args.keep <= len(conflict.values):
                 raise ValueError(f"Choose a value from 1 to {len(conflict.values)}.")
             value = conflict.values[args.keep - 1].value
-        resolve(store, conflict.key, value)
+        sync.resolve(conflict.key, value)
         print(f"Resolved: {conflict.what} = {_value_text(value)}")
         return 0
 
     return _guarded(body)
 
 
-def cmd_export(args: argparse.Namespace, open_store: Callable[[], Any]) -> int:
-    from qa_desktop.services.reports import find_visit_id
-    from qa_desktop.sync.bundle import export_bundle
-    from qa_desktop.credentials import team_key
-
+def cmd_export(args: argparse.Namespace, open_workspace: Callable[[], Workspace]) -> int:
     def body() -> int:
-        store = open_store()
-        out = export_bundle(store, Path(args.file), visit_id=find_visit_id(store, args.visit), signing_key=team_key())
+        workspace = open_workspace()
+        out = workspace.sync.export_bundle(workspace.visits.find(args.visit), Path(args.file)).value
         print(f"Bundle written: {out.path} ({out.ops} changes, {out.photos} photos), encrypted")
         if out.code:
             print(f"  Code to open it: {out.code}  (tell the other officer; do not write it on the stick)")
@@ -195,23 +179,19 @@ def cmd_export(args: argparse.Namespace, open_store: Callable[[], Any]) -> int:
     return _guarded(body)
 
 
-def cmd_import_bundle(args: argparse.Namespace, open_store: Callable[[], Any]) -> int:
-    from qa_desktop.sync.bundle import import_bundle
-    from qa_desktop.credentials import team_key
-
-    from qa_desktop.sync.bundle import NeedsCode
+def cmd_import_bundle(args: argparse.Namespace, open_workspace: Callable[[], Workspace]) -> int:
+    from qa_desktop.workspace.sync import NeedsCode
 
     def body() -> int:
-        store = open_store()
-        code = args.code
+        sync, path, code = open_workspace().sync, Path(args.file), args.code
         try:
-            report = import_bundle(store, Path(args.file), signing_key=team_key(), code=code, progress=_progress)
+            done = sync.import_bundle(path, code, _progress)
         except NeedsCode:
             if code or not sys.stdin.isatty():
                 raise
             code = input("Code shown on the other laptop when the bundle was made: ")
-            report = import_bundle(store, Path(args.file), signing_key=team_key(), code=code, progress=_progress)
-        _print_report(report)
+            done = sync.import_bundle(path, code, _progress)
+        _print_report(done.value)
         return 0
 
     return _guarded(body)
@@ -219,6 +199,7 @@ def cmd_import_bundle(args: argparse.Namespace, open_store: Callable[[], Any]) -
 
 def add_sync_commands(sub: argparse._SubParsersAction, common: argparse.ArgumentParser,
                       bind: Callable[[Callable[..., int]], Callable[[argparse.Namespace], int]]) -> None:
+    """Register the sync commands; ``bind`` gives each a way to open the workspace when it needs it."""
     sync = sub.add_parser("sync", parents=[common], help="sync with the team's shared store (folder or PostgreSQL)")
     where = sync.add_mutually_exclusive_group()
     where.add_argument("--folder", help="sync with this shared folder, this time only")

@@ -9,6 +9,7 @@ Every name here is invented; no one named in the framework documents appears.
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 from sqlalchemy import select
 
@@ -16,21 +17,29 @@ from qa_desktop.domain.periods import add_months
 from qa_desktop.domain.regulation import ContractRoute, Regulator
 from qa_desktop.domain.service_types import ServiceType
 from qa_desktop.domain.timescales import ConcernLevel
-from qa_desktop.forms.checklist import MET, NOT_MET, YES
-from qa_desktop.forms.library import library_for
 from qa_desktop.domain.visits import VisitLevel, VisitReason, VisitStatus
+from qa_desktop.forms.checklist import MET, NOT_MET, YES
+from qa_desktop.forms.library import TemplateLibrary, library_for
 from qa_desktop.paths import resources_dir
 from qa_desktop.services.provider_import import ImportReport, import_providers
 from qa_desktop.services.register import add_provider, add_setting
 from qa_desktop.services.visits import open_visit, start_visit
 from qa_desktop.store.database import Store
-from qa_desktop.store.models import (Commissioner, ComplianceReview, Contact, LocalState, Placement, Provider,
-                                     Setting, Visit)
+from qa_desktop.store.models import (
+    Commissioner,
+    ComplianceReview,
+    Contact,
+    LocalState,
+    Placement,
+    Provider,
+    Setting,
+    Visit,
+)
 
 DEMO_FLAG = "demo_loaded"
 
 
-def demo_csv():
+def demo_csv() -> Path:
     return resources_dir() / "demo" / "providers.csv"
 
 
@@ -39,8 +48,10 @@ def is_loaded(store: Store) -> bool:
         return session.get(LocalState, DEMO_FLAG) is not None
 
 
-def load_demo(store: Store, today: dt.date | None = None) -> ImportReport | None:
-    """Load the demo data once; returns the import report, or None if it was already loaded."""
+def load_demo(store: Store, today: dt.date | None = None,
+              library: TemplateLibrary | None = None) -> ImportReport | None:
+    """Load the demo data once; returns the import report, or None if it was already loaded.
+    ``library``: the templates the in-progress visit starts from (the workspace's, already read)."""
     if is_loaded(store):
         return None
     today = today or store.clock.today()
@@ -118,18 +129,18 @@ def load_demo(store: Store, today: dt.date | None = None) -> ImportReport | None
         changes.create(ComplianceReview, provider_id=providers["SC700104"].id, review_date=today - dt.timedelta(days=1),
                        minimum_only=True, reviewed_by="Jo Morgan",
                        outcome="Minimum urgent set seen (health and safety, staff training, insurance).")
-        yesterday = dt.datetime.combine(today - dt.timedelta(days=1), dt.time(16, 30), dt.timezone.utc)
+        yesterday = dt.datetime.combine(today - dt.timedelta(days=1), dt.time(16, 30), dt.UTC)
         changes.create(Placement, setting_id=first_setting[providers["SC700104"].id].id, started_at=yesterday,
                        reference="PL-2041")
         harbour_home = first_setting[providers["SC700102"].id].id
         session.add(LocalState(key=DEMO_FLAG, value=today.isoformat()))
-    _visit_in_progress(store, harbour_home, today)
+    _visit_in_progress(store, library or library_for(store.data_dir), harbour_home, today)
     return report
 
 
-def _visit_in_progress(store: Store, setting_id: str, today: dt.date) -> None:
+def _visit_in_progress(store: Store, library: TemplateLibrary, setting_id: str, today: dt.date) -> None:
     """An unannounced Assurance/Monitoring visit, part answered, as an officer leaves it mid-visit."""
-    visit_id = start_visit(store, library_for(store.data_dir), setting_id=setting_id, visit_date=today,
+    visit_id = start_visit(store, library, setting_id=setting_id, visit_date=today,
                            level=VisitLevel.ASSURANCE_MONITORING, announced=False,
                            officers=["Alex Patel", "Jo Morgan"], reason=VisitReason.CONCERN_RAISED)
     visit = open_visit(store, visit_id)
@@ -138,7 +149,7 @@ def _visit_in_progress(store: Store, setting_id: str, today: dt.date) -> None:
     visit.set_answer("property_standards", "kitchen_co_detector", NOT_MET)
     visit.set_note("property_standards", "kitchen_co_detector", "No carbon monoxide detector near the boiler.")
     visit.raise_action("property_standards", "kitchen_co_detector", "Fit a carbon monoxide detector in the kitchen",
-                       ConcernLevel.HIGH, dt.datetime.combine(today, dt.time(10, 15), dt.timezone.utc))
+                       ConcernLevel.HIGH, dt.datetime.combine(today, dt.time(10, 15), dt.UTC))
     visit.set_answer("compliance_areas", "concerns_any", YES)
     visit.set_answer("compliance_areas", "concerns_detail",
                      "Neighbour reported young people out late; manager shared the missing-from-care log.")

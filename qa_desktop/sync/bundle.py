@@ -23,7 +23,6 @@ zip) are still read.
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
 import io
 import json
@@ -47,8 +46,8 @@ from qa_desktop.atomic import write_atomically
 from qa_desktop.store.blobs import BlobError
 from qa_desktop.store.database import Store
 from qa_desktop.store.models import Answer, Op, Provider, ReportRevision, Setting, Visit, VisitAction, VisitTemplate
-from qa_desktop.sync.engine import Progress, SyncReport, blobs_in, sync
 from qa_desktop.store.oplog import CHUNK, OpRecord, op_record
+from qa_desktop.sync.engine import Progress, SyncReport, blobs_in, sync
 from qa_desktop.sync.stores import Pulled, SharedStore
 from qa_desktop.sync.wire import SyncFileError, check_signature, decode_ops, digest, encode_ops, signature
 

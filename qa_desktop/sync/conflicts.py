@@ -18,12 +18,22 @@ from sqlalchemy.orm import Session
 
 from qa_desktop.forms.template import TemplateInvalid, parse_template
 from qa_desktop.store.database import Store
-from qa_desktop.store.models import (SYNCED_MODELS, Answer, FieldHeads, Op, Provider, Setting, TemplateSnapshot,
-                                     Visit, VisitAction, VisitTemplate)
+from qa_desktop.store.models import (
+    SYNCED_MODELS,
+    Answer,
+    FieldHeads,
+    Op,
+    Provider,
+    Setting,
+    TemplateSnapshot,
+    Visit,
+    VisitAction,
+    VisitTemplate,
+)
 from qa_desktop.store.oplog import field_state, op_record
 from qa_desktop.sync.merge import decode
 
-_MODELS = {model.__tablename__: model for model in SYNCED_MODELS}  # type: ignore[attr-defined]
+_MODELS = {model.__tablename__: model for model in SYNCED_MODELS}
 
 FIELD_WORDS = {"value": "answer", "note": "note", "evidence": "photos", "text": "action", "level": "risk level",
                "officers": "officers", "status": "status", "notes": "notes"}
@@ -86,6 +96,8 @@ def resolve(store: Store, key_or_id: str, value: Any) -> None:
         raise ConflictError(f"That value does not fit this field ({error}).") from None
     with store.write() as changes:
         row = changes.session.get(model, conflict.entity_id)
+        if row is None:  # its ops are here but the record is still waiting for the rest of them
+            raise ConflictError(f"{conflict.what} is not complete on this laptop yet; sync, then try again.")
         changes.resolve(row, conflict.field, python_value)
 
 

@@ -19,15 +19,15 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import func, literal_column, or_, select
+from sqlalchemy import ColumnClause, ColumnElement, Integer, func, literal_column, or_, select
 from sqlalchemy.orm import Session
 
 from qa_desktop.store.blobs import BlobError, BlobStore
-from qa_desktop.store.purge import redact_purged
 from qa_desktop.store.database import Store
-from qa_desktop.store.models import Answer, FieldHeads, LocalState, Op, PendingRow
 from qa_desktop.store.hlc import Hlc
+from qa_desktop.store.models import Answer, FieldHeads, LocalState, Op, PendingRow
 from qa_desktop.store.oplog import op_record
+from qa_desktop.store.purge import redact_purged
 from qa_desktop.sync.merge import apply_ops
 from qa_desktop.sync.stores import SharedStore
 from qa_desktop.sync.wire import SyncFileError
@@ -36,6 +36,9 @@ PUSH_BATCH = 5000
 _BLOB = re.compile(r"[0-9a-f]{64}")
 
 Progress = Callable[[str, int, int], None]
+
+#: The op log's commit order (SQLite's rowid): how far a push got, and which ops a batch added.
+_ROWID: ColumnClause[int] = literal_column("ops.rowid", Integer)
 
 
 def blobs_in(entity: str, field_name: str, value: Any) -> list[str]:
@@ -61,6 +64,10 @@ class SyncReport:
     problems: list[str] = field(default_factory=list)
     conflicts: int = 0
     finished_at: dt.datetime | None = None
+    #: The ``(table, id)`` of every record the pulled ops brought in or changed here: what the
+    #: workspace tells the screens. Pulled ops bypass ``Changes`` (they are already in the log),
+    #: so the engine names them itself rather than leaving it to whoever reads the log next.
+    changed: set[tuple[str, str]] = field(default_factory=set)
 
     def summary(self) -> str:
         parts = [f"Synced with {self.store}: {self.pushed} change(s) sent, {self.pulled} received"]
@@ -99,9 +106,8 @@ def _set_state(session: Session, key: str, value: str) -> None:
         row.value = value
 
 
-def _unpushed(store_key: str, mark: int):  # noqa: ANN202 (a select)
-    rowid = literal_column("ops.rowid")
-    return rowid, (rowid > mark) & or_(Op.received_from.is_(None), Op.received_from != store_key)
+def _unpushed(store_key: str, mark: int) -> tuple[ColumnClause[int], ColumnElement[bool]]:
+    return _ROWID, (mark < _ROWID) & or_(Op.received_from.is_(None), Op.received_from != store_key)
 
 
 def status(store: Store, store_key: str | None = None) -> SyncStatus:
@@ -185,10 +191,12 @@ def _pull(store: Store, shared: SharedStore, report: SyncReport, tell: Progress)
     for batch in shared.pull(cursor, store.device_id):
         report.problems.extend(batch.problems)
         with store.transaction() as session:
+            log_end, pending = _log_end(session), _pending(session)
             applied = apply_ops(session, batch.ops, shared.key)
             if applied.max_hlc:  # before commit: a local edit made over these ops must come after them
                 store.hlc.observe(Hlc.parse(applied.max_hlc))
             _set_state(session, cursor_key, batch.cursor)
+            report.changed |= _logged_after(session, log_end, shared.key) | (pending - _pending(session))
         report.pulled += applied.new_ops
         report.rows_made += applied.rows_made
         report.rows_updated += applied.rows_updated
@@ -196,6 +204,23 @@ def _pull(store: Store, shared: SharedStore, report: SyncReport, tell: Progress)
         tell("Receiving changes", batch.done, batch.total)
     with store.read() as session:
         report.waiting_rows = session.scalar(select(func.count()).select_from(PendingRow)) or 0
+
+
+def _log_end(session: Session) -> int:
+    return session.scalar(select(func.coalesce(func.max(_ROWID), 0)).select_from(Op)) or 0
+
+
+def _logged_after(session: Session, position: int, store_key: str) -> set[tuple[str, str]]:
+    """The records of the ops received from ``store_key`` that reached the log after ``position``:
+    this batch's new ops (a local edit saved meanwhile is not one of them)."""
+    return {(entity, entity_id) for entity, entity_id in session.execute(
+        select(Op.entity, Op.entity_id).where(position < _ROWID, Op.received_from == store_key))}
+
+
+def _pending(session: Session) -> set[tuple[str, str]]:
+    """Records waiting for the rest of their ops: one that stops waiting appears on the screens."""
+    return {(entity, entity_id) for entity, entity_id in session.execute(select(PendingRow.entity,
+                                                                                PendingRow.entity_id))}
 
 
 def referenced_photos(store: Store) -> set[str]:

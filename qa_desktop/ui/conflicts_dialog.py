@@ -1,7 +1,10 @@
 """Resolving conflicts: the list of fields two officers changed differently, and for the chosen one
 both values side by side with who wrote each and when; the officer keeps one (or, for text, both).
 
-Choosing is ``sync.conflicts.resolve``: an op that syncs and closes the conflict on every laptop.
+Choosing is ``workspace.sync.resolve``: an op that syncs and closes the conflict on every laptop.
+The list is read again after a choice and, given the window's ``ChangeHub``, whenever a change
+may have opened or closed a conflict (a sync, a bundle, an answer given over one, a choice made on
+another screen or by another program).
 """
 
 from __future__ import annotations
@@ -10,11 +13,25 @@ import json
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, QSortFilterProxyModel, Qt, Signal
-from PySide6.QtWidgets import (QAbstractItemView, QDialog, QDialogButtonBox, QFrame, QGridLayout, QHeaderView, QLabel,
-                               QMessageBox, QPushButton, QSplitter, QTableView, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QDialog,
+    QDialogButtonBox,
+    QFrame,
+    QGridLayout,
+    QHeaderView,
+    QLabel,
+    QMessageBox,
+    QPushButton,
+    QSplitter,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
 
-from qa_desktop.store.database import Store
-from qa_desktop.sync.conflicts import Conflict, ConflictError, ConflictValue, list_conflicts, resolve
+from qa_desktop.ui.change_hub import ChangeHub
+from qa_desktop.workspace import OpChanges, Workspace
+from qa_desktop.workspace.sync import Conflict, ConflictError, ConflictValue
 
 ANSWER_WORDS = {"met": "Met", "not_met": "Not met", "not_applicable": "N/A", "yes": "Yes", "no": "No"}
 _Index = QModelIndex | QPersistentModelIndex
@@ -107,9 +124,9 @@ class ValueCard(QFrame):
 class ConflictsDialog(QDialog):
     resolved = Signal()
 
-    def __init__(self, store: Store, parent: QWidget | None = None) -> None:
+    def __init__(self, workspace: Workspace, parent: QWidget | None = None, hub: ChangeHub | None = None) -> None:
         super().__init__(parent)
-        self.store = store
+        self.workspace = workspace
         self.setWindowTitle("Conflicts to resolve")
         self.resize(900, 520)
         self.model = ConflictTableModel(self)
@@ -124,8 +141,9 @@ class ConflictsDialog(QDialog):
         self.table.setSortingEnabled(True)
         self.table.verticalHeader().hide()
         self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        self.explain = QLabel("Two officers changed these without seeing each other's change. Every laptop shows "
-                              "the value marked \u201cShown now\u201d until someone chooses; nothing is lost meanwhile.")
+        self.explain = QLabel("Two officers changed these without seeing each other's change. Every laptop "
+                              "shows the value marked \u201cShown now\u201d until someone chooses; nothing is lost "
+                              "meanwhile.")
         self.explain.setWordWrap(True)
         self.detail = QWidget()
         self.cards = QGridLayout(self.detail)
@@ -141,16 +159,34 @@ class ConflictsDialog(QDialog):
         layout.addWidget(split, 1)
         layout.addWidget(buttons)
         self.table.selectionModel().currentRowChanged.connect(lambda *_: self._show_detail())
+        if hub is not None:  # listens while open: a closed dialog is not read again
+            hub.changed.connect(self._on_changes)
+            self.finished.connect(lambda _result: hub.changed.disconnect(self._on_changes))
         self.refresh()
 
     def refresh(self) -> None:
-        self.model.set_conflicts(list_conflicts(self.store))
+        """Read the open conflicts again, keeping the one selected selected while it is still open."""
+        selected = self.selected()
+        self.model.set_conflicts(self.workspace.sync.conflicts())
         has_any = bool(self.model.conflicts)
         self.empty.setVisible(not has_any)
         if has_any:
-            self.table.selectRow(0)
+            self.table.selectRow(self._row_of(selected.key) if selected is not None else 0)
             self.table.setFocus()
         self._show_detail()
+
+    def _on_changes(self, changes: OpChanges) -> None:
+        """Any change to a record may open a conflict or close one; a named change (who uses the
+        laptop, the sync settings) cannot."""
+        if changes.records or changes.everything:
+            self.refresh()
+
+    def _row_of(self, key: str) -> int:
+        """The table row of the conflict with this key, or the first row once it is resolved."""
+        for row in range(self.proxy.rowCount()):
+            if self.model.conflicts[self.proxy.mapToSource(self.proxy.index(row, 0)).row()].key == key:
+                return row
+        return 0
 
     def selected(self) -> Conflict | None:
         index = self.table.currentIndex()
@@ -160,7 +196,8 @@ class ConflictsDialog(QDialog):
 
     def _show_detail(self) -> None:
         while self.cards.count():
-            widget = self.cards.takeAt(0).widget()
+            item = self.cards.takeAt(0)
+            widget = item.widget() if item is not None else None
             if widget is not None:
                 widget.deleteLater()
         conflict = self.selected()
@@ -183,7 +220,7 @@ class ConflictsDialog(QDialog):
         if conflict is None:
             return
         try:
-            resolve(self.store, conflict.key, value)
+            self.workspace.sync.resolve(conflict.key, value)
         except ConflictError as error:
             QMessageBox.information(self, "Already resolved", str(error))
         self.resolved.emit()

@@ -1,52 +1,32 @@
 """The window's Sync: runs a sync in a worker thread, shows progress and the result, and keeps the
 status bar's "last synced / waiting / conflicts" up to date.
 
-The sync itself is ``sync.engine.sync``, the same function the CLI calls; this only moves it off
-the UI thread (an officer keeps working while it runs: the local store takes both) and turns its
-progress callback into signals.
+The sync itself is ``workspace.sync.run``, the same call the CLI makes, run off the UI thread by
+the one runner (``background.BackgroundTask``) without its modal dialog: an officer keeps working
+while it runs (the local store takes both), and progress goes to a small bar in the status bar.
+
+What the sync brought in reaches the screens through the workspace's change signal (the window's
+``ChangeHub``), not through this controller. The status bar's counts are read again by
+``refresh_status``, a slot with no arguments: the window calls it after a change (connect
+``hub.changed`` to it, through a short timer so a burst of answers counts once).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 
-from PySide6.QtCore import QObject, QThread, Signal, Slot
+from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QInputDialog, QLabel, QLineEdit, QMessageBox, QProgressBar, QWidget
 
-from qa_desktop.store.database import Store
-from qa_desktop.credentials import CredentialsError, set_secret
-from qa_desktop.sync.engine import SyncReport, SyncStatus, status, sync
-from qa_desktop.sync.settings import NeedsPassword, load_settings, open_shared_store
-from qa_desktop.sync.stores import StoreUnavailable
-
-
-class SyncWorker(QObject):
-    progress = Signal(str, int, int)
-    finished = Signal(object)  # SyncReport
-    failed = Signal(str)
-    needs_password = Signal(str, str)  # keyring account, label
-
-    def __init__(self, store: Store) -> None:
-        super().__init__()
-        self.store = store
-
-    @Slot()
-    def run(self) -> None:
-        try:
-            shared = open_shared_store(load_settings(self.store.data_dir))
-            try:
-                report = sync(self.store, shared, lambda message, done, total: self.progress.emit(message, done, total))
-            finally:
-                shared.close()
-        except NeedsPassword as needed:
-            self.needs_password.emit(needed.account, needed.label)
-        except (StoreUnavailable, CredentialsError, ValueError, OSError) as error:
-            self.failed.emit(str(error))
-        except Exception as error:  # noqa: BLE001 (shown in words; the data is safe: nothing half-applied)
-            self.failed.emit(f"The sync stopped unexpectedly ({type(error).__name__}: {error}). Nothing was lost; "
-                             "try again, and tell the QA lead if it happens again.")
-        else:
-            self.finished.emit(report)
+from qa_desktop.ui.background import BackgroundTask
+from qa_desktop.workspace import Done, Workspace
+from qa_desktop.workspace.sync import (
+    CredentialsError,
+    NeedsPassword,
+    StoreUnavailable,
+    SyncReport,
+    SyncStatus,
+)
 
 
 class SyncController(QObject):
@@ -55,9 +35,9 @@ class SyncController(QObject):
     synced = Signal(object)    # SyncReport, after a sync that finished
     status_changed = Signal()
 
-    def __init__(self, store: Store, parent: QWidget) -> None:
+    def __init__(self, workspace: Workspace, parent: QWidget) -> None:
         super().__init__(parent)
-        self.store = store
+        self.workspace = workspace
         self._parent = parent
         self.label = QLabel()
         self.label.setAccessibleName("Sync status")
@@ -65,21 +45,22 @@ class SyncController(QObject):
         self.bar.setAccessibleName("Sync progress")
         self.bar.setMaximumWidth(220)
         self.bar.hide()
-        self._thread: QThread | None = None
-        self._worker: SyncWorker | None = None
+        self._task: BackgroundTask | None = None
         self.last_report: SyncReport | None = None
         self.last_error: str | None = None
         self._restart = False  # a password was just given: sync again when this attempt has ended
-        self.state: SyncStatus = status(store)
+        self._needs_password: str | None = None  # the server a password is needed for
+        self.state: SyncStatus = workspace.sync.status()
         self.refresh_status()
 
     @property
     def running(self) -> bool:
-        return self._thread is not None
+        return self._task is not None
 
     def refresh_status(self) -> None:
-        self.state = state = status(self.store)
-        when = "never" if state.last_synced is None else _when(state.last_synced, self.store.clock.today())
+        """Count again what the status bar says: last sync, changes waiting, conflicts."""
+        self.state = state = self.workspace.sync.status()
+        when = "never" if state.last_synced is None else _when(state.last_synced, self.workspace.clock.today())
         parts = [f"Last synced: {when}", f"{state.waiting} change{'s' if state.waiting != 1 else ''} waiting"]
         if state.conflicts:
             parts.append(f"{state.conflicts} conflict{'s' if state.conflicts != 1 else ''} to resolve")
@@ -93,61 +74,65 @@ class SyncController(QObject):
         self.bar.setRange(0, 0)
         self.bar.setFormat("Syncing")
         self.bar.show()
-        self._thread = QThread(self)
-        self._worker = SyncWorker(self.store)
-        self._worker.moveToThread(self._thread)
-        self._thread.started.connect(self._worker.run)
-        self._worker.progress.connect(self._on_progress)
-        self._worker.finished.connect(self._on_finished)
-        self._worker.failed.connect(self._on_failed)
-        self._worker.needs_password.connect(self._on_needs_password)
-        for signal in (self._worker.finished, self._worker.failed, self._worker.needs_password):
-            signal.connect(self._thread.quit)
-        self._thread.finished.connect(self._cleanup)
-        self._thread.start()
+        task = BackgroundTask(self, "Syncing", lambda progress: self.workspace.sync.run(progress),
+                              expected=(NeedsPassword, StoreUnavailable, CredentialsError, ValueError, OSError),
+                              dialog=False)
+        task.progress.connect(self._on_progress)
+        task.finished.connect(self._on_finished)
+        task.raised.connect(self._on_raised)
+        task.failed.connect(self._on_failed)
+        for signal in (task.finished, task.failed):
+            signal.connect(self._cleanup)
+        self._task = task.start()
         self.status_changed.emit()
 
     def wait(self) -> None:
         """Block until a running sync ends (closing the window waits rather than cutting it off)."""
-        if self._thread is not None:
-            self._thread.wait()
+        if self._task is not None:
+            self._task.wait()
 
     def _on_progress(self, message: str, done: int, total: int) -> None:
         self.bar.setRange(0, max(total, 1))
         self.bar.setValue(done)
         self.bar.setFormat(f"{message} {done}/{total}")
 
-    def _on_finished(self, report: SyncReport) -> None:
-        self.last_report = report
+    def _on_finished(self, done: Done[SyncReport]) -> None:
+        report = self.last_report = done.value
         self.synced.emit(report)
         if report.problems:
             details = "\n".join(f"• {p}" for p in report.problems[:20])
             QMessageBox.warning(self._parent, "Sync finished with problems",
                                 f"{report.summary()}\n\nThese were skipped; everything else synced:\n{details}")
 
+    def _on_raised(self, error: object) -> None:
+        if isinstance(error, NeedsPassword):
+            self._needs_password = error.label  # asked for instead of reporting a failure
+
     def _on_failed(self, message: str) -> None:
+        if self._needs_password is not None:
+            label, self._needs_password = self._needs_password, None
+            self._on_needs_password(label)
+            return
         self.last_error = message
         QMessageBox.warning(self._parent, "Sync did not run", message)
 
-    def _on_needs_password(self, account: str, label: str) -> None:
+    def _on_needs_password(self, label: str) -> None:
         password, ok = QInputDialog.getText(self._parent, "Password needed",
                                             f"Password for {label} (kept in the system keyring):",
                                             QLineEdit.EchoMode.Password)
         if ok and password:
             try:
-                set_secret(account, password)
-            except CredentialsError as error:
+                self.workspace.sync.set_password(password)
+            except (CredentialsError, ValueError) as error:
                 self._on_failed(str(error))
                 return
             self._restart = True
 
     def _cleanup(self) -> None:
         self.bar.hide()
-        if self._worker is not None:
-            self._worker.deleteLater()
-        if self._thread is not None:
-            self._thread.deleteLater()
-        self._thread = self._worker = None
+        if self._task is not None:
+            self._task.deleteLater()
+        self._task = None
         self.refresh_status()
         if self._restart:
             self._restart = False

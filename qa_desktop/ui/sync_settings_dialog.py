@@ -1,31 +1,44 @@
 """Sync settings: the team's shared folder, or a PostgreSQL server; and the team's sync key.
 
-Passwords and the key go to the system keyring (``sync.credentials``) when OK is pressed and are
+Passwords and the key go to the system keyring (``workspace.sync``) when OK is pressed and are
 never shown again or written to the settings file; leaving a password box empty keeps the stored one.
 """
 
 from __future__ import annotations
 
-from pathlib import Path
+from collections.abc import Callable
 
-from PySide6.QtWidgets import (QButtonGroup, QDialog, QDialogButtonBox, QFileDialog, QFormLayout, QHBoxLayout, QLabel,
-                               QLineEdit, QMessageBox, QPushButton, QRadioButton, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (
+    QButtonGroup,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QPushButton,
+    QRadioButton,
+    QVBoxLayout,
+    QWidget,
+)
 
-from qa_desktop.credentials import TEAM_KEY_ACCOUNT, CredentialsError, get_secret, set_secret
-from qa_desktop.sync.settings import (FOLDER, POSTGRESQL, SyncSettings, load_settings, password_account,
-                                      save_settings, validated)
+from qa_desktop.workspace import Workspace
+from qa_desktop.workspace.sync import FOLDER, POSTGRESQL, CredentialsError, SyncSettings
 
 
 class SyncSettingsDialog(QDialog):
-    def __init__(self, data_dir: Path, parent: QWidget | None = None) -> None:
+    def __init__(self, workspace: Workspace, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.data_dir = data_dir
+        self.workspace = workspace
         self.setWindowTitle("Sync settings")
+        sync = workspace.sync
         try:
-            current = load_settings(data_dir)
+            current = sync.settings()
         except ValueError as error:
             QMessageBox.warning(self, "Sync settings", str(error))
-            current = SyncSettings(FOLDER, str(data_dir / "shared-folder"))
+            current = sync.default_settings()
 
         self.use_folder = QRadioButton("A shared &folder (network drive, synced folder or USB stick)")
         self.use_postgres = QRadioButton("A &PostgreSQL server (larger teams)")
@@ -42,10 +55,9 @@ class SyncSettingsDialog(QDialog):
         self.password.setAccessibleName("PostgreSQL password")
         self.team_key = QLineEdit(echoMode=QLineEdit.EchoMode.Password)
         self.team_key.setAccessibleName("Team sync key")
-        self._has_key = self._stored(TEAM_KEY_ACCOUNT)
-        self.team_key.setPlaceholderText("stored in the keyring" if self._has_key else "optional")
+        self.team_key.setPlaceholderText("stored in the keyring" if _stored(sync.has_team_key) else "optional")
         (self.use_postgres if current.kind == POSTGRESQL else self.use_folder).setChecked(True)
-        if current.kind == POSTGRESQL and current.url and self._stored(password_account(current)):
+        if current.kind == POSTGRESQL and current.url and _stored(lambda: sync.has_password(current)):
             self.password.setPlaceholderText("stored in the keyring")
 
         folder_row = QHBoxLayout()
@@ -69,13 +81,6 @@ class SyncSettingsDialog(QDialog):
         self.use_folder.toggled.connect(self._enable)
         self._enable()
 
-    @staticmethod
-    def _stored(account: str) -> bool:
-        try:
-            return get_secret(account) is not None
-        except CredentialsError:
-            return False
-
     def _enable(self) -> None:
         folder = self.use_folder.isChecked()
         self.folder.setEnabled(folder)
@@ -93,14 +98,11 @@ class SyncSettingsDialog(QDialog):
         return SyncSettings(POSTGRESQL, url=self.url.text())
 
     def accept(self) -> None:
-        """Check, store the secrets in the keyring, save; on a problem say what and keep the dialog open."""
+        """Check, store the secrets in the keyring, save; on a problem say what and keep the dialog open.
+        An empty password or key box keeps the one stored."""
         try:
-            chosen = validated(self.settings())
-            if chosen.kind == POSTGRESQL and self.password.text():
-                set_secret(password_account(chosen), self.password.text())
-            if self.team_key.text():
-                set_secret(TEAM_KEY_ACCOUNT, self.team_key.text())
-            save_settings(self.data_dir, chosen)
+            self.workspace.sync.save_settings(self.settings(), password=self.password.text() or None,
+                                              team_key=self.team_key.text() or None)
         except (ValueError, CredentialsError, OSError) as error:
             QMessageBox.warning(self, "Sync settings", str(error))
             return
@@ -108,3 +110,11 @@ class SyncSettingsDialog(QDialog):
             self.password.clear()
             self.team_key.clear()
         super().accept()
+
+
+def _stored(check: Callable[[], bool]) -> bool:
+    """Whether a secret is in the keyring; a keyring that cannot be read is said on OK, not here."""
+    try:
+        return check()
+    except CredentialsError:
+        return False

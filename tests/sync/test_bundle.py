@@ -1,4 +1,5 @@
-"""Two officers, two laptops, no network: a visit goes across in a bundle file and comes back merged."""
+"""Two officers, two laptops, no network: a visit goes across in a bundle file and comes back merged.
+Through the workspace, a bundle import and a sync each say which records they brought in."""
 
 from __future__ import annotations
 
@@ -8,13 +9,16 @@ import zipfile
 
 import pytest
 from PIL import Image
+from sqlalchemy import select
 
 from qa_desktop.forms.checklist import MET, NOT_APPLICABLE, NOT_MET
 from qa_desktop.services.visits import open_visit
-from qa_desktop.sync.bundle import export_bundle, import_bundle
+from qa_desktop.store.models import Answer, Setting, Visit
+from qa_desktop.sync.bundle import NeedsCode, export_bundle, import_bundle, seal, unseal
 from qa_desktop.sync.conflicts import list_conflicts
-from qa_desktop.sync.bundle import NeedsCode, seal, unseal
 from qa_desktop.sync.wire import SyncFileError, digest
+from qa_desktop.workspace import SYNC_STATE, Workspace
+from qa_desktop.workspace.sync import FOLDER, SyncSettings
 from tests.sync.conftest import first_items, make_visit, snapshot
 
 
@@ -140,3 +144,49 @@ def test_with_a_team_key_bundles_are_signed_and_a_forged_one_is_refused(laptops,
     with pytest.raises(SyncFileError, match="signature that does not match"):
         import_bundle(jo, forged, signing_key="k3y")
     assert import_bundle(jo, signed, signing_key="k3y").pulled > 0
+
+
+def _answered(store, library, count=3):
+    """A visit with ``count`` answers; its id, its provider's id and the answers' ids."""
+    visit_id = make_visit(store, library)
+    visit = open_visit(store, visit_id)
+    for template, item in first_items(store, visit_id, count):
+        visit.set_answer(template, item, MET)
+    with store.read() as session:
+        answers = frozenset(session.scalars(select(Answer.id).where(Answer.visit_id == visit_id)))
+        provider_id = session.scalar(select(Setting.provider_id).join(Visit, Visit.setting_id == Setting.id)
+                                     .where(Visit.id == visit_id))
+    return visit_id, provider_id, answers
+
+
+def test_a_bundle_import_names_the_visit_and_answers_it_brought_in(laptops, library, tmp_path):
+    alex, jo = laptops("alex", "jo")
+    visit_id, provider_id, answers = _answered(alex, library)
+    out = Workspace(alex).sync.export_bundle(visit_id, tmp_path / "to-jo").value
+    on_jo = Workspace(jo)
+    with pytest.raises(NeedsCode) as needed:
+        on_jo.sync.import_bundle(out.path)
+    assert "enter the code" in needed.value.reason
+    changes = on_jo.sync.import_bundle(out.path, out.code).changes
+    assert changes.ids("visits") == {visit_id} and changes.ids("answers") == answers
+    assert changes.touches_visit(visit_id) and changes.touches_provider(provider_id)
+
+
+def test_a_sync_names_what_it_brought_in_even_when_the_screens_heard_it_first(laptops, library, tmp_path):
+    """The window polls the op log while a sync runs (``catch_up``) and may tell the screens of a
+    batch before the sync ends; the sync's own ``Done`` still names every record it applied, and
+    nothing the laptop wrote itself."""
+    alex, jo = laptops("alex", "jo")
+    shared = SyncSettings(FOLDER, str(tmp_path / "shared"))
+    visit_id, provider_id, answers = _answered(alex, library)
+    Workspace(alex).sync.run(settings=shared)
+    on_jo = Workspace(jo)
+    heard = []
+    on_jo.subscribe(heard.append)
+    done = on_jo.sync.run(lambda message, count, total: on_jo.catch_up(), settings=shared)
+    assert done.value.pulled > 0 and heard[0].touches_visit(visit_id)  # told mid-sync, by the poll
+    changes = done.changes
+    assert changes.ids("visits") == {visit_id} and changes.ids("answers") == answers
+    assert changes.touches_visit(visit_id) and changes.touches_provider(provider_id) and SYNC_STATE in changes.named
+    again = on_jo.sync.run(settings=shared).changes
+    assert not again.records and again.named == {SYNC_STATE}  # nothing new: only the last-synced time

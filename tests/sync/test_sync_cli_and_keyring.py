@@ -11,7 +11,7 @@ import textwrap
 import pytest
 
 from qa_desktop.cli import main
-from qa_desktop.credentials import TEAM_KEY_ACCOUNT, CredentialsError, get_secret, set_secret
+from qa_desktop.credentials import TEAM_KEY_ACCOUNT, CredentialsError, set_secret
 from qa_desktop.sync.settings import SETTINGS_NAME, load_settings
 
 
@@ -36,12 +36,12 @@ def test_two_laptops_sync_export_and_resolve_from_the_command_line(capsys, tmp_p
     assert "Changes waiting to go: 0" in out and "Last synced: never" not in out
 
     # the demo's in-progress visit goes to Jo in a bundle; both answer the same item differently
-    from qa_desktop.services.reports import find_visit_id
-    from qa_desktop.store.database import Store
-    from qa_desktop.store.models import Visit
+    from sqlalchemy import select
+
     from qa_desktop.domain.visits import VisitStatus
     from qa_desktop.services.visits import open_visit
-    from sqlalchemy import select
+    from qa_desktop.store.database import Store
+    from qa_desktop.store.models import Visit
     stores = {name: Store(tmp_path / name) for name in ("alex", "jo")}
     with stores["alex"].read() as session:
         visit_id = session.scalars(select(Visit.id).where(Visit.status == VisitStatus.IN_PROGRESS)).first()
@@ -73,7 +73,8 @@ def test_two_laptops_sync_export_and_resolve_from_the_command_line(capsys, tmp_p
         store.close()
 
 
-def test_plain_errors_for_a_missing_folder_a_bad_bundle_and_a_password_in_the_address(capsys, tmp_path):
+def test_plain_errors_for_a_missing_folder_a_bad_bundle_and_a_password_in_the_address(capsys, tmp_path,
+                                                                                       monkeypatch):
     data = str(tmp_path / "data")
     code, _, err = run(capsys, "sync", "--data-dir", data, "--folder", str(tmp_path / "nope" / "qa"))
     assert code == 3 and "cannot be reached" in err and "Traceback" not in err
@@ -82,7 +83,11 @@ def test_plain_errors_for_a_missing_folder_a_bad_bundle_and_a_password_in_the_ad
     assert code == 2 and err.startswith("x.qabundle: is not a QA Desktop bundle")
     code, _, err = run(capsys, "sync-settings", "--data-dir", data, "--postgres", "postgresql://qa:pw@db/qa")
     assert code == 2 and "keyring" in err
-    assert not (tmp_path / "data" / SETTINGS_NAME).exists()
+    monkeypatch.setattr("sys.stdin", __import__("io").StringIO("\n"))
+    code, _, err = run(capsys, "sync-settings", "--data-dir", data, "--postgres", "postgresql://qa@db/qa",
+                       "--password-stdin")
+    assert code == 2 and "empty password" in err
+    assert not (tmp_path / "data" / SETTINGS_NAME).exists()  # neither was saved
 
 
 def test_the_postgres_password_goes_to_the_keyring_and_never_to_a_file(capsys, tmp_path, monkeypatch,

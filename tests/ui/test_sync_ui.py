@@ -1,5 +1,6 @@
 """The Sync menu driven as an officer would: sync with progress, see and resolve a conflict, choose
-the shared store, give the server password once, import a bundle."""
+the shared store, give the server password once, import a bundle. Screens get a workspace; the
+tests set up their data with the store and the sync engine directly."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ import pytest
 from PySide6.QtCore import QSettings, Qt
 from PySide6.QtWidgets import QInputDialog, QMessageBox
 
-from qa_desktop.forms.checklist import MET, NOT_MET
+from qa_desktop.forms.checklist import MET, NOT_APPLICABLE, NOT_MET
 from qa_desktop.forms.library import TemplateLibrary
 from qa_desktop.services.demo import load_demo
 from qa_desktop.services.visits import open_visit
@@ -17,7 +18,10 @@ from qa_desktop.sync.conflicts import list_conflicts
 from qa_desktop.sync.engine import status, sync
 from qa_desktop.sync.folder import FolderStore
 from qa_desktop.sync.settings import POSTGRESQL, SyncSettings, load_settings, save_settings
+from qa_desktop.ui.change_hub import ChangeHub
+from qa_desktop.ui.conflicts_dialog import ConflictsDialog
 from qa_desktop.ui.main_window import MainWindow
+from qa_desktop.workspace import Workspace
 from tests.conftest import TODAY
 from tests.sync.conftest import first_items, make_visit
 
@@ -32,7 +36,8 @@ def warnings(monkeypatch):
 
 
 def open_window(qtbot, store, tmp_path, name="window"):
-    window = MainWindow(store, QSettings(str(tmp_path / f"{name}.ini"), QSettings.Format.IniFormat))
+    settings = QSettings(str(tmp_path / f"{name}.ini"), QSettings.Format.IniFormat)
+    window = MainWindow(Workspace(store), settings=settings)
     qtbot.addWidget(window)
     window.show()
     return window
@@ -69,7 +74,7 @@ def test_an_unreachable_folder_is_a_plain_message_and_changes_wait(qtbot, store,
     save_settings(store.data_dir, SyncSettings("folder", str(tmp_path / "usb-stick" / "qa")))
     window = open_window(qtbot, store, tmp_path)
     run_sync(qtbot, window)
-    (kind, title, text), = warnings
+    (_kind, title, text), = warnings
     assert title == "Sync did not run" and "cannot be reached" in text and "Traceback" not in text
     assert status(store).waiting > 0 and "changes waiting" in window.sync.label.text()
 
@@ -96,7 +101,7 @@ def test_conflict_shown_side_by_side_and_resolved_with_the_keyboard(qtbot, tmp_p
     assert len(cards) == 2
     texts = [c.findChildren(type(dialog.empty))[1].text() for c in cards]
     assert sorted(texts) == ["Met", "Not met"]
-    assert "alex" in cards[0].findChildren(type(dialog.empty))[2].text() + cards[1].findChildren(type(dialog.empty))[2].text()
+    assert "alex" in "".join(c.findChildren(type(dialog.empty))[2].text() for c in cards)
     other_value = texts[1]
     cards[1].keep.setFocus()
     qtbot.keyClick(cards[1].keep, Qt.Key.Key_Space)
@@ -105,6 +110,36 @@ def test_conflict_shown_side_by_side_and_resolved_with_the_keyboard(qtbot, tmp_p
     assert "conflict" not in window.sync.label.text()
     shown = open_visit(alex, visit_id).checklists[template].record(item).answer
     assert {"Met": MET, "Not met": NOT_MET}[other_value] == shown
+    for laptop in (alex, jo):
+        laptop.close()
+
+
+def test_the_conflicts_list_follows_changes_made_while_it_is_open(qtbot, tmp_path, warnings):
+    """A sync that brings a conflict, and a choice made elsewhere, show in the open list at once."""
+    library = TemplateLibrary.load()
+    alex, jo = Store(tmp_path / "alex", actor="alex"), Store(tmp_path / "jo", actor="jo")
+    shared = FolderStore(tmp_path / "shared")
+    visit_id = make_visit(alex, library)
+    sync(alex, shared), sync(jo, shared)
+    (template, item), = first_items(alex, visit_id, 1)
+    open_visit(alex, visit_id).set_answer(template, item, MET)
+    open_visit(jo, visit_id).set_answer(template, item, NOT_MET)
+    sync(jo, shared)
+    hub = ChangeHub(Workspace(alex), poll_ms=0)
+    dialog = ConflictsDialog(hub.workspace, hub=hub)
+    qtbot.addWidget(dialog)
+    assert dialog.model.rowCount() == 0 and dialog.empty.isVisibleTo(dialog)
+
+    hub.workspace.sync.run(settings=SyncSettings("folder", str(tmp_path / "shared")))
+    assert dialog.model.rowCount() == 1 and not dialog.empty.isVisibleTo(dialog)
+    hub.workspace.sync.resolve(dialog.selected().key, MET)  # chosen on another screen
+    assert dialog.model.rowCount() == 0
+    dialog.reject()
+    open_visit(jo, visit_id).set_answer(template, item, NOT_APPLICABLE)  # not having seen the choice
+    sync(jo, shared)
+    hub.workspace.sync.run(settings=SyncSettings("folder", str(tmp_path / "shared")))
+    assert len(hub.workspace.sync.conflicts()) == 1 and dialog.model.rowCount() == 0  # closed: not read again
+    hub.close()
     for laptop in (alex, jo):
         laptop.close()
 
