@@ -51,7 +51,7 @@ from qa_desktop.ui.start_visit_dialog import StartVisitDialog
 from qa_desktop.ui.sync_controller import SyncController
 from qa_desktop.ui.sync_settings_dialog import SyncSettingsDialog
 from qa_desktop.ui.visit_window import VisitWindow
-from qa_desktop.workspace import SYNC_SETTINGS, SYNC_STATE, USER, Done, OpChanges, Workspace
+from qa_desktop.workspace import FILLING_IN, SYNC_SETTINGS, SYNC_STATE, USER, Done, OpChanges, Workspace
 from qa_desktop.workspace.register import DueFilter, ImportFileError, ImportReport, ProviderRow, RegisterContext
 from qa_desktop.workspace.sync import CredentialsError, NeedsCode, SyncFileError
 
@@ -325,7 +325,7 @@ class MainWindow(QMainWindow):
         when it was too large to list; who is signed in; the sync status, a moment later."""
         if changes.everything:
             self.reload()
-        elif changes.providers:
+        elif changes.providers and not changes.only(FILLING_IN):  # answers show on no register row
             self.update_providers(changes.providers)
         if USER in changes.named:
             self._show_user()

@@ -38,7 +38,7 @@ from qa_desktop.ui.oversight_dialogs import (
 from qa_desktop.ui.palette import warning_colour, warning_style
 from qa_desktop.ui.provider_table import due_words
 from qa_desktop.ui.rows_model import Column, RowsModel, selected_row, source_row, table_view
-from qa_desktop.workspace import OpChanges, Workspace
+from qa_desktop.workspace import FILLING_IN, OpChanges, Workspace
 from qa_desktop.workspace.register import (
     CaseLine,
     DueItem,
@@ -229,6 +229,8 @@ class ProviderPanel(QWidget):
 
     def _on_changes(self, changes: OpChanges) -> None:
         """Read the page again when a change touched this provider (anything else: nothing to do)."""
+        if changes.only(FILLING_IN):
+            return  # answers being given on a visit: nothing this page shows
         if self.overview is not None and changes.touches_provider(self.overview.id):
             self.show_provider(self.overview.id)
 

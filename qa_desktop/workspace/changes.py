@@ -21,6 +21,11 @@ USER = "user"                    # who uses this laptop, or their role
 SYNC_SETTINGS = "sync settings"  # which shared store, its secrets
 SYNC_STATE = "sync state"        # last synced, what is waiting to go
 
+#: What changes, answer by answer, while a visit is filled in: shown on the visit screen only, never on
+#: the register or a provider's page (which show a visit's date, status and actions, not its answers).
+#: A screen that shows none of it skips such a change, so an officer's answers never wait on a redraw.
+FILLING_IN = frozenset({"answers", "template_snapshots", "visit_templates", "report_revisions"})
+
 
 @dataclass(frozen=True)
 class OpChanges:
@@ -53,6 +58,10 @@ class OpChanges:
     def touches(self, *entities: str) -> bool:
         """Whether any record of these tables changed (always true when ``everything``)."""
         return self.everything or any(self.records.get(e) for e in entities)
+
+    def only(self, entities: frozenset[str]) -> bool:
+        """Whether every record this change touched is of these tables (and nothing else changed)."""
+        return not self.everything and not self.named and self.records.keys() <= entities
 
     def ids(self, entity: str) -> frozenset[str]:
         return self.records.get(entity, frozenset())

@@ -168,3 +168,35 @@ def test_start_a_visit_from_the_register_opens_the_visit_screen(qtbot, demo_stor
     (visit_window,) = window.visit_windows
     qtbot.addWidget(visit_window)
     assert visit_window.windowTitle().startswith("Visit: Willow House")
+
+
+def test_answers_given_on_a_visit_redraw_no_other_screen_but_an_action_shows_on_the_provider_page(
+        qtbot, demo_store, workspace, hub, tmp_path):
+    from PySide6.QtCore import QSettings
+
+    from qa_desktop.ui.main_window import MainWindow
+    main = MainWindow(workspace, hub, QSettings(str(tmp_path / "w.ini"), QSettings.Format.IniFormat))
+    qtbot.addWidget(main)
+    qtbot.keyClicks(main.search, "Maple")
+    qtbot.waitUntil(lambda: main.proxy.rowCount() == 1)
+    main.table.setCurrentIndex(main.proxy.index(0, 0))
+    dialog = main.start_visit()
+    dialog.officer_one.setText("Alex Patel")
+    dialog.accept()
+    (window,) = main.visit_windows
+    qtbot.addWidget(window)
+    redrawn: list[str] = []
+    original = main.update_providers
+    main.update_providers = lambda ids: (redrawn.append("register"), original(ids))  # type: ignore[method-assign]
+    item = window.items[1]
+    item.setFocus()
+    qtbot.keyClick(item, Qt.Key.Key_2)          # an answer: the visit screen only
+    item.note.setFocus()
+    qtbot.keyClicks(item.note, "Wedged open")
+    item.flush_note()
+    assert redrawn == []
+    action = window.raise_action(item.item.key)
+    action.text.setPlainText("Remove the wedge.")
+    action.accept()                             # an action: the register row and the provider page
+    assert redrawn == ["register"]
+    assert "Remove the wedge." in [a.text for a in main.panel.actions_model.rows]
