@@ -183,6 +183,7 @@ class MainWindow(QMainWindow):
         menu.addSeparator()
         menu.addAction(quit_action)
         self.import_task: BackgroundTask | None = None
+        self.bundle_task: BackgroundTask | None = None
 
     def import_providers(self, path: str | None = None) -> BackgroundTask | None:
         """Import an Ofsted-layout provider CSV in the background, with progress; then say what happened."""
@@ -298,27 +299,33 @@ class MainWindow(QMainWindow):
         dialog.open()
         return dialog
 
-    def import_bundle(self, path: str | None = None, code: str | None = None) -> None:
+    def import_bundle(self, path: str | None = None, code: str | None = None) -> BackgroundTask | None:
+        """Merge a bundle from the other officer's laptop in the background (the one runner); a
+        bundle sealed with a code asks for it, once. What it brought in reaches every open screen
+        through the change signal. Returns the running task (``finished`` when it is merged)."""
         if not path:
             path, _ = QFileDialog.getOpenFileName(self, "Import a bundle", "", "QA Desktop bundles (*.qabundle)")
         if not path:
+            return None
+        chosen = Path(path)
+        task = BackgroundTask(self, "Importing the bundle",
+                              lambda progress: self.workspace.sync.import_bundle(chosen, code=code, progress=progress),
+                              expected=(NeedsCode, SyncFileError, CredentialsError, OSError))
+        needed: list[NeedsCode] = []
+        task.raised.connect(lambda error: needed.append(error) if isinstance(error, NeedsCode) else None)
+        task.failed.connect(lambda message: self._bundle_failed(chosen, code, message, needed))
+        task.finished.connect(lambda done: QMessageBox.information(self, "Bundle imported", done.value.summary()))
+        self.bundle_task = task.start()
+        return task
+
+    def _bundle_failed(self, path: Path, code: str | None, message: str, needed: list[NeedsCode]) -> None:
+        if needed and code is None:  # sealed with a one-off code: ask for it, then try again
+            typed, ok = QInputDialog.getText(self, "Code for this bundle",
+                                             f"{needed[0].reason}.\n\nCode (like 7KQ2-M9XD-4PTA):")
+            if ok and typed.strip():
+                self.import_bundle(str(path), typed)
             return
-        try:
-            try:
-                done = self.workspace.sync.import_bundle(Path(path), code=code)
-            except NeedsCode as needed:
-                if code is not None:
-                    raise
-                code, ok = QInputDialog.getText(self, "Code for this bundle",
-                                                f"{needed.reason}.\n\nCode (like 7KQ2-M9XD-4PTA):")
-                if not ok:
-                    return
-                done = self.workspace.sync.import_bundle(Path(path), code=code)
-        except (SyncFileError, CredentialsError, OSError) as error:
-            QMessageBox.warning(self, "Bundle not imported", f"{error}\n\nNothing on this laptop was changed.")
-            return
-        self.sync.refresh_status()
-        QMessageBox.information(self, "Bundle imported", done.value.summary())
+        QMessageBox.warning(self, "Bundle not imported", f"{message}\n\nNothing on this laptop was changed.")
 
     def _on_changes(self, changes: OpChanges) -> None:
         """Redraw what a change touched: the rows of the providers it names, or the whole register
@@ -408,8 +415,9 @@ class MainWindow(QMainWindow):
         if self.oversight is not None:
             self.oversight.close()
         self.sync.wait()
-        if self.import_task is not None:
-            self.import_task.wait()
+        for task in (self.import_task, self.bundle_task):
+            if task is not None:
+                task.wait()
         self._settings.setValue("main/geometry", self.saveGeometry())
         self._settings.setValue("main/split", self.split.saveState())
         self._settings.setValue("main/columns", self.table.horizontalHeader().saveState())

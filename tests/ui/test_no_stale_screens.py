@@ -94,7 +94,8 @@ def test_a_bundle_imported_in_the_window_shows_at_once_on_the_open_visit_keeping
     out = jo_finds_fault(jo, visit_id, template, bed.item.key, "Bed frame broken", tmp_path, "to-alex.qabundle")
     main = MainWindow(workspace, hub, QSettings(str(tmp_path / "alex.ini"), QSettings.Format.IniFormat))
     qtbot.addWidget(main)
-    main.import_bundle(str(out.path), code=out.code)
+    with qtbot.waitSignal(main.import_bundle(str(out.path), code=out.code).finished, timeout=30000):
+        pass
 
     assert "✓ 2  Not met" in [b.text() for b in bed.buttons]  # shown without reopening the visit
     assert bed.note.toPlainText() == "Bed frame broken"

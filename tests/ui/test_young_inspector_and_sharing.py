@@ -85,7 +85,9 @@ def test_two_officers_share_a_visit_by_file_and_settle_their_one_disagreement(qt
     jo_main = MainWindow(jo_hub.workspace, jo_hub, QSettings(str(tmp_path / "jo.ini"), QSettings.Format.IniFormat))
     qtbot.addWidget(jo_main)
     assert alex_window.last_share_code in messages[-1][2]  # the code to tell Jo is shown
-    jo_main.import_bundle(str(tmp_path / "for-jo.qabundle"), code=alex_window.last_share_code)
+    with qtbot.waitSignal(jo_main.import_bundle(str(tmp_path / "for-jo.qabundle"),
+                                                code=alex_window.last_share_code).finished, timeout=30000):
+        pass
     assert messages[-1][1] == "Bundle imported"
     jo_window = visit_window(qtbot, jo, visit_id, jo_hub)
     assert jo_window.windowTitle() == alex_window.windowTitle()
@@ -102,7 +104,9 @@ def test_two_officers_share_a_visit_by_file_and_settle_their_one_disagreement(qt
     alex_main = MainWindow(alex_hub.workspace, alex_hub,
                            QSettings(str(tmp_path / "alex.ini"), QSettings.Format.IniFormat))
     qtbot.addWidget(alex_main)
-    alex_main.import_bundle(str(tmp_path / "for-alex.qabundle"), code=jo_window.last_share_code)
+    with qtbot.waitSignal(alex_main.import_bundle(str(tmp_path / "for-alex.qabundle"),
+                                                  code=jo_window.last_share_code).finished, timeout=30000):
+        pass
     template = alex_window.sections.rows[0][0]
     merged = open_visit(alex, visit_id).checklists[template]
     assert merged.answer(alex_part.item.key) == MET and merged.answer(jo_part.item.key) == MET
