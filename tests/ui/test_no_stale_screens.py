@@ -19,7 +19,6 @@ import sys
 
 import pytest
 from PySide6.QtCore import QSettings, Qt
-from PySide6.QtWidgets import QMessageBox
 
 from qa_desktop.clock import Clock
 from qa_desktop.forms.checklist import MET, NOT_MET
@@ -35,14 +34,6 @@ from qa_desktop.ui.main_window import MainWindow
 from qa_desktop.ui.visit_window import VisitWindow
 from qa_desktop.workspace import Workspace
 from tests.sync.conftest import make_visit, snapshot
-
-
-@pytest.fixture
-def messages(monkeypatch):
-    shown = []
-    for kind in ("warning", "information"):
-        monkeypatch.setattr(QMessageBox, kind, lambda parent, title, text, *a, _k=kind: shown.append((_k, title, text)))
-    return shown
 
 
 @pytest.fixture

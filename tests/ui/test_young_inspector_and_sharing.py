@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 from pypdf import PdfReader
 from PySide6.QtCore import QSettings, Qt
-from PySide6.QtWidgets import QMenu, QMenuBar, QMessageBox, QPushButton
+from PySide6.QtWidgets import QMenu, QMenuBar, QPushButton
 
 from qa_desktop.forms.checklist import MET, NOT_MET, YES
 from qa_desktop.forms.library import TemplateLibrary
@@ -20,14 +20,6 @@ from qa_desktop.ui.visit_window import VisitWindow
 from qa_desktop.ui.young_inspector_window import FaceButton
 from qa_desktop.workspace import Workspace
 from tests.sync.conftest import make_visit
-
-
-@pytest.fixture
-def messages(monkeypatch):
-    shown = []
-    for kind in ("warning", "information"):
-        monkeypatch.setattr(QMessageBox, kind, lambda parent, title, text, *a, _k=kind: shown.append((_k, title, text)))
-    return shown
 
 
 @pytest.fixture
