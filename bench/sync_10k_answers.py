@@ -8,9 +8,10 @@ of 10,000 answers in under 10 s, and a sync with nothing to do in under 0.5 s; t
 targets are printed (measured in one run: these machines are noisy).
 
 PostgreSQL is Debian's server started on a temporary directory (as ``tests/postgres_server.py``
-does for the tests); skip it with ``--folder-only``.
+does for the tests); skip it with ``--folder-only``. ``--answers 100000`` runs the same with
+100,000 answers (1,000 visits). The peak memory of the process (max RSS) is printed at the end.
 
-    .venv/bin/python bench/sync_10k_answers.py [--folder-only]
+    .venv/bin/python bench/sync_10k_answers.py [--folder-only] [--answers N]
 """
 
 from __future__ import annotations
@@ -33,7 +34,8 @@ from qa_desktop.store.models import Answer, Visit
 from qa_desktop.sync.engine import sync
 from qa_desktop.sync.folder import FolderStore
 
-VISITS, ITEMS = 100, 100
+ITEMS = 100
+VISITS = int(sys.argv[sys.argv.index("--answers") + 1]) // ITEMS if "--answers" in sys.argv else 100
 TARGET_DIRECTION_S, TARGET_IDLE_S = 10.0, 0.5
 
 
@@ -95,13 +97,18 @@ def main() -> None:
         root = Path(folder)
         print(f"{VISITS * ITEMS:,} changed answers, one laptop to another")
         run("folder", lambda: FolderStore(root / "shared"), root)
-        if "--folder-only" in sys.argv:
-            return
-        from qa_desktop.sync.postgres import PostgresStore
-        from tests.postgres_server import create_database, running_postgres
-        with running_postgres() as server:
-            url = create_database(server, "bench")
-            run("postgresql", lambda: PostgresStore(url, server["password"]), root)
+        if "--folder-only" not in sys.argv:
+            run_postgres(root)
+    import resource
+    print(f"peak memory (max RSS of this process): {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB")
+
+
+def run_postgres(root: Path) -> None:
+    from qa_desktop.sync.postgres import PostgresStore
+    from tests.postgres_server import create_database, running_postgres
+    with running_postgres() as server:
+        url = create_database(server, "bench")
+        run("postgresql", lambda: PostgresStore(url, server["password"]), root)
 
 
 if __name__ == "__main__":
