@@ -187,6 +187,7 @@ class Changes:
             "op_id": op_id, "entity": entity, "entity_id": row.id, "field": name,
             "value": json_value(value), "hlc": self._clock.now().encode(),
             "device_id": self.device_id, "actor": self.actor, "base": base, "received_from": None,
+            "wall": int(self._now().timestamp() * 1000),
         })
 
     @staticmethod

@@ -14,7 +14,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from sqlalchemy import JSON, Boolean, Date, ForeignKey, Index, Integer, String, Table, Text
+from sqlalchemy import JSON, BigInteger, Boolean, Date, ForeignKey, Index, Integer, String, Table, Text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 from qa_desktop.domain.oversight import (
@@ -386,9 +386,30 @@ class Op(Base):
     #: Triggers (migration 0008) refuse any other change; a migration that rebuilds this table must
     #: create them again.
     redacted: Mapped[bool] = mapped_column(Boolean, default=False)
+    #: When the edit was made, by the wall clock of the device that made it (ms since the epoch):
+    #: what the audit trail shows. ``None`` for ops recorded before it was kept (migration 0009).
+    wall: Mapped[int | None] = mapped_column(BigInteger)
 
     __table_args__ = (Index("ix_ops_entity", "entity", "entity_id"),
                       Index("ix_ops_field", "entity", "entity_id", "field"))
+
+
+class HeldOp(Base):
+    """An op received with a clock far ahead of this laptop's (``sync.held``): kept here, not
+    applied and not adopted by the clock, until an officer accepts it or this laptop's clock
+    catches up. Nothing is lost, and one wrong clock cannot move every laptop's time."""
+
+    __tablename__ = "held_ops"
+
+    op_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    received_from: Mapped[str] = mapped_column(String(200))
+    hlc: Mapped[str] = mapped_column(String(22))
+    device_id: Mapped[str] = mapped_column(String(36))
+    actor: Mapped[str] = mapped_column(String(120))
+    op: Mapped[dict[str, Any]] = mapped_column(JSON)
+    #: Where it came from, for people: the shared store's file or the bundle.
+    source: Mapped[str] = mapped_column(String(300))
+    held_at: Mapped[dt.datetime] = mapped_column(UtcDateTime())
 
 
 class FieldHeads(Base):

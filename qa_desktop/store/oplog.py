@@ -56,6 +56,9 @@ class OpRecord:
     device_id: str
     actor: str
     base: tuple[str, ...] | None = None
+    #: When the edit was made by the editing device's wall clock (ms since the epoch), for the audit
+    #: trail; ``None`` for ops from before it was recorded. The hybrid clock ``hlc`` only orders.
+    wall: int | None = None
 
     @property
     def order(self) -> tuple[str, str, str]:
@@ -65,7 +68,7 @@ class OpRecord:
         """The op as a row of the local log, a line of a change file, or a row on the server."""
         return {"op_id": self.op_id, "entity": self.entity, "entity_id": self.entity_id, "field": self.field,
                 "value": self.value, "hlc": self.hlc, "device_id": self.device_id, "actor": self.actor,
-                "base": list(self.base) if self.base is not None else None}
+                "base": list(self.base) if self.base is not None else None, "wall": self.wall}
 
     @property
     def at(self) -> dt.datetime:
@@ -143,7 +146,7 @@ def local_base(state: FieldState | None) -> list[str]:
 def op_record(row: Any) -> OpRecord:
     """An op from any row with the op columns (the local log, the server's table)."""
     return OpRecord(row.op_id, row.entity, row.entity_id, row.field, row.value, row.hlc, row.device_id,
-                    row.actor, tuple(row.base) if row.base is not None else None)
+                    row.actor, tuple(row.base) if row.base is not None else None, getattr(row, "wall", None))
 
 
 def ops_of_entities(session: Session, entity: str, entity_ids: list[str]) -> dict[str, dict[str, list[OpRecord]]]:

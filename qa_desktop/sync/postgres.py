@@ -38,7 +38,7 @@ from sqlalchemy import (
     text,
 )
 from sqlalchemy.dialects.postgresql import JSONB, insert
-from sqlalchemy.engine import URL, make_url
+from sqlalchemy.engine import URL, Connection, make_url
 from sqlalchemy.exc import ArgumentError, OperationalError, SQLAlchemyError
 
 from qa_desktop.store.oplog import OpRecord, op_record
@@ -61,6 +61,7 @@ sync_ops = Table(
     Column("device_id", String(36), nullable=False),
     Column("actor", String(120), nullable=False),
     Column("base", JSONB),
+    Column("wall", BigInteger),  # added after the first release: see ``_upgrade``
     Column("pushed_by", String(36), nullable=False),
     Column("pushed_at", DateTime(timezone=True), server_default=func.now(), nullable=False),
 )
@@ -74,6 +75,11 @@ sync_meta = Table(
     Column("key", String(60), primary_key=True),
     Column("value", Text, nullable=False),
 )
+
+
+def _upgrade(connection: Connection) -> None:
+    """Bring tables made by an earlier version up to date (idempotent, run on every connect)."""
+    connection.execute(text("ALTER TABLE qa_sync_ops ADD COLUMN IF NOT EXISTS wall BIGINT"))
 
 
 def parse_url(url: str) -> URL:
@@ -107,6 +113,7 @@ class PostgresStore(SharedStore):
         try:
             with self.engine.begin() as connection:
                 metadata.create_all(connection, checkfirst=True)
+                _upgrade(connection)
                 connection.execute(insert(sync_meta).values(key="store_id", value=str(uuid.uuid4()))
                                    .on_conflict_do_nothing(index_elements=["key"]))
                 store_id = connection.scalar(select(sync_meta.c.value).where(sync_meta.c.key == "store_id"))

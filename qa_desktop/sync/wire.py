@@ -57,8 +57,11 @@ def op_from_wire(item: Any) -> OpRecord:
     if base is not None and (not isinstance(base, list) or len(base) > _BASE_MAX
                              or not all(isinstance(b, str) and 0 < len(b) <= _ID_MAX for b in base)):
         raise ValueError("op has a bad base")
+    wall = item.get("wall")
+    if wall is not None and (isinstance(wall, bool) or not isinstance(wall, int)):
+        raise ValueError("op has a bad wall time")
     return OpRecord(item["op_id"], item["entity"], item["entity_id"], item["field"], item.get("value"), hlc,
-                    item["device_id"], actor, tuple(base) if base is not None else None)
+                    item["device_id"], actor, tuple(base) if base is not None else None, wall)
 
 
 def encode_ops(ops: Iterable[OpRecord]) -> bytes:

@@ -2,9 +2,11 @@
 
 import datetime as dt
 
+import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import inspect, select, text
+from sqlalchemy.exc import DatabaseError
 
 from qa_desktop.paths import DATABASE_NAME
 from qa_desktop.store.database import Store, make_engine, migrate
@@ -38,9 +40,11 @@ def test_database_at_first_revision_with_rows_migrates_to_head(tmp_path):
         assert provider.judgement_date == dt.date(2024, 5, 14)
         assert provider.created_at == stamp.replace(tzinfo=dt.UTC)
         assert session.scalars(select(Setting.town)).all() == ["Rochester"]
-        assert session.execute(text("SELECT version_num FROM alembic_version")).scalar() == "0008"
+        assert session.execute(text("SELECT version_num FROM alembic_version")).scalar() == "0009"
     assert {"visits", "compliance_reviews", "placements"} <= set(inspect(store.engine).get_table_names())
     assert store.hlc.last.wall_ms == 1735787045000  # the clock resumes after the old ops
+    with pytest.raises(DatabaseError, match="audit trail"), store.transaction() as session:
+        session.execute(text("DELETE FROM ops"))  # the audit guard survives the later migrations
 
 
 def test_models_and_migrations_describe_the_same_schema(store):
