@@ -13,6 +13,11 @@ every edit is written over those, not over whatever the database holds by then. 
 officer's answer arrived (a sync, a bundle, another program) after the screen was drawn and the
 screen never showed it, the edit is concurrent with it, and both are kept as a conflict.
 ``reload`` reads the visit again after such a change, keeping what the screen is still editing.
+
+An edit is put in the checklist before it is written: if another program holds the data file
+(``StoreBusy``), the screen still shows what the officer entered, the field stays ``pending`` with
+what was seen when it was entered, and a later retry (or reload) keeps both, so a redraw, a change
+arriving from elsewhere or a second edit never loses it or writes it over an unseen value.
 """
 
 from __future__ import annotations
@@ -137,13 +142,15 @@ class OpenVisit:
     checklists: dict[str, Checklist]
     seen: dict[FieldKey, list[str]] = field(default_factory=dict)
     busy_ms: int | None = None
+    #: Fields entered on screen but not yet written (another program held the data file).
+    pending: set[FieldKey] = field(default_factory=set)
 
     def reload(self, keep: Iterable[FieldKey] = ()) -> set[tuple[str, str]]:
         """Read the visit's answers and actions again (after a change made elsewhere); returns the
         ``(template key, item key)`` whose shown record changed. Fields in ``keep`` (a note being
         typed) keep their value and what was seen of them, so saving them later is still written
         over only what the officer saw."""
-        kept = set(keep)
+        kept = set(keep) | self.pending
         fresh = open_visit(self.store, self.visit_id, only=list(self.checklists), busy_ms=self.busy_ms)
         changed: set[tuple[str, str]] = set()
         for key, checklist in fresh.checklists.items():
@@ -156,6 +163,8 @@ class OpenVisit:
                     new.note = old.note
                 if (key, item.key, "value") in kept:
                     new.answer = old.answer
+                if any((key, item.key, name) in kept for name in _ACTION_FIELDS):
+                    new.action = old.action
                 if new != old:
                     changed.add((key, item.key))
             self.checklists[key] = checklist
@@ -187,29 +196,37 @@ class OpenVisit:
                                  item_key=item_key, value=None, note=None, evidence=[])
         return row
 
+    def _writing(self, template_key: str, item_key: str, names: Sequence[str]) -> set[FieldKey]:
+        """Mark fields pending until their write is committed (``StoreBusy`` leaves them so)."""
+        keys = {(template_key, item_key, name) for name in names}
+        self.pending |= keys
+        return keys
+
     def _save_answer(self, template_key: str, item_key: str, **fields: Any) -> None:
+        keys = self._writing(template_key, item_key, list(fields))
         with self.store.write(busy_ms=self.busy_ms) as changes:
             row = self._answer_row(changes, template_key, item_key)
             changes.update(row, seen=self._seen(template_key, item_key, *fields), **fields)
-            self._wrote(changes, "answers", row.id, template_key, item_key, list(fields))
+        self._wrote(changes, "answers", row.id, template_key, item_key, list(fields))
+        self.pending -= keys
 
     def set_answer(self, template_key: str, item_key: str, value: Any) -> Any:
         checklist, item = self._item(template_key, item_key)
         clean = check_answer(item, value)
+        checklist.record(item_key).answer = clean  # shown as entered, saved or not yet (see the docstring)
         self._save_answer(template_key, item_key, value=encode_value(item, clean))
-        checklist.record(item_key).answer = clean
         return clean
 
     def clear_answer(self, template_key: str, item_key: str) -> None:
         checklist, _ = self._item(template_key, item_key)
-        self._save_answer(template_key, item_key, value=None)
         checklist.clear_answer(item_key)
+        self._save_answer(template_key, item_key, value=None)
 
     def set_note(self, template_key: str, item_key: str, text: str) -> None:
         require_officer(self.store.user, "or write officers' notes")
         checklist, _ = self._item(template_key, item_key)
-        self._save_answer(template_key, item_key, note=text)
         checklist.set_note(item_key, text)
+        self._save_answer(template_key, item_key, note=text)
 
     def add_evidence(self, template_key: str, item_key: str, blob_hash: str, caption: str = "") -> None:
         require_officer(self.store.user, "or add photos")
@@ -237,17 +254,18 @@ class OpenVisit:
         checklist, _ = self._item(template_key, item_key)
         action = make_action(text, level, raised_at)
         action_id = derived_id("visit_action", self.visit_id, template_key, item_key)
+        checklist.record(item_key).action = action
+        fields = {"text": action.text, "level": action.level, "raised_at": action.raised_at, "due_at": action.due_at}
+        keys = self._writing(template_key, item_key, list(fields))
         with self.store.write(busy_ms=self.busy_ms) as changes:
             row = changes.session.get(VisitAction, action_id)
-            fields = {"text": action.text, "level": action.level, "raised_at": action.raised_at,
-                      "due_at": action.due_at}
             if row is None:
                 changes.create(VisitAction, id=action_id, visit_id=self.visit_id, template_key=template_key,
                                item_key=item_key, **fields)
             else:
                 changes.update(row, seen=self._seen(template_key, item_key, *fields), **fields)
-            self._wrote(changes, "visit_actions", action_id, template_key, item_key, list(fields))
-        checklist.record(item_key).action = action
+        self._wrote(changes, "visit_actions", action_id, template_key, item_key, list(fields))
+        self.pending -= keys
         return action
 
     def problems_before_completion(self) -> list[str]:
@@ -304,8 +322,10 @@ def open_visit(store: Store, visit_id: str, only: Sequence[str] | None = None, *
         actions = session.scalars(select(VisitAction).where(VisitAction.visit_id == visit_id,
                                                             VisitAction.deleted.is_(False),
                                                             VisitAction.template_key.in_(keys))).all()
-        seen = _shown_heads(session, "answers", {a.id: (a.template_key, a.item_key) for a in answers})
-        seen.update(_shown_heads(session, "visit_actions", {a.id: (a.template_key, a.item_key) for a in actions}))
+        seen = _shown_heads(session, "answers", {a.id: (a.template_key, a.item_key) for a in answers},
+                            store.device_id)
+        seen.update(_shown_heads(session, "visit_actions", {a.id: (a.template_key, a.item_key) for a in actions},
+                                 store.device_id))
         for row in answers:
             checklist = checklists.get(row.template_key)
             if checklist is None:
@@ -325,14 +345,15 @@ def open_visit(store: Store, visit_id: str, only: Sequence[str] | None = None, *
         return OpenVisit(store, visit_id, visit.visit_date, checklists, seen, busy_ms)
 
 
-def _shown_heads(session: Session, entity: str, rows: dict[str, tuple[str, str]]) -> dict[FieldKey, list[str]]:
-    """For each field of these rows, the ops whose value is the one shown (``oplog.local_base``):
-    what an edit made on this screen is written over."""
+def _shown_heads(session: Session, entity: str, rows: dict[str, tuple[str, str]],
+                 device_id: str) -> dict[FieldKey, list[str]]:
+    """For each field of these rows, the ops whose value is the one shown, and this laptop's own
+    (``oplog.local_base``): what an edit made on this screen is written over."""
     heads: dict[FieldKey, list[str]] = {}
     for row_id, fields in ops_of_entities(session, entity, list(rows)).items():
         template_key, item_key = rows[row_id]
         for name, ops in fields.items():
-            heads[(template_key, item_key, name)] = local_base(field_state(ops))
+            heads[(template_key, item_key, name)] = local_base(field_state(ops), device_id)
     return heads
 
 

@@ -83,7 +83,7 @@ def has_young_inspector_form(store: Store, visit_id: str) -> bool:
     return True
 
 
-def open_young_inspector_form(store: Store, visit_id: str) -> YoungInspectorForm:
+def open_young_inspector_form(store: Store, visit_id: str, *, busy_ms: int | None = None) -> YoungInspectorForm:
     require_visit_access(store.user, visit_id, young_inspector_form_only=True)
     with store.read() as session:
         visit = session.get(Visit, visit_id)
@@ -92,7 +92,8 @@ def open_young_inspector_form(store: Store, visit_id: str) -> YoungInspectorForm
         part = _form_part(session, visit_id)
         key, accepted_by = part.template_key, part.accepted_by
         place = visit.setting.name
-    return YoungInspectorForm(place, visit.visit_date, accepted_by, open_visit(store, visit_id, only=[key]), key)
+    form = open_visit(store, visit_id, only=[key], busy_ms=busy_ms)
+    return YoungInspectorForm(place, visit.visit_date, accepted_by, form, key)
 
 
 def accept_young_inspector_form(store: Store, visit_id: str, officer: str,

@@ -3,8 +3,11 @@
 The state of a field is a function of the *set* of its ops and nothing else, so every device that
 holds the same ops shows the same thing, whatever order they arrived in (DESIGN.md, Sync):
 
-- an op is written *over* the ops in its ``base`` (what its writer saw as the field's value) and
-  over every earlier op of the same device (a laptop always sees its own writes);
+- an op is written *over* the ops in its ``base`` (what its writer saw as the field's value), and
+  nothing else: two programs on one data folder (the window and ``qa-desktop`` in a terminal)
+  share a device id, and neither may silently write over what the other wrote unseen. Only an op
+  recorded before bases were kept (``base`` None) is taken to be written over every earlier op of
+  its device;
 - the **heads** are the ops nothing was written over: usually one; two or more when officers
   changed the field without seeing each other's change;
 - the **winner** is the greatest ``(hlc, device_id)`` *among the heads*. An op written over another
@@ -112,12 +115,13 @@ def field_state(ops: Iterable[OpRecord]) -> FieldState:
     """The state of one field from all of its ops (see the module docstring)."""
     ops = sorted(ops, key=lambda o: o.order, reverse=True)
     written_over: set[str] = set()
-    newest_of_device: set[str] = set()
+    rewritten_without_base: set[str] = set()  # devices with a newer op recorded before bases were kept
     for op in ops:
         written_over.update(op.base or ())
-        if op.device_id in newest_of_device:
-            written_over.add(op.op_id)  # an older op of a device that wrote again
-        newest_of_device.add(op.device_id)
+        if op.device_id in rewritten_without_base:
+            written_over.add(op.op_id)  # an older op of a device that wrote again (an op from before bases)
+        if op.base is None:
+            rewritten_without_base.add(op.device_id)
     heads = tuple(op for op in ops if op.op_id not in written_over)
     winner = heads[0]  # the newest head: an op written over by another never wins (module docstring)
     merge = MERGED_FIELDS.get((winner.entity, winner.field))
@@ -127,18 +131,22 @@ def field_state(ops: Iterable[OpRecord]) -> FieldState:
     return FieldState(winner, heads, winner.value, conflict=len(distinct) > 1)
 
 
-def local_base(state: FieldState | None) -> list[str]:
+def local_base(state: FieldState | None, device_id: str | None = None) -> list[str]:
     """What a local edit of a field is written over: the heads the officer saw as its value.
 
-    That is the winner and every head agreeing with it (or all heads of a merged field). A losing
-    value of a conflict is *not* included, so editing the field does not quietly resolve it.
+    That is the winner and every head agreeing with it (or all heads of a merged field), and the
+    heads this laptop wrote itself (``device_id``: its officer's own earlier answer, which a new
+    answer replaces). Another laptop's losing value of a conflict is *not* included, so editing
+    the field does not quietly resolve it. The laptop's own heads are named in the base, rather
+    than assumed (``field_state``), so an edit made on a screen that was drawn before another
+    program on the same data folder wrote is not taken to have seen that write.
     """
     if state is None:
         return []
     if (state.winner.entity, state.winner.field) in MERGED_FIELDS:
         return [h.op_id for h in state.heads]
     shown = canonical(state.winner.value)
-    return [h.op_id for h in state.heads if canonical(h.value) == shown]
+    return [h.op_id for h in state.heads if canonical(h.value) == shown or h.device_id == device_id]
 
 
 # -- reading ops from the local log ------------------------------------------------------------------

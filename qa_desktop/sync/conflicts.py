@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -85,8 +86,10 @@ def find_conflict(store: Store, key_or_id: str) -> Conflict:
     raise ConflictError(f"There is no open conflict {key_or_id} (it may have been resolved already).")
 
 
-def resolve(store: Store, key_or_id: str, value: Any) -> None:
-    """Settle a conflict with ``value`` (as stored: an answer's JSON, a note's text)."""
+def resolve(store: Store, key_or_id: str, value: Any, *, shown: Sequence[str] | None = None) -> None:
+    """Settle a conflict with ``value`` (as stored: an answer's JSON, a note's text). ``shown``: the
+    op ids of the values the officer chose between; a value that arrived after the list was drawn is
+    not written over unseen (it stays, beside the choice, as a conflict to look at again)."""
     conflict = find_conflict(store, key_or_id)
     model = _MODELS[conflict.entity]
     column = model.__table__.c[conflict.field]  # type: ignore[attr-defined]
@@ -98,7 +101,7 @@ def resolve(store: Store, key_or_id: str, value: Any) -> None:
         row = changes.session.get(model, conflict.entity_id)
         if row is None:  # its ops are here but the record is still waiting for the rest of them
             raise ConflictError(f"{conflict.what} is not complete on this laptop yet; sync, then try again.")
-        changes.resolve(row, conflict.field, python_value)
+        changes.resolve(row, conflict.field, python_value, over=shown)
 
 
 def _conflict(session: Session, heads: FieldHeads) -> Conflict:

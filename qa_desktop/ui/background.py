@@ -48,6 +48,10 @@ class _Worker(QObject):
                              "saved has been lost; try again, and tell the QA lead if it happens again.", None)
         else:
             self.finished.emit(result)
+        finally:
+            # the thread ends as soon as the work does, so ``wait()`` on the UI thread (closing a
+            # window) returns without needing the UI thread's event loop to deliver a quit
+            self.thread().quit()
 
 
 class BackgroundTask(QObject):

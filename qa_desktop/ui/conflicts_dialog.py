@@ -220,7 +220,7 @@ class ConflictsDialog(QDialog):
         if conflict is None:
             return
         try:
-            self.workspace.sync.resolve(conflict.key, value)
+            self.workspace.sync.resolve(conflict.key, value, shown=[v.op_id for v in conflict.values])
         except ConflictError as error:
             QMessageBox.information(self, "Already resolved", str(error))
         self.resolved.emit()

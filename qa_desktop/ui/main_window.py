@@ -288,7 +288,7 @@ class MainWindow(QMainWindow):
         self.conflicts_action.setText(f"&Conflicts to resolve ({count})…" if count else "&Conflicts…")
 
     def show_conflicts(self) -> ConflictsDialog:
-        dialog = ConflictsDialog(self.workspace, self)
+        dialog = ConflictsDialog(self.workspace, self, self.hub)  # follows changes while it is open
         dialog.resolved.connect(self.sync.refresh_status)
         dialog.open()
         return dialog
@@ -411,7 +411,9 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt's name)
         for window in self.visit_windows:
-            window.close()  # saves a note typed a moment ago
+            if window.isVisible() and not window.close():  # saves a note typed a moment ago
+                event.ignore()  # a visit still saving what was entered keeps the app open (it says why)
+                return
         if self.oversight is not None:
             self.oversight.close()
         self.sync.wait()

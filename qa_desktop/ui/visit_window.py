@@ -354,8 +354,7 @@ class VisitWindow(QWidget):
         if not self.items:
             return set()
         key, _ = self.current_checklist()
-        keep: set[FieldKey] = {(t, i, "note") for t, i, w in self.unsaved if w == "note"}
-        keep |= {(t, i, "value") for t, i, w in self.unsaved if w == "value"}
+        keep: set[FieldKey] = set()  # (saves still waiting are kept by the editor itself: ``pending``)
         for widget in self.items:
             if widget.has_pending_note() or widget.note.hasFocus():
                 keep.add((key, widget.item.key, "note"))
@@ -399,15 +398,11 @@ class VisitWindow(QWidget):
             return self.visit.set_answer(key, item_key, value)
 
         try:
-            saved = self._save((key, item_key, "value"), save)
-        except AnswerError as error:
-            self._not_saved(str(error))
-            saved = True  # refused, not held up: show what is stored
-        else:
-            if saved:
+            if self._save((key, item_key, "value"), save):
                 self._saved()
-        if not saved:
-            return  # the officer's choice stays on screen until it is saved
+        except AnswerError as error:
+            self._not_saved(str(error))  # refused: the item shows what is stored
+        # saved or waiting for the data file, the item shows the officer's choice (the editor holds it)
         self._refresh_item(item_key)
         # a show_when may reveal or hide items: rebuild the section when visibility changed
         _, section = self.sections.rows[self.section_list.currentIndex().row()]
@@ -463,7 +458,7 @@ class VisitWindow(QWidget):
             level = ConcernLevel(dialog.level.currentData())
             if self._save((key, item_key, "action"), lambda: self.visit.raise_action(key, item_key, text, level)):
                 self._saved()
-                self._refresh_item(item_key)
+            self._refresh_item(item_key)  # saved or waiting, the item shows the action entered
 
         dialog.accepted.connect(accepted)
         dialog.open()

@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
 from qa_desktop.domain.visits import VisitRuleError
 from qa_desktop.ui.palette import warning_style
 from qa_desktop.workspace import Workspace
-from qa_desktop.workspace.visits import YoungInspectorSession, answer_text
+from qa_desktop.workspace.visits import StoreBusy, YoungInspectorSession, answer_text
 
 
 def form_as_html(form: YoungInspectorSession) -> str:
@@ -75,7 +75,7 @@ class YoungInspectorReview(QDialog):
     def accept_form(self) -> None:
         try:
             self.workspace.visits.accept_young_inspector_form(self.visit_id, self.officer.currentText())
-        except VisitRuleError as error:
+        except (VisitRuleError, StoreBusy) as error:
             self.error.setText(str(error))  # the dialog stays open; nothing is changed
             return
         self.accepted_form.emit()

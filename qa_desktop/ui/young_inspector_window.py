@@ -234,6 +234,10 @@ class YoungInspectorWindow(QWidget):
     def __init__(self, form: YoungInspectorSession, parent: QWidget | None = None) -> None:
         super().__init__(parent, Qt.WindowType.Window)
         self.form = form
+        #: answers held up by another program's write, to try again: item key -> value
+        self.unsaved: dict[str, Any] = {}
+        self._retry = QTimer(self, interval=2000)
+        self._retry.timeout.connect(self.retry_unsaved)
         self.setWindowTitle(f"Young Inspector: {form.place}")
         self.setObjectName("youngInspector")
         font = QFont(self.font())
@@ -347,19 +351,36 @@ class YoungInspectorWindow(QWidget):
         elif self.questions[page]:
             self.questions[page][0].setFocus()
 
-    def save(self, item_key: str, value: Any) -> None:
+    def save(self, item_key: str, value: Any) -> bool:
+        """Save one answer; True when it is saved. Held up by another program writing to the data
+        file, it stays on screen and is tried again in a moment (nothing to choose twice)."""
+        saved = False
         try:
             if value is None:
                 self.form.clear_answer(item_key)
             else:
                 self.form.set_answer(item_key, value)
-        except (AnswerError, VisitRuleError, StoreBusy) as error:
+        except StoreBusy:
+            self.unsaved[item_key] = value
+            self._retry.start()
+            self.message.setText("Your answer is kept. The laptop is busy for a moment, so it will be saved shortly.")
+        except (AnswerError, VisitRuleError) as error:
             self.message.setText(f"That answer was not saved: {error}. Please choose it again.")
         else:
+            saved = True
+            self.unsaved.pop(item_key, None)
             self.message.setText("Saved")
         current = self.form.checklist.answer(item_key)
         for question in (q for page in self.questions for q in page if q.item.key == item_key):
             question.show_value(current)
+        return saved
+
+    def retry_unsaved(self) -> None:
+        """Try the held-up answers again, oldest first; stop at the first still held up."""
+        for item_key, value in list(self.unsaved.items()):
+            if not self.save(item_key, value):
+                return
+        self._retry.stop()
 
     def _flush(self) -> None:
         for page in self.questions:
@@ -368,6 +389,11 @@ class YoungInspectorWindow(QWidget):
 
     def closeEvent(self, event) -> None:  # noqa: ANN001, N802 (Qt API)
         self._flush()  # words typed a moment ago are saved before the window goes
+        self.retry_unsaved()
+        if self.unsaved:
+            event.ignore()  # nothing they answered is lost: the form stays until it is saved
+            self.message.setText("Please wait a moment: your answers are still being saved.")
+            return
         super().closeEvent(event)
         self.finished.emit()
 

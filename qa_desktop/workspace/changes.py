@@ -42,15 +42,17 @@ class OpChanges:
     visits: frozenset[str] = frozenset()
     named: frozenset[str] = frozenset()
     everything: bool = False
+    #: The ops behind the change, where known (what a screen's own save wrote, or what reached the log).
+    ops: frozenset[str] = frozenset()
 
     @classmethod
     def of(cls, touched: Iterable[tuple[str, str]], *, providers: Iterable[str] = (), visits: Iterable[str] = (),
-           named: Iterable[str] = (), everything: bool = False) -> OpChanges:
+           named: Iterable[str] = (), everything: bool = False, ops: Iterable[str] = ()) -> OpChanges:
         records: dict[str, set[str]] = defaultdict(set)
         for entity, entity_id in touched:
             records[entity].add(entity_id)
         return cls({k: frozenset(v) for k, v in records.items()}, frozenset(providers), frozenset(visits),
-                   frozenset(named), everything)
+                   frozenset(named), everything, frozenset(ops))
 
     def __bool__(self) -> bool:
         return bool(self.records or self.named or self.everything)
@@ -73,16 +75,19 @@ class OpChanges:
         return self.everything or (visit_id is not None and visit_id in self.visits)
 
     def within(self, other: OpChanges) -> bool:
-        """Whether every record this change names is also named by ``other`` (e.g. it is only a
-        screen's own save, heard back through the change signal)."""
+        """Whether this change is only ``other`` heard again (a screen's own save, told back through
+        the change signal): every op it names is one of ``other``'s. Records alone would not do:
+        another program's op on the same answer, arriving with it, must not pass for an echo."""
         if self.everything:
             return other.everything
+        if self.ops or other.ops:
+            return self.ops <= other.ops
         return all(ids <= other.ids(entity) for entity, ids in self.records.items())
 
     def merged(self, other: OpChanges) -> OpChanges:
         records = {k: self.ids(k) | other.ids(k) for k in {*self.records, *other.records}}
         return OpChanges(records, self.providers | other.providers, self.visits | other.visits,
-                         self.named | other.named, self.everything or other.everything)
+                         self.named | other.named, self.everything or other.everything, self.ops | other.ops)
 
     @property
     def count(self) -> int:

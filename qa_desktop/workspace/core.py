@@ -150,10 +150,12 @@ class Workspace:
         """Tell every listener what reached the op log since it was last told (by anyone), and any
         ``named`` change outside the log; returns it (empty when nothing happened)."""
         with self._lock:
-            position, touched = self._store.ops_after(self._position)
+            position, found = self._store.ops_after(self._position)
+            # the log numbered afresh (a rebuilt or recovered database): anything may have changed
+            rebuilt = position < self._position
             self._position = position
-            changes = self._describe(touched, named)
             listeners = list(self._listeners)
+        changes = self._describe(found.touched, named, ops=found.ops, everything=rebuilt)  # outside the lock
         if changes:
             for listener in listeners:
                 listener(changes)
@@ -166,17 +168,18 @@ class Workspace:
     def _mutation(self, work: Callable[[], T], *named: str) -> Done[T]:
         """Run one mutation of the services; return its result and the records it changed, and
         tell the listeners (with anything else that arrived meanwhile)."""
-        with self._store.collecting() as touched:
+        with self._store.collecting() as collected:
             value = work()
         self.catch_up(named)
-        return Done(value, self._describe(touched, named))
+        return Done(value, self._describe(collected.touched, named, ops=collected.ops))
 
-    def _describe(self, touched: Iterable[tuple[str, str]], named: Iterable[str] = ()) -> OpChanges:
+    def _describe(self, touched: Iterable[tuple[str, str]], named: Iterable[str] = (), *,
+                  ops: Iterable[str] = (), everything: bool = False) -> OpChanges:
         touched = set(touched)
-        if len(touched) > EVERYTHING_FROM:
-            return OpChanges.of(touched, named=named, everything=True)
+        if everything or len(touched) > EVERYTHING_FROM:
+            return OpChanges.of(touched, named=named, ops=ops, everything=True)
         providers, visits = self._owners(touched)
-        return OpChanges.of(touched, providers=providers, visits=visits, named=named)
+        return OpChanges.of(touched, providers=providers, visits=visits, named=named, ops=ops)
 
     def _owners(self, touched: set[tuple[str, str]]) -> tuple[set[str], set[str]]:
         """The providers and visits whose screens show the touched records."""

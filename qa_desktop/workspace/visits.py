@@ -178,7 +178,8 @@ class VisitService:
 
     def young_inspector_form(self, visit_id: str) -> YoungInspectorSession:
         """The Young Inspector's form of a visit, and nothing else of it."""
-        return YoungInspectorSession(self._ws, open_young_inspector_form(self._ws._store, visit_id))
+        return YoungInspectorSession(self._ws, open_young_inspector_form(self._ws._store, visit_id,
+                                                                         busy_ms=SCREEN_SAVE_WAIT_MS))
 
     def accept_young_inspector_form(self, visit_id: str, officer: str) -> Done[None]:
         return self._ws._mutation(lambda: accept_young_inspector_form(

@@ -36,7 +36,7 @@ def test_concurrent_edits_keep_both_and_agree_on_the_winner() -> None:
 
 def test_a_new_edit_is_later_than_every_op_another_program_wrote(tmp_path) -> None:
     window = Store(tmp_path / "data", actor="alex")
-    ahead = Clock.starting_at(window.clock.now() + dt.timedelta(days=2))
+    ahead = Clock.starting_at(window.clock.now() + dt.timedelta(minutes=5))  # within the bound it adopts
     other_program = Store(tmp_path / "data", actor="alex", key=window.key, clock=ahead)
     with other_program.write() as changes:
         provider = add_provider(changes, name="Harbour View", service_type=ServiceType.RESIDENTIAL)

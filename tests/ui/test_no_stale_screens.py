@@ -21,6 +21,7 @@ import pytest
 from PySide6.QtCore import QSettings, Qt
 
 from qa_desktop.clock import Clock
+from qa_desktop.domain.timescales import ConcernLevel
 from qa_desktop.forms.checklist import MET, NOT_MET
 from qa_desktop.forms.library import TemplateLibrary
 from qa_desktop.services.visits import open_visit
@@ -32,6 +33,7 @@ from qa_desktop.sync.folder import FolderStore
 from qa_desktop.ui.change_hub import ChangeHub
 from qa_desktop.ui.main_window import MainWindow
 from qa_desktop.ui.visit_window import VisitWindow
+from qa_desktop.ui.young_inspector_window import YoungInspectorWindow
 from qa_desktop.workspace import Workspace
 from tests.sync.conftest import make_visit, snapshot
 
@@ -120,17 +122,39 @@ def test_an_answer_over_a_value_the_screen_never_showed_is_kept_as_a_conflict(qt
     assert "✓ 2  Not met" not in [b.text() for b in bed.buttons]
 
     bed.setFocus()
-    qtbot.keyClick(bed, Qt.Key.Key_1)                 # Met, over a value Alex never saw
+    qtbot.keyClick(bed, Qt.Key.Key_1)                 # Met, over a value Alex never saw: both kept
+    conflicts = {c.field: sorted(str(v.value) for v in c.values) for c in list_conflicts(alex)}
+    assert conflicts == {"value": sorted([MET, NOT_MET])}
+    stored = open_visit(alex, visit_id).checklists[template]
+    assert stored.answer(bed.item.key) == MET and "✓ 1  Met" in [b.text() for b in bed.buttons]
+    # the save heard the other program's change with it, so the screen caught up at once: Jo's note
+    # is shown now, and what Alex writes next is written over it knowingly (no conflict)
+    assert bed.note.toPlainText() == "Bed frame broken"
+    bed.note.setFocus()
+    qtbot.keyClick(bed.note, Qt.Key.Key_End, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClicks(bed.note, ", fixed today")
+    bed.flush_note()
+    assert open_visit(alex, visit_id).checklists[template].record(bed.item.key).note == "Bed frame broken, fixed today"
+    assert {c.field for c in list_conflicts(alex)} == {"value"}
+
+
+def test_a_second_program_on_the_same_data_folder_never_writes_over_the_screen_unseen(qtbot, two_laptops):
+    """Two programs on one data folder share a device id: an edit made in one over a value the other
+    wrote, unseen, is kept beside it (the op says what it was written over; nothing is assumed)."""
+    alex, _, visit_id = two_laptops
+    workspace = Workspace(alex)
+    hub = ChangeHub(workspace, poll_ms=0)
+    window = open_visit_window(qtbot, workspace, hub, visit_id)
+    template = window.sections.rows[0][0]
+    bed = bed_item(window)
+    terminal = Store(alex.data_dir, actor=alex.actor, key=alex.key)
+    open_visit(terminal, visit_id).set_note(template, bed.item.key, "Bed broken")
+    terminal.close()
     bed.note.setFocus()
     qtbot.keyClicks(bed.note, "Bed fine")
     bed.flush_note()
-
-    conflicts = {c.field: sorted(str(v.value) for v in c.values) for c in list_conflicts(alex)}
-    assert conflicts == {"value": sorted([MET, NOT_MET]), "note": sorted(["Bed fine", "Bed frame broken"])}
-    hub.catch_up()  # what the screen shows is what is stored: the later value, the other kept in the conflict
-    stored = open_visit(alex, visit_id).checklists[template]
-    assert stored.answer(bed.item.key) == MET and "✓ 1  Met" in [b.text() for b in bed.buttons]
-    assert bed.note.toPlainText() == stored.record(bed.item.key).note == "Bed fine"
+    (conflict,) = list_conflicts(alex)
+    assert conflict.field == "note" and sorted(v.value for v in conflict.values) == ["Bed broken", "Bed fine"]
 
 
 def _sync_in_another_process(store: Store, shared) -> None:
@@ -213,3 +237,97 @@ def test_a_save_against_a_locked_data_file_says_not_saved_keeps_the_text_and_sav
     qtbot.waitUntil(lambda: window.state.text().startswith("All changes saved"), timeout=10000)
     assert not window.unsaved
     assert open_visit(alex, visit_id).checklists[template].record(item.item.key).note == "Radiator cover missing"
+
+
+class WriteLock:
+    """Another program in the middle of a write to the data file."""
+
+    def __init__(self, store: Store) -> None:
+        self.other = Store(store.data_dir, key=store.key)
+        self.connection = self.other.engine.raw_connection()
+        self.connection.cursor().execute("BEGIN IMMEDIATE")
+
+    def release(self) -> None:
+        self.connection.rollback()
+        self.connection.close()
+        self.other.close()
+
+
+def test_a_held_up_note_survives_a_redraw_and_more_typing(qtbot, two_laptops):
+    alex, _, visit_id = two_laptops
+    workspace = Workspace(alex)
+    window = open_visit_window(qtbot, workspace, ChangeHub(workspace, poll_ms=0), visit_id)
+    template, item_key = window.sections.rows[0][0], window.items[1].item.key
+    lock = WriteLock(alex)
+    try:
+        item = window.items[1]
+        item.note.setFocus()
+        qtbot.keyClicks(item.note, "Radiator cover missing")
+        item.flush_note()
+        assert window.unsaved
+        window._retry.stop()  # (the test says when it retries)
+        window.section_list.setCurrentIndex(window.sections.index(1))  # the officer looks elsewhere, comes back
+        window.section_list.setCurrentIndex(window.sections.index(0))
+        item = next(w for w in window.items if w.item.key == item_key)
+        assert item.note.toPlainText() == "Radiator cover missing"  # still shown, not yet saved
+        item.note.setFocus()
+        qtbot.keyClick(item.note, Qt.Key.Key_End, Qt.KeyboardModifier.ControlModifier)
+        qtbot.keyClicks(item.note, " and window latch")
+        item.flush_note()
+    finally:
+        lock.release()
+    window.retry_unsaved()
+    assert not window.unsaved and window.state.text().startswith("All changes saved")
+    stored = open_visit(alex, visit_id).checklists[template].record(item_key).note
+    assert stored == "Radiator cover missing and window latch"
+
+
+def test_a_held_up_action_saved_after_the_other_officers_arrived_keeps_both(qtbot, two_laptops, tmp_path,
+                                                                              messages):
+    alex, jo, visit_id = two_laptops
+    workspace = Workspace(alex)
+    hub = ChangeHub(workspace, poll_ms=0)
+    window = open_visit_window(qtbot, workspace, hub, visit_id)
+    template, item_key = window.sections.rows[0][0], window.items[1].item.key
+    lock = WriteLock(alex)
+    try:
+        dialog = window.raise_action(item_key)
+        dialog.text.setPlainText("Replace the bed")
+        dialog.accept()
+        assert window.unsaved
+        window._retry.stop()
+    finally:
+        lock.release()
+    open_visit(jo, visit_id).raise_action(template, item_key, "Fix the fire door", ConcernLevel.HIGH, jo.clock.now())
+    out = export_bundle(jo, tmp_path / "jo.qabundle", visit_id=visit_id)
+    other_program = Store(alex.data_dir, key=alex.key)
+    import_bundle(other_program, out.path, code=out.code)
+    other_program.close()
+    hub.catch_up()                  # the window hears of Jo's action while Alex's is still waiting
+    assert "Replace the bed" in window.items[1].action_label.text()  # what Alex entered stays on screen
+    window.retry_unsaved()
+    texts = {c.field: sorted(v.value for v in c.values) for c in list_conflicts(alex)}
+    assert texts["text"] == ["Fix the fire door", "Replace the bed"]  # both kept, for an officer to choose
+
+
+def test_a_young_inspectors_answer_held_up_by_a_busy_data_file_is_kept_and_saved(qtbot, two_laptops):
+    alex, _, visit_id = two_laptops
+    workspace = Workspace(alex)
+    workspace.visits.add_young_inspector_form(visit_id)
+    young = YoungInspectorWindow(workspace.visits.young_inspector_form(visit_id))
+    qtbot.addWidget(young)
+    young.show()
+    first = young.questions[0][0]
+    lock = WriteLock(alex)
+    try:
+        first.setFocus()
+        qtbot.keyClick(first, Qt.Key.Key_4)            # a face, while another program writes
+        assert "kept" in young.message.text() and young.unsaved
+        assert young.form.checklist.answer(first.item.key) == 4  # still shown as chosen
+        young._retry.stop()
+    finally:
+        lock.release()
+    young.retry_unsaved()
+    assert not young.unsaved and young.message.text() == "Saved"
+    stored = workspace.visits.young_inspector_form(visit_id).checklist.answer(first.item.key)
+    assert stored == 4
