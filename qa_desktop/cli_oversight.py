@@ -179,9 +179,11 @@ def cmd_audit(args: argparse.Namespace, open_workspace: OpenWorkspace) -> int:
         else:
             lines = workspace.register.audit(workspace.register.resolve(args.provider or ""))
         print(_table(["When", "Who", "Device", "What", "Field", "Value"],
-                     [[f"{a.when.astimezone():%d/%m/%Y %H:%M:%S}", a.who, a.device, a.what, a.field,
+                     [[a.when_words("%d/%m/%Y %H:%M:%S"), a.who, a.device, a.what, a.field,
                        a.value if len(a.value) <= 60 else a.value[:57] + "..."] for a in lines]))
-        print(f"{len(lines)} change(s)")
+        print(f"{len(lines)} change(s), newest first; times by the clock of the laptop that made each change"
+              + ("; \"about\": from before that was recorded, by the sync clock" if any(a.estimated for a in lines)
+                 else ""))
         return 0
 
     return _guarded(body)

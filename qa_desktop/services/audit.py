@@ -1,8 +1,15 @@
 """The audit trail: who changed what and when, on which device, for a visit or a provider.
 
 It is read straight from the op log, which every change to synced data already writes (one op
-per field, with its actor, device and hybrid-clock time) and which sync copies to every laptop: so
-the trail covers changes made on any laptop, and needs nothing extra to be kept. The log cannot
+per field, with its actor, device, the time by that device's own clock and its hybrid-clock value)
+and which sync copies to every laptop: so the trail covers changes made on any laptop, and needs
+nothing extra to be kept.
+
+"When" is the wall time of the device that made the edit (``ops.wall``), never the hybrid clock:
+that only orders, and after a laptop has synced with one whose clock ran fast it carries the fast
+time. So a laptop with a wrong clock shows its own wrong time on its own edits only, and the trail
+is still in the right order (it is sorted by the hybrid clock). Ops written before the wall time
+was recorded show the sync clock's time, marked "about". The log cannot
 be edited from the app: SQLite triggers (migration 0008) refuse any UPDATE or DELETE of an op,
 except the one the retention policy makes, which blanks a value past retention and keeps the fact
 that it was changed, by whom and when.
@@ -21,7 +28,7 @@ from sqlalchemy.orm import Session
 
 from qa_desktop.services.oversight import visit_item_labels
 from qa_desktop.store.access import officer
-from qa_desktop.store.hlc import Hlc
+from qa_desktop.store.hlc import Hlc, datetime_of_ms
 from qa_desktop.store.models import (
     ActionPlan,
     Answer,
@@ -47,12 +54,37 @@ REMOVED = "(removed under the retention policy)"
 
 @dataclass(frozen=True)
 class AuditLine:
+    #: When the edit was made, by the clock of the device that made it (aware UTC); for an op from
+    #: before that was recorded, the sync clock's time (``estimated``).
     when: dt.datetime
+    #: Who made it (the user of the laptop), and on which device (its id, shortened).
     who: str
     device: str
     what: str
     field: str
     value: str
+    #: ``when`` is the sync clock's, not the device's own: shown as "about ...".
+    estimated: bool = False
+    #: The change's place in the trail, as text that sorts: by the hybrid clock, and never before a
+    #: change it was made over (an officer may accept changes from a laptop whose clock is far
+    #: ahead without this laptop's clock moving there: ``sync.held``). The trail is sorted by it,
+    #: newest first, whatever the devices' own clocks said.
+    order: str = ""
+    op_id: str = ""
+
+    def when_words(self, pattern: str = "%d %b %Y %H:%M:%S") -> str:
+        """``when`` in this laptop's time zone, as people read it; "about ..." when estimated."""
+        text = f"{local_time(self.when):{pattern}}"
+        return f"about {text}" if self.estimated else text
+
+
+def local_time(when: dt.datetime) -> dt.datetime:
+    """A UTC time in this laptop's zone; as it is where that cannot be a date (the year 9999, east
+    of Greenwich)."""
+    try:
+        return when.astimezone()
+    except (OverflowError, ValueError, OSError):
+        return when
 
 
 def _words(value: object) -> str:
@@ -61,6 +93,48 @@ def _words(value: object) -> str:
     if isinstance(value, str):
         return value
     return json.dumps(value, ensure_ascii=False)
+
+
+def _line(op: Op, what: str, value: str, order: str) -> AuditLine:
+    if op.wall is not None:
+        when, estimated = datetime_of_ms(op.wall), False
+    else:
+        when, estimated = Hlc.parse(op.hlc).at, True
+    return AuditLine(when, op.actor, op.device_id[:8], what, op.field, value, estimated, order, op.op_id)
+
+
+def _places(ops: list[Op]) -> dict[str, str]:
+    """Each op's place in the trail: its hybrid clock value, or just after the latest op it was made
+    over (its ``base``) where that is later. The clock alone orders edits right when every laptop
+    adopted the clock values it saw; an op accepted from a laptop whose clock was far ahead was not
+    adopted, and an edit made over it must still read as the later one."""
+    by_id = {op.op_id: op for op in ops}
+
+    def bases(op: Op) -> list[Op]:
+        return [by_id[b] for b in op.base or () if b in by_id]
+
+    placed: dict[str, tuple[str, int]] = {}
+    for first in ops:  # depth first without recursion: a field edited a thousand times is a long chain
+        if first.op_id in placed:
+            continue
+        path = {first.op_id}
+        stack = [(first, iter(bases(first)))]
+        while stack:
+            op, left = stack[-1]
+            deeper = next((b for b in left if b.op_id not in placed and b.op_id not in path), None)  # a loop: ignored
+            if deeper is not None:
+                path.add(deeper.op_id)
+                stack.append((deeper, iter(bases(deeper))))
+                continue
+            stack.pop()
+            path.discard(op.op_id)
+            place = (op.hlc, 0)
+            for base in bases(op):
+                if base.op_id in placed:
+                    place = max(place, (placed[base.op_id][0], placed[base.op_id][1] + 1))
+            placed[op.op_id] = place
+    return {op.op_id: f"{placed[op.op_id][0]} {placed[op.op_id][1]:06d} {op.hlc} {op.device_id} {op.op_id}"
+            for op in ops}
 
 
 def _lines(session: Session, groups: Iterable[tuple[str, dict[str, str]]]) -> list[AuditLine]:
@@ -72,11 +146,12 @@ def _lines(session: Session, groups: Iterable[tuple[str, dict[str, str]]]) -> li
             continue
         ids = list(labels)
         for start in range(0, len(ids), 500):
-            for op in session.scalars(select(Op).where(Op.entity == table, Op.entity_id.in_(ids[start:start + 500]))):
-                when = dt.datetime.fromtimestamp(Hlc.parse(op.hlc).wall_ms / 1000, dt.UTC)
+            ops = list(session.scalars(select(Op).where(Op.entity == table, Op.entity_id.in_(ids[start:start + 500]))))
+            places = _places(ops)
+            for op in ops:
                 value = REMOVED if op.redacted else _words(op.value)
-                lines.append(AuditLine(when, op.actor, op.device_id[:8], labels[op.entity_id], op.field, value))
-    return sorted(lines, key=lambda line: line.when, reverse=True)
+                lines.append(_line(op, labels[op.entity_id], value, places[op.op_id]))
+    return sorted(lines, key=lambda line: line.order, reverse=True)
 
 
 def visit_audit(session: Session, visit_id: str) -> list[AuditLine]:

@@ -4,19 +4,29 @@ the rows they touch brought up to date from their fields' winners (``store.oplog
 Rows are made or updated from the merged field values. A row whose required fields, or whose
 parent row, have not arrived yet (a sync cut off half-way, a visit's answers pulled before the
 visit) is recorded in ``pending_rows`` and made when they come: its ops are safe in the log.
+
+An op whose clock value is more than ``MAX_AHEAD`` (24 hours) ahead of this laptop's wall clock
+(``store.hlc``: one laptop set to the wrong day must not move every laptop's clock) is *held*: kept
+in ``held_ops`` with where it came from, not applied, and not counted in ``Applied.max_hlc``, so
+the engine's ``observe`` never sees it. What is held is said in words naming the laptop's user and
+how far ahead its clock is; everything else in the batch applies as normal. ``sync.held`` applies
+held ops later (this laptop's clock caught up, or an officer accepts them) through ``apply_held``.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import Boolean, Date, Integer, delete, insert, select, update
 from sqlalchemy.orm import Session
 
-from qa_desktop.store.models import SYNCED_MODELS, FieldHeads, Op, PendingRow, SyncedColumns, table_of
+from qa_desktop.store.database import session_clock
+from qa_desktop.store.hlc import MAX_AHEAD_MS, Hlc, ahead_ms, beyond_bound, datetime_of_ms
+from qa_desktop.store.models import SYNCED_MODELS, FieldHeads, HeldOp, Op, PendingRow, SyncedColumns, table_of
 from qa_desktop.store.oplog import CHUNK, OpRecord, field_state, ops_of_entities
 from qa_desktop.store.types import EnumText, UtcDateTime
 
@@ -30,34 +40,200 @@ class Applied:
     rows_updated: int = 0
     pending: int = 0
     problems: list[str] = field(default_factory=list)
+    #: The largest clock value applied, for the engine's ``observe``: never a held op's, and
+    #: ``None`` for ops an officer accepted (``sync.held.accept_held``).
     max_hlc: str | None = None
+    #: Ops held by this batch because their clock is too far ahead, in words, one line per laptop
+    #: (also in ``problems``, so a sync report shows them).
+    held: list[str] = field(default_factory=list)
+    #: How many ops this batch held (ops already held, or already in the log, are not counted).
+    held_ops: int = 0
+    #: The ``(table, id)`` of the records the applied ops belong to (what the screens should redraw).
+    changed: set[tuple[str, str]] = field(default_factory=set)
 
 
-def apply_ops(session: Session, ops: list[OpRecord], received_from: str) -> Applied:
+def apply_ops(session: Session, ops: list[OpRecord], received_from: str, *, source: str = "",
+              now_ms: int | None = None) -> Applied:
     """Add ops from elsewhere to the log (each once) and bring the rows they touch up to date.
+
+    Ops whose clock is beyond the bound are held instead (module docstring). ``source`` says for
+    people where the ops came from (a change file, a bundle; the store's key when not given);
+    ``now_ms`` is this laptop's wall clock (read from the session's clock when not given: tests
+    pass it).
 
     Runs inside the caller's transaction: the caller commits it together with its sync cursor, so
     an interrupted sync leaves either all of a batch or none of it.
     """
     result = Applied()
-    unique = {op.op_id: op for op in ops}
+    wall = session_clock(session).wall_ms() if now_ms is None else now_ms
+    unique: dict[str, OpRecord] = {}
+    stamps: dict[str, Hlc] = {}
+    unusable: list[OpRecord] = []
+    for op in ops:
+        if op.op_id in unique:
+            continue
+        try:
+            stamp: Hlc | None = Hlc.parse(op.hlc)
+        except ValueError:
+            stamp = None
+        if stamp is None or not stamp.is_date:  # from a shared store that does not check (``wire`` does)
+            unusable.append(op)
+        else:
+            unique[op.op_id], stamps[op.op_id] = op, stamp
+    for device_id, refused in _by_device(unusable).items():
+        result.problems.append(f"{len(refused)} change(s) from {_laptop(refused, device_id)} (from "
+                               f"{source or received_from}) have a clock value that cannot be a date; they were "
+                               "not used")
+    known = _in_log(session, list(unique))
+    fresh = [op for op in unique.values() if op.op_id not in known]
+    ahead = [op for op in fresh if beyond_bound(stamps[op.op_id], wall)]
+    if ahead:
+        _hold(session, ahead, received_from, source or received_from, wall, result)
+    far = {op.op_id for op in ahead}
+    _add_to_log(session, [(received_from, [op for op in fresh if op.op_id not in far])], result, adopt=True)
+    return result
+
+
+def apply_held(session: Session, batches: Iterable[tuple[str, list[OpRecord]]], *, adopt: bool) -> Applied:
+    """Apply ops taken from ``held_ops`` (``sync.held``): each batch is ``(received_from, ops)``.
+    ``adopt=False`` (an officer accepted them): ``max_hlc`` stays ``None``, so the clock does not
+    move to them."""
+    result = Applied()
+    batches = [(received_from, list(ops)) for received_from, ops in batches]
+    ids = [op.op_id for _, ops in batches for op in ops]
+    known = _in_log(session, ids)
+    fresh = [(received_from, [op for op in ops if op.op_id not in known]) for received_from, ops in batches]
+    _forget_held(session, ids)  # already in the log (it came again within the bound): held no longer
+    _add_to_log(session, fresh, result, adopt=adopt)
+    return result
+
+
+def _in_log(session: Session, ids: list[str]) -> set[str]:
     known: set[str] = set()
-    ids = list(unique)
     for start in range(0, len(ids), CHUNK):
         known.update(session.scalars(select(Op.op_id).where(Op.op_id.in_(ids[start:start + CHUNK]))))
-    fresh = [op for op_id, op in unique.items() if op_id not in known]
-    if fresh:
-        session.execute(insert(Op.__table__), [{**o.as_dict(), "received_from": received_from} for o in fresh])
-        result.max_hlc = max(o.hlc for o in fresh)
-    result.new_ops = len(fresh)
+    return known
+
+
+def _add_to_log(session: Session, batches: list[tuple[str, list[OpRecord]]], result: Applied, *,
+                adopt: bool) -> None:
+    """The ops (not in the log yet) into the log, out of ``held_ops``, and their rows made."""
     touched: dict[str, set[str]] = defaultdict(set)
-    for op in fresh:
+    applied: list[OpRecord] = []
+    for received_from, ops in batches:
+        if ops:
+            session.execute(insert(Op.__table__), [{**o.as_dict(), "received_from": received_from} for o in ops])
+            applied.extend(ops)
+    if applied:
+        _forget_held(session, [op.op_id for op in applied])
+        if adopt:
+            result.max_hlc = max(o.hlc for o in applied)
+    result.new_ops = len(applied)
+    for op in applied:
         touched[op.entity].add(op.entity_id)
+        result.changed.add((op.entity, op.entity_id))
     for pending in session.scalars(select(PendingRow)):
         touched[pending.entity].add(pending.entity_id)
     materialise(session, touched, result)
-    return result
 
+
+def _forget_held(session: Session, ids: list[str]) -> None:
+    if session.scalar(select(HeldOp.op_id).limit(1)) is None:  # nearly always: nothing is held
+        return
+    for start in range(0, len(ids), CHUNK):
+        session.execute(delete(HeldOp.__table__).where(HeldOp.op_id.in_(ids[start:start + CHUNK])))
+
+
+def _hold(session: Session, ops: list[OpRecord], received_from: str, source: str, wall: int,
+          result: Applied) -> None:
+    """Keep ops whose clock is too far ahead in ``held_ops`` (each once), and say so."""
+    ids = [op.op_id for op in ops]
+    already: set[str] = set()
+    for start in range(0, len(ids), CHUNK):
+        already.update(session.scalars(select(HeldOp.op_id).where(HeldOp.op_id.in_(ids[start:start + CHUNK]))))
+    new = [op for op in ops if op.op_id not in already]
+    if not new:
+        return
+    held_at = datetime_of_ms(wall)
+    session.execute(insert(HeldOp.__table__), [
+        {"op_id": op.op_id, "received_from": received_from, "hlc": op.hlc, "device_id": op.device_id,
+         "actor": op.actor[:120], "op": op.as_dict(), "source": source[:300], "held_at": held_at} for op in new])
+    result.held_ops += len(new)
+    for device_id, of_device in _by_device(new).items():
+        words = held_words(len(of_device), _laptop(of_device, device_id), max(o.hlc for o in of_device),
+                           wall, [source])
+        result.held.append(words)
+        result.problems.append(words)
+
+
+# -- held ops in words ------------------------------------------------------------------------------
+
+def _by_device(ops: Iterable[OpRecord]) -> dict[str, list[OpRecord]]:
+    grouped: dict[str, list[OpRecord]] = defaultdict(list)
+    for op in ops:
+        grouped[op.device_id].append(op)
+    return dict(sorted(grouped.items()))
+
+
+def _laptop(ops: list[OpRecord], device_id: str) -> str:
+    """A laptop in words: its user (the actor of its newest op) and a short device id."""
+    actor = max(ops, key=lambda o: o.hlc).actor.strip()
+    return laptop_words(actor, device_id)
+
+
+def laptop_words(actor: str, device_id: str) -> str:
+    return f"{actor}'s laptop (device {device_id[:8]})" if actor else f"laptop {device_id[:8]}"
+
+
+def duration_words(ms: int) -> str:
+    """A time span in round words: "26 hours", "2 days", "10 years"."""
+    hours = ms / 3_600_000
+    days = hours / 24
+    if hours < 1.5:
+        return _plural(round(ms / 60_000), "minute")
+    if hours < 36:
+        return _plural(round(hours), "hour")
+    if days < 60:
+        return _plural(round(days), "day")
+    if days < 548:
+        return _plural(round(days / 30.44), "month")
+    return _plural(round(days / 365.25), "year")
+
+
+def _plural(count: int, unit: str) -> str:
+    return f"{count} {unit}" if count == 1 else f"{count} {unit}s"
+
+
+def held_words(count: int, laptop: str, newest_hlc: str, wall_ms: int, sources: list[str]) -> str:
+    """One laptop's held ops in words: whose, how far ahead its clock is of ``wall_ms`` (this
+    laptop's clock), and when they apply."""
+    newest = Hlc.parse(newest_hlc)
+    named = sorted({s for s in sources if s})
+    where = ""
+    if len(named) == 1:
+        where = f" (from {named[0]})"
+    elif named:
+        where = f" (from {named[0]} and {len(named) - 1} other(s))"
+    changes, verb, they = ("1 change", "is", "it") if count == 1 else (f"{count} changes", "are", "they")
+    if not beyond_bound(newest, wall_ms):  # this laptop's clock has caught up since
+        return (f"{changes} from {laptop}{where} {verb} held: its clock was far ahead of this laptop's, which has "
+                f"caught up. {they.capitalize()} {'is' if count == 1 else 'are'} applied at the next sync.")
+    due = datetime_of_ms(newest.wall_ms - MAX_AHEAD_MS)
+    then = "it then applies" if count == 1 else "they then apply"
+    return (f"{changes} from {laptop}{where} {verb} held: its clock is "
+            f"{duration_words(ahead_ms(newest, wall_ms))} ahead of this laptop's. {they.capitalize()} "
+            f"{'is' if count == 1 else 'are'} kept, and applied when this laptop's clock reaches {_local_words(due)}, "
+            f"or sooner if an officer accepts {'it' if count == 1 else 'them'}. If this laptop's own date and time "
+            "are wrong, correct them: "
+            f"{then} at the next sync.")
+
+
+def _local_words(when: dt.datetime) -> str:
+    try:
+        local = when.astimezone()
+    except (OverflowError, ValueError, OSError):  # the last days of the year 9999, east of Greenwich
+        local = when
+    return f"{local:%d %b %Y %H:%M}"
 
 
 def decode(column: Any, value: Any) -> Any:

@@ -4,7 +4,9 @@ Everything read from a shared folder or a bundle is untrusted: a file can be cut
 USB stick, damaged by a network drive, or edited by hand. So a file is read whole, its checksum
 (and signature, when the team has a signing key) checked before any op in it is used, and each op
 checked for shape; a bad file is refused with its name and the reason, and nothing from it is
-applied (``SyncFileError``). One bad file never stops the rest of a sync.
+applied (``SyncFileError``). One bad file never stops the rest of a sync. A clock value must be a
+date (2000 to the end of 9999, ``store.hlc``): the encoding reaches the year 318857, and a file
+carrying that once stopped every laptop's sync without saying which file it was.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ import re
 from collections.abc import Iterable
 from typing import Any
 
-from qa_desktop.store.hlc import Hlc
+from qa_desktop.store.hlc import LATEST_MS, Hlc
 from qa_desktop.store.oplog import OpRecord
 
 _NAME = re.compile(r"[a-z][a-z0-9_]{0,59}")
@@ -52,16 +54,23 @@ def op_from_wire(item: Any) -> OpRecord:
     hlc = item.get("hlc")
     if not isinstance(hlc, str):
         raise ValueError("op has no clock")
-    Hlc.parse(hlc)
+    stamp = Hlc.parse(hlc)
+    if not stamp.is_date:  # the encoding reaches the year 318857: no date type holds that
+        raise ValueError(f"op has a clock value that cannot be a date (the year {_year(stamp.wall_ms)})")
     base = item.get("base")
     if base is not None and (not isinstance(base, list) or len(base) > _BASE_MAX
                              or not all(isinstance(b, str) and 0 < len(b) <= _ID_MAX for b in base)):
         raise ValueError("op has a bad base")
     wall = item.get("wall")
-    if wall is not None and (isinstance(wall, bool) or not isinstance(wall, int)):
+    if wall is not None and (isinstance(wall, bool) or not isinstance(wall, int) or not 0 <= wall <= LATEST_MS):
         raise ValueError("op has a bad wall time")
     return OpRecord(item["op_id"], item["entity"], item["entity_id"], item["field"], item.get("value"), hlc,
                     item["device_id"], actor, tuple(base) if base is not None else None, wall)
+
+
+def _year(wall_ms: int) -> int:
+    """About the year a clock value falls in, however far out (in words for a refused file)."""
+    return 1970 + wall_ms // 31_556_952_000  # a mean Gregorian year in ms
 
 
 def encode_ops(ops: Iterable[OpRecord]) -> bytes:

@@ -1,4 +1,8 @@
-"""The audit trail of a visit or a provider, read-only: who changed what and when, on which device."""
+"""The audit trail of a visit or a provider, read-only: who changed what and when, on which device.
+
+"When" is the time by the clock of the laptop that made the change (``services.audit``); the rows
+are in the order the changes were made, which the sync clock keeps right even where a laptop's
+clock was wrong."""
 
 from __future__ import annotations
 
@@ -8,7 +12,7 @@ from qa_desktop.ui.rows_model import Column, RowsModel, table_view
 from qa_desktop.workspace.register import AuditLine
 
 AUDIT_COLUMNS = (
-    Column[AuditLine]("When", lambda a: f"{a.when.astimezone():%d %b %Y %H:%M:%S}", sort=lambda a: a.when),
+    Column[AuditLine]("When", lambda a: a.when_words(), sort=lambda a: a.order),
     Column[AuditLine]("Who", lambda a: a.who),
     Column[AuditLine]("Device", lambda a: a.device),
     Column[AuditLine]("What", lambda a: a.what),
@@ -28,8 +32,12 @@ class AuditDialog(QDialog):
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
-        layout.addWidget(QLabel(f"{len(lines)} changes, newest first. The trail is kept for every change on every "
-                                "laptop and cannot be edited."))
+        note = QLabel(f"{len(lines)} changes, newest first. The trail is kept for every change on every laptop and "
+                      "cannot be edited. Times are by the clock of the laptop that made the change"
+                      + ("; \"about\" marks a change made before that was recorded, timed by the sync clock."
+                         if any(a.estimated for a in lines) else "."))
+        note.setWordWrap(True)
+        layout.addWidget(note)
         layout.addWidget(self.view, 1)
         layout.addWidget(buttons)
         self.resize(1000, 600)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from sqlalchemy import text
 from sqlalchemy.exc import DatabaseError, IntegrityError
@@ -14,10 +16,14 @@ from qa_desktop.services.audit import provider_audit, visit_audit
 from qa_desktop.services.oversight import log_case
 from qa_desktop.services.register import find_by_urn
 from qa_desktop.services.visits import open_visit
+from qa_desktop.store.changes import new_id
 from qa_desktop.store.database import Store
+from qa_desktop.store.hlc import Hlc
+from qa_desktop.store.oplog import OpRecord
 from qa_desktop.sync.engine import sync
 from qa_desktop.sync.folder import FolderStore
-from tests.conftest import TODAY
+from qa_desktop.sync.merge import apply_ops
+from tests.conftest import CLOCK_START, TODAY
 from tests.sync.conftest import first_items, make_visit
 
 
@@ -39,7 +45,8 @@ def test_visit_and_provider_trails_name_who_what_when_and_where(tmp_path, capsys
     assert {(line.who, line.field, line.value) for line in answer_lines} >= {
         ("alex", "value", "met"), ("jo", "value", "not_met"), ("jo", "note", "Door closer broken")}
     assert {line.device for line in answer_lines} == {alex.device_id[:8], jo.device_id[:8]}  # both laptops
-    assert trail == sorted(trail, key=lambda line: line.when, reverse=True)  # newest first
+    assert trail == sorted(trail, key=lambda line: line.order, reverse=True)  # newest first
+    assert all(not line.estimated and abs(line.when - CLOCK_START) < dt.timedelta(minutes=1) for line in trail)
     assert any(line.what == "Visit" and line.field == "officers" for line in trail)
 
     log_case(alex, harbour, opened_on=TODAY, source=CaseSource.POLICE, category="Missing", summary="Out overnight")
@@ -68,3 +75,21 @@ def test_the_trail_cannot_be_edited_or_deleted(store):
     with store.engine.begin() as connection:  # what retention does: blank the value, keep the fact
         connection.execute(text(f"UPDATE ops SET value = NULL, redacted = 1 WHERE op_id = '{op_id}'"))
         assert connection.execute(text(f"SELECT actor FROM ops WHERE op_id = '{op_id}'")).scalar() == store.actor
+
+
+def test_a_change_from_before_wall_times_were_recorded_shows_the_sync_clocks_time_as_about(store, capsys):
+    visit_id = make_visit(store, TemplateLibrary.load())
+    when = CLOCK_START + dt.timedelta(minutes=5)
+    old = OpRecord(new_id(), "visits", visit_id, "officers", ["Alex Patel", "Kim Lee"],
+                   Hlc(int(when.timestamp() * 1000), 0).encode(), "c0ffee00-0000-4000-8000-000000000000", "kim",
+                   None, None)  # from a laptop on an older version: no wall time
+    with store.transaction() as session:
+        apply_ops(session, [old], "folder:old")
+    with store.read() as session:
+        newest, *others = visit_audit(session, visit_id)
+    assert (newest.who, newest.device, newest.estimated, newest.when) == ("kim", "c0ffee00", True, when)
+    assert newest.when_words("%d/%m/%Y %H:%M") == f"about {when.astimezone():%d/%m/%Y %H:%M}"
+    assert not any(line.estimated for line in others)
+    assert main(["audit", "--visit", visit_id[:8], "--data-dir", str(store.data_dir)]) == 0
+    out = capsys.readouterr().out
+    assert f"about {when.astimezone():%d/%m/%Y %H:%M:%S}" in out and '"about": from before that was recorded' in out
