@@ -30,6 +30,10 @@ def _print_report(report: SyncReport) -> None:
     print(report.summary())
     for problem in report.problems:
         print(f"  problem: {problem}")
+    for line in report.rewritten:
+        print(f"  {line}")
+    for line in report.unreadable:
+        print(f"  {line}")
 
 
 def _ask(prompt: str, from_stdin: bool) -> str:
@@ -81,6 +85,11 @@ def cmd_sync(args: argparse.Namespace, open_workspace: Callable[[], Workspace]) 
 
     def body() -> int:
         sync, settings = open_workspace().sync, _one_off(args)
+        if args.accept_held:
+            accepted = sync.accept_held()
+            print(f"Accepted {accepted.value} held change(s) from laptops whose clocks are far ahead; "
+                  "this laptop's clock was not moved.")
+            return 0
         try:
             done = sync.run(_progress, settings)
         except NeedsPassword as needed:
@@ -103,6 +112,15 @@ def cmd_status(args: argparse.Namespace, open_workspace: Callable[[], Workspace]
         print(f"Last synced: {last}")
         print(f"Changes waiting to go: {state.waiting}")
         print(f"Conflicts to resolve: {state.conflicts}")
+        written_again = state.unsent[1:] if state.waiting else state.unsent
+        if written_again:
+            print("Found at the last sync (not on the shared store then, written again):")
+            for line in written_again:
+                print(f"  {line}")
+        if state.unreadable:
+            print("Files a laptop cannot read (as of the last sync):")
+            for line in state.unreadable:
+                print(f"  {line}")
         return 0
 
     return _guarded(body)
@@ -204,9 +222,12 @@ def add_sync_commands(sub: argparse._SubParsersAction, common: argparse.Argument
     where = sync.add_mutually_exclusive_group()
     where.add_argument("--folder", help="sync with this shared folder, this time only")
     where.add_argument("--postgres", metavar="ADDRESS", help="sync with this PostgreSQL server, this time only")
+    sync.add_argument("--accept-held", action="store_true",
+                      help="apply the changes held because their laptop's clock is far ahead (see sync-status)")
     sync.set_defaults(func=bind(cmd_sync))
 
-    status = sub.add_parser("sync-status", parents=[common], help="last sync, changes waiting, conflicts")
+    status = sub.add_parser("sync-status", parents=[common],
+                            help="last sync, changes waiting, conflicts, files a laptop cannot read")
     status.set_defaults(func=bind(cmd_status))
 
     settings = sub.add_parser("sync-settings", parents=[common],

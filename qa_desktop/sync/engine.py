@@ -9,27 +9,43 @@ Each step is safe to cut off anywhere (a closed laptop lid, a dropped VPN, a kil
   applied: either both are saved or neither, so the next sync starts where this one really ended;
 - a photo an op mentions but the store does not have yet is listed as missing and fetched by a
   later sync; the answer and its caption are there meanwhile, and reports show a placeholder.
+
+With a shared folder (a ``SegmentedStore``) this laptop's ops go in numbered files of its own, and
+real shared folders lose, damage and reorder files. So this laptop keeps a record of every file it
+wrote there (``sync.segments.<store>``: number, the op-log rows it holds, size and sha256) and:
+
+- numbers a new file from that record, never from the folder (a deleted file's number is never
+  used again); the number and the rows are recorded before the file is written, so a sync cut off
+  mid-write writes the same file (same number, same ops) next time;
+- checks its files on every sync (a listing: present, and the size recorded) and writes again,
+  under the same number and with the same ops, one that is missing, cut short, or reported
+  unreadable by another laptop and found changed (its sha256). Readers that read it before do not
+  read it again; readers that could not, do;
+- says who uses it and which files it could not read (``SegmentedStore.publish``), and reads what
+  the others say, so the status names, in words, what other laptops cannot read and whom to ask.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import ColumnClause, ColumnElement, Integer, func, literal_column, or_, select
+from sqlalchemy import ColumnClause, ColumnElement, Integer, func, literal_column, or_, select, text
 from sqlalchemy.orm import Session
 
 from qa_desktop.store.blobs import BlobError, BlobStore
 from qa_desktop.store.database import Store
 from qa_desktop.store.hlc import Hlc
 from qa_desktop.store.models import Answer, FieldHeads, LocalState, Op, PendingRow
-from qa_desktop.store.oplog import op_record
+from qa_desktop.store.oplog import OpRecord, op_record
 from qa_desktop.store.purge import redact_purged
+from qa_desktop.sync.held import held_count, held_summary, release_due
 from qa_desktop.sync.merge import apply_ops
-from qa_desktop.sync.stores import SharedStore
+from qa_desktop.sync.stores import FileProblem, PeerReport, SegmentedStore, SharedStore, Written
 from qa_desktop.sync.wire import SyncFileError
 
 PUSH_BATCH = 5000
@@ -68,6 +84,11 @@ class SyncReport:
     #: workspace tells the screens. Pulled ops bypass ``Changes`` (they are already in the log),
     #: so the engine names them itself rather than leaving it to whoever reads the log next.
     changed: set[tuple[str, str]] = field(default_factory=set)
+    #: This laptop's files the sync found missing or damaged in the shared store, and wrote again (words).
+    rewritten: list[str] = field(default_factory=list)
+    #: What laptops cannot read, this one or others (as they said at their last sync), naming the
+    #: file and the laptop's user, and what happens next (words).
+    unreadable: list[str] = field(default_factory=list)
 
     def summary(self) -> str:
         parts = [f"Synced with {self.store}: {self.pushed} change(s) sent, {self.pulled} received"]
@@ -79,6 +100,8 @@ class SyncReport:
             parts.append(f"{self.waiting_rows} record(s) waiting for the rest of their changes")
         if self.conflicts:
             parts.append(f"{self.conflicts} conflict(s) to resolve")
+        if self.rewritten:
+            parts.append(f"{len(self.rewritten)} of this laptop's file(s) written again (missing or damaged there)")
         if self.problems:
             parts.append(f"{len(self.problems)} problem(s)")
         return "; ".join(parts) + "."
@@ -89,6 +112,24 @@ class SyncStatus:
     last_synced: dt.datetime | None
     waiting: int
     conflicts: int
+    #: What of this laptop's is not (or was not) on the shared store, in words: the changes waiting
+    #: to go, and its files the last sync found missing or damaged there and wrote again.
+    unsent: tuple[str, ...] = ()
+    #: What laptops cannot read, as of the last sync (this one's own failures, and what the others
+    #: reported), naming the file, the laptop's user and whom to ask.
+    unreadable: tuple[str, ...] = ()
+    #: Changes held because their laptop's clock is far ahead of this one's (``sync.held``), in words.
+    held: tuple[str, ...] = ()
+
+    @property
+    def problems(self) -> int:
+        """How many files some laptop cannot read, and laptops whose changes are held: what the
+        status bar flags."""
+        return len(self.unreadable) + len(self.held)
+
+    def lines(self) -> list[str]:
+        """Everything above, one sentence a line (the status bar's tooltip)."""
+        return [*self.unsent, *self.unreadable, *self.held]
 
 
 # -- local bookkeeping of a store's sync -------------------------------------------------------------
@@ -115,14 +156,22 @@ def status(store: Store, store_key: str | None = None) -> SyncStatus:
     with store.read() as session:
         key = store_key or _state(session, "sync.store")
         conflicts = session.scalar(select(func.count()).select_from(FieldHeads).where(FieldHeads.conflict)) or 0
+        held = tuple(held_summary(session)) if held_count(session) else ()
         if key is None:
             waiting = session.scalar(select(func.count()).select_from(Op).where(Op.received_from.is_(None))) or 0
-            return SyncStatus(None, waiting, conflicts)
+            return SyncStatus(None, waiting, conflicts, _waiting_words(waiting), held=held)
         mark = int(_state(session, f"sync.pushed.{key}") or 0)
         _, condition = _unpushed(key, mark)
         waiting = session.scalar(select(func.count()).select_from(Op).where(condition)) or 0
         last = _state(session, f"sync.last.{key}")
-    return SyncStatus(dt.datetime.fromisoformat(last) if last else None, waiting, conflicts)
+        health = json.loads(_state(session, f"sync.health.{key}") or "{}")
+    return SyncStatus(dt.datetime.fromisoformat(last) if last else None, waiting, conflicts,
+                      _waiting_words(waiting) + tuple(health.get("rewritten", ())),
+                      tuple(health.get("unreadable", ())), held)
+
+
+def _waiting_words(waiting: int) -> tuple[str, ...]:
+    return (f"{waiting} change{'s' if waiting != 1 else ''} waiting to go.",) if waiting else ()
 
 
 # -- the sync ---------------------------------------------------------------------------------------
@@ -138,13 +187,24 @@ def sync(store: Store, shared: SharedStore, progress: Progress | None = None, *,
     if remember:
         with store.transaction() as session:
             _set_state(session, "sync.store", shared.key)
+    segmented = shared if isinstance(shared, SegmentedStore) else None
+    peers = segmented.peer_reports(store.device_id) if segmented is not None else []
+    healed = _Healed()
     if push:
-        _push(store, shared, blobs, report, tell)
+        if segmented is not None:
+            _heal(store, segmented, blobs, report, peers, healed)
+            _push_segments(store, segmented, blobs, report, tell)
+        else:
+            _push(store, shared, blobs, report, tell)
+    unreadable: list[FileProblem] = []
     if pull:
-        _pull(store, shared, report, tell)
-        _fetch_photos(store, shared, blobs, report, tell)
+        _release_due(store, report)
+        _pull(store, shared, report, tell, unreadable)
+        _fetch_photos(store, shared, blobs, report, tell, unreadable)
         if report.pulled:
             redact_purged(store)  # records another laptop deleted under retention: their old values go here too
+    if segmented is not None:
+        _tell_the_others(store, segmented, report, peers, healed, unreadable, publish=push and pull)
     report.finished_at = store.clock.now()
     if remember:
         with store.transaction() as session:
@@ -154,6 +214,7 @@ def sync(store: Store, shared: SharedStore, progress: Progress | None = None, *,
 
 
 def _push(store: Store, shared: SharedStore, blobs: BlobStore, report: SyncReport, tell: Progress) -> None:
+    """Push to a store that takes ops as they are (PostgreSQL)."""
     mark_key = f"sync.pushed.{shared.key}"
     with store.read() as session:
         mark = int(_state(session, mark_key) or 0)
@@ -161,20 +222,11 @@ def _push(store: Store, shared: SharedStore, blobs: BlobStore, report: SyncRepor
         total = session.scalar(select(func.count()).select_from(Op).where(condition)) or 0
     sent = 0
     while True:
-        with store.read() as session:
-            rowid, condition = _unpushed(shared.key, mark)
-            rows = session.execute(select(rowid.label("seq"), Op.__table__).where(condition)
-                                   .order_by(rowid).limit(PUSH_BATCH)).all()
+        rows = _unpushed_rows(store, shared.key, mark)
         if not rows:
             break
         ops = [op_record(r) for r in rows]
-        photos = {b for op in ops for b in blobs_in(op.entity, op.field, op.value)}
-        for blob in sorted(shared.missing_blobs(photos)):
-            try:
-                shared.put_blob(blob, blobs.read(blob))
-                report.photos_sent += 1
-            except BlobError as error:
-                report.problems.append(f"{error}; the other laptops will show a placeholder")
+        _send_photos(shared, blobs, ops, report)
         shared.push(store.device_id, ops)
         mark = rows[-1].seq
         with store.transaction() as session:
@@ -184,15 +236,398 @@ def _push(store: Store, shared: SharedStore, blobs: BlobStore, report: SyncRepor
         tell("Sending changes", sent, max(total, sent))
 
 
-def _pull(store: Store, shared: SharedStore, report: SyncReport, tell: Progress) -> None:
+def _unpushed_rows(store: Store, store_key: str, mark: int) -> list[Any]:
+    with store.read() as session:
+        rowid, condition = _unpushed(store_key, mark)
+        return list(session.execute(select(rowid.label("seq"), Op.__table__).where(condition)
+                                    .order_by(rowid).limit(PUSH_BATCH)).all())
+
+
+def _send_photos(shared: SharedStore, blobs: BlobStore, ops: list[Any], report: SyncReport) -> None:
+    """Photos go up before the ops that mention them."""
+    photos = {b for op in ops for b in blobs_in(op.entity, op.field, op.value)}
+    for blob in sorted(shared.missing_blobs(photos)):
+        try:
+            shared.put_blob(blob, blobs.read(blob))
+            report.photos_sent += 1
+        except BlobError as error:
+            report.problems.append(f"{error}; the other laptops will show a placeholder")
+
+
+# -- this laptop's files in a shared folder: numbered from its record, checked, written again -------
+
+@dataclass
+class _File:
+    """One file this laptop wrote: its number, the op-log rows it holds (``lo < rowid <= hi``, with
+    the push filter: made here or received from elsewhere, never from this store), and its size and
+    sha256 as written (``None`` while it is numbered but not yet written whole)."""
+
+    number: int
+    lo: int
+    hi: int
+    size: int | None = None
+    sha256: str | None = None
+    #: Why a file not yet written is to be written: ``None`` (a new file, or one cut off while it
+    #: was written), "found" (found missing or damaged when the record was made from the folder),
+    #: "uncovered" (changes no file in the folder held when the record was made).
+    note: str | None = None
+
+
+@dataclass
+class _Record:
+    next: int
+    files: dict[int, _File]
+
+    @classmethod
+    def parse(cls, value: str) -> _Record:
+        data = json.loads(value)
+        return cls(int(data["next"]), {int(f[0]): _File(*f) for f in data["files"]})
+
+    def dump(self) -> str:
+        return json.dumps({"version": 1, "next": self.next,
+                           "files": [[f.number, f.lo, f.hi, f.size, f.sha256, *([f.note] if f.note else [])]
+                                     for _, f in sorted(self.files.items())]},
+                          separators=(",", ":"))
+
+
+@dataclass
+class _Healed:
+    """What the check of this laptop's files did (``checked``: it ran, this sync pushed): the numbers
+    it has a record of, those written again, photos sent again."""
+
+    checked: bool = False
+    recorded: set[int] = field(default_factory=set)
+    numbers: set[int] = field(default_factory=set)
+    photos: set[str] = field(default_factory=set)
+
+
+def _record_key(store_key: str) -> str:
+    return f"sync.segments.{store_key}"
+
+
+def _write_lock(session: Session) -> None:
+    """Take the data file's write lock now, so what this transaction reads next cannot change before
+    it commits (the window and ``qa-desktop sync`` may sync the same data folder at once)."""
+    session.execute(text("UPDATE local_state SET value = value WHERE key = 'device_id'"))
+
+
+def _load_record(session: Session, store_key: str) -> _Record | None:
+    value = _state(session, _record_key(store_key))
+    return _Record.parse(value) if value else None
+
+
+def _in_range(store_key: str, lo: int, hi: int) -> ColumnElement[bool]:
+    _, condition = _unpushed(store_key, lo)
+    return condition & (hi >= _ROWID)
+
+
+def _rows_between(store: Store, store_key: str, lo: int, hi: int) -> list[Any]:
+    with store.read() as session:
+        return list(session.execute(select(_ROWID.label("seq"), Op.__table__)
+                                    .where(_in_range(store_key, lo, hi)).order_by(_ROWID)).all())
+
+
+def _record(store: Store, shared: SegmentedStore) -> _Record:
+    with store.read() as session:
+        record = _load_record(session, shared.key)
+    if record is not None:
+        return record
+    adopted = _adopt(store, shared)
+    with store.transaction() as session:
+        _write_lock(session)
+        record = _load_record(session, shared.key)  # another program on this data folder was first
+        if record is None:
+            record = adopted
+            _set_state(session, _record_key(shared.key), record.dump())
+    return record
+
+
+def _adopt(store: Store, shared: SegmentedStore) -> _Record:
+    """The record of a laptop that has none for this store: a new one, or one that wrote files with
+    a version that kept no record. Its own files are read once, and each whole one is recorded with
+    the rows it holds. A damaged or missing number among them is written again (so no laptop keeps
+    failing on it) with at most a file's worth of the rows after the whole file before it; the rows
+    no whole file holds (a hole of several files, files deleted before the upgrade, a file the
+    previous version numbered again) go in new files as well, so a laptop that had read a file of an
+    old number gets them too (ops it has already are ignored). New numbers go on after the highest
+    in the folder, the only trace left of what was written."""
+    device, key = store.device_id, shared.key
+    with store.read() as session:
+        mark = int(_state(session, f"sync.pushed.{key}") or 0)
+    present = shared.own_segments(device)
+    highest = max(present, default=0)
+    whole: dict[int, _File] = {}
+    for number in sorted(present):
+        try:
+            ops, written = shared.read_own_segment(device, number)
+        except SyncFileError:
+            continue
+        rowids = _rowids(store, [op.op_id for op in ops])
+        if rowids:  # a file whose ops this laptop does not hold (a restored backup) cannot be written again
+            whole[number] = _File(number, min(rowids) - 1, max(rowids), written.size, written.sha256)
+    files, exact = dict(whole), list(whole.values())
+    next_lo: dict[int, int | None] = {}  # per number, where the rows of the next whole file start
+    lowest: int | None = None
+    for number in range(highest, 0, -1):
+        next_lo[number] = lowest
+        if number in whole:
+            lowest = whole[number].lo if lowest is None else min(lowest, whole[number].lo)
+    below = 0
+    for number in range(1, highest + 1):
+        if number in whole:
+            below = max(below, whole[number].hi)
+            continue
+        upper = next_lo[number]
+        rowids = _rowids_between(store, key, below, mark if upper is None else upper, limit=shared.segment_ops + 1)
+        if not rowids:
+            continue
+        files[number] = _File(number, below, rowids[:shared.segment_ops][-1], note="found")
+        if (upper is not None and len(rowids) <= shared.segment_ops
+                and (number == 1 or number - 1 in whole) and number + 1 in whole):
+            exact.append(files[number])  # alone between two whole files: it held exactly the rows between them
+    number = highest
+    for lo, hi in _uncovered(exact, mark):
+        rowids = _rowids_between(store, key, lo, hi)
+        for start in range(0, len(rowids), shared.segment_ops):
+            chunk = rowids[start:start + shared.segment_ops]
+            number += 1
+            files[number] = _File(number, (rowids[start - 1] if start else lo), chunk[-1], note="uncovered")
+    return _Record(max([highest, *files]) + 1, files)
+
+
+def _uncovered(files: list[_File], mark: int) -> list[tuple[int, int]]:
+    """The stretches of ``(0, mark]`` no file's rows cover."""
+    gaps, reached = [], 0
+    for file in sorted(files, key=lambda f: f.lo):
+        if file.lo > reached:
+            gaps.append((reached, file.lo))
+        reached = max(reached, file.hi)
+    if mark > reached:
+        gaps.append((reached, mark))
+    return gaps
+
+
+def _rowids(store: Store, op_ids: list[str]) -> list[int]:
+    found: list[int] = []
+    with store.read() as session:
+        for start in range(0, len(op_ids), 500):
+            found.extend(session.scalars(select(_ROWID).select_from(Op).where(Op.op_id.in_(op_ids[start:start + 500]))))
+    return found
+
+
+def _rowids_between(store: Store, store_key: str, lo: int, hi: int, limit: int | None = None) -> list[int]:
+    with store.read() as session:
+        return list(session.scalars(select(_ROWID).select_from(Op).where(_in_range(store_key, lo, hi))
+                                    .order_by(_ROWID).limit(limit)))
+
+
+def _reserve(store: Store, store_key: str, lo: int, hi: int) -> int:
+    """Number the next file and record the rows it holds, before it is written."""
+    with store.transaction() as session:
+        _write_lock(session)
+        record = _load_record(session, store_key) or _Record(1, {})
+        number = record.next
+        record.next += 1
+        record.files[number] = _File(number, lo, hi)
+        _set_state(session, _record_key(store_key), record.dump())
+    return number
+
+
+def _written(store: Store, store_key: str, number: int, written: Written, hi: int) -> None:
+    """File ``number`` is whole in the store: its size and hash recorded, the push mark past its rows."""
+    with store.transaction() as session:
+        _write_lock(session)
+        record = _load_record(session, store_key) or _Record(number + 1, {})
+        file = record.files.get(number)
+        if file is not None:
+            file.size, file.sha256, file.note = written.size, written.sha256, None
+            _set_state(session, _record_key(store_key), record.dump())
+        mark_key = f"sync.pushed.{store_key}"
+        _set_state(session, mark_key, str(max(hi, int(_state(session, mark_key) or 0))))
+
+
+def _write_file(store: Store, shared: SegmentedStore, blobs: BlobStore, report: SyncReport, file: _File) -> int:
+    """Write (again) one of this laptop's files: its photos first, then the file, then the record.
+    Returns how many changes it holds."""
+    ops = [op_record(r) for r in _rows_between(store, shared.key, file.lo, file.hi)]
+    _send_photos(shared, blobs, ops, report)
+    _written(store, shared.key, file.number, shared.write_segment(store.device_id, file.number, ops), file.hi)
+    return len(ops)
+
+
+def _heal(store: Store, shared: SegmentedStore, blobs: BlobStore, report: SyncReport,
+          peers: list[PeerReport], healed: _Healed) -> None:
+    """Check this laptop's files in the store (a listing: each recorded file there, at its size; one
+    another laptop reports unreadable is hashed), and write again, same number and same ops, any
+    that is not whole. Then send again the photos others report missing or damaged, if this laptop
+    has them."""
+    device = store.device_id
+    record = _record(store, shared)
+    healed.checked, healed.recorded = True, set(record.files)
+    present = shared.own_segments(device)
+    reported = {p.number for peer in peers for p in peer.problems if p.device == device and p.number is not None}
+    for number, file in sorted(record.files.items()):
+        name = shared.segment_name(device, number)
+        if file.size is None and file.note is None:
+            why = None  # numbered, then the sync was cut off while writing it: nothing went wrong there
+        elif file.note == "uncovered":
+            why = (f"Changes of mine that no file in the shared folder held (files deleted before this version "
+                   f"kept a record of them): written again, in {name}.")
+        elif number not in present:
+            why = f"My file {name} was missing from the shared folder: written again."
+        elif file.size is None or present[number] != file.size:
+            why = f"My file {name} was damaged or incomplete in the shared folder: written again."
+        elif number in reported and shared.segment_digest(device, number) != file.sha256:
+            why = f"My file {name} was damaged in the shared folder (another laptop could not read it): written again."
+        else:
+            continue
+        try:
+            count = _write_file(store, shared, blobs, report, file)
+        except OSError as error:  # e.g. a reader on Windows has it open: the next sync tries again
+            report.problems.append(f"{name}: could not be written again now ({error.strerror or error}); "
+                                   "this laptop tries again at its next sync")
+            continue
+        healed.numbers.add(number)
+        if why:
+            report.rewritten.append(why)
+        else:  # its first writing, cut off last time: sent now
+            report.pushed += count
+    wanted = {p.photo for peer in peers for p in peer.problems if p.photo is not None}
+    if wanted:
+        for blob in sorted(shared.missing_blobs(wanted)):
+            try:
+                shared.put_blob(blob, blobs.read(blob))
+            except (BlobError, OSError):
+                continue  # not on this laptop either
+            report.photos_sent += 1
+            healed.photos.add(blob)
+
+
+def _push_segments(store: Store, shared: SegmentedStore, blobs: BlobStore, report: SyncReport,
+                   tell: Progress) -> None:
+    """Push to a shared folder: new files, numbered from this laptop's record."""
+    mark_key = f"sync.pushed.{shared.key}"
+    with store.read() as session:
+        mark = int(_state(session, mark_key) or 0)
+        _, condition = _unpushed(shared.key, mark)
+        total = session.scalar(select(func.count()).select_from(Op).where(condition)) or 0
+    sent = 0
+    while True:
+        rows = _unpushed_rows(store, shared.key, mark)
+        if not rows:
+            break
+        ops = [op_record(r) for r in rows]
+        _send_photos(shared, blobs, ops, report)
+        for chunk in _chunks(ops, shared.segment_ops, shared.segment_bytes):
+            hi = rows[chunk][-1].seq
+            number = _reserve(store, shared.key, mark, hi)
+            _written(store, shared.key, number, shared.write_segment(store.device_id, number, ops[chunk]), hi)
+            mark = hi
+            sent += len(ops[chunk])
+            report.pushed += len(ops[chunk])
+            tell("Sending changes", sent, max(total, sent))
+
+
+def _chunks(ops: list[OpRecord], most: int, size: int) -> list[slice]:
+    """The ops cut into files of at most ``most`` ops and about ``size`` bytes (a single larger op
+    still goes, alone)."""
+    cuts, start, weight = [], 0, 0
+    for at, op in enumerate(ops):
+        this = 300 if op.value is None else 300 + len(json.dumps(op.value, ensure_ascii=False, default=str).encode())
+        if at > start and (at - start >= most or weight + this > size):
+            cuts.append(slice(start, at))
+            start, weight = at, 0
+        weight += this
+    if start < len(ops):
+        cuts.append(slice(start, len(ops)))
+    return cuts
+
+
+# -- what laptops cannot read, in words --------------------------------------------------------------
+
+def _laptop(user: str | None, device: str | None) -> str:
+    return f"{user}'s laptop" if user else f"The laptop {str(device)[:8]}"
+
+
+def _reason(reason: str) -> str:
+    return reason.removesuffix("; it was not used").strip()
+
+
+def _ask(users: dict[str, str | None], device: str | None) -> str:
+    user = users.get(device or "")
+    return f"ask {user} to sync" if user else f"ask whoever uses the laptop {str(device)[:8]} to sync"
+
+
+def _tell_the_others(store: Store, shared: SegmentedStore, report: SyncReport, peers: list[PeerReport],
+                     healed: _Healed, unreadable: list[FileProblem], *, publish: bool) -> None:
+    """Name what laptops cannot read (this one, and the others as they said), keep it for the
+    status, and (after a full sync) say who uses this laptop and what it could not read."""
+    device, key = store.device_id, shared.key
+    users = {peer.device_id: peer.user for peer in peers}
+    lines: list[str] = []
+    for problem in unreadable:
+        if problem.photo is not None:
+            lines.append(f"This laptop cannot read photo {problem.file}: it {_reason(problem.reason)}; "
+                         "a laptop that has it sends it again when it syncs.")
+        else:
+            lines.append(f"This laptop cannot read {problem.file}: it {_reason(problem.reason)}; "
+                         f"{_ask(users, problem.device)}.")
+    for peer in peers:
+        who = _laptop(peer.user, peer.device_id)
+        for problem in peer.problems:
+            reason = _reason(problem.reason)
+            if problem.photo is not None:
+                lines.append(f"{who} could not read photo {problem.file}: it {reason}. Sent again from this laptop."
+                             if problem.photo in healed.photos else
+                             f"{who} cannot read photo {problem.file}: it {reason}; a laptop that has it sends "
+                             "it again when it syncs.")
+            elif problem.device == device and not healed.checked:
+                lines.append(f"{who} could not read my file {problem.file}: it {reason}; this laptop checks it, "
+                             "and writes it again if need be, at its next sync.")
+            elif problem.device == device and problem.number in healed.numbers:
+                lines.append(f"{who} could not read my file {problem.file}: it {reason}; written again, so "
+                             "it reads it at its next sync.")
+            elif problem.device == device and problem.number in healed.recorded:
+                lines.append(f"{who} could not read my file {problem.file} at its last sync: it {reason}. The "
+                             "file in the shared folder is whole, so it reads it at its next sync.")
+            elif problem.device == device:
+                lines.append(f"{who} cannot read {problem.file}: it {reason}. This laptop has no record of "
+                             "writing it: someone may have put it there (it can be deleted).")
+            elif problem.device is not None:
+                lines.append(f"{who} cannot read {problem.file}: it {reason}; {_ask(users, problem.device)}.")
+            else:
+                lines.append(f"{who} cannot read {problem.file}: it {reason}.")
+    report.unreadable = lines
+    with store.transaction() as session:
+        before = {(p["file"], p["reason"]): p["at"] for p in json.loads(_state(session, f"sync.unreadable.{key}")
+                                                                         or "[]")}
+        now = store.clock.now().isoformat()
+        mine = [FileProblem(p.file, p.reason, before.get((p.file, p.reason), now), p.device, p.number, p.photo)
+                for p in unreadable]
+        for name, value in ((f"sync.unreadable.{key}",
+                             json.dumps([{"file": p.file, "reason": p.reason, "at": p.at} for p in mine])),
+                            (f"sync.health.{key}", json.dumps({"rewritten": report.rewritten, "unreadable": lines}))):
+            if _state(session, name) != value:  # most syncs: nothing to say, nothing written
+                _set_state(session, name, value)
+    if publish:
+        try:
+            shared.publish(device, store.actor, mine)
+        except OSError as error:  # said again at the next sync; nothing else depends on it
+            report.problems.append(f"This laptop could not say in the shared store what it cannot read "
+                                   f"({error.strerror or error}); it tries again at its next sync")
+
+
+def _pull(store: Store, shared: SharedStore, report: SyncReport, tell: Progress,
+          unreadable: list[FileProblem]) -> None:
     cursor_key = f"sync.cursor.{shared.key}"
     with store.read() as session:
         cursor = _state(session, cursor_key)
     for batch in shared.pull(cursor, store.device_id):
         report.problems.extend(batch.problems)
+        unreadable.extend(batch.unreadable)
         with store.transaction() as session:
             log_end, pending = _log_end(session), _pending(session)
-            applied = apply_ops(session, batch.ops, shared.key)
+            applied = apply_ops(session, batch.ops, shared.key, source=shared.label)
             if applied.max_hlc:  # before commit: a local edit made over these ops must come after them
                 store.hlc.observe(Hlc.parse(applied.max_hlc))
             _set_state(session, cursor_key, batch.cursor)
@@ -204,6 +639,20 @@ def _pull(store: Store, shared: SharedStore, report: SyncReport, tell: Progress)
         tell("Receiving changes", batch.done, batch.total)
     with store.read() as session:
         report.waiting_rows = session.scalar(select(func.count()).select_from(PendingRow)) or 0
+
+
+def _release_due(store: Store, report: SyncReport) -> None:
+    """Changes held because their laptop's clock was far ahead (``sync.held``) apply once this
+    laptop's clock has caught up with them: every sync looks (one indexed count when none are held)."""
+    with store.transaction() as session:
+        if not held_count(session):
+            return
+        released = release_due(session, store.clock.wall_ms())
+        if released.max_hlc:
+            store.hlc.observe(Hlc.parse(released.max_hlc))
+    report.pulled += released.new_ops
+    report.changed |= released.changed
+    report.problems.extend(released.problems)
 
 
 def _log_end(session: Session) -> int:
@@ -229,16 +678,21 @@ def referenced_photos(store: Store) -> set[str]:
         return {b for value in values for b in blobs_in("answers", "evidence", value)}
 
 
-def _fetch_photos(store: Store, shared: SharedStore, blobs: BlobStore, report: SyncReport, tell: Progress) -> None:
+def _fetch_photos(store: Store, shared: SharedStore, blobs: BlobStore, report: SyncReport, tell: Progress,
+                  unreadable: list[FileProblem]) -> None:
     wanted = sorted(b for b in referenced_photos(store) if not blobs.path(b).is_file())
+    named = shared.blob_name if isinstance(shared, SegmentedStore) else (lambda blob: f"photo {blob[:12]}")
     for position, blob in enumerate(wanted, start=1):
         try:
             data = shared.get_blob(blob)
         except SyncFileError as error:
             report.problems.append(str(error))
+            unreadable.append(FileProblem(error.name, error.reason, photo=blob))
             data = None
         if data is None:
             report.photos_missing.append(blob)
+            if not unreadable or unreadable[-1].photo != blob:
+                unreadable.append(FileProblem(named(blob), "is not in the shared store yet", photo=blob))
         else:
             blobs.put_bytes(data)
             report.photos_fetched += 1

@@ -1,6 +1,9 @@
 """The window's Sync: runs a sync in a worker thread, shows progress and the result, and keeps the
 status bar's "last synced / waiting / conflicts" up to date.
 
+The status bar's text keeps one short line; what is behind it in words (changes waiting to go, this
+laptop's files written again, files a laptop cannot read and whom to ask) is its tooltip.
+
 The sync itself is ``workspace.sync.run``, the same call the CLI makes, run off the UI thread by
 the one runner (``background.BackgroundTask``) without its modal dialog: an officer keeps working
 while it runs (the local store takes both), and progress goes to a small bar in the status bar.
@@ -58,13 +61,17 @@ class SyncController(QObject):
         return self._task is not None
 
     def refresh_status(self) -> None:
-        """Count again what the status bar says: last sync, changes waiting, conflicts."""
+        """Count again what the status bar says: last sync, changes waiting, conflicts, and (when a
+        laptop cannot read a file) how many, with the details in the tooltip."""
         self.state = state = self.workspace.sync.status()
         when = "never" if state.last_synced is None else _when(state.last_synced, self.workspace.clock.today())
         parts = [f"Last synced: {when}", f"{state.waiting} change{'s' if state.waiting != 1 else ''} waiting"]
         if state.conflicts:
             parts.append(f"{state.conflicts} conflict{'s' if state.conflicts != 1 else ''} to resolve")
+        if state.problems:
+            parts.append(f"{state.problems} file{'s' if state.problems != 1 else ''} a laptop cannot read")
         self.label.setText(" · ".join(parts))
+        self.label.setToolTip("\n".join(state.lines()))
         self.status_changed.emit()
 
     def start(self) -> None:

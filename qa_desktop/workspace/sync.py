@@ -10,7 +10,7 @@ window's poll of the op log has already told the screens while it ran.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -18,6 +18,7 @@ from qa_desktop.credentials import TEAM_KEY_ACCOUNT, CredentialsError, get_secre
 from qa_desktop.sync.bundle import Exported, NeedsCode, export_bundle, import_bundle
 from qa_desktop.sync.conflicts import Conflict, ConflictError, ConflictValue, find_conflict, list_conflicts, resolve
 from qa_desktop.sync.engine import Progress, SyncReport, SyncStatus, status, sync
+from qa_desktop.sync.held import accept_held
 from qa_desktop.sync.settings import (
     FOLDER,
     POSTGRESQL,
@@ -109,6 +110,19 @@ class SyncService:
         """Last sync, changes waiting to go, open conflicts: what the status bar shows."""
         return status(self._ws._store)
 
+    def accept_held(self, device_id: str | None = None) -> Done[int]:
+        """An officer accepts the changes held because their laptop's clock is far ahead (of one
+        laptop, or all): they apply now, without this laptop's clock taking on theirs
+        (``sync.held.accept_held``). The number applied."""
+        def accept() -> tuple[int, set[tuple[str, str]]]:
+            with self._ws._store.transaction() as session:
+                applied = accept_held(session, device_id)
+            return applied.new_ops, applied.changed
+
+        done = self._ws._mutation(accept, SYNC_STATE)
+        count, changed = done.value
+        return Done(count, done.changes.merged(self._ws._describe(changed)))
+
     # -- conflicts -----------------------------------------------------------------------------------
 
     def conflicts(self) -> list[Conflict]:
@@ -118,10 +132,11 @@ class SyncService:
         """An open conflict by its key or short id (``ConflictError`` when there is none)."""
         return find_conflict(self._ws._store, key_or_id)
 
-    def resolve(self, key_or_id: str, value: Any) -> Done[None]:
+    def resolve(self, key_or_id: str, value: Any, *, shown: Sequence[str] | None = None) -> Done[None]:
         """Settle a conflict with ``value`` (one of its values, or new text): an op that syncs and
-        closes it on every laptop."""
-        return self._ws._mutation(lambda: resolve(self._ws._store, key_or_id, value))
+        closes it on every laptop. ``shown``: the op ids of the values a screen showed (see
+        ``sync.conflicts.resolve``)."""
+        return self._ws._mutation(lambda: resolve(self._ws._store, key_or_id, value, shown=shown))
 
     # -- bundles -------------------------------------------------------------------------------------
 

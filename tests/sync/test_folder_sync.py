@@ -30,12 +30,19 @@ def test_a_visit_started_on_one_laptop_opens_on_another_with_its_answers(laptops
 def test_syncing_twice_changes_nothing(laptops, folder, library):
     alex, jo = laptops("alex", "jo")
     make_visit(alex, library)
-    sync(alex, folder), sync(jo, folder)
-    before = (snapshot(alex), snapshot(jo), len(list(folder.root.rglob("*.ops"))))
+    sync(alex, folder), sync(jo, folder), sync(alex, folder)
+    before = (snapshot(alex), snapshot(jo), _files(folder))
     again = [sync(alex, folder), sync(jo, folder), sync(alex, folder)]
     assert [r.pushed + r.pulled for r in again] == [0, 0, 0]
-    assert (snapshot(alex), snapshot(jo), len(list(folder.root.rglob("*.ops")))) == before
+    # not a file written either (a sync client would copy it to everyone): same names, bytes, times
+    assert (snapshot(alex), snapshot(jo), _files(folder)) == before
     assert status(alex).waiting == 0 and status(alex).last_synced is not None
+    assert status(alex).unsent == status(alex).unreadable == ()
+
+
+def _files(folder) -> dict:
+    return {p.relative_to(folder.root).as_posix(): (p.read_bytes(), p.stat().st_mtime_ns)
+            for p in folder.root.rglob("*") if p.is_file()}
 
 
 def test_two_officers_answering_differently_keep_both_answers_until_one_is_chosen(laptops, folder, library):
