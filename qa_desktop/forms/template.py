@@ -29,6 +29,12 @@ document (seen, dated, expiry).
 Validation reads YAML nodes rather than plain data so every message can give the line number;
 it collects every error in a file, not just the first, so a template author fixes them in one go.
 Unknown keys are errors: a typo such as ``requierd`` must not silently make an item optional.
+
+A template comes from the team's shared folder, or from another laptop in a visit's snapshot, so
+it is parsed with limits: its size, the aliases it uses (``*name``), the values it holds once they
+are expanded, and how deep it nests (``MAX_*`` below). A file of nested aliases ("billion laughs")
+is a few KB and expands to millions of values; it is refused with its name, the line and the limit,
+before it is expanded.
 """
 
 from __future__ import annotations
@@ -75,6 +81,17 @@ class TemplateKind(enum.StrEnum):
 REVIEW_SCOPES = ("full_review", "minimum_urgent")
 
 _KEY = re.compile(r"^[a-z][a-z0-9_]*$")
+
+# Limits on a template (module constants, so a test may lower them). The built-in templates are at
+# most 11 KB, with at most 802 values, no aliases, nested 8 deep.
+#: The largest template file, in characters.
+MAX_TEMPLATE_CHARS = 512 * 1024
+#: Aliases (``*name``) in one template.
+MAX_ALIASES = 200
+#: Values (scalars, lists, mappings) once every alias is expanded: what validation walks.
+MAX_NODES = 50_000
+#: Lists and mappings inside one another.
+MAX_DEPTH = 32
 
 
 @dataclass(frozen=True)
@@ -242,6 +259,74 @@ class _Reader:
         return result
 
 
+class _OverLimit(Exception):
+    def __init__(self, mark: Any, message: str) -> None:
+        super().__init__(message)
+        self.line = mark.line + 1 if mark is not None else None
+        self.message = message
+
+
+class _LimitedLoader(yaml.SafeLoader):
+    """PyYAML's safe loader, composing nodes within ``MAX_ALIASES``, ``MAX_NODES`` (counted with
+    every alias expanded, as validation would walk them) and ``MAX_DEPTH``; ``_OverLimit`` at the
+    first value past one. Aliases stay shared nodes, so nothing is ever expanded in memory."""
+
+    def __init__(self, stream: str) -> None:
+        super().__init__(stream)
+        self._depth = 0
+        self._aliases = 0
+        self._sizes: dict[int, int] = {}  # id(node) -> its size with aliases expanded, once composed
+
+    def compose_node(self, parent: yaml.Node | None, index: Any) -> yaml.Node | None:
+        event = self.peek_event()
+        if isinstance(event, yaml.AliasEvent):
+            self._aliases += 1
+            if self._aliases > MAX_ALIASES:
+                raise _OverLimit(event.start_mark, f"uses more than {MAX_ALIASES:,} aliases (*name), the most a "
+                                                   "template may; a template needs few or none")
+            node = super().compose_node(parent, index)
+            if id(node) not in self._sizes:  # its anchor is on a value still being read: it holds itself
+                raise _OverLimit(event.start_mark, f"the alias *{event.anchor} is inside the value it names")
+            return node
+        self._depth += 1
+        try:
+            if self._depth > MAX_DEPTH:
+                raise _OverLimit(event.start_mark, f"is nested more than {MAX_DEPTH} levels deep, the most a "
+                                                   "template may")
+            node = super().compose_node(parent, index)
+        finally:
+            self._depth -= 1
+        if isinstance(node, yaml.MappingNode):
+            children = [child for pair in node.value for child in pair]
+        elif isinstance(node, yaml.SequenceNode):
+            children = list(node.value)
+        else:
+            children = []
+        size = 1 + sum(self._sizes[id(child)] for child in children)
+        if size > MAX_NODES:
+            raise _OverLimit(event.start_mark, f"holds more than {MAX_NODES:,} values once its aliases (*name) are "
+                                               "expanded, the most a template may")
+        self._sizes[id(node)] = size
+        return node
+
+
+def _compose(text: str, source: str) -> yaml.Node | None:
+    """The file's YAML nodes, within the limits; ``TemplateInvalid`` naming the file and line if not."""
+    if len(text) > MAX_TEMPLATE_CHARS:
+        raise TemplateInvalid([TemplateProblem(source, None, "", "the file is longer than a template may be "
+                                               f"({MAX_TEMPLATE_CHARS:,} characters)")])
+    try:
+        node: yaml.Node | None = yaml.compose(text, Loader=_LimitedLoader)
+        return node
+    except _OverLimit as error:
+        raise TemplateInvalid([TemplateProblem(source, error.line, "", error.message)]) from None
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        line = mark.line + 1 if mark is not None else None
+        problem = TemplateProblem(source, line, "", f"not valid YAML: {getattr(error, 'problem', error)}")
+        raise TemplateInvalid([problem]) from None
+
+
 _TEMPLATE_REQUIRED = {"key", "version", "title", "kind", "audience", "scopes", "sections"}
 _TEMPLATE_OPTIONAL = {"service_types", "description"}
 _SECTION_REQUIRED = {"key", "title", "items"}
@@ -253,13 +338,7 @@ _ITEM_OPTIONAL = {"required", "guidance", "choices", "scale", "show_when", "acti
 def parse_template(text: str, source: str = "<template>") -> Template:
     """A validated ``Template`` from YAML text; raises ``TemplateInvalid`` listing every problem."""
     reader = _Reader(source)
-    try:
-        root = yaml.compose(text)
-    except yaml.YAMLError as error:
-        mark = getattr(error, "problem_mark", None)
-        line = mark.line + 1 if mark is not None else None
-        problem = TemplateProblem(source, line, "", f"not valid YAML: {getattr(error, 'problem', error)}")
-        raise TemplateInvalid([problem]) from None
+    root = _compose(text, source)
     if root is None:
         raise TemplateInvalid([TemplateProblem(source, None, "", "the file is empty")])
     top = reader.mapping(root, "", _TEMPLATE_REQUIRED, _TEMPLATE_OPTIONAL)
@@ -401,9 +480,15 @@ def _parse_show_when(reader: _Reader, node: yaml.Node, path: str, earlier: dict[
 
 
 def load_template(path: Path) -> Template:
-    """Read and validate a template file; problems name the file."""
+    """Read and validate a template file; problems name the file. A file larger than a template may
+    be is refused before it is read."""
+    size = path.stat().st_size
+    if size > 4 * MAX_TEMPLATE_CHARS:  # more bytes than the most characters could take in UTF-8
+        raise TemplateInvalid([TemplateProblem(path.name, None, "", f"the file is {size:,} bytes, longer than a "
+                                               f"template may be ({MAX_TEMPLATE_CHARS:,} characters)")])
     try:
-        text = path.read_text(encoding="utf-8")
+        with path.open(encoding="utf-8") as stream:
+            text = stream.read(MAX_TEMPLATE_CHARS + 1)
     except UnicodeDecodeError:
         raise TemplateInvalid([TemplateProblem(path.name, None, "", "not UTF-8 text")]) from None
     return parse_template(text, path.name)

@@ -14,18 +14,29 @@ Re-importing updates, never duplicates: rows match the register on URN (or, with
 name and postcode). New providers get an id derived from that key, so two laptops importing the
 same file make the same rows and sync merges them. A bad row is reported with its line number and
 skipped; the other rows import. Rows are written in batches, each its own transaction.
+
+Memory stays bounded however large the file (a 200 MB file imports in under 300 MB): nothing holds
+the whole file. The encoding is found by decoding the bytes a chunk at a time; a first pass reads
+the rows only to check the file is a CSV whose rows fit the limits (a malformed file, or a row of
+more than ``MAX_ROW_CHARS``, is refused before anything is written) and to find the header; a
+second pass parses and writes ``BATCH_SIZE`` rows at a time. Keys seen earlier in the file (for
+"appears again") are kept as 8-byte digests in a small in-memory SQLite table, not as Python
+objects. At most ``MAX_SKIPPED_LISTED`` skipped rows are listed; the rest are counted.
 """
 
 from __future__ import annotations
 
+import codecs
 import csv
 import datetime as dt
-import io
+import hashlib
 import math
-from collections.abc import Callable
+import sqlite3
+from collections.abc import Callable, Generator
+from contextlib import closing
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
@@ -90,6 +101,12 @@ SETTING_FIELDS = ("address_line1", "address_line2", "town", "county", "postcode"
 
 HEADER_SEARCH_ROWS = 20
 BATCH_SIZE = 1000
+#: The longest row read (in characters, all its lines together): an Ofsted row has a few hundred.
+MAX_ROW_CHARS = 1_000_000
+#: Skipped rows listed one by one in the report; any more are counted (``ImportReport.unlisted``).
+MAX_SKIPPED_LISTED = 1000
+#: Bytes read at a time while finding the encoding.
+_CHUNK = 1 << 20
 
 
 class ImportFileError(Exception):
@@ -112,16 +129,28 @@ class ImportReport:
     added: int = 0
     updated: int = 0
     unchanged: int = 0
-    skipped: list[SkippedRow] = field(default_factory=list)
+    skipped: list[SkippedRow] = field(default_factory=list)  # the first MAX_SKIPPED_LISTED, by line
     ignored_columns: list[str] = field(default_factory=list)
+    unlisted: int = 0  # skipped rows beyond those listed in ``skipped``
+
+    @property
+    def skipped_total(self) -> int:
+        return len(self.skipped) + self.unlisted
 
     @property
     def rows(self) -> int:
-        return self.added + self.updated + self.unchanged + len(self.skipped)
+        return self.added + self.updated + self.unchanged + self.skipped_total
+
+    def skip(self, line: int, reason: str) -> None:
+        if len(self.skipped) < MAX_SKIPPED_LISTED:
+            self.skipped.append(SkippedRow(line, reason))
+        else:
+            self.unlisted += 1
 
     def summary(self) -> str:
+        listed = f" (the first {len(self.skipped):,} listed)" if self.unlisted else ""
         return (f"{self.path.name}: {self.added} added, {self.updated} updated, {self.unchanged} unchanged, "
-                f"{len(self.skipped)} skipped")
+                f"{self.skipped_total} skipped{listed}")
 
 
 @dataclass
@@ -136,41 +165,120 @@ class _BadRow(ValueError):
     pass
 
 
-def read_text(path: Path) -> tuple[str, str]:
-    """The file's text and the encoding it was read with (UTF-8, else Windows-1252)."""
+def detect_encoding(path: Path) -> str:
+    """The encoding the whole file reads in (UTF-8, else Windows-1252, else Latin-1), found by
+    decoding it a chunk at a time: the file is never in memory whole."""
     try:
-        data = path.read_bytes()
+        with path.open("rb") as stream:
+            start = stream.read(4096)
     except FileNotFoundError:
         raise ImportFileError(f"{path}: no such file. Check the name and folder.") from None
     except OSError as error:
         raise ImportFileError(f"{path}: cannot be read ({error.strerror}).") from None
-    if b"\x00" in data[:4096]:
+    if b"\x00" in start:
         raise ImportFileError(f"{path.name}: this is not a CSV text file (it may be an Excel .xlsx); "
                               f"save it as CSV and import that.")
     for encoding in ("utf-8-sig", "cp1252"):
+        decoder = codecs.getincrementaldecoder(encoding)()
         try:
-            return data.decode(encoding), "utf-8" if encoding == "utf-8-sig" else encoding
+            with path.open("rb") as stream:
+                while chunk := stream.read(_CHUNK):
+                    decoder.decode(chunk)
+                decoder.decode(b"", final=True)
         except UnicodeDecodeError:
             continue
-    return data.decode("latin-1"), "latin-1"
+        except OSError as error:
+            raise ImportFileError(f"{path}: cannot be read ({error.strerror}).") from None
+        return encoding
+    return "latin-1"
 
 
-def _rows_with_lines(text: str) -> list[tuple[int, list[str]]]:
-    sample = text[:8192]
+def _label(encoding: str) -> str:
+    return "utf-8" if encoding == "utf-8-sig" else encoding
+
+
+class _RowTooLong(Exception):
+    pass
+
+
+class _Lines:
+    """The file's lines for the CSV reader, each read with a limit, so that no row (however its
+    quotes run across lines) grows past ``MAX_ROW_CHARS`` in memory."""
+
+    def __init__(self, stream: TextIO) -> None:
+        self._stream = stream
+        self.in_row = 0  # characters handed over since the last row ended
+
+    def __iter__(self) -> _Lines:
+        return self
+
+    def __next__(self) -> str:
+        line = self._stream.readline(MAX_ROW_CHARS + 1)
+        if not line:
+            raise StopIteration
+        self.in_row += len(line)
+        if self.in_row > MAX_ROW_CHARS:
+            raise _RowTooLong
+        return line
+
+
+def _records(path: Path, encoding: str, dialect: Any) -> Generator[tuple[int, list[str]], None, None]:
+    """Each CSV record with the physical line it starts on; ``ImportFileError`` for a malformed
+    file or an overlong row (raised when it is reached)."""
+    with path.open(encoding=encoding, newline="") as stream:
+        lines = _Lines(stream)
+        reader = csv.reader(lines, dialect)
+        start = 1
+        try:
+            for row in reader:
+                lines.in_row = 0
+                yield start, row
+                start = reader.line_num + 1
+        except csv.Error as error:
+            raise ImportFileError(f"{path.name}: line {start}: the CSV is malformed ({error}); "
+                                  "nothing was imported.") from None
+        except _RowTooLong:
+            raise ImportFileError(f"{path.name}: line {start}: a row is longer than {MAX_ROW_CHARS:,} characters, "
+                                  "which no provider list has (is this a CSV file?); nothing was imported.") from None
+        except UnicodeDecodeError:  # it read whole before: the file changed while it was being imported
+            raise ImportFileError(f"{path.name}: line {start}: the file changed while it was being read; "
+                                  "import it again.") from None
+        except OSError as error:
+            raise ImportFileError(f"{path}: cannot be read ({error.strerror}).") from None
+
+
+def _dialect(path: Path, encoding: str) -> Any:
+    with path.open(encoding=encoding, newline="") as stream:
+        sample = stream.read(8192)
     try:
-        dialect: Any = csv.Sniffer().sniff(sample, delimiters=",;\t")
+        return csv.Sniffer().sniff(sample, delimiters=",;\t")
     except csv.Error:
-        dialect = csv.excel
-    reader = csv.reader(io.StringIO(text, newline=""), dialect)
-    rows: list[tuple[int, list[str]]] = []
-    start = 1
-    try:
-        for row in reader:
-            rows.append((start, row))
-            start = reader.line_num + 1
-    except csv.Error as error:
-        raise ImportFileError(f"line {start}: the CSV is malformed ({error}); nothing was imported.") from None
-    return rows
+        return csv.excel
+
+
+@dataclass
+class _Survey:
+    """What the first pass learns: how to read the file, where its header is, and how many rows follow."""
+
+    dialect: Any
+    header_index: int
+    mapping: dict[int, str]
+    ignored: list[str]
+    total: int
+
+
+def _survey(path: Path, encoding: str) -> _Survey:
+    """Read every record once, keeping only the first few: the file is refused here, before anything
+    is written, if it is malformed or a row is too long."""
+    dialect = _dialect(path, encoding)
+    first: list[tuple[int, list[str]]] = []
+    count = 0
+    for record in _records(path, encoding, dialect):
+        if count < HEADER_SEARCH_ROWS:
+            first.append(record)
+        count += 1
+    header_index, mapping, ignored = _find_header(first, path)
+    return _Survey(dialect, header_index, mapping, ignored, count - header_index - 1)
 
 
 def _find_header(rows: list[tuple[int, list[str]]], path: Path) -> tuple[int, dict[int, str], list[str]]:
@@ -276,52 +384,83 @@ def _parse_row(line: int, cells: list[str], mapping: dict[int, str], has_regulat
     return _Parsed(line, key, provider, setting)
 
 
+class _Seen:
+    """The keys of the rows met so far in this file, with the line each was first on: as 8-byte
+    digests in an in-memory SQLite table (about 20 bytes a row, where Python objects take 150)."""
+
+    def __init__(self) -> None:
+        self._db = sqlite3.connect(":memory:")
+        self._db.execute("CREATE TABLE seen (digest INTEGER PRIMARY KEY, line INTEGER NOT NULL)")
+
+    def first_line(self, key: tuple[str, ...], line: int) -> int | None:
+        """The line ``key`` was first on, or ``None`` (and it is remembered as on ``line``)."""
+        digest = int.from_bytes(hashlib.blake2b("\x1f".join(key).encode("utf-8"), digest_size=8).digest(),
+                                "big", signed=True)
+        if self._db.execute("INSERT OR IGNORE INTO seen VALUES (?, ?)", (digest, line)).rowcount:
+            return None
+        found = self._db.execute("SELECT line FROM seen WHERE digest = ?", (digest,)).fetchone()
+        return int(found[0])
+
+    def close(self) -> None:
+        self._db.close()
+
+
 def import_providers(store: Store, path: Path | str, *,
                      progress: Callable[[int, int], None] | None = None) -> ImportReport:
     """Import or update providers from a CSV file; see the module docstring for the rules."""
     path = Path(path)
-    text, encoding = read_text(path)
-    rows = _rows_with_lines(text)
-    header_index, mapping, ignored = _find_header(rows, path)
-    report = ImportReport(path=path, encoding=encoding, ignored_columns=ignored)
-    has_regulator_column = "regulator" in mapping.values()
+    encoding = detect_encoding(path)
+    survey = _survey(path, encoding)
+    report = ImportReport(path=path, encoding=_label(encoding), ignored_columns=survey.ignored)
+    has_regulator_column = "regulator" in survey.mapping.values()
 
-    parsed: list[_Parsed] = []
-    first_seen: dict[tuple[str, ...], int] = {}
-    for line, cells in rows[header_index + 1:]:
-        try:
-            row = _parse_row(line, cells, mapping, has_regulator_column)
-        except _BadRow as error:
-            report.skipped.append(SkippedRow(line, str(error)))
-            continue
-        if row is None:
-            continue
-        if row.key in first_seen:
-            what = f"URN {row.key[1]}" if row.key[0] == "urn" else f"{row.provider.get('name')!r}"
-            report.skipped.append(SkippedRow(line, f"{what} appears again (first on line {first_seen[row.key]})"))
-            continue
-        first_seen[row.key] = line
-        parsed.append(row)
-
-    total = len(parsed)
+    total = survey.total
     if progress:
         progress(0, total)
-    for start in range(0, total, BATCH_SIZE):
-        batch = parsed[start:start + BATCH_SIZE]
-        with store.write() as changes:
-            existing = _existing(changes, batch)
-            for row in batch:
-                outcome = _apply(changes, existing.get(row.key), row)
-                if outcome == "added":
-                    report.added += 1
-                elif outcome == "updated":
-                    report.updated += 1
+    done = 0
+    batch: list[_Parsed] = []
+    with closing(_Seen()) as seen, closing(_records(path, encoding, survey.dialect)) as records:
+        for index, (line, cells) in enumerate(records):
+            if index <= survey.header_index:
+                continue
+            done += 1
+            try:
+                row = _parse_row(line, cells, survey.mapping, has_regulator_column)
+            except _BadRow as error:
+                report.skip(line, str(error))
+                row = None
+            if row is not None:
+                first = seen.first_line(row.key, line)
+                if first is None:
+                    batch.append(row)
                 else:
-                    report.unchanged += 1
-        if progress:
-            progress(min(start + BATCH_SIZE, total), total)
+                    what = f"URN {row.key[1]}" if row.key[0] == "urn" else f"{row.provider.get('name')!r}"
+                    report.skip(line, f"{what} appears again (first on line {first})")
+            if len(batch) >= BATCH_SIZE:
+                _write(store, batch, report)
+                batch = []
+                if progress:
+                    progress(min(done, total), total)
+        if batch:
+            _write(store, batch, report)
+    if progress:
+        progress(total, total)
     report.skipped.sort(key=lambda s: s.line)
     return report
+
+
+def _write(store: Store, batch: list[_Parsed], report: ImportReport) -> None:
+    """One batch of rows, in one transaction."""
+    with store.write() as changes:
+        existing = _existing(changes, batch)
+        for row in batch:
+            outcome = _apply(changes, existing.get(row.key), row)
+            if outcome == "added":
+                report.added += 1
+            elif outcome == "updated":
+                report.updated += 1
+            else:
+                report.unchanged += 1
 
 
 def _existing(changes: Changes, batch: list[_Parsed]) -> dict[tuple[str, ...], Provider]:

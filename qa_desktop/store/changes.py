@@ -18,6 +18,7 @@ decide whether to refresh, after Anki's ``OpChanges``.
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import enum
 import uuid
@@ -26,6 +27,7 @@ from typing import Any, TypeVar
 
 from sqlalchemy import event, insert, inspect
 from sqlalchemy.orm import Session
+from sqlalchemy.sql.schema import ColumnDefault
 
 from qa_desktop.store import oplog
 from qa_desktop.store.hlc import HybridClock
@@ -61,6 +63,36 @@ def json_value(value: Any) -> Any:
     return value
 
 
+#: Per model, its fields with a default SQLAlchemy fills in at flush: (field, default), in column order.
+_DEFAULTS: dict[type[SyncedColumns], tuple[tuple[str, ColumnDefault], ...]] = {}
+
+
+def column_defaults(model: type[SyncedColumns], given: Mapping[str, Any]) -> dict[str, Any]:
+    """The values SQLAlchemy would give the fields left out of ``given`` at flush, worked out the
+    way it does (a scalar as it is; a callable called, with no execution context): so the write path
+    can set them on the row and record them as ops before the flush.
+
+    Only Python-side defaults exist on synced models: a default the database computes
+    (``server_default``, a SQL expression) could not be known before the insert, and a test
+    (``tests/store/test_write_path.py``) keeps synced models free of them."""
+    defaults = _DEFAULTS.get(model)
+    if defaults is None:
+        found = []
+        for name, column in inspect(model).columns.items():
+            default = column.default
+            if (name in SyncedColumns.BOOKKEEPING or name == "deleted" or not isinstance(default, ColumnDefault)
+                    or not (default.is_scalar or default.is_callable)):
+                continue
+            found.append((name, default))
+        defaults = _DEFAULTS[model] = tuple(found)
+    values: dict[str, Any] = {}
+    for name, default in defaults:
+        if name not in given:
+            # a scalar is copied: set on the row, a shared list or dict would be one object for every row
+            values[name] = default.arg(None) if default.is_callable else copy.deepcopy(default.arg)
+    return values
+
+
 class Changes:
     """One unit of work's writes. Made by ``Store.write()``; use it, not the session, to change rows."""
 
@@ -91,8 +123,13 @@ class Changes:
     # -- the three verbs -------------------------------------------------------------------------
 
     def create(self, model: type[Row], *, id: str | None = None, **fields: Any) -> Row:
-        """Add a new row. ``id`` may be given (a ``derived_id``); otherwise a fresh UUID."""
+        """Add a new row. ``id`` may be given (a ``derived_id``); otherwise a fresh UUID.
+
+        Every field the row ends up with travels: one left out takes its column's default here, set
+        on the row and recorded as an op like a field given (``column_defaults``), so that another
+        laptop never waits for a value that SQLAlchemy would have filled in only at flush."""
         self._check_fields(model, fields)
+        fields = {**column_defaults(model, fields), **fields}
         now = self._now()
         row = model(id=id or new_id(), created_at=now, updated_at=now, changed_by=self.actor,
                     device_id=self.device_id, deleted=False, **fields)
@@ -126,13 +163,18 @@ class Changes:
         self._stamp(row)
         return changed
 
-    def resolve(self, row: SyncedColumns, name: str, value: Any) -> None:
+    def resolve(self, row: SyncedColumns, name: str, value: Any, *, over: Sequence[str] | None = None) -> None:
         """An officer's choice between conflicting values: written over every head of the field, so
-        the conflict closes here and on every device that receives this op."""
+        the conflict closes here and on every device that receives this op. ``over``: the heads the
+        officer was shown (a value that arrived since stays beside the choice, as a conflict)."""
         self._check_fields(type(row), {name: value})
-        state = oplog.state_of(self.session, row.__tablename__, row.id, name)
+        if over is None:
+            state = oplog.state_of(self.session, row.__tablename__, row.id, name)
+            over = [h.op_id for h in state.heads] if state else []
+        else:
+            self._concurrent.add((row.__tablename__, row.id, name))
         setattr(row, name, value)
-        self._record(row, name, value, base=[h.op_id for h in state.heads] if state else [])
+        self._record(row, name, value, base=list(over))
         self._stamp(row)
 
     def delete(self, row: SyncedColumns) -> None:
@@ -172,7 +214,7 @@ class Changes:
         entity = row.__tablename__
         # not "the op with the greatest clock": an op written over by a later edit from a laptop whose
         # clock was behind is not a head (``store.oplog``), so the heads are worked out from the field's ops
-        return oplog.local_base(oplog.state_of(self.session, entity, row.id, name))
+        return oplog.local_base(oplog.state_of(self.session, entity, row.id, name), self.device_id)
 
     def _unseen(self, row: SyncedColumns, name: str, seen: Sequence[str]) -> bool:
         """Whether the field's value in the database rests on an op the screen never showed."""
@@ -182,6 +224,9 @@ class Changes:
         entity = row.__tablename__
         self.touched.add((entity, row.id))
         op_id = new_id()
+        earlier = self.written.get((entity, row.id, name))
+        if earlier is not None and earlier not in base:
+            base = [*base, earlier]  # a later write of the same field in this unit of work is over the earlier
         self.written[(entity, row.id, name)] = op_id
         self._pending.append({
             "op_id": op_id, "entity": entity, "entity_id": row.id, "field": name,

@@ -17,8 +17,19 @@ The zip travels encrypted (AES-256-GCM inside a small envelope): a lost USB stic
 With a team sync key, the key is derived from it (HKDF) and any laptop of the team opens the
 bundle. Without one, the export makes a one-off code (e.g. ``7KQ2-M9XD-4PTA``, 60 bits, stretched
 with scrypt) that the officer tells the other officer, not on the same stick; the import asks for
-it. A wrong code and a changed file are refused alike. Bundles from before encryption (a plain
-zip) are still read.
+it. A wrong code and a changed file are refused alike. Only sealed bundles are read: a plain zip
+(as bundles were before encryption, or as anyone could make by hand) is refused, with or without a
+team key, and changes nothing.
+
+A bundle is read as a stream, with limits, so that a small file cannot take the laptop's memory (a
+1 MB zip can unpack to gigabytes). The envelope is authenticated a chunk at a time before anything
+in it is used; AES-GCM is counter mode underneath, so once the whole is authenticated any part of
+the zip is decrypted on its own as it is read, and the file is never held whole, encrypted or not.
+The zip's directory, the manifest, each change (a line of ops.jsonl), all the changes together and
+each photo have a largest size, and the changes a largest number (``MAX_*`` below); a file over a
+limit is refused with its name and the limit, before the rest of it is read. ops.jsonl is read
+twice, a line at a time: first to check it whole (checksum, signature, every op's shape), then in
+batches for the merge, each batch checked against what the first reading saw.
 """
 
 from __future__ import annotations
@@ -34,10 +45,11 @@ import zlib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from sqlalchemy import select
@@ -49,13 +61,41 @@ from qa_desktop.store.models import Answer, Op, Provider, ReportRevision, Settin
 from qa_desktop.store.oplog import CHUNK, OpRecord, op_record
 from qa_desktop.sync.engine import Progress, SyncReport, blobs_in, sync
 from qa_desktop.sync.stores import Pulled, SharedStore
-from qa_desktop.sync.wire import SyncFileError, check_signature, decode_ops, digest, encode_ops, signature
+from qa_desktop.sync.wire import SyncFileError, check_signature, digest, encode_ops, op_from_wire, signature
 
 FORMAT = "qa-desktop-bundle"
 VERSION = 1
 SUFFIX = ".qabundle"
-MAX_MANIFEST = 10 * 1024 * 1024
-MAX_OPS_BYTES = 1024 * 1024 * 1024  # refuse a "zip bomb" before unpacking it
+_MB = 1024 * 1024
+# Limits on what a bundle may hold (module constants, so a test may lower them). Sizes are unpacked.
+#: The largest bundle file: AES-GCM seals at most 2 GB in one go, so no bundle is larger.
+MAX_BUNDLE_BYTES = 2048 * _MB + 4096
+#: Files in the zip (the manifest, ops.jsonl and the photos), and the size of its directory of them.
+MAX_MEMBERS = 100_000
+MAX_DIRECTORY_BYTES = 64 * _MB
+MAX_MANIFEST = 10 * _MB
+#: All the changes (ops.jsonl), one change (a line: a megabyte note is a few MB), and how many.
+MAX_OPS_BYTES = 1024 * _MB
+MAX_OP_LINE_BYTES = 16 * _MB
+MAX_BUNDLE_OPS = 5_000_000
+#: One photo (photos are stored at most 2048 pixels a side: a few MB).
+MAX_PHOTO_BYTES = 64 * _MB
+#: Changes merged per transaction on import, and the most bytes of them held at once.
+PULL_BATCH = 2000
+PULL_BATCH_BYTES = 16 * _MB
+_HEADER_MAX = 1024
+_CHUNK = _MB
+_TAG = 16
+_NONCE = 12
+
+
+def in_words(size: int) -> str:
+    """A size as people say it: "16 MB", "1.5 GB", "300 bytes"."""
+    for unit, scale in (("GB", 1024 * _MB), ("MB", _MB), ("KB", 1024)):
+        if size >= scale:
+            amount = size / scale
+            return f"{amount:,.0f} {unit}" if amount >= 10 or amount == int(amount) else f"{amount:.1f} {unit}"
+    return f"{size:,} bytes"
 
 
 @dataclass(frozen=True)
@@ -103,28 +143,142 @@ def seal(plain: bytes, *, team_key: str | None = None, code: str | None = None) 
 
 
 def unseal(data: bytes, name: str, *, team_key: str | None = None, code: str | None = None) -> bytes:
-    """The zip from a sealed bundle; ``NeedsCode`` or ``SyncFileError`` in words when it cannot be opened."""
-    rest = data[len(ENVELOPE):]
-    line, _, body = rest.partition(b"\n")
+    """The zip from a sealed bundle held in memory (``BundleStore`` reads a file as a stream instead);
+    ``NeedsCode`` or ``SyncFileError`` in words when it cannot be opened."""
+    if not data.startswith(ENVELOPE):
+        raise _not_sealed(name)
+    line, _, body = data[len(ENVELOPE):].partition(b"\n")
+    header = _header(line + b"\n", name)
+    if len(body) < _NONCE + _TAG:
+        raise _damaged_envelope(name)
+    _check_can_open(header, name, team_key, code)
     try:
+        return AESGCM(_bundle_key(header, team_key, code)).decrypt(body[:_NONCE], body[_NONCE:],
+                                                                   ENVELOPE + line + b"\n")
+    except InvalidTag:
+        raise _cannot_open(header, name) from None
+
+
+def _not_sealed(name: str) -> SyncFileError:
+    return SyncFileError(name, "is not a QA Desktop bundle, or it is not encrypted: only bundles sealed with the team "
+                               "sync key or a one-off code are imported (a plain zip, which anyone could make, is "
+                               "refused); nothing was imported")
+
+
+def _damaged_envelope(name: str) -> SyncFileError:
+    return SyncFileError(name, "is not a QA Desktop bundle, or is damaged (its envelope cannot be read)")
+
+
+def _header(line: bytes, name: str) -> dict[str, str]:
+    """The envelope's header line (with its newline): how the key is made, and its salt."""
+    try:
+        if not line.endswith(b"\n"):
+            raise ValueError
         header = json.loads(line)
-        if header.get("kdf") not in ("team", "code") or len(body) < 28:
+        if not isinstance(header, dict) or header.get("kdf") not in ("team", "code"):
             raise ValueError
         bytes.fromhex(header["salt"])
     except (ValueError, KeyError, TypeError, AttributeError):
-        raise SyncFileError(name, "is not a QA Desktop bundle, or is damaged (its envelope cannot be read)") from None
+        raise _damaged_envelope(name) from None
+    return header
+
+
+def _check_can_open(header: dict[str, str], name: str, team_key: str | None, code: str | None) -> None:
     if header["kdf"] == "team" and not team_key:
         raise SyncFileError(name, "was encrypted with the team sync key, which this laptop does not have "
                                   "(Sync settings: team key)")
     if header["kdf"] == "code" and not (code and _normalise(code)):
         raise NeedsCode(name, "is encrypted: enter the code shown on the other laptop when it was made")
+
+
+def _cannot_open(header: dict[str, str], name: str) -> SyncFileError:
+    if header["kdf"] == "code":
+        return NeedsCode(name, "cannot be opened: the code is wrong, or the file was changed or damaged")
+    return SyncFileError(name, "cannot be opened with the team key: it was changed or damaged, or made by "
+                               "another team")
+
+
+class _Plain(io.RawIOBase):
+    """The zip inside an authenticated envelope, decrypted as it is read, and seekable, as zipfile
+    needs. AES-GCM encrypts with AES in counter mode, the text's first block under the counter
+    ``nonce || 2``: so any block is decrypted on its own from its number. Made only once the whole
+    ciphertext has been authenticated (``_authenticate``)."""
+
+    def __init__(self, file: IO[bytes], start: int, length: int, key: bytes, nonce: bytes) -> None:
+        super().__init__()
+        self._file, self._start, self._length, self._nonce = file, start, length, nonce
+        self._aes = algorithms.AES(key)
+        self._position = 0
+
+    def readable(self) -> bool:
+        return True
+
+    def seekable(self) -> bool:
+        return True
+
+    def tell(self) -> int:
+        return self._position
+
+    def seek(self, offset: int, whence: int = io.SEEK_SET) -> int:
+        base = {io.SEEK_SET: 0, io.SEEK_CUR: self._position, io.SEEK_END: self._length}[whence]
+        if base + offset < 0:
+            raise OSError("seek before the start of the bundle")
+        self._position = base + offset
+        return self._position
+
+    def readinto(self, buffer: Any) -> int:
+        view = memoryview(buffer).cast("B")
+        wanted = min(len(view), self._length - self._position)
+        if wanted <= 0:
+            return 0
+        block, skip = divmod(self._position, 16)
+        self._file.seek(self._start + self._position - skip)
+        data = self._file.read(wanted + skip)
+        if len(data) <= skip:
+            raise OSError("the bundle file got shorter while it was read")
+        # GCM's 32-bit block counter never wraps here: a bundle is under 2 GB (MAX_BUNDLE_BYTES)
+        counter = self._nonce + (2 + block).to_bytes(4, "big")
+        plain = Cipher(self._aes, modes.CTR(counter)).decryptor().update(data)[skip:]
+        view[:len(plain)] = plain
+        self._position += len(plain)
+        return len(plain)
+
+
+def _authenticate(file: IO[bytes], name: str, team_key: str | None, code: str | None) -> _Plain:
+    """Check a sealed bundle whole, reading it a chunk at a time (nothing in it is used before the
+    check passes); then the zip inside, to read as a stream."""
+    size = os.fstat(file.fileno()).st_size
+    if size > MAX_BUNDLE_BYTES:
+        raise SyncFileError(name, f"is {in_words(size)}, larger than any bundle can be ({in_words(MAX_BUNDLE_BYTES)}); "
+                                  "it was not used")
+    if file.read(len(ENVELOPE)) != ENVELOPE:
+        raise _not_sealed(name)
+    line = file.readline(_HEADER_MAX)
+    header = _header(line, name)
+    nonce = file.read(_NONCE)
+    start = file.tell()
+    length = size - start - _TAG
+    if len(nonce) < _NONCE or length < 0:
+        raise _damaged_envelope(name)
+    _check_can_open(header, name, team_key, code)
+    key = _bundle_key(header, team_key, code)
+    file.seek(start + length)
+    tag = file.read(_TAG)
+    file.seek(start)
+    decryptor = Cipher(algorithms.AES(key), modes.GCM(nonce, tag)).decryptor()
+    decryptor.authenticate_additional_data(ENVELOPE + line)
+    left = length
+    while left > 0:
+        chunk = file.read(min(_CHUNK, left))
+        if not chunk:
+            raise _cannot_open(header, name)  # shorter than it was a moment ago
+        decryptor.update(chunk)  # the text is not kept: _Plain decrypts what is read, when it is read
+        left -= len(chunk)
     try:
-        return AESGCM(_bundle_key(header, team_key, code)).decrypt(body[:12], body[12:], ENVELOPE + line + b"\n")
+        decryptor.finalize()
     except InvalidTag:
-        if header["kdf"] == "code":
-            raise NeedsCode(name, "cannot be opened: the code is wrong, or the file was changed or damaged") from None
-        raise SyncFileError(name, "cannot be opened with the team key: it was changed or damaged, or made by "
-                                  "another team") from None
+        raise _cannot_open(header, name) from None
+    return _Plain(file, start, length, key, nonce)
 
 
 def visit_entity_ids(store: Store, visit_id: str) -> set[str]:
@@ -186,63 +340,179 @@ def export_bundle(store: Store, path: Path, *, visit_id: str | None = None, sign
     path = Path(path)
     if path.suffix != SUFFIX:
         path = path.with_name(path.name + SUFFIX)
+    if buffer.tell() >= MAX_BUNDLE_BYTES - 4096:  # AES-GCM seals less than 2 GB in one go
+        raise SyncFileError(path.name, f"would be {in_words(buffer.tell())}, more than a bundle can be "
+                                       f"({in_words(MAX_BUNDLE_BYTES - 4096)}): export one visit at a time")
     code = None if signing_key else new_code()
     write_atomically(path, seal(buffer.getvalue(), team_key=signing_key, code=code))
     return Exported(path, len(ops), len(photos), missing, code)
 
 
+@dataclass(frozen=True)
+class _Checked:
+    """What the first reading of ops.jsonl found: how many changes, and the sha256 of each batch's
+    lines (the second reading applies a batch only if it reads the same)."""
+
+    ops: int
+    batches: tuple[bytes, ...]
+    batch_ops: int  # where batches end: PULL_BATCH and PULL_BATCH_BYTES as they were at the first reading
+    batch_bytes: int
+
+
 class BundleStore(SharedStore):
-    """A bundle opened for import: checked whole before anything in it is used."""
+    """A bundle opened for import: checked whole before anything in it is used, and read as a stream."""
 
     def __init__(self, path: Path, signing_key: str | None = None, code: str | None = None) -> None:
         self.path = Path(path)
+        self._file: IO[bytes] | None = None
+        self._zip: zipfile.ZipFile | None = None
+        try:
+            self._open(signing_key, code)
+        except BaseException:
+            self.close()
+            raise
+
+    def _open(self, signing_key: str | None, code: str | None) -> None:
         name = self.path.name
         try:
-            data = self.path.read_bytes()
-            if data.startswith(ENVELOPE):
-                data = unseal(data, name, team_key=signing_key, code=code)
-            self._zip = zipfile.ZipFile(io.BytesIO(data))
-            info = self._zip.getinfo("manifest.json")
-            if info.file_size > MAX_MANIFEST:
-                raise SyncFileError(name, "has an oversized manifest; it was not used")
-            manifest = json.loads(self._zip.read(info))
-            if self._zip.getinfo("ops.jsonl").file_size > MAX_OPS_BYTES:
-                raise SyncFileError(name, "is larger than any real bundle; it was not used")
-            body = self._zip.read("ops.jsonl")
+            self._file = self.path.open("rb")
         except FileNotFoundError:
             raise SyncFileError(name, "does not exist") from None
+        except OSError as error:
+            raise SyncFileError(name, f"cannot be read ({error.strerror or error})") from None
+        try:
+            plain = _authenticate(self._file, name, signing_key, code)
+            self._zip = _open_zip(io.BufferedReader(plain, buffer_size=64 * 1024), name)
+            info = self._zip.getinfo("manifest.json")
+            if info.file_size > MAX_MANIFEST:
+                raise SyncFileError(name, f"has a manifest of {in_words(info.file_size)}, more than a manifest "
+                                          f"may be ({in_words(MAX_MANIFEST)}); it was not used")
+            with self._zip.open(info) as stream:
+                manifest = json.loads(stream.read(MAX_MANIFEST + 1))
+            ops_info = self._zip.getinfo("ops.jsonl")
+            if not isinstance(manifest, dict) or manifest.get("format") != FORMAT:
+                raise SyncFileError(name, "is not a QA Desktop bundle")
+            if manifest.get("version") != VERSION:
+                raise SyncFileError(name, "was made by another version of QA Desktop "
+                                          f"(format {manifest.get('version')})")
+            whole, checked, problem = self._read_ops(ops_info)
         except (zipfile.BadZipFile, zipfile.LargeZipFile, zlib.error, KeyError, ValueError, OSError, EOFError) as error:
             raise SyncFileError(name, f"is not a QA Desktop bundle, or is damaged ({type(error).__name__})") from None
-        if not isinstance(manifest, dict) or manifest.get("format") != FORMAT:
-            raise SyncFileError(name, "is not a QA Desktop bundle")
-        if manifest.get("version") != VERSION:
-            raise SyncFileError(name, f"was made by another version of QA Desktop (format {manifest.get('version')})")
-        if digest(body) != manifest.get("ops_sha256"):
+        if whole != manifest.get("ops_sha256"):
             raise SyncFileError(name, "is damaged or was changed after it was made (its checksum does not match)")
         photos = manifest.get("photos")
         if not isinstance(photos, list) or not all(isinstance(p, str) for p in photos):
             raise SyncFileError(name, "has a damaged manifest")
         check_signature(name, signing_key, manifest.get("signature"), str(manifest.get("bundle_id")),
                         str(manifest.get("ops_sha256")), *photos)
-        self._ops = decode_ops(body, name)
-        if len(self._ops) != manifest.get("ops"):
+        if problem is not None:
+            raise SyncFileError(name, problem)
+        if checked.ops != manifest.get("ops"):
             raise SyncFileError(name, "holds a different number of changes than its manifest says")
+        self._checked = checked
         self.manifest = manifest
         self.key = f"bundle:{manifest.get('bundle_id')}"
         self.label = f"bundle {name} from {manifest.get('actor')}"
 
-    @property
-    def ops(self) -> list[OpRecord]:
-        return self._ops
+    def _lines(self, info: zipfile.ZipInfo | str, whole: Any = None) -> Iterator[tuple[int, bytes]]:
+        """The changes in ops.jsonl, a line at a time with its line number (blank lines are left
+        out, but go into ``whole``, a sha256 of every byte), within the limits: ``SyncFileError``
+        naming the limit as soon as one is passed, before the rest is read."""
+        assert self._zip is not None
+        name = self.path.name
+        size = count = 0
+        with self._zip.open(info) as stream:
+            for number, line in enumerate(iter(lambda: stream.readline(MAX_OP_LINE_BYTES + 1), b""), start=1):
+                size += len(line)
+                if size > MAX_OPS_BYTES:
+                    raise SyncFileError(name, f"holds more than {in_words(MAX_OPS_BYTES)} of changes when unpacked, "
+                                              "more than a bundle may; it was not used")
+                if len(line) > MAX_OP_LINE_BYTES:
+                    raise SyncFileError(name, f"change {number} is longer than any change may be (more than "
+                                              f"{in_words(MAX_OP_LINE_BYTES)}); it was not used")
+                if whole is not None:
+                    whole.update(line)
+                if not line.strip():
+                    continue
+                count += 1
+                if count > MAX_BUNDLE_OPS:
+                    raise SyncFileError(name, f"holds more than {MAX_BUNDLE_OPS:,} changes, more than a bundle "
+                                              "may; it was not used")
+                yield number, line
+
+    def _read_ops(self, info: zipfile.ZipInfo) -> tuple[str, _Checked, str | None]:
+        """The first reading of ops.jsonl: its sha256, what ``_Checked`` keeps, and the first problem
+        with an op (said after the checksum and the signature, which are checked first)."""
+        name = self.path.name
+        if info.file_size > MAX_OPS_BYTES:
+            raise SyncFileError(name, f"holds {in_words(info.file_size)} of changes when unpacked, more than a "
+                                      f"bundle may ({in_words(MAX_OPS_BYTES)}); it was not used")
+        whole = hashlib.sha256()
+        batches: list[bytes] = []
+        part = hashlib.sha256()
+        count = in_part = size = 0
+        batch_ops, batch_bytes = PULL_BATCH, PULL_BATCH_BYTES
+        problem: str | None = None
+        for number, line in self._lines(info, whole):
+            count += 1
+            part.update(line)
+            in_part += 1
+            size += len(line)
+            if problem is None:
+                try:
+                    op_from_wire(json.loads(line.decode("utf-8")))
+                except UnicodeDecodeError:
+                    problem = f"change {number} is not text (damaged?)"
+                except ValueError as error:  # json.JSONDecodeError is a ValueError
+                    problem = f"change {number} is unreadable ({error})"
+            if in_part == batch_ops or size >= batch_bytes:
+                batches.append(part.digest())
+                part, in_part, size = hashlib.sha256(), 0, 0
+        if in_part:
+            batches.append(part.digest())
+        return whole.hexdigest(), _Checked(count, tuple(batches), batch_ops, batch_bytes), problem
 
     def push(self, device_id: str, ops: list[OpRecord]) -> None:
         raise PermissionError("A bundle is read-only; export a new one instead.")
 
     def pull(self, cursor: str | None, own_device: str) -> Iterator[Pulled]:
-        if cursor != "done":
-            yield Pulled(self._ops, "done", done=1, total=1)
+        """The changes in batches (``PULL_BATCH``), each merged in its own transaction; the cursor
+        counts the batches in, so an import cut short goes on from there when imported again."""
+        if cursor == "done":
+            return
+        if not self._checked.batches:
+            yield Pulled([], "done", done=1, total=1)
+            return
+        start = int(cursor[6:]) if cursor and cursor.startswith("batch:") and cursor[6:].isdigit() else 0
+        ops: list[OpRecord] = []
+        part = hashlib.sha256()
+        index = in_part = size = 0
+        for _, line in self._lines("ops.jsonl"):
+            in_part += 1
+            size += len(line)
+            if index >= start:
+                part.update(line)
+                try:
+                    ops.append(op_from_wire(json.loads(line.decode("utf-8"))))
+                except ValueError:  # it read well a moment ago
+                    raise _changed(self.path.name) from None
+            if in_part == self._checked.batch_ops or size >= self._checked.batch_bytes:
+                if index >= start:
+                    yield self._batch(index, ops, part)
+                ops, part, in_part, size = [], hashlib.sha256(), 0, 0
+                index += 1
+        if in_part and index >= start:
+            yield self._batch(index, ops, part)
+
+    def _batch(self, index: int, ops: list[OpRecord], part: Any) -> Pulled:
+        batches = self._checked.batches
+        if index >= len(batches) or part.digest() != batches[index]:
+            raise _changed(self.path.name)
+        cursor = "done" if index == len(batches) - 1 else f"batch:{index + 1}"
+        return Pulled(ops, cursor, done=index + 1, total=len(batches))
 
     def missing_blobs(self, digests: Iterable[str]) -> set[str]:
+        assert self._zip is not None
         names = set(self._zip.namelist())
         return {d for d in digests if f"blobs/{d}" not in names}
 
@@ -250,18 +520,49 @@ class BundleStore(SharedStore):
         raise PermissionError("A bundle is read-only.")
 
     def get_blob(self, blob: str) -> bytes | None:
+        assert self._zip is not None
+        where = f"{self.path.name}: photo {blob[:12]}"
         try:
-            data = self._zip.read(f"blobs/{blob}")
+            info = self._zip.getinfo(f"blobs/{blob}")
         except KeyError:
             return None
+        if info.file_size > MAX_PHOTO_BYTES:
+            raise SyncFileError(where, f"is {in_words(info.file_size)}, more than a photo may be "
+                                       f"({in_words(MAX_PHOTO_BYTES)}); it was not used")
+        try:
+            with self._zip.open(info) as stream:
+                data = stream.read(MAX_PHOTO_BYTES + 1)
         except (zipfile.BadZipFile, zlib.error, OSError, EOFError):
-            raise SyncFileError(f"{self.path.name}: photo {blob[:12]}", "is damaged in the bundle") from None
+            raise SyncFileError(where, "is damaged in the bundle") from None
         if digest(data) != blob:
-            raise SyncFileError(f"{self.path.name}: photo {blob[:12]}", "is damaged in the bundle")
+            raise SyncFileError(where, "is damaged in the bundle")
         return data
 
     def close(self) -> None:
-        self._zip.close()
+        if self._zip is not None:
+            self._zip.close()
+        if self._file is not None:
+            self._file.close()
+
+
+def _changed(name: str) -> SyncFileError:
+    return SyncFileError(name, "changed while it was being imported; the changes read before it did are in: "
+                               "import it again for the rest")
+
+
+def _open_zip(stream: IO[bytes], name: str) -> zipfile.ZipFile:
+    """The zip, once its directory is known to be of a bundle's size (zipfile reads the directory whole)."""
+    end_record = getattr(zipfile, "_EndRecData", None)  # zipfile's reader of the zip's last record
+    if end_record is not None:
+        end = end_record(stream)
+        if end is None:
+            raise zipfile.BadZipFile("no end of central directory")
+        members, directory = end[4], end[5]  # zipfile's _ECD_ENTRIES_TOTAL, _ECD_SIZE
+        if members > MAX_MEMBERS or directory > MAX_DIRECTORY_BYTES:
+            raise SyncFileError(name, f"holds {members:,} files ({in_words(directory)} of directory), more than "
+                                      f"a bundle may ({MAX_MEMBERS:,} files); it was not used")
+        stream.seek(0)
+    return zipfile.ZipFile(stream)
 
 
 def import_bundle(store: Store, path: Path, *, signing_key: str | None = None, code: str | None = None,

@@ -157,3 +157,62 @@ def test_versions_live_side_by_side_and_a_changed_copy_needs_a_new_number(tmp_pa
     assert conflict.path.name in {"mini.yaml", "mini.copy.yaml"}
     assert ("new version number" in str(conflict.problems[0])
             and "already defined differently" in str(conflict.problems[0]))
+
+
+def test_nested_aliases_are_refused_with_file_line_and_limit_before_they_expand(tmp_path):
+    """A "billion laughs": each anchored list holds nine aliases of the one before; nine levels are
+    387 million values once expanded, in a file of a few hundred bytes."""
+    nested = [f"x0: &x0 [{', '.join(['lol'] * 9)}]"] + [f"x{n}: &x{n} [{', '.join([f'*x{n - 1}'] * 9)}]"
+                                                         for n in range(1, 9)]
+    text = GOOD.replace("scopes: [full, property_only]\n",
+                        "scopes: [full, property_only]\ndescription:\n" + "".join(f"  {line}\n" for line in nested))
+    (tmp_path / "laughs.yaml").write_text(text)
+    library = TemplateLibrary.load(tmp_path)
+    [broken] = library.broken
+    [problem] = broken.problems
+    assert problem.source == "laughs.yaml" and problem.line is not None and problem.line > 7
+    assert "more than 50,000 values once its aliases (*name) are expanded" in problem.message
+
+
+def test_a_template_that_fans_items_out_through_aliases_is_refused():
+    """What took 100 s and 4 GB: a section aliased thousands of times, each with thousands of items."""
+    fan = 150
+    text = ("key: t\nversion: 1\ntitle: T\nkind: visit\naudience: officer\nscopes: [full]\nsections:\n"
+            " - &s {key: s, title: S, items: [&i {key: a, label: A, response: met_not_met}" + ", *i" * fan + "]}\n"
+            + " - *s\n" * fan)
+    with pytest.raises(TemplateInvalid) as raised:
+        parse_template(text, "fan.yaml")
+    [problem] = raised.value.problems
+    assert problem.source == "fan.yaml" and problem.line is not None
+    assert "more than 200 aliases" in problem.message or "more than 50,000 values" in problem.message
+
+
+@pytest.mark.parametrize(("limit", "value", "text", "line", "message"), [
+    ("MAX_ALIASES", 2, GOOD.replace("scopes: [full, property_only]", "scopes: &s [full, property_only]")
+     + "description: [*s, *s, *s]\n", 14, "more than 2 aliases (*name)"),
+    ("MAX_DEPTH", 7, GOOD + "description: [[[[[[deep]]]]]]\n", 14, "nested more than 7 levels deep"),
+    ("MAX_NODES", 20, GOOD, None, "more than 20 values"),
+    ("MAX_TEMPLATE_CHARS", 100, GOOD, None, "the file is longer than a template may be (100 characters)"),
+])
+def test_each_limit_is_said_with_the_file_and_line(monkeypatch, limit, value, text, line, message):
+    from qa_desktop.forms import template
+
+    monkeypatch.setattr(template, limit, value)
+    with pytest.raises(TemplateInvalid) as raised:
+        parse_template(text, "mini.yaml")
+    [problem] = raised.value.problems
+    assert str(problem).startswith("mini.yaml") and message in problem.message, str(problem)
+    if line is not None:
+        assert problem.line == line
+
+
+def test_deep_nesting_and_an_alias_inside_itself_are_refused_not_a_crash(tmp_path):
+    (tmp_path / "deep.yaml").write_text("key: [" + "[" * 50_000 + "\n")
+    (tmp_path / "itself.yaml").write_text(GOOD + "description: &d [*d]\n")
+    (tmp_path / "huge.yaml").write_text(GOOD + "# " + "x" * 3_000_000 + "\n")
+    library = TemplateLibrary.load(builtin_templates_dir(), tmp_path)
+    broken = {b.path.name: str(b.problems[0]) for b in library.broken}
+    assert "nested more than 32 levels deep" in broken["deep.yaml"]
+    assert "the alias *d is inside the value it names" in broken["itself.yaml"]
+    assert broken["huge.yaml"].startswith("huge.yaml") and "longer than a template may be" in broken["huge.yaml"]
+    assert library.get("property_standards")  # the rest still load

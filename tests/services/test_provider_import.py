@@ -210,3 +210,59 @@ def test_a_closed_registration_puts_the_provider_on_the_sanctions_list_as_ceased
                                                           "Chatham,ME4 4AA"))
     with store.read() as session:
         assert sanctions_list(session, TODAY) == []  # registered again
+
+
+def test_a_row_over_the_limit_refuses_the_file_before_anything_is_written(store, write_csv, monkeypatch):
+    from qa_desktop.services import provider_import
+
+    monkeypatch.setattr(provider_import, "MAX_ROW_CHARS", 300)
+    long_row = "SC700130,Children's home,Active,Private,Long," + "x" * 400 + ",,Chatham,,ME4 1AA,Medway,2,X,,"
+    quoted = 'SC700131,Children\'s home,Active,Private,"' + "a line\n" * 60 + '",,,Chatham,,ME4 1AA,Medway,2,X,,'
+    for rows, line in (([*GOOD_ROWS, long_row], 5), ([GOOD_ROWS[0], quoted, GOOD_ROWS[1]], 3)):
+        with pytest.raises(ImportFileError) as raised:
+            import_providers(store, write_csv(csv_text(*rows), name="long.csv"))
+        message = str(raised.value)
+        assert message.startswith(f"long.csv: line {line}: a row is longer than 300 characters"), message
+        assert "nothing was imported" in message
+        assert count(store, Provider) == 0  # not even the good rows before it
+
+
+def test_rows_are_written_in_batches_and_a_duplicate_in_a_later_batch_is_still_found(store, write_csv, monkeypatch):
+    from qa_desktop.services import provider_import
+
+    monkeypatch.setattr(provider_import, "BATCH_SIZE", 2)
+    rows = [*GOOD_ROWS, "", "SC700140,Children's home,Active,Private,Birch,,,Chatham,,ME4 1AB,Medway,2,X,,",
+            GOOD_ROWS[0].replace("Maple Lodge", "Maple again"),
+            "Lantern,Children's home,Active,Private,Lantern House,,,Strood,,ME2 4DR,Medway,2,X,,"]
+    seen = []
+    report = import_providers(store, write_csv(csv_text(*rows)),
+                              progress=lambda done, total: seen.append((done, total)))
+    assert (report.added, report.updated, report.unchanged) == (4, 0, 0)
+    reasons = {s.line: s.reason for s in report.skipped}
+    assert reasons[7] == "URN SC700101 appears again (first on line 2)"
+    assert "Lantern" in reasons[8]  # a bad URN: skipped with its line
+    assert providers(store)["SC700101"].name == "Maple Lodge" and count(store, Provider) == 4
+    assert seen[0] == (0, 7) and seen[-1] == (7, 7) and seen == sorted(seen)
+
+
+def test_skipped_rows_past_the_listed_ones_are_counted(store, write_csv, monkeypatch):
+    from qa_desktop.services import provider_import
+
+    monkeypatch.setattr(provider_import, "MAX_SKIPPED_LISTED", 2)
+    bad = [f"SC{n},Children's home,Active,Private,Bad {n},,,,,,,,,," for n in range(1, 6)]
+    report = import_providers(store, write_csv(csv_text(GOOD_ROWS[0], *bad), name="bad.csv"))
+    assert [s.line for s in report.skipped] == [3, 4] and report.unlisted == 3 and report.skipped_total == 5
+    assert report.rows == 6
+    assert report.summary() == "bad.csv: 1 added, 0 updated, 0 unchanged, 5 skipped (the first 2 listed)"
+
+
+def test_the_encoding_is_found_from_the_whole_file_a_chunk_at_a_time(store, write_csv, monkeypatch):
+    from qa_desktop.services import provider_import
+
+    monkeypatch.setattr(provider_import, "_CHUNK", 16)
+    late = "SC700150,Children's home,Active,Private,Zo\u00eb House,,,Chatham,,ME4 6SE,Medway,2,X,,"
+    cp1252 = import_providers(store, write_csv(csv_text(*GOOD_ROWS, late), name="a.csv", encoding="cp1252"))
+    assert cp1252.encoding == "cp1252" and providers(store)["SC700150"].name == "Zo\u00eb House"
+    utf8 = import_providers(store, write_csv(csv_text(*GOOD_ROWS, late.replace("Zo\u00eb", "Zo\u00eb\u2019s")),
+                                             name="b.csv"))
+    assert utf8.encoding == "utf-8" and providers(store)["SC700150"].name == "Zo\u00eb\u2019s House"

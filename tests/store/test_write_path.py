@@ -105,3 +105,67 @@ def test_ops_are_ordered_by_their_clock_even_when_the_wall_clock_goes_back(store
     store.hlc._last = Hlc(0, 0)
     stamps = [store.hlc.now() for _ in range(4)]
     assert stamps == sorted(stamps) and len(set(stamps)) == 4
+
+
+def _made_with_defaults(store):
+    """A compliance review and a duty-log case relying on their columns' defaults (False)."""
+    from qa_desktop.domain.oversight import CaseSource, CaseStatus
+    from qa_desktop.store.models import ComplianceReview, QaCase
+
+    with store.write() as changes:
+        provider = changes.create(Provider, name="Maple Lodge", service_type=ServiceType.RESIDENTIAL, urn="SC700101")
+        review = changes.create(ComplianceReview, provider_id=provider.id, review_date=dt.date(2026, 11, 22),
+                                reviewed_by="Alex Patel")
+        case = changes.create(QaCase, provider_id=provider.id, opened_on=dt.date(2026, 11, 22),
+                              source=CaseSource.LADO, category="Allegation", summary="Referred to the LADO",
+                              status=CaseStatus.OPEN, closed_on=None)
+    return review.id, case.id
+
+
+def test_create_records_an_op_for_every_field_its_default_fills_but_none_for_a_blank(store):
+    review_id, case_id = _made_with_defaults(store)
+    review = {o.field: o.value for o in ops_for(store, review_id)}
+    case = {o.field: o.value for o in ops_for(store, case_id)}
+    assert review["minimum_only"] is False
+    assert case["safeguarding"] is False and case["significant"] is False
+    assert "closed_on" not in case and "outcome" not in case  # given as None, or left out with no default
+    from qa_desktop.store.models import ComplianceReview, QaCase
+    with store.read() as session:
+        assert session.get(ComplianceReview, review_id).minimum_only is False
+        row = session.get(QaCase, case_id)
+        assert row.safeguarding is False and row.significant is False
+
+
+def test_a_row_made_with_defaults_arrives_whole_on_another_laptop(tmp_path):
+    """The demo's compliance reviews never reached another laptop: "6 records waiting for the rest of
+    their changes", because a default filled at flush was never an op."""
+    from qa_desktop.sync.engine import sync
+    from qa_desktop.sync.folder import FolderStore
+    from tests.sync.conftest import snapshot
+
+    alex, jo = Store(tmp_path / "alex", actor="alex"), Store(tmp_path / "jo", actor="jo")
+    try:
+        review_id, case_id = _made_with_defaults(alex)
+        shared = FolderStore(tmp_path / "shared")
+        sync(alex, shared)
+        report = sync(jo, FolderStore(tmp_path / "shared"))
+        assert report.waiting_rows == 0
+        on_alex, on_jo = snapshot(alex), snapshot(jo)
+        for key in (("compliance_reviews", review_id), ("qa_cases", case_id)):
+            assert key in on_jo and on_jo[key] == on_alex[key]
+    finally:
+        alex.close(), jo.close()
+
+
+def test_synced_models_have_no_default_only_the_database_knows():
+    """``Changes.create`` records the defaults it can work out in Python; a column filled by the
+    database (``server_default``, a SQL expression) would never travel, so none may have one."""
+    from sqlalchemy import inspect
+
+    from qa_desktop.store.models import SYNCED_MODELS
+
+    for model in SYNCED_MODELS:
+        for name, column in inspect(model).columns.items():
+            assert column.server_default is None, f"{model.__name__}.{name}"
+            default = column.default
+            assert default is None or default.is_scalar or default.is_callable, f"{model.__name__}.{name}"

@@ -190,3 +190,132 @@ def test_a_sync_names_what_it_brought_in_even_when_the_screens_heard_it_first(la
     assert changes.touches_visit(visit_id) and changes.touches_provider(provider_id) and SYNC_STATE in changes.named
     again = on_jo.sync.run(settings=shared).changes
     assert not again.records and again.named == {SYNC_STATE}  # nothing new: only the last-synced time
+
+
+def _forged_plain_zip(alex, good, code, path):
+    """What anyone can make without a key or a code: a plain zip in the bundle layout, its manifest
+    consistent, holding one forged op (the visit set to completed "by qa.lead")."""
+    import uuid
+
+    with _inner(good, code) as archive:
+        manifest = json.loads(archive.read("manifest.json"))
+        ops = [json.loads(line) for line in archive.read("ops.jsonl").splitlines()]
+    status = next(op for op in ops if op["entity"] == "visits" and op["field"] == "status")
+    forged_op = {**status, "op_id": str(uuid.uuid4()), "value": "completed", "actor": "qa.lead",
+                 "hlc": alex.hlc.now().encode(), "base": [status["op_id"]]}
+    body = (json.dumps(forged_op) + "\n").encode()
+    manifest.update(ops=1, ops_sha256=digest(body), photos=[], bundle_id=str(uuid.uuid4()), actor="qa.lead")
+    manifest.pop("signature", None)
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("manifest.json", json.dumps(manifest))
+        archive.writestr("ops.jsonl", body)
+    return path
+
+
+def test_a_plain_zip_bundle_is_refused_with_or_without_a_team_key_and_changes_nothing(laptops, library, tmp_path):
+    alex, jo = laptops("alex", "jo")
+    visit_id = make_visit(alex, library)
+    out = export_bundle(alex, tmp_path / "visit", visit_id=visit_id)
+    import_bundle(jo, out.path, code=out.code)
+    forged = _forged_plain_zip(alex, out.path, out.code, tmp_path / "forged.qabundle")
+    before = snapshot(jo)
+    for key in (None, "k3y"):
+        with pytest.raises(SyncFileError) as raised:
+            import_bundle(jo, forged, signing_key=key)
+        assert str(raised.value).startswith("forged.qabundle") and "not encrypted" in str(raised.value)
+        assert snapshot(jo) == before
+    with jo.read() as session:
+        assert session.get(Visit, visit_id).status.value != "completed"
+
+
+@pytest.mark.parametrize(("limit", "value", "words"), [
+    ("MAX_OPS_BYTES", 1000, "of changes when unpacked, more than a bundle may (1,000 bytes)"),
+    ("MAX_OP_LINE_BYTES", 200, "change 1 is longer than any change may be (more than 200 bytes)"),
+    ("MAX_BUNDLE_OPS", 3, "holds more than 3 changes, more than a bundle may"),
+    ("MAX_MANIFEST", 100, "more than a manifest may be (100 bytes)"),
+    ("MAX_MEMBERS", 1, "more than a bundle may (1 files)"),
+    ("MAX_BUNDLE_BYTES", 1000, "larger than any bundle can be (1,000 bytes)"),
+])
+def test_a_bundle_over_a_limit_is_refused_with_its_name_and_the_limit(laptops, library, tmp_path, monkeypatch,
+                                                                      limit, value, words):
+    from qa_desktop.sync import bundle
+
+    alex, jo = laptops("alex", "jo")
+    out = export_bundle(alex, tmp_path / "visit", visit_id=make_visit(alex, library))
+    before = snapshot(jo)
+    monkeypatch.setattr(bundle, limit, value)
+    with pytest.raises(SyncFileError) as raised:
+        import_bundle(jo, out.path, code=out.code)
+    assert str(raised.value).startswith("visit.qabundle") and words in str(raised.value), str(raised.value)
+    assert snapshot(jo) == before
+    monkeypatch.undo()
+    assert import_bundle(jo, out.path, code=out.code).pulled == out.ops
+
+
+def test_a_sealed_zip_bomb_is_refused_before_it_is_unpacked(laptops, tmp_path, monkeypatch):
+    """What took 5.7 GB and ended in MemoryError: a small bundle whose ops.jsonl unpacks to far more.
+    Here 64 MB of one long line (the limits lowered to keep the test small): refused at the line limit,
+    having read a few MB of it, not all."""
+    from qa_desktop.sync import bundle
+
+    (jo,) = laptops("jo")
+    body = b'{"op_id": "' + b"9" * (64 * 1024 * 1024) + b'"}\n'
+    manifest = {"format": bundle.FORMAT, "version": bundle.VERSION, "bundle_id": "b", "ops": 1,
+                "ops_sha256": digest(body), "photos": []}
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("manifest.json", json.dumps(manifest))
+        archive.writestr("ops.jsonl", body)
+    path = tmp_path / "bomb.qabundle"
+    path.write_bytes(seal(buffer.getvalue(), code="AAAA-BBBB-CCCC"))
+    assert path.stat().st_size < 1024 * 1024
+    read = []
+    real_readline = zipfile.ZipExtFile.readline
+    monkeypatch.setattr(zipfile.ZipExtFile, "readline", lambda self, limit=-1: read.append(limit)
+                        or real_readline(self, limit))
+    before = snapshot(jo)
+    with pytest.raises(SyncFileError, match=r"^bomb.qabundle: change 1 is longer than any change may be "
+                                            r"\(more than 16 MB\)"):
+        import_bundle(jo, path, code="AAAA-BBBB-CCCC")
+    assert read == [bundle.MAX_OP_LINE_BYTES + 1]  # one bounded read, then refused
+    assert snapshot(jo) == before
+
+
+def test_a_bundle_is_merged_in_batches_and_an_import_cut_short_goes_on_when_imported_again(laptops, library,
+                                                                                           tmp_path, monkeypatch):
+    from qa_desktop.sync import bundle
+
+    alex, jo, sam = laptops("alex", "jo", "sam")
+    visit_id, _, _ = _answered(alex, library)
+    out = export_bundle(alex, tmp_path / "visit", visit_id=visit_id)
+    monkeypatch.setattr(bundle, "PULL_BATCH", 7)
+    assert out.ops > 3 * 7
+    whole = import_bundle(sam, out.path, code=out.code)
+    assert whole.pulled == out.ops and whole.waiting_rows == 0
+
+    real_batch = bundle.BundleStore._batch
+    def cut(self, index, ops, part):
+        if index == 2:
+            raise KeyboardInterrupt  # the laptop switched off in the middle
+        return real_batch(self, index, ops, part)
+    monkeypatch.setattr(bundle.BundleStore, "_batch", cut)
+    with pytest.raises(KeyboardInterrupt):
+        import_bundle(jo, out.path, code=out.code)
+    monkeypatch.setattr(bundle.BundleStore, "_batch", real_batch)
+    again = import_bundle(jo, out.path, code=out.code)
+    assert again.pulled == out.ops - 2 * 7  # the two batches already in are not read again
+    assert snapshot(jo) == snapshot(sam)
+    assert import_bundle(jo, out.path, code=out.code).pulled == 0
+
+
+def test_a_note_with_a_line_separator_goes_across_in_a_bundle(laptops, library, tmp_path):
+    """json.dumps leaves U+2028 and U+0085 as they are; ops.jsonl is split on newlines only, so a note
+    pasted from a web page with one in it is not cut in two."""
+    alex, jo = laptops("alex", "jo")
+    visit_id = make_visit(alex, library)
+    (template, item), = first_items(alex, visit_id, 1)
+    note = "Fire door propped open.\u2028Manager told.\x85Seen again at 11:00."
+    open_visit(alex, visit_id).set_note(template, item, note)
+    out = export_bundle(alex, tmp_path / "visit", visit_id=visit_id)
+    import_bundle(jo, out.path, code=out.code)
+    assert open_visit(jo, visit_id).checklists[template].record(item).note == note
