@@ -92,3 +92,36 @@ def test_addresses_with_a_password_are_refused():
     with pytest.raises(ValueError, match="Only PostgreSQL"):
         parse_url("mysql://qa@db.example/qa")
     assert parse_url("postgresql://qa@db.example/qa").drivername == "postgresql+psycopg"
+
+
+def test_a_laptop_two_days_fast_is_held_through_postgresql_too_and_converges_once_accepted(
+        server_store, library, tmp_path):
+    """The clock bound holds for the server store as for the folder: the fast laptop's changes are
+    held (not applied, the correct laptop's clock not moved) until an officer accepts them."""
+    import datetime as dt
+
+    from qa_desktop.clock import Clock
+    from qa_desktop.store.database import Store
+    from qa_desktop.sync.engine import status
+    from qa_desktop.workspace import Workspace
+    from tests.conftest import CLOCK_START
+
+    alex = Store(tmp_path / "alex", actor="alex")
+    jo = Store(tmp_path / "jo", actor="jo", clock=Clock.starting_at(CLOCK_START + dt.timedelta(days=2)))
+    try:
+        visit_id = make_visit(alex, library)
+        sync(alex, server_store()), sync(jo, server_store())
+        (template, item), = first_items(jo, visit_id, 1)
+        open_visit(jo, visit_id).set_answer(template, item, NOT_MET)
+        sync(jo, server_store())
+        report = sync(alex, server_store())
+        assert report.pulled == 0 and any("held" in p for p in report.problems)
+        assert status(alex).held and open_visit(alex, visit_id).checklists[template].answer(item) is None
+        Workspace(alex).sync.accept_held()
+        for laptop in (alex, jo, alex):
+            sync(laptop, server_store())
+        assert snapshot(alex) == snapshot(jo)
+        assert alex.hlc.last.wall_ms < int((CLOCK_START + dt.timedelta(days=1)).timestamp() * 1000)
+    finally:
+        alex.close()
+        jo.close()
