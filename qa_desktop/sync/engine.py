@@ -213,13 +213,18 @@ def sync(store: Store, shared: SharedStore, progress: Progress | None = None, *,
     return report
 
 
+def _push_mark(store: Store, store_key: str) -> tuple[int, int]:
+    """Where the last push to this store ended in the op log, and how many ops wait after it."""
+    with store.read() as session:
+        mark = int(_state(session, f"sync.pushed.{store_key}") or 0)
+        _, condition = _unpushed(store_key, mark)
+        return mark, session.scalar(select(func.count()).select_from(Op).where(condition)) or 0
+
+
 def _push(store: Store, shared: SharedStore, blobs: BlobStore, report: SyncReport, tell: Progress) -> None:
     """Push to a store that takes ops as they are (PostgreSQL)."""
     mark_key = f"sync.pushed.{shared.key}"
-    with store.read() as session:
-        mark = int(_state(session, mark_key) or 0)
-        _, condition = _unpushed(shared.key, mark)
-        total = session.scalar(select(func.count()).select_from(Op).where(condition)) or 0
+    mark, total = _push_mark(store, shared.key)
     sent = 0
     while True:
         rows = _unpushed_rows(store, shared.key, mark)
@@ -506,11 +511,7 @@ def _heal(store: Store, shared: SegmentedStore, blobs: BlobStore, report: SyncRe
 def _push_segments(store: Store, shared: SegmentedStore, blobs: BlobStore, report: SyncReport,
                    tell: Progress) -> None:
     """Push to a shared folder: new files, numbered from this laptop's record."""
-    mark_key = f"sync.pushed.{shared.key}"
-    with store.read() as session:
-        mark = int(_state(session, mark_key) or 0)
-        _, condition = _unpushed(shared.key, mark)
-        total = session.scalar(select(func.count()).select_from(Op).where(condition)) or 0
+    mark, total = _push_mark(store, shared.key)
     sent = 0
     while True:
         rows = _unpushed_rows(store, shared.key, mark)
