@@ -84,7 +84,7 @@ def decode_ops(data: bytes, name: str) -> list[OpRecord]:
         text = data.decode("utf-8")
     except UnicodeDecodeError:
         raise SyncFileError(name, "is not text (damaged?)") from None
-    for number, line in enumerate(text.splitlines(), start=1):
+    for number, line in enumerate(text.split("\n"), start=1):  # not splitlines: U+2028 in a note is text
         if not line.strip():
             continue
         try:
