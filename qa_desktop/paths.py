@@ -1,7 +1,8 @@
-"""Where things live: the user's data folder (or ``--data-dir``) and the repository's resources."""
+"""Where things live: the user's data folder (or ``--data-dir``) and the package's resources."""
 
 from __future__ import annotations
 
+import importlib.resources
 from pathlib import Path
 
 import platformdirs
@@ -16,5 +17,9 @@ def default_data_dir() -> Path:
 
 
 def resources_dir() -> Path:
-    """``resources/`` beside the package: the app runs from its checkout (installed editable)."""
-    return Path(__file__).resolve().parent.parent / "resources"
+    """The package's own data (templates, fonts, branding defaults, demo data): ``qa_desktop/resources``.
+
+    Package data, found through ``importlib.resources``, so an installed wheel or a frozen build
+    finds it as an editable checkout does. The top-level ``resources/`` holds what builds the app
+    for a council laptop (icon, installer script), not what the app reads."""
+    return Path(str(importlib.resources.files("qa_desktop") / "resources"))

@@ -1,4 +1,4 @@
-"""The embedded fonts, shipped in ``resources/fonts`` so names such as Zoë, Łukasz and Siobhán,
+"""The embedded fonts, shipped in ``qa_desktop/resources/fonts`` so names such as Zoë, Łukasz and Siobhán,
 and Arabic or Chinese words in notes, render the same on every machine (ReportLab's built-in
 Helvetica has no glyphs beyond Latin-1): DejaVu Sans for text, and Droid Sans Fallback for the
 Chinese, Japanese and Korean characters DejaVu lacks (``reports.text`` picks per character)."""

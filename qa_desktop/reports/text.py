@@ -5,7 +5,7 @@ draws each string with one font and left to right, so two things are done here:
 
 * **Font fallback.** DejaVu Sans covers Latin, Greek, Cyrillic and Arabic; characters it lacks
   (Chinese, Japanese, Korean) are drawn in Droid Sans Fallback, run by run. Both fonts are shipped
-  in ``resources/fonts`` and embedded (subset) in the PDF, so the report reads the same on any
+  in ``qa_desktop/resources/fonts`` and embedded (subset) in the PDF, so the report reads the same on any
   machine, with or without those fonts installed.
 * **Right-to-left text.** Arabic letters are joined into their contextual forms
   (``arabic_reshaper``) and each *line* is put into visual order with the Unicode bidirectional

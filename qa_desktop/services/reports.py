@@ -29,7 +29,7 @@ REPORTS_FOLDER = "reports"
 
 
 def branding() -> dict[str, str]:
-    """Council name and service name from ``resources/branding/branding.yaml`` (with defaults)."""
+    """Council name and service name from ``qa_desktop/resources/branding/branding.yaml`` (with defaults)."""
     defaults = {"council_name": "Council", "service_name": "Children's Commissioning Quality Assurance"}
     path = resources_dir() / "branding" / "branding.yaml"
     try:
