@@ -3,18 +3,56 @@
 A rename within a folder is atomic on local disks and on SMB/NFS shares, so a reader (another
 laptop, a report viewer) never sees half a file, and a crash or a pulled USB stick leaves the old
 file or none, never a torn one. Temporary names start with ``.writing-`` so readers skip them.
+
+On Windows a rename fails for a moment while another program has the file open without sharing
+it: the antivirus scanning a file just written, OneDrive or a backup client uploading it, the
+search indexer, a PDF viewer showing the last report. ``replace`` waits and tries again for about
+two seconds before it gives up (with the error the last try raised). Every rename in QA Desktop
+goes through it (``tests/test_windows_proof.py`` checks that).
+
+Paths longer than Windows' 260 characters (a shared folder deep inside a OneDrive tree) are
+written through their ``\\\\?\\`` form (``paths.long_path``).
 """
 
 from __future__ import annotations
 
 import os
 import tempfile
+import time
 from pathlib import Path
+
+from qa_desktop.paths import long_path
 
 TEMPORARY_PREFIX = ".writing-"
 
+#: Windows errors that pass: ERROR_ACCESS_DENIED (5: the target is open without delete sharing, or
+#: marked for deletion), ERROR_SHARING_VIOLATION (32), ERROR_LOCK_VIOLATION (33).
+TRANSIENT_WINERRORS = frozenset({5, 32, 33})
+#: Waits between tries, in seconds: about two seconds in all, which outlasts an antivirus scan
+#: or a sync client's read of a small file, and is short enough for an officer to wait through.
+RETRY_WAITS = (0.02, 0.05, 0.1, 0.15, 0.25, 0.4, 0.5, 0.6)
+
+
+def is_transient(error: OSError) -> bool:
+    """A sharing violation that another program will end in a moment (never true off Windows,
+    where a rename does not care who has the file open)."""
+    return isinstance(error, PermissionError) and getattr(error, "winerror", None) in TRANSIENT_WINERRORS
+
+
+def replace(source: Path | str, target: Path | str) -> None:
+    """``os.replace(source, target)``, tried again for a moment while another program holds either file."""
+    for wait in (*RETRY_WAITS, None):
+        try:
+            os.replace(source, target)
+            return
+        except OSError as error:
+            if wait is None or not is_transient(error):
+                raise
+            time.sleep(wait)
+
 
 def write_atomically(target: Path, data: bytes) -> None:
+    target = long_path(target)
     target.parent.mkdir(parents=True, exist_ok=True)
     handle, temporary = tempfile.mkstemp(prefix=TEMPORARY_PREFIX, dir=target.parent)
     try:
@@ -22,7 +60,7 @@ def write_atomically(target: Path, data: bytes) -> None:
             out.write(data)
             out.flush()
             os.fsync(out.fileno())
-        os.replace(temporary, target)
+        replace(temporary, target)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise

@@ -15,6 +15,9 @@ draws each string with one font and left to right, so two things are done here:
   line is reordered, and the paragraph is right-aligned when its first strong letter is
   right-to-left.
 
+Where python-bidi has no wheel (Windows on ARM) it is not installed, and ``bidi_fallback`` orders
+the lines the same way in plain Python.
+
 ReportLab has its own bidi support, but it needs ``rlbidi`` from ReportLab's private package index,
 which our installs cannot reach; these two packages are on PyPI.
 """
@@ -27,7 +30,6 @@ from functools import cache
 from xml.sax.saxutils import escape
 
 import arabic_reshaper
-from bidi import get_display
 from reportlab.lib.enums import TA_LEFT, TA_RIGHT
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.pdfbase import pdfmetrics
@@ -35,6 +37,11 @@ from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.platypus import Flowable, Paragraph
 
 from qa_desktop.reports.fonts import FALLBACK, register_fonts
+
+try:
+    from bidi import get_display
+except ImportError:  # no python-bidi wheel (Windows on ARM): the same rules in plain Python
+    from qa_desktop.reports.bidi_fallback import get_display
 
 
 @cache

@@ -33,6 +33,7 @@ from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Flowable, PageBreak, SimpleDocTemplate, Spacer, Table, TableStyle
 from reportlab.platypus import Image as RLImage
 
+from qa_desktop.atomic import replace
 from qa_desktop.clock import file_age_seconds
 from qa_desktop.domain.risk import VisitRag, visit_rag
 from qa_desktop.domain.timescales import ConcernLevel
@@ -48,6 +49,7 @@ from qa_desktop.forms.checklist import (
     RaisedAction,
 )
 from qa_desktop.forms.template import Item, ResponseType
+from qa_desktop.paths import long_path
 from qa_desktop.reports.fonts import BOLD, REGULAR, register_fonts
 from qa_desktop.reports.text import user_text
 
@@ -251,6 +253,7 @@ class _Document(SimpleDocTemplate):
 def write_pdf(story: list[Flowable], facts: VisitFacts, path: Path, title: str, photos: int,
               warnings: list[str], progress: Progress = no_progress) -> ReportResult:
     """Lay out ``story`` with the marked header and footer, into a temporary file renamed to ``path``."""
+    path = long_path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     _clear_stale_temporaries(path.parent)
     handle, temporary = tempfile.mkstemp(prefix=".writing-", suffix=".pdf", dir=path.parent)
@@ -262,7 +265,7 @@ def write_pdf(story: list[Flowable], facts: VisitFacts, path: Path, title: str, 
         document.progress = progress
         canvas_class = cast("type[_NumberedCanvas]", type("ReportCanvas", (_NumberedCanvas,), {"facts": facts}))
         document.build(story, canvasmaker=canvas_class)
-        os.replace(temporary, path)
+        replace(temporary, path)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise

@@ -9,9 +9,9 @@ files put aside, which can be opened again if the key turns up (put them back in
 from __future__ import annotations
 
 import datetime as dt
-import os
 from pathlib import Path
 
+from qa_desktop.atomic import replace
 from qa_desktop.paths import DATABASE_NAME
 from qa_desktop.store.blobs import BLOBS_FOLDER
 
@@ -27,5 +27,5 @@ def put_aside(data_dir: Path, now: dt.datetime) -> Path:
     for name in (DATABASE_NAME, f"{DATABASE_NAME}-wal", f"{DATABASE_NAME}-shm", BLOBS_FOLDER):
         source = data_dir / name
         if source.exists():
-            os.replace(source, aside / name)
+            replace(source, aside / name)
     return aside

@@ -30,7 +30,6 @@ for the lock ``busy_timeout`` at most (a screen's save: 150 ms, then "Not saved"
 from __future__ import annotations
 
 import getpass
-import os
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -44,6 +43,7 @@ from sqlalchemy import Connection, Engine, create_engine, event, text
 from sqlalchemy.exc import DatabaseError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
+from qa_desktop.atomic import replace
 from qa_desktop.clock import Clock
 from qa_desktop.domain.roles import Role, User
 from qa_desktop.paths import DATABASE_NAME
@@ -132,7 +132,7 @@ def encrypt_in_place(path: Path, key: bytes) -> None:
         plain.close()
     for suffix in ("-wal", "-shm"):
         path.with_name(path.name + suffix).unlink(missing_ok=True)
-    os.replace(temporary, path)
+    replace(temporary, path)
 
 
 def alembic_config(engine: Engine | None = None) -> Config:

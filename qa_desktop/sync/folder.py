@@ -42,6 +42,7 @@ from pathlib import Path
 from typing import Any
 
 from qa_desktop.atomic import TEMPORARY_PREFIX, write_atomically
+from qa_desktop.paths import long_path
 from qa_desktop.store.oplog import OpRecord
 from qa_desktop.sync.stores import FileProblem, PeerReport, Pulled, SegmentedStore, StoreUnavailable, Written
 from qa_desktop.sync.wire import SyncFileError, check_signature, decode_ops, digest, encode_ops, signature
@@ -64,6 +65,8 @@ DEVICE_FORMAT = "qa-desktop-device"
 UNREADABLE_FILE = "unreadable.json"
 UNREADABLE_FORMAT = "qa-desktop-unreadable"
 SMALL_FILE_MAX = 256 * 1024
+#: The longest path inside the folder: devices/<id of up to 64>/<temporary name of a segment file>.
+FOLDER_ROOM = 120
 _BEYOND = 10 ** 12  # larger than any segment number: bisect past every range starting at a number
 
 
@@ -138,8 +141,9 @@ def _small_json(path: Path) -> dict[str, Any]:
 
 class FolderStore(SegmentedStore):
     def __init__(self, root: Path, signing_key: str | None = None) -> None:
-        self.root = Path(root).expanduser()
-        self.label = f"shared folder {self.root}"
+        self.label = f"shared folder {Path(root).expanduser()}"
+        #: in its ``\\\\?\\`` form on Windows when the files inside could pass 260 characters
+        self.root = long_path(Path(root).expanduser(), room=FOLDER_ROOM)
         self._key = signing_key
         if not self.root.is_dir():
             if not self.root.parent.is_dir():
