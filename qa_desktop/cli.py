@@ -1,20 +1,22 @@
 """``qa-desktop``: the headless commands, over the same workspace as the window.
 
 With no command it opens the window. Errors are one plain sentence on stderr and a non-zero exit
-status (2 for bad input), never a traceback: these are run by officers, not developers.
+status (2 for bad input, 3 when the data cannot be opened, 70 for an error nobody expected, which
+also names the log file), never a traceback: these are run by officers, not developers. Every run
+writes to the log file (``qa_desktop.logs``).
 """
 
 from __future__ import annotations
 
 import argparse
 import datetime as dt
+import logging
 import sys
 from collections.abc import Callable, Sequence
 from contextlib import closing
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from qa_desktop import __version__
 from qa_desktop.cli_text import table
 from qa_desktop.domain.service_types import ServiceType, parse_service_type
 from qa_desktop.paths import default_data_dir
@@ -24,6 +26,8 @@ if TYPE_CHECKING:
     from qa_desktop.workspace.register import DueItem
 
 EXIT_BAD_INPUT = 2
+#: An error nobody expected (BSD's EX_SOFTWARE): said in one sentence with the log file's path.
+EXIT_UNEXPECTED = 70
 
 
 Command = Callable[[argparse.Namespace, Callable[[], "Workspace"]], int]
@@ -292,7 +296,8 @@ def build_parser() -> argparse.ArgumentParser:
     common.add_argument("--data-dir", default=argparse.SUPPRESS, metavar="DIR",
                         help="folder of the local database (default: your user data folder)")
     parser = argparse.ArgumentParser(prog="qa-desktop", description=__doc__.splitlines()[0])
-    parser.add_argument("--version", action="version", version=f"qa-desktop {__version__}")
+    parser.add_argument("--version", action="store_true",
+                        help="show the version, the database schema, the data folder and the log file")
     parser.add_argument("--data-dir", default=None, metavar="DIR",
                         help="folder of the local database (default: your user data folder)")
     parser.add_argument("--demo", action="store_true",
@@ -352,16 +357,58 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def cmd_version(args: argparse.Namespace) -> int:
+    """``--version``: the version, the schema of the data folder (read without changing anything),
+    where the data and the log are."""
+    from qa_desktop.workspace.admin import describe
+
+    about = describe(_data_dir(args))
+    print(f"qa-desktop {about.version}")
+    for what, value in about.lines()[1:]:
+        print(f"{what}: {value}")
+    return 0
+
+
+def _streams_for_windows() -> None:
+    """A windowed Windows program has no console (``sys.stdout`` is None), and a redirected one
+    writes in the ANSI code page, which has no Arabic or Polish letters: never fail for that."""
+    import os
+
+    for name in ("stdout", "stderr"):
+        stream = getattr(sys, name)
+        if stream is None:
+            setattr(sys, name, open(os.devnull, "w", encoding="utf-8"))  # noqa: SIM115 (for the life of the program)
+        elif hasattr(stream, "reconfigure"):
+            stream.reconfigure(errors="backslashreplace")
+
+
+def unexpected(error: BaseException, log: str) -> str:
+    """The one sentence an officer reads when a command stops on an error nobody expected."""
+    from qa_desktop.logs import describe_error
+
+    return (f"QA Desktop stopped on an unexpected error ({describe_error(error)}); nothing already saved is "
+            f"lost, so try again, and if it happens again send IT support the log file: {log}")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    from qa_desktop import logs
     from qa_desktop.domain.roles import NotAllowed
     from qa_desktop.workspace import KeyLost
     from qa_desktop.workspace.sync import CredentialsError
 
+    _streams_for_windows()
     args = build_parser().parse_args(argv)
+    if args.version:
+        return cmd_version(args)
+    logs.start_logging()
+    logs.started(args.command or "window")
     try:
-        if args.command is None:
-            return cmd_gui(args)
-        return args.func(args)
+        code = cmd_gui(args) if args.command is None else args.func(args)
+        logging.getLogger(__name__).info("%s ended with exit status %d", args.command or "window", code)
+        return code
+    except KeyboardInterrupt:
+        print("Stopped.", file=sys.stderr)
+        return 130
     except NotAllowed as error:
         print(str(error), file=sys.stderr)
         return EXIT_BAD_INPUT
@@ -372,6 +419,24 @@ def main(argv: Sequence[str] | None = None) -> int:
 
             show_startup_error(str(error))
         return 3
+    except Exception as error:  # noqa: BLE001 (logged with where it happened, said in words; nothing half-saved)
+        logs.log_uncaught(error, args.command or "window")
+        print(unexpected(error, logs.where_the_log_is()), file=sys.stderr)
+        if args.command is None:
+            _show_crash(error)
+        return EXIT_UNEXPECTED
+
+
+def _show_crash(error: BaseException) -> None:
+    """The window could not open: the crash dialog, unless Qt itself is what failed."""
+    from qa_desktop import logs
+
+    try:
+        from qa_desktop.ui.app import show_crash
+
+        show_crash(error)
+    except Exception as second:  # noqa: BLE001 (the sentence on stderr and the log already say it)
+        logs.log_uncaught(second, "crash dialog")
 
 
 if __name__ == "__main__":

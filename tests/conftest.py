@@ -35,6 +35,18 @@ def pinned_clock(monkeypatch: pytest.MonkeyPatch):
 
 
 @pytest.fixture(autouse=True)
+def log_folder(tmp_path_factory, monkeypatch: pytest.MonkeyPatch):
+    """Every test logs into a folder of its own (never the machine's log folder); a command run in a
+    subprocess inherits it."""
+    from qa_desktop import logs
+
+    folder = tmp_path_factory.mktemp("logs")
+    monkeypatch.setenv(logs.ENVIRONMENT_VARIABLE, str(folder))
+    yield folder
+    logs.stop_logging()
+
+
+@pytest.fixture(autouse=True)
 def memory_keyring():
     """An in-memory keyring for every test: none reads or writes the machine's real keyring."""
     import keyring

@@ -39,6 +39,8 @@ from pathlib import Path
 import sqlcipher3.dbapi2 as sqlcipher
 from alembic import command
 from alembic.config import Config
+from alembic.migration import MigrationContext
+from alembic.script import ScriptDirectory
 from sqlalchemy import Connection, Engine, create_engine, event, text
 from sqlalchemy.exc import DatabaseError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
@@ -50,7 +52,7 @@ from qa_desktop.paths import DATABASE_NAME
 from qa_desktop.store.blobs import BlobStore
 from qa_desktop.store.changes import Changes, new_id
 from qa_desktop.store.hlc import Hlc, HybridClock, newest_adoptable
-from qa_desktop.store.keys import KeyLost, database_key, is_plaintext_sqlite, photo_key
+from qa_desktop.store.keys import KeyLost, database_key, existing_key, is_plaintext_sqlite, photo_key
 from qa_desktop.store.models import LocalState
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
@@ -141,6 +143,34 @@ def alembic_config(engine: Engine | None = None) -> Config:
     if engine is not None:
         config.set_main_option("sqlalchemy.url", engine.url.render_as_string(hide_password=False))
     return config
+
+
+def schema_head() -> str:
+    """The newest schema revision this version of QA Desktop brings (its migrations' head)."""
+    return ScriptDirectory.from_config(alembic_config()).get_current_head() or ""
+
+
+def schema_revision(engine: Engine) -> str | None:
+    """The schema revision a database is at (``None``: no schema yet)."""
+    with engine.connect() as connection:
+        return MigrationContext.configure(connection).get_current_revision()
+
+
+def peek_schema_revision(data_dir: Path) -> str | None:
+    """The schema revision of a data folder's database, read without creating, migrating or keying
+    anything (for ``--version`` before any data is opened): ``None`` when there is no database yet.
+    Raises ``KeyLost`` when this computer holds no key for it, ``DatabaseError`` when it is damaged."""
+    path = data_dir / DATABASE_NAME
+    if not path.exists() or path.stat().st_size == 0:
+        return None
+    key = None if is_plaintext_sqlite(path) else existing_key(data_dir)
+    if key is None and not is_plaintext_sqlite(path):
+        raise KeyLost(f"{path} is encrypted with a key this computer's keyring does not hold")
+    engine = make_engine(path, key)
+    try:
+        return schema_revision(engine)
+    finally:
+        engine.dispose()
 
 
 def migrate(engine: Engine, revision: str = "head") -> None:
@@ -286,6 +316,9 @@ class Store:
 
     def close(self) -> None:
         self.engine.dispose()
+
+    def schema_revision(self) -> str | None:
+        return schema_revision(self.engine)
 
     def set_user(self, name: str | None = None, role: Role | None = None) -> User:
         """Who uses this laptop from now on (kept in its local settings, not synced)."""

@@ -69,6 +69,18 @@ def database_key(data_dir: Path, database: Path) -> bytes:
     return key
 
 
+def existing_key(data_dir: Path) -> bytes | None:
+    """The folder's key if this computer holds one (keyring, or the demo folder's key file); never makes one."""
+    try:
+        stored = get_secret(key_account(data_dir))
+    except CredentialsError:
+        stored = None
+    if stored:
+        return bytes.fromhex(stored)
+    key_file = data_dir / DEMO_KEY_FILE
+    return bytes.fromhex(key_file.read_text().strip()) if key_file.exists() else None
+
+
 def demo_key(data_dir: Path, database: Path) -> bytes:
     """The keyring when there is one; else a key file beside the fictional demo data."""
     try:

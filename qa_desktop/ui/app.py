@@ -1,11 +1,14 @@
-"""Starting the window: the QApplication, its identity (for QSettings) and the event loop."""
+"""Starting the window: the QApplication, its identity (for QSettings), the crash reporter and the
+event loop."""
 
 from __future__ import annotations
 
+import logging
 import sys
 
 from PySide6.QtWidgets import QApplication
 
+from qa_desktop.ui.crash import CrashReporter, show_startup_crash
 from qa_desktop.ui.main_window import MainWindow
 from qa_desktop.workspace import Workspace
 
@@ -27,9 +30,21 @@ def show_startup_error(message: str) -> None:
     QMessageBox.critical(None, "QA Desktop cannot open your data", message)
 
 
+def show_crash(error: BaseException) -> None:
+    """An unexpected error stopped the window from opening: the crash dialog, in plain words."""
+    show_startup_crash(error)
+
+
 def run_app(workspace: Workspace) -> int:
-    """Show the register over ``workspace`` until the window closes; its exit status."""
+    """Show the register over ``workspace`` until the window closes; its exit status. Any error
+    nobody expected, from then on, is logged and shown in words (``ui.crash``), and the window
+    carries on."""
     app = make_application()
-    window = MainWindow(workspace)
-    window.show()
-    return app.exec()
+    reporter = CrashReporter(app).install()
+    try:
+        logging.getLogger(__name__).info("window opening on device %s", workspace.device_id)
+        window = MainWindow(workspace)
+        window.show()
+        return app.exec()
+    finally:
+        reporter.uninstall()

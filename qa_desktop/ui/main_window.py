@@ -41,6 +41,7 @@ from PySide6.QtWidgets import (
 from qa_desktop.domain.regulation import Judgement
 from qa_desktop.domain.risk import Rag
 from qa_desktop.domain.service_types import ServiceType
+from qa_desktop.ui.about_dialog import AboutDialog
 from qa_desktop.ui.background import BackgroundTask
 from qa_desktop.ui.change_hub import ChangeHub
 from qa_desktop.ui.conflicts_dialog import ConflictsDialog
@@ -153,6 +154,7 @@ class MainWindow(QMainWindow):
         self._build_visit_menu()
         self._build_oversight_menu()
         self._build_sync_menu()
+        self._build_help_menu()
 
         focus_search = QAction("Find", self, shortcut=QKeySequence(QKeySequence.StandardKey.Find))
         focus_search.triggered.connect(self._focus_search)
@@ -281,6 +283,19 @@ class MainWindow(QMainWindow):
             menu.addAction(action)
         self.sync.status_changed.connect(self._sync_state_changed)
         self._sync_state_changed()
+
+    def _build_help_menu(self) -> None:
+        menu = self.menuBar().addMenu("&Help")
+        about = QAction("&About QA Desktop…", self)
+        about.setMenuRole(QAction.MenuRole.AboutRole)
+        about.triggered.connect(self.show_about)
+        menu.addAction(about)
+
+    def show_about(self) -> AboutDialog:
+        """Version, database schema, data folder and log file (for a support call)."""
+        dialog = AboutDialog(self.workspace, self)
+        dialog.open()
+        return dialog
 
     def _sync_state_changed(self) -> None:
         self.sync_action.setEnabled(not self.sync.running)

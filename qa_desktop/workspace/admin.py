@@ -7,31 +7,70 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from sqlalchemy.exc import DatabaseError
+
 from qa_desktop import __version__
 from qa_desktop.clock import Clock
 from qa_desktop.domain.roles import Role, User
 from qa_desktop.forms.library import TEAM_TEMPLATES_FOLDER, BrokenTemplate
 from qa_desktop.forms.template import Template
+from qa_desktop.logs import describe_error, where_the_log_is
 from qa_desktop.paths import DATABASE_NAME
 from qa_desktop.services.demo import load_demo
 from qa_desktop.services.provider_import import ImportReport
 from qa_desktop.services.recovery import put_aside
+from qa_desktop.store.database import peek_schema_revision, schema_head
 from qa_desktop.store.keys import KeyLost, demo_key
 from qa_desktop.workspace.changes import USER, Done
 from qa_desktop.workspace.core import Workspace
 
-__all__ = ["AdminService", "About", "TemplatesOverview", "open_demo", "recover", "KeyLost", "ImportReport",
+__all__ = ["AdminService", "About", "TemplatesOverview", "describe", "open_demo", "recover", "KeyLost", "ImportReport",
            "Template", "BrokenTemplate"]
 
 
 @dataclass(frozen=True)
 class About:
-    """What an About box or a support call needs: which version, whose laptop, which data."""
+    """What an About box, ``qa-desktop --version`` or a support call needs: which version, which
+    database schema, which data, where the log is."""
 
     version: str
+    schema_head: str             # the newest schema revision this version brings
+    schema: str                  # the data folder's, in words
     data_dir: Path
-    user: User
-    device_id: str
+    log_file: str
+    user: User | None = None     # who uses this laptop, when the data is open
+    device_id: str | None = None
+
+    def lines(self) -> list[tuple[str, str]]:
+        """(what, value) pairs, in the order a person reads them."""
+        lines = [("Version", self.version), ("Database schema", self.schema), ("Data folder", str(self.data_dir)),
+                 ("Log file", self.log_file)]
+        if self.user is not None:
+            lines.append(("Signed in as", f"{self.user.name} ({self.user.role.label})"))
+        if self.device_id is not None:
+            lines.append(("This laptop's id", self.device_id))
+        return lines
+
+
+def _schema_words(revision: str | None, head: str) -> str:
+    if revision is None:
+        return f"no data yet (this version brings revision {head})"
+    if revision == head:
+        return f"revision {revision}, the newest this version knows"
+    return f"revision {revision} (this version brings {head}: the data is brought up to it when opened)"
+
+
+def describe(data_dir: Path) -> About:
+    """About this version and a data folder that is not open: its schema is read without changing
+    anything (no key is made, nothing is migrated)."""
+    head = schema_head()
+    try:
+        words = _schema_words(peek_schema_revision(data_dir), head)
+    except KeyLost:
+        words = f"cannot be read on this computer (its key is not in this keyring); this version brings {head}"
+    except (DatabaseError, OSError) as error:
+        words = f"cannot be read ({describe_error(error)}); this version brings {head}"
+    return About(__version__, head, words, data_dir, where_the_log_is())
 
 
 @dataclass(frozen=True)
@@ -61,7 +100,9 @@ class AdminService:
                                  tuple(library.broken), self._ws.data_dir / TEAM_TEMPLATES_FOLDER)
 
     def about(self) -> About:
-        return About(__version__, self._ws.data_dir, self._ws.user, self._ws.device_id)
+        head = schema_head()
+        return About(__version__, head, _schema_words(self._ws._store.schema_revision(), head), self._ws.data_dir,
+                     where_the_log_is(), self._ws.user, self._ws.device_id)
 
 
 def open_demo(data_dir: Path, clock: Clock | None = None) -> Workspace:
