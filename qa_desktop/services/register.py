@@ -1,8 +1,9 @@
 """The provider register: listing and searching providers and their settings, adding them.
 
 Search matches every word typed against the provider's name, organisation and URN and its
-settings' town and postcode, so "rochester me1" finds a home in Rochester with an ME1 postcode.
-Postcodes are compared without spaces, the way people type them.
+settings' names, towns and postcodes, so "rochester me1" finds a home in Rochester with an ME1
+postcode (``register_filter``: the same rule the window applies to the rows it holds). Postcodes
+are compared without spaces, the way people type them.
 
 Filters narrow it by service type and judgement (in SQL), by what is due (Figures 1 and 2, from
 ``services.due``) and by risk rating (Figure 6, from the QA cases). Those, and the sanctions in
@@ -10,8 +11,8 @@ force, take the whole register to work out, so a caller that searches as someone
 out once (``register_context``) and hands them in as ``context``. After a change, only the
 providers it touched are worked out again (``register_context(..., provider_ids=)``, merged with
 ``RegisterContext.updated``) and only their rows read (``search_providers(..., only=)``).
-Rows are read as plain columns rather than ORM objects: the whole register of 10,000 providers
-is listed in a fraction of the time.
+Rows are read as plain columns rather than ORM objects and the words tested in Python, in one
+linear pass: a search of 20,000 providers takes a small fraction of a second.
 """
 
 from __future__ import annotations
@@ -20,23 +21,25 @@ import datetime as dt
 import enum
 from collections import defaultdict
 from collections.abc import Collection, Mapping
-from dataclasses import dataclass
-from typing import TypeVar
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
 
-from sqlalchemy import Select, func, or_, select
+from sqlalchemy import Select, String, select, type_coerce
 from sqlalchemy.orm import Session
 
-from qa_desktop.domain.regulation import ContractRoute, Judgement
+from qa_desktop.domain.regulation import ContractRoute, Judgement, Regulator
 from qa_desktop.domain.risk import Rag
 from qa_desktop.domain.schedule import DueStatus
 from qa_desktop.domain.service_types import ServiceType
 from qa_desktop.domain.tiers import Tier, provider_tier
 from qa_desktop.domain.urn import normalise_postcode, normalise_urn
 from qa_desktop.services.due import DueItem, provider_due
+from qa_desktop.services.register_filter import RegisterFilter, search_text
 from qa_desktop.store.access import officer
 from qa_desktop.store.changes import Changes
 from qa_desktop.store.database import session_clock
 from qa_desktop.store.models import Provider, Setting
+from qa_desktop.store.oplog import CHUNK
 
 #: Up to this many providers, a change's context is worked out provider by provider; past it, for
 #: the whole register at once (as fast as that, whatever the count).
@@ -63,6 +66,10 @@ class ProviderRow:
     due: DueItem | None = None  # the most urgent visit or review, when worked out
     risk: Rag | None = None     # Figure 6 this year, when worked out (NONE: no cases)
     sanctions: tuple[str, ...] = ()  # in force: embargo, action plan, restriction...
+    local_authority: str | None = None
+    #: What the search looks in (``register_filter.search_text``): kept with the row so a screen
+    #: can search the rows it holds without asking the database again.
+    search_text: str = field(default="", repr=False, compare=False)
 
 
 @dataclass(frozen=True)
@@ -151,76 +158,91 @@ def _live_providers() -> Select[Provider]:
     return select(Provider).where(Provider.deleted.is_(False))
 
 
-def search_query(text: str = "", service_type: ServiceType | None = None,
-                 judgement: Judgement | None = None) -> Select[Provider]:
-    query = _live_providers()
-    if service_type is not None:
-        query = query.where(Provider.service_type == service_type)
-    if judgement is not None:
-        query = query.where(Provider.judgement == judgement)
-    for word in text.split():
-        like = f"%{word.lower()}%"
-        compact = f"%{word.replace(' ', '').upper()}%"
-        settings_match = (
-            select(Setting.id)
-            .where(Setting.provider_id == Provider.id, Setting.deleted.is_(False),
-                   or_(func.lower(Setting.town).like(like),
-                       func.replace(func.upper(Setting.postcode), " ", "").like(compact),
-                       func.lower(Setting.name).like(like)))
-            .exists()
-        )
-        query = query.where(or_(func.lower(Provider.name).like(like),
-                                func.lower(Provider.organisation).like(like),
-                                func.upper(Provider.urn).like(compact),
-                                settings_match))
-    return query.order_by(func.lower(Provider.name))
-
-
-_ROW_COLUMNS = (Provider.id, Provider.name, Provider.urn, Provider.service_type, Provider.organisation,
-                Provider.judgement, Provider.contract_route, Provider.regulator, Provider.registration_status)
+#: Enum columns read as their stored text and turned into members here: ten times faster than the
+#: column type's own conversion on 20,000 rows.
+_SERVICE_TYPES = {member.value: member for member in ServiceType}
+_JUDGEMENTS = {member.value: member for member in Judgement}
+_REGULATORS = {member.value: member for member in Regulator}
+_ROW_COLUMNS = (Provider.id, Provider.name, Provider.urn, type_coerce(Provider.service_type, String),
+                Provider.organisation, type_coerce(Provider.judgement, String),
+                type_coerce(Provider.contract_route, String), type_coerce(Provider.regulator, String),
+                Provider.registration_status, Provider.local_authority)
+_PLACES = (Setting.provider_id, Setting.name, Setting.town, Setting.postcode)
 
 
 def search_providers(session: Session, text: str = "", service_type: ServiceType | None = None, *,
                      judgement: Judgement | None = None, due: DueFilter | None = None, risk: Rag | None = None,
                      today: dt.date | None = None, context: RegisterContext | None = None,
-                     limit: int | None = None, only: Collection[str] | None = None) -> list[ProviderRow]:
+                     limit: int | None = None, only: Collection[str] | None = None,
+                     local_authority: str | None = None) -> list[ProviderRow]:
     """The register rows matching the search and filters, by name; of ``only`` these providers
     when given (those a change touched: a provider left out of the result no longer matches). With
     ``context`` (worked out here, for ``today``, when a due or risk filter needs it) each row
-    carries its most urgent due item, its risk rating and its sanctions."""
+    carries its most urgent due item, its risk rating and its sanctions.
+
+    One pass, linear in the register: two plain statements read the providers (narrowed in SQL by
+    type, judgement and local authority) and the settings' places, each provider's search text is
+    tested against the words (``RegisterFilter``), and only the rows that match are made."""
     officer(session, "the provider register")
     if (due is not None or risk is not None) and context is None:
         context = register_context(session, today or session_clock(session).today(), provider_ids=only)
-    query = search_query(text, service_type, judgement)
+    wanted = RegisterFilter(text, due=due, risk=risk, local_authority=local_authority)
+    words = wanted.words
+    query = select(*_ROW_COLUMNS).where(Provider.deleted.is_(False))
+    places = select(*_PLACES).where(Setting.deleted.is_(False))
+    if service_type is not None:
+        query = query.where(Provider.service_type == service_type)
+    if judgement is not None:
+        query = query.where(Provider.judgement == judgement)
+    if local_authority:
+        query = query.where(Provider.local_authority == local_authority)
+    connection = session.connection()
+    records: list[Any]
+    settings: list[Any]
     if only is not None:
-        query = query.where(Provider.id.in_(sorted(only)))
-    matching = query.with_only_columns(Provider.id).order_by(None).scalar_subquery()
-    places: dict[str, list[tuple[str | None, str | None]]] = defaultdict(list)
-    for provider_id, town, postcode in session.execute(
-            select(Setting.provider_id, Setting.town, Setting.postcode)
-            .where(Setting.deleted.is_(False), Setting.provider_id.in_(matching))):
-        places[provider_id].append((town, postcode))
+        ids = sorted(only)
+        chunks = [ids[start:start + CHUNK] for start in range(0, len(ids), CHUNK)]
+        records = [r for chunk in chunks for r in connection.execute(query.where(Provider.id.in_(chunk))).all()]
+        settings = [r for chunk in chunks
+                    for r in connection.execute(places.where(Setting.provider_id.in_(chunk))).all()]
+    else:
+        records = list(connection.execute(query))
+        settings = list(connection.execute(places))
+    by_provider: dict[str, list[Any]] = defaultdict(list)
+    for place in settings:
+        by_provider[place[0]].append(place)
+    records.sort(key=lambda r: r[1].casefold())
     rows = []
-    for record in session.execute(query.with_only_columns(*_ROW_COLUMNS)):
-        settings = places.get(record.id, [])
-        item = context.due.get(record.id) if context is not None else None
-        rating = context.risk.get(record.id, Rag.NONE) if context is not None else None
-        if due is not None and not due.accepts(item):
+    for record in records:
+        mine = by_provider.get(record[0], ())
+        haystack = search_text(record[1], record[4], record[2], mine)
+        if not all(word in haystack for word in words):
             continue
-        if risk is not None and rating is not risk:
+        row = _row(record, mine, haystack, context)
+        if not wanted.accepts(row):  # what is due, the risk rating (worked out from the context)
             continue
-        rows.append(ProviderRow(
-            id=record.id, name=record.name, urn=record.urn, service_type=record.service_type,
-            organisation=record.organisation, judgement=record.judgement,
-            tier=provider_tier(record.service_type, record.contract_route is ContractRoute.FRAMEWORK,
-                               record.regulator, record.judgement),
-            towns=", ".join(sorted({t for t, _ in settings if t})),
-            postcodes=", ".join(sorted({p for _, p in settings if p})),
-            settings=len(settings), registration_status=record.registration_status, due=item, risk=rating,
-            sanctions=context.sanctions.get(record.id, ()) if context is not None else ()))
+        rows.append(row)
         if limit is not None and len(rows) >= limit:
             break
     return rows
+
+
+def _row(record: Any, settings: Collection[Any], haystack: str,
+         context: RegisterContext | None) -> ProviderRow:
+    provider_id, name, urn, kind_text, organisation, judgement_text, route, regulator_text, status, authority = record
+    kind = _SERVICE_TYPES[kind_text]
+    judgement = _JUDGEMENTS.get(judgement_text) if judgement_text else None
+    regulator = _REGULATORS.get(regulator_text) if regulator_text else None
+    return ProviderRow(
+        id=provider_id, name=name, urn=urn, service_type=kind, organisation=organisation, judgement=judgement,
+        tier=provider_tier(kind, route == ContractRoute.FRAMEWORK.value, regulator, judgement),
+        towns=", ".join(sorted({s[2] for s in settings if s[2]})),
+        postcodes=", ".join(sorted({s[3] for s in settings if s[3]})),
+        settings=len(settings), registration_status=status,
+        due=context.due.get(provider_id) if context is not None else None,
+        risk=context.risk.get(provider_id, Rag.NONE) if context is not None else None,
+        sanctions=context.sanctions.get(provider_id, ()) if context is not None else (),
+        local_authority=authority, search_text=haystack)
 
 
 def find_by_urn(session: Session, urn: str) -> Provider | None:

@@ -19,8 +19,8 @@ from __future__ import annotations
 from collections.abc import Collection
 from pathlib import Path
 
-from PySide6.QtCore import QByteArray, QSettings, QSortFilterProxyModel, Qt, QTimer
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtCore import QByteArray, QEvent, QObject, QSettings, Qt, QTimer
+from PySide6.QtGui import QAction, QCloseEvent, QKeyEvent, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -44,19 +44,26 @@ from qa_desktop.domain.service_types import ServiceType
 from qa_desktop.ui.about_dialog import AboutDialog
 from qa_desktop.ui.background import BackgroundTask
 from qa_desktop.ui.change_hub import ChangeHub
+from qa_desktop.ui.column_fit import fit_columns, settings_key
 from qa_desktop.ui.conflicts_dialog import ConflictsDialog
 from qa_desktop.ui.oversight_window import OversightWindow
 from qa_desktop.ui.provider_panel import ProviderPanel
-from qa_desktop.ui.provider_table import SORT_ROLE, ProviderTableModel
+from qa_desktop.ui.provider_table import ProviderTableModel
+from qa_desktop.ui.register_proxy import RegisterProxy
 from qa_desktop.ui.start_visit_dialog import StartVisitDialog
 from qa_desktop.ui.sync_controller import SyncController
 from qa_desktop.ui.sync_settings_dialog import SyncSettingsDialog
 from qa_desktop.ui.visit_window import VisitWindow
 from qa_desktop.workspace import FILLING_IN, SYNC_SETTINGS, SYNC_STATE, USER, Done, OpChanges, Workspace
-from qa_desktop.workspace.register import DueFilter, ImportFileError, ImportReport, ProviderRow, RegisterContext
+from qa_desktop.workspace.register import DueFilter, ImportFileError, ImportReport, RegisterContext, RegisterFilter
 from qa_desktop.workspace.sync import CredentialsError, NeedsCode, SyncFileError
 
-SEARCH_DELAY_MS = 150
+#: Searching waits for the keys already typed to arrive (a paste, a fast typist), no longer: a
+#: search of the rows in memory takes a few milliseconds (``bench/register_search.py``).
+SEARCH_DELAY_MS = 0
+#: The register's widest columns, in ems of its font: the rest of the row stays on screen.
+REGISTER_CAPS_EMS = {"Name": 16, "Next due (Figures 1, 2)": 19, "Sanctions": 10, "Service type": 11, "Judgement": 9,
+                     "Town": 8, "Postcode": 8, "Local authority": 8}
 #: The status bar's "changes waiting" is counted again this long after the last change of a burst
 #: (an officer answering item after item), not once per change.
 SYNC_STATUS_DELAY_MS = 300
@@ -97,26 +104,39 @@ class MainWindow(QMainWindow):
             self.risk_filter.addItem(f"Risk: {rag.label}", rag.value)
         self.context: RegisterContext  # worked out by reload(), kept up to date by update_providers()
 
+        self.local_authority_filter = QComboBox()
+        self.local_authority_filter.setAccessibleName("Filter by local authority")
+        self.local_authority_filter.addItem("Any local authority", None)
+        self.filters = (self.type_filter, self.judgement_filter, self.due_filter, self.risk_filter,
+                        self.local_authority_filter)
+        for combo in self.filters:
+            combo.installEventFilter(self)  # the arrows open the list rather than change the filter unseen
+            # narrow enough for a small window, each with room to grow: the list shows names whole
+            combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+            combo.setMinimumContentsLength(10)
+
         self.model = ProviderTableModel(self)
-        self.proxy = QSortFilterProxyModel(self)
-        self.proxy.setSourceModel(self.model)
-        self.proxy.setSortRole(SORT_ROLE)
+        self.proxy = RegisterProxy(self.model, self)
         self.table = QTableView()
         self.table.setModel(self.proxy)
         self.table.setAccessibleName("Providers")
         self.table.setSortingEnabled(True)
         self.table.sortByColumn(0, Qt.SortOrder.AscendingOrder)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setAlternatingRowColors(True)
         self.table.setWordWrap(False)
         self.table.verticalHeader().hide()
-        self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Interactive)
+        self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         self.table.horizontalHeader().setStretchLastSection(True)
         self.table.setTabKeyNavigation(False)
+        self.search.installEventFilter(self)  # Down and Enter go from Find into the results
         self.count = QLabel()
         self.panel = ProviderPanel(workspace, self.hub, self)
         self.panel.open_visit.connect(self.show_visit)
+        self.table.activated.connect(lambda _index: self.panel.tabs.setFocus())  # Enter: on to its page
 
         find = QLabel("&Find:")
         find.setBuddy(self.search)
@@ -124,9 +144,9 @@ class MainWindow(QMainWindow):
         bar.addWidget(find)
         bar.addWidget(self.search, 1)
         filters = QHBoxLayout()
-        for combo in (self.type_filter, self.judgement_filter, self.due_filter, self.risk_filter):
-            filters.addWidget(combo)
-        filters.addStretch(1)
+        for combo in self.filters:
+            filters.addWidget(combo, 1)
+
         layout = QVBoxLayout()
         layout.addLayout(bar)
         layout.addLayout(filters)
@@ -163,9 +183,14 @@ class MainWindow(QMainWindow):
         self._debounce = QTimer(self, singleShot=True, interval=SEARCH_DELAY_MS)
         self._debounce.timeout.connect(self.refresh)
         self.search.textChanged.connect(self._debounce.start)
-        for combo in (self.type_filter, self.judgement_filter, self.due_filter, self.risk_filter):
-            combo.currentIndexChanged.connect(self.refresh)
+        for combo in self.filters:
+            combo.currentIndexChanged.connect(lambda _index: self.refresh())
         self.table.selectionModel().currentRowChanged.connect(lambda *_: self._show_selected())
+        # Tab from Find goes to the results, then the filters, then the provider's page
+        self.setTabOrder(self.search, self.table)
+        self.setTabOrder(self.table, self.type_filter)
+        for before, after in zip(self.filters, self.filters[1:], strict=False):
+            self.setTabOrder(before, after)
 
         self.reload()
         self._restore()
@@ -356,47 +381,105 @@ class MainWindow(QMainWindow):
 
     def reload(self) -> None:
         """Anything may have changed (at start, or a change too large to list): work out again what
-        is due, the risk ratings and the sanctions across the whole register, then search again."""
+        is due, the risk ratings and the sanctions across the whole register, read every provider's
+        row, then show those the search and filters keep."""
+        selected = self.selected_provider_id()
         self.context = self.workspace.register.context()
-        self.refresh()
+        self.model.set_rows(self.workspace.register.search(context=self.context))
+        self._fill_local_authorities()
+        self.refresh(selected)
+
+    def _fill_local_authorities(self) -> None:
+        combo = self.local_authority_filter
+        chosen = combo.currentData()
+        names = sorted({row.local_authority for row in self.model.rows if row.local_authority}, key=str.casefold)
+        if names == [combo.itemData(i) for i in range(1, combo.count())]:
+            return
+        combo.blockSignals(True)
+        combo.clear()
+        combo.addItem("Any local authority", None)
+        for name in names:
+            combo.addItem(name, name)
+        combo.setCurrentIndex(max(combo.findData(chosen), 0) if chosen else 0)
+        combo.blockSignals(False)
 
     def update_providers(self, provider_ids: Collection[str]) -> None:
         """Only these providers changed: work out their due items, ratings and sanctions again,
-        read their rows with the search and filters on screen, and put just those rows in the
-        table, replaced, added or removed (its selection, scroll position and sort stay)."""
-        self.context = self.context.updated(provider_ids, self.workspace.register.context(provider_ids))
-        self.model.update_rows(provider_ids, self._search(only=provider_ids))
-        self._show_count()
-
-    def refresh(self) -> None:
-        """Re-run the search with what is typed and chosen, and show the result (keeping the
-        selected provider selected if it is still listed)."""
+        read their rows, and put just those rows in the register, replaced, added or removed; the
+        search and filters on screen are applied again, and the selection and scroll position stay."""
         selected = self.selected_provider_id()
-        self.model.set_rows(self._search())
-        self._show_count()
+        scrolled = self.table.verticalScrollBar().value()
+        self.context = self.context.updated(provider_ids, self.workspace.register.context(provider_ids))
+        self.model.update_rows(provider_ids, self.workspace.register.search(context=self.context, only=provider_ids))
+        self.proxy.refilter()
         if selected is not None:
+            self._select(selected)
+        self.table.verticalScrollBar().setValue(scrolled)
+        self._show_count()
+        self._show_selected()
+        if any(row.local_authority not in self._local_authorities() for row in self.model.rows_with(provider_ids)):
+            self._fill_local_authorities()
+
+    def _local_authorities(self) -> set[str | None]:
+        combo = self.local_authority_filter
+        return {None, *(combo.itemData(i) for i in range(1, combo.count()))}
+
+    def current_filter(self) -> RegisterFilter:
+        """What is typed in Find and chosen in the filters."""
+        kind, judgement, due, risk = (self.type_filter.currentData(), self.judgement_filter.currentData(),
+                                      self.due_filter.currentData(), self.risk_filter.currentData())
+        return RegisterFilter(self.search.text(), ServiceType(kind) if kind else None,
+                              Judgement(judgement) if judgement else None, DueFilter(due) if due else None,
+                              Rag(risk) if risk else None, self.local_authority_filter.currentData())
+
+    def refresh(self, keep: str | None = None) -> None:
+        """Show the providers the search and filters keep, from the rows held in memory (no
+        database read: a key typed costs a substring test per row). The provider selected stays
+        selected while it is listed; a single match is selected, and its page shown."""
+        selected = keep or self.selected_provider_id()
+        self._debounce.stop()
+        self.proxy.set_filter(self.current_filter())
+        self._show_count()
+        if self.proxy.rowCount() == 1:
+            self.table.setCurrentIndex(self.proxy.index(0, 0))
+        elif selected is not None:
             self._select(selected)
         self._show_selected()
 
-    def _search(self, only: Collection[str] | None = None) -> list[ProviderRow]:
-        """The register's rows for what is typed and chosen (of ``only`` these providers)."""
-        judgement, due, risk = (self.judgement_filter.currentData(), self.due_filter.currentData(),
-                                self.risk_filter.currentData())
-        return self.workspace.register.search(
-            self.search.text(), self.type_filter.currentData(), judgement=Judgement(judgement) if judgement else None,
-            due=DueFilter(due) if due else None, risk=Rag(risk) if risk else None, context=self.context, only=only)
-
     def _show_count(self) -> None:
-        shown, overdue = self.model.rowCount(), self.model.overdue
+        shown = self.proxy.rowCount()
+        overdue = self.model.overdue if shown == self.model.rowCount() else self.model.overdue_among(
+            self.proxy.source_rows())
         noun = "provider" if shown == 1 else "providers"
         self.count.setText(f"{shown} {noun}" + (f", {overdue} overdue" if overdue else ""))
 
     def _select(self, provider_id: str) -> None:
-        for row in range(self.proxy.rowCount()):
-            index = self.proxy.index(row, 0)
-            if self.model.row_at(self.proxy.mapToSource(index).row()).id == provider_id:
-                self.table.setCurrentIndex(index)
-                return
+        row = self.model.position_of(provider_id)
+        index = self.proxy.mapFromSource(self.model.index(row, 0)) if row is not None else None
+        if index is not None and index.isValid():
+            self.table.setCurrentIndex(index)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt's name)
+        """Find: Down, or Enter, goes into the results (the first, or the one selected). A filter:
+        Up and Down open its list instead of changing it unseen (Tab then Down once emptied the
+        register without a word)."""
+        if isinstance(event, QKeyEvent) and event.type() == QEvent.Type.KeyPress:
+            key = event.key()
+            if watched is self.search and key in (Qt.Key.Key_Down, Qt.Key.Key_Return, Qt.Key.Key_Enter):
+                self.refresh()  # what is typed, searched now rather than after the pause
+                if self.proxy.rowCount():
+                    if not self.table.currentIndex().isValid():
+                        self.table.setCurrentIndex(self.proxy.index(0, 0))
+                    self.table.setFocus()
+                return True
+            combo = next((c for c in self.filters if c is watched), None)
+            if combo is not None and key in (Qt.Key.Key_Up, Qt.Key.Key_Down, Qt.Key.Key_PageUp, Qt.Key.Key_PageDown,
+                                             Qt.Key.Key_Home, Qt.Key.Key_End) and not event.modifiers():
+                combo.showPopup()
+                return True
+        if event.type() == QEvent.Type.Wheel and any(c is watched and not c.hasFocus() for c in self.filters):
+            return True  # scrolling the page over a filter does not change it
+        return super().eventFilter(watched, event)
 
     def _show_user(self) -> None:
         user = self.workspace.user
@@ -407,7 +490,12 @@ class MainWindow(QMainWindow):
         return self.model.row_at(self.proxy.mapToSource(index).row()).id if index.isValid() else None
 
     def _show_selected(self) -> None:
-        self.panel.show_provider(self.selected_provider_id())
+        """The selected provider's page, read when the selection moved to another provider (the
+        page redraws itself when a change touches its provider)."""
+        chosen = self.selected_provider_id()
+        shown = self.panel.overview.id if self.panel.overview is not None else None
+        if chosen != shown:
+            self.panel.show_provider(chosen)
 
     def _restore(self) -> None:
         geometry = self._settings.value("main/geometry")
@@ -415,14 +503,27 @@ class MainWindow(QMainWindow):
             self.restoreGeometry(geometry)
         else:
             self.resize(1100, 700)
-        header = self._settings.value("main/columns")
-        if isinstance(header, QByteArray):
-            self.table.horizontalHeader().restoreState(header)
-        else:
-            self.table.resizeColumnsToContents()
+        header = self._settings.value(f"main/{settings_key(self.table)}")
+        if not (isinstance(header, QByteArray) and self.table.horizontalHeader().restoreState(header)):
+            self.fit_columns()
         split = self._settings.value("main/split")
         if isinstance(split, QByteArray):
             self.split.restoreState(split)
+
+    def fit_columns(self) -> None:
+        """Widths from the text as drawn now: URNs and headers whole, a long name capped, so "Next
+        due" stays on a 1280-pixel screen."""
+        fit_columns(self.table, {n: REGISTER_CAPS_EMS.get(c.header, 24) for n, c in enumerate(self.model.columns)})
+        self.table.verticalHeader().setDefaultSectionSize(round(self.table.fontMetrics().height() * 1.5))
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 (Qt's name)
+        """The text size changed (the officer's or the system's): fit the columns again, rather than
+        keep widths made for another size."""
+        super().changeEvent(event)
+        if event.type() in (QEvent.Type.FontChange, QEvent.Type.ApplicationFontChange) and hasattr(self, "table"):
+            restored = self._settings.value(f"main/{settings_key(self.table)}")
+            if not (isinstance(restored, QByteArray) and self.table.horizontalHeader().restoreState(restored)):
+                self.fit_columns()
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt's name)
         for window in self.visit_windows:
@@ -437,7 +538,7 @@ class MainWindow(QMainWindow):
                 task.wait()
         self._settings.setValue("main/geometry", self.saveGeometry())
         self._settings.setValue("main/split", self.split.saveState())
-        self._settings.setValue("main/columns", self.table.horizontalHeader().saveState())
+        self._settings.setValue(f"main/{settings_key(self.table)}", self.table.horizontalHeader().saveState())
         if self._own_hub:
             self.hub.close()  # the workspace outlives the window (a test opens another on it)
         super().closeEvent(event)

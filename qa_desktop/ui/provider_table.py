@@ -39,6 +39,9 @@ COLUMNS: tuple[Column[ProviderRow], ...] = (
     Column("Name", lambda r: r.name,
            tooltip=lambda r: f"{r.name}\nOwned by {r.organisation}" if r.organisation else None),
     Column("URN", lambda r: r.urn or ""),
+    # third, so a red row's reason is on screen on a 1280-pixel laptop
+    Column("Next due (Figures 1, 2)", lambda r: due_words(r.due), sort=_due_sort,
+           tooltip=lambda r: r.due.due.reason if r.due else None),
     Column("Sanctions", lambda r: "; ".join(r.sanctions)),
     Column("Risk (Figure 6)", lambda r: r.risk.label if r.risk and r.risk is not Rag.NONE else "",
            sort=lambda r: -r.risk.rank if r.risk else None),
@@ -47,9 +50,8 @@ COLUMNS: tuple[Column[ProviderRow], ...] = (
     Column("Tier", lambda r: r.tier.value if r.tier else ""),
     Column("Town", lambda r: r.towns),
     Column("Postcode", lambda r: r.postcodes),
+    Column("Local authority", lambda r: r.local_authority or ""),
     Column("Settings", lambda r: str(r.settings), sort=lambda r: r.settings),
-    Column("Next due (Figures 1, 2)", lambda r: due_words(r.due), sort=_due_sort,
-           tooltip=lambda r: r.due.due.reason if r.due else None),
 )
 
 
@@ -72,12 +74,22 @@ class ProviderTableModel(RowsModel[ProviderRow]):
     def __init__(self, parent: Any = None) -> None:
         super().__init__(COLUMNS, parent, row_id=lambda r: r.id, flag=_flag)
         self.overdue = 0
+        self._overdue_rows: set[int] | None = None  # worked out when first counted after a change
 
     def set_rows(self, rows: Sequence[ProviderRow]) -> None:
         super().set_rows(rows)
         self.overdue = sum(map(_overdue, rows))
+        self._overdue_rows = None
 
     def update_rows(self, ids: Collection[str], rows: Sequence[ProviderRow]) -> None:
         self.overdue -= sum(map(_overdue, self.rows_with(ids)))
         super().update_rows(ids, rows)
         self.overdue += sum(map(_overdue, rows))
+        self._overdue_rows = None
+
+    def overdue_among(self, rows: Collection[int]) -> int:
+        """How many of these model rows are overdue (the count under a search)."""
+        if self._overdue_rows is None:
+            self._overdue_rows = {n for n, row in enumerate(self.rows) if _overdue(row)}
+        return len(self._overdue_rows.intersection(rows)) if len(rows) > len(self._overdue_rows) else \
+            sum(1 for n in rows if n in self._overdue_rows)

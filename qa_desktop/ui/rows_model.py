@@ -28,6 +28,8 @@ SORT_ROLE = Qt.ItemDataRole.UserRole + 1
 ID_ROLE = Qt.ItemDataRole.UserRole + 2
 
 Row = TypeVar("Row")
+_ROLES = frozenset({Qt.ItemDataRole.DisplayRole, SORT_ROLE, ID_ROLE, Qt.ItemDataRole.ForegroundRole,
+                    Qt.ItemDataRole.FontRole, Qt.ItemDataRole.AccessibleTextRole, Qt.ItemDataRole.ToolTipRole})
 Index = QModelIndex | QPersistentModelIndex
 
 
@@ -111,6 +113,10 @@ class RowsModel(QAbstractTableModel, Generic[Row]):
             raise TypeError("This model's rows have no id: give row_id to update rows by id.")
         return self._row_id(row)
 
+    def position_of(self, row_id: str) -> int | None:
+        """The model's row of this id, or None when the model does not hold it."""
+        return self._row_positions().get(row_id)
+
     def row_at(self, row: int) -> Row:
         return self._rows[row]
 
@@ -139,8 +145,16 @@ class RowsModel(QAbstractTableModel, Generic[Row]):
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid():
             return None
-        row = self._rows[index.row()]
-        column = self.columns[index.column()]
+        return self.cell(index.row(), index.column(), role)
+
+    def cell(self, at: int, column_number: int, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        """What ``data`` gives for this row and column (a proxy asks without making an index).
+        A view asks for some nine roles per cell as it paints: those this model never sets are
+        answered first, without looking at the row."""
+        if role not in _ROLES:
+            return None
+        row = self._rows[at]
+        column = self.columns[column_number]
         if role == Qt.ItemDataRole.DisplayRole:
             return column.text(row)
         if role == SORT_ROLE:
@@ -151,15 +165,19 @@ class RowsModel(QAbstractTableModel, Generic[Row]):
         if role == Qt.ItemDataRole.ForegroundRole and flag:
             return QBrush(warning_colour())
         if role == Qt.ItemDataRole.FontRole and flag:
-            font = QFont()
-            font.setBold(True)
-            return font
+            return _bold()
         if role == Qt.ItemDataRole.AccessibleTextRole:
-            return f"{column.header}: {column.text(row)}" + (f" ({flag})" if flag and index.column() == 0 else "")
+            return f"{column.header}: {column.text(row)}" + (f" ({flag})" if flag and column_number == 0 else "")
         if role == Qt.ItemDataRole.ToolTipRole:
             tip = column.tooltip(row) if column.tooltip else None
             return "\n".join(t for t in (tip, flag) if t) or None
         return None
+
+
+def _bold() -> QFont:
+    font = QFont()
+    font.setBold(True)
+    return font
 
 
 def table_view(model: RowsModel, name: str) -> QTableView:

@@ -31,6 +31,7 @@ from qa_desktop.services.register import (
     resolve_provider,
     search_providers,
 )
+from qa_desktop.services.register_filter import RegisterFilter
 from qa_desktop.services.sanctions import SanctionRow
 from qa_desktop.workspace.changes import Done
 
@@ -42,7 +43,7 @@ if TYPE_CHECKING:
 __all__ = [
     "RegisterService",
     # the register
-    "ProviderRow", "RegisterContext", "DueFilter", "DueItem", "RegisterError",
+    "ProviderRow", "RegisterContext", "DueFilter", "DueItem", "RegisterError", "RegisterFilter",
     # a provider's page
     "ProviderOverview", "SettingLine", "VisitLine", "CaseLine", "TrackedAction", "YearRating", "SanctionRow",
     "AuditLine",
@@ -64,12 +65,16 @@ class RegisterService:
 
     def search(self, text: str = "", service_type: ServiceType | None = None, *, judgement: Judgement | None = None,
                due: DueFilter | None = None, risk: Rag | None = None, context: RegisterContext | None = None,
-               limit: int | None = None, only: Collection[str] | None = None) -> list[ProviderRow]:
+               limit: int | None = None, only: Collection[str] | None = None,
+               local_authority: str | None = None) -> list[ProviderRow]:
         """The register's rows matching the search and filters, by name; of ``only`` these providers
-        when given (a touched provider missing from the result no longer matches, or is gone)."""
+        when given (a touched provider missing from the result no longer matches, or is gone). Each
+        row carries its search text: a screen holding the rows searches them again in memory with
+        ``RegisterFilter``, by the same rule."""
         with self._ws._read() as session:
             return search_providers(session, text, service_type, judgement=judgement, due=due, risk=risk,
-                                    today=self._ws.clock.today(), context=context, limit=limit, only=only)
+                                    today=self._ws.clock.today(), context=context, limit=limit, only=only,
+                                    local_authority=local_authority)
 
     def resolve(self, text: str) -> str:
         """A provider's id from its URN or words of its name; ``RegisterError`` unless exactly one."""
