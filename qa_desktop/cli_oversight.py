@@ -179,14 +179,18 @@ def cmd_audit(args: argparse.Namespace, open_workspace: OpenWorkspace) -> int:
         else:
             lines = workspace.register.audit(workspace.register.resolve(args.provider or ""))
         print(_table(["When", "Who", "Device", "What", "Field", "Value"],
-                     [[a.when_words("%d/%m/%Y %H:%M:%S"), a.who, a.device, a.what, a.field,
-                       a.value if len(a.value) <= 60 else a.value[:57] + "..."] for a in lines]))
+                     [[a.when_words("%d/%m/%Y %H:%M:%S"), a.who, a.device, a.what, a.label or a.field,
+                       _short(a.words or a.value)] for a in lines]))
         print(f"{len(lines)} change(s), newest first; times by the clock of the laptop that made each change"
               + ("; \"about\": from before that was recorded, by the sync clock" if any(a.estimated for a in lines)
                  else ""))
         return 0
 
     return _guarded(body)
+
+
+def _short(text: str) -> str:
+    return text if len(text) <= 60 else text[:57] + "..."
 
 
 def cmd_retention(args: argparse.Namespace, open_workspace: OpenWorkspace) -> int:

@@ -197,6 +197,10 @@ class Checklist:
                 actions.append((item, record.action))
         return Summary(dict(counts), flagged, expired, actions)
 
+    def is_answered(self, item: Item) -> bool:
+        """Whether the item has an answer (a photo item: a photo); what progress counts."""
+        return self._answered(item)
+
     def _answered(self, item: Item) -> bool:
         answer = self.answer(item.key)
         if item.response is ResponseType.PHOTO:

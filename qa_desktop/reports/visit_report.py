@@ -35,6 +35,7 @@ from reportlab.platypus import Image as RLImage
 
 from qa_desktop.atomic import replace
 from qa_desktop.clock import file_age_seconds
+from qa_desktop.domain.attributed_notes import attributed_text
 from qa_desktop.domain.risk import VisitRag, visit_rag
 from qa_desktop.domain.timescales import ConcernLevel
 from qa_desktop.forms.checklist import (
@@ -389,7 +390,7 @@ def _summary(checklists: Sequence[Checklist], s: dict[str, ParagraphStyle]) -> l
     if flagged:
         story.append(_p("Flagged items: key concerns", s["h2"]))
         for checklist, item in flagged:
-            note = checklist.records[item.key].note
+            note = attributed_text(checklist.records[item.key].note)
             story.append(_p(f"• {item.label}" + (f": {note}" if note else ""), s["body"]))
     return story
 
@@ -410,7 +411,7 @@ def _findings(checklists: Sequence[Checklist], s: dict[str, ParagraphStyle]) -> 
                 record = checklist.records.get(item.key)
                 text, flagged = answer_text(item, record.answer if record else None)
                 rows.append([_p(item.label, s["small"]), _p(text, s["cell_bold"] if flagged else s["small"]),
-                             _p(record.note if record else "", s["small"])])
+                             _p(attributed_text(record.note) if record else "", s["small"])])
                 if flagged:
                     flagged_rows.append(len(rows) - 1)
             story.append(_p(section.title, s["section"]))
@@ -441,7 +442,10 @@ def _documents(checklists: Sequence[Checklist], on: dt.date, s: dict[str, Paragr
                 continue
             doc: DocumentSeen = record.answer
             expired = doc.expired_on(on)
-            status = "EXPIRED" if expired else ("NOT SEEN" if not doc.seen else "In date")
+            # "In date" only when an expiry was recorded and has not passed (issue 21: no dates
+            # recorded used to read as in date)
+            status = "EXPIRED" if expired else ("NOT SEEN" if not doc.seen else
+                                                "In date" if doc.expires else "Expiry not recorded")
             rows.append([_p(item.label, s["small"]), _p("Yes" if doc.seen else "No", s["small"]),
                          _p(f"{doc.dated:%d/%m/%Y}" if doc.dated else "", s["small"]),
                          _p(f"{doc.expires:%d/%m/%Y}" if doc.expires else "", s["small"]),

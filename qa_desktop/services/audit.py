@@ -26,6 +26,7 @@ from typing import TypeVar
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from qa_desktop.services.audit_words import field_label, value_words
 from qa_desktop.services.oversight import visit_item_labels
 from qa_desktop.store.access import officer
 from qa_desktop.store.hlc import Hlc, datetime_of_ms
@@ -71,6 +72,9 @@ class AuditLine:
     #: newest first, whatever the devices' own clocks said.
     order: str = ""
     op_id: str = ""
+    #: The field and the value in the screens' words ("Answer", "Not met", "Setting: Harbour View")
+    label: str = ""
+    words: str = ""
 
     def when_words(self, pattern: str = "%d %b %Y %H:%M:%S") -> str:
         """``when`` in this laptop's time zone, as people read it; "about ..." when estimated."""
@@ -95,12 +99,14 @@ def _words(value: object) -> str:
     return json.dumps(value, ensure_ascii=False)
 
 
-def _line(op: Op, what: str, value: str, order: str) -> AuditLine:
+def _line(session: Session, op: Op, what: str, value: str, order: str) -> AuditLine:
     if op.wall is not None:
         when, estimated = datetime_of_ms(op.wall), False
     else:
         when, estimated = Hlc.parse(op.hlc).at, True
-    return AuditLine(when, op.actor, op.device_id[:8], what, op.field, value, estimated, order, op.op_id)
+    words = REMOVED if op.redacted else value_words(session, op.entity, op.field, op.value)
+    return AuditLine(when, op.actor, op.device_id[:8], what, op.field, value, estimated, order, op.op_id,
+                     field_label(op.entity, op.field), words)
 
 
 def _places(ops: list[Op]) -> dict[str, str]:
@@ -150,7 +156,7 @@ def _lines(session: Session, groups: Iterable[tuple[str, dict[str, str]]]) -> li
             places = _places(ops)
             for op in ops:
                 value = REMOVED if op.redacted else _words(op.value)
-                lines.append(_line(op, labels[op.entity_id], value, places[op.op_id]))
+                lines.append(_line(session, op, labels[op.entity_id], value, places[op.op_id]))
     return sorted(lines, key=lambda line: line.order, reverse=True)
 
 
@@ -164,7 +170,7 @@ def visit_audit(session: Session, visit_id: str) -> list[AuditLine]:
 
     return _lines(session, [
         ("visits", {visit_id: "Visit"}),
-        ("visit_templates", ids(VisitTemplate, lambda r: f"Checklist {r.template_key}")),
+        ("visit_templates", ids(VisitTemplate, lambda r: f"Checklist: {r.template_key.replace('_', ' ')}")),
         ("answers", ids(Answer, lambda r: f"Answer: {labels.get((visit_id, r.template_key, r.item_key), r.item_key)}")),
         ("visit_actions",
          ids(VisitAction, lambda r: f"Action: {labels.get((visit_id, r.template_key, r.item_key), r.item_key)}")),

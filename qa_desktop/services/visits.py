@@ -37,6 +37,7 @@ from qa_desktop.domain.visits import VisitLevel, VisitReason, VisitRuleError, Vi
 from qa_desktop.forms.checklist import Checklist, DocumentSeen, Evidence, RaisedAction, check_answer, make_action
 from qa_desktop.forms.library import TemplateLibrary
 from qa_desktop.forms.template import Audience, Item, ResponseType, Template, parse_template
+from qa_desktop.services.differences import count_differences
 from qa_desktop.store.changes import Changes, derived_id
 from qa_desktop.store.database import Store
 from qa_desktop.store.models import Answer, Setting, TemplateSnapshot, Visit, VisitAction, VisitTemplate
@@ -241,6 +242,34 @@ class OpenVisit:
                 self._wrote(changes, "answers", row.id, template_key, item_key, ["evidence"])
         checklist.add_evidence(item_key, blob_hash, caption)
 
+    def set_evidence(self, template_key: str, item_key: str, photos: Sequence[Evidence]) -> None:
+        """The item's photos as the officer left them (one deleted, re-captioned or replaced):
+        written over the photo list this screen showed, so a photo the other officer added meanwhile
+        is kept beside it (a photo list merges, ``store.oplog``)."""
+        require_officer(self.store.user, "or change photos")
+        checklist, _ = self._item(template_key, item_key)
+        record = checklist.record(item_key)
+        record.evidence = list(photos)
+        self._save_answer(template_key, item_key,
+                          evidence=[{"blob": p.blob, "caption": p.caption.strip()} for p in photos])
+
+    def replace_photo(self, template_key: str, item_key: str, blob: str, source: Path) -> str:
+        """Another picture in the place of ``blob``, with its caption."""
+        self._item(template_key, item_key)
+        new = self.store.blobs.put_photo(source)
+        photos = self.checklists[template_key].record(item_key).evidence
+        self.set_evidence(template_key, item_key, [Evidence(new, p.caption) if p.blob == blob else p for p in photos])
+        return new
+
+    def recaption_photo(self, template_key: str, item_key: str, blob: str, caption: str) -> None:
+        photos = self.checklists[template_key].record(item_key).evidence
+        self.set_evidence(template_key, item_key,
+                          [Evidence(p.blob, caption.strip()) if p.blob == blob else p for p in photos])
+
+    def remove_photo(self, template_key: str, item_key: str, blob: str) -> None:
+        photos = self.checklists[template_key].record(item_key).evidence
+        self.set_evidence(template_key, item_key, [p for p in photos if p.blob != blob])
+
     def attach_photo(self, template_key: str, item_key: str, source: Path, caption: str = "") -> str:
         """Store a photo from disk (upright, shrunk, hashed) and attach it with its caption."""
         self._item(template_key, item_key)
@@ -278,6 +307,11 @@ class OpenVisit:
         problems += [f"{self.checklists[key].template.title}: not yet reviewed and accepted by an officer"
                      for key in waiting if key in self.checklists
                      and self.checklists[key].template.audience is Audience.YOUNG_INSPECTOR]
+        with self.store.read() as session:
+            differ = count_differences(session, self.visit_id)
+        if differ:  # a report would show one officer's value and drop the other's finding
+            problems.insert(0, f"{differ} difference{'s' if differ != 1 else ''} between the two officers' "
+                               "answers or notes to resolve (marked ⚠ on the visit screen)")
         return problems
 
     def complete(self) -> None:

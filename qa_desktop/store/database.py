@@ -320,11 +320,19 @@ class Store:
     def schema_revision(self) -> str | None:
         return schema_revision(self.engine)
 
+    @property
+    def user_confirmed(self) -> bool:
+        """Whether someone said who uses this laptop (``set_user``), rather than its name being the
+        computer's account name ("root") from the first start: the window asks on a first run."""
+        with self.read() as session:
+            return session.get(LocalState, "user_confirmed") is not None
+
     def set_user(self, name: str | None = None, role: Role | None = None) -> User:
         """Who uses this laptop from now on (kept in its local settings, not synced)."""
         with self._sessions() as session, session.begin():
             session.connection(execution_options=_writing(None))
-            for key, value in (("user_name", name), ("user_role", role.value if role else None)):
+            for key, value in (("user_name", name), ("user_role", role.value if role else None),
+                               ("user_confirmed", "yes" if name else None)):
                 if value:
                     row = session.get(LocalState, key)
                     if row is None:

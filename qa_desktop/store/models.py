@@ -29,6 +29,7 @@ from qa_desktop.domain.oversight import (
 )
 from qa_desktop.domain.regulation import ContractRoute, Judgement, Regulator
 from qa_desktop.domain.risk import IfaConcern
+from qa_desktop.domain.roles import Role
 from qa_desktop.domain.service_types import ServiceType
 from qa_desktop.domain.tiers import Tier, provider_tier
 from qa_desktop.domain.timescales import ConcernLevel
@@ -363,6 +364,16 @@ class RegulatoryAlert(SyncedColumns, Base):
     closed_on: Mapped[dt.date | None] = mapped_column(Date)  # lifted, or superseded by a later alert
 
 
+class TeamMember(SyncedColumns, Base):
+    """An officer of the QA team (or the lead), as the visit forms offer them (``services.team``).
+    Synced, so every laptop picks from the same names; the id is derived from the name."""
+
+    __tablename__ = "team_members"
+
+    name: Mapped[str] = mapped_column(String(200))
+    role: Mapped[Role] = mapped_column(EnumText(Role))
+
+
 class Op(Base):
     """One recorded change of one field (DESIGN.md, Sync). Immutable once written."""
 
@@ -457,4 +468,4 @@ def table_of(model: type[SyncedColumns]) -> Table:
 SYNCED_MODELS: tuple[type[SyncedColumns], ...] = (Commissioner, Provider, Setting, Contact, Visit, ComplianceReview,
                                                   Placement, TemplateSnapshot, VisitTemplate, Answer, VisitAction,
                                                   ReportRevision, QaCase, ActionPlan, PlanAction, Embargo,
-                                                  RegulatoryAlert)
+                                                  RegulatoryAlert, TeamMember)

@@ -45,6 +45,8 @@ def run_app(workspace: Workspace) -> int:
         logging.getLogger(__name__).info("window opening on device %s", workspace.device_id)
         window = MainWindow(workspace)
         window.show()
+        if workspace.admin.needs_setup():  # a new laptop: who uses it, and the team, asked in the window
+            window.team_and_user(first_run=True)
         return app.exec()
     finally:
         reporter.uninstall()

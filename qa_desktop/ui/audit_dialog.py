@@ -14,10 +14,10 @@ from qa_desktop.workspace.register import AuditLine
 AUDIT_COLUMNS = (
     Column[AuditLine]("When", lambda a: a.when_words(), sort=lambda a: a.order),
     Column[AuditLine]("Who", lambda a: a.who),
-    Column[AuditLine]("Device", lambda a: a.device),
+    Column[AuditLine]("Laptop", lambda a: a.device),
     Column[AuditLine]("What", lambda a: a.what),
-    Column[AuditLine]("Field", lambda a: a.field),
-    Column[AuditLine]("Value", lambda a: a.value, tooltip=lambda a: a.value),
+    Column[AuditLine]("Field", lambda a: a.label or a.field),
+    Column[AuditLine]("Value", lambda a: a.words or a.value, tooltip=lambda a: a.words or a.value),
 )
 
 

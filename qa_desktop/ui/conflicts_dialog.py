@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
 from qa_desktop.ui.change_hub import ChangeHub
 from qa_desktop.workspace import OpChanges, Workspace
 from qa_desktop.workspace.sync import Conflict, ConflictError, ConflictValue
+from qa_desktop.workspace.visits import join_attributed
 
 ANSWER_WORDS = {"met": "Met", "not_met": "Not met", "not_applicable": "N/A", "yes": "Yes", "no": "No"}
 _Index = QModelIndex | QPersistentModelIndex
@@ -211,8 +212,9 @@ class ConflictsDialog(QDialog):
             card.chosen.connect(self.choose)
             self.cards.addWidget(card, 1, column)
         if all(isinstance(v.value, str) for v in conflict.values) and conflict.field in ("note", "notes", "text"):
-            both = QPushButton("Keep &both (joined)")
-            both.clicked.connect(lambda: self.choose("\n\n".join(v.value for v in conflict.values)))
+            both = QPushButton("Keep &both (each under its author)")
+            both.clicked.connect(lambda: self.choose(join_attributed((v.value, v.actor, v.at.astimezone())
+                                                                     for v in conflict.values)))
             self.cards.addWidget(both, 2, 0)
 
     def choose(self, value: Any) -> None:

@@ -1,19 +1,35 @@
-"""One checklist item on the visit screen: the question, big answer buttons, a note, photos, an action.
+"""One checklist item on the visit screen, as one compact row: many items show at once on a laptop
+on the officer's knee (1280x720), and the rest is behind keys and small buttons.
 
-Keyboard first, because officers fill these in standing up: with the item focused, 1, 2, 3…
-choose the answers in order (Met / Not met / N/A), Up and Down move between items, N goes to the
-note, P adds a photo, A raises an action. Every change is handed to the visit screen at once,
-which saves it through the visit service (``OpenVisit``); a note is saved after a short pause in
-typing and when the focus leaves it.
+The row: the question (its guidance in the tooltip), the answer buttons or field, and three small
+buttons for the note, the photos and an action, each saying what it holds ("Note", "Photos 2",
+"Action HIGH"). Under it, only when there is something to say: the note as written (each officer's
+part under their name when both notes were kept), the action, a document's dates in words, and,
+when the two officers answered differently, both values side by side with who and when and a
+button to keep each.
+
+Keys, with the item focused (the visit screen lists them too):
+
+- 1, 2, 3… choose the answers in order (Met / Not met / N/A); on an item answered by typing (a
+  number, a date, words) a digit starts the typing in its field; Enter goes into the field;
+- Up and Down move between items, from the row or any of its buttons; Esc from the note or a
+  field comes back to the item;
+- N writes the note, P adds a photo, V shows the photos (full size, replace, re-caption, delete),
+  A raises an action, Delete clears the answer.
+
+Every change is handed to the visit screen at once, which saves it through the visit service; a
+note is saved after a short pause in typing and when the officer leaves it.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable, Sequence
+from html import escape
 from typing import Any
 
-from PySide6.QtCore import QDate, Qt, QTimer, Signal
-from PySide6.QtGui import QKeyEvent, QPixmap
+from PySide6.QtCore import QDate, QEvent, QObject, Qt, QTimer, Signal
+from PySide6.QtGui import QFocusEvent, QKeyEvent
 from PySide6.QtWidgets import (
     QCheckBox,
     QDateEdit,
@@ -23,7 +39,9 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QPlainTextEdit,
     QPushButton,
+    QToolButton,
     QVBoxLayout,
+    QWidget,
 )
 
 from qa_desktop.ui.palette import warning_colour
@@ -34,13 +52,17 @@ from qa_desktop.workspace.visits import (
     NOT_APPLICABLE,
     NOT_MET,
     YES,
+    Difference,
     DocumentSeen,
     Item,
     ItemRecord,
     ResponseType,
+    split_attributed,
 )
 
 NOTE_SAVE_DELAY_MS = 600
+#: The earliest date a date field can hold: shown as "not recorded".
+NO_DATE = QDate(2000, 1, 1)
 
 
 def answer_options(item: Item) -> list[tuple[Any, str]]:
@@ -59,145 +81,287 @@ def answer_options(item: Item) -> list[tuple[Any, str]]:
     return []
 
 
+def document_words(value: DocumentSeen | None) -> str:
+    """A document answer in words, dates included; "expiry not recorded" rather than "in date"
+    when no expiry was recorded (Figure 1: an expired document is a finding)."""
+    if value is None:
+        return ""
+    if not value.seen:
+        return "Not seen"
+    dated = f"dated {value.dated:%d %b %Y}" if value.dated else "date not recorded"
+    expires = f"expires {value.expires:%d %b %Y}" if value.expires else "expiry not recorded"
+    return f"Seen, {dated}, {expires}"
+
+
+def note_html(note: str) -> str:
+    """A note for the screen: each officer's part under their name, when both notes were kept."""
+    parts = split_attributed(note)
+    if not any(part.who for part in parts):
+        return escape(note).replace("\n", "<br>")
+    return "<br>".join((f"<b>{escape(part.who)}</b> ({escape(part.when or '')}): " if part.who else "")
+                       + escape(part.text).replace("\n", " ") for part in parts)
+
+
+class NoteEdit(QPlainTextEdit):
+    """The note of an item, open only while it is being written, so the row stays compact (the
+    note shows in the row's detail line otherwise). Esc goes back to the item."""
+
+    escaped = Signal()
+    left = Signal()
+
+    def setFocus(self, reason: Qt.FocusReason = Qt.FocusReason.OtherFocusReason) -> None:  # noqa: N802 (Qt's name)
+        self.show()
+        super().setFocus(reason)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 (Qt API)
+        if event.key() == Qt.Key.Key_Escape:
+            self.escaped.emit()
+            return
+        super().keyPressEvent(event)
+
+    def focusOutEvent(self, event: QFocusEvent) -> None:  # noqa: N802 (Qt API)
+        super().focusOutEvent(event)
+        if event.reason() not in (Qt.FocusReason.ActiveWindowFocusReason, Qt.FocusReason.PopupFocusReason):
+            self.hide()  # written: the row shows it; another window or a menu for a moment: still open
+            self.left.emit()
+
+
+class DifferenceCard(QFrame):
+    """Where the two officers differ on this item: each value, who wrote it and when, and a
+    button to keep it (and, for words, one to keep both, each part under its author)."""
+
+    chosen = Signal(object, object)  # the difference, the value kept
+
+    def __init__(self, difference: Difference, words: Callable[[Difference, Any], str]) -> None:
+        super().__init__()
+        self.setObjectName("difference")
+        self.difference = difference
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(6, 2, 6, 2)
+        title = QLabel(f"<b>⚠ The officers differ on the {escape(difference.what)}:</b>")
+        layout.addWidget(title)
+        self.keep_buttons: list[QPushButton] = []
+        for number, side in enumerate(difference.sides, start=1):
+            shown = words(difference, side.value)
+            label = QLabel(f"<b>{escape(shown)}</b><br><small>{escape(side.who)}, "
+                           f"{side.at.astimezone():%d %b %H:%M}</small>")
+            label.setTextFormat(Qt.TextFormat.RichText)
+            label.setWordWrap(True)
+            label.setAccessibleName(f"{shown}, by {side.who} at {side.at.astimezone():%H:%M}")
+            keep = QPushButton(f"Keep {number}")
+            keep.setAccessibleName(f"Keep {shown} by {side.who}")
+            keep.clicked.connect(lambda _=False, v=side.value: self.chosen.emit(difference, v))
+            self.keep_buttons.append(keep)
+            layout.addWidget(label, 1)
+            layout.addWidget(keep)
+        self.keep_both: QPushButton | None = None
+        if difference.text:
+            self.keep_both = QPushButton("Keep both")
+            self.keep_both.setToolTip("Keeps both, each under the name of the officer who wrote it")
+            self.keep_both.clicked.connect(lambda: self.chosen.emit(difference, None))
+            layout.addWidget(self.keep_both)
+
+
 class ItemWidget(QFrame):
     answered = Signal(str, object)   # item key, value (None clears)
     noted = Signal(str, str)
-    photo_wanted = Signal(str)
+    photo_wanted = Signal(str)       # add one
+    photos_wanted = Signal(str)      # see them: full size, replace, re-caption, delete
     action_wanted = Signal(str)
     step = Signal(int)               # focus to the item above (-1) or below (+1)
+    told = Signal(str)               # something the officer should know, for the status line
+    difference_chosen = Signal(object, object)  # Difference, the value kept (None: both, attributed)
 
-    def __init__(self, item: Item, record: ItemRecord, thumbnails: dict[str, QPixmap]) -> None:
+    def __init__(self, item: Item, record: ItemRecord, differences: Sequence[Difference] = (),
+                 words: Callable[[Difference, Any], str] | None = None) -> None:
         super().__init__()
         self.item = item
         self.setObjectName("item")
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.setAccessibleName(item.label)
+        if item.guidance:
+            self.setAccessibleDescription(item.guidance)
         self.setFrameShape(QFrame.Shape.StyledPanel)
         self.options = answer_options(item)
         self.buttons: list[QPushButton] = []
+        self._words = words or (lambda _difference, value: str(value))
+        self.record = record
 
-        title = QLabel(f"{item.label}{'  *' if item.required else ''}")
-        title.setWordWrap(True)
-        font = title.font()
-        font.setBold(True)
-        title.setFont(font)
-        layout = QVBoxLayout(self)
-        layout.addWidget(title)
+        self.mark = QLabel()
+        self.mark.setFixedWidth(self.fontMetrics().horizontalAdvance("⚠ ") + 2)
+        self.title = QLabel(f"{item.label}{'  *' if item.required else ''}")
+        self.title.setWordWrap(True)
         if item.guidance:
-            guidance = QLabel(item.guidance)
-            guidance.setWordWrap(True)
-            guidance.setEnabled(False)
-            layout.addWidget(guidance)
-
+            self.title.setToolTip(item.guidance)
         row = QHBoxLayout()
-        for number, (value, words) in enumerate(self.options, start=1):
-            button = QPushButton(f"{number}  {words}" if number <= 9 else words)
+        row.setSpacing(4)
+        row.addWidget(self.mark)
+        row.addWidget(self.title, 1)
+        for number, (value, text) in enumerate(self.options, start=1):
+            button = QPushButton(f"{number} {text}" if number <= 9 else text)
             button.setCheckable(True)
-            button.setMinimumHeight(40)
-            button.setAccessibleName(f"{words} for {item.label}")
+            button.setAccessibleName(f"{text} for {item.label}")
             button.setFocusPolicy(Qt.FocusPolicy.TabFocus)
             button.clicked.connect(lambda _checked=False, v=value: self.choose(v))
             self.buttons.append(button)
             row.addWidget(button)
         self.text_answer: QLineEdit | None = None
         self.document_seen: QCheckBox | None = None
+        self.document_dated: QDateEdit | None = None
         self.document_expires: QDateEdit | None = None
         if item.response in (ResponseType.TEXT, ResponseType.NUMBER, ResponseType.DATE):
             hint = {ResponseType.NUMBER: "a number",
-                    ResponseType.DATE: "a date, e.g. 2026-11-22"}.get(item.response, "")
+                    ResponseType.DATE: "a date, e.g. 2026-11-22"}.get(item.response, "words")
             self.text_answer = QLineEdit(placeholderText=hint)
             self.text_answer.setAccessibleName(f"Answer to {item.label}")
             self.text_answer.editingFinished.connect(self._typed_answer)
-            row.addWidget(self.text_answer, 1)
+            self.text_answer.setMinimumWidth(self.fontMetrics().horizontalAdvance("M") * 10)
+            row.addWidget(self.text_answer, 1 if item.response is ResponseType.TEXT else 0)
         if item.response is ResponseType.DOCUMENT:
-            self.document_seen = QCheckBox("Seen")
+            self.document_seen = QCheckBox("1 Seen")
             self.document_seen.setAccessibleName(f"{item.label} seen")
-            self.document_expires = QDateEdit()
-            self.document_expires.setCalendarPopup(True)
-            self.document_expires.setDisplayFormat("d MMM yyyy")
-            self.document_expires.setSpecialValueText("no expiry")
-            self.document_expires.setMinimumDate(QDate(2000, 1, 1))
-            self.document_expires.setAccessibleName(f"{item.label} expires")
+            self.document_dated = self._date_field(f"{item.label} dated")
+            self.document_expires = self._date_field(f"{item.label} expires")
             self.document_seen.toggled.connect(self._document_changed)
-            self.document_expires.dateChanged.connect(self._document_changed)
             row.addWidget(self.document_seen)
-            row.addWidget(QLabel("Expires:"))
-            row.addWidget(self.document_expires)
-        row.addStretch(1)
-        layout.addLayout(row)
+            for caption, field in (("Dated", self.document_dated), ("Expires", self.document_expires)):
+                label = QLabel(caption)
+                label.setBuddy(field)
+                row.addWidget(label)
+                row.addWidget(field)
+        self.note_button = self._tool("Note", "Write the note (N)", lambda: self.note.setFocus())
+        self.photo_button = self._tool("Photo", "Photos: add one (P), see them (V)",
+                                       lambda: (self.photos_wanted if self.record.evidence
+                                                else self.photo_wanted).emit(item.key))
+        self.action_button = self._tool("Action", "Raise an action (A)", lambda: self.action_wanted.emit(item.key))
+        for tool in (self.note_button, self.photo_button, self.action_button):
+            row.addWidget(tool)
 
-        self.note = QPlainTextEdit()
-        self.note.setPlaceholderText("Notes (N)")
+        self.detail = QLabel()
+        self.detail.setWordWrap(True)
+        self.detail.setTextFormat(Qt.TextFormat.RichText)
+        self.detail.setAccessibleName(f"About {item.label}")
+        self.action_label = self.detail  # the action is said in the detail line
+        self.note = NoteEdit()
+        self.note.setPlaceholderText("Note (Esc: back to the item)")
         self.note.setAccessibleName(f"Notes for {item.label}")
         self.note.setTabChangesFocus(True)
-        self.note.setFixedHeight(56)
+        self.note.setFixedHeight(round(self.fontMetrics().lineSpacing() * 3.4))
+        self.note.escaped.connect(self._note_escaped)
+        self.note.left.connect(self._note_left)
         self._note_timer = QTimer(self, singleShot=True, interval=NOTE_SAVE_DELAY_MS)
         self._note_timer.timeout.connect(self.flush_note)
         self.note.textChanged.connect(self._note_timer.start)
-        layout.addWidget(self.note)
+        self.note.hide()
+        self.differences_box = QVBoxLayout()
+        self.difference_cards: list[DifferenceCard] = []
 
-        extras = QHBoxLayout()
-        self.photo_button = QPushButton("Add &photo… (P)")
-        self.photo_button.clicked.connect(lambda: self.photo_wanted.emit(item.key))
-        self.action_button = QPushButton("Raise &action… (A)")
-        self.action_button.clicked.connect(lambda: self.action_wanted.emit(item.key))
-        self.action_label = QLabel()
-        self.action_label.setWordWrap(True)
-        self.thumbs = QHBoxLayout()
-        extras.addWidget(self.photo_button)
-        extras.addWidget(self.action_button)
-        extras.addLayout(self.thumbs)
-        extras.addWidget(self.action_label, 1)
-        layout.addLayout(extras)
-        self.show_record(record, thumbnails)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 2, 4, 2)
+        layout.setSpacing(2)
+        layout.addLayout(row)
+        layout.addWidget(self.detail)
+        layout.addWidget(self.note)
+        layout.addLayout(self.differences_box)
+        for child in self.findChildren(QWidget):
+            if child is not self.note:
+                child.installEventFilter(self)  # Up/Down from a button or field move between items
+        self.show_record(record, differences)
+
+    def _date_field(self, name: str) -> QDateEdit:
+        field = QDateEdit()
+        field.setCalendarPopup(True)
+        field.setDisplayFormat("d MMM yyyy")
+        field.setMinimumDate(NO_DATE)
+        field.setSpecialValueText("not recorded")
+        field.setDate(NO_DATE)
+        field.setAccessibleName(name)
+        field.dateChanged.connect(self._document_changed)
+        return field
+
+    def _tool(self, text: str, tip: str, pressed: Callable[[], object]) -> QToolButton:
+        tool = QToolButton()
+        tool.setText(text)
+        tool.setToolTip(tip)
+        tool.setAccessibleName(f"{tip} for {self.item.label}")
+        tool.setFocusPolicy(Qt.FocusPolicy.TabFocus)
+        tool.setAutoRaise(False)
+        tool.clicked.connect(lambda _checked=False: pressed())
+        return tool
 
     # -- showing -----------------------------------------------------------------------------------
 
-    def show_record(self, record: ItemRecord, thumbnails: dict[str, QPixmap]) -> None:
+    @property
+    def photo_count(self) -> int:
+        return len(self.record.evidence)
+
+    def show_record(self, record: ItemRecord, differences: Sequence[Difference] = ()) -> None:
+        self.record = record
         value = record.answer
         selected = set(value) if isinstance(value, list) else {value}
         for number, ((option, words), button) in enumerate(zip(self.options, self.buttons, strict=True), start=1):
             button.setChecked(option in selected)
             # the choice is marked in words too, not by colour alone (high-contrast themes, print-outs)
-            button.setText(f"{'✓ ' if option in selected else ''}{number}  {words}" if number <= 9 else words)
+            button.setText(f"{'✓ ' if option in selected else ''}{number} {words}" if number <= 9 else words)
         if self.text_answer is not None and not self.text_answer.hasFocus():
             self.text_answer.setText("" if value is None else (value.isoformat() if isinstance(value, dt.date)
                                                                 else str(value)))
-        if self.document_seen is not None and self.document_expires is not None and isinstance(value, DocumentSeen):
-            self.document_seen.blockSignals(True)
-            self.document_expires.blockSignals(True)
-            self.document_seen.setChecked(value.seen)
-            if value.expires:
-                self.document_expires.setDate(QDate(value.expires.year, value.expires.month, value.expires.day))
-            self.document_seen.blockSignals(False)
-            self.document_expires.blockSignals(False)
+        document = value if isinstance(value, DocumentSeen) else None
+        if self.document_seen is not None and self.document_dated is not None and self.document_expires is not None:
+            for field in (self.document_seen, self.document_dated, self.document_expires):
+                field.blockSignals(True)
+            self.document_seen.setChecked(bool(document and document.seen))
+            for field, day in ((self.document_dated, document.dated if document else None),
+                               (self.document_expires, document.expires if document else None)):
+                field.setDate(QDate(day.year, day.month, day.day) if day else NO_DATE)
+            for field in (self.document_seen, self.document_dated, self.document_expires):
+                field.blockSignals(False)
         if not self.note.hasFocus() and not self.has_pending_note() and self.note.toPlainText() != record.note:
             self.note.blockSignals(True)
             self.note.setPlainText(record.note)
             self.note.blockSignals(False)
-        while self.thumbs.count():
-            taken = self.thumbs.takeAt(0)
-            widget = taken.widget() if taken is not None else None
-            if widget is not None:
-                widget.deleteLater()
-        for evidence in record.evidence:
-            thumb = QLabel()
-            pixmap = thumbnails.get(evidence.blob)
-            if pixmap is None or pixmap.isNull():
-                thumb.setText("[photo not on this laptop]")
-            else:
-                thumb.setPixmap(pixmap)
-            thumb.setToolTip(evidence.caption)
-            thumb.setAccessibleName(f"Photo: {evidence.caption or 'no caption'}")
-            self.thumbs.addWidget(thumb)
+        note = self.note.toPlainText()  # what was typed, saved or about to be
+        self.note_button.setText("Note ✓" if note.strip() else "Note")
+        self.photo_button.setText(f"Photos {len(record.evidence)}" if record.evidence else "Photo")
         action = record.action
-        self.action_label.setText("" if action is None else
-                                  f"Action ({action.level.label}): {action.text}. "
-                                  f"Due {action.due_at.astimezone():%d %b %Y %H:%M}")
-        flagged = value in (NOT_MET, NO)
+        self.action_button.setText(f"Action {action.level.label}" if action else "Action")
+        lines = []
+        if note.strip() and not self.note.isVisible():
+            lines.append(f"<i>Note:</i> {note_html(note)}")
+        if document is not None:
+            lines.append(escape(document_words(document)))
+        if action is not None:
+            lines.append(f"<b>Action ({escape(action.level.label)}):</b> {escape(action.text)}. "
+                         f"Due {action.due_at.astimezone():%d %b %Y %H:%M}")
+        if record.evidence:
+            captions = "; ".join(e.caption or "no caption" for e in record.evidence)
+            lines.append(f"<i>Photos:</i> {escape(captions)} (V to see them)")
+        self.detail.setText("<br>".join(lines))
+        self.detail.setVisible(bool(lines))
+        self._show_differences(differences)
+        self.mark.setText("⚠" if differences else ("" if value in (None, "", []) else "✓"))
+        self.mark.setToolTip("The two officers differ here" if differences else "")
+        flagged = value in (NOT_MET, NO) or bool(differences)
         self.setProperty("flagged", flagged)
         self.style().unpolish(self)
         self.style().polish(self)
+
+    def _show_differences(self, differences: Sequence[Difference]) -> None:
+        for card in self.difference_cards:
+            card.hide()
+            card.deleteLater()
+        self.difference_cards = []
+        for difference in differences:
+            card = DifferenceCard(difference, self._words)
+            card.chosen.connect(self.difference_chosen.emit)
+            for child in card.findChildren(QWidget):
+                child.installEventFilter(self)
+            self.difference_cards.append(card)
+            self.differences_box.addWidget(card)
+
+    @property
+    def differences(self) -> list[Difference]:
+        return [card.difference for card in self.difference_cards]
 
     # -- changing ----------------------------------------------------------------------------------
 
@@ -228,13 +392,15 @@ class ItemWidget(QFrame):
         self.answered.emit(self.item.key, value)
 
     def _document_changed(self) -> None:
-        if self.document_seen is None or self.document_expires is None:
+        if self.document_seen is None or self.document_dated is None or self.document_expires is None:
             return
-        chosen = self.document_expires.date()
-        expires: dt.date | None = dt.date(chosen.year(), chosen.month(), chosen.day())
-        if expires is not None and expires <= dt.date(2000, 1, 1):  # the minimum date: "no expiry"
-            expires = None
-        self.answered.emit(self.item.key, DocumentSeen(self.document_seen.isChecked(), None, expires))
+
+        def day(field: QDateEdit) -> dt.date | None:
+            chosen = field.date()
+            return None if chosen <= NO_DATE else dt.date(chosen.year(), chosen.month(), chosen.day())
+
+        self.answered.emit(self.item.key, DocumentSeen(self.document_seen.isChecked(), day(self.document_dated),
+                                                       day(self.document_expires)))
 
     def flush_note(self) -> None:
         """Save the note now (the visit screen calls this before closing, too)."""
@@ -244,15 +410,56 @@ class ItemWidget(QFrame):
     def has_pending_note(self) -> bool:
         return self._note_timer.isActive()
 
+    def _note_escaped(self) -> None:
+        if self.has_pending_note():
+            self.flush_note()
+        self.note.hide()
+        self.setFocus()
+        self.show_record(self.record, self.differences)
+
+    def _note_left(self) -> None:
+        if self.has_pending_note():
+            self.flush_note()
+        self.show_record(self.record, self.differences)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt API)
+        """Up and Down from any of the row's buttons or its field move between items (they used to
+        move between buttons after Shift+Tab); Esc from a field comes back to the item."""
+        if isinstance(event, QKeyEvent) and event.type() == QEvent.Type.KeyPress and not event.modifiers():
+            key = event.key()
+            date_field = isinstance(watched, QDateEdit)  # its arrows step the date
+            if key in (Qt.Key.Key_Up, Qt.Key.Key_Down) and not date_field:
+                self.step.emit(-1 if key == Qt.Key.Key_Up else 1)
+                return True
+            if key == Qt.Key.Key_Escape:
+                self.setFocus()
+                return True
+        return super().eventFilter(watched, event)
+
     def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 (Qt API)
         key = event.key()
-        if Qt.Key.Key_1 <= key <= Qt.Key.Key_9 and key - Qt.Key.Key_1 < len(self.options):
+        if event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier:
+            super().keyPressEvent(event)
+            return
+        digit = Qt.Key.Key_0 <= key <= Qt.Key.Key_9
+        if digit and self.text_answer is not None:
+            self.text_answer.setFocus()  # a number item: the digit starts the answer
+            self.text_answer.setText(event.text())
+        elif digit and self.document_seen is not None and key == Qt.Key.Key_1:
+            self.document_seen.toggle()
+        elif Qt.Key.Key_1 <= key <= Qt.Key.Key_9 and key - Qt.Key.Key_1 < len(self.options):
             button = self.buttons[key - Qt.Key.Key_1]
             if self.item.response is ResponseType.MULTI_CHOICE:
                 button.toggle()
             else:
                 button.setChecked(True)
             self.choose(self.options[key - Qt.Key.Key_1][0])
+        elif digit:
+            have = (f"1 to {len(self.options)}" if self.options else
+                    "the buttons" if self.document_seen is None else "1 for seen, and the dates")
+            self.told.emit(f"{event.text()} is not an answer to \u201c{self.item.label}\u201d: use {have}")
+        elif key in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and self.text_answer is not None:
+            self.text_answer.setFocus()
         elif key == Qt.Key.Key_Up:
             self.step.emit(-1)
         elif key == Qt.Key.Key_Down:
@@ -261,6 +468,8 @@ class ItemWidget(QFrame):
             self.note.setFocus()
         elif key == Qt.Key.Key_P:
             self.photo_wanted.emit(self.item.key)
+        elif key == Qt.Key.Key_V:
+            self.photos_wanted.emit(self.item.key)
         elif key == Qt.Key.Key_A:
             self.action_wanted.emit(self.item.key)
         elif key in (Qt.Key.Key_Delete, Qt.Key.Key_Backspace) and self.options:
@@ -270,16 +479,17 @@ class ItemWidget(QFrame):
 
 
 def item_style() -> str:
-    """The visit screen's style: the system palette, plus the warning colour for a not-met item."""
+    """The visit screen's style: the system palette, plus the warning colour for a not-met item
+    and where the two officers differ."""
     return """
-QFrame#item { border: 1px solid palette(mid); border-radius: 4px; }
+QFrame#item { border: 1px solid palette(mid); border-radius: 3px; }
 QFrame#item:focus { border: 3px solid palette(highlight); }
 QFrame#item[flagged="true"] { border-left: 6px solid WARNING; }
-QFrame#item QPushButton { padding: 6px 14px; border: 1px solid palette(mid); border-radius: 4px;
+QFrame#item QPushButton { padding: 2px 8px; border: 1px solid palette(mid); border-radius: 3px;
                           background: palette(button); }
-QFrame#item QPushButton:focus { border: 2px solid palette(highlight); }
+QFrame#item QPushButton:focus, QFrame#item QToolButton:focus { border: 2px solid palette(highlight); }
 QFrame#item QPlainTextEdit, QFrame#item QLineEdit { border: 1px solid palette(mid); }
 QFrame#item QPlainTextEdit:focus, QFrame#item QLineEdit:focus { border: 2px solid palette(highlight); }
 QFrame#item QPushButton:checked { background: palette(highlight); color: palette(highlighted-text); }
+QFrame#difference { border: 2px solid WARNING; border-radius: 3px; }
 """.replace("WARNING", warning_colour().name())
-

@@ -46,17 +46,19 @@ from qa_desktop.ui.background import BackgroundTask
 from qa_desktop.ui.change_hub import ChangeHub
 from qa_desktop.ui.column_fit import fit_columns, settings_key
 from qa_desktop.ui.conflicts_dialog import ConflictsDialog
+from qa_desktop.ui.file_names import start_folder
 from qa_desktop.ui.oversight_window import OversightWindow
 from qa_desktop.ui.provider_panel import ProviderPanel
 from qa_desktop.ui.provider_table import ProviderTableModel
 from qa_desktop.ui.register_proxy import RegisterProxy
+from qa_desktop.ui.setup_dialog import SetupDialog
 from qa_desktop.ui.start_visit_dialog import StartVisitDialog
 from qa_desktop.ui.sync_controller import SyncController
 from qa_desktop.ui.sync_settings_dialog import SyncSettingsDialog
 from qa_desktop.ui.visit_window import VisitWindow
 from qa_desktop.workspace import FILLING_IN, SYNC_SETTINGS, SYNC_STATE, USER, Done, OpChanges, Workspace
 from qa_desktop.workspace.register import DueFilter, ImportFileError, ImportReport, RegisterContext, RegisterFilter
-from qa_desktop.workspace.sync import CredentialsError, NeedsCode, SyncFileError
+from qa_desktop.workspace.sync import CredentialsError, NeedsCode, SyncFileError, SyncReport
 
 #: Searching waits for the keys already typed to arrive (a paste, a fast typist), no longer: a
 #: search of the rows in memory takes a few milliseconds (``bench/register_search.py``).
@@ -136,6 +138,7 @@ class MainWindow(QMainWindow):
         self.count = QLabel()
         self.panel = ProviderPanel(workspace, self.hub, self)
         self.panel.open_visit.connect(self.show_visit)
+        self.panel.start_visit.connect(lambda _provider: self.start_visit())
         self.table.activated.connect(lambda _index: self.panel.tabs.setFocus())  # Enter: on to its page
 
         find = QLabel("&Find:")
@@ -162,7 +165,7 @@ class MainWindow(QMainWindow):
         self.statusBar().addPermanentWidget(self.count)
         self.who = QLabel()
         self.who.setAccessibleName("Signed in as")
-        self.who.setToolTip("Set with `qa-desktop user --name … --role …`; recorded with every change")
+        self.who.setToolTip("Recorded with every change: File > Team and user… to change it")
         self._show_user()
         self.statusBar().addPermanentWidget(self.who)
         self.sync = SyncController(workspace, self)
@@ -204,18 +207,29 @@ class MainWindow(QMainWindow):
         menu = self.menuBar().addMenu("&File")
         import_action = QAction("&Import providers from a CSV…", self, shortcut=QKeySequence("Ctrl+I"))
         import_action.triggered.connect(lambda: self.import_providers())
+        team_action = QAction("&Team and user…", self)
+        team_action.triggered.connect(lambda: self.team_and_user())
         quit_action = QAction("&Quit", self, shortcut=QKeySequence(QKeySequence.StandardKey.Quit))
         quit_action.triggered.connect(self.close)
         menu.addAction(import_action)
+        menu.addAction(team_action)
         menu.addSeparator()
         menu.addAction(quit_action)
         self.import_task: BackgroundTask | None = None
         self.bundle_task: BackgroundTask | None = None
 
+    def team_and_user(self, *, first_run: bool = False) -> SetupDialog:
+        """Who uses this laptop and the team the visit forms pick from (on a first run, asked
+        straight away)."""
+        dialog = SetupDialog(self.workspace, self, first_run=first_run)
+        dialog.open()
+        return dialog
+
     def import_providers(self, path: str | None = None) -> BackgroundTask | None:
         """Import an Ofsted-layout provider CSV in the background, with progress; then say what happened."""
         if path is None:
-            path, _ = QFileDialog.getOpenFileName(self, "Import providers", "", "CSV files (*.csv);;All files (*)")
+            path, _ = QFileDialog.getOpenFileName(self, "Import providers", start_folder(),
+                                                  "CSV files (*.csv);;All files (*)")
         if not path:
             return None
         task = BackgroundTask(self, "Importing providers",
@@ -344,7 +358,8 @@ class MainWindow(QMainWindow):
         bundle sealed with a code asks for it, once. What it brought in reaches every open screen
         through the change signal. Returns the running task (``finished`` when it is merged)."""
         if not path:
-            path, _ = QFileDialog.getOpenFileName(self, "Import a bundle", "", "QA Desktop bundles (*.qabundle)")
+            path, _ = QFileDialog.getOpenFileName(self, "Import a bundle", start_folder(),
+                                                  "QA Desktop bundles (*.qabundle)")
         if not path:
             return None
         chosen = Path(path)
@@ -354,9 +369,23 @@ class MainWindow(QMainWindow):
         needed: list[NeedsCode] = []
         task.raised.connect(lambda error: needed.append(error) if isinstance(error, NeedsCode) else None)
         task.failed.connect(lambda message: self._bundle_failed(chosen, code, message, needed))
-        task.finished.connect(lambda done: QMessageBox.information(self, "Bundle imported", done.value.summary()))
+        task.finished.connect(lambda done: QMessageBox.information(self, "Bundle imported", self._bundle_words(done)))
         self.bundle_task = task.start()
         return task
+
+    def _bundle_words(self, done: Done[SyncReport]) -> str:
+        """What the bundle brought, about people and places; what could not be used, after."""
+        report = done.value
+        words = self.workspace.admin.in_words(done.changes) or "Nothing new: this laptop already had all of it."
+        if report.waiting_rows:
+            words += (" Some of it belongs to records this laptop has not received yet: it is kept and shows "
+                      "after the next sync.")
+        if report.conflicts:
+            words += (f" {report.conflicts} answer{'s' if report.conflicts != 1 else ''} differ between the officers:"
+                      " open the visit to choose (marked ⚠).")
+        if report.problems:
+            words += "\n\nNot used:\n" + "\n".join(f"• {p}" for p in report.problems[:10])
+        return words
 
     def _bundle_failed(self, path: Path, code: str | None, message: str, needed: list[NeedsCode]) -> None:
         if needed and code is None:  # sealed with a one-off code: ask for it, then try again

@@ -137,6 +137,8 @@ def _buttons(*buttons: QPushButton) -> QHBoxLayout:
 
 class ProviderPanel(QWidget):
     open_visit = Signal(str)
+    #: "Start a visit" for this provider (the window opens the start dialog on its settings)
+    start_visit = Signal(str)
 
     def __init__(self, workspace: Workspace, hub: ChangeHub, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -200,6 +202,11 @@ class ProviderPanel(QWidget):
         visits.activated.connect(self._visit_chosen)  # Enter or double click
         self.record_buttons: list[QPushButton] = []
         records = QHBoxLayout()
+        self.start_button = QPushButton("Start a &visit…")
+        self.start_button.setToolTip("Start a visit to one of this provider's settings (Ctrl+N)")
+        self.start_button.clicked.connect(self._start_visit)
+        records.addWidget(self.start_button)
+        self.record_buttons.append(self.start_button)
         for words, dialog in (("Log a &case…", CaseDialog), ("Issue an &embargo…", EmbargoDialog),
                               ("Issue an action &plan…", ActionPlanDialog), ("Log a regulatory &alert…", AlertDialog)):
             button = QPushButton(words)
@@ -346,6 +353,10 @@ class ProviderPanel(QWidget):
                                 dict(self.overview.ifa_concerns), self)
         dialog.open()
         return dialog
+
+    def _start_visit(self) -> None:
+        if self.overview is not None:
+            self.start_visit.emit(self.overview.id)
 
     def _visit_chosen(self, index: QModelIndex) -> None:
         self.open_visit.emit(self.visits_model.row_at(source_row(index)).id)

@@ -51,6 +51,7 @@ class SyncController(QObject):
         self._task: BackgroundTask | None = None
         self.last_report: SyncReport | None = None
         self.last_error: str | None = None
+        self.last_words = ""
         self._restart = False  # a password was just given: sync again when this attempt has ended
         self._needs_password: str | None = None  # the server a password is needed for
         self.state: SyncStatus = workspace.sync.status()
@@ -65,7 +66,9 @@ class SyncController(QObject):
         laptop cannot read a file) how many, with the details in the tooltip."""
         self.state = state = self.workspace.sync.status()
         when = "never" if state.last_synced is None else _when(state.last_synced, self.workspace.clock.today())
-        parts = [f"Last synced: {when}", f"{state.waiting} change{'s' if state.waiting != 1 else ''} waiting"]
+        # in words, not a count of field changes ("66644 changes waiting" meant nothing to anyone)
+        parts = [f"Last synced: {when}",
+                 "your latest work is not on the shared store yet" if state.waiting else "all your work is shared"]
         if state.conflicts:
             parts.append(f"{state.conflicts} conflict{'s' if state.conflicts != 1 else ''} to resolve")
         if state.problems:
@@ -105,6 +108,10 @@ class SyncController(QObject):
 
     def _on_finished(self, done: Done[SyncReport]) -> None:
         report = self.last_report = done.value
+        self.last_words = self.workspace.admin.in_words(done.changes) or "Synced: nothing new arrived."
+        status_bar = getattr(self._parent, "statusBar", None)
+        if callable(status_bar):
+            status_bar().showMessage(self.last_words, 20000)
         self.synced.emit(report)
         if report.problems:
             details = "\n".join(f"• {p}" for p in report.problems[:20])

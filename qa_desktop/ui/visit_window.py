@@ -29,7 +29,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QAbstractListModel, QModelIndex, QPersistentModelIndex, Qt, QTimer, QUrl, Signal
-from PySide6.QtGui import QCloseEvent, QDesktopServices, QKeySequence, QPixmap, QShowEvent
+from PySide6.QtGui import QCloseEvent, QDesktopServices, QKeySequence, QPixmap, QShortcut, QShowEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -43,6 +43,7 @@ from PySide6.QtWidgets import (
     QMenu,
     QMessageBox,
     QPlainTextEdit,
+    QProgressBar,
     QPushButton,
     QScrollArea,
     QSplitter,
@@ -56,17 +57,21 @@ from qa_desktop.domain.visits import VisitRuleError
 from qa_desktop.ui.audit_dialog import AuditDialog
 from qa_desktop.ui.background import BackgroundTask
 from qa_desktop.ui.change_hub import ChangeHub
+from qa_desktop.ui.file_names import start_folder, suggested_path
 from qa_desktop.ui.item_widget import ItemWidget, item_style
 from qa_desktop.ui.palette import warning_style
+from qa_desktop.ui.photos_dialog import PICTURES, PhotoActions, PhotosDialog
 from qa_desktop.ui.young_inspector_review import YoungInspectorReview
 from qa_desktop.ui.young_inspector_window import YoungInspectorWindow
 from qa_desktop.workspace import Done, OpChanges, Workspace
-from qa_desktop.workspace.sync import CredentialsError
+from qa_desktop.workspace.sync import ConflictError, CredentialsError
 from qa_desktop.workspace.visits import (
     AnswerError,
     Audience,
     BlobError,
     Checklist,
+    Difference,
+    Evidence,
     FieldKey,
     ReportResult,
     Section,
@@ -74,7 +79,6 @@ from qa_desktop.workspace.visits import (
     VisitEditor,
 )
 
-THUMB = 72
 #: How often a save held up by another program is tried again.
 RETRY_MS = 2000
 _Index = QModelIndex | QPersistentModelIndex
@@ -86,6 +90,8 @@ class SectionListModel(QAbstractListModel):
     def __init__(self, visit: VisitEditor, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.visit = visit
+        #: (template key, section key) -> how many differences between the officers it holds
+        self.differences: dict[tuple[str, str], int] = {}
         # the Young Inspector's form is theirs: it has its own screen and the officer's review
         self.rows: list[tuple[str, Section]] = [(key, section) for key, checklist in visit.checklists.items()
                                                 if checklist.template.audience is not Audience.YOUNG_INSPECTOR
@@ -99,11 +105,14 @@ class SectionListModel(QAbstractListModel):
             return None
         key, section = self.rows[index.row()]
         progress = self.visit.checklists[key].progress(section)
+        differ = self.differences.get((key, section.key), 0)
         if role == Qt.ItemDataRole.DisplayRole:
-            mark = "✓ " if progress.complete else ""
-            return f"{mark}{section.title}  {progress.answered}/{progress.total}"
+            mark = "⚠ " if differ else ("✓ " if progress.complete else "")
+            return f"{mark}{section.title}  {progress.answered}/{progress.total}" + (
+                f" · {differ} to resolve" if differ else "")
         if role == Qt.ItemDataRole.AccessibleTextRole:
-            return f"{section.title}, {progress.answered} of {progress.total} answered"
+            return f"{section.title}, {progress.answered} of {progress.total} answered" + (
+                f", {differ} difference{'s' if differ != 1 else ''} between the officers to resolve" if differ else "")
         if role == Qt.ItemDataRole.ToolTipRole:
             return self.visit.checklists[key].template.title
         return None
@@ -155,7 +164,6 @@ class VisitWindow(QWidget):
         super().__init__(parent, Qt.WindowType.Window)
         self.workspace = workspace
         self.visit = workspace.visits.open(visit_id)
-        self._thumbs: dict[str, QPixmap] = {}
         self.items: list[ItemWidget] = []
         #: saves another program held up, to try again: (template, item, what) -> the save
         self.unsaved: dict[tuple[str, str, str], Callable[[], Done[Any]]] = {}
@@ -164,6 +172,8 @@ class VisitWindow(QWidget):
         header = workspace.visits.header(visit_id)
         kind = "Announced" if header.announced else "Unannounced"
         self.setWindowTitle(f"Visit: {header.setting}, {header.visit_date:%d %b %Y}")
+        #: "Maple Lodge, 24 Nov 2026": what a suggested file name says
+        self.place_and_day = f"{header.setting}, {header.visit_date:%d %b %Y}"
         owner = "" if header.provider == header.setting else f" ({header.provider})"
         heading = QLabel(f"<b>{header.setting}</b>{owner} · {header.level.label} · {kind} · "
                          f"{header.visit_date:%d %b %Y} · {', '.join(header.officers)}")
@@ -183,6 +193,8 @@ class VisitWindow(QWidget):
             lambda current, _: self.show_section(current.row()))
         self.items_host = QWidget()
         self.items_layout = QVBoxLayout(self.items_host)
+        self.items_layout.setSpacing(3)
+        self.items_layout.setContentsMargins(4, 4, 4, 4)
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
         scroll.setWidget(self.items_host)
@@ -190,21 +202,44 @@ class VisitWindow(QWidget):
         split = QSplitter()
         split.addWidget(self.section_list)
         split.addWidget(scroll)
-        split.setStretchFactor(1, 3)
-        split.setSizes([260, 900])
+        split.setStretchFactor(1, 4)
+        split.setSizes([230, 970])
 
         self.state = QLabel("All changes saved")
         self.state.setAccessibleName("Save state")
+        self.progress = QProgressBar()
+        self.progress.setAccessibleName("Overall progress")
+        self.progress.setMaximumWidth(180)
+        self.progress_words = QLabel()
+        self.progress_words.setAccessibleName("Answered so far")
+        self.next_button = QPushButton("Next &unanswered (Ctrl+J)")
+        self.next_button.clicked.connect(lambda: self.next_unanswered())
+        self.next_difference_button = QPushButton("Next difference (Ctrl+Shift+J)")
+        self.next_difference_button.clicked.connect(lambda: self.next_difference())
         self.complete_button = QPushButton("&Complete visit…")
         self.complete_button.clicked.connect(self.complete)
         bottom = QHBoxLayout()
         bottom.addWidget(self.state, 1)
-        bottom.addWidget(self.complete_button)
+        for widget in (self.progress, self.progress_words, self.next_button, self.next_difference_button,
+                       self.complete_button):
+            bottom.addWidget(widget)
+        keys = QLabel("Keys: 1 2 3 answer · ↑↓ items · Ctrl+PgUp/PgDn sections · N note (Esc back) · P photo · "
+                      "V photos · A action · Del clear")
+        keys.setAccessibleName("Keys")
+        keys.setEnabled(False)
+        for sequence, slot in (("Ctrl+PgDown", lambda: self.step_section(1)),
+                               ("Ctrl+PgUp", lambda: self.step_section(-1)), ("Ctrl+J", lambda: self.next_unanswered()),
+                               ("Ctrl+Shift+J", lambda: self.next_difference())):
+            shortcut = QShortcut(QKeySequence(sequence), self)
+            shortcut.setContext(Qt.ShortcutContext.WindowShortcut)
+            shortcut.activated.connect(slot)
         layout = QVBoxLayout(self)
         layout.addLayout(self._toolbar(heading))
         layout.addWidget(split, 1)
+        layout.addWidget(keys)
         layout.addLayout(bottom)
         self.resize(1200, 800)
+        self._read_differences()
         if self.sections.rows:
             self.section_list.setCurrentIndex(self.sections.index(0))
         self._retry = QTimer(self, interval=RETRY_MS)
@@ -245,17 +280,6 @@ class VisitWindow(QWidget):
         key, _ = self.sections.rows[self.section_list.currentIndex().row()]
         return key, self.visit.checklists[key]
 
-    def _thumbnail(self, blob: str) -> QPixmap:
-        if blob not in self._thumbs:
-            pixmap = QPixmap()
-            with contextlib.suppress(BlobError):
-                pixmap.loadFromData(self.workspace.visits.photo(blob))
-            if not pixmap.isNull():
-                pixmap = pixmap.scaled(THUMB, THUMB, Qt.AspectRatioMode.KeepAspectRatio,
-                                       Qt.TransformationMode.SmoothTransformation)
-            self._thumbs[blob] = pixmap
-        return self._thumbs[blob]
-
     def show_section(self, row: int) -> None:
         self.flush_notes()
         for widget in self.items:
@@ -274,14 +298,18 @@ class VisitWindow(QWidget):
             self.items_layout.addWidget(intro)
         for item in checklist.visible_items(section):
             record = checklist.record(item.key)
-            widget = ItemWidget(item, record, {e.blob: self._thumbnail(e.blob) for e in record.evidence})
+            widget = ItemWidget(item, record, self._differences_of(key, item.key), self._difference_words)
             widget.answered.connect(self.set_answer)
             widget.noted.connect(self.set_note)
             widget.photo_wanted.connect(self.add_photo)
+            widget.photos_wanted.connect(self.show_photos)
             widget.action_wanted.connect(self.raise_action)
+            widget.told.connect(self._not_saved_told)
+            widget.difference_chosen.connect(self.resolve_difference)
             widget.step.connect(lambda step, w=widget: self._move(w, step))
             self.items.append(widget)
             self.items_layout.addWidget(widget)
+            widget.show()  # now, not when the layout next runs: the focus can go to it at once
         self.items_layout.addStretch(1)
         if self.items:
             self.items[0].setFocus()
@@ -289,16 +317,121 @@ class VisitWindow(QWidget):
     def _move(self, widget: ItemWidget, step: int) -> None:
         index = self.items.index(widget) + step
         if 0 <= index < len(self.items):
-            self.items[index].setFocus()
-            self.scroll_area.ensureWidgetVisible(self.items[index])
+            self.focus_item(self.items[index])
+        elif 0 <= self.section_list.currentIndex().row() + step < len(self.sections.rows):
+            self.step_section(step, last=step < 0)  # past the last item: on to the next section
+
+    def focus_item(self, widget: ItemWidget) -> None:
+        widget.setFocus()
+        self.scroll_area.ensureWidgetVisible(widget, 0, 24)
+
+    def step_section(self, step: int, *, last: bool = False) -> None:
+        """Ctrl+PgDn / Ctrl+PgUp: the next or previous section, its first item focused (its last
+        when coming up from below)."""
+        row = self.section_list.currentIndex().row() + step
+        if 0 <= row < len(self.sections.rows):
+            self.section_list.setCurrentIndex(self.sections.index(row))
+            if self.items:
+                self.focus_item(self.items[-1] if last else self.items[0])
+
+    def _go_to(self, template_key: str, item_key: str) -> None:
+        for row, (key, section) in enumerate(self.sections.rows):
+            if key == template_key and any(i.key == item_key for i in section.items):
+                if row != self.section_list.currentIndex().row():
+                    self.section_list.setCurrentIndex(self.sections.index(row))
+                for widget in self.items:
+                    if widget.item.key == item_key:
+                        self.focus_item(widget)
+                return
+
+    def _places(self) -> list[tuple[str, str, Any]]:
+        """Every item the officer fills in, in the screen's order: (template, item, item)."""
+        places = []
+        for key, section in self.sections.rows:
+            checklist = self.visit.checklists[key]
+            places += [(key, item.key, item) for item in checklist.visible_items(section)]
+        return places
+
+    def _after_current(self, places: list[tuple[str, str, Any]]) -> list[tuple[str, str, Any]]:
+        """The places after the item focused, wrapping round to the start."""
+        focused = next((w for w in self.items if w.hasFocus() or w.isAncestorOf(self.focusWidget())), None)
+        key = self.current_checklist()[0] if self.items else None
+        at = next((n for n, (t, i, _) in enumerate(places) if focused and t == key and i == focused.item.key), -1)
+        return places[at + 1:] + places[:at + 1]
+
+    def next_unanswered(self) -> bool:
+        """Ctrl+J: the next item with no answer yet, after the one focused (round to the start)."""
+        for key, item_key, item in self._after_current(self._places()):
+            if not self.visit.checklists[key].is_answered(item):
+                self._go_to(key, item_key)
+                return True
+        self.state.setText("Every item is answered")
+        return False
+
+    def next_difference(self) -> bool:
+        """Ctrl+Shift+J: the next item where the two officers differ."""
+        wanted = {(d.template_key, d.item_key) for d in self.differences}
+        for key, item_key, _ in self._after_current(self._places()):
+            if (key, item_key) in wanted:
+                self._go_to(key, item_key)
+                return True
+        self.state.setText("No differences between the officers")
+        return False
+
+    def show_progress(self) -> None:
+        answered = total = 0
+        for checklist in self.visit.checklists.values():
+            if checklist.template.audience is Audience.YOUNG_INSPECTOR:
+                continue
+            done = checklist.progress()
+            answered, total = answered + done.answered, total + done.total
+        self.progress.setRange(0, max(total, 1))
+        self.progress.setValue(answered)
+        self.progress.setFormat(f"{round(100 * answered / total) if total else 100}%")
+        words = f"{answered} of {total} answered"
+        differ = len(self.differences)
+        if differ:
+            words += f" · ⚠ {differ} difference{'s' if differ != 1 else ''} between the officers to resolve"
+        self.progress_words.setText(words)
+        self.next_difference_button.setVisible(bool(differ))
+
+    # -- the two officers' differences ---------------------------------------------------------------
+
+    def _read_differences(self) -> None:
+        self.differences = self.visit.differences()
+        by_section: dict[tuple[str, str], int] = {}
+        for difference in self.differences:
+            for key, section in self.sections.rows:
+                if key == difference.template_key and any(i.key == difference.item_key for i in section.items):
+                    by_section[(key, section.key)] = by_section.get((key, section.key), 0) + 1
+        self.sections.differences = by_section
+        self.show_progress()
+
+    def _differences_of(self, template_key: str, item_key: str) -> list[Difference]:
+        return [d for d in self.differences if (d.template_key, d.item_key) == (template_key, item_key)]
+
+    def _difference_words(self, difference: Difference, value: Any) -> str:
+        return self.visit.difference_words(difference, value)
+
+    def resolve_difference(self, difference: Difference, value: Any) -> None:
+        """Keep one officer's value (or, ``None`` for words, both under their names): over the
+        values shown, so a third arriving meanwhile stays to be looked at."""
+        try:
+            self.visit.resolve_difference(difference, value)
+        except (ConflictError, StoreBusy) as error:
+            self._not_saved(str(error))
+        self._reload_changed()
+        self._read_differences()
+        self._refresh_item(difference.item_key)
+        self._go_to(difference.template_key, difference.item_key)
 
     def _refresh_item(self, item_key: str) -> None:
-        _, checklist = self.current_checklist()
+        key, checklist = self.current_checklist()
         for widget in self.items:
             if widget.item.key == item_key:
-                record = checklist.record(item_key)
-                widget.show_record(record, {e.blob: self._thumbnail(e.blob) for e in record.evidence})
+                widget.show_record(checklist.record(item_key), self._differences_of(key, item_key))
         self.sections.changed()
+        self.show_progress()
 
     def _saved(self) -> None:
         if self.unsaved:
@@ -311,6 +444,11 @@ class VisitWindow(QWidget):
 
     def _not_saved(self, message: str) -> None:
         self.state.setText(f"Not saved: {message}")
+        self.state.setStyleSheet(warning_style())
+
+    def _not_saved_told(self, message: str) -> None:
+        """A key that does nothing on this item, said rather than ignored."""
+        self.state.setText(message)
         self.state.setStyleSheet(warning_style())
 
     def _save(self, what: tuple[str, str, str], save: Callable[[], Done[Any]]) -> bool:
@@ -347,6 +485,7 @@ class VisitWindow(QWidget):
             self._own_changes.append(changes)  # told while this screen's own save runs: sorted out there
             return
         if changes.touches_visit(self.visit.visit_id):
+            self._read_differences()  # before the redraw, which shows them
             self._reload_changed()
 
     def _editing(self) -> set[FieldKey]:
@@ -367,6 +506,7 @@ class VisitWindow(QWidget):
         changed = self.visit.reload(self._editing())
         if not changed or not self.items:
             self.sections.changed()
+            self._show_differences_in_place()
             return
         row = self.section_list.currentIndex().row()
         key, checklist = self.current_checklist()
@@ -384,8 +524,21 @@ class VisitWindow(QWidget):
             for template_key, item_key in changed:
                 if template_key == key:
                     self._refresh_item(item_key)
+        self._show_differences_in_place()
         self.sections.changed()
         self.state.setText(f"Updated with changes from elsewhere at {self.workspace.clock.local_now():%H:%M:%S}")
+
+    def _show_differences_in_place(self) -> None:
+        """Items whose differences came or went (a sync, a choice made on another screen)."""
+        if not self.items:
+            return
+        key, checklist = self.current_checklist()
+        for widget in self.items:
+            mine = self._differences_of(key, widget.item.key)
+            if [d.key for d in mine] != [d.key for d in widget.differences] or \
+                    [s.op_id for d in mine for s in d.sides] != [s.op_id for d in widget.differences for s in d.sides]:
+                widget.show_record(checklist.record(widget.item.key), mine)
+        self.show_progress()
 
     # -- changing (each through the visit service, committed at once) --------------------------------
 
@@ -427,8 +580,7 @@ class VisitWindow(QWidget):
 
     def add_photo(self, item_key: str, path: str | None = None, caption: str | None = None) -> None:
         if path is None:
-            path, _ = QFileDialog.getOpenFileName(self, "Attach a photo", "",
-                                                  "Pictures (*.jpg *.jpeg *.png *.heic *.webp)")
+            path, _ = QFileDialog.getOpenFileName(self, "Attach a photo", start_folder("Pictures"), PICTURES)
             if not path:
                 return
         if caption is None:
@@ -445,6 +597,42 @@ class VisitWindow(QWidget):
         if saved:
             self._saved()
             self._refresh_item(item_key)
+
+    def show_photos(self, item_key: str) -> PhotosDialog:
+        """V: the item's photos large, full size on demand; replace, re-caption or delete one."""
+        key, checklist = self.current_checklist()
+
+        def photos() -> list[Evidence]:
+            return list(self.visit.checklists[key].record(item_key).evidence)
+
+        def change(work: Callable[[], Done[Any]], what: str) -> list[Evidence]:
+            try:
+                if self._save((key, item_key, what), work):
+                    self._saved()
+            except BlobError as error:
+                self._not_saved(str(error))
+            self._refresh_item(item_key)
+            return photos()
+
+        def add(path: str, caption: str) -> list[Evidence]:
+            return change(lambda: self.visit.attach_photo(key, item_key, Path(path), caption), f"photo {path}")
+
+        actions = PhotoActions(
+            photos=photos, image=self._picture, add=add,
+            replace=lambda blob, path: change(lambda: self.visit.replace_photo(key, item_key, blob, Path(path)),
+                                              f"photo {blob}"),
+            recaption=lambda blob, caption: change(lambda: self.visit.recaption_photo(key, item_key, blob, caption),
+                                                   f"photo {blob}"),
+            delete=lambda blob: change(lambda: self.visit.remove_photo(key, item_key, blob), f"photo {blob}"))
+        dialog = PhotosDialog(checklist.template.item(item_key).label, actions, self)
+        dialog.open()
+        return dialog
+
+    def _picture(self, blob: str) -> QPixmap:
+        pixmap = QPixmap()
+        with contextlib.suppress(BlobError):
+            pixmap.loadFromData(self.workspace.visits.photo(blob))
+        return pixmap
 
     def raise_action(self, item_key: str) -> ActionDialog:
         key, checklist = self.current_checklist()
@@ -525,7 +713,8 @@ class VisitWindow(QWidget):
 
     def save_report_as(self, path: str | None = None) -> BackgroundTask | None:
         if path is None:
-            path, _ = QFileDialog.getSaveFileName(self, "Save the report as", f"{self.windowTitle()}.pdf",
+            path, _ = QFileDialog.getSaveFileName(self, "Save the report as",
+                                                  suggested_path(f"QA visit report - {self.place_and_day}", ".pdf"),
                                                   "PDF files (*.pdf)")
             if not path:
                 return None
@@ -544,7 +733,8 @@ class VisitWindow(QWidget):
         """A bundle file of this visit, for the second officer's laptop (Sync > Import a bundle there)."""
         self.flush_notes()
         if path is None:
-            path, _ = QFileDialog.getSaveFileName(self, "Share this visit", f"{self.windowTitle()}.qabundle",
+            path, _ = QFileDialog.getSaveFileName(self, "Share this visit",
+                                                  suggested_path(f"Visit - {self.place_and_day}", ".qabundle"),
                                                   "QA Desktop bundles (*.qabundle)")
             if not path:
                 return

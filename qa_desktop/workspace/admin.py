@@ -16,16 +16,18 @@ from qa_desktop.forms.library import TEAM_TEMPLATES_FOLDER, BrokenTemplate
 from qa_desktop.forms.template import Template
 from qa_desktop.logs import describe_error, where_the_log_is
 from qa_desktop.paths import DATABASE_NAME
+from qa_desktop.services.change_words import changes_in_words
 from qa_desktop.services.demo import load_demo
 from qa_desktop.services.provider_import import ImportReport
 from qa_desktop.services.recovery import put_aside
+from qa_desktop.services.team import TeamError, TeamMemberLine, add_member, remove_member, team
 from qa_desktop.store.database import peek_schema_revision, schema_head
 from qa_desktop.store.keys import KeyLost, demo_key
-from qa_desktop.workspace.changes import USER, Done
+from qa_desktop.workspace.changes import USER, Done, OpChanges
 from qa_desktop.workspace.core import Workspace
 
 __all__ = ["AdminService", "About", "TemplatesOverview", "describe", "open_demo", "recover", "KeyLost", "ImportReport",
-           "Template", "BrokenTemplate"]
+           "Template", "BrokenTemplate", "TeamError", "TeamMemberLine"]
 
 
 @dataclass(frozen=True)
@@ -89,6 +91,37 @@ class AdminService:
     def set_user(self, name: str | None = None, role: Role | None = None) -> Done[User]:
         """Who uses this laptop from now on (recorded with every change; kept on this laptop only)."""
         return self._ws._mutation(lambda: self._ws._store.set_user(name, role), USER)
+
+    def in_words(self, changes: OpChanges) -> str:
+        """What a change brought (a sync, a bundle), about people and places: "Jo Morgan's changes
+        arrived: the visit to Harbour View on 22 Nov 2026" (``services.change_words``)."""
+        with self._ws._read() as session:
+            return changes_in_words(session, providers=changes.providers, visits=changes.visits, ops=changes.ops,
+                                    me=self._ws.user.name, records=changes.records)
+
+    def needs_setup(self) -> bool:
+        """A first run: nobody has said who uses this laptop (its user is the computer's account
+        name), so the window asks (``ui.setup_dialog``)."""
+        return not self._ws._store.user_confirmed
+
+    def team(self) -> list[TeamMemberLine]:
+        """The QA team the visit forms pick officers from (synced)."""
+        with self._ws._read() as session:
+            return team(session)
+
+    def add_team_member(self, name: str, role: Role = Role.QA_OFFICER) -> Done[TeamMemberLine]:
+        """``TeamError`` (in words) for a blank name."""
+        def add() -> TeamMemberLine:
+            with self._ws._store.write() as changes:
+                row = add_member(changes, name, role)
+                return TeamMemberLine(row.id, row.name, row.role)
+        return self._ws._mutation(add)
+
+    def remove_team_member(self, member_id: str) -> Done[None]:
+        def remove() -> None:
+            with self._ws._store.write() as changes:
+                remove_member(changes, member_id)
+        return self._ws._mutation(remove)
 
     def load_demo(self) -> Done[ImportReport | None]:
         """The fictional demo data, once: the import report, or ``None`` when it is already loaded."""

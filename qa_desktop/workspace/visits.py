@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
 
+from qa_desktop.domain.attributed_notes import join_attributed, split_attributed
 from qa_desktop.domain.timescales import ConcernLevel
 from qa_desktop.domain.visits import VisitLevel, VisitReason, VisitRuleError, VisitStatus
 from qa_desktop.forms.checklist import (
@@ -23,15 +24,24 @@ from qa_desktop.forms.checklist import (
     AnswerError,
     Checklist,
     DocumentSeen,
+    Evidence,
     ItemRecord,
     RaisedAction,
 )
 from qa_desktop.forms.template import Audience, Item, ResponseType, Section
 from qa_desktop.reports.visit_report import Progress, ReportResult, answer_text, no_progress
 from qa_desktop.services.audit import AuditLine, visit_audit
+from qa_desktop.services.differences import Difference, DifferenceSide, visit_differences
 from qa_desktop.services.oversight import embargo_warnings
 from qa_desktop.services.reports import find_visit_id, write_visit_report, write_young_inspector_report
-from qa_desktop.services.visits import FieldKey, OpenVisit, add_young_inspector_form, open_visit, start_visit
+from qa_desktop.services.visits import (
+    FieldKey,
+    OpenVisit,
+    add_young_inspector_form,
+    decode_value,
+    open_visit,
+    start_visit,
+)
 from qa_desktop.services.young_inspector import (
     YoungInspectorForm,
     accept_young_inspector_form,
@@ -41,6 +51,7 @@ from qa_desktop.services.young_inspector import (
 from qa_desktop.store.blobs import BlobError
 from qa_desktop.store.database import StoreBusy
 from qa_desktop.store.models import Provider, Setting, Visit
+from qa_desktop.sync.conflicts import ConflictError, resolve
 from qa_desktop.workspace.changes import Done
 
 if TYPE_CHECKING:
@@ -49,7 +60,11 @@ if TYPE_CHECKING:
 __all__ = ["VisitService", "VisitEditor", "YoungInspectorSession", "VisitChoice", "SettingChoice", "VisitHeader",
            "VisitRuleError", "ReportResult", "AnswerError", "BlobError", "StoreBusy", "Checklist", "ItemRecord",
            "DocumentSeen", "RaisedAction", "Item", "Section", "ResponseType", "Audience", "FieldKey", "answer_text",
-           "FACE_COLOURS", "FACE_WORDS", "MET", "NOT_MET", "NOT_APPLICABLE", "YES", "NO"]
+           "FACE_COLOURS", "FACE_WORDS", "MET", "NOT_MET", "NOT_APPLICABLE", "YES", "NO", "Difference",
+           "DifferenceSide", "Evidence", "ConflictError", "split_attributed", "join_attributed"]
+
+#: Answers as the visit screen's buttons say them.
+_ANSWER_WORDS = {MET: "Met", NOT_MET: "Not met", NOT_APPLICABLE: "N/A", YES: "Yes", NO: "No"}
 
 #: How long a save from a screen waits for another program's write before it says "Not saved" and
 #: retries: short, so the window never freezes on a data file another program is writing.
@@ -158,6 +173,13 @@ class VisitService:
         with self._ws._read() as session:
             return visit_audit(session, visit_id)
 
+    def differences(self, visit_id: str) -> list[Difference]:
+        """Where the visit's two officers answered, noted or raised an action differently without
+        seeing each other's (open sync conflicts on its answers and actions). Completing the visit is
+        refused while any remains; a report can say how many (``len``)."""
+        with self._ws._read() as session:
+            return visit_differences(session, visit_id)
+
     def open(self, visit_id: str, *, screen: bool = True) -> VisitEditor:
         """A visit to fill in. ``screen``: its saves wait only briefly for another program's write
         (``StoreBusy`` then, to be retried) instead of holding the window up."""
@@ -227,6 +249,51 @@ class VisitEditor:
         """An action on an item, raised now (by the workspace clock), due by Figure 8."""
         return self._ws._mutation(lambda: self._visit.raise_action(template_key, item_key, text, level,
                                                                    self._ws.clock.now()))
+
+    def set_evidence(self, template_key: str, item_key: str, photos: Sequence[Evidence]) -> Done[None]:
+        return self._ws._mutation(lambda: self._visit.set_evidence(template_key, item_key, photos))
+
+    def replace_photo(self, template_key: str, item_key: str, blob: str, source: Path) -> Done[str]:
+        return self._ws._mutation(lambda: self._visit.replace_photo(template_key, item_key, blob, source))
+
+    def recaption_photo(self, template_key: str, item_key: str, blob: str, caption: str) -> Done[None]:
+        return self._ws._mutation(lambda: self._visit.recaption_photo(template_key, item_key, blob, caption))
+
+    def remove_photo(self, template_key: str, item_key: str, blob: str) -> Done[None]:
+        return self._ws._mutation(lambda: self._visit.remove_photo(template_key, item_key, blob))
+
+    # -- the two officers' differences ---------------------------------------------------------------
+
+    def differences(self) -> list[Difference]:
+        with self._ws._read() as session:
+            return visit_differences(session, self.visit_id)
+
+    def difference_words(self, difference: Difference, value: Any) -> str:
+        """A disputed value as the screen says it ("Not met", a note's words)."""
+        if difference.field == "value":
+            if isinstance(value, str) and value in _ANSWER_WORDS:
+                return _ANSWER_WORDS[value]
+            try:
+                item = self.checklists[difference.template_key].template.item(difference.item_key)
+                return answer_text(item, decode_value(item, value))[0] or "(no answer)"
+            except (KeyError, ValueError, TypeError):
+                return str(value)
+        if value is None or value == "":
+            return "(blank)"
+        return value if isinstance(value, str) else str(getattr(value, "label", value))
+
+    def resolve_difference(self, difference: Difference, value: Any) -> Done[None]:
+        """Keep ``value`` (one of the sides'), or with ``None`` for words, every side's words, each
+        under its author and time (``attributed_notes``). Written over the sides shown: a value that
+        arrived since stays, to be chosen again. ``ConflictError`` when it was resolved meanwhile."""
+        if value is None:
+            if not difference.text:
+                raise ConflictError("Only words (a note, an action) can be kept both.")
+            value = join_attributed((side.value, side.who, side.at.astimezone()) for side in difference.sides)
+        done = self._ws._mutation(lambda: resolve(self._ws._store, difference.key, value,
+                                                  shown=[side.op_id for side in difference.sides]))
+        self.reload()
+        return done
 
     def problems_before_completion(self) -> list[str]:
         return self._visit.problems_before_completion()

@@ -319,13 +319,13 @@ def test_the_window_flags_a_file_a_laptop_cannot_read_and_names_it_in_the_toolti
     parent = QWidget()
     qtbot.addWidget(parent)
     controller = SyncController(Workspace(jo), parent)
-    assert controller.label.text().endswith(" · 0 changes waiting · 1 file a laptop cannot read")
+    assert controller.label.text().endswith(" · all your work is shared · 1 file a laptop cannot read")
     tip = controller.label.toolTip()
     assert tip.startswith(f"This laptop cannot read {name(folder, path)}: it is damaged") and "ask Alex Patel" in tip
 
     sync(alex, folder), sync(jo, folder)  # healed: the status bar has its usual shape again
     controller.refresh_status()
-    assert controller.label.text().endswith(" · 0 changes waiting") and controller.label.toolTip() == ""
+    assert controller.label.text().endswith(" · all your work is shared") and controller.label.toolTip() == ""
 
 
 def test_a_file_over_the_limits_is_refused_by_name_and_files_are_cut_by_size(laptops, folder, monkeypatch):

@@ -59,7 +59,7 @@ def test_sync_now_sends_the_register_to_the_shared_folder_and_another_laptop_rec
     assert "Last synced: never" in window.sync.label.text()
     run_sync(qtbot, window)
     assert window.sync.last_report.pushed > 0 and warnings == []
-    assert "Last synced: today" in window.sync.label.text() and "0 changes waiting" in window.sync.label.text()
+    assert "Last synced: today" in window.sync.label.text() and "all your work is shared" in window.sync.label.text()
 
     other = open_window(qtbot, jo, tmp_path, "jo")
     assert other.count.text() == "0 providers"
@@ -76,7 +76,7 @@ def test_an_unreachable_folder_is_a_plain_message_and_changes_wait(qtbot, store,
     run_sync(qtbot, window)
     (_kind, title, text), = warnings
     assert title == "Sync did not run" and "cannot be reached" in text and "Traceback" not in text
-    assert status(store).waiting > 0 and "changes waiting" in window.sync.label.text()
+    assert status(store).waiting > 0 and "not on the shared store yet" in window.sync.label.text()
 
 
 def test_conflict_shown_side_by_side_and_resolved_with_the_keyboard(qtbot, tmp_path, warnings):

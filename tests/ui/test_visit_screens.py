@@ -119,7 +119,7 @@ def test_answer_by_keyboard_photo_action_close_and_reopen(qtbot, demo_store, wor
     action.level.setCurrentIndex(action.level.findData(ConcernLevel.HIGH))
     action.accept()
     assert "Action (HIGH)" in second.action_label.text()
-    assert second.thumbs.count() == 1
+    assert second.photo_count == 1 and second.photo_button.text() == "Photos 1"
     window.close()  # the note typed a moment ago is saved on close
 
     reopened = open_visit(demo_store, visit_id)
@@ -134,7 +134,7 @@ def test_answer_by_keyboard_photo_action_close_and_reopen(qtbot, demo_store, wor
     assert again.items[0].text_answer.text() == "6"
     assert [b.isChecked() for b in again.items[2].buttons] == [False, True, False]
     assert again.items[2].note.toPlainText() == "Fire door to the lounge wedged open."
-    assert again.items[2].thumbs.count() == 1
+    assert again.items[2].photo_count == 1
 
 
 def test_completion_lists_what_is_missing(qtbot, demo_store, workspace, hub, library, monkeypatch):
