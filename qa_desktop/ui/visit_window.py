@@ -212,19 +212,24 @@ class VisitWindow(QWidget):
         self.progress.setMaximumWidth(180)
         self.progress_words = QLabel()
         self.progress_words.setAccessibleName("Answered so far")
-        self.next_button = QPushButton("Next &unanswered (Ctrl+J)")
+        self.progress_words.setWordWrap(True)
+        self.next_button = QPushButton("Next &unanswered")
+        self.next_button.setToolTip("The next item with no answer (Ctrl+J)")
         self.next_button.clicked.connect(lambda: self.next_unanswered())
-        self.next_difference_button = QPushButton("Next difference (Ctrl+Shift+J)")
+        self.next_difference_button = QPushButton("Next difference")
+        self.next_difference_button.setToolTip("The next item where the two officers differ (Ctrl+Shift+J)")
         self.next_difference_button.clicked.connect(lambda: self.next_difference())
         self.complete_button = QPushButton("&Complete visit…")
         self.complete_button.clicked.connect(self.complete)
+        self.state.setWordWrap(True)
         bottom = QHBoxLayout()
         bottom.addWidget(self.state, 1)
         for widget in (self.progress, self.progress_words, self.next_button, self.next_difference_button,
                        self.complete_button):
             bottom.addWidget(widget)
-        keys = QLabel("Keys: 1 2 3 answer · ↑↓ items · Ctrl+PgUp/PgDn sections · N note (Esc back) · P photo · "
-                      "V photos · A action · Del clear")
+        keys = QLabel("Keys: 1 2 3 answer · ↑↓ items · Ctrl+PgUp/PgDn sections · Ctrl+J next unanswered · "
+                      "Ctrl+Shift+J next difference · N note (Esc back) · P photo · V photos · A action · Del clear")
+        keys.setWordWrap(True)
         keys.setAccessibleName("Keys")
         keys.setEnabled(False)
         for sequence, slot in (("Ctrl+PgDown", lambda: self.step_section(1)),
@@ -269,7 +274,7 @@ class VisitWindow(QWidget):
         audit = QPushButton("Au&dit trail…")
         audit.clicked.connect(lambda: self.show_audit())
         row = QHBoxLayout()
-        row.addWidget(heading, 1)
+        row.addWidget(heading, 1)  # wraps: at large text sizes the buttons still fit a laptop's width
         for button in (self.report_button, save_as, share, self.young_inspector_button, audit):
             row.addWidget(button)
         return row
