@@ -125,7 +125,8 @@ def cmd_providers(args: argparse.Namespace, open_workspace: Callable[[], Workspa
                   file=sys.stderr)
             return EXIT_BAD_INPUT
     rows = open_workspace().register.search(" ".join(args.search), service_type, judgement=judgement,
-                                            due=DueFilter(args.due) if args.due else None)
+                                            due=DueFilter(args.due) if args.due else None,
+                                            local_authority=args.local_authority)
     print(table(["URN", "Name", "Service type", "Judgement", "Tier", "Town", "Postcode"],
                 [[r.urn or "", r.name, r.service_type.label, r.judgement.label if r.judgement else "",
                   r.tier or "", r.towns, r.postcodes] for r in rows]))
@@ -316,6 +317,7 @@ def build_parser() -> argparse.ArgumentParser:
     prov.add_argument("search", nargs="*", help="words to search for")
     prov.add_argument("--type", help="only this service type (e.g. residential, supported_accommodation)")
     prov.add_argument("--judgement", help="only this latest judgement (e.g. inadequate, requires_improvement)")
+    prov.add_argument("--local-authority", metavar="NAME", help="only providers in this local authority (e.g. Medway)")
     prov.add_argument("--due", choices=["overdue", "due"],
                       help="only providers with a visit or review overdue, or due soon or overdue")
     prov.set_defaults(func=bind(cmd_providers))

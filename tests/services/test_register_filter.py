@@ -13,3 +13,17 @@ def test_one_more_letter_narrows_a_changed_filter_does_not():
     assert RegisterFilter("roc ma").narrows(RegisterFilter("roc"))
     assert not RegisterFilter("ro").narrows(RegisterFilter("roc"))
     assert not RegisterFilter("roch", local_authority="Kent").narrows(RegisterFilter("roc"))
+
+
+def test_the_command_line_filters_by_local_authority(store, capsys):
+    from qa_desktop.cli import main
+    from qa_desktop.services.demo import load_demo
+    from tests.conftest import TODAY
+
+    load_demo(store, today=TODAY)
+    data_dir = str(store.data_dir)
+    store.close()
+    assert main(["providers", "--local-authority", "Kent", "--data-dir", data_dir]) == 0
+    out = capsys.readouterr().out
+    assert "Northgate Secure Unit" in out and "Riverside School" in out and "Maple Lodge" not in out
+    assert out.rstrip().endswith("2 providers")
