@@ -8,6 +8,8 @@ team's names; the same dialog is Team and user… on the File menu later.
 
 from __future__ import annotations
 
+import getpass
+
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QComboBox,
@@ -36,7 +38,9 @@ class SetupDialog(QDialog):
         self.workspace = workspace
         self.setWindowTitle("Welcome to QA Desktop" if first_run else "Team and user")
         user = workspace.user
-        self.name = QLineEdit("" if first_run and workspace.admin.needs_setup() else user.name)
+        # the computer's account name ("root") is no one's name: asked for, not offered
+        unset = first_run and workspace.admin.needs_setup() and user.name == getpass.getuser()
+        self.name = QLineEdit("" if unset else user.name)
         self.name.setPlaceholderText("Your name as it should appear on visits and reports")
         self.name.setAccessibleName("Your name")
         self.role = QComboBox()
