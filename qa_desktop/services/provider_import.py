@@ -84,6 +84,7 @@ COLUMNS: dict[str, str] = {
     "inspection date": "judgement_date",
     "judgement date": "judgement_date",
     "overall experiences and progress of children and young people": "judgement",
+    "how well children and young people are helped and protected": "judgement_helped_protected",
     "overall effectiveness": "judgement",
     "overall judgement": "judgement",
     "latest judgement": "judgement",
@@ -95,8 +96,8 @@ COLUMNS: dict[str, str] = {
 }
 
 PROVIDER_FIELDS = ("name", "organisation", "service_type", "provision_type", "urn", "registration_status",
-                   "sector", "local_authority", "judgement", "judgement_date", "capacity", "regulator",
-                   "contract_route", "framework_name")
+                   "sector", "local_authority", "judgement", "judgement_helped_protected", "judgement_date",
+                   "capacity", "regulator", "contract_route", "framework_name")
 SETTING_FIELDS = ("address_line1", "address_line2", "town", "county", "postcode", "capacity")
 
 HEADER_SEARCH_ROWS = 20
@@ -336,6 +337,7 @@ _PARSERS: dict[str, Callable[[str], Any]] = {
     "judgement_date": parse_date,
     "capacity": _parse_places,
     "judgement": parse_judgement,
+    "judgement_helped_protected": parse_judgement,
     "regulator": parse_regulator,
     "contract_route": parse_contract_route,
     "postcode": normalise_postcode,

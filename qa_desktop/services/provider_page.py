@@ -104,10 +104,12 @@ def provider_overview(session: Session, provider_id: str, now: dt.datetime) -> P
     judgement = provider.judgement.label if provider.judgement else ""
     if judgement and provider.judgement_date:
         judgement += f" ({provider.judgement_date:%d %b %Y})"
+    helped = provider.judgement_helped_protected.label if provider.judgement_helped_protected else ""
     facts = [
         ("URN", provider.urn or "None (not registered)"), ("Service type", provider.service_type.label),
         ("Provision type", provider.provision_type or ""), ("Owned by", provider.organisation or ""),
         ("Registration", provider.registration_status or ""), ("Latest judgement", judgement),
+        ("Helped and protected", helped),
         ("Regulator", provider.regulator.label if provider.regulator else ""),
         ("Contract route", provider.contract_route.label if provider.contract_route else ""),
         ("Framework", provider.framework_name or ""), ("Framework tier", provider.tier.value if provider.tier else ""),

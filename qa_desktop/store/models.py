@@ -90,6 +90,9 @@ class Provider(SyncedColumns, Base):
     local_authority: Mapped[str | None] = mapped_column(String(120))
     judgement: Mapped[Judgement | None] = mapped_column(EnumText(Judgement))
     judgement_date: Mapped[dt.date | None] = mapped_column(Date)
+    #: Ofsted's sub-judgement "How well children and young people are helped and protected", from
+    #: the same inspection: the safeguarding finding an officer checks before a placement.
+    judgement_helped_protected: Mapped[Judgement | None] = mapped_column(EnumText(Judgement))
     lead_commissioner_id: Mapped[str | None] = mapped_column(ForeignKey("commissioners.id"))
     capacity: Mapped[int | None] = mapped_column(Integer)
     notes: Mapped[str | None] = mapped_column(Text)
