@@ -10,7 +10,7 @@ saved at (``settings_key``).
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QFontMetrics
@@ -22,16 +22,17 @@ SAMPLE = 60
 PADDING_EMS = 1.6
 
 
-def fit_columns(view: QTableView, caps_ems: Mapping[int, float] | None = None, default_cap_ems: float = 24) -> None:
+def fit_columns(view: QTableView, caps_ems: Mapping[int, float] | None = None, default_cap_ems: float = 24,
+                first: Sequence[int] = ()) -> None:
     """Set each column of ``view`` to its header's and its shown text's width, at most its cap (in
-    ems of the view's font); the header's own text is never cut."""
+    ems of the view's font); the header's own text is never cut. Room left over goes to the capped
+    columns, those in ``first`` before the others."""
     model = view.model()
     body = QFontMetrics(view.font())
     head = QFontMetrics(view.horizontalHeader().font())
     em = body.horizontalAdvance("M")
     rows = min(model.rowCount(), SAMPLE)
-    first = view.rowAt(0) if model.rowCount() else 0
-    first = max(first, 0)
+    top = max(view.rowAt(0) if model.rowCount() else 0, 0)
     natural: dict[int, int] = {}
     given: dict[int, int] = {}
     for column in range(model.columnCount()):
@@ -40,7 +41,7 @@ def fit_columns(view: QTableView, caps_ems: Mapping[int, float] | None = None, d
         title = str(model.headerData(column, Qt.Orientation.Horizontal) or "")
         header = head.horizontalAdvance(title) + round(PADDING_EMS * em) + em  # and the sort arrow
         widest = 0
-        for row in range(first, min(first + rows, model.rowCount())):
+        for row in range(top, min(top + rows, model.rowCount())):
             text = model.index(row, column).data()
             if text:
                 widest = max(widest, body.horizontalAdvance(str(text)))
@@ -49,7 +50,8 @@ def fit_columns(view: QTableView, caps_ems: Mapping[int, float] | None = None, d
         given[column] = max(header, min(natural[column], cap))
     # room left on screen goes to the capped columns, in order, up to their whole text
     room = view.viewport().width() - sum(given.values())
-    for column, width in given.items():
+    for column in [*(c for c in first if c in given), *(c for c in given if c not in first)]:
+        width = given[column]
         if room <= 0:
             break
         extra = min(room, natural[column] - width)

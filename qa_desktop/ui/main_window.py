@@ -64,8 +64,8 @@ from qa_desktop.workspace.sync import CredentialsError, NeedsCode, SyncFileError
 #: search of the rows in memory takes a few milliseconds (``bench/register_search.py``).
 SEARCH_DELAY_MS = 0
 #: The register's widest columns, in ems of its font: the rest of the row stays on screen.
-REGISTER_CAPS_EMS = {"Name": 16, "Next due (Figures 1, 2)": 19, "Sanctions": 10, "Service type": 11, "Judgement": 9,
-                     "Town": 8, "Postcode": 8, "Local authority": 8}
+REGISTER_CAPS_EMS = {"Name": 13, "Next due (Figures 1, 2)": 19, "Sanctions": 8, "Service type": 9, "Judgement": 8,
+                     "Town": 7, "Postcode": 7, "Local authority": 7}
 #: The status bar's "changes waiting" is counted again this long after the last change of a burst
 #: (an officer answering item after item), not once per change.
 SYNC_STATUS_DELAY_MS = 300
@@ -542,7 +542,9 @@ class MainWindow(QMainWindow):
     def fit_columns(self) -> None:
         """Widths from the text as drawn now: URNs and headers whole, a long name capped, so "Next
         due" stays on a 1280-pixel screen."""
-        fit_columns(self.table, {n: REGISTER_CAPS_EMS.get(c.header, 24) for n, c in enumerate(self.model.columns)})
+        headers = [c.header for c in self.model.columns]
+        fit_columns(self.table, {n: REGISTER_CAPS_EMS.get(h, 24) for n, h in enumerate(headers)},
+                    first=[headers.index("Next due (Figures 1, 2)"), 0])  # the reason a row is red, whole first
         self.table.verticalHeader().setDefaultSectionSize(round(self.table.fontMetrics().height() * 1.5))
 
     def changeEvent(self, event: QEvent) -> None:  # noqa: N802 (Qt's name)

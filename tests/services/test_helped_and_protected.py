@@ -11,14 +11,13 @@ HEADER = ("URN,Provision type,Registration status,Name,Town,Postcode,Local autho
 
 def test_the_sub_judgement_is_kept_and_shown(store, write_csv, capsys):
     workspace = Workspace(store)
-    path = write_csv("\n".join([HEADER, "SC700901,Children's home,Active,Oak House,Chatham,ME4 4AA,Medway,"
-                                        "01/03/2026,Good,Requires improvement to be good"]))
+    row = "SC700901,Children's home,Active,Oak House,Chatham,ME4 4AA,Medway,01/03/2026,Good,"
+    path = write_csv("\n".join([HEADER, row + "Requires improvement to be good"]))
     workspace.register.import_providers(path)
     page = workspace.register.page(workspace.register.resolve("SC700901"))
     facts = dict(page.facts)
     assert facts["Helped and protected"] == "Requires improvement" and facts["Latest judgement"].startswith("Good")
-    again = write_csv("\n".join([HEADER, "SC700901,Children's home,Active,Oak House,Chatham,ME4 4AA,Medway,"
-                                         "01/03/2026,Good,NULL"]), "again.csv")
+    again = write_csv("\n".join([HEADER, row + "NULL"]), "again.csv")
     workspace.register.import_providers(again)  # a placeholder never clears what is known
     assert dict(workspace.register.page(page.id).facts)["Helped and protected"] == "Requires improvement"
     data_dir = str(store.data_dir)
