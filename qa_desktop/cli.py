@@ -353,9 +353,11 @@ def build_parser() -> argparse.ArgumentParser:
 
     from qa_desktop.cli_oversight import add_oversight_commands
     from qa_desktop.cli_sync import add_sync_commands
+    from qa_desktop.cli_tracker import add_tracker_commands
 
     add_sync_commands(sub, common, bind)
     add_oversight_commands(sub, common, bind)
+    add_tracker_commands(sub, common, bind)
     return parser
 
 

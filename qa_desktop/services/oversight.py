@@ -42,6 +42,8 @@ from qa_desktop.store.database import Store
 from qa_desktop.store.models import (
     ActionPlan,
     Embargo,
+    Meeting,
+    MeetingAction,
     PlanAction,
     Provider,
     QaCase,
@@ -238,7 +240,7 @@ def social_work_informed(store: Store, kind: str, record_id: str, on: dt.date) -
 class TrackedAction:
     """An action from a plan or a visit, as the action list and the dashboard show it."""
 
-    kind: str  # "plan" or "visit"
+    kind: str  # "plan", "visit" or "meeting"
     id: str
     provider_id: str
     provider: str
@@ -255,10 +257,11 @@ class TrackedAction:
 
 
 #: The two kinds of tracked action, by the word ``TrackedAction.kind`` uses.
-_ACTION_MODELS: dict[str, type[PlanAction] | type[VisitAction]] = {"plan": PlanAction, "visit": VisitAction}
+_ACTION_MODELS: dict[str, type[PlanAction] | type[VisitAction] | type[MeetingAction]] = {
+    "plan": PlanAction, "visit": VisitAction, "meeting": MeetingAction}
 
 
-def _model(kind: str) -> type[PlanAction] | type[VisitAction]:
+def _model(kind: str) -> type[PlanAction] | type[VisitAction] | type[MeetingAction]:
     try:
         return _ACTION_MODELS[kind]
     except KeyError:
@@ -272,7 +275,7 @@ def extend_action(store: Store, kind: str, action_id: str, *, new_due: dt.dateti
         if action.completed_at is not None:
             raise OversightError("That action is already complete.")
         current = action.extended_to or action.due_at
-        if new_due <= current:
+        if current is not None and new_due <= current:  # a meeting's action for someone may have no date
             raise OversightError("An extension must be later than the current due date "
                                  f"({current.astimezone():%d %b %Y %H:%M}).")
         changes.update(action, extended_to=new_due, extension_reason=_words(reason, "why the extension was agreed"))
@@ -326,14 +329,24 @@ def tracked_actions(session: Session, now: dt.datetime, *, provider_id: str | No
         item = labels.get((visit.id, visit_action.template_key, visit_action.item_key), visit_action.item_key)
         found.append(_tracked("visit", visit_action, setting.provider_id, names,
                               f"Visit to {setting.name}, {visit.visit_date:%d %b %Y}: {item}", now))
+    # actions for providers arising from meetings (Section 13), due by Figure 8 like the others
+    meetings = (select(MeetingAction, Meeting).join(Meeting, MeetingAction.meeting_id == Meeting.id)
+                .where(MeetingAction.deleted.is_(False), Meeting.deleted.is_(False),
+                       MeetingAction.provider_id.is_not(None), MeetingAction.due_at.is_not(None)))
+    if provider_id:
+        meetings = meetings.where(MeetingAction.provider_id == provider_id)
+    for meeting_action, meeting in session.execute(meetings):
+        found.append(_tracked("meeting", meeting_action, meeting_action.provider_id or "", names,
+                              f"{meeting.kind.label}, {meeting.held_on:%d %b %Y}", now))
     if not include_completed:
         found = [a for a in found if a.completed_at is None]
     return sorted(found, key=lambda a: (a.completed_at is not None, not a.overdue, a.due_at))
 
 
-def _tracked(kind: str, action: PlanAction | VisitAction, provider_id: str, names: dict[str, str], source: str,
-             now: dt.datetime) -> TrackedAction:
+def _tracked(kind: str, action: PlanAction | VisitAction | MeetingAction, provider_id: str, names: dict[str, str],
+             source: str, now: dt.datetime) -> TrackedAction:
     due = action.extended_to or action.due_at
+    assert due is not None and action.level is not None  # only meeting actions for a provider are tracked here
     return TrackedAction(kind, action.id, provider_id, names.get(provider_id, ""), source, action.text, action.level,
                          action.raised_at, due, action.extended_to is not None, action.extension_reason,
                          action.completed_at, action.evidence, action.completed_at is None and due < now)

@@ -27,13 +27,16 @@ from qa_desktop.domain.oversight import (
     PlanKind,
     RemovalReason,
 )
+from qa_desktop.domain.partnership import FundingRecommendation, MeetingKind
 from qa_desktop.domain.regulation import ContractRoute, Judgement, Regulator
 from qa_desktop.domain.risk import IfaConcern
 from qa_desktop.domain.roles import Role
 from qa_desktop.domain.service_types import ServiceType
 from qa_desktop.domain.tiers import Tier, provider_tier
 from qa_desktop.domain.timescales import ConcernLevel
+from qa_desktop.domain.unregistered import ApplicationStage, IntelligenceSource, PlanningDecision
 from qa_desktop.domain.visits import VisitLevel, VisitReason, VisitStatus
+from qa_desktop.domain.young_inspector_programme import DebriefBy
 from qa_desktop.store.types import EnumText, UtcDateTime
 
 
@@ -377,6 +380,189 @@ class TeamMember(SyncedColumns, Base):
     role: Mapped[Role] = mapped_column(EnumText(Role))
 
 
+# -- the tracker: partnership work, unregistered providers, the Young Inspectors programme ------------
+
+class Meeting(SyncedColumns, Base):
+    """A multi-agency meeting or joint visit the QA team attended (Section 13; the scrutiny report's
+    Figure 2). Who attended is a list of names; providers and cases discussed are ``MeetingTopic``
+    rows, so two officers adding a provider each on two laptops both keep theirs."""
+
+    __tablename__ = "meetings"
+
+    held_on: Mapped[dt.date] = mapped_column(Date, index=True)
+    kind: Mapped[MeetingKind] = mapped_column(EnumText(MeetingKind))
+    title: Mapped[str | None] = mapped_column(String(300))
+    setting_id: Mapped[str | None] = mapped_column(ForeignKey("settings.id"))  # where a joint visit went
+    attendees: Mapped[list[str]] = mapped_column(JSON)
+    notes: Mapped[str | None] = mapped_column(Text)
+
+
+class MeetingTopic(SyncedColumns, Base):
+    """A provider or case discussed at a meeting (its id derived from the meeting and what was
+    discussed). A case is a QA case of the duty log, or a reference from another service (a LADO
+    reference): never a child's name."""
+
+    __tablename__ = "meeting_topics"
+
+    meeting_id: Mapped[str] = mapped_column(ForeignKey("meetings.id"), index=True)
+    provider_id: Mapped[str | None] = mapped_column(ForeignKey("providers.id"), index=True)
+    case_id: Mapped[str | None] = mapped_column(ForeignKey("qa_cases.id"))
+    reference: Mapped[str | None] = mapped_column(String(60))
+    note: Mapped[str | None] = mapped_column(Text)
+
+
+class MeetingAction(ActionTracking, SyncedColumns, Base):
+    """An action arising from a meeting: for a provider (due by Figure 8 for its level, tracked with
+    every other action on the provider), or for someone else (a date agreed, or none)."""
+
+    __tablename__ = "meeting_actions"
+
+    meeting_id: Mapped[str] = mapped_column(ForeignKey("meetings.id"), index=True)
+    provider_id: Mapped[str | None] = mapped_column(ForeignKey("providers.id"), index=True)
+    text: Mapped[str] = mapped_column(Text)
+    owner: Mapped[str | None] = mapped_column(String(200))
+    level: Mapped[ConcernLevel | None] = mapped_column(EnumText(ConcernLevel))
+    raised_at: Mapped[dt.datetime] = mapped_column(UtcDateTime())
+    due_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime())
+
+
+class FundingRequest(SyncedColumns, Base):
+    """A placement funding request and QA's feedback on it (Section 13, Access to Resources). The
+    provider may not be in the register yet; the child is named by the request's reference only."""
+
+    __tablename__ = "funding_requests"
+
+    received_on: Mapped[dt.date] = mapped_column(Date, index=True)
+    reference: Mapped[str] = mapped_column(String(60))
+    provider_id: Mapped[str | None] = mapped_column(ForeignKey("providers.id"), index=True)
+    provider_name: Mapped[str | None] = mapped_column(String(300))
+    service_type: Mapped[ServiceType | None] = mapped_column(EnumText(ServiceType))
+    requested_by: Mapped[str | None] = mapped_column(String(200))
+    summary: Mapped[str] = mapped_column(Text)
+    recommendation: Mapped[FundingRecommendation | None] = mapped_column(EnumText(FundingRecommendation))
+    feedback: Mapped[str | None] = mapped_column(Text)
+    feedback_on: Mapped[dt.date | None] = mapped_column(Date)
+
+
+class UnregulatedNotification(SyncedColumns, Base):
+    """QA's notification to Ofsted of an unregulated placement (Section 10), with the updates sent
+    while it lasts (``NotificationUpdate``)."""
+
+    __tablename__ = "unregulated_notifications"
+
+    provider_id: Mapped[str] = mapped_column(ForeignKey("providers.id"), index=True)
+    setting_id: Mapped[str | None] = mapped_column(ForeignKey("settings.id"))
+    placement_id: Mapped[str | None] = mapped_column(ForeignKey("placements.id"))
+    placement_reference: Mapped[str | None] = mapped_column(String(60))
+    notified_on: Mapped[dt.date] = mapped_column(Date, index=True)
+    ofsted_reference: Mapped[str | None] = mapped_column(String(60))
+    summary: Mapped[str] = mapped_column(Text)
+    placement_ended_on: Mapped[dt.date | None] = mapped_column(Date)
+
+
+class NotificationUpdate(SyncedColumns, Base):
+    """An update to Ofsted on an unregulated placement ("regular updates throughout the placement")."""
+
+    __tablename__ = "notification_updates"
+
+    notification_id: Mapped[str] = mapped_column(ForeignKey("unregulated_notifications.id"), index=True)
+    sent_on: Mapped[dt.date] = mapped_column(Date)
+    summary: Mapped[str] = mapped_column(Text)
+
+
+class RegistrationApplication(SyncedColumns, Base):
+    """A provider's application to register a children's home, supported by QA (Section 10), from
+    the start of the support to registered (a provider *supported to register*), withdrawn or refused."""
+
+    __tablename__ = "registration_applications"
+
+    provider_id: Mapped[str] = mapped_column(ForeignKey("providers.id"), index=True)
+    stage: Mapped[ApplicationStage] = mapped_column(EnumText(ApplicationStage))
+    support_began_on: Mapped[dt.date] = mapped_column(Date)
+    submitted_on: Mapped[dt.date | None] = mapped_column(Date)
+    ended_on: Mapped[dt.date | None] = mapped_column(Date, index=True)  # registered, withdrawn or refused
+    urn: Mapped[str | None] = mapped_column(String(20))
+    notes: Mapped[str | None] = mapped_column(Text)
+
+
+class PlanningApplication(SyncedColumns, Base):
+    """An application for change of use (C3 to C2) from the weekly planning list (Section 13,
+    Planning), with QA's feedback to the planning team and the provider behind it once known. Its
+    id is derived from the planning reference, so two officers logging it from the same list meet."""
+
+    __tablename__ = "planning_applications"
+
+    reference: Mapped[str] = mapped_column(String(60), index=True)
+    address: Mapped[str] = mapped_column(String(400))
+    postcode: Mapped[str | None] = mapped_column(String(12), index=True)
+    listed_on: Mapped[dt.date] = mapped_column(Date, index=True)
+    proposal: Mapped[str] = mapped_column(Text)
+    applicant: Mapped[str | None] = mapped_column(String(300))
+    use_from: Mapped[str] = mapped_column(String(10), default="C3")
+    use_to: Mapped[str] = mapped_column(String(10), default="C2")
+    decision: Mapped[PlanningDecision] = mapped_column(EnumText(PlanningDecision), default=PlanningDecision.PENDING)
+    qa_feedback: Mapped[str | None] = mapped_column(Text)
+    feedback_sent_on: Mapped[dt.date | None] = mapped_column(Date)
+    provider_id: Mapped[str | None] = mapped_column(ForeignKey("providers.id"), index=True)
+
+
+class AddressIntelligence(SyncedColumns, Base):
+    """What the police, a PCSO, a councillor or a resident told the team about an address (Section 13,
+    External Professionals), the team's response, and the provider there once known."""
+
+    __tablename__ = "address_intelligence"
+
+    address: Mapped[str] = mapped_column(String(400))
+    postcode: Mapped[str | None] = mapped_column(String(12), index=True)
+    source: Mapped[IntelligenceSource] = mapped_column(EnumText(IntelligenceSource))
+    received_on: Mapped[dt.date] = mapped_column(Date, index=True)
+    summary: Mapped[str] = mapped_column(Text)
+    provider_id: Mapped[str | None] = mapped_column(ForeignKey("providers.id"), index=True)
+    response: Mapped[str | None] = mapped_column(Text)
+    responded_on: Mapped[dt.date | None] = mapped_column(Date)
+
+
+class YoungInspector(SyncedColumns, Base):
+    """A Young Inspector on the programme's roster: a reference (and a first name only where the
+    team prefers), their training and DBS check, and when they opted out of the programme."""
+
+    __tablename__ = "young_inspectors"
+
+    reference: Mapped[str] = mapped_column(String(60))
+    first_name: Mapped[str | None] = mapped_column(String(100))
+    joined_on: Mapped[dt.date] = mapped_column(Date)
+    trained_on: Mapped[dt.date | None] = mapped_column(Date)
+    dbs_checked_on: Mapped[dt.date | None] = mapped_column(Date)
+    opted_out_on: Mapped[dt.date | None] = mapped_column(Date)
+    notes: Mapped[str | None] = mapped_column(Text)
+
+
+class YoungInspectorVisit(SyncedColumns, Base):
+    """A Young Inspector joining a QA visit, with the support around it (scrutiny report section 7:
+    a pre-visit briefing, the option to opt out, a debrief). Id derived from inspector and visit."""
+
+    __tablename__ = "young_inspector_visits"
+
+    young_inspector_id: Mapped[str] = mapped_column(ForeignKey("young_inspectors.id"), index=True)
+    visit_id: Mapped[str] = mapped_column(ForeignKey("visits.id"), index=True)
+    briefed_on: Mapped[dt.date | None] = mapped_column(Date)
+    debriefed_on: Mapped[dt.date | None] = mapped_column(Date)
+    debrief_by: Mapped[DebriefBy | None] = mapped_column(EnumText(DebriefBy))
+    opted_out: Mapped[bool] = mapped_column(Boolean, default=False)
+    notes: Mapped[str | None] = mapped_column(Text)
+
+
+class Incentive(SyncedColumns, Base):
+    """An incentive given to a Young Inspector (scrutiny report 2.4), in pence where it has a value."""
+
+    __tablename__ = "young_inspector_incentives"
+
+    young_inspector_id: Mapped[str] = mapped_column(ForeignKey("young_inspectors.id"), index=True)
+    given_on: Mapped[dt.date] = mapped_column(Date)
+    description: Mapped[str] = mapped_column(String(300))
+    value_pence: Mapped[int | None] = mapped_column(Integer)
+
+
 class Op(Base):
     """One recorded change of one field (DESIGN.md, Sync). Immutable once written."""
 
@@ -471,4 +657,9 @@ def table_of(model: type[SyncedColumns]) -> Table:
 SYNCED_MODELS: tuple[type[SyncedColumns], ...] = (Commissioner, Provider, Setting, Contact, Visit, ComplianceReview,
                                                   Placement, TemplateSnapshot, VisitTemplate, Answer, VisitAction,
                                                   ReportRevision, QaCase, ActionPlan, PlanAction, Embargo,
-                                                  RegulatoryAlert, TeamMember)
+                                                  RegulatoryAlert, TeamMember,
+                                                  # the tracker (issue 19)
+                                                  Meeting, MeetingTopic, MeetingAction, FundingRequest,
+                                                  UnregulatedNotification, NotificationUpdate, RegistrationApplication,
+                                                  PlanningApplication, AddressIntelligence, YoungInspector,
+                                                  YoungInspectorVisit, Incentive)

@@ -75,10 +75,10 @@ RETENTION_COLUMNS = (
 #: The tables each tab is read from: a change to any of them redraws that tab (the names are the
 #: op log's, as ``OpChanges.records`` gives them).
 DASHBOARD_TABLES = ("providers", "settings", "placements", "visits", "compliance_reviews", "plan_actions",
-                    "action_plans", "visit_actions", "embargoes", "regulatory_alerts")
+                    "action_plans", "visit_actions", "embargoes", "regulatory_alerts", "meetings", "meeting_actions")
 SANCTIONS_TABLES = ("providers", "settings", "embargoes", "action_plans", "regulatory_alerts", "qa_cases")
 ACTIONS_TABLES = ("providers", "settings", "visits", "visit_templates", "plan_actions", "action_plans",
-                  "visit_actions")
+                  "visit_actions", "meetings", "meeting_actions")
 RETENTION_TABLES = ("providers", "settings", "visits", "qa_cases", "action_plans", "embargoes",
                     "regulatory_alerts")
 

@@ -39,16 +39,24 @@ from qa_desktop.forms.library import TemplateLibrary, library_for
 from qa_desktop.store.database import Store
 from qa_desktop.store.models import (
     ActionPlan,
+    AddressIntelligence,
     Answer,
     ComplianceReview,
     Contact,
     Embargo,
+    FundingRequest,
+    MeetingAction,
+    MeetingTopic,
+    NotificationUpdate,
     Placement,
     PlanAction,
+    PlanningApplication,
     QaCase,
+    RegistrationApplication,
     RegulatoryAlert,
     ReportRevision,
     Setting,
+    UnregulatedNotification,
     Visit,
     VisitAction,
     VisitTemplate,
@@ -64,7 +72,12 @@ EVERYTHING_FROM = 5000
 
 #: Tables whose rows belong to a provider directly, to a setting, or to a visit.
 _BY_PROVIDER: dict[str, Any] = {"compliance_reviews": ComplianceReview, "qa_cases": QaCase, "action_plans": ActionPlan,
-                "embargoes": Embargo, "regulatory_alerts": RegulatoryAlert, "contacts": Contact}
+                "embargoes": Embargo, "regulatory_alerts": RegulatoryAlert, "contacts": Contact,
+                # the tracker's records that name a provider (the others belong to no provider's page)
+                "meeting_topics": MeetingTopic, "meeting_actions": MeetingAction, "funding_requests": FundingRequest,
+                "unregulated_notifications": UnregulatedNotification,
+                "registration_applications": RegistrationApplication, "planning_applications": PlanningApplication,
+                "address_intelligence": AddressIntelligence}
 _BY_SETTING: dict[str, Any] = {"visits": Visit, "placements": Placement}
 _BY_VISIT: dict[str, Any] = {"answers": Answer, "visit_templates": VisitTemplate, "visit_actions": VisitAction,
              "report_revisions": ReportRevision}
@@ -81,15 +94,24 @@ class Workspace:
         self._position = store.last_op_position()
         from qa_desktop.workspace.admin import AdminService
         from qa_desktop.workspace.oversight import OversightService
+        from qa_desktop.workspace.partnership import PartnershipService
         from qa_desktop.workspace.register import RegisterService
         from qa_desktop.workspace.sync import SyncService
+        from qa_desktop.workspace.tracker import TrackerService
+        from qa_desktop.workspace.unregistered import UnregisteredService
         from qa_desktop.workspace.visits import VisitService
+        from qa_desktop.workspace.young_inspectors import YoungInspectorService
 
         self.register = RegisterService(self)
         self.visits = VisitService(self)
         self.oversight = OversightService(self)
         self.sync = SyncService(self)
         self.admin = AdminService(self)
+        # the tracker (issue 19)
+        self.partnership = PartnershipService(self)
+        self.unregistered = UnregisteredService(self)
+        self.young_inspectors = YoungInspectorService(self)
+        self.tracker = TrackerService(self)
 
     @classmethod
     def open(cls, data_dir: Path, *, actor: str | None = None, key: bytes | None = None, role: Role | None = None,
@@ -195,6 +217,9 @@ class Workspace:
                 visits |= _column(session, model, model.visit_id, by_entity.get(entity, ()))
             plans = _column(session, PlanAction, PlanAction.plan_id, by_entity.get("plan_actions", ()))
             providers |= _column(session, ActionPlan, ActionPlan.provider_id, plans)
+            notified = _column(session, NotificationUpdate, NotificationUpdate.notification_id,
+                               by_entity.get("notification_updates", ()))
+            providers |= _column(session, UnregulatedNotification, UnregulatedNotification.provider_id, notified)
             for entity, model in _BY_PROVIDER.items():
                 providers |= _column(session, model, model.provider_id, by_entity.get(entity, ()))
             settings = set(by_entity.get("settings", ()))

@@ -1,0 +1,50 @@
+"""The QA tracker through the workspace (Section 11, and the scrutiny committee's yearly figures):
+the annual figures for any calendar or financial year beside the previous one, and the alerts
+marked whether they affect a child the council has placed. The same service for the Tracker window
+and ``qa-desktop figures`` / ``alerts-affecting``."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from qa_desktop.domain.annual_figures import ActionFigures, AnnualFigures, Breakdown, Count, LevelActions
+from qa_desktop.domain.reporting_year import ReportingYear, Span, YearKind, spans
+from qa_desktop.services.alert_impact import AlertCount, AlertLine, alert_lines, count_alerts
+from qa_desktop.services.annual_figures import annual_figures
+
+if TYPE_CHECKING:
+    from qa_desktop.workspace.core import Workspace
+
+__all__ = ["TrackerService", "AnnualFigures", "Breakdown", "Count", "ActionFigures", "LevelActions", "ReportingYear",
+           "YearKind", "Span", "AlertLine", "AlertCount"]
+
+
+class TrackerService:
+    def __init__(self, workspace: Workspace) -> None:
+        self._ws = workspace
+
+    def this_year(self, kind: YearKind = YearKind.CALENDAR) -> ReportingYear:
+        """The year of ``kind`` today falls in, by the workspace clock."""
+        return ReportingYear.of(kind, self._ws.clock.today())
+
+    def span(self, year: ReportingYear) -> Span:
+        """The days ``year`` is counted over (to today while it is in progress)."""
+        return spans(year, self._ws.clock.today())[0]
+
+    def figures(self, year: ReportingYear | None = None) -> AnnualFigures:
+        """Every figure of the tracker for ``year`` (this calendar year by default) beside the previous year."""
+        chosen = year or self.this_year()
+        with self._ws._read() as session:
+            return annual_figures(session, chosen, self._ws.clock.now())
+
+    def alerts(self, *, span: Span | None = None, provider_id: str | None = None, affecting_only: bool = False,
+               text: str = "") -> list[AlertLine]:
+        """Regulatory alerts (received in ``span``), each marked whether it affects our children."""
+        with self._ws._read() as session:
+            return alert_lines(session, self._ws.clock.today(), span=span, provider_id=provider_id,
+                               affecting_only=affecting_only, text=text)
+
+    def alert_count(self, year: ReportingYear | None = None) -> AlertCount:
+        """"9 of 495": alerts received in the year and of them those affecting our children."""
+        with self._ws._read() as session:
+            return count_alerts(session, self.span(year or self.this_year()), self._ws.clock.today())
