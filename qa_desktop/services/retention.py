@@ -4,7 +4,9 @@ What is past retention, counted from when the record ended:
 - a completed visit, from its date (with its answers, notes, photos, actions and report files);
 - a closed QA case, from its closing;
 - a removed action plan (and its actions), an ended embargo and a closed regulatory alert, from
-  the day they ended.
+  the day they ended;
+- the tracker's records (meetings, funding requests, notifications, applications, planning,
+  intelligence, the Young Inspectors programme) as ``services.tracker_retention`` says.
 Open cases, plans in place and embargoes in force are never past retention, however old.
 
 Deleting is done so that it syncs and cannot be undone by a sync:
@@ -33,6 +35,7 @@ from sqlalchemy.orm import InstrumentedAttribute, Session
 from qa_desktop.domain.roles import require_officer
 from qa_desktop.domain.visits import VisitStatus
 from qa_desktop.services.reports import REPORTS_FOLDER
+from qa_desktop.services.tracker_retention import tracker_expired, tracker_rows
 from qa_desktop.store.database import Store
 from qa_desktop.store.models import (
     ActionPlan,
@@ -99,6 +102,8 @@ def past_retention(session: Session, today: dt.date) -> list[Expired]:
                                                                RegulatoryAlert.closed_on < limit)):
         found.append(Expired("alert", alert.id, names.get(alert.provider_id, ""),
                              f"{alert.regulator.label}: {alert.kind.label}", _ended(alert.closed_on)))
+    for kind, record_id, provider_id, description, ended_on in tracker_expired(session, limit):
+        found.append(Expired(kind, record_id, names.get(provider_id or "", ""), description, ended_on))
     return sorted(found, key=lambda e: e.ended_on)
 
 
@@ -134,6 +139,9 @@ def _rows(session: Session, item: Expired) -> list[SyncedColumns | None]:
         parts = [row for model, visit_id in _VISIT_PARTS
                  for row in session.scalars(select(model).where(visit_id == item.id))]
         return [*parts, session.get(Visit, item.id)]
+    tracker = tracker_rows(session, item.kind, item.id)  # the tracker's records (issue 19)
+    if tracker is not None:
+        return tracker
     if item.kind == "plan":
         return [*session.scalars(select(PlanAction).where(PlanAction.plan_id == item.id)),
                 session.get(ActionPlan, item.id)]

@@ -654,12 +654,13 @@ def table_of(model: type[SyncedColumns]) -> Table:
     return model.__table__
 
 
+#: The tracker's tables (issue 19), parents before children.
+TRACKER_MODELS: tuple[type[SyncedColumns], ...] = (Meeting, MeetingTopic, MeetingAction, FundingRequest,
+                                                   UnregulatedNotification, NotificationUpdate, RegistrationApplication,
+                                                   PlanningApplication, AddressIntelligence, YoungInspector,
+                                                   YoungInspectorVisit, Incentive)
+
 SYNCED_MODELS: tuple[type[SyncedColumns], ...] = (Commissioner, Provider, Setting, Contact, Visit, ComplianceReview,
                                                   Placement, TemplateSnapshot, VisitTemplate, Answer, VisitAction,
                                                   ReportRevision, QaCase, ActionPlan, PlanAction, Embargo,
-                                                  RegulatoryAlert, TeamMember,
-                                                  # the tracker (issue 19)
-                                                  Meeting, MeetingTopic, MeetingAction, FundingRequest,
-                                                  UnregulatedNotification, NotificationUpdate, RegistrationApplication,
-                                                  PlanningApplication, AddressIntelligence, YoungInspector,
-                                                  YoungInspectorVisit, Incentive)
+                                                  RegulatoryAlert, TeamMember, *TRACKER_MODELS)

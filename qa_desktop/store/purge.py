@@ -13,6 +13,7 @@ from collections.abc import Iterable, Sequence
 from sqlalchemy import JSON, String, Text, bindparam, null, select, update
 
 from qa_desktop.store.database import Store
+from qa_desktop.store.models import TRACKER_MODELS as TRACKER_PURGEABLE
 from qa_desktop.store.models import (
     ActionPlan,
     Answer,
@@ -93,4 +94,4 @@ def redact_purged(store: Store) -> tuple[int, int]:
 
 #: The records retention deletes (a purged visit's parts included).
 PURGEABLE: tuple[type[SyncedColumns], ...] = (Visit, Answer, VisitAction, ReportRevision, VisitTemplate, QaCase,
-                                              ActionPlan, PlanAction, Embargo, RegulatoryAlert)
+                                              ActionPlan, PlanAction, Embargo, RegulatoryAlert, *TRACKER_PURGEABLE)
