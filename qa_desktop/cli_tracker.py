@@ -12,6 +12,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 from collections.abc import Callable, Sequence
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from qa_desktop.cli_oversight import _choice, _date, _guarded
@@ -305,6 +306,21 @@ def cmd_figures(args: argparse.Namespace, open_workspace: OpenWorkspace) -> int:
     return _guarded(body)
 
 
+def cmd_annual_report(args: argparse.Namespace, open_workspace: OpenWorkspace) -> int:
+    def body() -> int:
+        if args.out and Path(args.out).suffix.lower() != ".pdf":
+            raise ValueError(f"{Path(args.out).name}: the annual report is written to a .pdf file.")
+        workspace = open_workspace()
+        year = _year(workspace, args.year, args.financial)
+        path = Path(args.out) if args.out else (workspace.data_dir / "reports"
+                                                / f"QA tracker annual figures {year.label}.pdf")
+        report = workspace.tracker.annual_report(path, year)
+        print(f"Annual report written: {report.path} ({report.pages} pages). It is OFFICIAL-SENSITIVE.")
+        return 0
+
+    return _guarded(body)
+
+
 def add_tracker_commands(sub: argparse._SubParsersAction, common: argparse.ArgumentParser,
                          bind: Callable[[Callable[..., int]], Callable[[argparse.Namespace], int]]) -> None:
     """Register the tracker's commands; ``bind`` gives each a way to open the workspace when it needs it."""
@@ -416,4 +432,11 @@ def add_tracker_commands(sub: argparse._SubParsersAction, common: argparse.Argum
     figures.add_argument("--alerts", choices=["all", "affecting"],
                          help="list the year's alerts, or those affecting children we have placed")
     figures.set_defaults(func=bind(cmd_figures))
+
+    report = sub.add_parser("annual-report", parents=[common],
+                            help="the committee's PDF of a year's figures beside the previous year's, with charts")
+    report.add_argument("--year", help="2025 (calendar), or 2025-26 for a financial year (default: this year)")
+    report.add_argument("--financial", action="store_true", help="this (or --year's) financial year")
+    report.add_argument("--out", help="where to write the PDF (default: the reports folder of the data folder)")
+    report.set_defaults(func=bind(cmd_annual_report))
 

@@ -89,17 +89,24 @@ def renewal_due(kind: DueKind, last: dt.date | None, today: dt.date) -> Due | No
                f"{kind.label} {state} {due_on:%d %b %Y} (done {last:%d %b %Y}, renewed {period})")
 
 
+#: A debrief is due within a week of the visit; one still missing a month after is no longer listed as
+#: due (it is a gap the year's figures show: debriefs beside visits), so the list stays about what can be done.
+DEBRIEF_WITHIN = dt.timedelta(days=7)
+DEBRIEF_LISTED_FOR = dt.timedelta(days=30)
+
+
 def visit_support_due(visit_date: dt.date, briefed_on: dt.date | None, debriefed_on: dt.date | None,
                       today: dt.date) -> list[Due]:
     """Section 7's support around a visit a Young Inspector joins: briefed before it, debriefed after.
 
-    A briefing is due by the visit day; a debrief is due from the visit day on (within a week of it)."""
+    A briefing is due by the visit day, and listed from ``DUE_NOTICE`` before it until the day itself
+    (after the visit it can no longer be given); a debrief is due within a week of the visit."""
     found: list[Due] = []
-    if briefed_on is None and today + DUE_NOTICE >= visit_date:
-        found.append(Due(DueKind.BRIEFING, visit_date, today > visit_date,
+    if briefed_on is None and today <= visit_date <= today + DUE_NOTICE:
+        found.append(Due(DueKind.BRIEFING, visit_date, False,
                          f"Pre-visit briefing for the visit on {visit_date:%d %b %Y}"))
-    if debriefed_on is None and today >= visit_date:
-        due_on = visit_date + dt.timedelta(days=7)
+    if debriefed_on is None and visit_date <= today <= visit_date + DEBRIEF_LISTED_FOR:
+        due_on = visit_date + DEBRIEF_WITHIN
         found.append(Due(DueKind.DEBRIEF, due_on, today > due_on,
                          f"Debrief after the visit on {visit_date:%d %b %Y}"))
     return found

@@ -55,6 +55,7 @@ from qa_desktop.ui.setup_dialog import SetupDialog
 from qa_desktop.ui.start_visit_dialog import StartVisitDialog
 from qa_desktop.ui.sync_controller import SyncController
 from qa_desktop.ui.sync_settings_dialog import SyncSettingsDialog
+from qa_desktop.ui.tracker_window import TrackerWindow
 from qa_desktop.ui.visit_window import VisitWindow
 from qa_desktop.workspace import FILLING_IN, SYNC_SETTINGS, SYNC_STATE, USER, Done, OpChanges, Workspace
 from qa_desktop.workspace.register import DueFilter, ImportFileError, ImportReport, RegisterContext, RegisterFilter
@@ -176,6 +177,7 @@ class MainWindow(QMainWindow):
         self._build_file_menu()
         self._build_visit_menu()
         self._build_oversight_menu()
+        self._build_tracker_menu()
         self._build_sync_menu()
         self._build_help_menu()
 
@@ -307,6 +309,31 @@ class MainWindow(QMainWindow):
         self.oversight.raise_()
         self.oversight.activateWindow()
         return self.oversight
+
+    def _build_tracker_menu(self) -> None:
+        menu = self.menuBar().addMenu("&Tracker")
+        for words, tab, keys in (("Annual &figures…", TrackerWindow.FIGURES, "Ctrl+T"),
+                                 ("&Meetings and joint visits…", TrackerWindow.MEETINGS, "Ctrl+M"),
+                                 ("Placement &funding requests…", TrackerWindow.FUNDING, ""),
+                                 ("&Unregistered providers…", TrackerWindow.UNREGISTERED, ""),
+                                 ("&Planning and intelligence…", TrackerWindow.PLANNING, ""),
+                                 ("&Young Inspectors…", TrackerWindow.YOUNG_INSPECTORS, ""),
+                                 ("&Alerts that count…", TrackerWindow.ALERTS, "")):
+            action = QAction(words, self)
+            if keys:
+                action.setShortcut(QKeySequence(keys))
+            action.triggered.connect(lambda _=False, t=tab: self.show_tracker(t))
+            menu.addAction(action)
+        self.tracker: TrackerWindow | None = None
+
+    def show_tracker(self, tab: int = 0) -> TrackerWindow:
+        if self.tracker is None:  # kept up to date by the hub from then on, shown or hidden
+            self.tracker = TrackerWindow(self.workspace, self.hub)
+        self.tracker.tabs.setCurrentIndex(tab)
+        self.tracker.show()
+        self.tracker.raise_()
+        self.tracker.activateWindow()
+        return self.tracker
 
     def _build_sync_menu(self) -> None:
         menu = self.menuBar().addMenu("&Sync")
@@ -563,6 +590,8 @@ class MainWindow(QMainWindow):
                 return
         if self.oversight is not None:
             self.oversight.close()
+        if self.tracker is not None:
+            self.tracker.close()
         self.sync.wait()
         for task in (self.import_task, self.bundle_task):
             if task is not None:

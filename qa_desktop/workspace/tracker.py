@@ -1,22 +1,25 @@
 """The QA tracker through the workspace (Section 11, and the scrutiny committee's yearly figures):
 the annual figures for any calendar or financial year beside the previous one, and the alerts
 marked whether they affect a child the council has placed. The same service for the Tracker window
-and ``qa-desktop figures`` / ``alerts-affecting``."""
+and ``qa-desktop figures`` / ``annual-report``."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from qa_desktop.domain.annual_figures import ActionFigures, AnnualFigures, Breakdown, Count, LevelActions
 from qa_desktop.domain.reporting_year import ReportingYear, Span, YearKind, spans
+from qa_desktop.reports.annual_report import AnnualReport, ReportFacts, build_annual_report
 from qa_desktop.services.alert_impact import AlertCount, AlertLine, alert_lines, count_alerts
 from qa_desktop.services.annual_figures import annual_figures
+from qa_desktop.services.reports import branding
 
 if TYPE_CHECKING:
     from qa_desktop.workspace.core import Workspace
 
 __all__ = ["TrackerService", "AnnualFigures", "Breakdown", "Count", "ActionFigures", "LevelActions", "ReportingYear",
-           "YearKind", "Span", "AlertLine", "AlertCount"]
+           "YearKind", "Span", "AlertLine", "AlertCount", "AnnualReport"]
 
 
 class TrackerService:
@@ -48,3 +51,12 @@ class TrackerService:
         """"9 of 495": alerts received in the year and of them those affecting our children."""
         with self._ws._read() as session:
             return count_alerts(session, self.span(year or self.this_year()), self._ws.clock.today())
+
+    def annual_report(self, path: Path, year: ReportingYear | None = None) -> AnnualReport:
+        """Write the committee's PDF of ``year``'s figures (this calendar year by default) to ``path``.
+        It changes no record, so it is no mutation."""
+        figures = self.figures(year)
+        brand = branding()
+        facts = ReportFacts(brand["council_name"], brand["service_name"], self._ws.clock.today(),
+                            self._ws.user.name)
+        return build_annual_report(figures, facts, path)

@@ -9,6 +9,7 @@ import datetime as dt
 import pytest
 from sqlalchemy import select
 
+from qa_desktop.domain.visits import VisitLevel, VisitReason
 from qa_desktop.domain.young_inspector_programme import DebriefBy, DueKind, ProgrammeError
 from qa_desktop.services.demo import load_demo
 from qa_desktop.store.models import ReportRevision, Visit
@@ -55,14 +56,23 @@ def test_the_roster_holds_a_reference_and_says_what_falls_due(ws):
 
 
 def test_each_visit_joined_has_a_briefing_before_and_a_debrief_after(ws, store):
-    (past, past_day), *_ = [v for v in visits(store) if v[1] < TODAY]
+    setting = ws.visits.settings_to_visit()[0].id
+    coming = ws.visits.start(setting_id=setting, visit_date=TODAY + dt.timedelta(days=5), level=VisitLevel.FULL,
+                             reason=VisitReason.ROUTINE, announced=True, officers=["Alex Patel"]).value
+    past_day = TODAY - dt.timedelta(days=9)
+    past = ws.visits.start(setting_id=setting, visit_date=past_day, level=VisitLevel.FULL,
+                           reason=VisitReason.ROUTINE, announced=True, officers=["Alex Patel"]).value
     inspector = ws.young_inspectors.add("YI-04", trained_on=TODAY, dbs_checked_on=TODAY,
                                         joined_on=past_day - dt.timedelta(days=60)).value
     joined = ws.young_inspectors.join_visit(inspector, past).value
+    ahead = ws.young_inspectors.join_visit(inspector, coming).value
     with pytest.raises(ProgrammeError, match="already joined"):
         ws.young_inspectors.join_visit(inspector, past)
     owed = ws.young_inspectors.due()
-    assert [d.due.kind for d in owed] == [DueKind.BRIEFING, DueKind.DEBRIEF] and all(d.due.overdue for d in owed)
+    # the briefing before the coming visit, the debrief after the past one (a week after it: overdue);
+    # no briefing is owed for a visit already made
+    assert [(d.due.kind, d.due.overdue) for d in owed] == [(DueKind.DEBRIEF, True), (DueKind.BRIEFING, False)]
+    ws.young_inspectors.record_support(ahead, briefed_on=TODAY)
     with pytest.raises(ProgrammeError, match="briefing cannot be after"):
         ws.young_inspectors.record_support(joined, briefed_on=past_day + dt.timedelta(days=1))
     with pytest.raises(ProgrammeError, match="who gave the debrief"):
@@ -70,7 +80,7 @@ def test_each_visit_joined_has_a_briefing_before_and_a_debrief_after(ws, store):
     ws.young_inspectors.record_support(joined, briefed_on=past_day - dt.timedelta(days=2), debriefed_on=past_day,
                                        debrief_by=DebriefBy.PERSONAL_ADVISER)
     assert ws.young_inspectors.due() == []
-    visit, = ws.young_inspectors.joined_visits(inspector_id=inspector)
+    _, visit = ws.young_inspectors.joined_visits(inspector_id=inspector)
     assert (visit.briefed_on, visit.debrief_by, visit.feedback) == (past_day - dt.timedelta(days=2),
                                                                     DebriefBy.PERSONAL_ADVISER, 0)
     # the feedback the documents made from the visit (a Young Inspector report, a letter) is counted
@@ -79,15 +89,14 @@ def test_each_visit_joined_has_a_briefing_before_and_a_debrief_after(ws, store):
                                ("visit", 1)):
             changes.create(ReportRevision, visit_id=past, kind=kind, revision=revision, fingerprint="f" * 64,
                            file_name=f"{kind}-{revision}.pdf", pages=2)
-    assert ws.young_inspectors.joined_visits()[0].feedback == 2
+    assert ws.young_inspectors.joined_visits()[1].feedback == 2
     ws.young_inspectors.give_incentive(inspector, description="£20 voucher", value_pence=2000)
     with pytest.raises(ProgrammeError, match="below nothing"):
         ws.young_inspectors.give_incentive(inspector, description="x", value_pence=-1)
     assert [(i.reference, i.value_pence) for i in ws.young_inspectors.incentives()] == [("YI-04", 2000)]
     line, = ws.young_inspectors.roster()
-    assert (line.visits, line.incentives) == (1, 1)
+    assert (line.visits, line.incentives) == (2, 1)
 
     ws.young_inspectors.opt_out(inspector)
-    _, (later, _later_day) = visits(store)[0], visits(store)[0]
     with pytest.raises(ProgrammeError, match="opted out"):
-        ws.young_inspectors.join_visit(inspector, later)
+        ws.young_inspectors.join_visit(inspector, visits(store)[0][0])
