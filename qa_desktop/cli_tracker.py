@@ -229,11 +229,11 @@ def cmd_young_inspectors(args: argparse.Namespace, open_workspace: OpenWorkspace
         programme, today = workspace.young_inspectors, workspace.clock.today()
         day = _date(args.date, today=today)
         if args.add:
-            programme.add(args.add, joined_on=day, first_name=args.first_name)
+            programme.add(args.add, joined_on=day)
         roster = programme.roster()
 
         def inspector() -> Any:
-            return _pick(roster, args.inspector or "", "Young Inspector", lambda y: y.reference)
+            return _pick(roster, args.inspector or "", "Young Inspector", lambda y: y.name)
 
         if args.trained or args.dbs:
             programme.update(inspector().id, trained_on=day if args.trained else None,
@@ -257,13 +257,13 @@ def cmd_young_inspectors(args: argparse.Namespace, open_workspace: OpenWorkspace
             programme.opt_out(inspector().id, on=day, reason=args.reason)
         roster = programme.roster()
         print(table(["Reference", "Joined", "Trained", "DBS checked", "Visits", "Incentives", "Status"],
-                    [[y.shown_as, _day(y.joined_on), _day(y.trained_on), _day(y.dbs_checked_on), str(y.visits),
+                    [[y.name, _day(y.joined_on), _day(y.trained_on), _day(y.dbs_checked_on), str(y.visits),
                       str(y.incentives), "active" if y.active else f"opted out {_day(y.opted_out_on)}"]
                      for y in roster]))
         due = programme.due()
         print(f"\nDue ({len(due)})")
         print(table(["Young Inspector", "Due", "What"],
-                    [[d.reference, _day(d.due.due_on) + (" OVERDUE" if d.due.overdue else ""), d.due.words]
+                    [[d.name, _day(d.due.due_on) + (" OVERDUE" if d.due.overdue else ""), d.due.words]
                      for d in due]))
         return 0
 
@@ -407,9 +407,9 @@ def add_tracker_commands(sub: argparse._SubParsersAction, common: argparse.Argum
 
     young = sub.add_parser("young-inspectors", parents=[common],
                            help="the Young Inspectors programme: roster, training and DBS, visits, incentives")
-    young.add_argument("--add", metavar="REFERENCE", help="put a Young Inspector on the roster under a reference")
-    young.add_argument("--first-name", help="with --add: a first name, only where the team prefers")
-    young.add_argument("--inspector", help="the Young Inspector the options below are about (reference)")
+    young.add_argument("--add", metavar="NAME", help="put a Young Inspector on the roster under the name they are "
+                                                     "known by: a reference such as YI-04, or a first name")
+    young.add_argument("--inspector", help="the Young Inspector the options below are about (as known)")
     young.add_argument("--trained", action="store_true", help="trained on --date")
     young.add_argument("--dbs", action="store_true", help="DBS checked on --date")
     young.add_argument("--join", metavar="VISIT", help="joins this visit (its id or report reference)")

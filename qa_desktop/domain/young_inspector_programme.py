@@ -11,8 +11,8 @@ report:
   Opt-Out. Debrief support after inspections for young inspectors from PA, Team Manager and QA
   Lead."
 
-The roster holds a *reference* for each Young Inspector (the team may add a first name where it
-prefers): never more of a care leaver's identity than the team needs.
+The roster holds the name each Young Inspector is known by: a reference (YI-04), or a first name
+where the team prefers; never more of a care leaver's identity than the team needs.
 
 Renewal periods are the team's policy, not the framework's (which sets none): an enhanced DBS check
 is renewed every three years, as many councils do for volunteers working with children, and the
@@ -112,12 +112,14 @@ def visit_support_due(visit_date: dt.date, briefed_on: dt.date | None, debriefed
     return found
 
 
-def check_reference(reference: str) -> str:
-    cleaned = " ".join(reference.split())
+def check_name(name: str) -> str:
+    """The name a Young Inspector is known by: a reference (YI-04) or a first name, never a full identity."""
+    cleaned = " ".join(name.split())
     if not cleaned:
-        raise ProgrammeError("Give the Young Inspector a reference (such as YI-04); a full name is not needed.")
+        raise ProgrammeError("Give the Young Inspector a name the team knows them by, such as the reference YI-04 "
+                             "(a full name is not needed).")
     if len(cleaned) > 60:
-        raise ProgrammeError("The reference is longer than 60 characters: a short reference is enough.")
+        raise ProgrammeError("The name is longer than 60 characters: a reference or a first name is enough.")
     return cleaned
 
 

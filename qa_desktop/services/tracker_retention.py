@@ -76,7 +76,7 @@ def tracker_expired(session: Session, limit: dt.date) -> Iterator[Ended]:
     for y in session.scalars(select(YoungInspector).where(YoungInspector.deleted.is_(False),
                                                           YoungInspector.opted_out_on < limit)):
         left.add(y.id)
-        yield "young_inspector", y.id, None, f"Young Inspector {y.reference}", _day(y.opted_out_on)
+        yield "young_inspector", y.id, None, f"Young Inspector {y.name}", _day(y.opted_out_on)
     for j, day in session.execute(select(YoungInspectorVisit, Visit.visit_date)
                                   .join(Visit, YoungInspectorVisit.visit_id == Visit.id)
                                   .where(YoungInspectorVisit.deleted.is_(False), Visit.visit_date < limit)):

@@ -21,7 +21,7 @@ from qa_desktop.domain.young_inspector_programme import (
     Due,
     DueKind,
     ProgrammeError,
-    check_reference,
+    check_name,
     check_support_dates,
     renewal_due,
     visit_support_due,
@@ -45,42 +45,38 @@ from qa_desktop.store.models import (
 FEEDBACK_KIND_PREFIX = "young_inspector"
 
 
-def _unique_reference(session: Session, reference: str, but: str | None = None) -> None:
+def _unique_name(session: Session, name: str, but: str | None = None) -> None:
     for other in session.scalars(select(YoungInspector).where(YoungInspector.deleted.is_(False))):
-        if other.id != but and other.reference.casefold() == reference.casefold():
-            raise ProgrammeError(f"The reference {reference} is already on the roster.")
+        if other.id != but and other.name.casefold() == name.casefold():
+            raise ProgrammeError(f"{name} is already on the roster.")
 
 
-def add_young_inspector(store: Store, *, reference: str, joined_on: dt.date, first_name: str | None = None,
-                        trained_on: dt.date | None = None, dbs_checked_on: dt.date | None = None,
-                        notes: str | None = None) -> str:
-    """Put a Young Inspector on the roster under a reference; their id."""
-    reference = check_reference(reference)
+def add_young_inspector(store: Store, *, name: str, joined_on: dt.date, trained_on: dt.date | None = None,
+                        dbs_checked_on: dt.date | None = None, notes: str | None = None) -> str:
+    """Put a Young Inspector on the roster under the name they are known by; their id."""
+    name = check_name(name)
     with store.write() as changes:
         officer(changes.session, "or change the Young Inspectors roster")
-        _unique_reference(changes.session, reference)
-        return changes.create(YoungInspector, reference=reference, first_name=optional(first_name),
-                              joined_on=joined_on, trained_on=trained_on, dbs_checked_on=dbs_checked_on,
-                              notes=optional(notes)).id
+        _unique_name(changes.session, name)
+        return changes.create(YoungInspector, name=name, joined_on=joined_on, trained_on=trained_on,
+                              dbs_checked_on=dbs_checked_on, notes=optional(notes)).id
 
 
-def update_young_inspector(store: Store, inspector_id: str, *, reference: str | None = None,
-                           first_name: str | None = None, trained_on: dt.date | None = None,
-                           dbs_checked_on: dt.date | None = None, notes: str | None = None) -> set[str]:
-    """Record training, a DBS check or a new reference; the fields that changed."""
+def update_young_inspector(store: Store, inspector_id: str, *, name: str | None = None,
+                           trained_on: dt.date | None = None, dbs_checked_on: dt.date | None = None,
+                           notes: str | None = None) -> set[str]:
+    """Record training, a DBS check or a new name; the fields that changed."""
     with store.write() as changes:
         inspector = existing(changes, YoungInspector, inspector_id, "Young Inspector", ProgrammeError)
         fields: dict[str, Any] = {}
-        if reference is not None:
-            fields["reference"] = check_reference(reference)
-            _unique_reference(changes.session, str(fields["reference"]), but=inspector_id)
-        if first_name is not None:
-            fields["first_name"] = optional(first_name)
-        for name, day in (("trained_on", trained_on), ("dbs_checked_on", dbs_checked_on)):
+        if name is not None:
+            fields["name"] = check_name(name)
+            _unique_name(changes.session, fields["name"], but=inspector_id)
+        for field, day in (("trained_on", trained_on), ("dbs_checked_on", dbs_checked_on)):
             if day is not None:
-                if day < inspector.joined_on - dt.timedelta(days=366):
+                if inspector.joined_on is not None and day < inspector.joined_on - dt.timedelta(days=366):
                     raise ProgrammeError("That date is more than a year before they joined: check the year.")
-                fields[name] = day
+                fields[field] = day
         if notes is not None:
             fields["notes"] = optional(notes)
         return changes.update(inspector, **fields)
@@ -90,7 +86,7 @@ def opt_out(store: Store, inspector_id: str, on: dt.date, *, reason: str | None 
     """A Young Inspector leaves the programme (section 7: "Option to Opt-Out"); they stay on the record."""
     with store.write() as changes:
         inspector = existing(changes, YoungInspector, inspector_id, "Young Inspector", ProgrammeError)
-        if on < inspector.joined_on:
+        if inspector.joined_on is not None and on < inspector.joined_on:
             raise ProgrammeError("They cannot opt out before they joined.")
         notes = inspector.notes
         if optional(reason):
@@ -110,15 +106,15 @@ def join_visit(store: Store, inspector_id: str, visit_id: str, *, briefed_on: dt
         inspector = existing(changes, YoungInspector, inspector_id, "Young Inspector", ProgrammeError)
         visit = existing(changes, Visit, visit_id, "visit", ProgrammeError)
         if inspector.opted_out_on is not None and inspector.opted_out_on <= visit.visit_date:
-            raise ProgrammeError(f"{inspector.reference} opted out of the programme on "
+            raise ProgrammeError(f"{inspector.name} opted out of the programme on "
                                  f"{inspector.opted_out_on:%d %b %Y}.")
         check_support_dates(visit.visit_date, briefed_on, None)
         row_id = derived_id("young-inspector-visit", inspector_id, visit_id)
         row = changes.session.get(YoungInspectorVisit, row_id)
         if row is not None and not row.deleted:
-            raise ProgrammeError(f"{inspector.reference} has already joined this visit.")
+            raise ProgrammeError(f"{inspector.name} has already joined this visit.")
         if row is not None:
-            raise ProgrammeError(f"{inspector.reference} was taken off this visit; that cannot be undone.")
+            raise ProgrammeError(f"{inspector.name} was taken off this visit; that cannot be undone.")
         return changes.create(YoungInspectorVisit, id=row_id, young_inspector_id=inspector_id, visit_id=visit_id,
                               briefed_on=briefed_on, opted_out=False).id
 
@@ -167,7 +163,7 @@ class JoinedVisit:
 
     id: str
     young_inspector_id: str
-    reference: str
+    name: str
     visit_id: str
     visit_date: dt.date
     provider: str
@@ -184,7 +180,7 @@ class JoinedVisit:
 class IncentiveLine:
     id: str
     young_inspector_id: str
-    reference: str
+    name: str
     given_on: dt.date
     description: str
     value_pence: int | None
@@ -195,9 +191,8 @@ class InspectorLine:
     """A Young Inspector on the roster, with what they have done and what falls due."""
 
     id: str
-    reference: str
-    first_name: str | None
-    joined_on: dt.date
+    name: str
+    joined_on: dt.date | None
     trained_on: dt.date | None
     dbs_checked_on: dt.date | None
     opted_out_on: dt.date | None
@@ -210,9 +205,6 @@ class InspectorLine:
     def active(self) -> bool:
         return self.opted_out_on is None
 
-    @property
-    def shown_as(self) -> str:
-        return f"{self.reference} ({self.first_name})" if self.first_name else self.reference
 
 
 def _feedback_by_visit(session: Session, visit_ids: list[str]) -> dict[str, int]:
@@ -229,7 +221,7 @@ def joined_visits(session: Session, *, inspector_id: str | None = None, first: d
                   last: dt.date | None = None) -> list[JoinedVisit]:
     """Visits Young Inspectors joined, newest first (of one inspector, or between two dates)."""
     officer(session, "the Young Inspectors programme")
-    query = (select(YoungInspectorVisit, YoungInspector.reference, Visit.visit_date, Setting.name, Provider.name)
+    query = (select(YoungInspectorVisit, YoungInspector.name, Visit.visit_date, Setting.name, Provider.name)
              .join(YoungInspector, YoungInspectorVisit.young_inspector_id == YoungInspector.id)
              .join(Visit, YoungInspectorVisit.visit_id == Visit.id)
              .join(Setting, Visit.setting_id == Setting.id).join(Provider, Setting.provider_id == Provider.id)
@@ -240,26 +232,26 @@ def joined_visits(session: Session, *, inspector_id: str | None = None, first: d
         query = query.where(Visit.visit_date >= first)
     if last is not None:
         query = query.where(Visit.visit_date <= last)
-    rows = session.execute(query.order_by(Visit.visit_date.desc(), YoungInspector.reference)).all()
+    rows = session.execute(query.order_by(Visit.visit_date.desc(), YoungInspector.name)).all()
     feedback = _feedback_by_visit(session, sorted({j.visit_id for j, *_ in rows}))
-    return [JoinedVisit(j.id, j.young_inspector_id, reference, j.visit_id, visit_date, provider, setting, j.briefed_on,
+    return [JoinedVisit(j.id, j.young_inspector_id, name, j.visit_id, visit_date, provider, setting, j.briefed_on,
                         j.debriefed_on, j.debrief_by, j.opted_out, j.notes, feedback.get(j.visit_id, 0))
-            for j, reference, visit_date, setting, provider in rows]
+            for j, name, visit_date, setting, provider in rows]
 
 
 def incentives(session: Session, *, inspector_id: str | None = None) -> list[IncentiveLine]:
     officer(session, "the Young Inspectors programme")
-    query = (select(Incentive, YoungInspector.reference)
+    query = (select(Incentive, YoungInspector.name)
              .join(YoungInspector, Incentive.young_inspector_id == YoungInspector.id)
              .where(Incentive.deleted.is_(False)))
     if inspector_id is not None:
         query = query.where(Incentive.young_inspector_id == inspector_id)
-    return [IncentiveLine(i.id, i.young_inspector_id, reference, i.given_on, i.description, i.value_pence)
-            for i, reference in session.execute(query.order_by(Incentive.given_on.desc()))]
+    return [IncentiveLine(i.id, i.young_inspector_id, name, i.given_on, i.description, i.value_pence)
+            for i, name in session.execute(query.order_by(Incentive.given_on.desc()))]
 
 
 def roster(session: Session, today: dt.date, *, include_opted_out: bool = True) -> list[InspectorLine]:
-    """The roster by reference, each with their visits, incentives and what falls due."""
+    """The roster by name, each with their visits, incentives and what falls due."""
     officer(session, "the Young Inspectors programme")
     joined = joined_visits(session)
     visits: dict[str, list[JoinedVisit]] = defaultdict(list)
@@ -281,10 +273,10 @@ def roster(session: Session, today: dt.date, *, include_opted_out: bool = True) 
             for j in visits[y.id]:
                 if not j.opted_out:
                     due += visit_support_due(j.visit_date, j.briefed_on, j.debriefed_on, today)
-        found.append(InspectorLine(y.id, y.reference, y.first_name, y.joined_on, y.trained_on, y.dbs_checked_on,
+        found.append(InspectorLine(y.id, y.name, y.joined_on, y.trained_on, y.dbs_checked_on,
                                    y.opted_out_on, y.notes, sum(1 for j in visits[y.id] if not j.opted_out),
                                    given[y.id], tuple(sorted(due, key=lambda d: d.due_on))))
-    return sorted(found, key=lambda line: (not line.active, line.reference.casefold()))
+    return sorted(found, key=lambda line: (not line.active, line.name.casefold()))
 
 
 @dataclass(frozen=True)
@@ -292,11 +284,11 @@ class ProgrammeDue:
     """Something due for a Young Inspector, as the due list shows it."""
 
     young_inspector_id: str
-    reference: str
+    name: str
     due: Due
 
 
 def programme_due(session: Session, today: dt.date) -> list[ProgrammeDue]:
     """DBS checks and training expiring (or expired), briefings and debriefs owed: most urgent first."""
-    found = [ProgrammeDue(line.id, line.shown_as, due) for line in roster(session, today) for due in line.due]
+    found = [ProgrammeDue(line.id, line.name, due) for line in roster(session, today) for due in line.due]
     return sorted(found, key=lambda d: (not d.due.overdue, d.due.due_on))

@@ -523,14 +523,15 @@ class AddressIntelligence(SyncedColumns, Base):
 
 
 class YoungInspector(SyncedColumns, Base):
-    """A Young Inspector on the programme's roster: a reference (and a first name only where the
-    team prefers), their training and DBS check, and when they opted out of the programme."""
+    """A Young Inspector on the programme's roster: the name the officers know them by (a reference
+    such as YI-04, or a first name where the team prefers: never more of a care leaver's identity),
+    when they joined, their training and DBS check, and when they opted out of the programme. The
+    programme's dates are optional, so a Young Inspector first met at a hand-over is one row too."""
 
     __tablename__ = "young_inspectors"
 
-    reference: Mapped[str] = mapped_column(String(60))
-    first_name: Mapped[str | None] = mapped_column(String(100))
-    joined_on: Mapped[dt.date] = mapped_column(Date)
+    name: Mapped[str] = mapped_column(String(200))
+    joined_on: Mapped[dt.date | None] = mapped_column(Date)
     trained_on: Mapped[dt.date | None] = mapped_column(Date)
     dbs_checked_on: Mapped[dt.date | None] = mapped_column(Date)
     opted_out_on: Mapped[dt.date | None] = mapped_column(Date)

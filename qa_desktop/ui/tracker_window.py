@@ -150,7 +150,7 @@ INTELLIGENCE_COLUMNS = (
     Column[IntelligenceLine]("Responded", lambda i: _day(i.responded_on), sort=lambda i: i.responded_on),
 )
 ROSTER_COLUMNS = (
-    Column[InspectorLine]("Young Inspector", lambda y: y.shown_as),
+    Column[InspectorLine]("Young Inspector", lambda y: y.name),
     Column[InspectorLine]("Joined", lambda y: _day(y.joined_on), sort=lambda y: y.joined_on),
     Column[InspectorLine]("Trained", lambda y: _day(y.trained_on), sort=lambda y: y.trained_on),
     Column[InspectorLine]("DBS checked", lambda y: _day(y.dbs_checked_on), sort=lambda y: y.dbs_checked_on),
@@ -161,12 +161,12 @@ ROSTER_COLUMNS = (
 DUE_COLUMNS = (
     Column[ProgrammeDue]("Due", lambda d: _day(d.due.due_on) + (" (overdue)" if d.due.overdue else ""),
                          sort=lambda d: d.due.due_on),
-    Column[ProgrammeDue]("Young Inspector", lambda d: d.reference),
+    Column[ProgrammeDue]("Young Inspector", lambda d: d.name),
     Column[ProgrammeDue]("What", lambda d: d.due.words),
 )
 JOINED_COLUMNS = (
     Column[JoinedVisit]("Visit", lambda j: _day(j.visit_date), sort=lambda j: j.visit_date),
-    Column[JoinedVisit]("Young Inspector", lambda j: j.reference),
+    Column[JoinedVisit]("Young Inspector", lambda j: j.name),
     Column[JoinedVisit]("Provider", lambda j: j.provider),
     Column[JoinedVisit]("Setting", lambda j: j.setting),
     Column[JoinedVisit]("Briefed", lambda j: _day(j.briefed_on), sort=lambda j: j.briefed_on),
@@ -827,8 +827,8 @@ class TrackerWindow(QWidget):
         self.joined_view = table_view(self.joined_model, "Visits joined")
         page = QWidget()
         column = QVBoxLayout(page)
-        column.addWidget(_heading("The roster (a reference for each Young Inspector; a first name only where the "
-                                  "team prefers)"))
+        column.addWidget(_heading("The roster (each Young Inspector by a reference, or a first name where the team "
+                                  "prefers)"))
         column.addWidget(self.roster_view, 2)
         column.addLayout(_bar(_button("&Add a Young Inspector…", lambda: self.add_young_inspector()),
                               _button("&Training or DBS check…", lambda: self.record_checks()),
@@ -854,14 +854,12 @@ class TrackerWindow(QWidget):
 
     def add_young_inspector(self) -> FieldsDialog:
         return self._dialog("Add a Young Inspector to the roster", [
-            Field("reference", "&Reference", hint="such as YI-05: a full name is not needed"),
-            Field("first_name", "&First name", hint="only where the team prefers"),
+            Field("name", "&Known as", hint="a reference such as YI-05, or a first name where the team prefers"),
             Field("joined_on", "&Joined on", "date"),
             Field("trained_on", "&Trained", "optional_date", options={"check": "Trained on"}),
             Field("dbs", "&DBS checked", "optional_date", options={"check": "Checked on"})],
-            lambda v: self.workspace.young_inspectors.add(v["reference"] or "", joined_on=v["joined_on"],
-                                                          first_name=v["first_name"], trained_on=v["trained_on"],
-                                                          dbs_checked_on=v["dbs"]).value)
+            lambda v: self.workspace.young_inspectors.add(v["name"] or "", joined_on=v["joined_on"],
+                                                          trained_on=v["trained_on"], dbs_checked_on=v["dbs"]).value)
 
     def _inspector(self) -> InspectorLine | None:
         line: InspectorLine | None = selected_row(self.roster_view, self.roster_model)
@@ -871,7 +869,7 @@ class TrackerWindow(QWidget):
         inspector = self._inspector()
         if inspector is None:
             return None
-        return self._dialog(f"Training and DBS check: {inspector.shown_as}", [
+        return self._dialog(f"Training and DBS check: {inspector.name}", [
             Field("trained_on", "&Trained", "optional_date", default=inspector.trained_on,
                   options={"check": "Trained on"}),
             Field("dbs", "&DBS checked", "optional_date", default=inspector.dbs_checked_on,
@@ -883,7 +881,7 @@ class TrackerWindow(QWidget):
         inspector = self._inspector()
         if inspector is None:
             return None
-        return self._dialog(f"{inspector.shown_as} joins a visit", [
+        return self._dialog(f"{inspector.name} joins a visit", [
             Field("visit", "&Visit", hint="the visit's report reference or the start of its id"),
             Field("briefed", "&Briefed", "optional_date", options={"check": "Briefed on"})],
             lambda v: self.workspace.young_inspectors.join_visit(
@@ -893,7 +891,7 @@ class TrackerWindow(QWidget):
         joined = selected_row(self.joined_view, self.joined_model)
         if joined is None:
             return None
-        return self._dialog(f"{joined.reference}: the visit of {_day(joined.visit_date)}", [
+        return self._dialog(f"{joined.name}: the visit of {_day(joined.visit_date)}", [
             Field("briefed", "&Briefed", "optional_date", default=joined.briefed_on, options={"check": "Briefed on"}),
             Field("debriefed", "&Debriefed", "optional_date", default=joined.debriefed_on,
                   options={"check": "Debriefed on"}),
@@ -909,7 +907,7 @@ class TrackerWindow(QWidget):
         inspector = self._inspector()
         if inspector is None:
             return None
-        return self._dialog(f"An incentive for {inspector.shown_as}", [
+        return self._dialog(f"An incentive for {inspector.name}", [
             Field("description", "&What was given"), Field("value", "&Value", "money"),
             Field("given_on", "&Given on", "date")],
             lambda v: self.workspace.young_inspectors.give_incentive(
@@ -919,7 +917,7 @@ class TrackerWindow(QWidget):
         inspector = self._inspector()
         if inspector is None:
             return None
-        return self._dialog(f"{inspector.shown_as} leaves the programme", [
+        return self._dialog(f"{inspector.name} leaves the programme", [
             Field("on", "&On", "date"), Field("reason", "&Reason", "lines", hint="only if they want it recorded")],
             lambda v: self.workspace.young_inspectors.opt_out(inspector.id, on=v["on"], reason=v["reason"]).value)
 

@@ -27,20 +27,20 @@ class YoungInspectorService:
     def _today(self, day: dt.date | None) -> dt.date:
         return day if day is not None else self._ws.clock.today()
 
-    def add(self, reference: str, *, joined_on: dt.date | None = None, first_name: str | None = None,
-            trained_on: dt.date | None = None, dbs_checked_on: dt.date | None = None,
-            notes: str | None = None) -> Done[str]:
+    def add(self, name: str, *, joined_on: dt.date | None = None, trained_on: dt.date | None = None,
+            dbs_checked_on: dt.date | None = None, notes: str | None = None) -> Done[str]:
+        """Put a Young Inspector on the roster under the name they are known by (a reference such as
+        YI-04, or a first name where the team prefers), joined today unless said; their id."""
         joined = self._today(joined_on)
         return self._ws._mutation(lambda: y.add_young_inspector(
-            self._ws._store, reference=reference, joined_on=joined, first_name=first_name, trained_on=trained_on,
-            dbs_checked_on=dbs_checked_on, notes=notes))
+            self._ws._store, name=name, joined_on=joined, trained_on=trained_on, dbs_checked_on=dbs_checked_on,
+            notes=notes))
 
-    def update(self, inspector_id: str, *, reference: str | None = None, first_name: str | None = None,
-               trained_on: dt.date | None = None, dbs_checked_on: dt.date | None = None,
-               notes: str | None = None) -> Done[set[str]]:
+    def update(self, inspector_id: str, *, name: str | None = None, trained_on: dt.date | None = None,
+               dbs_checked_on: dt.date | None = None, notes: str | None = None) -> Done[set[str]]:
         return self._ws._mutation(lambda: y.update_young_inspector(
-            self._ws._store, inspector_id, reference=reference, first_name=first_name, trained_on=trained_on,
-            dbs_checked_on=dbs_checked_on, notes=notes))
+            self._ws._store, inspector_id, name=name, trained_on=trained_on, dbs_checked_on=dbs_checked_on,
+            notes=notes))
 
     def opt_out(self, inspector_id: str, *, on: dt.date | None = None, reason: str | None = None) -> Done[None]:
         day = self._today(on)

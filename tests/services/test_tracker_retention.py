@@ -63,13 +63,13 @@ def test_tracker_records_past_retention_are_listed_and_deleted_open_ones_kept(st
     meetings = {m.id for m in ws.partnership.meetings()}
     assert old_meeting not in meetings and kept_meeting in meetings
     assert [n.summary for n in ws.unregistered.notifications()] == ["Still placed"]
-    assert [y.reference for y in ws.young_inspectors.roster()] == ["YI-STAYS"]
+    assert [y.name for y in ws.young_inspectors.roster()] == ["YI-STAYS"]
     assert ws.young_inspectors.incentives() == []
     assert ws.partnership.funding_requests() == [] and ws.unregistered.planning_applications() == []
     with store.read() as session:
         meeting = session.get(Meeting, old_meeting)
         assert meeting.deleted and meeting.notes is None and meeting.attendees == []
-        assert session.get(YoungInspector, gone).reference == ""
+        assert session.get(YoungInspector, gone).name == ""
         notes = session.scalars(select(Op.value).where(Op.entity == "meetings", Op.entity_id == old_meeting,
                                                        Op.field == "notes")).all()
         assert "Discussed a named allegation" not in notes  # redacted from the log too

@@ -31,22 +31,25 @@ def visits(store) -> list[tuple[str, dt.date]]:
 def test_the_roster_holds_a_reference_and_says_what_falls_due(ws):
     fresh = ws.young_inspectors.add("YI-01", joined_on=dt.date(2026, 1, 5), trained_on=dt.date(2026, 1, 20),
                                     dbs_checked_on=dt.date(2026, 1, 10)).value
-    expiring = ws.young_inspectors.add("YI-02", first_name="Sam", joined_on=dt.date(2023, 9, 1),
+    expiring = ws.young_inspectors.add("Sam", joined_on=dt.date(2023, 9, 1),
                                        trained_on=dt.date(2025, 12, 10), dbs_checked_on=dt.date(2023, 12, 1)).value
     untrained = ws.young_inspectors.add("YI-03", joined_on=dt.date(2026, 10, 1)).value
     with pytest.raises(ProgrammeError, match="already on the roster"):
         ws.young_inspectors.add("yi-01")
-    with pytest.raises(ProgrammeError, match="reference"):
+    with pytest.raises(ProgrammeError, match="60 characters"):
+        ws.young_inspectors.add("A" * 61)
+    with pytest.raises(ProgrammeError, match="a name the team knows them by"):
         ws.young_inspectors.add("  ")
     roster = {line.id: line for line in ws.young_inspectors.roster()}
     assert roster[fresh].due == ()
-    assert roster[expiring].shown_as == "YI-02 (Sam)"
+    assert roster[expiring].name == "Sam"  # a first name, where the team prefers it to a reference
     assert [(d.kind, d.due_on, d.overdue) for d in roster[expiring].due] == [
         (DueKind.DBS, dt.date(2026, 12, 1), False),        # three-yearly: due in 9 days
         (DueKind.TRAINING, dt.date(2026, 12, 10), False)]  # yearly: due in 18 days
     assert {d.kind for d in roster[untrained].due} == {DueKind.DBS, DueKind.TRAINING}  # none recorded
     ws.young_inspectors.update(expiring, dbs_checked_on=TODAY)
-    assert [d.kind for d in ws.young_inspectors.roster()[1].due] == [DueKind.TRAINING]
+    assert [d.kind for d in next(r for r in ws.young_inspectors.roster() if r.id == expiring).due] == [
+        DueKind.TRAINING]
 
     ws.young_inspectors.opt_out(untrained, reason="Starting college")
     line = next(r for r in ws.young_inspectors.roster() if r.id == untrained)
@@ -93,7 +96,7 @@ def test_each_visit_joined_has_a_briefing_before_and_a_debrief_after(ws, store):
     ws.young_inspectors.give_incentive(inspector, description="£20 voucher", value_pence=2000)
     with pytest.raises(ProgrammeError, match="below nothing"):
         ws.young_inspectors.give_incentive(inspector, description="x", value_pence=-1)
-    assert [(i.reference, i.value_pence) for i in ws.young_inspectors.incentives()] == [("YI-04", 2000)]
+    assert [(i.name, i.value_pence) for i in ws.young_inspectors.incentives()] == [("YI-04", 2000)]
     line, = ws.young_inspectors.roster()
     assert (line.visits, line.incentives) == (2, 1)
 

@@ -130,9 +130,9 @@ def test_funding_feedback_a_young_inspector_and_the_alerts_that_count(qtbot, win
 
     window.tabs.setCurrentIndex(TrackerWindow.YOUNG_INSPECTORS)
     add = window.add_young_inspector()
-    qtbot.keyClicks(add.widgets["reference"], "YI-05")
+    qtbot.keyClicks(add.widgets["name"], "YI-05")
     add.buttons.button(add.buttons.StandardButton.Ok).click()
-    assert window.roster_model.row_at(0).reference == "YI-05"
+    assert window.roster_model.row_at(0).name == "YI-05"
     assert {d.due.kind.value for d in window.programme_due_model.rows} == {"dbs", "training"}
 
     window.tabs.setCurrentIndex(TrackerWindow.ALERTS)

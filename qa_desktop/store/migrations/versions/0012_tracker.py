@@ -144,9 +144,8 @@ def upgrade() -> None:
     synced_indexes_v1("address_intelligence", "postcode", "received_on", "provider_id")
     op.create_table(
         "young_inspectors",
-        sa.Column("reference", sa.String(length=60), nullable=False),
-        sa.Column("first_name", sa.String(length=100), nullable=True),
-        sa.Column("joined_on", sa.Date(), nullable=False),
+        sa.Column("name", sa.String(length=200), nullable=False),
+        sa.Column("joined_on", sa.Date(), nullable=True),
         sa.Column("trained_on", sa.Date(), nullable=True),
         sa.Column("dbs_checked_on", sa.Date(), nullable=True),
         sa.Column("opted_out_on", sa.Date(), nullable=True),
