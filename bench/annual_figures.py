@@ -186,7 +186,7 @@ def seed(store: Store, rng: random.Random, cases: int, years: int) -> dict[str, 
         RegistrationApplication, provider_id=rng.choice(provider_ids), stage=ApplicationStage.REGISTERED,
         support_began_on=day(), ended_on=day()))
     with store.write() as changes:
-        inspectors = [changes.create(YoungInspector, reference=f"YI-{n}", joined_on=first).id for n in range(12)]
+        inspectors = [changes.create(YoungInspector, name=f"YI-{n}", joined_on=first).id for n in range(12)]
     with store.read() as session:
         visit_ids = list(session.scalars(select(Visit.id).limit(cases // 100)))
     with store.write() as changes:
