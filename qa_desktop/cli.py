@@ -192,12 +192,13 @@ def cmd_due(args: argparse.Namespace, open_workspace: Callable[[], Workspace]) -
             return EXIT_BAD_INPUT
     workspace = open_workspace()
     today = as_at or workspace.clock.today()
-    items = workspace.register.due(today=today, include_scheduled=args.all)
+    items = workspace.register.due(today=today, include_scheduled=args.all, everyone=args.all_providers)
     print(table(["Status", "Due", "What", "Provider", "Setting", "Why"],
-                [[i.due.status.value.upper(), f"{i.due.due_on:%d/%m/%Y}" if i.due.due_on else "now",
-                  i.due.kind.value, i.provider_name, i.setting_name or "", i.due.reason] for i in items]))
+                [[i.due.status.value.upper(), f"{i.due.due_on:%d/%m/%Y}" if i.due.due_on else "before placing",
+                  i.what, i.provider_name, i.setting_name or "", i.due.reason] for i in items]))
     overdue = sum(1 for i in items if i.due.is_overdue)
-    print(f"{len(items)} item{'s' if len(items) != 1 else ''}, {overdue} overdue (as at {today:%d/%m/%Y})")
+    whose = "every provider" if args.all_providers else "providers monitored by us; --all-providers for every one"
+    print(f"{len(items)} item{'s' if len(items) != 1 else ''}, {overdue} overdue (as at {today:%d/%m/%Y}, {whose})")
     return 0
 
 
@@ -330,6 +331,8 @@ def build_parser() -> argparse.ArgumentParser:
     due = sub.add_parser("due", parents=[common], help="visits and compliance reviews due or overdue (Figures 1, 2)")
     due.add_argument("--all", action="store_true", help="also list what is scheduled later")
     due.add_argument("--today", help="as at this date (YYYY-MM-DD), for planning")
+    due.add_argument("--all-providers", action="store_true",
+                     help="every provider in the register, not only those monitored by us")
     due.set_defaults(func=bind(cmd_due))
 
     report = sub.add_parser("report", parents=[common], help="write the PDF report of a visit")
@@ -351,6 +354,7 @@ def build_parser() -> argparse.ArgumentParser:
                                help="list visit templates (built-in and the team's own) and any that are broken")
     templates.set_defaults(func=bind(cmd_templates))
 
+    from qa_desktop.cli_caseload import add_caseload_commands
     from qa_desktop.cli_oversight import add_oversight_commands
     from qa_desktop.cli_sync import add_sync_commands
     from qa_desktop.cli_tracker import add_tracker_commands
@@ -358,6 +362,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_sync_commands(sub, common, bind)
     add_oversight_commands(sub, common, bind)
     add_tracker_commands(sub, common, bind)
+    add_caseload_commands(sub, common, bind)
     return parser
 
 

@@ -65,13 +65,31 @@ def cmd_cases(args: argparse.Namespace, open_workspace: OpenWorkspace) -> int:
         oversight = workspace.oversight
         # the provider named, which --add needs
         provider_id = workspace.register.resolve(args.provider or "") if args.add or args.provider else None
-        if provider_id and args.add:
+        if args.close:
+            wanted = args.close.strip().lower()
+            matches = [c for c in oversight.cases(provider_id) if c.id.startswith(wanted)]
+            if len(matches) != 1:
+                raise ValueError(f"Case: no single case has an id starting {args.close!r}; the list shows them.")
+            oversight.close_case(matches[0].id, outcome=args.outcome or "",
+                                 closed_on=_date(args.date, "closing date", today=workspace.clock.today()))
+            print(f"Case {matches[0].id[:8]} closed.")
+        elif provider_id and args.add:
+            concern = args.safeguarding or args.significant or args.quality_concern
             oversight.log_case(provider_id, opened_on=_date(args.date, today=workspace.clock.today()),
                                source=_choice(CaseSource, args.source, "source"), category=args.category or "",
-                               summary=args.add, safeguarding=args.safeguarding, significant=args.significant)
-        print(_table(["Opened", "Provider", "Source", "Category", "Safeguarding", "Status", "Summary"],
-                     [[f"{c.opened_on:%d/%m/%Y}", c.provider, c.source.label, c.category,
-                       "yes" if c.safeguarding else "", c.status.label, c.summary]
+                               summary=args.add, safeguarding=args.safeguarding, significant=args.significant,
+                               quality_concern=args.quality_concern)
+            if concern:
+                for item in workspace.register.due(provider_id=provider_id):
+                    print(f"Now due: {item.what}{' at ' + item.setting_name if item.setting_name else ''}: "
+                          f"{item.due.reason}")
+                print("An unannounced visit (two officers, Section 11) can be planned with `qa-desktop plan-visit "
+                      f"{args.provider} --date YYYY-MM-DD --unannounced --officer A --officer B --reason "
+                      "concern_raised`.")
+        print(_table(["Id", "Opened", "Provider", "Source", "Category", "Concern", "Status", "Summary"],
+                     [[c.id[:8], f"{c.opened_on:%d/%m/%Y}", c.provider, c.source.label, c.category,
+                       "significant" if c.significant else "safeguarding" if c.safeguarding else "",
+                       c.status.label + (f" {c.closed_on:%d/%m/%Y}: {c.outcome}" if c.closed_on else ""), c.summary]
                       for c in oversight.cases(provider_id)]))
         if provider_id:
             print("\nRisk rating by year (Figure 6)")
@@ -85,7 +103,8 @@ def cmd_cases(args: argparse.Namespace, open_workspace: OpenWorkspace) -> int:
 def cmd_actions(args: argparse.Namespace, open_workspace: OpenWorkspace) -> int:
     def body() -> int:
         workspace = open_workspace()
-        actions = workspace.oversight.tracked_actions(_provider(workspace, args.provider))
+        actions = workspace.oversight.tracked_actions(_provider(workspace, args.provider),
+                                                      everyone=args.all_providers or bool(args.provider))
         if args.overdue:
             actions = [a for a in actions if a.overdue]
         print(_table(["Due", "Level", "Provider", "Action", "From"],
@@ -236,11 +255,11 @@ def cmd_placement_check(args: argparse.Namespace, open_workspace: OpenWorkspace)
 
 def cmd_dashboard(args: argparse.Namespace, open_workspace: OpenWorkspace) -> int:
     def body() -> int:
-        board = open_workspace().oversight.dashboard()
+        board = open_workspace().oversight.dashboard(everyone=args.all_providers)
         print("Visits and compliance reviews due (Figures 1 and 2)")
         print(_table(["Status", "Due", "What", "Provider", "Setting"],
                      [[i.due.status.value.upper(), f"{i.due.due_on:%d/%m/%Y}" if i.due.due_on else "now",
-                       i.due.kind.value, i.provider_name, i.setting_name or ""] for i in board.due]))
+                       i.what, i.provider_name, i.setting_name or ""] for i in board.due]))
         print("\nActions overdue (Figure 8)")
         print(_table(["Due", "Level", "Provider", "Action"],
                      [[f"{a.due_at.astimezone():%d/%m/%Y %H:%M}", a.level.label, a.provider, a.text]
@@ -264,11 +283,16 @@ def add_oversight_commands(sub: argparse._SubParsersAction, common: argparse.Arg
     cases.add_argument("--date", help="opened on (YYYY-MM-DD, default today)")
     cases.add_argument("--safeguarding", action="store_true", help="a safeguarding matter")
     cases.add_argument("--significant", action="store_true", help="a significant concern (rated HIGH, Figure 6)")
+    cases.add_argument("--quality-concern", action="store_true",
+                       help="a quality concern (a review, and a visit, due now: Figures 1 and 2)")
+    cases.add_argument("--close", metavar="CASE", help="close this case (the start of its id, as listed)")
+    cases.add_argument("--outcome", help="with --close: the case's outcome")
     cases.set_defaults(func=bind(cmd_cases))
 
     actions = sub.add_parser("actions", parents=[common], help="open actions from action plans and visits (Figure 8)")
     actions.add_argument("provider", nargs="?", help="only this provider (URN or name)")
     actions.add_argument("--overdue", action="store_true", help="only overdue actions")
+    actions.add_argument("--all-providers", action="store_true", help="every provider's, not only those we monitor")
     actions.set_defaults(func=bind(cmd_actions))
 
     embargoes = sub.add_parser("embargoes", parents=[common], help="embargoes in force, and issue one")
@@ -315,4 +339,5 @@ def add_oversight_commands(sub: argparse._SubParsersAction, common: argparse.Arg
     check.set_defaults(func=bind(cmd_placement_check))
 
     board = sub.add_parser("dashboard", parents=[common], help="what is due and overdue: visits, reviews, actions")
+    board.add_argument("--all-providers", action="store_true", help="every provider's, not only those we monitor")
     board.set_defaults(func=bind(cmd_dashboard))

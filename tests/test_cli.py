@@ -26,7 +26,7 @@ def test_demo_then_list_and_search(capsys, data_dir):
     code, out, _ = run(capsys, "--data-dir", data_dir, "demo")
     assert code == 0 and "already loaded" in out
     code, out, _ = run(capsys, "providers", "--data-dir", data_dir)
-    assert code == 0 and "Maple Lodge" in out and out.rstrip().endswith("12 providers")
+    assert code == 0 and "Maple Lodge" in out and out.rstrip().endswith("13 providers")
     code, out, _ = run(capsys, "providers", "--data-dir", data_dir, "ME7", "1RS")
     assert "Willow House" in out and "Maple Lodge" not in out and "1 provider" in out
     code, out, _ = run(capsys, "providers", "--data-dir", data_dir, "--type", "Supported accommodation")
@@ -79,7 +79,7 @@ def test_the_core_runs_without_qt():
 
 def test_templates_lists_builtin_and_team_templates_and_broken_ones(capsys, data_dir):
     code, out, _ = run(capsys, "templates", "--data-dir", data_dir)
-    assert code == 0 and "property_standards" in out and "young inspector" in out and "11 templates" in out
+    assert code == 0 and "property_standards" in out and "young inspector" in out and "14 templates" in out
     team = __import__("pathlib").Path(data_dir) / "templates"
     (team / "ours.yaml").write_text("key: ours\nversion: 1\ntitle: Ours\nkind: visit\naudience: officer\n"
                                     "scopes: [full]\nsections: []\n")

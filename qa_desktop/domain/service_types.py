@@ -2,7 +2,14 @@
 
 The framework's front page lists ten commissioned service types; Section 10 adds unregulated
 (unregistered) placements and Section 11 ("Quality Assurance Visits", Figure 2) adds internally
-commissioned residential provisions, which makes twelve. Ofsted's provider-level data names its
+commissioned residential provisions. Section 5 splits parent and child provisions into three kinds,
+each monitored against its own standards: residential family assessment units (on the CRC
+Residential framework: regulated residential documents, visited), parent and child placements with
+an independent fostering agency (foster carers: IFA documents, and "Quality Assurance Team do not
+visit Foster Carer Homes", Section 2) and low-level supported accommodation (supported accommodation
+documents, visited). ``PARENT_AND_CHILD`` keeps its stored value and means the residential family
+assessment unit, which is what Ofsted's "Residential family centre" is and what every record made
+before the split holds. Ofsted's provider-level data names its
 provision types differently ("Children's home", "Residential family centre", ...):
 ``parse_service_type`` understands both, whatever the capitals or apostrophes.
 """
@@ -18,7 +25,9 @@ class ServiceType(enum.StrEnum):
     IFA = "ifa"
     RESIDENTIAL = "residential"
     RESIDENTIAL_SCHOOL = "residential_school"
-    PARENT_AND_CHILD = "parent_and_child"
+    PARENT_AND_CHILD = "parent_and_child"  # Section 5 (1): residential family assessment unit
+    PARENT_AND_CHILD_FOSTERING = "parent_and_child_fostering"  # Section 5 (2): IFA parent and child placement
+    PARENT_AND_CHILD_SUPPORTED = "parent_and_child_supported"  # Section 5 (3): low-level supported accommodation
     SUPPORTED_ACCOMMODATION = "supported_accommodation"
     FLOATING_SUPPORT = "floating_support"
     ACTIVITY = "activity"
@@ -37,7 +46,9 @@ _LABELS: dict[ServiceType, str] = {
     ServiceType.IFA: "Independent Fostering Agency",
     ServiceType.RESIDENTIAL: "Residential",
     ServiceType.RESIDENTIAL_SCHOOL: "38 + 52 Week Residential School",
-    ServiceType.PARENT_AND_CHILD: "Parent and Child Provision",
+    ServiceType.PARENT_AND_CHILD: "Parent and Child: Residential Family Assessment Unit",
+    ServiceType.PARENT_AND_CHILD_FOSTERING: "Parent and Child: Independent Fostering Placement",
+    ServiceType.PARENT_AND_CHILD_SUPPORTED: "Parent and Child: Low-Level Supported Accommodation",
     ServiceType.SUPPORTED_ACCOMMODATION: "Supported Accommodation",
     ServiceType.FLOATING_SUPPORT: "Floating Support",
     ServiceType.ACTIVITY: "Activity Provision",
@@ -71,6 +82,15 @@ _ALIASES: dict[str, ServiceType] = {
     "parent and child": ServiceType.PARENT_AND_CHILD,
     "parent and child provision": ServiceType.PARENT_AND_CHILD,
     "parent and child provisions": ServiceType.PARENT_AND_CHILD,
+    "residential family assessment unit": ServiceType.PARENT_AND_CHILD,
+    "residential family assessment units": ServiceType.PARENT_AND_CHILD,
+    "parent and child fostering": ServiceType.PARENT_AND_CHILD_FOSTERING,
+    "parent and child ifa": ServiceType.PARENT_AND_CHILD_FOSTERING,
+    "parent and child independent fostering placement": ServiceType.PARENT_AND_CHILD_FOSTERING,
+    "parent and child independent fostering placements": ServiceType.PARENT_AND_CHILD_FOSTERING,
+    "parent and child supported accommodation": ServiceType.PARENT_AND_CHILD_SUPPORTED,
+    "low level supported accommodation parent and child": ServiceType.PARENT_AND_CHILD_SUPPORTED,
+    "low level supported accommodation parent and child provisions": ServiceType.PARENT_AND_CHILD_SUPPORTED,
     "supported accommodation": ServiceType.SUPPORTED_ACCOMMODATION,
     "supported accommodation undertaking": ServiceType.SUPPORTED_ACCOMMODATION,
     "floating support": ServiceType.FLOATING_SUPPORT,

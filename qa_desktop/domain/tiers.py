@@ -46,3 +46,9 @@ def provider_tier(service_type: str | None, on_framework: bool, regulator: Regul
     if not on_framework or service_type not in TIERED_SERVICE_TYPES:
         return None
     return framework_tier(regulator, judgement)
+
+
+def shown_tier(derived: Tier | None, override: Tier | None) -> Tier | None:
+    """The tier the register shows: an officer's override (made with a reason, e.g. a home the
+    consortium placed in another tier than its judgement gives) wins over Section 3's derivation."""
+    return override if override is not None else derived

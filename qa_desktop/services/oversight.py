@@ -41,6 +41,7 @@ from qa_desktop.store.access import lead, officer
 from qa_desktop.store.database import Store
 from qa_desktop.store.models import (
     ActionPlan,
+    ComplianceReview,
     Embargo,
     Meeting,
     MeetingAction,
@@ -48,6 +49,7 @@ from qa_desktop.store.models import (
     Provider,
     QaCase,
     RegulatoryAlert,
+    ReviewAction,
     Setting,
     Visit,
     VisitAction,
@@ -81,13 +83,17 @@ def _words(text: str | None, what: str) -> str:
 # -- cases and ratings (Figures 6 and 7) --------------------------------------------------------------
 
 def log_case(store: Store, provider_id: str, *, opened_on: dt.date, source: CaseSource, category: str,
-             summary: str, safeguarding: bool = False, significant: bool = False) -> str:
+             summary: str, safeguarding: bool = False, significant: bool = False,
+             quality_concern: bool = False) -> str:
+    """Log a case. A quality concern, a safeguarding matter or a significant concern makes a
+    compliance review (and, for a service that accommodates children, a QA visit) due at once
+    while it is open (Figures 1 and 2, ``services.due``)."""
     with store.write() as changes:
         _live_provider(changes.session, provider_id)
         case = changes.create(QaCase, provider_id=provider_id, opened_on=opened_on, source=source,
                               category=_words(category, "the case's category"),
                               summary=_words(summary, "a summary of the concern"), safeguarding=safeguarding,
-                              significant=significant, status=CaseStatus.OPEN)
+                              significant=significant, status=CaseStatus.OPEN, quality_concern=quality_concern)
         return case.id
 
 
@@ -256,12 +262,12 @@ class TrackedAction:
     overdue: bool
 
 
-#: The two kinds of tracked action, by the word ``TrackedAction.kind`` uses.
-_ACTION_MODELS: dict[str, type[PlanAction] | type[VisitAction] | type[MeetingAction]] = {
-    "plan": PlanAction, "visit": VisitAction, "meeting": MeetingAction}
+#: The kinds of tracked action, by the word ``TrackedAction.kind`` uses.
+_ACTION_MODELS: dict[str, type[PlanAction] | type[VisitAction] | type[MeetingAction] | type[ReviewAction]] = {
+    "plan": PlanAction, "visit": VisitAction, "meeting": MeetingAction, "review": ReviewAction}
 
 
-def _model(kind: str) -> type[PlanAction] | type[VisitAction] | type[MeetingAction]:
+def _model(kind: str) -> type[PlanAction] | type[VisitAction] | type[MeetingAction] | type[ReviewAction]:
     try:
         return _ACTION_MODELS[kind]
     except KeyError:
@@ -306,8 +312,9 @@ def visit_item_labels(session: Session, visit_ids: list[str]) -> dict[tuple[str,
 
 
 def tracked_actions(session: Session, now: dt.datetime, *, provider_id: str | None = None,
-                    include_completed: bool = False) -> list[TrackedAction]:
-    """Actions from plans in place and from visits, overdue first then by due date."""
+                    include_completed: bool = False, monitored_only: bool = False) -> list[TrackedAction]:
+    """Actions from plans in place, from visits and from compliance reviews, overdue first then by
+    due date; of monitored providers only with ``monitored_only``."""
     officer(session, "actions")
     found: list[TrackedAction] = []
     names = dict(session.execute(select(Provider.id, Provider.name)).all())
@@ -338,12 +345,25 @@ def tracked_actions(session: Session, now: dt.datetime, *, provider_id: str | No
     for meeting_action, meeting in session.execute(meetings):
         found.append(_tracked("meeting", meeting_action, meeting_action.provider_id or "", names,
                               f"{meeting.kind.label}, {meeting.held_on:%d %b %Y}", now))
+    reviews = (select(ReviewAction, ComplianceReview)
+               .join(ComplianceReview, ReviewAction.review_id == ComplianceReview.id)
+               .where(ReviewAction.deleted.is_(False), ComplianceReview.deleted.is_(False)))
+    if provider_id:
+        reviews = reviews.where(ComplianceReview.provider_id == provider_id)
+    for review_action, review in session.execute(reviews):
+        scope = "Minimum urgent review" if review.minimum_only else "Compliance review"
+        found.append(_tracked("review", review_action, review.provider_id, names,
+                              f"{scope}, {review.review_date:%d %b %Y}", now))
     if not include_completed:
         found = [a for a in found if a.completed_at is None]
+    if monitored_only:
+        monitored = set(session.scalars(select(Provider.id).where(Provider.monitored.is_(True))))
+        found = [a for a in found if a.provider_id in monitored]
     return sorted(found, key=lambda a: (a.completed_at is not None, not a.overdue, a.due_at))
 
 
-def _tracked(kind: str, action: PlanAction | VisitAction | MeetingAction, provider_id: str, names: dict[str, str],
+def _tracked(kind: str, action: PlanAction | VisitAction | MeetingAction | ReviewAction, provider_id: str,
+             names: dict[str, str],
              source: str, now: dt.datetime) -> TrackedAction:
     due = action.extended_to or action.due_at
     assert due is not None and action.level is not None  # only meeting actions for a provider are tracked here

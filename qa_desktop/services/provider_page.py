@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -27,6 +27,16 @@ from qa_desktop.services.oversight import (
     rating_history,
     tracked_actions,
 )
+from qa_desktop.services.placements import PlacementLine, placements
+from qa_desktop.services.providers import (
+    CommissionerLine,
+    ContactLine,
+    ElementLine,
+    contacts,
+    elements,
+    provider_commissioners,
+)
+from qa_desktop.services.reviews import ReviewLine, reviews
 from qa_desktop.services.sanctions import SanctionRow, sanctions_list
 from qa_desktop.store.access import officer
 from qa_desktop.store.models import Provider, QaCase, Setting, Visit, VisitAction
@@ -89,6 +99,15 @@ class ProviderOverview:
     ifa_concerns: Mapping[IfaArea, IfaConcern | None]  # what was recorded in each area (before an embargo's HIGH)
     sanctions: list[SanctionRow]
     warnings: list[str]      # embargoes, restrictions, a HIGH rating: in words
+    # the caseload (issue 16)
+    monitored: bool = False
+    in_use: bool = False     # a child placed there now
+    contacts: list[ContactLine] = field(default_factory=list)
+    elements: list[ElementLine] = field(default_factory=list)   # of a bespoke package (Section 9)
+    reviews: list[ReviewLine] = field(default_factory=list)     # newest first
+    placements: list[PlacementLine] = field(default_factory=list)  # newest first
+    commissioners: list[CommissionerLine] = field(default_factory=list)  # Figure 4's, or the one set
+    service_type_value: str = ""  # the provider's service type (its value), for forms that depend on it
 
     @property
     def overdue_actions(self) -> int:
@@ -105,14 +124,35 @@ def provider_overview(session: Session, provider_id: str, now: dt.datetime) -> P
     if judgement and provider.judgement_date:
         judgement += f" ({provider.judgement_date:%d %b %Y})"
     helped = provider.judgement_helped_protected.label if provider.judgement_helped_protected else ""
+    tier = provider.tier_shown.value if provider.tier_shown else ""
+    if provider.tier_override is not None:
+        derived = provider.tier.value if provider.tier else "none"
+        tier += f" (set by hand: {provider.tier_override_reason}; Section 3 gives {derived})"
+    monitored = "No"
+    if provider.monitored:
+        by = f", by {provider.monitored_by.label}" if provider.monitored_by else ""
+        since = f" since {provider.monitored_on:%d %b %Y}" if provider.monitored_on else ""
+        monitored = f"Yes{since}{by}: {provider.monitored_reason or ''}".rstrip(": ")
+    elif provider.monitored_reason:
+        monitored = f"No (since {provider.monitored_on:%d %b %Y}: {provider.monitored_reason})" \
+            if provider.monitored_on else f"No ({provider.monitored_reason})"
+    placed = placements(session, now, provider_id=provider_id)
+    current = [p for p in placed if p.current]
+    leads = provider_commissioners(session, provider_id)
+    lead_words = "; ".join(c.name + (f" ({c.email})" if c.email else "") for c in leads)
+    if leads and provider.lead_commissioner_id is None:
+        lead_words += " (Figure 4)"
     facts = [
+        ("Monitored by us", monitored),
+        ("In use", f"Yes: {len(current)} placed now" if current else ""),
         ("URN", provider.urn or "None (not registered)"), ("Service type", provider.service_type.label),
         ("Provision type", provider.provision_type or ""), ("Owned by", provider.organisation or ""),
         ("Registration", provider.registration_status or ""), ("Latest judgement", judgement),
         ("Helped and protected", helped),
         ("Regulator", provider.regulator.label if provider.regulator else ""),
         ("Contract route", provider.contract_route.label if provider.contract_route else ""),
-        ("Framework", provider.framework_name or ""), ("Framework tier", provider.tier.value if provider.tier else ""),
+        ("Framework", provider.framework_name or ""), ("Framework tier", tier),
+        ("Lead commissioner", lead_words),
         ("Places", str(provider.capacity) if provider.capacity else ""),
         ("Local authority", provider.local_authority or ""),
     ]
@@ -134,7 +174,7 @@ def provider_overview(session: Session, provider_id: str, now: dt.datetime) -> P
         visits=[VisitLine(v.id, v.visit_date, names[v.setting_id], v.level.label, v.announced,
                           v.status.value.replace("_", " ").capitalize(),
                           ", ".join(v.officers), counts.get(v.id, 0)) for v in visits],
-        due=[item for item in due if item.due.status.value in ("overdue", "due", "scheduled")],
+        due=[item for item in due if item.due.status.value in ("overdue", "due", "scheduled", "before placement")],
         actions=tracked_actions(session, now, provider_id=provider_id),
         cases=[CaseLine.of(c) for c in session.scalars(select(QaCase).where(
             QaCase.provider_id == provider_id, QaCase.deleted.is_(False)).order_by(QaCase.opened_on.desc()))],
@@ -143,4 +183,7 @@ def provider_overview(session: Session, provider_id: str, now: dt.datetime) -> P
                       IfaArea.SAFEGUARDING: provider.ifa_safeguarding,
                       IfaArea.CONTRACT_COMPLIANCE: provider.ifa_contract},
         sanctions=sanctions_list(session, today, provider_id=provider_id),
-        warnings=provider_warnings(session, provider_id, today))
+        warnings=provider_warnings(session, provider_id, today),
+        monitored=bool(provider.monitored), in_use=bool(current), contacts=contacts(session, provider_id),
+        elements=elements(session, provider_id), reviews=reviews(session, provider_id=provider_id), placements=placed,
+        commissioners=leads, service_type_value=provider.service_type.value)

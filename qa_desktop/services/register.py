@@ -24,14 +24,14 @@ from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
-from sqlalchemy import Select, String, select, type_coerce
+from sqlalchemy import Select, String, or_, select, type_coerce
 from sqlalchemy.orm import Session
 
 from qa_desktop.domain.regulation import ContractRoute, Judgement, Regulator
 from qa_desktop.domain.risk import Rag
 from qa_desktop.domain.schedule import DueStatus
 from qa_desktop.domain.service_types import ServiceType
-from qa_desktop.domain.tiers import Tier, provider_tier
+from qa_desktop.domain.tiers import Tier, provider_tier, shown_tier
 from qa_desktop.domain.urn import normalise_postcode, normalise_urn
 from qa_desktop.services.due import DueItem, provider_due
 from qa_desktop.services.register_filter import RegisterFilter, search_text
@@ -67,6 +67,8 @@ class ProviderRow:
     risk: Rag | None = None     # Figure 6 this year, when worked out (NONE: no cases)
     sanctions: tuple[str, ...] = ()  # in force: embargo, action plan, restriction...
     local_authority: str | None = None
+    monitored: bool = False     # by us (``domain.monitoring``)
+    monitored_reason: str | None = None
     #: What the search looks in (``register_filter.search_text``): kept with the row so a screen
     #: can search the rows it holds without asking the database again.
     search_text: str = field(default="", repr=False, compare=False)
@@ -166,7 +168,9 @@ _REGULATORS = {member.value: member for member in Regulator}
 _ROW_COLUMNS = (Provider.id, Provider.name, Provider.urn, type_coerce(Provider.service_type, String),
                 Provider.organisation, type_coerce(Provider.judgement, String),
                 type_coerce(Provider.contract_route, String), type_coerce(Provider.regulator, String),
-                Provider.registration_status, Provider.local_authority)
+                Provider.registration_status, Provider.local_authority, Provider.monitored, Provider.monitored_reason,
+                type_coerce(Provider.tier_override, String))
+_TIERS = {member.value: member for member in Tier}
 _PLACES = (Setting.provider_id, Setting.name, Setting.town, Setting.postcode)
 
 
@@ -174,7 +178,7 @@ def search_providers(session: Session, text: str = "", service_type: ServiceType
                      judgement: Judgement | None = None, due: DueFilter | None = None, risk: Rag | None = None,
                      today: dt.date | None = None, context: RegisterContext | None = None,
                      limit: int | None = None, only: Collection[str] | None = None,
-                     local_authority: str | None = None) -> list[ProviderRow]:
+                     local_authority: str | None = None, monitored: bool | None = None) -> list[ProviderRow]:
     """The register rows matching the search and filters, by name; of ``only`` these providers
     when given (those a change touched: a provider left out of the result no longer matches). With
     ``context`` (worked out here, for ``today``, when a due or risk filter needs it) each row
@@ -196,6 +200,10 @@ def search_providers(session: Session, text: str = "", service_type: ServiceType
         query = query.where(Provider.judgement == judgement)
     if local_authority:
         query = query.where(Provider.local_authority == local_authority)
+    if monitored is True:
+        query = query.where(Provider.monitored.is_(True))
+    elif monitored is False:
+        query = query.where(or_(Provider.monitored.is_(None), Provider.monitored.is_(False)))
     connection = session.connection()
     records: list[Any]
     settings: list[Any]
@@ -229,20 +237,23 @@ def search_providers(session: Session, text: str = "", service_type: ServiceType
 
 def _row(record: Any, settings: Collection[Any], haystack: str,
          context: RegisterContext | None) -> ProviderRow:
-    provider_id, name, urn, kind_text, organisation, judgement_text, route, regulator_text, status, authority = record
+    (provider_id, name, urn, kind_text, organisation, judgement_text, route, regulator_text, status, authority,
+     monitored, monitored_reason, override) = record
     kind = _SERVICE_TYPES[kind_text]
     judgement = _JUDGEMENTS.get(judgement_text) if judgement_text else None
     regulator = _REGULATORS.get(regulator_text) if regulator_text else None
     return ProviderRow(
         id=provider_id, name=name, urn=urn, service_type=kind, organisation=organisation, judgement=judgement,
-        tier=provider_tier(kind, route == ContractRoute.FRAMEWORK.value, regulator, judgement),
+        tier=shown_tier(provider_tier(kind, route == ContractRoute.FRAMEWORK.value, regulator, judgement),
+                        _TIERS.get(override) if override else None),
         towns=", ".join(sorted({s[2] for s in settings if s[2]})),
         postcodes=", ".join(sorted({s[3] for s in settings if s[3]})),
         settings=len(settings), registration_status=status,
         due=context.due.get(provider_id) if context is not None else None,
         risk=context.risk.get(provider_id, Rag.NONE) if context is not None else None,
         sanctions=context.sanctions.get(provider_id, ()) if context is not None else (),
-        local_authority=authority, search_text=haystack)
+        local_authority=authority, search_text=haystack, monitored=bool(monitored),
+        monitored_reason=monitored_reason)
 
 
 def find_by_urn(session: Session, urn: str) -> Provider | None:

@@ -52,6 +52,7 @@ class RegisterFilter:
     due: DueFilter | None = None
     risk: Rag | None = None
     local_authority: str | None = None
+    monitored: bool | None = None  # monitored by us (True) or not (False); None: every provider
 
     @property
     def words(self) -> tuple[str, ...]:
@@ -61,8 +62,9 @@ class RegisterFilter:
         """Whatever this keeps, ``other`` keeps too (one more letter typed, the filters the same):
         only what ``other`` kept need be looked at."""
         return (other is not None and self.text.startswith(other.text)
-                and (self.service_type, self.judgement, self.due, self.risk, self.local_authority)
-                == (other.service_type, other.judgement, other.due, other.risk, other.local_authority))
+                and (self.service_type, self.judgement, self.due, self.risk, self.local_authority, self.monitored)
+                == (other.service_type, other.judgement, other.due, other.risk, other.local_authority,
+                    other.monitored))
 
     def accepts(self, row: ProviderRow) -> bool:
         return self._accepts_filters(row) and all(word in row.search_text for word in self.words)
@@ -76,6 +78,8 @@ class RegisterFilter:
             return False
         if self.risk is not None and (row.risk or Rag.NONE) != self.risk:
             return False
+        if self.monitored is not None and row.monitored != self.monitored:
+            return False
         return not self.local_authority or (row.local_authority or "") == self.local_authority
 
     def select(self, rows: Sequence[ProviderRow], candidates: Iterable[int]) -> list[int]:
@@ -83,7 +87,8 @@ class RegisterFilter:
         rows this keeps, in that order. Words are tested with ``in`` in one comprehension each:
         the fast path for type-ahead."""
         kept = list(candidates)
-        if any((self.service_type, self.judgement, self.due, self.risk, self.local_authority)):
+        if any((self.service_type, self.judgement, self.due, self.risk, self.local_authority)) or \
+                self.monitored is not None:
             kept = [n for n in kept if self._accepts_filters(rows[n])]
         for word in self.words:
             kept = [n for n in kept if word in rows[n].search_text]

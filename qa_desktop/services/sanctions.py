@@ -202,7 +202,10 @@ class Dashboard:
     reviews: tuple[ReviewDue, ...]        # restrictions and embargoes due for review
 
 
-def dashboard(session: Session, now: dt.datetime) -> Dashboard:
+def dashboard(session: Session, now: dt.datetime, *, monitored_only: bool = True) -> Dashboard:
+    """What is due and overdue now, of the providers monitored by us (every provider with
+    ``monitored_only=False``). Restrictions and embargoes due for review are listed whoever the
+    provider: an embargo protects any child the council might place there."""
     today = now.astimezone().date()
     soon = today + dt.timedelta(days=REVIEW_NOTICE_DAYS)
     reviews = [ReviewDue(a.provider_id, a.provider, f"{a.regulator.label}: {a.kind.label}", a.review_on,
@@ -211,7 +214,8 @@ def dashboard(session: Session, now: dt.datetime) -> Dashboard:
     reviews += [ReviewDue(e.provider_id, e.provider, f"{e.kind.label} embargo: {e.scope.label}", e.review_on,
                           e.review_on < today)
                 for e in active_embargoes(session, today) if e.review_on is not None and e.review_on <= soon]
-    return Dashboard(due=tuple(due_items(session, today)),
-                     overdue_actions=tuple(a for a in tracked_actions(session, now) if a.overdue),
+    return Dashboard(due=tuple(due_items(session, today, monitored_only=monitored_only)),
+                     overdue_actions=tuple(a for a in tracked_actions(session, now, monitored_only=monitored_only)
+                                           if a.overdue),
                      reviews=tuple(sorted(reviews, key=lambda r: r.review_on)))
 

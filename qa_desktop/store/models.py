@@ -17,6 +17,9 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from sqlalchemy import JSON, BigInteger, Boolean, Date, ForeignKey, Index, Integer, String, Table, Text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
+from qa_desktop.domain.compliance import DocumentStatus, ReviewStatus
+from qa_desktop.domain.contacts import ContactRole
+from qa_desktop.domain.monitoring import MonitoredBy
 from qa_desktop.domain.oversight import (
     AlertKind,
     CaseSource,
@@ -28,11 +31,12 @@ from qa_desktop.domain.oversight import (
     RemovalReason,
 )
 from qa_desktop.domain.partnership import FundingRecommendation, MeetingKind
+from qa_desktop.domain.placements import PlacementKind
 from qa_desktop.domain.regulation import ContractRoute, Judgement, Regulator
 from qa_desktop.domain.risk import IfaConcern
 from qa_desktop.domain.roles import Role
 from qa_desktop.domain.service_types import ServiceType
-from qa_desktop.domain.tiers import Tier, provider_tier
+from qa_desktop.domain.tiers import Tier, provider_tier, shown_tier
 from qa_desktop.domain.timescales import ConcernLevel
 from qa_desktop.domain.unregistered import ApplicationStage, IntelligenceSource, PlanningDecision
 from qa_desktop.domain.visits import VisitLevel, VisitReason, VisitStatus
@@ -73,6 +77,9 @@ class Commissioner(SyncedColumns, Base):
     email: Mapped[str | None] = mapped_column(String(200))
     organisation: Mapped[str | None] = mapped_column(String(200))
     responsibility: Mapped[str | None] = mapped_column(String(300))
+    # Figure 4, as data: the service types (values) and contract routes it leads on (no route: any)
+    service_types: Mapped[list[str] | None] = mapped_column(JSON)
+    contract_routes: Mapped[list[str] | None] = mapped_column(JSON)
 
 
 class Provider(SyncedColumns, Base):
@@ -104,6 +111,16 @@ class Provider(SyncedColumns, Base):
     ifa_safeguarding: Mapped[IfaConcern | None] = mapped_column(EnumText(IfaConcern))
     ifa_contract: Mapped[IfaConcern | None] = mapped_column(EnumText(IfaConcern))
     ceased_operating_on: Mapped[dt.date | None] = mapped_column(Date)
+    # "monitored by us" (``domain.monitoring``): nullable like every column added to a synced table
+    # later, so a row made by a laptop not yet updated still syncs (None reads as not monitored)
+    monitored: Mapped[bool | None] = mapped_column(Boolean, index=True)
+    monitored_by: Mapped[MonitoredBy | None] = mapped_column(EnumText(MonitoredBy))
+    monitored_reason: Mapped[str | None] = mapped_column(Text)
+    monitored_on: Mapped[dt.date | None] = mapped_column(Date)
+    tier_override: Mapped[Tier | None] = mapped_column(EnumText(Tier))
+    tier_override_reason: Mapped[str | None] = mapped_column(Text)
+    #: A duplicate merged into another provider: the one it was merged into (it is also deleted).
+    merged_into: Mapped[str | None] = mapped_column(String(36))
 
     lead_commissioner: Mapped[Commissioner | None] = relationship()
     settings: Mapped[list[Setting]] = relationship(back_populates="provider", order_by="Setting.name")
@@ -114,6 +131,11 @@ class Provider(SyncedColumns, Base):
         """Section 3's tier, derived on read so it can never disagree with the judgement."""
         return provider_tier(self.service_type, self.contract_route is ContractRoute.FRAMEWORK,
                              self.regulator, self.judgement)
+
+    @property
+    def tier_shown(self) -> Tier | None:
+        """The tier as the register shows it: an officer's override, else Section 3's."""
+        return shown_tier(self.tier, self.tier_override)
 
 
 class Setting(SyncedColumns, Base):
@@ -140,6 +162,9 @@ class Setting(SyncedColumns, Base):
 
 
 class Contact(SyncedColumns, Base):
+    """Someone to contact about a provider: ``kind`` is the part they play (``domain.contacts``,
+    what reports are distributed by), ``role`` their own job title."""
+
     __tablename__ = "contacts"
 
     provider_id: Mapped[str] = mapped_column(ForeignKey("providers.id"), index=True)
@@ -147,6 +172,9 @@ class Contact(SyncedColumns, Base):
     role: Mapped[str | None] = mapped_column(String(200))
     phone: Mapped[str | None] = mapped_column(String(60))
     email: Mapped[str | None] = mapped_column(String(200))
+    kind: Mapped[ContactRole | None] = mapped_column(EnumText(ContactRole))
+    setting_id: Mapped[str | None] = mapped_column(ForeignKey("settings.id"))
+    organisation: Mapped[str | None] = mapped_column(String(200))
 
     provider: Mapped[Provider] = relationship(back_populates="contacts")
 
@@ -163,8 +191,25 @@ class Visit(SyncedColumns, Base):
     reason: Mapped[VisitReason] = mapped_column(EnumText(VisitReason))
     status: Mapped[VisitStatus] = mapped_column(EnumText(VisitStatus))
     officers: Mapped[list[str]] = mapped_column(JSON)
+    #: A planned visit's start (for the calendar invitation) and how long it is expected to take.
+    planned_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime())
+    duration_minutes: Mapped[int | None] = mapped_column(Integer)
 
     setting: Mapped[Setting] = relationship()
+
+
+class PackageElement(SyncedColumns, Base):
+    """One element of a bespoke package (Section 9), monitored by its own service type, where it
+    is delivered (a setting of the package's provider, if it has one)."""
+
+    __tablename__ = "package_elements"
+
+    provider_id: Mapped[str] = mapped_column(ForeignKey("providers.id"), index=True)
+    name: Mapped[str] = mapped_column(String(200))
+    service_type: Mapped[ServiceType] = mapped_column(EnumText(ServiceType))
+    setting_id: Mapped[str | None] = mapped_column(ForeignKey("settings.id"))
+    delivered_by: Mapped[str | None] = mapped_column(String(300))
+    notes: Mapped[str | None] = mapped_column(Text)
 
 
 class ComplianceReview(SyncedColumns, Base):
@@ -177,8 +222,32 @@ class ComplianceReview(SyncedColumns, Base):
     minimum_only: Mapped[bool] = mapped_column(Boolean, default=False)
     reviewed_by: Mapped[str] = mapped_column(String(200))
     outcome: Mapped[str | None] = mapped_column(Text)
+    #: None: recorded before reviews were filled in here, complete when recorded.
+    status: Mapped[ReviewStatus | None] = mapped_column(EnumText(ReviewStatus))
+    template_key: Mapped[str | None] = mapped_column(String(80))
+    snapshot_id: Mapped[str | None] = mapped_column(ForeignKey("template_snapshots.id"))
+    element_id: Mapped[str | None] = mapped_column(ForeignKey("package_elements.id"), index=True)
+    placement_id: Mapped[str | None] = mapped_column(ForeignKey("placements.id"))
+    completed_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime())
 
     provider: Mapped[Provider] = relationship()
+
+
+class ReviewItem(SyncedColumns, Base):
+    """What the officer recorded of one item of a review: a document (seen with its date and
+    expiry, not seen, not applicable) or a written answer, and a note. Its id is derived from
+    (review, item), so two officers on one review meet on one row."""
+
+    __tablename__ = "review_items"
+
+    review_id: Mapped[str] = mapped_column(ForeignKey("compliance_reviews.id"), index=True)
+    item_key: Mapped[str] = mapped_column(String(80))
+    label: Mapped[str] = mapped_column(String(300))
+    status: Mapped[DocumentStatus | None] = mapped_column(EnumText(DocumentStatus))
+    dated: Mapped[dt.date | None] = mapped_column(Date)
+    expires: Mapped[dt.date | None] = mapped_column(Date, index=True)
+    text: Mapped[str | None] = mapped_column(Text)
+    note: Mapped[str | None] = mapped_column(Text)
 
 
 class Placement(SyncedColumns, Base):
@@ -194,6 +263,8 @@ class Placement(SyncedColumns, Base):
     started_at: Mapped[dt.datetime] = mapped_column(UtcDateTime())
     ended_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime())
     reference: Mapped[str | None] = mapped_column(String(60))
+    kind: Mapped[PlacementKind | None] = mapped_column(EnumText(PlacementKind))  # None: before kinds (emergency)
+    element_id: Mapped[str | None] = mapped_column(ForeignKey("package_elements.id"))
 
     setting: Mapped[Setting] = relationship()
 
@@ -275,6 +346,19 @@ class VisitAction(ActionTracking, SyncedColumns, Base):
     due_at: Mapped[dt.datetime] = mapped_column(UtcDateTime())
 
 
+class ReviewAction(ActionTracking, SyncedColumns, Base):
+    """An action raised on a compliance review (a document not seen, say), due by Figure 8."""
+
+    __tablename__ = "review_actions"
+
+    review_id: Mapped[str] = mapped_column(ForeignKey("compliance_reviews.id"), index=True)
+    item_key: Mapped[str | None] = mapped_column(String(80))
+    text: Mapped[str] = mapped_column(Text)
+    level: Mapped[ConcernLevel] = mapped_column(EnumText(ConcernLevel))
+    raised_at: Mapped[dt.datetime] = mapped_column(UtcDateTime())
+    due_at: Mapped[dt.datetime] = mapped_column(UtcDateTime())
+
+
 class ReportRevision(SyncedColumns, Base):
     """A report made of a visit: its revision number and a fingerprint of what it says.
 
@@ -308,6 +392,9 @@ class QaCase(SyncedColumns, Base):
     status: Mapped[CaseStatus] = mapped_column(EnumText(CaseStatus))
     closed_on: Mapped[dt.date | None] = mapped_column(Date)
     outcome: Mapped[str | None] = mapped_column(Text)
+    #: A quality concern (Figures 1 and 2: "or, If a Quality Concern or Safeguarding Matter is
+    #: raised"); a safeguarding or significant case is one too. None: logged before it was asked.
+    quality_concern: Mapped[bool | None] = mapped_column(Boolean)
 
 
 class ActionPlan(SyncedColumns, Base):
@@ -661,7 +748,8 @@ TRACKER_MODELS: tuple[type[SyncedColumns], ...] = (Meeting, MeetingTopic, Meetin
                                                    PlanningApplication, AddressIntelligence, YoungInspector,
                                                    YoungInspectorVisit, Incentive)
 
-SYNCED_MODELS: tuple[type[SyncedColumns], ...] = (Commissioner, Provider, Setting, Contact, Visit, ComplianceReview,
-                                                  Placement, TemplateSnapshot, VisitTemplate, Answer, VisitAction,
+SYNCED_MODELS: tuple[type[SyncedColumns], ...] = (Commissioner, Provider, Setting, Contact, Visit, PackageElement,
+                                                  Placement, TemplateSnapshot, ComplianceReview, ReviewItem,
+                                                  ReviewAction, VisitTemplate, Answer, VisitAction,
                                                   ReportRevision, QaCase, ActionPlan, PlanAction, Embargo,
                                                   RegulatoryAlert, TeamMember, *TRACKER_MODELS)

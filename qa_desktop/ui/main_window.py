@@ -38,6 +38,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from qa_desktop.domain.compliance import ReviewScope
 from qa_desktop.domain.regulation import Judgement
 from qa_desktop.domain.risk import Rag
 from qa_desktop.domain.service_types import ServiceType
@@ -48,15 +49,18 @@ from qa_desktop.ui.column_fit import fit_columns, settings_key
 from qa_desktop.ui.conflicts_dialog import ConflictsDialog
 from qa_desktop.ui.file_names import start_folder
 from qa_desktop.ui.oversight_window import OversightWindow
+from qa_desktop.ui.provider_forms import CommissionerDialog, MergeDialog, ProviderDialog
 from qa_desktop.ui.provider_panel import ProviderPanel
 from qa_desktop.ui.provider_table import ProviderTableModel
 from qa_desktop.ui.register_proxy import RegisterProxy
+from qa_desktop.ui.review_window import ReviewWindow
 from qa_desktop.ui.setup_dialog import SetupDialog
 from qa_desktop.ui.start_visit_dialog import StartVisitDialog
 from qa_desktop.ui.sync_controller import SyncController
 from qa_desktop.ui.sync_settings_dialog import SyncSettingsDialog
 from qa_desktop.ui.tracker_window import TrackerWindow
 from qa_desktop.ui.visit_window import VisitWindow
+from qa_desktop.ui.visits_window import VisitsWindow
 from qa_desktop.workspace import FILLING_IN, SYNC_SETTINGS, SYNC_STATE, USER, Done, OpChanges, Workspace
 from qa_desktop.workspace.register import DueFilter, ImportFileError, ImportReport, RegisterContext, RegisterFilter
 from qa_desktop.workspace.sync import CredentialsError, NeedsCode, SyncFileError, SyncReport
@@ -110,8 +114,13 @@ class MainWindow(QMainWindow):
         self.local_authority_filter = QComboBox()
         self.local_authority_filter.setAccessibleName("Filter by local authority")
         self.local_authority_filter.addItem("Any local authority", None)
-        self.filters = (self.type_filter, self.judgement_filter, self.due_filter, self.risk_filter,
-                        self.local_authority_filter)
+        self.monitored_filter = QComboBox()
+        self.monitored_filter.setAccessibleName("Filter by monitored by us")
+        self.monitored_filter.addItem("All providers", None)
+        self.monitored_filter.addItem("Monitored by us", "yes")
+        self.monitored_filter.addItem("Not monitored by us", "no")
+        self.filters = (self.monitored_filter, self.type_filter, self.judgement_filter, self.due_filter,
+                        self.risk_filter, self.local_authority_filter)
         for combo in self.filters:
             combo.installEventFilter(self)  # the arrows open the list rather than change the filter unseen
             # narrow enough for a small window, each with room to grow: the list shows names whole
@@ -140,6 +149,7 @@ class MainWindow(QMainWindow):
         self.panel = ProviderPanel(workspace, self.hub, self)
         self.panel.open_visit.connect(self.show_visit)
         self.panel.start_visit.connect(lambda _provider: self.start_visit())
+        self.panel.open_review.connect(self.show_review)
         self.table.activated.connect(lambda _index: self.panel.tabs.setFocus())  # Enter: on to its page
 
         find = QLabel("&Find:")
@@ -147,8 +157,9 @@ class MainWindow(QMainWindow):
         bar = QHBoxLayout()
         bar.addWidget(find)
         bar.addWidget(self.search, 1)
+        bar.addWidget(self.monitored_filter)  # beside Find: "whose" before "which kind"; keeps the row narrow
         filters = QHBoxLayout()
-        for combo in self.filters:
+        for combo in self.filters[1:]:
             filters.addWidget(combo, 1)
 
         layout = QVBoxLayout()
@@ -175,6 +186,7 @@ class MainWindow(QMainWindow):
         self._sync_status = QTimer(self, singleShot=True, interval=SYNC_STATUS_DELAY_MS)
         self._sync_status.timeout.connect(self.sync.refresh_status)
         self._build_file_menu()
+        self._build_provider_menu()
         self._build_visit_menu()
         self._build_oversight_menu()
         self._build_tracker_menu()
@@ -193,7 +205,7 @@ class MainWindow(QMainWindow):
         self.table.selectionModel().currentRowChanged.connect(lambda *_: self._show_selected())
         # Tab from Find goes to the results, then the filters, then the provider's page
         self.setTabOrder(self.search, self.table)
-        self.setTabOrder(self.table, self.type_filter)
+        self.setTabOrder(self.table, self.filters[0])
         for before, after in zip(self.filters, self.filters[1:], strict=False):
             self.setTabOrder(before, after)
 
@@ -255,15 +267,81 @@ class MainWindow(QMainWindow):
             details.append(f"Columns not used: {', '.join(report.ignored_columns)}")
         QMessageBox.information(self, "Providers imported", "\n\n".join(details))
 
+    def _build_provider_menu(self) -> None:
+        """The register managed here (issue 16): add, edit, merge, monitored by us, placements,
+        reviews, and the lead commissioners of Figure 4."""
+        menu = self.menuBar().addMenu("&Provider")
+        items = (("&Add a provider…", "Ctrl+Shift+N", lambda: self.add_provider()),
+                 ("&Edit the selected provider…", "Ctrl+Shift+E", lambda: self.panel.edit_provider()),
+                 ("&Monitored by us…", "", lambda: self.panel.change_monitored()),
+                 ("Merge a d&uplicate into the selected provider…", "", lambda: self.merge_duplicate()),
+                 ("Record a &placement…", "Ctrl+Shift+P", lambda: self.panel.record_placement()),
+                 ("Start a &compliance review…", "Ctrl+Shift+R",
+                  lambda: self.panel.start_review(ReviewScope.FULL)),
+                 ("Start a minimum &urgent review…", "", lambda: self.panel.start_review(ReviewScope.MINIMUM)),
+                 ("&Lead commissioners (Figure 4)…", "", lambda: self.add_commissioner()))
+        for words, keys, action in items:
+            item = QAction(words, self)
+            if keys:
+                item.setShortcut(QKeySequence(keys))
+            item.triggered.connect(lambda _=False, a=action: a())
+            menu.addAction(item)
+        self.review_windows: list[ReviewWindow] = []
+
+    def add_provider(self) -> ProviderDialog:
+        dialog = ProviderDialog(self.workspace, None, self)
+        dialog.accepted.connect(lambda: self._select_added(dialog.saved_id))
+        dialog.open()
+        return dialog
+
+    def _select_added(self, provider_id: str | None) -> None:
+        """Show the provider just added (its row arrives through the hub like any change)."""
+        if provider_id is not None:
+            self.update_providers({provider_id})
+            self.refresh(keep=provider_id)
+
+    def merge_duplicate(self) -> MergeDialog | None:
+        if self.panel.overview is None:
+            return None
+        dialog = MergeDialog(self.workspace, self.panel.overview.id, self.panel.overview.name, self)
+        dialog.open()
+        return dialog
+
+    def add_commissioner(self) -> CommissionerDialog:
+        dialog = CommissionerDialog(self.workspace, None, self)
+        dialog.open()
+        return dialog
+
+    def show_review(self, review_id: str) -> ReviewWindow:
+        """Open a compliance review in its own window (kept up to date through the hub)."""
+        window = ReviewWindow(self.workspace, self.hub, review_id)
+        self.review_windows.append(window)
+        window.show()
+        return window
+
     def _build_visit_menu(self) -> None:
         menu = self.menuBar().addMenu("&Visit")
         start = QAction("&Start a visit…", self, shortcut=QKeySequence("Ctrl+N"))
         start.triggered.connect(self.start_visit)
         resume = QAction("&Open a visit in progress…", self, shortcut=QKeySequence("Ctrl+O"))
         resume.triggered.connect(self.open_visit_in_progress)
-        menu.addAction(start)
-        menu.addAction(resume)
+        plan = QAction("&Plan a visit…", self, shortcut=QKeySequence("Ctrl+Shift+V"))
+        plan.triggered.connect(lambda: self.panel.plan_visit() if self.panel.overview else self.show_visits().plan())
+        mine = QAction("&My visits…", self, shortcut=QKeySequence("Ctrl+M"))
+        mine.triggered.connect(lambda: self.show_visits())
+        for action in (start, resume, plan, mine):
+            menu.addAction(action)
         self.visit_windows: list[VisitWindow] = []
+        self.visits_window: VisitsWindow | None = None
+
+    def show_visits(self) -> VisitsWindow:
+        """My visits and every visit, with their planning (one window, kept up to date by the hub)."""
+        if self.visits_window is None:
+            self.visits_window = VisitsWindow(self.workspace, self.hub)
+            self.visits_window.open_visit.connect(self.show_visit)
+        self.visits_window.show()
+        self.visits_window.raise_()
+        return self.visits_window
 
     def start_visit(self) -> StartVisitDialog:
         """Start a visit to the selected provider's setting (or any), then open it."""
@@ -486,7 +564,8 @@ class MainWindow(QMainWindow):
                                       self.due_filter.currentData(), self.risk_filter.currentData())
         return RegisterFilter(self.search.text(), ServiceType(kind) if kind else None,
                               Judgement(judgement) if judgement else None, DueFilter(due) if due else None,
-                              Rag(risk) if risk else None, self.local_authority_filter.currentData())
+                              Rag(risk) if risk else None, self.local_authority_filter.currentData(),
+                              monitored={"yes": True, "no": False}.get(self.monitored_filter.currentData()))
 
     def refresh(self, keep: str | None = None) -> None:
         """Show the providers the search and filters keep, from the rows held in memory (no
@@ -588,10 +667,16 @@ class MainWindow(QMainWindow):
             if window.isVisible() and not window.close():  # saves a note typed a moment ago
                 event.ignore()  # a visit still saving what was entered keeps the app open (it says why)
                 return
+        for review in self.review_windows:
+            if review.isVisible() and not review.close():
+                event.ignore()  # a review still saving what was entered keeps the app open (it says why)
+                return
         if self.oversight is not None:
             self.oversight.close()
         if self.tracker is not None:
             self.tracker.close()
+        if self.visits_window is not None:
+            self.visits_window.close()
         self.sync.wait()
         for task in (self.import_task, self.bundle_task):
             if task is not None:

@@ -126,21 +126,28 @@ class CaseDialog(RecordDialog):
         self.category = QLineEdit(placeholderText="e.g. Missing from care, Allegation, Medication")
         self.category.setAccessibleName("Category")
         self.summary = _text("Summary")
+        self.quality = QCheckBox("A &quality concern (a compliance review, and a visit, due now: Figures 1 and 2)")
         self.safeguarding = QCheckBox("A &safeguarding matter")
         self.significant = QCheckBox("A si&gnificant concern (reviewed as HIGH, whatever the yearly count)")
         self.form.addRow("&Date:", self.opened)
         self.form.addRow("S&ource:", self.source)
         self.form.addRow("&Category:", self.category)
         self.form.addRow("S&ummary:", self.summary)
+        self.form.addRow(self.quality)
         self.form.addRow(self.safeguarding)
         self.form.addRow(self.significant)
         self.form.addRow(QLabel("Summarise the concern without naming a child."))
+
+    def concern(self) -> bool:
+        """Whether the case is one that makes a review (and a visit) due now."""
+        return self.quality.isChecked() or self.safeguarding.isChecked() or self.significant.isChecked()
 
     def save(self) -> str:
         return self.workspace.oversight.log_case(
             self.provider_id, opened_on=_day(self.opened), source=CaseSource(self.source.currentData()),
             category=self.category.text(), summary=self.summary.toPlainText(),
-            safeguarding=self.safeguarding.isChecked(), significant=self.significant.isChecked()).value
+            safeguarding=self.safeguarding.isChecked(), significant=self.significant.isChecked(),
+            quality_concern=self.quality.isChecked()).value
 
 
 class EmbargoDialog(RecordDialog):

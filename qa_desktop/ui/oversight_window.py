@@ -75,10 +75,11 @@ RETENTION_COLUMNS = (
 #: The tables each tab is read from: a change to any of them redraws that tab (the names are the
 #: op log's, as ``OpChanges.records`` gives them).
 DASHBOARD_TABLES = ("providers", "settings", "placements", "visits", "compliance_reviews", "plan_actions",
-                    "action_plans", "visit_actions", "embargoes", "regulatory_alerts", "meetings", "meeting_actions")
+                    "action_plans", "visit_actions", "embargoes", "regulatory_alerts", "meetings", "meeting_actions",
+                    "qa_cases", "review_items", "review_actions", "package_elements")
 SANCTIONS_TABLES = ("providers", "settings", "embargoes", "action_plans", "regulatory_alerts", "qa_cases")
 ACTIONS_TABLES = ("providers", "settings", "visits", "visit_templates", "plan_actions", "action_plans",
-                  "visit_actions", "meetings", "meeting_actions")
+                  "visit_actions", "meetings", "meeting_actions", "review_actions", "compliance_reviews")
 RETENTION_TABLES = ("providers", "settings", "visits", "qa_cases", "action_plans", "embargoes",
                     "regulatory_alerts")
 
@@ -98,6 +99,11 @@ class OversightWindow(QWidget):
         self.setWindowTitle("QA oversight: due and overdue, sanctions, actions")
         self.tabs = QTabWidget()
         self.tabs.setAccessibleName("Oversight")
+        # what is due and the actions: of the providers monitored by us unless every provider is asked for
+        self.everyone = QCheckBox("Show &every provider, not only those monitored by us")
+        self.everyone.setToolTip("What is due and the open actions list the providers the council uses; tick to "
+                                 "see the whole register's")
+        self.everyone.toggled.connect(self._whose_changed)
 
         # the dashboard
         self.due_model = RowsModel(DASH_DUE_COLUMNS, self, flag=lambda i: "Overdue" if i.due.is_overdue else None)
@@ -180,10 +186,15 @@ class OversightWindow(QWidget):
         self.tabs.addTab(page, "Past retention")
 
         layout = QVBoxLayout(self)
+        layout.addWidget(self.everyone)
         layout.addWidget(self.tabs)
         self.resize(1200, 760)
         self.refresh()
         hub.changed.connect(self._on_changes)
+
+    def _whose_changed(self) -> None:
+        self.refresh_dashboard()
+        self.refresh_actions()
 
     def refresh(self) -> None:
         """Read every tab again."""
@@ -214,7 +225,7 @@ class OversightWindow(QWidget):
         super().showEvent(event)
 
     def refresh_dashboard(self) -> None:
-        board = self.workspace.oversight.dashboard()
+        board = self.workspace.oversight.dashboard(everyone=self.everyone.isChecked())
         self.due_model.set_rows(board.due)
         self.overdue_model.set_rows(board.overdue_actions)
         self.reviews_model.set_rows(board.reviews)
@@ -248,7 +259,7 @@ class OversightWindow(QWidget):
         self.sanctions_view.resizeColumnsToContents()
 
     def refresh_actions(self) -> None:
-        actions = self.workspace.oversight.tracked_actions()
+        actions = self.workspace.oversight.tracked_actions(everyone=self.everyone.isChecked())
         if self.only_overdue.isChecked():
             actions = [a for a in actions if a.overdue]
         self.actions_model.set_rows(actions)

@@ -16,14 +16,36 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from html import escape
+from typing import TypeVar
 
 from PySide6.QtCore import QModelIndex, Qt, Signal
 from PySide6.QtGui import QFont
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QTableView, QTabWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QDialog,
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QMessageBox,
+    QPushButton,
+    QScrollArea,
+    QTableView,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
 
-from qa_desktop.domain.schedule import DueStatus
-from qa_desktop.domain.visits import VisitRuleError
+from qa_desktop.domain.compliance import ReviewScope, ReviewStatus
+from qa_desktop.domain.schedule import DueKind, DueStatus
+from qa_desktop.domain.service_types import ServiceType
+from qa_desktop.domain.visits import VisitReason, VisitRuleError
 from qa_desktop.ui.audit_dialog import AuditDialog
+from qa_desktop.ui.caseload_dialogs import (
+    CloseCaseDialog,
+    EndPlacementDialog,
+    PlacementDialog,
+    PlanVisitDialog,
+    StartReviewDialog,
+)
 from qa_desktop.ui.change_hub import ChangeHub
 from qa_desktop.ui.oversight_dialogs import (
     ActionPlanDialog,
@@ -36,9 +58,12 @@ from qa_desktop.ui.oversight_dialogs import (
     RecordDialog,
 )
 from qa_desktop.ui.palette import warning_colour, warning_style
+from qa_desktop.ui.provider_forms import ContactDialog, ElementDialog, MonitoredDialog, ProviderDialog, SettingDialog
 from qa_desktop.ui.provider_table import due_words
 from qa_desktop.ui.rows_model import Column, RowsModel, selected_row, source_row, table_view
 from qa_desktop.workspace import FILLING_IN, OpChanges, Workspace
+from qa_desktop.workspace.placements import PlacementLine
+from qa_desktop.workspace.providers import ContactLine, ElementLine
 from qa_desktop.workspace.register import (
     CaseLine,
     DueItem,
@@ -48,6 +73,7 @@ from qa_desktop.workspace.register import (
     TrackedAction,
     VisitLine,
 )
+from qa_desktop.workspace.reviews import ReviewLine
 
 SETTING_COLUMNS = (
     Column[SettingLine]("Setting", lambda s: s.name),
@@ -60,9 +86,9 @@ DUE_COLUMNS = (
     Column[DueItem]("Status", lambda i: i.due.status.value.capitalize()),
     Column[DueItem]("Due", lambda i: f"{i.due.due_on:%d %b %Y}" if i.due.due_on else "Before first placement",
                     sort=lambda i: i.due.due_on or dt.date.min),
-    Column[DueItem]("What", lambda i: i.due.kind.value),
+    Column[DueItem]("What", lambda i: i.what),
     Column[DueItem]("Setting", lambda i: i.setting_name or "(the provider)"),
-    Column[DueItem]("Why", lambda i: i.due.reason),
+    Column[DueItem]("Why", lambda i: i.due.reason, tooltip=lambda i: i.due.reason),
 )
 VISIT_COLUMNS = (
     Column[VisitLine]("Date", lambda v: f"{v.visit_date:%d %b %Y}", sort=lambda v: v.visit_date),
@@ -102,6 +128,40 @@ SANCTION_COLUMNS = (
 )
 
 
+REVIEW_COLUMNS = (
+    Column[ReviewLine]("Date", lambda r: f"{r.review_date:%d %b %Y}", sort=lambda r: r.review_date),
+    Column[ReviewLine]("Review", lambda r: r.scope.label + (f" ({r.element})" if r.element else "")),
+    Column[ReviewLine]("Status", lambda r: r.status.label),
+    Column[ReviewLine]("By", lambda r: r.reviewed_by),
+    Column[ReviewLine]("Reference", lambda r: r.reference),
+    Column[ReviewLine]("Notes", lambda r: r.outcome or ""),
+)
+PLACEMENT_COLUMNS = (
+    Column[PlacementLine]("Case reference", lambda p: p.reference),
+    Column[PlacementLine]("Kind", lambda p: p.kind.label),
+    Column[PlacementLine]("When", lambda p: p.when, sort=lambda p: p.started_at),
+    Column[PlacementLine]("Setting", lambda p: p.setting + (f" ({p.element})" if p.element else "")),
+    Column[PlacementLine]("Now", lambda p: "Placed now" if p.current else ""),
+)
+CONTACT_COLUMNS = (
+    Column[ContactLine]("Role", lambda c: c.kind_label),
+    Column[ContactLine]("Name", lambda c: c.name),
+    Column[ContactLine]("Job title", lambda c: c.role or ""),
+    Column[ContactLine]("Organisation", lambda c: c.organisation or ""),
+    Column[ContactLine]("Phone", lambda c: c.phone or ""),
+    Column[ContactLine]("Email", lambda c: c.email or ""),
+    Column[ContactLine]("Setting", lambda c: c.setting or ""),
+)
+ELEMENT_COLUMNS = (
+    Column[ElementLine]("Element", lambda e: e.name),
+    Column[ElementLine]("Service type", lambda e: e.service_type.label),
+    Column[ElementLine]("Delivered at", lambda e: e.setting or ""),
+    Column[ElementLine]("Delivered by", lambda e: e.delivered_by or ""),
+)
+
+
+D = TypeVar("D", bound=QDialog)
+
 #: A form that records something about one provider (``CaseDialog``, ``EmbargoDialog``, ...):
 #: ``(workspace, provider id, provider name, today, parent)``.
 RecordForm = Callable[[Workspace, str, str, dt.date, QWidget | None], RecordDialog]
@@ -139,6 +199,7 @@ class ProviderPanel(QWidget):
     open_visit = Signal(str)
     #: "Start a visit" for this provider (the window opens the start dialog on its settings)
     start_visit = Signal(str)
+    open_review = Signal(str)
 
     def __init__(self, workspace: Workspace, hub: ChangeHub, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -171,12 +232,18 @@ class ProviderPanel(QWidget):
         self.actions_model = RowsModel(ACTION_COLUMNS, self, flag=lambda a: "Overdue" if a.overdue else None)
         self.cases_model = RowsModel(CASE_COLUMNS, self, flag=lambda c: "Safeguarding" if c.safeguarding else None)
         self.sanctions_model = RowsModel(SANCTION_COLUMNS, self, flag=informed_flag)
+        self.reviews_model = RowsModel(REVIEW_COLUMNS, self, row_id=lambda r: r.id)
+        self.placements_model = RowsModel(PLACEMENT_COLUMNS, self, row_id=lambda p: p.id)
+        self.contacts_model = RowsModel(CONTACT_COLUMNS, self, row_id=lambda c: c.id)
+        self.elements_model = RowsModel(ELEMENT_COLUMNS, self, row_id=lambda e: e.id)
         self.tabs = QTabWidget()
         self.tabs.setAccessibleName("Provider page")
         self.views: dict[str, QTableView] = {}
         tables = (("settings", self.settings_model, "Settings"), ("due", self.due_model, "What is due"),
                   ("visits", self.visits_model, "Visits"), ("actions", self.actions_model, "Actions"),
-                  ("cases", self.cases_model, "Risk and cases"), ("sanctions", self.sanctions_model, "Sanctions"))
+                  ("cases", self.cases_model, "Risk and cases"), ("sanctions", self.sanctions_model, "Sanctions"),
+                  ("reviews", self.reviews_model, "Reviews"), ("placements", self.placements_model, "Placements"),
+                  ("contacts", self.contacts_model, "Contacts"), ("elements", self.elements_model, "Package"))
         for key, model, name in tables:
             self.views[key] = table_view(model, name)
         self.extend_button = QPushButton("E&xtend the selected action…")
@@ -193,11 +260,50 @@ class ProviderPanel(QWidget):
         rating_line = QHBoxLayout()
         rating_line.addWidget(self.rating, 1)
         rating_line.addWidget(self.ifa_button, 0, Qt.AlignmentFlag.AlignTop)
+        self.close_case_button = QPushButton("C&lose the selected case…")
+        self.close_case_button.clicked.connect(lambda: self.close_case())
+        rating_line.addWidget(self.close_case_button, 0, Qt.AlignmentFlag.AlignTop)
+        self.caseload_buttons: dict[str, QPushButton] = {}
+
+        def caseload_button(key: str, words: str, action: Callable[[], object], tip: str = "") -> QPushButton:
+            made = QPushButton(words)
+            made.clicked.connect(lambda: action())
+            if tip:
+                made.setToolTip(tip)
+            self.caseload_buttons[key] = made
+            return made
+
         pages = {"actions": _page(self.views["actions"], _buttons(self.extend_button, self.complete_button)),
                  "cases": _page(self.views["cases"], rating_line),
-                 "sanctions": _page(self.views["sanctions"], _buttons(self.end_button, self.told_button))}
+                 "sanctions": _page(self.views["sanctions"], _buttons(self.end_button, self.told_button)),
+                 "settings": _page(self.views["settings"], _buttons(
+                     caseload_button("add_setting", "Add a &setting…", self.add_setting),
+                     caseload_button("edit_setting", "Edit the selected setting…", self.edit_setting))),
+                 "visits": _page(self.views["visits"], _buttons(
+                     caseload_button("plan_visit", "Pla&n a visit…", self.plan_visit))),
+                 "reviews": _page(self.views["reviews"], _buttons(
+                     caseload_button("full_review", "Start a f&ull review…",
+                                     lambda: self.start_review(ReviewScope.FULL),
+                                     "The essential documents of Figure 1 for this service type"),
+                     caseload_button("minimum_review", "Start a minimum ur&gent review…",
+                                     lambda: self.start_review(ReviewScope.MINIMUM),
+                                     "Section 11: when a placement cannot wait for the full review"),
+                     caseload_button("open_review", "&Open the selected review", self.open_selected_review))),
+                 "placements": _page(self.views["placements"], _buttons(
+                     caseload_button("record_placement", "&Record a placement…", self.record_placement),
+                     caseload_button("end_placement", "End the selected placement…", self.end_placement))),
+                 "contacts": _page(self.views["contacts"], _buttons(
+                     caseload_button("add_contact", "Add a con&tact…", self.add_contact),
+                     caseload_button("edit_contact", "Edit the selected contact…", self.edit_contact),
+                     caseload_button("remove_contact", "Remove the selected contact", self.remove_contact))),
+                 "elements": _page(self.views["elements"], _buttons(
+                     caseload_button("add_element", "Add an &element…", self.add_element),
+                     caseload_button("edit_element", "Edit the selected element…", self.edit_element)))}
+        self.tab_index: dict[str, int] = {}
         for key, _, name in tables:
-            self.tabs.addTab(pages.get(key, self.views[key]), name)
+            self.tab_index[key] = self.tabs.addTab(pages.get(key, self.views[key]), name)
+        self.views["reviews"].activated.connect(lambda index: self.open_review.emit(
+            self.reviews_model.row_at(source_row(index)).id))
         visits = self.views["visits"]
         visits.activated.connect(self._visit_chosen)  # Enter or double click
         self.record_buttons: list[QPushButton] = []
@@ -218,11 +324,26 @@ class ProviderPanel(QWidget):
         audit.clicked.connect(lambda: self.show_audit())
         records.addWidget(audit)
         self.record_buttons.append(audit)
+        self.edit_button = QPushButton("Ed&it the provider…")
+        self.edit_button.clicked.connect(lambda: self.edit_provider())
+        self.monitored_button = QPushButton("&Monitored by us…")
+        self.monitored_button.setToolTip("Mark the provider monitored by us, or no longer, with the reason")
+        self.monitored_button.clicked.connect(lambda: self.change_monitored())
+        heading = QHBoxLayout()
+        heading.addWidget(self.title, 1)
+        heading.addWidget(self.monitored_button, 0, Qt.AlignmentFlag.AlignTop)
+        heading.addWidget(self.edit_button, 0, Qt.AlignmentFlag.AlignTop)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.title)
+        layout.addLayout(heading)
         layout.addWidget(self.warnings)
-        layout.addWidget(self.facts)
+        # the facts scroll rather than being cut off when the text is large (150%) or the window small
+        self.facts_area = QScrollArea()
+        self.facts_area.setWidget(self.facts)
+        self.facts_area.setWidgetResizable(True)
+        self.facts_area.setFrameShape(QFrame.Shape.NoFrame)
+        self.facts_area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        layout.addWidget(self.facts_area)
         layout.addLayout(records)
         layout.addWidget(self.tabs, 1)
         self._enable(False)
@@ -230,7 +351,8 @@ class ProviderPanel(QWidget):
 
     def _enable(self, on: bool) -> None:
         for button in (*self.record_buttons, self.extend_button, self.complete_button, self.end_button,
-                       self.told_button):
+                       self.told_button, self.close_case_button, self.edit_button, self.monitored_button,
+                       *self.caseload_buttons.values()):
             button.setEnabled(on)
         self.ifa_button.setVisible(on and self.overview is not None and self.overview.ifa is not None)
 
@@ -262,6 +384,13 @@ class ProviderPanel(QWidget):
         self.actions_model.set_rows(page.actions)
         self.cases_model.set_rows(page.cases)
         self.sanctions_model.set_rows(page.sanctions)
+        self.reviews_model.set_rows(page.reviews)
+        self.placements_model.set_rows(page.placements)
+        self.contacts_model.set_rows(page.contacts)
+        self.elements_model.set_rows(page.elements)
+        bespoke = page.service_type_value == ServiceType.BESPOKE.value
+        self.tabs.setTabVisible(self.tab_index["elements"], bespoke)
+        self.monitored_button.setText("&Monitored by us: yes…" if page.monitored else "&Monitored by us: no…")
         self.warnings.setText("⚠ " + "\n⚠ ".join(page.warnings) if page.warnings else "")
         self.warnings.setVisible(bool(page.warnings))
         today = self.workspace.clock.today()
@@ -284,6 +413,13 @@ class ProviderPanel(QWidget):
                              if page.overdue_actions else f"Actions ({len(page.actions)})")
         self.tabs.setTabText(4, f"Risk and cases ({this_year.rag.label if this_year else 'no cases'})")
         self.tabs.setTabText(5, f"Sanctions ({len(page.sanctions)})")
+        in_progress = sum(1 for r in page.reviews if r.status is ReviewStatus.IN_PROGRESS)
+        self.tabs.setTabText(self.tab_index["reviews"], f"Reviews ({len(page.reviews)}"
+                             + (f", {in_progress} in progress)" if in_progress else ")"))
+        current = sum(1 for p in page.placements if p.current)
+        self.tabs.setTabText(self.tab_index["placements"], f"Placements ({current} now)")
+        self.tabs.setTabText(self.tab_index["contacts"], f"Contacts ({len(page.contacts)})")
+        self.tabs.setTabText(self.tab_index["elements"], f"Package ({len(page.elements)} elements)")
         for view in self.views.values():
             view.resizeColumnsToContents()
 
@@ -297,7 +433,8 @@ class ProviderPanel(QWidget):
     def _show_nothing(self) -> None:
         self.overview = None
         for model in (self.settings_model, self.due_model, self.visits_model, self.actions_model,
-                      self.cases_model, self.sanctions_model):
+                      self.cases_model, self.sanctions_model, self.reviews_model, self.placements_model,
+                      self.contacts_model, self.elements_model):
             model.set_rows([])
         self.title.setText("Choose a provider in the register to see its page.")
         self.facts.clear()
@@ -317,8 +454,30 @@ class ProviderPanel(QWidget):
         if self.overview is None:
             return None
         dialog = kind(self.workspace, self.overview.id, self.overview.name, self.workspace.clock.today(), self)
+        if isinstance(dialog, CaseDialog):
+            dialog.accepted.connect(lambda: self.offer_unannounced_visit(dialog))
         dialog.open()
         return dialog
+
+    def offer_unannounced_visit(self, case: CaseDialog) -> PlanVisitDialog | None:
+        """A quality concern or safeguarding matter makes a review (and, where children are
+        accommodated, a visit) due now; Section 11: "unannounced visits will be triggered when
+        significant concerns have been identified". Offer to plan one, preset for two officers."""
+        if not case.concern() or self.overview is None:
+            return None
+        visit_due = [i for i in self.workspace.register.due(provider_id=self.overview.id)
+                     if i.due.kind is DueKind.VISIT]
+        what = "A compliance review" + (" and a QA visit are" if visit_due else " is")
+        if not visit_due:
+            QMessageBox.information(self, "Compliance review due now", f"{what} now due (Figure 1: a quality concern "
+                                    "or safeguarding matter was raised). See What is due.")
+            return None
+        answer = QMessageBox.question(self, "Plan an unannounced visit?",
+                                      f"{what} now due (Figures 1 and 2: a quality concern or safeguarding matter was "
+                                      "raised).\n\nPlan an unannounced visit now (two officers, Section 11)?")
+        if answer != QMessageBox.StandardButton.Yes:
+            return None
+        return self.plan_visit(unannounced=True)
 
     def progress_action(self, complete: bool) -> ActionProgressDialog | None:
         action = selected_row(self.views["actions"], self.actions_model)
@@ -360,3 +519,107 @@ class ProviderPanel(QWidget):
 
     def _visit_chosen(self, index: QModelIndex) -> None:
         self.open_visit.emit(self.visits_model.row_at(source_row(index)).id)
+
+    # -- the caseload: the provider itself, settings, contacts, package, placements, reviews, visits ------
+
+    def _settings(self) -> list[tuple[str, str]]:
+        return [(s.id, s.name) for s in self.overview.settings] if self.overview else []
+
+    def _opened(self, dialog: D) -> D:
+        dialog.open()
+        return dialog
+
+    def edit_provider(self) -> ProviderDialog | None:
+        if self.overview is None:
+            return None
+        return self._opened(ProviderDialog(self.workspace, self.workspace.providers.provider(self.overview.id), self))
+
+    def change_monitored(self) -> MonitoredDialog | None:
+        if self.overview is None:
+            return None
+        return self._opened(MonitoredDialog(self.workspace, self.workspace.providers.provider(self.overview.id), self))
+
+    def add_setting(self) -> SettingDialog | None:
+        if self.overview is None:
+            return None
+        return self._opened(SettingDialog(self.workspace, self.overview.id, None, self))
+
+    def edit_setting(self) -> SettingDialog | None:
+        chosen = selected_row(self.views["settings"], self.settings_model)
+        if self.overview is None or chosen is None:
+            return None
+        record = self.workspace.providers.setting(chosen.id)
+        return self._opened(SettingDialog(self.workspace, self.overview.id, record, self))
+
+    def add_contact(self) -> ContactDialog | None:
+        if self.overview is None:
+            return None
+        return self._opened(ContactDialog(self.workspace, self.overview.id, self._settings(), None, self))
+
+    def edit_contact(self) -> ContactDialog | None:
+        chosen = selected_row(self.views["contacts"], self.contacts_model)
+        if self.overview is None or chosen is None:
+            return None
+        fresh = next((c for c in self.workspace.providers.contacts(self.overview.id) if c.id == chosen.id), chosen)
+        return self._opened(ContactDialog(self.workspace, self.overview.id, self._settings(), fresh, self))
+
+    def remove_contact(self) -> None:
+        chosen = selected_row(self.views["contacts"], self.contacts_model)
+        if chosen is not None:
+            self.workspace.providers.remove_contact(chosen.id)
+
+    def add_element(self) -> ElementDialog | None:
+        if self.overview is None:
+            return None
+        return self._opened(ElementDialog(self.workspace, self.overview.id, self._settings(), None, self))
+
+    def edit_element(self) -> ElementDialog | None:
+        chosen = selected_row(self.views["elements"], self.elements_model)
+        if self.overview is None or chosen is None:
+            return None
+        return self._opened(ElementDialog(self.workspace, self.overview.id, self._settings(), chosen, self))
+
+    def record_placement(self) -> PlacementDialog | None:
+        if self.overview is None:
+            return None
+        elements = [(e.id, e.name) for e in self.overview.elements]
+        return self._opened(PlacementDialog(self.workspace, self.overview.id, self.overview.name, self, elements))
+
+    def end_placement(self) -> EndPlacementDialog | None:
+        chosen = selected_row(self.views["placements"], self.placements_model)
+        if chosen is None:
+            return None
+        return self._opened(EndPlacementDialog(self.workspace, chosen, self))
+
+    def start_review(self, scope: ReviewScope) -> StartReviewDialog | None:
+        """Start a review (full, or the minimum urgent set); once started it opens in its own window."""
+        if self.overview is None:
+            return None
+        elements = [(e.id, e.name) for e in self.overview.elements]
+        dialog = StartReviewDialog(self.workspace, self.overview.id, self.overview.name, scope, self, elements)
+
+        def started() -> None:
+            if dialog.review_id:
+                self.open_review.emit(dialog.review_id)
+
+        dialog.accepted.connect(started)
+        return self._opened(dialog)
+
+    def open_selected_review(self) -> str | None:
+        chosen = selected_row(self.views["reviews"], self.reviews_model)
+        if chosen is None:
+            return None
+        self.open_review.emit(chosen.id)
+        return chosen.id
+
+    def plan_visit(self, *, unannounced: bool = False) -> PlanVisitDialog | None:
+        if self.overview is None:
+            return None
+        return self._opened(PlanVisitDialog(self.workspace, self.overview.id, parent=self, unannounced=unannounced,
+                                            reason=VisitReason.CONCERN_RAISED if unannounced else VisitReason.ROUTINE))
+
+    def close_case(self) -> CloseCaseDialog | None:
+        chosen = selected_row(self.views["cases"], self.cases_model)
+        if chosen is None or chosen.closed_on is not None:
+            return None
+        return self._opened(CloseCaseDialog(self.workspace, chosen, self))

@@ -26,7 +26,7 @@ def due_words(item: DueItem | None) -> str:
         return ""
     when = f"{item.due.due_on:%d %b %Y}" if item.due.due_on else "before the first placement"
     prefix = {DueStatus.OVERDUE: "Overdue: ", DueStatus.DUE: "Due: "}.get(item.due.status, "")
-    return f"{prefix}{item.due.kind.value}, {when}"
+    return f"{prefix}{item.what}, {when}"
 
 
 def _due_sort(row: ProviderRow) -> Any:
@@ -42,6 +42,8 @@ COLUMNS: tuple[Column[ProviderRow], ...] = (
     # third, so a red row's reason is on screen on a 1280-pixel laptop
     Column("Next due (Figures 1, 2)", lambda r: due_words(r.due), sort=_due_sort,
            tooltip=lambda r: r.due.due.reason if r.due else None),
+    Column("Monitored", lambda r: "Monitored" if r.monitored else "",
+           tooltip=lambda r: f"Monitored by us: {r.monitored_reason}" if r.monitored else None),
     Column("Sanctions", lambda r: "; ".join(r.sanctions)),
     Column("Risk (Figure 6)", lambda r: r.risk.label if r.risk and r.risk is not Rag.NONE else "",
            sort=lambda r: -r.risk.rank if r.risk else None),

@@ -2,7 +2,8 @@
 
 A ``Workspace`` owns the open store, the clock and the template library, and hands out the
 services grouped by what they are about (``register``, ``visits``, ``oversight``, ``sync``,
-``admin``). Screens and commands hold a workspace and nothing else of the core: they never open a
+``admin``, and the caseload's ``providers``, ``reviews``, ``placements``, ``planning``). Screens
+and commands hold a workspace and nothing else of the core: they never open a
 database session, build a query or touch a sync store (a test reads every import to keep it so).
 
 Three promises, each kept in one place:
@@ -48,6 +49,7 @@ from qa_desktop.store.models import (
     MeetingAction,
     MeetingTopic,
     NotificationUpdate,
+    PackageElement,
     Placement,
     PlanAction,
     PlanningApplication,
@@ -55,6 +57,8 @@ from qa_desktop.store.models import (
     RegistrationApplication,
     RegulatoryAlert,
     ReportRevision,
+    ReviewAction,
+    ReviewItem,
     Setting,
     UnregulatedNotification,
     Visit,
@@ -77,7 +81,9 @@ _BY_PROVIDER: dict[str, Any] = {"compliance_reviews": ComplianceReview, "qa_case
                 "meeting_topics": MeetingTopic, "meeting_actions": MeetingAction, "funding_requests": FundingRequest,
                 "unregulated_notifications": UnregulatedNotification,
                 "registration_applications": RegistrationApplication, "planning_applications": PlanningApplication,
-                "address_intelligence": AddressIntelligence}
+                "address_intelligence": AddressIntelligence,
+                "package_elements": PackageElement}
+_BY_REVIEW: dict[str, Any] = {"review_items": ReviewItem, "review_actions": ReviewAction}
 _BY_SETTING: dict[str, Any] = {"visits": Visit, "placements": Placement}
 _BY_VISIT: dict[str, Any] = {"answers": Answer, "visit_templates": VisitTemplate, "visit_actions": VisitAction,
              "report_revisions": ReportRevision}
@@ -95,7 +101,11 @@ class Workspace:
         from qa_desktop.workspace.admin import AdminService
         from qa_desktop.workspace.oversight import OversightService
         from qa_desktop.workspace.partnership import PartnershipService
+        from qa_desktop.workspace.placements import PlacementService
+        from qa_desktop.workspace.planning import PlanningService
+        from qa_desktop.workspace.providers import ProviderService
         from qa_desktop.workspace.register import RegisterService
+        from qa_desktop.workspace.reviews import ReviewService
         from qa_desktop.workspace.sync import SyncService
         from qa_desktop.workspace.tracker import TrackerService
         from qa_desktop.workspace.unregistered import UnregisteredService
@@ -112,6 +122,11 @@ class Workspace:
         self.unregistered = UnregisteredService(self)
         self.young_inspectors = YoungInspectorService(self)
         self.tracker = TrackerService(self)
+        # the team's caseload (issue 16): providers managed in the app, reviews, placements, visit planning
+        self.providers = ProviderService(self)
+        self.reviews = ReviewService(self)
+        self.placements = PlacementService(self)
+        self.planning = PlanningService(self)
 
     @classmethod
     def open(cls, data_dir: Path, *, actor: str | None = None, key: bytes | None = None, role: Role | None = None,
@@ -220,6 +235,10 @@ class Workspace:
             notified = _column(session, NotificationUpdate, NotificationUpdate.notification_id,
                                by_entity.get("notification_updates", ()))
             providers |= _column(session, UnregulatedNotification, UnregulatedNotification.provider_id, notified)
+            reviews: set[str] = set()
+            for entity, model in _BY_REVIEW.items():
+                reviews |= _column(session, model, model.review_id, by_entity.get(entity, ()))
+            providers |= _column(session, ComplianceReview, ComplianceReview.provider_id, reviews)
             for entity, model in _BY_PROVIDER.items():
                 providers |= _column(session, model, model.provider_id, by_entity.get(entity, ()))
             settings = set(by_entity.get("settings", ()))

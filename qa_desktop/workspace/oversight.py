@@ -68,12 +68,13 @@ class OversightService:
 
     def log_case(self, provider_id: str, *, source: CaseSource, category: str, summary: str,
                  opened_on: dt.date | None = None, safeguarding: bool = False,
-                 significant: bool = False) -> Done[str]:
-        """Log a case in the duty log (opened today unless said); its id."""
+                 significant: bool = False, quality_concern: bool = False) -> Done[str]:
+        """Log a case in the duty log (opened today unless said); its id. A quality concern, a
+        safeguarding matter or a significant one makes a review (and a visit) due now."""
         opened = self._today(opened_on)
         return self._ws._mutation(lambda: qa.log_case(
             self._ws._store, provider_id, opened_on=opened, source=source, category=category, summary=summary,
-            safeguarding=safeguarding, significant=significant))
+            safeguarding=safeguarding, significant=significant, quality_concern=quality_concern))
 
     def close_case(self, case_id: str, *, outcome: str, closed_on: dt.date | None = None) -> Done[None]:
         closed = self._today(closed_on)
@@ -132,12 +133,13 @@ class OversightService:
         told = self._today(on)
         return self._ws._mutation(lambda: qa.social_work_informed(self._ws._store, kind, record_id, told))
 
-    def tracked_actions(self, provider_id: str | None = None, *,
-                        include_completed: bool = False) -> list[TrackedAction]:
-        """Actions from plans in place and from visits, as of now: overdue first, then by due date."""
+    def tracked_actions(self, provider_id: str | None = None, *, include_completed: bool = False,
+                        everyone: bool = True) -> list[TrackedAction]:
+        """Actions from plans in place, visits and reviews, as of now: overdue first, then by due
+        date; of the providers monitored by us only with ``everyone=False``."""
         with self._ws._read() as session:
             return qa.tracked_actions(session, self._ws.clock.now(), provider_id=provider_id,
-                                      include_completed=include_completed)
+                                      include_completed=include_completed, monitored_only=not everyone)
 
     def extend_action(self, kind: str, action_id: str, *, new_due: dt.datetime, reason: str) -> Done[None]:
         return self._ws._mutation(lambda: qa.extend_action(self._ws._store, kind, action_id, new_due=new_due,
@@ -226,10 +228,11 @@ class OversightService:
         export(rows, path, self._ws.clock.today())
         return len(rows)
 
-    def dashboard(self) -> Dashboard:
-        """What is due and overdue now: visits and reviews, actions, restrictions and embargoes to review."""
+    def dashboard(self, *, everyone: bool = False) -> Dashboard:
+        """What is due and overdue now: visits and reviews, actions, restrictions and embargoes to
+        review; of the providers monitored by us (every provider with ``everyone``)."""
         with self._ws._read() as session:
-            return dashboard(session, self._ws.clock.now())
+            return dashboard(session, self._ws.clock.now(), monitored_only=not everyone)
 
     # -- retention (Section 11) ---------------------------------------------------------------------
 

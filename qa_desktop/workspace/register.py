@@ -66,15 +66,16 @@ class RegisterService:
     def search(self, text: str = "", service_type: ServiceType | None = None, *, judgement: Judgement | None = None,
                due: DueFilter | None = None, risk: Rag | None = None, context: RegisterContext | None = None,
                limit: int | None = None, only: Collection[str] | None = None,
-               local_authority: str | None = None) -> list[ProviderRow]:
+               local_authority: str | None = None, monitored: bool | None = None) -> list[ProviderRow]:
         """The register's rows matching the search and filters, by name; of ``only`` these providers
-        when given (a touched provider missing from the result no longer matches, or is gone). Each
-        row carries its search text: a screen holding the rows searches them again in memory with
+        when given (a touched provider missing from the result no longer matches, or is gone);
+        ``monitored``: only those monitored by us (True) or not (False). Each row carries its
+        search text: a screen holding the rows searches them again in memory with
         ``RegisterFilter``, by the same rule."""
         with self._ws._read() as session:
             return search_providers(session, text, service_type, judgement=judgement, due=due, risk=risk,
                                     today=self._ws.clock.today(), context=context, limit=limit, only=only,
-                                    local_authority=local_authority)
+                                    local_authority=local_authority, monitored=monitored)
 
     def resolve(self, text: str) -> str:
         """A provider's id from its URN or words of its name; ``RegisterError`` unless exactly one."""
@@ -88,11 +89,13 @@ class RegisterService:
             return provider_overview(session, provider_id, self._ws.clock.now())
 
     def due(self, *, today: dt.date | None = None, include_scheduled: bool = False,
-            provider_id: str | None = None) -> list[DueItem]:
-        """Visits and reviews overdue or due soon, most urgent first (for ``today``, by default the clock's)."""
+            provider_id: str | None = None, everyone: bool = False) -> list[DueItem]:
+        """Visits, reviews and documents overdue or due soon, most urgent first (for ``today``, by
+        default the clock's), of the providers monitored by us: of every provider with ``everyone``
+        (or when one ``provider_id`` is asked for)."""
         with self._ws._read() as session:
             return due_items(session, today or self._ws.clock.today(), include_scheduled=include_scheduled,
-                             provider_id=provider_id)
+                             provider_id=provider_id, monitored_only=not everyone and provider_id is None)
 
     def audit(self, provider_id: str) -> list[AuditLine]:
         with self._ws._read() as session:

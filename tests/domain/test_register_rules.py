@@ -11,7 +11,11 @@ from qa_desktop.domain.visits import VisitRuleError, check_officers
 
 
 def test_the_ten_commissioned_types_plus_unregulated_and_internal_residential():
-    assert len(ServiceType) == 12
+    framework = {"ifa", "residential", "residential_school", "supported_accommodation", "floating_support",
+                 "activity", "secure_unit", "short_breaks", "bespoke", "unregulated", "internal_residential",
+                 # Section 5's three kinds of parent and child provision
+                 "parent_and_child", "parent_and_child_fostering", "parent_and_child_supported"}
+    assert framework <= {t.value for t in ServiceType}
     assert {t.label for t in ServiceType} >= {"Independent Fostering Agency", "Unregulated Placement",
                                               "Internally Commissioned Residential"}
 

@@ -89,7 +89,7 @@ def test_filter_by_risk_rating_and_sanctions_shown_beside_each_provider(demo_sto
         low = search_providers(session, risk=Rag.LOW, today=TODAY)
         none = search_providers(session, risk=Rag.NONE, today=TODAY)
     assert [r.name for r in medium] == ["Harbour View"] and medium[0].sanctions == ("Embargo on provider/agency",)
-    assert [r.name for r in low] == ["Maple Lodge"] and len(none) == 10
+    assert [r.name for r in low] == ["Maple Lodge"] and len(none) == 11
 
 
 def test_the_context_of_a_few_providers_is_what_the_whole_register_says_of_them(demo_store, lead, monkeypatch):

@@ -67,3 +67,51 @@ def test_opening_twice_migrates_once(tmp_path):
     store = Store(tmp_path)
     with store.read() as session:
         assert session.execute(text("SELECT count(*) FROM alembic_version")).scalar() == 1
+
+
+def test_a_laptop_at_0012_with_reviews_placements_and_contacts_comes_up_with_its_caseload(tmp_path):
+    """0013 (the caseload): rows from before keep their meaning. A review recorded then has no status
+    and counts as complete; a placement has no kind (an emergency, as the 24-48 hour rule took it);
+    a provider is not monitored until someone says so; a contact keeps its job title."""
+    from qa_desktop.domain.schedule import DueKind
+    from qa_desktop.services.due import due_items
+    from qa_desktop.store.models import ComplianceReview, Contact, Placement
+
+    engine = make_engine(tmp_path / DATABASE_NAME)
+    migrate(engine, "0012")  # the revision before the caseload's
+    stamp = dt.datetime(2026, 1, 2, 3, 4, 5)
+    common = {"created_at": stamp, "updated_at": stamp, "changed_by": "old", "device_id": "dev-1", "deleted": False}
+    with engine.begin() as connection:
+        connection.execute(text(
+            "INSERT INTO providers (id, name, service_type, urn, created_at, updated_at, changed_by, device_id,"
+            " deleted) VALUES ('p1', 'Maple Lodge', 'residential', 'SC700101', :created_at, :updated_at,"
+            " :changed_by, :device_id, :deleted)"), common)
+        connection.execute(text(
+            "INSERT INTO settings (id, provider_id, name, created_at, updated_at, changed_by, device_id, deleted)"
+            " VALUES ('s1', 'p1', 'Maple Lodge', :created_at, :updated_at, :changed_by, :device_id, :deleted)"), common)
+        connection.execute(text(
+            "INSERT INTO contacts (id, provider_id, name, role, created_at, updated_at, changed_by, device_id, deleted)"
+            " VALUES ('c1', 'p1', 'Dana', 'Registered manager', :created_at, :updated_at, :changed_by, :device_id,"
+            " :deleted)"), common)
+        connection.execute(text(
+            "INSERT INTO compliance_reviews (id, provider_id, review_date, minimum_only, reviewed_by, created_at,"
+            " updated_at, changed_by, device_id, deleted) VALUES ('r1', 'p1', '2026-01-02', 0, 'Alex', :created_at,"
+            " :updated_at, :changed_by, :device_id, :deleted)"), common)
+        connection.execute(text(
+            "INSERT INTO placements (id, setting_id, started_at, reference, created_at, updated_at, changed_by,"
+            " device_id, deleted) VALUES ('pl1', 's1', '2026-11-21 16:30:00', 'PL-1', :created_at, :updated_at,"
+            " :changed_by, :device_id, :deleted)"), common)
+    engine.dispose()
+
+    store = Store(tmp_path, actor="new")
+    with store.read() as session:
+        assert session.execute(text("SELECT version_num FROM alembic_version")).scalar() == _head()
+        provider = session.get(Provider, "p1")
+        assert provider.monitored is None and provider.tier_override is None
+        assert session.get(Contact, "c1").role == "Registered manager" and session.get(Contact, "c1").kind is None
+        assert session.get(ComplianceReview, "r1").status is None and session.get(Placement, "pl1").kind is None
+        items = {i.due.kind: i.due for i in due_items(session, dt.date(2026, 11, 22), include_scheduled=True)}
+    assert items[DueKind.REVIEW].due_on == dt.date(2028, 1, 2)  # the old review counts as a full one
+    assert items[DueKind.VISIT].due_on == dt.date(2026, 11, 23)  # the placement: within 48 hours
+    assert {"review_items", "review_actions", "package_elements"} <= set(inspect(store.engine).get_table_names())
+    store.close()

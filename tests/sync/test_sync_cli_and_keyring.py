@@ -31,7 +31,7 @@ def test_two_laptops_sync_export_and_resolve_from_the_command_line(capsys, tmp_p
     code, out, _ = run(capsys, "sync", "--data-dir", jo, "--folder", shared)
     assert code == 0 and "0 change(s) sent" in out
     code, out, _ = run(capsys, "providers", "--data-dir", jo)
-    assert "12 providers" in out
+    assert "13 providers" in out
     code, out, _ = run(capsys, "sync-status", "--data-dir", alex)
     assert "Changes waiting to go: 0" in out and "Last synced: never" not in out
 

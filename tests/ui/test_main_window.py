@@ -34,8 +34,8 @@ def visible_names(window):
 
 def test_lists_every_provider_sorted_by_name(window):
     names = visible_names(window)
-    assert len(names) == 12 and names == sorted(names, key=str.lower)
-    assert window.count.text().startswith("12 providers")
+    assert len(names) == 13 and names == sorted(names, key=str.lower)
+    assert window.count.text().startswith("13 providers")
 
 
 def test_type_ahead_search_by_postcode(qtbot, window):
@@ -43,7 +43,7 @@ def test_type_ahead_search_by_postcode(qtbot, window):
     qtbot.waitUntil(lambda: visible_names(window) == ["Willow House"])
     assert window.count.text() == "1 provider"
     window.search.clear()
-    qtbot.waitUntil(lambda: len(visible_names(window)) == 12)
+    qtbot.waitUntil(lambda: len(visible_names(window)) == 13)
 
 
 def test_ctrl_f_focuses_search(qtbot, window):
@@ -126,12 +126,12 @@ def test_import_providers_in_the_background_then_a_bad_file_changes_nothing(qtbo
         pass
     assert task.dialog.maximum() == 300  # the progress dialog counted the rows
     assert shown[-1][0] == "Providers imported" and "300 added" in shown[-1][1]
-    assert window.count.text().startswith("312 providers")
+    assert window.count.text().startswith("313 providers")
     (tmp_path / "photo.csv").write_bytes(b"\xff\xd8\xff\xe0 not a csv at all")
     with qtbot.waitSignal(window.import_providers(str(tmp_path / "photo.csv")).failed, timeout=60000):
         pass
     assert shown[-1][0] == "Providers not imported" and "photo.csv" in shown[-1][1]
-    assert window.count.text().startswith("312 providers")
+    assert window.count.text().startswith("313 providers")
 
 
 # -- redrawn by what changed ---------------------------------------------------------------------------
@@ -226,4 +226,4 @@ def test_a_change_too_large_to_list_reloads_the_register(hub, window, full_redra
     from qa_desktop.workspace import OpChanges
 
     hub.changed.emit(OpChanges(everything=True))
-    assert full_redraws["reload"] == 1 and len(visible_names(window)) == 12
+    assert full_redraws["reload"] == 1 and len(visible_names(window)) == 13

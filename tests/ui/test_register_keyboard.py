@@ -58,7 +58,7 @@ def test_tab_from_find_goes_to_the_results_and_arrows_on_a_filter_do_not_change_
     assert window.table.hasFocus()
     window.type_filter.setFocus()
     qtbot.keyClick(window.type_filter, Qt.Key.Key_Down)
-    assert window.type_filter.currentIndex() == 0 and len(names(window)) == 12  # not changed unseen
+    assert window.type_filter.currentIndex() == 0 and len(names(window)) == 13  # not changed unseen
     assert window.type_filter.view().isVisible()  # the list opened instead, to choose from
     window.type_filter.hidePopup()
 
