@@ -23,6 +23,7 @@ from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Flowable, Frame, KeepInFrame, Spacer, Table, TableStyle
 
+from qa_desktop.atomic import replace
 from qa_desktop.domain.placement import CheckLine, PlacementCheck, Weight
 from qa_desktop.reports.fonts import BOLD, REGULAR, register_fonts
 from qa_desktop.reports.text import user_text
@@ -84,7 +85,7 @@ def build_placement_check(check: PlacementCheck, path: Path, *, council_name: st
         frame.addFromList([fitted], canvas)
         canvas.showPage()
         canvas.save()
-        os.replace(temporary, path)
+        replace(temporary, path)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
