@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 
 from qa_desktop.ui.background import BackgroundTask
 from qa_desktop.ui.change_hub import ChangeHub
+from qa_desktop.ui.file_names import safe_file_name, start_folder
 from qa_desktop.ui.rows_model import SORT_ROLE, Column, RowsModel, table_view
 from qa_desktop.workspace import OpChanges, Workspace
 from qa_desktop.workspace.register import ChangeLine, ImportRecord, What
@@ -239,10 +240,11 @@ class ImportReportWindow(QDialog):
         if record is None or (self.task is not None and self.task.running):
             return None
         if path is None:
-            path, _ = QFileDialog.getSaveFileName(
-                self, "Export what the import changed",
-                f"What {Path(record.file_name).stem} changed {record.imported_at.astimezone():%Y-%m-%d}.xlsx",
-                "Excel workbook (*.xlsx);;CSV file (*.csv)")
+            name = safe_file_name(f"What {Path(record.file_name).stem} changed "
+                                  f"{record.imported_at.astimezone():%Y-%m-%d}", ".xlsx")
+            path, _ = QFileDialog.getSaveFileName(self, "Export what the import changed",
+                                                  str(Path(start_folder()) / name),
+                                                  "Excel workbook (*.xlsx);;CSV file (*.csv)")
             if not path:
                 return None
         target = Path(path) if Path(path).suffix.lower() in (".xlsx", ".csv") else Path(f"{path}.xlsx")

@@ -15,6 +15,7 @@ from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QDialog, QFileDialog, QHBoxLayout, QLabel, QMessageBox, QPushButton, QVBoxLayout, QWidget
 
 from qa_desktop.ui.change_hub import ChangeHub
+from qa_desktop.ui.file_names import safe_file_name, start_folder
 from qa_desktop.ui.palette import warning_colour
 from qa_desktop.ui.rows_model import Column, RowsModel, table_view
 from qa_desktop.workspace import OpChanges, Workspace
@@ -99,9 +100,9 @@ class PlacementCheckDialog(QDialog):
             return None
         asked = path is None
         if path is None:
-            path, _ = QFileDialog.getSaveFileName(
-                self, "Save the placement check", f"Placement check {check.urn or check.provider} "
-                f"{check.checked_on:%Y-%m-%d}.pdf", "PDF (*.pdf)")
+            name = safe_file_name(f"Placement check {check.urn or check.provider} {check.checked_on:%Y-%m-%d}", ".pdf")
+            path, _ = QFileDialog.getSaveFileName(self, "Save the placement check", str(Path(start_folder()) / name),
+                                                  "PDF (*.pdf)")
             if not path:
                 return None
         target = Path(path) if Path(path).suffix.lower() == ".pdf" else Path(f"{path}.pdf")
