@@ -17,6 +17,7 @@ from contextlib import closing
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from qa_desktop.cli_regulator import print_changes
 from qa_desktop.cli_text import table
 from qa_desktop.domain.service_types import ServiceType, parse_service_type
 from qa_desktop.paths import default_data_dir
@@ -97,11 +98,19 @@ def cmd_import(args: argparse.Namespace, open_workspace: Callable[[], Workspace]
         return EXIT_BAD_INPUT
     if sys.stderr.isatty():
         print(file=sys.stderr)
-    print(f"{report.summary()} (read as {report.encoding}).")
+    workspace = open_workspace()
+    print(f"{report.summary()} (read as {report.encoding}, {report.layout} layout).")
     for skipped in report.skipped:
         print(f"  skipped {skipped}")
+    if report.unlisted:
+        print(f"  ... and {report.unlisted:,} more rows skipped.")
     if report.ignored_columns:
         print(f"  columns not used: {', '.join(report.ignored_columns)}")
+    if report.alerts or report.closed_alerts:
+        print(f"  Section 12: {report.alerts} regulatory alert(s) raised (on the sanctions list, reviewed in 12 "
+              f"weeks), {report.closed_alerts} closed.")
+    register = workspace.register
+    print_changes(register.import_record(report.import_id), register.import_changes(report.import_id))
     return 0
 
 
@@ -310,8 +319,9 @@ def build_parser() -> argparse.ArgumentParser:
     demo.set_defaults(func=bind(cmd_demo))
 
     imp = sub.add_parser("import-providers", parents=[common],
-                         help="import or update providers from a CSV (Ofsted provider-level layout or similar)")
-    imp.add_argument("file", help="the CSV file")
+                         help="import or update providers from Ofsted's provider-level or in-year file, or a council's "
+                              "list (CSV or .xlsx), and say what changed")
+    imp.add_argument("file", help="the CSV or Excel (.xlsx) file")
     imp.set_defaults(func=bind(cmd_import))
 
     prov = sub.add_parser("providers", parents=[common], help="list providers, or search by name, URN, postcode, town")
@@ -356,6 +366,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     from qa_desktop.cli_caseload import add_caseload_commands
     from qa_desktop.cli_oversight import add_oversight_commands
+    from qa_desktop.cli_regulator import add_regulator_commands
     from qa_desktop.cli_sync import add_sync_commands
     from qa_desktop.cli_tracker import add_tracker_commands
 
@@ -363,6 +374,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_oversight_commands(sub, common, bind)
     add_tracker_commands(sub, common, bind)
     add_caseload_commands(sub, common, bind)
+    add_regulator_commands(sub, common, bind)
     return parser
 
 

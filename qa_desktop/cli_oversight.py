@@ -238,16 +238,17 @@ def cmd_retention(args: argparse.Namespace, open_workspace: OpenWorkspace) -> in
 
 
 def cmd_placement_check(args: argparse.Namespace, open_workspace: OpenWorkspace) -> int:
-    """Before a placement: embargoes, restrictions and a HIGH rating, in words (exit 0 either way)."""
+    """Before a placement: everything QA holds that should stop or worry, in words; ``--pdf`` writes
+    the one page for the Access to Resources team. Exit 0 either way (a check, not a refusal)."""
 
     def body() -> int:
         workspace = open_workspace()
-        warnings = workspace.oversight.provider_warnings(workspace.register.resolve(args.provider),
-                                                         _date(args.date, today=workspace.clock.today()))
-        for warning in warnings:
-            print(f"!! {warning}")
-        if not warnings:
-            print("No embargo, regulatory restriction or HIGH risk rating is recorded for this provider.")
+        check = workspace.oversight.placement_check(workspace.register.resolve(args.provider),
+                                                    _date(args.date, today=workspace.clock.today()))
+        print(check.as_text())
+        if args.pdf:
+            path = workspace.oversight.placement_check_pdf(check, Path(args.pdf))
+            print(f"\nOne page for the Access to Resources team written to {path}.")
         return 0
 
     return _guarded(body)
@@ -333,9 +334,11 @@ def add_oversight_commands(sub: argparse._SubParsersAction, common: argparse.Arg
     retention.set_defaults(func=bind(cmd_retention))
 
     check = sub.add_parser("placement-check", parents=[common],
-                           help="before placing a child: embargoes, restrictions and risk of a provider")
+                           help="before placing a child: everything QA holds on a provider that should stop or worry")
     check.add_argument("provider", help="its URN, or words of its name")
     check.add_argument("--date", help="as at this date (YYYY-MM-DD, default today)")
+    check.add_argument("--pdf", metavar="FILE", help="also write it as one printed page (PDF) for the Access to "
+                                                     "Resources team")
     check.set_defaults(func=bind(cmd_placement_check))
 
     board = sub.add_parser("dashboard", parents=[common], help="what is due and overdue: visits, reviews, actions")

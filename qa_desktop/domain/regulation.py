@@ -8,14 +8,55 @@ from qa_desktop.domain.text import fold, is_blank
 
 
 class Regulator(enum.StrEnum):
+    """Who registers and inspects a service. The framework names "Ofsted/CQC/Care Inspectorate"
+    (Section 1) and "The Care Inspectorate (Wales and Scotland)" (Section 3); children placed out of
+    England are also in Wales (Care Inspectorate Wales) and, as the scrutiny report's peer councils
+    show, Jersey (Jersey Care Commission). ``CARE_INSPECTORATE`` keeps its stored value and means
+    Scotland's."""
+
     OFSTED = "ofsted"
     CQC = "cqc"
     CARE_INSPECTORATE = "care_inspectorate"
+    CARE_INSPECTORATE_WALES = "care_inspectorate_wales"
+    JERSEY_CARE_COMMISSION = "jersey_care_commission"
     NONE = "none"
 
     @property
     def label(self) -> str:
-        return {"ofsted": "Ofsted", "cqc": "CQC", "care_inspectorate": "Care Inspectorate", "none": "None"}[self.value]
+        return _REGULATOR_LABELS[self]
+
+
+_REGULATOR_LABELS = {
+    Regulator.OFSTED: "Ofsted",
+    Regulator.CQC: "CQC",
+    Regulator.CARE_INSPECTORATE: "Care Inspectorate (Scotland)",
+    Regulator.CARE_INSPECTORATE_WALES: "Care Inspectorate Wales",
+    Regulator.JERSEY_CARE_COMMISSION: "Jersey Care Commission",
+    Regulator.NONE: "None",
+}
+
+#: What a spreadsheet writes for each regulator (folded by ``fold``), beside the labels and codes.
+REGULATOR_NAMES: dict[str, Regulator] = {
+    "ofsted": Regulator.OFSTED,
+    "office for standards in education childrens services and skills": Regulator.OFSTED,
+    "cqc": Regulator.CQC,
+    "care quality commission": Regulator.CQC,
+    "care inspectorate": Regulator.CARE_INSPECTORATE,
+    "care inspectorate scotland": Regulator.CARE_INSPECTORATE,
+    "the care inspectorate": Regulator.CARE_INSPECTORATE,
+    "ci": Regulator.CARE_INSPECTORATE,
+    "care inspectorate wales": Regulator.CARE_INSPECTORATE_WALES,
+    "ciw": Regulator.CARE_INSPECTORATE_WALES,
+    "arolygiaeth gofal cymru": Regulator.CARE_INSPECTORATE_WALES,
+    "jersey care commission": Regulator.JERSEY_CARE_COMMISSION,
+    "jcc": Regulator.JERSEY_CARE_COMMISSION,
+    "none": Regulator.NONE,
+    "unregulated": Regulator.NONE,
+    "not regulated": Regulator.NONE,
+}
+for _member in Regulator:
+    REGULATOR_NAMES.setdefault(fold(_member.label), _member)
+    REGULATOR_NAMES.setdefault(fold(_member.value), _member)
 
 
 class ContractRoute(enum.StrEnum):
@@ -91,13 +132,15 @@ def parse_judgement(text: str | None) -> Judgement | None:
 
 
 def parse_regulator(text: str | None) -> Regulator | None:
-    if is_blank(text):
+    """The regulator a cell names; ``UnknownValue`` naming the ones there are for anything else.
+    (A blank cell is "not given": ``None``, unlike the word "None", which is ``Regulator.NONE``.)"""
+    if text is None or not text.strip() or (is_blank(text) and fold(text) not in REGULATOR_NAMES):
         return None
-    key = fold(text or "")
-    for member in Regulator:
-        if key in (member.value.replace("_", " "), fold(member.label)):
-            return member
-    raise UnknownValue(f"{text!r} is not a regulator (Ofsted, CQC, Care Inspectorate, None)")
+    found = REGULATOR_NAMES.get(fold(text))
+    if found is None:
+        known = ", ".join(r.label for r in Regulator)
+        raise UnknownValue(f"{text!r} is not a regulator ({known})")
+    return found
 
 
 def parse_contract_route(text: str | None) -> ContractRoute | None:

@@ -36,6 +36,10 @@ class ServiceType(enum.StrEnum):
     BESPOKE = "bespoke"
     UNREGULATED = "unregulated"
     INTERNAL_RESIDENTIAL = "internal_residential"
+    # Residential accommodation Ofsted inspects that the framework does not commission as such
+    # (``domain.provision_types``): on the register, monitored only when the team marks them.
+    BOARDING_SCHOOL = "boarding_school"
+    FE_COLLEGE_RESIDENTIAL = "fe_college_residential"
 
     @property
     def label(self) -> str:
@@ -57,6 +61,8 @@ _LABELS: dict[ServiceType, str] = {
     ServiceType.BESPOKE: "Bespoke Commissioning Arrangement",
     ServiceType.UNREGULATED: "Unregulated Placement",
     ServiceType.INTERNAL_RESIDENTIAL: "Internally Commissioned Residential",
+    ServiceType.BOARDING_SCHOOL: "Boarding School",
+    ServiceType.FE_COLLEGE_RESIDENTIAL: "FE College (Residential)",
 }
 
 # Ofsted provision types (as in "Children's social care in England" provider-level data) and the
@@ -72,8 +78,8 @@ _ALIASES: dict[str, ServiceType] = {
     "ifa": ServiceType.IFA,
     "residential special school": ServiceType.RESIDENTIAL_SCHOOL,
     "residential special school registered as a childrens home": ServiceType.RESIDENTIAL_SCHOOL,
-    "boarding school": ServiceType.RESIDENTIAL_SCHOOL,
-    "further education college with residential accommodation": ServiceType.RESIDENTIAL_SCHOOL,
+    "boarding school": ServiceType.BOARDING_SCHOOL,
+    "further education college with residential accommodation": ServiceType.FE_COLLEGE_RESIDENTIAL,
     "38 52 week residential school": ServiceType.RESIDENTIAL_SCHOOL,
     "38 + 52 week residential school": ServiceType.RESIDENTIAL_SCHOOL,
     "38 + 52 week residential schools": ServiceType.RESIDENTIAL_SCHOOL,

@@ -7,6 +7,9 @@ Scotland) or have not yet been inspected will be appointed a 'C' Rating on the f
 
 Providers appointed to the framework "have achieved an Ofsted rating of 'requires improvement or
 above'", so an Inadequate home has no tier: it is below the framework's entry standard.
+
+A home regulated by the Jersey Care Commission is read like one regulated by the Care Inspectorate:
+the framework's A and B are Ofsted ratings, and a regulator outside England is tier C.
 """
 
 from __future__ import annotations
@@ -22,9 +25,14 @@ class Tier(enum.StrEnum):
     C = "C"
 
 
+#: Regulators outside England: their homes are tier C whatever their own grades say (Section 3).
+OUTSIDE_ENGLAND = frozenset({Regulator.CARE_INSPECTORATE, Regulator.CARE_INSPECTORATE_WALES,
+                             Regulator.JERSEY_CARE_COMMISSION})
+
+
 def framework_tier(regulator: Regulator | None, judgement: Judgement | None) -> Tier | None:
     """The tier Section 3 gives; None when the judgement puts the home below the framework."""
-    if regulator is Regulator.CARE_INSPECTORATE:
+    if regulator in OUTSIDE_ENGLAND:
         return Tier.C
     if judgement is None or judgement is Judgement.NOT_YET_INSPECTED:
         return Tier.C

@@ -32,6 +32,7 @@ from qa_desktop.domain.oversight import (
     check_removal,
     is_active,
 )
+from qa_desktop.domain.registration import JUDGEMENT_ALERTS
 from qa_desktop.domain.regulation import Regulator
 from qa_desktop.domain.risk import IfaArea, IfaConcern, IfaRiskFlags, Rag, rag_for_year
 from qa_desktop.domain.service_types import ServiceType
@@ -482,7 +483,7 @@ def provider_warnings(session: Session, provider_id: str, today: dt.date) -> lis
     warnings = provider_embargo_warnings(session, provider_id, today)
     for alert in open_alerts(session, provider_id=provider_id):
         review = f", review due {alert.review_on:%d %b %Y}" if alert.review_on else ""
-        warnings.append(f"{alert.regulator.label.upper()}: {alert.kind.label} since {alert.received_on:%d %b %Y}"
+        warnings.append(f"{alert.regulator.label.upper()}: {alert.kind.label} since {alert.since:%d %b %Y}"
                         f"{review}: {alert.summary}")
     if risk_ratings(session, today.year, provider_id=provider_id).get(provider_id) is Rag.HIGH:
         warnings.append("HIGH risk rating this year (Figure 6): see the QA cases before placing.")
@@ -516,26 +517,50 @@ def _describe(embargo: EmbargoInForce, property_words: str) -> str:
 
 def log_alert(store: Store, provider_id: str, *, regulator: Regulator, kind: AlertKind, received_on: dt.date,
               summary: str) -> str:
-    """Log an alert with its review date; a "lifted" alert closes the provider's open restrictions."""
-    if kind is AlertKind.POOR_JUDGEMENT and regulator is Regulator.OFSTED:
-        raise OversightError("An Ofsted judgement of inadequate is logged as 'inadequate'; 'requires improvement or "
-                             "below' is for CQC and Care Inspectorate judgements.")
+    """Log an alert with its review date (``alert_review_date``).
+
+    - A "lifted" alert closes the provider's open restrictions and suspensions.
+    - A later alert for the same thing supersedes the earlier (Section 12: Ofsted "will send an
+      updated alert should the restriction remain in place"): the earlier one closes, naming it, so
+      only the latest is open and due for review. About a judgement, any later judgement does.
+    - A termination of the registration records that the provider ceased operating, which puts it
+      on the sanctions list as "Ceased operating".
+    """
     if regulator is not Regulator.OFSTED and kind is not AlertKind.POOR_JUDGEMENT:
         raise OversightError(f"{regulator.label} does not issue alerts like Ofsted: log its judgement of requires "
                              "improvement or below.")
     with store.write() as changes:
-        _live_provider(changes.session, provider_id)
+        provider = _live_provider(changes.session, provider_id)
+        open_alerts_ = list(changes.session.scalars(select(RegulatoryAlert).where(
+            RegulatoryAlert.provider_id == provider_id, RegulatoryAlert.deleted.is_(False),
+            RegulatoryAlert.closed_on.is_(None))))
         if kind is AlertKind.LIFTED:
-            for open_alert in changes.session.scalars(select(RegulatoryAlert).where(
-                    RegulatoryAlert.provider_id == provider_id, RegulatoryAlert.deleted.is_(False),
-                    RegulatoryAlert.closed_on.is_(None),
-                    RegulatoryAlert.kind.in_([AlertKind.RESTRICTION, AlertKind.SUSPENSION]))):
-                changes.update(open_alert, closed_on=received_on)
+            for open_alert in open_alerts_:
+                if open_alert.kind in (AlertKind.RESTRICTION, AlertKind.SUSPENSION):
+                    changes.update(open_alert, closed_on=received_on)
         review = (alert_review_date(kind, received_on) if regulator is Regulator.OFSTED
                   else received_on + dt.timedelta(weeks=12))
-        return changes.create(RegulatoryAlert, provider_id=provider_id, regulator=regulator, kind=kind,
-                              received_on=received_on, review_on=review, summary=_words(summary, "what the alert says"),
-                              closed_on=received_on if kind is AlertKind.LIFTED else None).id
+        same = [a for a in open_alerts_ if kind is not AlertKind.LIFTED and _same_matter(a.kind, kind)]
+        later = min((a for a in same if a.received_on > received_on), key=lambda a: a.received_on, default=None)
+        closed_on = received_on if kind is AlertKind.LIFTED else None
+        if later is not None:  # a letter older than one already logged: it was superseded when it arrived
+            closed_on = later.received_on
+        alert = changes.create(RegulatoryAlert, provider_id=provider_id, regulator=regulator, kind=kind,
+                               received_on=received_on, review_on=review, closed_on=closed_on,
+                               summary=_words(summary, "what the alert says"),
+                               superseded_by=later.id if later is not None else None)
+        for earlier in same:
+            if earlier.received_on <= received_on:
+                changes.update(earlier, closed_on=received_on, superseded_by=alert.id)
+        if kind is AlertKind.TERMINATION and provider.ceased_operating_on is None:
+            changes.update(provider, ceased_operating_on=received_on)
+        return alert.id
+
+
+def _same_matter(earlier: AlertKind, later: AlertKind) -> bool:
+    """Whether a later alert replaces an earlier one: the same kind of restriction, or (judgements)
+    any later judgement of the provider."""
+    return earlier is later or (earlier in JUDGEMENT_ALERTS and later in JUDGEMENT_ALERTS)
 
 
 def close_alert(store: Store, alert_id: str, closed_on: dt.date) -> None:
@@ -548,7 +573,8 @@ def close_alert(store: Store, alert_id: str, closed_on: dt.date) -> None:
 
 @dataclass(frozen=True)
 class OpenAlert:
-    """A regulatory alert not yet closed or lifted, with its provider's name."""
+    """A regulatory alert not yet closed or lifted, with its provider's name; ``source`` and
+    ``effective_on`` for one raised from the regulator's data (an import)."""
 
     id: str
     provider_id: str
@@ -558,6 +584,13 @@ class OpenAlert:
     received_on: dt.date
     review_on: dt.date | None
     summary: str
+    source: str | None = None
+    effective_on: dt.date | None = None
+
+    @property
+    def since(self) -> dt.date:
+        """The day the matter took effect (the inspection, the suspension), or the day it was received."""
+        return self.effective_on or self.received_on
 
 
 def open_alerts(session: Session, *, provider_id: str | None = None) -> list[OpenAlert]:
@@ -568,5 +601,6 @@ def open_alerts(session: Session, *, provider_id: str | None = None) -> list[Ope
                     RegulatoryAlert.kind != AlertKind.LIFTED))
     if provider_id is not None:
         query = query.where(RegulatoryAlert.provider_id == provider_id)
-    return [OpenAlert(a.id, a.provider_id, name, a.regulator, a.kind, a.received_on, a.review_on, a.summary)
+    return [OpenAlert(a.id, a.provider_id, name, a.regulator, a.kind, a.received_on, a.review_on, a.summary,
+                      a.source, a.effective_on)
             for a, name in session.execute(query.order_by(RegulatoryAlert.received_on.desc()))]

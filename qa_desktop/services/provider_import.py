@@ -1,117 +1,98 @@
-"""Importing providers from CSV: Ofsted's provider-level "Children's social care in England" data,
-or a council's own spreadsheet with similar columns.
-
-What real files do, and what this does about it:
-- Encoding: UTF-8 (with or without a byte-order mark) or Windows-1252 from Excel; tried in that order.
-- Title lines above the header: the header is the first row (of the first 20) with a URN or name column.
-- Placeholders ``NULL``, ``REDACTED``, ``N/A``, blank: "no value". A placeholder never clears a
-  value already in the register; a redacted name on a new provider becomes "<provision type> <URN>".
-- Mixed capitals and apostrophes ("Children's Home", "Children’s home"): folded before matching.
-- Dates dd/mm/yyyy (also d/m/yyyy and ISO yyyy-mm-dd).
-- Provision types the framework does not commission (adoption agencies) are skipped with a reason.
+"""Importing providers: Ofsted's provider-level and in-year files, or a council's own list, as CSV
+or Excel (``provider_files``, ``provider_layout``, ``provider_rows``), into the register; and every
+import is a change report (``import_changes``) and feeds Section 12 (``regulator_watch``).
 
 Re-importing updates, never duplicates: rows match the register on URN (or, without a URN, on
 name and postcode). New providers get an id derived from that key, so two laptops importing the
 same file make the same rows and sync merges them. A bad row is reported with its line number and
-skipped; the other rows import. Rows are written in batches, each its own transaction.
+skipped; the other rows import. Rows are written in batches, each its own transaction, through the
+write path's bulk verbs (``Changes.create_many``/``update_many``: the same rows and ops as one at a
+time, without the ORM's per-row cost).
+
+What a re-import never does:
+- move a judgement or its inspection date backwards: a row describing an older inspection than
+  the one held leaves both as they are (and the change report says so);
+- clear a value with a placeholder (``NULL``, ``REDACTED``, blank);
+- overwrite a service type the team chose that no regulator's provision type gives (a bespoke
+  package, one of the parent-and-child kinds): the report says the file's and keeps the team's.
+
+Several rows for one URN (Ofsted's in-year file lists every inspection, oldest first): the row of
+the latest full inspection is the one used, wherever it is in the file; the others are counted as
+earlier inspections, not errors.
 
 Memory stays bounded however large the file (a 200 MB file imports in under 300 MB): nothing holds
-the whole file. The encoding is found by decoding the bytes a chunk at a time; a first pass reads
-the rows only to check the file is a CSV whose rows fit the limits (a malformed file, or a row of
-more than ``MAX_ROW_CHARS``, is refused before anything is written) and to find the header; a
-second pass parses and writes ``BATCH_SIZE`` rows at a time. Keys seen earlier in the file (for
-"appears again") are kept as 8-byte digests in a small in-memory SQLite table, not as Python
-objects. At most ``MAX_SKIPPED_LISTED`` skipped rows are listed; the rest are counted.
+the whole file. A first pass reads every row only to check the file can be read (a malformed file
+or an overlong row is refused before anything is written), to find the header, and to note, per
+key, which row has the latest full inspection; the keys are kept as 8-byte digests in a small
+in-memory SQLite table. A second pass parses and writes ``BATCH_SIZE`` rows at a time, and each
+batch's change report is stored with it. At most ``MAX_SKIPPED_LISTED`` skipped rows are listed.
 """
 
 from __future__ import annotations
 
-import codecs
-import csv
 import datetime as dt
-import hashlib
-import math
 import sqlite3
-from collections.abc import Callable, Generator
-from contextlib import closing
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Sequence
+from contextlib import AbstractContextManager, closing, suppress
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.orm import selectinload
 
-from qa_desktop.domain.regulation import Regulator, UnknownValue, parse_contract_route, parse_judgement, parse_regulator
-from qa_desktop.domain.service_types import parse_service_type
-from qa_desktop.domain.text import fold, is_blank
-from qa_desktop.domain.urn import InvalidUrn, normalise_postcode, normalise_urn
-from qa_desktop.store.changes import Changes, derived_id
+from qa_desktop.domain.oversight import AlertKind
+from qa_desktop.domain.provision_types import OWNED_BY_THIS_COUNCIL, PROVISION_TYPES
+from qa_desktop.domain.registration import Standing, standing
+from qa_desktop.domain.regulation import Judgement
+from qa_desktop.domain.service_types import ServiceType
+from qa_desktop.domain.text import fold
+from qa_desktop.services.import_changes import ADDRESS_FIELDS, WATCHED_PROVIDER_FIELDS, What
+from qa_desktop.services.provider_files import (
+    HEADER_SEARCH_ROWS,
+    ImportFileError,
+    SourceFile,
+    open_source,
+    records,
+)
+from qa_desktop.services.provider_layout import Header, find_header, looks_like_header
+from qa_desktop.services.provider_rows import (
+    INSPECTION_FIELDS,
+    BadRow,
+    ParsedRow,
+    cells_by_field,
+    inspection_rank,
+    key_digest,
+    parse_row,
+    row_key,
+)
+from qa_desktop.services.regulator_watch import Facts, KnownAlert, judgement_words, watch
+from qa_desktop.store.changes import Changes, derived_id, new_id
 from qa_desktop.store.database import Store
-from qa_desktop.store.models import Provider, Setting
+from qa_desktop.store.models import Provider, ProviderImport, ProviderImportChanges, RegulatoryAlert, Setting
 
-#: Folded column headings and the field each fills. Ofsted's headings first, then common ones.
-COLUMNS: dict[str, str] = {
-    "urn": "urn",
-    "provision type": "provision_type",
-    "provider type": "provision_type",
-    "service type": "service_type",
-    "registration status": "registration_status",
-    "status": "registration_status",
-    "sector": "sector",
-    "name": "name",
-    "provider name": "name",
-    "setting name": "name",
-    "address 1": "address_line1",
-    "address line 1": "address_line1",
-    "address1": "address_line1",
-    "address 2": "address_line2",
-    "address line 2": "address_line2",
-    "address2": "address_line2",
-    "town": "town",
-    "town city": "town",
-    "county": "county",
-    "postcode": "postcode",
-    "post code": "postcode",
-    "local authority": "local_authority",
-    "places": "capacity",
-    "capacity": "capacity",
-    "number of places": "capacity",
-    "organisation which owns the provider": "organisation",
-    "owner": "organisation",
-    "organisation": "organisation",
-    "provider organisation": "organisation",
-    "latest full inspection date": "judgement_date",
-    "inspection date": "judgement_date",
-    "judgement date": "judgement_date",
-    "overall experiences and progress of children and young people": "judgement",
-    "how well children and young people are helped and protected": "judgement_helped_protected",
-    "overall effectiveness": "judgement",
-    "overall judgement": "judgement",
-    "latest judgement": "judgement",
-    "judgement": "judgement",
-    "regulator": "regulator",
-    "contract route": "contract_route",
-    "framework": "framework_name",
-    "framework name": "framework_name",
-}
+__all__ = ["ImportFileError", "ImportReport", "SkippedRow", "import_providers", "BATCH_SIZE", "MAX_SKIPPED_LISTED"]
 
-PROVIDER_FIELDS = ("name", "organisation", "service_type", "provision_type", "urn", "registration_status",
-                   "sector", "local_authority", "judgement", "judgement_helped_protected", "judgement_date",
-                   "capacity", "regulator", "contract_route", "framework_name")
-SETTING_FIELDS = ("address_line1", "address_line2", "town", "county", "postcode", "capacity")
-
-HEADER_SEARCH_ROWS = 20
 BATCH_SIZE = 1000
-#: The longest row read (in characters, all its lines together): an Ofsted row has a few hundred.
-MAX_ROW_CHARS = 1_000_000
+#: Rows written per transaction. One commit writes every index page the rows touched; the op log's
+#: index on the (random) row ids is touched all over by every batch, so committing each batch of
+#: 1,000 wrote it ten times over for 10,000 rows. A larger unit writes each page once, while the
+#: lock other programs wait on (the window's saves) is still held for a few seconds at most.
+COMMIT_ROWS = 10_000
 #: Skipped rows listed one by one in the report; any more are counted (``ImportReport.unlisted``).
 MAX_SKIPPED_LISTED = 1000
-#: Bytes read at a time while finding the encoding.
-_CHUNK = 1 << 20
 
+#: Service types an import may set and change: those a regulator's provision type gives. Any other
+#: (bespoke, a parent-and-child kind, unregulated...) was the team's choice, and a re-import keeps it.
+IMPORT_SETS = frozenset({rule.service_type for rule in PROVISION_TYPES if rule.service_type is not None}
+                        | set(OWNED_BY_THIS_COUNCIL.values()))
 
-class ImportFileError(Exception):
-    """The file as a whole cannot be imported (missing, unreadable, no recognisable header)."""
+_PROVIDER_COLUMNS = ("id", "deleted", "name", "organisation", "service_type", "provision_type", "urn",
+                     "registration_status", "sector", "local_authority", "judgement", "judgement_helped_protected",
+                     "judgement_date", "capacity", "regulator", "contract_route", "framework_name",
+                     "ceased_operating_on")
+_SETTING_COLUMNS = ("id", "provider_id", "deleted", "name", "address_line1", "address_line2", "town", "county",
+                    "postcode", "capacity")
 
 
 @dataclass(frozen=True)
@@ -127,12 +108,18 @@ class SkippedRow:
 class ImportReport:
     path: Path
     encoding: str = ""
+    layout: str = ""
     added: int = 0
     updated: int = 0
     unchanged: int = 0
     skipped: list[SkippedRow] = field(default_factory=list)  # the first MAX_SKIPPED_LISTED, by line
     ignored_columns: list[str] = field(default_factory=list)
-    unlisted: int = 0  # skipped rows beyond those listed in ``skipped``
+    unlisted: int = 0   # skipped rows beyond those listed in ``skipped``
+    repeated: int = 0   # rows of a key with a later full inspection elsewhere in the file
+    alerts: int = 0     # regulatory alerts raised
+    closed_alerts: int = 0
+    changes: int = 0    # lines in the change report
+    import_id: str = ""  # the dated record of this import (``import_changes``)
 
     @property
     def skipped_total(self) -> int:
@@ -140,7 +127,7 @@ class ImportReport:
 
     @property
     def rows(self) -> int:
-        return self.added + self.updated + self.unchanged + self.skipped_total
+        return self.added + self.updated + self.unchanged + self.skipped_total + self.repeated
 
     def skip(self, line: int, reason: str) -> None:
         if len(self.skipped) < MAX_SKIPPED_LISTED:
@@ -150,375 +137,336 @@ class ImportReport:
 
     def summary(self) -> str:
         listed = f" (the first {len(self.skipped):,} listed)" if self.unlisted else ""
+        repeated = f", {self.repeated} earlier inspection(s) of providers listed again" if self.repeated else ""
         return (f"{self.path.name}: {self.added} added, {self.updated} updated, {self.unchanged} unchanged, "
-                f"{self.skipped_total} skipped{listed}")
+                f"{self.skipped_total} skipped{listed}{repeated}")
 
 
-@dataclass
-class _Parsed:
-    line: int
-    key: tuple[str, ...]
-    provider: dict[str, Any]
-    setting: dict[str, Any]
+# -- the first pass ----------------------------------------------------------------------------------
 
-
-class _BadRow(ValueError):
-    pass
-
-
-def detect_encoding(path: Path) -> str:
-    """The encoding the whole file reads in (UTF-8, else Windows-1252, else Latin-1), found by
-    decoding it a chunk at a time: the file is never in memory whole."""
-    try:
-        with path.open("rb") as stream:
-            start = stream.read(4096)
-    except FileNotFoundError:
-        raise ImportFileError(f"{path}: no such file. Check the name and folder.") from None
-    except OSError as error:
-        raise ImportFileError(f"{path}: cannot be read ({error.strerror}).") from None
-    if b"\x00" in start:
-        raise ImportFileError(f"{path.name}: this is not a CSV text file (it may be an Excel .xlsx); "
-                              f"save it as CSV and import that.")
-    for encoding in ("utf-8-sig", "cp1252"):
-        decoder = codecs.getincrementaldecoder(encoding)()
-        try:
-            with path.open("rb") as stream:
-                while chunk := stream.read(_CHUNK):
-                    decoder.decode(chunk)
-                decoder.decode(b"", final=True)
-        except UnicodeDecodeError:
-            continue
-        except OSError as error:
-            raise ImportFileError(f"{path}: cannot be read ({error.strerror}).") from None
-        return encoding
-    return "latin-1"
-
-
-def _label(encoding: str) -> str:
-    return "utf-8" if encoding == "utf-8-sig" else encoding
-
-
-class _RowTooLong(Exception):
-    pass
-
-
-class _Lines:
-    """The file's lines for the CSV reader, each read with a limit, so that no row (however its
-    quotes run across lines) grows past ``MAX_ROW_CHARS`` in memory."""
-
-    def __init__(self, stream: TextIO) -> None:
-        self._stream = stream
-        self.in_row = 0  # characters handed over since the last row ended
-
-    def __iter__(self) -> _Lines:
-        return self
-
-    def __next__(self) -> str:
-        line = self._stream.readline(MAX_ROW_CHARS + 1)
-        if not line:
-            raise StopIteration
-        self.in_row += len(line)
-        if self.in_row > MAX_ROW_CHARS:
-            raise _RowTooLong
-        return line
-
-
-def _records(path: Path, encoding: str, dialect: Any) -> Generator[tuple[int, list[str]], None, None]:
-    """Each CSV record with the physical line it starts on; ``ImportFileError`` for a malformed
-    file or an overlong row (raised when it is reached)."""
-    with path.open(encoding=encoding, newline="") as stream:
-        lines = _Lines(stream)
-        reader = csv.reader(lines, dialect)
-        start = 1
-        try:
-            for row in reader:
-                lines.in_row = 0
-                yield start, row
-                start = reader.line_num + 1
-        except csv.Error as error:
-            raise ImportFileError(f"{path.name}: line {start}: the CSV is malformed ({error}); "
-                                  "nothing was imported.") from None
-        except _RowTooLong:
-            raise ImportFileError(f"{path.name}: line {start}: a row is longer than {MAX_ROW_CHARS:,} characters, "
-                                  "which no provider list has (is this a CSV file?); nothing was imported.") from None
-        except UnicodeDecodeError:  # it read whole before: the file changed while it was being imported
-            raise ImportFileError(f"{path.name}: line {start}: the file changed while it was being read; "
-                                  "import it again.") from None
-        except OSError as error:
-            raise ImportFileError(f"{path}: cannot be read ({error.strerror}).") from None
-
-
-def _dialect(path: Path, encoding: str) -> Any:
-    with path.open(encoding=encoding, newline="") as stream:
-        sample = stream.read(8192)
-    try:
-        return csv.Sniffer().sniff(sample, delimiters=",;\t")
-    except csv.Error:
-        return csv.excel
-
-
-@dataclass
-class _Survey:
-    """What the first pass learns: how to read the file, where its header is, and how many rows follow."""
-
-    dialect: Any
-    header_index: int
-    mapping: dict[int, str]
-    ignored: list[str]
-    total: int
-
-
-def _survey(path: Path, encoding: str) -> _Survey:
-    """Read every record once, keeping only the first few: the file is refused here, before anything
-    is written, if it is malformed or a row is too long."""
-    dialect = _dialect(path, encoding)
-    first: list[tuple[int, list[str]]] = []
-    count = 0
-    for record in _records(path, encoding, dialect):
-        if count < HEADER_SEARCH_ROWS:
-            first.append(record)
-        count += 1
-    header_index, mapping, ignored = _find_header(first, path)
-    return _Survey(dialect, header_index, mapping, ignored, count - header_index - 1)
-
-
-def _find_header(rows: list[tuple[int, list[str]]], path: Path) -> tuple[int, dict[int, str], list[str]]:
-    for index, (_, row) in enumerate(rows[:HEADER_SEARCH_ROWS]):
-        folded = [fold(cell) for cell in row]
-        if "urn" in folded or any(COLUMNS.get(f) == "name" for f in folded):
-            mapping: dict[int, str] = {}
-            ignored: list[str] = []
-            for position, (cell, key) in enumerate(zip(row, folded, strict=True)):
-                target = COLUMNS.get(key)
-                if target and target not in mapping.values():
-                    mapping[position] = target
-                elif cell.strip():
-                    ignored.append(cell.strip())
-            targets = set(mapping.values())
-            if not targets & {"provision_type", "service_type"}:
-                raise ImportFileError(f"{path.name}: the header has no 'Provision type' or 'Service type' column.")
-            return index, mapping, ignored
-    raise ImportFileError(f"{path.name}: no header row with a 'URN' or 'Name' column in the first "
-                          f"{HEADER_SEARCH_ROWS} rows.")
-
-
-def parse_date(text: str) -> dt.date:
-    value = text.strip()
-    for pattern in ("%d/%m/%Y", "%Y-%m-%d", "%d-%m-%Y", "%d.%m.%Y"):
-        try:
-            return dt.datetime.strptime(value, pattern).date()  # noqa: DTZ007 (only the date is kept)
-        except ValueError:
-            continue
-    raise _BadRow(f"date {value!r} is not a real date in the form dd/mm/yyyy")
-
-
-#: No children's service in England has more; a bigger number is a typing or export error.
-MAX_PLACES = 10_000
-
-
-def _parse_places(text: str) -> int:
-    value = text.strip()
-    try:
-        number = float(value)
-    except ValueError:
-        raise _BadRow(f"places {value!r} is not a number") from None
-    if not math.isfinite(number):
-        raise _BadRow(f"places {value!r} is not a number")
-    if number < 0 or number != int(number):
-        raise _BadRow(f"places {value!r} is not a whole number of places")
-    if number > MAX_PLACES:
-        raise _BadRow(f"places {value!r} is more than any one provider has (at most {MAX_PLACES:,})")
-    return int(number)
-
-
-#: How each field's text becomes a value; fields not listed stay text.
-_PARSERS: dict[str, Callable[[str], Any]] = {
-    "urn": normalise_urn,
-    "judgement_date": parse_date,
-    "capacity": _parse_places,
-    "judgement": parse_judgement,
-    "judgement_helped_protected": parse_judgement,
-    "regulator": parse_regulator,
-    "contract_route": parse_contract_route,
-    "postcode": normalise_postcode,
-}
-
-
-def _parse_row(line: int, cells: list[str], mapping: dict[int, str], has_regulator_column: bool) -> _Parsed | None:
-    raw = {target: cells[position] if position < len(cells) else "" for position, target in mapping.items()}
-    if all(is_blank(value) for value in raw.values()):
-        return None  # an empty line, e.g. the end of an Excel export
-    values: dict[str, Any] = {}
-    for name, text in raw.items():
-        if is_blank(text):
-            continue
-        text = " ".join(text.split())
-        try:
-            values[name] = _PARSERS.get(name, str)(text)
-        except (InvalidUrn, UnknownValue) as error:
-            raise _BadRow(str(error)) from None
-
-    kind_text = values.get("service_type") or values.get("provision_type")
-    if kind_text is None:
-        raise _BadRow("no provision type or service type")
-    service_type = parse_service_type(kind_text)
-    if service_type is None:
-        raise _BadRow(f"provision type {kind_text!r} is not a service type commissioned under the framework")
-    values["service_type"] = service_type
-    if "provision_type" not in values:
-        values["provision_type"] = service_type.label
-
-    urn = values.get("urn")
-    provider_name = values.get("name")
-    if urn is None and provider_name is None:
-        raise _BadRow("neither a URN nor a name: the row cannot be matched to a provider")
-    if urn is None and "postcode" not in values:
-        raise _BadRow(f"{provider_name!r} has no URN and no postcode: one of them is needed to tell providers apart")
-    if urn is not None and not has_regulator_column:
-        values["regulator"] = Regulator.OFSTED  # only Ofsted issues URNs of this form
-    if urn:
-        key: tuple[str, ...] = ("urn", urn)
-    else:
-        assert provider_name is not None  # said above: a row without a URN has a name
-        key = ("name", fold(provider_name), values["postcode"].replace(" ", ""))
-    provider = {k: values[k] for k in PROVIDER_FIELDS if k in values}
-    setting = {k: values[k] for k in SETTING_FIELDS if k in values}
-    return _Parsed(line, key, provider, setting)
-
-
-class _Seen:
-    """The keys of the rows met so far in this file, with the line each was first on: as 8-byte
-    digests in an in-memory SQLite table (about 20 bytes a row, where Python objects take 150)."""
+class _Keys:
+    """Per key met in the file, the line of its row with the latest full inspection and how many rows
+    it has: 8-byte digests in an in-memory SQLite table (about 30 bytes a key)."""
 
     def __init__(self) -> None:
         self._db = sqlite3.connect(":memory:")
-        self._db.execute("CREATE TABLE seen (digest INTEGER PRIMARY KEY, line INTEGER NOT NULL)")
+        self._db.execute("CREATE TABLE keys (digest INTEGER PRIMARY KEY, line INTEGER NOT NULL, "
+                         "rank INTEGER NOT NULL, rows INTEGER NOT NULL)")
+        self._waiting: list[tuple[int, int, int]] = []
 
-    def first_line(self, key: tuple[str, ...], line: int) -> int | None:
-        """The line ``key`` was first on, or ``None`` (and it is remembered as on ``line``)."""
-        digest = int.from_bytes(hashlib.blake2b("\x1f".join(key).encode("utf-8"), digest_size=8).digest(),
-                                "big", signed=True)
-        if self._db.execute("INSERT OR IGNORE INTO seen VALUES (?, ?)", (digest, line)).rowcount:
-            return None
-        found = self._db.execute("SELECT line FROM seen WHERE digest = ?", (digest,)).fetchone()
-        return int(found[0])
+    def add(self, digest: int, line: int, rank: int) -> None:
+        self._waiting.append((digest, line, rank))
+        if len(self._waiting) >= 5000:
+            self.flush()
+
+    def flush(self) -> None:
+        # the row that wins is the latest full inspection; on a tie the first in the file
+        self._db.executemany(
+            "INSERT INTO keys VALUES (?, ?, ?, 1) ON CONFLICT(digest) DO UPDATE SET rows = rows + 1, "
+            "line = CASE WHEN excluded.rank > rank THEN excluded.line ELSE line END, "
+            "rank = max(rank, excluded.rank)", self._waiting)
+        self._waiting = []
+
+    def winner(self, digest: int) -> tuple[int, int] | None:
+        """(the line to use, how many rows the key has)."""
+        found = self._db.execute("SELECT line, rows FROM keys WHERE digest = ?", (digest,)).fetchone()
+        return (int(found[0]), int(found[1])) if found else None
 
     def close(self) -> None:
         self._db.close()
 
 
-def import_providers(store: Store, path: Path | str, *,
-                     progress: Callable[[int, int], None] | None = None) -> ImportReport:
-    """Import or update providers from a CSV file; see the module docstring for the rules."""
-    path = Path(path)
-    encoding = detect_encoding(path)
-    survey = _survey(path, encoding)
-    report = ImportReport(path=path, encoding=_label(encoding), ignored_columns=survey.ignored)
-    has_regulator_column = "regulator" in survey.mapping.values()
+@dataclass
+class _Survey:
+    header: Header
+    total: int  # data rows after the header
 
-    total = survey.total
-    if progress:
-        progress(0, total)
-    done = 0
-    batch: list[_Parsed] = []
-    with closing(_Seen()) as seen, closing(_records(path, encoding, survey.dialect)) as records:
-        for index, (line, cells) in enumerate(records):
-            if index <= survey.header_index:
+
+def _survey(source: SourceFile, keys: _Keys) -> _Survey:
+    """Read every row once, keeping only the first few and a digest per key: the file is refused here,
+    before anything is written, if it is malformed or a row is too long."""
+    first: list[tuple[int, list[str]]] = []
+    header: Header | None = None
+    total = 0
+    for line, cells in records(source):
+        if header is None:
+            first.append((line, cells))
+            if len(first) < HEADER_SEARCH_ROWS and not looks_like_header(cells):
                 continue
-            done += 1
-            try:
-                row = _parse_row(line, cells, survey.mapping, has_regulator_column)
-            except _BadRow as error:
-                report.skip(line, str(error))
-                row = None
-            if row is not None:
-                first = seen.first_line(row.key, line)
-                if first is None:
+            header = find_header(first, source.path)
+            for later_line, later_cells in first[header.index + 1:]:
+                total += _note_key(keys, header, later_line, later_cells)
+            continue
+        total += _note_key(keys, header, line, cells)
+    if header is None:
+        header = find_header(first, source.path)  # raises, naming the layout expected and what was found
+    keys.flush()
+    return _Survey(header, total)
+
+
+def _note_key(keys: _Keys, header: Header, line: int, cells: list[str]) -> int:
+    raw = cells_by_field(cells, header.mapping)
+    key = row_key(raw)
+    if key is not None:
+        keys.add(key_digest(key), line, inspection_rank(raw))
+    return 1
+
+
+# -- the import ----------------------------------------------------------------------------------------
+
+@dataclass
+class _Context:
+    """What every batch of one import shares."""
+
+    report: ImportReport
+    source_words: str   # "Ofsted provider-level data, imported 22/11/2026"
+    position: int = 0   # the batch number
+    committed: int = 0  # batches committed
+
+
+class _Writer:
+    """Batches written in units of work of ``COMMIT_ROWS`` rows."""
+
+    def __init__(self, store: Store, context: _Context) -> None:
+        self._store = store
+        self._context = context
+        self._unit: AbstractContextManager[Changes] | None = None
+        self._changes: Changes | None = None
+        self._rows = 0
+
+    def write(self, batch: list[ParsedRow]) -> None:
+        if self._changes is None:
+            self._unit = self._store.write()
+            self._changes = self._unit.__enter__()
+        _write(self._changes, batch, self._context)
+        self._rows += len(batch)
+        if self._rows >= COMMIT_ROWS:
+            self.commit()
+
+    def commit(self) -> None:
+        unit, self._unit, self._changes, self._rows = self._unit, None, None, 0
+        if unit is not None:
+            unit.__exit__(None, None, None)
+            self._context.committed = self._context.position
+
+    def abandon(self, error: BaseException) -> None:
+        """Roll the open unit back (its batches are not kept)."""
+        unit, self._unit, self._changes, self._rows = self._unit, None, None, 0
+        if unit is not None:
+            with suppress(BaseException):
+                unit.__exit__(type(error), error, error.__traceback__)
+
+
+def import_providers(store: Store, path: Path | str, *, progress: Callable[[int, int], None] | None = None,
+                     council_owners: Iterable[str] = ()) -> ImportReport:
+    """Import or update providers from a file; see the module docstring for the rules. ``council_owners``:
+    the names this council owns homes under (its homes are internally commissioned)."""
+    path = Path(path)
+    owners = tuple(council_owners)
+    source = open_source(path)
+    with closing(_Keys()) as keys:
+        survey = _survey(source, keys)
+        header = survey.header
+        report = ImportReport(path=path, encoding=source.label, layout=header.layout, ignored_columns=header.ignored,
+                              import_id=new_id())
+        started = store.clock.now()
+        # the file's name stays with the import's record: two laptops importing the same data under two
+        # names must raise the very same alert (its words included), or sync would show a conflict
+        context = _Context(report, f"{header.layout} data, imported {started.astimezone():%d/%m/%Y}")
+        has_regulator_column = "regulator" in header.fields
+        total = survey.total
+        if progress:
+            progress(0, total)
+        done = 0
+        batch: list[ParsedRow] = []
+        stopped: str | None = None
+        writer = _Writer(store, context)
+        try:
+            for index, (line, cells) in enumerate(records(source)):
+                if index <= header.index:
+                    continue
+                done += 1
+                row = _row(report, keys, line, cells, header, has_regulator_column, owners)
+                if row is not None:
                     batch.append(row)
-                else:
-                    what = f"URN {row.key[1]}" if row.key[0] == "urn" else f"{row.provider.get('name')!r}"
-                    report.skip(line, f"{what} appears again (first on line {first})")
-            if len(batch) >= BATCH_SIZE:
-                _write(store, batch, report)
-                batch = []
-                if progress:
-                    progress(min(done, total), total)
-        if batch:
-            _write(store, batch, report)
+                if len(batch) >= BATCH_SIZE:
+                    writer.write(batch)
+                    batch = []
+                    if progress:
+                        progress(min(done, total), total)
+            if batch:
+                writer.write(batch)
+            writer.commit()
+        except BaseException as error:
+            writer.abandon(error)
+            stopped = str(error) or type(error).__name__
+            raise
+        finally:
+            if stopped is None:
+                _keep_record(store, source, report, started, None)
+            elif context.committed:  # batches were kept: the record says how far it got and why it stopped
+                with suppress(Exception):  # the error that stopped the import is the one to report
+                    _keep_record(store, source, report, started, stopped)
     if progress:
         progress(total, total)
     report.skipped.sort(key=lambda s: s.line)
     return report
 
 
-def _write(store: Store, batch: list[_Parsed], report: ImportReport) -> None:
-    """One batch of rows, in one transaction."""
+def _row(report: ImportReport, keys: _Keys, line: int, cells: list[str], header: Header, has_regulator_column: bool,
+         owners: Sequence[str]) -> ParsedRow | None:
+    try:
+        row = parse_row(line, cells, header.mapping, has_regulator_column=has_regulator_column,
+                        council_owners=owners)
+    except BadRow as error:
+        report.skip(line, str(error))
+        return None
+    if row is None:
+        return None
+    found = keys.winner(key_digest(row.key))
+    if found is not None and found[0] != line:
+        report.repeated += 1  # the latest full inspection of this provider is on another line
+        return None
+    return row
+
+
+def _keep_record(store: Store, source: SourceFile, report: ImportReport, started: dt.datetime,
+                 stopped: str | None) -> None:
+    """The dated record of the import (its change report is already stored, a batch at a time)."""
     with store.write() as changes:
-        existing = _existing(changes, batch)
-        for row in batch:
-            outcome = _apply(changes, existing.get(row.key), row)
-            if outcome == "added":
-                report.added += 1
-            elif outcome == "updated":
-                report.updated += 1
-            else:
-                report.unchanged += 1
+        changes.create(ProviderImport, id=report.import_id, file_name=source.path.name, layout=report.layout,
+                       read_as=source.label, imported_at=started, imported_by=changes.actor, rows=report.rows,
+                       added=report.added, updated=report.updated, unchanged=report.unchanged,
+                       skipped=report.skipped_total, repeated=report.repeated, alerts=report.alerts,
+                       stopped=stopped)
 
 
-def _existing(changes: Changes, batch: list[_Parsed]) -> dict[tuple[str, ...], Provider]:
-    urns = [row.key[1] for row in batch if row.key[0] == "urn"]
-    names = {row.provider["name"] for row in batch if row.key[0] == "name"}
-    found: dict[tuple[str, ...], Provider] = {}
-    query = select(Provider).where(Provider.deleted.is_(False)).options(selectinload(Provider.settings))
-    for provider in changes.session.scalars(query.where(Provider.urn.in_(urns))):
-        assert provider.urn is not None  # found by it
-        found[("urn", provider.urn)] = provider
-    if names:
-        for provider in changes.session.scalars(query.where(Provider.name.in_(names))):
-            for setting in provider.settings:
-                if setting.postcode:
-                    found.setdefault(("name", fold(provider.name), setting.postcode.replace(" ", "")), provider)
+# -- one batch -----------------------------------------------------------------------------------------
+
+@dataclass
+class _Current:
+    """A provider as the register holds it, with its settings (plain values read through Core)."""
+
+    provider: dict[str, Any]
+    settings: list[dict[str, Any]]
+
+
+@dataclass
+class _Writes:
+    providers_new: list[dict[str, Any]] = field(default_factory=list)
+    provider_ids: list[str] = field(default_factory=list)
+    settings_new: list[dict[str, Any]] = field(default_factory=list)
+    setting_ids: list[str] = field(default_factory=list)
+    provider_updates: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
+    setting_updates: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
+    alerts_new: list[dict[str, Any]] = field(default_factory=list)
+    alert_ids: list[str] = field(default_factory=list)
+    alert_updates: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
+    lines: list[list[str]] = field(default_factory=list)
+
+
+def _write(changes: Changes, batch: list[ParsedRow], context: _Context) -> None:
+    """One batch of rows, with its change report."""
+    report = context.report
+    today = changes.today()
+    existing = _existing(changes, batch)
+    alerts = _alerts_of(changes, [c.provider["id"] for c in existing.values()])
+    writes = _Writes()
+    for row in batch:
+        current = existing.get(row.key)
+        if current is not None and current.provider["deleted"]:
+            report.skip(row.line, f"{_what(row)} was deleted from the register; it is not added again "
+                                  "(undo the deletion to bring it back)")
+            _line(writes, current.provider["id"], row, What.NOT_ADDED, "deleted", "", "the row was skipped")
+            continue
+        outcome = _apply(writes, current, row, today)
+        setattr(report, outcome, getattr(report, outcome) + 1)
+    _section_12(writes, batch, existing, alerts, today, context)
+    changes.create_many(Provider, writes.providers_new, writes.provider_ids)
+    changes.create_many(Setting, writes.settings_new, writes.setting_ids)
+    changes.update_many(Provider, writes.provider_updates)
+    changes.update_many(Setting, writes.setting_updates)
+    changes.create_many(RegulatoryAlert, writes.alerts_new, writes.alert_ids)
+    changes.update_many(RegulatoryAlert, writes.alert_updates)
+    if writes.lines:
+        changes.create(ProviderImportChanges, import_id=report.import_id, position=context.position,
+                       entries=writes.lines)
+    changes.flush_ops()  # the batch's ops go to the database now, not held in memory until the commit
+    report.changes += len(writes.lines)
+    context.position += 1
+
+
+def _what(row: ParsedRow) -> str:
+    return f"URN {row.key[1]}" if row.key[0] == "urn" else repr(row.provider.get("name"))
+
+
+def _existing(changes: Changes, batch: list[ParsedRow]) -> dict[tuple[str, ...], _Current]:
+    """The providers the batch's rows match, by key: live ones first, a deleted one only where no
+    live provider has the key."""
+    session = changes.session
+    table, settings_table = Provider.__table__, Setting.__table__
+    columns = [table.c[name] for name in _PROVIDER_COLUMNS]
+    urns = sorted({row.key[1] for row in batch if row.key[0] == "urn"})
+    names = sorted({row.provider["name"] for row in batch if row.key[0] == "name"})
+    providers: dict[str, dict[str, Any]] = {}
+    for start in range(0, len(urns), 500):
+        for found in session.execute(select(*columns).where(table.c.urn.in_(urns[start:start + 500]))):
+            providers[found.id] = dict(found._mapping)
+    for start in range(0, len(names), 500):
+        for found in session.execute(select(*columns).where(table.c.name.in_(names[start:start + 500]))):
+            providers[found.id] = dict(found._mapping)
+    settings: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    ids = sorted(providers)
+    setting_columns = [settings_table.c[name] for name in _SETTING_COLUMNS]
+    for start in range(0, len(ids), 500):
+        for found in session.execute(select(*setting_columns).where(
+                settings_table.c.provider_id.in_(ids[start:start + 500])).order_by(settings_table.c.name)):
+            settings[found.provider_id].append(dict(found._mapping))
+    result: dict[tuple[str, ...], _Current] = {}
+    for provider in sorted(providers.values(), key=lambda p: p["deleted"]):  # live first: they win the key
+        current = _Current(provider, settings[provider["id"]])
+        if provider["urn"]:
+            result.setdefault(("urn", provider["urn"]), current)
+        else:
+            for setting in current.settings:
+                if setting["postcode"] and not setting["deleted"]:
+                    result.setdefault(("name", fold(provider["name"]), setting["postcode"].replace(" ", "")), current)
+    return result
+
+
+def _alerts_of(changes: Changes, provider_ids: list[str]) -> dict[str, list[KnownAlert]]:
+    table = RegulatoryAlert.__table__
+    found: dict[str, list[KnownAlert]] = defaultdict(list)
+    ids = sorted(provider_ids)
+    for start in range(0, len(ids), 500):
+        for row in changes.session.execute(select(
+                table.c.id, table.c.provider_id, table.c.kind, table.c.received_on, table.c.effective_on,
+                table.c.closed_on).where(table.c.provider_id.in_(ids[start:start + 500]), table.c.deleted.is_(False))):
+            found[row.provider_id].append(KnownAlert(row.id, row.kind, row.received_on, row.effective_on,
+                                                     row.closed_on))
     return found
 
 
-#: Registration statuses that mean the provider no longer operates (the sanctions list's "Ceased operating").
-CEASED_STATUSES = frozenset({"closed", "resigned", "cancelled", "deregistered"})
+def _line(writes: _Writes, provider_id: str, row: ParsedRow, what: What, before: str, after: str,
+          note: str = "", name: str | None = None) -> None:
+    urn = row.key[1] if row.key[0] == "urn" else ""
+    writes.lines.append([provider_id, urn, name or row.provider.get("name") or "", what.value, before, after, note])
 
 
-def _ceased(fields: dict[str, Any], provider: Provider | None, today: dt.date) -> dict[str, Any]:
-    """``ceased_operating_on``: the day an import first sees a closed registration; cleared if it is active again."""
-    status = fields.get("registration_status")
-    if status is None:
-        return {}
-    already = provider.ceased_operating_on if provider is not None else None
-    if fold(status) in CEASED_STATUSES:
-        return {} if already else {"ceased_operating_on": today}
-    return {"ceased_operating_on": None} if already else {}
+def _words(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, ServiceType):
+        return value.label
+    if hasattr(value, "label"):
+        return str(value.label)
+    if isinstance(value, dt.date):
+        return f"{value:%d/%m/%Y}"
+    return str(value)
 
 
-def _apply(changes: Changes, provider: Provider | None, row: _Parsed) -> str:
-    fields = dict(row.provider)
-    fields.update(_ceased(fields, provider, changes.today()))
-    if provider is None:
-        key = "\x1f".join(row.key)
-        name = fields.pop("name", None) or _placeholder_name(fields)
-        provider = changes.create(Provider, id=derived_id("provider", key), name=name, **fields)
-        changes.create(Setting, id=derived_id("setting", key, "primary"), provider_id=provider.id,
-                       name=name, **row.setting)
-        return "added"
-    changed = changes.update(provider, **fields)
-    live = [s for s in provider.settings if not s.deleted]
-    postcode = row.setting.get("postcode")
-    setting = next((s for s in live if postcode and s.postcode == postcode), None)
-    if setting is None and len(live) == 1:
-        setting = live[0]
-    if setting is None:
-        changes.create(Setting, id=derived_id("setting", "\x1f".join(row.key), postcode or "primary"),
-                       provider_id=provider.id, name=provider.name, **row.setting)
-        changed.add("settings")
-    else:
-        changed |= changes.update(setting, **row.setting)
-    return "updated" if changed else "unchanged"
+def _address(values: dict[str, Any]) -> str:
+    return ", ".join(str(values[name]) for name in ADDRESS_FIELDS if values.get(name))
 
 
 def _placeholder_name(fields: dict[str, Any]) -> str:
@@ -527,3 +475,183 @@ def _placeholder_name(fields: dict[str, Any]) -> str:
     name = f"{label} {fields.get('urn', '')}".strip()
     owner = fields.get("organisation")
     return f"{name} ({owner})" if owner else name
+
+
+def _ceased(fields: dict[str, Any], held: dict[str, Any] | None, today: dt.date) -> dict[str, Any]:
+    """``ceased_operating_on``: the day an import first sees a closed registration; cleared if it is
+    active again (``domain.registration``)."""
+    status = fields.get("registration_status")
+    if status is None:
+        return {}
+    already = held.get("ceased_operating_on") if held is not None else None
+    if standing(status) is Standing.CLOSED:
+        return {} if already else {"ceased_operating_on": today}
+    return {"ceased_operating_on": None} if already else {}
+
+
+def _apply(writes: _Writes, current: _Current | None, row: ParsedRow, today: dt.date) -> str:
+    """Plan the row's writes and change lines; "added", "updated" or "unchanged"."""
+    fields = dict(row.provider)
+    fields.update(_ceased(fields, current.provider if current else None, today))
+    key = "\x1f".join(row.key)
+    if current is None:
+        name = fields.pop("name", None) or _placeholder_name(fields)
+        provider_id = derived_id("provider", key)
+        writes.providers_new.append({"name": name, **fields})
+        writes.provider_ids.append(provider_id)
+        writes.settings_new.append({"provider_id": provider_id, "name": name, **row.setting})
+        writes.setting_ids.append(derived_id("setting", key, "primary"))
+        facts = [_words(fields["service_type"]), judgement_words(fields.get("judgement"), fields.get("judgement_date"))]
+        if fields.get("registration_status"):
+            facts.append(str(fields["registration_status"]))
+        _line(writes, provider_id, row, What.ADDED, "", "; ".join(facts), name=name)
+        return "added"
+
+    held = current.provider
+    provider_id = held["id"]
+    name = held["name"]
+    update: dict[str, Any] = {}
+    for field_name, value in fields.items():
+        if field_name in (*INSPECTION_FIELDS, "service_type") or held.get(field_name) == value:
+            continue
+        update[field_name] = value
+        what = WATCHED_PROVIDER_FIELDS.get(field_name)
+        if what is not None:
+            _line(writes, provider_id, row, what, _words(held.get(field_name)), _words(value), name=name)
+    _judgement(writes, held, fields, update, row)
+    _service_type(writes, held, fields, update, row)
+    if update:
+        writes.provider_updates.append((provider_id, update))
+    setting_changed = _setting(writes, current, row, provider_id, name, key)
+    return "updated" if update or setting_changed else "unchanged"
+
+
+def _judgement(writes: _Writes, held: dict[str, Any], fields: dict[str, Any], update: dict[str, Any],
+               row: ParsedRow) -> None:
+    """Never backwards: the file's judgement replaces the one held only for an inspection at least as
+    recent (a dated one beats an undated one)."""
+    judgement, inspected = fields.get("judgement"), fields.get("judgement_date")
+    if judgement is None and inspected is None and fields.get("judgement_helped_protected") is None:
+        return
+    held_judgement, held_date = held["judgement"], held["judgement_date"]
+    before = judgement_words(held_judgement, held_date)
+    older = held_date is not None and (inspected is None or inspected < held_date)
+    if older:
+        if (judgement, inspected) != (held_judgement, held_date):
+            _line(writes, held["id"], row, What.JUDGEMENT_KEPT, before,
+                  judgement_words(judgement or held_judgement, inspected),
+                  "the file's inspection is older than the one held, which is kept", name=held["name"])
+        return
+    new = {"judgement": judgement if judgement is not None else held_judgement, "judgement_date": inspected}
+    helped = fields.get("judgement_helped_protected")
+    if helped is not None:  # a sub-judgement of the same inspection: kept with it (a placeholder clears nothing)
+        update.update({"judgement_helped_protected": helped} if held["judgement_helped_protected"] != helped else {})
+    changed = {k: v for k, v in new.items() if held[k] != v}
+    if not changed:
+        return
+    update.update(changed)
+    worse = _rank(new["judgement"]) > _rank(held_judgement) if held_judgement is not None else False
+    _line(writes, held["id"], row, What.JUDGEMENT, before, judgement_words(new["judgement"], inspected),
+          "worse than before" if worse else "", name=held["name"])
+
+
+_ORDER = (Judgement.OUTSTANDING, Judgement.GOOD, Judgement.REQUIRES_IMPROVEMENT, Judgement.INADEQUATE)
+
+
+def _rank(judgement: Any) -> int:
+    return _ORDER.index(judgement) if judgement in _ORDER else -1
+
+
+def _service_type(writes: _Writes, held: dict[str, Any], fields: dict[str, Any], update: dict[str, Any],
+                  row: ParsedRow) -> None:
+    wanted, kept = fields["service_type"], held["service_type"]
+    if wanted == kept:
+        return
+    if kept not in IMPORT_SETS:
+        _line(writes, held["id"], row, What.SERVICE_TYPE_KEPT, _words(kept), _words(wanted),
+              "set by the team; the file's provision type is not used", name=held["name"])
+        return
+    update["service_type"] = wanted
+    _line(writes, held["id"], row, What.SERVICE_TYPE, _words(kept), _words(wanted), name=held["name"])
+
+
+def _setting(writes: _Writes, current: _Current, row: ParsedRow, provider_id: str, name: str, key: str) -> bool:
+    live = [s for s in current.settings if not s["deleted"]]
+    postcode = row.setting.get("postcode")
+    setting = next((s for s in live if postcode and s["postcode"] == postcode), None)
+    if setting is None and len(live) == 1:
+        setting = live[0]
+    if setting is None:
+        setting_id = derived_id("setting", key, postcode or "primary")
+        if any(s["id"] == setting_id for s in current.settings):
+            return False  # that address was deleted from the provider: not made again
+        writes.settings_new.append({"provider_id": provider_id, "name": name, **row.setting})
+        writes.setting_ids.append(setting_id)
+        _line(writes, provider_id, row, What.ADDRESS, "", _address(row.setting), "a new address for the provider",
+              name=name)
+        return True
+    update = {k: v for k, v in row.setting.items() if setting.get(k) != v}
+    if not update:
+        return False
+    writes.setting_updates.append((setting["id"], update))
+    if any(k in ADDRESS_FIELDS for k in update):
+        _line(writes, provider_id, row, What.ADDRESS, _address(setting), _address({**setting, **update}), name=name)
+    return True
+
+
+def _alert_id(provider_id: str, today: dt.date) -> Callable[[AlertKind, dt.date | None], str]:
+    """An alert's id derived from what it is about: the provider, the kind and the inspection (or,
+    for a status seen in the data, the day it was seen), so two laptops importing the same file
+    raise one alert between them, not two that sync keeps side by side."""
+    def alert_id(kind: AlertKind, effective_on: dt.date | None) -> str:
+        about = effective_on.isoformat() if effective_on else f"seen {today.isoformat()}"
+        return derived_id("regulatory_alert", provider_id, kind.value, about)
+    return alert_id
+
+
+def _section_12(writes: _Writes, batch: list[ParsedRow], existing: dict[tuple[str, ...], _Current],
+                alerts: dict[str, list[KnownAlert]], today: dt.date, context: _Context) -> None:
+    """Raise and close the regulatory alerts the batch's facts call for (``regulator_watch``), and
+    say so in the change report; a registration newly closed is said there too."""
+    new = dict(zip(writes.provider_ids, writes.providers_new, strict=True))
+    updates = dict(writes.provider_updates)
+    for row in batch:
+        current = existing.get(row.key)
+        if current is not None and current.provider["deleted"]:
+            continue
+        if current is None:
+            provider_id = derived_id("provider", "\x1f".join(row.key))
+            after_values = new[provider_id]
+            before = None
+            name = after_values["name"]
+        else:
+            held = current.provider
+            provider_id = held["id"]
+            after_values = {**held, **updates.get(provider_id, {})}
+            before = Facts(held["regulator"], held["judgement"], held["judgement_date"], held["registration_status"])
+            name = held["name"]
+        after = Facts(after_values.get("regulator"), after_values.get("judgement"),
+                      after_values.get("judgement_date"), after_values.get("registration_status"))
+        result = watch(before, after, alerts.get(provider_id, []), today, _alert_id(provider_id, today))
+        for alert in result.raised:
+            writes.alert_ids.append(alert.id)
+            writes.alerts_new.append({"provider_id": provider_id, "regulator": alert.regulator, "kind": alert.kind,
+                                      "received_on": today, "review_on": alert.review_on, "summary": alert.summary,
+                                      "closed_on": None, "source": context.source_words,
+                                      "effective_on": alert.effective_on, "superseded_by": None})
+            review = f"; review due {alert.review_on:%d/%m/%Y} (12 weeks, Section 12)" if alert.review_on else ""
+            _line(writes, provider_id, row, What.SANCTIONED, "", f"Poor judgement/restriction: {alert.kind.label}",
+                  f"regulatory alert raised{review}", name=name)
+            context.report.alerts += 1
+        for closing_ in result.closed:
+            closed: dict[str, Any] = {"closed_on": today}
+            if closing_.superseded_by:
+                closed["superseded_by"] = closing_.superseded_by
+            writes.alert_updates.append((closing_.alert_id, closed))
+            _line(writes, provider_id, row, What.ALERT_CLOSED, closing_.kind.label, "closed", closing_.reason,
+                  name=name)
+            context.report.closed_alerts += 1
+        ceased = after_values.get("ceased_operating_on")
+        if ceased is not None and (current is None or current.provider.get("ceased_operating_on") is None):
+            _line(writes, provider_id, row, What.SANCTIONED, "", "Ceased operating",
+                  f"registration status {after.status!r}", name=name)

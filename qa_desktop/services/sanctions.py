@@ -103,16 +103,23 @@ def sanctions_list(session: Session, today: dt.date, *, sanction: Sanction | Non
         kind = Sanction.ACTION_PLAN if plan.kind is PlanKind.QA else Sanction.REGULATORY_ACTION_PLAN
         add(plan.provider_id, kind, "Whole provider", plan.kind.label, plan.issued_on, None, plan.reason,
             plan.social_work_informed_on, True, ("plan", plan.id))
+    terminated: set[str] = set()
     for alert in open_alerts(session, provider_id=provider_id):
-        if alert.kind in (AlertKind.TERMINATION,):
-            continue  # shown as ceased operating when the register records it
-        add(alert.provider_id, Sanction.POOR_JUDGEMENT_RESTRICTION, "Whole provider",
-            f"{alert.regulator.label}: {alert.kind.label}", alert.received_on, alert.review_on, alert.summary, None,
-            False, ("alert", alert.id))
+        detail = f"{alert.regulator.label}: {alert.kind.label}" + (f" (from {alert.source})" if alert.source else "")
+        if alert.kind is AlertKind.TERMINATION:  # Section 12: the registration ended, the provider ceased operating
+            terminated.add(alert.provider_id)
+            add(alert.provider_id, Sanction.CEASED_OPERATING, "Whole provider", detail, alert.since, None,
+                alert.summary, None, False, ("alert", alert.id))
+            continue
+        add(alert.provider_id, Sanction.POOR_JUDGEMENT_RESTRICTION, "Whole provider", detail, alert.since,
+            alert.review_on, alert.summary, None, False, ("alert", alert.id))
     for provider in providers.values():
-        if provider.ceased_operating_on is not None and provider.ceased_operating_on <= today:
-            add(provider.id, Sanction.CEASED_OPERATING, "Whole provider", provider.registration_status or "",
-                provider.ceased_operating_on, None, "No longer operating", None, False)
+        if (provider.ceased_operating_on is not None and provider.ceased_operating_on <= today
+                and provider.id not in terminated):
+            status = f"Registration status {provider.registration_status!r} in the register" \
+                if provider.registration_status else "Recorded as no longer operating"
+            add(provider.id, Sanction.CEASED_OPERATING, "Whole provider", status, provider.ceased_operating_on, None,
+                "No longer operating", None, False)
 
     if sanction is not None:
         rows = [r for r in rows if r.sanction is sanction]

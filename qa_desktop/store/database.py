@@ -31,7 +31,7 @@ from __future__ import annotations
 
 import getpass
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -63,12 +63,28 @@ BUSY_TIMEOUT_MS = 5000
 WRITE_OPTION, BUSY_OPTION = "qa_desktop_write", "qa_desktop_busy_ms"
 
 
+#: Past this many changed rows, what changed is not listed but called "everything" (screens reload):
+#: an import of a million rows must not hold a million ids (and twenty million op ids) in memory.
+LISTED_AT_MOST = 50_000
+
+
 @dataclass
 class Collected:
-    """What some units of work changed: the ``(table, id)`` of the rows, and the op ids."""
+    """What some units of work changed: the ``(table, id)`` of the rows, and the op ids; or, past
+    ``LISTED_AT_MOST`` rows, only that ``everything`` may have changed."""
 
     touched: set[tuple[str, str]] = field(default_factory=set)
     ops: set[str] = field(default_factory=set)
+    everything: bool = False
+
+    def add(self, touched: set[tuple[str, str]], ops: Iterable[str]) -> None:
+        if self.everything:
+            return
+        if len(self.touched) + len(touched) > LISTED_AT_MOST:
+            self.touched, self.ops, self.everything = set(), set(), True
+            return
+        self.touched.update(touched)
+        self.ops.update(ops)
 
 
 def _writing(busy_ms: int | None) -> dict[str, object]:
@@ -269,8 +285,7 @@ class Store:
                 session.rollback()
                 raise
         for collected in getattr(self._collectors, "open", ()):
-            collected.touched.update(changes.touched)
-            collected.ops.update(changes.written.values())
+            collected.add(changes.touched, changes.op_ids())
 
     @contextmanager
     def collecting(self) -> Iterator[Collected]:
@@ -295,9 +310,11 @@ class Store:
     def ops_after(self, position: int) -> tuple[int, Collected]:
         """The rows changed by ops after ``position``, and those ops, and the new end of the log."""
         with self._sessions() as session:
+            end = session.scalar(text("SELECT coalesce(max(rowid), 0) FROM ops")) or 0
+            if end - position > LISTED_AT_MOST:  # rowids only grow: at least that many ops, too many to list
+                return end, Collected(everything=True)
             rows = session.execute(text("SELECT rowid, entity, entity_id, op_id FROM ops WHERE rowid > :p "
-                                        "ORDER BY rowid"), {"p": position}).all()
-            end = rows[-1][0] if rows else session.scalar(text("SELECT coalesce(max(rowid), 0) FROM ops")) or 0
+                                        "AND rowid <= :end ORDER BY rowid"), {"p": position, "end": end}).all()
         found = Collected({(entity, entity_id) for _, entity, entity_id, _ in rows}, {op_id for *_, op_id in rows})
         return end, found
 

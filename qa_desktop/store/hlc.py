@@ -153,6 +153,28 @@ class HybridClock:
         with self._lock:
             return self._now()
 
+    def stamps(self, count: int) -> list[str]:
+        """``count`` consecutive values, encoded: what ``count`` calls of ``now()`` would give, for
+        a bulk write (one look at the wall clock, then the counter)."""
+        if count <= 0:
+            return []
+        with self._lock:
+            first = self._now()
+            wall, counter = first.wall_ms, first.counter
+            limit = 10 ** _COUNTER_DIGITS
+            values: list[str] = []
+            left = count
+            while left:
+                prefix = f"{wall:0{_WALL_DIGITS}d}:"
+                run = min(left, limit - counter)
+                values.extend([f"{prefix}{n:0{_COUNTER_DIGITS}d}" for n in range(counter, counter + run)])
+                left -= run
+                counter += run
+                if left:  # as ``_tick``: the counter is full, borrow a millisecond
+                    wall, counter = wall + 1, 0
+            self._last = Hlc(wall, counter - 1)
+            return values
+
     def observe(self, remote: Hlc) -> Hlc:
         """Move past a value seen elsewhere (adopt it). Never hand it a value from another laptop
         that is beyond the bound (``beyond_bound``): the merge holds those ops and leaves them out

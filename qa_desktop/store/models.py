@@ -444,7 +444,10 @@ class Embargo(SyncedColumns, Base):
 
 class RegulatoryAlert(SyncedColumns, Base):
     """An Ofsted alert (restriction, suspension, termination, inadequate, lifted) or a CQC / Care
-    Inspectorate judgement of requires improvement or below, with its 12-week review date."""
+    Inspectorate judgement of requires improvement or below, with its 12-week review date.
+
+    Logged by an officer from the regulator's letter, or raised by an import from the regulator's
+    data (``source`` names the file; ``effective_on`` is the inspection or the change it stands for)."""
 
     __tablename__ = "regulatory_alerts"
 
@@ -455,6 +458,57 @@ class RegulatoryAlert(SyncedColumns, Base):
     review_on: Mapped[dt.date | None] = mapped_column(Date)
     summary: Mapped[str] = mapped_column(Text)
     closed_on: Mapped[dt.date | None] = mapped_column(Date)  # lifted, or superseded by a later alert
+    #: Where it came from when not an officer's typing: "Ofsted provider-level data, imported 22/11/2026".
+    source: Mapped[str | None] = mapped_column(Text)
+    #: The day the fact it stands for took effect (the inspection, the suspension), when known.
+    effective_on: Mapped[dt.date | None] = mapped_column(Date)
+    #: The later alert that replaced this one (Section 12: Ofsted sends an updated alert).
+    superseded_by: Mapped[str | None] = mapped_column(String(36))
+
+
+class ProviderImport(SyncedColumns, Base):
+    """One import of a provider file, kept as a dated record for the team: which file, in which
+    layout, when and by whom, and what it did. What it changed, provider by provider, is in
+    ``ProviderImportChanges`` (one row per batch of the file, so a large file is never one value)."""
+
+    __tablename__ = "provider_imports"
+
+    file_name: Mapped[str] = mapped_column(String(300))
+    layout: Mapped[str] = mapped_column(String(60))
+    read_as: Mapped[str] = mapped_column(String(60))
+    imported_at: Mapped[dt.datetime] = mapped_column(UtcDateTime(), index=True)
+    imported_by: Mapped[str] = mapped_column(String(120))
+    rows: Mapped[int] = mapped_column(Integer)
+    added: Mapped[int] = mapped_column(Integer)
+    updated: Mapped[int] = mapped_column(Integer)
+    unchanged: Mapped[int] = mapped_column(Integer)
+    skipped: Mapped[int] = mapped_column(Integer)
+    repeated: Mapped[int] = mapped_column(Integer)  # rows of a provider already in the file (earlier inspections)
+    alerts: Mapped[int] = mapped_column(Integer)    # regulatory alerts raised
+    #: None when the whole file was read; otherwise why it stopped (the batches before it were kept).
+    stopped: Mapped[str | None] = mapped_column(Text)
+
+
+class ProviderImportChanges(SyncedColumns, Base):
+    """What one batch of an import changed: a list of lines [provider id, URN, name, what, before,
+    after, note] (``services.import_changes``)."""
+
+    __tablename__ = "provider_import_changes"
+
+    import_id: Mapped[str] = mapped_column(String(36), index=True)
+    position: Mapped[int] = mapped_column(Integer)
+    entries: Mapped[list[list[str]]] = mapped_column(JSON)
+
+
+class CouncilSetting(SyncedColumns, Base):
+    """A setting the whole team shares, synced and audited like any record, by ``key`` (its id is
+    derived from the key, so two laptops setting it meet on one row). ``internal_owners``: the
+    names this council owns homes under (``domain.provision_types``)."""
+
+    __tablename__ = "council_settings"
+
+    key: Mapped[str] = mapped_column(String(80), index=True)
+    value: Mapped[Any] = mapped_column(JSON, nullable=True)
 
 
 class TeamMember(SyncedColumns, Base):
@@ -678,8 +732,9 @@ class Op(Base):
     #: what the audit trail shows. ``None`` for ops recorded before it was kept (migration 0009).
     wall: Mapped[int | None] = mapped_column(BigInteger)
 
-    __table_args__ = (Index("ix_ops_entity", "entity", "entity_id"),
-                      Index("ix_ops_field", "entity", "entity_id", "field"))
+    #: One index serves look-ups by row and by field (a row's ops are a prefix of it); a second one on
+    #: (entity, entity_id) alone cost every write a random B-tree insert for nothing (migration 0010).
+    __table_args__ = (Index("ix_ops_field", "entity", "entity_id", "field"),)
 
 
 class HeldOp(Base):
@@ -752,4 +807,5 @@ SYNCED_MODELS: tuple[type[SyncedColumns], ...] = (Commissioner, Provider, Settin
                                                   Placement, TemplateSnapshot, ComplianceReview, ReviewItem,
                                                   ReviewAction, VisitTemplate, Answer, VisitAction,
                                                   ReportRevision, QaCase, ActionPlan, PlanAction, Embargo,
-                                                  RegulatoryAlert, TeamMember, *TRACKER_MODELS)
+                                                  RegulatoryAlert, TeamMember, *TRACKER_MODELS, ProviderImport,
+                                                  ProviderImportChanges, CouncilSetting)

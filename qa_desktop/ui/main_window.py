@@ -48,6 +48,7 @@ from qa_desktop.ui.change_hub import ChangeHub
 from qa_desktop.ui.column_fit import fit_columns, settings_key
 from qa_desktop.ui.conflicts_dialog import ConflictsDialog
 from qa_desktop.ui.file_names import start_folder
+from qa_desktop.ui.import_report_window import ImportReportWindow
 from qa_desktop.ui.oversight_window import OversightWindow
 from qa_desktop.ui.provider_forms import CommissionerDialog, MergeDialog, ProviderDialog
 from qa_desktop.ui.provider_panel import ProviderPanel
@@ -62,6 +63,7 @@ from qa_desktop.ui.tracker_window import TrackerWindow
 from qa_desktop.ui.visit_window import VisitWindow
 from qa_desktop.ui.visits_window import VisitsWindow
 from qa_desktop.workspace import FILLING_IN, SYNC_SETTINGS, SYNC_STATE, USER, Done, OpChanges, Workspace
+from qa_desktop.workspace.admin import SettingError
 from qa_desktop.workspace.register import DueFilter, ImportFileError, ImportReport, RegisterContext, RegisterFilter
 from qa_desktop.workspace.sync import CredentialsError, NeedsCode, SyncFileError, SyncReport
 
@@ -219,17 +221,25 @@ class MainWindow(QMainWindow):
 
     def _build_file_menu(self) -> None:
         menu = self.menuBar().addMenu("&File")
-        import_action = QAction("&Import providers from a CSV…", self, shortcut=QKeySequence("Ctrl+I"))
+        import_action = QAction("&Import providers (Ofsted file or a list, CSV or Excel)…", self,
+                                shortcut=QKeySequence("Ctrl+I"))
         import_action.triggered.connect(lambda: self.import_providers())
+        changes_action = QAction("What imports &changed…", self)
+        changes_action.triggered.connect(lambda: self.show_import_report())
+        owners_action = QAction("This council's own &names as an owner…", self)
+        owners_action.triggered.connect(lambda: self.set_internal_owners())
         team_action = QAction("&Team and user…", self)
         team_action.triggered.connect(lambda: self.team_and_user())
         quit_action = QAction("&Quit", self, shortcut=QKeySequence(QKeySequence.StandardKey.Quit))
         quit_action.triggered.connect(self.close)
         menu.addAction(import_action)
+        menu.addAction(changes_action)
+        menu.addAction(owners_action)
         menu.addAction(team_action)
         menu.addSeparator()
         menu.addAction(quit_action)
         self.import_task: BackgroundTask | None = None
+        self.import_report: ImportReportWindow | None = None
         self.bundle_task: BackgroundTask | None = None
 
     def team_and_user(self, *, first_run: bool = False) -> SetupDialog:
@@ -243,7 +253,7 @@ class MainWindow(QMainWindow):
         """Import an Ofsted-layout provider CSV in the background, with progress; then say what happened."""
         if path is None:
             path, _ = QFileDialog.getOpenFileName(self, "Import providers", start_folder(),
-                                                  "CSV files (*.csv);;All files (*)")
+                                                  "Provider lists (*.csv *.xlsx *.txt);;All files (*)")
         if not path:
             return None
         task = BackgroundTask(self, "Importing providers",
@@ -257,15 +267,41 @@ class MainWindow(QMainWindow):
         return task
 
     def _imported(self, done: Done[ImportReport]) -> None:
-        """Say what the import did (the register has already redrawn from its change)."""
+        """Show what the import changed, provider by provider (the register has already redrawn
+        from its change); rows skipped are listed above the changes."""
         report = done.value
-        details = [f"{report.summary()} (read as {report.encoding})."]
-        if report.skipped:
-            details.append("Rows skipped:\n" + "\n".join(f"• {s}" for s in report.skipped[:15])
-                           + ("\n…" if len(report.skipped) > 15 else ""))
+        skipped = [str(s) for s in report.skipped]
+        if report.unlisted:
+            skipped.append(f"{report.unlisted:,} more rows (see qa-desktop import-providers for them all)")
         if report.ignored_columns:
-            details.append(f"Columns not used: {', '.join(report.ignored_columns)}")
-        QMessageBox.information(self, "Providers imported", "\n\n".join(details))
+            skipped.append(f"columns not used: {', '.join(report.ignored_columns)}")
+        self.show_import_report(report.import_id, skipped=skipped)
+
+    def show_import_report(self, import_id: str | None = None, *,
+                           skipped: list[str] | None = None) -> ImportReportWindow:
+        """The change report of an import (the latest unless said), with the earlier ones to choose from."""
+        window = ImportReportWindow(self.workspace, self.hub, import_id, self, skipped=skipped)
+        self.import_report = window
+        window.show()
+        return window
+
+    def set_internal_owners(self, text: str | None = None) -> int | None:
+        """Ask for the names this council owns homes under, one a line; mark the register by them."""
+        if text is None:
+            current = "\n".join(self.workspace.admin.internal_owners())
+            text, ok = QInputDialog.getMultiLineText(
+                self, "This council's own names as an owner",
+                "Homes owned under these names are internally commissioned (Figure 2: visited yearly).\n"
+                "One name a line, as Ofsted writes the owner (e.g. Medway Council):", current)
+            if not ok:
+                return None
+        try:
+            changed = self.workspace.admin.set_internal_owners(text.splitlines()).value
+        except SettingError as error:
+            QMessageBox.warning(self, "Names not saved", str(error))
+            return None
+        self.statusBar().showMessage(f"{changed} provider(s) marked again by owner.", 8000)
+        return changed
 
     def _build_provider_menu(self) -> None:
         """The register managed here (issue 16): add, edit, merge, monitored by us, placements,

@@ -58,6 +58,7 @@ from qa_desktop.ui.oversight_dialogs import (
     RecordDialog,
 )
 from qa_desktop.ui.palette import warning_colour, warning_style
+from qa_desktop.ui.placement_check_dialog import PlacementCheckDialog
 from qa_desktop.ui.provider_forms import ContactDialog, ElementDialog, MonitoredDialog, ProviderDialog, SettingDialog
 from qa_desktop.ui.provider_table import due_words
 from qa_desktop.ui.rows_model import Column, RowsModel, selected_row, source_row, table_view
@@ -204,7 +205,9 @@ class ProviderPanel(QWidget):
     def __init__(self, workspace: Workspace, hub: ChangeHub, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.workspace = workspace
+        self.hub = hub
         self.overview: ProviderOverview | None = None
+        self.placement_check: PlacementCheckDialog | None = None
         self.title = QLabel("Choose a provider in the register to see its page.")
         self.title.setWordWrap(True)
         font = QFont(self.title.font())
@@ -320,6 +323,14 @@ class ProviderPanel(QWidget):
             records.addWidget(button)
             self.record_buttons.append(button)
         records.addStretch(1)
+        check = QPushButton("Placement chec&k…")
+        check.setToolTip("Everything QA holds that should stop or worry a placing social worker, and a one-page "
+                         "PDF for the Access to Resources team")
+        check.clicked.connect(lambda: self.show_placement_check())
+        self.record_buttons.append(check)
+        heading = QHBoxLayout()  # beside the name, where it is seen before a placement is discussed
+        heading.addWidget(self.title, 1)
+        heading.addWidget(check)
         audit = QPushButton("Au&dit trail…")
         audit.clicked.connect(lambda: self.show_audit())
         records.addWidget(audit)
@@ -440,6 +451,14 @@ class ProviderPanel(QWidget):
         self.facts.clear()
         self.warnings.hide()
         self._enable(False)
+
+    def show_placement_check(self) -> PlacementCheckDialog | None:
+        if self.overview is None:
+            return None
+        dialog = PlacementCheckDialog(self.workspace, self.hub, self.overview.id, self)
+        self.placement_check = dialog
+        dialog.show()
+        return dialog
 
     def show_audit(self) -> AuditDialog | None:
         if self.overview is None:

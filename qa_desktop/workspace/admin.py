@@ -4,6 +4,7 @@ folder's key, recovery from a lost key)."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -17,6 +18,7 @@ from qa_desktop.forms.template import Template
 from qa_desktop.logs import describe_error, where_the_log_is
 from qa_desktop.paths import DATABASE_NAME
 from qa_desktop.services.change_words import changes_in_words
+from qa_desktop.services.council_settings import SettingError, internal_owners, set_internal_owners
 from qa_desktop.services.demo import load_demo
 from qa_desktop.services.provider_import import ImportReport
 from qa_desktop.services.recovery import put_aside
@@ -27,7 +29,7 @@ from qa_desktop.workspace.changes import USER, Done, OpChanges
 from qa_desktop.workspace.core import Workspace
 
 __all__ = ["AdminService", "About", "TemplatesOverview", "describe", "open_demo", "recover", "KeyLost", "ImportReport",
-           "Template", "BrokenTemplate", "TeamError", "TeamMemberLine"]
+           "Template", "BrokenTemplate", "TeamError", "TeamMemberLine", "SettingError"]
 
 
 @dataclass(frozen=True)
@@ -136,6 +138,18 @@ class AdminService:
         head = schema_head()
         return About(__version__, head, _schema_words(self._ws._store.schema_revision(), head), self._ws.data_dir,
                      where_the_log_is(), self._ws.user, self._ws.device_id)
+
+    # -- the team's shared settings -------------------------------------------------------------------
+
+    def internal_owners(self) -> tuple[str, ...]:
+        """The names this council owns homes under (its homes are internally commissioned)."""
+        with self._ws._read() as session:
+            return internal_owners(session)
+
+    def set_internal_owners(self, names: Sequence[str]) -> Done[int]:
+        """Set the names (synced to the team) and mark the register's homes by them; how many
+        providers changed. ``SettingError`` in words for a list that cannot be right."""
+        return self._ws._mutation(lambda: set_internal_owners(self._ws._store, names))
 
 
 def open_demo(data_dir: Path, clock: Clock | None = None) -> Workspace:

@@ -192,7 +192,8 @@ class Workspace:
             rebuilt = position < self._position
             self._position = position
             listeners = list(self._listeners)
-        changes = self._describe(found.touched, named, ops=found.ops, everything=rebuilt)  # outside the lock
+        changes = self._describe(found.touched, named, ops=found.ops,
+                                 everything=rebuilt or found.everything)  # outside the lock
         if changes:
             for listener in listeners:
                 listener(changes)
@@ -208,7 +209,8 @@ class Workspace:
         with self._store.collecting() as collected:
             value = work()
         self.catch_up(named)
-        return Done(value, self._describe(collected.touched, named, ops=collected.ops))
+        return Done(value, self._describe(collected.touched, named, ops=collected.ops,
+                                          everything=collected.everything))
 
     def _describe(self, touched: Iterable[tuple[str, str]], named: Iterable[str] = (), *,
                   ops: Iterable[str] = (), everything: bool = False) -> OpChanges:

@@ -40,6 +40,7 @@ from qa_desktop.services.oversight import (
     TrackedAction,
     YearRating,
 )
+from qa_desktop.services.placement_check import CheckLine, PlacementCheck, Weight, placement_check, write_pdf
 from qa_desktop.services.retention import RETENTION_YEARS, Expired, RetentionReport, apply_retention, past_retention
 from qa_desktop.services.sanctions import COLUMNS as EXPORT_COLUMNS
 from qa_desktop.services.sanctions import Dashboard, ReviewDue, Sanction, SanctionRow, dashboard, export, sanctions_list
@@ -51,7 +52,8 @@ if TYPE_CHECKING:
 
 __all__ = ["OversightService", "CaseEntry", "YearRating", "TrackedAction", "EmbargoInForce", "OpenAlert",
            "PropertyChoice", "SanctionRow", "Sanction", "Dashboard", "ReviewDue", "DueItem", "Expired",
-           "RetentionReport", "RETENTION_YEARS", "EXPORT_COLUMNS", "export_cells", "OversightError", "NotAllowed"]
+           "RetentionReport", "RETENTION_YEARS", "EXPORT_COLUMNS", "export_cells", "OversightError", "NotAllowed",
+           "PlacementCheck", "CheckLine", "Weight"]
 
 
 class OversightService:
@@ -178,6 +180,18 @@ class OversightService:
         """Embargoes in force (today unless said) on a setting, its provider or their carers, in words."""
         with self._ws._read() as session:
             return qa.embargo_warnings(session, setting_id, self._today(on))
+
+    def placement_check(self, provider_id: str, on: dt.date | None = None) -> PlacementCheck:
+        """Everything QA holds that should stop or worry a placing social worker, in words (today
+        unless said); "Nothing recorded against this provider" only when nothing does."""
+        with self._ws._read() as session:
+            return placement_check(session, provider_id, self._today(on), self._ws.clock.now())
+
+    def placement_check_pdf(self, check: PlacementCheck, path: Path) -> Path:
+        """The check as one printed page for the Access to Resources team, written to ``path``.
+        It changes no record, so it is no mutation."""
+        write_pdf(check, path)
+        return path
 
     def provider_warnings(self, provider_id: str, on: dt.date | None = None) -> list[str]:
         """Before a placement: embargoes, open restrictions and a HIGH rating (today unless said), in words."""

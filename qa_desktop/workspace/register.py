@@ -10,7 +10,7 @@ reads just their rows with the search and filters on screen.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection
+from collections.abc import Callable, Collection, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -18,7 +18,17 @@ from qa_desktop.domain.regulation import Judgement
 from qa_desktop.domain.risk import Rag
 from qa_desktop.domain.service_types import ServiceType
 from qa_desktop.services.audit import AuditLine, provider_audit
+from qa_desktop.services.council_settings import internal_owners
 from qa_desktop.services.due import DueItem, due_items
+from qa_desktop.services.import_changes import (
+    ChangeLine,
+    ImportRecord,
+    What,
+    change_lines,
+    export_changes,
+    import_history,
+    import_record,
+)
 from qa_desktop.services.oversight import TrackedAction, YearRating
 from qa_desktop.services.provider_import import ImportFileError, ImportReport, import_providers
 from qa_desktop.services.provider_page import CaseLine, ProviderOverview, SettingLine, VisitLine, provider_overview
@@ -47,8 +57,8 @@ __all__ = [
     # a provider's page
     "ProviderOverview", "SettingLine", "VisitLine", "CaseLine", "TrackedAction", "YearRating", "SanctionRow",
     "AuditLine",
-    # importing providers
-    "ImportReport", "ImportFileError",
+    # importing providers, and what each import changed
+    "ImportReport", "ImportFileError", "ImportRecord", "ChangeLine", "What",
 ]
 
 
@@ -103,5 +113,32 @@ class RegisterService:
 
     def import_providers(self, path: Path | str,
                          progress: Callable[[int, int], None] | None = None) -> Done[ImportReport]:
-        """Import or update providers from a file in Ofsted's provider-level layout (or a council's)."""
-        return self._ws._mutation(lambda: import_providers(self._ws._store, Path(path), progress=progress))
+        """Import or update providers from a file in Ofsted's provider-level or in-year layout, or a
+        council's list (CSV or Excel); its change report is kept (``import_changes``). Homes owned
+        under this council's names (``ws.admin.internal_owners``) are internally commissioned."""
+        with self._ws._read() as session:
+            owners = internal_owners(session)
+        return self._ws._mutation(lambda: import_providers(self._ws._store, Path(path), progress=progress,
+                                                           council_owners=owners))
+
+    # -- what imports changed (issue 17: every import is a change report) ---------------------------
+
+    def imports(self, limit: int | None = None) -> list[ImportRecord]:
+        """The imports kept, newest first (from every laptop that syncs)."""
+        with self._ws._read() as session:
+            return import_history(session, limit=limit)
+
+    def import_record(self, import_id: str) -> ImportRecord | None:
+        with self._ws._read() as session:
+            return import_record(session, import_id)
+
+    def import_changes(self, import_id: str) -> list[ChangeLine]:
+        """What the import changed, provider by provider, in the order of its file."""
+        with self._ws._read() as session:
+            return list(change_lines(session, import_id))
+
+    def export_import_changes(self, lines: Sequence[ChangeLine], path: Path, *, title: str = "What changed") -> int:
+        """Write ``lines`` (as the screen filtered them) to ``path`` (.xlsx or .csv, else
+        ``ValueError``); how many. It changes no record, so it is no mutation."""
+        export_changes(list(lines), path, title=title)
+        return len(lines)

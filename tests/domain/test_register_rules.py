@@ -16,8 +16,10 @@ def test_the_ten_commissioned_types_plus_unregulated_and_internal_residential():
                  # Section 5's three kinds of parent and child provision
                  "parent_and_child", "parent_and_child_fostering", "parent_and_child_supported"}
     assert framework <= {t.value for t in ServiceType}
+    # and two kinds of residential accommodation Ofsted inspects that the framework does not commission
     assert {t.label for t in ServiceType} >= {"Independent Fostering Agency", "Unregulated Placement",
-                                              "Internally Commissioned Residential"}
+                                              "Internally Commissioned Residential",
+                                              "Boarding School", "FE College (Residential)"}
 
 
 @pytest.mark.parametrize(("text", "expected"), [

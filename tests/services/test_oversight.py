@@ -201,9 +201,15 @@ def test_sanctions_list_exported_to_xlsx_and_csv_and_read_back(demo, tmp_path):
         embargoes_only = sanctions_list(session, TODAY, sanction=Sanction.EMBARGO_FOSTER_CARERS)
         searched = sanctions_list(session, TODAY, text="suspended")
         board = dashboard(session, NOW)
+    # the register's own judgements are on it too: Harbour View's Requires improvement, Zoë's Inadequate
     assert [(r.provider, r.sanction) for r in rows] == [
-        ("Harbour View", Sanction.EMBARGO_PROVIDER), ("Kindred Fostering", Sanction.EMBARGO_FOSTER_CARERS),
-        ("Maple Lodge", Sanction.REGULATORY_ACTION_PLAN), ("Willow House", Sanction.POOR_JUDGEMENT_RESTRICTION)]
+        ("Harbour View", Sanction.EMBARGO_PROVIDER), ("Harbour View", Sanction.POOR_JUDGEMENT_RESTRICTION),
+        ("Kindred Fostering", Sanction.EMBARGO_FOSTER_CARERS), ("Maple Lodge", Sanction.REGULATORY_ACTION_PLAN),
+        ("Willow House", Sanction.POOR_JUDGEMENT_RESTRICTION),
+        ("Zo\u00eb N\u00ed Bhriain House", Sanction.POOR_JUDGEMENT_RESTRICTION)]
+    harbour_judgement = rows[1]
+    assert harbour_judgement.since == dt.date(2023, 10, 2)  # the inspection, not the import
+    assert "Ofsted provider-level data, imported 22/11/2026" in harbour_judgement.detail
     assert [r.applies_to for r in embargoes_only] == ["Carers FC-0192"]
     assert [r.provider for r in searched] == ["Willow House"]
     harbour = rows[0]
@@ -212,19 +218,19 @@ def test_sanctions_list_exported_to_xlsx_and_csv_and_read_back(demo, tmp_path):
     export(rows, tmp_path / "sanctions.xlsx", TODAY)
     sheet = load_workbook(tmp_path / "sanctions.xlsx").active
     values = list(sheet.values)
-    assert values[0] == COLUMNS and len(values) == 5
+    assert values[0] == COLUMNS and len(values) == 7
     first = dict(zip(COLUMNS, values[1], strict=True))
     assert first["Provider"] == "Harbour View" and first["Sanction"] == "Embargo on provider/agency"
     assert first["In place since"] == dt.datetime(2026, 11, 17) and first["Review due"] == dt.datetime(2026, 11, 29)
     assert first["Social work team informed"] == "NOT RECORDED"  # Section 12: they must be told
     assert first["Risk rating (Figure 6)"] == "MEDIUM"
-    assert sheet.freeze_panes == "A2" and sheet.auto_filter.ref == "A1:K5"
+    assert sheet.freeze_panes == "A2" and sheet.auto_filter.ref == "A1:K7"
 
     export(rows, tmp_path / "sanctions.csv", TODAY)
     with open(tmp_path / "sanctions.csv", encoding="utf-8-sig", newline="") as handle:
         read = list(csv.DictReader(handle))
     assert [r["Provider"] for r in read] == [r.provider for r in rows]
-    assert read[1]["Social work team informed"] == "22/11/2026" and read[1]["Applies to"] == "Carers FC-0192"
+    assert read[2]["Social work team informed"] == "22/11/2026" and read[2]["Applies to"] == "Carers FC-0192"
     with pytest.raises(ValueError, match=r"xlsx or \.csv"):
         export(rows, tmp_path / "sanctions.pdf", TODAY)
 
@@ -296,4 +302,6 @@ def test_through_the_workspace_dates_are_the_clocks_and_each_change_says_what_it
     (line,) = [r for r in oversight.sanctions(provider_id=harbour) if r.record == ("plan", plan)]
     assert line.social_work_informed == TODAY
     ended = oversight.end_record("plan", plan, reason=RemovalReason.IMPROVED)
-    assert ended.changes.touches("action_plans") and oversight.sanctions(provider_id=harbour) == []
+    assert ended.changes.touches("action_plans")
+    # what stays is the register's own: Harbour View's Requires improvement judgement (from the import)
+    assert [r.record[0] for r in oversight.sanctions(provider_id=harbour) if r.record] == ["alert"]

@@ -86,14 +86,15 @@ def test_bad_rows_are_reported_with_line_numbers_and_the_rest_imports(store, wri
     report = import_providers(store, write_csv(csv_text(*rows)))
     assert report.added == 2
     reasons = {s.line: s.reason for s in report.skipped}
-    assert set(reasons) == {3, 4, 5, 6, 7, 8, 9}
+    assert set(reasons) == {3, 4, 5, 6, 7, 8}
     assert "SC12" in reasons[3] and "URN" in reasons[3]
     assert "31/02/2024" in reasons[4]
     assert "Voluntary adoption agency" in reasons[5] and "not a service type" in reasons[5]
     assert "four" in reasons[6]
     assert "Excellent" in reasons[7]
     assert "neither a URN nor a name" in reasons[8]
-    assert "appears again (first on line 2)" in reasons[9]
+    assert report.repeated == 1  # line 9: a second row for SC700101, no later inspection: line 2 is used
+    assert providers(store)["SC700101"].name == "Maple Lodge"
     assert count(store, Provider) == 2
 
 
@@ -158,7 +159,7 @@ def test_progress_is_reported(store, write_csv):
 
 
 @pytest.mark.parametrize(("content", "message"), [
-    (b"PK\x03\x04\x00\x00binary", "not a CSV"),
+    (b"PK\x03\x04\x00\x00binary", "damaged"),
     (b"just,some,columns\n1,2,3\n", "no header row"),
     (b"URN,Name\nSC700101,Maple\n", "Provision type"),
     (b'URN,Provision type,Name\nSC700101,"Children\'s home,Maple\n', None),
@@ -213,9 +214,9 @@ def test_a_closed_registration_puts_the_provider_on_the_sanctions_list_as_ceased
 
 
 def test_a_row_over_the_limit_refuses_the_file_before_anything_is_written(store, write_csv, monkeypatch):
-    from qa_desktop.services import provider_import
+    from qa_desktop.services import provider_files
 
-    monkeypatch.setattr(provider_import, "MAX_ROW_CHARS", 300)
+    monkeypatch.setattr(provider_files, "MAX_ROW_CHARS", 300)
     long_row = "SC700130,Children's home,Active,Private,Long," + "x" * 400 + ",,Chatham,,ME4 1AA,Medway,2,X,,"
     quoted = 'SC700131,Children\'s home,Active,Private,"' + "a line\n" * 60 + '",,,Chatham,,ME4 1AA,Medway,2,X,,'
     for rows, line in (([*GOOD_ROWS, long_row], 5), ([GOOD_ROWS[0], quoted, GOOD_ROWS[1]], 3)):
@@ -227,7 +228,7 @@ def test_a_row_over_the_limit_refuses_the_file_before_anything_is_written(store,
         assert count(store, Provider) == 0  # not even the good rows before it
 
 
-def test_rows_are_written_in_batches_and_a_duplicate_in_a_later_batch_is_still_found(store, write_csv, monkeypatch):
+def test_rows_are_written_in_batches_and_a_repeat_in_a_later_batch_is_still_found(store, write_csv, monkeypatch):
     from qa_desktop.services import provider_import
 
     monkeypatch.setattr(provider_import, "BATCH_SIZE", 2)
@@ -237,9 +238,9 @@ def test_rows_are_written_in_batches_and_a_duplicate_in_a_later_batch_is_still_f
     seen = []
     report = import_providers(store, write_csv(csv_text(*rows)),
                               progress=lambda done, total: seen.append((done, total)))
-    assert (report.added, report.updated, report.unchanged) == (4, 0, 0)
+    assert (report.added, report.updated, report.unchanged, report.repeated) == (4, 0, 0, 1)
     reasons = {s.line: s.reason for s in report.skipped}
-    assert reasons[7] == "URN SC700101 appears again (first on line 2)"
+    assert 7 not in reasons  # SC700101 again, no later inspection: counted as a repeat, line 2 is used
     assert "Lantern" in reasons[8]  # a bad URN: skipped with its line
     assert providers(store)["SC700101"].name == "Maple Lodge" and count(store, Provider) == 4
     assert seen[0] == (0, 7) and seen[-1] == (7, 7) and seen == sorted(seen)
@@ -257,9 +258,9 @@ def test_skipped_rows_past_the_listed_ones_are_counted(store, write_csv, monkeyp
 
 
 def test_the_encoding_is_found_from_the_whole_file_a_chunk_at_a_time(store, write_csv, monkeypatch):
-    from qa_desktop.services import provider_import
+    from qa_desktop.services import provider_files
 
-    monkeypatch.setattr(provider_import, "_CHUNK", 16)
+    monkeypatch.setattr(provider_files, "_CHUNK", 16)
     late = "SC700150,Children's home,Active,Private,Zo\u00eb House,,,Chatham,,ME4 6SE,Medway,2,X,,"
     cp1252 = import_providers(store, write_csv(csv_text(*GOOD_ROWS, late), name="a.csv", encoding="cp1252"))
     assert cp1252.encoding == "cp1252" and providers(store)["SC700150"].name == "Zo\u00eb House"

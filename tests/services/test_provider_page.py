@@ -88,7 +88,8 @@ def test_filter_by_risk_rating_and_sanctions_shown_beside_each_provider(demo_sto
         medium = search_providers(session, risk=Rag.MEDIUM, today=TODAY)
         low = search_providers(session, risk=Rag.LOW, today=TODAY)
         none = search_providers(session, risk=Rag.NONE, today=TODAY)
-    assert [r.name for r in medium] == ["Harbour View"] and medium[0].sanctions == ("Embargo on provider/agency",)
+    assert [r.name for r in medium] == ["Harbour View"]
+    assert medium[0].sanctions == ("Embargo on provider/agency", "Poor judgement/restriction")  # its RI judgement
     assert [r.name for r in low] == ["Maple Lodge"] and len(none) == 11
 
 
@@ -114,7 +115,8 @@ def test_the_context_of_a_few_providers_is_what_the_whole_register_says_of_them(
         monkeypatch.setattr(register, "FEW_PROVIDERS", 1)  # past it, taken from the whole register's
         many = register_context(session, TODAY, provider_ids=[harbour, maple])
     assert few == whole.only([harbour, maple]) == many
-    assert few.sanctions[harbour] == ("Embargo on provider/agency",) and few.risk[maple] is Rag.LOW
+    assert few.sanctions[harbour] == ("Embargo on provider/agency", "Poor judgement/restriction")
+    assert few.risk[maple] is Rag.LOW
     assert before.updated([harbour, maple], few) == whole
     assert harbour not in whole.updated([harbour], RegisterContext({}, {}, {})).due  # nothing due any more
 

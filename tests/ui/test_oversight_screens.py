@@ -119,11 +119,11 @@ def test_provider_page_logs_cases_and_an_embargo_and_the_register_flags_it(qtbot
     dialog.accept()
     assert not dialog.isVisible()
     assert panel.warnings.isVisible() and panel.warnings.text().startswith("⚠ FORMAL EMBARGO on Harbour View")
-    assert panel.tabs.tabText(5) == "Sanctions (1)"
+    assert panel.tabs.tabText(5) == "Sanctions (2)"  # the embargo, and its Requires improvement judgement
     qtbot.waitUntil(lambda: window.proxy.rowCount() == 1)
     columns = [c.header for c in window.model.columns]
     row = window.proxy.index(0, columns.index("Sanctions"))
-    assert row.data() == "Embargo on provider/agency" and row.data(Qt.ItemDataRole.FontRole).bold()
+    assert row.data().startswith("Embargo on provider/agency") and row.data(Qt.ItemDataRole.FontRole).bold()
     assert window.proxy.index(0, columns.index("Risk (Figure 6)")).data() == "MEDIUM"
     assert "Embargo on provider/agency" in window.proxy.index(0, 0).data(Qt.ItemDataRole.ToolTipRole)
 
@@ -138,8 +138,9 @@ def test_sanctions_screen_filters_and_exports_what_it_shows(qtbot, demo, workspa
     qa.log_alert(store, ids["SC700104"], regulator=qa.Regulator.OFSTED, kind=qa.AlertKind.SUSPENSION,
                  received_on=TODAY, summary="Registration suspended")
     board = oversight_window(qtbot, workspace, hub, 1)
-    assert board.sanctions_model.rowCount() == 3
-    assert board.sanctions_count.text() == "3 sanctions in force; 1 without the social work team recorded as informed"
+    # and the register's own poor judgements from the imported file: Harbour View's and Zoë's
+    assert board.sanctions_model.rowCount() == 5
+    assert board.sanctions_count.text() == "5 sanctions in force; 1 without the social work team recorded as informed"
     board.sanction_filter.setCurrentIndex(board.sanction_filter.findText("Embargo on specific property"))
     shown = [board.sanctions_model.row_at(r).provider for r in range(board.sanctions_model.rowCount())]
     assert shown == ["Maple Lodge"]
@@ -147,14 +148,15 @@ def test_sanctions_screen_filters_and_exports_what_it_shows(qtbot, demo, workspa
     qtbot.keyClicks(board.sanction_search, "suspended")
     qtbot.waitUntil(lambda: board.sanctions_model.rowCount() == 1)
     board.sanction_search.clear()
-    qtbot.waitUntil(lambda: board.sanctions_model.rowCount() == 3)
+    qtbot.waitUntil(lambda: board.sanctions_model.rowCount() == 5)
     board.sanction_filter.setCurrentIndex(board.sanction_filter.findText("Embargo on provider/agency"))
     assert finished(qtbot, board.export_sanctions(str(tmp_path / "embargoes.csv"))) == 1  # as filtered on screen
     board.sanction_filter.setCurrentIndex(0)
-    assert finished(qtbot, board.export_sanctions(str(tmp_path / "sanctions"))) == 3
+    assert finished(qtbot, board.export_sanctions(str(tmp_path / "sanctions"))) == 5
     assert messages[-1][0] == "Sanctions list exported" and str(tmp_path / "sanctions.xlsx") in messages[-1][1]
     exported = list(load_workbook(tmp_path / "sanctions.xlsx").active.values)
-    assert [r[0] for r in exported[1:]] == ["Harbour View", "Maple Lodge", "Willow House"]
+    assert [r[0] for r in exported[1:]] == ["Harbour View", "Harbour View", "Maple Lodge", "Willow House",
+                                            "Zo\u00eb N\u00ed Bhriain House"]
     assert exported[1][9] == "NOT RECORDED"
     assert (tmp_path / "embargoes.csv").read_text(encoding="utf-8-sig").count("Embargo on provider/agency") == 1
 

@@ -1,0 +1,203 @@
+"""What one row of a provider file says: its cells parsed into a provider's and a setting's fields,
+the key it is matched on, and how recent a full inspection it describes.
+
+- Placeholders ``NULL``, ``REDACTED``, ``N/A``, blank mean "no value" (a placeholder never clears a
+  value already in the register).
+- Dates dd/mm/yyyy (also d/m/yyyy, ISO yyyy-mm-dd as a workbook gives them, dd-mm-yyyy, dd.mm.yyyy).
+- A row of Ofsted's in-year file describes one inspection: only a full inspection gives the overall
+  judgement (Ofsted's interim, monitoring and assurance inspections do not grade it), so the
+  judgement and date of any other inspection are not read.
+- The service type comes from ``domain.provision_types`` (the short-break marker and this council's
+  ownership applied).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import math
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from qa_desktop.domain.provision_types import map_provision
+from qa_desktop.domain.regulation import Regulator, UnknownValue, parse_contract_route, parse_judgement, parse_regulator
+from qa_desktop.domain.text import BLANK_MARKERS, fold, is_blank
+from qa_desktop.domain.urn import InvalidUrn, normalise_postcode, normalise_urn
+
+PROVIDER_FIELDS = ("name", "organisation", "service_type", "provision_type", "urn", "registration_status",
+                   "sector", "local_authority", "judgement", "judgement_helped_protected", "judgement_date",
+                   "capacity", "regulator", "contract_route", "framework_name")
+#: The judgements of one inspection: set together, and only from a full inspection at least as recent.
+INSPECTION_FIELDS = ("judgement", "judgement_helped_protected", "judgement_date")
+SETTING_FIELDS = ("address_line1", "address_line2", "town", "county", "postcode", "capacity")
+
+#: No children's service in England has more; a bigger number is a typing or export error.
+MAX_PLACES = 10_000
+
+#: Ofsted's inspection types that grade overall experiences and progress (the Social Care Common
+#: Inspection Framework's full inspection); interim, monitoring and assurance inspections do not.
+FULL_INSPECTION_TYPES = frozenset({"full", "full inspection", "standard inspection", "full standard inspection",
+                                   "full inspection sccif", "sccif full inspection", "inspection"})
+
+
+class BadRow(ValueError):
+    """A row that cannot be imported, with the reason in words (the rest of the file imports)."""
+
+
+@dataclass
+class ParsedRow:
+    line: int
+    key: tuple[str, ...]
+    provider: dict[str, Any]
+    setting: dict[str, Any]
+
+
+def parse_date(text: str) -> dt.date:
+    value = text.strip()
+    if len(value) == 10 and value[2] == value[5] == "/" and value.replace("/", "").isdigit():
+        try:  # dd/mm/yyyy, as Ofsted writes it: without strptime, which costs as much as the rest of a row
+            return dt.date(int(value[6:]), int(value[3:5]), int(value[:2]))
+        except ValueError:
+            raise BadRow(f"date {value!r} is not a real date in the form dd/mm/yyyy") from None
+    for pattern in ("%d/%m/%Y", "%Y-%m-%d", "%d-%m-%Y", "%d.%m.%Y"):
+        try:
+            return dt.datetime.strptime(value, pattern).date()  # noqa: DTZ007 (only the date is kept)
+        except ValueError:
+            continue
+    raise BadRow(f"date {value!r} is not a real date in the form dd/mm/yyyy")
+
+
+def day_number(text: str | None) -> int:
+    """A date's text as yyyymmdd (0 for no date or one that cannot be read): cheap enough to work out
+    for every row of a large file, only to compare how recent two rows' inspections are."""
+    if text is None:
+        return 0
+    value = text.strip()
+    try:
+        if len(value) == 10 and value[2] == value[5] == "/":
+            return int(value[6:]) * 10000 + int(value[3:5]) * 100 + int(value[:2])
+        if len(value) == 10 and value[4] == value[7] == "-":
+            return int(value[:4]) * 10000 + int(value[5:7]) * 100 + int(value[8:])
+        day = parse_date(value)
+    except (ValueError, BadRow):
+        return 0
+    return day.year * 10000 + day.month * 100 + day.day
+
+
+def is_full_inspection(inspection_type: str | None) -> bool:
+    """Whether a row's inspection type grades the overall judgement (no type column: every row does)."""
+    return inspection_type is None or is_blank(inspection_type) or fold(inspection_type) in FULL_INSPECTION_TYPES \
+        or fold(inspection_type).startswith("full ")
+
+
+def _parse_places(text: str) -> int:
+    value = text.strip()
+    try:
+        number = float(value)
+    except ValueError:
+        raise BadRow(f"places {value!r} is not a number") from None
+    if not math.isfinite(number):
+        raise BadRow(f"places {value!r} is not a number")
+    if number < 0 or number != int(number):
+        raise BadRow(f"places {value!r} is not a whole number of places")
+    if number > MAX_PLACES:
+        raise BadRow(f"places {value!r} is more than any one provider has (at most {MAX_PLACES:,})")
+    return int(number)
+
+
+#: How each field's text becomes a value; fields not listed stay text.
+_PARSERS: dict[str, Callable[[str], Any]] = {
+    "urn": normalise_urn,
+    "judgement_date": parse_date,
+    "capacity": _parse_places,
+    "judgement": parse_judgement,
+    "judgement_helped_protected": parse_judgement,
+    "regulator": parse_regulator,
+    "contract_route": parse_contract_route,
+    "postcode": normalise_postcode,
+}
+
+
+def cells_by_field(cells: list[str], mapping: dict[int, str]) -> dict[str, str]:
+    return {target: cells[position] if position < len(cells) else "" for position, target in mapping.items()}
+
+
+def row_key(raw: dict[str, str]) -> tuple[str, ...] | None:
+    """What a row is matched on: its URN, or (without one) its name and postcode; None if neither."""
+    urn = raw.get("urn")
+    if not is_blank(urn):
+        try:
+            return ("urn", normalise_urn(urn or ""))
+        except InvalidUrn:
+            return None
+    name, postcode = raw.get("name"), raw.get("postcode")
+    if is_blank(name) or is_blank(postcode):
+        return None
+    return ("name", fold(" ".join((name or "").split())), normalise_postcode(postcode or "").replace(" ", ""))
+
+
+def key_digest(key: tuple[str, ...]) -> int:
+    """A key as 8 bytes (the file's keys are remembered as these, not as Python strings)."""
+    return int.from_bytes(hashlib.blake2b("\x1f".join(key).encode("utf-8"), digest_size=8).digest(), "big",
+                          signed=True)
+
+
+def inspection_rank(raw: dict[str, str]) -> int:
+    """How recent a full inspection the row describes, for choosing one row of several for a URN:
+    any full inspection beats any other kind, then the later date (0 when neither)."""
+    if not is_full_inspection(raw.get("inspection_type")):
+        return 0
+    return 100_000_000 + day_number(raw.get("judgement_date"))
+
+
+def parse_row(line: int, cells: list[str], mapping: dict[int, str], *, has_regulator_column: bool,
+              council_owners: Iterable[str] = ()) -> ParsedRow | None:
+    """The row's fields, ``None`` for an empty row, ``BadRow`` with the reason for a row that cannot be used."""
+    given: dict[str, str] = {}
+    for position, name in mapping.items():
+        text = cells[position].strip() if position < len(cells) else ""
+        if text and text.lower() not in BLANK_MARKERS:
+            given[name] = text if " " not in text and "\n" not in text and "\t" not in text else " ".join(text.split())
+    if not given:
+        return None  # an empty line, e.g. the end of an Excel export
+    inspection_type = given.pop("inspection_type", None)
+    short_break = given.pop("short_break", None)
+    if not is_full_inspection(inspection_type):
+        for name in INSPECTION_FIELDS:  # an interim or monitoring inspection grades none of them
+            given.pop(name, None)
+    values: dict[str, Any] = {}
+    for name, text in given.items():
+        parser = _PARSERS.get(name)
+        if parser is None:
+            values[name] = text
+            continue
+        try:
+            values[name] = parser(text)
+        except (InvalidUrn, UnknownValue) as error:
+            raise BadRow(str(error)) from None
+
+    kind_text = values.get("service_type") or values.get("provision_type")
+    if kind_text is None:
+        raise BadRow("no provision type or service type")
+    mapped = map_provision(kind_text, short_break_only=short_break, owner=values.get("organisation"),
+                           council_owners=council_owners)
+    if mapped.service_type is None:
+        raise BadRow(mapped.reason)
+    values["service_type"] = mapped.service_type
+    if "provision_type" not in values:
+        values["provision_type"] = mapped.service_type.label
+
+    urn = values.get("urn")
+    provider_name = values.get("name")
+    if urn is None and provider_name is None:
+        raise BadRow("neither a URN nor a name: the row cannot be matched to a provider")
+    if urn is None and "postcode" not in values:
+        raise BadRow(f"{provider_name!r} has no URN and no postcode: one of them is needed to tell providers apart")
+    if urn is not None and not has_regulator_column:
+        values["regulator"] = Regulator.OFSTED  # only Ofsted issues URNs of this form
+    # as ``row_key`` gives it from the cells (the values are already normalised)
+    key = ("urn", urn) if urn else ("name", fold(provider_name or ""), values["postcode"].replace(" ", ""))
+    provider = {k: values[k] for k in PROVIDER_FIELDS if k in values}
+    setting = {k: values[k] for k in SETTING_FIELDS if k in values}
+    return ParsedRow(line, key, provider, setting)
