@@ -198,6 +198,12 @@ def cmd_due(args: argparse.Namespace, open_workspace: Callable[[], Workspace]) -
                   i.due.kind.value, i.provider_name, i.setting_name or "", i.due.reason] for i in items]))
     overdue = sum(1 for i in items if i.due.is_overdue)
     print(f"{len(items)} item{'s' if len(items) != 1 else ''}, {overdue} overdue (as at {today:%d/%m/%Y})")
+    replies = workspace.documents.replies_due()
+    if replies:
+        print("\nProviders' replies awaited:")
+        print(table(["Status", "Due", "Provider", "Document", "Issued"],
+                    [["OVERDUE" if r.overdue else "DUE", f"{r.due_on:%d/%m/%Y}", r.provider, r.document,
+                      f"{r.issued_on:%d/%m/%Y}" if r.issued_on else ""] for r in replies]))
     return 0
 
 
@@ -351,6 +357,7 @@ def build_parser() -> argparse.ArgumentParser:
                                help="list visit templates (built-in and the team's own) and any that are broken")
     templates.set_defaults(func=bind(cmd_templates))
 
+    from qa_desktop.cli_documents import add_document_commands
     from qa_desktop.cli_oversight import add_oversight_commands
     from qa_desktop.cli_sync import add_sync_commands
     from qa_desktop.cli_tracker import add_tracker_commands
@@ -358,6 +365,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_sync_commands(sub, common, bind)
     add_oversight_commands(sub, common, bind)
     add_tracker_commands(sub, common, bind)
+    add_document_commands(sub, common, bind)
     return parser
 
 

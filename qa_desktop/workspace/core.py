@@ -54,6 +54,7 @@ from qa_desktop.store.models import (
     QaCase,
     RegistrationApplication,
     RegulatoryAlert,
+    ReportRecipient,
     ReportRevision,
     Setting,
     UnregulatedNotification,
@@ -77,7 +78,8 @@ _BY_PROVIDER: dict[str, Any] = {"compliance_reviews": ComplianceReview, "qa_case
                 "meeting_topics": MeetingTopic, "meeting_actions": MeetingAction, "funding_requests": FundingRequest,
                 "unregulated_notifications": UnregulatedNotification,
                 "registration_applications": RegistrationApplication, "planning_applications": PlanningApplication,
-                "address_intelligence": AddressIntelligence}
+                "address_intelligence": AddressIntelligence,
+                "report_revisions": ReportRevision}
 _BY_SETTING: dict[str, Any] = {"visits": Visit, "placements": Placement}
 _BY_VISIT: dict[str, Any] = {"answers": Answer, "visit_templates": VisitTemplate, "visit_actions": VisitAction,
              "report_revisions": ReportRevision}
@@ -93,6 +95,7 @@ class Workspace:
         self._lock = threading.RLock()
         self._position = store.last_op_position()
         from qa_desktop.workspace.admin import AdminService
+        from qa_desktop.workspace.documents import DocumentService
         from qa_desktop.workspace.oversight import OversightService
         from qa_desktop.workspace.partnership import PartnershipService
         from qa_desktop.workspace.register import RegisterService
@@ -112,6 +115,7 @@ class Workspace:
         self.unregistered = UnregisteredService(self)
         self.young_inspectors = YoungInspectorService(self)
         self.tracker = TrackerService(self)
+        self.documents = DocumentService(self)
 
     @classmethod
     def open(cls, data_dir: Path, *, actor: str | None = None, key: bytes | None = None, role: Role | None = None,
@@ -213,6 +217,12 @@ class Workspace:
         if set(by_entity) <= {"providers"}:
             return providers, visits
         with self._store.read() as session:
+            # a document's recipients belong to its revision, which belongs to a visit or a provider
+            revisions = set(by_entity.get("report_revisions", ()))
+            revisions |= _column(session, ReportRecipient, ReportRecipient.revision_id,
+                                 by_entity.get("report_recipients", ()))
+            if revisions:
+                by_entity["report_revisions"] = revisions
             for entity, model in _BY_VISIT.items():
                 visits |= _column(session, model, model.visit_id, by_entity.get(entity, ()))
             plans = _column(session, PlanAction, PlanAction.plan_id, by_entity.get("plan_actions", ()))

@@ -1,0 +1,166 @@
+"""The document commands of ``qa-desktop`` (issue 18): a visit's report revisions, submitting one,
+the QA lead's approval, issuing it (an e-mail draft with the PDF attached), the provider's reply,
+and reopening a completed visit. The same ``workspace.documents`` as the visit screen's buttons."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from qa_desktop.cli_oversight import _date
+from qa_desktop.cli_text import table
+
+if TYPE_CHECKING:
+    from qa_desktop.workspace import Workspace
+    from qa_desktop.workspace.documents import DocumentInfo
+
+EXIT_BAD_INPUT = 2
+OpenWorkspace = Callable[[], "Workspace"]
+
+
+def _guarded(body: Callable[[], int]) -> int:
+    """A refusal of the services (a lifecycle step not allowed, a visit not found) in one sentence."""
+    try:
+        return body()
+    except ValueError as error:
+        print(str(error), file=sys.stderr)
+        return EXIT_BAD_INPUT
+
+
+def _latest(workspace: Workspace, visit_text: str, kind: str) -> DocumentInfo:
+    from qa_desktop.workspace.documents import DocumentKind, DocumentRuleError
+
+    visit_id = workspace.visits.find(visit_text)
+    wanted = DocumentKind(kind)
+    found = workspace.documents.latest(visit_id, wanted)
+    if found is None:
+        if wanted is DocumentKind.VISIT_REPORT:
+            workspace.visits.report(visit_id)
+        else:
+            workspace.visits.young_inspector_report(visit_id)
+        found = workspace.documents.latest(visit_id, wanted)
+    if found is None:
+        raise DocumentRuleError("That visit has no such document yet.")
+    return found
+
+
+def _show(info: DocumentInfo) -> str:
+    where = str(info.path) if info.path else "(not made on this laptop yet: run qa-desktop report)"
+    return f"{info.label}: {where}"
+
+
+def cmd_documents(args: argparse.Namespace, open_workspace: OpenWorkspace) -> int:
+    def body() -> int:
+        workspace = open_workspace()
+        rows = workspace.documents.of_visit(workspace.visits.find(args.visit))
+        print(table(["Document", "Revision", "Status", "Approved by", "Issued", "Sent to", "Reply due", "Reply"],
+                    [[d.kind.label, d.revision, d.status.label, d.approved_by or "",
+                      f"{d.issued_at:%d/%m/%Y}" if d.issued_at else "",
+                      "; ".join(f"{s.name} ({s.role})" for s in d.sent_to),
+                      f"{d.reply_due_on:%d/%m/%Y}" if d.reply_due_on else "",
+                      f"{d.reply_received_on:%d/%m/%Y}" if d.reply_received_on else ""] for d in rows]))
+        return 0
+    return _guarded(body)
+
+
+def cmd_submit(args: argparse.Namespace, open_workspace: OpenWorkspace) -> int:
+    def body() -> int:
+        workspace = open_workspace()
+        info = _latest(workspace, args.visit, args.kind)
+        result = workspace.documents.submit(info.id).value
+        print(f"Submitted for the QA lead's approval: {result.path}")
+        return 0
+    return _guarded(body)
+
+
+def cmd_approve(args: argparse.Namespace, open_workspace: OpenWorkspace) -> int:
+    def body() -> int:
+        workspace = open_workspace()
+        info = _latest(workspace, args.visit, args.kind)
+        result = workspace.documents.approve(info.id).value
+        print(f"Approved for issue by {workspace.user.name}: {result.path}")
+        return 0
+    return _guarded(body)
+
+
+def cmd_issue(args: argparse.Namespace, open_workspace: OpenWorkspace) -> int:
+    def body() -> int:
+        workspace = open_workspace()
+        info = _latest(workspace, args.visit, args.kind)
+        header = workspace.visits.header(info.visit_id or "")
+        everyone = workspace.documents.distribution(header.provider_id)
+        if args.to:
+            wanted = {name.strip().lower() for name in args.to}
+            chosen = [a for a in everyone if a.name.lower() in wanted or a.role.lower() in wanted]
+            missing = wanted - {a.name.lower() for a in chosen} - {a.role.lower() for a in chosen}
+            if missing:
+                print(f"Not on {header.provider}'s distribution list: {', '.join(sorted(missing))}. "
+                      f"It has: {', '.join(f'{a.name} ({a.role})' for a in everyone) or 'nobody yet'}.",
+                      file=sys.stderr)
+                return EXIT_BAD_INPUT
+        else:
+            chosen = [a for a in everyone if a.email]
+        due = _date(args.reply_due, "reply due date", today=workspace.clock.today()) if args.reply_due else None
+        issued = workspace.documents.issue(info.id, chosen, Path(args.out), due).value
+        people = ", ".join(f"{a.name} ({a.role})" for a in issued.to)
+        print(f"Issued to {people}; reply due {issued.reply_due_on:%d/%m/%Y}")
+        print(f"E-mail draft, PDF attached: {issued.eml}")
+        return 0
+    return _guarded(body)
+
+
+def cmd_reply(args: argparse.Namespace, open_workspace: OpenWorkspace) -> int:
+    def body() -> int:
+        workspace = open_workspace()
+        info = _latest(workspace, args.visit, args.kind)
+        received = _date(args.received, "date received", today=workspace.clock.today())
+        workspace.documents.record_reply(info.id, received, args.note or "")
+        print(f"Reply to {info.kind.label.lower()} revision {info.revision} recorded as received {received:%d/%m/%Y}")
+        return 0
+    return _guarded(body)
+
+
+def cmd_reopen(args: argparse.Namespace, open_workspace: OpenWorkspace) -> int:
+    def body() -> int:
+        workspace = open_workspace()
+        visit_id = workspace.visits.find(args.visit)
+        workspace.visits.reopen(visit_id, args.reason)
+        print("Visit reopened; the next report revision will say what it corrects.")
+        return 0
+    return _guarded(body)
+
+
+def add_document_commands(sub: argparse._SubParsersAction, common: argparse.ArgumentParser,
+                          bind: Callable[[Callable[..., int]], Callable[[argparse.Namespace], int]]) -> None:
+    kinds = ["visit", "young_inspector"]
+
+    def visit_command(name: str, help_text: str, func: Callable[..., int]) -> argparse.ArgumentParser:
+        parser = sub.add_parser(name, parents=[common], help=help_text)
+        parser.add_argument("visit", help="the visit's id, the start of it, or its report reference")
+        parser.add_argument("--kind", choices=kinds, default="visit", help="the visit report (default) or the "
+                            "Young Inspector report")
+        parser.set_defaults(func=bind(func))
+        return parser
+
+    visit_command("documents", "a visit's report revisions: status, approval, who they were sent to, replies",
+                  cmd_documents)
+    visit_command("submit", "submit the visit's report for the QA lead's approval (the visit must be complete)",
+                  cmd_submit)
+    visit_command("approve", "approve a submitted report for issue (the QA lead only)", cmd_approve)
+    issue = visit_command("issue", "issue an approved report: an e-mail draft (.eml) with the PDF attached",
+                          cmd_issue)
+    issue.add_argument("--to", action="append", metavar="NAME_OR_ROLE",
+                       help="who to send it to (repeat; default: everyone on the distribution list with an e-mail)")
+    issue.add_argument("--out", default=".", metavar="DIR", help="where to write the .eml (default: here)")
+    issue.add_argument("--reply-due", metavar="YYYY-MM-DD", help="when the provider's reply is due "
+                       "(default: the team's number of working days)")
+    reply = visit_command("reply", "record the provider's reply to an issued report", cmd_reply)
+    reply.add_argument("--received", metavar="YYYY-MM-DD", help="when it arrived (default: today)")
+    reply.add_argument("--note", help="what it said, briefly")
+    reopen = sub.add_parser("reopen", parents=[common], help="reopen a completed visit, saying why")
+    reopen.add_argument("visit", help="the visit's id, the start of it, or its report reference")
+    reopen.add_argument("--reason", required=True, help="why it is reopened (kept in the audit trail)")
+    reopen.set_defaults(func=bind(cmd_reopen))
