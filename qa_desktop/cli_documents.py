@@ -133,6 +133,48 @@ def cmd_reopen(args: argparse.Namespace, open_workspace: OpenWorkspace) -> int:
     return _guarded(body)
 
 
+def cmd_letters(args: argparse.Namespace, open_workspace: OpenWorkspace) -> int:
+    """A provider's plans and embargoes in force (with the ids ``letter`` takes) and its letters."""
+    from qa_desktop.cli_oversight import _provider
+
+    def body() -> int:
+        workspace = open_workspace()
+        provider_id = _provider(workspace, args.provider)
+        assert provider_id is not None
+        page = workspace.register.page(provider_id)
+        print(table(["Sanction", "Since", "Id (for qa-desktop letter)"],
+                    [[r.sanction.value, f"{r.since:%d/%m/%Y}", r.record[1]] for r in page.sanctions
+                     if r.record is not None and r.record[0] in ("embargo", "plan")]))
+        letters = workspace.documents.of_provider(provider_id)
+        if letters:
+            print(table(["Letter", "Revision", "Status", "About (id)", "File"],
+                        [[d.kind.label, d.revision, d.status.label, d.subject_id or "", str(d.path or "")]
+                         for d in letters]))
+        return 0
+    return _guarded(body)
+
+
+def cmd_letter(args: argparse.Namespace, open_workspace: OpenWorkspace) -> int:
+    """Make a letter (a draft until submitted and approved), and take it a step further if asked."""
+    from qa_desktop.workspace.documents import DocumentKind
+
+    def body() -> int:
+        workspace = open_workspace()
+        kind = DocumentKind(args.kind)
+        subject = workspace.visits.find(args.subject) if kind is DocumentKind.YOUNG_INSPECTOR_FEEDBACK else args.subject
+        result = workspace.documents.letter(kind, subject).value
+        info = [d for d in workspace.documents.of_provider_or_visit(subject) if d.kind is kind][-1]
+        if args.submit:
+            result = workspace.documents.submit(info.id).value
+        if args.approve:
+            result = workspace.documents.approve(info.id).value
+        print(f"{kind.label}, revision {info.revision}: {result.path}")
+        if args.word:
+            print(f"Word copy: {workspace.documents.word(info.id, Path(args.word)).path}")
+        return 0
+    return _guarded(body)
+
+
 def add_document_commands(sub: argparse._SubParsersAction, common: argparse.ArgumentParser,
                           bind: Callable[[Callable[..., int]], Callable[[argparse.Namespace], int]]) -> None:
     kinds = ["visit", "young_inspector"]
@@ -160,6 +202,18 @@ def add_document_commands(sub: argparse._SubParsersAction, common: argparse.Argu
     reply = visit_command("reply", "record the provider's reply to an issued report", cmd_reply)
     reply.add_argument("--received", metavar="YYYY-MM-DD", help="when it arrived (default: today)")
     reply.add_argument("--note", help="what it said, briefly")
+    letters = sub.add_parser("letters", parents=[common], help="a provider's plans and embargoes, and its letters")
+    letters.add_argument("provider", help="the provider (URN or name)")
+    letters.set_defaults(func=bind(cmd_letters))
+    letter = sub.add_parser("letter", parents=[common], help="make a letter or plan from the records (a draft "
+                            "until submitted and approved)")
+    letter.add_argument("kind", choices=["action_plan", "plan_removal", "embargo_notice", "embargo_removal",
+                                         "young_inspector_feedback"])
+    letter.add_argument("subject", help="the plan's or embargo's id (qa-desktop letters PROVIDER), or the visit")
+    letter.add_argument("--submit", action="store_true", help="submit it for the QA lead's approval")
+    letter.add_argument("--approve", action="store_true", help="approve it for issue (the QA lead only)")
+    letter.add_argument("--word", metavar="FILE.docx", help="also write it as Word")
+    letter.set_defaults(func=bind(cmd_letter))
     reopen = sub.add_parser("reopen", parents=[common], help="reopen a completed visit, saying why")
     reopen.add_argument("visit", help="the visit's id, the start of it, or its report reference")
     reopen.add_argument("--reason", required=True, help="why it is reopened (kept in the audit trail)")

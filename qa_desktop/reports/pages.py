@@ -183,14 +183,6 @@ class _NumberedCanvas(Canvas):
     def _furniture(self, number: int, total: int) -> None:
         width, height = A4
         marks = self.marks
-        if marks.draft:
-            self.saveState()
-            self.setFillColor(WATERMARK)
-            self.setFont(BOLD, 110)
-            self.translate(width / 2, height / 2)
-            self.rotate(50)
-            self.drawCentredString(0, -38, "DRAFT")
-            self.restoreState()
         self.setFont(BOLD, 9)
         self.setFillColor(RED)
         top = marks.marking + (" · DRAFT: not for issue" if marks.draft else "")
@@ -201,6 +193,21 @@ class _NumberedCanvas(Canvas):
         state = "draft" if marks.draft else "revision"
         self.drawString(18 * mm, 13 * mm, f"{marks.council_name} · {marks.reference} · {state} {marks.revision}")
         self.drawRightString(width - 18 * mm, 13 * mm, f"Page {number} of {total}")
+
+
+def _watermark(canvas: Canvas, document: SimpleDocTemplate) -> None:
+    """DRAFT across a draft's page, drawn first so the words on the page stay on top of it."""
+    marks: PageMarks = canvas.marks  # type: ignore[attr-defined]  # set on the canvas class by write_pdf
+    if not marks.draft:
+        return
+    width, height = A4
+    canvas.saveState()
+    canvas.setFillColor(WATERMARK)
+    canvas.setFont(BOLD, 110)
+    canvas.translate(width / 2, height / 2)
+    canvas.rotate(50)
+    canvas.drawCentredString(0, -38, "DRAFT")
+    canvas.restoreState()
 
 
 class _Document(SimpleDocTemplate):
@@ -232,7 +239,7 @@ def write_pdf(story: list[Flowable], marks: PageMarks, meta: Metadata, path: Pat
         document.progress = progress
         canvas_class = cast("type[_NumberedCanvas]",
                             type("DocumentCanvas", (_NumberedCanvas,), {"marks": marks, "meta": meta}))
-        document.build(story, canvasmaker=canvas_class)
+        document.build(story, onFirstPage=_watermark, onLaterPages=_watermark, canvasmaker=canvas_class)
         replace(temporary, path)  # waits out antivirus or OneDrive holding the file (qa_desktop.atomic)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)

@@ -174,7 +174,7 @@ def issue(store: Store, revision_id: str, source: Source, to: Sequence[Addressee
     brand = branding()
     fields = {"document": source.kind.label, "provider": source.provider_name,
               "setting": source.setting_name or source.provider_name, "reference": source.reference,
-              "revision": str(info.revision), "reply_due": f"{due:%d %B %Y}".lstrip("0"),
+              "revision": str(info.revision), "reply_due": f"{due.day} {due:%B %Y}",
               "council": brand["council_name"], "service": brand["service_name"], "sender": store.user.name}
     name = _safe_name(f"{source.reference} r{info.revision} {source.kind.label}") + ".eml"
     eml = write_eml(eml_folder / name, email_text(store.data_dir, fields), to, [pdf], store.clock.now())

@@ -159,6 +159,16 @@ def documents_of_provider(store: Store, provider_id: str) -> list[DocumentInfo]:
         return [_info(session, row, store) for row in rows]
 
 
+def documents_of_subject(store: Store, subject_id: str) -> list[DocumentInfo]:
+    """Every revision of the letters about one plan, embargo or visit."""
+    require_officer(store.user, "documents")
+    with store.read() as session:
+        rows = session.scalars(select(ReportRevision).where(ReportRevision.subject_id == subject_id,
+                                                            ReportRevision.deleted.is_(False))
+                               .order_by(ReportRevision.kind, ReportRevision.revision)).all()
+        return [_info(session, row, store) for row in rows]
+
+
 def _standing(row: ReportRevision, source: Source, now: dt.datetime) -> Standing:
     state = row.state
     draft = None

@@ -15,7 +15,7 @@ import yaml
 from sqlalchemy import select
 
 from qa_desktop.atomic import write_atomically
-from qa_desktop.domain.documents import DocumentKind, DocumentRuleError
+from qa_desktop.domain.documents import DocumentKind
 from qa_desktop.domain.roles import require_officer
 from qa_desktop.domain.visits import VisitRuleError, VisitStatus
 from qa_desktop.forms.checklist import Checklist
@@ -173,11 +173,3 @@ def write_young_inspector_report(store: Store, visit_id: str, path: Path | None 
     """The Young Inspector report of a visit, from its Young Inspector form only (with the same
     lifecycle as the visit report)."""
     return _made(store, visit_source(store, visit_id, DocumentKind.YOUNG_INSPECTOR_REPORT, progress), path)
-
-
-def source_of(store: Store, revision_id: str, progress: Progress = no_progress) -> Source:
-    """What an existing revision is made from (to submit, approve or issue it)."""
-    info = documents.document(store, revision_id)
-    if info.kind.of_visit and info.visit_id is not None and info.kind is not DocumentKind.YOUNG_INSPECTOR_FEEDBACK:
-        return visit_source(store, info.visit_id, info.kind, progress)
-    raise DocumentRuleError(f"{info.kind.label} documents are made from the provider's records, not a visit.")

@@ -9,7 +9,8 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from PySide6.QtCore import QDate, QStandardPaths, Signal
+from PySide6.QtCore import QDate, QStandardPaths, QUrl, Signal
+from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
     QCheckBox,
     QDateEdit,
@@ -37,6 +38,11 @@ from qa_desktop.workspace.documents import (
     DocumentStatus,
     ReportResult,
 )
+
+
+def open_with_system_viewer(path: Path) -> None:
+    """Show a made file in the program the system opens it with (a PDF viewer, Word, Outlook)."""
+    QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
 
 
 def documents_folder() -> str:

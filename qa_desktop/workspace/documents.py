@@ -13,14 +13,15 @@ from qa_desktop.reports.pages import Progress, ReportResult, no_progress
 from qa_desktop.services import distribution, documents
 from qa_desktop.services.distribution import Issued
 from qa_desktop.services.documents import Addressee, DocumentInfo, ReplyDue, SentTo
-from qa_desktop.services.reports import source_of
+from qa_desktop.services.letters import LETTER_KINDS, letter_source
+from qa_desktop.services.sources import source_of
 from qa_desktop.workspace.changes import Done
 
 if TYPE_CHECKING:
     from qa_desktop.workspace.core import Workspace
 
 __all__ = ["DocumentService", "DocumentInfo", "SentTo", "Addressee", "DocumentKind", "DocumentStatus",
-           "DocumentRuleError", "ReportResult", "Issued", "ReplyDue"]
+           "DocumentRuleError", "ReportResult", "Issued", "ReplyDue", "LETTER_KINDS"]
 
 
 class DocumentService:
@@ -41,6 +42,20 @@ class DocumentService:
     def latest(self, visit_id: str, kind: DocumentKind = DocumentKind.VISIT_REPORT) -> DocumentInfo | None:
         found = [d for d in self.of_visit(visit_id) if d.kind is kind]
         return found[-1] if found else None
+
+    def letter(self, kind: DocumentKind, subject_id: str) -> Done[ReportResult]:
+        """A letter or plan (its latest revision, drawn again if the records changed): ``subject_id``
+        is the action plan's, the embargo's, or the visit's (Young Inspector feedback)."""
+        store = self._ws._store
+        return self._ws._mutation(lambda: documents.make(store, letter_source(store, kind, subject_id)))
+
+    def letters_of(self, kind: DocumentKind, subject_id: str) -> list[DocumentInfo]:
+        """Every revision of one letter, oldest first."""
+        found = self.of_provider_or_visit(subject_id)
+        return [d for d in found if d.kind is kind and (d.subject_id == subject_id)]
+
+    def of_provider_or_visit(self, subject_id: str) -> list[DocumentInfo]:
+        return documents.documents_of_subject(self._ws._store, subject_id)
 
     def submit(self, revision_id: str, progress: Progress = no_progress) -> Done[ReportResult]:
         """An officer submits a draft for the QA lead's approval."""
