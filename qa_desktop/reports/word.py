@@ -299,3 +299,30 @@ def build_visit_docx(facts: VisitFacts, checklists: Sequence[Checklist], path: P
     word.save(path)
     return ReportResult(path, 0, sum(len(g.photos) for g in groups), tuple(warnings))
 
+
+
+def build_young_inspector_docx(facts: VisitFacts, form: Checklist, path: Path,
+                               standing: Standing | None = None) -> ReportResult:
+    """The Young Inspector report as Word: their answers in their own words, each face also in words."""
+    standing = facts.standing_or_default(standing)
+    word = WordDocument(facts.marks(standing), facts.metadata("Young Inspector report", standing))
+    word.paragraph(facts.council_name, bold=True, colour=NAVY)
+    word.draft_notice()
+    word.heading("What our Young Inspector found", 0)
+    word.paragraph(f"{facts.setting} · visited {facts.visit_date.day} {facts.visit_date:%B %Y}", bold=True)
+    word.paragraph("Young Inspectors are care leavers who visit the places young people live and tell us what it is "
+                   "really like. These are their answers and their own words.")
+    for section in form.sections():
+        answered = [(item, form.records[item.key].answer) for item in form.visible_items(section)
+                    if item.key in form.records and form.records[item.key].answer not in (None, "", [])]
+        if not answered:
+            continue
+        word.heading(section.title, 1)
+        for item, value in answered:
+            word.paragraph(item.label, bold=True)
+            words = content.answer_text(item, value)[0]
+            word.paragraph(f"“{words}”" if item.response.value == "text" else words,
+                           style="Quote" if item.response.value == "text" else None)
+    word.paragraph("Thank you to our Young Inspector for their time and honesty.", bold=True)
+    word.save(path)
+    return ReportResult(path, 0, 0, ())

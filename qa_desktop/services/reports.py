@@ -23,7 +23,7 @@ from qa_desktop.forms.template import Audience
 from qa_desktop.paths import resources_dir
 from qa_desktop.reports.pages import Standing
 from qa_desktop.reports.visit_report import Progress, ReportResult, VisitFacts, build_visit_report, no_progress
-from qa_desktop.reports.word import build_visit_docx
+from qa_desktop.reports.word import build_visit_docx, build_young_inspector_docx
 from qa_desktop.reports.young_inspector_report import build_young_inspector_report
 from qa_desktop.services import documents
 from qa_desktop.services.differences import count_differences
@@ -127,6 +127,9 @@ def visit_source(store: Store, visit_id: str, kind: DocumentKind = DocumentKind.
 
         def build(standing: Standing, revision: int, path: Path) -> ReportResult:
             return build_young_inspector_report(replace(facts, revision=revision), form, path, progress, standing)
+
+        def build_word(standing: Standing, revision: int, path: Path) -> ReportResult:
+            return build_young_inspector_docx(replace(facts, revision=revision), form, path, standing)
         content = [form]
     in_progress = _in_progress(store, visit_id, officers)
     # what the draft line says is part of what the document says (a difference can arrive by sync

@@ -193,12 +193,19 @@ def test_the_lifecycle_syncs_and_the_lead_s_approval_is_drawn_on_the_officer_s_l
         lead.close()
 
 
-def test_young_inspector_report_has_the_same_lifecycle(officer_ws, visit_id):
+def test_young_inspector_report_has_the_same_lifecycle_and_a_word_copy(officer_ws, visit_id, tmp_path):
+    import docx
+
     officer_ws.visits.add_young_inspector_form(visit_id)
+    officer_ws.visits.young_inspector_form(visit_id).set_answer("yi_welcome", 4)
     result = officer_ws.visits.young_inspector_report(visit_id).value
     assert "DRAFT" in pages(result.path)[0]
-    kinds = {d.kind for d in officer_ws.documents.of_visit(visit_id)}
-    assert DocumentKind.YOUNG_INSPECTOR_REPORT in kinds
+    (info,) = [d for d in officer_ws.documents.of_visit(visit_id) if d.kind is DocumentKind.YOUNG_INSPECTOR_REPORT]
+    opened = docx.Document(str(officer_ws.documents.word(info.id, tmp_path / "yi.docx").path))
+    assert opened.paragraphs and any(p.style.name == "Title" and p.text == "What our Young Inspector found"
+                                     for p in opened.paragraphs)
+    assert "4 out of 5: happy" in [p.text for p in opened.paragraphs]
+    assert "DRAFT" in " ".join(p.text for p in opened.sections[0].header.paragraphs)
 
 
 def test_a_young_inspector_cannot_submit_or_approve(store, visit_id):
