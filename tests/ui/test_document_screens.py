@@ -98,3 +98,51 @@ def test_submit_approve_issue_word_and_reply_from_the_visit_screen(qtbot, store,
     button.record_reply("No factual accuracy comments")
     assert "reply received 22 Nov 2026" in button.toolTip()
     assert officer.documents.replies_due() == []
+
+
+def test_a_reply_awaited_is_on_the_oversight_board_and_a_letter_is_made_from_the_provider_page(qtbot, store, hub,
+                                                                                                 messages, tmp_path):
+    import datetime as dt
+
+    from qa_desktop.domain.oversight import PlanKind
+    from qa_desktop.domain.timescales import ConcernLevel
+    from qa_desktop.services import oversight
+    from qa_desktop.ui.oversight_window import OversightWindow
+    from qa_desktop.ui.provider_panel import ProviderPanel
+    from qa_desktop.workspace.documents import Addressee
+
+    officer = hub.workspace
+    visit_id = make_visit(store, TemplateLibrary.load())
+    provider = officer.visits.header(visit_id).provider_id
+    finish(officer, visit_id)
+    officer.visits.report(visit_id)
+    info = officer.documents.latest(visit_id)
+    officer.documents.submit(info.id)
+    lead_store = Store(store.data_dir, actor="Sam Lead", key=store.key, role=Role.QA_LEAD)
+    try:
+        Workspace(lead_store, TemplateLibrary.load()).documents.approve(info.id)
+    finally:
+        lead_store.close()
+    officer.documents.issue(info.id, [Addressee("Dana Whitfield", "dana@example.org.uk", "Registered manager")],
+                            tmp_path)
+    board = OversightWindow(officer, hub)
+    qtbot.addWidget(board)
+    board.show()
+    board.refresh_dashboard()
+    (awaited,) = board.replies_model._rows
+    assert awaited.provider == "Harbour View" and awaited.document == "QA visit report, revision 1"
+
+    oversight.issue_action_plan(store, provider, kind=PlanKind.QA, issued_on=dt.date(2026, 11, 22),
+                                reason="Night checks not recorded.",
+                                actions=[("Record every night check", ConcernLevel.MEDIUM)],
+                                raised_at=dt.datetime(2026, 11, 22, 10, tzinfo=dt.UTC))
+    panel = ProviderPanel(officer, hub)
+    qtbot.addWidget(panel)
+    opened = []
+    panel.open_file = opened.append
+    panel.show_provider(provider)
+    sanctions = panel.views["sanctions"]
+    plan_row = next(n for n, row in enumerate(panel.sanctions_model._rows) if row.record and row.record[0] == "plan")
+    sanctions.setCurrentIndex(sanctions.model().index(plan_row, 0))
+    path = panel.make_letter()
+    assert path is not None and opened == [path] and "action-plan-r1-draft" in path.name
