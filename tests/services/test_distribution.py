@@ -82,7 +82,8 @@ def test_issuing_makes_an_outlook_ready_eml_with_the_pdf_and_records_who_and_whe
     recorded = officer.documents.get(info.id)
     assert {s.name for s in recorded.sent_to} == {p.name for p in chosen}
     assert len({s.sent_at for s in recorded.sent_to}) == 1  # sent together, when issued
-    assert recorded.sent_to[0].sent_at.date() == dt.date(2026, 11, 22) and recorded.issued_at == recorded.sent_to[0].sent_at
+    assert recorded.sent_to[0].sent_at.date() == dt.date(2026, 11, 22)
+    assert recorded.issued_at == recorded.sent_to[0].sent_at
     assert recorded.reply_due_on == due
 
     # what is due: the reply awaited, overdue once its date has passed, gone once received
