@@ -44,16 +44,17 @@ if mode == "word":  # the same visit's revision as Word (the PDF was made by the
     from qa_desktop.services import documents
     from qa_desktop.services.reports import visit_source
     revision = documents.documents_of_visit(store, sys.argv[2])[-1].id
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), time.process_time()
     result = documents.word(store, revision, visit_source(store, sys.argv[2]))
 else:
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), time.process_time()
     result = write_visit_report(store, sys.argv[2])
 seconds = time.perf_counter() - start
+cpu_seconds = time.process_time() - cpu
 # VmHWM: this process's own peak. ru_maxrss would not do: Linux carries the parent's peak across
 # fork and exec, so it reported the photo-making parent's memory (issue 22).
 peak_kb = next(int(line.split()[1]) for line in open("/proc/self/status") if line.startswith("VmHWM:"))
-print(json.dumps({"seconds": seconds, "max_rss_mb": peak_kb / 1024,
+print(json.dumps({"seconds": seconds, "cpu_seconds": cpu_seconds, "max_rss_mb": peak_kb / 1024,
                   "pages": result.pages, "photos": result.photos, "bytes": result.path.stat().st_size}))
 """
 
@@ -107,15 +108,20 @@ def main() -> None:
             run = subprocess.run([sys.executable, "-c", CHILD, str(base / "data"), visit.visit_id, key.hex(), mode],
                                  capture_output=True, text=True, check=True)
             return json.loads(run.stdout)
+        load = os.getloadavg()[0]
         report = child("pdf")
         word = child("word")
     print(f"attach {PHOTOS} photos ({size_mb:.0f} MB from camera -> {stored_mb:.1f} MB stored): "
           f"{attach:.2f} s, {attach / PHOTOS * 1000:.0f} ms per photo")
-    print(f"report: {report['seconds']:.2f} s, peak {report['max_rss_mb']:.0f} MB, {report['pages']} pages, "
+    print(f"load average before: {load:.1f} on {os.cpu_count()} cores (CPU seconds are the fairer figure on a busy "
+          "machine)")
+    print(f"report: {report['seconds']:.2f} s ({report['cpu_seconds']:.2f} s of CPU), "
+          f"peak {report['max_rss_mb']:.0f} MB, {report['pages']} pages, "
           f"{report['photos']} photos, {report['bytes'] / 1e6:.1f} MB PDF")
     print(f"ratio to target: time {report['seconds'] / TARGET_SECONDS:.2f} of {TARGET_SECONDS:.0f} s, "
           f"memory {report['max_rss_mb'] / TARGET_MB:.2f} of {TARGET_MB} MB")
-    print(f"word: {word['seconds']:.2f} s, peak {word['max_rss_mb']:.0f} MB, {word['photos']} photos, "
+    print(f"word: {word['seconds']:.2f} s ({word['cpu_seconds']:.2f} s of CPU), "
+          f"peak {word['max_rss_mb']:.0f} MB, {word['photos']} photos, "
           f"{word['bytes'] / 1e6:.1f} MB .docx; ratio to target {word['seconds'] / TARGET_WORD_SECONDS:.2f} "
           f"of {TARGET_WORD_SECONDS:.0f} s")
 
