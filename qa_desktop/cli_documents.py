@@ -15,7 +15,7 @@ from qa_desktop.cli_text import table
 
 if TYPE_CHECKING:
     from qa_desktop.workspace import Workspace
-    from qa_desktop.workspace.documents import DocumentInfo
+    from qa_desktop.workspace.documents import Addressee, DocumentInfo
 
 EXIT_BAD_INPUT = 2
 OpenWorkspace = Callable[[], "Workspace"]
@@ -86,29 +86,40 @@ def cmd_approve(args: argparse.Namespace, open_workspace: OpenWorkspace) -> int:
     return _guarded(body)
 
 
+def _chosen(workspace: Workspace, provider_id: str, provider: str, to: list[str] | None) -> list[Addressee] | None:
+    """Who it goes to: the named people or roles from the provider's list (every one with an e-mail
+    when none is named); ``None`` (said why) when a name is not on the list."""
+    everyone = workspace.documents.distribution(provider_id)
+    if not to:
+        return [a for a in everyone if a.email]
+    wanted = {name.strip().lower() for name in to}
+    chosen = [a for a in everyone if a.name.lower() in wanted or a.role.lower() in wanted]
+    missing = wanted - {a.name.lower() for a in chosen} - {a.role.lower() for a in chosen}
+    if missing:
+        print(f"Not on {provider}'s distribution list: {', '.join(sorted(missing))}. "
+              f"It has: {', '.join(f'{a.name} ({a.role})' for a in everyone) or 'nobody yet'}.", file=sys.stderr)
+        return None
+    return chosen
+
+
+def _issue(workspace: Workspace, info: DocumentInfo, provider_id: str, provider: str, args: argparse.Namespace) -> int:
+    chosen = _chosen(workspace, provider_id, provider, args.to)
+    if chosen is None:
+        return EXIT_BAD_INPUT
+    due = _date(args.reply_due, "reply due date", today=workspace.clock.today()) if args.reply_due else None
+    issued = workspace.documents.issue(info.id, chosen, Path(args.out), due).value
+    people = ", ".join(f"{a.name} ({a.role})" for a in issued.to)
+    print(f"Issued to {people}; reply due {issued.reply_due_on:%d/%m/%Y}")
+    print(f"E-mail draft, PDF attached: {issued.eml}")
+    return 0
+
+
 def cmd_issue(args: argparse.Namespace, open_workspace: OpenWorkspace) -> int:
     def body() -> int:
         workspace = open_workspace()
         info = _latest(workspace, args.visit, args.kind)
         header = workspace.visits.header(info.visit_id or "")
-        everyone = workspace.documents.distribution(header.provider_id)
-        if args.to:
-            wanted = {name.strip().lower() for name in args.to}
-            chosen = [a for a in everyone if a.name.lower() in wanted or a.role.lower() in wanted]
-            missing = wanted - {a.name.lower() for a in chosen} - {a.role.lower() for a in chosen}
-            if missing:
-                print(f"Not on {header.provider}'s distribution list: {', '.join(sorted(missing))}. "
-                      f"It has: {', '.join(f'{a.name} ({a.role})' for a in everyone) or 'nobody yet'}.",
-                      file=sys.stderr)
-                return EXIT_BAD_INPUT
-        else:
-            chosen = [a for a in everyone if a.email]
-        due = _date(args.reply_due, "reply due date", today=workspace.clock.today()) if args.reply_due else None
-        issued = workspace.documents.issue(info.id, chosen, Path(args.out), due).value
-        people = ", ".join(f"{a.name} ({a.role})" for a in issued.to)
-        print(f"Issued to {people}; reply due {issued.reply_due_on:%d/%m/%Y}")
-        print(f"E-mail draft, PDF attached: {issued.eml}")
-        return 0
+        return _issue(workspace, info, header.provider_id, header.provider, args)
     return _guarded(body)
 
 
@@ -171,6 +182,9 @@ def cmd_letter(args: argparse.Namespace, open_workspace: OpenWorkspace) -> int:
         print(f"{kind.label}, revision {info.revision}: {result.path}")
         if args.word:
             print(f"Word copy: {workspace.documents.word(info.id, Path(args.word)).path}")
+        if args.issue:
+            provider_id = info.provider_id or ""
+            return _issue(workspace, info, provider_id, workspace.register.page(provider_id).name, args)
         return 0
     return _guarded(body)
 
@@ -213,6 +227,10 @@ def add_document_commands(sub: argparse._SubParsersAction, common: argparse.Argu
     letter.add_argument("--submit", action="store_true", help="submit it for the QA lead's approval")
     letter.add_argument("--approve", action="store_true", help="approve it for issue (the QA lead only)")
     letter.add_argument("--word", metavar="FILE.docx", help="also write it as Word")
+    letter.add_argument("--issue", action="store_true", help="issue it (approved): an e-mail draft with the PDF")
+    letter.add_argument("--to", action="append", metavar="NAME_OR_ROLE", help="with --issue: who to send it to")
+    letter.add_argument("--out", default=".", metavar="DIR", help="with --issue: where to write the .eml")
+    letter.add_argument("--reply-due", metavar="YYYY-MM-DD", help="with --issue: when the provider's reply is due")
     letter.set_defaults(func=bind(cmd_letter))
     reopen = sub.add_parser("reopen", parents=[common], help="reopen a completed visit, saying why")
     reopen.add_argument("visit", help="the visit's id, the start of it, or its report reference")

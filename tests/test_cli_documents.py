@@ -63,3 +63,9 @@ def test_a_letter_from_a_plan_on_the_command_line(store, tmp_path, capsys):
     assert code == 0 and "QA improvement plan, revision 1" in out and (tmp_path / "plan.docx").exists()
     code, out, _ = run(capsys, "letters", "SC700105", data=store.data_dir)
     assert "QA improvement plan" in out and "Submitted" in out
+    run(capsys, "user", "--role", "qa_lead", "--name", "Sam Okoro", data=store.data_dir)
+    with_contacts(store, visit_id)
+    code, out, err = run(capsys, "letter", "action_plan", plan, "--approve", "--issue", "--to", "Registered manager",
+                         "--out", str(tmp_path), data=store.data_dir)
+    assert code == 0, err
+    assert "Issued to Dana Whitfield (Registered manager)" in out and len(list(tmp_path.glob("*.eml"))) == 1
