@@ -7,6 +7,7 @@ decides what is allowed, it only offers it."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import QDate, QStandardPaths, QUrl, Signal
@@ -53,8 +54,8 @@ def documents_folder() -> str:
 def status_words(info: DocumentInfo | None) -> str:
     """Where the visit report stands, in words an officer reads at a glance."""
     if info is None:
-        return "Report: not made yet"
-    words = f"Report revision {info.revision}: {info.status.label.lower()}"
+        return "Not made yet"
+    words = f"{info.kind.label}, revision {info.revision}: {info.status.label.lower()}"
     if info.status is DocumentStatus.SUBMITTED and info.submitted_by:
         words += f" by {info.submitted_by}, awaiting the QA lead's approval"
     elif info.status is DocumentStatus.APPROVED and info.approved_by:
@@ -114,10 +115,13 @@ class DocumentsButton(QPushButton):
 
     changed = Signal()
 
-    def __init__(self, workspace: Workspace, visit_id: str, parent: QWidget | None = None) -> None:
-        super().__init__("Report s&tatus", parent)
+    def __init__(self, workspace: Workspace, visit_id: str | None, parent: QWidget | None = None, *,
+                 latest: Callable[[], DocumentInfo | None] | None = None, words: str = "Report s&tatus") -> None:
+        """Of a visit's report; or, with ``latest``, of whatever document it gives (a letter)."""
+        super().__init__(words, parent)
         self.workspace = workspace
         self.visit_id = visit_id
+        self._latest = latest
         self.task: BackgroundTask | None = None
         menu = QMenu(self)
         self.submit_action = menu.addAction("&Submit for the QA lead's approval", self.submit)
@@ -131,6 +135,9 @@ class DocumentsButton(QPushButton):
         self.refresh()
 
     def latest(self) -> DocumentInfo | None:
+        if self._latest is not None:
+            return self._latest()
+        assert self.visit_id is not None
         return self.workspace.documents.latest(self.visit_id, DocumentKind.VISIT_REPORT)
 
     def refresh(self) -> None:
@@ -150,7 +157,8 @@ class DocumentsButton(QPushButton):
     def _step(self, title: str, step: str) -> DocumentInfo | None:
         info = self.latest()
         if info is None:
-            QMessageBox.information(self, title, "Make the report first (Report, Ctrl+R).")
+            QMessageBox.information(self, title, "Make it first (Report, Ctrl+R, for a visit's report; Letter… "
+                                    "for a letter).")
         return info
 
     def _refused(self, title: str, error: Exception) -> None:
@@ -184,8 +192,9 @@ class DocumentsButton(QPushButton):
         info = self._step("Issue the report", "issue")
         if info is None:
             return None
-        header = self.workspace.visits.header(self.visit_id)
-        people = self.workspace.documents.distribution(header.provider_id)
+        provider_id = info.provider_id or (self.workspace.visits.header(info.visit_id).provider_id
+                                           if info.visit_id else "")
+        people = self.workspace.documents.distribution(provider_id)
         dialog = dialog or IssueDialog(people, self.workspace.documents.default_reply_due(), self)
         if not dialog.isVisible() and dialog.exec() != QDialog.DialogCode.Accepted:
             return None
@@ -200,7 +209,7 @@ class DocumentsButton(QPushButton):
             return None
         self.refresh()
         self.changed.emit()
-        QMessageBox.information(self, "Report issued",
+        QMessageBox.information(self, "Issued",
                                 f"Recorded as sent to {', '.join(p.name for p in issued.to)}; the provider's reply "
                                 f"is due {issued.reply_due_on:%d %B %Y}.\n\nThe e-mail, with the report attached, is "
                                 f"ready to open in Outlook and send:\n{issued.eml}")

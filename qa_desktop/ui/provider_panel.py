@@ -35,7 +35,7 @@ from qa_desktop.domain.schedule import DueStatus
 from qa_desktop.domain.visits import VisitRuleError
 from qa_desktop.ui.audit_dialog import AuditDialog
 from qa_desktop.ui.change_hub import ChangeHub
-from qa_desktop.ui.documents_menu import open_with_system_viewer
+from qa_desktop.ui.documents_menu import DocumentsButton, open_with_system_viewer
 from qa_desktop.ui.oversight_dialogs import (
     ActionPlanDialog,
     ActionProgressDialog,
@@ -50,7 +50,7 @@ from qa_desktop.ui.palette import warning_colour, warning_style
 from qa_desktop.ui.provider_table import due_words
 from qa_desktop.ui.rows_model import Column, RowsModel, selected_row, source_row, table_view
 from qa_desktop.workspace import FILLING_IN, OpChanges, Workspace
-from qa_desktop.workspace.documents import DocumentKind, DocumentRuleError
+from qa_desktop.workspace.documents import DocumentInfo, DocumentKind, DocumentRuleError
 from qa_desktop.workspace.register import (
     CaseLine,
     DueItem,
@@ -205,6 +205,8 @@ class ProviderPanel(QWidget):
         self.letter_button.setToolTip("The QA improvement plan or the embargo notification, as a draft to check, "
                                       "submit and issue (Report status on the letter's lifecycle: issue 18)")
         self.letter_button.clicked.connect(lambda: self.make_letter())
+        self.letter_status = DocumentsButton(workspace, None, self, latest=self._selected_letter,
+                                             words="Letter s&tatus")
         self.told_button = QPushButton("Social work team &told today")
         self.told_button.setToolTip("Section 12: the social work team must be told of an embargo or action plan")
         self.told_button.clicked.connect(self.social_work_told)
@@ -214,7 +216,7 @@ class ProviderPanel(QWidget):
         pages = {"actions": _page(self.views["actions"], _buttons(self.extend_button, self.complete_button)),
                  "cases": _page(self.views["cases"], rating_line),
                  "sanctions": _page(self.views["sanctions"], _buttons(self.end_button, self.letter_button,
-                                                                      self.told_button))}
+                                                                      self.letter_status, self.told_button))}
         for key, _, name in tables:
             self.tabs.addTab(pages.get(key, self.views[key]), name)
         visits = self.views["visits"]
@@ -357,6 +359,15 @@ class ProviderPanel(QWidget):
         dialog = EndSanctionDialog(self.workspace, row, self.workspace.clock.today(), self)
         dialog.open()
         return dialog
+
+    def _selected_letter(self) -> DocumentInfo | None:
+        """The latest revision of the selected sanction's letter, if one was made."""
+        row = self._selected_sanction()
+        if row is None or row.record is None or row.record[0] not in ("embargo", "plan"):
+            return None
+        kind = DocumentKind.EMBARGO_NOTICE if row.record[0] == "embargo" else DocumentKind.ACTION_PLAN
+        made = self.workspace.documents.letters_of(kind, row.record[1])
+        return made[-1] if made else None
 
     def make_letter(self) -> Path | None:
         """The selected embargo's notification or plan's QA improvement plan, made (a draft until it is

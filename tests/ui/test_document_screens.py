@@ -54,7 +54,7 @@ def test_submit_approve_issue_word_and_reply_from_the_visit_screen(qtbot, store,
     finish(officer, visit_id)
     window = shown(qtbot, VisitWindow(officer, hub, visit_id))
     button = window.documents_button
-    assert "not made yet" in button.toolTip()
+    assert "Not made yet" in button.toolTip()
     task = window.make_report()
     window.open_file = lambda path: None
     qtbot.waitUntil(lambda: not task.running, timeout=60_000)
@@ -146,3 +146,8 @@ def test_a_reply_awaited_is_on_the_oversight_board_and_a_letter_is_made_from_the
     sanctions.setCurrentIndex(sanctions.model().index(plan_row, 0))
     path = panel.make_letter()
     assert path is not None and opened == [path] and "action-plan-r1-draft" in path.name
+    sanctions.setCurrentIndex(sanctions.model().index(plan_row, 0))  # the page was redrawn by the change
+    panel.letter_status.refresh()
+    assert "revision 1: draft" in panel.letter_status.toolTip() and panel.letter_status.submit_action.isEnabled()
+    panel.letter_status.submit()
+    assert "submitted by officer.test" in panel.letter_status.toolTip()
