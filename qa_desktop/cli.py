@@ -208,6 +208,12 @@ def cmd_due(args: argparse.Namespace, open_workspace: Callable[[], Workspace]) -
     overdue = sum(1 for i in items if i.due.is_overdue)
     whose = "every provider" if args.all_providers else "providers monitored by us; --all-providers for every one"
     print(f"{len(items)} item{'s' if len(items) != 1 else ''}, {overdue} overdue (as at {today:%d/%m/%Y}, {whose})")
+    replies = workspace.documents.replies_due()
+    if replies:
+        print("\nProviders' replies awaited:")
+        print(table(["Status", "Due", "Provider", "Document", "Issued"],
+                    [["OVERDUE" if r.overdue else "DUE", f"{r.due_on:%d/%m/%Y}", r.provider, r.document,
+                      f"{r.issued_on:%d/%m/%Y}" if r.issued_on else ""] for r in replies]))
     return 0
 
 
@@ -365,6 +371,7 @@ def build_parser() -> argparse.ArgumentParser:
     templates.set_defaults(func=bind(cmd_templates))
 
     from qa_desktop.cli_caseload import add_caseload_commands
+    from qa_desktop.cli_documents import add_document_commands
     from qa_desktop.cli_oversight import add_oversight_commands
     from qa_desktop.cli_regulator import add_regulator_commands
     from qa_desktop.cli_sync import add_sync_commands
@@ -375,6 +382,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_tracker_commands(sub, common, bind)
     add_caseload_commands(sub, common, bind)
     add_regulator_commands(sub, common, bind)
+    add_document_commands(sub, common, bind)
     return parser
 
 

@@ -52,6 +52,15 @@ class VisitRuleError(ValueError):
     """A visit that the framework does not allow, with the reason in words an officer reads."""
 
 
+class VisitCompleted(VisitRuleError):
+    """An edit to a completed visit (issue 21: finished means finished): refused, in words."""
+
+    def __init__(self) -> None:
+        super().__init__("This visit is completed, so it can no longer be changed. If something must change, "
+                         "reopen it with the reason (Reopen…): the reason is kept, and the next report revision "
+                         "says what it corrects.")
+
+
 def check_officers(announced: bool, officers: Sequence[str]) -> list[str]:
     """The named officers, cleaned; raises ``VisitRuleError`` if the framework forbids the visit."""
     names = [name.strip() for name in officers if name and name.strip()]

@@ -19,16 +19,10 @@ from reportlab.platypus import Flowable, Spacer, Table, TableStyle
 
 from qa_desktop.forms.checklist import FACE_COLOURS, Checklist
 from qa_desktop.forms.template import Audience, ResponseType
-from qa_desktop.reports.visit_report import (
-    Progress,
-    ReportResult,
-    VisitFacts,
-    _p,
-    _styles,
-    answer_text,
-    no_progress,
-    write_pdf,
-)
+from qa_desktop.reports.pages import BASE_FONT, Progress, ReportResult, Standing, draft_notice, no_progress, write_pdf
+from qa_desktop.reports.pages import p as _p
+from qa_desktop.reports.pages import styles as _styles
+from qa_desktop.reports.visit_report import VisitFacts, answer_text
 
 
 def face(score: int, size: float = 14 * mm) -> Drawing:
@@ -53,15 +47,17 @@ def face(score: int, size: float = 14 * mm) -> Drawing:
 
 
 def build_young_inspector_report(facts: VisitFacts, form: Checklist, path: Path,
-                                 progress: Progress = no_progress) -> ReportResult:
+                                 progress: Progress = no_progress, standing: Standing | None = None) -> ReportResult:
     if form.template.audience is not Audience.YOUNG_INSPECTOR:
         raise ValueError(f"{form.template.title} is not a Young Inspector form")
+    standing = facts.standing_or_default(standing)
+    marks = facts.marks(standing)
     s = _styles()
     big = ParagraphStyle("yi_title", parent=s["title"], fontSize=24, leading=30)
     quote = ParagraphStyle("quote", parent=s["body"], fontSize=11, leading=15, leftIndent=8 * mm,
                            textColor=colors.HexColor("#333333"))
     story: list[Flowable] = [
-        _p(facts.council_name, s["council"]), Spacer(1, 10 * mm),
+        _p(facts.council_name, s["council"]), *draft_notice(marks, s), Spacer(1, 10 * mm),
         _p("What our Young Inspector found", big),
         _p(f"{facts.setting} · visited {facts.visit_date:%d %B %Y}", s["h2"]),
         _p("Young Inspectors are care leavers who visit the places young people live and tell us what it is "
@@ -77,7 +73,7 @@ def build_young_inspector_report(facts: VisitFacts, form: Checklist, path: Path,
                 words = answer_text(item, value)[0]
                 row = Table([[face(value), [_p(item.label, s["cell_bold"]), _p(words, s["body"])]]],
                             colWidths=[18 * mm, 150 * mm])
-                row.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "MIDDLE")]))
+                row.setStyle(TableStyle([BASE_FONT, ("VALIGN", (0, 0), (-1, -1), "MIDDLE")]))
                 story += [row, Spacer(1, 2 * mm)]
             elif item.response is ResponseType.TEXT:
                 story += [_p(item.label, s["cell_bold"]), _p(f"“{value}”", quote), Spacer(1, 3 * mm)]
@@ -85,8 +81,7 @@ def build_young_inspector_report(facts: VisitFacts, form: Checklist, path: Path,
                 story += [_p(item.label, s["cell_bold"]), _p(answer_text(item, value)[0], s["body"]),
                           Spacer(1, 3 * mm)]
     story += [Spacer(1, 8 * mm), _p("Thank you to our Young Inspector for their time and honesty.", s["h2"])]
-    return write_pdf(story, facts, path, f"Young Inspector report {facts.reference}", photos=0, warnings=[],
-                     progress=progress)
+    return write_pdf(story, marks, facts.metadata("Young Inspector report", standing), path, progress=progress)
 
 
 

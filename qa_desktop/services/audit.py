@@ -26,6 +26,7 @@ from typing import TypeVar
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from qa_desktop.domain.documents import DocumentKind
 from qa_desktop.services.audit_words import field_label, value_words
 from qa_desktop.services.oversight import visit_item_labels
 from qa_desktop.store.access import officer
@@ -39,6 +40,7 @@ from qa_desktop.store.models import (
     PlanAction,
     QaCase,
     RegulatoryAlert,
+    ReportRecipient,
     ReportRevision,
     Setting,
     SyncedColumns,
@@ -174,8 +176,23 @@ def visit_audit(session: Session, visit_id: str) -> list[AuditLine]:
         ("answers", ids(Answer, lambda r: f"Answer: {labels.get((visit_id, r.template_key, r.item_key), r.item_key)}")),
         ("visit_actions",
          ids(VisitAction, lambda r: f"Action: {labels.get((visit_id, r.template_key, r.item_key), r.item_key)}")),
-        ("report_revisions", ids(ReportRevision, lambda r: f"Report revision {r.revision}")),
+        ("report_revisions", revisions := ids(ReportRevision, _revision_words)),
+        ("report_recipients", _recipients(session, revisions)),
     ])
+
+
+def _revision_words(row: ReportRevision) -> str:
+    try:
+        kind = DocumentKind(row.kind).label
+    except ValueError:
+        kind = "Report"
+    return f"{kind}, revision {row.revision}"
+
+
+def _recipients(session: Session, revisions: dict[str, str]) -> dict[str, str]:
+    """A document's distribution: each person it was sent to, named with the document."""
+    rows = session.scalars(select(ReportRecipient).where(ReportRecipient.revision_id.in_(list(revisions))))
+    return {row.id: f"{revisions[row.revision_id]}: sent to {row.name} ({row.role})" for row in rows}
 
 
 def provider_audit(session: Session, provider_id: str) -> list[AuditLine]:
@@ -197,5 +214,7 @@ def provider_audit(session: Session, provider_id: str) -> list[AuditLine]:
         ("plan_actions", plan_actions),
         ("embargoes", ids(Embargo, lambda r: f"Embargo from {r.start_on:%d %b %Y}")),
         ("regulatory_alerts", ids(RegulatoryAlert, lambda r: f"Alert of {r.received_on:%d %b %Y}")),
+        ("report_revisions", letters := ids(ReportRevision, _revision_words)),
+        ("report_recipients", _recipients(session, letters)),
     ])
 

@@ -14,18 +14,25 @@ from typing import Any
 import yaml
 from sqlalchemy import select
 
+from qa_desktop.atomic import write_atomically
+from qa_desktop.domain.documents import DocumentKind
 from qa_desktop.domain.roles import require_officer
-from qa_desktop.domain.visits import VisitRuleError
+from qa_desktop.domain.visits import VisitRuleError, VisitStatus
 from qa_desktop.forms.checklist import Checklist
 from qa_desktop.forms.template import Audience
 from qa_desktop.paths import resources_dir
+from qa_desktop.reports.pages import Standing
 from qa_desktop.reports.visit_report import Progress, ReportResult, VisitFacts, build_visit_report, no_progress
+from qa_desktop.reports.word import build_visit_docx, build_young_inspector_docx
 from qa_desktop.reports.young_inspector_report import build_young_inspector_report
+from qa_desktop.services import documents
+from qa_desktop.services.differences import count_differences
+from qa_desktop.services.documents import Source
 from qa_desktop.services.visits import open_visit
 from qa_desktop.store.database import Store
-from qa_desktop.store.models import ReportRevision, Visit
+from qa_desktop.store.models import Visit
 
-REPORTS_FOLDER = "reports"
+REPORTS_FOLDER = documents.REPORTS_FOLDER
 
 
 def branding() -> dict[str, str]:
@@ -76,42 +83,79 @@ def fingerprint(facts: VisitFacts, checklists: list[Checklist], photo_intact: Ca
     return hashlib.sha256(json.dumps(content, default=str, sort_keys=True).encode("utf-8")).hexdigest()
 
 
-def _revision(store: Store, visit_id: str, kind: str, facts: VisitFacts, checklists: list[Checklist],
-              build: Callable[[VisitFacts, Path], ReportResult]) -> ReportResult:
-    """Reuse the latest revision if nothing changed; otherwise build the next one in a new file."""
-    folder = store.data_dir / REPORTS_FOLDER
-    stamp = fingerprint(facts, checklists, store.blobs.is_intact)
-    suffix = "" if kind == "visit" else f"-{kind.replace('_', '-')}"
+def _in_progress(store: Store, visit_id: str, checklists: list[Checklist]) -> str | None:
+    """Why the visit's report is still a draft, in words, or ``None`` when the visit is complete:
+    how many required answers remain and how many differences between the two officers (issue 21)."""
     with store.read() as session:
-        latest = session.scalars(select(ReportRevision).where(ReportRevision.visit_id == visit_id,
-                                                              ReportRevision.kind == kind,
-                                                              ReportRevision.deleted.is_(False))
-                                 .order_by(ReportRevision.revision.desc())).first()
-        latest_number = latest.revision if latest else 0
-        if latest is not None and latest.fingerprint == stamp and (folder / latest.file_name).exists():
-            photos = sum(len(r.evidence) for c in checklists for r in c.records.values())
-            return ReportResult(folder / latest.file_name, latest.pages, photos, (), reused=True)
-    number = latest_number + 1
-    name = f"{facts.reference}{suffix}-r{number}.pdf"
-    result = build(replace(facts, revision=number), folder / name)
-    with store.write() as changes:
-        changes.create(ReportRevision, visit_id=visit_id, kind=kind, revision=number, fingerprint=stamp,
-                       file_name=name, pages=result.pages)
-    return result
+        visit = session.get(Visit, visit_id)
+        if visit is None or visit.status is VisitStatus.COMPLETED:
+            return None
+        differences = count_differences(session, visit_id)
+    remaining = sum(len(c.missing_required()) for c in checklists)
+    reasons = []
+    if remaining:
+        reasons.append(f"{remaining} required answer{'s' if remaining != 1 else ''} remain")
+    if differences:
+        reasons.append(f"{differences} difference{'s' if differences != 1 else ''} between the officers to resolve")
+    if reasons:
+        return "the visit is still in progress: " + " and ".join(reasons)
+    return "the visit is still in progress (not yet completed)"
+
+
+def visit_source(store: Store, visit_id: str, kind: DocumentKind = DocumentKind.VISIT_REPORT,
+                 progress: Progress = no_progress) -> Source:
+    """What a visit's report (or its Young Inspector report) is made from, as the records are now."""
+    facts = visit_facts(store, visit_id)
+    opened = open_visit(store, visit_id)
+    officers = [c for c in opened.checklists.values() if c.template.audience is not Audience.YOUNG_INSPECTOR]
+    photos = store.blobs.read
+    with store.read() as session:
+        visit = session.get(Visit, visit_id)
+        provider_id = visit.setting.provider_id if visit is not None else None
+    build_word = None
+    if kind is DocumentKind.VISIT_REPORT:
+        def build(standing: Standing, revision: int, path: Path) -> ReportResult:
+            return build_visit_report(replace(facts, revision=revision), officers, path, photos, progress, standing)
+
+        def build_word(standing: Standing, revision: int, path: Path) -> ReportResult:
+            return build_visit_docx(replace(facts, revision=revision), officers, path, photos, standing)
+        content = officers
+    else:
+        form = next((c for c in opened.checklists.values() if c.template.audience is Audience.YOUNG_INSPECTOR), None)
+        if form is None:
+            raise VisitRuleError("This visit has no Young Inspector form.")
+
+        def build(standing: Standing, revision: int, path: Path) -> ReportResult:
+            return build_young_inspector_report(replace(facts, revision=revision), form, path, progress, standing)
+
+        def build_word(standing: Standing, revision: int, path: Path) -> ReportResult:
+            return build_young_inspector_docx(replace(facts, revision=revision), form, path, standing)
+        content = [form]
+    in_progress = _in_progress(store, visit_id, officers)
+    # what the draft line says is part of what the document says (a difference can arrive by sync
+    # without changing the answer shown)
+    stamp = hashlib.sha256((fingerprint(facts, content, store.blobs.is_intact) + (in_progress or "")).encode())
+    return Source(kind, facts.reference, stamp.hexdigest(), build, visit_id=visit_id,
+                  provider_id=provider_id, in_progress=in_progress,
+                  photos=sum(len(r.evidence) for c in content for r in c.records.values()),
+                  provider_name=facts.provider, setting_name=facts.setting, build_word=build_word)
+
+
+def _made(store: Store, source: Source, path: Path | None) -> ReportResult:
+    """The latest revision (made or reused); with ``path``, also copied there ("Save report as…")."""
+    result = documents.make(store, source, documents.reopen_reason(source.visit_id or ""))
+    if path is None:
+        return result
+    write_atomically(path, result.path.read_bytes())
+    return replace(result, path=path)
 
 
 def write_visit_report(store: Store, visit_id: str, path: Path | None = None,
                        progress: Progress = no_progress) -> ReportResult:
-    """The visit's report: a new numbered revision in ``DATA_DIR/reports/`` when the visit changed
-    since the last one (the earlier PDF is kept), the same file when it did not; or a copy at ``path``."""
-    facts = visit_facts(store, visit_id)
-    checklists = [c for c in open_visit(store, visit_id).checklists.values()
-                  if c.template.audience is not Audience.YOUNG_INSPECTOR]
-    photos = store.blobs.read
-    if path is not None:
-        return build_visit_report(facts, checklists, path, photos, progress)
-    return _revision(store, visit_id, "visit", facts, checklists,
-                     lambda f, target: build_visit_report(f, checklists, target, photos, progress))
+    """The visit's report: the latest revision's file when nothing changed since it was made, a
+    redrawn draft, or the next revision when the latest was issued (``services.documents``);
+    with ``path``, a copy of it there."""
+    return _made(store, visit_source(store, visit_id, DocumentKind.VISIT_REPORT, progress), path)
 
 
 def find_visit_id(store: Store, text: str) -> str:
@@ -129,14 +173,6 @@ def find_visit_id(store: Store, text: str) -> str:
 
 def write_young_inspector_report(store: Store, visit_id: str, path: Path | None = None,
                                  progress: Progress = no_progress) -> ReportResult:
-    """The Young Inspector report of a visit, from its Young Inspector form only (revised like the
-    visit report)."""
-    facts = visit_facts(store, visit_id)
-    form = next((c for c in open_visit(store, visit_id).checklists.values()
-                 if c.template.audience is Audience.YOUNG_INSPECTOR), None)
-    if form is None:
-        raise VisitRuleError("This visit has no Young Inspector form.")
-    if path is not None:
-        return build_young_inspector_report(facts, form, path, progress)
-    return _revision(store, visit_id, "young_inspector", facts, [form],
-                     lambda f, target: build_young_inspector_report(f, form, target, progress))
+    """The Young Inspector report of a visit, from its Young Inspector form only (with the same
+    lifecycle as the visit report)."""
+    return _made(store, visit_source(store, visit_id, DocumentKind.YOUNG_INSPECTOR_REPORT, progress), path)

@@ -45,6 +45,7 @@ from qa_desktop.store.models import (
     Provider,
     QaCase,
     RegulatoryAlert,
+    ReportRecipient,
     ReportRevision,
     Setting,
     SyncedColumns,
@@ -126,7 +127,7 @@ class RetentionReport:
 
 
 #: What belongs to a visit, deleted with it: each part and its column naming the visit.
-_VISIT_PARTS: tuple[tuple[type[SyncedColumns], InstrumentedAttribute[str]], ...] = (
+_VISIT_PARTS: tuple[tuple[type[SyncedColumns], InstrumentedAttribute[str] | InstrumentedAttribute[str | None]], ...] = (
     (Answer, Answer.visit_id), (VisitAction, VisitAction.visit_id), (ReportRevision, ReportRevision.visit_id),
     (VisitTemplate, VisitTemplate.visit_id))
 #: The records with nothing of their own, by their kind.
@@ -138,7 +139,9 @@ def _rows(session: Session, item: Expired) -> list[SyncedColumns | None]:
     if item.kind == "visit":
         parts = [row for model, visit_id in _VISIT_PARTS
                  for row in session.scalars(select(model).where(visit_id == item.id))]
-        return [*parts, session.get(Visit, item.id)]
+        revisions = [row.id for row in parts if isinstance(row, ReportRevision)]
+        sent = session.scalars(select(ReportRecipient).where(ReportRecipient.revision_id.in_(revisions))).all()
+        return [*sent, *parts, session.get(Visit, item.id)]
     tracker = tracker_rows(session, item.kind, item.id)  # the tracker's records (issue 19)
     if tracker is not None:
         return tracker

@@ -33,7 +33,14 @@ from sqlalchemy.orm import Session
 
 from qa_desktop.domain.roles import NotAllowed, require_officer, require_visit_access
 from qa_desktop.domain.timescales import ConcernLevel
-from qa_desktop.domain.visits import VisitLevel, VisitReason, VisitRuleError, VisitStatus, check_officers
+from qa_desktop.domain.visits import (
+    VisitCompleted,
+    VisitLevel,
+    VisitReason,
+    VisitRuleError,
+    VisitStatus,
+    check_officers,
+)
 from qa_desktop.forms.checklist import Checklist, DocumentSeen, Evidence, RaisedAction, check_answer, make_action
 from qa_desktop.forms.library import TemplateLibrary
 from qa_desktop.forms.template import Audience, Item, ResponseType, Template, parse_template
@@ -126,6 +133,28 @@ def _snapshot(changes: Changes, template: Template) -> TemplateSnapshot:
 
 
 FieldKey = tuple[str, str, str]  # template key, item key, field ("value", "note", "evidence", "action")
+
+
+@dataclass
+class _Undo:
+    """Puts an item's answer and note back as they were if a completed visit refuses the edit: the
+    screen then shows what is saved, with the refusal in words, never an edit that was not saved."""
+
+    visit: OpenVisit
+    template_key: str
+    item_key: str
+    answer: Any
+    note: str
+    names: list[str]
+
+    def __enter__(self) -> None:
+        return None
+
+    def __exit__(self, kind: type[BaseException] | None, error: BaseException | None, trace: object) -> None:
+        if isinstance(error, VisitCompleted):
+            record = self.visit.checklists[self.template_key].record(self.item_key)
+            record.answer, record.note = self.answer, self.note
+            self.visit.pending -= {(self.template_key, self.item_key, name) for name in self.names}
 _ANSWER_FIELDS = ("value", "note", "evidence")
 _ACTION_FIELDS = ("text", "level", "raised_at", "due_at")
 
@@ -189,6 +218,13 @@ class OpenVisit:
         checklist = self.checklists[template_key]
         return checklist, checklist.template.item(item_key)
 
+    def _still_open(self, changes: Changes) -> None:
+        """Refuse an edit to a completed visit, inside the unit of work that would write it (so a
+        completion that arrived a moment ago from another program is seen)."""
+        visit = changes.session.get(Visit, self.visit_id)
+        if visit is not None and visit.status is VisitStatus.COMPLETED:
+            raise VisitCompleted()
+
     def _answer_row(self, changes: Changes, template_key: str, item_key: str) -> Answer:
         answer_id = derived_id("answer", self.visit_id, template_key, item_key)
         row = changes.session.get(Answer, answer_id)
@@ -206,33 +242,43 @@ class OpenVisit:
     def _save_answer(self, template_key: str, item_key: str, **fields: Any) -> None:
         keys = self._writing(template_key, item_key, list(fields))
         with self.store.write(busy_ms=self.busy_ms) as changes:
+            self._still_open(changes)
             row = self._answer_row(changes, template_key, item_key)
             changes.update(row, seen=self._seen(template_key, item_key, *fields), **fields)
         self._wrote(changes, "answers", row.id, template_key, item_key, list(fields))
         self.pending -= keys
 
+    def _kept_unless_refused(self, template_key: str, item_key: str, names: Sequence[str]) -> _Undo:
+        """What to put back on screen if a completed visit refuses the edit (it was never saved)."""
+        record = self.checklists[template_key].record(item_key)
+        return _Undo(self, template_key, item_key, record.answer, record.note, list(names))
+
     def set_answer(self, template_key: str, item_key: str, value: Any) -> Any:
         checklist, item = self._item(template_key, item_key)
         clean = check_answer(item, value)
-        checklist.record(item_key).answer = clean  # shown as entered, saved or not yet (see the docstring)
-        self._save_answer(template_key, item_key, value=encode_value(item, clean))
+        with self._kept_unless_refused(template_key, item_key, ["value"]):
+            checklist.record(item_key).answer = clean  # shown as entered, saved or not yet (see the docstring)
+            self._save_answer(template_key, item_key, value=encode_value(item, clean))
         return clean
 
     def clear_answer(self, template_key: str, item_key: str) -> None:
         checklist, _ = self._item(template_key, item_key)
-        checklist.clear_answer(item_key)
-        self._save_answer(template_key, item_key, value=None)
+        with self._kept_unless_refused(template_key, item_key, ["value"]):
+            checklist.clear_answer(item_key)
+            self._save_answer(template_key, item_key, value=None)
 
     def set_note(self, template_key: str, item_key: str, text: str) -> None:
         require_officer(self.store.user, "or write officers' notes")
         checklist, _ = self._item(template_key, item_key)
-        checklist.set_note(item_key, text)
-        self._save_answer(template_key, item_key, note=text)
+        with self._kept_unless_refused(template_key, item_key, ["note"]):
+            checklist.set_note(item_key, text)
+            self._save_answer(template_key, item_key, note=text)
 
     def add_evidence(self, template_key: str, item_key: str, blob_hash: str, caption: str = "") -> None:
         require_officer(self.store.user, "or add photos")
         checklist, _ = self._item(template_key, item_key)
         with self.store.write(busy_ms=self.busy_ms) as changes:
+            self._still_open(changes)
             row = self._answer_row(changes, template_key, item_key)
             stored = list(row.evidence or [])
             if all(e.get("blob") != blob_hash for e in stored):
@@ -283,16 +329,23 @@ class OpenVisit:
         checklist, _ = self._item(template_key, item_key)
         action = make_action(text, level, raised_at)
         action_id = derived_id("visit_action", self.visit_id, template_key, item_key)
+        earlier = checklist.record(item_key).action
         checklist.record(item_key).action = action
         fields = {"text": action.text, "level": action.level, "raised_at": action.raised_at, "due_at": action.due_at}
         keys = self._writing(template_key, item_key, list(fields))
-        with self.store.write(busy_ms=self.busy_ms) as changes:
-            row = changes.session.get(VisitAction, action_id)
-            if row is None:
-                changes.create(VisitAction, id=action_id, visit_id=self.visit_id, template_key=template_key,
-                               item_key=item_key, **fields)
-            else:
-                changes.update(row, seen=self._seen(template_key, item_key, *fields), **fields)
+        try:
+            with self.store.write(busy_ms=self.busy_ms) as changes:
+                self._still_open(changes)
+                row = changes.session.get(VisitAction, action_id)
+                if row is None:
+                    changes.create(VisitAction, id=action_id, visit_id=self.visit_id, template_key=template_key,
+                                   item_key=item_key, **fields)
+                else:
+                    changes.update(row, seen=self._seen(template_key, item_key, *fields), **fields)
+        except VisitCompleted:
+            checklist.record(item_key).action = earlier
+            self.pending -= keys
+            raise
         self._wrote(changes, "visit_actions", action_id, template_key, item_key, list(fields))
         self.pending -= keys
         return action

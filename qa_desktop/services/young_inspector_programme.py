@@ -210,10 +210,12 @@ class InspectorLine:
 def _feedback_by_visit(session: Session, visit_ids: list[str]) -> dict[str, int]:
     found: dict[str, int] = {}
     for start in range(0, len(visit_ids), 500):
-        found.update(session.execute(
+        rows = session.execute(
             select(ReportRevision.visit_id, func.count(func.distinct(ReportRevision.kind))).where(
                 ReportRevision.visit_id.in_(visit_ids[start:start + 500]), ReportRevision.deleted.is_(False),
-                ReportRevision.kind.like(f"{FEEDBACK_KIND_PREFIX}%")).group_by(ReportRevision.visit_id)).all())
+                ReportRevision.kind.like(f"{FEEDBACK_KIND_PREFIX}%")).group_by(ReportRevision.visit_id)).all()
+        # a letter's revision can name no visit (report_revisions.visit_id is nullable since 0013)
+        found.update({visit_id: count for visit_id, count in rows if visit_id is not None})
     return found
 
 

@@ -19,6 +19,7 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 from qa_desktop.domain.compliance import DocumentStatus, ReviewStatus
 from qa_desktop.domain.contacts import ContactRole
+from qa_desktop.domain.documents import DocumentStatus as LifecycleStatus
 from qa_desktop.domain.monitoring import MonitoredBy
 from qa_desktop.domain.oversight import (
     AlertKind,
@@ -194,6 +195,9 @@ class Visit(SyncedColumns, Base):
     #: A planned visit's start (for the calendar invitation) and how long it is expected to take.
     planned_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime())
     duration_minutes: Mapped[int | None] = mapped_column(Integer)
+    #: Why a completed visit was opened again (issue 21): each reopening is an op, so the audit
+    #: trail keeps every reason, and the next report revision says what it corrects.
+    reopen_reason: Mapped[str | None] = mapped_column(Text)
 
     setting: Mapped[Setting] = relationship()
 
@@ -360,20 +364,54 @@ class ReviewAction(ActionTracking, SyncedColumns, Base):
 
 
 class ReportRevision(SyncedColumns, Base):
-    """A report made of a visit: its revision number and a fingerprint of what it says.
+    """A revision of a document that goes out (``domain.documents``): a visit's report, or a letter
+    or plan made from a provider's records (``provider_id`` and ``subject_id``: the plan or embargo).
 
-    A report made again from an unchanged visit is the same revision; any change makes the next
-    revision in a new file, so a PDF already sent to a provider is never overwritten.
+    Its lifecycle (draft, submitted, approved, issued) is fields here, each change an op, so it
+    syncs and is in the audit trail. A revision once issued is never changed: a correction is the
+    next revision, which says what it corrects (``corrects``). The file is made on each laptop from
+    the records (``fingerprint``: a hash of everything it says) and kept in ``DATA_DIR/reports``.
     """
 
     __tablename__ = "report_revisions"
 
-    visit_id: Mapped[str] = mapped_column(ForeignKey("visits.id"), index=True)
+    visit_id: Mapped[str | None] = mapped_column(ForeignKey("visits.id"), index=True)
+    provider_id: Mapped[str | None] = mapped_column(ForeignKey("providers.id"), index=True)
+    subject_id: Mapped[str | None] = mapped_column(String(36))
     kind: Mapped[str] = mapped_column(String(40))
     revision: Mapped[int] = mapped_column(Integer)
     fingerprint: Mapped[str] = mapped_column(String(64))
     file_name: Mapped[str] = mapped_column(String(200))
     pages: Mapped[int] = mapped_column(Integer)
+    #: ``None`` on revisions made before the lifecycle existed: read as a draft.
+    status: Mapped[LifecycleStatus | None] = mapped_column(EnumText(LifecycleStatus))
+    corrects: Mapped[str | None] = mapped_column(Text)
+    submitted_by: Mapped[str | None] = mapped_column(String(200))
+    submitted_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime())
+    approved_by: Mapped[str | None] = mapped_column(String(200))
+    approved_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime())
+    issued_by: Mapped[str | None] = mapped_column(String(200))
+    issued_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime())
+    #: The provider's reply (factual accuracy comments, its response to a plan): due, and received.
+    reply_due_on: Mapped[dt.date | None] = mapped_column(Date)
+    reply_received_on: Mapped[dt.date | None] = mapped_column(Date)
+    reply_note: Mapped[str | None] = mapped_column(Text)
+
+    @property
+    def state(self) -> LifecycleStatus:
+        return self.status or LifecycleStatus.DRAFT
+
+
+class ReportRecipient(SyncedColumns, Base):
+    """Someone an issued revision was sent to, with their role and when (the distribution record)."""
+
+    __tablename__ = "report_recipients"
+
+    revision_id: Mapped[str] = mapped_column(ForeignKey("report_revisions.id"), index=True)
+    name: Mapped[str] = mapped_column(String(200))
+    email: Mapped[str | None] = mapped_column(String(200))
+    role: Mapped[str] = mapped_column(String(120))
+    sent_at: Mapped[dt.datetime] = mapped_column(UtcDateTime())
 
 
 class QaCase(SyncedColumns, Base):
@@ -808,4 +846,5 @@ SYNCED_MODELS: tuple[type[SyncedColumns], ...] = (Commissioner, Provider, Settin
                                                   ReviewAction, VisitTemplate, Answer, VisitAction,
                                                   ReportRevision, QaCase, ActionPlan, PlanAction, Embargo,
                                                   RegulatoryAlert, TeamMember, *TRACKER_MODELS, ProviderImport,
-                                                  ProviderImportChanges, CouncilSetting)
+                                                  ProviderImportChanges, CouncilSetting,
+                                                  ReportRecipient)

@@ -38,6 +38,7 @@ from qa_desktop.ui.oversight_dialogs import ActionProgressDialog
 from qa_desktop.ui.provider_panel import ACTION_COLUMNS, DUE_COLUMNS, SANCTION_COLUMNS, informed_flag
 from qa_desktop.ui.rows_model import Column, RowsModel, selected_row, table_view
 from qa_desktop.workspace import USER, OpChanges, Workspace
+from qa_desktop.workspace.documents import ReplyDue
 from qa_desktop.workspace.oversight import (
     RETENTION_YEARS,
     DueItem,
@@ -64,6 +65,13 @@ REVIEW_COLUMNS = (
     Column[ReviewDue]("What", lambda r: r.what),
 )
 ALL_ACTION_COLUMNS = (Column[TrackedAction]("Provider", lambda a: a.provider), *ACTION_COLUMNS)
+REPLY_COLUMNS = (
+    Column[ReplyDue]("Reply due", lambda r: f"{r.due_on:%d %b %Y}" + (" (overdue)" if r.overdue else ""),
+                     sort=lambda r: r.due_on),
+    Column[ReplyDue]("Provider", lambda r: r.provider),
+    Column[ReplyDue]("Document", lambda r: r.document),
+    Column[ReplyDue]("Issued", lambda r: f"{r.issued_on:%d %b %Y}" if r.issued_on else ""),
+)
 RETENTION_COLUMNS = (
     Column[Expired]("Ended", lambda e: f"{e.ended_on:%d %b %Y}", sort=lambda e: e.ended_on),
     Column[Expired]("Kind", lambda e: e.kind.capitalize()),
@@ -76,7 +84,8 @@ RETENTION_COLUMNS = (
 #: op log's, as ``OpChanges.records`` gives them).
 DASHBOARD_TABLES = ("providers", "settings", "placements", "visits", "compliance_reviews", "plan_actions",
                     "action_plans", "visit_actions", "embargoes", "regulatory_alerts", "meetings", "meeting_actions",
-                    "qa_cases", "review_items", "review_actions", "package_elements")
+                    "qa_cases", "review_items", "review_actions", "package_elements",
+                    "report_revisions")
 SANCTIONS_TABLES = ("providers", "settings", "embargoes", "action_plans", "regulatory_alerts", "qa_cases")
 ACTIONS_TABLES = ("providers", "settings", "visits", "visit_templates", "plan_actions", "action_plans",
                   "visit_actions", "meetings", "meeting_actions", "review_actions", "compliance_reviews")
@@ -109,14 +118,17 @@ class OversightWindow(QWidget):
         self.due_model = RowsModel(DASH_DUE_COLUMNS, self, flag=lambda i: "Overdue" if i.due.is_overdue else None)
         self.overdue_model = RowsModel(ALL_ACTION_COLUMNS, self, flag=lambda a: "Overdue")
         self.reviews_model = RowsModel(REVIEW_COLUMNS, self, flag=lambda r: "Review overdue" if r.overdue else None)
+        self.replies_model = RowsModel(REPLY_COLUMNS, self, flag=lambda r: "Reply overdue" if r.overdue else None)
         board = QWidget()
         column = QVBoxLayout(board)
         self.due_view = table_view(self.due_model, "Visits and compliance reviews due")
         self.overdue_view = table_view(self.overdue_model, "Actions overdue")
         self.reviews_view = table_view(self.reviews_model, "Restrictions and embargoes due for review")
+        self.replies_view = table_view(self.replies_model, "Providers' replies awaited")
         for heading, view in (("Visits and compliance reviews due (Figures 1 and 2)", self.due_view),
                               ("Actions overdue (Figure 8)", self.overdue_view),
-                              ("Restrictions and embargoes due for review in the next 14 days", self.reviews_view)):
+                              ("Restrictions and embargoes due for review in the next 14 days", self.reviews_view),
+                              ("Providers' replies awaited to reports and letters issued", self.replies_view)):
             column.addWidget(_heading(heading))
             column.addWidget(view, 1)
         self.tabs.addTab(board, "Due and overdue")
@@ -229,9 +241,11 @@ class OversightWindow(QWidget):
         self.due_model.set_rows(board.due)
         self.overdue_model.set_rows(board.overdue_actions)
         self.reviews_model.set_rows(board.reviews)
-        overdue = sum(1 for i in board.due if i.due.is_overdue)
+        replies = self.workspace.documents.replies_due()
+        self.replies_model.set_rows(replies)
+        overdue = sum(1 for i in board.due if i.due.is_overdue) + sum(1 for r in replies if r.overdue)
         self.tabs.setTabText(0, f"Due and overdue ({overdue + len(board.overdue_actions)} overdue)")
-        for view in (self.due_view, self.overdue_view, self.reviews_view):
+        for view in (self.due_view, self.overdue_view, self.reviews_view, self.replies_view):
             view.resizeColumnsToContents()
 
     def refresh_retention(self) -> None:

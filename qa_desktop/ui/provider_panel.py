@@ -16,6 +16,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from html import escape
+from pathlib import Path
 from typing import TypeVar
 
 from PySide6.QtCore import QModelIndex, Qt, Signal
@@ -47,6 +48,7 @@ from qa_desktop.ui.caseload_dialogs import (
     StartReviewDialog,
 )
 from qa_desktop.ui.change_hub import ChangeHub
+from qa_desktop.ui.documents_menu import DocumentsButton, open_with_system_viewer
 from qa_desktop.ui.oversight_dialogs import (
     ActionPlanDialog,
     ActionProgressDialog,
@@ -63,6 +65,7 @@ from qa_desktop.ui.provider_forms import ContactDialog, ElementDialog, Monitored
 from qa_desktop.ui.provider_table import due_words
 from qa_desktop.ui.rows_model import Column, RowsModel, selected_row, source_row, table_view
 from qa_desktop.workspace import FILLING_IN, OpChanges, Workspace
+from qa_desktop.workspace.documents import DocumentInfo, DocumentKind, DocumentRuleError
 from qa_desktop.workspace.placements import PlacementLine
 from qa_desktop.workspace.providers import ContactLine, ElementLine
 from qa_desktop.workspace.register import (
@@ -201,6 +204,8 @@ class ProviderPanel(QWidget):
     #: "Start a visit" for this provider (the window opens the start dialog on its settings)
     start_visit = Signal(str)
     open_review = Signal(str)
+    #: How a made letter is shown; tests replace it rather than start a PDF viewer.
+    open_file = staticmethod(open_with_system_viewer)
 
     def __init__(self, workspace: Workspace, hub: ChangeHub, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -257,6 +262,12 @@ class ProviderPanel(QWidget):
         self.ifa_button.clicked.connect(self.edit_ifa_flags)
         self.end_button = QPushButton("E&nd or remove the selected sanction…")
         self.end_button.clicked.connect(self.end_sanction)
+        self.letter_button = QPushButton("&Letter for the selected sanction…")
+        self.letter_button.setToolTip("The QA improvement plan or the embargo notification, as a draft to check, "
+                                      "submit and issue (Report status on the letter's lifecycle: issue 18)")
+        self.letter_button.clicked.connect(lambda: self.make_letter())
+        self.letter_status = DocumentsButton(workspace, None, self, latest=self._selected_letter,
+                                             words="Letter s&tatus")
         self.told_button = QPushButton("Social work team &told today")
         self.told_button.setToolTip("Section 12: the social work team must be told of an embargo or action plan")
         self.told_button.clicked.connect(self.social_work_told)
@@ -278,7 +289,8 @@ class ProviderPanel(QWidget):
 
         pages = {"actions": _page(self.views["actions"], _buttons(self.extend_button, self.complete_button)),
                  "cases": _page(self.views["cases"], rating_line),
-                 "sanctions": _page(self.views["sanctions"], _buttons(self.end_button, self.told_button)),
+                 "sanctions": _page(self.views["sanctions"], _buttons(self.end_button, self.letter_button,
+                                                                      self.letter_status, self.told_button)),
                  "settings": _page(self.views["settings"], _buttons(
                      caseload_button("add_setting", "Add a &setting…", self.add_setting),
                      caseload_button("edit_setting", "Edit the selected setting…", self.edit_setting))),
@@ -362,7 +374,8 @@ class ProviderPanel(QWidget):
 
     def _enable(self, on: bool) -> None:
         for button in (*self.record_buttons, self.extend_button, self.complete_button, self.end_button,
-                       self.told_button, self.close_case_button, self.edit_button, self.monitored_button,
+                       self.letter_button, self.told_button, self.close_case_button, self.edit_button,
+                       self.monitored_button,
                        *self.caseload_buttons.values()):
             button.setEnabled(on)
         self.ifa_button.setVisible(on and self.overview is not None and self.overview.ifa is not None)
@@ -516,6 +529,31 @@ class ProviderPanel(QWidget):
         dialog = EndSanctionDialog(self.workspace, row, self.workspace.clock.today(), self)
         dialog.open()
         return dialog
+
+    def _selected_letter(self) -> DocumentInfo | None:
+        """The latest revision of the selected sanction's letter, if one was made."""
+        row = self._selected_sanction()
+        if row is None or row.record is None or row.record[0] not in ("embargo", "plan"):
+            return None
+        kind = DocumentKind.EMBARGO_NOTICE if row.record[0] == "embargo" else DocumentKind.ACTION_PLAN
+        made = self.workspace.documents.letters_of(kind, row.record[1])
+        return made[-1] if made else None
+
+    def make_letter(self) -> Path | None:
+        """The selected embargo's notification or plan's QA improvement plan, made (a draft until it is
+        submitted and approved) and opened."""
+        row = self._selected_sanction()
+        if row is None or row.record is None or row.record[0] not in ("embargo", "plan"):
+            QMessageBox.information(self, "Letter", "Choose an embargo or an action plan in the list first.")
+            return None
+        kind = DocumentKind.EMBARGO_NOTICE if row.record[0] == "embargo" else DocumentKind.ACTION_PLAN
+        try:
+            result = self.workspace.documents.letter(kind, row.record[1]).value
+        except (DocumentRuleError, ValueError, OSError) as error:
+            QMessageBox.information(self, "The letter was not made", str(error))
+            return None
+        self.open_file(result.path)
+        return result.path
 
     def social_work_told(self) -> None:
         row = self._selected_sanction()

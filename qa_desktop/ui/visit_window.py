@@ -53,10 +53,11 @@ from PySide6.QtWidgets import (
 
 from qa_desktop.atomic import write_atomically
 from qa_desktop.domain.timescales import ConcernLevel
-from qa_desktop.domain.visits import VisitRuleError
+from qa_desktop.domain.visits import VisitCompleted, VisitRuleError
 from qa_desktop.ui.audit_dialog import AuditDialog
 from qa_desktop.ui.background import BackgroundTask
 from qa_desktop.ui.change_hub import ChangeHub
+from qa_desktop.ui.documents_menu import DocumentsButton
 from qa_desktop.ui.file_names import start_folder, suggested_path
 from qa_desktop.ui.item_widget import ItemWidget, item_style
 from qa_desktop.ui.palette import warning_style
@@ -205,6 +206,10 @@ class VisitWindow(QWidget):
         split.setStretchFactor(1, 4)
         split.setSizes([230, 970])
 
+        self.read_only_banner = QLabel()
+        self.read_only_banner.setWordWrap(True)
+        self.read_only_banner.setAccessibleName("Visit completed")
+        self.read_only = header.read_only
         self.state = QLabel("All changes saved")
         self.state.setAccessibleName("Save state")
         self.progress = QProgressBar()
@@ -220,7 +225,7 @@ class VisitWindow(QWidget):
         self.next_difference_button.setToolTip("The next item where the two officers differ (Ctrl+Shift+J)")
         self.next_difference_button.clicked.connect(lambda: self.next_difference())
         self.complete_button = QPushButton("&Complete visit…")
-        self.complete_button.clicked.connect(self.complete)
+        self.complete_button.clicked.connect(lambda: self.reopen() if self.read_only else self.complete())
         self.state.setWordWrap(True)
         bottom = QHBoxLayout()
         bottom.addWidget(self.state, 1)
@@ -240,6 +245,7 @@ class VisitWindow(QWidget):
             shortcut.activated.connect(slot)
         layout = QVBoxLayout(self)
         layout.addLayout(self._toolbar(heading))
+        layout.addWidget(self.read_only_banner)
         layout.addWidget(split, 1)
         layout.addWidget(keys)
         layout.addLayout(bottom)
@@ -251,6 +257,7 @@ class VisitWindow(QWidget):
         self._retry.timeout.connect(self.retry_unsaved)
         self.hub = hub
         hub.changed.connect(self._on_changes)
+        self._show_completion()
 
     def _toolbar(self, heading: QLabel) -> QHBoxLayout:
         self.report_button = QPushButton("&Report")
@@ -273,9 +280,11 @@ class VisitWindow(QWidget):
         self.young_inspector_button.setMenu(menu)
         audit = QPushButton("Au&dit trail…")
         audit.clicked.connect(lambda: self.show_audit())
+        self.documents_button = DocumentsButton(self.workspace, self.visit.visit_id, self)
         row = QHBoxLayout()
         row.addWidget(heading, 1)  # wraps: at large text sizes the buttons still fit a laptop's width
-        for button in (self.report_button, save_as, share, self.young_inspector_button, audit):
+        for button in (self.report_button, self.documents_button, save_as, share, self.young_inspector_button,
+                       audit):
             row.addWidget(button)
         return row
 
@@ -304,6 +313,7 @@ class VisitWindow(QWidget):
         for item in checklist.visible_items(section):
             record = checklist.record(item.key)
             widget = ItemWidget(item, record, self._differences_of(key, item.key), self._difference_words)
+            widget.setEnabled(not self.read_only)  # a completed visit: shown, not changed (issue 21)
             widget.answered.connect(self.set_answer)
             widget.noted.connect(self.set_note)
             widget.photo_wanted.connect(self.add_photo)
@@ -462,6 +472,10 @@ class VisitWindow(QWidget):
         self._own_changes = []
         try:
             done = save()
+        except VisitCompleted as error:  # completed elsewhere a moment ago: refused, the screen shows what is saved
+            self._not_saved(str(error))
+            self._show_completion()
+            return False
         except StoreBusy as error:
             self.unsaved[what] = save
             self.unsaved[what] = self.unsaved.pop(what)  # in the order they were made
@@ -492,6 +506,7 @@ class VisitWindow(QWidget):
         if changes.touches_visit(self.visit.visit_id):
             self._read_differences()  # before the redraw, which shows them
             self._reload_changed()
+            self._show_completion()
 
     def _editing(self) -> set[FieldKey]:
         """Fields the officer is still editing on screen: kept as typed when the visit is read again."""
@@ -677,7 +692,42 @@ class VisitWindow(QWidget):
             return
         self._saved()
         self.state.setText("Visit completed and saved")
+        self._show_completion()
         self.completed.emit()
+
+    def _show_completion(self) -> None:
+        """A completed visit is read-only on screen as in the services: said in words above the items,
+        the items disabled, and Reopen… where Complete was."""
+        header = self.workspace.visits.header(self.visit.visit_id)
+        was, self.read_only = self.read_only, header.read_only
+        self.read_only_banner.setVisible(self.read_only)
+        self.read_only_banner.setText("<b>Completed:</b> this visit can no longer be changed. If something must "
+                                      "change, use Reopen… and say why: the reason is kept in the audit trail and "
+                                      "the next report revision says what it corrects.")
+        self.complete_button.setText("Re&open…" if self.read_only else "&Complete visit…")
+        for widget in self.items:
+            widget.setEnabled(not self.read_only)
+        self.documents_button.refresh()
+        if was != self.read_only:
+            self.sections.changed()
+
+    def reopen(self, reason: str | None = None) -> bool:
+        """Open the completed visit again, with the reason (asked for; required)."""
+        if reason is None:
+            reason, ok = QInputDialog.getMultiLineText(self, "Reopen the visit",
+                                                       "Why is the visit being reopened? (Kept in the audit trail; "
+                                                       "the next report revision says what it corrects.)")
+            if not ok:
+                return False
+        try:
+            self.workspace.visits.reopen(self.visit.visit_id, reason)
+        except (VisitRuleError, StoreBusy) as error:
+            QMessageBox.information(self, "The visit was not reopened", str(error))
+            return False
+        self._show_completion()
+        self.state.setText("Visit reopened: changes can be made again")
+        self.completed.emit()  # what is due across the register has changed too
+        return True
 
     # -- the report ----------------------------------------------------------------------------------
 
@@ -711,6 +761,7 @@ class VisitWindow(QWidget):
             shown = save_to
         words = "unchanged since the last revision" if result.reused else f"{result.pages} pages"
         self.state.setText(f"Report {shown.name}: {words}")
+        self.documents_button.refresh()
         if result.warnings:
             QMessageBox.warning(self, "Report made, with gaps", "\n".join(result.warnings))
         self.report_ready.emit(result)

@@ -56,6 +56,7 @@ from qa_desktop.store.models import (
     QaCase,
     RegistrationApplication,
     RegulatoryAlert,
+    ReportRecipient,
     ReportRevision,
     ReviewAction,
     ReviewItem,
@@ -82,7 +83,7 @@ _BY_PROVIDER: dict[str, Any] = {"compliance_reviews": ComplianceReview, "qa_case
                 "unregulated_notifications": UnregulatedNotification,
                 "registration_applications": RegistrationApplication, "planning_applications": PlanningApplication,
                 "address_intelligence": AddressIntelligence,
-                "package_elements": PackageElement}
+                "package_elements": PackageElement, "report_revisions": ReportRevision}
 _BY_REVIEW: dict[str, Any] = {"review_items": ReviewItem, "review_actions": ReviewAction}
 _BY_SETTING: dict[str, Any] = {"visits": Visit, "placements": Placement}
 _BY_VISIT: dict[str, Any] = {"answers": Answer, "visit_templates": VisitTemplate, "visit_actions": VisitAction,
@@ -99,6 +100,7 @@ class Workspace:
         self._lock = threading.RLock()
         self._position = store.last_op_position()
         from qa_desktop.workspace.admin import AdminService
+        from qa_desktop.workspace.documents import DocumentService
         from qa_desktop.workspace.oversight import OversightService
         from qa_desktop.workspace.partnership import PartnershipService
         from qa_desktop.workspace.placements import PlacementService
@@ -127,6 +129,7 @@ class Workspace:
         self.reviews = ReviewService(self)
         self.placements = PlacementService(self)
         self.planning = PlanningService(self)
+        self.documents = DocumentService(self)
 
     @classmethod
     def open(cls, data_dir: Path, *, actor: str | None = None, key: bytes | None = None, role: Role | None = None,
@@ -230,6 +233,12 @@ class Workspace:
         if set(by_entity) <= {"providers"}:
             return providers, visits
         with self._store.read() as session:
+            # a document's recipients belong to its revision, which belongs to a visit or a provider
+            revisions = set(by_entity.get("report_revisions", ()))
+            revisions |= _column(session, ReportRecipient, ReportRecipient.revision_id,
+                                 by_entity.get("report_recipients", ()))
+            if revisions:
+                by_entity["report_revisions"] = revisions
             for entity, model in _BY_VISIT.items():
                 visits |= _column(session, model, model.visit_id, by_entity.get(entity, ()))
             plans = _column(session, PlanAction, PlanAction.plan_id, by_entity.get("plan_actions", ()))

@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from qa_desktop.domain.attributed_notes import join_attributed, split_attributed
 from qa_desktop.domain.timescales import ConcernLevel
-from qa_desktop.domain.visits import VisitLevel, VisitReason, VisitRuleError, VisitStatus
+from qa_desktop.domain.visits import VisitCompleted, VisitLevel, VisitReason, VisitRuleError, VisitStatus
 from qa_desktop.forms.checklist import (
     FACE_COLOURS,
     FACE_WORDS,
@@ -32,6 +32,7 @@ from qa_desktop.forms.template import Audience, Item, ResponseType, Section
 from qa_desktop.reports.visit_report import Progress, ReportResult, answer_text, no_progress
 from qa_desktop.services.audit import AuditLine, visit_audit
 from qa_desktop.services.differences import Difference, DifferenceSide, visit_differences
+from qa_desktop.services.documents import reopen_visit
 from qa_desktop.services.oversight import embargo_warnings
 from qa_desktop.services.reports import find_visit_id, write_visit_report, write_young_inspector_report
 from qa_desktop.services.visits import (
@@ -58,9 +59,9 @@ if TYPE_CHECKING:
     from qa_desktop.workspace.core import Workspace
 
 __all__ = ["VisitService", "VisitEditor", "YoungInspectorSession", "VisitChoice", "SettingChoice", "VisitHeader",
-           "VisitRuleError", "ReportResult", "AnswerError", "BlobError", "StoreBusy", "Checklist", "ItemRecord",
-           "DocumentSeen", "RaisedAction", "Item", "Section", "ResponseType", "Audience", "FieldKey", "answer_text",
-           "FACE_COLOURS", "FACE_WORDS", "MET", "NOT_MET", "NOT_APPLICABLE", "YES", "NO", "Difference",
+           "VisitRuleError", "VisitCompleted", "ReportResult", "AnswerError", "BlobError", "StoreBusy", "Checklist",
+           "ItemRecord", "DocumentSeen", "RaisedAction", "Item", "Section", "ResponseType", "Audience", "FieldKey",
+           "answer_text", "FACE_COLOURS", "FACE_WORDS", "MET", "NOT_MET", "NOT_APPLICABLE", "YES", "NO", "Difference",
            "DifferenceSide", "Evidence", "ConflictError", "split_attributed", "join_attributed"]
 
 #: Answers as the visit screen's buttons say them.
@@ -101,6 +102,12 @@ class VisitHeader:
     announced: bool
     status: VisitStatus
     officers: tuple[str, ...]
+    reopen_reason: str | None = None
+
+    @property
+    def read_only(self) -> bool:
+        """A completed visit can no longer be changed (issue 21); it can be reopened with a reason."""
+        return self.status is VisitStatus.COMPLETED
 
 
 class VisitService:
@@ -154,7 +161,7 @@ class VisitService:
                 raise VisitRuleError("That visit's setting or provider is not on this laptop yet; "
                                      "sync, then try again.")
             return VisitHeader(visit.id, provider.id, provider.name, setting.name, visit.visit_date, visit.level,
-                               visit.announced, visit.status, tuple(visit.officers))
+                               visit.announced, visit.status, tuple(visit.officers), visit.reopen_reason)
 
     def find(self, text: str) -> str:
         """A visit's id from its id, the first characters of it, or its report reference."""
@@ -168,6 +175,11 @@ class VisitService:
     def young_inspector_report(self, visit_id: str, path: Path | None = None,
                                progress: Progress = no_progress) -> Done[ReportResult]:
         return self._ws._mutation(lambda: write_young_inspector_report(self._ws._store, visit_id, path, progress))
+
+    def reopen(self, visit_id: str, reason: str) -> Done[None]:
+        """Open a completed visit again, saying why (kept in the audit trail; the next report
+        revision says what it corrects). Revisions not yet issued go back to draft."""
+        return self._ws._mutation(lambda: reopen_visit(self._ws._store, visit_id, reason))
 
     def audit(self, visit_id: str) -> list[AuditLine]:
         with self._ws._read() as session:

@@ -13,7 +13,7 @@ from pypdf import PdfReader
 from sqlalchemy import text
 
 from qa_desktop.forms.library import TemplateLibrary
-from qa_desktop.reports.visit_report import STALE_AFTER_S
+from qa_desktop.reports.pages import STALE_AFTER_S
 from qa_desktop.services.visits import open_visit
 from qa_desktop.store.database import Store
 from tests.sync.conftest import make_visit

@@ -115,3 +115,46 @@ def test_a_laptop_at_0012_with_reviews_placements_and_contacts_comes_up_with_its
     assert items[DueKind.VISIT].due_on == dt.date(2026, 11, 23)  # the placement: within 48 hours
     assert {"review_items", "review_actions", "package_elements"} <= set(inspect(store.engine).get_table_names())
     store.close()
+
+
+def test_report_revisions_from_before_the_lifecycle_migrate_as_drafts_and_keep_their_files(tmp_path):
+    """A laptop at 0014 with a visit and a report revision in it: after 0015 the revision is still there,
+    read as a draft (its PDF may never have been checked by the QA lead), and a letter row can have no visit."""
+    from qa_desktop.domain.documents import DocumentStatus
+    from qa_desktop.store.models import ReportRevision, Visit
+
+    engine = make_engine(tmp_path / DATABASE_NAME)
+    migrate(engine, "0014")  # the revision before the lifecycle's
+    stamp = dt.datetime(2026, 1, 2, 3, 4, 5)
+    common = {"created_at": stamp, "updated_at": stamp, "changed_by": "old", "device_id": "dev-1", "deleted": False}
+    with engine.begin() as connection:
+        connection.execute(text(
+            "INSERT INTO providers (id, name, service_type, created_at, updated_at, changed_by, device_id, deleted)"
+            " VALUES ('p1', 'Maple Lodge', 'residential', :created_at, :updated_at, :changed_by, :device_id,"
+            " :deleted)"), common)
+        connection.execute(text(
+            "INSERT INTO settings (id, provider_id, name, created_at, updated_at, changed_by, device_id, deleted)"
+            " VALUES ('s1', 'p1', 'Maple Lodge', :created_at, :updated_at, :changed_by, :device_id, :deleted)"),
+            common)
+        connection.execute(text(
+            "INSERT INTO visits (id, setting_id, visit_date, level, announced, reason, status, officers, created_at,"
+            " updated_at, changed_by, device_id, deleted) VALUES ('v1', 's1', '2026-01-02', 'full', 1, 'routine',"
+            " 'completed', '[\"Alex Patel\"]', :created_at, :updated_at, :changed_by, :device_id, :deleted)"), common)
+        connection.execute(text(
+            "INSERT INTO report_revisions (id, visit_id, kind, revision, fingerprint, file_name, pages, created_at,"
+            " updated_at, changed_by, device_id, deleted) VALUES ('r1', 'v1', 'visit', 1, 'abc', "
+            "'QA-20260102-V1-r1.pdf', 9, :created_at, :updated_at, :changed_by, :device_id, :deleted)"), common)
+    engine.dispose()
+
+    store = Store(tmp_path, actor="new")
+    with store.write() as changes:
+        old = changes.session.get(ReportRevision, "r1")
+        assert old.visit_id == "v1" and old.file_name == "QA-20260102-V1-r1.pdf" and old.pages == 9
+        assert old.status is None and old.state is DocumentStatus.DRAFT
+        assert changes.session.get(Visit, "v1").reopen_reason is None
+        letter = changes.create(ReportRevision, visit_id=None, provider_id="p1", subject_id="plan-1",
+                                kind="action_plan", revision=1, fingerprint="x", file_name="plan.pdf", pages=1,
+                                status=DocumentStatus.DRAFT)
+    with store.read() as session:
+        assert session.get(ReportRevision, letter.id).visit_id is None
+    store.close()
