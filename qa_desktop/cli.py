@@ -13,11 +13,11 @@ import datetime as dt
 import logging
 import sys
 from collections.abc import Callable, Sequence
-from contextlib import closing
+from contextlib import closing, redirect_stderr, redirect_stdout
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from qa_desktop.cli_text import table
+from qa_desktop.cli_text import TerminalSafe, table
 from qa_desktop.domain.service_types import ServiceType, parse_service_type
 from qa_desktop.paths import default_data_dir
 
@@ -100,6 +100,8 @@ def cmd_import(args: argparse.Namespace, open_workspace: Callable[[], Workspace]
     print(f"{report.summary()} (read as {report.encoding}).")
     for skipped in report.skipped:
         print(f"  skipped {skipped}")
+    for cleaned in report.cleaned:
+        print(f"  {cleaned}")
     if report.ignored_columns:
         print(f"  columns not used: {', '.join(report.ignored_columns)}")
     return 0
@@ -395,13 +397,20 @@ def unexpected(error: BaseException, log: str) -> str:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    """Run a command; everything it prints goes through ``TerminalSafe`` (no raw control characters)."""
+    _streams_for_windows()
+    args = build_parser().parse_args(argv)
+    with redirect_stdout(TerminalSafe(sys.stdout)), redirect_stderr(TerminalSafe(sys.stderr)):
+        return _run(args)
+
+
+def _run(args: argparse.Namespace) -> int:
     from qa_desktop import logs
     from qa_desktop.domain.roles import NotAllowed
+    from qa_desktop.safe_text import ControlCharacters
     from qa_desktop.workspace import KeyLost
     from qa_desktop.workspace.sync import CredentialsError
 
-    _streams_for_windows()
-    args = build_parser().parse_args(argv)
     if args.version:
         return cmd_version(args)
     logs.start_logging()
@@ -413,7 +422,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("Stopped.", file=sys.stderr)
         return 130
-    except NotAllowed as error:
+    except (NotAllowed, ControlCharacters) as error:
         print(str(error), file=sys.stderr)
         return EXIT_BAD_INPUT
     except (KeyLost, CredentialsError) as error:  # the data cannot be opened: said plainly, nothing changed

@@ -45,6 +45,7 @@ from qa_desktop.domain.regulation import Regulator, UnknownValue, parse_contract
 from qa_desktop.domain.service_types import parse_service_type
 from qa_desktop.domain.text import fold, is_blank
 from qa_desktop.domain.urn import InvalidUrn, normalise_postcode, normalise_urn
+from qa_desktop.safe_text import control_characters, without_controls
 from qa_desktop.store.changes import Changes, derived_id
 from qa_desktop.store.database import Store
 from qa_desktop.store.models import Provider, Setting
@@ -133,6 +134,9 @@ class ImportReport:
     skipped: list[SkippedRow] = field(default_factory=list)  # the first MAX_SKIPPED_LISTED, by line
     ignored_columns: list[str] = field(default_factory=list)
     unlisted: int = 0  # skipped rows beyond those listed in ``skipped``
+    #: cells imported without the control characters they held ("line 7: name: removed BEL \\x07")
+    cleaned: list[SkippedRow] = field(default_factory=list)
+    cleaned_total: int = 0
 
     @property
     def skipped_total(self) -> int:
@@ -148,10 +152,17 @@ class ImportReport:
         else:
             self.unlisted += 1
 
+    def clean(self, line: int, what: str) -> None:
+        self.cleaned_total += 1
+        if len(self.cleaned) < MAX_SKIPPED_LISTED:
+            self.cleaned.append(SkippedRow(line, what))
+
     def summary(self) -> str:
         listed = f" (the first {len(self.skipped):,} listed)" if self.unlisted else ""
+        cleaned = (f"; control characters removed from {self.cleaned_total} cell"
+                   f"{'s' if self.cleaned_total != 1 else ''}" if self.cleaned_total else "")
         return (f"{self.path.name}: {self.added} added, {self.updated} updated, {self.unchanged} unchanged, "
-                f"{self.skipped_total} skipped{listed}")
+                f"{self.skipped_total} skipped{listed}{cleaned}")
 
 
 @dataclass
@@ -344,7 +355,14 @@ _PARSERS: dict[str, Callable[[str], Any]] = {
 }
 
 
-def _parse_row(line: int, cells: list[str], mapping: dict[int, str], has_regulator_column: bool) -> _Parsed | None:
+#: How a field is named in what the import says about a row.
+_FIELD_WORDS = {"urn": "URN", "organisation": "owner", "address_line1": "address", "address_line2": "address"}
+
+
+def _parse_row(line: int, cells: list[str], mapping: dict[int, str], has_regulator_column: bool,
+               cleaned: list[str] | None = None) -> _Parsed | None:
+    """One row's provider and setting; what was removed from its cells is added to ``cleaned``."""
+    cleaned = [] if cleaned is None else cleaned
     raw = {target: cells[position] if position < len(cells) else "" for position, target in mapping.items()}
     if all(is_blank(value) for value in raw.values()):
         return None  # an empty line, e.g. the end of an Excel export
@@ -352,6 +370,10 @@ def _parse_row(line: int, cells: list[str], mapping: dict[int, str], has_regulat
     for name, text in raw.items():
         if is_blank(text):
             continue
+        found = control_characters(text)
+        if found:  # they mean nothing in a name and break exports and terminals (``qa_desktop.safe_text``)
+            text = without_controls(text)
+            cleaned.append(f"{_FIELD_WORDS.get(name, name.replace('_', ' '))}: removed {', '.join(found)}")
         text = " ".join(text.split())
         try:
             values[name] = _PARSERS.get(name, str)(text)
@@ -426,11 +448,15 @@ def import_providers(store: Store, path: Path | str, *,
             if index <= survey.header_index:
                 continue
             done += 1
+            cleaned: list[str] = []
             try:
-                row = _parse_row(line, cells, survey.mapping, has_regulator_column)
+                row = _parse_row(line, cells, survey.mapping, has_regulator_column, cleaned)
             except _BadRow as error:
                 report.skip(line, str(error))
                 row = None
+            else:
+                for what in cleaned:
+                    report.clean(line, what)
             if row is not None:
                 first = seen.first_line(row.key, line)
                 if first is None:

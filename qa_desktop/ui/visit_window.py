@@ -54,6 +54,7 @@ from PySide6.QtWidgets import (
 from qa_desktop.atomic import write_atomically
 from qa_desktop.domain.timescales import ConcernLevel
 from qa_desktop.domain.visits import VisitRuleError
+from qa_desktop.safe_text import ControlCharacters
 from qa_desktop.ui.audit_dialog import AuditDialog
 from qa_desktop.ui.background import BackgroundTask
 from qa_desktop.ui.change_hub import ChangeHub
@@ -467,6 +468,9 @@ class VisitWindow(QWidget):
             self.unsaved[what] = self.unsaved.pop(what)  # in the order they were made
             self._not_saved(f"{error}. What you entered is kept on screen and will be saved in a moment")
             self._retry.start()
+            return False
+        except ControlCharacters as error:  # pasted from a terminal: said, and the text stays on screen
+            self._not_saved(str(error))
             return False
         finally:
             heard, self._own_changes = self._own_changes, None
