@@ -15,6 +15,7 @@ from sqlalchemy import select
 
 from qa_desktop.domain.periods import add_months
 from qa_desktop.domain.regulation import ContractRoute, Regulator
+from qa_desktop.domain.roles import require_officer
 from qa_desktop.domain.service_types import ServiceType
 from qa_desktop.domain.timescales import ConcernLevel
 from qa_desktop.domain.visits import VisitLevel, VisitReason, VisitStatus
@@ -52,6 +53,7 @@ def load_demo(store: Store, today: dt.date | None = None,
               library: TemplateLibrary | None = None) -> ImportReport | None:
     """Load the demo data once; returns the import report, or None if it was already loaded.
     ``library``: the templates the in-progress visit starts from (the workspace's, already read)."""
+    require_officer(store.user, "or load the demo data")  # a Young Inspector's store is refused
     if is_loaded(store):
         return None
     today = today or store.clock.today()

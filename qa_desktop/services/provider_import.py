@@ -42,6 +42,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from qa_desktop.domain.regulation import Regulator, UnknownValue, parse_contract_route, parse_judgement, parse_regulator
+from qa_desktop.domain.roles import require_officer
 from qa_desktop.domain.service_types import parse_service_type
 from qa_desktop.domain.text import fold, is_blank
 from qa_desktop.domain.urn import InvalidUrn, normalise_postcode, normalise_urn
@@ -432,6 +433,7 @@ class _Seen:
 def import_providers(store: Store, path: Path | str, *,
                      progress: Callable[[int, int], None] | None = None) -> ImportReport:
     """Import or update providers from a CSV file; see the module docstring for the rules."""
+    require_officer(store.user, "or import providers")  # a Young Inspector's store is refused
     path = Path(path)
     encoding = detect_encoding(path)
     survey = _survey(path, encoding)

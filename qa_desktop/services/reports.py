@@ -13,6 +13,7 @@ from typing import Any
 
 import yaml
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from qa_desktop.domain.roles import require_officer
 from qa_desktop.domain.visits import VisitRuleError
@@ -23,7 +24,7 @@ from qa_desktop.reports.visit_report import Progress, ReportResult, VisitFacts, 
 from qa_desktop.reports.young_inspector_report import build_young_inspector_report
 from qa_desktop.services.visits import open_visit
 from qa_desktop.store.database import Store
-from qa_desktop.store.models import ReportRevision, Visit
+from qa_desktop.store.models import ReportRevision, Visit, VisitTemplate
 
 REPORTS_FOLDER = "reports"
 
@@ -57,7 +58,20 @@ def visit_facts(store: Store, visit_id: str) -> VisitFacts:
             provider=provider.name, setting=setting.name, address=setting.address, urn=provider.urn or "",
             service_type=provider.service_type.label, tier=provider.tier.value if provider.tier else "",
             visit_date=visit.visit_date, level=visit.level.label, announced=visit.announced,
-            officers=list(visit.officers), reason=visit.reason.label)
+            officers=list(visit.officers), reason=visit.reason.label,
+            young_inspector=_young_inspector_absent(session, visit_id))
+
+
+def _young_inspector_absent(session: Session, visit_id: str) -> str:
+    """The cover's sentence when the visit's Young Inspector form was withdrawn: a Young Inspector
+    was due but did not take part, and in general words why (never the officer's detail, which may
+    be about the young person)."""
+    part = session.scalars(select(VisitTemplate).where(VisitTemplate.visit_id == visit_id,
+                                                       VisitTemplate.deleted.is_(False),
+                                                       VisitTemplate.withdrawn_reason.is_not(None))).first()
+    if part is None or part.withdrawn_reason is None:
+        return ""
+    return f"A Young Inspector was due to take part in this visit but did not: {part.withdrawn_reason.in_report}."
 
 
 def fingerprint(facts: VisitFacts, checklists: list[Checklist], photo_intact: Callable[[str], bool]) -> str:
@@ -116,6 +130,7 @@ def write_visit_report(store: Store, visit_id: str, path: Path | None = None,
 
 def find_visit_id(store: Store, text: str) -> str:
     """A visit id from the full id or its first characters (as in the report reference)."""
+    require_officer(store.user, "other visits")  # a Young Inspector's store is refused
     parts = text.strip().lower().split("-")
     # a reference or report file name: QA-20261122-1A2B3C4D[-young-inspector][-r2]
     prefix = parts[2] if len(parts) >= 3 and parts[0] == "qa" else text.strip().lower()
@@ -131,11 +146,15 @@ def write_young_inspector_report(store: Store, visit_id: str, path: Path | None 
                                  progress: Progress = no_progress) -> ReportResult:
     """The Young Inspector report of a visit, from its Young Inspector form only (revised like the
     visit report)."""
+    require_officer(store.user, "or make reports")  # a Young Inspector's store is refused
     facts = visit_facts(store, visit_id)
     form = next((c for c in open_visit(store, visit_id).checklists.values()
                  if c.template.audience is Audience.YOUNG_INSPECTOR), None)
     if form is None:
         raise VisitRuleError("This visit has no Young Inspector form.")
+    if facts.young_inspector:
+        raise VisitRuleError("The Young Inspector form of this visit was withdrawn: there is no Young Inspector "
+                             "report. The visit report says a Young Inspector was due but did not take part.")
     if path is not None:
         return build_young_inspector_report(facts, form, path, progress)
     return _revision(store, visit_id, "young_inspector", facts, [form],

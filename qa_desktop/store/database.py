@@ -47,7 +47,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from qa_desktop.atomic import replace
 from qa_desktop.clock import Clock
-from qa_desktop.domain.roles import Role, User
+from qa_desktop.domain.roles import Role, User, require_officer
 from qa_desktop.paths import DATABASE_NAME
 from qa_desktop.safe_text import check_text
 from qa_desktop.store.blobs import BlobStore
@@ -306,6 +306,7 @@ class Store:
     def transaction(self) -> Iterator[Session]:
         """A plain transaction for sync bookkeeping and applying pulled ops (which are already in the
         log, so they do not go through ``Changes``); committed on success."""
+        require_officer(self.user, "or sync")  # a Young Inspector's store changes only their form's answers
         with self._sessions() as session, session.begin():
             session.connection(execution_options=_writing(None))
             yield session
