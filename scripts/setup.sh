@@ -5,8 +5,8 @@
 QT_PACKAGES=(libegl1 libgl1 libfontconfig1 libxkbcommon0 libdbus-1-3 libglib2.0-0)
 # What the tests need on top: a real PostgreSQL server for the sync store (started by the tests on
 # a temporary directory and a loopback port) and a real Secret Service keyring under a private
-# D-Bus session.
-TEST_PACKAGES=(postgresql gnome-keyring dbus-daemon)
+# D-Bus session; espeak-ng, a real voice the read-aloud tests write to a file.
+TEST_PACKAGES=(postgresql gnome-keyring dbus-daemon espeak-ng)
 # What the window needs on top, under X11 or Xvfb.
 X11_PACKAGES=(libxkbcommon-x11-0 libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-shape0
               libxcb-render-util0 libxcb-image0 libxcb-randr0 libxcb-xinerama0)
