@@ -157,7 +157,11 @@ class HandOverKiosk(QWidget):
         layout.addWidget(officer_box)
         layout.addStretch(1)
         page.setStyleSheet("QFrame#officerBox { border: 1px solid palette(mid); border-radius: 8px; padding: 10px; }"
+                           "QPushButton { padding: 8px 18px; }"
                            "QPushButton#link { border: none; text-decoration: underline; color: palette(link); }")
+        for child in page.findChildren(QWidget):  # large text throughout (a style sheet stops it being inherited)
+            if child is not self.lock_title:
+                child.setFont(font)
         return page
 
     @property

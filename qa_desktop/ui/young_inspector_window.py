@@ -535,6 +535,8 @@ class YoungInspectorWindow(QWidget):
         self.comfort = comfort
         font = comfortable_font(self.base_font, comfort)
         self.setFont(font)
+        for child in self.findChildren(QWidget):  # a style sheet stops a font set later reaching children
+            child.setFont(font)
         tint = comfort.tint.colour
         self.setStyleSheet(YOUNG_INSPECTOR_STYLE + (
             f"QWidget#youngInspector, QWidget#youngInspector QScrollArea, QWidget#youngInspector QWidget#page "
@@ -613,6 +615,9 @@ class YoungInspectorWindow(QWidget):
     def _end_page(self) -> QWidget:
         page = QWidget()
         page.setObjectName("page")
+        scroll = QScrollArea()  # every unanswered question may be listed: it scrolls at 1280x720 and large text
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
         layout = QVBoxLayout(page)
         self.thanks = QLabel()
         self.thanks.setWordWrap(True)
@@ -621,6 +626,19 @@ class YoungInspectorWindow(QWidget):
         self.still_to_do.setWordWrap(True)
         self.links = QVBoxLayout()
         self.unanswered_links: list[QPushButton] = []
+        #: a link to every question, shown while it is unanswered (made once: the page's size stays right)
+        self.all_links: list[QPushButton] = []
+        for number, questions in enumerate(self.questions):
+            for question in questions:
+                link = QPushButton(f"{question.item.label}  (page {number + 1})")
+                link.setObjectName("link")
+                link.setProperty("label", question.item.label)
+                link.setProperty("key", question.item.key)
+                link.setAccessibleName(f"Go to the question: {question.item.label}")
+                link.setCursor(Qt.CursorShape.PointingHandCursor)
+                link.clicked.connect(lambda _=False, p=number, q=question: self.go_to_question(p, q))
+                self.links.addWidget(link, 0, Qt.AlignmentFlag.AlignLeft)
+                self.all_links.append(link)
         self.done_button = QPushButton("I have finished")
         self.done_button.setAccessibleName("I have finished: give the laptop back to the officer")
         self.done_button.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Preferred)
@@ -634,7 +652,8 @@ class YoungInspectorWindow(QWidget):
         layout.addWidget(self.done_button, 0, Qt.AlignmentFlag.AlignLeft)
         layout.addWidget(after)
         layout.addStretch(1)
-        return page
+        scroll.setWidget(page)
+        return scroll
 
     def unanswered(self) -> list[tuple[int, Question]]:
         """Every question without an answer, with its page, in order (the required ones and the rest)."""
@@ -654,19 +673,10 @@ class YoungInspectorWindow(QWidget):
             "You have answered every question." if not missing else
             f"{len(missing)} question{'s are' if len(missing) != 1 else ' is'} not answered yet. "
             "Choose one to go to it, or finish now:", self.comfort))
-        for link in self.unanswered_links:
-            self.links.removeWidget(link)
-            link.deleteLater()
-        self.unanswered_links = []
-        for page, question in missing:
-            link = QPushButton(f"{question.item.label}  (page {page + 1})")
-            link.setObjectName("link")
-            link.setProperty("label", question.item.label)
-            link.setAccessibleName(f"Go to the question: {question.item.label}")
-            link.setCursor(Qt.CursorShape.PointingHandCursor)
-            link.clicked.connect(lambda _=False, p=page, q=question: self.go_to_question(p, q))
-            self.links.addWidget(link, 0, Qt.AlignmentFlag.AlignLeft)
-            self.unanswered_links.append(link)
+        unanswered = {q.item.key for _, q in missing}
+        for link in self.all_links:
+            link.setVisible(link.property("key") in unanswered)
+        self.unanswered_links = [link for link in self.all_links if link.property("key") in unanswered]
         QWidget.setTabOrder(self.unanswered_links[-1] if self.unanswered_links else self.done_button,
                             self.done_button)
 
@@ -782,13 +792,14 @@ QWidget#youngInspector QFrame#question { border: 1px solid palette(mid); border-
                                          margin-bottom: 8px; }
 QWidget#youngInspector QFrame#question:focus { border: 3px solid palette(highlight); }
 QWidget#youngInspector QPushButton { padding: 10px 22px; border: 1px solid palette(mid); border-radius: 6px;
-                                     background: palette(button); color: palette(button-text); }
+                                     margin: 2px; background: palette(button); color: palette(button-text); }
 QWidget#youngInspector QFrame#question QPushButton { min-width: 6em; min-height: 1.6em; }
 QWidget#youngInspector QFrame#question QPushButton#readAloud { min-width: 0; padding: 4px 12px; }
-QWidget#youngInspector QPushButton:focus { border: 3px solid palette(highlight); }
+QWidget#youngInspector QPushButton:focus { border: 3px solid palette(highlight); margin: 0px; }
 QWidget#youngInspector QPushButton:checked { background: palette(highlight); color: palette(highlighted-text); }
-QWidget#youngInspector QPushButton#link { border: none; background: transparent; color: palette(link);
-                                          text-decoration: underline; padding: 4px 2px; text-align: left; }
+QWidget#youngInspector QPushButton#link { border: 3px solid transparent; margin: 0px; background: transparent;
+                                          color: palette(link); text-decoration: underline; padding: 4px 6px;
+                                          text-align: left; }
 QWidget#youngInspector QPushButton#link:focus { border: 3px solid palette(highlight); }
 QWidget#youngInspector QCheckBox { padding: 4px; }
 QWidget#youngInspector QCheckBox:focus, QWidget#youngInspector QRadioButton:focus { border: 2px dashed
