@@ -5,8 +5,8 @@ point 5). Use it for any file a person opens in Excel or LibreOffice, and for an
 imported before it is saved.
 
 **Control characters.** C0 controls other than tab, line feed and carriage return (``\\x00`` to
-``\\x1f``), DEL and the C1 controls (``\\x80`` to ``\\x9f``) mean nothing in a name or a note, cannot
-be stored in an XLSX file at all (openpyxl refuses them, so one bad name failed the whole team's
+``\\x1f``), DEL and the C1 controls (``\\x80`` to ``\\x9f``, but NEL, a line break) mean nothing in a
+name or a note, cannot be stored in an XLSX file at all (openpyxl refuses them, so one bad name failed the whole team's
 export) and, printed in a terminal, are commands to it (``\\x1b[2J`` clears the screen, ``\\x07``
 rings). On input they are refused with a sentence naming the field (``check_text``; the write path
 does it for every text field) or, for a file being imported, removed and reported
@@ -40,8 +40,9 @@ __all__ = ["CONTROL_CHARACTERS", "FORMULA_STARTS", "ControlCharacters", "control
            "check_text", "check_value", "csv_cell", "csv_writer", "spreadsheet_text", "write_xlsx_text",
            "terminal_text"]
 
-#: What is refused or removed: C0 but tab, LF and CR; DEL; C1.
-CONTROL_CHARACTERS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+#: What is refused or removed: C0 but tab, LF and CR; DEL; C1 but NEL (U+0085, a line break in Unicode,
+#: which text pasted from web pages and old systems carries; it is kept like a line feed).
+CONTROL_CHARACTERS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f]")
 #: What a spreadsheet takes for the start of a formula (OWASP).
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -146,5 +147,5 @@ def write_xlsx_text(cell: Any, value: Any) -> None:
 def terminal_text(text: str) -> str:
     """Text to print in a terminal: each control character shown as a visible escape (``\\x1b``), so
     data can never move the cursor, clear the screen or ring; tab and line feed as they are."""
-    return CONTROL_CHARACTERS.sub(lambda m: f"\\x{ord(m.group()):02x}", text.replace("\r\n", "\n")
-                                  ).replace("\r", "\\r")
+    text = text.replace("\r\n", "\n").replace("\x85", "\n")  # NEL: a line break, never sent as C1
+    return CONTROL_CHARACTERS.sub(lambda m: f"\\x{ord(m.group()):02x}", text).replace("\r", "\\r")

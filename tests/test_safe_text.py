@@ -105,6 +105,8 @@ def test_the_rules_of_the_shared_module():
     with pytest.raises(ControlCharacters, match=r"^Name contains control characters \(BEL \\x07, ESC \\x1b\)"):
         check_text("name", "x\x07\x1b")
     check_text("name", "Zoë's café\tOK\n")  # tab and new lines are text
+    check_text("note", "Seen.\x85Told the manager.")  # NEL is a line break (text from web pages), not refused
+    assert terminal_text("a\x85b\x9bc") == "a\nb\\x9bc"  # and shown as one; other C1 (CSI) escaped
 
 
 def test_typed_text_with_control_characters_is_refused_naming_the_field(store):

@@ -263,7 +263,7 @@ def test_i_need_a_break_saves_and_hands_back_then_the_young_inspector_carries_on
 
 
 def test_the_program_ended_during_a_hand_over_opens_on_the_locked_screen(qtbot, officer_screens, store, tmp_path):
-    main, visit, sam = officer_screens
+    _main, visit, sam = officer_screens
     kiosk = hand_over(qtbot, visit, sam)
     kiosk.hide()  # as if the program were ended here (Task Manager): nothing unlocked it
     QApplication.instance().removeEventFilter(kiosk)
@@ -280,7 +280,7 @@ def test_the_program_ended_during_a_hand_over_opens_on_the_locked_screen(qtbot, 
 
 
 def test_the_officer_hands_over_through_the_dialog_and_withdraws_a_form(qtbot, officer_screens, messages):
-    main, visit, sam = officer_screens
+    _main, visit, _sam = officer_screens
     dialog = HandOverDialog(visit.workspace, visit)
     qtbot.addWidget(dialog)
     assert [dialog.who.itemText(i) for i in range(dialog.who.count())] == ["Sam"]
