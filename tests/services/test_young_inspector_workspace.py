@@ -248,3 +248,17 @@ def test_an_accepted_form_cannot_be_withdrawn(officer):
     with pytest.raises(VisitRuleError, match="cannot be withdrawn"):
         officer.visits.withdraw_young_inspector_form(officer.visit_id, reason=WithdrawalReason.OPTED_OUT,
                                                      officer="Alex Patel")
+
+
+def test_the_command_line_withdraws_a_form_with_the_reason(officer, capsys):
+    from qa_desktop.cli import main
+
+    data = ["--data-dir", str(officer.data_dir)]
+    visit = officer.visit_id[:8]
+    assert main(["young-inspector", visit, *data]) == 0
+    assert "in use (not withdrawn)" in capsys.readouterr().out
+    assert main(["young-inspector", visit, "--withdraw", "other", *data]) == 2
+    assert "Say why" in capsys.readouterr().err
+    assert main(["young-inspector", visit, "--withdraw", "unavailable", "--officer", "Jo Morgan", *data]) == 0
+    assert "Withdrawn by Jo Morgan on 22 Nov 2026" in capsys.readouterr().out
+    assert officer.visits.young_inspector_withdrawal(officer.visit_id).reason is WithdrawalReason.UNAVAILABLE
