@@ -192,10 +192,12 @@ def _profile(row: YoungInspector) -> YoungInspectorProfile:
 
 
 def young_inspectors(store: Store) -> list[YoungInspectorProfile]:
-    """The Young Inspectors the team works with, by name."""
+    """The Young Inspectors on the programme's roster a form can be handed to (not those who opted out
+    of the programme), by name."""
     require_officer(store.user, "the list of Young Inspectors")
     with store.read() as session:
-        rows = session.scalars(select(YoungInspector).where(YoungInspector.deleted.is_(False))).all()
+        rows = session.scalars(select(YoungInspector).where(YoungInspector.deleted.is_(False),
+                                                            YoungInspector.opted_out_on.is_(None))).all()
         return sorted((_profile(r) for r in rows), key=lambda p: p.name.lower())
 
 
