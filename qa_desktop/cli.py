@@ -13,12 +13,12 @@ import datetime as dt
 import logging
 import sys
 from collections.abc import Callable, Sequence
-from contextlib import closing
+from contextlib import closing, redirect_stderr, redirect_stdout
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from qa_desktop.cli_regulator import print_changes
-from qa_desktop.cli_text import table
+from qa_desktop.cli_text import TerminalSafe, table
 from qa_desktop.domain.service_types import ServiceType, parse_service_type
 from qa_desktop.paths import default_data_dir
 
@@ -104,6 +104,8 @@ def cmd_import(args: argparse.Namespace, open_workspace: Callable[[], Workspace]
         print(f"  skipped {skipped}")
     if report.unlisted:
         print(f"  ... and {report.unlisted:,} more rows skipped.")
+    for cleaned in report.cleaned:
+        print(f"  {cleaned}")
     if report.ignored_columns:
         print(f"  columns not used: {', '.join(report.ignored_columns)}")
     if report.alerts or report.closed_alerts:
@@ -251,6 +253,33 @@ def cmd_report(args: argparse.Namespace, open_workspace: Callable[[], Workspace]
     return 0
 
 
+def cmd_young_inspector(args: argparse.Namespace, open_workspace: Callable[[], Workspace]) -> int:
+    """A visit's Young Inspector form: whether it was withdrawn, or withdraw it with the reason."""
+    from qa_desktop.domain.visits import VisitRuleError
+    from qa_desktop.workspace.visits import WithdrawalReason
+
+    visits = open_workspace().visits
+    try:
+        visit_id = visits.find(args.visit)
+        if args.withdraw:
+            officer = args.officer or open_workspace().user.name
+            visits.withdraw_young_inspector_form(visit_id, reason=WithdrawalReason(args.withdraw),
+                                                 detail=args.details or "", officer=officer)
+        if not visits.has_young_inspector_form(visit_id):
+            print("This visit has no Young Inspector form.")
+            return 0
+        withdrawn = visits.young_inspector_withdrawal(visit_id)
+    except VisitRuleError as error:
+        print(str(error), file=sys.stderr)
+        return EXIT_BAD_INPUT
+    if withdrawn is None:
+        print("The Young Inspector form is in use (not withdrawn).")
+    else:
+        print(f"Withdrawn by {withdrawn.by} on {withdrawn.at.astimezone():%d %b %Y %H:%M}: {withdrawn.reason.label}"
+              + (f". {withdrawn.detail}" if withdrawn.detail else ""))
+    return 0
+
+
 def cmd_user(args: argparse.Namespace, open_workspace: Callable[[], Workspace]) -> int:
     """Who uses this laptop: their name (recorded with every change) and role."""
     from qa_desktop.domain.roles import Role
@@ -356,6 +385,16 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument("--out", help="where to save the PDF (default: the reports folder of the data folder)")
     report.set_defaults(func=bind(cmd_report))
 
+    young = sub.add_parser("young-inspector", parents=[common],
+                           help="a visit's Young Inspector form: whether it was withdrawn, or withdraw it")
+    young.add_argument("visit", help="the visit's id, the start of it, or its report reference")
+    young.add_argument("--withdraw", choices=["opted_out", "unavailable", "other"],
+                       help="withdraw the form so the visit can complete (the report says a Young Inspector was "
+                            "due but did not take part)")
+    young.add_argument("--details", help="why, in words (kept in the record, not put in the report)")
+    young.add_argument("--officer", help="the officer withdrawing it (default: this laptop's user)")
+    young.set_defaults(func=bind(cmd_young_inspector))
+
     user = sub.add_parser("user", parents=[common], help="who uses this laptop: name and role (qa_officer, qa_lead)")
     user.add_argument("--name", help="your name as it should appear on records and in the audit trail")
     user.add_argument("--role", help="qa_officer or qa_lead")
@@ -420,13 +459,20 @@ def unexpected(error: BaseException, log: str) -> str:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    """Run a command; everything it prints goes through ``TerminalSafe`` (no raw control characters)."""
+    _streams_for_windows()
+    args = build_parser().parse_args(argv)
+    with redirect_stdout(TerminalSafe(sys.stdout)), redirect_stderr(TerminalSafe(sys.stderr)):
+        return _run(args)
+
+
+def _run(args: argparse.Namespace) -> int:
     from qa_desktop import logs
     from qa_desktop.domain.roles import NotAllowed
+    from qa_desktop.safe_text import ControlCharacters
     from qa_desktop.workspace import KeyLost
     from qa_desktop.workspace.sync import CredentialsError
 
-    _streams_for_windows()
-    args = build_parser().parse_args(argv)
     if args.version:
         return cmd_version(args)
     logs.start_logging()
@@ -438,7 +484,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("Stopped.", file=sys.stderr)
         return 130
-    except NotAllowed as error:
+    except (NotAllowed, ControlCharacters) as error:
         print(str(error), file=sys.stderr)
         return EXIT_BAD_INPUT
     except (KeyLost, CredentialsError) as error:  # the data cannot be opened: said plainly, nothing changed

@@ -6,8 +6,9 @@ QT_PACKAGES=(libegl1 libgl1 libfontconfig1 libxkbcommon0 libdbus-1-3 libglib2.0-
 # What the tests need on top: a real PostgreSQL server for the sync store (started by the tests on
 # a temporary directory and a loopback port) and a real Secret Service keyring under a private
 # D-Bus session; poppler's pdftotext and pdftoppm to read reports back as a reader would (pdftotext
-# honours ActualText, which carries the words of shaped scripts).
-TEST_PACKAGES=(postgresql gnome-keyring dbus-daemon poppler-utils)
+# honours ActualText, which carries the words of shaped scripts); espeak-ng, a real voice the read-aloud
+# tests write to a file.
+TEST_PACKAGES=(postgresql gnome-keyring dbus-daemon poppler-utils espeak-ng)
 # What the window needs on top, under X11 or Xvfb.
 X11_PACKAGES=(libxkbcommon-x11-0 libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-shape0
               libxcb-render-util0 libxcb-image0 libxcb-randr0 libxcb-xinerama0)

@@ -1,7 +1,7 @@
 """The layers of the code, read from every module's imports (including those inside functions).
 
     ui, cli  ->  workspace  ->  services  ->  sync  ->  store, forms, reports  ->  domain
-                                                  (and the foundation: clock, paths, atomic, credentials, logs)
+                        (and the foundation: clock, paths, atomic, credentials, logs, safe_text)
 
 A module may import its own layer and any layer below it, never one above. Screens and commands
 reach the core only through the workspace (and the domain's plain values), so they never import
@@ -19,7 +19,8 @@ import qa_desktop
 PACKAGE = Path(qa_desktop.__file__).parent
 
 FOUNDATION = {"qa_desktop", "qa_desktop.clock", "qa_desktop.paths", "qa_desktop.atomic", "qa_desktop.credentials",
-              "qa_desktop.logs"}
+              "qa_desktop.logs",
+              "qa_desktop.safe_text"}
 
 #: layer -> the qa_desktop layers it may import (besides itself and the foundation)
 ALLOWED: dict[str, set[str]] = {

@@ -47,6 +47,10 @@ ALLOWED: dict[tuple[str, str], str] = {
     ("store/keys.py", "octal mode 0o600"):
         "os.open's mode on Windows only decides the read-only flag, and 0o600 leaves the file writable; the "
         "demo key file sits in the user's own profile (its ACL is the user's), and guards fictional data only",
+    ("services/hand_over.py", "POSIX folder '/proc/sys/kernel/ran'"):
+        "login_session() reads the boot id only off Windows; on Windows it asks the access token (ctypes)",
+    ("services/hand_over.py", "POSIX folder '/proc/self/sessionid'"):
+        "the Linux login session, read only off Windows (and a missing file is no session)",
 }
 
 

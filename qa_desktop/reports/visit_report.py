@@ -79,6 +79,8 @@ class VisitFacts:
     officers: Sequence[str]
     reason: str
     revision: int = 1
+    #: said when a Young Inspector was due but did not take part (their form withdrawn, issue 16)
+    young_inspector: str = ""
 
     def marks(self, standing: Standing) -> PageMarks:
         return PageMarks(self.council_name, self.reference, self.revision, standing.draft)
@@ -188,6 +190,7 @@ def cover_rows(facts: VisitFacts, standing: Standing) -> list[tuple[str, str]]:
         ("Framework tier", facts.tier or "Not on a tiered framework"), ("Visit date", f"{facts.visit_date:%d %B %Y}"),
         ("Visit level", facts.level), ("Announced", "Announced" if facts.announced else "Unannounced"),
         ("Officers", ", ".join(facts.officers)), ("Reason for visit", facts.reason),
+        *([("Young Inspector", facts.young_inspector)] if facts.young_inspector else []),
         ("Report reference", facts.reference),
         ("Revision", f"{facts.revision}" + (" (replaces earlier revisions)" if facts.revision > 1 else "")),
         ("Status", standing.status_words()),

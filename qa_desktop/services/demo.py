@@ -22,6 +22,7 @@ from qa_desktop.domain.contacts import ContactRole
 from qa_desktop.domain.periods import add_months
 from qa_desktop.domain.placements import PlacementKind
 from qa_desktop.domain.regulation import ContractRoute, Regulator
+from qa_desktop.domain.roles import require_officer
 from qa_desktop.domain.service_types import ServiceType
 from qa_desktop.domain.timescales import ConcernLevel
 from qa_desktop.domain.visits import VisitLevel, VisitReason
@@ -67,6 +68,7 @@ def load_demo(store: Store, today: dt.date | None = None,
               library: TemplateLibrary | None = None) -> ImportReport | None:
     """Load the demo data once; returns the import report, or None if it was already loaded.
     ``library``: the templates visits and reviews start from (the workspace's, already read)."""
+    require_officer(store.user, "or load the demo data")  # a Young Inspector's store is refused
     if is_loaded(store):
         return None
     today = today or store.clock.today()

@@ -45,6 +45,7 @@ from qa_desktop.domain.oversight import AlertKind
 from qa_desktop.domain.provision_types import OWNED_BY_THIS_COUNCIL, PROVISION_TYPES
 from qa_desktop.domain.registration import Standing, standing
 from qa_desktop.domain.regulation import Judgement
+from qa_desktop.domain.roles import require_officer
 from qa_desktop.domain.service_types import ServiceType
 from qa_desktop.domain.text import fold
 from qa_desktop.services.import_changes import ADDRESS_FIELDS, WATCHED_PROVIDER_FIELDS, What
@@ -120,6 +121,9 @@ class ImportReport:
     closed_alerts: int = 0
     changes: int = 0    # lines in the change report
     import_id: str = ""  # the dated record of this import (``import_changes``)
+    #: cells imported without the control characters they held ("line 7: name: removed BEL \\x07")
+    cleaned: list[SkippedRow] = field(default_factory=list)
+    cleaned_total: int = 0
 
     @property
     def skipped_total(self) -> int:
@@ -135,11 +139,18 @@ class ImportReport:
         else:
             self.unlisted += 1
 
+    def clean(self, line: int, what: str) -> None:
+        self.cleaned_total += 1
+        if len(self.cleaned) < MAX_SKIPPED_LISTED:
+            self.cleaned.append(SkippedRow(line, what))
+
     def summary(self) -> str:
         listed = f" (the first {len(self.skipped):,} listed)" if self.unlisted else ""
         repeated = f", {self.repeated} earlier inspection(s) of providers listed again" if self.repeated else ""
+        cleaned = (f"; control characters removed from {self.cleaned_total} cell"
+                   f"{'s' if self.cleaned_total != 1 else ''}" if self.cleaned_total else "")
         return (f"{self.path.name}: {self.added} added, {self.updated} updated, {self.unchanged} unchanged, "
-                f"{self.skipped_total} skipped{listed}{repeated}")
+                f"{self.skipped_total} skipped{listed}{repeated}{cleaned}")
 
 
 # -- the first pass ----------------------------------------------------------------------------------
@@ -261,6 +272,7 @@ def import_providers(store: Store, path: Path | str, *, progress: Callable[[int,
                      council_owners: Iterable[str] = ()) -> ImportReport:
     """Import or update providers from a file; see the module docstring for the rules. ``council_owners``:
     the names this council owns homes under (its homes are internally commissioned)."""
+    require_officer(store.user, "or import providers")  # a Young Inspector's store is refused
     path = Path(path)
     owners = tuple(council_owners)
     source = open_source(path)
@@ -315,12 +327,15 @@ def import_providers(store: Store, path: Path | str, *, progress: Callable[[int,
 
 def _row(report: ImportReport, keys: _Keys, line: int, cells: list[str], header: Header, has_regulator_column: bool,
          owners: Sequence[str]) -> ParsedRow | None:
+    cleaned: list[str] = []
     try:
         row = parse_row(line, cells, header.mapping, has_regulator_column=has_regulator_column,
-                        council_owners=owners)
+                        council_owners=owners, cleaned=cleaned)
     except BadRow as error:
         report.skip(line, str(error))
         return None
+    for what in cleaned:
+        report.clean(line, what)
     if row is None:
         return None
     found = keys.winner(key_digest(row.key))

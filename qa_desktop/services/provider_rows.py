@@ -24,6 +24,7 @@ from qa_desktop.domain.provision_types import map_provision
 from qa_desktop.domain.regulation import Regulator, UnknownValue, parse_contract_route, parse_judgement, parse_regulator
 from qa_desktop.domain.text import BLANK_MARKERS, fold, is_blank
 from qa_desktop.domain.urn import InvalidUrn, normalise_postcode, normalise_urn
+from qa_desktop.safe_text import control_characters, without_controls
 
 PROVIDER_FIELDS = ("name", "organisation", "service_type", "provision_type", "urn", "registration_status",
                    "sector", "local_authority", "judgement", "judgement_helped_protected", "judgement_date",
@@ -151,12 +152,23 @@ def inspection_rank(raw: dict[str, str]) -> int:
     return 100_000_000 + day_number(raw.get("judgement_date"))
 
 
+#: How a field is named in what the import says about a row.
+_FIELD_WORDS = {"urn": "URN", "organisation": "owner", "address_line1": "address", "address_line2": "address"}
+
+
 def parse_row(line: int, cells: list[str], mapping: dict[int, str], *, has_regulator_column: bool,
-              council_owners: Iterable[str] = ()) -> ParsedRow | None:
-    """The row's fields, ``None`` for an empty row, ``BadRow`` with the reason for a row that cannot be used."""
+              council_owners: Iterable[str] = (), cleaned: list[str] | None = None) -> ParsedRow | None:
+    """The row's fields, ``None`` for an empty row, ``BadRow`` with the reason for a row that cannot be used.
+    Control characters are removed from its cells (``qa_desktop.safe_text``: they mean nothing in a name
+    and break exports and terminals), and what was removed is added to ``cleaned``."""
     given: dict[str, str] = {}
     for position, name in mapping.items():
         text = cells[position].strip() if position < len(cells) else ""
+        found = control_characters(text) if text else None
+        if found:
+            text = without_controls(text).strip()
+            if cleaned is not None:
+                cleaned.append(f"{_FIELD_WORDS.get(name, name.replace('_', ' '))}: removed {', '.join(found)}")
         if text and text.lower() not in BLANK_MARKERS:
             given[name] = text if " " not in text and "\n" not in text and "\t" not in text else " ".join(text.split())
     if not given:

@@ -13,6 +13,7 @@ from typing import Any
 
 import yaml
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from qa_desktop.atomic import write_atomically
 from qa_desktop.domain.documents import DocumentKind
@@ -30,7 +31,7 @@ from qa_desktop.services.differences import count_differences
 from qa_desktop.services.documents import Source
 from qa_desktop.services.visits import open_visit
 from qa_desktop.store.database import Store
-from qa_desktop.store.models import Visit
+from qa_desktop.store.models import Visit, VisitTemplate
 
 REPORTS_FOLDER = documents.REPORTS_FOLDER
 
@@ -64,7 +65,20 @@ def visit_facts(store: Store, visit_id: str) -> VisitFacts:
             provider=provider.name, setting=setting.name, address=setting.address, urn=provider.urn or "",
             service_type=provider.service_type.label, tier=provider.tier.value if provider.tier else "",
             visit_date=visit.visit_date, level=visit.level.label, announced=visit.announced,
-            officers=list(visit.officers), reason=visit.reason.label)
+            officers=list(visit.officers), reason=visit.reason.label,
+            young_inspector=_young_inspector_absent(session, visit_id))
+
+
+def _young_inspector_absent(session: Session, visit_id: str) -> str:
+    """The cover's sentence when the visit's Young Inspector form was withdrawn: a Young Inspector
+    was due but did not take part, and in general words why (never the officer's detail, which may
+    be about the young person)."""
+    part = session.scalars(select(VisitTemplate).where(VisitTemplate.visit_id == visit_id,
+                                                       VisitTemplate.deleted.is_(False),
+                                                       VisitTemplate.withdrawn_reason.is_not(None))).first()
+    if part is None or part.withdrawn_reason is None:
+        return ""
+    return f"A Young Inspector was due to take part in this visit but did not: {part.withdrawn_reason.in_report}."
 
 
 def fingerprint(facts: VisitFacts, checklists: list[Checklist], photo_intact: Callable[[str], bool]) -> str:
@@ -105,6 +119,7 @@ def _in_progress(store: Store, visit_id: str, checklists: list[Checklist]) -> st
 def visit_source(store: Store, visit_id: str, kind: DocumentKind = DocumentKind.VISIT_REPORT,
                  progress: Progress = no_progress) -> Source:
     """What a visit's report (or its Young Inspector report) is made from, as the records are now."""
+    require_officer(store.user, "or make reports")  # a Young Inspector's store is refused
     facts = visit_facts(store, visit_id)
     opened = open_visit(store, visit_id)
     officers = [c for c in opened.checklists.values() if c.template.audience is not Audience.YOUNG_INSPECTOR]
@@ -124,6 +139,9 @@ def visit_source(store: Store, visit_id: str, kind: DocumentKind = DocumentKind.
         form = next((c for c in opened.checklists.values() if c.template.audience is Audience.YOUNG_INSPECTOR), None)
         if form is None:
             raise VisitRuleError("This visit has no Young Inspector form.")
+        if facts.young_inspector:
+            raise VisitRuleError("The Young Inspector form of this visit was withdrawn: there is no Young Inspector "
+                                 "report. The visit report says a Young Inspector was due but did not take part.")
 
         def build(standing: Standing, revision: int, path: Path) -> ReportResult:
             return build_young_inspector_report(replace(facts, revision=revision), form, path, progress, standing)
@@ -160,6 +178,7 @@ def write_visit_report(store: Store, visit_id: str, path: Path | None = None,
 
 def find_visit_id(store: Store, text: str) -> str:
     """A visit id from the full id or its first characters (as in the report reference)."""
+    require_officer(store.user, "other visits")  # a Young Inspector's store is refused
     parts = text.strip().lower().split("-")
     # a reference or report file name: QA-20261122-1A2B3C4D[-young-inspector][-r2]
     prefix = parts[2] if len(parts) >= 3 and parts[0] == "qa" else text.strip().lower()

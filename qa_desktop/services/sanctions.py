@@ -10,7 +10,6 @@ never typed twice, and exported to XLSX (openpyxl) and CSV with the same columns
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import enum
 import io
@@ -24,6 +23,7 @@ from sqlalchemy.orm import Session
 from qa_desktop.atomic import write_atomically
 from qa_desktop.domain.oversight import AlertKind, EmbargoScope, PlanKind
 from qa_desktop.domain.risk import Rag
+from qa_desktop.safe_text import csv_writer, write_xlsx_text
 from qa_desktop.services.due import DueItem, due_items
 from qa_desktop.services.oversight import TrackedAction, active_embargoes, open_alerts, risk_ratings, tracked_actions
 from qa_desktop.store.models import ActionPlan, Provider
@@ -131,7 +131,7 @@ def sanctions_list(session: Session, today: dt.date, *, sanction: Sanction | Non
 def export_csv(rows: Sequence[SanctionRow], path: Path) -> None:
     """CSV in UTF-8 with a byte-order mark, so Excel opens names such as Zoë correctly."""
     buffer = io.StringIO()
-    writer = csv.writer(buffer)
+    writer = csv_writer(buffer)  # OWASP: a name beginning "=" or "@" is text, never a formula
     writer.writerow(COLUMNS)
     for row in rows:
         writer.writerow([f"{c:%d/%m/%Y}" if isinstance(c, dt.date) else c for c in cells(row)])
@@ -155,9 +155,10 @@ def export_xlsx(rows: Sequence[SanctionRow], path: Path, today: dt.date) -> None
         cell.fill = PatternFill("solid", fgColor="1F3B5B")
         cell.alignment = Alignment(wrap_text=True, vertical="top")
     warn = PatternFill("solid", fgColor="FBEAEA")
-    for row in rows:
-        sheet.append(cells(row))
-        line = sheet[sheet.max_row]
+    for number, row in enumerate(rows, start=2):
+        for column, value in enumerate(cells(row), start=1):
+            write_xlsx_text(sheet.cell(row=number, column=column), value)  # text as text, never a formula
+        line = sheet[number]
         for cell in line:
             cell.alignment = Alignment(wrap_text=True, vertical="top")
             if isinstance(cell.value, dt.date):

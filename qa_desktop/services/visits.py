@@ -351,12 +351,16 @@ class OpenVisit:
         return action
 
     def problems_before_completion(self) -> list[str]:
-        problems = [f"{c.template.title}: {p}"
-                    for c in self.checklists.values() for p in c.problems_before_completion()]
         with self.store.read() as session:
+            # a withdrawn Young Inspector form (an opt-out, nobody free) is not waited for (issue 16)
+            withdrawn = set(session.scalars(select(VisitTemplate.template_key).where(
+                VisitTemplate.visit_id == self.visit_id, VisitTemplate.deleted.is_(False),
+                VisitTemplate.withdrawn_reason.is_not(None))).all())
             waiting = session.scalars(select(VisitTemplate.template_key).where(
                 VisitTemplate.visit_id == self.visit_id, VisitTemplate.deleted.is_(False),
-                VisitTemplate.accepted_by.is_(None))).all()
+                VisitTemplate.accepted_by.is_(None), VisitTemplate.withdrawn_reason.is_(None))).all()
+        problems = [f"{c.template.title}: {p}" for key, c in self.checklists.items() if key not in withdrawn
+                    for p in c.problems_before_completion()]
         problems += [f"{self.checklists[key].template.title}: not yet reviewed and accepted by an officer"
                      for key in waiting if key in self.checklists
                      and self.checklists[key].template.audience is Audience.YOUNG_INSPECTOR]

@@ -31,6 +31,7 @@ import datetime as dt
 import enum
 import json
 import os
+import re
 import uuid
 from collections import defaultdict
 from collections.abc import Callable, Iterator, Mapping, Sequence
@@ -41,6 +42,7 @@ from sqlalchemy import Column, event, insert, inspect
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.schema import ColumnDefault
 
+from qa_desktop.safe_text import check_value
 from qa_desktop.store import oplog
 from qa_desktop.store.hlc import HybridClock
 from qa_desktop.store.models import Op, SyncedColumns, table_of
@@ -213,6 +215,7 @@ class Changes:
         on the row and recorded as an op like a field given (``column_defaults``), so that another
         laptop never waits for a value that SQLAlchemy would have filled in only at flush."""
         self._check_fields(model, fields)
+        _check_text(model, fields)
         fields = {**column_defaults(model, fields), **fields}
         now = self._now()
         row = model(id=id or new_id(), created_at=now, updated_at=now, changed_by=self.actor,
@@ -238,6 +241,7 @@ class Changes:
                    if getattr(row, name) != value or (name in seen and self._unseen(row, name, seen[name]))}
         if not changed:
             return changed
+        _check_text(type(row), {name: fields[name] for name in changed})
         for name in sorted(changed):
             setattr(row, name, fields[name])
             base = list(seen[name]) if name in seen else self._base(row, name)
@@ -452,3 +456,13 @@ def _converters(table: Any, columns: list[str], session: Session) -> list[Callab
         column: Column[Any] = table.c[name]
         found.append(column.type.bind_processor(dialect))
     return found
+
+
+def _check_text(model: type[SyncedColumns], fields: Mapping[str, Any]) -> None:
+    """Refuse text with control characters in it (``qa_desktop.safe_text``), naming the field, before
+    anything is written: typed or pasted, it cannot be shown, printed or exported. (Only what an edit
+    sets: an unchanged old value, or a conflict's kept value, is never refused.)"""
+    for name, value in fields.items():
+        check_value(f"{re.sub(r'(?<!^)(?=[A-Z])', ' ', model.__name__).capitalize().replace('Qa ', 'QA ')} "
+                    f"{name.replace('_', ' ')}",
+                    value)

@@ -47,8 +47,9 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from qa_desktop.atomic import replace
 from qa_desktop.clock import Clock
-from qa_desktop.domain.roles import Role, User
+from qa_desktop.domain.roles import Role, User, require_officer
 from qa_desktop.paths import DATABASE_NAME
+from qa_desktop.safe_text import check_text
 from qa_desktop.store.blobs import BlobStore
 from qa_desktop.store.changes import Changes, new_id
 from qa_desktop.store.hlc import Hlc, HybridClock, newest_adoptable
@@ -322,6 +323,7 @@ class Store:
     def transaction(self) -> Iterator[Session]:
         """A plain transaction for sync bookkeeping and applying pulled ops (which are already in the
         log, so they do not go through ``Changes``); committed on success."""
+        require_officer(self.user, "or sync")  # a Young Inspector's store changes only their form's answers
         with self._sessions() as session, session.begin():
             session.connection(execution_options=_writing(None))
             yield session
@@ -346,6 +348,8 @@ class Store:
 
     def set_user(self, name: str | None = None, role: Role | None = None) -> User:
         """Who uses this laptop from now on (kept in its local settings, not synced)."""
+        if name:
+            check_text("Your name", name)  # recorded with every change, printed and exported
         with self._sessions() as session, session.begin():
             session.connection(execution_options=_writing(None))
             for key, value in (("user_name", name), ("user_role", role.value if role else None),

@@ -42,6 +42,7 @@ from qa_desktop.domain.timescales import ConcernLevel
 from qa_desktop.domain.unregistered import ApplicationStage, IntelligenceSource, PlanningDecision
 from qa_desktop.domain.visits import VisitLevel, VisitReason, VisitStatus
 from qa_desktop.domain.young_inspector_programme import DebriefBy
+from qa_desktop.domain.young_inspectors import Tint, Typeface, WithdrawalReason
 from qa_desktop.store.types import EnumText, UtcDateTime
 
 
@@ -305,6 +306,13 @@ class VisitTemplate(SyncedColumns, Base):
     position: Mapped[int] = mapped_column(Integer)
     accepted_by: Mapped[str | None] = mapped_column(String(200))
     accepted_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime())
+    #: the Young Inspector the form was handed to (``YoungInspector.id``)
+    young_inspector_id: Mapped[str | None] = mapped_column(String(36))
+    #: a Young Inspector form withdrawn by an officer (an opt-out, nobody free): the visit completes without it
+    withdrawn_reason: Mapped[WithdrawalReason | None] = mapped_column(EnumText(WithdrawalReason))
+    withdrawn_detail: Mapped[str | None] = mapped_column(Text)
+    withdrawn_by: Mapped[str | None] = mapped_column(String(200))
+    withdrawn_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime())
 
     snapshot: Mapped[TemplateSnapshot] = relationship()
 
@@ -715,6 +723,11 @@ class YoungInspector(SyncedColumns, Base):
     dbs_checked_on: Mapped[dt.date | None] = mapped_column(Date)
     opted_out_on: Mapped[dt.date | None] = mapped_column(Date)
     notes: Mapped[str | None] = mapped_column(Text)
+    #: how they like to read on the hand-over screen (``domain.young_inspectors.Comfort``, issue 21)
+    tint: Mapped[Tint] = mapped_column(EnumText(Tint), default=Tint.NONE)
+    typeface: Mapped[Typeface] = mapped_column(EnumText(Typeface), default=Typeface.STANDARD)
+    text_size: Mapped[int] = mapped_column(Integer, default=100)
+    line_spacing: Mapped[int] = mapped_column(Integer, default=100)
 
 
 class YoungInspectorVisit(SyncedColumns, Base):

@@ -55,6 +55,7 @@ from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from sqlalchemy import select
 
 from qa_desktop.atomic import write_atomically
+from qa_desktop.domain.roles import require_officer
 from qa_desktop.store.blobs import BlobError
 from qa_desktop.store.database import Store
 from qa_desktop.store.models import Answer, Op, Provider, ReportRevision, Setting, Visit, VisitAction, VisitTemplate
@@ -303,6 +304,7 @@ def visit_entity_ids(store: Store, visit_id: str) -> set[str]:
 
 def export_bundle(store: Store, path: Path, *, visit_id: str | None = None, signing_key: str | None = None) -> Exported:
     """Write the ops of a visit (or, without ``visit_id``, all ops) and their photos to ``path``."""
+    require_officer(store.user, "or export visits to a bundle")  # a Young Inspector's store is refused
     with store.read() as session:
         table = Op.__table__
         if visit_id is None:
@@ -569,6 +571,7 @@ def import_bundle(store: Store, path: Path, *, signing_key: str | None = None, c
                   progress: Progress | None = None) -> SyncReport:
     """Merge a bundle's changes and photos into this laptop (``SyncFileError`` if it cannot be used,
     ``NeedsCode`` when it asks for the code it was encrypted with)."""
+    require_officer(store.user, "or import bundles")  # a Young Inspector's store is refused
     bundle = BundleStore(path, signing_key, code)
     try:
         return sync(store, bundle, progress, push=False, remember=False)

@@ -17,6 +17,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from qa_desktop.domain.roles import require_officer
 from qa_desktop.forms.template import TemplateInvalid, parse_template
 from qa_desktop.store.database import Store
 from qa_desktop.store.models import (
@@ -72,6 +73,7 @@ class Conflict:
 
 
 def list_conflicts(store: Store) -> list[Conflict]:
+    require_officer(store.user, "the conflicts between officers' edits")  # a Young Inspector's store is refused
     with store.read() as session:
         conflicts = []
         for heads in session.scalars(select(FieldHeads).where(FieldHeads.conflict)):
@@ -80,6 +82,7 @@ def list_conflicts(store: Store) -> list[Conflict]:
 
 
 def find_conflict(store: Store, key_or_id: str) -> Conflict:
+    require_officer(store.user, "the conflicts between officers' edits")  # a Young Inspector's store is refused
     for conflict in list_conflicts(store):
         if key_or_id in (conflict.key, conflict.short_id):
             return conflict
@@ -90,6 +93,7 @@ def resolve(store: Store, key_or_id: str, value: Any, *, shown: Sequence[str] | 
     """Settle a conflict with ``value`` (as stored: an answer's JSON, a note's text). ``shown``: the
     op ids of the values the officer chose between; a value that arrived after the list was drawn is
     not written over unseen (it stays, beside the choice, as a conflict to look at again)."""
+    require_officer(store.user, "or resolve conflicts between officers' edits")  # a Young Inspector's store is refused
     conflict = find_conflict(store, key_or_id)
     model = _MODELS[conflict.entity]
     column = model.__table__.c[conflict.field]  # type: ignore[attr-defined]

@@ -37,6 +37,7 @@ from typing import Any
 from sqlalchemy import ColumnClause, ColumnElement, Integer, func, literal_column, or_, select, text
 from sqlalchemy.orm import Session
 
+from qa_desktop.domain.roles import require_officer
 from qa_desktop.store.blobs import BlobError, BlobStore
 from qa_desktop.store.database import Store
 from qa_desktop.store.hlc import Hlc
@@ -153,6 +154,7 @@ def _unpushed(store_key: str, mark: int) -> tuple[ColumnClause[int], ColumnEleme
 
 def status(store: Store, store_key: str | None = None) -> SyncStatus:
     """Last sync time, changes waiting to go, open conflicts: what the window's status bar shows."""
+    require_officer(store.user, "the sync status")  # a Young Inspector's store is refused
     with store.read() as session:
         key = store_key or _state(session, "sync.store")
         conflicts = session.scalar(select(func.count()).select_from(FieldHeads).where(FieldHeads.conflict)) or 0
@@ -181,6 +183,7 @@ def sync(store: Store, shared: SharedStore, progress: Progress | None = None, *,
     """Push what this laptop has that the store has not, then pull and apply the rest.
 
     ``remember=False`` (a bundle import) leaves the status bar's store and last-sync time alone."""
+    require_officer(store.user, "or sync with the shared store")  # a Young Inspector's store is refused
     report = SyncReport(shared.label)
     tell = progress or (lambda message, done, total: None)
     blobs = store.blobs

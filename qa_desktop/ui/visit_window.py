@@ -54,17 +54,20 @@ from PySide6.QtWidgets import (
 from qa_desktop.atomic import write_atomically
 from qa_desktop.domain.timescales import ConcernLevel
 from qa_desktop.domain.visits import VisitCompleted, VisitRuleError
+from qa_desktop.safe_text import ControlCharacters
 from qa_desktop.ui.audit_dialog import AuditDialog
 from qa_desktop.ui.background import BackgroundTask
 from qa_desktop.ui.change_hub import ChangeHub
 from qa_desktop.ui.documents_menu import DocumentsButton
 from qa_desktop.ui.file_names import start_folder, suggested_path
+from qa_desktop.ui.hand_over_dialog import HandOverDialog, WithdrawDialog
 from qa_desktop.ui.item_widget import ItemWidget, item_style
+from qa_desktop.ui.kiosk import HandOverKiosk
 from qa_desktop.ui.palette import warning_style
 from qa_desktop.ui.photos_dialog import PICTURES, PhotoActions, PhotosDialog
 from qa_desktop.ui.young_inspector_review import YoungInspectorReview
-from qa_desktop.ui.young_inspector_window import YoungInspectorWindow
 from qa_desktop.workspace import Done, OpChanges, Workspace
+from qa_desktop.workspace.hand_over import UnlockError
 from qa_desktop.workspace.sync import ConflictError, CredentialsError
 from qa_desktop.workspace.visits import (
     AnswerError,
@@ -182,7 +185,7 @@ class VisitWindow(QWidget):
         self.reference_date = header.visit_date
         heading.setWordWrap(True)
         self.task: BackgroundTask | None = None
-        self.young_inspector_window: YoungInspectorWindow | None = None
+        self.kiosk: HandOverKiosk | None = None
 
         self.sections = SectionListModel(self.visit, self)
         self.section_list = QListView()
@@ -276,6 +279,7 @@ class VisitWindow(QWidget):
         self.hand_over_action = menu.addAction("Hand over to the Young Inspector…", self.hand_over)
         self.review_action = menu.addAction("Review and accept their form…", self.review_young_inspector)
         self.young_report_action = menu.addAction("Young Inspector report", lambda: self.make_report("young_inspector"))
+        self.withdraw_action = menu.addAction("Withdraw the Young Inspector form…", self.withdraw_young_inspector)
         menu.aboutToShow.connect(self._young_inspector_menu_state)
         self.young_inspector_button.setMenu(menu)
         audit = QPushButton("Au&dit trail…")
@@ -481,6 +485,9 @@ class VisitWindow(QWidget):
             self.unsaved[what] = self.unsaved.pop(what)  # in the order they were made
             self._not_saved(f"{error}. What you entered is kept on screen and will be saved in a moment")
             self._retry.start()
+            return False
+        except ControlCharacters as error:  # pasted from a terminal: said, and the text stays on screen
+            self._not_saved(str(error))
             return False
         finally:
             heard, self._own_changes = self._own_changes, None
@@ -814,8 +821,9 @@ class VisitWindow(QWidget):
     def _young_inspector_menu_state(self) -> None:
         present = self.workspace.visits.has_young_inspector_form(self.visit.visit_id)
         self.add_form_action.setEnabled(not present)
-        for action in (self.hand_over_action, self.review_action, self.young_report_action):
-            action.setEnabled(present)
+        withdrawn = present and self.workspace.visits.young_inspector_withdrawal(self.visit.visit_id) is not None
+        for action in (self.hand_over_action, self.review_action, self.young_report_action, self.withdraw_action):
+            action.setEnabled(present and not withdrawn)
 
     def add_young_inspector(self) -> None:
         try:
@@ -826,19 +834,37 @@ class VisitWindow(QWidget):
         self._reload_young_inspector()
         self.state.setText("Young Inspector form added: hand the laptop over from the Young Inspector button")
 
-    def hand_over(self) -> YoungInspectorWindow | None:
-        """The Young Inspector's own screen, with only their form in it."""
+    def hand_over(self) -> HandOverDialog | None:
+        """Ask who the Young Inspector is (and the officer's unlock PIN), then hand over."""
+        self.flush_notes()
+        dialog = HandOverDialog(self.workspace, self)
+        dialog.accepted.connect(lambda: dialog.chosen and self.start_hand_over(dialog.chosen))
+        dialog.open()
+        return dialog
+
+    def start_hand_over(self, young_inspector_id: str) -> HandOverKiosk | None:
+        """The locked, full-screen hand-over on the Young Inspector's own workspace (``ui.kiosk``)."""
         self.flush_notes()
         try:
-            form = self.workspace.visits.young_inspector_form(self.visit.visit_id)
-        except VisitRuleError as error:
+            young = self.workspace.hand_over.start(self.visit.visit_id, young_inspector_id).value
+            form = young.visits.young_inspector_form(self.visit.visit_id)
+        except (VisitRuleError, UnlockError) as error:
             QMessageBox.information(self, "Young Inspector", str(error))
             return None
-        window = YoungInspectorWindow(form)
-        window.finished.connect(self._young_inspector_done)
-        self.young_inspector_window = window
-        window.show()
-        return window
+        kiosk = HandOverKiosk(young, form, unlock=self.workspace.hand_over.unlock, officer=self.workspace.user.name)
+        kiosk.unlocked.connect(young.close)
+        kiosk.unlocked.connect(self._young_inspector_done)
+        self.kiosk = kiosk
+        kiosk.start()
+        return kiosk
+
+    def withdraw_young_inspector(self) -> WithdrawDialog:
+        dialog = WithdrawDialog(self.workspace, self.visit.visit_id, self.officers, self)
+        dialog.accepted.connect(self._reload_young_inspector)
+        dialog.accepted.connect(lambda: self.state.setText(
+            "Young Inspector form withdrawn: the visit can complete without it"))
+        dialog.open()
+        return dialog
 
     def _young_inspector_done(self) -> None:
         self._reload_young_inspector()

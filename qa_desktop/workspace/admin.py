@@ -27,6 +27,7 @@ from qa_desktop.store.database import peek_schema_revision, schema_head
 from qa_desktop.store.keys import KeyLost, demo_key
 from qa_desktop.workspace.changes import USER, Done, OpChanges
 from qa_desktop.workspace.core import Workspace
+from qa_desktop.workspace.guard import Service
 
 __all__ = ["AdminService", "About", "TemplatesOverview", "describe", "open_demo", "recover", "KeyLost", "ImportReport",
            "Template", "BrokenTemplate", "TeamError", "TeamMemberLine", "SettingError"]
@@ -86,9 +87,8 @@ class TemplatesOverview:
     team_folder: Path                   # where the team adds its own
 
 
-class AdminService:
-    def __init__(self, workspace: Workspace) -> None:
-        self._ws = workspace
+class AdminService(Service):
+    area = "admin"
 
     def set_user(self, name: str | None = None, role: Role | None = None) -> Done[User]:
         """Who uses this laptop from now on (recorded with every change; kept on this laptop only)."""

@@ -101,6 +101,7 @@ class Workspace:
         self._position = store.last_op_position()
         from qa_desktop.workspace.admin import AdminService
         from qa_desktop.workspace.documents import DocumentService
+        from qa_desktop.workspace.hand_over import HandOverService
         from qa_desktop.workspace.oversight import OversightService
         from qa_desktop.workspace.partnership import PartnershipService
         from qa_desktop.workspace.placements import PlacementService
@@ -130,6 +131,7 @@ class Workspace:
         self.placements = PlacementService(self)
         self.planning = PlanningService(self)
         self.documents = DocumentService(self)
+        self.hand_over = HandOverService(self)
 
     @classmethod
     def open(cls, data_dir: Path, *, actor: str | None = None, key: bytes | None = None, role: Role | None = None,

@@ -46,9 +46,10 @@ from qa_desktop.services.sanctions import COLUMNS as EXPORT_COLUMNS
 from qa_desktop.services.sanctions import Dashboard, ReviewDue, Sanction, SanctionRow, dashboard, export, sanctions_list
 from qa_desktop.services.sanctions import cells as export_cells
 from qa_desktop.workspace.changes import Done
+from qa_desktop.workspace.guard import Service
 
 if TYPE_CHECKING:
-    from qa_desktop.workspace.core import Workspace
+    pass
 
 __all__ = ["OversightService", "CaseEntry", "YearRating", "TrackedAction", "EmbargoInForce", "OpenAlert",
            "PropertyChoice", "SanctionRow", "Sanction", "Dashboard", "ReviewDue", "DueItem", "Expired",
@@ -56,9 +57,8 @@ __all__ = ["OversightService", "CaseEntry", "YearRating", "TrackedAction", "Emba
            "PlacementCheck", "CheckLine", "Weight"]
 
 
-class OversightService:
-    def __init__(self, workspace: Workspace) -> None:
-        self._ws = workspace
+class OversightService(Service):
+    area = "oversight"
 
     def _today(self, day: dt.date | None) -> dt.date:
         return day if day is not None else self._ws.clock.today()

@@ -22,17 +22,17 @@ from qa_desktop.services.partnership import (
     TopicLine,
 )
 from qa_desktop.workspace.changes import Done
+from qa_desktop.workspace.guard import Service
 
 if TYPE_CHECKING:
-    from qa_desktop.workspace.core import Workspace
+    pass
 
 __all__ = ["PartnershipService", "MeetingLine", "TopicLine", "MeetingActionLine", "RegularMeeting",
            "FundingRequestLine", "PartnershipError"]
 
 
-class PartnershipService:
-    def __init__(self, workspace: Workspace) -> None:
-        self._ws = workspace
+class PartnershipService(Service):
+    area = "partnership"
 
     def _today(self, day: dt.date | None) -> dt.date:
         return day if day is not None else self._ws.clock.today()

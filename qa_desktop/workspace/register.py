@@ -44,11 +44,11 @@ from qa_desktop.services.register import (
 from qa_desktop.services.register_filter import RegisterFilter
 from qa_desktop.services.sanctions import SanctionRow
 from qa_desktop.workspace.changes import Done
+from qa_desktop.workspace.guard import Service
 
 if TYPE_CHECKING:
     import datetime as dt
 
-    from qa_desktop.workspace.core import Workspace
 
 __all__ = [
     "RegisterService",
@@ -62,9 +62,8 @@ __all__ = [
 ]
 
 
-class RegisterService:
-    def __init__(self, workspace: Workspace) -> None:
-        self._ws = workspace
+class RegisterService(Service):
+    area = "register"
 
     def context(self, provider_ids: Collection[str] | None = None) -> RegisterContext:
         """What is due, the risk ratings and the sanctions across the register, for today: worked

@@ -34,18 +34,18 @@ from qa_desktop.sync.settings import (
 from qa_desktop.sync.stores import StoreUnavailable
 from qa_desktop.sync.wire import SyncFileError
 from qa_desktop.workspace.changes import SYNC_SETTINGS, SYNC_STATE, Done
+from qa_desktop.workspace.guard import Service
 
 if TYPE_CHECKING:
-    from qa_desktop.workspace.core import Workspace
+    pass
 
 __all__ = ["SyncService", "Progress", "SyncSettings", "FOLDER", "POSTGRESQL", "SyncReport", "SyncStatus", "Conflict",
            "ConflictValue", "ConflictError", "Exported", "NeedsCode", "NeedsPassword", "StoreUnavailable",
            "SyncFileError", "CredentialsError"]
 
 
-class SyncService:
-    def __init__(self, workspace: Workspace) -> None:
-        self._ws = workspace
+class SyncService(Service):
+    area = "sync"
 
     # -- which shared store, and its secrets ---------------------------------------------------------
 

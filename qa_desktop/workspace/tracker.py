@@ -14,17 +14,17 @@ from qa_desktop.reports.annual_report import AnnualReport, ReportFacts, build_an
 from qa_desktop.services.alert_impact import AlertCount, AlertLine, alert_lines, count_alerts
 from qa_desktop.services.annual_figures import annual_figures
 from qa_desktop.services.reports import branding
+from qa_desktop.workspace.guard import Service
 
 if TYPE_CHECKING:
-    from qa_desktop.workspace.core import Workspace
+    pass
 
 __all__ = ["TrackerService", "AnnualFigures", "Breakdown", "Count", "ActionFigures", "LevelActions", "ReportingYear",
            "YearKind", "Span", "AlertLine", "AlertCount", "AnnualReport"]
 
 
-class TrackerService:
-    def __init__(self, workspace: Workspace) -> None:
-        self._ws = workspace
+class TrackerService(Service):
+    area = "tracker"
 
     def this_year(self, kind: YearKind = YearKind.CALENDAR) -> ReportingYear:
         """The year of ``kind`` today falls in, by the workspace clock."""

@@ -20,17 +20,17 @@ from qa_desktop.services.unregistered import (
     UpdateLine,
 )
 from qa_desktop.workspace.changes import Done
+from qa_desktop.workspace.guard import Service
 
 if TYPE_CHECKING:
-    from qa_desktop.workspace.core import Workspace
+    pass
 
 __all__ = ["UnregisteredService", "NotificationLine", "UpdateLine", "ApplicationLine", "PlanningLine",
            "IntelligenceLine", "ProviderMatch", "UnregisteredError"]
 
 
-class UnregisteredService:
-    def __init__(self, workspace: Workspace) -> None:
-        self._ws = workspace
+class UnregisteredService(Service):
+    area = "unregistered"
 
     def _today(self, day: dt.date | None) -> dt.date:
         return day if day is not None else self._ws.clock.today()

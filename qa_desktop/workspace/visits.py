@@ -13,6 +13,7 @@ from sqlalchemy import select
 from qa_desktop.domain.attributed_notes import join_attributed, split_attributed
 from qa_desktop.domain.timescales import ConcernLevel
 from qa_desktop.domain.visits import VisitCompleted, VisitLevel, VisitReason, VisitRuleError, VisitStatus
+from qa_desktop.domain.young_inspectors import WithdrawalReason
 from qa_desktop.forms.checklist import (
     FACE_COLOURS,
     FACE_WORDS,
@@ -44,16 +45,20 @@ from qa_desktop.services.visits import (
     start_visit,
 )
 from qa_desktop.services.young_inspector import (
+    Withdrawal,
     YoungInspectorForm,
     accept_young_inspector_form,
     has_young_inspector_form,
     open_young_inspector_form,
+    withdraw_young_inspector_form,
+    young_inspector_withdrawal,
 )
 from qa_desktop.store.blobs import BlobError
 from qa_desktop.store.database import StoreBusy
 from qa_desktop.store.models import Provider, Setting, Visit
 from qa_desktop.sync.conflicts import ConflictError, resolve
 from qa_desktop.workspace.changes import Done
+from qa_desktop.workspace.guard import Service, young_inspector_may
 
 if TYPE_CHECKING:
     from qa_desktop.workspace.core import Workspace
@@ -62,7 +67,8 @@ __all__ = ["VisitService", "VisitEditor", "YoungInspectorSession", "VisitChoice"
            "VisitRuleError", "VisitCompleted", "ReportResult", "AnswerError", "BlobError", "StoreBusy", "Checklist",
            "ItemRecord", "DocumentSeen", "RaisedAction", "Item", "Section", "ResponseType", "Audience", "FieldKey",
            "answer_text", "FACE_COLOURS", "FACE_WORDS", "MET", "NOT_MET", "NOT_APPLICABLE", "YES", "NO", "Difference",
-           "DifferenceSide", "Evidence", "ConflictError", "split_attributed", "join_attributed"]
+           "DifferenceSide", "Evidence", "ConflictError", "split_attributed", "join_attributed",
+           "Withdrawal", "WithdrawalReason"]
 
 #: Answers as the visit screen's buttons say them.
 _ANSWER_WORDS = {MET: "Met", NOT_MET: "Not met", NOT_APPLICABLE: "N/A", YES: "Yes", NO: "No"}
@@ -110,9 +116,8 @@ class VisitHeader:
         return self.status is VisitStatus.COMPLETED
 
 
-class VisitService:
-    def __init__(self, workspace: Workspace) -> None:
-        self._ws = workspace
+class VisitService(Service):
+    area = "visits"
 
     def settings_to_visit(self, provider_id: str | None = None) -> list[SettingChoice]:
         """Settings a visit can be started at (one provider's, or every provider's), by name."""
@@ -210,6 +215,8 @@ class VisitService:
     def add_young_inspector_form(self, visit_id: str) -> Done[str]:
         return self._ws._mutation(lambda: add_young_inspector_form(self._ws._store, self._ws.library, visit_id))
 
+    @young_inspector_may("the hand-over screen shows the Young Inspector their own form: the service opens "
+                         "only the form of the visit they are assigned to, and nothing else of it")
     def young_inspector_form(self, visit_id: str) -> YoungInspectorSession:
         """The Young Inspector's form of a visit, and nothing else of it."""
         return YoungInspectorSession(self._ws, open_young_inspector_form(self._ws._store, visit_id,
@@ -218,6 +225,16 @@ class VisitService:
     def accept_young_inspector_form(self, visit_id: str, officer: str) -> Done[None]:
         return self._ws._mutation(lambda: accept_young_inspector_form(
             self._ws._store, visit_id, officer, now=self._ws.clock.now()))
+
+    def withdraw_young_inspector_form(self, visit_id: str, *, reason: WithdrawalReason, detail: str = "",
+                                      officer: str) -> Done[None]:
+        """Withdraw the visit's Young Inspector form with the reason (an opt-out, nobody free), so the
+        visit can complete; recorded, synced and audited; answers given are kept."""
+        return self._ws._mutation(lambda: withdraw_young_inspector_form(
+            self._ws._store, visit_id, reason=reason, detail=detail, officer=officer, now=self._ws.clock.now()))
+
+    def young_inspector_withdrawal(self, visit_id: str) -> Withdrawal | None:
+        return young_inspector_withdrawal(self._ws._store, visit_id)
 
 
 class VisitEditor:
@@ -323,6 +340,8 @@ class YoungInspectorSession:
         self.place = form.place
         self.visit_date = form.visit_date
         self.accepted_by = form.accepted_by
+        self.young_inspector_id = form.young_inspector_id
+        self.withdrawn = form.withdrawn
 
     @property
     def checklist(self) -> Checklist:

@@ -12,17 +12,17 @@ from qa_desktop.domain.young_inspector_programme import DebriefBy, Due, DueKind,
 from qa_desktop.services import young_inspector_programme as y
 from qa_desktop.services.young_inspector_programme import IncentiveLine, InspectorLine, JoinedVisit, ProgrammeDue
 from qa_desktop.workspace.changes import Done
+from qa_desktop.workspace.guard import Service
 
 if TYPE_CHECKING:
-    from qa_desktop.workspace.core import Workspace
+    pass
 
 __all__ = ["YoungInspectorService", "InspectorLine", "JoinedVisit", "IncentiveLine", "ProgrammeDue", "Due", "DueKind",
            "DebriefBy", "ProgrammeError"]
 
 
-class YoungInspectorService:
-    def __init__(self, workspace: Workspace) -> None:
-        self._ws = workspace
+class YoungInspectorService(Service):
+    area = "young_inspectors"
 
     def _today(self, day: dt.date | None) -> dt.date:
         return day if day is not None else self._ws.clock.today()

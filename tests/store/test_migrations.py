@@ -158,3 +158,43 @@ def test_report_revisions_from_before_the_lifecycle_migrate_as_drafts_and_keep_t
     with store.read() as session:
         assert session.get(ReportRevision, letter.id).visit_id is None
     store.close()
+
+
+def test_young_inspector_hand_over_migrates_from_0015_with_a_visit_and_a_young_inspector_in_it(tmp_path):
+    """0016: a laptop at 0015 with a visit, its Young Inspector form and a Young Inspector on the
+    roster comes up with all intact, nothing withdrawn, and the Young Inspector reading as they were."""
+    from alembic import command
+
+    from qa_desktop.forms.library import TemplateLibrary
+    from qa_desktop.services.visits import add_young_inspector_form, open_visit
+    from qa_desktop.store.models import VisitTemplate, YoungInspector
+    from tests.sync.conftest import make_visit
+
+    store = Store(tmp_path, actor="old")
+    visit_id = make_visit(store, TemplateLibrary.load())
+    add_young_inspector_form(store, TemplateLibrary.load(), visit_id)
+    open_visit(store, visit_id).set_answer("young_inspector", "yi_welcome", 4)
+    from qa_desktop.services.young_inspector import add_young_inspector
+    sam = add_young_inspector(store, "Sam")
+    key = store.key
+    with store.engine.begin() as connection:
+        from qa_desktop.store.database import alembic_config
+        config = alembic_config(store.engine)
+        config.attributes["connection"] = connection
+        command.downgrade(config, "0015")
+    store.close()
+    with make_engine(tmp_path / DATABASE_NAME, key).connect() as connection:
+        assert "tint" not in {c["name"] for c in inspect(connection).get_columns("young_inspectors")}
+        assert "withdrawn_reason" not in {c["name"] for c in inspect(connection).get_columns("visit_templates")}
+
+    reopened = Store(tmp_path, actor="new", key=key)
+    with reopened.read() as session:
+        parts = session.scalars(select(VisitTemplate).where(VisitTemplate.visit_id == visit_id)).all()
+        assert {p.template_key for p in parts} >= {"young_inspector"}
+        assert all(p.withdrawn_reason is None and p.young_inspector_id is None for p in parts)
+        (person,) = session.scalars(select(YoungInspector)).all()
+        assert person.id == sam and person.name == "Sam"
+        assert (person.tint.value, person.typeface.value, person.text_size, person.line_spacing) == (
+            "none", "standard", 100, 100)
+    assert open_visit(reopened, visit_id).checklists["young_inspector"].answer("yi_welcome") == 4
+    reopened.close()

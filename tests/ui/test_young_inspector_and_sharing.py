@@ -126,14 +126,20 @@ def test_young_inspector_fills_in_their_form_by_keyboard_and_the_officer_accepts
     assert not window.add_form_action.isEnabled() and window.hand_over_action.isEnabled()
     assert all(window.visit.checklists[key].template.audience.value == "officer" for key, _ in window.sections.rows)
 
-    young = window.hand_over()
-    qtbot.addWidget(young)
-    qtbot.waitExposed(young)
+    window.workspace.hand_over.set_unlock("482916")
+    sam = window.workspace.hand_over.add_young_inspector("Sam").value
+    kiosk = window.start_hand_over(sam)
+    qtbot.addWidget(kiosk)
+    qtbot.waitExposed(kiosk)
+    young = kiosk.form
     assert young.where.text() == "Page 1 of 8" and young.font().pointSizeF() > window.font().pointSizeF()
-    # nothing on this screen leads anywhere but their own form
-    assert {b.text() for b in young.findChildren(QPushButton)} <= {
-        "◀  Back", "Next  ▶", "Yes", "No", "I have finished: give the laptop back to the officer"}
-    assert not young.findChildren(QMenuBar) and not young.findChildren(QMenu)
+    # nothing on this screen leads anywhere but their own form (and the officer's unlock)
+    assert {b.text() for b in young.findChildren(QPushButton) if b.objectName() != "link"} <= {
+        "◀  Back", "Next  ▶", "Yes", "No", "I have finished", "Read aloud", "Read this page aloud",
+        "Reading settings", "I need a break"}
+    assert all(link.text().endswith(")") and "(page " in link.text()  # links go only to their own questions
+               for link in young.findChildren(QPushButton) if link.objectName() == "link")
+    assert not kiosk.findChildren(QMenuBar) and not kiosk.findChildren(QMenu)
     welcome, outside, words = young.questions[0]
     qtbot.waitUntil(welcome.hasFocus)
     qtbot.keyClick(welcome, Qt.Key.Key_4)                       # a face by number
@@ -155,7 +161,7 @@ def test_young_inspector_fills_in_their_form_by_keyboard_and_the_officer_accepts
     while young.next.isVisible():
         young.next.click()
     assert young.where.text() == "All done"
-    assert "What did you think of the kitchen?" in young.still_to_do.text()
+    assert "What did you think of the kitchen?" in [b.property("label") for b in young.unanswered_links]
 
     # the officer reviews: accepting is refused while questions are unanswered, and nothing changes
     review = window.review_young_inspector()
@@ -178,7 +184,11 @@ def test_young_inspector_fills_in_their_form_by_keyboard_and_the_officer_accepts
                 qtbot.keyClick(question, Qt.Key.Key_Y)
             elif kind == "text" and question.item.required:
                 qtbot.keyClicks(question.words, "Staff knew everyone's name")
-    young.close()
+    young.finish()                  # "I have finished": the kiosk locks, and the officer unlocks it
+    assert kiosk.locked
+    qtbot.keyClicks(kiosk.secret, "482916")
+    qtbot.keyClick(kiosk.secret, Qt.Key.Key_Return)
+    assert not kiosk.isVisible() and window.isVisible()
     assert "review and accept" in window.state.text()
     assert young.form.unanswered() == []
 
