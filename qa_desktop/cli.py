@@ -235,6 +235,14 @@ def cmd_report(args: argparse.Namespace, open_workspace: Callable[[], Workspace]
     return 0
 
 
+def cmd_visits(args: argparse.Namespace, open_workspace: Callable[[], Workspace]) -> int:
+    """The visits in progress on this laptop, with the id ``report`` and ``export-visit`` take."""
+    choices = open_workspace().visits.in_progress()
+    print(table(["Visit", "Setting, date (level)"], [[c.id[:8], c.label] for c in choices]))
+    print(f"{len(choices)} visit{'s' if len(choices) != 1 else ''} in progress")
+    return 0
+
+
 def cmd_user(args: argparse.Namespace, open_workspace: Callable[[], Workspace]) -> int:
     """Who uses this laptop: their name (recorded with every change) and role."""
     from qa_desktop.domain.roles import Role
@@ -331,6 +339,10 @@ def build_parser() -> argparse.ArgumentParser:
     due.add_argument("--all", action="store_true", help="also list what is scheduled later")
     due.add_argument("--today", help="as at this date (YYYY-MM-DD), for planning")
     due.set_defaults(func=bind(cmd_due))
+
+    visits = sub.add_parser("visits", parents=[common],
+                            help="visits in progress on this laptop, with the id to give report or export-visit")
+    visits.set_defaults(func=bind(cmd_visits))
 
     report = sub.add_parser("report", parents=[common], help="write the PDF report of a visit")
     report.add_argument("visit", help="the visit's id, the start of it, or its report reference")

@@ -6,8 +6,10 @@ from __future__ import annotations
 import logging
 import sys
 
+from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication
 
+from qa_desktop.paths import resources_dir
 from qa_desktop.ui.crash import CrashReporter, show_startup_crash
 from qa_desktop.ui.main_window import MainWindow
 from qa_desktop.workspace import Workspace
@@ -19,6 +21,7 @@ def make_application(argv: list[str] | None = None) -> QApplication:
     app.setOrganizationName("QA Desktop")
     app.setApplicationName("qa-desktop")
     app.setApplicationDisplayName("QA Desktop")
+    app.setWindowIcon(QIcon(str(resources_dir() / "icons" / "qa-desktop.png")))
     return app
 
 
