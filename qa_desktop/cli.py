@@ -363,6 +363,7 @@ def build_parser() -> argparse.ArgumentParser:
                                help="list visit templates (built-in and the team's own) and any that are broken")
     templates.set_defaults(func=bind(cmd_templates))
 
+    from qa_desktop.cli_council import add_council_commands
     from qa_desktop.cli_oversight import add_oversight_commands
     from qa_desktop.cli_sync import add_sync_commands
     from qa_desktop.cli_tracker import add_tracker_commands
@@ -370,6 +371,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_sync_commands(sub, common, bind)
     add_oversight_commands(sub, common, bind)
     add_tracker_commands(sub, common, bind)
+    add_council_commands(sub, common, bind)
     return parser
 
 

@@ -82,6 +82,8 @@ class VisitFacts:
     officers: Sequence[str]
     reason: str
     revision: int = 1
+    #: the council's protective marking (``services.council``), in the header, footer and sign-off
+    marking: str = MARKING
 
 
 def _styles() -> dict[str, ParagraphStyle]:
@@ -190,8 +192,8 @@ class _NumberedCanvas(Canvas):
         width, height = A4
         self.setFont(BOLD, 9)
         self.setFillColor(RED)
-        self.drawCentredString(width / 2, height - 12 * mm, MARKING)
-        self.drawCentredString(width / 2, 8 * mm, MARKING)
+        self.drawCentredString(width / 2, height - 12 * mm, self.facts.marking)
+        self.drawCentredString(width / 2, 8 * mm, self.facts.marking)
         self.setFillColor(colors.black)
         self.setFont(REGULAR, 8)
         self.drawString(18 * mm, 13 * mm, f"{self.facts.council_name} · {self.facts.reference} · revision "
@@ -358,7 +360,7 @@ def _cover(facts: VisitFacts, s: dict[str, ParagraphStyle]) -> list[Flowable]:
                                ("VALIGN", (0, 0), (-1, -1), "TOP")]))
     return [_p(facts.council_name, s["council"]), _p(facts.service_name, s["body"]), Spacer(1, 18 * mm),
             _p("Quality Assurance Visit Report", s["title"]), _p(facts.provider, s["h2"]), Spacer(1, 8 * mm), table,
-            Spacer(1, 12 * mm), _p(f"Protective marking: {MARKING}. Share only with the provider and the "
+            Spacer(1, 12 * mm), _p(f"Protective marking: {facts.marking}. Share only with the provider and the "
                                    "professionals involved.", s["small"]), PageBreak()]
 
 

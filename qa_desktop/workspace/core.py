@@ -93,6 +93,7 @@ class Workspace:
         self._lock = threading.RLock()
         self._position = store.last_op_position()
         from qa_desktop.workspace.admin import AdminService
+        from qa_desktop.workspace.council import CouncilService
         from qa_desktop.workspace.oversight import OversightService
         from qa_desktop.workspace.partnership import PartnershipService
         from qa_desktop.workspace.register import RegisterService
@@ -112,6 +113,7 @@ class Workspace:
         self.unregistered = UnregisteredService(self)
         self.young_inspectors = YoungInspectorService(self)
         self.tracker = TrackerService(self)
+        self.council = CouncilService(self)
 
     @classmethod
     def open(cls, data_dir: Path, *, actor: str | None = None, key: bytes | None = None, role: Role | None = None,
