@@ -410,6 +410,7 @@ def build_parser() -> argparse.ArgumentParser:
     templates.set_defaults(func=bind(cmd_templates))
 
     from qa_desktop.cli_caseload import add_caseload_commands
+    from qa_desktop.cli_council import add_council_commands
     from qa_desktop.cli_documents import add_document_commands
     from qa_desktop.cli_oversight import add_oversight_commands
     from qa_desktop.cli_regulator import add_regulator_commands
@@ -422,6 +423,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_caseload_commands(sub, common, bind)
     add_regulator_commands(sub, common, bind)
     add_document_commands(sub, common, bind)
+    add_council_commands(sub, common, bind)
     return parser
 
 

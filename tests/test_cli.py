@@ -85,3 +85,13 @@ def test_templates_lists_builtin_and_team_templates_and_broken_ones(capsys, data
                                     "scopes: [full]\nsections: []\n")
     code, out, _ = run(capsys, "templates", "--data-dir", data_dir)
     assert code == 1 and "BROKEN" in out and "ours.yaml, line 7 (sections): the list is empty" in out
+
+
+def test_visits_in_progress_give_the_id_report_takes(capsys, data_dir):
+    run(capsys, "demo", "--data-dir", data_dir)
+    code, out, _ = run(capsys, "visits", "--data-dir", data_dir)
+    assert code == 0 and "Harbour View" in out and out.rstrip().endswith("1 visit in progress")
+    visit = out.splitlines()[2].split()[0]
+    assert len(visit) == 8
+    code, out, _ = run(capsys, "report", visit, "--data-dir", data_dir)
+    assert code == 0 and "Report written:" in out

@@ -81,9 +81,11 @@ class VisitFacts:
     revision: int = 1
     #: said when a Young Inspector was due but did not take part (their form withdrawn, issue 16)
     young_inspector: str = ""
+    #: the council's protective marking (``services.council``), in the header, footer and sign-off
+    marking: str = MARKING
 
     def marks(self, standing: Standing) -> PageMarks:
-        return PageMarks(self.council_name, self.reference, self.revision, standing.draft)
+        return PageMarks(self.council_name, self.reference, self.revision, standing.draft, self.marking)
 
     def metadata(self, title: str, standing: Standing) -> Metadata:
         return Metadata(title=f"{title} {self.reference}", author=f"{self.council_name}, {self.service_name}",
@@ -200,7 +202,9 @@ def cover_rows(facts: VisitFacts, standing: Standing) -> list[tuple[str, str]]:
     return rows
 
 
-PROTECTIVE_NOTE = f"Protective marking: {MARKING}. Share only with the provider and the professionals involved."
+def protective_note(marking: str) -> str:
+    """The cover's sentence on the council's protective marking."""
+    return f"Protective marking: {marking}. Share only with the provider and the professionals involved."
 
 
 def _cover(facts: VisitFacts, standing: Standing, marks: PageMarks,
@@ -212,7 +216,7 @@ def _cover(facts: VisitFacts, standing: Standing, marks: PageMarks,
     return [_p(facts.council_name, s["council"]), _p(facts.service_name, s["body"]), *draft_notice(marks, s),
             Spacer(1, 18 * mm if not marks.draft else 8 * mm),
             _p("Quality Assurance Visit Report", s["title"]), _p(facts.provider, s["h2"]), Spacer(1, 8 * mm), table,
-            Spacer(1, 12 * mm), _p(PROTECTIVE_NOTE, s["small"]), PageBreak()]
+            Spacer(1, 12 * mm), _p(protective_note(facts.marking), s["small"]), PageBreak()]
 
 
 def _summary(checklists: Sequence[Checklist], s: dict[str, ParagraphStyle]) -> list[Flowable]:

@@ -38,7 +38,7 @@ from qa_desktop.reports import visit_content as content
 from qa_desktop.reports.archival import LANGUAGE, Metadata
 from qa_desktop.reports.pages import PageMarks, ReportResult, Standing
 from qa_desktop.reports.shaping import base_is_rtl
-from qa_desktop.reports.visit_report import PROTECTIVE_NOTE, VisitFacts, cover_rows, prepared_photo, sign_off_rows
+from qa_desktop.reports.visit_report import VisitFacts, cover_rows, prepared_photo, protective_note, sign_off_rows
 
 RED = RGBColor(0xA1, 0x1D, 0x21)
 NAVY = RGBColor(0x1F, 0x3B, 0x5B)
@@ -228,7 +228,7 @@ def build_visit_docx(facts: VisitFacts, checklists: Sequence[Checklist], path: P
     word.heading("Quality Assurance Visit Report", 0)
     word.paragraph(facts.provider, bold=True)
     word.table(None, cover_rows(facts, standing), [4.5, 12.5])
-    word.paragraph(PROTECTIVE_NOTE)
+    word.paragraph(protective_note(facts.marking))
     word.page_break()
 
     summary = content.summary(checklists)

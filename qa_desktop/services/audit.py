@@ -218,3 +218,15 @@ def provider_audit(session: Session, provider_id: str) -> list[AuditLine]:
         ("report_recipients", _recipients(session, letters)),
     ])
 
+
+
+def council_audit(session: Session) -> list[AuditLine]:
+    """Every change to the council's own settings (its details and the framework's figures); a
+    logo is shown as "a picture", not its bytes."""
+    from dataclasses import replace
+
+    from qa_desktop.store.models import COUNCIL_ID
+
+    lines = _lines(session, [("council_settings", {COUNCIL_ID: "Council settings"})])
+    return [replace(line, value="a picture") if line.field == "logo" and line.value != "(blank)" else line
+            for line in lines if line.field != "deleted"]  # the row is never deleted: its creation says nothing

@@ -32,8 +32,8 @@ from qa_desktop.domain.documents import DEFAULT_REPLY_WORKING_DAYS, add_working_
 from qa_desktop.domain.roles import require_officer
 from qa_desktop.paths import long_path, resources_dir
 from qa_desktop.services import documents
+from qa_desktop.services.council import branding
 from qa_desktop.services.documents import Addressee, Source
-from qa_desktop.services.reports import branding
 from qa_desktop.store.database import Store
 from qa_desktop.store.models import Commissioner, Contact, Provider
 
@@ -171,11 +171,11 @@ def issue(store: Store, revision_id: str, source: Source, to: Sequence[Addressee
     due = reply_due_on or add_working_days(today, reply_working_days(store.data_dir))
     pdf = documents.mark_issued(store, revision_id, source, to, due)
     info = documents.document(store, revision_id)
-    brand = branding()
+    brand = branding(store)
     fields = {"document": source.kind.label, "provider": source.provider_name,
               "setting": source.setting_name or source.provider_name, "reference": source.reference,
               "revision": str(info.revision), "reply_due": f"{due.day} {due:%B %Y}",
-              "council": brand["council_name"], "service": brand["service_name"], "sender": store.user.name}
+              "council": brand.council_name, "service": brand.service_name, "sender": store.user.name}
     name = _safe_name(f"{source.reference} r{info.revision} {source.kind.label}") + ".eml"
     eml = write_eml(eml_folder / name, email_text(store.data_dir, fields), to, [pdf], store.clock.now())
     return Issued(pdf, eml, tuple(to), due)

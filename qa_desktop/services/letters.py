@@ -5,7 +5,7 @@ the removal of an embargo or of a plan, and Young Inspector feedback to the prov
 
 The words come from the team's templates (``resources/letters/<kind>.yaml``, or the team's own copy
 in ``DATA_DIR/letters/``, read first), with ``$placeholders`` filled in from the records; the
-council's name comes from the branding (``services.reports.branding``).
+council's name comes from the council's settings (``services.council.branding``).
 """
 
 from __future__ import annotations
@@ -30,9 +30,10 @@ from qa_desktop.paths import resources_dir
 from qa_desktop.reports.letters import Letter, LetterPart, LetterTable, build_letter_docx, build_letter_pdf
 from qa_desktop.reports.pages import ReportResult, Standing
 from qa_desktop.reports.visit_content import answer_text
+from qa_desktop.services.council import branding
 from qa_desktop.services.distribution import LETTERS_FOLDER, MAX_SETTINGS_BYTES
 from qa_desktop.services.documents import Source
-from qa_desktop.services.reports import branding, visit_facts
+from qa_desktop.services.reports import visit_facts
 from qa_desktop.services.visits import open_visit
 from qa_desktop.store.database import Store
 from qa_desktop.store.models import ActionPlan, Embargo, PlanAction, Provider, Setting, Visit
@@ -99,15 +100,15 @@ def _source(store: Store, kind: DocumentKind, subject_id: str, provider: Provide
 
 
 def _base_fields(store: Store, provider: Provider) -> dict[str, str]:
-    brand = branding()
-    return {"provider": provider.name, "council": brand["council_name"], "service": brand["service_name"],
+    brand = branding(store)
+    return {"provider": provider.name, "council": brand.council_name, "service": brand.service_name,
             "sender": store.user.name}
 
 
 def _letter(store: Store, kind: DocumentKind, subject_id: str, date_text: str, words: dict[str, Any],
             to: tuple[str, ...], about: str, parts: tuple[LetterPart, ...], urn: str | None) -> Letter:
-    brand = branding()
-    return Letter(brand["council_name"], brand["service_name"], kind.label,
+    brand = branding(store)
+    return Letter(brand.council_name, brand.service_name, kind.label,
                   f"{_PREFIX[kind]}-{date_text}-{subject_id[:8].upper()}", 1, str(words.get("title") or kind.label),
                   to, about, parts, store.user.name, urn or "")
 

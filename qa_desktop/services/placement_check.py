@@ -33,10 +33,11 @@ from qa_desktop.domain.risk import Rag
 from qa_desktop.domain.schedule import DueKind, DueStatus
 from qa_desktop.domain.visits import VisitRuleError
 from qa_desktop.reports.placement_check import build_placement_check
+from qa_desktop.services.council import branding
 from qa_desktop.services.due import due_items
 from qa_desktop.services.oversight import active_embargoes, ifa_flags, open_alerts, risk_ratings, tracked_actions
-from qa_desktop.services.reports import branding
 from qa_desktop.store.access import officer
+from qa_desktop.store.database import Store
 from qa_desktop.store.models import ActionPlan, ComplianceReview, Provider, QaCase, Setting
 
 __all__ = ["NOTHING_RECORDED", "CheckLine", "PlacementCheck", "Weight", "placement_check", "write_pdf"]
@@ -232,6 +233,6 @@ def _safeguarding(session: Session, provider_id: str) -> list[CheckLine]:
     return found
 
 
-def write_pdf(check: PlacementCheck, path: Path) -> None:
+def write_pdf(store: Store, check: PlacementCheck, path: Path) -> None:
     """The check as one printed page (``reports.placement_check``), with the council's name."""
-    build_placement_check(check, path, council_name=branding()["council_name"])
+    build_placement_check(check, path, council_name=branding(store).council_name)

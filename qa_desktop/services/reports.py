@@ -11,7 +11,6 @@ from dataclasses import asdict, replace
 from pathlib import Path
 from typing import Any
 
-import yaml
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -21,12 +20,12 @@ from qa_desktop.domain.roles import require_officer
 from qa_desktop.domain.visits import VisitRuleError, VisitStatus
 from qa_desktop.forms.checklist import Checklist
 from qa_desktop.forms.template import Audience
-from qa_desktop.paths import resources_dir
 from qa_desktop.reports.pages import Standing
 from qa_desktop.reports.visit_report import Progress, ReportResult, VisitFacts, build_visit_report, no_progress
 from qa_desktop.reports.word import build_visit_docx, build_young_inspector_docx
 from qa_desktop.reports.young_inspector_report import build_young_inspector_report
 from qa_desktop.services import documents
+from qa_desktop.services.council import branding
 from qa_desktop.services.differences import count_differences
 from qa_desktop.services.documents import Source
 from qa_desktop.services.visits import open_visit
@@ -36,36 +35,25 @@ from qa_desktop.store.models import Visit, VisitTemplate
 REPORTS_FOLDER = documents.REPORTS_FOLDER
 
 
-def branding() -> dict[str, str]:
-    """Council name and service name from ``qa_desktop/resources/branding/branding.yaml`` (with defaults)."""
-    defaults = {"council_name": "Council", "service_name": "Children's Commissioning Quality Assurance"}
-    path = resources_dir() / "branding" / "branding.yaml"
-    try:
-        loaded = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    except (OSError, yaml.YAMLError):
-        return defaults
-    return {**defaults, **{k: str(v) for k, v in loaded.items() if k in defaults and v}}
-
-
 def report_reference(visit: Visit) -> str:
     return f"QA-{visit.visit_date:%Y%m%d}-{visit.id[:8].upper()}"
 
 
 def visit_facts(store: Store, visit_id: str) -> VisitFacts:
     require_officer(store.user, "or make reports")
+    brand = branding(store)  # the council's name, service and marking: the one place reports read them
     with store.read() as session:
         visit = session.get(Visit, visit_id)
         if visit is None or visit.deleted:
             raise VisitRuleError("That visit does not exist (it may have been deleted).")
         setting = visit.setting
         provider = setting.provider
-        brand = branding()
         return VisitFacts(
-            council_name=brand["council_name"], service_name=brand["service_name"], reference=report_reference(visit),
+            council_name=brand.council_name, service_name=brand.service_name, reference=report_reference(visit),
             provider=provider.name, setting=setting.name, address=setting.address, urn=provider.urn or "",
             service_type=provider.service_type.label, tier=provider.tier.value if provider.tier else "",
             visit_date=visit.visit_date, level=visit.level.label, announced=visit.announced,
-            officers=list(visit.officers), reason=visit.reason.label,
+            officers=list(visit.officers), reason=visit.reason.label, marking=brand.protective_marking,
             young_inspector=_young_inspector_absent(session, visit_id))
 
 

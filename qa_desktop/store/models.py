@@ -546,12 +546,13 @@ class ProviderImportChanges(SyncedColumns, Base):
     entries: Mapped[list[list[str]]] = mapped_column(JSON)
 
 
-class CouncilSetting(SyncedColumns, Base):
+class TeamSetting(SyncedColumns, Base):
     """A setting the whole team shares, synced and audited like any record, by ``key`` (its id is
     derived from the key, so two laptops setting it meet on one row). ``internal_owners``: the
-    names this council owns homes under (``domain.provision_types``)."""
+    names this council owns homes under (``domain.provision_types``). What reports say of the
+    council, and the framework's figures, are ``CouncilSettings``'s (one typed row)."""
 
-    __tablename__ = "council_settings"
+    __tablename__ = "team_settings"
 
     key: Mapped[str] = mapped_column(String(80), index=True)
     value: Mapped[Any] = mapped_column(JSON, nullable=True)
@@ -756,6 +757,27 @@ class Incentive(SyncedColumns, Base):
     value_pence: Mapped[int | None] = mapped_column(Integer)
 
 
+class CouncilSettings(SyncedColumns, Base):
+    """The council's own settings, one row for the whole team (synced; its id is ``COUNCIL_ID`` on
+    every laptop, so two laptops setting it meet on this row): what reports and letters say of the
+    council, and the framework's figures (``domain.framework``; ``None``: the built-in Medway one).
+    A field left empty means the built-in default (``services.council``)."""
+
+    __tablename__ = "council_settings"
+
+    council_name: Mapped[str | None] = mapped_column(String(200))
+    service_name: Mapped[str | None] = mapped_column(String(200))
+    address_block: Mapped[str | None] = mapped_column(Text)  # the letters' sender block, one line per line
+    protective_marking: Mapped[str | None] = mapped_column(String(60))
+    #: a PNG or JPEG, base64 (at most 256 KB): it travels in the op itself, as any other value
+    logo: Mapped[str | None] = mapped_column(Text)
+    framework: Mapped[Any] = mapped_column(JSON, nullable=True)
+
+
+#: The one row of ``council_settings``.
+COUNCIL_ID = "council"
+
+
 class Op(Base):
     """One recorded change of one field (DESIGN.md, Sync). Immutable once written."""
 
@@ -859,5 +881,4 @@ SYNCED_MODELS: tuple[type[SyncedColumns], ...] = (Commissioner, Provider, Settin
                                                   ReviewAction, VisitTemplate, Answer, VisitAction,
                                                   ReportRevision, QaCase, ActionPlan, PlanAction, Embargo,
                                                   RegulatoryAlert, TeamMember, *TRACKER_MODELS, ProviderImport,
-                                                  ProviderImportChanges, CouncilSetting,
-                                                  ReportRecipient)
+                                                  ProviderImportChanges, TeamSetting, ReportRecipient, CouncilSettings)

@@ -6,9 +6,11 @@ from __future__ import annotations
 import logging
 import sys
 
+from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
 from qa_desktop.domain.visits import VisitRuleError
+from qa_desktop.paths import resources_dir
 from qa_desktop.ui.crash import CrashReporter, show_startup_crash
 from qa_desktop.ui.kiosk import HandOverKiosk
 from qa_desktop.ui.main_window import MainWindow
@@ -21,6 +23,7 @@ def make_application(argv: list[str] | None = None) -> QApplication:
     app.setOrganizationName("QA Desktop")
     app.setApplicationName("qa-desktop")
     app.setApplicationDisplayName("QA Desktop")
+    app.setWindowIcon(QIcon(str(resources_dir() / "icons" / "qa-desktop.png")))
     return app
 
 

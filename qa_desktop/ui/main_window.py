@@ -47,6 +47,7 @@ from qa_desktop.ui.background import BackgroundTask
 from qa_desktop.ui.change_hub import ChangeHub
 from qa_desktop.ui.column_fit import fit_columns, settings_key
 from qa_desktop.ui.conflicts_dialog import ConflictsDialog
+from qa_desktop.ui.council_dialog import CouncilDialog
 from qa_desktop.ui.file_names import start_folder
 from qa_desktop.ui.import_report_window import ImportReportWindow
 from qa_desktop.ui.oversight_window import OversightWindow
@@ -232,10 +233,13 @@ class MainWindow(QMainWindow):
         team_action.triggered.connect(lambda: self.team_and_user())
         quit_action = QAction("&Quit", self, shortcut=QKeySequence(QKeySequence.StandardKey.Quit))
         quit_action.triggered.connect(self.close)
+        council_action = QAction("&Council settings…", self)
+        council_action.triggered.connect(self.show_council_settings)
         menu.addAction(import_action)
         menu.addAction(changes_action)
         menu.addAction(owners_action)
         menu.addAction(team_action)
+        menu.addAction(council_action)
         menu.addSeparator()
         menu.addAction(quit_action)
         self.import_task: BackgroundTask | None = None
@@ -470,6 +474,12 @@ class MainWindow(QMainWindow):
         about.setMenuRole(QAction.MenuRole.AboutRole)
         about.triggered.connect(self.show_about)
         menu.addAction(about)
+
+    def show_council_settings(self) -> CouncilDialog:
+        """The council's details on reports and letters, and the framework's figures (QA lead)."""
+        dialog = CouncilDialog(self.workspace, self)
+        dialog.open()
+        return dialog
 
     def show_about(self) -> AboutDialog:
         """Version, database schema, data folder and log file (for a support call)."""

@@ -18,11 +18,11 @@ from qa_desktop.forms.template import Template
 from qa_desktop.logs import describe_error, where_the_log_is
 from qa_desktop.paths import DATABASE_NAME
 from qa_desktop.services.change_words import changes_in_words
-from qa_desktop.services.council_settings import SettingError, internal_owners, set_internal_owners
 from qa_desktop.services.demo import load_demo
 from qa_desktop.services.provider_import import ImportReport
 from qa_desktop.services.recovery import put_aside
 from qa_desktop.services.team import TeamError, TeamMemberLine, add_member, remove_member, team
+from qa_desktop.services.team_settings import SettingError, internal_owners, set_internal_owners
 from qa_desktop.store.database import peek_schema_revision, schema_head
 from qa_desktop.store.keys import KeyLost, demo_key
 from qa_desktop.workspace.changes import USER, Done, OpChanges

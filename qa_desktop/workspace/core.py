@@ -100,6 +100,7 @@ class Workspace:
         self._lock = threading.RLock()
         self._position = store.last_op_position()
         from qa_desktop.workspace.admin import AdminService
+        from qa_desktop.workspace.council import CouncilService
         from qa_desktop.workspace.documents import DocumentService
         from qa_desktop.workspace.hand_over import HandOverService
         from qa_desktop.workspace.oversight import OversightService
@@ -132,6 +133,7 @@ class Workspace:
         self.planning = PlanningService(self)
         self.documents = DocumentService(self)
         self.hand_over = HandOverService(self)
+        self.council = CouncilService(self)
 
     @classmethod
     def open(cls, data_dir: Path, *, actor: str | None = None, key: bytes | None = None, role: Role | None = None,

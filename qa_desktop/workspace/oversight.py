@@ -190,7 +190,7 @@ class OversightService(Service):
     def placement_check_pdf(self, check: PlacementCheck, path: Path) -> Path:
         """The check as one printed page for the Access to Resources team, written to ``path``.
         It changes no record, so it is no mutation."""
-        write_pdf(check, path)
+        write_pdf(self._ws._store, check, path)
         return path
 
     def provider_warnings(self, provider_id: str, on: dt.date | None = None) -> list[str]:

@@ -18,7 +18,6 @@ from qa_desktop.domain.regulation import Judgement
 from qa_desktop.domain.risk import Rag
 from qa_desktop.domain.service_types import ServiceType
 from qa_desktop.services.audit import AuditLine, provider_audit
-from qa_desktop.services.council_settings import internal_owners
 from qa_desktop.services.due import DueItem, due_items
 from qa_desktop.services.import_changes import (
     ChangeLine,
@@ -43,6 +42,7 @@ from qa_desktop.services.register import (
 )
 from qa_desktop.services.register_filter import RegisterFilter
 from qa_desktop.services.sanctions import SanctionRow
+from qa_desktop.services.team_settings import internal_owners
 from qa_desktop.workspace.changes import Done
 from qa_desktop.workspace.guard import Service
 

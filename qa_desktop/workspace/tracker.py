@@ -13,7 +13,7 @@ from qa_desktop.domain.reporting_year import ReportingYear, Span, YearKind, span
 from qa_desktop.reports.annual_report import AnnualReport, ReportFacts, build_annual_report
 from qa_desktop.services.alert_impact import AlertCount, AlertLine, alert_lines, count_alerts
 from qa_desktop.services.annual_figures import annual_figures
-from qa_desktop.services.reports import branding
+from qa_desktop.services.council import branding
 from qa_desktop.workspace.guard import Service
 
 if TYPE_CHECKING:
@@ -56,7 +56,7 @@ class TrackerService(Service):
         """Write the committee's PDF of ``year``'s figures (this calendar year by default) to ``path``.
         It changes no record, so it is no mutation."""
         figures = self.figures(year)
-        brand = branding()
-        facts = ReportFacts(brand["council_name"], brand["service_name"], self._ws.clock.today(),
+        brand = branding(self._ws._store)  # the council's own details: the one function every report reads
+        facts = ReportFacts(brand.council_name, brand.service_name, self._ws.clock.today(),
                             self._ws.user.name)
         return build_annual_report(figures, facts, path)

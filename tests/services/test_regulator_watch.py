@@ -12,12 +12,12 @@ from qa_desktop.domain.oversight import AlertKind
 from qa_desktop.domain.regulation import Judgement, Regulator
 from qa_desktop.domain.service_types import ServiceType
 from qa_desktop.services import oversight as qa
-from qa_desktop.services.council_settings import internal_owners, set_internal_owners
 from qa_desktop.services.import_changes import What, change_lines, import_history
 from qa_desktop.services.provider_files import ImportFileError
 from qa_desktop.services.provider_import import import_providers
 from qa_desktop.services.provider_layout import Layout
 from qa_desktop.services.sanctions import Sanction, sanctions_list
+from qa_desktop.services.team_settings import internal_owners, set_internal_owners
 from qa_desktop.store.models import Provider, RegulatoryAlert
 from tests.conftest import TODAY
 from tests.ofsted_files import (

@@ -9,7 +9,7 @@ from sqlalchemy import inspect, select, text
 from sqlalchemy.exc import DatabaseError
 
 from qa_desktop.paths import DATABASE_NAME
-from qa_desktop.store.database import Store, make_engine, migrate
+from qa_desktop.store.database import Store, make_engine, migrate, schema_head
 from qa_desktop.store.models import Base, Provider, Setting
 
 
@@ -40,7 +40,7 @@ def test_database_at_first_revision_with_rows_migrates_to_head(tmp_path):
         assert provider.judgement_date == dt.date(2024, 5, 14)
         assert provider.created_at == stamp.replace(tzinfo=dt.UTC)
         assert session.scalars(select(Setting.town)).all() == ["Rochester"]
-        assert session.execute(text("SELECT version_num FROM alembic_version")).scalar() == _head()
+        assert session.execute(text("SELECT version_num FROM alembic_version")).scalar() == schema_head()
     assert {"visits", "compliance_reviews", "placements"} <= set(inspect(store.engine).get_table_names())
     assert store.hlc.last.wall_ms == 1735787045000  # the clock resumes after the old ops
     with pytest.raises(DatabaseError, match="audit trail"), store.transaction() as session:

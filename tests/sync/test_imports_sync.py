@@ -5,10 +5,10 @@ meets the first on the same rows."""
 from __future__ import annotations
 
 from qa_desktop.domain.oversight import AlertKind
-from qa_desktop.services.council_settings import internal_owners, set_internal_owners
 from qa_desktop.services.import_changes import change_lines, import_history
 from qa_desktop.services.oversight import open_alerts
 from qa_desktop.services.provider_import import import_providers
+from qa_desktop.services.team_settings import internal_owners, set_internal_owners
 from qa_desktop.sync.engine import sync
 from tests.ofsted_files import PROVIDER_LEVEL, later_rows, provider_level_rows, write_csv
 from tests.sync.conftest import snapshot

@@ -1,7 +1,7 @@
 """Regulator watch (issue 17): every provider import kept as a dated record with what it changed
 (``provider_imports``, ``provider_import_changes``); regulatory alerts raised from the regulator's
 data name their source, the day the fact took effect and the alert that superseded them; settings
-the team shares (``council_settings``: this council's own names as an owner). The op log's index
+the team shares (``team_settings``: this council's own names as an owner). The op log's index
 on (entity, entity_id) goes: ``ix_ops_field`` (entity, entity_id, field) serves the same look-ups.
 
 Plain ``ADD COLUMN`` and ``DROP INDEX``, no batch rebuild: a rebuild of ``ops`` would drop the audit
@@ -48,18 +48,18 @@ def upgrade() -> None:
     )
     synced_indexes_v1("provider_import_changes", "import_id")
     op.create_table(
-        "council_settings",
+        "team_settings",
         sa.Column("key", sa.String(length=80), nullable=False),
         sa.Column("value", sa.JSON(), nullable=True),
         *synced_columns_v1(),
     )
-    synced_indexes_v1("council_settings", "key")
+    synced_indexes_v1("team_settings", "key")
     op.drop_index("ix_ops_entity", table_name="ops")
 
 
 def downgrade() -> None:
     op.create_index("ix_ops_entity", "ops", ["entity", "entity_id"])
-    op.drop_table("council_settings")
+    op.drop_table("team_settings")
     op.drop_table("provider_import_changes")
     op.drop_table("provider_imports")
     with op.batch_alter_table("regulatory_alerts") as batch_op:

@@ -1,4 +1,4 @@
-"""Settings the whole team shares, kept as synced, audited records (``CouncilSetting``).
+"""Settings the whole team shares, kept as synced, audited records (``TeamSetting``).
 
 ``internal_owners``: the names under which this council owns children's homes ("Medway Council",
 "Medway Borough Council"). Ofsted's data names every home's owner; a home owned by this council is
@@ -19,7 +19,7 @@ from qa_desktop.domain.provision_types import OWNED_BY_THIS_COUNCIL, map_provisi
 from qa_desktop.store.access import officer
 from qa_desktop.store.changes import Changes, derived_id
 from qa_desktop.store.database import Store
-from qa_desktop.store.models import CouncilSetting, Provider
+from qa_desktop.store.models import Provider, TeamSetting
 
 INTERNAL_OWNERS = "internal_owners"
 
@@ -32,7 +32,7 @@ class SettingError(ValueError):
 
 
 def setting(session: Session, key: str) -> Any:
-    row = session.get(CouncilSetting, derived_id("council_setting", key))
+    row = session.get(TeamSetting, derived_id("team_setting", key))
     return None if row is None or row.deleted else row.value
 
 
@@ -71,10 +71,10 @@ def set_internal_owners(store: Store, names: Iterable[str]) -> int:
 
 
 def _put(changes: Changes, key: str, value: Any) -> None:
-    row_id = derived_id("council_setting", key)
-    row = changes.session.get(CouncilSetting, row_id)
+    row_id = derived_id("team_setting", key)
+    row = changes.session.get(TeamSetting, row_id)
     if row is None:
-        changes.create(CouncilSetting, id=row_id, key=key, value=value)
+        changes.create(TeamSetting, id=row_id, key=key, value=value)
     else:
         changes.update(row, value=value)
 
