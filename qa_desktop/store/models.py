@@ -15,6 +15,7 @@ import datetime as dt
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from sqlalchemy import JSON, BigInteger, Boolean, Date, ForeignKey, Index, Integer, String, Table, Text
+from sqlalchemy import text as sql_text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 from qa_desktop.domain.oversight import (
@@ -58,7 +59,8 @@ class SyncedColumns:
     updated_at: Mapped[dt.datetime] = mapped_column(UtcDateTime())
     changed_by: Mapped[str] = mapped_column(String(120))
     device_id: Mapped[str] = mapped_column(String(36))
-    deleted: Mapped[bool] = mapped_column(Boolean, default=False, index=True)
+    #: Not indexed: false on nearly every row, so an index on it selects nothing (migration 0013).
+    deleted: Mapped[bool] = mapped_column(Boolean, default=False)
 
     #: Fields the write path manages; an op is never recorded for them.
     BOOKKEEPING = frozenset({"id", "created_at", "updated_at", "changed_by", "device_id"})
@@ -114,6 +116,10 @@ class Provider(SyncedColumns, Base):
         """Section 3's tier, derived on read so it can never disagree with the judgement."""
         return provider_tier(self.service_type, self.contract_route is ContractRoute.FRAMEWORK,
                              self.regulator, self.judgement)
+
+    #: Providers that ceased operating alone (the sanctions list names them; few of a register).
+    __table_args__ = (Index("ix_providers_ceased", "ceased_operating_on",
+                            sqlite_where=sql_text("ceased_operating_on IS NOT NULL")),)
 
 
 class Setting(SyncedColumns, Base):
@@ -274,6 +280,9 @@ class VisitAction(ActionTracking, SyncedColumns, Base):
     raised_at: Mapped[dt.datetime] = mapped_column(UtcDateTime())
     due_at: Mapped[dt.datetime] = mapped_column(UtcDateTime())
 
+    #: The actions still open alone: the lists of open actions read those, not every action ever raised.
+    __table_args__ = (Index("ix_visit_actions_open", "visit_id", sqlite_where=sql_text("completed_at IS NULL")),)
+
 
 class ReportRevision(SyncedColumns, Base):
     """A report made of a visit: its revision number and a fingerprint of what it says.
@@ -368,6 +377,9 @@ class RegulatoryAlert(SyncedColumns, Base):
     review_on: Mapped[dt.date | None] = mapped_column(Date)
     summary: Mapped[str] = mapped_column(Text)
     closed_on: Mapped[dt.date | None] = mapped_column(Date)  # lifted, or superseded by a later alert
+
+    #: The open alerts alone: the sanctions list reads those, however many were closed before.
+    __table_args__ = (Index("ix_regulatory_alerts_open", "provider_id", sqlite_where=sql_text("closed_on IS NULL")),)
 
 
 class TeamMember(SyncedColumns, Base):
