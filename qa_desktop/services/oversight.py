@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
+from collections.abc import Collection
 from dataclasses import dataclass
 from typing import Any
 
@@ -156,19 +157,28 @@ def rating_history(session: Session, provider_id: str) -> list[YearRating]:
                    for year, count, significant in rows), key=lambda r: -r.year)
 
 
-def risk_ratings(session: Session, year: int, *, provider_id: str | None = None) -> dict[str, Rag]:
+def risk_ratings(session: Session, year: int, *, provider_id: str | None = None,
+                 provider_ids: Collection[str] | None = None) -> dict[str, Rag]:
     """Every provider's Figure 6 rating for ``year`` (providers with no cases are absent: no rating);
-    of one provider with ``provider_id``."""
+    of one provider with ``provider_id``, of some with ``provider_ids``. The year is a range of
+    dates, so the cases of that year are found by the index on ``opened_on`` (not every case ever
+    logged, each year worked out again)."""
     officer(session, "risk ratings")
     counts: Counter[str] = Counter()
     significant: set[str] = set()
-    one = [QaCase.provider_id == provider_id] if provider_id else []
-    for provider_id, is_significant in session.execute(
-            select(QaCase.provider_id, QaCase.significant).where(
-                QaCase.deleted.is_(False), extract("year", QaCase.opened_on) == year, *one)):
-        counts[provider_id] += 1
-        if is_significant:
-            significant.add(provider_id)
+    wanted = [provider_id] if provider_id else sorted(provider_ids) if provider_ids is not None else None
+    if wanted is not None and not wanted:
+        return {}
+    of_year = (QaCase.opened_on >= dt.date(year, 1, 1), QaCase.opened_on < dt.date(year + 1, 1, 1))
+    chunks = [wanted[start:start + 500] for start in range(0, len(wanted), 500)] if wanted is not None else [None]
+    for chunk in chunks:
+        of_providers = [QaCase.provider_id.in_(chunk)] if chunk is not None else []
+        for provider_id, is_significant in session.execute(
+                select(QaCase.provider_id, QaCase.significant).where(QaCase.deleted.is_(False), *of_year,
+                                                                     *of_providers)):
+            counts[provider_id] += 1
+            if is_significant:
+                significant.add(provider_id)
     return {pid: rag_for_year(n, significant_concern=pid in significant) for pid, n in counts.items()}
 
 
@@ -296,10 +306,23 @@ def complete_action(store: Store, kind: str, action_id: str, *, completed_at: dt
         changes.update(action, completed_at=completed_at, evidence=_words(evidence, "the evidence of completion"))
 
 
+def provider_names(session: Session, provider_ids: Collection[str]) -> dict[str, str]:
+    """The names of these providers (a look-up by id each, in chunks)."""
+    wanted = sorted(provider_ids)
+    names: dict[str, str] = {}
+    for start in range(0, len(wanted), 500):
+        for provider_id, name in session.execute(select(Provider.id, Provider.name).where(
+                Provider.id.in_(wanted[start:start + 500]))):
+            names[provider_id] = name
+    return names
+
+
 def visit_item_labels(session: Session, visit_ids: list[str]) -> dict[tuple[str, str, str], str]:
     """(visit, template, item) -> the item's words, from the template each visit was started with."""
     labels: dict[tuple[str, str, str], str] = {}
     parsed: dict[str, dict[str, str]] = {}
+    if not visit_ids:
+        return labels
     for part in session.scalars(select(VisitTemplate).where(VisitTemplate.visit_id.in_(visit_ids))):
         if part.snapshot_id not in parsed:
             try:
@@ -318,20 +341,24 @@ def tracked_actions(session: Session, now: dt.datetime, *, provider_id: str | No
     due date; of monitored providers only with ``monitored_only``."""
     officer(session, "actions")
     found: list[TrackedAction] = []
-    names = dict(session.execute(select(Provider.id, Provider.name)).all())
     plans = select(PlanAction, ActionPlan).join(ActionPlan, PlanAction.plan_id == ActionPlan.id).where(
         PlanAction.deleted.is_(False), ActionPlan.deleted.is_(False), ActionPlan.removed_on.is_(None))
     if provider_id:
         plans = plans.where(ActionPlan.provider_id == provider_id)
-    for action, plan in session.execute(plans):
-        found.append(_tracked("plan", action, plan.provider_id, names,
-                              f"{plan.kind.label} issued {plan.issued_on:%d %b %Y}", now))
+    plan_rows = session.execute(plans).all()
     visits = (select(VisitAction, Visit, Setting).join(Visit, VisitAction.visit_id == Visit.id)
               .join(Setting, Visit.setting_id == Setting.id)
               .where(VisitAction.deleted.is_(False), Visit.deleted.is_(False)))
+    if not include_completed:  # the open ones alone, by their partial index (not every action ever raised)
+        visits = visits.where(VisitAction.completed_at.is_(None))
     if provider_id:
         visits = visits.where(Setting.provider_id == provider_id)
     rows = session.execute(visits).all()
+    # the names of the providers listed, not of the whole register
+    names = provider_names(session, {plan.provider_id for _, plan in plan_rows} | {s.provider_id for *_, s in rows})
+    for action, plan in plan_rows:
+        found.append(_tracked("plan", action, plan.provider_id, names,
+                              f"{plan.kind.label} issued {plan.issued_on:%d %b %Y}", now))
     labels = visit_item_labels(session, sorted({visit.id for _, visit, _ in rows}))
     for visit_action, visit, setting in rows:
         item = labels.get((visit.id, visit_action.template_key, visit_action.item_key), visit_action.item_key)

@@ -27,6 +27,7 @@ from qa_desktop.safe_text import csv_writer, write_xlsx_text
 from qa_desktop.services.due import DueItem, due_items
 from qa_desktop.services.oversight import TrackedAction, active_embargoes, open_alerts, risk_ratings, tracked_actions
 from qa_desktop.store.models import ActionPlan, Provider
+from qa_desktop.store.oplog import CHUNK
 
 
 class Sanction(enum.StrEnum):
@@ -77,9 +78,45 @@ def sanctions_list(session: Session, today: dt.date, *, sanction: Sanction | Non
     """The list as at ``today``; of one provider with ``provider_id`` (the provider page, without
     reading the whole register on every selection)."""
     one = provider_id is not None
-    providers = {p.id: p for p in session.scalars(select(Provider).where(
-        Provider.deleted.is_(False), *([Provider.id == provider_id] if one else [])))}
-    ratings = risk_ratings(session, today.year, provider_id=provider_id)
+    # Read what is in force first, then only the providers it names (and those that ceased
+    # operating): the list costs what it lists, not the register (issue 22).
+    found: list[tuple[str, Sanction, str, str, dt.date, dt.date | None, str, dt.date | None, bool,
+                      tuple[str, str] | None]] = []
+    for embargo in active_embargoes(session, today, provider_id=provider_id):
+        applies = {EmbargoScope.PROVIDER: "Whole provider", EmbargoScope.PROPERTY: embargo.setting or "",
+                   EmbargoScope.FOSTER_CARER: embargo.foster_carer or ""}[embargo.scope]
+        detail = (f"Formal, agreed by {embargo.approved_by}" if embargo.approved_by and embargo.kind.value == "formal"
+                  else f"Informal: {embargo.informal_reason.label}" if embargo.informal_reason else embargo.kind.label)
+        found.append((embargo.provider_id, _EMBARGO_SANCTION[embargo.scope], applies, detail, embargo.start_on,
+                      embargo.review_on, embargo.reason, embargo.social_work_informed_on, True,
+                      ("embargo", embargo.id)))
+    for plan in session.scalars(select(ActionPlan).where(ActionPlan.deleted.is_(False), ActionPlan.removed_on.is_(None),
+                                                         *([ActionPlan.provider_id == provider_id] if one else []))):
+        kind = Sanction.ACTION_PLAN if plan.kind is PlanKind.QA else Sanction.REGULATORY_ACTION_PLAN
+        found.append((plan.provider_id, kind, "Whole provider", plan.kind.label, plan.issued_on, None, plan.reason,
+                      plan.social_work_informed_on, True, ("plan", plan.id)))
+    terminated: set[str] = set()
+    for alert in open_alerts(session, provider_id=provider_id):
+        detail = f"{alert.regulator.label}: {alert.kind.label}" + (f" (from {alert.source})" if alert.source else "")
+        if alert.kind is AlertKind.TERMINATION:  # Section 12: the registration ended, the provider ceased operating
+            terminated.add(alert.provider_id)
+            found.append((alert.provider_id, Sanction.CEASED_OPERATING, "Whole provider", detail, alert.since, None,
+                          alert.summary, None, False, ("alert", alert.id)))
+            continue
+        found.append((alert.provider_id, Sanction.POOR_JUDGEMENT_RESTRICTION, "Whole provider", detail, alert.since,
+                      alert.review_on, alert.summary, None, False, ("alert", alert.id)))
+    columns = (Provider.id, Provider.name, Provider.urn, Provider.service_type, Provider.registration_status,
+               Provider.ceased_operating_on)
+    ceased = select(*columns).where(Provider.deleted.is_(False), Provider.ceased_operating_on.is_not(None),
+                                    Provider.ceased_operating_on <= today,
+                                    *([Provider.id == provider_id] if one else []))
+    providers = {row.id: row for row in session.execute(ceased)}
+    named = sorted({f[0] for f in found} - set(providers))
+    for start in range(0, len(named), CHUNK):
+        for row in session.execute(select(*columns).where(Provider.deleted.is_(False),
+                                                          Provider.id.in_(named[start:start + CHUNK]))):
+            providers[row.id] = row
+    ratings = risk_ratings(session, today.year, provider_ids=list(providers))
     rows: list[SanctionRow] = []
 
     def add(provider_id: str, kind: Sanction, applies_to: str, detail: str, since: dt.date, review: dt.date | None,
@@ -91,29 +128,9 @@ def sanctions_list(session: Session, today: dt.date, *, sanction: Sanction | Non
                                 applies_to, detail, since, review, concerns, informed, needed,
                                 ratings.get(provider_id, Rag.NONE), record))
 
-    for embargo in active_embargoes(session, today, provider_id=provider_id):
-        applies = {EmbargoScope.PROVIDER: "Whole provider", EmbargoScope.PROPERTY: embargo.setting or "",
-                   EmbargoScope.FOSTER_CARER: embargo.foster_carer or ""}[embargo.scope]
-        detail = (f"Formal, agreed by {embargo.approved_by}" if embargo.approved_by and embargo.kind.value == "formal"
-                  else f"Informal: {embargo.informal_reason.label}" if embargo.informal_reason else embargo.kind.label)
-        add(embargo.provider_id, _EMBARGO_SANCTION[embargo.scope], applies, detail, embargo.start_on, embargo.review_on,
-            embargo.reason, embargo.social_work_informed_on, True, ("embargo", embargo.id))
-    for plan in session.scalars(select(ActionPlan).where(ActionPlan.deleted.is_(False), ActionPlan.removed_on.is_(None),
-                                                         *([ActionPlan.provider_id == provider_id] if one else []))):
-        kind = Sanction.ACTION_PLAN if plan.kind is PlanKind.QA else Sanction.REGULATORY_ACTION_PLAN
-        add(plan.provider_id, kind, "Whole provider", plan.kind.label, plan.issued_on, None, plan.reason,
-            plan.social_work_informed_on, True, ("plan", plan.id))
-    terminated: set[str] = set()
-    for alert in open_alerts(session, provider_id=provider_id):
-        detail = f"{alert.regulator.label}: {alert.kind.label}" + (f" (from {alert.source})" if alert.source else "")
-        if alert.kind is AlertKind.TERMINATION:  # Section 12: the registration ended, the provider ceased operating
-            terminated.add(alert.provider_id)
-            add(alert.provider_id, Sanction.CEASED_OPERATING, "Whole provider", detail, alert.since, None,
-                alert.summary, None, False, ("alert", alert.id))
-            continue
-        add(alert.provider_id, Sanction.POOR_JUDGEMENT_RESTRICTION, "Whole provider", detail, alert.since,
-            alert.review_on, alert.summary, None, False, ("alert", alert.id))
-    for provider in providers.values():
+    for line in found:
+        add(*line)
+    for provider in list(providers.values()):
         if (provider.ceased_operating_on is not None and provider.ceased_operating_on <= today
                 and provider.id not in terminated):
             status = f"Registration status {provider.registration_status!r} in the register" \

@@ -25,3 +25,13 @@ def synced_indexes_v1(table: str, *columns: str) -> None:
     with op.batch_alter_table(table) as batch_op:
         for column in ("deleted", *columns):
             batch_op.create_index(f"ix_{table}_{column}", [column], unique=False)
+
+
+def synced_indexes_v2(table: str, *columns: str) -> None:
+    """Indexes ``ix_<table>_<column>`` on the given columns. Unlike v1, none on the tombstone flag:
+    it is false on nearly every row, so it selected nothing and misled the planner (revision 0013)."""
+    if not columns:
+        return
+    with op.batch_alter_table(table) as batch_op:
+        for column in columns:
+            batch_op.create_index(f"ix_{table}_{column}", [column], unique=False)

@@ -15,6 +15,7 @@ import datetime as dt
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from sqlalchemy import JSON, BigInteger, Boolean, Date, ForeignKey, Index, Integer, String, Table, Text
+from sqlalchemy import text as sql_text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 from qa_desktop.domain.compliance import DocumentStatus, ReviewStatus
@@ -64,7 +65,8 @@ class SyncedColumns:
     updated_at: Mapped[dt.datetime] = mapped_column(UtcDateTime())
     changed_by: Mapped[str] = mapped_column(String(120))
     device_id: Mapped[str] = mapped_column(String(36))
-    deleted: Mapped[bool] = mapped_column(Boolean, default=False, index=True)
+    #: Not indexed: false on nearly every row, so an index on it selects nothing (migration 0013).
+    deleted: Mapped[bool] = mapped_column(Boolean, default=False)
 
     #: Fields the write path manages; an op is never recorded for them.
     BOOKKEEPING = frozenset({"id", "created_at", "updated_at", "changed_by", "device_id"})
@@ -138,6 +140,10 @@ class Provider(SyncedColumns, Base):
     def tier_shown(self) -> Tier | None:
         """The tier as the register shows it: an officer's override, else Section 3's."""
         return shown_tier(self.tier, self.tier_override)
+
+    #: Providers that ceased operating alone (the sanctions list names them; few of a register).
+    __table_args__ = (Index("ix_providers_ceased", "ceased_operating_on",
+                            sqlite_where=sql_text("ceased_operating_on IS NOT NULL")),)
 
 
 class Setting(SyncedColumns, Base):
@@ -357,6 +363,9 @@ class VisitAction(ActionTracking, SyncedColumns, Base):
     raised_at: Mapped[dt.datetime] = mapped_column(UtcDateTime())
     due_at: Mapped[dt.datetime] = mapped_column(UtcDateTime())
 
+    #: The actions still open alone: the lists of open actions read those, not every action ever raised.
+    __table_args__ = (Index("ix_visit_actions_open", "visit_id", sqlite_where=sql_text("completed_at IS NULL")),)
+
 
 class ReviewAction(ActionTracking, SyncedColumns, Base):
     """An action raised on a compliance review (a document not seen, say), due by Figure 8."""
@@ -510,6 +519,9 @@ class RegulatoryAlert(SyncedColumns, Base):
     effective_on: Mapped[dt.date | None] = mapped_column(Date)
     #: The later alert that replaced this one (Section 12: Ofsted sends an updated alert).
     superseded_by: Mapped[str | None] = mapped_column(String(36))
+
+    #: The open alerts alone: the sanctions list reads those, however many were closed before.
+    __table_args__ = (Index("ix_regulatory_alerts_open", "provider_id", sqlite_where=sql_text("closed_on IS NULL")),)
 
 
 class ProviderImport(SyncedColumns, Base):

@@ -152,27 +152,45 @@ def _unpushed(store_key: str, mark: int) -> tuple[ColumnClause[int], ColumnEleme
     return _ROWID, (mark < _ROWID) & or_(Op.received_from.is_(None), Op.received_from != store_key)
 
 
-def status(store: Store, store_key: str | None = None) -> SyncStatus:
-    """Last sync time, changes waiting to go, open conflicts: what the window's status bar shows."""
+def status(store: Store, store_key: str | None = None, *, count_up_to: int | None = None) -> SyncStatus:
+    """Last sync time, changes waiting to go, open conflicts: what the window's status bar shows.
+
+    ``count_up_to``: count the changes waiting only that far ("more than 10,000"): the status bar,
+    read again after every answer, then costs what it says rather than the length of the log."""
     require_officer(store.user, "the sync status")  # a Young Inspector's store is refused
     with store.read() as session:
         key = store_key or _state(session, "sync.store")
-        conflicts = session.scalar(select(func.count()).select_from(FieldHeads).where(FieldHeads.conflict)) or 0
+        conflicts = open_conflicts(session)
         held = tuple(held_summary(session)) if held_count(session) else ()
         if key is None:
-            waiting = session.scalar(select(func.count()).select_from(Op).where(Op.received_from.is_(None))) or 0
-            return SyncStatus(None, waiting, conflicts, _waiting_words(waiting), held=held)
+            waiting = _count(session, Op.received_from.is_(None), count_up_to)
+            return SyncStatus(None, waiting, conflicts, _waiting_words(waiting, count_up_to), held=held)
         mark = int(_state(session, f"sync.pushed.{key}") or 0)
         _, condition = _unpushed(key, mark)
-        waiting = session.scalar(select(func.count()).select_from(Op).where(condition)) or 0
+        waiting = _count(session, condition, count_up_to)
         last = _state(session, f"sync.last.{key}")
         health = json.loads(_state(session, f"sync.health.{key}") or "{}")
     return SyncStatus(dt.datetime.fromisoformat(last) if last else None, waiting, conflicts,
-                      _waiting_words(waiting) + tuple(health.get("rewritten", ())),
+                      _waiting_words(waiting, count_up_to) + tuple(health.get("rewritten", ())),
                       tuple(health.get("unreadable", ())), held)
 
 
-def _waiting_words(waiting: int) -> tuple[str, ...]:
+def open_conflicts(session: Session) -> int:
+    """How many fields hold a conflict to resolve (an indexed count of a small table)."""
+    return session.scalar(select(func.count()).select_from(FieldHeads).where(FieldHeads.conflict)) or 0
+
+
+def _count(session: Session, condition: ColumnElement[bool], up_to: int | None) -> int:
+    """The ops matching ``condition``; with ``up_to``, no more than one past it (SQLite stops there)."""
+    if up_to is None:
+        return session.scalar(select(func.count()).select_from(Op).where(condition)) or 0
+    found = select(literal_column("1")).select_from(Op).where(condition).limit(up_to + 1).subquery()
+    return session.scalar(select(func.count()).select_from(found)) or 0
+
+
+def _waiting_words(waiting: int, up_to: int | None = None) -> tuple[str, ...]:
+    if up_to is not None and waiting > up_to:
+        return (f"More than {up_to:,} changes waiting to go.",)
     return (f"{waiting} change{'s' if waiting != 1 else ''} waiting to go.",) if waiting else ()
 
 
@@ -212,7 +230,8 @@ def sync(store: Store, shared: SharedStore, progress: Progress | None = None, *,
     if remember:
         with store.transaction() as session:
             _set_state(session, f"sync.last.{shared.key}", report.finished_at.isoformat())
-    report.conflicts = status(store, shared.key).conflicts
+    with store.read() as session:
+        report.conflicts = open_conflicts(session)  # not the status: that counts the log too
     return report
 
 

@@ -31,6 +31,10 @@ from qa_desktop.workspace.sync import (
     SyncStatus,
 )
 
+#: The status bar's tooltip counts the changes waiting this far ("More than 10,000 changes waiting"):
+#: it is read again after every answer, and must not count a long history each time.
+WAITING_COUNTED = 10_000
+
 
 class SyncController(QObject):
     """Owns the Sync action's state; the main window wires its widgets to it."""
@@ -54,7 +58,7 @@ class SyncController(QObject):
         self.last_words = ""
         self._restart = False  # a password was just given: sync again when this attempt has ended
         self._needs_password: str | None = None  # the server a password is needed for
-        self.state: SyncStatus = workspace.sync.status()
+        self.state: SyncStatus
         self.refresh_status()
 
     @property
@@ -64,7 +68,7 @@ class SyncController(QObject):
     def refresh_status(self) -> None:
         """Count again what the status bar says: last sync, changes waiting, conflicts, and (when a
         laptop cannot read a file) how many, with the details in the tooltip."""
-        self.state = state = self.workspace.sync.status()
+        self.state = state = self.workspace.sync.status(count_up_to=WAITING_COUNTED)
         when = "never" if state.last_synced is None else _when(state.last_synced, self.workspace.clock.today())
         # in words, not a count of field changes ("66644 changes waiting" meant nothing to anyone)
         parts = [f"Last synced: {when}",

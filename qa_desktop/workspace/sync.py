@@ -106,9 +106,10 @@ class SyncService(Service):
         finally:
             shared.close()
 
-    def status(self) -> SyncStatus:
-        """Last sync, changes waiting to go, open conflicts: what the status bar shows."""
-        return status(self._ws._store)
+    def status(self, *, count_up_to: int | None = None) -> SyncStatus:
+        """Last sync, changes waiting to go, open conflicts: what the status bar shows (which counts
+        the changes waiting ``count_up_to`` so many, so it costs the same on a long history)."""
+        return status(self._ws._store, count_up_to=count_up_to)
 
     def accept_held(self, device_id: str | None = None) -> Done[int]:
         """An officer accepts the changes held because their laptop's clock is far ahead (of one

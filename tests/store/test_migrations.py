@@ -198,3 +198,45 @@ def test_young_inspector_hand_over_migrates_from_0015_with_a_visit_and_a_young_i
             "none", "standard", 100, 100)
     assert open_visit(reopened, visit_id).checklists["young_inspector"].answer("yi_welcome") == 4
     reopened.close()
+
+
+def test_tombstone_indexes_go_and_open_lists_get_partial_indexes(tmp_path):
+    """Revision 0018 on a laptop at 0017 with rows: every ``ix_*_deleted`` index is dropped, the
+    open alerts and open visit actions get their partial indexes (used by the lists), rows stay."""
+    engine = make_engine(tmp_path / DATABASE_NAME)
+    migrate(engine, "0017")
+    stamp = dt.datetime(2025, 1, 2, 3, 4, 5)
+    common = {"created_at": stamp, "updated_at": stamp, "changed_by": "old", "device_id": "dev-1", "deleted": False}
+    with engine.begin() as connection:
+        connection.execute(text(
+            "INSERT INTO providers (id, name, service_type, created_at, updated_at, changed_by, device_id, deleted)"
+            " VALUES ('p1', 'Maple Lodge', 'residential', :created_at, :updated_at, :changed_by, :device_id,"
+            " :deleted)"), common)
+        for alert, closed in (("a1", None), ("a2", "2025-03-01")):
+            connection.execute(text(
+                "INSERT INTO regulatory_alerts (id, provider_id, regulator, kind, received_on, summary, closed_on,"
+                " created_at, updated_at, changed_by, device_id, deleted) VALUES (:id, 'p1', 'ofsted', 'restriction',"
+                " '2025-01-01', 'Restriction', :closed, :created_at, :updated_at, :changed_by, :device_id, :deleted)"),
+                {**common, "id": alert, "closed": closed})
+        before = {name for (name,) in connection.execute(text("SELECT name FROM sqlite_master WHERE type = 'index'"))}
+    assert {"ix_providers_deleted", "ix_settings_deleted", "ix_regulatory_alerts_deleted"} <= before
+    migrate(engine, "0018")
+    with engine.connect() as connection:
+        after = {name for (name,) in connection.execute(text("SELECT name FROM sqlite_master WHERE type = 'index'"))}
+        plan = connection.execute(text("EXPLAIN QUERY PLAN SELECT id FROM regulatory_alerts WHERE closed_on IS NULL "
+                                       "AND provider_id = 'p1'")).all()
+        assert connection.execute(text("SELECT id FROM regulatory_alerts WHERE closed_on IS NULL")).scalars().all() == [
+            "a1"]
+    assert not {name for name in after if name.endswith("_deleted")}
+    assert {"ix_regulatory_alerts_open", "ix_visit_actions_open", "ix_providers_name"} <= after
+    assert "ix_regulatory_alerts_open" in " ".join(str(row[-1]) for row in plan)
+    engine.dispose()
+
+
+def test_the_head_read_from_the_revision_files_is_alembics():
+    """A start with nothing to migrate reads the head from the files, without Alembic: the same."""
+    from alembic.script import ScriptDirectory
+
+    from qa_desktop.store.database import alembic_config
+
+    assert schema_head() == ScriptDirectory.from_config(alembic_config()).get_current_head()
