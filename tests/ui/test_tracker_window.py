@@ -181,3 +181,30 @@ def test_the_annual_report_is_made_in_the_background_from_the_figures_tab(qtbot,
     assert messages and messages[-1][1] == "Annual report made"
     text = " ".join(PdfReader(tmp_path / "committee.pdf").pages[0].extract_text().split())
     assert "annual figures 2025 For the Children" in text and "1 January 2025 to 31 December 2025" in text
+
+
+def test_a_list_is_exported_as_it_is_shown_and_everything_to_one_workbook(qtbot, window, workspace, hub, tmp_path,
+                                                                           messages):
+    from openpyxl import load_workbook
+
+    for kind, day in ((MeetingKind.LADO, dt.date(2026, 3, 1)), (MeetingKind.CCRAG, dt.date(2026, 4, 1)),
+                      (MeetingKind.LADO, dt.date(2026, 6, 1))):
+        workspace.partnership.record_meeting(kind, attendees=["Alex Patel"], held_on=day)
+    hub.catch_up()
+    window.tabs.setCurrentIndex(TrackerWindow.MEETINGS)
+    window.meeting_kind.setCurrentIndex(window.meeting_kind.findData(MeetingKind.LADO))
+    window.meetings_view.sortByColumn(0, Qt.SortOrder.AscendingOrder)  # oldest first, as clicked on screen
+    task = window.export_list(window.meetings_model, "Meetings", str(tmp_path / "lado"))
+    with qtbot.waitSignal(task.finished, timeout=60000):
+        pass
+    rows = list(load_workbook(tmp_path / "lado.xlsx")["Meetings"].iter_rows(values_only=True))
+    assert [(r[0], r[1]) for r in rows[1:]] == [(dt.datetime(2026, 3, 1), "LADO (4-weekly)"),
+                                                (dt.datetime(2026, 6, 1), "LADO (4-weekly)")]
+    assert messages[-1][1] == "Exported"
+
+    task = window.export_workbook(str(tmp_path / "everything.xlsx"))
+    with qtbot.waitSignal(task.finished, timeout=120000):
+        pass
+    book = load_workbook(tmp_path / "everything.xlsx")
+    assert book["Meetings"].max_row == 4 and "Register" in book.sheetnames
+    assert messages[-1][1] == "Workbook saved"
