@@ -7,11 +7,11 @@ children we have placed), embargoes, action plans, funding requests, Ofsted noti
 registration applications, the planning list, intelligence, the Young Inspectors programme, and the
 year's figures beside the previous year's. Every sheet has its header row frozen with filters on
 it, dates as dates (DD/MM/YYYY), numbers as numbers, yes/no as words, OFFICIAL-SENSITIVE in the
-footer; every text cell goes through the shared safe-cell module (``qa_desktop.safe_text``: never
-a formula, control characters removed).
+footer; every text cell is text by its type, through the shared safe-cell module
+(``qa_desktop.safe_text``: never a formula, control characters removed).
 
-Written with openpyxl's write-only workbook (rows streamed, not held as cell objects), from plain
-column selects rather than ORM rows, so 20,000 providers and 50,000 cases fit in seconds
+Read with plain column selects rather than ORM rows, and written by the streaming writer
+(``services.xlsx_stream``), so 20,000 providers and 50,000 cases take seconds
 (``bench/annual_figures.py``); then written atomically.
 """
 
@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import io
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
@@ -29,11 +28,9 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, aliased
 
-from qa_desktop.atomic import write_atomically
 from qa_desktop.domain.annual_figures import AnnualFigures, Count
 from qa_desktop.domain.regulation import ContractRoute
 from qa_desktop.domain.tiers import provider_tier
-from qa_desktop.safe_text import FORMULA_STARTS, spreadsheet_text, write_xlsx_text
 from qa_desktop.services.alert_impact import AlertLine, alert_lines
 from qa_desktop.services.partnership import FundingRequestLine, MeetingLine, funding_requests, meetings
 from qa_desktop.services.unregistered import (
@@ -46,6 +43,7 @@ from qa_desktop.services.unregistered import (
     notifications,
     planning_applications,
 )
+from qa_desktop.services.xlsx_stream import SheetColumn, XlsxStream
 from qa_desktop.services.young_inspector_programme import (
     IncentiveLine,
     InspectorLine,
@@ -70,9 +68,6 @@ from qa_desktop.store.models import (
 )
 
 MARKING = "OFFICIAL-SENSITIVE"
-DATE_FORMAT = "DD/MM/YYYY"
-MOMENT_FORMAT = "DD/MM/YYYY HH:MM"
-MONEY_FORMAT = "£#,##0.00"
 
 
 @dataclass(frozen=True)
@@ -213,86 +208,24 @@ LIST_COLUMNS: dict[type, tuple[Column, ...]] = {
 # -- writing ----------------------------------------------------------------------------------------
 
 class Sheets:
-    """A write-only workbook being filled sheet by sheet; ``save`` writes it atomically."""
+    """A workbook being filled sheet by sheet (``services.xlsx_stream``); ``save`` writes it atomically."""
 
     def __init__(self, title: str, as_at: dt.date) -> None:
-        from openpyxl import Workbook
-
-        self.book = Workbook(write_only=True)
-        self.book.properties.title = title
+        self.book = XlsxStream(title)
         self.as_at = as_at
         self.rows = 0
 
     def sheet(self, name: str, columns: Sequence[Column], rows: Iterable[Any], *, what: str = "") -> int:
         """A sheet of ``rows`` (objects the columns read); how many rows it has."""
-        from openpyxl.cell import WriteOnlyCell
-        from openpyxl.styles import Alignment, Font, PatternFill
-        from openpyxl.utils import get_column_letter
-
-        rows = list(rows)
-        sheet = self.book.create_sheet(name[:31])
-        for n, column in enumerate(columns, start=1):
-            sheet.column_dimensions[get_column_letter(n)].width = column.width
-        sheet.freeze_panes = "A2"
-        sheet.auto_filter.ref = f"A1:{get_column_letter(len(columns))}{len(rows) + 1}"
-        sheet.oddFooter.center.text = f"{MARKING} · {what or name} · as at {self.as_at:%d/%m/%Y} · page &P of &N"
-        sheet.print_title_rows = "1:1"
-        header_font, header_fill = Font(bold=True, color="FFFFFF"), PatternFill("solid", fgColor="1F3B5B")
-        wrap = Alignment(wrap_text=True, vertical="top")
-        heads = []
-        for column in columns:
-            cell = WriteOnlyCell(sheet)
-            write_xlsx_text(cell, column.header)
-            cell.font, cell.fill, cell.alignment = header_font, header_fill, wrap
-            heads.append(cell)
-        sheet.append(heads)
-        formats = {"date": DATE_FORMAT, "moment": MOMENT_FORMAT, "money": MONEY_FORMAT}
-        kinds = [column.kind for column in columns]
         getters = [column.value for column in columns]
-        for row in rows:
-            values: list[Any] = []
-            for get, kind in zip(getters, kinds, strict=True):
-                value = get(row)
-                if value is None or value == "":
-                    values.append(None)
-                elif kind == "text":
-                    values.append(_text_cell(sheet, value))
-                elif kind in formats:
-                    cell = WriteOnlyCell(sheet, value=_number_or_day(value, kind))
-                    cell.number_format = formats[kind]
-                    values.append(cell)
-                else:
-                    values.append(value)
-            sheet.append(values)
-        self.rows += len(rows)
-        return len(rows)
+        count = self.book.sheet(name, [SheetColumn(c.header, c.kind, c.width) for c in columns],
+                                ([get(row) for get in getters] for row in rows),
+                                footer=f"{MARKING} · {what or name} · as at {self.as_at:%d/%m/%Y}")
+        self.rows += count
+        return count
 
     def save(self, path: Path) -> None:
-        buffer = io.BytesIO()
-        self.book.save(buffer)
-        write_atomically(path, buffer.getvalue())
-
-
-def _text_cell(sheet: Any, value: Any) -> Any:
-    """Text as the shared safe-cell module writes it: control characters removed, and a cell that
-    would start a formula written as text with the quote prefix (a plain value otherwise: most
-    cells, and the fast path)."""
-    text = spreadsheet_text(value if isinstance(value, str) else str(value))
-    if not text.startswith(FORMULA_STARTS):
-        return text
-    from openpyxl.cell import WriteOnlyCell
-
-    cell = WriteOnlyCell(sheet)
-    write_xlsx_text(cell, text)
-    return cell
-
-
-def _number_or_day(value: Any, kind: str) -> Any:
-    if kind == "money":
-        return value / 100
-    if kind == "moment" and isinstance(value, dt.datetime):
-        return value.astimezone().replace(tzinfo=None)  # Excel has no time zones: local time, as shown
-    return value
+        self.book.save(path)
 
 
 def export_list(rows: Sequence[Any], path: Path, title: str, as_at: dt.date) -> int:
