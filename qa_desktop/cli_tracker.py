@@ -321,6 +321,21 @@ def cmd_annual_report(args: argparse.Namespace, open_workspace: OpenWorkspace) -
     return _guarded(body)
 
 
+def cmd_export_workbook(args: argparse.Namespace, open_workspace: OpenWorkspace) -> int:
+    def body() -> int:
+        if Path(args.file).suffix.lower() != ".xlsx":
+            raise ValueError(f"{Path(args.file).name}: export to an Excel workbook (.xlsx).")
+        workspace = open_workspace()
+        report = workspace.tracker.export_workbook(Path(args.file), _year(workspace, args.year, args.financial))
+        print(f"Workbook written: {report.path} ({len(report.sheets)} sheets, {report.rows} rows). "
+              "It is OFFICIAL-SENSITIVE.")
+        for name, rows in report.sheets.items():
+            print(f"  {name}: {rows}")
+        return 0
+
+    return _guarded(body)
+
+
 def add_tracker_commands(sub: argparse._SubParsersAction, common: argparse.ArgumentParser,
                          bind: Callable[[Callable[..., int]], Callable[[argparse.Namespace], int]]) -> None:
     """Register the tracker's commands; ``bind`` gives each a way to open the workspace when it needs it."""
@@ -439,4 +454,11 @@ def add_tracker_commands(sub: argparse._SubParsersAction, common: argparse.Argum
     report.add_argument("--financial", action="store_true", help="this (or --year's) financial year")
     report.add_argument("--out", help="where to write the PDF (default: the reports folder of the data folder)")
     report.set_defaults(func=bind(cmd_annual_report))
+
+    workbook = sub.add_parser("export-workbook", parents=[common],
+                              help="everything to one Excel workbook, a sheet each, with a year's figures")
+    workbook.add_argument("file", help="the workbook to write (.xlsx)")
+    workbook.add_argument("--year", help="the figures of 2025 (calendar), or 2025-26 (default: this year)")
+    workbook.add_argument("--financial", action="store_true", help="this (or --year's) financial year")
+    workbook.set_defaults(func=bind(cmd_export_workbook))
 

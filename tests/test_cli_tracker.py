@@ -86,3 +86,19 @@ def test_unregistered_planning_intelligence_and_young_inspectors_then_the_figure
     assert "QA tracker: 2025-26 beside 2024-25\n" in capsys.readouterr().out  # a whole year, ended in March
     assert main(["figures", "--year", "twenty", *data]) == 2
     assert "is not a year" in capsys.readouterr().err
+
+
+def test_everything_to_a_workbook_from_the_command_line(store, capsys, tmp_path):
+    from openpyxl import load_workbook
+
+    load_demo(store, today=TODAY)
+    data = ["--data-dir", str(store.data_dir)]
+    assert main(["export-workbook", str(tmp_path / "all.xlsx"), "--year", "2025", *data]) == 0
+    out = capsys.readouterr().out
+    from qa_desktop.workspace import Workspace
+
+    providers = len(Workspace(store).register.search())
+    assert "Workbook written" in out and f"  Register: {providers}\n" in out and providers > 5
+    assert load_workbook(tmp_path / "all.xlsx").sheetnames[0] == "Figures 2025"
+    assert main(["export-workbook", str(tmp_path / "all.csv"), *data]) == 2
+    assert ".xlsx" in capsys.readouterr().err

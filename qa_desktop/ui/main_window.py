@@ -431,7 +431,7 @@ class MainWindow(QMainWindow):
     def _build_tracker_menu(self) -> None:
         menu = self.menuBar().addMenu("&Tracker")
         for words, tab, keys in (("Annual &figures…", TrackerWindow.FIGURES, "Ctrl+T"),
-                                 ("&Meetings and joint visits…", TrackerWindow.MEETINGS, "Ctrl+M"),
+                                 ("&Meetings and joint visits…", TrackerWindow.MEETINGS, "Ctrl+Shift+M"),
                                  ("Placement &funding requests…", TrackerWindow.FUNDING, ""),
                                  ("&Unregistered providers…", TrackerWindow.UNREGISTERED, ""),
                                  ("&Planning and intelligence…", TrackerWindow.PLANNING, ""),

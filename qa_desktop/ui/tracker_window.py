@@ -18,7 +18,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import QSortFilterProxyModel, Qt, QTimer
 from PySide6.QtGui import QCloseEvent, QShowEvent
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -305,9 +305,12 @@ class TrackerWindow(QWidget):
         self.figures_note.setWordWrap(True)
         self.report_button = _button("Annual &report (PDF)…", lambda: self.annual_report(),
                                      "The committee's report of this year's figures beside the previous year's")
+        self.workbook_button = _button("Export everything to &Excel…", lambda: self.export_workbook(),
+                                       "One workbook: the register, settings, visits, reviews, cases, meetings, "
+                                       "actions, alerts, embargoes, plans and the year's figures, a sheet each")
         year_label = QLabel("&Year:")
         year_label.setBuddy(self.year)
-        top = _bar(year_label, self.year, self.year_kind, self.report_button)
+        top = _bar(year_label, self.year, self.year_kind, self.report_button, self.workbook_button)
         top.insertStretch(3, 1)
 
         self.headline_model = RowsModel(count_columns("", ""), self)
@@ -326,7 +329,9 @@ class TrackerWindow(QWidget):
         column.addWidget(self.headline_view, 3)
         shown = QLabel("&Breakdown:")
         shown.setBuddy(self.breakdown)
-        column.addLayout(_bar(shown, self.breakdown, stretch_after=1))
+        column.addLayout(_bar(shown, self.breakdown,
+                              _button("E&xport the figures…", lambda: self.export_list(self.breakdown_model,
+                                                                                   "Figures")), stretch_after=1))
         column.addWidget(self.breakdown_view, 3)
         column.addWidget(_heading("Actions raised in the year by Figure 8 level"))
         column.addWidget(self.levels_view, 2)
@@ -436,6 +441,7 @@ class TrackerWindow(QWidget):
                        _button("Add an &action…", lambda: self.add_meeting_action()),
                        _button("Co&mplete the action…", lambda: self.complete_meeting_action()),
                        _button("&Delete the meeting…", lambda: self.delete_meeting()),
+                       _button("E&xport…", lambda: self.export_list(self.meetings_model, "Meetings")),
                        stretch_after=4)
         page = QWidget()
         column = QVBoxLayout(page)
@@ -579,6 +585,7 @@ class TrackerWindow(QWidget):
         column.addWidget(self.funding_count)
         column.addLayout(_bar(_button("&Record a request…", lambda: self.record_funding_request()),
                               _button("Give QA's &feedback…", lambda: self.give_funding_feedback()),
+                              _button("E&xport…", lambda: self.export_list(self.funding_model, "Funding requests")),
                               stretch_after=1))
         self.tabs.addTab(page, "Funding requests")
         timer = QTimer(self, singleShot=True, interval=150)
@@ -640,12 +647,16 @@ class TrackerWindow(QWidget):
         column.addLayout(_bar(_button("&Notify Ofsted…", lambda: self.notify_ofsted()),
                               _button("Send an &update…", lambda: self.send_update()),
                               _button("The placement &ended…", lambda: self.end_placement()),
+                              _button("E&xport…", lambda: self.export_list(self.notifications_model,
+                                                                           "Ofsted notifications")),
                               stretch_after=2))
         column.addWidget(_heading("Registration applications QA supports (providers supported to register)"))
         column.addWidget(self.applications_view, 2)
         column.addWidget(self.unregistered_count)
         column.addLayout(_bar(_button("&Start supporting an application…", lambda: self.start_application()),
                               _button("&Move the application on…", lambda: self.move_application()),
+                              _button("Ex&port…", lambda: self.export_list(self.applications_model,
+                                                                           "Registration applications")),
                               stretch_after=1))
         self.tabs.addTab(page, "Unregistered providers")
 
@@ -727,6 +738,7 @@ class TrackerWindow(QWidget):
                               _button("QA's &feedback to planning…", lambda: self.planning_feedback()),
                               _button("Planning &decision…", lambda: self.planning_decision()),
                               _button("Link to a &provider…", lambda: self.link_provider("planning")),
+                              _button("E&xport…", lambda: self.export_list(self.planning_model, "Planning list")),
                               stretch_after=3))
         column.addWidget(_heading("Intelligence by address: police, PCSOs, councillors, residents"))
         column.addWidget(self.intelligence_search)
@@ -734,6 +746,8 @@ class TrackerWindow(QWidget):
         column.addLayout(_bar(_button("&Record intelligence…", lambda: self.record_intelligence()),
                               _button("QA's re&sponse…", lambda: self.respond_to_intelligence()),
                               _button("Lin&k to a provider…", lambda: self.link_provider("intelligence")),
+                              _button("Ex&port…", lambda: self.export_list(self.intelligence_model,
+                                                                           "Intelligence by address")),
                               stretch_after=2))
         self.tabs.addTab(page, "Planning and intelligence")
         for edit in (self.planning_search, self.intelligence_search):
@@ -835,12 +849,15 @@ class TrackerWindow(QWidget):
                               _button("Join a &visit…", lambda: self.join_visit()),
                               _button("&Incentive…", lambda: self.give_incentive()),
                               _button("&Opt out of the programme…", lambda: self.opt_out()),
+                              _button("E&xport…", lambda: self.export_list(self.roster_model, "Young Inspectors")),
                               stretch_after=4))
         column.addWidget(_heading("Due: DBS checks (every 3 years), training (yearly), briefings and debriefs"))
         column.addWidget(self.programme_due_view, 1)
         column.addWidget(_heading("Visits joined, with the briefing before and the debrief after (report, section 7)"))
         column.addWidget(self.joined_view, 2)
         column.addLayout(_bar(_button("&Briefing, debrief or opting out…", lambda: self.record_support()),
+                              _button("Ex&port the visits…", lambda: self.export_list(self.joined_model,
+                                                                                      "Young Inspector visits")),
                               stretch_after=0))
         self.tabs.addTab(page, "Young Inspectors")
 
@@ -940,6 +957,8 @@ class TrackerWindow(QWidget):
         column.addLayout(_bar(self.alert_search, self.alert_year, self.alerts_affecting))
         column.addWidget(self.alert_count)
         column.addWidget(self.alerts_view, 1)
+        column.addLayout(_bar(_button("E&xport…", lambda: self.export_list(self.alerts_model, "Alerts")),
+                              stretch_after=0))
         self.tabs.addTab(page, "Alerts that count")
         timer = QTimer(self, singleShot=True, interval=150)
         timer.timeout.connect(self.refresh_alerts)
@@ -958,6 +977,56 @@ class TrackerWindow(QWidget):
             f"<b>{len(affecting)} of {len(every)}</b> alerts received {when} affected children we have placed "
             "(one of our placements was with the provider while the alert was in force).")
         self.alerts_view.resizeColumnsToContents()
+
+    # -- exports (issue 19, point 6) -------------------------------------------------------------
+
+    def _save_as(self, title: str, name: str, path: str | None) -> Path | None:
+        if path is None:
+            path, _ = QFileDialog.getSaveFileName(self, title, name, "Excel workbook (*.xlsx)")
+            if not path:
+                return None
+        return Path(path) if Path(path).suffix.lower() == ".xlsx" else Path(f"{path}.xlsx")
+
+    def shown_rows(self, model: RowsModel) -> list[Any]:
+        """The rows of ``model`` as its view shows them: filtered as on screen, in the view's order."""
+        proxy = next(p for v in self.findChildren(QTableView) if isinstance(p := v.model(), QSortFilterProxyModel)
+                     and p.sourceModel() is model)
+        return [model.row_at(proxy.mapToSource(proxy.index(row, 0)).row()) for row in range(proxy.rowCount())]
+
+    def export_list(self, model: RowsModel, title: str, path: str | None = None) -> BackgroundTask | None:
+        """Export a list as it is shown (filtered, in the view's order) to an Excel workbook, in the background."""
+        if self._busy():
+            return None
+        target = self._save_as(f"Export {title.lower()}", f"{title} {self.workspace.clock.today():%Y-%m-%d}.xlsx", path)
+        if target is None:
+            return None
+        rows, tracker = self.shown_rows(model), self.workspace.tracker
+        task = BackgroundTask(self, f"Exporting {title.lower()}", lambda progress: tracker.export_list(target, title,
+                                                                                                     rows))
+        task.finished.connect(lambda count: QMessageBox.information(
+            self, "Exported", f"Saved {count} row{'s' if count != 1 else ''} to {target}. It is OFFICIAL-SENSITIVE."))
+        task.failed.connect(lambda message: QMessageBox.warning(self, "Not exported", f"{target}: {message}"))
+        self.task = task.start()
+        return task
+
+    def export_workbook(self, path: str | None = None) -> BackgroundTask | None:
+        """Everything to one workbook, a sheet each, with the chosen year's figures, in the background."""
+        if self._busy():
+            return None
+        year = self.chosen_year()
+        target = self._save_as("Export everything to Excel", f"QA tracker {self.workspace.clock.today():%Y-%m-%d}.xlsx",
+                               path)
+        if target is None:
+            return None
+        tracker = self.workspace.tracker
+        task = BackgroundTask(self, "Exporting everything to Excel",
+                              lambda progress: tracker.export_workbook(target, year, progress))
+        task.finished.connect(lambda report: QMessageBox.information(
+            self, "Workbook saved", f"Saved {len(report.sheets)} sheets, {report.rows} rows, to {report.path}. It is "
+            "OFFICIAL-SENSITIVE: keep it on the council's drives."))
+        task.failed.connect(lambda message: QMessageBox.warning(self, "Not exported", f"{target}: {message}"))
+        self.task = task.start()
+        return task
 
     # -- the committee's report -------------------------------------------------------------------
 

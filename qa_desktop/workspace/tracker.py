@@ -5,8 +5,9 @@ and ``qa-desktop figures`` / ``annual-report``."""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from qa_desktop.domain.annual_figures import ActionFigures, AnnualFigures, Breakdown, Count, LevelActions
 from qa_desktop.domain.reporting_year import ReportingYear, Span, YearKind, spans
@@ -14,13 +15,16 @@ from qa_desktop.reports.annual_report import AnnualReport, ReportFacts, build_an
 from qa_desktop.services.alert_impact import AlertCount, AlertLine, alert_lines, count_alerts
 from qa_desktop.services.annual_figures import annual_figures
 from qa_desktop.services.council import branding
+from qa_desktop.services.workbook import WorkbookReport
+from qa_desktop.services.workbook import export_list as write_list
+from qa_desktop.services.workbook import export_workbook as write_workbook
 from qa_desktop.workspace.guard import Service
 
 if TYPE_CHECKING:
     pass
 
 __all__ = ["TrackerService", "AnnualFigures", "Breakdown", "Count", "ActionFigures", "LevelActions", "ReportingYear",
-           "YearKind", "Span", "AlertLine", "AlertCount", "AnnualReport"]
+           "YearKind", "Span", "AlertLine", "AlertCount", "AnnualReport", "WorkbookReport"]
 
 
 class TrackerService(Service):
@@ -60,3 +64,15 @@ class TrackerService(Service):
         facts = ReportFacts(brand.council_name, brand.service_name, self._ws.clock.today(),
                             self._ws.user.name)
         return build_annual_report(figures, facts, path)
+
+    def export_workbook(self, path: Path, year: ReportingYear | None = None,
+                        progress: Callable[[str, int, int], None] | None = None) -> WorkbookReport:
+        """Everything to one Excel workbook, a sheet each, with ``year``'s figures (this calendar year
+        by default). It changes no record, so it is no mutation."""
+        figures = self.figures(year)
+        with self._ws._read() as session:
+            return write_workbook(session, path, figures, self._ws.clock.today(), progress)
+
+    def export_list(self, path: Path, title: str, rows: Sequence[Any]) -> int:
+        """A list of the Tracker window as it is shown (its rows, in its order) to a workbook; its rows."""
+        return write_list(rows, path, title, self._ws.clock.today())

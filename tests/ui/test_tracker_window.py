@@ -8,7 +8,7 @@ import datetime as dt
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QComboBox, QLineEdit, QPlainTextEdit
+from PySide6.QtWidgets import QApplication, QComboBox
 
 from qa_desktop.domain.oversight import AlertKind, CaseSource
 from qa_desktop.domain.partnership import MeetingKind
@@ -156,17 +156,19 @@ def test_a_hidden_window_catches_up_when_shown_and_the_main_window_opens_it(qtbo
     main.close()
 
 
-def test_large_text_lays_out(qtbot, window):
+def test_large_text_grows_the_charts_instead_of_clipping_them(qtbot, window):
+    normal = window.headline_chart.sizeHint().height()
     app = QApplication.instance()
     font = app.font()
     bigger = type(font)(font)
     bigger.setPointSizeF(font.pointSizeF() * 1.5)
     app.setFont(bigger)
     try:
+        window.headline_chart.setFont(bigger)
         window.resize(1280, 720)
         window.refresh()
-        assert window.headline_chart.sizeHint().height() > 0
-        assert isinstance(window.meeting_search, QLineEdit) and isinstance(QPlainTextEdit(), QPlainTextEdit)
+        assert window.headline_chart.sizeHint().height() > normal * 1.3  # rows as tall as the text needs
+        assert window.headline_chart.minimumHeight() == window.headline_chart.sizeHint().height()
     finally:
         app.setFont(font)
 
@@ -181,3 +183,30 @@ def test_the_annual_report_is_made_in_the_background_from_the_figures_tab(qtbot,
     assert messages and messages[-1][1] == "Annual report made"
     text = " ".join(PdfReader(tmp_path / "committee.pdf").pages[0].extract_text().split())
     assert "annual figures 2025 For the Children" in text and "1 January 2025 to 31 December 2025" in text
+
+
+def test_a_list_is_exported_as_it_is_shown_and_everything_to_one_workbook(qtbot, window, workspace, hub, tmp_path,
+                                                                           messages):
+    from openpyxl import load_workbook
+
+    for kind, day in ((MeetingKind.LADO, dt.date(2026, 3, 1)), (MeetingKind.CCRAG, dt.date(2026, 4, 1)),
+                      (MeetingKind.LADO, dt.date(2026, 6, 1))):
+        workspace.partnership.record_meeting(kind, attendees=["Alex Patel"], held_on=day)
+    hub.catch_up()
+    window.tabs.setCurrentIndex(TrackerWindow.MEETINGS)
+    window.meeting_kind.setCurrentIndex(window.meeting_kind.findData(MeetingKind.LADO))
+    window.meetings_view.sortByColumn(0, Qt.SortOrder.AscendingOrder)  # oldest first, as clicked on screen
+    task = window.export_list(window.meetings_model, "Meetings", str(tmp_path / "lado"))
+    with qtbot.waitSignal(task.finished, timeout=60000):
+        pass
+    rows = list(load_workbook(tmp_path / "lado.xlsx")["Meetings"].iter_rows(values_only=True))
+    assert [(r[0], r[1]) for r in rows[1:]] == [(dt.datetime(2026, 3, 1), "LADO (4-weekly)"),
+                                                (dt.datetime(2026, 6, 1), "LADO (4-weekly)")]
+    assert messages[-1][1] == "Exported"
+
+    task = window.export_workbook(str(tmp_path / "everything.xlsx"))
+    with qtbot.waitSignal(task.finished, timeout=120000):
+        pass
+    book = load_workbook(tmp_path / "everything.xlsx")
+    assert book["Meetings"].max_row == 4 and "Register" in book.sheetnames
+    assert messages[-1][1] == "Workbook saved"
