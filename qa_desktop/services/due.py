@@ -118,9 +118,9 @@ def due_items(session: Session, today: dt.date, *, include_scheduled: bool = Fal
     # the providers asked about: a list of ids, a query of them (the monitored ones), or None for all
     wanted: Any = ([provider_id] if provider_id is not None
                    else sorted(provider_ids) if provider_ids is not None else None)
-    if monitored_only:
+    if monitored_only:  # read once as ids: a list binds in each query below, a subquery is compiled into each
         monitored = select(Provider.id).where(Provider.deleted.is_(False), Provider.monitored.is_(True))
-        wanted = monitored.where(Provider.id.in_(wanted)) if wanted is not None else monitored
+        wanted = list(session.scalars(monitored.where(Provider.id.in_(wanted)) if wanted is not None else monitored))
 
     def of(column: Any) -> list[ColumnElement[bool]]:
         return [column.in_(wanted)] if wanted is not None else []

@@ -19,6 +19,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
+    QHBoxLayout,
     QLabel,
     QLineEdit,
     QListWidget,
@@ -368,10 +369,18 @@ class CommissionerDialog(RecordDialog):
         self.form.addRow("&Email:", self.email)
         self.form.addRow("&Organisation:", self.organisation)
         self.form.addRow("&Responsibility:", self.responsibility)
+        longest = max(self.types.fontMetrics().horizontalAdvance(t.label) for t in ServiceType)
+        self.types.setMinimumWidth(longest + 48)  # every label whole, with its box and the scroll bar
+        self.types.setMinimumHeight(self.types.fontMetrics().height() * 8)
         self.form.addRow("Leads on (service &types):", self.types)
-        for route, box in self.routes.items():
-            self.form.addRow("Only routes:" if route is ContractRoute.FRAMEWORK else "", box)
-        self.form.addRow(QLabel("No route ticked: every route (Figure 4's 'Framework' and 'Spot' rows differ)."))
+        routes = QHBoxLayout()
+        for box in self.routes.values():
+            routes.addWidget(box)
+        routes.addStretch(1)
+        self.form.addRow("Only routes:", routes)
+        note = QLabel("No route ticked: every route (Figure 4's 'Framework' and 'Spot' rows differ).")
+        note.setWordWrap(True)
+        self.form.addRow(note)
 
     def save(self) -> str:
         types = [ServiceType(self.types.item(i).data(Qt.ItemDataRole.UserRole)) for i in range(self.types.count())

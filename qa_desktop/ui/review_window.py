@@ -97,7 +97,7 @@ class ItemRow(QFrame):
         font.setBold(True)
         title.setFont(font)
         title.setWordWrap(True)
-        grid.addWidget(title, 0, 0, 1, 3 if item.is_document else 6)
+        grid.addWidget(title, 0, 0, 1, 5 if item.is_document else 6)
         self.error = QLabel()
         self.error.setWordWrap(True)
         self.error.setStyleSheet(warning_style())
@@ -117,7 +117,7 @@ class ItemRow(QFrame):
                 self.group.addButton(button)
                 self.buttons[status] = button
                 line.addWidget(button)
-            grid.addLayout(line, 0, 3, 1, 3)
+            grid.addLayout(line, 0, 5)
             self.dated = QLineEdit(placeholderText="dd/mm/yyyy")
             self.dated.setAccessibleName(f"{item.label}: date of the document")
             self.expires = QLineEdit(placeholderText="if it runs out")
