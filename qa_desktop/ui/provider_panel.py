@@ -262,7 +262,7 @@ class ProviderPanel(QWidget):
         self.ifa_button.clicked.connect(self.edit_ifa_flags)
         self.end_button = QPushButton("E&nd or remove the selected sanction…")
         self.end_button.clicked.connect(self.end_sanction)
-        self.letter_button = QPushButton("        self.letter_button = QPushButton("&Letter for the selected sanction…")Letter…")
+        self.letter_button = QPushButton("&Letter…")
         self.letter_button.setToolTip("The QA improvement plan or the embargo notification, as a draft to check, "
                                       "submit and issue (Report status on the letter's lifecycle: issue 18)")
         self.letter_button.clicked.connect(lambda: self.make_letter())
