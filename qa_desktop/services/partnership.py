@@ -268,9 +268,11 @@ def meetings(session: Session, now: dt.datetime, *, span: Span | None = None, ki
     rows = session.execute(query.order_by(Meeting.held_on.desc())).all()
     ids = [m.id for m, _ in rows]
     topics = _topics(session, ids)
-    actions = _actions(session, now, meeting_ids=ids)
+    actions: dict[str, list[MeetingActionLine]] = defaultdict(list)
+    for action in _actions(session, now, meeting_ids=ids):
+        actions[action.meeting_id].append(action)
     found = [MeetingLine(m.id, m.held_on, m.kind, m.title, m.setting_id, setting, tuple(m.attendees or ()), m.notes,
-                         tuple(topics.get(m.id, ())), tuple(a for a in actions if a.meeting_id == m.id))
+                         tuple(topics.get(m.id, ())), tuple(actions.get(m.id, ())))
              for m, setting in rows]
     for word in text.lower().split():
         found = [m for m in found if word in " ".join(

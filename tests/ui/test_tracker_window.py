@@ -8,7 +8,7 @@ import datetime as dt
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QComboBox, QLineEdit, QPlainTextEdit
+from PySide6.QtWidgets import QApplication, QComboBox
 
 from qa_desktop.domain.oversight import AlertKind, CaseSource
 from qa_desktop.domain.partnership import MeetingKind
@@ -156,17 +156,19 @@ def test_a_hidden_window_catches_up_when_shown_and_the_main_window_opens_it(qtbo
     main.close()
 
 
-def test_large_text_lays_out(qtbot, window):
+def test_large_text_grows_the_charts_instead_of_clipping_them(qtbot, window):
+    normal = window.headline_chart.sizeHint().height()
     app = QApplication.instance()
     font = app.font()
     bigger = type(font)(font)
     bigger.setPointSizeF(font.pointSizeF() * 1.5)
     app.setFont(bigger)
     try:
+        window.headline_chart.setFont(bigger)
         window.resize(1280, 720)
         window.refresh()
-        assert window.headline_chart.sizeHint().height() > 0
-        assert isinstance(window.meeting_search, QLineEdit) and isinstance(QPlainTextEdit(), QPlainTextEdit)
+        assert window.headline_chart.sizeHint().height() > normal * 1.3  # rows as tall as the text needs
+        assert window.headline_chart.minimumHeight() == window.headline_chart.sizeHint().height()
     finally:
         app.setFont(font)
 
