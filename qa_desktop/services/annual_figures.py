@@ -28,6 +28,7 @@ counts, and on which date:
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections import Counter
 from collections.abc import Callable, Iterable
 from typing import Any
@@ -107,19 +108,34 @@ class _Year:
     def __init__(self, session: Session, span: Span, today: dt.date) -> None:
         self.session, self.span, self.today = session, span, today
 
+    @functools.cached_property
+    def _cases(self) -> Counter[tuple[Any, ...]]:
+        """The year's cases counted by (category, source, service type): one pass over the year's rows."""
+        columns = (QaCase.category, QaCase.source, Provider.service_type)
+        return Counter({tuple(key): n for *key, n in self.session.execute(
+            select(*columns, func.count()).join(Provider, QaCase.provider_id == Provider.id)
+            .where(QaCase.deleted.is_(False), _between(QaCase.opened_on, self.span)).group_by(*columns))})
+
     def cases(self, by: str) -> Counter[Any]:
-        column = {"category": QaCase.category, "source": QaCase.source, "service_type": Provider.service_type}[by]
-        query = select(column, func.count()).select_from(QaCase).where(
-            QaCase.deleted.is_(False), _between(QaCase.opened_on, self.span))
-        if by == "service_type":
-            query = query.join(Provider, QaCase.provider_id == Provider.id)
-        return _grouped(self.session, query.group_by(column))
+        position = ("category", "source", "service_type").index(by)
+        found: Counter[Any] = Counter()
+        for key, n in self._cases.items():
+            found[key[position]] += n
+        return found
+
+    @functools.cached_property
+    def _visits(self) -> Counter[tuple[Any, ...]]:
+        return Counter({(level, announced): n for level, announced, n in self.session.execute(
+            select(Visit.level, Visit.announced, func.count()).where(
+                Visit.deleted.is_(False), Visit.status != VisitStatus.PLANNED, _between(Visit.visit_date, self.span))
+            .group_by(Visit.level, Visit.announced))})
 
     def visits(self, by: str) -> Counter[Any]:
-        column = Visit.level if by == "level" else Visit.announced
-        return _grouped(self.session, select(column, func.count()).where(
-            Visit.deleted.is_(False), Visit.status != VisitStatus.PLANNED, _between(Visit.visit_date, self.span))
-            .group_by(column))
+        position = 0 if by == "level" else 1
+        found: Counter[Any] = Counter()
+        for key, n in self._visits.items():
+            found[key[position]] += n
+        return found
 
     def reviews(self) -> Counter[Any]:
         return _grouped(self.session, select(ComplianceReview.minimum_only, func.count()).where(
