@@ -19,7 +19,10 @@ from __future__ import annotations
 import os
 import tempfile
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import BinaryIO
 
 from qa_desktop.paths import long_path
 
@@ -52,12 +55,20 @@ def replace(source: Path | str, target: Path | str) -> None:
 
 
 def write_atomically(target: Path, data: bytes) -> None:
+    with writing_atomically(target) as out:
+        out.write(data)
+
+
+@contextmanager
+def writing_atomically(target: Path) -> Iterator[BinaryIO]:
+    """The file to write, a piece at a time (a bundle of gigabytes is never held whole); it takes
+    ``target``'s place when the block ends, or is removed if the block raises."""
     target = long_path(target)
     target.parent.mkdir(parents=True, exist_ok=True)
     handle, temporary = tempfile.mkstemp(prefix=TEMPORARY_PREFIX, dir=target.parent)
     try:
         with os.fdopen(handle, "wb") as out:
-            out.write(data)
+            yield out
             out.flush()
             os.fsync(out.fileno())
         replace(temporary, target)

@@ -28,6 +28,8 @@ if TYPE_CHECKING:
 EXIT_BAD_INPUT = 2
 #: An error nobody expected (BSD's EX_SOFTWARE): said in one sentence with the log file's path.
 EXIT_UNEXPECTED = 70
+#: Skipped rows an import prints; every one of them is in the list file it names.
+SKIPPED_ON_SCREEN = 20
 
 
 Command = Callable[[argparse.Namespace, Callable[[], "Workspace"]], int]
@@ -91,15 +93,24 @@ def cmd_import(args: argparse.Namespace, open_workspace: Callable[[], Workspace]
             print(f"\rImporting {done}/{total} rows", end="", file=sys.stderr, flush=True)
 
     try:
-        report = open_workspace().register.import_providers(Path(args.file), progress=progress).value
+        report = open_workspace().register.import_providers(
+            Path(args.file), progress=progress, skipped_list=Path(args.skipped_list) if args.skipped_list else None
+        ).value
     except ImportFileError as error:
         print(f"Import failed: {error}", file=sys.stderr)
         return EXIT_BAD_INPUT
     if sys.stderr.isatty():
         print(file=sys.stderr)
     print(f"{report.summary()} (read as {report.encoding}).")
-    for skipped in report.skipped:
+    shown = report.skipped if report.skipped_list is None else report.skipped[:SKIPPED_ON_SCREEN]
+    for skipped in shown:
         print(f"  skipped {skipped}")
+    if report.skipped_list is not None:
+        hidden = report.skipped_total - len(shown)
+        more = f"the {hidden:,} not shown here and " if hidden else ""
+        print(f"  every skipped row ({more}those above) is listed in {report.skipped_list}")
+    elif report.skipped_list_problem:
+        print(f"  {report.skipped_list_problem}", file=sys.stderr)
     if report.ignored_columns:
         print(f"  columns not used: {', '.join(report.ignored_columns)}")
     return 0
@@ -319,6 +330,8 @@ def build_parser() -> argparse.ArgumentParser:
     imp = sub.add_parser("import-providers", parents=[common],
                          help="import or update providers from a CSV (Ofsted provider-level layout or similar)")
     imp.add_argument("file", help="the CSV file")
+    imp.add_argument("--skipped-list", metavar="FILE",
+                     help="where to list every skipped row (default: FILE-skipped-rows.txt beside the CSV)")
     imp.set_defaults(func=bind(cmd_import))
 
     prov = sub.add_parser("providers", parents=[common], help="list providers, or search by name, URN, postcode, town")

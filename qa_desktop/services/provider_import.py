@@ -21,7 +21,9 @@ the rows only to check the file is a CSV whose rows fit the limits (a malformed 
 more than ``MAX_ROW_CHARS``, is refused before anything is written) and to find the header; a
 second pass parses and writes ``BATCH_SIZE`` rows at a time. Keys seen earlier in the file (for
 "appears again") are kept as 8-byte digests in a small in-memory SQLite table, not as Python
-objects. At most ``MAX_SKIPPED_LISTED`` skipped rows are listed; the rest are counted.
+objects. At most ``MAX_SKIPPED_LISTED`` skipped rows are kept in the report; every skipped row is
+written, as it is found, to a plain text list when the caller names one (``skipped_lists``: the
+first of those that can be written), so a file with a million bad rows still has its full list.
 """
 
 from __future__ import annotations
@@ -30,10 +32,11 @@ import codecs
 import csv
 import datetime as dt
 import hashlib
+import io
 import math
 import sqlite3
-from collections.abc import Callable, Generator
-from contextlib import closing
+from collections.abc import Callable, Generator, Sequence
+from contextlib import ExitStack, closing
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TextIO
@@ -41,6 +44,7 @@ from typing import Any, TextIO
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from qa_desktop.atomic import writing_atomically
 from qa_desktop.domain.regulation import Regulator, UnknownValue, parse_contract_route, parse_judgement, parse_regulator
 from qa_desktop.domain.service_types import parse_service_type
 from qa_desktop.domain.text import fold, is_blank
@@ -133,6 +137,11 @@ class ImportReport:
     skipped: list[SkippedRow] = field(default_factory=list)  # the first MAX_SKIPPED_LISTED, by line
     ignored_columns: list[str] = field(default_factory=list)
     unlisted: int = 0  # skipped rows beyond those listed in ``skipped``
+    #: The text file listing every skipped row (``None``: nothing skipped, or no list asked for).
+    skipped_list: Path | None = None
+    #: Why no list could be written where asked, in words (``None``: written, or not asked for).
+    skipped_list_problem: str | None = None
+    _list: _SkippedList | None = field(default=None, repr=False, compare=False)
 
     @property
     def skipped_total(self) -> int:
@@ -143,6 +152,8 @@ class ImportReport:
         return self.added + self.updated + self.unchanged + self.skipped_total
 
     def skip(self, line: int, reason: str) -> None:
+        if self._list is not None:
+            self._list.add(SkippedRow(line, reason))
         if len(self.skipped) < MAX_SKIPPED_LISTED:
             self.skipped.append(SkippedRow(line, reason))
         else:
@@ -152,6 +163,44 @@ class ImportReport:
         listed = f" (the first {len(self.skipped):,} listed)" if self.unlisted else ""
         return (f"{self.path.name}: {self.added} added, {self.updated} updated, {self.unchanged} unchanged, "
                 f"{self.skipped_total} skipped{listed}")
+
+
+class _SkippedList:
+    """Every skipped row, written to a text file as it is found (opened at the first one): the
+    first of ``paths`` that can be written; the file takes its name only when the import ends."""
+
+    def __init__(self, report: ImportReport, paths: Sequence[Path]) -> None:
+        self._report, self._paths = report, list(paths)
+        self._stack = ExitStack()
+        self._out: io.TextIOWrapper | None = None
+
+    def add(self, row: SkippedRow) -> None:
+        if self._out is None and not self._open():
+            return
+        assert self._out is not None
+        self._out.write(f"{row}\n")
+
+    def _open(self) -> bool:
+        problems = []
+        while self._paths:
+            path = self._paths.pop(0)
+            try:
+                binary = self._stack.enter_context(writing_atomically(path))
+            except OSError as error:
+                problems.append(f"{path} ({error.strerror or error})")
+                continue
+            self._out = io.TextIOWrapper(binary, encoding="utf-8", newline="\r\n", write_through=True)
+            self._out.write(f"Rows skipped when importing {self._report.path.name} (line: reason)\n")
+            self._report.skipped_list = path
+            return True
+        if problems:
+            self._report.skipped_list_problem = "the list of skipped rows could not be written: " + "; ".join(problems)
+        return False
+
+    def close(self) -> None:
+        if self._out is not None:
+            self._out.detach()  # the file itself is closed, and renamed into place, by writing_atomically
+        self._stack.close()
 
 
 @dataclass
@@ -408,12 +457,25 @@ class _Seen:
 
 
 def import_providers(store: Store, path: Path | str, *,
-                     progress: Callable[[int, int], None] | None = None) -> ImportReport:
-    """Import or update providers from a CSV file; see the module docstring for the rules."""
+                     progress: Callable[[int, int], None] | None = None,
+                     skipped_lists: Sequence[Path] = ()) -> ImportReport:
+    """Import or update providers from a CSV file; see the module docstring for the rules.
+    ``skipped_lists``: where to write the list of every skipped row (the first that can be written)."""
     path = Path(path)
     encoding = detect_encoding(path)
     survey = _survey(path, encoding)
     report = ImportReport(path=path, encoding=_label(encoding), ignored_columns=survey.ignored)
+    with closing(_SkippedList(report, skipped_lists)) as listed:
+        report._list = listed
+        try:
+            _import_rows(store, path, encoding, survey, report, progress)
+        finally:
+            report._list = None
+    return report
+
+
+def _import_rows(store: Store, path: Path, encoding: str, survey: _Survey, report: ImportReport,
+                 progress: Callable[[int, int], None] | None) -> None:
     has_regulator_column = "regulator" in survey.mapping.values()
 
     total = survey.total
@@ -448,7 +510,6 @@ def import_providers(store: Store, path: Path | str, *,
     if progress:
         progress(total, total)
     report.skipped.sort(key=lambda s: s.line)
-    return report
 
 
 def _write(store: Store, batch: list[_Parsed], report: ImportReport) -> None:

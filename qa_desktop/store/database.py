@@ -54,6 +54,7 @@ from qa_desktop.store.changes import Changes, new_id
 from qa_desktop.store.hlc import Hlc, HybridClock, newest_adoptable
 from qa_desktop.store.keys import KeyLost, database_key, existing_key, is_plaintext_sqlite, photo_key
 from qa_desktop.store.models import LocalState
+from qa_desktop.store.repair import UNRECORDED_FIELDS_DONE, record_unrecorded_fields
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 CACHE_KIB = 64 * 1024
@@ -232,6 +233,7 @@ class Store:
         self.device_id = self._local("device_id", new_id)
         #: Orders ops for sync (``sync.hlc``); its physical part is read from ``clock``.
         self.hlc = HybridClock(self._last_hlc(), wall=self.clock.wall_ms)
+        self._repair()
 
     @contextmanager
     def write(self, *, busy_ms: int | None = None) -> Iterator[Changes]:
@@ -352,6 +354,14 @@ class Store:
                 row = LocalState(key=key, value=make())
                 session.add(row)
             return row.value
+
+    def _repair(self) -> None:
+        """One-off repairs of a database made by an earlier version (``store.repair``), each once."""
+        with self.read() as session:
+            if session.get(LocalState, UNRECORDED_FIELDS_DONE) is not None:
+                return
+        with self.write() as changes:
+            record_unrecorded_fields(changes)
 
     def _last_hlc(self) -> Hlc | None:
         with self.read() as session:

@@ -54,7 +54,7 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from sqlalchemy import select
 
-from qa_desktop.atomic import write_atomically
+from qa_desktop.atomic import writing_atomically
 from qa_desktop.store.blobs import BlobError
 from qa_desktop.store.database import Store
 from qa_desktop.store.models import Answer, Op, Provider, ReportRevision, Setting, Visit, VisitAction, VisitTemplate
@@ -68,8 +68,9 @@ VERSION = 1
 SUFFIX = ".qabundle"
 _MB = 1024 * 1024
 # Limits on what a bundle may hold (module constants, so a test may lower them). Sizes are unpacked.
-#: The largest bundle file: AES-GCM seals at most 2 GB in one go, so no bundle is larger.
-MAX_BUNDLE_BYTES = 2048 * _MB + 4096
+#: The largest bundle file. One AES-GCM message holds at most 64 GB (its block counter is 32 bits);
+#: a bundle is written and read as a stream, so only that bounds it.
+MAX_BUNDLE_BYTES = 60 * 1024 * _MB
 #: Files in the zip (the manifest, ops.jsonl and the photos), and the size of its directory of them.
 MAX_MEMBERS = 100_000
 MAX_DIRECTORY_BYTES = 64 * _MB
@@ -236,7 +237,7 @@ class _Plain(io.RawIOBase):
         data = self._file.read(wanted + skip)
         if len(data) <= skip:
             raise OSError("the bundle file got shorter while it was read")
-        # GCM's 32-bit block counter never wraps here: a bundle is under 2 GB (MAX_BUNDLE_BYTES)
+        # GCM's 32-bit block counter never wraps here: a bundle is under 60 GB (MAX_BUNDLE_BYTES)
         counter = self._nonce + (2 + block).to_bytes(4, "big")
         plain = Cipher(self._aes, modes.CTR(counter)).decryptor().update(data)[skip:]
         view[:len(plain)] = plain
@@ -301,51 +302,120 @@ def visit_entity_ids(store: Store, visit_id: str) -> set[str]:
     return ids
 
 
-def export_bundle(store: Store, path: Path, *, visit_id: str | None = None, signing_key: str | None = None) -> Exported:
-    """Write the ops of a visit (or, without ``visit_id``, all ops) and their photos to ``path``."""
+def _export_rows(store: Store, visit_id: str | None) -> Iterator[Any]:
+    """The ops to export, oldest first, read a batch at a time (everything: as a stream from one
+    snapshot of the log; a visit: its rows' ops, a few thousand, sorted in memory)."""
+    table = Op.__table__
     with store.read() as session:
-        table = Op.__table__
         if visit_id is None:
-            rows = session.execute(select(table).order_by(table.c.hlc)).all()
-        else:
-            ids = sorted(visit_entity_ids(store, visit_id))
-            rows = []
-            for start in range(0, len(ids), CHUNK):
-                rows.extend(session.execute(select(table).where(table.c.entity_id.in_(ids[start:start + CHUNK]))))
-            rows.sort(key=lambda r: r.hlc)
-    ops = [op_record(r) for r in rows]
-    body = encode_ops(ops)
-    blobs = store.blobs
-    photos: dict[str, bytes] = {}
-    missing = 0
-    for blob in sorted({b for op in ops for b in blobs_in(op.entity, op.field, op.value)}):
-        try:
-            photos[blob] = blobs.read(blob)
-        except BlobError:
-            missing += 1  # not on this laptop either: the other laptop fetches it from a later sync
-    manifest: dict[str, Any] = {
-        "format": FORMAT, "version": VERSION, "bundle_id": str(uuid.uuid4()), "device_id": store.device_id,
-        "actor": store.actor, "created": store.clock.now().isoformat(), "visit_id": visit_id,
-        "ops": len(ops), "ops_sha256": digest(body), "photos": sorted(photos),
-    }
-    if signing_key:
-        manifest["signature"] = signature(signing_key, manifest["bundle_id"], manifest["ops_sha256"],
-                                          *manifest["photos"])
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
-        archive.writestr("manifest.json", json.dumps(manifest, indent=1))
-        archive.writestr("ops.jsonl", body)
-        for blob, data in photos.items():
-            archive.writestr(f"blobs/{blob}", data, compress_type=zipfile.ZIP_STORED)  # JPEGs do not shrink
+            yield from session.execute(select(table).order_by(table.c.hlc),
+                                       execution_options={"yield_per": PULL_BATCH})
+            return
+    ids = sorted(visit_entity_ids(store, visit_id))
+    rows: list[Any] = []
+    with store.read() as session:
+        for start in range(0, len(ids), CHUNK):
+            rows.extend(session.execute(select(table).where(table.c.entity_id.in_(ids[start:start + CHUNK]))))
+    rows.sort(key=lambda r: r.hlc)
+    yield from rows
+
+
+class _SealingWriter(io.RawIOBase):
+    """The envelope written as a stream: what is written to it is encrypted (AES-256-GCM) on its way
+    to ``out``, and ``finish`` appends the tag. Not seekable, so zipfile writes each member's sizes
+    after it (a data descriptor) and never goes back. The result is byte for byte what ``seal``
+    makes of the same zip: one GCM message, read by ``_authenticate`` and ``unseal`` alike."""
+
+    def __init__(self, out: IO[bytes], key: bytes, header_line: bytes) -> None:
+        super().__init__()
+        self._out = out
+        nonce = os.urandom(_NONCE)
+        self._encryptor = Cipher(algorithms.AES(key), modes.GCM(nonce)).encryptor()
+        self._encryptor.authenticate_additional_data(ENVELOPE + header_line)
+        out.write(ENVELOPE + header_line + nonce)
+        self.written = 0  # bytes of the zip so far
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, data: Any) -> int:
+        size = len(memoryview(data).cast("B"))
+        if self.written + size > MAX_BUNDLE_BYTES - 4096:
+            raise _TooLarge(self.written + size)
+        self._out.write(self._encryptor.update(bytes(data)))
+        self.written += size
+        return size
+
+    def finish(self) -> None:
+        self._out.write(self._encryptor.finalize() + self._encryptor.tag)
+
+
+class _TooLarge(Exception):
+    def __init__(self, size: int) -> None:
+        super().__init__(size)
+        self.size = size
+
+
+def export_bundle(store: Store, path: Path, *, visit_id: str | None = None, signing_key: str | None = None) -> Exported:
+    """Write the ops of a visit (or, without ``visit_id``, all ops) and their photos to ``path``.
+
+    Written as a stream, a batch of changes and a photo at a time, encrypted on the way to a
+    temporary file that takes ``path``'s place when it is whole: the bundle is never held in memory,
+    whatever its size (up to ``MAX_BUNDLE_BYTES``; its changes, as a bundle may hold, up to
+    ``MAX_OPS_BYTES``). The manifest, which says what the rest holds, is the zip's last member."""
     path = Path(path)
     if path.suffix != SUFFIX:
         path = path.with_name(path.name + SUFFIX)
-    if buffer.tell() >= MAX_BUNDLE_BYTES - 4096:  # AES-GCM seals less than 2 GB in one go
-        raise SyncFileError(path.name, f"would be {in_words(buffer.tell())}, more than a bundle can be "
-                                       f"({in_words(MAX_BUNDLE_BYTES - 4096)}): export one visit at a time")
     code = None if signing_key else new_code()
-    write_atomically(path, seal(buffer.getvalue(), team_key=signing_key, code=code))
-    return Exported(path, len(ops), len(photos), missing, code)
+    header = {"kdf": "team" if signing_key else "code", "salt": os.urandom(16).hex()}
+    header_line = json.dumps(header).encode("utf-8") + b"\n"
+    key = _bundle_key(header, signing_key, code)
+    count = size = missing = 0
+    whole = hashlib.sha256()
+    wanted: set[str] = set()
+    photos: list[str] = []
+    try:
+        with writing_atomically(path) as out:
+            sink = _SealingWriter(out, key, header_line)
+            with zipfile.ZipFile(sink, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+                with archive.open("ops.jsonl", "w") as member:
+                    for row in _export_rows(store, visit_id):
+                        op = op_record(row)
+                        line = encode_ops([op])
+                        size += len(line)
+                        if size > MAX_OPS_BYTES:
+                            raise SyncFileError(path.name, f"would hold more than {in_words(MAX_OPS_BYTES)} of "
+                                                           "changes, more than a bundle may: export one visit at "
+                                                           "a time; nothing was written")
+                        member.write(line)
+                        whole.update(line)
+                        count += 1
+                        wanted.update(blobs_in(op.entity, op.field, op.value))
+                for blob in sorted(wanted):
+                    try:
+                        data = store.blobs.read(blob)
+                    except BlobError:
+                        missing += 1  # not on this laptop either: the other laptop fetches it from a later sync
+                        continue
+                    info = zipfile.ZipInfo(f"blobs/{blob}", date_time=(1980, 1, 1, 0, 0, 0))
+                    info.compress_type = zipfile.ZIP_STORED  # JPEGs do not shrink
+                    archive.writestr(info, data)
+                    photos.append(blob)
+                manifest: dict[str, Any] = {
+                    "format": FORMAT, "version": VERSION, "bundle_id": str(uuid.uuid4()),
+                    "device_id": store.device_id, "actor": store.actor, "created": store.clock.now().isoformat(),
+                    "visit_id": visit_id, "ops": count, "ops_sha256": whole.hexdigest(), "photos": photos,
+                }
+                if signing_key:
+                    manifest["signature"] = signature(signing_key, manifest["bundle_id"], manifest["ops_sha256"],
+                                                      *manifest["photos"])
+                archive.writestr("manifest.json", json.dumps(manifest, indent=1))
+            sink.finish()
+    except _TooLarge as error:
+        raise SyncFileError(path.name, f"would be more than a bundle can be ({in_words(MAX_BUNDLE_BYTES - 4096)}, "
+                                       f"reached after {in_words(error.size)}): export one visit at a time; "
+                                       "nothing was written") from None
+    return Exported(path, count, len(photos), missing, code)
 
 
 @dataclass(frozen=True)

@@ -254,7 +254,11 @@ class MainWindow(QMainWindow):
         details = [f"{report.summary()} (read as {report.encoding})."]
         if report.skipped:
             details.append("Rows skipped:\n" + "\n".join(f"• {s}" for s in report.skipped[:15])
-                           + ("\n…" if len(report.skipped) > 15 else ""))
+                           + ("\n…" if report.skipped_total > 15 else ""))
+            if report.skipped_list is not None:
+                details.append(f"Every skipped row is listed in {report.skipped_list}")
+            elif report.skipped_list_problem:
+                details.append(report.skipped_list_problem.capitalize())
         if report.ignored_columns:
             details.append(f"Columns not used: {', '.join(report.ignored_columns)}")
         QMessageBox.information(self, "Providers imported", "\n\n".join(details))

@@ -98,7 +98,15 @@ class RegisterService:
         with self._ws._read() as session:
             return provider_audit(session, provider_id)
 
-    def import_providers(self, path: Path | str,
-                         progress: Callable[[int, int], None] | None = None) -> Done[ImportReport]:
-        """Import or update providers from a file in Ofsted's provider-level layout (or a council's)."""
-        return self._ws._mutation(lambda: import_providers(self._ws._store, Path(path), progress=progress))
+    def import_providers(self, path: Path | str, progress: Callable[[int, int], None] | None = None, *,
+                         skipped_list: Path | None = None) -> Done[ImportReport]:
+        """Import or update providers from a file in Ofsted's provider-level layout (or a council's).
+
+        Every skipped row is listed in a text file (``ImportReport.skipped_list``): ``skipped_list``
+        when given; else beside the imported file (``NAME-skipped-rows.txt``), or in the data
+        folder's ``imports`` folder when that one cannot be written."""
+        path = Path(path)
+        name = f"{path.stem}-skipped-rows.txt"
+        lists = [skipped_list] if skipped_list else [path.with_name(name), self._ws.data_dir / "imports" / name]
+        return self._ws._mutation(lambda: import_providers(self._ws._store, path, progress=progress,
+                                                           skipped_lists=lists))

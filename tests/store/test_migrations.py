@@ -42,7 +42,10 @@ def test_database_at_first_revision_with_rows_migrates_to_head(tmp_path):
         assert session.scalars(select(Setting.town)).all() == ["Rochester"]
         assert session.execute(text("SELECT version_num FROM alembic_version")).scalar() == schema_head()
     assert {"visits", "compliance_reviews", "placements"} <= set(inspect(store.engine).get_table_names())
-    assert store.hlc.last.wall_ms == 1735787045000  # the clock resumes after the old ops
+    with store.read() as session:  # opening recorded the fields no op held (``store.repair``), after the old op
+        repaired = session.execute(text("SELECT field, hlc FROM ops WHERE op_id != 'o1' AND entity_id = 'p1'")).all()
+    assert {"urn", "judgement", "judgement_date", "deleted"} <= {field for field, _ in repaired}
+    assert all(hlc > "0001735787045000:00000" for _, hlc in repaired)  # the clock resumed after the old ops
     with pytest.raises(DatabaseError, match="audit trail"), store.transaction() as session:
         session.execute(text("DELETE FROM ops"))  # the audit guard survives the later migrations
 

@@ -319,3 +319,48 @@ def test_a_note_with_a_line_separator_goes_across_in_a_bundle(laptops, library, 
     out = export_bundle(alex, tmp_path / "visit", visit_id=visit_id)
     import_bundle(jo, out.path, code=out.code)
     assert open_visit(jo, visit_id).checklists[template].record(item).note == note
+
+
+def test_export_streams_the_bundle_and_memory_stays_far_below_its_size(laptops, library, tmp_path):
+    """Export built the whole bundle in memory (and refused anything over 2 GB): it is now written a
+    batch of changes and a photo at a time, encrypted on the way to the file. 24 photos of 1 MB that
+    do not compress: the export's peak of Python memory stays a fraction of the 24 MB bundle."""
+    import os
+    import tracemalloc
+
+    alex, jo = laptops("alex", "jo")
+    visit_id = make_visit(alex, library)
+    items = first_items(alex, visit_id, 1)
+    evidence = [{"blob": alex.blobs.put_bytes(os.urandom(1024 * 1024)), "caption": f"photo {n}"} for n in range(24)]
+    open_visit(alex, visit_id).set_answer(*items[0], MET)
+    with alex.write() as changes:
+        answer = changes.session.scalars(select(Answer).where(Answer.visit_id == visit_id)).first()
+        changes.update(answer, evidence=evidence)
+    tracemalloc.start()
+    try:
+        out = export_bundle(alex, tmp_path / "big", visit_id=None)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert out.photos == 24 and out.path.stat().st_size > 24 * 1024 * 1024
+    assert peak < 8 * 1024 * 1024, f"peak {peak:,} bytes"  # about two photos' worth, not the bundle
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".writing-")]
+    report = import_bundle(jo, out.path, code=out.code)
+    assert report.pulled == out.ops and report.photos_fetched == 24
+    assert snapshot(jo) == snapshot(alex)
+
+
+def test_an_export_over_a_limit_is_refused_in_words_and_leaves_no_file(laptops, library, tmp_path, monkeypatch):
+    from qa_desktop.sync import bundle
+
+    (alex,) = laptops("alex")
+    make_visit(alex, library)
+    monkeypatch.setattr(bundle, "MAX_BUNDLE_BYTES", 4096 + 2000)
+    with pytest.raises(SyncFileError, match=r"^everything.qabundle: would be more than a bundle can be "
+                                            r"\(2.0 KB, reached after .*export one visit at a time; nothing"):
+        export_bundle(alex, tmp_path / "everything")
+    monkeypatch.setattr(bundle, "MAX_BUNDLE_BYTES", 10 ** 9)
+    monkeypatch.setattr(bundle, "MAX_OPS_BYTES", 1000)
+    with pytest.raises(SyncFileError, match=r"more than 1,000 bytes of changes.*nothing was written"):
+        export_bundle(alex, tmp_path / "everything")
+    assert list(tmp_path.glob("*.qabundle")) == [] and not list(tmp_path.glob(".writing-*"))
