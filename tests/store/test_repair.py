@@ -74,6 +74,8 @@ def test_old_rows_get_ops_for_their_unrecorded_fields_once_and_arrive_whole_else
         for review in reviews:
             ops = _ops(alex, review.id)
             assert [o.value for o in ops["minimum_only"]] == [review.minimum_only]
+            if review.minimum_only:
+                continue  # given when it was made (the demo's urgent review): its op is the original one
             repaired = ops["minimum_only"][0]
             assert repaired.base == [] and repaired.actor == review.changed_by
             assert repaired.wall == int(review.created_at.timestamp() * 1000)  # when the row was made
