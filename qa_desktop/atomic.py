@@ -62,9 +62,12 @@ def write_atomically(target: Path, data: bytes) -> None:
 @contextmanager
 def writing_atomically(target: Path) -> Iterator[BinaryIO]:
     """The file to write, a piece at a time (a bundle of gigabytes is never held whole); it takes
-    ``target``'s place when the block ends, or is removed if the block raises."""
+    ``target``'s place when the block ends, or is removed if the block raises.
+
+    On POSIX the file is the owner's alone (0600, as ``mkstemp`` makes it) and a folder made for it
+    is too (0700); Windows ignores both."""
     target = long_path(target)
-    target.parent.mkdir(parents=True, exist_ok=True)
+    _make_folders(target.parent)
     handle, temporary = tempfile.mkstemp(prefix=TEMPORARY_PREFIX, dir=target.parent)
     try:
         with os.fdopen(handle, "wb") as out:
@@ -75,3 +78,14 @@ def writing_atomically(target: Path) -> Iterator[BinaryIO]:
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
+
+
+def _make_folders(folder: Path) -> None:
+    """Make ``folder`` and any folder missing above it, each 0700 (``mkdir``'s ``parents`` would make
+    the ones above with the default mode)."""
+    missing = []
+    while not folder.is_dir():
+        missing.append(folder)
+        folder = folder.parent
+    for each in reversed(missing):
+        each.mkdir(mode=0o700, exist_ok=True)

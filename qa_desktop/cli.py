@@ -237,10 +237,17 @@ def cmd_report(args: argparse.Namespace, open_workspace: Callable[[], Workspace]
     except OSError as error:
         print(f"The report could not be written: {error.strerror or error}.", file=sys.stderr)
         return EXIT_BAD_INPUT
-    if result.reused:
-        print(f"Nothing has changed since the last revision: {result.path} ({result.pages} pages)")
-        return 0
-    print(f"Report written: {result.path} ({result.pages} pages, {result.photos} photos)")
+    if args.out:
+        print(f"Report written: {result.path} ({result.pages} pages, {result.photos} photos). It is not "
+              "encrypted: it is OFFICIAL-SENSITIVE and yours to protect.")
+    else:
+        name = result.path.name.removesuffix(".sealed")
+        said = ("Nothing has changed since the last revision" if result.reused
+                else f"Report made ({result.pages} pages, {result.photos} photos)")
+        print(f"{said}: {name}, kept encrypted in the data folder. To read or send it, save a copy with "
+              f"`qa-desktop report {args.visit} --out FILE.pdf`.")
+        if result.reused:
+            return 0
     for warning in result.warnings:
         print(f"  warning: {warning}")
     return 0
@@ -278,26 +285,37 @@ def cmd_user(args: argparse.Namespace, open_workspace: Callable[[], Workspace]) 
 def cmd_recover(args: argparse.Namespace) -> int:
     """Put unreadable data aside and fill a fresh workspace from the shared store."""
     from qa_desktop.clock import Clock
-    from qa_desktop.workspace import KeyLost
+    from qa_desktop.workspace import DatabaseDamaged, KeyLost
     from qa_desktop.workspace.admin import recover
     from qa_desktop.workspace.sync import NeedsPassword, StoreUnavailable
 
     data_dir = _data_dir(args)
     try:
-        _open_workspace(args).close()
-        print(f"Nothing to recover: the data in {data_dir} opens with this computer's key.")
+        with closing(_open_workspace(args)) as workspace:
+            workspace.admin.check()
+        print(f"Nothing to recover: the data in {data_dir} opens with this computer's key and reads whole.")
         return 0
+    except DatabaseDamaged as error:
+        print(str(error).split(". Run")[0] + ".")
     except KeyLost:
         pass
     aside = recover(data_dir, Clock.from_environment())  # no workspace opens here to ask its clock
     print(f"The unreadable files are kept in {aside} (put them back if the key turns up).")
     with closing(_open_workspace(args)) as workspace:
+        unreachable: Exception | None = None
         try:
             report = workspace.sync.run().value
         except (StoreUnavailable, NeedsPassword, OSError, ValueError) as error:
-            print(f"A fresh, empty store is ready, but the shared store could not be reached ({error}). "
+            report, unreachable = None, error
+        salvaged = workspace.admin.salvage(aside).value
+        if salvaged.readable:
+            print(salvaged.summary())
+        if report is None:
+            print(f"A fresh store is ready, but the shared store could not be reached ({unreachable}). "
                   "Run `qa-desktop sync` when it can.", file=sys.stderr)
             return 3
+        if salvaged.changes:
+            workspace.sync.run()  # what was brought back goes to the shared store now
     print(f"Recovered from the shared store: {report.summary()}")
     return 0
 
@@ -359,7 +377,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     report = sub.add_parser("report", parents=[common], help="write the PDF report of a visit")
     report.add_argument("visit", help="the visit's id, the start of it, or its report reference")
-    report.add_argument("--out", help="where to save the PDF (default: the reports folder of the data folder)")
+    report.add_argument("--out", help="where to save a readable copy of the PDF (without it, the report is kept "
+                                      "encrypted in the data folder)")
     report.set_defaults(func=bind(cmd_report))
 
     user = sub.add_parser("user", parents=[common], help="who uses this laptop: name and role (qa_officer, qa_lead)")

@@ -21,7 +21,7 @@ import tempfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, cast
+from typing import IO, Any, cast
 
 from PIL import Image as PILImage
 from reportlab.lib import colors
@@ -223,10 +223,10 @@ def no_progress(message: str, done: int, total: int) -> None:
     pass
 
 
-def build_visit_report(facts: VisitFacts, checklists: Sequence[Checklist], path: Path,
+def build_visit_report(facts: VisitFacts, checklists: Sequence[Checklist], path: Path | IO[bytes],
                        photo_bytes: Callable[[str], bytes] | None = None,
                        progress: Progress = no_progress) -> ReportResult:
-    """Write the report PDF to ``path`` (atomically). ``photo_bytes`` reads a photo by its hash
+    """Write the report PDF to ``path`` (atomically), or into a binary stream. ``photo_bytes`` reads a photo by its hash
     and raises a ``ValueError`` (the store's ``BlobError``) when it cannot; without it, photos are listed
     as not available.
     ``progress`` hears of each photo prepared, then of each page laid out (the slow parts)."""
@@ -253,26 +253,38 @@ class _Document(SimpleDocTemplate):
         self.progress("Laying out page", self.page, 0)
 
 
-def write_pdf(story: list[Flowable], facts: VisitFacts, path: Path, title: str, photos: int,
+def write_pdf(story: list[Flowable], facts: VisitFacts, path: Path | IO[bytes], title: str, photos: int,
               warnings: list[str], progress: Progress = no_progress) -> ReportResult:
-    """Lay out ``story`` with the marked header and footer, into a temporary file renamed to ``path``."""
+    """Lay out ``story`` with the marked header and footer, into a temporary file renamed to ``path``;
+    or into a binary stream (the data folder keeps reports encrypted, so a report made for it is laid
+    out in memory and never written in plain text: ``services.reports``)."""
+    if not isinstance(path, Path):
+        pages = _lay_out(story, facts, path, title, progress)
+        return ReportResult(Path(), pages, photos, tuple(warnings))
     path = long_path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     _clear_stale_temporaries(path.parent)
     handle, temporary = tempfile.mkstemp(prefix=".writing-", suffix=".pdf", dir=path.parent)
     os.close(handle)
     try:
-        document = _Document(temporary, pagesize=A4, leftMargin=18 * mm, rightMargin=18 * mm,
-                                     topMargin=20 * mm, bottomMargin=22 * mm, title=title,
-                                     author=facts.council_name, subject=f"{facts.provider}: {facts.setting}")
-        document.progress = progress
-        canvas_class = cast("type[_NumberedCanvas]", type("ReportCanvas", (_NumberedCanvas,), {"facts": facts}))
-        document.build(story, canvasmaker=canvas_class)
+        pages = _lay_out(story, facts, temporary, title, progress)
         replace(temporary, path)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
-    return ReportResult(path, document.page, photos, tuple(warnings))
+    return ReportResult(path, pages, photos, tuple(warnings))
+
+
+def _lay_out(story: list[Flowable], facts: VisitFacts, target: str | IO[bytes], title: str,
+             progress: Progress) -> int:
+    """Build the PDF into ``target`` (a file name or a binary stream); the number of pages."""
+    document = _Document(target, pagesize=A4, leftMargin=18 * mm, rightMargin=18 * mm,
+                         topMargin=20 * mm, bottomMargin=22 * mm, title=title,
+                         author=facts.council_name, subject=f"{facts.provider}: {facts.setting}")
+    document.progress = progress
+    canvas_class = cast("type[_NumberedCanvas]", type("ReportCanvas", (_NumberedCanvas,), {"facts": facts}))
+    document.build(story, canvasmaker=canvas_class)
+    return int(document.page)
 
 
 #: A temporary PDF this old was left by a process that died while writing it (a report takes seconds).

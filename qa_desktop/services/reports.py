@@ -1,15 +1,22 @@
-"""Making a visit's report: gather the facts from the register and the visit, build the PDF in
-``DATA_DIR/reports/``. The report reads the visit's own template snapshots (``open_visit``), so it
-shows the questions the officers answered, whatever the library holds today."""
+"""Making a visit's report: gather the facts from the register and the visit, build the PDF, and keep
+it encrypted in the data folder (``store.report_files``: laid out in memory, never written there in
+plain text). The report reads the visit's own template snapshots (``open_visit``), so it shows the
+questions the officers answered, whatever the library holds today.
+
+A report's ``ReportResult.path`` names the kept, encrypted file; ``viewing_copy`` (for the system's
+viewer, removed later) and ``save_report_copy`` ("Save report as…", the one plain copy kept, where
+the officer chooses) give it back readable. Given a ``path``, a report is written there in plain
+text instead (the command line's ``--out``)."""
 
 from __future__ import annotations
 
 import hashlib
+import io
 import json
 from collections.abc import Callable
 from dataclasses import asdict, replace
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from sqlalchemy import select
 
@@ -23,8 +30,6 @@ from qa_desktop.services.council import branding
 from qa_desktop.services.visits import open_visit
 from qa_desktop.store.database import Store
 from qa_desktop.store.models import ReportRevision, Visit
-
-REPORTS_FOLDER = "reports"
 
 
 def report_reference(visit: Visit) -> str:
@@ -65,9 +70,10 @@ def fingerprint(facts: VisitFacts, checklists: list[Checklist], photo_intact: Ca
 
 
 def _revision(store: Store, visit_id: str, kind: str, facts: VisitFacts, checklists: list[Checklist],
-              build: Callable[[VisitFacts, Path], ReportResult]) -> ReportResult:
-    """Reuse the latest revision if nothing changed; otherwise build the next one in a new file."""
-    folder = store.data_dir / REPORTS_FOLDER
+              build: Callable[[VisitFacts, IO[bytes]], ReportResult]) -> ReportResult:
+    """Reuse the latest revision if nothing changed (and this laptop holds its file); otherwise build
+    the next one in a new file, kept encrypted."""
+    files = store.reports
     stamp = fingerprint(facts, checklists, store.blobs.is_intact)
     suffix = "" if kind == "visit" else f"-{kind.replace('_', '-')}"
     with store.read() as session:
@@ -76,22 +82,37 @@ def _revision(store: Store, visit_id: str, kind: str, facts: VisitFacts, checkli
                                                               ReportRevision.deleted.is_(False))
                                  .order_by(ReportRevision.revision.desc())).first()
         latest_number = latest.revision if latest else 0
-        if latest is not None and latest.fingerprint == stamp and (folder / latest.file_name).exists():
+        if latest is not None and latest.fingerprint == stamp and files.exists(files.path(visit_id, latest.file_name)):
             photos = sum(len(r.evidence) for c in checklists for r in c.records.values())
-            return ReportResult(folder / latest.file_name, latest.pages, photos, (), reused=True)
+            return ReportResult(files.path(visit_id, latest.file_name), latest.pages, photos, (), reused=True)
     number = latest_number + 1
     name = f"{facts.reference}{suffix}-r{number}.pdf"
-    result = build(replace(facts, revision=number), folder / name)
+    laid_out = io.BytesIO()
+    result = build(replace(facts, revision=number), laid_out)
+    path = files.put(visit_id, name, laid_out.getvalue())
     with store.write() as changes:
         changes.create(ReportRevision, visit_id=visit_id, kind=kind, revision=number, fingerprint=stamp,
                        file_name=name, pages=result.pages)
-    return result
+    return replace(result, path=path)
+
+
+def viewing_copy(store: Store, path: Path) -> Path:
+    """A plain copy of a kept report for the system's viewer, removed later (``store.report_files``)."""
+    require_officer(store.user, "or read reports")
+    return store.reports.viewing_copy(path)
+
+
+def save_report_copy(store: Store, path: Path, target: Path) -> Path:
+    """"Save report as…": a plain copy of a kept report at ``target``, where the officer chose."""
+    require_officer(store.user, "or save reports")
+    return store.reports.save_copy(path, target)
 
 
 def write_visit_report(store: Store, visit_id: str, path: Path | None = None,
                        progress: Progress = no_progress) -> ReportResult:
-    """The visit's report: a new numbered revision in ``DATA_DIR/reports/`` when the visit changed
-    since the last one (the earlier PDF is kept), the same file when it did not; or a copy at ``path``."""
+    """The visit's report: a new numbered revision kept (encrypted) in the data folder when the visit
+    changed since the last one (the earlier one is kept), the same file when it did not; or a plain
+    copy at ``path``."""
     facts = visit_facts(store, visit_id)
     checklists = [c for c in open_visit(store, visit_id).checklists.values()
                   if c.template.audience is not Audience.YOUNG_INSPECTOR]

@@ -34,7 +34,6 @@ from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from qa_desktop.domain.roles import require_officer
 from qa_desktop.domain.visits import VisitStatus
-from qa_desktop.services.reports import REPORTS_FOLDER
 from qa_desktop.services.tracker_retention import tracker_expired, tracker_rows
 from qa_desktop.store.database import Store
 from qa_desktop.store.models import (
@@ -152,32 +151,17 @@ def apply_retention(store: Store, items: list[Expired]) -> RetentionReport:
     """Delete ``items`` (from ``past_retention``, after the user confirmed) as the module describes."""
     require_officer(store.user, "or delete records")
     rows = 0
-    report_files: list[str] = []
     with store.write() as changes:
         for item in items:
             for row in _rows(changes.session, item):
                 if row is None:
                     continue
-                if isinstance(row, ReportRevision):
-                    report_files.append(row.file_name)
                 blanks: dict[str, Any] = blank_fields(type(row))
                 changes.update(row, **blanks)
                 changes.delete(row)
                 rows += 1
-    redacted, photos = redact_purged(store)
-    return RetentionReport(records=len(items), rows=rows, ops_redacted=redacted, photos_deleted=photos,
-                           reports_deleted=_delete_report_files(store, report_files),
-                           by_kind=dict(Counter(item.kind for item in items)))
-
-
-def _delete_report_files(store: Store, names: list[str]) -> int:
-    """Delete the report PDFs of deleted visits from the reports folder; how many there were."""
-    deleted = 0
-    for name in names:
-        path = store.data_dir / REPORTS_FOLDER / name
-        if path.exists():
-            path.unlink()
-            deleted += 1
-    return deleted
+    purged = redact_purged(store)
+    return RetentionReport(records=len(items), rows=rows, ops_redacted=purged.ops, photos_deleted=purged.photos,
+                           reports_deleted=purged.reports, by_kind=dict(Counter(item.kind for item in items)))
 
 

@@ -9,6 +9,7 @@ values (``services.retention`` says why the deletion is done this way).
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 
 from sqlalchemy import JSON, String, Text, bindparam, null, select, update
 
@@ -53,16 +54,28 @@ def _is_purged(row: SyncedColumns) -> bool:
     return row.deleted and bool(blanks) and all(getattr(row, name) in (None, "", []) for name in blanks)
 
 
-def redact_purged(store: Store) -> tuple[int, int]:
+@dataclass(frozen=True)
+class Purged:
+    """What one redaction removed on this laptop."""
+
+    ops: int = 0       # earlier values redacted in the op log
+    photos: int = 0    # photos only purged records used
+    reports: int = 0   # report files of purged visits
+
+
+def redact_purged(store: Store) -> Purged:
     """Redact the earlier ops of every purged record, here or received by sync, and delete the photos
-    only they used. Returns (ops redacted, photos deleted). Run after retention and after each sync
-    that received changes, so a deletion on one laptop empties the others' logs too."""
+    only they used and the report files of purged visits. Run after retention and after each sync
+    that received changes, so a deletion on one laptop empties the others' logs and folders too."""
     redacted = 0
     photos: set[str] = set()
+    visits: list[str] = []
     with store.transaction() as session:
         for model in PURGEABLE:
             purged = [row.id for row in session.scalars(select(model).where(model.deleted.is_(True)))
                       if _is_purged(row)]
+            if model is Visit:
+                visits = purged
             for start in range(0, len(purged), 500):
                 ops = session.scalars(select(Op).where(Op.entity == model.__tablename__,
                                                        Op.entity_id.in_(purged[start:start + 500]),
@@ -89,7 +102,8 @@ def redact_purged(store: Store) -> tuple[int, int]:
         if path.exists():
             path.unlink()
             deleted += 1
-    return redacted, deleted
+    reports = sum(store.reports.delete_owner(visit_id) for visit_id in visits)
+    return Purged(redacted, deleted, reports)
 
 
 #: The records retention deletes (a purged visit's parts included).

@@ -19,7 +19,7 @@ from qa_desktop.paths import DATABASE_NAME
 from qa_desktop.services.change_words import changes_in_words
 from qa_desktop.services.demo import load_demo
 from qa_desktop.services.provider_import import ImportReport
-from qa_desktop.services.recovery import put_aside
+from qa_desktop.services.recovery import Salvaged, put_aside, salvage
 from qa_desktop.services.team import TeamError, TeamMemberLine, add_member, remove_member, team
 from qa_desktop.store.database import peek_schema_revision, schema_head
 from qa_desktop.store.keys import KeyLost, demo_key
@@ -27,7 +27,7 @@ from qa_desktop.workspace.changes import USER, Done, OpChanges
 from qa_desktop.workspace.core import Workspace
 
 __all__ = ["AdminService", "About", "TemplatesOverview", "describe", "open_demo", "recover", "KeyLost", "ImportReport",
-           "Template", "BrokenTemplate", "TeamError", "TeamMemberLine"]
+           "Template", "BrokenTemplate", "TeamError", "TeamMemberLine", "Salvaged"]
 
 
 @dataclass(frozen=True)
@@ -132,6 +132,15 @@ class AdminService:
         return TemplatesOverview(tuple(sorted(library.templates.values(), key=lambda t: (t.key, t.version))),
                                  tuple(library.broken), self._ws.data_dir / TEAM_TEMPLATES_FOLDER)
 
+    def check(self) -> None:
+        """Read the whole data file: ``DatabaseDamaged`` (in words, with what to do) if part of it is damaged."""
+        self._ws._store.check()
+
+    def salvage(self, aside: Path) -> Done[Salvaged]:
+        """Merge in what a damaged data file put aside by ``recover`` can still give: this laptop's
+        changes not yet in the shared store, and photos (``services.recovery.salvage``)."""
+        return self._ws._mutation(lambda: salvage(aside, self._ws._store))
+
     def about(self) -> About:
         head = schema_head()
         return About(__version__, head, _schema_words(self._ws._store.schema_revision(), head), self._ws.data_dir,
@@ -145,7 +154,8 @@ def open_demo(data_dir: Path, clock: Clock | None = None) -> Workspace:
 
 
 def recover(data_dir: Path, clock: Clock) -> Path:
-    """Put a data folder that cannot be read (its key is lost) aside, never deleting it; returns
-    where it went. Static because no workspace can open on that folder: a fresh one opens after,
-    and a sync fills it from the shared store."""
+    """Put a data folder that cannot be read (its key is lost, or it is damaged) aside, never deleting
+    it; returns where it went. Static because no workspace can open on that folder: a fresh one
+    opens after, a sync fills it from the shared store, and ``AdminService.salvage`` brings back
+    what the damaged file can still give."""
     return put_aside(data_dir, clock.local_now())
