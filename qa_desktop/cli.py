@@ -287,7 +287,7 @@ def cmd_recover(args: argparse.Namespace) -> int:
     from qa_desktop.clock import Clock
     from qa_desktop.workspace import DatabaseDamaged, KeyLost
     from qa_desktop.workspace.admin import recover
-    from qa_desktop.workspace.sync import NeedsPassword, StoreUnavailable
+    from qa_desktop.workspace.sync import NeedsPassword, NeedsTeamKey, StoreUnavailable
 
     data_dir = _data_dir(args)
     try:
@@ -305,7 +305,7 @@ def cmd_recover(args: argparse.Namespace) -> int:
         unreachable: Exception | None = None
         try:
             report = workspace.sync.run().value
-        except (StoreUnavailable, NeedsPassword, OSError, ValueError) as error:
+        except (StoreUnavailable, NeedsPassword, NeedsTeamKey, OSError, ValueError) as error:
             report, unreachable = None, error
         salvaged = workspace.admin.salvage(aside).value
         if salvaged.readable:

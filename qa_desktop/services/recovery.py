@@ -70,7 +70,8 @@ class Salvaged:
 SALVAGE_RANGE = 2000
 #: Past the last row a damaged file's log could name, when even its size cannot be read.
 SALVAGE_SCAN_LIMIT = 5_000_000
-_OP_COLUMNS = "op_id, entity, entity_id, field, value, hlc, device_id, actor, base, wall, redacted"
+_OP_COLUMNS = ("op_id", "entity", "entity_id", "field", "value", "hlc", "device_id", "actor", "base", "wall",
+               "redacted", "dseq", "chain", "vhash")
 
 
 def salvage(aside: Path, store: Store) -> Salvaged:
@@ -118,13 +119,18 @@ def _readable_ops(connection: sqlcipher.Connection) -> tuple[list[OpRecord], int
         last = connection.execute("SELECT max(rowid) FROM ops").fetchone()[0] or 0
     except sqlcipher.DatabaseError:
         last = SALVAGE_SCAN_LIMIT
+    try:  # a file from before a column was added has fewer (its chain, ``store.chain``)
+        present = {row[1] for row in connection.execute("PRAGMA table_info(ops)").fetchall()}
+    except sqlcipher.DatabaseError:
+        present = set(_OP_COLUMNS)
+    columns = ", ".join(c if c in present else f"NULL AS {c}" for c in _OP_COLUMNS)
     ops: list[OpRecord] = []
     unreadable = 0
     pending = [(start, min(start + SALVAGE_RANGE - 1, last)) for start in range(1, last + 1, SALVAGE_RANGE)]
     while pending:
         low, high = pending.pop(0)
         try:
-            rows = connection.execute(f"SELECT {_OP_COLUMNS} FROM ops WHERE rowid BETWEEN ? AND ?",
+            rows = connection.execute(f"SELECT {columns} FROM ops WHERE rowid BETWEEN ? AND ?",
                                       (low, high)).fetchall()
         except sqlcipher.DatabaseError:
             if low == high:
@@ -145,10 +151,10 @@ def _readable_ops(connection: sqlcipher.Connection) -> tuple[list[OpRecord], int
 
 
 def _op(row: tuple[Any, ...]) -> OpRecord | None:
-    op_id, entity, entity_id, field, value, hlc, device_id, actor, base, wall, redacted = row
+    op_id, entity, entity_id, field, value, hlc, device_id, actor, base, wall, redacted, dseq, chain, vhash = row
     if redacted:
         return None
     return op_from_wire({"op_id": op_id, "entity": entity, "entity_id": entity_id, "field": field,
                          "value": json.loads(value) if value is not None else None, "hlc": hlc,
                          "device_id": device_id, "actor": actor, "base": json.loads(base) if base else None,
-                         "wall": wall})
+                         "wall": wall, "dseq": dseq, "chain": chain, "vhash": vhash})

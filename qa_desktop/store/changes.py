@@ -29,7 +29,7 @@ from sqlalchemy import event, insert, inspect
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.schema import ColumnDefault
 
-from qa_desktop.store import oplog
+from qa_desktop.store import chain, oplog
 from qa_desktop.store.hlc import HybridClock
 from qa_desktop.store.models import Op, SyncedColumns
 
@@ -194,6 +194,7 @@ class Changes:
         per-row bookkeeping, which is most of the cost of a large import otherwise.
         """
         if self._pending:
+            chain.stamp(self.session, self.device_id, self._pending)  # each op's place and link in this device's chain
             self.session.connection().execute(insert(Op.__table__), self._pending)
             keys = {(op["entity"], op["entity_id"], op["field"]) for op in self._pending}
             self._pending = []

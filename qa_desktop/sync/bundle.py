@@ -60,8 +60,9 @@ from qa_desktop.store.database import Store
 from qa_desktop.store.models import Answer, Op, Provider, ReportRevision, Setting, Visit, VisitAction, VisitTemplate
 from qa_desktop.store.oplog import CHUNK, OpRecord, op_record
 from qa_desktop.sync.engine import Progress, SyncReport, blobs_in, sync
+from qa_desktop.sync.sealing import TeamKey
 from qa_desktop.sync.stores import Pulled, SharedStore
-from qa_desktop.sync.wire import SyncFileError, check_signature, digest, encode_ops, op_from_wire, signature
+from qa_desktop.sync.wire import SyncFileError, check_signature, digest, encode_ops, op_from_wire
 
 FORMAT = "qa-desktop-bundle"
 VERSION = 1
@@ -126,24 +127,50 @@ def _normalise(code: str) -> str:
     return "".join(c for c in code.upper() if c.isalnum())
 
 
-def _bundle_key(header: dict[str, str], team_key: str | None, code: str | None) -> bytes:
+@dataclass(frozen=True)
+class BundleKeys:
+    """What may open (or seal) a bundle besides a one-off code: the team key of the shared store this
+    laptop syncs with (``team``), and the team sync key of the version before it (``legacy``: a
+    typed secret, for bundles made then)."""
+
+    team: TeamKey | None = None
+    legacy: str | None = None
+
+
+NO_KEYS = BundleKeys()
+
+
+def _new_header(keys: BundleKeys) -> dict[str, str]:
+    salt = os.urandom(16).hex()
+    if keys.team is not None:
+        return {"kdf": "team2", "store": keys.team.store_id, "salt": salt}
+    if keys.legacy:
+        return {"kdf": "team", "salt": salt}
+    return {"kdf": "code", "salt": salt}
+
+
+def _bundle_key(header: dict[str, str], keys: BundleKeys, code: str | None) -> bytes:
     salt = bytes.fromhex(header["salt"])
+    if header["kdf"] == "team2":
+        secret = keys.team.secret if keys.team is not None else b""
+        return HKDF(algorithm=hashes.SHA256(), length=32, salt=salt,
+                    info=f"qa-desktop bundle v2|{header.get('store')}".encode()).derive(secret)
     if header["kdf"] == "team":
         return HKDF(algorithm=hashes.SHA256(), length=32, salt=salt,
-                    info=b"qa-desktop bundle v1").derive((team_key or "").encode("utf-8"))
+                    info=b"qa-desktop bundle v1").derive((keys.legacy or "").encode("utf-8"))
     return hashlib.scrypt(_normalise(code or "").encode("ascii"), salt=salt, n=2**14, r=8, p=1, dklen=32)
 
 
-def seal(plain: bytes, *, team_key: str | None = None, code: str | None = None) -> bytes:
+def seal(plain: bytes, *, keys: BundleKeys = NO_KEYS, code: str | None = None) -> bytes:
     """The zip inside the envelope: a header line (how the key is made, its salt), nonce, ciphertext."""
-    header = {"kdf": "team" if team_key else "code", "salt": os.urandom(16).hex()}
+    header = _new_header(keys)
     header_line = json.dumps(header).encode("utf-8") + b"\n"
     nonce = os.urandom(12)
-    ciphertext = AESGCM(_bundle_key(header, team_key, code)).encrypt(nonce, plain, ENVELOPE + header_line)
+    ciphertext = AESGCM(_bundle_key(header, keys, code)).encrypt(nonce, plain, ENVELOPE + header_line)
     return ENVELOPE + header_line + nonce + ciphertext
 
 
-def unseal(data: bytes, name: str, *, team_key: str | None = None, code: str | None = None) -> bytes:
+def unseal(data: bytes, name: str, *, keys: BundleKeys = NO_KEYS, code: str | None = None) -> bytes:
     """The zip from a sealed bundle held in memory (``BundleStore`` reads a file as a stream instead);
     ``NeedsCode`` or ``SyncFileError`` in words when it cannot be opened."""
     if not data.startswith(ENVELOPE):
@@ -152,9 +179,9 @@ def unseal(data: bytes, name: str, *, team_key: str | None = None, code: str | N
     header = _header(line + b"\n", name)
     if len(body) < _NONCE + _TAG:
         raise _damaged_envelope(name)
-    _check_can_open(header, name, team_key, code)
+    _check_can_open(header, name, keys, code)
     try:
-        return AESGCM(_bundle_key(header, team_key, code)).decrypt(body[:_NONCE], body[_NONCE:],
+        return AESGCM(_bundle_key(header, keys, code)).decrypt(body[:_NONCE], body[_NONCE:],
                                                                    ENVELOPE + line + b"\n")
     except InvalidTag:
         raise _cannot_open(header, name) from None
@@ -176,7 +203,7 @@ def _header(line: bytes, name: str) -> dict[str, str]:
         if not line.endswith(b"\n"):
             raise ValueError
         header = json.loads(line)
-        if not isinstance(header, dict) or header.get("kdf") not in ("team", "code"):
+        if not isinstance(header, dict) or header.get("kdf") not in ("team2", "team", "code"):
             raise ValueError
         bytes.fromhex(header["salt"])
     except (ValueError, KeyError, TypeError, AttributeError):
@@ -184,10 +211,13 @@ def _header(line: bytes, name: str) -> dict[str, str]:
     return header
 
 
-def _check_can_open(header: dict[str, str], name: str, team_key: str | None, code: str | None) -> None:
-    if header["kdf"] == "team" and not team_key:
-        raise SyncFileError(name, "was encrypted with the team sync key, which this laptop does not have "
-                                  "(Sync settings: team key)")
+def _check_can_open(header: dict[str, str], name: str, keys: BundleKeys, code: str | None) -> None:
+    if header["kdf"] == "team2" and (keys.team is None or keys.team.store_id != header.get("store")):
+        raise SyncFileError(name, "was encrypted with the team key of a shared store this laptop has not joined "
+                                  "(Sync > Join the team), or of another team")
+    if header["kdf"] == "team" and not keys.legacy:
+        raise SyncFileError(name, "was encrypted with the team sync key of the version before, which this laptop "
+                                  "does not have")
     if header["kdf"] == "code" and not (code and _normalise(code)):
         raise NeedsCode(name, "is encrypted: enter the code shown on the other laptop when it was made")
 
@@ -210,6 +240,8 @@ class _Plain(io.RawIOBase):
         self._file, self._start, self._length, self._nonce = file, start, length, nonce
         self._aes = algorithms.AES(key)
         self._position = 0
+        #: How the key was made ("team2", "code", or "team" for a bundle of the version before).
+        self.kdf = ""
 
     def readable(self) -> bool:
         return True
@@ -245,7 +277,7 @@ class _Plain(io.RawIOBase):
         return len(plain)
 
 
-def _authenticate(file: IO[bytes], name: str, team_key: str | None, code: str | None) -> _Plain:
+def _authenticate(file: IO[bytes], name: str, keys: BundleKeys, code: str | None) -> _Plain:
     """Check a sealed bundle whole, reading it a chunk at a time (nothing in it is used before the
     check passes); then the zip inside, to read as a stream."""
     size = os.fstat(file.fileno()).st_size
@@ -261,8 +293,8 @@ def _authenticate(file: IO[bytes], name: str, team_key: str | None, code: str | 
     length = size - start - _TAG
     if len(nonce) < _NONCE or length < 0:
         raise _damaged_envelope(name)
-    _check_can_open(header, name, team_key, code)
-    key = _bundle_key(header, team_key, code)
+    _check_can_open(header, name, keys, code)
+    key = _bundle_key(header, keys, code)
     file.seek(start + length)
     tag = file.read(_TAG)
     file.seek(start)
@@ -279,7 +311,9 @@ def _authenticate(file: IO[bytes], name: str, team_key: str | None, code: str | 
         decryptor.finalize()
     except InvalidTag:
         raise _cannot_open(header, name) from None
-    return _Plain(file, start, length, key, nonce)
+    plain = _Plain(file, start, length, key, nonce)
+    plain.kdf = header["kdf"]
+    return plain
 
 
 def visit_entity_ids(store: Store, visit_id: str) -> set[str]:
@@ -356,7 +390,7 @@ class _TooLarge(Exception):
         self.size = size
 
 
-def export_bundle(store: Store, path: Path, *, visit_id: str | None = None, signing_key: str | None = None) -> Exported:
+def export_bundle(store: Store, path: Path, *, visit_id: str | None = None, team: TeamKey | None = None) -> Exported:
     """Write the ops of a visit (or, without ``visit_id``, all ops) and their photos to ``path``.
 
     Written as a stream, a batch of changes and a photo at a time, encrypted on the way to a
@@ -366,10 +400,11 @@ def export_bundle(store: Store, path: Path, *, visit_id: str | None = None, sign
     path = Path(path)
     if path.suffix != SUFFIX:
         path = path.with_name(path.name + SUFFIX)
-    code = None if signing_key else new_code()
-    header = {"kdf": "team" if signing_key else "code", "salt": os.urandom(16).hex()}
+    keys = BundleKeys(team=team)
+    code = None if team is not None else new_code()
+    header = _new_header(keys)
     header_line = json.dumps(header).encode("utf-8") + b"\n"
-    key = _bundle_key(header, signing_key, code)
+    key = _bundle_key(header, keys, code)
     count = size = missing = 0
     whole = hashlib.sha256()
     wanted: set[str] = set()
@@ -406,9 +441,6 @@ def export_bundle(store: Store, path: Path, *, visit_id: str | None = None, sign
                     "device_id": store.device_id, "actor": store.actor, "created": store.clock.now().isoformat(),
                     "visit_id": visit_id, "ops": count, "ops_sha256": whole.hexdigest(), "photos": photos,
                 }
-                if signing_key:
-                    manifest["signature"] = signature(signing_key, manifest["bundle_id"], manifest["ops_sha256"],
-                                                      *manifest["photos"])
                 archive.writestr("manifest.json", json.dumps(manifest, indent=1))
             sink.finish()
     except _TooLarge as error:
@@ -432,17 +464,17 @@ class _Checked:
 class BundleStore(SharedStore):
     """A bundle opened for import: checked whole before anything in it is used, and read as a stream."""
 
-    def __init__(self, path: Path, signing_key: str | None = None, code: str | None = None) -> None:
+    def __init__(self, path: Path, keys: BundleKeys = NO_KEYS, code: str | None = None) -> None:
         self.path = Path(path)
         self._file: IO[bytes] | None = None
         self._zip: zipfile.ZipFile | None = None
         try:
-            self._open(signing_key, code)
+            self._open(keys, code)
         except BaseException:
             self.close()
             raise
 
-    def _open(self, signing_key: str | None, code: str | None) -> None:
+    def _open(self, keys: BundleKeys, code: str | None) -> None:
         name = self.path.name
         try:
             self._file = self.path.open("rb")
@@ -451,7 +483,8 @@ class BundleStore(SharedStore):
         except OSError as error:
             raise SyncFileError(name, f"cannot be read ({error.strerror or error})") from None
         try:
-            plain = _authenticate(self._file, name, signing_key, code)
+            plain = _authenticate(self._file, name, keys, code)
+            kdf = plain.kdf
             self._zip = _open_zip(io.BufferedReader(plain, buffer_size=64 * 1024), name)
             info = self._zip.getinfo("manifest.json")
             if info.file_size > MAX_MANIFEST:
@@ -473,7 +506,9 @@ class BundleStore(SharedStore):
         photos = manifest.get("photos")
         if not isinstance(photos, list) or not all(isinstance(p, str) for p in photos):
             raise SyncFileError(name, "has a damaged manifest")
-        check_signature(name, signing_key, manifest.get("signature"), str(manifest.get("bundle_id")),
+        # only bundles of the version before were signed (AES-GCM now authenticates every byte)
+        check_signature(name, keys.legacy if kdf == "team" else None, manifest.get("signature"),
+                        str(manifest.get("bundle_id")),
                         str(manifest.get("ops_sha256")), *photos)
         if problem is not None:
             raise SyncFileError(name, problem)
@@ -635,11 +670,11 @@ def _open_zip(stream: IO[bytes], name: str) -> zipfile.ZipFile:
     return zipfile.ZipFile(stream)
 
 
-def import_bundle(store: Store, path: Path, *, signing_key: str | None = None, code: str | None = None,
+def import_bundle(store: Store, path: Path, *, keys: BundleKeys = NO_KEYS, code: str | None = None,
                   progress: Progress | None = None) -> SyncReport:
     """Merge a bundle's changes and photos into this laptop (``SyncFileError`` if it cannot be used,
     ``NeedsCode`` when it asks for the code it was encrypted with)."""
-    bundle = BundleStore(path, signing_key, code)
+    bundle = BundleStore(path, keys, code)
     try:
         return sync(store, bundle, progress, push=False, remember=False)
     finally:

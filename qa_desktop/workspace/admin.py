@@ -16,6 +16,7 @@ from qa_desktop.forms.library import TEAM_TEMPLATES_FOLDER, BrokenTemplate
 from qa_desktop.forms.template import Template
 from qa_desktop.logs import describe_error, where_the_log_is
 from qa_desktop.paths import DATABASE_NAME
+from qa_desktop.services.audit import AuditCheck, verify_log
 from qa_desktop.services.change_words import changes_in_words
 from qa_desktop.services.demo import load_demo
 from qa_desktop.services.provider_import import ImportReport
@@ -27,7 +28,7 @@ from qa_desktop.workspace.changes import USER, Done, OpChanges
 from qa_desktop.workspace.core import Workspace
 
 __all__ = ["AdminService", "About", "TemplatesOverview", "describe", "open_demo", "recover", "KeyLost", "ImportReport",
-           "Template", "BrokenTemplate", "TeamError", "TeamMemberLine", "Salvaged"]
+           "Template", "BrokenTemplate", "TeamError", "TeamMemberLine", "Salvaged", "AuditCheck"]
 
 
 @dataclass(frozen=True)
@@ -131,6 +132,12 @@ class AdminService:
         library = self._ws.library
         return TemplatesOverview(tuple(sorted(library.templates.values(), key=lambda t: (t.key, t.version))),
                                  tuple(library.broken), self._ws.data_dir / TEAM_TEMPLATES_FOLDER)
+
+    def verify_audit(self) -> AuditCheck:
+        """Check the whole audit log against every laptop's hash chain: forged, blanked or changed
+        changes named in words (``services.audit.verify_log``)."""
+        with self._ws._read() as session:
+            return verify_log(session, self._ws.device_id)
 
     def check(self) -> None:
         """Read the whole data file: ``DatabaseDamaged`` (in words, with what to do) if part of it is damaged."""

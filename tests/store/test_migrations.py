@@ -70,3 +70,36 @@ def test_opening_twice_migrates_once(tmp_path):
     store = Store(tmp_path)
     with store.read() as session:
         assert session.execute(text("SELECT count(*) FROM alembic_version")).scalar() == 1
+
+
+def test_the_audit_chain_migration_keeps_old_ops_and_guards_the_chain(tmp_path):
+    """From revision 0009 with an op in it: the op keeps its value and has no place in a chain (it is
+    from before); new ops are chained; the guard refuses changing a link, and still lets retention
+    remove a value."""
+    engine = make_engine(tmp_path / DATABASE_NAME)
+    migrate(engine, "0009")
+    with engine.begin() as connection:
+        connection.execute(text(
+            "INSERT INTO ops (op_id, entity, entity_id, field, value, hlc, device_id, actor, base, wall) VALUES"
+            " ('o1', 'providers', 'p1', 'name', '\"Maple Lodge\"', '0001735787045000:00000', 'dev-1', 'old', '[]',"
+            " 1735787045000)"))
+    engine.dispose()
+    store = Store(tmp_path, actor="new")
+    try:
+        with store.read() as session:
+            row = session.execute(text("SELECT value, dseq, chain, vhash FROM ops WHERE op_id = 'o1'")).one()
+            assert row == ('"Maple Lodge"', None, None, None)
+            assert {"record_keys", "shredded_units", "key_waiting_ops"} <= set(inspect(session.connection())
+                                                                             .get_table_names())
+        from qa_desktop.domain.service_types import ServiceType
+        with store.write() as changes:
+            changes.create(Provider, name="Oak House", service_type=ServiceType.RESIDENTIAL)
+        with store.read() as session:
+            chained = session.execute(text("SELECT op_id, dseq FROM ops WHERE dseq IS NOT NULL ORDER BY dseq")).all()
+        assert [n for _, n in chained] == list(range(1, len(chained) + 1))
+        with pytest.raises(DatabaseError, match="audit trail"), store.transaction() as session:
+            session.execute(text("UPDATE ops SET chain = :c WHERE op_id = :id"), {"c": "0" * 64, "id": chained[0][0]})
+        with store.transaction() as session:  # retention's redaction still passes
+            session.execute(text("UPDATE ops SET value = NULL, redacted = 1 WHERE op_id = :id"), {"id": chained[0][0]})
+    finally:
+        store.close()
