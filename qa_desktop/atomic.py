@@ -19,7 +19,10 @@ from __future__ import annotations
 import os
 import tempfile
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import BinaryIO
 
 from qa_desktop.paths import long_path
 
@@ -52,15 +55,37 @@ def replace(source: Path | str, target: Path | str) -> None:
 
 
 def write_atomically(target: Path, data: bytes) -> None:
+    with writing_atomically(target) as out:
+        out.write(data)
+
+
+@contextmanager
+def writing_atomically(target: Path) -> Iterator[BinaryIO]:
+    """The file to write, a piece at a time (a bundle of gigabytes is never held whole); it takes
+    ``target``'s place when the block ends, or is removed if the block raises.
+
+    On POSIX the file is the owner's alone (0600, as ``mkstemp`` makes it) and a folder made for it
+    is too (0700); Windows ignores both."""
     target = long_path(target)
-    target.parent.mkdir(parents=True, exist_ok=True)
+    _make_folders(target.parent)
     handle, temporary = tempfile.mkstemp(prefix=TEMPORARY_PREFIX, dir=target.parent)
     try:
         with os.fdopen(handle, "wb") as out:
-            out.write(data)
+            yield out
             out.flush()
             os.fsync(out.fileno())
         replace(temporary, target)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
+
+
+def _make_folders(folder: Path) -> None:
+    """Make ``folder`` and any folder missing above it, each 0700 (``mkdir``'s ``parents`` would make
+    the ones above with the default mode)."""
+    missing = []
+    while not folder.is_dir():
+        missing.append(folder)
+        folder = folder.parent
+    for each in reversed(missing):
+        each.mkdir(mode=0o700, exist_ok=True)

@@ -29,6 +29,8 @@ if TYPE_CHECKING:
 EXIT_BAD_INPUT = 2
 #: An error nobody expected (BSD's EX_SOFTWARE): said in one sentence with the log file's path.
 EXIT_UNEXPECTED = 70
+#: Skipped rows an import prints; every one of them is in the list file it names.
+SKIPPED_ON_SCREEN = 20
 
 
 Command = Callable[[argparse.Namespace, Callable[[], "Workspace"]], int]
@@ -92,7 +94,9 @@ def cmd_import(args: argparse.Namespace, open_workspace: Callable[[], Workspace]
             print(f"\rImporting {done}/{total} rows", end="", file=sys.stderr, flush=True)
 
     try:
-        report = open_workspace().register.import_providers(Path(args.file), progress=progress).value
+        report = open_workspace().register.import_providers(
+            Path(args.file), progress=progress, skipped_list=Path(args.skipped_list) if args.skipped_list else None
+        ).value
     except ImportFileError as error:
         print(f"Import failed: {error}", file=sys.stderr)
         return EXIT_BAD_INPUT
@@ -100,10 +104,18 @@ def cmd_import(args: argparse.Namespace, open_workspace: Callable[[], Workspace]
         print(file=sys.stderr)
     workspace = open_workspace()
     print(f"{report.summary()} (read as {report.encoding}, {report.layout} layout).")
-    for skipped in report.skipped:
+    shown = report.skipped if report.skipped_list is None else report.skipped[:SKIPPED_ON_SCREEN]
+    for skipped in shown:
         print(f"  skipped {skipped}")
-    if report.unlisted:
-        print(f"  ... and {report.unlisted:,} more rows skipped.")
+    if report.skipped_list is not None:
+        hidden = report.skipped_total - len(shown)
+        more = f"the {hidden:,} not shown here and " if hidden else ""
+        print(f"  every skipped row ({more}those above) is listed in {report.skipped_list}")
+    else:
+        if report.unlisted:
+            print(f"  ... and {report.unlisted:,} more rows skipped.")
+        if report.skipped_list_problem:
+            print(f"  {report.skipped_list_problem}", file=sys.stderr)
     for cleaned in report.cleaned:
         print(f"  {cleaned}")
     if report.ignored_columns:
@@ -244,10 +256,17 @@ def cmd_report(args: argparse.Namespace, open_workspace: Callable[[], Workspace]
     except OSError as error:
         print(f"The report could not be written: {error.strerror or error}.", file=sys.stderr)
         return EXIT_BAD_INPUT
-    if result.reused:
-        print(f"Nothing has changed since the last revision: {result.path} ({result.pages} pages)")
-        return 0
-    print(f"Report written: {result.path} ({result.pages} pages, {result.photos} photos)")
+    if args.out:
+        print(f"Report written: {result.path} ({result.pages} pages, {result.photos} photos). It is not "
+              "encrypted: it is OFFICIAL-SENSITIVE and yours to protect.")
+    else:
+        name = result.path.name.removesuffix(".sealed")
+        said = ("Nothing has changed since the last revision" if result.reused
+                else f"Report made ({result.pages} pages, {result.photos} photos)")
+        print(f"{said}: {name}, kept encrypted in the data folder. To read or send it, save a copy with "
+              f"`qa-desktop report {args.visit} --out FILE.pdf`.")
+        if result.reused:
+            return 0
     for warning in result.warnings:
         print(f"  warning: {warning}")
     return 0
@@ -304,26 +323,37 @@ def cmd_user(args: argparse.Namespace, open_workspace: Callable[[], Workspace]) 
 def cmd_recover(args: argparse.Namespace) -> int:
     """Put unreadable data aside and fill a fresh workspace from the shared store."""
     from qa_desktop.clock import Clock
-    from qa_desktop.workspace import KeyLost
+    from qa_desktop.workspace import DatabaseDamaged, KeyLost
     from qa_desktop.workspace.admin import recover
-    from qa_desktop.workspace.sync import NeedsPassword, StoreUnavailable
+    from qa_desktop.workspace.sync import NeedsPassword, NeedsTeamKey, StoreUnavailable
 
     data_dir = _data_dir(args)
     try:
-        _open_workspace(args).close()
-        print(f"Nothing to recover: the data in {data_dir} opens with this computer's key.")
+        with closing(_open_workspace(args)) as workspace:
+            workspace.admin.check()
+        print(f"Nothing to recover: the data in {data_dir} opens with this computer's key and reads whole.")
         return 0
+    except DatabaseDamaged as error:
+        print(str(error).split(". Run")[0] + ".")
     except KeyLost:
         pass
     aside = recover(data_dir, Clock.from_environment())  # no workspace opens here to ask its clock
     print(f"The unreadable files are kept in {aside} (put them back if the key turns up).")
     with closing(_open_workspace(args)) as workspace:
+        unreachable: Exception | None = None
         try:
             report = workspace.sync.run().value
-        except (StoreUnavailable, NeedsPassword, OSError, ValueError) as error:
-            print(f"A fresh, empty store is ready, but the shared store could not be reached ({error}). "
+        except (StoreUnavailable, NeedsPassword, NeedsTeamKey, OSError, ValueError) as error:
+            report, unreachable = None, error
+        salvaged = workspace.admin.salvage(aside).value
+        if salvaged.readable:
+            print(salvaged.summary())
+        if report is None:
+            print(f"A fresh store is ready, but the shared store could not be reached ({unreachable}). "
                   "Run `qa-desktop sync` when it can.", file=sys.stderr)
             return 3
+        if salvaged.changes:
+            workspace.sync.run()  # what was brought back goes to the shared store now
     print(f"Recovered from the shared store: {report.summary()}")
     return 0
 
@@ -357,6 +387,8 @@ def build_parser() -> argparse.ArgumentParser:
                          help="import or update providers from Ofsted's provider-level or in-year file, or a council's "
                               "list (CSV or .xlsx), and say what changed")
     imp.add_argument("file", help="the CSV or Excel (.xlsx) file")
+    imp.add_argument("--skipped-list", metavar="FILE",
+                     help="where to list every skipped row (default: FILE-skipped-rows.txt beside the file)")
     imp.set_defaults(func=bind(cmd_import))
 
     prov = sub.add_parser("providers", parents=[common], help="list providers, or search by name, URN, postcode, town")
@@ -382,7 +414,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     report = sub.add_parser("report", parents=[common], help="write the PDF report of a visit")
     report.add_argument("visit", help="the visit's id, the start of it, or its report reference")
-    report.add_argument("--out", help="where to save the PDF (default: the reports folder of the data folder)")
+    report.add_argument("--out", help="where to save a readable copy of the PDF (without it, the report is kept "
+                                      "encrypted in the data folder)")
     report.set_defaults(func=bind(cmd_report))
 
     young = sub.add_parser("young-inspector", parents=[common],

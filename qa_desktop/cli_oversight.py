@@ -193,6 +193,12 @@ def cmd_audit(args: argparse.Namespace, open_workspace: OpenWorkspace) -> int:
 
     def body() -> int:
         workspace = open_workspace()
+        if args.verify:
+            check = workspace.admin.verify_audit()
+            print(check.summary())
+            for finding in check.findings:
+                print(f"  {finding}")
+            return 4 if check.findings else 0
         if args.visit:
             lines = workspace.visits.audit(workspace.visits.find(args.visit))
         else:
@@ -324,6 +330,8 @@ def add_oversight_commands(sub: argparse._SubParsersAction, common: argparse.Arg
     audit = sub.add_parser("audit", parents=[common], help="who changed what and when: a provider's or a visit's trail")
     audit.add_argument("provider", nargs="?", help="the provider (URN or name)")
     audit.add_argument("--visit", help="a visit's id or report reference instead")
+    audit.add_argument("--verify", action="store_true",
+                       help="check the whole audit log against every laptop's hash chain (exit 4 if tampered with)")
     audit.set_defaults(func=bind(cmd_audit))
 
     retention = sub.add_parser("retention", parents=[common],

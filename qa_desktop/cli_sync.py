@@ -1,5 +1,5 @@
-"""The sync commands of ``qa-desktop``: sync, sync-status, sync-settings, conflicts, resolve,
-export-visit and import-bundle. The same ``workspace.sync`` as the window's Sync menu."""
+"""The sync commands of ``qa-desktop``: sync, sync-status, sync-settings, add-laptop, join, conflicts,
+resolve, export-visit and import-bundle. The same ``workspace.sync`` as the window's Sync menu."""
 
 from __future__ import annotations
 
@@ -58,7 +58,9 @@ def _guarded(body: Callable[[], int]) -> int:
     from qa_desktop.workspace.sync import (
         ConflictError,
         CredentialsError,
+        JoinError,
         NeedsPassword,
+        NeedsTeamKey,
         StoreUnavailable,
         SyncFileError,
     )
@@ -68,11 +70,14 @@ def _guarded(body: Callable[[], int]) -> int:
     except StoreUnavailable as error:
         print(str(error), file=sys.stderr)
         return EXIT_UNAVAILABLE
+    except NeedsTeamKey as error:
+        print(str(error), file=sys.stderr)
+        return EXIT_UNAVAILABLE
     except NeedsPassword as error:
         print(f"{error} Run: qa-desktop sync-settings --postgres ADDRESS (it asks once and keeps it in the "
               "system keyring).", file=sys.stderr)
         return EXIT_BAD_INPUT
-    except (CredentialsError, ConflictError, SyncFileError, ValueError, LookupError) as error:
+    except (CredentialsError, ConflictError, SyncFileError, JoinError, ValueError, LookupError) as error:
         print(str(error), file=sys.stderr)
         return EXIT_BAD_INPUT
     except OSError as error:
@@ -127,6 +132,8 @@ def cmd_status(args: argparse.Namespace, open_workspace: Callable[[], Workspace]
 
 
 def cmd_settings(args: argparse.Namespace, open_workspace: Callable[[], Workspace]) -> int:
+    from qa_desktop.workspace.sync import NeedsPassword, StoreUnavailable
+
     def body() -> int:
         sync, chosen = open_workspace().sync, _one_off(args)
         if chosen is not None:
@@ -134,9 +141,48 @@ def cmd_settings(args: argparse.Namespace, open_workspace: Callable[[], Workspac
             if args.postgres:  # described first: an address with a password in it is refused before asking
                 password = _ask(f"Password for {sync.describe(chosen)}: ", args.password_stdin)
             sync.save_settings(chosen, password=password)
-        if args.team_key_stdin:
-            sync.set_team_key(_ask("Team sync key: ", True))
         print(f"Shared store: {sync.describe()}")
+        if chosen is not None:
+            try:
+                state = sync.open_store()
+            except (StoreUnavailable, NeedsPassword) as error:
+                print(f"  It cannot be opened now ({error}); it is checked at the next sync.")
+                return 0
+            if state.set_up_now:
+                print("  A new encrypted shared store was set up there; this laptop made its team key and keeps it "
+                      "in the system keyring. Add the other laptops with `qa-desktop add-laptop`.")
+            elif state.holds_key:
+                print("  This laptop holds its team key.")
+            else:
+                print("  It is encrypted with the team key, which this laptop does not hold yet: run "
+                      "`qa-desktop add-laptop` on a laptop that syncs with it, then `qa-desktop join CODE` here.")
+        return 0
+
+    return _guarded(body)
+
+
+def cmd_add_laptop(args: argparse.Namespace, open_workspace: Callable[[], Workspace]) -> int:
+    """A one-time code (and an invitation in the shared store, or a key file) for a laptop joining."""
+    def body() -> int:
+        made = open_workspace().sync.add_laptop(Path(args.key_file) if args.key_file else None).value
+        where = (f"The key file {made.key_file} is ready: take it to the new laptop (a USB stick), and run there "
+                 f"`qa-desktop join CODE --key-file FILE`." if made.key_file else
+                 "On the new laptop, choose the same shared store in Sync settings, then run `qa-desktop join "
+                 "CODE` (or Sync > Join the team… in the window).")
+        print(f"Code: {made.code}")
+        print(f"{where} Tell the officer the code (do not write it beside the file or send it with it). It works "
+              f"once, until {made.expires.astimezone():%d %b %Y %H:%M}.")
+        return 0
+
+    return _guarded(body)
+
+
+def cmd_join(args: argparse.Namespace, open_workspace: Callable[[], Workspace]) -> int:
+    """Take the team key with a code another laptop showed (``add-laptop``)."""
+    def body() -> int:
+        code = args.code or _ask("Code shown on the other laptop: ", not sys.stdin.isatty())
+        label = open_workspace().sync.join(code, Path(args.key_file) if args.key_file else None).value
+        print(f"This laptop now holds the team key of the {label}. Run `qa-desktop sync`.")
         return 0
 
     return _guarded(body)
@@ -187,7 +233,8 @@ def cmd_export(args: argparse.Namespace, open_workspace: Callable[[], Workspace]
     def body() -> int:
         workspace = open_workspace()
         out = workspace.sync.export_bundle(workspace.visits.find(args.visit), Path(args.file)).value
-        print(f"Bundle written: {out.path} ({out.ops} changes, {out.photos} photos), encrypted")
+        how = "" if out.code else " with the team key (any laptop of the team opens it)"
+        print(f"Bundle written: {out.path} ({out.ops} changes, {out.photos} photos), encrypted{how}")
         if out.code:
             print(f"  Code to open it: {out.code}  (tell the other officer; do not write it on the stick)")
         if out.missing_photos:
@@ -236,9 +283,18 @@ def add_sync_commands(sub: argparse._SubParsersAction, common: argparse.Argument
     choice.add_argument("--folder", help="the team's shared folder")
     choice.add_argument("--postgres", metavar="ADDRESS", help="postgresql://user@server:5432/database (no password)")
     settings.add_argument("--password-stdin", action="store_true", help="read the password from standard input")
-    settings.add_argument("--team-key-stdin", action="store_true",
-                          help="read the team's sync key (signs shared files and bundles) from standard input")
     settings.set_defaults(func=bind(cmd_settings))
+
+    add = sub.add_parser("add-laptop", parents=[common],
+                         help="a one-time code with which another laptop joins the team (takes the team key)")
+    add.add_argument("--key-file", metavar="FILE", help="write the invitation to a file (a USB stick) instead of "
+                                                        "the shared store")
+    add.set_defaults(func=bind(cmd_add_laptop))
+
+    joining = sub.add_parser("join", parents=[common], help="take the team key with the code another laptop showed")
+    joining.add_argument("code", nargs="?", help="the code (asked for if left out)")
+    joining.add_argument("--key-file", metavar="FILE", help="the key file the other laptop wrote")
+    joining.set_defaults(func=bind(cmd_join))
 
     conflicts = sub.add_parser("conflicts", parents=[common], help="list answers two officers changed differently")
     conflicts.set_defaults(func=bind(cmd_conflicts))

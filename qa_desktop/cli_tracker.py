@@ -312,10 +312,11 @@ def cmd_annual_report(args: argparse.Namespace, open_workspace: OpenWorkspace) -
             raise ValueError(f"{Path(args.out).name}: the annual report is written to a .pdf file.")
         workspace = open_workspace()
         year = _year(workspace, args.year, args.financial)
-        path = Path(args.out) if args.out else (workspace.data_dir / "reports"
-                                                / f"QA tracker annual figures {year.label}.pdf")
+        # where the officer runs it, not the data folder: that one holds nothing readable at rest (issue 15)
+        path = Path(args.out) if args.out else Path.cwd() / f"QA tracker annual figures {year.label}.pdf"
         report = workspace.tracker.annual_report(path, year)
-        print(f"Annual report written: {report.path} ({report.pages} pages). It is OFFICIAL-SENSITIVE.")
+        print(f"Annual report written: {report.path} ({report.pages} pages). It is not encrypted: it is "
+              "OFFICIAL-SENSITIVE and yours to protect.")
         return 0
 
     return _guarded(body)

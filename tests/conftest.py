@@ -71,8 +71,9 @@ def memory_keyring():
                 raise PasswordDeleteError(username)
 
         def passwords(self) -> dict[tuple[str, str], str]:
-            """The secrets other than data folders' encryption keys (which every open store makes)."""
-            return {k: v for k, v in self.secrets.items() if not k[1].startswith("database-key:")}
+            """The secrets other than data folders' encryption keys and team keys (which every open store
+            and every new shared store makes)."""
+            return {k: v for k, v in self.secrets.items() if not k[1].startswith(("database-key:", "team-key:"))}
 
     backend = Backend()
     previous = keyring.get_keyring()

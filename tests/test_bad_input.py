@@ -157,14 +157,14 @@ def test_corrupted_sync_files_are_named_and_skipped_and_lose_nothing(tmp_path_fa
     make_visit(jo, TemplateLibrary.load())
     folder = FolderStore(base / "shared")
     sync(alex, folder)
-    (segment,) = sorted((folder.root / "devices").rglob("*.ops")) or [None]
+    (segment,) = sorted((folder.root / "changes").rglob("*.ops")) or [None]
     if segment is None:  # alex had nothing to push: make one
         from qa_desktop.domain.service_types import ServiceType
         from qa_desktop.services.register import add_provider
         with alex.write() as changes:
             add_provider(changes, name="Oak House", service_type=ServiceType.SUPPORTED_ACCOMMODATION)
         sync(alex, folder)
-        (segment,) = sorted((folder.root / "devices").rglob("*.ops"))
+        (segment,) = sorted((folder.root / "changes").rglob("*.ops"))
     good = segment.read_bytes()
     jo_before = snapshot(jo)
     for damaged in _mutations(good, seed):

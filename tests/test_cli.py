@@ -47,6 +47,21 @@ def test_import_reports_counts_and_skipped_lines(capsys, data_dir, tmp_path):
     assert code == 0
     assert "ofsted.csv: 1 added, 0 updated, 0 unchanged, 1 skipped" in out
     assert "skipped line 3: URN 'SC1' is not an Ofsted URN" in out
+    listed = tmp_path / "ofsted-skipped-rows.txt"
+    assert f"every skipped row (those above) is listed in {listed}" in out
+    assert "line 3: URN 'SC1' is not an Ofsted URN" in listed.read_text("utf-8")
+
+
+def test_import_of_many_bad_rows_prints_a_short_summary_and_lists_them_all_in_a_file(capsys, data_dir, tmp_path):
+    path = tmp_path / "bad.csv"
+    path.write_text(OFSTED_HEADER + "\n" + "".join(f"SC{n},Children's home,Active,Private,Bad,,,,,,,,,,\n"
+                                                   for n in range(1, 1501)), encoding="utf-8")
+    code, out, _ = run(capsys, "import-providers", str(path), "--data-dir", data_dir,
+                       "--skipped-list", str(tmp_path / "all.txt"))
+    assert code == 0 and "1500 skipped (the first 1,000 listed)" in out
+    assert out.count("  skipped line") == 20
+    assert f"every skipped row (the 1,480 not shown here and those above) is listed in {tmp_path / 'all.txt'}" in out
+    assert len((tmp_path / "all.txt").read_text("utf-8").splitlines()) == 1 + 1500
 
 
 def test_import_of_a_missing_file_fails_plainly(capsys, data_dir, tmp_path):

@@ -51,6 +51,19 @@ ALLOWED: dict[tuple[str, str], str] = {
         "login_session() reads the boot id only off Windows; on Windows it asks the access token (ctypes)",
     ("services/hand_over.py", "POSIX folder '/proc/self/sessionid'"):
         "the Linux login session, read only off Windows (and a missing file is no session)",
+    ("atomic.py", "octal mode 0o700"):
+        "mkdir's mode is ignored on Windows (the folder takes its parent's ACL); on POSIX a folder made for a "
+        "file is its owner's alone (issue 15: folders 0700)",
+    ("services/recovery.py", "octal mode 0o700"):
+        "mkdir's mode is ignored on Windows; the folder a damaged data file is put aside in is private on POSIX",
+    ("store/permissions.py", "octal mode 0o700"):
+        "the data folder's POSIX mode: mkdir ignores it on Windows, and the chmod walk runs only where "
+        "os.name == 'posix' (is_posix)",
+    ("store/permissions.py", "octal mode 0o600"):
+        "the data folder's files' POSIX mode: os.open's mode on Windows only decides the read-only flag, and "
+        "0o600 leaves the file writable; the chmod walk runs only where os.name == 'posix'",
+    ("store/permissions.py", "os.chmod"):
+        "only reached where os.name == 'posix' (tighten returns at once elsewhere)",
 }
 
 

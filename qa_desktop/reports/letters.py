@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
+from typing import IO
 
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, Spacer
@@ -80,7 +81,7 @@ class Letter:
         return lines
 
 
-def build_letter_pdf(letter: Letter, path: Path, standing: Standing) -> ReportResult:
+def build_letter_pdf(letter: Letter, path: Path | IO[bytes], standing: Standing) -> ReportResult:
     marks = letter.marks(standing)
     s = styles()
     day = standing.made_at.astimezone().date()
@@ -107,7 +108,7 @@ def build_letter_pdf(letter: Letter, path: Path, standing: Standing) -> ReportRe
     return write_pdf(story, marks, letter.metadata(standing), path)
 
 
-def build_letter_docx(letter: Letter, path: Path, standing: Standing) -> ReportResult:
+def build_letter_docx(letter: Letter, path: Path | IO[bytes], standing: Standing) -> ReportResult:
     word = WordDocument(letter.marks(standing), letter.metadata(standing))
     day = standing.made_at.astimezone().date()
     word.paragraph(letter.council_name, bold=True, colour=NAVY)
@@ -129,4 +130,4 @@ def build_letter_docx(letter: Letter, path: Path, standing: Standing) -> ReportR
     for n, line in enumerate(letter.signature(standing, day)):
         word.paragraph(line, bold=n == 0)
     word.save(path)
-    return ReportResult(path, 0, 0, ())
+    return ReportResult(path if isinstance(path, Path) else Path(), 0, 0, ())

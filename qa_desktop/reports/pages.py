@@ -18,7 +18,7 @@ import tempfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, cast
+from typing import IO, Any, cast
 
 from reportlab import rl_config
 from reportlab.lib import colors
@@ -224,27 +224,40 @@ def draft_notice(marks: PageMarks, s: dict[str, ParagraphStyle]) -> list[Flowabl
     return [p(f"DRAFT, not for issue: {marks.draft}", s["draft"])]
 
 
-def write_pdf(story: list[Flowable], marks: PageMarks, meta: Metadata, path: Path, photos: int = 0,
+def write_pdf(story: list[Flowable], marks: PageMarks, meta: Metadata, path: Path | IO[bytes], photos: int = 0,
               warnings: Sequence[str] = (), progress: Progress = no_progress) -> ReportResult:
-    """Lay out ``story`` with the marked header and footer, into a temporary file renamed to ``path``."""
+    """Lay out ``story`` with the marked header and footer, into a temporary file renamed to ``path``;
+    or into a binary stream (the data folder keeps reports encrypted, so a document made for it is laid
+    out in memory and never written in plain text: ``store.report_files``, ``services.reports``). A
+    result written to a stream has an empty ``path``: the caller says where it is kept."""
+    if not isinstance(path, Path):
+        pages = _lay_out(story, marks, meta, path, progress)
+        return ReportResult(Path(), pages, photos, tuple(warnings))
     path = long_path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     _clear_stale_temporaries(path.parent)
     handle, temporary = tempfile.mkstemp(prefix=".writing-", suffix=".pdf", dir=path.parent)
     os.close(handle)
     try:
-        document = _Document(temporary, pagesize=A4, leftMargin=18 * mm, rightMargin=18 * mm,
-                             topMargin=20 * mm, bottomMargin=22 * mm, title=meta.title, author=meta.author,
-                             subject=meta.subject, initialFontName=REGULAR, lang=LANGUAGE, enforceColorSpace="rgb")
-        document.progress = progress
-        canvas_class = cast("type[_NumberedCanvas]",
-                            type("DocumentCanvas", (_NumberedCanvas,), {"marks": marks, "meta": meta}))
-        document.build(story, onFirstPage=_watermark, onLaterPages=_watermark, canvasmaker=canvas_class)
+        pages = _lay_out(story, marks, meta, temporary, progress)
         replace(temporary, path)  # waits out antivirus or OneDrive holding the file (qa_desktop.atomic)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
-    return ReportResult(path, document.page, photos, tuple(warnings))
+    return ReportResult(path, pages, photos, tuple(warnings))
+
+
+def _lay_out(story: list[Flowable], marks: PageMarks, meta: Metadata, target: str | IO[bytes],
+             progress: Progress) -> int:
+    """Build the PDF into ``target`` (a file name or a binary stream); the number of pages."""
+    document = _Document(target, pagesize=A4, leftMargin=18 * mm, rightMargin=18 * mm,
+                         topMargin=20 * mm, bottomMargin=22 * mm, title=meta.title, author=meta.author,
+                         subject=meta.subject, initialFontName=REGULAR, lang=LANGUAGE, enforceColorSpace="rgb")
+    document.progress = progress
+    canvas_class = cast("type[_NumberedCanvas]",
+                        type("DocumentCanvas", (_NumberedCanvas,), {"marks": marks, "meta": meta}))
+    document.build(story, onFirstPage=_watermark, onLaterPages=_watermark, canvasmaker=canvas_class)
+    return int(document.page)
 
 
 def default_made_at(day: dt.date) -> dt.datetime:

@@ -19,6 +19,7 @@ import io
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import IO
 
 from PIL import Image as PILImage
 from reportlab.lib import colors
@@ -102,10 +103,10 @@ PHOTO_PIXELS = 640
 PHOTO_BOX = (80 * mm, 62 * mm)
 
 
-def build_visit_report(facts: VisitFacts, checklists: Sequence[Checklist], path: Path,
+def build_visit_report(facts: VisitFacts, checklists: Sequence[Checklist], path: Path | IO[bytes],
                        photo_bytes: Callable[[str], bytes] | None = None,
                        progress: Progress = no_progress, standing: Standing | None = None) -> ReportResult:
-    """Write the report PDF to ``path`` (atomically). ``photo_bytes`` reads a photo by its hash
+    """Write the report PDF to ``path`` (atomically), or into a binary stream. ``photo_bytes`` reads a photo by its hash
     and raises a ``ValueError`` (the store's ``BlobError``) when it cannot; without it, photos are listed
     as not available. ``standing``: draft, submitted or approved, and when it was made.
     ``progress`` hears of each photo prepared, then of each page laid out (the slow parts)."""

@@ -19,6 +19,7 @@ import os
 import tempfile
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import IO
 
 from docx import Document
 from docx.enum.section import WD_ORIENT
@@ -152,8 +153,13 @@ class WordDocument:
     def page_break(self) -> None:
         self.doc.add_page_break()
 
-    def save(self, path: Path) -> None:
-        """Written to a temporary file and renamed into place (never half a document under the name)."""
+    def save(self, path: Path | IO[bytes]) -> None:
+        """Written to a temporary file and renamed into place (never half a document under the name);
+        or into a binary stream (a document kept in the data folder is kept encrypted, so it is made in
+        memory: ``store.report_files``)."""
+        if not isinstance(path, Path):
+            self.doc.save(path)
+            return
         path = long_path(path)
         path.parent.mkdir(parents=True, exist_ok=True)
         handle, temporary = tempfile.mkstemp(prefix=".writing-", suffix=".docx", dir=path.parent)
@@ -215,7 +221,7 @@ def _repeat_header(row: object) -> None:
 # -- the visit report ------------------------------------------------------------------------------
 
 
-def build_visit_docx(facts: VisitFacts, checklists: Sequence[Checklist], path: Path,
+def build_visit_docx(facts: VisitFacts, checklists: Sequence[Checklist], path: Path | IO[bytes],
                      photo_bytes: Callable[[str], bytes] | None = None,
                      standing: Standing | None = None) -> ReportResult:
     """The visit report as Word: the same parts, in the same order, as the PDF."""
@@ -297,11 +303,12 @@ def build_visit_docx(facts: VisitFacts, checklists: Sequence[Checklist], path: P
                     continue
                 word.picture(jpeg, width, height, photo.caption)
     word.save(path)
-    return ReportResult(path, 0, sum(len(g.photos) for g in groups), tuple(warnings))
+    return ReportResult(path if isinstance(path, Path) else Path(), 0, sum(len(g.photos) for g in groups),
+                        tuple(warnings))
 
 
 
-def build_young_inspector_docx(facts: VisitFacts, form: Checklist, path: Path,
+def build_young_inspector_docx(facts: VisitFacts, form: Checklist, path: Path | IO[bytes],
                                standing: Standing | None = None) -> ReportResult:
     """The Young Inspector report as Word: their answers in their own words, each face also in words."""
     standing = facts.standing_or_default(standing)
@@ -325,4 +332,4 @@ def build_young_inspector_docx(facts: VisitFacts, form: Checklist, path: Path,
                            style="Quote" if item.response.value == "text" else None)
     word.paragraph("Thank you to our Young Inspector for their time and honesty.", bold=True)
     word.save(path)
-    return ReportResult(path, 0, 0, ())
+    return ReportResult(path if isinstance(path, Path) else Path(), 0, 0, ())

@@ -10,6 +10,7 @@ the drawing.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import IO
 
 from reportlab.graphics.shapes import Circle, Drawing, Line, PolyLine
 from reportlab.lib import colors
@@ -46,7 +47,7 @@ def face(score: int, size: float = 14 * mm) -> Drawing:
     return drawing
 
 
-def build_young_inspector_report(facts: VisitFacts, form: Checklist, path: Path,
+def build_young_inspector_report(facts: VisitFacts, form: Checklist, path: Path | IO[bytes],
                                  progress: Progress = no_progress, standing: Standing | None = None) -> ReportResult:
     if form.template.audience is not Audience.YOUNG_INSPECTOR:
         raise ValueError(f"{form.template.title} is not a Young Inspector form")

@@ -230,3 +230,37 @@ def council_audit(session: Session) -> list[AuditLine]:
     lines = _lines(session, [("council_settings", {COUNCIL_ID: "Council settings"})])
     return [replace(line, value="a picture") if line.field == "logo" and line.value != "(blank)" else line
             for line in lines if line.field != "deleted"]  # the row is never deleted: its creation says nothing
+
+
+@dataclass(frozen=True)
+class AuditCheck:
+    """What checking the whole audit log found (``verify_log``), in words."""
+
+    findings: tuple[str, ...]   # each forged, blanked, changed or missing change, named
+    checked: int
+    unchained: int              # changes from before the chain was kept
+    laptops: int
+
+    def summary(self) -> str:
+        before = f" ({self.unchained} from before the audit chain was kept)" if self.unchained else ""
+        if not self.findings:
+            return (f"The audit log is whole: {self.checked} change(s) from {self.laptops} laptop(s) checked against "
+                    f"their laptops' chains{before}.")
+        return (f"The audit log has been tampered with: {len(self.findings)} change(s) do not fit their laptops' "
+                f"chains ({self.checked} checked{before}).")
+
+
+def verify_log(session: Session, own_device: str) -> AuditCheck:
+    """Check every change in the log against its laptop's hash chain (``store.chain``). A change
+    whose value is gone is in order only when retention deleted its record."""
+    from qa_desktop.store.chain import verify
+    from qa_desktop.store.oplog import op_record
+    from qa_desktop.store.purge import shredded_units, units_of
+
+    redacted = [op_record(row) for row in session.execute(select(Op.__table__).where(Op.redacted.is_(True)))]
+    units = units_of(session, redacted)
+    gone = shredded_units(session, {u for u in units.values() if u})
+    allowed = {op_id for op_id, unit in units.items() if unit in gone}
+    result = verify(session, own_device, lambda op: op.op_id in allowed)
+    return AuditCheck(tuple(f.words[0].upper() + f.words[1:] + f" ({f.kind})" for f in result.findings),
+                      result.checked, result.unchained, result.devices)

@@ -8,6 +8,11 @@ an ``.eml`` draft: addressed, the PDF attached, subject and body from the team's
 (``resources/letters/settings.yaml``, or the team's own copy in ``DATA_DIR/letters/``). Outlook and
 most mail programs open it as a new message ready to send (``X-Unsent: 1``), so the officer sends
 it from their own mailbox, as the council's e-mail policy expects; QA Desktop sends nothing itself.
+
+The draft holds the PDF in plain (base64) form: it is a plain copy of the report, like "Save report
+as…". So it is written only where the officer chose (the window asks for the folder; the command line
+takes ``--out``), never into the data folder, whose report files are kept encrypted
+(``store.report_files``); the PDF is read from there into the message in memory.
 """
 
 from __future__ import annotations
@@ -128,19 +133,20 @@ def email_text(data_dir: Path, fields: dict[str, str]) -> Letter:
                   Template(body).safe_substitute(fields))
 
 
-def write_eml(path: Path, letter: Letter, to: Sequence[Addressee], attachments: Sequence[Path],
+def write_eml(path: Path, letter: Letter, to: Sequence[Addressee], attachments: Sequence[tuple[str, bytes]],
               when: dt.datetime) -> Path:
-    """An unsent e-mail draft (RFC 5322), addressed, with the files attached."""
+    """An unsent e-mail draft (RFC 5322), addressed, with the files attached (each its name and bytes).
+    A plain copy of what it attaches: ``path`` must be where the officer chose (module docstring)."""
     message = EmailMessage(policy=SMTP)
     message["To"] = [Address(display_name=person.name, addr_spec=person.email) for person in to if person.email]
     message["Subject"] = letter.subject
     message["Date"] = format_datetime(when)
     message["X-Unsent"] = "1"  # Outlook opens it as a new message to send, not as one received
     message.set_content(letter.body)
-    for attachment in attachments:
-        kind, _ = mimetypes.guess_type(attachment.name)
+    for name, data in attachments:
+        kind, _ = mimetypes.guess_type(name)
         main, sub = (kind or "application/octet-stream").split("/", 1)
-        message.add_attachment(attachment.read_bytes(), maintype=main, subtype=sub, filename=attachment.name)
+        message.add_attachment(data, maintype=main, subtype=sub, filename=name)
     path = long_path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     write_atomically(path, message.as_bytes())
@@ -149,12 +155,21 @@ def write_eml(path: Path, letter: Letter, to: Sequence[Addressee], attachments: 
 
 @dataclass(frozen=True)
 class Issued:
-    """An issued revision: its PDF, the e-mail draft that sends it, and when the reply is due."""
+    """An issued revision: its PDF (the kept, encrypted file: read it through a viewing copy), the
+    e-mail draft that sends it (a plain copy, where the officer chose), and when the reply is due."""
 
     pdf: Path
     eml: Path
     to: tuple[Addressee, ...]
     reply_due_on: dt.date
+
+
+def _inside(folder: Path, data_dir: Path) -> bool:
+    try:
+        folder.resolve().relative_to(data_dir.resolve())
+    except ValueError:
+        return False
+    return True
 
 
 def _safe_name(text: str) -> str:
@@ -166,7 +181,11 @@ def issue(store: Store, revision_id: str, source: Source, to: Sequence[Addressee
           reply_due_on: dt.date | None = None) -> Issued:
     """Issue an approved revision: recorded as sent to ``to`` now, with the provider's reply due
     (the team's default number of working days unless given), and an e-mail draft written to
-    ``eml_folder`` with the PDF attached."""
+    ``eml_folder`` with the PDF attached. The draft is a plain copy of the report: ``eml_folder`` is
+    where the officer chose to put it, never the data folder (refused there: module docstring)."""
+    if _inside(eml_folder, store.data_dir):
+        raise ValueError(f"The e-mail draft holds the report in plain form, so it is not written into the data "
+                         f"folder ({store.data_dir}), where reports are kept encrypted: choose another folder.")
     today = store.clock.today()
     due = reply_due_on or add_working_days(today, reply_working_days(store.data_dir))
     pdf = documents.mark_issued(store, revision_id, source, to, due)
@@ -177,5 +196,6 @@ def issue(store: Store, revision_id: str, source: Source, to: Sequence[Addressee
               "revision": str(info.revision), "reply_due": f"{due.day} {due:%B %Y}",
               "council": brand.council_name, "service": brand.service_name, "sender": store.user.name}
     name = _safe_name(f"{source.reference} r{info.revision} {source.kind.label}") + ".eml"
-    eml = write_eml(eml_folder / name, email_text(store.data_dir, fields), to, [pdf], store.clock.now())
+    attached = (store.reports.name_of(pdf), store.reports.read(pdf))
+    eml = write_eml(eml_folder / name, email_text(store.data_dir, fields), to, [attached], store.clock.now())
     return Issued(pdf, eml, tuple(to), due)

@@ -6,6 +6,13 @@ syncs to every laptop and is in the audit trail with who and when. The file is m
 from the records (``Source``): a revision approved on the lead's laptop is drawn the same on the
 officer's, with the lead's name and date on its sign-off.
 
+Files are kept as the reports are (``store.report_files``, issue 15 point 2): laid out in memory and
+kept encrypted in ``DATA_DIR/reports/<owner>/`` (the owner: the visit, else the plan or embargo the
+letter is about, so retention deletes a record's documents with it on every laptop). A
+``ReportResult.path`` or ``DocumentInfo.path`` names the kept file: it is read through a viewing copy
+(removed when the program closes) or "Save as…" (``services.reports``); the only plain copies are
+those written where the officer chose (a Word copy, the e-mail draft of an issued revision).
+
 Rules kept here, not in the buttons:
 
 - A draft says why it is one on every page (the visit is in progress and how many answers remain;
@@ -20,9 +27,11 @@ Rules kept here, not in the buttons:
 from __future__ import annotations
 
 import datetime as dt
+import io
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import IO
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -41,8 +50,11 @@ from qa_desktop.reports.pages import ReportResult, Standing
 from qa_desktop.store.changes import Changes, derived_id
 from qa_desktop.store.database import Store
 from qa_desktop.store.models import Provider, ReportRecipient, ReportRevision, Setting, Visit
+from qa_desktop.store.report_files import REPORTS_FOLDER, UNFILED
 
-REPORTS_FOLDER = "reports"
+#: Where a document is drawn: a binary stream (laid out in memory, then kept encrypted) or a plain
+#: file the officer chose.
+Target = Path | IO[bytes]
 
 
 @dataclass(frozen=True)
@@ -51,12 +63,12 @@ class Source:
 
     ``fingerprint``: a hash of everything the document says (a changed record makes a new one);
     ``in_progress``: why the records are not final yet, in words (a visit in progress, with how many
-    answers remain), or ``None``; ``build(standing, revision, path)`` writes the file."""
+    answers remain), or ``None``; ``build(standing, revision, target)`` writes the file."""
 
     kind: DocumentKind
     reference: str
     fingerprint: str
-    build: Callable[[Standing, int, Path], ReportResult]
+    build: Callable[[Standing, int, Target], ReportResult]
     visit_id: str | None = None
     provider_id: str | None = None
     subject_id: str | None = None
@@ -65,7 +77,7 @@ class Source:
     provider_name: str = ""
     setting_name: str = ""
     #: The same document as Word (``reports.word``), drawn on request.
-    build_word: Callable[[Standing, int, Path], ReportResult] | None = None
+    build_word: Callable[[Standing, int, Target], ReportResult] | None = None
 
 
 @dataclass(frozen=True)
@@ -85,7 +97,7 @@ class DocumentInfo:
     revision: int
     status: DocumentStatus
     file_name: str
-    path: Path | None  # the file on this laptop, if it has been made here
+    path: Path | None  # the kept (encrypted) file on this laptop, if it has been made here
     visit_id: str | None
     provider_id: str | None
     subject_id: str | None
@@ -110,6 +122,22 @@ def folder(store: Store) -> Path:
     return store.data_dir / REPORTS_FOLDER
 
 
+def owner_of(visit_id: str | None, subject_id: str | None, provider_id: str | None) -> str:
+    """The record a document's files are kept under (``store.report_files``): its visit, else the plan
+    or embargo it is about, else its provider; what retention removes them with."""
+    return visit_id or subject_id or provider_id or UNFILED
+
+
+def kept(store: Store, row: ReportRevision) -> Path | None:
+    """Where a revision's file is kept (encrypted) on this laptop; ``None`` before it was drawn."""
+    if not row.file_name:
+        return None
+    try:
+        return store.reports.path(owner_of(row.visit_id, row.subject_id, row.provider_id), row.file_name)
+    except ValueError:
+        return None  # a name from another version this one would not write
+
+
 def _latest(session: Session, source: Source) -> ReportRevision | None:
     query = select(ReportRevision).where(ReportRevision.kind == source.kind.value, ReportRevision.deleted.is_(False))
     if source.visit_id is not None:
@@ -123,9 +151,10 @@ def _info(session: Session, row: ReportRevision, store: Store) -> DocumentInfo:
     sent = session.scalars(select(ReportRecipient).where(ReportRecipient.revision_id == row.id,
                                                          ReportRecipient.deleted.is_(False))
                            .order_by(ReportRecipient.sent_at, ReportRecipient.name)).all()
-    path = folder(store) / row.file_name
+    path = kept(store, row)
     return DocumentInfo(
-        row.id, DocumentKind(row.kind), row.revision, row.state, row.file_name, path if path.exists() else None,
+        row.id, DocumentKind(row.kind), row.revision, row.state, row.file_name,
+        path if path is not None and path.exists() else None,
         row.visit_id, row.provider_id, row.subject_id, row.corrects, row.submitted_by, row.submitted_at,
         row.approved_by, row.approved_at, row.issued_by, row.issued_at, row.reply_due_on, row.reply_received_on,
         row.reply_note, tuple(SentTo(r.name, r.email, r.role, r.sent_at) for r in sent))
@@ -210,18 +239,22 @@ def _drawing(store: Store, row: ReportRevision, source: Source) -> _Drawing:
 
 
 def _draw(store: Store, drawing: _Drawing, source: Source) -> ReportResult:
-    """Write the file, then record on the revision which file it is and what it says."""
-    result = source.build(drawing.standing, drawing.revision, folder(store) / drawing.name)
+    """Lay the file out in memory and keep it encrypted (never plain in the data folder), then record
+    on the revision which file it is and what it says."""
+    laid_out = io.BytesIO()
+    result = source.build(drawing.standing, drawing.revision, laid_out)
+    path = store.reports.put(owner_of(source.visit_id, source.subject_id, source.provider_id), drawing.name,
+                             laid_out.getvalue())
     with store.write() as changes:
         row = _row(changes, drawing.row_id)
         changes.update(row, file_name=drawing.name, fingerprint=source.fingerprint, pages=result.pages)
-    return result
+    return replace(result, path=path)
 
 
 def _reused(store: Store, row: ReportRevision, source: Source) -> ReportResult | None:
-    path = folder(store) / row.file_name
+    path = kept(store, row)
     if (row.fingerprint == source.fingerprint and row.file_name == _file_name(source, row, source.fingerprint)
-            and path.exists()):
+            and path is not None and store.reports.exists(path)):
         return ReportResult(path, row.pages, source.photos, (), reused=True)
     return None
 
@@ -309,8 +342,8 @@ class Addressee:
 
 def mark_issued(store: Store, revision_id: str, source: Source, to: Sequence[Addressee],
                 reply_due_on: dt.date | None) -> Path:
-    """Record an approved revision as issued to these people now; its file (made again on this laptop
-    first if it was approved on another)."""
+    """Record an approved revision as issued to these people now; its kept (encrypted) file, made again
+    on this laptop first if it was approved on another."""
     require_officer(store.user, "or issue documents")
     if not to:
         raise DocumentRuleError("Choose at least one person to send it to.")
@@ -320,10 +353,11 @@ def mark_issued(store: Store, revision_id: str, source: Source, to: Sequence[Add
             raise DocumentRuleError("That document revision does not exist (it may have been deleted).")
         check_issue(row.state)
         _unchanged(row, source, "issued")
-        path = folder(store) / row.file_name
-        drawing = None if path.exists() else _drawing(store, row, source)
+        found = kept(store, row)
+        drawing = None if found is not None and store.reports.exists(found) else _drawing(store, row, source)
     if drawing is not None:
-        path = _draw(store, drawing, source).path
+        found = _draw(store, drawing, source).path
+    assert found is not None
     with store.write() as changes:
         row = _row(changes, revision_id)
         check_issue(row.state)  # again: another laptop's issue may have arrived meanwhile
@@ -333,12 +367,15 @@ def mark_issued(store: Store, revision_id: str, source: Source, to: Sequence[Add
         for person in to:
             changes.create(ReportRecipient, revision_id=row.id, name=person.name, email=person.email, role=person.role,
                            sent_at=now)
-    return path
+    return found
 
 
 def word(store: Store, revision_id: str, source: Source, path: Path | None = None) -> ReportResult:
-    """The revision as Word (.docx), saying what its PDF says (its state, approval and corrections);
-    at ``path``, or beside its PDF."""
+    """The revision as Word (.docx), saying what its PDF says (its state, approval and corrections).
+
+    At ``path`` (where the officer chose: "Save as Word…", ``--word FILE``) it is a plain copy, theirs
+    to protect; without one it is kept beside its PDF, encrypted like it (``store.report_files``), and
+    read through a viewing copy."""
     require_officer(store.user, "documents")
     if source.build_word is None:
         raise DocumentRuleError(f"{source.kind.label} documents are not made in Word yet.")
@@ -350,8 +387,13 @@ def word(store: Store, revision_id: str, source: Source, path: Path | None = Non
             _unchanged(row, source, "copied to Word")
         standing = _standing(row, source, store.clock.now())
         number = row.revision
-        target = path or folder(store) / (_file_name(source, row, source.fingerprint).removesuffix(".pdf") + ".docx")
-    return source.build_word(standing, number, target)
+        name = _file_name(source, row, source.fingerprint).removesuffix(".pdf") + ".docx"
+    if path is not None:
+        return source.build_word(standing, number, path)
+    laid_out = io.BytesIO()
+    result = source.build_word(standing, number, laid_out)
+    return replace(result, path=store.reports.put(owner_of(source.visit_id, source.subject_id, source.provider_id),
+                                                  name, laid_out.getvalue()))
 
 
 def record_reply(store: Store, revision_id: str, received_on: dt.date, note: str) -> None:

@@ -32,7 +32,7 @@ from qa_desktop.reports.pages import ReportResult, Standing
 from qa_desktop.reports.visit_content import answer_text
 from qa_desktop.services.council import branding
 from qa_desktop.services.distribution import LETTERS_FOLDER, MAX_SETTINGS_BYTES
-from qa_desktop.services.documents import Source
+from qa_desktop.services.documents import Source, Target
 from qa_desktop.services.reports import visit_facts
 from qa_desktop.services.visits import open_visit
 from qa_desktop.store.database import Store
@@ -88,10 +88,10 @@ def _source(store: Store, kind: DocumentKind, subject_id: str, provider: Provide
     fingerprint = hashlib.sha256(json.dumps(asdict(letter) | {"revision": None, "sender": None}, default=str,
                                             sort_keys=True).encode("utf-8")).hexdigest()
 
-    def build(standing: Standing, revision: int, path: Path) -> ReportResult:
+    def build(standing: Standing, revision: int, path: Target) -> ReportResult:
         return build_letter_pdf(replace(letter, revision=revision), path, standing)
 
-    def build_word(standing: Standing, revision: int, path: Path) -> ReportResult:
+    def build_word(standing: Standing, revision: int, path: Target) -> ReportResult:
         return build_letter_docx(replace(letter, revision=revision), path, standing)
 
     return Source(kind, letter.reference, fingerprint, build, visit_id=visit_id, provider_id=provider.id,

@@ -25,22 +25,27 @@ the whole file. A first pass reads every row only to check the file can be read 
 or an overlong row is refused before anything is written), to find the header, and to note, per
 key, which row has the latest full inspection; the keys are kept as 8-byte digests in a small
 in-memory SQLite table. A second pass parses and writes ``BATCH_SIZE`` rows at a time, and each
-batch's change report is stored with it. At most ``MAX_SKIPPED_LISTED`` skipped rows are listed.
+batch's change report is stored with it. At most ``MAX_SKIPPED_LISTED`` skipped rows are kept in the
+report; every skipped row is written, as it is found, to a plain text list when the caller names one
+(``skipped_lists``: the first of those that can be written), so a file with a million bad rows still
+has its full list (its reasons with any control character shown as a visible escape, ``safe_text``).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import io
 import sqlite3
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
-from contextlib import AbstractContextManager, closing, suppress
+from contextlib import AbstractContextManager, ExitStack, closing, suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import select
 
+from qa_desktop.atomic import writing_atomically
 from qa_desktop.domain.oversight import AlertKind
 from qa_desktop.domain.provision_types import OWNED_BY_THIS_COUNCIL, PROVISION_TYPES
 from qa_desktop.domain.registration import Standing, standing
@@ -48,6 +53,7 @@ from qa_desktop.domain.regulation import Judgement
 from qa_desktop.domain.roles import require_officer
 from qa_desktop.domain.service_types import ServiceType
 from qa_desktop.domain.text import fold
+from qa_desktop.safe_text import terminal_text
 from qa_desktop.services.import_changes import ADDRESS_FIELDS, WATCHED_PROVIDER_FIELDS, What
 from qa_desktop.services.provider_files import (
     HEADER_SEARCH_ROWS,
@@ -124,6 +130,11 @@ class ImportReport:
     #: cells imported without the control characters they held ("line 7: name: removed BEL \\x07")
     cleaned: list[SkippedRow] = field(default_factory=list)
     cleaned_total: int = 0
+    #: The text file listing every skipped row (``None``: nothing skipped, or no list asked for).
+    skipped_list: Path | None = None
+    #: Why no list could be written where asked, in words (``None``: written, or not asked for).
+    skipped_list_problem: str | None = None
+    _list: _SkippedList | None = field(default=None, repr=False, compare=False)
 
     @property
     def skipped_total(self) -> int:
@@ -134,6 +145,8 @@ class ImportReport:
         return self.added + self.updated + self.unchanged + self.skipped_total + self.repeated
 
     def skip(self, line: int, reason: str) -> None:
+        if self._list is not None:
+            self._list.add(SkippedRow(line, reason))
         if len(self.skipped) < MAX_SKIPPED_LISTED:
             self.skipped.append(SkippedRow(line, reason))
         else:
@@ -151,6 +164,44 @@ class ImportReport:
                    f"{'s' if self.cleaned_total != 1 else ''}" if self.cleaned_total else "")
         return (f"{self.path.name}: {self.added} added, {self.updated} updated, {self.unchanged} unchanged, "
                 f"{self.skipped_total} skipped{listed}{repeated}{cleaned}")
+
+
+class _SkippedList:
+    """Every skipped row, written to a text file as it is found (opened at the first one): the
+    first of ``paths`` that can be written; the file takes its name only when the import ends."""
+
+    def __init__(self, report: ImportReport, paths: Sequence[Path]) -> None:
+        self._report, self._paths = report, list(paths)
+        self._stack = ExitStack()
+        self._out: io.TextIOWrapper | None = None
+
+    def add(self, row: SkippedRow) -> None:
+        if self._out is None and not self._open():
+            return
+        assert self._out is not None
+        self._out.write(terminal_text(f"{row}") + "\n")  # a control character in a cell shown, never obeyed
+
+    def _open(self) -> bool:
+        problems = []
+        while self._paths:
+            path = self._paths.pop(0)
+            try:
+                binary = self._stack.enter_context(writing_atomically(path))
+            except OSError as error:
+                problems.append(f"{path} ({error.strerror or error})")
+                continue
+            self._out = io.TextIOWrapper(binary, encoding="utf-8", newline="\r\n", write_through=True)
+            self._out.write(f"Rows skipped when importing {terminal_text(self._report.path.name)} (line: reason)\n")
+            self._report.skipped_list = path
+            return True
+        if problems:
+            self._report.skipped_list_problem = "the list of skipped rows could not be written: " + "; ".join(problems)
+        return False
+
+    def close(self) -> None:
+        if self._out is not None:
+            self._out.detach()  # the file itself is closed, and renamed into place, by writing_atomically
+        self._stack.close()
 
 
 # -- the first pass ----------------------------------------------------------------------------------
@@ -269,9 +320,10 @@ class _Writer:
 
 
 def import_providers(store: Store, path: Path | str, *, progress: Callable[[int, int], None] | None = None,
-                     council_owners: Iterable[str] = ()) -> ImportReport:
+                     council_owners: Iterable[str] = (), skipped_lists: Sequence[Path] = ()) -> ImportReport:
     """Import or update providers from a file; see the module docstring for the rules. ``council_owners``:
-    the names this council owns homes under (its homes are internally commissioned)."""
+    the names this council owns homes under (its homes are internally commissioned). ``skipped_lists``:
+    where to write the list of every skipped row (the first that can be written)."""
     require_officer(store.user, "or import providers")  # a Young Inspector's store is refused
     path = Path(path)
     owners = tuple(council_owners)
@@ -293,6 +345,8 @@ def import_providers(store: Store, path: Path | str, *, progress: Callable[[int,
         batch: list[ParsedRow] = []
         stopped: str | None = None
         writer = _Writer(store, context)
+        listed = _SkippedList(report, skipped_lists)
+        report._list = listed
         try:
             for index, (line, cells) in enumerate(records(source)):
                 if index <= header.index:
@@ -314,6 +368,8 @@ def import_providers(store: Store, path: Path | str, *, progress: Callable[[int,
             stopped = str(error) or type(error).__name__
             raise
         finally:
+            report._list = None
+            listed.close()  # the list so far is kept, whether the import ended or stopped
             if stopped is None:
                 _keep_record(store, source, report, started, None)
             elif context.committed:  # batches were kept: the record says how far it got and why it stopped

@@ -1,6 +1,12 @@
-"""Making a visit's report: gather the facts from the register and the visit, build the PDF in
-``DATA_DIR/reports/``. The report reads the visit's own template snapshots (``open_visit``), so it
-shows the questions the officers answered, whatever the library holds today."""
+"""Making a visit's report: gather the facts from the register and the visit, build the PDF, and keep
+it encrypted in the data folder (``store.report_files``: laid out in memory, never written there in
+plain text). The report reads the visit's own template snapshots (``open_visit``), so it shows the
+questions the officers answered, whatever the library holds today.
+
+A report's ``ReportResult.path`` names the kept, encrypted file; ``viewing_copy`` (for the system's
+viewer, removed later) and ``save_report_copy`` ("Save report as…", the one plain copy kept, where
+the officer chooses) give it back readable. Given a ``path``, a report is written there in plain
+text instead (the command line's ``--out``)."""
 
 from __future__ import annotations
 
@@ -14,7 +20,6 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from qa_desktop.atomic import write_atomically
 from qa_desktop.domain.documents import DocumentKind
 from qa_desktop.domain.roles import require_officer
 from qa_desktop.domain.visits import VisitRuleError, VisitStatus
@@ -27,7 +32,7 @@ from qa_desktop.reports.young_inspector_report import build_young_inspector_repo
 from qa_desktop.services import documents
 from qa_desktop.services.council import branding
 from qa_desktop.services.differences import count_differences
-from qa_desktop.services.documents import Source
+from qa_desktop.services.documents import Source, Target
 from qa_desktop.services.visits import open_visit
 from qa_desktop.store.database import Store
 from qa_desktop.store.models import Visit, VisitTemplate
@@ -117,10 +122,10 @@ def visit_source(store: Store, visit_id: str, kind: DocumentKind = DocumentKind.
         provider_id = visit.setting.provider_id if visit is not None else None
     build_word = None
     if kind is DocumentKind.VISIT_REPORT:
-        def build(standing: Standing, revision: int, path: Path) -> ReportResult:
+        def build(standing: Standing, revision: int, path: Target) -> ReportResult:
             return build_visit_report(replace(facts, revision=revision), officers, path, photos, progress, standing)
 
-        def build_word(standing: Standing, revision: int, path: Path) -> ReportResult:
+        def build_word(standing: Standing, revision: int, path: Target) -> ReportResult:
             return build_visit_docx(replace(facts, revision=revision), officers, path, photos, standing)
         content = officers
     else:
@@ -131,10 +136,10 @@ def visit_source(store: Store, visit_id: str, kind: DocumentKind = DocumentKind.
             raise VisitRuleError("The Young Inspector form of this visit was withdrawn: there is no Young Inspector "
                                  "report. The visit report says a Young Inspector was due but did not take part.")
 
-        def build(standing: Standing, revision: int, path: Path) -> ReportResult:
+        def build(standing: Standing, revision: int, path: Target) -> ReportResult:
             return build_young_inspector_report(replace(facts, revision=revision), form, path, progress, standing)
 
-        def build_word(standing: Standing, revision: int, path: Path) -> ReportResult:
+        def build_word(standing: Standing, revision: int, path: Target) -> ReportResult:
             return build_young_inspector_docx(replace(facts, revision=revision), form, path, standing)
         content = [form]
     in_progress = _in_progress(store, visit_id, officers)
@@ -148,19 +153,33 @@ def visit_source(store: Store, visit_id: str, kind: DocumentKind = DocumentKind.
 
 
 def _made(store: Store, source: Source, path: Path | None) -> ReportResult:
-    """The latest revision (made or reused); with ``path``, also copied there ("Save report as…")."""
+    """The latest revision (made or reused), kept encrypted (``store.reports``); with ``path``, also a
+    plain copy there (the command line's ``--out``: a place the officer chose, like "Save report as…")."""
     result = documents.make(store, source, documents.reopen_reason(source.visit_id or ""))
     if path is None:
         return result
-    write_atomically(path, result.path.read_bytes())
+    store.reports.save_copy(result.path, path)
     return replace(result, path=path)
+
+
+def viewing_copy(store: Store, path: Path) -> Path:
+    """A plain copy of a kept report for the system's viewer, removed later (``store.report_files``)."""
+    require_officer(store.user, "or read reports")
+    return store.reports.viewing_copy(path)
+
+
+def save_report_copy(store: Store, path: Path, target: Path) -> Path:
+    """"Save report as…": a plain copy of a kept report at ``target``, where the officer chose."""
+    require_officer(store.user, "or save reports")
+    return store.reports.save_copy(path, target)
 
 
 def write_visit_report(store: Store, visit_id: str, path: Path | None = None,
                        progress: Progress = no_progress) -> ReportResult:
     """The visit's report: the latest revision's file when nothing changed since it was made, a
     redrawn draft, or the next revision when the latest was issued (``services.documents``);
-    with ``path``, a copy of it there."""
+    kept encrypted (``ReportResult.path`` names it: read it through ``viewing_copy`` or
+    ``save_report_copy``); with ``path``, a plain copy there."""
     return _made(store, visit_source(store, visit_id, DocumentKind.VISIT_REPORT, progress), path)
 
 

@@ -9,16 +9,30 @@ What is past retention, counted from when the record ended:
   intelligence, the Young Inspectors programme) as ``services.tracker_retention`` says.
 Open cases, plans in place and embargoes in force are never past retention, however old.
 
-Deleting is done so that it syncs and cannot be undone by a sync:
+Deleting is done so that it reaches everywhere and cannot be undone by a sync:
 1. every content field of each record is blanked and the record marked deleted, through
    ``Changes``: ordinary ops, so every laptop that syncs blanks and tombstones it too;
-2. the earlier ops of those records are redacted in this laptop's log (the value removed, the fact
-   of the change kept for the audit trail: the only change the log's triggers allow);
-3. photos no longer used by any record are deleted from the photo store, and the report PDFs of
-   deleted visits from the reports folder.
-Every laptop that receives the blanks by sync redacts its own copy of the old values and deletes
-the photos the same way (``store.purge.redact_purged``, run after each sync that received
-changes). The shared store's history is the team's to compact.
+2. the record is marked deleted for good here (``shredded_units``) and its record keys destroyed
+   (crypto-shredding, ``sync.records``); at the next sync the shared store's copy of the keys is
+   replaced by a "shredded" marker, so every copy of the record's old changes anywhere in the store
+   (change files no one can rewrite, a retired laptop's, a sync client's version history, a
+   PostgreSQL backup) is noise;
+3. its earlier values are redacted in this laptop's log (the value removed, the fact of the change
+   kept for the audit trail: the only change the log's triggers allow), its photos (if no other
+   record uses them) and its report files deleted.
+Every laptop that syncs sees the marker (or the blanks) and does the same to its own copy, and from
+then on takes any change to the record as blank, whenever it arrives: an edit made on a laptop
+that was offline when the record was deleted brings nothing back, there or anywhere
+(``store.purge``, ``sync.merge``).
+
+Why crypto-shredding rather than compacting the store (rewriting it without the purged values): in
+a shared folder each laptop writes only its own files, and a laptop that never syncs again (lost,
+retired, reinstalled) would keep its copy of the values there for good; sync clients and backups
+keep old versions of rewritten files; a compaction needs every laptop's part. Destroying one small
+key per record is done by whichever laptop deletes it, reaches every copy at once, and leaves the
+rest of the log (and its audit chain, ``store.chain``) whole. What it cannot reach: a copy of a key
+taken before the deletion by someone with the team key, or a shared folder's own version history
+of the key file (kept by OneDrive or SharePoint for 30 to 93 days); the README says so.
 """
 
 from __future__ import annotations
@@ -34,7 +48,6 @@ from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from qa_desktop.domain.roles import require_officer
 from qa_desktop.domain.visits import VisitStatus
-from qa_desktop.services.reports import REPORTS_FOLDER
 from qa_desktop.services.tracker_retention import tracker_expired, tracker_rows
 from qa_desktop.store.database import Store
 from qa_desktop.store.models import (
@@ -44,6 +57,7 @@ from qa_desktop.store.models import (
     PlanAction,
     Provider,
     QaCase,
+    RecordKeyRow,
     RegulatoryAlert,
     ReportRecipient,
     ReportRevision,
@@ -53,7 +67,7 @@ from qa_desktop.store.models import (
     VisitAction,
     VisitTemplate,
 )
-from qa_desktop.store.purge import blank_fields, redact_purged
+from qa_desktop.store.purge import blank_fields, mark_shredded, redact_purged
 
 RETENTION_YEARS = 5
 
@@ -155,32 +169,23 @@ def apply_retention(store: Store, items: list[Expired]) -> RetentionReport:
     """Delete ``items`` (from ``past_retention``, after the user confirmed) as the module describes."""
     require_officer(store.user, "or delete records")
     rows = 0
-    report_files: list[str] = []
     with store.write() as changes:
+        ids: set[str] = set()
         for item in items:
             for row in _rows(changes.session, item):
                 if row is None:
                     continue
-                if isinstance(row, ReportRevision):
-                    report_files.append(row.file_name)
+                ids.add(row.id)
                 blanks: dict[str, Any] = blank_fields(type(row))
                 changes.update(row, **blanks)
                 changes.delete(row)
                 rows += 1
-    redacted, photos = redact_purged(store)
-    return RetentionReport(records=len(items), rows=rows, ops_redacted=redacted, photos_deleted=photos,
-                           reports_deleted=_delete_report_files(store, report_files),
-                           by_kind=dict(Counter(item.kind for item in items)))
-
-
-def _delete_report_files(store: Store, names: list[str]) -> int:
-    """Delete the report PDFs of deleted visits from the reports folder; how many there were."""
-    deleted = 0
-    for name in names:
-        path = store.data_dir / REPORTS_FOLDER / name
-        if path.exists():
-            path.unlink()
-            deleted += 1
-    return deleted
+        # the records' keys destroyed here (and in the shared store at the next sync: crypto-shredding);
+        # a part of a record sealed under a key of its own (``sync.records``) goes with it
+        keyed = set(changes.session.scalars(select(RecordKeyRow.unit).where(RecordKeyRow.unit.in_(sorted(ids)))))
+        mark_shredded(changes.session, {item.id for item in items} | keyed, changes.now())
+    purged = redact_purged(store)
+    return RetentionReport(records=len(items), rows=rows, ops_redacted=purged.ops, photos_deleted=purged.photos,
+                           reports_deleted=purged.reports, by_kind=dict(Counter(item.kind for item in items)))
 
 

@@ -43,7 +43,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.sql.schema import ColumnDefault
 
 from qa_desktop.safe_text import check_value
-from qa_desktop.store import oplog
+from qa_desktop.store import chain, oplog
 from qa_desktop.store.hlc import HybridClock
 from qa_desktop.store.models import Op, SyncedColumns, table_of
 
@@ -396,6 +396,7 @@ class Changes:
         """
         self._flush_bulk()
         if self._pending:
+            chain.stamp(self.session, self.device_id, self._pending)  # each op's place and link in this device's chain
             self.session.connection().execute(insert(Op.__table__), self._pending)
             keys = {(op["entity"], op["entity_id"], op["field"]) for op in self._pending}
             self._pending = []
@@ -423,19 +424,30 @@ class Changes:
         """Whether the field's value in the database rests on an op the screen never showed."""
         return bool(set(self._base(row, name)) - set(seen))
 
+    def record_unrecorded(self, entity: str, entity_id: str, name: str, value: Any, *, actor: str,
+                          wall: dt.datetime) -> None:
+        """An op for a value a row already holds but no op recorded (``store.repair``: rows made by
+        an earlier version, whose default-filled fields were never logged). Written over nothing
+        (``base=[]``): it is the field's first op. ``actor`` and ``wall`` say who last changed the
+        row and when it was made, the nearest the database knows to who set the value and when."""
+        self._record_op(entity, entity_id, name, value, [], actor=actor, wall=wall)
+
     def _record(self, row: SyncedColumns, name: str, value: Any, base: list[str]) -> None:
-        entity = row.__tablename__
-        self.touched.add((entity, row.id))
+        self._record_op(row.__tablename__, row.id, name, value, base)
+
+    def _record_op(self, entity: str, entity_id: str, name: str, value: Any, base: list[str], *,
+                   actor: str | None = None, wall: dt.datetime | None = None) -> None:
+        self.touched.add((entity, entity_id))
         op_id = new_id()
-        earlier = self.written.get((entity, row.id, name))
+        earlier = self.written.get((entity, entity_id, name))
         if earlier is not None and earlier not in base:
             base = [*base, earlier]  # a later write of the same field in this unit of work is over the earlier
-        self.written[(entity, row.id, name)] = op_id
+        self.written[(entity, entity_id, name)] = op_id
         self._pending.append({
-            "op_id": op_id, "entity": entity, "entity_id": row.id, "field": name,
+            "op_id": op_id, "entity": entity, "entity_id": entity_id, "field": name,
             "value": json_value(value), "hlc": self._clock.now().encode(),
-            "device_id": self.device_id, "actor": self.actor, "base": base, "received_from": None,
-            "wall": int(self._now().timestamp() * 1000),
+            "device_id": self.device_id, "actor": actor or self.actor, "base": base, "received_from": None,
+            "wall": int((wall or self._now()).timestamp() * 1000),
         })
 
     @staticmethod

@@ -46,7 +46,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import sqlcipher3.dbapi2 as sqlcipher
-from sqlalchemy import Connection, Engine, create_engine, event, text
+from sqlalchemy import Connection, Engine, create_engine, event, select, text
 from sqlalchemy.exc import DatabaseError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -58,8 +58,18 @@ from qa_desktop.safe_text import check_text
 from qa_desktop.store.blobs import BlobStore
 from qa_desktop.store.changes import Changes, new_id
 from qa_desktop.store.hlc import Hlc, HybridClock, newest_adoptable
-from qa_desktop.store.keys import KeyLost, database_key, existing_key, is_plaintext_sqlite, photo_key
-from qa_desktop.store.models import LocalState
+from qa_desktop.store.keys import (
+    DatabaseDamaged,
+    KeyLost,
+    database_key,
+    existing_key,
+    is_plaintext_sqlite,
+    photo_key,
+)
+from qa_desktop.store.models import LocalState, ReportRevision
+from qa_desktop.store.permissions import private_file, private_folder
+from qa_desktop.store.repair import UNRECORDED_FIELDS_DONE, record_unrecorded_fields
+from qa_desktop.store.report_files import VIEWING_KEEP_S, ReportFiles, report_files_key
 
 if TYPE_CHECKING:
     from alembic.config import Config
@@ -114,6 +124,20 @@ class StoreBusy(OSError):
         super().__init__("the data file is busy: another QA Desktop program (a sync, an import) is writing to it")
 
 
+def is_damage(error: DatabaseError) -> bool:
+    """Whether a database error says the file is damaged (a page that fails its check, a header that
+    is not SQLite's), rather than busy or a mistake in a query."""
+    words = str(getattr(error, "orig", error)).lower()
+    return any(sign in words for sign in ("malformed", "not a database", "database corrupt"))
+
+
+def damaged_words(path: Path) -> str:
+    return (f"The data file {path} is damaged: part of it cannot be read (a disk fault, or the power going while "
+            "it was written). Nothing has been changed. Run `qa-desktop recover`: it keeps the damaged file aside "
+            "(never deleting it), starts again from the team's shared store, and brings back from the damaged "
+            "file every change made on this laptop that can still be read.")
+
+
 def _key_pragma(key: bytes) -> str:
     return f"PRAGMA key = \"x'{key.hex()}'\""
 
@@ -128,6 +152,7 @@ def make_engine(path: Path, key: bytes | None = None) -> Engine:
         cursor = dbapi_connection.cursor()
         if key:
             cursor.execute(_key_pragma(key))  # must come first: nothing is readable before it
+            cursor.execute("PRAGMA cipher_log_level = NONE")  # a damaged page is said in words (Store), not logged
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA synchronous=FULL")
         cursor.execute("PRAGMA foreign_keys=ON")
@@ -257,16 +282,19 @@ class Store:
 
     def __init__(self, data_dir: Path, actor: str | None = None, *, key: bytes | None = None,
                  role: Role | None = None, assigned_visit: str | None = None, clock: Clock | None = None) -> None:
-        data_dir.mkdir(parents=True, exist_ok=True)
+        private_folder(data_dir)  # folders 0700, files 0600 on POSIX (``store.permissions``)
         #: The one clock (``qa_desktop.clock``): every "now" and "today" of this store's users.
         self.clock = clock or Clock.from_environment()
         self.data_dir = data_dir
         self.path = data_dir / DATABASE_NAME
         self.key = key or database_key(data_dir, self.path)  # KeyLost when the keyring lost it
         self.blobs = BlobStore(data_dir, photo_key(self.key))
+        #: Report PDFs, encrypted (``store.report_files``): the one place report files are kept.
+        self.reports = ReportFiles(data_dir, report_files_key(self.key))
         if is_plaintext_sqlite(self.path):
             encrypt_in_place(self.path, self.key)
             self.blobs.encrypt_existing()
+        private_file(self.path)  # before SQLite makes it (its WAL and -shm files take its mode)
         self.engine = make_engine(self.path, self.key)
         try:
             with self.engine.connect() as connection:
@@ -276,6 +304,15 @@ class Store:
             raise KeyLost(f"{self.path} cannot be read with this computer's key: it is damaged, or it was "
                           "encrypted with a key this keyring does not hold. Nothing has been changed. Run "
                           "`qa-desktop recover` to put it aside and start again from the shared store.") from None
+        try:
+            with self._plainly():
+                self._open(actor, role, assigned_visit)
+        except BaseException:
+            self.engine.dispose()
+            raise
+
+    def _open(self, actor: str | None, role: Role | None, assigned_visit: str | None) -> None:
+        """Bring the schema up to date and read who uses this laptop, its device and its clock."""
         if schema_revision(self.engine) != schema_head():  # Alembic only when there is something to do
             migrate(self.engine)
         self.optimize()
@@ -291,6 +328,21 @@ class Store:
         self.device_id = self._local("device_id", new_id)
         #: Orders ops for sync (``sync.hlc``); its physical part is read from ``clock``.
         self.hlc = HybridClock(self._last_hlc(), wall=self.clock.wall_ms)
+        self._repair()
+        self.reports.remove_viewing_copies(older_than_s=VIEWING_KEEP_S)  # left by a program that stopped
+        if any(self.reports.root.glob("*.pdf")):  # plain reports from before they were encrypted
+            self.reports.encrypt_existing(self._report_owner)
+
+    @contextmanager
+    def _plainly(self) -> Iterator[None]:
+        """A damaged data file said in words, with what to do (``DatabaseDamaged``), never as the
+        driver's traceback: at start and in every unit of work."""
+        try:
+            yield
+        except DatabaseError as error:
+            if not is_damage(error):
+                raise
+            raise DatabaseDamaged(damaged_words(self.path)) from None
 
     @contextmanager
     def write(self, *, busy_ms: int | None = None) -> Iterator[Changes]:
@@ -304,6 +356,12 @@ class Store:
         ``busy_ms``: how long to wait for another program's write to finish before giving up with
         ``StoreBusy`` (the window saves with a short wait and retries, so it never freezes; the
         default waits as long as the connection does, ``BUSY_TIMEOUT_MS``)."""
+        with self._plainly(), self._write(busy_ms) as changes:
+            yield changes
+
+    @contextmanager
+    def _write(self, busy_ms: int | None) -> Iterator[Changes]:
+        """``write`` without the words for a damaged file."""
         with self._sessions() as session:
             try:
                 session.connection(execution_options=_writing(busy_ms))  # the write lock, first
@@ -366,28 +424,43 @@ class Store:
         """A plain transaction for sync bookkeeping and applying pulled ops (which are already in the
         log, so they do not go through ``Changes``); committed on success."""
         require_officer(self.user, "or sync")  # a Young Inspector's store changes only their form's answers
-        with self._sessions() as session, session.begin():
+        with self._plainly(), self._sessions() as session, session.begin():
             session.connection(execution_options=_writing(None))
             yield session
 
     @contextmanager
     def read(self) -> Iterator[Session]:
-        with self._sessions() as session:
+        with self._plainly(), self._sessions() as session:
             yield session
 
     def optimize(self) -> None:
         """Gather the query planner's statistics where they are missing or stale (see the module
         docstring); never a reason to fail: a store busy with another program's write keeps the
-        statistics it has."""
+        statistics it has, and a damaged one is said in words by the unit of work that meets it."""
         try:
             with self.engine.begin() as connection:
                 connection.exec_driver_sql(f"PRAGMA optimize={OPTIMIZE_ALL_TABLES:#x}")
-        except OperationalError:
+        except DatabaseError:  # OperationalError (busy) is one
             pass
+
+    def check(self) -> None:
+        """Read every page of the data file (SQLite's ``quick_check``, each page's checksum tested on the
+        way): ``DatabaseDamaged`` if any part of it cannot be read. Takes a while on a large file, so
+        it runs when asked (``recover``), not at every start."""
+        with self.read() as session:
+            found = [str(row) for row in session.execute(text("PRAGMA quick_check")).scalars()]
+        if found != ["ok"]:
+            raise DatabaseDamaged(damaged_words(self.path))
 
     def close(self) -> None:
         self.optimize()
         self.engine.dispose()
+        self.reports.remove_viewing_copies()
+
+    def _report_owner(self, file_name: str) -> str | None:
+        """The visit a report file from before belongs to (by its revision's file name)."""
+        with self.read() as session:
+            return session.scalars(select(ReportRevision.visit_id).where(ReportRevision.file_name == file_name)).first()
 
     def schema_revision(self) -> str | None:
         return schema_revision(self.engine)
@@ -426,6 +499,14 @@ class Store:
                 row = LocalState(key=key, value=make())
                 session.add(row)
             return row.value
+
+    def _repair(self) -> None:
+        """One-off repairs of a database made by an earlier version (``store.repair``), each once."""
+        with self.read() as session:
+            if session.get(LocalState, UNRECORDED_FIELDS_DONE) is not None:
+                return
+        with self.write() as changes:
+            record_unrecorded_fields(changes)
 
     def _last_hlc(self) -> Hlc | None:
         with self.read() as session:

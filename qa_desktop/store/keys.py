@@ -2,7 +2,14 @@
 
 A random 256-bit key is made the first time a data folder is opened and kept in the operating
 system's keyring (one per data folder), never on disk beside the data: a lost laptop's disk says
-nothing without the user's login. The database is keyed with the raw key (no passphrase
+nothing without the user's login.
+
+The keyring entry is found by the folder's own id, kept in the folder (``folder-id.json``, a random
+id, no secret), not by the folder's path: a data folder moved or renamed (a Windows profile
+renamed, a folder copied to a new laptop's same login) still finds its key. A folder from before
+the id was kept had its entry named from its path; it is moved to the id's entry the first time
+the folder opens where it was (a folder moved before that cannot be told from a new one: its
+officer runs ``recover``). The database is keyed with the raw key (no passphrase
 stretching is needed for a random key, so opening stays instant); photos use a key derived from
 it (HKDF), so one secret protects both.
 
@@ -17,26 +24,59 @@ machine running ``./run``) its key is kept in a file beside it rather than refus
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import secrets
+import uuid
 from pathlib import Path
 
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
-from qa_desktop.credentials import CredentialsError, get_secret, set_secret
+from qa_desktop.atomic import write_atomically
+from qa_desktop.credentials import CredentialsError, forget_secret, get_secret, set_secret
 
 KEY_BYTES = 32
 SQLITE_HEADER = b"SQLite format 3\x00"
 DEMO_KEY_FILE = "demo-only.key"
+#: The data folder's own id, by which the keyring finds its key (no secret in it).
+FOLDER_ID_FILE = "folder-id.json"
 
 
 class KeyLost(Exception):
     """The data folder is encrypted and its key is not in this keyring; the message says what to do."""
 
 
+class DatabaseDamaged(KeyLost):
+    """The data file is damaged (part of it cannot be read). A ``KeyLost``: the data cannot be used,
+    nothing was changed, and ``recover`` is what to do; the message says so in words."""
+
+
+def folder_id(data_dir: Path, *, make: bool = True) -> str | None:
+    """The data folder's own id (``FOLDER_ID_FILE``), made now when ``make`` and it has none yet."""
+    path = data_dir / FOLDER_ID_FILE
+    try:
+        found = json.loads(path.read_text("utf-8")).get("folder_id")
+        return str(uuid.UUID(found))
+    except FileNotFoundError:
+        if not make:
+            return None
+    except (OSError, ValueError, AttributeError, TypeError) as error:
+        raise KeyLost(f"{path} cannot be read ({error}), so this computer's keyring cannot tell which key opens "
+                      f"the data in {data_dir}. Nothing has been changed. Restore the file from a backup, or "
+                      "run `qa-desktop recover`.") from None
+    made = str(uuid.uuid4())
+    write_atomically(path, json.dumps({"format": "qa-desktop-folder", "folder_id": made}).encode("utf-8"))
+    return made
+
+
 def key_account(data_dir: Path) -> str:
-    """The keyring account of a data folder's key (one key per folder: demo and real data differ)."""
+    """The keyring account of a data folder's key, by the folder's id (one key per folder)."""
+    return "database-key:" + str(folder_id(data_dir))
+
+
+def path_key_account(data_dir: Path) -> str:
+    """Where a folder's key was kept before folders had an id: named from the folder's path."""
     return "database-key:" + hashlib.sha256(str(data_dir.resolve()).encode("utf-8")).hexdigest()[:24]
 
 
@@ -52,11 +92,26 @@ def _has_data(path: Path) -> bool:
     return path.exists() and path.stat().st_size > 0
 
 
+def stored_key(data_dir: Path) -> bytes | None:
+    """The key the keyring holds for a data folder (by its id, or its path from before), if any; never
+    makes one (``recover`` reads a damaged folder put aside with it)."""
+    found = folder_id(data_dir, make=False)
+    stored = get_secret(f"database-key:{found}") if found else None
+    stored = stored or get_secret(path_key_account(data_dir))
+    return bytes.fromhex(stored) if stored else None
+
+
 def database_key(data_dir: Path, database: Path) -> bytes:
     """This folder's key from the keyring, made now if the folder holds no encrypted data yet."""
-    stored = get_secret(key_account(data_dir))
+    account = key_account(data_dir)
+    stored = get_secret(account)
     if stored:
         return bytes.fromhex(stored)
+    before = get_secret(path_key_account(data_dir))  # a folder from before it had an id: move its entry
+    if before:
+        set_secret(account, before)
+        forget_secret(path_key_account(data_dir))
+        return bytes.fromhex(before)
     if _has_data(database) and not is_plaintext_sqlite(database):
         raise KeyLost(
             f"The data in {data_dir} is encrypted, and this computer's keyring no longer holds its key, so it "
@@ -65,18 +120,18 @@ def database_key(data_dir: Path, database: Path) -> bytes:
             "aside and downloads everything already synced from the team's shared store. Changes made on this "
             "laptop since its last sync are only in the files put aside.")
     key = secrets.token_bytes(KEY_BYTES)
-    set_secret(key_account(data_dir), key.hex())
+    set_secret(account, key.hex())
     return key
 
 
 def existing_key(data_dir: Path) -> bytes | None:
     """The folder's key if this computer holds one (keyring, or the demo folder's key file); never makes one."""
     try:
-        stored = get_secret(key_account(data_dir))
-    except CredentialsError:
+        stored = stored_key(data_dir)
+    except (CredentialsError, KeyLost):
         stored = None
     if stored:
-        return bytes.fromhex(stored)
+        return stored
     key_file = data_dir / DEMO_KEY_FILE
     return bytes.fromhex(key_file.read_text().strip()) if key_file.exists() else None
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from sqlalchemy import JSON, BigInteger, Boolean, Date, ForeignKey, Index, Integer, String, Table, Text
+from sqlalchemy import JSON, BigInteger, Boolean, Date, ForeignKey, Index, Integer, LargeBinary, String, Table, Text
 from sqlalchemy import text as sql_text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -816,10 +816,17 @@ class Op(Base):
     #: When the edit was made, by the wall clock of the device that made it (ms since the epoch):
     #: what the audit trail shows. ``None`` for ops recorded before it was kept (migration 0009).
     wall: Mapped[int | None] = mapped_column(BigInteger)
+    #: Its place in its device's hash chain, the chain's link, and the hash of its value (kept when
+    #: retention removes the value): ``store.chain``. ``None`` for ops from before the chain.
+    dseq: Mapped[int | None] = mapped_column(Integer)
+    chain: Mapped[str | None] = mapped_column(String(64))
+    vhash: Mapped[str | None] = mapped_column(String(64))
 
     #: One index serves look-ups by row and by field (a row's ops are a prefix of it); a second one on
-    #: (entity, entity_id) alone cost every write a random B-tree insert for nothing (migration 0010).
-    __table_args__ = (Index("ix_ops_field", "entity", "entity_id", "field"),)
+    #: (entity, entity_id) alone cost every write a random B-tree insert for nothing (migration 0014).
+    #: ``ix_ops_chain`` finds a device's chain neighbours (migration 0019).
+    __table_args__ = (Index("ix_ops_field", "entity", "entity_id", "field"),
+                      Index("ix_ops_chain", "device_id", "dseq"))
 
 
 class HeldOp(Base):
@@ -838,6 +845,42 @@ class HeldOp(Base):
     #: Where it came from, for people: the shared store's file or the bundle.
     source: Mapped[str] = mapped_column(String(300))
     held_at: Mapped[dt.datetime] = mapped_column(UtcDateTime())
+
+
+class RecordKeyRow(Base):
+    """A key that seals the values of one record retention deletes, as this laptop holds it
+    (``sync.records``): made here, or taken from the shared store. Destroyed when the record is."""
+
+    __tablename__ = "record_keys"
+
+    key_id: Mapped[str] = mapped_column(String(16), primary_key=True)
+    unit: Mapped[str] = mapped_column(String(36), index=True)
+    secret: Mapped[bytes] = mapped_column(LargeBinary)
+
+
+class ShreddedUnit(Base):
+    """A record deleted under retention, here or on another laptop: its keys are destroyed, its
+    values blank and redacted here, and any change to it that arrives later is blanked on arrival."""
+
+    __tablename__ = "shredded_units"
+
+    unit: Mapped[str] = mapped_column(String(36), primary_key=True)
+    shredded_at: Mapped[dt.datetime] = mapped_column(UtcDateTime())
+    #: Whether this laptop's log has been redacted for it since it was shredded.
+    redacted: Mapped[bool] = mapped_column(Boolean)
+
+
+class KeyWaitingOp(Base):
+    """A change received sealed under a record key this laptop does not hold yet (a sync client
+    delivering the key's file after the change file): kept, and applied when the key comes."""
+
+    __tablename__ = "key_waiting_ops"
+
+    op_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    received_from: Mapped[str] = mapped_column(String(200))
+    unit: Mapped[str] = mapped_column(String(36), index=True)
+    op: Mapped[dict[str, Any]] = mapped_column(JSON)
+    source: Mapped[str] = mapped_column(String(300))
 
 
 class FieldHeads(Base):

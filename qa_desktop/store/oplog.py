@@ -62,16 +62,33 @@ class OpRecord:
     #: When the edit was made by the editing device's wall clock (ms since the epoch), for the audit
     #: trail; ``None`` for ops from before it was recorded. The hybrid clock ``hlc`` only orders.
     wall: int | None = None
+    #: Its place in its device's hash chain, the link, and its value's hash (``store.chain``);
+    #: ``None`` for ops from before the chain.
+    dseq: int | None = None
+    chain: str | None = None
+    vhash: str | None = None
+    #: In a shared store, the value sealed under its record's key (``sync.records``): ``value`` is
+    #: then ``None`` until this laptop opens it. Never in the local log.
+    sealed: str | None = None
 
     @property
     def order(self) -> tuple[str, str, str]:
         return (self.hlc, self.device_id, self.op_id)
 
     def as_dict(self) -> dict[str, Any]:
-        """The op as a row of the local log, a line of a change file, or a row on the server."""
+        """The op as a row of the local log (and as it travels, with ``wire_dict``)."""
         return {"op_id": self.op_id, "entity": self.entity, "entity_id": self.entity_id, "field": self.field,
                 "value": self.value, "hlc": self.hlc, "device_id": self.device_id, "actor": self.actor,
-                "base": list(self.base) if self.base is not None else None, "wall": self.wall}
+                "base": list(self.base) if self.base is not None else None, "wall": self.wall,
+                "dseq": self.dseq, "chain": self.chain, "vhash": self.vhash}
+
+    def wire_dict(self) -> dict[str, Any]:
+        """The op as it travels: a line of a change file or a bundle, a row on the server (with its
+        sealed value when it has one)."""
+        found = self.as_dict()
+        if self.sealed is not None:
+            found["sealed"] = self.sealed
+        return found
 
     @property
     def at(self) -> dt.datetime:
@@ -154,7 +171,8 @@ def local_base(state: FieldState | None, device_id: str | None = None) -> list[s
 def op_record(row: Any) -> OpRecord:
     """An op from any row with the op columns (the local log, the server's table)."""
     return OpRecord(row.op_id, row.entity, row.entity_id, row.field, row.value, row.hlc, row.device_id,
-                    row.actor, tuple(row.base) if row.base is not None else None, getattr(row, "wall", None))
+                    row.actor, tuple(row.base) if row.base is not None else None, getattr(row, "wall", None),
+                    getattr(row, "dseq", None), getattr(row, "chain", None), getattr(row, "vhash", None))
 
 
 def ops_of_entities(session: Session, entity: str, entity_ids: list[str]) -> dict[str, dict[str, list[OpRecord]]]:

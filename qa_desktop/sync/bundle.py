@@ -54,23 +54,25 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from sqlalchemy import select
 
-from qa_desktop.atomic import write_atomically
+from qa_desktop.atomic import writing_atomically
 from qa_desktop.domain.roles import require_officer
 from qa_desktop.store.blobs import BlobError
 from qa_desktop.store.database import Store
 from qa_desktop.store.models import Answer, Op, Provider, ReportRevision, Setting, Visit, VisitAction, VisitTemplate
 from qa_desktop.store.oplog import CHUNK, OpRecord, op_record
 from qa_desktop.sync.engine import Progress, SyncReport, blobs_in, sync
+from qa_desktop.sync.sealing import TeamKey
 from qa_desktop.sync.stores import Pulled, SharedStore
-from qa_desktop.sync.wire import SyncFileError, check_signature, digest, encode_ops, op_from_wire, signature
+from qa_desktop.sync.wire import SyncFileError, check_signature, digest, encode_ops, op_from_wire
 
 FORMAT = "qa-desktop-bundle"
 VERSION = 1
 SUFFIX = ".qabundle"
 _MB = 1024 * 1024
 # Limits on what a bundle may hold (module constants, so a test may lower them). Sizes are unpacked.
-#: The largest bundle file: AES-GCM seals at most 2 GB in one go, so no bundle is larger.
-MAX_BUNDLE_BYTES = 2048 * _MB + 4096
+#: The largest bundle file. One AES-GCM message holds at most 64 GB (its block counter is 32 bits);
+#: a bundle is written and read as a stream, so only that bounds it.
+MAX_BUNDLE_BYTES = 60 * 1024 * _MB
 #: Files in the zip (the manifest, ops.jsonl and the photos), and the size of its directory of them.
 MAX_MEMBERS = 100_000
 MAX_DIRECTORY_BYTES = 64 * _MB
@@ -126,24 +128,50 @@ def _normalise(code: str) -> str:
     return "".join(c for c in code.upper() if c.isalnum())
 
 
-def _bundle_key(header: dict[str, str], team_key: str | None, code: str | None) -> bytes:
+@dataclass(frozen=True)
+class BundleKeys:
+    """What may open (or seal) a bundle besides a one-off code: the team key of the shared store this
+    laptop syncs with (``team``), and the team sync key of the version before it (``legacy``: a
+    typed secret, for bundles made then)."""
+
+    team: TeamKey | None = None
+    legacy: str | None = None
+
+
+NO_KEYS = BundleKeys()
+
+
+def _new_header(keys: BundleKeys) -> dict[str, str]:
+    salt = os.urandom(16).hex()
+    if keys.team is not None:
+        return {"kdf": "team2", "store": keys.team.store_id, "salt": salt}
+    if keys.legacy:
+        return {"kdf": "team", "salt": salt}
+    return {"kdf": "code", "salt": salt}
+
+
+def _bundle_key(header: dict[str, str], keys: BundleKeys, code: str | None) -> bytes:
     salt = bytes.fromhex(header["salt"])
+    if header["kdf"] == "team2":
+        secret = keys.team.secret if keys.team is not None else b""
+        return HKDF(algorithm=hashes.SHA256(), length=32, salt=salt,
+                    info=f"qa-desktop bundle v2|{header.get('store')}".encode()).derive(secret)
     if header["kdf"] == "team":
         return HKDF(algorithm=hashes.SHA256(), length=32, salt=salt,
-                    info=b"qa-desktop bundle v1").derive((team_key or "").encode("utf-8"))
+                    info=b"qa-desktop bundle v1").derive((keys.legacy or "").encode("utf-8"))
     return hashlib.scrypt(_normalise(code or "").encode("ascii"), salt=salt, n=2**14, r=8, p=1, dklen=32)
 
 
-def seal(plain: bytes, *, team_key: str | None = None, code: str | None = None) -> bytes:
+def seal(plain: bytes, *, keys: BundleKeys = NO_KEYS, code: str | None = None) -> bytes:
     """The zip inside the envelope: a header line (how the key is made, its salt), nonce, ciphertext."""
-    header = {"kdf": "team" if team_key else "code", "salt": os.urandom(16).hex()}
+    header = _new_header(keys)
     header_line = json.dumps(header).encode("utf-8") + b"\n"
     nonce = os.urandom(12)
-    ciphertext = AESGCM(_bundle_key(header, team_key, code)).encrypt(nonce, plain, ENVELOPE + header_line)
+    ciphertext = AESGCM(_bundle_key(header, keys, code)).encrypt(nonce, plain, ENVELOPE + header_line)
     return ENVELOPE + header_line + nonce + ciphertext
 
 
-def unseal(data: bytes, name: str, *, team_key: str | None = None, code: str | None = None) -> bytes:
+def unseal(data: bytes, name: str, *, keys: BundleKeys = NO_KEYS, code: str | None = None) -> bytes:
     """The zip from a sealed bundle held in memory (``BundleStore`` reads a file as a stream instead);
     ``NeedsCode`` or ``SyncFileError`` in words when it cannot be opened."""
     if not data.startswith(ENVELOPE):
@@ -152,9 +180,9 @@ def unseal(data: bytes, name: str, *, team_key: str | None = None, code: str | N
     header = _header(line + b"\n", name)
     if len(body) < _NONCE + _TAG:
         raise _damaged_envelope(name)
-    _check_can_open(header, name, team_key, code)
+    _check_can_open(header, name, keys, code)
     try:
-        return AESGCM(_bundle_key(header, team_key, code)).decrypt(body[:_NONCE], body[_NONCE:],
+        return AESGCM(_bundle_key(header, keys, code)).decrypt(body[:_NONCE], body[_NONCE:],
                                                                    ENVELOPE + line + b"\n")
     except InvalidTag:
         raise _cannot_open(header, name) from None
@@ -176,7 +204,7 @@ def _header(line: bytes, name: str) -> dict[str, str]:
         if not line.endswith(b"\n"):
             raise ValueError
         header = json.loads(line)
-        if not isinstance(header, dict) or header.get("kdf") not in ("team", "code"):
+        if not isinstance(header, dict) or header.get("kdf") not in ("team2", "team", "code"):
             raise ValueError
         bytes.fromhex(header["salt"])
     except (ValueError, KeyError, TypeError, AttributeError):
@@ -184,10 +212,13 @@ def _header(line: bytes, name: str) -> dict[str, str]:
     return header
 
 
-def _check_can_open(header: dict[str, str], name: str, team_key: str | None, code: str | None) -> None:
-    if header["kdf"] == "team" and not team_key:
-        raise SyncFileError(name, "was encrypted with the team sync key, which this laptop does not have "
-                                  "(Sync settings: team key)")
+def _check_can_open(header: dict[str, str], name: str, keys: BundleKeys, code: str | None) -> None:
+    if header["kdf"] == "team2" and (keys.team is None or keys.team.store_id != header.get("store")):
+        raise SyncFileError(name, "was encrypted with the team key of a shared store this laptop has not joined "
+                                  "(Sync > Join the team), or of another team")
+    if header["kdf"] == "team" and not keys.legacy:
+        raise SyncFileError(name, "was encrypted with the team sync key of the version before, which this laptop "
+                                  "does not have")
     if header["kdf"] == "code" and not (code and _normalise(code)):
         raise NeedsCode(name, "is encrypted: enter the code shown on the other laptop when it was made")
 
@@ -210,6 +241,8 @@ class _Plain(io.RawIOBase):
         self._file, self._start, self._length, self._nonce = file, start, length, nonce
         self._aes = algorithms.AES(key)
         self._position = 0
+        #: How the key was made ("team2", "code", or "team" for a bundle of the version before).
+        self.kdf = ""
 
     def readable(self) -> bool:
         return True
@@ -237,7 +270,7 @@ class _Plain(io.RawIOBase):
         data = self._file.read(wanted + skip)
         if len(data) <= skip:
             raise OSError("the bundle file got shorter while it was read")
-        # GCM's 32-bit block counter never wraps here: a bundle is under 2 GB (MAX_BUNDLE_BYTES)
+        # GCM's 32-bit block counter never wraps here: a bundle is under 60 GB (MAX_BUNDLE_BYTES)
         counter = self._nonce + (2 + block).to_bytes(4, "big")
         plain = Cipher(self._aes, modes.CTR(counter)).decryptor().update(data)[skip:]
         view[:len(plain)] = plain
@@ -245,7 +278,7 @@ class _Plain(io.RawIOBase):
         return len(plain)
 
 
-def _authenticate(file: IO[bytes], name: str, team_key: str | None, code: str | None) -> _Plain:
+def _authenticate(file: IO[bytes], name: str, keys: BundleKeys, code: str | None) -> _Plain:
     """Check a sealed bundle whole, reading it a chunk at a time (nothing in it is used before the
     check passes); then the zip inside, to read as a stream."""
     size = os.fstat(file.fileno()).st_size
@@ -261,8 +294,8 @@ def _authenticate(file: IO[bytes], name: str, team_key: str | None, code: str | 
     length = size - start - _TAG
     if len(nonce) < _NONCE or length < 0:
         raise _damaged_envelope(name)
-    _check_can_open(header, name, team_key, code)
-    key = _bundle_key(header, team_key, code)
+    _check_can_open(header, name, keys, code)
+    key = _bundle_key(header, keys, code)
     file.seek(start + length)
     tag = file.read(_TAG)
     file.seek(start)
@@ -279,7 +312,9 @@ def _authenticate(file: IO[bytes], name: str, team_key: str | None, code: str | 
         decryptor.finalize()
     except InvalidTag:
         raise _cannot_open(header, name) from None
-    return _Plain(file, start, length, key, nonce)
+    plain = _Plain(file, start, length, key, nonce)
+    plain.kdf = header["kdf"]
+    return plain
 
 
 def visit_entity_ids(store: Store, visit_id: str) -> set[str]:
@@ -302,52 +337,119 @@ def visit_entity_ids(store: Store, visit_id: str) -> set[str]:
     return ids
 
 
-def export_bundle(store: Store, path: Path, *, visit_id: str | None = None, signing_key: str | None = None) -> Exported:
-    """Write the ops of a visit (or, without ``visit_id``, all ops) and their photos to ``path``."""
-    require_officer(store.user, "or export visits to a bundle")  # a Young Inspector's store is refused
+def _export_rows(store: Store, visit_id: str | None) -> Iterator[Any]:
+    """The ops to export, oldest first, read a batch at a time (everything: as a stream from one
+    snapshot of the log; a visit: its rows' ops, a few thousand, sorted in memory)."""
+    table = Op.__table__
     with store.read() as session:
-        table = Op.__table__
         if visit_id is None:
-            rows = session.execute(select(table).order_by(table.c.hlc)).all()
-        else:
-            ids = sorted(visit_entity_ids(store, visit_id))
-            rows = []
-            for start in range(0, len(ids), CHUNK):
-                rows.extend(session.execute(select(table).where(table.c.entity_id.in_(ids[start:start + CHUNK]))))
-            rows.sort(key=lambda r: r.hlc)
-    ops = [op_record(r) for r in rows]
-    body = encode_ops(ops)
-    blobs = store.blobs
-    photos: dict[str, bytes] = {}
-    missing = 0
-    for blob in sorted({b for op in ops for b in blobs_in(op.entity, op.field, op.value)}):
-        try:
-            photos[blob] = blobs.read(blob)
-        except BlobError:
-            missing += 1  # not on this laptop either: the other laptop fetches it from a later sync
-    manifest: dict[str, Any] = {
-        "format": FORMAT, "version": VERSION, "bundle_id": str(uuid.uuid4()), "device_id": store.device_id,
-        "actor": store.actor, "created": store.clock.now().isoformat(), "visit_id": visit_id,
-        "ops": len(ops), "ops_sha256": digest(body), "photos": sorted(photos),
-    }
-    if signing_key:
-        manifest["signature"] = signature(signing_key, manifest["bundle_id"], manifest["ops_sha256"],
-                                          *manifest["photos"])
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
-        archive.writestr("manifest.json", json.dumps(manifest, indent=1))
-        archive.writestr("ops.jsonl", body)
-        for blob, data in photos.items():
-            archive.writestr(f"blobs/{blob}", data, compress_type=zipfile.ZIP_STORED)  # JPEGs do not shrink
+            yield from session.execute(select(table).order_by(table.c.hlc),
+                                       execution_options={"yield_per": PULL_BATCH})
+            return
+    ids = sorted(visit_entity_ids(store, visit_id))
+    rows: list[Any] = []
+    with store.read() as session:
+        for start in range(0, len(ids), CHUNK):
+            rows.extend(session.execute(select(table).where(table.c.entity_id.in_(ids[start:start + CHUNK]))))
+    rows.sort(key=lambda r: r.hlc)
+    yield from rows
+
+
+class _SealingWriter(io.RawIOBase):
+    """The envelope written as a stream: what is written to it is encrypted (AES-256-GCM) on its way
+    to ``out``, and ``finish`` appends the tag. Not seekable, so zipfile writes each member's sizes
+    after it (a data descriptor) and never goes back. The result is byte for byte what ``seal``
+    makes of the same zip: one GCM message, read by ``_authenticate`` and ``unseal`` alike."""
+
+    def __init__(self, out: IO[bytes], key: bytes, header_line: bytes) -> None:
+        super().__init__()
+        self._out = out
+        nonce = os.urandom(_NONCE)
+        self._encryptor = Cipher(algorithms.AES(key), modes.GCM(nonce)).encryptor()
+        self._encryptor.authenticate_additional_data(ENVELOPE + header_line)
+        out.write(ENVELOPE + header_line + nonce)
+        self.written = 0  # bytes of the zip so far
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, data: Any) -> int:
+        size = len(memoryview(data).cast("B"))
+        if self.written + size > MAX_BUNDLE_BYTES - 4096:
+            raise _TooLarge(self.written + size)
+        self._out.write(self._encryptor.update(bytes(data)))
+        self.written += size
+        return size
+
+    def finish(self) -> None:
+        self._out.write(self._encryptor.finalize() + self._encryptor.tag)
+
+
+class _TooLarge(Exception):
+    def __init__(self, size: int) -> None:
+        super().__init__(size)
+        self.size = size
+
+
+def export_bundle(store: Store, path: Path, *, visit_id: str | None = None, team: TeamKey | None = None) -> Exported:
+    """Write the ops of a visit (or, without ``visit_id``, all ops) and their photos to ``path``.
+
+    Written as a stream, a batch of changes and a photo at a time, encrypted on the way to a
+    temporary file that takes ``path``'s place when it is whole: the bundle is never held in memory,
+    whatever its size (up to ``MAX_BUNDLE_BYTES``; its changes, as a bundle may hold, up to
+    ``MAX_OPS_BYTES``). The manifest, which says what the rest holds, is the zip's last member."""
+    require_officer(store.user, "or export visits to a bundle")  # a Young Inspector's store is refused
     path = Path(path)
     if path.suffix != SUFFIX:
         path = path.with_name(path.name + SUFFIX)
-    if buffer.tell() >= MAX_BUNDLE_BYTES - 4096:  # AES-GCM seals less than 2 GB in one go
-        raise SyncFileError(path.name, f"would be {in_words(buffer.tell())}, more than a bundle can be "
-                                       f"({in_words(MAX_BUNDLE_BYTES - 4096)}): export one visit at a time")
-    code = None if signing_key else new_code()
-    write_atomically(path, seal(buffer.getvalue(), team_key=signing_key, code=code))
-    return Exported(path, len(ops), len(photos), missing, code)
+    keys = BundleKeys(team=team)
+    code = None if team is not None else new_code()
+    header = _new_header(keys)
+    header_line = json.dumps(header).encode("utf-8") + b"\n"
+    key = _bundle_key(header, keys, code)
+    count = size = missing = 0
+    whole = hashlib.sha256()
+    wanted: set[str] = set()
+    photos: list[str] = []
+    try:
+        with writing_atomically(path) as out:
+            sink = _SealingWriter(out, key, header_line)
+            with zipfile.ZipFile(sink, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+                with archive.open("ops.jsonl", "w") as member:
+                    for row in _export_rows(store, visit_id):
+                        op = op_record(row)
+                        line = encode_ops([op])
+                        size += len(line)
+                        if size > MAX_OPS_BYTES:
+                            raise SyncFileError(path.name, f"would hold more than {in_words(MAX_OPS_BYTES)} of "
+                                                           "changes, more than a bundle may: export one visit at "
+                                                           "a time; nothing was written")
+                        member.write(line)
+                        whole.update(line)
+                        count += 1
+                        wanted.update(blobs_in(op.entity, op.field, op.value))
+                for blob in sorted(wanted):
+                    try:
+                        data = store.blobs.read(blob)
+                    except BlobError:
+                        missing += 1  # not on this laptop either: the other laptop fetches it from a later sync
+                        continue
+                    info = zipfile.ZipInfo(f"blobs/{blob}", date_time=(1980, 1, 1, 0, 0, 0))
+                    info.compress_type = zipfile.ZIP_STORED  # JPEGs do not shrink
+                    archive.writestr(info, data)
+                    photos.append(blob)
+                manifest: dict[str, Any] = {
+                    "format": FORMAT, "version": VERSION, "bundle_id": str(uuid.uuid4()),
+                    "device_id": store.device_id, "actor": store.actor, "created": store.clock.now().isoformat(),
+                    "visit_id": visit_id, "ops": count, "ops_sha256": whole.hexdigest(), "photos": photos,
+                }
+                archive.writestr("manifest.json", json.dumps(manifest, indent=1))
+            sink.finish()
+    except _TooLarge as error:
+        raise SyncFileError(path.name, f"would be more than a bundle can be ({in_words(MAX_BUNDLE_BYTES - 4096)}, "
+                                       f"reached after {in_words(error.size)}): export one visit at a time; "
+                                       "nothing was written") from None
+    return Exported(path, count, len(photos), missing, code)
 
 
 @dataclass(frozen=True)
@@ -364,17 +466,17 @@ class _Checked:
 class BundleStore(SharedStore):
     """A bundle opened for import: checked whole before anything in it is used, and read as a stream."""
 
-    def __init__(self, path: Path, signing_key: str | None = None, code: str | None = None) -> None:
+    def __init__(self, path: Path, keys: BundleKeys = NO_KEYS, code: str | None = None) -> None:
         self.path = Path(path)
         self._file: IO[bytes] | None = None
         self._zip: zipfile.ZipFile | None = None
         try:
-            self._open(signing_key, code)
+            self._open(keys, code)
         except BaseException:
             self.close()
             raise
 
-    def _open(self, signing_key: str | None, code: str | None) -> None:
+    def _open(self, keys: BundleKeys, code: str | None) -> None:
         name = self.path.name
         try:
             self._file = self.path.open("rb")
@@ -383,7 +485,8 @@ class BundleStore(SharedStore):
         except OSError as error:
             raise SyncFileError(name, f"cannot be read ({error.strerror or error})") from None
         try:
-            plain = _authenticate(self._file, name, signing_key, code)
+            plain = _authenticate(self._file, name, keys, code)
+            kdf = plain.kdf
             self._zip = _open_zip(io.BufferedReader(plain, buffer_size=64 * 1024), name)
             info = self._zip.getinfo("manifest.json")
             if info.file_size > MAX_MANIFEST:
@@ -405,7 +508,9 @@ class BundleStore(SharedStore):
         photos = manifest.get("photos")
         if not isinstance(photos, list) or not all(isinstance(p, str) for p in photos):
             raise SyncFileError(name, "has a damaged manifest")
-        check_signature(name, signing_key, manifest.get("signature"), str(manifest.get("bundle_id")),
+        # only bundles of the version before were signed (AES-GCM now authenticates every byte)
+        check_signature(name, keys.legacy if kdf == "team" else None, manifest.get("signature"),
+                        str(manifest.get("bundle_id")),
                         str(manifest.get("ops_sha256")), *photos)
         if problem is not None:
             raise SyncFileError(name, problem)
@@ -567,12 +672,12 @@ def _open_zip(stream: IO[bytes], name: str) -> zipfile.ZipFile:
     return zipfile.ZipFile(stream)
 
 
-def import_bundle(store: Store, path: Path, *, signing_key: str | None = None, code: str | None = None,
+def import_bundle(store: Store, path: Path, *, keys: BundleKeys = NO_KEYS, code: str | None = None,
                   progress: Progress | None = None) -> SyncReport:
     """Merge a bundle's changes and photos into this laptop (``SyncFileError`` if it cannot be used,
     ``NeedsCode`` when it asks for the code it was encrypted with)."""
     require_officer(store.user, "or import bundles")  # a Young Inspector's store is refused
-    bundle = BundleStore(path, signing_key, code)
+    bundle = BundleStore(path, keys, code)
     try:
         return sync(store, bundle, progress, push=False, remember=False)
     finally:

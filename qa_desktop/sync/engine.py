@@ -23,11 +23,22 @@ wrote there (``sync.segments.<store>``: number, the op-log rows it holds, size a
   read it again; readers that could not, do;
 - says who uses it and which files it could not read (``SegmentedStore.publish``), and reads what
   the others say, so the status names, in words, what other laptops cannot read and whom to ask.
+
+With a sealed store (``SharedStore.team``: the folder and PostgreSQL) everything sent is sealed and
+everything received opened (``sync.sealing``): changes of records retention deletes under their
+record's key (``sync.records``), photos likewise, under names the store cannot read. Each sync first
+trades "shredded" markers with the store (records deleted here go there, records deleted elsewhere
+are blanked and redacted here), checks every arriving change against its laptop's hash chain
+(``store.chain``: a forged one is named and not applied), keeps changes whose record key has not
+arrived yet and applies them when it does, and sends again any record key the store lacks. A store
+converted from the previous version's plain files is read once more (``SharedStore.legacy``) and,
+once everything this laptop holds is in the sealed store, the plain files it has read are removed.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
 import re
 from collections.abc import Callable, Iterable
@@ -39,13 +50,16 @@ from sqlalchemy.orm import Session
 
 from qa_desktop.domain.roles import require_officer
 from qa_desktop.store.blobs import BlobError, BlobStore
+from qa_desktop.store.chain import check_arriving
 from qa_desktop.store.database import Store
 from qa_desktop.store.hlc import Hlc
-from qa_desktop.store.models import Answer, FieldHeads, LocalState, Op, PendingRow
+from qa_desktop.store.models import Answer, FieldHeads, KeyWaitingOp, LocalState, Op, PendingRow
 from qa_desktop.store.oplog import OpRecord, op_record
-from qa_desktop.store.purge import redact_purged
+from qa_desktop.store.purge import redact_purged, units_of
 from qa_desktop.sync.held import held_count, held_summary, release_due
 from qa_desktop.sync.merge import apply_ops
+from qa_desktop.sync.records import Opened, RecordKeys, forget_waiting, keep_waiting, waiting
+from qa_desktop.sync.sealing import SealError, TeamKey
 from qa_desktop.sync.stores import FileProblem, PeerReport, SegmentedStore, SharedStore, Written
 from qa_desktop.sync.wire import SyncFileError
 
@@ -90,6 +104,14 @@ class SyncReport:
     #: What laptops cannot read, this one or others (as they said at their last sync), naming the
     #: file and the laptop's user, and what happens next (words).
     unreadable: list[str] = field(default_factory=list)
+    #: Changes refused because they do not fit their laptop's hash chain (``store.chain``), in words.
+    forged: list[str] = field(default_factory=list)
+    #: Changes kept until their record's key arrives (``sync.records``).
+    waiting_for_keys: int = 0
+    #: Records deleted under retention elsewhere, blanked here by this sync.
+    shredded: int = 0
+    #: Plain files (or rows) from before the store was encrypted that this sync removed.
+    plain_removed: int = 0
 
     def summary(self) -> str:
         parts = [f"Synced with {self.store}: {self.pushed} change(s) sent, {self.pulled} received"]
@@ -103,6 +125,14 @@ class SyncReport:
             parts.append(f"{self.conflicts} conflict(s) to resolve")
         if self.rewritten:
             parts.append(f"{len(self.rewritten)} of this laptop's file(s) written again (missing or damaged there)")
+        if self.forged:
+            parts.append(f"{len(self.forged)} change(s) refused: they do not fit their laptop's audit chain")
+        if self.waiting_for_keys:
+            parts.append(f"{self.waiting_for_keys} change(s) waiting for their record's key (read at a later sync)")
+        if self.shredded:
+            parts.append(f"{self.shredded} record(s) deleted under retention elsewhere, deleted here too")
+        if self.plain_removed:
+            parts.append(f"{self.plain_removed} unencrypted file(s) from before removed from the shared store")
         if self.problems:
             parts.append(f"{len(self.problems)} problem(s)")
         return "; ".join(parts) + "."
@@ -121,6 +151,8 @@ class SyncStatus:
     unreadable: tuple[str, ...] = ()
     #: Changes held because their laptop's clock is far ahead of this one's (``sync.held``), in words.
     held: tuple[str, ...] = ()
+    #: Changes kept until their record's key reaches this laptop (``sync.records``), in words.
+    key_waiting: tuple[str, ...] = ()
 
     @property
     def problems(self) -> int:
@@ -130,7 +162,7 @@ class SyncStatus:
 
     def lines(self) -> list[str]:
         """Everything above, one sentence a line (the status bar's tooltip)."""
-        return [*self.unsent, *self.unreadable, *self.held]
+        return [*self.unsent, *self.unreadable, *self.held, *self.key_waiting]
 
 
 # -- local bookkeeping of a store's sync -------------------------------------------------------------
@@ -162,9 +194,14 @@ def status(store: Store, store_key: str | None = None, *, count_up_to: int | Non
         key = store_key or _state(session, "sync.store")
         conflicts = open_conflicts(session)
         held = tuple(held_summary(session)) if held_count(session) else ()
+        kept = session.scalar(select(func.count()).select_from(KeyWaitingOp)) or 0
+        words = (f"{kept} change{'s' if kept != 1 else ''} received but waiting for the key of the record they "
+                 "belong to (its file is still arriving in the shared store); applied when it comes.")
+        key_waiting = (words,) if kept else ()
         if key is None:
             waiting = _count(session, Op.received_from.is_(None), count_up_to)
-            return SyncStatus(None, waiting, conflicts, _waiting_words(waiting, count_up_to), held=held)
+            return SyncStatus(None, waiting, conflicts, _waiting_words(waiting, count_up_to), held=held,
+                              key_waiting=key_waiting)
         mark = int(_state(session, f"sync.pushed.{key}") or 0)
         _, condition = _unpushed(key, mark)
         waiting = _count(session, condition, count_up_to)
@@ -172,7 +209,13 @@ def status(store: Store, store_key: str | None = None, *, count_up_to: int | Non
         health = json.loads(_state(session, f"sync.health.{key}") or "{}")
     return SyncStatus(dt.datetime.fromisoformat(last) if last else None, waiting, conflicts,
                       _waiting_words(waiting, count_up_to) + tuple(health.get("rewritten", ())),
-                      tuple(health.get("unreadable", ())), held)
+                      tuple(health.get("unreadable", ())), held, key_waiting)
+
+
+def last_store_key(store: Store) -> str | None:
+    """The key of the shared store this laptop last synced with (``folder:<id>``, ``postgresql:<id>``)."""
+    with store.read() as session:
+        return _state(session, "sync.store")
 
 
 def open_conflicts(session: Session) -> int:
@@ -208,22 +251,36 @@ def sync(store: Store, shared: SharedStore, progress: Progress | None = None, *,
     if remember:
         with store.transaction() as session:
             _set_state(session, "sync.store", shared.key)
+    sealing = _Sealing(RecordKeys(store, shared, shared.team) if shared.team is not None else None, shared.team)
+    if sealing.keys is not None:
+        report.shredded = len(sealing.keys.exchange_shredded())
+        if report.shredded:
+            redact_purged(store)  # before anything is sent: a record deleted elsewhere sends nothing from here
+    legacy = shared.legacy() if push and pull else None
+    if legacy is not None:  # what a store from before still holds in plain files: read once more
+        _pull(store, legacy, report, tell, [], _Sealing(None, None))
+        _fetch_photos(store, legacy, blobs, report, tell, [], _Sealing(None, None))
     segmented = shared if isinstance(shared, SegmentedStore) else None
     peers = segmented.peer_reports(store.device_id) if segmented is not None else []
     healed = _Healed()
     if push:
         if segmented is not None:
-            _heal(store, segmented, blobs, report, peers, healed)
-            _push_segments(store, segmented, blobs, report, tell)
+            _heal(store, segmented, blobs, report, peers, healed, sealing)
+            _push_segments(store, segmented, blobs, report, tell, sealing)
         else:
-            _push(store, shared, blobs, report, tell)
+            _push(store, shared, blobs, report, tell, sealing)
+    if legacy is not None and _push_mark(store, shared.key)[1] == 0:
+        report.plain_removed = _clear_legacy(store, shared, legacy, sealing)
     unreadable: list[FileProblem] = []
     if pull:
         _release_due(store, report)
-        _pull(store, shared, report, tell, unreadable)
-        _fetch_photos(store, shared, blobs, report, tell, unreadable)
-        if report.pulled:
+        _pull(store, shared, report, tell, unreadable, sealing)
+        _apply_waiting(store, shared, report, sealing)
+        _fetch_photos(store, shared, blobs, report, tell, unreadable, sealing)
+        if report.pulled or legacy is not None:
             redact_purged(store)  # records another laptop deleted under retention: their old values go here too
+    if sealing.keys is not None and push:
+        sealing.keys.send_missing_keys()
     if segmented is not None:
         _tell_the_others(store, segmented, report, peers, healed, unreadable, publish=push and pull)
     report.finished_at = store.clock.now()
@@ -243,8 +300,9 @@ def _push_mark(store: Store, store_key: str) -> tuple[int, int]:
         return mark, session.scalar(select(func.count()).select_from(Op).where(condition)) or 0
 
 
-def _push(store: Store, shared: SharedStore, blobs: BlobStore, report: SyncReport, tell: Progress) -> None:
-    """Push to a store that takes ops as they are (PostgreSQL)."""
+def _push(store: Store, shared: SharedStore, blobs: BlobStore, report: SyncReport, tell: Progress,
+          sealing: _Sealing) -> None:
+    """Push to a store that takes ops one by one (PostgreSQL)."""
     mark_key = f"sync.pushed.{shared.key}"
     mark, total = _push_mark(store, shared.key)
     sent = 0
@@ -253,8 +311,8 @@ def _push(store: Store, shared: SharedStore, blobs: BlobStore, report: SyncRepor
         if not rows:
             break
         ops = [op_record(r) for r in rows]
-        _send_photos(shared, blobs, ops, report)
-        shared.push(store.device_id, ops)
+        _send_photos(store, shared, blobs, ops, report, sealing)
+        shared.push(store.device_id, sealing.seal(ops))
         mark = rows[-1].seq
         with store.transaction() as session:
             _set_state(session, mark_key, str(mark))
@@ -270,12 +328,14 @@ def _unpushed_rows(store: Store, store_key: str, mark: int) -> list[Any]:
                                     .order_by(rowid).limit(PUSH_BATCH)).all())
 
 
-def _send_photos(shared: SharedStore, blobs: BlobStore, ops: list[Any], report: SyncReport) -> None:
+def _send_photos(store: Store, shared: SharedStore, blobs: BlobStore, ops: list[Any], report: SyncReport,
+                 sealing: _Sealing) -> None:
     """Photos go up before the ops that mention them."""
-    photos = {b for op in ops for b in blobs_in(op.entity, op.field, op.value)}
-    for blob in sorted(shared.missing_blobs(photos)):
+    photos = sealing.photo_names(store, ops)
+    for name in sorted(shared.missing_blobs(photos)):
+        digest, unit = photos[name]
         try:
-            shared.put_blob(blob, blobs.read(blob))
+            shared.put_blob(name, sealing.seal_photo(name, digest, unit, blobs.read(digest)))
             report.photos_sent += 1
         except BlobError as error:
             report.problems.append(f"{error}; the other laptops will show a placeholder")
@@ -473,17 +533,19 @@ def _written(store: Store, store_key: str, number: int, written: Written, hi: in
         _set_state(session, mark_key, str(max(hi, int(_state(session, mark_key) or 0))))
 
 
-def _write_file(store: Store, shared: SegmentedStore, blobs: BlobStore, report: SyncReport, file: _File) -> int:
+def _write_file(store: Store, shared: SegmentedStore, blobs: BlobStore, report: SyncReport, file: _File,
+                sealing: _Sealing) -> int:
     """Write (again) one of this laptop's files: its photos first, then the file, then the record.
     Returns how many changes it holds."""
     ops = [op_record(r) for r in _rows_between(store, shared.key, file.lo, file.hi)]
-    _send_photos(shared, blobs, ops, report)
-    _written(store, shared.key, file.number, shared.write_segment(store.device_id, file.number, ops), file.hi)
+    _send_photos(store, shared, blobs, ops, report, sealing)
+    _written(store, shared.key, file.number, shared.write_segment(store.device_id, file.number, sealing.seal(ops)),
+             file.hi)
     return len(ops)
 
 
 def _heal(store: Store, shared: SegmentedStore, blobs: BlobStore, report: SyncReport,
-          peers: list[PeerReport], healed: _Healed) -> None:
+          peers: list[PeerReport], healed: _Healed, sealing: _Sealing) -> None:
     """Check this laptop's files in the store (a listing: each recorded file there, at its size; one
     another laptop reports unreadable is hashed), and write again, same number and same ops, any
     that is not whole. Then send again the photos others report missing or damaged, if this laptop
@@ -509,7 +571,7 @@ def _heal(store: Store, shared: SegmentedStore, blobs: BlobStore, report: SyncRe
         else:
             continue
         try:
-            count = _write_file(store, shared, blobs, report, file)
+            count = _write_file(store, shared, blobs, report, file, sealing)
         except OSError as error:  # e.g. a reader on Windows has it open: the next sync tries again
             report.problems.append(f"{name}: could not be written again now ({error.strerror or error}); "
                                    "this laptop tries again at its next sync")
@@ -521,17 +583,21 @@ def _heal(store: Store, shared: SegmentedStore, blobs: BlobStore, report: SyncRe
             report.pushed += count
     wanted = {p.photo for peer in peers for p in peer.problems if p.photo is not None}
     if wanted:
-        for blob in sorted(shared.missing_blobs(wanted)):
-            try:
-                shared.put_blob(blob, blobs.read(blob))
-            except (BlobError, OSError):
+        mine = sealing.names_of(referenced_photos(store))
+        for name in sorted(wanted):
+            if name not in mine:
                 continue  # not on this laptop either
+            digest, unit = mine[name]
+            try:
+                shared.put_blob(name, sealing.seal_photo(name, digest, unit, blobs.read(digest)))
+            except (BlobError, OSError):
+                continue  # not readable here either
             report.photos_sent += 1
-            healed.photos.add(blob)
+            healed.photos.add(name)
 
 
 def _push_segments(store: Store, shared: SegmentedStore, blobs: BlobStore, report: SyncReport,
-                   tell: Progress) -> None:
+                   tell: Progress, sealing: _Sealing) -> None:
     """Push to a shared folder: new files, numbered from this laptop's record."""
     mark, total = _push_mark(store, shared.key)
     sent = 0
@@ -540,11 +606,12 @@ def _push_segments(store: Store, shared: SegmentedStore, blobs: BlobStore, repor
         if not rows:
             break
         ops = [op_record(r) for r in rows]
-        _send_photos(shared, blobs, ops, report)
+        _send_photos(store, shared, blobs, ops, report, sealing)
         for chunk in _chunks(ops, shared.segment_ops, shared.segment_bytes):
             hi = rows[chunk][-1].seq
             number = _reserve(store, shared.key, mark, hi)
-            _written(store, shared.key, number, shared.write_segment(store.device_id, number, ops[chunk]), hi)
+            _written(store, shared.key, number, shared.write_segment(store.device_id, number, sealing.seal(ops[chunk])),
+                     hi)
             mark = hi
             sent += len(ops[chunk])
             report.pushed += len(ops[chunk])
@@ -641,27 +708,85 @@ def _tell_the_others(store: Store, shared: SegmentedStore, report: SyncReport, p
 
 
 def _pull(store: Store, shared: SharedStore, report: SyncReport, tell: Progress,
-          unreadable: list[FileProblem]) -> None:
+          unreadable: list[FileProblem], sealing: _Sealing) -> None:
     cursor_key = f"sync.cursor.{shared.key}"
     with store.read() as session:
         cursor = _state(session, cursor_key)
     for batch in shared.pull(cursor, store.device_id):
         report.problems.extend(batch.problems)
         unreadable.extend(batch.unreadable)
+        opened = sealing.keys.open(batch.ops) if sealing.keys is not None else Opened(ops=batch.ops)
+        report.problems.extend(opened.problems)
+        source = shared.label
         with store.transaction() as session:
-            log_end, pending = _log_end(session), _pending(session)
-            applied = apply_ops(session, batch.ops, shared.key, source=shared.label)
-            if applied.max_hlc:  # before commit: a local edit made over these ops must come after them
-                store.hlc.observe(Hlc.parse(applied.max_hlc))
+            _apply(store, session, shared.key, source, opened, report)
             _set_state(session, cursor_key, batch.cursor)
-            report.changed |= _logged_after(session, log_end, shared.key) | (pending - _pending(session))
-        report.pulled += applied.new_ops
-        report.rows_made += applied.rows_made
-        report.rows_updated += applied.rows_updated
-        report.problems.extend(applied.problems)
         tell("Receiving changes", batch.done, batch.total)
     with store.read() as session:
         report.waiting_rows = session.scalar(select(func.count()).select_from(PendingRow)) or 0
+
+
+def _apply(store: Store, session: Session, store_key: str, source: str, opened: Opened, report: SyncReport) -> None:
+    """Apply one batch of opened changes in the caller's transaction: each checked against its
+    laptop's chain first (a forged one is named and left out), those waiting for a key kept."""
+    log_end, pending = _log_end(session), _pending(session)
+    ready, forged = check_arriving(session, opened.ops, unopened=frozenset(opened.blanked))
+    for finding in forged:
+        words = f"Refused {finding.words} (from {source}): it does not fit that laptop's audit chain"
+        report.forged.append(words)
+        report.problems.append(words)
+    applied = apply_ops(session, ready, store_key, source=source, blanked=opened.blanked)
+    if opened.waiting:
+        keep_waiting(session, opened.waiting, store_key, source)
+        report.waiting_for_keys += len(opened.waiting)
+    if applied.max_hlc:  # before commit: a local edit made over these ops must come after them
+        store.hlc.observe(Hlc.parse(applied.max_hlc))
+    report.changed |= _logged_after(session, log_end, store_key) | (pending - _pending(session))
+    report.pulled += applied.new_ops
+    report.rows_made += applied.rows_made
+    report.rows_updated += applied.rows_updated
+    report.problems.extend(applied.problems)
+
+
+def _apply_waiting(store: Store, shared: SharedStore, report: SyncReport, sealing: _Sealing) -> None:
+    """Changes kept for their record's key: applied once it has come (or blank, if the record was
+    deleted meanwhile); still waiting otherwise."""
+    if sealing.keys is None:
+        return
+    with store.read() as session:
+        kept = waiting(session)
+    if not kept:
+        return
+    by_source: dict[tuple[str, str], list[OpRecord]] = {}
+    for received_from, source, op in kept:
+        by_source.setdefault((received_from, source), []).append(op)
+    still = 0
+    for (received_from, source), ops in by_source.items():
+        opened = sealing.keys.open(ops)
+        report.problems.extend(opened.problems)
+        done = [op.op_id for op in ops if op not in opened.waiting]
+        with store.transaction() as session:
+            _apply(store, session, received_from, source, Opened(opened.ops, opened.blanked, [], []), report)
+            forget_waiting(session, done)
+        still += len(opened.waiting)
+    report.waiting_for_keys = still
+
+
+def _clear_legacy(store: Store, shared: SharedStore, legacy: SharedStore, sealing: _Sealing) -> int:
+    """Everything this laptop holds is in the sealed store: remove the plain files (rows) of the store
+    from before that it has read, and the plain photos now sealed there."""
+    clear = getattr(legacy, "clear", None)
+    if clear is None:
+        return 0
+    with store.read() as session:
+        cursor = _state(session, f"sync.cursor.{legacy.key}")
+    mine = sealing.names_of(referenced_photos(store))
+    sealed = {digest for name, (digest, _) in mine.items() if name not in shared.missing_blobs([name])}
+    try:
+        removed = int(clear(cursor, store.device_id, sealed))
+    except OSError:
+        return 0  # a file held open elsewhere: the next sync tries again
+    return removed
 
 
 def _release_due(store: Store, report: SyncReport) -> None:
@@ -695,28 +820,84 @@ def _pending(session: Session) -> set[tuple[str, str]]:
                                                                                 PendingRow.entity_id))}
 
 
-def referenced_photos(store: Store) -> set[str]:
+def referenced_photos(store: Store) -> set[tuple[str, str]]:
+    """The photos answers here name: (hash, the visit whose answer names it)."""
     with store.read() as session:
-        values: Iterable[Any] = session.scalars(select(Answer.evidence).where(Answer.evidence.is_not(None)))
-        return {b for value in values for b in blobs_in("answers", "evidence", value)}
+        rows: Iterable[Any] = session.execute(select(Answer.evidence, Answer.visit_id).where(
+            Answer.evidence.is_not(None)))
+        return {(b, visit_id) for value, visit_id in rows for b in blobs_in("answers", "evidence", value)}
 
 
 def _fetch_photos(store: Store, shared: SharedStore, blobs: BlobStore, report: SyncReport, tell: Progress,
-                  unreadable: list[FileProblem]) -> None:
-    wanted = sorted(b for b in referenced_photos(store) if not blobs.path(b).is_file())
-    named = shared.blob_name if isinstance(shared, SegmentedStore) else (lambda blob: f"photo {blob[:12]}")
-    for position, blob in enumerate(wanted, start=1):
+                  unreadable: list[FileProblem], sealing: _Sealing) -> None:
+    gone = sealing.keys.shredded if sealing.keys is not None else set()
+    wanted = sealing.names_of({(d, u) for d, u in referenced_photos(store)
+                               if not blobs.path(d).is_file() and u not in gone})
+    named = shared.blob_name if isinstance(shared, SegmentedStore) else (lambda name: f"photo {name[:12]}")
+    for position, name in enumerate(sorted(wanted), start=1):
+        digest, _ = wanted[name]
         try:
-            data = shared.get_blob(blob)
+            data = shared.get_blob(name)
+            data = sealing.open_photo(name, digest, data, named(name)) if data is not None else None
         except SyncFileError as error:
             report.problems.append(str(error))
-            unreadable.append(FileProblem(error.name, error.reason, photo=blob))
+            unreadable.append(FileProblem(error.name, error.reason, photo=name))
             data = None
         if data is None:
-            report.photos_missing.append(blob)
-            if not unreadable or unreadable[-1].photo != blob:
-                unreadable.append(FileProblem(named(blob), "is not in the shared store yet", photo=blob))
+            report.photos_missing.append(digest)
+            if not unreadable or unreadable[-1].photo != name:
+                unreadable.append(FileProblem(named(name), "is not in the shared store yet", photo=name))
         else:
             blobs.put_bytes(data)
             report.photos_fetched += 1
         tell("Receiving photos", position, len(wanted))
+
+
+@dataclass
+class _Sealing:
+    """How this sync seals what it sends and opens what it receives: with a sealed store, record keys
+    and the team key; with a bundle or a plain store from before, nothing (names are photos' hashes)."""
+
+    keys: RecordKeys | None
+    team: TeamKey | None
+
+    def seal(self, ops: list[OpRecord]) -> list[OpRecord]:
+        return self.keys.seal(ops) if self.keys is not None else ops
+
+    def names_of(self, photos: Iterable[tuple[str, str | None]]) -> dict[str, tuple[str, str | None]]:
+        """Each photo's name in the store: its hash, or (sealed) a keyed hash of it and its record."""
+        if self.team is None:
+            return {digest: (digest, unit) for digest, unit in photos}
+        return {self.team.photo_name(digest, unit): (digest, unit) for digest, unit in photos}
+
+    def photo_names(self, store: Store, ops: list[Any]) -> dict[str, tuple[str, str | None]]:
+        """The photos these ops name (a record's photos under its record's name), by store name."""
+        answers = [op for op in ops if blobs_in(op.entity, op.field, op.value)]
+        if not answers:
+            return {}
+        with store.read() as session:
+            units = units_of(session, [op_record(op) if not isinstance(op, OpRecord) else op for op in answers])
+        gone = self.keys.shredded if self.keys is not None else set()
+        return self.names_of({(b, units.get(op.op_id)) for op in answers
+                              for b in blobs_in(op.entity, op.field, op.value) if units.get(op.op_id) not in gone})
+
+    def seal_photo(self, name: str, digest: str, unit: str | None, data: bytes) -> bytes:
+        if self.keys is None:
+            return data
+        return self.keys.seal_photo(name, unit, data)
+
+    def open_photo(self, name: str, digest: str, data: bytes, where: str) -> bytes | None:
+        """The photo's bytes, checked against its hash (``SyncFileError`` naming it if they do not
+        match or cannot be opened); ``None`` while its record's key has not arrived."""
+        if self.keys is not None:
+            try:
+                opened = self.keys.open_photo(name, data)
+            except (SealError, ValueError):
+                raise SyncFileError(where, "cannot be opened with the team key or its record's key (changed or "
+                                           "damaged)") from None
+            if opened is None:
+                return None
+            data = opened
+        if hashlib.sha256(data).hexdigest() != digest:
+            raise SyncFileError(where, "is a damaged photo (its hash does not match)")
+        return data

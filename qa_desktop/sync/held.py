@@ -106,4 +106,4 @@ def _record(op: dict[str, Any]) -> OpRecord:
     base = op.get("base")
     return OpRecord(op["op_id"], op["entity"], op["entity_id"], op["field"], op.get("value"), op["hlc"],
                     op["device_id"], op.get("actor") or "", tuple(base) if base is not None else None,
-                    op.get("wall"))
+                    op.get("wall"), op.get("dseq"), op.get("chain"), op.get("vhash"))

@@ -28,6 +28,7 @@ from qa_desktop.store.database import session_clock
 from qa_desktop.store.hlc import MAX_AHEAD_MS, Hlc, ahead_ms, beyond_bound, datetime_of_ms
 from qa_desktop.store.models import SYNCED_MODELS, FieldHeads, HeldOp, Op, PendingRow, SyncedColumns, table_of
 from qa_desktop.store.oplog import CHUNK, OpRecord, field_state, ops_of_entities
+from qa_desktop.store.purge import RECORD_OF, blank_arrivals, blank_fields, shredded_units
 from qa_desktop.store.types import EnumText, UtcDateTime
 
 
@@ -53,13 +54,17 @@ class Applied:
 
 
 def apply_ops(session: Session, ops: list[OpRecord], received_from: str, *, source: str = "",
-              now_ms: int | None = None) -> Applied:
+              now_ms: int | None = None, blanked: Iterable[str] = ()) -> Applied:
     """Add ops from elsewhere to the log (each once) and bring the rows they touch up to date.
 
     Ops whose clock is beyond the bound are held instead (module docstring). ``source`` says for
     people where the ops came from (a change file, a bundle; the store's key when not given);
     ``now_ms`` is this laptop's wall clock (read from the session's clock when not given: tests
     pass it).
+
+    ``blanked``: ops whose value could not be opened because their record was deleted under
+    retention (its key destroyed): kept in the log as redacted. Any other op that would put content
+    back into such a record is redacted as it arrives (``store.purge.blank_arrivals``).
 
     Runs inside the caller's transaction: the caller commits it together with its sync cursor, so
     an interrupted sync leaves either all of a batch or none of it.
@@ -90,7 +95,8 @@ def apply_ops(session: Session, ops: list[OpRecord], received_from: str, *, sour
     if ahead:
         _hold(session, ahead, received_from, source or received_from, wall, result)
     far = {op.op_id for op in ahead}
-    _add_to_log(session, [(received_from, [op for op in fresh if op.op_id not in far])], result, adopt=True)
+    _add_to_log(session, [(received_from, [op for op in fresh if op.op_id not in far])], result, adopt=True,
+                blanked=set(blanked))
     return result
 
 
@@ -116,14 +122,17 @@ def _in_log(session: Session, ids: list[str]) -> set[str]:
 
 
 def _add_to_log(session: Session, batches: list[tuple[str, list[OpRecord]]], result: Applied, *,
-                adopt: bool) -> None:
+                adopt: bool, blanked: set[str] | frozenset[str] = frozenset()) -> None:
     """The ops (not in the log yet) into the log, out of ``held_ops``, and their rows made."""
     touched: dict[str, set[str]] = defaultdict(set)
     applied: list[OpRecord] = []
     for received_from, ops in batches:
         if ops:
-            session.execute(insert(Op.__table__), [{**o.as_dict(), "received_from": received_from} for o in ops])
+            session.execute(insert(Op.__table__), [{**o.as_dict(), "received_from": received_from,
+                                                    "redacted": o.op_id in blanked} for o in ops])
             applied.extend(ops)
+    if applied:
+        blank_arrivals(session, [op for op in applied if op.op_id not in blanked])
     if applied:
         _forget_held(session, [op.op_id for op in applied])
         if adopt:
@@ -286,6 +295,9 @@ def _materialise_chunk(session: Session, model: type[SyncedColumns], ids: list[s
     parents = {n: next(iter(c.foreign_keys)).column.table for n, c in columns.items() if c.foreign_keys}
     grouped = ops_of_entities(session, name, ids)
     existing = set(session.scalars(select(table.c.id).where(table.c.id.in_(ids))))
+    parent_column = RECORD_OF.get(name, "")
+    gone = _shredded_rows(session, grouped, parent_column) if parent_column != "" else set()
+    blanks = blank_fields(model) if gone else {}
     session.execute(delete(FieldHeads.__table__).where(FieldHeads.entity == name, FieldHeads.entity_id.in_(ids)))
     heads_rows: list[dict[str, Any]] = []
     made: dict[str, dict[str, Any]] = {}
@@ -315,6 +327,8 @@ def _materialise_chunk(session: Session, model: type[SyncedColumns], ids: list[s
                 problems.append(f"{name} {entity_id[:8]}: field '{field_name}' has an unreadable value ({error}); "
                                 "the rest of the record is kept")
         assert latest is not None and first is not None
+        if entity_id in gone:  # deleted under retention: whatever arrived, it stays blank and deleted
+            values.update(blanks, deleted=True)
         bookkeeping = {"updated_at": latest.at, "changed_by": latest.actor, "device_id": latest.device_id}
         result.problems.extend(problems)
         if entity_id in existing:
@@ -351,6 +365,20 @@ def _materialise_chunk(session: Session, model: type[SyncedColumns], ids: list[s
         session.execute(delete(PendingRow.__table__).where(PendingRow.entity == name, PendingRow.entity_id.in_(done)))
     if heads_rows:
         session.execute(insert(FieldHeads.__table__), heads_rows)
+
+
+def _shredded_rows(session: Session, grouped: dict[str, dict[str, list[OpRecord]]],
+                   parent_column: str | None) -> set[str]:
+    """The rows (of those whose ops are in ``grouped``) that belong to records deleted under retention."""
+    units: dict[str, str] = {}
+    for entity_id, fields in grouped.items():
+        unit = entity_id
+        if parent_column is not None:
+            named = [op.value for op in fields.get(parent_column, []) if isinstance(op.value, str)]
+            unit = named[0] if named else entity_id
+        units[entity_id] = unit
+    gone = shredded_units(session, set(units.values()) | set(units))
+    return {entity_id for entity_id, unit in units.items() if unit in gone or entity_id in gone}
 
 
 def _pend(session: Session, entity: str, entity_id: str) -> None:

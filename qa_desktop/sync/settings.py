@@ -91,4 +91,4 @@ def open_shared_store(settings: SyncSettings) -> SharedStore:
         if password is None:
             raise NeedsPassword(account, f"PostgreSQL {display_url(url)}")
         return PostgresStore(url, password)
-    return FolderStore(Path(settings.folder or ""), signing_key=team_key())
+    return FolderStore(Path(settings.folder or ""), legacy_signing_key=team_key())

@@ -16,6 +16,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
 from qa_desktop.store.oplog import OpRecord
+from qa_desktop.sync.sealing import TeamKey
 
 
 class StoreUnavailable(Exception):
@@ -64,6 +65,8 @@ class Pulled:
     total: int = 0  # and how many there are in this pull
     #: The files in ``problems``, by name and reason, for this laptop's report to the others.
     unreadable: list[FileProblem] = field(default_factory=list)
+    #: Where the batch came from, for people ("changes/<id>/00000007.ops"); empty: the store's label.
+    source: str = ""
 
 
 class SharedStore(ABC):
@@ -72,6 +75,10 @@ class SharedStore(ABC):
     key: str
     #: For people: "shared folder /mnt/qa", "PostgreSQL qa@db.example:5432/qa".
     label: str
+    #: The team key that seals everything in the store (``sync.sealing``); ``None`` for a store that
+    #: is sealed as a whole (a bundle) or a plain one from before (``legacy``), whose photos are
+    #: named by their hash and whose values travel as they are.
+    team: TeamKey | None = None
 
     @abstractmethod
     def push(self, device_id: str, ops: list[OpRecord]) -> None:
@@ -97,6 +104,45 @@ class SharedStore(ABC):
 
     def close(self) -> None:  # noqa: B027 (optional: a store holding nothing open keeps this no-op)
         pass
+
+    # -- a sealed store's record keys (``sync.records``); a store with no team key holds none -----------
+
+    def record_key_ids(self) -> set[str]:
+        """The record keys the store holds, as ``unit:key_id``."""
+        return set()
+
+    def put_record_keys(self, keys: list[tuple[str, str, bytes]]) -> None:  # noqa: B027 (none to keep)
+        """Keep record keys, wrapped under the team key: ``(unit, key_id, wrapped)``."""
+
+    def get_record_keys(self, units: set[str]) -> list[tuple[str, str, bytes]]:
+        """The wrapped keys of these records."""
+        return []
+
+    def shredded_units(self) -> set[str]:
+        """The records whose keys were destroyed under retention."""
+        return set()
+
+    def shred(self, units: set[str]) -> None:  # noqa: B027 (none to destroy)
+        """Destroy these records' keys, leaving a marker that says so."""
+
+    def delete_blobs(self, names: Iterable[str]) -> int:
+        """Remove photos (retention); how many were there."""
+        return 0
+
+    def legacy(self) -> SharedStore | None:
+        """The plain store this one was converted from, while it still holds files to read (then clear)."""
+        return None
+
+    # -- invitations for a laptop joining the team (``sync.team``) -----------------------------------
+
+    def put_invitation(self, invite_id: str, data: bytes) -> None:
+        raise PermissionError(f"The {self.label} cannot hold invitations.")
+
+    def invitations(self) -> list[tuple[str, bytes]]:
+        return []
+
+    def remove_invitation(self, invite_id: str) -> None:  # noqa: B027 (none to remove)
+        """Remove an invitation once used, or expired."""
 
 
 class SegmentedStore(SharedStore):

@@ -25,6 +25,8 @@ _NAME = re.compile(r"[a-z][a-z0-9_]{0,59}")
 _ID_MAX = 36
 _ACTOR_MAX = 120
 _BASE_MAX = 1000
+_HEX64 = re.compile(r"[0-9a-f]{64}")
+_SEALED_MAX = 64 * 1024 * 1024
 
 
 class SyncFileError(Exception):
@@ -64,8 +66,18 @@ def op_from_wire(item: Any) -> OpRecord:
     wall = item.get("wall")
     if wall is not None and (isinstance(wall, bool) or not isinstance(wall, int) or not 0 <= wall <= LATEST_MS):
         raise ValueError("op has a bad wall time")
+    dseq = item.get("dseq")
+    if dseq is not None and (isinstance(dseq, bool) or not isinstance(dseq, int) or not 0 < dseq < 2**62):
+        raise ValueError("op has a bad place in its chain")
+    links = [item.get(name) for name in ("chain", "vhash")]
+    if any(v is not None and (not isinstance(v, str) or not _HEX64.fullmatch(v)) for v in links):
+        raise ValueError("op has a bad chain link")
+    sealed = item.get("sealed")
+    if sealed is not None and (not isinstance(sealed, str) or len(sealed) > _SEALED_MAX):
+        raise ValueError("op has a bad sealed value")
     return OpRecord(item["op_id"], item["entity"], item["entity_id"], item["field"], item.get("value"), hlc,
-                    item["device_id"], actor, tuple(base) if base is not None else None, wall)
+                    item["device_id"], actor, tuple(base) if base is not None else None, wall, dseq,
+                    links[0], links[1], sealed)
 
 
 def _year(wall_ms: int) -> int:
@@ -74,7 +86,7 @@ def _year(wall_ms: int) -> int:
 
 
 def encode_ops(ops: Iterable[OpRecord]) -> bytes:
-    return b"".join(json.dumps(op.as_dict(), ensure_ascii=False, separators=(",", ":")).encode() + b"\n"
+    return b"".join(json.dumps(op.wire_dict(), ensure_ascii=False, separators=(",", ":")).encode() + b"\n"
                     for op in ops)
 
 

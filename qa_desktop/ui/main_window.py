@@ -276,7 +276,12 @@ class MainWindow(QMainWindow):
         report = done.value
         skipped = [str(s) for s in report.skipped]
         if report.unlisted:
-            skipped.append(f"{report.unlisted:,} more rows (see qa-desktop import-providers for them all)")
+            where = "the list named below" if report.skipped_list else "qa-desktop import-providers"
+            skipped.append(f"{report.unlisted:,} more rows (see {where} for them all)")
+        if report.skipped_list is not None:
+            skipped.append(f"every skipped row is listed in {report.skipped_list}")
+        elif report.skipped_list_problem:
+            skipped.append(report.skipped_list_problem)
         if report.ignored_columns:
             skipped.append(f"columns not used: {', '.join(report.ignored_columns)}")
         self.show_import_report(report.import_id, skipped=skipped)

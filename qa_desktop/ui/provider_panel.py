@@ -549,11 +549,12 @@ class ProviderPanel(QWidget):
         kind = DocumentKind.EMBARGO_NOTICE if row.record[0] == "embargo" else DocumentKind.ACTION_PLAN
         try:
             result = self.workspace.documents.letter(kind, row.record[1]).value
+            shown = self.workspace.documents.viewing_copy(result.path)  # kept encrypted: the viewer reads a copy
         except (DocumentRuleError, ValueError, OSError) as error:
             QMessageBox.information(self, "The letter was not made", str(error))
             return None
-        self.open_file(result.path)
-        return result.path
+        self.open_file(shown)
+        return shown
 
     def social_work_told(self) -> None:
         row = self._selected_sanction()

@@ -25,7 +25,9 @@ from qa_desktop.ui.background import BackgroundTask
 from qa_desktop.workspace import Done, Workspace
 from qa_desktop.workspace.sync import (
     CredentialsError,
+    JoinError,
     NeedsPassword,
+    NeedsTeamKey,
     StoreUnavailable,
     SyncReport,
     SyncStatus,
@@ -58,6 +60,7 @@ class SyncController(QObject):
         self.last_words = ""
         self._restart = False  # a password was just given: sync again when this attempt has ended
         self._needs_password: str | None = None  # the server a password is needed for
+        self._needs_team_key: NeedsTeamKey | None = None  # the store this laptop must join first
         self.state: SyncStatus
         self.refresh_status()
 
@@ -89,7 +92,8 @@ class SyncController(QObject):
         self.bar.setFormat("Syncing")
         self.bar.show()
         task = BackgroundTask(self, "Syncing", lambda progress: self.workspace.sync.run(progress),
-                              expected=(NeedsPassword, StoreUnavailable, CredentialsError, ValueError, OSError),
+                              expected=(NeedsPassword, NeedsTeamKey, StoreUnavailable, CredentialsError,
+                                        ValueError, OSError),
                               dialog=False)
         task.progress.connect(self._on_progress)
         task.finished.connect(self._on_finished)
@@ -125,11 +129,17 @@ class SyncController(QObject):
     def _on_raised(self, error: object) -> None:
         if isinstance(error, NeedsPassword):
             self._needs_password = error.label  # asked for instead of reporting a failure
+        if isinstance(error, NeedsTeamKey):
+            self._needs_team_key = error
 
     def _on_failed(self, message: str) -> None:
         if self._needs_password is not None:
             label, self._needs_password = self._needs_password, None
             self._on_needs_password(label)
+            return
+        if self._needs_team_key is not None:
+            needs, self._needs_team_key = self._needs_team_key, None
+            self._on_needs_team_key(needs)
             return
         self.last_error = message
         QMessageBox.warning(self._parent, "Sync did not run", message)
@@ -145,6 +155,24 @@ class SyncController(QObject):
                 self._on_failed(str(error))
                 return
             self._restart = True
+
+    def _on_needs_team_key(self, needs: NeedsTeamKey) -> None:
+        """This laptop has not joined the team yet: ask for the code another laptop shows (Add a
+        laptop…), take the key, and sync again."""
+        code, ok = QInputDialog.getText(
+            self._parent, "Join the team",
+            f"The {needs.label} is encrypted with the team key, which this laptop does not hold yet.\n\n"
+            "On a laptop that already syncs with it, choose Sync > Sync settings > Add a laptop…, then type "
+            "the code it shows here:")
+        if not ok or not code.strip():
+            self.last_error = str(needs)
+            return
+        try:
+            self.workspace.sync.join(code)
+        except (JoinError, StoreUnavailable, NeedsPassword, CredentialsError, OSError) as error:
+            self._on_failed(str(error))
+            return
+        self._restart = True
 
     def _cleanup(self) -> None:
         self.bar.hide()

@@ -51,7 +51,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from qa_desktop.atomic import write_atomically
 from qa_desktop.domain.timescales import ConcernLevel
 from qa_desktop.domain.visits import VisitCompleted, VisitRuleError
 from qa_desktop.safe_text import ControlCharacters
@@ -77,6 +76,7 @@ from qa_desktop.workspace.visits import (
     Difference,
     Evidence,
     FieldKey,
+    ReportFileError,
     ReportResult,
     Section,
     StoreBusy,
@@ -756,16 +756,19 @@ class VisitWindow(QWidget):
         return task
 
     def _report_made(self, result: ReportResult, save_to: Path | None) -> None:
-        shown = result.path
-        if save_to is not None:
-            try:
-                write_atomically(save_to, result.path.read_bytes())
-            except OSError as error:
-                QMessageBox.warning(self, "The report was not saved",
-                                    f"{save_to} could not be written ({error.strerror or error}). The report is "
-                                    f"still in {result.path}.")
-                return
-            shown = save_to
+        """The report is kept encrypted; it opens from a temporary copy (removed later), or is saved,
+        readable, where the officer chose ("Save report as…", the one plain copy kept)."""
+        visits = self.workspace.visits
+        try:
+            shown = visits.save_report_copy(result.path, save_to) if save_to is not None \
+                else visits.viewing_copy(result.path)
+        except (OSError, ReportFileError) as error:
+            where = save_to or "a temporary copy to view"
+            reason = error.strerror if isinstance(error, OSError) and error.strerror else error
+            QMessageBox.warning(self, "The report was not saved" if save_to else "The report cannot be shown",
+                                f"{where} could not be written ({reason}). The report is kept, encrypted, "
+                                "in the data folder: try again.")
+            return
         words = "unchanged since the last revision" if result.reused else f"{result.pages} pages"
         self.state.setText(f"Report {shown.name}: {words}")
         self.documents_button.refresh()

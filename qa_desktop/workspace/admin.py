@@ -17,10 +17,11 @@ from qa_desktop.forms.library import TEAM_TEMPLATES_FOLDER, BrokenTemplate
 from qa_desktop.forms.template import Template
 from qa_desktop.logs import describe_error, where_the_log_is
 from qa_desktop.paths import DATABASE_NAME
+from qa_desktop.services.audit import AuditCheck, verify_log
 from qa_desktop.services.change_words import changes_in_words
 from qa_desktop.services.demo import load_demo
 from qa_desktop.services.provider_import import ImportReport
-from qa_desktop.services.recovery import put_aside
+from qa_desktop.services.recovery import Salvaged, put_aside, salvage
 from qa_desktop.services.team import TeamError, TeamMemberLine, add_member, remove_member, team
 from qa_desktop.services.team_settings import SettingError, internal_owners, set_internal_owners
 from qa_desktop.store.database import peek_schema_revision, schema_head
@@ -30,7 +31,8 @@ from qa_desktop.workspace.core import Workspace
 from qa_desktop.workspace.guard import Service
 
 __all__ = ["AdminService", "About", "TemplatesOverview", "describe", "open_demo", "recover", "KeyLost", "ImportReport",
-           "Template", "BrokenTemplate", "TeamError", "TeamMemberLine", "SettingError"]
+           "Template", "BrokenTemplate", "TeamError", "TeamMemberLine", "SettingError", "Salvaged",
+           "AuditCheck"]
 
 
 @dataclass(frozen=True)
@@ -134,6 +136,21 @@ class AdminService(Service):
         return TemplatesOverview(tuple(sorted(library.templates.values(), key=lambda t: (t.key, t.version))),
                                  tuple(library.broken), self._ws.data_dir / TEAM_TEMPLATES_FOLDER)
 
+    def verify_audit(self) -> AuditCheck:
+        """Check the whole audit log against every laptop's hash chain: forged, blanked or changed
+        changes named in words (``services.audit.verify_log``)."""
+        with self._ws._read() as session:
+            return verify_log(session, self._ws.device_id)
+
+    def check(self) -> None:
+        """Read the whole data file: ``DatabaseDamaged`` (in words, with what to do) if part of it is damaged."""
+        self._ws._store.check()
+
+    def salvage(self, aside: Path) -> Done[Salvaged]:
+        """Merge in what a damaged data file put aside by ``recover`` can still give: this laptop's
+        changes not yet in the shared store, and photos (``services.recovery.salvage``)."""
+        return self._ws._mutation(lambda: salvage(aside, self._ws._store))
+
     def about(self) -> About:
         head = schema_head()
         return About(__version__, head, _schema_words(self._ws._store.schema_revision(), head), self._ws.data_dir,
@@ -159,7 +176,8 @@ def open_demo(data_dir: Path, clock: Clock | None = None) -> Workspace:
 
 
 def recover(data_dir: Path, clock: Clock) -> Path:
-    """Put a data folder that cannot be read (its key is lost) aside, never deleting it; returns
-    where it went. Static because no workspace can open on that folder: a fresh one opens after,
-    and a sync fills it from the shared store."""
+    """Put a data folder that cannot be read (its key is lost, or it is damaged) aside, never deleting
+    it; returns where it went. Static because no workspace can open on that folder: a fresh one
+    opens after, a sync fills it from the shared store, and ``AdminService.salvage`` brings back
+    what the damaged file can still give."""
     return put_aside(data_dir, clock.local_now())

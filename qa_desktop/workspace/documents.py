@@ -14,19 +14,20 @@ from qa_desktop.services import distribution, documents
 from qa_desktop.services.distribution import Issued
 from qa_desktop.services.documents import Addressee, DocumentInfo, ReplyDue, SentTo
 from qa_desktop.services.letters import LETTER_KINDS, letter_source
+from qa_desktop.services.reports import save_report_copy, viewing_copy
 from qa_desktop.services.sources import source_of
 from qa_desktop.workspace.changes import Done
+from qa_desktop.workspace.guard import Service
 
 if TYPE_CHECKING:
-    from qa_desktop.workspace.core import Workspace
+    pass
 
 __all__ = ["DocumentService", "DocumentInfo", "SentTo", "Addressee", "DocumentKind", "DocumentStatus",
            "DocumentRuleError", "ReportResult", "Issued", "ReplyDue", "LETTER_KINDS"]
 
 
-class DocumentService:
-    def __init__(self, workspace: Workspace) -> None:
-        self._ws = workspace
+class DocumentService(Service):
+    area = "documents"
 
     def get(self, revision_id: str) -> DocumentInfo:
         return documents.document(self._ws._store, revision_id)
@@ -69,9 +70,19 @@ class DocumentService:
                                                             source_of(store, revision_id, progress)))
 
     def word(self, revision_id: str, path: Path | None = None) -> ReportResult:
-        """The revision as a Word document (.docx), at ``path`` or beside its PDF."""
+        """The revision as a Word document (.docx): a plain copy at ``path`` (where the officer chose),
+        or kept encrypted beside its PDF (read it through ``viewing_copy``)."""
         store = self._ws._store
         return documents.word(store, revision_id, source_of(store, revision_id), path)
+
+    def viewing_copy(self, kept: Path) -> Path:
+        """A plain copy of a kept document (``ReportResult.path``, ``DocumentInfo.path``) for the system's
+        viewer, in the data folder's viewing area: removed when the program closes."""
+        return viewing_copy(self._ws._store, kept)
+
+    def save_copy(self, kept: Path, target: Path) -> Path:
+        """"Save as…": a plain copy of a kept document at ``target``, where the officer chose."""
+        return save_report_copy(self._ws._store, kept, target)
 
     def default_reply_due(self) -> dt.date:
         """When a provider's reply is due if the document is issued today (the team's working days)."""
@@ -85,7 +96,8 @@ class DocumentService:
     def issue(self, revision_id: str, to: Sequence[Addressee], eml_folder: Path,
               reply_due_on: dt.date | None = None) -> Done[Issued]:
         """Issue an approved revision to these people: recorded, and an e-mail draft (``.eml``) with
-        the PDF attached written to ``eml_folder``, to open in Outlook and send."""
+        the PDF attached written to ``eml_folder``, to open in Outlook and send. The draft is a plain
+        copy of the report: ``eml_folder`` is where the officer chose (the data folder is refused)."""
         store = self._ws._store
         return self._ws._mutation(lambda: distribution.issue(store, revision_id, source_of(store, revision_id), to,
                                                              eml_folder, reply_due_on))

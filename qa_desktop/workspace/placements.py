@@ -11,16 +11,16 @@ from qa_desktop.domain.placements import PlacementError, PlacementKind
 from qa_desktop.services import placements as pl
 from qa_desktop.services.placements import PlacementLine
 from qa_desktop.workspace.changes import Done
+from qa_desktop.workspace.guard import Service
 
 if TYPE_CHECKING:
-    from qa_desktop.workspace.core import Workspace
+    pass
 
 __all__ = ["PlacementService", "PlacementLine", "PlacementKind", "PlacementError"]
 
 
-class PlacementService:
-    def __init__(self, workspace: Workspace) -> None:
-        self._ws = workspace
+class PlacementService(Service):
+    area = "placements"
 
     def record(self, *, setting_id: str, reference: str, kind: PlacementKind, started_at: dt.datetime | None = None,
                ended_at: dt.datetime | None = None, element_id: str | None = None) -> Done[str]:

@@ -14,16 +14,16 @@ from qa_desktop.domain.visits import VisitLevel, VisitReason, VisitRuleError, Vi
 from qa_desktop.services import visit_planning as vp
 from qa_desktop.services.visit_planning import VisitSummary
 from qa_desktop.workspace.changes import Done
+from qa_desktop.workspace.guard import Service
 
 if TYPE_CHECKING:
-    from qa_desktop.workspace.core import Workspace
+    pass
 
 __all__ = ["PlanningService", "VisitSummary", "VisitRuleError", "VisitLevel", "VisitReason", "VisitStatus"]
 
 
-class PlanningService:
-    def __init__(self, workspace: Workspace) -> None:
-        self._ws = workspace
+class PlanningService(Service):
+    area = "planning"
 
     def plan(self, *, setting_id: str, visit_date: dt.date, level: VisitLevel, announced: bool,
              officers: Sequence[str], reason: VisitReason, starts_at: dt.datetime | None = None,

@@ -28,9 +28,10 @@ from qa_desktop.services.providers import (
 )
 from qa_desktop.services.register import RegisterError
 from qa_desktop.workspace.changes import Done
+from qa_desktop.workspace.guard import Service
 
 if TYPE_CHECKING:
-    from qa_desktop.workspace.core import Workspace
+    pass
 
 __all__ = ["ProviderService", "ProviderRecord", "SettingRecord", "ContactLine", "ElementLine", "CommissionerLine",
            "RegisterError", "MonitoringError", "PackageError", "ContactRole", "MonitoredBy", "PROVIDER_FIELDS",
@@ -41,9 +42,8 @@ SETTING_FIELDS = p.SETTING_FIELDS
 Seen = Mapping[str, Sequence[str]]
 
 
-class ProviderService:
-    def __init__(self, workspace: Workspace) -> None:
-        self._ws = workspace
+class ProviderService(Service):
+    area = "providers"
 
     # -- providers --------------------------------------------------------------------------------
 

@@ -110,17 +110,24 @@ class RegisterService(Service):
         with self._ws._read() as session:
             return provider_audit(session, provider_id)
 
-    def import_providers(self, path: Path | str,
-                         progress: Callable[[int, int], None] | None = None) -> Done[ImportReport]:
+    def import_providers(self, path: Path | str, progress: Callable[[int, int], None] | None = None, *,
+                         skipped_list: Path | None = None) -> Done[ImportReport]:
         """Import or update providers from a file in Ofsted's provider-level or in-year layout, or a
         council's list (CSV or Excel); its change report is kept (``import_changes``). Homes owned
         under this council's names (``ws.admin.internal_owners``) are internally commissioned. The
         planner's statistics are brought up to date after it (a register that grew from nothing to
-        20,000 providers is planned as such from the next query on)."""
+        20,000 providers is planned as such from the next query on).
+
+        Every skipped row is listed in a text file (``ImportReport.skipped_list``): ``skipped_list``
+        when given; else beside the imported file (``NAME-skipped-rows.txt``), or in the data
+        folder's ``imports`` folder when that one cannot be written."""
+        path = Path(path)
+        name = f"{path.stem}-skipped-rows.txt"
+        lists = [skipped_list] if skipped_list else [path.with_name(name), self._ws.data_dir / "imports" / name]
         with self._ws._read() as session:
             owners = internal_owners(session)
-        done = self._ws._mutation(lambda: import_providers(self._ws._store, Path(path), progress=progress,
-                                                           council_owners=owners))
+        done = self._ws._mutation(lambda: import_providers(self._ws._store, path, progress=progress,
+                                                           council_owners=owners, skipped_lists=lists))
         self._ws._store.optimize()
         return done
 

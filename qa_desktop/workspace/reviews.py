@@ -19,9 +19,10 @@ from qa_desktop.services import reviews as rv
 from qa_desktop.services.reviews import ReviewActionLine, ReviewItemLine, ReviewLine, ReviewSheet
 from qa_desktop.store.database import StoreBusy
 from qa_desktop.workspace.changes import Done
+from qa_desktop.workspace.guard import Service
 
 if TYPE_CHECKING:
-    from qa_desktop.workspace.core import Workspace
+    pass
 
 __all__ = ["ReviewService", "ReviewSheet", "ReviewItemLine", "ReviewActionLine", "ReviewLine", "ReviewScope",
            "ReviewStatus", "DocumentStatus", "DocumentCheck", "ComplianceError", "StoreBusy"]
@@ -31,9 +32,8 @@ SCREEN_SAVE_WAIT_MS = 150
 Seen = Mapping[str, Sequence[str]]
 
 
-class ReviewService:
-    def __init__(self, workspace: Workspace) -> None:
-        self._ws = workspace
+class ReviewService(Service):
+    area = "reviews"
 
     def _busy(self, screen: bool) -> int | None:
         return SCREEN_SAVE_WAIT_MS if screen else None

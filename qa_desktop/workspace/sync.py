@@ -1,8 +1,9 @@
-"""Sync through the workspace: the shared store's settings and secrets, a sync run, its status,
-conflicts and their resolution, bundles between two laptops.
+"""Sync through the workspace: the shared store's settings and secrets, the team key (adding a
+laptop, joining), a sync run, its status, conflicts and their resolution, bundles between two laptops.
 
-Secrets (a PostgreSQL password, the team's sync key) go to the system keyring and nowhere else;
-screens and commands hand them over here and never hold a keyring account. A sync and a bundle
+Secrets (a PostgreSQL password, the team key) go to the system keyring and nowhere else;
+screens and commands hand them over here and never hold a keyring account. The team key itself is
+never shown: a laptop joins with a one-time code or a key file (``sync.team``). A sync and a bundle
 import return the records they brought in (``SyncReport.changed``, named by the engine, which
 applies pulled ops outside ``Changes``), so ``Done.changes`` says what the sync did, whatever the
 window's poll of the op log has already told the screens while it ran.
@@ -10,15 +11,20 @@ window's poll of the op log has already told the screens while it ran.
 
 from __future__ import annotations
 
+import datetime as dt
+import uuid
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from qa_desktop.credentials import TEAM_KEY_ACCOUNT, CredentialsError, get_secret, set_secret, team_key
-from qa_desktop.sync.bundle import Exported, NeedsCode, export_bundle, import_bundle
+from qa_desktop.atomic import write_atomically
+from qa_desktop.credentials import CredentialsError, get_secret, set_secret, team_key
+from qa_desktop.sync.bundle import BundleKeys, Exported, NeedsCode, export_bundle, import_bundle
 from qa_desktop.sync.conflicts import Conflict, ConflictError, ConflictValue, find_conflict, list_conflicts, resolve
-from qa_desktop.sync.engine import Progress, SyncReport, SyncStatus, status, sync
+from qa_desktop.sync.engine import Progress, SyncReport, SyncStatus, last_store_key, status, sync
 from qa_desktop.sync.held import accept_held
+from qa_desktop.sync.sealing import INVITE_DAYS, TeamKey, new_code, seal_invitation
 from qa_desktop.sync.settings import (
     FOLDER,
     POSTGRESQL,
@@ -32,6 +38,7 @@ from qa_desktop.sync.settings import (
     validated,
 )
 from qa_desktop.sync.stores import StoreUnavailable
+from qa_desktop.sync.team import JoinError, NeedsTeamKey, SystemTeamKeyring, expires_at, join, join_from_file
 from qa_desktop.sync.wire import SyncFileError
 from qa_desktop.workspace.changes import SYNC_SETTINGS, SYNC_STATE, Done
 from qa_desktop.workspace.guard import Service
@@ -41,7 +48,26 @@ if TYPE_CHECKING:
 
 __all__ = ["SyncService", "Progress", "SyncSettings", "FOLDER", "POSTGRESQL", "SyncReport", "SyncStatus", "Conflict",
            "ConflictValue", "ConflictError", "Exported", "NeedsCode", "NeedsPassword", "StoreUnavailable",
-           "SyncFileError", "CredentialsError"]
+           "SyncFileError", "CredentialsError", "NeedsTeamKey", "JoinError", "Invitation", "StoreState", "INVITE_DAYS"]
+
+
+@dataclass(frozen=True)
+class Invitation:
+    """What ``add_laptop`` made: the code to tell the other officer, until when it works, and where."""
+
+    code: str
+    expires: dt.datetime
+    store: str
+    key_file: Path | None = None
+
+
+@dataclass(frozen=True)
+class StoreState:
+    """Where this laptop stands with a shared store (``open_store``)."""
+
+    label: str
+    holds_key: bool
+    set_up_now: bool
 
 
 class SyncService(Service):
@@ -61,18 +87,15 @@ class SyncService(Service):
         """The shared store in words ("shared folder /mnt/qa", "PostgreSQL qa@db:5432/qa")."""
         return (settings or self.settings()).describe()
 
-    def save_settings(self, settings: SyncSettings, *, password: str | None = None,
-                      team_key: str | None = None) -> Done[SyncSettings]:
-        """Check, keep the secrets given in the keyring, then save: a refused address or secret (an
-        empty one) saves nothing. ``None`` keeps the secret already stored. Returns the settings as
+    def save_settings(self, settings: SyncSettings, *, password: str | None = None) -> Done[SyncSettings]:
+        """Check, keep the password given in the keyring, then save: a refused address or secret (an
+        empty one) saves nothing. ``None`` keeps the password already stored. Returns the settings as
         saved (a folder's ``~`` expanded)."""
         clean = validated(settings)
 
         def work() -> SyncSettings:
             if password is not None and clean.kind == POSTGRESQL:
                 set_secret(password_account(clean), password)
-            if team_key is not None:
-                set_secret(TEAM_KEY_ACCOUNT, team_key)
             return save_settings(self._ws.data_dir, clean)
 
         return self._ws._mutation(work, SYNC_SETTINGS)
@@ -87,12 +110,79 @@ class SyncService(Service):
         chosen = settings or self.settings()
         return chosen.kind == POSTGRESQL and get_secret(password_account(chosen)) is not None
 
-    def set_team_key(self, key: str) -> Done[None]:
-        """The team's sync key, which signs shared files and bundles (the same on every laptop)."""
-        return self._ws._mutation(lambda: set_secret(TEAM_KEY_ACCOUNT, key), SYNC_SETTINGS)
+    # -- the team key ------------------------------------------------------------------------------
 
-    def has_team_key(self) -> bool:
-        return team_key() is not None
+    def open_store(self, settings: SyncSettings | None = None) -> StoreState:
+        """Open the chosen shared store once, to say where this laptop stands with it: set up just now
+        (this laptop made its team key), holding its key, or needing to join (``NeedsTeamKey`` is
+        answered, not raised). ``StoreUnavailable`` / ``NeedsPassword`` when it cannot be reached."""
+        chosen = validated(settings) if settings else self.settings()
+        try:
+            shared = open_shared_store(chosen)
+        except NeedsTeamKey:
+            return StoreState(chosen.describe(), holds_key=False, set_up_now=False)
+        try:
+            return StoreState(shared.label, holds_key=True, set_up_now=getattr(shared, "set_up_now", False))
+        finally:
+            shared.close()
+
+    def add_laptop(self, key_file: Path | None = None) -> Done[Invitation]:
+        """Let another laptop join the team: a one-time code (shown to the officer, read out or typed
+        on the other laptop, never written down beside it) that opens an invitation holding the team
+        key: in the shared store, or in ``key_file`` (for a USB stick). It works once, for
+        ``INVITE_DAYS`` days."""
+        def work() -> Invitation:
+            shared = open_shared_store(self.settings())
+            try:
+                team = shared.team
+                if team is None:
+                    raise StoreUnavailable(f"The {shared.label} has no team key.")
+                code = new_code()
+                invite_id = str(uuid.uuid4())
+                expires = expires_at(self._ws.clock.now())
+                data = seal_invitation(team, code, invite_id, expires)
+                if key_file is not None:
+                    write_atomically(Path(key_file), data)
+                else:
+                    shared.put_invitation(invite_id, data)
+                return Invitation(code, dt.datetime.fromisoformat(expires), shared.label,
+                                  Path(key_file) if key_file is not None else None)
+            finally:
+                shared.close()
+
+        return self._ws._mutation(work, SYNC_SETTINGS)
+
+    def join(self, code: str, key_file: Path | None = None) -> Done[str]:
+        """Take the team key of the chosen shared store with the code another laptop showed (from the
+        invitation in the store, or in ``key_file``); keep it in the keyring. ``JoinError`` in words
+        when the code opens nothing. Returns the store in words."""
+        def work() -> str:
+            settings = self.settings()
+            keyring = SystemTeamKeyring()
+            try:
+                shared = open_shared_store(settings)
+            except NeedsTeamKey as needs:
+                if key_file is not None:
+                    join_from_file(Path(key_file), code, keyring, self._ws.clock.now(), needs)
+                else:
+                    join(needs, code, keyring, self._ws.clock.now())
+                return needs.label
+            except (StoreUnavailable, NeedsPassword):
+                if key_file is None:
+                    raise
+                join_from_file(Path(key_file), code, keyring, self._ws.clock.now())  # checked at the next sync
+                return settings.describe()
+            shared.close()
+            raise JoinError(f"This laptop already holds the team key of the {shared.label}.")
+
+        return self._ws._mutation(work, SYNC_SETTINGS)
+
+    def _team(self) -> TeamKey | None:
+        """The team key of the store this laptop last synced with (a bundle is sealed with it)."""
+        store_key = last_store_key(self._ws._store)
+        if not store_key or ":" not in store_key:
+            return None
+        return SystemTeamKeyring().get(store_key.split(":", 1)[1])
 
     # -- a sync and where it stands ------------------------------------------------------------------
 
@@ -144,16 +234,16 @@ class SyncService(Service):
     def export_bundle(self, visit_id: str | None, path: Path | str) -> Done[Exported]:
         """Write a visit (or, with ``None``, everything) to a bundle file for a laptop with no network:
         encrypted with the team key when this laptop has one, else with a one-off ``Exported.code``."""
-        return self._ws._mutation(lambda: export_bundle(self._ws._store, Path(path), visit_id=visit_id,
-                                                        signing_key=team_key()))
+        team = self._team()
+        return self._ws._mutation(lambda: export_bundle(self._ws._store, Path(path), visit_id=visit_id, team=team))
 
     def import_bundle(self, path: Path | str, code: str | None = None,
                       progress: Progress | None = None) -> Done[SyncReport]:
         """Merge a bundle from another laptop. ``NeedsCode`` (its ``.reason`` in words) when it was
         encrypted with a code and none or a wrong one was given; ``SyncFileError`` when it cannot be
         used; ``CredentialsError`` without a keyring; ``OSError`` when it cannot be read."""
-        key = team_key()
-        return self._synced(lambda: import_bundle(self._ws._store, Path(path), signing_key=key, code=code,
+        keys = BundleKeys(team=self._team(), legacy=team_key())
+        return self._synced(lambda: import_bundle(self._ws._store, Path(path), keys=keys, code=code,
                                                   progress=progress))
 
     def _synced(self, work: Callable[[], SyncReport]) -> Done[SyncReport]:

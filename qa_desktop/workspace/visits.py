@@ -35,7 +35,13 @@ from qa_desktop.services.audit import AuditLine, visit_audit
 from qa_desktop.services.differences import Difference, DifferenceSide, visit_differences
 from qa_desktop.services.documents import reopen_visit
 from qa_desktop.services.oversight import embargo_warnings
-from qa_desktop.services.reports import find_visit_id, write_visit_report, write_young_inspector_report
+from qa_desktop.services.reports import (
+    find_visit_id,
+    save_report_copy,
+    viewing_copy,
+    write_visit_report,
+    write_young_inspector_report,
+)
 from qa_desktop.services.visits import (
     FieldKey,
     OpenVisit,
@@ -56,6 +62,7 @@ from qa_desktop.services.young_inspector import (
 from qa_desktop.store.blobs import BlobError
 from qa_desktop.store.database import StoreBusy
 from qa_desktop.store.models import Provider, Setting, Visit
+from qa_desktop.store.report_files import ReportFileError
 from qa_desktop.sync.conflicts import ConflictError, resolve
 from qa_desktop.workspace.changes import Done
 from qa_desktop.workspace.guard import Service, young_inspector_may
@@ -64,8 +71,9 @@ if TYPE_CHECKING:
     from qa_desktop.workspace.core import Workspace
 
 __all__ = ["VisitService", "VisitEditor", "YoungInspectorSession", "VisitChoice", "SettingChoice", "VisitHeader",
-           "VisitRuleError", "VisitCompleted", "ReportResult", "AnswerError", "BlobError", "StoreBusy", "Checklist",
-           "ItemRecord", "DocumentSeen", "RaisedAction", "Item", "Section", "ResponseType", "Audience", "FieldKey",
+           "VisitRuleError", "VisitCompleted", "ReportResult", "ReportFileError", "AnswerError", "BlobError",
+           "StoreBusy", "Checklist", "ItemRecord", "DocumentSeen", "RaisedAction", "Item", "Section", "ResponseType",
+           "Audience", "FieldKey",
            "answer_text", "FACE_COLOURS", "FACE_WORDS", "MET", "NOT_MET", "NOT_APPLICABLE", "YES", "NO", "Difference",
            "DifferenceSide", "Evidence", "ConflictError", "split_attributed", "join_attributed",
            "Withdrawal", "WithdrawalReason"]
@@ -173,8 +181,9 @@ class VisitService(Service):
         return find_visit_id(self._ws._store, text)
 
     def report(self, visit_id: str, path: Path | None = None, progress: Progress = no_progress) -> Done[ReportResult]:
-        """The visit's formal PDF report: a new revision in the data folder when the visit changed
-        since the last one, or a copy at ``path``."""
+        """The visit's formal PDF report: a new revision kept encrypted in the data folder when the visit
+        changed since the last one (``ReportResult.path`` names it: read it through ``viewing_copy`` or
+        ``save_report_copy``), or a plain copy at ``path``."""
         return self._ws._mutation(lambda: write_visit_report(self._ws._store, visit_id, path, progress))
 
     def young_inspector_report(self, visit_id: str, path: Path | None = None,
@@ -185,6 +194,15 @@ class VisitService(Service):
         """Open a completed visit again, saying why (kept in the audit trail; the next report
         revision says what it corrects). Revisions not yet issued go back to draft."""
         return self._ws._mutation(lambda: reopen_visit(self._ws._store, visit_id, reason))
+
+    def viewing_copy(self, report: Path) -> Path:
+        """A plain copy of a kept (encrypted) report for the system's PDF viewer, in the data folder's
+        ``viewing`` folder, removed later (when QA Desktop closes at the latest)."""
+        return viewing_copy(self._ws._store, report)
+
+    def save_report_copy(self, report: Path, target: Path) -> Path:
+        """"Save report as…": a plain copy of a kept report where the officer chose (theirs to protect)."""
+        return save_report_copy(self._ws._store, report, target)
 
     def audit(self, visit_id: str) -> list[AuditLine]:
         with self._ws._read() as session:

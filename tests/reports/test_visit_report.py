@@ -26,8 +26,11 @@ FACTS = VisitFacts(
     reason="Concern raised")
 
 
-def text_of(path):
-    reader = PdfReader(str(path))
+def text_of(path, store=None):
+    """A PDF's reader and the text of each page: a plain file, or a report kept (encrypted) in ``store``."""
+    import io
+
+    reader = PdfReader(io.BytesIO(store.reports.read(path)) if store is not None else str(path))
     return reader, [" ".join(page.extract_text().split()) for page in reader.pages]
 
 
@@ -96,12 +99,14 @@ def test_report_of_a_stored_visit_and_from_the_cli(store, capsys):
     with store.read() as session:
         visit_id = session.scalars(select(Visit.id).where(Visit.status == VisitStatus.IN_PROGRESS)).one()
     path = write_visit_report(store, visit_id).path
-    assert path.parent == store.data_dir / "reports" and path.name.startswith(f"QA-{TODAY:%Y%m%d}-")
-    text = "\n".join(text_of(path)[1])
+    assert path.parent == store.data_dir / "reports" / visit_id and path.name.startswith(f"QA-{TODAY:%Y%m%d}-")
+    assert path.name.endswith(".pdf.sealed") and not path.read_bytes().startswith(b"%PDF")  # encrypted at rest
+    text = "\n".join(text_of(path, store)[1])
     assert "Harbour View" in text and "Fit a carbon monoxide detector in the kitchen" in text
     assert "No views of young people were recorded" in text
     code = main(["report", path.stem, "--data-dir", str(store.data_dir), "--out", str(store.data_dir / "copy.pdf")])
-    assert code == 0 and (store.data_dir / "copy.pdf").exists()
+    assert code == 0 and (store.data_dir / "copy.pdf").read_bytes().startswith(b"%PDF")
+    assert "It is not encrypted" in capsys.readouterr().out
     assert main(["report", "nonsense", "--data-dir", str(store.data_dir)]) == 2
     assert "No single visit matches" in capsys.readouterr().err
 
@@ -128,7 +133,7 @@ def test_full_visit_with_forty_photos_with_captions_and_a_missing_one_as_a_place
         blobs.append(visit.attach_photo("property_standards", items[n % len(items)], path, f"Room view {n + 1}"))
     store.blobs.path(blobs[7]).unlink()  # not yet synced to this laptop
     result = write_visit_report(store, visit.visit_id)
-    reader, pages = text_of(result.path)
+    reader, pages = text_of(result.path, store)
     assert result.photos == 40 and len(result.warnings) == 1 and "missing from this laptop" in result.warnings[0]
     assert sum(len(page.images) for page in reader.pages) == 39
     text = " ".join(pages)
@@ -139,8 +144,8 @@ def test_full_visit_with_forty_photos_with_captions_and_a_missing_one_as_a_place
     visit.attach_photo("property_standards", items[7 % len(items)], tmp_path / "IMG_0007.jpg", "Room view 8")
     restored = write_visit_report(store, visit.visit_id)  # the photo has arrived: remade, no placeholder
     assert not restored.reused and restored.path != result.path and restored.warnings == ()
-    assert "-r1-draft-" in restored.path.name  # a draft made again (the visit is in progress)
-    assert sum(len(page.images) for page in PdfReader(str(restored.path)).pages) == 40
+    assert "-r1-draft-" in restored.path.name and restored.path.name.endswith(".pdf.sealed")  # a draft, kept encrypted
+    assert sum(len(page.images) for page in text_of(restored.path, store)[0].pages) == 40
 
 
 def test_young_inspector_report_has_their_words_and_faces_and_nothing_else(store):
@@ -161,8 +166,8 @@ def test_young_inspector_report_has_their_words_and_faces_and_nothing_else(store
     visit.set_answer(key, "yi_good", "Staff actually listen to you, it felt like a proper home")
     visit.set_answer(key, "yi_skills", ["Cooking", "Budgeting and money"])
     result = write_young_inspector_report(store, visit_id)
-    assert "-young-inspector-r1-draft-" in result.path.name
-    _, pages = text_of(result.path)
+    assert "-young-inspector-r1-draft-" in result.path.name and result.path.name.endswith(".pdf.sealed")
+    _, pages = text_of(result.path, store)
     text = " ".join(pages)
     assert "What our Young Inspector found" in text and "Harbour View" in text
     assert "5 out of 5: very happy" in text and "2 out of 5: unhappy" in text and "3 out of 5: okay" in text
@@ -183,7 +188,7 @@ def test_a_changed_draft_is_drawn_again_and_an_issued_revision_is_never_overwrit
     with store.read() as session:
         visit_id = session.scalars(select(Visit.id).where(Visit.status == VisitStatus.IN_PROGRESS)).one()
     first = write_visit_report(store, visit_id)
-    assert "-r1-draft-" in first.path.name
+    assert "-r1-draft-" in first.path.name and not first.path.read_bytes().startswith(b"%PDF")
     again = write_visit_report(store, visit_id)
     assert again.path == first.path and again.reused  # nothing changed: the same file, not a copy
     open_visit(store, visit_id).set_answer("property_standards", "garden_secure", MET)
@@ -205,7 +210,7 @@ def test_a_changed_draft_is_drawn_again_and_an_issued_revision_is_never_overwrit
     documents.submit(store, row.id, visit_source(store, visit_id))
     approved = documents.approve(lead, row.id, visit_source(lead, visit_id))
     issued_bytes = approved.path.read_bytes()
-    assert approved.path.name.endswith("-r1.pdf") and final.path != approved.path
+    assert approved.path.name.endswith("-r1.pdf.sealed") and final.path != approved.path
     documents.mark_issued(store, row.id, visit_source(store, visit_id),
                           [documents.Addressee("Registered manager", "rm@example.org", "Registered manager")], None)
     documents.reopen_visit(store, visit_id, "The garden gate was found broken")
@@ -213,7 +218,7 @@ def test_a_changed_draft_is_drawn_again_and_an_issued_revision_is_never_overwrit
     second = write_visit_report(store, visit_id)
     assert "-r2-draft-" in second.path.name
     assert approved.path.read_bytes() == issued_bytes  # the issued PDF is never overwritten
-    second_text = " ".join(text_of(second.path)[1])
+    second_text = " ".join(text_of(second.path, store)[1])
     assert "Revision 2 (replaces earlier revisions)" in second_text and "draft 2" in second_text
     assert "Corrects revision 1: The garden gate was found broken" in second_text
     assert main(["report", second.path.stem, "--data-dir", str(store.data_dir)]) == 0

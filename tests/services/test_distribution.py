@@ -8,8 +8,10 @@ import datetime as dt
 import email
 from email import policy
 
+import pytest
+
 from qa_desktop.cli import main
-from qa_desktop.domain.documents import add_working_days
+from qa_desktop.domain.documents import DocumentStatus, add_working_days
 from qa_desktop.forms.library import TemplateLibrary
 from qa_desktop.services.distribution import role_of
 from qa_desktop.store.models import Commissioner, Contact
@@ -75,8 +77,13 @@ def test_issuing_makes_an_outlook_ready_eml_with_the_pdf_and_records_who_and_whe
     assert due == dt.date(2026, 12, 4)  # ten working days from Sunday 22 November
     assert "by 4 December 2026" in body and "revision 1" in body and "officer.test" in body
     (attachment,) = list(message.iter_attachments())
-    assert attachment.get_content_type() == "application/pdf" and attachment.get_filename() == issued.pdf.name
-    assert attachment.get_content() == issued.pdf.read_bytes()
+    # the PDF kept encrypted in the data folder, attached readable to the draft where the officer chose
+    assert issued.pdf.name.endswith(".pdf.sealed") and not issued.pdf.read_bytes().startswith(b"%PDF")
+    assert attachment.get_content_type() == "application/pdf"
+    assert attachment.get_filename() == issued.pdf.name.removesuffix(".sealed")
+    assert attachment.get_content() == store.reports.read(issued.pdf)
+    assert attachment.get_content().startswith(b"%PDF")
+    assert issued.eml.parent == tmp_path / "outbox"
     assert ":" not in issued.eml.name  # a name Windows accepts
 
     recorded = officer.documents.get(info.id)
@@ -96,6 +103,25 @@ def test_issuing_makes_an_outlook_ready_eml_with_the_pdf_and_records_who_and_whe
     officer.documents.record_reply(info.id, dt.date(2026, 12, 7), "Factual accuracy comments: none")
     assert officer.documents.replies_due() == []
     assert officer.documents.get(info.id).reply_received_on == dt.date(2026, 12, 7)
+
+
+def test_the_e_mail_draft_is_never_written_into_the_data_folder(store, lead, tmp_path):
+    """The draft holds the report in plain form: the data folder (where reports are kept encrypted) is
+    refused before anything is recorded, and the revision can still be issued elsewhere."""
+    officer = Workspace(store, TemplateLibrary.load())
+    visit_id = make_visit(store, TemplateLibrary.load())
+    provider_id = with_contacts(store, visit_id)
+    finish(officer, visit_id)
+    officer.visits.report(visit_id)
+    info = officer.documents.latest(visit_id)
+    officer.documents.submit(info.id)
+    Workspace(lead, TemplateLibrary.load()).documents.approve(info.id)
+    chosen = [p for p in officer.documents.distribution(provider_id) if p.email]
+    with pytest.raises(ValueError, match="not written into the data folder"):
+        officer.documents.issue(info.id, chosen, store.data_dir / "outbox")
+    assert not list(store.data_dir.rglob("*.eml"))
+    assert officer.documents.get(info.id).status is DocumentStatus.APPROVED  # nothing recorded
+    assert officer.documents.issue(info.id, chosen, tmp_path).value.eml.parent == tmp_path
 
 
 def test_the_team_edits_the_email_template_and_reply_days_in_its_own_copy(store, lead, tmp_path):

@@ -5,6 +5,7 @@ team can edit, with the council's branding and the same lifecycle as reports; PD
 from __future__ import annotations
 
 import datetime as dt
+import io
 
 import docx
 import pytest
@@ -23,8 +24,11 @@ from tests.sync.conftest import make_visit
 RAISED = dt.datetime(2026, 11, 22, 10, 0, tzinfo=dt.UTC)
 
 
-def words(path) -> str:
-    return " ".join(" ".join(page.extract_text().split()) for page in PdfReader(str(path)).pages)
+def words(path, store) -> str:
+    """The words of a kept (encrypted) letter, read back through the store."""
+    assert not path.read_bytes().startswith(b"%PDF")  # kept encrypted in the data folder
+    reader = PdfReader(io.BytesIO(store.reports.read(path)))
+    return " ".join(" ".join(page.extract_text().split()) for page in reader.pages)
 
 
 @pytest.fixture
@@ -40,7 +44,8 @@ def test_an_action_plan_letter_lists_each_action_with_its_level_and_figure_8_dat
                                                 ("Train staff on fire safety", ConcernLevel.LOW)], raised_at=RAISED)
     officer = Workspace(store)
     draft = officer.documents.letter(DocumentKind.ACTION_PLAN, plan).value
-    text = words(draft.path)
+    assert draft.path.parent == store.data_dir / "reports" / plan  # kept with the plan: retention takes both
+    text = words(draft.path, store)
     assert "QA improvement plan" in text and "DRAFT" in text and "not yet submitted" in text
     assert "Fire doors wedged open on two visits." in text and "Harbour View" in text
     assert "Remove every door wedge and fit closers HIGH 24/11/2026 10:00" in text  # 48 hours (Figure 8)
@@ -54,7 +59,7 @@ def test_an_action_plan_letter_lists_each_action_with_its_level_and_figure_8_dat
     with pytest.raises(NotAllowed):
         officer.documents.approve(info.id)
     approved = Workspace(lead).documents.approve(info.id).value
-    assert "Approved for issue by lead.test, QA lead, on 22 November 2026" in words(approved.path)
+    assert "Approved for issue by lead.test, QA lead, on 22 November 2026" in words(approved.path, store)
     issued = officer.documents.issue(info.id, [Addressee("Dana Whitfield", "dana@example.org.uk",
                                                          "Registered manager")], tmp_path).value
     assert issued.eml.exists() and officer.documents.get(info.id).status is DocumentStatus.ISSUED
@@ -62,6 +67,10 @@ def test_an_action_plan_letter_lists_each_action_with_its_level_and_figure_8_dat
     # and in Word, with the actions as a table under a heading
     word = officer.documents.word(info.id, tmp_path / "plan.docx")
     opened = docx.Document(str(word.path))
+    kept = officer.documents.word(info.id)  # no place chosen: kept beside its PDF, encrypted like it
+    assert kept.path.parent == approved.path.parent and kept.path.name.endswith(".docx.sealed")
+    assert not kept.path.read_bytes().startswith(b"PK")  # a .docx is a zip: not readable at rest
+    assert docx.Document(io.BytesIO(store.reports.read(kept.path))).paragraphs
     assert any(p.style.name == "Heading 1" and p.text == "QA improvement plan" for p in opened.paragraphs)
     assert [c.text for c in opened.tables[0].rows[0].cells] == ["Action", "Concern level", "Complete by (Figure 8)",
                                                                  "Status"]
@@ -69,7 +78,7 @@ def test_an_action_plan_letter_lists_each_action_with_its_level_and_figure_8_dat
     # the plan removed: the removal letter
     oversight.remove_action_plan(store, plan, removed_on=dt.date(2026, 12, 20), reason=RemovalReason.IMPROVED)
     removal = officer.documents.letter(DocumentKind.PLAN_REMOVAL, plan).value
-    assert "was removed on 20 December 2026" in words(removal.path)
+    assert "was removed on 20 December 2026" in words(removal.path, store)
 
 
 def test_an_embargo_notification_gives_reasons_scope_next_steps_and_review_date(store, lead, provider):
@@ -80,14 +89,14 @@ def test_an_embargo_notification_gives_reasons_scope_next_steps_and_review_date(
     officer = Workspace(store)
     with pytest.raises(DocumentRuleError, match="still in force"):
         officer.documents.letter(DocumentKind.EMBARGO_REMOVAL, embargo)
-    text = words(officer.documents.letter(DocumentKind.EMBARGO_NOTICE, embargo).value.path)
+    text = words(officer.documents.letter(DocumentKind.EMBARGO_NOTICE, embargo).value.path, store)
     assert "Notification of an embargo on new placements" in text
     assert "Why the embargo has been issued Repeated failure to keep children safe from harm at night." in text
     assert "What the embargo covers Embargo on provider/agency" in text
     assert "Next steps" in text and "reviewed on 22 February 2027" in text
     assert "agreed by Director of Children's Services" in text
     oversight.end_embargo(lead, embargo, dt.date(2027, 3, 1))
-    removal = words(officer.documents.letter(DocumentKind.EMBARGO_REMOVAL, embargo).value.path)
+    removal = words(officer.documents.letter(DocumentKind.EMBARGO_REMOVAL, embargo).value.path, store)
     assert "removed on 01 March 2027" in removal or "removed on 1 March 2027" in removal
 
 
@@ -107,14 +116,14 @@ def test_the_team_s_own_template_is_used_and_a_changed_record_redraws_the_draft(
         lead.close()
     officer = Workspace(store)
     first = officer.documents.letter(DocumentKind.EMBARGO_NOTICE, embargo).value
-    text = words(first.path)
+    text = words(first.path, store)
     assert "Formal notice: embargo" in text and "To Harbour View: from 22 November 2026" in text
     assert officer.documents.letter(DocumentKind.EMBARGO_NOTICE, embargo).value.reused
     with store.write() as changes:
         from qa_desktop.store.models import Embargo
         changes.update(changes.session.get(Embargo, embargo), reason="Staffing below the minimum, twice.")
     again = officer.documents.letter(DocumentKind.EMBARGO_NOTICE, embargo).value
-    assert not again.reused and "Staffing below the minimum, twice." in words(again.path)
+    assert not again.reused and "Staffing below the minimum, twice." in words(again.path, store)
 
 
 def test_young_inspector_feedback_is_their_words_and_nothing_of_the_officers(store):
@@ -130,7 +139,7 @@ def test_young_inspector_feedback_is_their_words_and_nothing_of_the_officers(sto
     editor = officer.visits.open(visit_id)
     key = next(k for k in editor.checklists if k == "property_standards")
     editor.set_note(key, editor.checklists[key].visible_items()[0].key, "Officer's private note about a child")
-    text = words(officer.documents.letter(DocumentKind.YOUNG_INSPECTOR_FEEDBACK, visit_id).value.path)
+    text = words(officer.documents.letter(DocumentKind.YOUNG_INSPECTOR_FEEDBACK, visit_id).value.path, store)
     assert "Feedback from our Young Inspector" in text and "5 out of 5: very happy" in text
     assert "The staff really listened to what young people want" in text
     assert "Officer's private note" not in text

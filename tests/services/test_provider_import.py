@@ -267,3 +267,26 @@ def test_the_encoding_is_found_from_the_whole_file_a_chunk_at_a_time(store, writ
     utf8 = import_providers(store, write_csv(csv_text(*GOOD_ROWS, late.replace("Zo\u00eb", "Zo\u00eb\u2019s")),
                                              name="b.csv"))
     assert utf8.encoding == "utf-8" and providers(store)["SC700150"].name == "Zo\u00eb\u2019s House"
+
+
+def test_every_skipped_row_is_written_to_the_list_file_while_the_report_keeps_the_first(store, write_csv,
+                                                                                       monkeypatch, tmp_path):
+    from qa_desktop.services import provider_import
+
+    monkeypatch.setattr(provider_import, "MAX_SKIPPED_LISTED", 2)
+    bad = [f"SC{n},Children's home,Active,Private,Bad {n},,,,,,,,,," for n in range(1, 6)]
+    source = write_csv(csv_text(GOOD_ROWS[0], *bad), name="bad.csv")
+    unwritable = tmp_path / "not-a-folder"
+    unwritable.write_text("a file, so nothing can be written under it")
+    report = import_providers(store, source, skipped_lists=[unwritable / "list.txt", tmp_path / "list.txt"])
+    assert report.skipped_list == tmp_path / "list.txt" and report.skipped_list_problem is None
+    lines = (tmp_path / "list.txt").read_text("utf-8").splitlines()
+    assert lines[0] == "Rows skipped when importing bad.csv (line: reason)"
+    assert [line.split(":")[0] for line in lines[1:]] == [f"line {n}" for n in range(3, 8)]  # all five
+    assert len(report.skipped) == 2 and report.unlisted == 3
+
+    clean = import_providers(store, write_csv(csv_text(*GOOD_ROWS), name="good.csv"),
+                             skipped_lists=[tmp_path / "good-list.txt"])
+    assert clean.skipped_list is None and not (tmp_path / "good-list.txt").exists()  # nothing skipped, no file
+    nowhere = import_providers(store, source, skipped_lists=[unwritable / "list.txt"])
+    assert nowhere.skipped_list is None and "could not be written" in nowhere.skipped_list_problem

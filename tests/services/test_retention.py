@@ -69,6 +69,7 @@ def test_records_past_retention_are_listed_deleted_and_gone_everywhere(store, tm
     other = Store(tmp_path / "other", actor="jo")
     sync(store, shared), sync(other, shared)
     assert OLD_CASE in everything_in(other)
+    others_report = write_visit_report(other, old_visit).path  # the other laptop made its own report of it
 
     with store.read() as session:
         expired = past_retention(session, TODAY)
@@ -98,6 +99,7 @@ def test_records_past_retention_are_listed_deleted_and_gone_everywhere(store, tm
         assert secret not in other_dump, secret
     assert "Out overnight, returned" in other_dump
     assert not other.blobs.path(photo).exists()
+    assert not others_report.exists() and not (other.data_dir / "reports" / old_visit).exists()
     other.close()
 
 

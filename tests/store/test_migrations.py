@@ -42,7 +42,10 @@ def test_database_at_first_revision_with_rows_migrates_to_head(tmp_path):
         assert session.scalars(select(Setting.town)).all() == ["Rochester"]
         assert session.execute(text("SELECT version_num FROM alembic_version")).scalar() == schema_head()
     assert {"visits", "compliance_reviews", "placements"} <= set(inspect(store.engine).get_table_names())
-    assert store.hlc.last.wall_ms == 1735787045000  # the clock resumes after the old ops
+    with store.read() as session:  # opening recorded the fields no op held (``store.repair``), after the old op
+        repaired = session.execute(text("SELECT field, hlc FROM ops WHERE op_id != 'o1' AND entity_id = 'p1'")).all()
+    assert {"urn", "judgement", "judgement_date", "deleted"} <= {field for field, _ in repaired}
+    assert all(hlc > "0001735787045000:00000" for _, hlc in repaired)  # the clock resumed after the old ops
     with pytest.raises(DatabaseError, match="audit trail"), store.transaction() as session:
         session.execute(text("DELETE FROM ops"))  # the audit guard survives the later migrations
 
@@ -240,3 +243,44 @@ def test_the_head_read_from_the_revision_files_is_alembics():
     from qa_desktop.store.database import alembic_config
 
     assert schema_head() == ScriptDirectory.from_config(alembic_config()).get_current_head()
+
+
+def test_the_audit_chain_migration_keeps_old_ops_and_guards_the_chain(tmp_path):
+    """0019 from revision 0018 with a provider and its op in it: the op keeps its value and has no place
+    in a chain (it is from before); the row is untouched; new ops are chained; the guard refuses
+    changing a link, and still lets retention remove a value."""
+    engine = make_engine(tmp_path / DATABASE_NAME)
+    migrate(engine, "0018")  # the revision before the sealed store's
+    stamp = dt.datetime(2025, 1, 2, 3, 4, 5)
+    common = {"created_at": stamp, "updated_at": stamp, "changed_by": "old", "device_id": "dev-1", "deleted": False}
+    with engine.begin() as connection:
+        connection.execute(text(
+            "INSERT INTO providers (id, name, service_type, created_at, updated_at, changed_by, device_id, deleted)"
+            " VALUES ('p1', 'Maple Lodge', 'residential', :created_at, :updated_at, :changed_by, :device_id,"
+            " :deleted)"), common)
+        connection.execute(text(
+            "INSERT INTO ops (op_id, entity, entity_id, field, value, hlc, device_id, actor, base, wall) VALUES"
+            " ('o1', 'providers', 'p1', 'name', '\"Maple Lodge\"', '0001735787045000:00000', 'dev-1', 'old', '[]',"
+            " 1735787045000)"))
+    engine.dispose()
+    store = Store(tmp_path, actor="new")
+    try:
+        with store.read() as session:
+            row = session.execute(text("SELECT value, dseq, chain, vhash FROM ops WHERE op_id = 'o1'")).one()
+            assert row == ('"Maple Lodge"', None, None, None)
+            assert session.get(Provider, "p1").name == "Maple Lodge"
+            assert session.execute(text("SELECT version_num FROM alembic_version")).scalar() == _head()
+            assert {"record_keys", "shredded_units", "key_waiting_ops"} <= set(inspect(session.connection())
+                                                                             .get_table_names())
+        from qa_desktop.domain.service_types import ServiceType
+        with store.write() as changes:
+            changes.create(Provider, name="Oak House", service_type=ServiceType.RESIDENTIAL)
+        with store.read() as session:
+            chained = session.execute(text("SELECT op_id, dseq FROM ops WHERE dseq IS NOT NULL ORDER BY dseq")).all()
+        assert [n for _, n in chained] == list(range(1, len(chained) + 1))
+        with pytest.raises(DatabaseError, match="audit trail"), store.transaction() as session:
+            session.execute(text("UPDATE ops SET chain = :c WHERE op_id = :id"), {"c": "0" * 64, "id": chained[0][0]})
+        with store.transaction() as session:  # retention's redaction still passes
+            session.execute(text("UPDATE ops SET value = NULL, redacted = 1 WHERE op_id = :id"), {"id": chained[0][0]})
+    finally:
+        store.close()

@@ -77,3 +77,15 @@ def snapshot(store: Store) -> dict:
         state["conflicts"] = sorted((h.entity, h.entity_id, h.field, tuple(sorted(h.heads)), h.conflict)
                                     for h in session.scalars(select(FieldHeads)))
     return state
+
+
+def photo_in(folder: FolderStore, digest: str, visit_id: str) -> Path:
+    """Where a shared folder keeps a visit's photo: sealed, under a keyed hash of it and its visit."""
+    name = folder.team.photo_name(digest, visit_id)
+    return folder.root / "photos" / name[:2] / name
+
+
+def change_files(folder: FolderStore, laptop: Store | None = None) -> list[Path]:
+    """A shared folder's change files (one laptop's, or everyone's), in order."""
+    root = folder.root / "changes" / laptop.device_id if laptop is not None else folder.root / "changes"
+    return sorted(p for p in root.rglob("*.ops") if p.is_file())

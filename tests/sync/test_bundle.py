@@ -14,7 +14,7 @@ from sqlalchemy import select
 from qa_desktop.forms.checklist import MET, NOT_APPLICABLE, NOT_MET
 from qa_desktop.services.visits import open_visit
 from qa_desktop.store.models import Answer, Setting, Visit
-from qa_desktop.sync.bundle import NeedsCode, export_bundle, import_bundle, seal, unseal
+from qa_desktop.sync.bundle import NO_KEYS, BundleKeys, NeedsCode, export_bundle, import_bundle, seal, unseal
 from qa_desktop.sync.conflicts import list_conflicts
 from qa_desktop.sync.wire import SyncFileError, digest
 from qa_desktop.workspace import SYNC_STATE, Workspace
@@ -67,20 +67,20 @@ def test_an_unannounced_visit_goes_to_the_second_laptop_and_comes_back_merged(la
     assert again.pulled == 0  # importing twice changes nothing
 
 
-def _inner(path, code=None, team_key=None):
-    return zipfile.ZipFile(io.BytesIO(unseal(path.read_bytes(), path.name, code=code, team_key=team_key)))
+def _inner(path, code=None, keys=NO_KEYS):
+    return zipfile.ZipFile(io.BytesIO(unseal(path.read_bytes(), path.name, code=code, keys=keys)))
 
 
-def _rewrite(path, code=None, team_key=None, **members):
+def _rewrite(path, code=None, keys=NO_KEYS, **members):
     """What someone holding the key could do: open the bundle, change it, seal it again."""
-    with _inner(path, code, team_key) as archive:
+    with _inner(path, code, keys) as archive:
         contents = {name: archive.read(name) for name in archive.namelist()}
     contents.update(members)
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as archive:
         for name, data in contents.items():
             archive.writestr(name, data)
-    path.write_bytes(seal(buffer.getvalue(), code=code, team_key=team_key))
+    path.write_bytes(seal(buffer.getvalue(), code=code, keys=keys))
 
 
 def test_damaged_truncated_and_tampered_bundles_are_refused_and_nothing_changes(laptops, library, tmp_path):
@@ -120,30 +120,59 @@ def test_damaged_truncated_and_tampered_bundles_are_refused_and_nothing_changes(
     assert import_bundle(jo, good, code=code).pulled > 0  # the good one still goes in
 
 
-def test_with_a_team_key_bundles_are_signed_and_a_forged_one_is_refused(laptops, library, tmp_path):
+def test_with_the_team_key_any_laptop_of_the_team_opens_a_bundle_and_no_other(laptops, library, tmp_path):
+    """A bundle made on a laptop of the team is sealed with the shared store's team key: another
+    laptop of the team opens it without a code; a laptop of another team, or none, cannot."""
+    from qa_desktop.sync.sealing import TeamKey
+
     alex, jo = laptops("alex", "jo")
     visit_id = make_visit(alex, library)
-    signed_out = export_bundle(alex, tmp_path / "signed", visit_id=visit_id, signing_key="k3y")
-    signed = signed_out.path
-    assert signed_out.code is None  # the team key encrypts it: no code to pass on
-    unsigned = export_bundle(alex, tmp_path / "unsigned", visit_id=visit_id)
-    with pytest.raises(SyncFileError, match="not signed"):
-        import_bundle(jo, unsigned.path, signing_key="k3y", code=unsigned.code)
-    with pytest.raises(SyncFileError, match="team sync key, which this laptop does not have"):
+    team = TeamKey.new("6f5c4e14-7a8a-4b4e-9f0e-7a9f3b1f2c11")
+    out = export_bundle(alex, tmp_path / "team", visit_id=visit_id, team=team)
+    assert out.code is None  # the team key encrypts it: no code to pass on
+    with pytest.raises(SyncFileError, match="team key of a shared store this laptop has not joined"):
+        import_bundle(jo, out.path)
+    with pytest.raises(SyncFileError, match="team key of a shared store this laptop has not joined"):
+        import_bundle(jo, out.path, keys=BundleKeys(team=TeamKey.new("00000000-0000-4000-8000-000000000000")))
+    with pytest.raises(SyncFileError, match="made by another team"):  # the same store's id, another key
+        import_bundle(jo, out.path, keys=BundleKeys(team=TeamKey.new(team.store_id)))
+    assert import_bundle(jo, out.path, keys=BundleKeys(team=team)).pulled > 0
+
+
+def test_a_bundle_of_the_version_before_signed_with_its_team_sync_key_still_imports(laptops, library, tmp_path):
+    """Bundles made before the store had a team key were sealed with a typed team sync key and signed:
+    still read with that key, and a forged signature still refused."""
+    from qa_desktop.sync.wire import signature
+
+    alex, jo = laptops("alex", "jo")
+    visit_id = make_visit(alex, library)
+    made = export_bundle(alex, tmp_path / "made", visit_id=visit_id)
+    old = BundleKeys(legacy="k3y")
+    with _inner(made.path, made.code) as archive:
+        ops = archive.read("ops.jsonl")
+        manifest = json.loads(archive.read("manifest.json"))
+    manifest["signature"] = signature("k3y", manifest["bundle_id"], manifest["ops_sha256"], *manifest["photos"])
+    signed = tmp_path / "signed.qabundle"
+    signed.write_bytes(made.path.read_bytes())
+    _rewrite(signed, made.code, **{"manifest.json": json.dumps(manifest)})
+    with _inner(signed, made.code) as archive:
+        contents = {name: archive.read(name) for name in archive.namelist()}
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for name, data in contents.items():
+            archive.writestr(name, data)
+    signed.write_bytes(seal(buffer.getvalue(), keys=old))  # as the version before sealed it
+    with pytest.raises(SyncFileError, match="team sync key of the version before"):
         import_bundle(jo, signed)
-    with pytest.raises(SyncFileError, match="made by another team"):
-        import_bundle(jo, signed, signing_key="another key")
     forged = tmp_path / "forged.qabundle"
     forged.write_bytes(signed.read_bytes())
-    with _inner(signed, team_key="k3y") as archive:  # someone with the key but not the signing rules
-        ops = archive.read("ops.jsonl").replace(b"Harbour View", b"Harbour Vuew")
-        manifest = json.loads(archive.read("manifest.json"))
-    manifest["ops_sha256"] = digest(ops)
+    manifest["ops_sha256"] = digest(ops.replace(b"Harbour View", b"Harbour Vuew"))
     manifest["signature"] = "0" * 64
-    _rewrite(forged, team_key="k3y", **{"ops.jsonl": ops, "manifest.json": json.dumps(manifest)})
+    _rewrite(forged, keys=old, **{"ops.jsonl": ops.replace(b"Harbour View", b"Harbour Vuew"),
+                                  "manifest.json": json.dumps(manifest)})
     with pytest.raises(SyncFileError, match="signature that does not match"):
-        import_bundle(jo, forged, signing_key="k3y")
-    assert import_bundle(jo, signed, signing_key="k3y").pulled > 0
+        import_bundle(jo, forged, keys=old)
+    assert import_bundle(jo, signed, keys=old).pulled > 0
 
 
 def _answered(store, library, count=3):
@@ -219,9 +248,9 @@ def test_a_plain_zip_bundle_is_refused_with_or_without_a_team_key_and_changes_no
     import_bundle(jo, out.path, code=out.code)
     forged = _forged_plain_zip(alex, out.path, out.code, tmp_path / "forged.qabundle")
     before = snapshot(jo)
-    for key in (None, "k3y"):
+    for keys in (NO_KEYS, BundleKeys(legacy="k3y")):
         with pytest.raises(SyncFileError) as raised:
-            import_bundle(jo, forged, signing_key=key)
+            import_bundle(jo, forged, keys=keys)
         assert str(raised.value).startswith("forged.qabundle") and "not encrypted" in str(raised.value)
         assert snapshot(jo) == before
     with jo.read() as session:
@@ -319,3 +348,48 @@ def test_a_note_with_a_line_separator_goes_across_in_a_bundle(laptops, library, 
     out = export_bundle(alex, tmp_path / "visit", visit_id=visit_id)
     import_bundle(jo, out.path, code=out.code)
     assert open_visit(jo, visit_id).checklists[template].record(item).note == note
+
+
+def test_export_streams_the_bundle_and_memory_stays_far_below_its_size(laptops, library, tmp_path):
+    """Export built the whole bundle in memory (and refused anything over 2 GB): it is now written a
+    batch of changes and a photo at a time, encrypted on the way to the file. 24 photos of 1 MB that
+    do not compress: the export's peak of Python memory stays a fraction of the 24 MB bundle."""
+    import os
+    import tracemalloc
+
+    alex, jo = laptops("alex", "jo")
+    visit_id = make_visit(alex, library)
+    items = first_items(alex, visit_id, 1)
+    evidence = [{"blob": alex.blobs.put_bytes(os.urandom(1024 * 1024)), "caption": f"photo {n}"} for n in range(24)]
+    open_visit(alex, visit_id).set_answer(*items[0], MET)
+    with alex.write() as changes:
+        answer = changes.session.scalars(select(Answer).where(Answer.visit_id == visit_id)).first()
+        changes.update(answer, evidence=evidence)
+    tracemalloc.start()
+    try:
+        out = export_bundle(alex, tmp_path / "big", visit_id=None)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert out.photos == 24 and out.path.stat().st_size > 24 * 1024 * 1024
+    assert peak < 8 * 1024 * 1024, f"peak {peak:,} bytes"  # about two photos' worth, not the bundle
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".writing-")]
+    report = import_bundle(jo, out.path, code=out.code)
+    assert report.pulled == out.ops and report.photos_fetched == 24
+    assert snapshot(jo) == snapshot(alex)
+
+
+def test_an_export_over_a_limit_is_refused_in_words_and_leaves_no_file(laptops, library, tmp_path, monkeypatch):
+    from qa_desktop.sync import bundle
+
+    (alex,) = laptops("alex")
+    make_visit(alex, library)
+    monkeypatch.setattr(bundle, "MAX_BUNDLE_BYTES", 4096 + 2000)
+    with pytest.raises(SyncFileError, match=r"^everything.qabundle: would be more than a bundle can be "
+                                            r"\(2.0 KB, reached after .*export one visit at a time; nothing"):
+        export_bundle(alex, tmp_path / "everything")
+    monkeypatch.setattr(bundle, "MAX_BUNDLE_BYTES", 10 ** 9)
+    monkeypatch.setattr(bundle, "MAX_OPS_BYTES", 1000)
+    with pytest.raises(SyncFileError, match=r"more than 1,000 bytes of changes.*nothing was written"):
+        export_bundle(alex, tmp_path / "everything")
+    assert list(tmp_path.glob("*.qabundle")) == [] and not list(tmp_path.glob(".writing-*"))

@@ -30,14 +30,35 @@ class Flaky(SegmentedStore):
     """A shared folder that fails on its ``fail_at``-th call of anything (a dropped network, a pulled
     stick): before or after writing a file, reading the others' reports, saying what it could not read."""
 
-    def __init__(self, inner: SegmentedStore, fail_at: int) -> None:
-        self.inner, self.fail_at, self.calls = inner, fail_at, 0
-        self.key, self.label = inner.key, inner.label
+    def __init__(self, inner: SegmentedStore, fail_at: int | None = None, fail_on: str | None = None) -> None:
+        self.inner, self.fail_at, self.fail_on, self.calls = inner, fail_at, fail_on, 0
+        self.key, self.label, self.team = inner.key, inner.label, inner.team
 
-    def _tick(self) -> None:
+    def _tick(self, what: str = "") -> None:
         self.calls += 1
-        if self.calls == self.fail_at:
-            raise CutOff(f"cut off at call {self.calls}")
+        if self.calls == self.fail_at or (what and what == self.fail_on):
+            raise CutOff(f"cut off at call {self.calls} ({what})")
+
+    def record_key_ids(self):
+        self._tick()
+        return self.inner.record_key_ids()
+
+    def put_record_keys(self, keys):
+        self._tick()
+        self.inner.put_record_keys(keys)
+        self._tick()
+
+    def get_record_keys(self, units):
+        self._tick()
+        return self.inner.get_record_keys(units)
+
+    def shredded_units(self):
+        self._tick()
+        return self.inner.shredded_units()
+
+    def shred(self, units):
+        self._tick()
+        self.inner.shred(units)
 
     @property
     def segment_ops(self):
@@ -48,7 +69,7 @@ class Flaky(SegmentedStore):
         return self.inner.segment_bytes
 
     def write_segment(self, device_id, number, ops):
-        self._tick()
+        self._tick("write_segment")
         written = self.inner.write_segment(device_id, number, ops)
         self._tick()
         return written
@@ -147,13 +168,17 @@ def test_a_killed_sync_process_resumes(laptops, library, tmp_path, small_segment
         "import qa_desktop.sync.folder as f\n"
         "from qa_desktop.store.database import Store\n"
         "from qa_desktop.sync.engine import sync\n"
+        "from qa_desktop.sync.sealing import TeamKey\n"
+        "from qa_desktop.sync.team import MemoryTeamKeyring\n"
         "store = Store(Path(sys.argv[1]), actor='jo', key=bytes.fromhex(sys.argv[3]))\n"
+        "team = MemoryTeamKeyring(TeamKey(bytes.fromhex(sys.argv[4]), sys.argv[5]))\n"
         "def slow(message, done, total):\n"
         "    print(message, done, total, flush=True); time.sleep(0.3)\n"
-        "sync(store, f.FolderStore(Path(sys.argv[2])), slow)\n")
-    # the child has no keyring of its own here: it is handed the folder's key, as the app gets it
-    process = subprocess.Popen([sys.executable, "-c", script, str(jo.data_dir), str(shared), jo.key.hex()],
-                               stdout=subprocess.PIPE, text=True)
+        "sync(store, f.FolderStore(Path(sys.argv[2]), team), slow)\n")
+    # the child has no keyring of its own here: it is handed the folder's key and the team key, as the app gets them
+    team = FolderStore(shared).team
+    process = subprocess.Popen([sys.executable, "-c", script, str(jo.data_dir), str(shared), jo.key.hex(),
+                                team.secret.hex(), team.store_id], stdout=subprocess.PIPE, text=True)
     line = process.stdout.readline()  # first batch applied and reported
     assert line.startswith("Receiving changes 1"), line
     os.kill(process.pid, signal.SIGKILL)
@@ -174,7 +199,7 @@ def test_a_killed_sync_process_resumes(laptops, library, tmp_path, small_segment
 
 
 def _segment(folder: FolderStore, laptop) -> list:
-    return sorted((folder.root / "devices" / laptop.device_id).glob("*.ops"))
+    return sorted((folder.root / "changes" / laptop.device_id).glob("*.ops"))
 
 
 def test_damaged_truncated_and_foreign_files_are_named_and_skipped(laptops, folder, library, tmp_path):
@@ -188,7 +213,7 @@ def test_damaged_truncated_and_foreign_files_are_named_and_skipped(laptops, fold
     sync(sam, folder)
     (alex_file,) = _segment(folder, alex)
     good = alex_file.read_bytes()
-    stray = folder.root / "devices" / "someone" / "00000001.ops"
+    stray = folder.root / "changes" / "someone" / "00000001.ops"
     stray.parent.mkdir(parents=True)
     stray.write_bytes(b"PK\x03\x04 not ours")
     for damaged, words in ((good[: len(good) // 2], "damaged or incomplete"),
@@ -197,8 +222,8 @@ def test_damaged_truncated_and_foreign_files_are_named_and_skipped(laptops, fold
         alex_file.write_bytes(damaged)
         report = sync(jo, folder)
         names = " ".join(report.problems)
-        assert f"devices/{alex.device_id}/00000001.ops" in names and words in names
-        assert "devices/someone/00000001.ops" in names
+        assert f"changes/{alex.device_id}/00000001.ops" in names and words in names
+        assert "changes/someone/00000001.ops" in names
         with jo.read() as session:
             from sqlalchemy import select
 
@@ -216,27 +241,35 @@ def test_a_tampered_file_is_refused(laptops, folder, library):
     sync(alex, folder)
     (path,) = _segment(folder, alex)
     head, _, body = path.read_bytes().partition(b"\n")
-    text = gzip.decompress(body).replace(b"Harbour View", b"Harbour Vuew")
-    path.write_bytes(head + b"\n" + gzip.compress(text))  # the header's checksum no longer matches
+    path.write_bytes(head + b"\n" + body[:40] + bytes([body[40] ^ 1]) + body[41:])  # the checksum no longer matches
     report = sync(jo, folder)
     assert any("checksum does not match" in p for p in report.problems)
     assert report.pulled == 0
 
 
-def test_with_a_team_key_a_file_rewritten_with_a_fresh_checksum_is_still_refused(laptops, library, tmp_path):
+def test_a_file_rewritten_with_a_fresh_checksum_or_sealed_with_another_key_is_still_refused(laptops, library,
+                                                                                           tmp_path):
+    """Without the team key no one can make a file the laptops accept: a plain file, or one sealed
+    with another team's key, given a fresh checksum, is refused in words and changes nothing."""
+    from qa_desktop.sync.sealing import TeamKey
+    from qa_desktop.sync.wire import encode_ops
+
     alex, jo = laptops("alex", "jo")
     make_visit(alex, library)
-    sync(alex, FolderStore(tmp_path / "shared", signing_key="team secret"))
-    (path,) = _segment(FolderStore(tmp_path / "shared"), alex)
-    head, _, body = path.read_bytes().partition(b"\n")
-    forged = gzip.compress(gzip.decompress(body).replace(b"Harbour View", b"Harbour Vuew"), mtime=0)
+    shared = tmp_path / "shared"
+    sync(alex, FolderStore(shared))
+    (path,) = _segment(FolderStore(shared), alex)
+    head, _, _body = path.read_bytes().partition(b"\n")
     header = json.loads(head)
-    header["sha256"] = digest(forged)
-    path.write_bytes(json.dumps(header).encode() + b"\n" + forged)
-    report = sync(jo, FolderStore(tmp_path / "shared", signing_key="team secret"))
-    assert report.pulled == 0 and any("signature that does not match" in p for p in report.problems), report.problems
-    report = sync(jo, FolderStore(tmp_path / "shared", signing_key="another key"))
-    assert report.pulled == 0
+    ops = FolderStore(shared).read_segment(path)
+    for forged in (gzip.compress(encode_ops(ops), mtime=0),  # as the version before wrote it: plain
+                   TeamKey.new(FolderStore(shared).store_id).seal(
+                       "changes", gzip.compress(encode_ops(ops), mtime=0),
+                       f"{alex.device_id}|1|{len(ops)}")):  # sealed, but with another team's key
+        path.write_bytes(json.dumps({**header, "sha256": digest(forged)}).encode() + b"\n" + forged)
+        report = sync(jo, FolderStore(shared))
+        assert report.pulled == 0, report.problems
+        assert any("cannot be opened with the team key" in p for p in report.problems), report.problems
 
 
 def test_an_unreachable_folder_says_so_and_keeps_changes(laptops, library, tmp_path):
@@ -252,7 +285,7 @@ def test_a_file_cut_off_while_being_written_is_written_under_its_number_next_tim
     alex, jo = laptops("alex", "jo")
     make_visit(alex, library)
     with pytest.raises(CutOff):
-        sync(alex, Flaky(folder, fail_at=4))  # peer reports, own files, photos, then the write: cut off
+        sync(alex, Flaky(folder, fail_on="write_segment"))  # numbered and recorded, then cut off writing it
     assert _segment(folder, alex) == []
     report = sync(alex, folder)
     assert [p.name for p in _segment(folder, alex)] == ["00000001.ops"]

@@ -10,7 +10,7 @@ from qa_desktop.services.visits import open_visit
 from qa_desktop.store.models import Provider, Visit
 from qa_desktop.sync.conflicts import list_conflicts, resolve
 from qa_desktop.sync.engine import status, sync
-from tests.sync.conftest import first_items, make_visit, snapshot
+from tests.sync.conftest import first_items, make_visit, photo_in, snapshot
 
 
 def test_a_visit_started_on_one_laptop_opens_on_another_with_its_answers(laptops, folder, library):
@@ -140,15 +140,16 @@ def test_a_photo_missing_from_the_store_is_fetched_by_a_later_sync(laptops, fold
     Image.new("RGB", (64, 48), "green").save(tmp_path / "p.jpg")
     blob = open_visit(alex, visit_id).attach_photo(template, item, tmp_path / "p.jpg", "Boiler")
     sync(alex, folder)
-    stored = folder.root / "blobs" / blob[:2] / blob
+    stored = photo_in(folder, blob, visit_id)
     held = stored.read_bytes()
+    assert b"JFIF" not in held  # sealed: the store cannot see the photo
     stored.unlink()  # e.g. a sync client that has not copied it yet
     report = sync(jo, folder)
     assert report.photos_missing == [blob]
     assert open_visit(jo, visit_id).checklists[template].record(item).evidence[0].caption == "Boiler"
     stored.write_bytes(held[:100])  # half-copied: refused, still missing
     report = sync(jo, folder)
-    assert report.photos_missing == [blob] and any("damaged photo" in p for p in report.problems)
+    assert report.photos_missing == [blob] and any("cannot be opened" in p for p in report.problems)
     assert not jo.blobs.path(blob).exists()
     stored.write_bytes(held)
     report = sync(jo, folder)

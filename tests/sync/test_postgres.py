@@ -74,9 +74,9 @@ def test_pushing_the_same_ops_twice_and_concurrently_stores_each_once(laptops, s
     for thread in threads:
         thread.join()
     assert errors == []
-    from qa_desktop.sync.postgres import sync_ops
+    from qa_desktop.sync.postgres import sealed_ops
     with store.engine.connect() as connection:
-        assert connection.scalar(select(func.count()).select_from(sync_ops)) == len(ops)
+        assert connection.scalar(select(func.count()).select_from(sealed_ops)) == len(ops)
 
 
 def test_a_wrong_password_or_a_server_that_is_down_is_said_plainly(postgres_url):

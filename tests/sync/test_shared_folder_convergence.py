@@ -64,8 +64,11 @@ class CutOff(Exception):
 
 
 def _files(folder: Path) -> list[Path]:
-    return sorted(p for p in (folder / "devices").rglob("*.ops") if p.is_file()) if (folder / "devices").is_dir() \
+    """The files a sync client moves: every laptop's change files, and the record keys (``keys/``)."""
+    found = sorted(p for p in (folder / "changes").rglob("*.ops") if p.is_file()) if (folder / "changes").is_dir() \
         else []
+    return found + (sorted(p for p in (folder / "keys").iterdir() if p.is_file()) if (folder / "keys").is_dir()
+                    else [])
 
 
 def _copy(source_root: Path, target_root: Path, pick: int, *, cut: bool = False, duplicate: bool = False) -> None:
@@ -86,8 +89,9 @@ def _mirror(source_root: Path, target_root: Path, *, only: str | None = None, bu
     copy (``only``: it is the one that writes them, so its copy is the newest); everyone else's come
     down from the cloud (``but``: not its own)."""
     for source in _files(source_root):
-        device = source.relative_to(source_root).parts[1]
-        if (only is not None and device != only) or (but is not None and device == but):
+        relative = source.relative_to(source_root)
+        device = relative.parts[1] if relative.parts[0] == "changes" else None  # a key: anyone's
+        if device is not None and ((only is not None and device != only) or (but is not None and device == but)):
             continue
         target = target_root / source.relative_to(source_root)
         if not target.exists() or target.stat().st_size != source.stat().st_size:
@@ -118,7 +122,7 @@ def test_laptops_converge_whatever_the_synced_folder_and_the_clocks_do(steps, fa
                 folder.mkdir()
             FolderStore(cloud)  # the team sets the folder up once; the sync client copies its marker
             for copy in copies:
-                shutil.copyfile(cloud / "store.json", copy / "store.json")
+                shutil.copyfile(cloud / "team.json", copy / "team.json")
             visit_id = make_visit(stores[0], LIBRARY)
             sync(stores[0], FolderStore(copies[0]))
             _mirror(copies[0], cloud, only=stores[0].device_id)

@@ -35,7 +35,7 @@ def providers(laptop) -> list[str]:
 
 
 def own_files(folder: FolderStore, laptop) -> list[Path]:
-    where = folder.root / "devices" / laptop.device_id
+    where = folder.root / "changes" / laptop.device_id
     return sorted(p for p in where.iterdir() if _SEGMENT.fullmatch(p.name))
 
 
@@ -97,6 +97,7 @@ def test_a_damaged_file_is_named_noticed_by_its_writer_and_written_again(laptops
     sync(alex, folder)
     newest = own_files(folder, alex)[-1]
     good = newest.read_bytes()
+    held = [op.op_id for op in folder.read_segment(newest)]
     newest.write_bytes(good[: len(good) // 2])
     file = name(folder, newest)
 
@@ -108,7 +109,7 @@ def test_a_damaged_file_is_named_noticed_by_its_writer_and_written_again(laptops
     assert line.startswith("This laptop cannot read " + file) and "ask Alex Patel to sync" in line, line
 
     healed = sync(alex, folder)  # Alex's next sync notices it, and writes it again under the same number
-    assert newest.read_bytes() == good
+    assert [op.op_id for op in folder.read_segment(newest)] == held  # the same changes (sealed afresh)
     assert any(file in line and "written again" in line for line in healed.rewritten), healed.rewritten
     assert any(line.startswith(f"Jo Morgan's laptop could not read my file {file}") and "written again" in line
                for line in healed.unreadable), healed.unreadable
@@ -224,11 +225,13 @@ def test_an_upgraded_writer_fills_a_hole_between_two_whole_files_with_exactly_wh
     with alex.transaction() as session:
         session.delete(session.get(LocalState, f"sync.segments.{folder.key}"))
     _first, second, _third = own_files(folder, alex)
-    held = second.read_bytes()
+    held = [op.op_id for op in folder.read_segment(second)]
+    size = len(second.read_bytes())
     second.unlink()
     report = sync(alex, folder)
     assert report.rewritten == [f"My file {name(folder, second)} was missing from the shared folder: written again."]
-    assert second.read_bytes() == held  # the same number, the same changes: byte for byte
+    # the same number, the same changes (sealed afresh: the same size, other bytes)
+    assert [op.op_id for op in folder.read_segment(second)] == held and len(second.read_bytes()) == size
     assert len(own_files(folder, alex)) == 3
     sync(jo, folder)
     assert snapshot(jo) == snapshot(alex)
@@ -281,7 +284,10 @@ def test_another_laptops_report_names_the_file_and_both_users(laptops, folder):
 
 
 def device_json(folder: FolderStore, laptop) -> dict:
-    return json.loads((folder.root / "devices" / laptop.device_id / "device.json").read_text("utf-8"))
+    """A laptop's device.json, opened with the team key (in the folder it is sealed)."""
+    path = folder.root / "changes" / laptop.device_id / "device.json"
+    assert b"Jo Morgan" not in path.read_bytes() and b"Alex Patel" not in path.read_bytes()
+    return folder.team.open_json("notes", path.read_bytes(), f"qa-desktop-device|{laptop.device_id}")
 
 
 def test_sync_status_says_what_is_not_on_the_shared_store_and_what_cannot_be_read(

@@ -146,6 +146,7 @@ def test_a_reply_awaited_is_on_the_oversight_board_and_a_letter_is_made_from_the
     sanctions.setCurrentIndex(sanctions.model().index(plan_row, 0))
     path = panel.make_letter()
     assert path is not None and opened == [path] and "action-plan-r1-draft" in path.name
+    assert path.parent.parent == store.data_dir / "viewing" and path.read_bytes().startswith(b"%PDF")  # a copy
     sanctions.setCurrentIndex(sanctions.model().index(plan_row, 0))  # the page was redrawn by the change
     panel.letter_status.refresh()
     assert "revision 1: draft" in panel.letter_status.toolTip() and panel.letter_status.submit_action.isEnabled()

@@ -162,10 +162,14 @@ def _sync_in_another_process(store: Store, shared) -> None:
     script = ("import sys\nfrom pathlib import Path\n"
               "from qa_desktop.store.database import Store\nfrom qa_desktop.sync.engine import sync\n"
               "from qa_desktop.sync.folder import FolderStore\n"
+              "from qa_desktop.sync.sealing import TeamKey\n"
+              "from qa_desktop.sync.team import MemoryTeamKeyring\n"
               "store = Store(Path(sys.argv[1]), key=bytes.fromhex(sys.argv[3]))\n"
-              "print(sync(store, FolderStore(Path(sys.argv[2]))).summary())\n")
-    subprocess.run([sys.executable, "-c", script, str(store.data_dir), str(shared), store.key.hex()],
-                   check=True, capture_output=True, text=True, timeout=120)
+              "team = MemoryTeamKeyring(TeamKey(bytes.fromhex(sys.argv[4]), sys.argv[5]))\n"
+              "print(sync(store, FolderStore(Path(sys.argv[2]), team)).summary())\n")
+    team = FolderStore(shared).team  # the child has no keyring: it is handed the keys, as the app has them
+    subprocess.run([sys.executable, "-c", script, str(store.data_dir), str(shared), store.key.hex(),
+                    team.secret.hex(), team.store_id], check=True, capture_output=True, text=True, timeout=120)
 
 
 @pytest.mark.parametrize("window_looked", [True, False], ids=["screen-refreshed", "screen-stale"])

@@ -154,11 +154,10 @@ def test_settings_dialog_keeps_the_password_in_the_keyring_only(qtbot, store, tm
     assert dialog.isVisible() and "keyring" in warnings[-1][2]  # refused, dialog stays open
     dialog.url.setText("postgresql://qa_officer@db.example:5432/qa")
     dialog.password.setText("s3cret pass")
-    dialog.team_key.setText("team key")
     dialog.accept()
     assert not dialog.isVisible()
     assert load_settings(store.data_dir) == SyncSettings(POSTGRESQL, url="postgresql://qa_officer@db.example:5432/qa")
-    assert sorted(memory_keyring.passwords().values()) == ["s3cret pass", "team key"]
+    assert sorted(memory_keyring.passwords().values()) == ["s3cret pass"]
     for path in store.data_dir.rglob("*"):
         if path.is_file():
             assert b"s3cret pass" not in path.read_bytes()
@@ -203,3 +202,54 @@ def test_import_a_bundle_from_the_menu(qtbot, tmp_path, warnings, monkeypatch):
     assert window.count.text() == "1 provider"
     for laptop in (alex, jo):
         laptop.close()
+
+
+def test_a_new_laptop_is_asked_for_the_code_and_joins_the_team_from_the_window(qtbot, tmp_path, warnings,
+                                                                             monkeypatch, memory_keyring):
+    """Alex's laptop adds a laptop (Sync settings > Add a laptop…: a code); Jo's laptop, which does not
+    hold the team key, is asked for the code when it syncs, joins, and syncs."""
+    from pathlib import Path
+
+    from qa_desktop.ui.sync_settings_dialog import SyncSettingsDialog
+
+    alex, jo = Store(tmp_path / "alex", actor="alex"), Store(tmp_path / "jo", actor="jo")
+    load_demo(alex, today=TODAY)
+    for laptop in (alex, jo):
+        save_settings(laptop.data_dir, SyncSettings("folder", str(tmp_path / "shared")))
+    alex_window = open_window(qtbot, alex, tmp_path, "alex")
+    run_sync(qtbot, alex_window)  # sets the store up: Alex's laptop makes the team key
+    dialog = SyncSettingsDialog(alex_window.workspace, alex_window)
+    qtbot.addWidget(dialog)
+    dialog.resize(1280, 720)
+    dialog.show()
+    shots = Path("/work/shots/privacy-sync")
+    if shots.parent.is_dir():
+        shots.mkdir(exist_ok=True)
+        dialog.grab().save(str(shots / "sync-settings-team-key.png"))
+    made = dialog.add_laptop(ask=False)
+    assert made is not None and warnings[-1][1] == "Add a laptop" and made.code in warnings[-1][2]
+    assert "works once" in warnings[-1][2]
+    team_entries = [k for k in memory_keyring.secrets if k[1].startswith("team-key:")]
+    secret = memory_keyring.secrets[team_entries[0]]
+    del memory_keyring.secrets[team_entries[0]]  # Jo's laptop: its own keyring, without the key
+
+    jo_window = open_window(qtbot, jo, tmp_path, "jo")
+    asked = []
+
+    def answer(parent, title, label, *args, **kwargs):
+        asked.append((title, label))
+        return (made.code, True)
+
+    monkeypatch.setattr(QInputDialog, "getText", answer)
+    jo_window.sync_action.trigger()
+    qtbot.waitUntil(lambda: not jo_window.sync.running and jo_window.sync.last_report is not None, timeout=30000)
+    (title, label), = asked
+    assert title == "Join the team" and "does not hold yet" in label and "Add a laptop" in label
+    assert memory_keyring.secrets[team_entries[0]] == secret
+    assert status(jo).last_synced is not None
+    with jo.read() as session:
+        from sqlalchemy import func, select
+
+        from qa_desktop.store.models import Provider
+        assert session.scalar(select(func.count()).select_from(Provider)) == 12
+    jo.close(), alex.close()

@@ -49,21 +49,26 @@ def test_report_button_makes_the_report_in_the_background_opens_it_and_saves_a_c
         task = window.make_report()
         task._worker.progress.connect(lambda message, done, total: steps.append(message))
     result = made.args[0]
-    assert result.path.parent == store.data_dir / "reports"
+    assert result.path.parent == store.data_dir / "reports" / visit_id and result.path.name.endswith(".pdf.sealed")
     assert "-r1-draft-" in result.path.name  # the visit is in progress: a draft
-    assert opened == [result.path]
+    assert b"%PDF" not in result.path.read_bytes()  # kept encrypted
+    (viewed,) = opened  # a temporary plain copy for the viewer, in the data folder's viewing folder
+    assert viewed.parent.parent == store.data_dir / "viewing" and "-r1-draft-" in viewed.name
+    assert viewed.name.endswith(".pdf")
     assert "Laying out page" in steps
-    assert "Quality Assurance Visit Report" in PdfReader(str(result.path)).pages[0].extract_text()
-    assert f"Report {result.path.name}: {result.pages} pages" == window.state.text()
+    assert "Quality Assurance Visit Report" in PdfReader(str(viewed)).pages[0].extract_text()
+    assert f"Report {viewed.name}: {result.pages} pages" == window.state.text()
 
     target = tmp_path / "elsewhere" / "Harbour View report"
     (tmp_path / "elsewhere").mkdir()
     with qtbot.waitSignal(window.report_ready, timeout=30000):
         window.save_report_as(str(target))
     copy = tmp_path / "elsewhere" / "Harbour View report.pdf"
-    assert copy.read_bytes() == result.path.read_bytes()  # the same revision, not a second one
+    assert copy.read_bytes() == viewed.read_bytes()  # the same revision, not a second one
     assert opened[-1] == copy and "unchanged since the last revision" in window.state.text()
     assert not messages
+    store.close()  # viewing copies go when QA Desktop closes; the copy saved aside stays
+    assert not viewed.exists() and list((store.data_dir / "viewing").iterdir()) == [] and copy.exists()
 
 
 def test_two_officers_share_a_visit_by_file_and_settle_their_one_disagreement(qtbot, tmp_path, messages):

@@ -1,0 +1,208 @@
+"""The audit log is tamper-evident: each device's ops form a hash chain.
+
+Every op a device records gets the next number in that device's chain (``dseq``: 1, 2, 3...), the
+SHA-256 of its value (``vhash``) and a link (``chain``): the SHA-256 of the previous op's link and
+everything the op says (its place, id, what it changed, the value's hash, clock, device, who, what
+it was written over, when). The chain travels with the ops, so every laptop holds a copy of every
+other laptop's chain, and checks it:
+
+- **on sync** (``check_arriving``), each op that arrives is checked against its neighbours in its
+  device's chain that this laptop already holds: one that does not link to the op before it or to
+  the op after it, claims a place another op holds, does not match its own value's hash, or (from a
+  device whose chain had begun before it) has no place at all, is **forged**: named in words, and
+  not applied;
+- **on demand** (``qa-desktop audit --verify``: ``verify``), the whole log: each chain's links and
+  places, each op's value against its hash, and this laptop's own chain for gaps. An op whose value
+  is gone is in order only where retention deleted its record (the caller says which); one blanked
+  any other way is named as **blanked**, one whose value changed as **changed**, a gap in this
+  laptop's own chain as **missing**.
+
+Why a chain as well as the triggers (migration 0008): the triggers stop the app's own connection
+from deleting or rewriting an op, but whoever can open the database can drop a trigger, insert an
+op "by qa.lead", or blank one. The chain does not stop that; it makes it show, here and against
+every other laptop's copy. What it cannot do: stop someone who holds this laptop's login and keys
+from recording new changes in its name, as its officer could (the README says so). Values are
+hashed into the chain rather than chained themselves, so retention can remove a value and the chain
+still checks. Ops from before the chain (``dseq`` None) are counted as such, not as forged, unless
+their device's chain had begun before them.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from qa_desktop.store.models import Op
+from qa_desktop.store.oplog import CHUNK, OpRecord, canonical, op_record
+
+GENESIS = "0" * 64
+
+
+def value_hash(value: Any) -> str:
+    return hashlib.sha256(canonical(value).encode("utf-8")).hexdigest()
+
+
+def link(previous: str, op: OpRecord | dict[str, Any], vhash: str, dseq: int) -> str:
+    """The chain's link for an op at place ``dseq`` after the link ``previous``."""
+    get: Callable[[str], Any] = op.get if isinstance(op, dict) else (lambda name: getattr(op, name))
+    base = get("base")
+    parts = [previous, str(dseq), str(get("op_id")), str(get("entity")), str(get("entity_id")), str(get("field")),
+             vhash, str(get("hlc")), str(get("device_id")), str(get("actor")),
+             canonical(list(base) if base is not None else None), str(get("wall"))]
+    return hashlib.sha256("\x1f".join(parts).encode("utf-8")).hexdigest()
+
+
+def last_link(session: Session, device_id: str) -> tuple[int, str]:
+    """The place and link of a device's newest chained op here (0 and ``GENESIS`` before any)."""
+    row = session.execute(select(Op.dseq, Op.chain).where(Op.device_id == device_id, Op.dseq.is_not(None))
+                          .order_by(Op.dseq.desc()).limit(1)).first()
+    return (int(row[0] or 0), str(row[1])) if row else (0, GENESIS)
+
+
+def stamp(session: Session, device_id: str, pending: list[dict[str, Any]]) -> None:
+    """Give this device's new ops (rows about to be inserted, in order) their places and links."""
+    dseq, previous = last_link(session, device_id)
+    for op in pending:
+        dseq += 1
+        vhash = value_hash(op["value"])
+        op["dseq"], op["vhash"] = dseq, vhash
+        op["chain"] = previous = link(previous, op, vhash, dseq)
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One op that breaks its device's chain, in words."""
+
+    op_id: str
+    device_id: str
+    kind: str   # "forged", "blanked", "changed", "missing"
+    words: str
+
+
+def describe(op: Any) -> str:
+    return (f"the change {str(op.op_id)[:8]} to {op.entity} {str(op.entity_id)[:8]} (field '{op.field}', "
+            f"by {op.actor or 'nobody named'}, laptop {str(op.device_id)[:8]})")
+
+
+def _first_chained(session: Session, device_id: str) -> str | None:
+    """The clock value of the earliest chained op of a device held here."""
+    return session.scalar(select(func.min(Op.hlc)).where(Op.device_id == device_id, Op.dseq.is_not(None)))
+
+
+def check_arriving(session: Session, ops: Iterable[OpRecord], *,
+                   unopened: frozenset[str] = frozenset()) -> tuple[list[OpRecord], list[Finding]]:
+    """The arriving ops that fit their devices' chains as this laptop holds them, and the findings
+    for those that do not (forged: named, never applied). An op whose neighbours are not here yet
+    is taken as it is, and checked against them when they come. ``unopened``: ops whose value this
+    laptop cannot see (its record's key was destroyed): their value's hash is not checked."""
+    ops = list(ops)
+    by_device: dict[str, list[OpRecord]] = defaultdict(list)
+    for op in ops:
+        by_device[op.device_id].append(op)
+    refused: dict[str, Finding] = {}
+    for device_id, arriving in by_device.items():
+        chained = [op for op in arriving if op.dseq is not None]
+        places = sorted({p for n in (op.dseq for op in chained if op.dseq) for p in (n - 1, n, n + 1) if p > 0})
+        held: dict[int, list[OpRecord]] = defaultdict(list)
+        for start in range(0, len(places), CHUNK):
+            for row in session.execute(select(Op.__table__).where(Op.device_id == device_id,
+                                                                  Op.dseq.in_(places[start:start + CHUNK]))):
+                held[int(row.dseq)].append(op_record(row))
+        batch: dict[int, OpRecord] = {}
+        for op in sorted(chained, key=lambda o: o.dseq or 0):
+            batch.setdefault(op.dseq or 0, op)
+        first = _first_chained(session, device_id)
+        for op in arriving:
+            problem = _problem(op, held, batch, first, op.op_id in unopened)
+            if problem:
+                refused[op.op_id] = Finding(op.op_id, device_id, "forged", f"{describe(op)} {problem}")
+    return [op for op in ops if op.op_id not in refused], list(refused.values())
+
+
+def _problem(op: OpRecord, held: dict[int, list[OpRecord]], batch: dict[int, OpRecord], first: str | None,
+             unopened: bool) -> str | None:
+    if op.dseq is None:
+        if first is not None and op.hlc > first:
+            return "claims to come from a laptop whose changes are chained, but has no place in its chain"
+        return None
+    if op.chain is None or op.vhash is None:
+        return "has a place in its laptop's chain but no link"
+    if not unopened and op.vhash != value_hash(op.value):
+        return "does not hold the value its hash says"
+    if any(other.op_id != op.op_id for other in held.get(op.dseq, [])) or \
+            (batch.get(op.dseq) is not None and batch[op.dseq].op_id != op.op_id):
+        return f"claims place {op.dseq} of its laptop's chain, which another change holds"
+    before = [GENESIS] if op.dseq == 1 else \
+        [o.chain for o in held.get(op.dseq - 1, [])] + ([batch[op.dseq - 1].chain] if op.dseq - 1 in batch else [])
+    if before and link(str(before[0]), op, op.vhash, op.dseq) != op.chain:
+        return "does not follow the change before it in its laptop's chain"
+    for after in held.get(op.dseq + 1, []):
+        if after.vhash is not None and link(op.chain, after, after.vhash, op.dseq + 1) != after.chain:
+            return "is not the change the next one in its laptop's chain follows"
+    return None
+
+
+@dataclass(frozen=True)
+class Verified:
+    """What ``verify`` found."""
+
+    findings: tuple[Finding, ...]
+    checked: int        # ops checked
+    unchained: int      # ops from before the chain
+    devices: int        # laptops whose chains were checked
+
+
+def verify(session: Session, own_device: str, removed_by_retention: Callable[[Op], bool]) -> Verified:
+    """Check the whole log (module docstring). ``removed_by_retention(op)``: whether a redacted op's
+    record was deleted under retention (its value's absence is then in order)."""
+    findings: list[Finding] = []
+    checked = unchained = 0
+    devices = [row[0] for row in session.execute(select(Op.device_id).distinct())]
+    for device_id in devices:
+        first = _first_chained(session, device_id)
+        previous: tuple[int, str] | None = None
+        holders: dict[int, str] = {}
+        rows = session.scalars(select(Op).where(Op.device_id == device_id).order_by(Op.dseq, Op.hlc))
+        for op in rows:
+            checked += 1
+            if op.dseq is None:
+                unchained += 1
+                if first is not None and op.hlc > first:
+                    findings.append(Finding(op.op_id, device_id, "forged", f"{describe(op)} claims to come from a "
+                                            "laptop whose changes are chained, but has no place in its chain"))
+                continue
+            if op.dseq in holders:
+                findings.append(Finding(op.op_id, device_id, "forged", f"{describe(op)} claims place {op.dseq} of "
+                                        f"its laptop's chain, which the change {holders[op.dseq][:8]} holds"))
+                continue
+            holders[op.dseq] = op.op_id
+            if op.value is None and op.vhash != value_hash(None):
+                if not (op.redacted and removed_by_retention(op)):
+                    findings.append(Finding(op.op_id, device_id, "blanked", f"{describe(op)} was blanked, but its "
+                                            "record was not deleted under retention"))
+            elif op.vhash != value_hash(op.value):
+                findings.append(Finding(op.op_id, device_id, "changed",
+                                        f"{describe(op)} no longer holds the value it was recorded with"))
+            expected_before = GENESIS if op.dseq == 1 else (previous[1] if previous and previous[0] == op.dseq - 1
+                                                            else None)
+            if device_id == own_device and op.dseq > 1 and (previous is None or previous[0] != op.dseq - 1):
+                gap = f"{(previous[0] if previous else 0) + 1}" + \
+                    ("" if (previous[0] if previous else 0) + 1 == op.dseq - 1 else f" to {op.dseq - 1}")
+                findings.append(Finding(op.op_id, device_id, "missing", f"changes {gap} of this laptop's own chain "
+                                        "are missing from its log (deleted?)"))
+            if expected_before is not None and link(expected_before, _record(op), str(op.vhash), op.dseq) != op.chain:
+                findings.append(Finding(op.op_id, device_id, "forged",
+                                        f"{describe(op)} does not follow the change before it in its laptop's chain"))
+            previous = (op.dseq, str(op.chain))
+    return Verified(tuple(findings), checked, unchained, len(devices))
+
+
+def _record(op: Op) -> dict[str, Any]:
+    return {"op_id": op.op_id, "entity": op.entity, "entity_id": op.entity_id, "field": op.field, "hlc": op.hlc,
+            "device_id": op.device_id, "actor": op.actor, "base": op.base, "wall": op.wall}
