@@ -2,7 +2,9 @@
 case, a report, sync through a shared folder AND a real PostgreSQL server, a retention purge), then
 every file of both laptops' data folders, of the shared folder, and every value of every table on
 the server, searched for what was typed: none of it is there in clear. The one exception is the
-report saved aside with "Save report as…", where the officer chose, which is plain by design."""
+report saved aside with "Save report as…", where the officer chose, which is plain by design, and
+likewise the e-mail draft that issues a letter (the PDF attached) and its Word copy saved aside: the
+letter itself, and the Word copy kept without a chosen place, are sealed in the data folder."""
 
 from __future__ import annotations
 
@@ -15,13 +17,17 @@ import pytest
 from PIL import Image
 from sqlalchemy import create_engine, inspect, select, text
 
-from qa_desktop.domain.oversight import CaseSource
+from qa_desktop.domain.documents import DocumentKind
+from qa_desktop.domain.oversight import CaseSource, PlanKind
+from qa_desktop.domain.roles import Role
 from qa_desktop.domain.service_types import ServiceType
 from qa_desktop.domain.timescales import ConcernLevel
 from qa_desktop.domain.visits import VisitLevel, VisitReason, VisitStatus
 from qa_desktop.forms.checklist import NOT_MET
 from qa_desktop.forms.library import TemplateLibrary
 from qa_desktop.services import oversight as qa
+from qa_desktop.services.distribution import Issued
+from qa_desktop.services.documents import Addressee
 from qa_desktop.services.register import add_provider, add_setting
 from qa_desktop.services.reports import save_report_copy, viewing_copy, write_visit_report
 from qa_desktop.services.retention import apply_retention, past_retention
@@ -32,6 +38,7 @@ from qa_desktop.sync.bundle import export_bundle
 from qa_desktop.sync.engine import sync
 from qa_desktop.sync.folder import FolderStore
 from qa_desktop.sync.postgres import PostgresStore
+from qa_desktop.workspace import Workspace
 from tests.conftest import CLOCK_START, TODAY
 
 #: What an officer typed (and what the app wrote from it): none may be readable anywhere at rest.
@@ -47,6 +54,8 @@ TYPED = {
     "case": "Young person missing overnight, found by police at the station",
     "old note": "Restraint recorded in the dining room in 2020",
     "old case": "Allegation against a night worker, referred to LADO in 2020",
+    "plan": "Waking night staff on every shift until the alarm is mended",
+    "recipient": "Marguerite Oyelaran-Fitch",
 }
 
 
@@ -56,6 +65,8 @@ def _leaks(data: bytes, photos: list[bytes]) -> list[str]:
     found += ["a photo" for photo in photos if photo[:11] in data or photo[100:140] in data]
     if data.startswith(b"%PDF"):
         found.append("a plain PDF (a report, readable by anyone)")
+    if data.startswith(b"PK\x03\x04"):  # a zip (a .docx is one): its words are compressed, so say it
+        found.append("a plain zip or Word file")
     if data[:2] == b"\x1f\x8b":  # a gzip file holding them would count too
         with contextlib.suppress(OSError):
             found += [f"{name} (in gzip)" for name, words in TYPED.items() if words.encode() in gzip.decompress(data)]
@@ -87,6 +98,28 @@ def _visit(store: Store, library: TemplateLibrary, tmp_path: Path, name: str, wh
     return visit_id
 
 
+def _issued_letter(store: Store, provider_id: str, outbox: Path) -> Issued:
+    """An action plan's letter made, submitted, approved by the QA lead (the same data folder, opened
+    as the lead), issued with its e-mail draft to ``outbox``; its Word copy kept (sealed) and saved aside."""
+    plan = qa.issue_action_plan(store, provider_id, kind=PlanKind.QA, issued_on=TODAY, reason=TYPED["plan"],
+                                actions=[(TYPED["plan"], ConcernLevel.HIGH)], raised_at=CLOCK_START)
+    officer = Workspace(store, TemplateLibrary.load())
+    kept = officer.documents.letter(DocumentKind.ACTION_PLAN, plan).value.path
+    assert kept.name.endswith(".pdf.sealed")
+    (info,) = officer.documents.letters_of(DocumentKind.ACTION_PLAN, plan)
+    officer.documents.submit(info.id)
+    lead = Store(store.data_dir, actor="Sam Lead", key=store.key, role=Role.QA_LEAD)
+    try:
+        Workspace(lead).documents.approve(info.id)
+    finally:
+        lead.close()
+    word = officer.documents.word(info.id).path  # no place chosen: kept beside the PDF, sealed
+    assert word.name.endswith(".docx.sealed")
+    officer.documents.word(info.id, outbox.parent / "saved-aside" / "plan.docx")  # where the officer chose
+    return officer.documents.issue(info.id, [Addressee(TYPED["recipient"], "mof@example.org", "Registered manager")],
+                                   outbox).value
+
+
 @pytest.mark.slow
 def test_after_a_full_workflow_nothing_typed_is_readable_at_rest_anywhere(tmp_path, postgres_url, postgres_server):
     library = TemplateLibrary.load()
@@ -113,6 +146,7 @@ def test_after_a_full_workflow_nothing_typed_is_readable_at_rest_anywhere(tmp_pa
         assert list(seen) == [shown] and "provider" in seen[shown]
         save_report_copy(alex, report, saved_aside)  # ...and one saved aside, where the officer chose
         export_bundle(alex, tmp_path / "alex-data" / "exports" / "visit", visit_id=visit_id)
+        issued = _issued_letter(alex, provider_id, tmp_path / "outbox")  # the .eml where the officer chose
 
         for laptop in (alex, jo, alex):
             sync(laptop, FolderStore(folder))
@@ -132,6 +166,7 @@ def test_after_a_full_workflow_nothing_typed_is_readable_at_rest_anywhere(tmp_pa
         alex.close(), jo.close()  # closing removes the viewing copies
 
     assert "Lanternfield" in saved_aside.read_bytes().decode("latin-1") or saved_aside.read_bytes()[:4] == b"%PDF"
+    assert issued.eml.parent == tmp_path / "outbox" and TYPED["recipient"].encode() in issued.eml.read_bytes()
     leaks = {}
     for root in (tmp_path / "alex-data", tmp_path / "jo-data", folder):
         leaks.update(_files(root, photos, {saved_aside}))

@@ -1,10 +1,14 @@
 """The records policy: case information is kept for up to 5 years (Section 11), then deleted.
 
 What is past retention, counted from when the record ended:
-- a completed visit, from its date (with its answers, notes, photos, actions and report files);
+- a completed visit, from its date (with its answers, notes, photos, actions, report revisions,
+  their files and whom they were sent to);
 - a closed QA case, from its closing;
 - a removed action plan (and its actions), an ended embargo and a closed regulatory alert, from
-  the day they ended;
+  the day they ended, with the letters about them (their revisions, files and distribution);
+- a compliance review of a provider's essential documents (Figure 1: "essential provider
+  information"), completed, from its date, with its items and actions;
+- an ended placement (its case reference leads to a child's record), from its end;
 - the tracker's records (meetings, funding requests, notifications, applications, planning,
   intelligence, the Young Inspectors programme) as ``services.tracker_retention`` says.
 Open cases, plans in place and embargoes in force are never past retention, however old.
@@ -43,9 +47,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, cast
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
+from qa_desktop.domain.compliance import ReviewStatus
 from qa_desktop.domain.roles import require_officer
 from qa_desktop.domain.visits import VisitStatus
 from qa_desktop.services.tracker_retention import tracker_expired, tracker_rows
@@ -53,7 +58,9 @@ from qa_desktop.store.database import Store
 from qa_desktop.store.models import (
     ActionPlan,
     Answer,
+    ComplianceReview,
     Embargo,
+    Placement,
     PlanAction,
     Provider,
     QaCase,
@@ -61,13 +68,15 @@ from qa_desktop.store.models import (
     RegulatoryAlert,
     ReportRecipient,
     ReportRevision,
+    ReviewAction,
+    ReviewItem,
     Setting,
     SyncedColumns,
     Visit,
     VisitAction,
     VisitTemplate,
 )
-from qa_desktop.store.purge import blank_fields, mark_shredded, redact_purged
+from qa_desktop.store.purge import blank_fields, mark_shredded, redact_purged, units_of_rows
 
 RETENTION_YEARS = 5
 
@@ -82,7 +91,7 @@ def cutoff(today: dt.date, years: int = RETENTION_YEARS) -> dt.date:
 
 @dataclass(frozen=True)
 class Expired:
-    kind: str  # "visit", "case", "plan", "embargo", "alert"
+    kind: str  # "visit", "case", "plan", "embargo", "alert", "review", "placement", or a tracker record's
     id: str
     provider: str
     description: str
@@ -117,6 +126,20 @@ def past_retention(session: Session, today: dt.date) -> list[Expired]:
                                                                RegulatoryAlert.closed_on < limit)):
         found.append(Expired("alert", alert.id, names.get(alert.provider_id, ""),
                              f"{alert.regulator.label}: {alert.kind.label}", _ended(alert.closed_on)))
+    for review in session.scalars(select(ComplianceReview).where(
+            ComplianceReview.deleted.is_(False), ComplianceReview.review_date < limit,
+            or_(ComplianceReview.status.is_(None), ComplianceReview.status == ReviewStatus.COMPLETED))):
+        found.append(Expired("review", review.id, names.get(review.provider_id, ""),
+                             "Minimum urgent compliance review" if review.minimum_only else "Compliance review",
+                             review.review_date))
+    for placement, setting in session.execute(
+            select(Placement, Setting).join(Setting, Placement.setting_id == Setting.id)
+            .where(Placement.deleted.is_(False), Placement.ended_at.is_not(None))):
+        assert placement.ended_at is not None
+        ended = placement.ended_at.date()
+        if ended < limit:
+            found.append(Expired("placement", placement.id, names.get(setting.provider_id, ""),
+                                 f"Placement at {setting.name}", ended))
     for kind, record_id, provider_id, description, ended_on in tracker_expired(session, limit):
         found.append(Expired(kind, record_id, names.get(provider_id or "", ""), description, ended_on))
     return sorted(found, key=lambda e: e.ended_on)
@@ -145,7 +168,8 @@ _VISIT_PARTS: tuple[tuple[type[SyncedColumns], InstrumentedAttribute[str] | Inst
     (Answer, Answer.visit_id), (VisitAction, VisitAction.visit_id), (ReportRevision, ReportRevision.visit_id),
     (VisitTemplate, VisitTemplate.visit_id))
 #: The records with nothing of their own, by their kind.
-_SINGLE: dict[str, type[SyncedColumns]] = {"case": QaCase, "embargo": Embargo, "alert": RegulatoryAlert}
+_SINGLE: dict[str, type[SyncedColumns]] = {"case": QaCase, "embargo": Embargo, "alert": RegulatoryAlert,
+                                           "placement": Placement}
 
 
 def _rows(session: Session, item: Expired) -> list[SyncedColumns | None]:
@@ -159,10 +183,24 @@ def _rows(session: Session, item: Expired) -> list[SyncedColumns | None]:
     tracker = tracker_rows(session, item.kind, item.id)  # the tracker's records (issue 19)
     if tracker is not None:
         return tracker
+    if item.kind == "review":
+        return [*session.scalars(select(ReviewItem).where(ReviewItem.review_id == item.id)),
+                *session.scalars(select(ReviewAction).where(ReviewAction.review_id == item.id)),
+                session.get(ComplianceReview, item.id)]
+    letters = _letters_about(session, item.id)  # a plan's or embargo's letters go with it
     if item.kind == "plan":
-        return [*session.scalars(select(PlanAction).where(PlanAction.plan_id == item.id)),
+        return [*letters, *session.scalars(select(PlanAction).where(PlanAction.plan_id == item.id)),
                 session.get(ActionPlan, item.id)]
-    return [session.get(_SINGLE[item.kind], item.id)]
+    return [*letters, session.get(_SINGLE[item.kind], item.id)]
+
+
+def _letters_about(session: Session, subject_id: str) -> list[SyncedColumns]:
+    """The revisions of the letters about a record (a plan, an embargo) and whom they were sent to."""
+    revisions = session.scalars(select(ReportRevision).where(ReportRevision.subject_id == subject_id,
+                                                             ReportRevision.visit_id.is_(None))).all()
+    sent = session.scalars(select(ReportRecipient).where(
+        ReportRecipient.revision_id.in_([row.id for row in revisions]))).all() if revisions else []
+    return [*sent, *revisions]
 
 
 def apply_retention(store: Store, items: list[Expired]) -> RetentionReport:
@@ -171,11 +209,13 @@ def apply_retention(store: Store, items: list[Expired]) -> RetentionReport:
     rows = 0
     with store.write() as changes:
         ids: set[str] = set()
+        units: set[str] = {item.id for item in items}
         for item in items:
             for row in _rows(changes.session, item):
                 if row is None:
                     continue
                 ids.add(row.id)
+                units |= units_of_rows(type(row), [row])  # a letter is a record of its own, its recipients its parts
                 blanks: dict[str, Any] = blank_fields(type(row))
                 changes.update(row, **blanks)
                 changes.delete(row)
@@ -183,7 +223,7 @@ def apply_retention(store: Store, items: list[Expired]) -> RetentionReport:
         # the records' keys destroyed here (and in the shared store at the next sync: crypto-shredding);
         # a part of a record sealed under a key of its own (``sync.records``) goes with it
         keyed = set(changes.session.scalars(select(RecordKeyRow.unit).where(RecordKeyRow.unit.in_(sorted(ids)))))
-        mark_shredded(changes.session, {item.id for item in items} | keyed, changes.now())
+        mark_shredded(changes.session, units | keyed, changes.now())
     purged = redact_purged(store)
     return RetentionReport(records=len(items), rows=rows, ops_redacted=purged.ops, photos_deleted=purged.photos,
                            reports_deleted=purged.reports, by_kind=dict(Counter(item.kind for item in items)))

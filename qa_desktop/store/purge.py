@@ -21,13 +21,18 @@ from qa_desktop.store.models import (
     SYNCED_MODELS,
     ActionPlan,
     Answer,
+    ComplianceReview,
     Embargo,
     Op,
+    Placement,
     PlanAction,
     QaCase,
     RecordKeyRow,
     RegulatoryAlert,
+    ReportRecipient,
     ReportRevision,
+    ReviewAction,
+    ReviewItem,
     ShreddedUnit,
     SyncedColumns,
     Visit,
@@ -239,27 +244,43 @@ def units_of(session: Session, ops: Iterable[OpRecord]) -> dict[str, str | None]
 def units_of_rows(model: type[SyncedColumns], rows: Iterable[SyncedColumns]) -> set[str]:
     """The records these rows belong to (``RECORD_OF``)."""
     parent = RECORD_OF.get(model.__tablename__)
-    return {row.id if parent is None else getattr(row, parent) for row in rows}
+    return {row.id if parent is None else getattr(row, parent) or row.id for row in rows}
 
 
 def models_by_table() -> dict[str, type[SyncedColumns]]:
     return {model.__tablename__: model for model in SYNCED_MODELS}
 
 
-#: The records retention deletes (a purged visit's parts included).
-PURGEABLE: tuple[type[SyncedColumns], ...] = (Visit, Answer, VisitAction, ReportRevision, VisitTemplate, QaCase,
-                                              ActionPlan, PlanAction, Embargo, RegulatoryAlert, *TRACKER_PURGEABLE)
+#: The records retention deletes (a purged visit's parts included). The framework keeps "essential
+#: provider information and case information ... for up to 5 years" (Section 11), so besides the
+#: visits, cases, sanctions and the tracker's records:
+#: - a document revision's distribution record (who a report or letter was sent to, by name and
+#:   e-mail): part of the revision, deleted with it; a letter (a revision with no visit) goes with
+#:   the plan or embargo it is about (``services.retention``);
+#: - a compliance review of a provider's essential documents, with its items (documents seen,
+#:   written answers, notes) and actions;
+#: - a placement: its case reference leads to a child's record in the council's case system.
+#: Not deleted: the register itself (providers, settings, contacts, package elements), which is
+#: current rather than ended; provider imports and their change reports (the regulators' public
+#: register, no case information); the team's and council's settings.
+PURGEABLE: tuple[type[SyncedColumns], ...] = (Visit, Answer, VisitAction, ReportRevision, ReportRecipient,
+                                              VisitTemplate, QaCase, ActionPlan, PlanAction, Embargo, RegulatoryAlert,
+                                              ComplianceReview, ReviewItem, ReviewAction, Placement,
+                                              *TRACKER_PURGEABLE)
 
 #: The rows that belong to another's record: their table and the column naming it. A record is what
 #: retention deletes whole, and what a record key seals (``sync.records``): a visit with its answers,
 #: actions, checklists and reports; a plan with its actions; a meeting with its topics and actions;
-#: an unregulated-placement notification with its updates. Every other table of ``PURGEABLE`` holds
-#: records of their own (a case, an embargo, an alert, a Young Inspector's visit or incentive, which
-#: retention may delete one at a time).
+#: an unregulated-placement notification with its updates; a compliance review with its items and
+#: actions; a revision with its distribution record. Every other table of ``PURGEABLE`` holds records
+#: of their own (a case, an embargo, an alert, a placement, a Young Inspector's visit or incentive,
+#: which retention may delete one at a time). A letter's revision has no visit: it is a record of its
+#: own (its id), deleted with the plan or embargo it is about.
 _PART_OF: dict[str, str] = {
     "answers": "visit_id", "visit_actions": "visit_id", "report_revisions": "visit_id", "visit_templates": "visit_id",
     "plan_actions": "plan_id", "meeting_topics": "meeting_id", "meeting_actions": "meeting_id",
-    "notification_updates": "notification_id",
+    "notification_updates": "notification_id", "report_recipients": "revision_id", "review_items": "review_id",
+    "review_actions": "review_id",
 }
 #: Per table of ``PURGEABLE``, the column naming the record a row belongs to (``None``: the row is a
 #: record itself).

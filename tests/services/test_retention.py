@@ -123,3 +123,72 @@ def test_the_retention_command_deletes_only_when_confirmed(store, capsys, monkey
     assert "Deleted 1 record(s) past retention (1 case)" in capsys.readouterr().out
     assert main(["retention", *data]) == 0
     assert "0 record(s) past retention" in capsys.readouterr().out
+
+
+OLD_REVIEW_NOTE = "Fire risk assessment seen, signed by the manager's sister"
+OLD_PLACEMENT_REF = "CASE-778812"
+OLD_PLAN_REASON = "Night staff asleep on duty at the 2019 visit"
+RECIPIENT = "Dana Whitfield"
+
+
+def test_reviews_placements_and_a_plan_s_letter_with_its_distribution_go_with_retention_everywhere(
+        store, lead, tmp_path):
+    """Section 11 keeps "essential provider information and case information" up to 5 years: an old
+    compliance review (its item notes), an ended placement (its case reference), and a removed plan
+    with its letter and whom the letter was sent to are past retention, deleted here and on a laptop
+    that synced them, the letter's kept file with them."""
+    from qa_desktop.domain.compliance import ReviewStatus
+    from qa_desktop.domain.documents import DocumentKind
+    from qa_desktop.domain.oversight import PlanKind, RemovalReason
+    from qa_desktop.domain.timescales import ConcernLevel
+    from qa_desktop.services.documents import Addressee
+    from qa_desktop.store.models import ComplianceReview, Placement, ReportRecipient, ReviewItem, Setting
+    from qa_desktop.workspace import Workspace
+
+    visit_id = make_visit(store, TemplateLibrary.load())
+    officer = Workspace(store, TemplateLibrary.load())
+    provider = officer.visits.header(visit_id).provider_id
+    with store.read() as session:
+        setting_id = session.scalars(select(Setting.id).where(Setting.provider_id == provider)).first()
+    with store.write() as changes:
+        review = changes.create(ComplianceReview, provider_id=provider, review_date=dt.date(2020, 5, 1),
+                                minimum_only=False, reviewed_by="Alex Patel", status=ReviewStatus.COMPLETED).id
+        changes.create(ReviewItem, review_id=review, item_key="fire_risk", label="Fire risk assessment",
+                       note=OLD_REVIEW_NOTE)
+        placement = changes.create(Placement, setting_id=setting_id, reference=OLD_PLACEMENT_REF,
+                                   started_at=dt.datetime(2019, 1, 3, 9, tzinfo=dt.UTC),
+                                   ended_at=dt.datetime(2020, 2, 3, 9, tzinfo=dt.UTC)).id
+    plan = qa.issue_action_plan(store, provider, kind=PlanKind.QA, issued_on=dt.date(2019, 11, 1),
+                                reason=OLD_PLAN_REASON, actions=[("Waking night staff", ConcernLevel.HIGH)],
+                                raised_at=dt.datetime(2019, 11, 1, 9, tzinfo=dt.UTC))
+    letter = officer.documents.letter(DocumentKind.ACTION_PLAN, plan).value
+    (info,) = officer.documents.of_provider(provider)
+    officer.documents.submit(info.id)
+    Workspace(lead).documents.approve(info.id)
+    officer.documents.issue(info.id, [Addressee(RECIPIENT, "dana@example.org.uk", "Registered manager")], tmp_path)
+    qa.remove_action_plan(store, plan, removed_on=dt.date(2020, 6, 1), reason=RemovalReason.IMPROVED)
+
+    shared = FolderStore(tmp_path / "shared")
+    other = Store(tmp_path / "other", actor="jo")
+    try:
+        sync(store, shared), sync(other, shared)
+        assert OLD_REVIEW_NOTE in everything_in(other) and RECIPIENT in everything_in(other)
+        with store.read() as session:
+            expired = {(e.kind, e.id) for e in past_retention(session, TODAY)}
+        assert {("review", review), ("placement", placement), ("plan", plan)} <= expired
+        with store.read() as session:
+            chosen = [e for e in past_retention(session, TODAY) if e.kind in ("review", "placement", "plan")]
+        apply_retention(store, chosen)
+        assert not letter.path.exists() and not (store.data_dir / "reports" / plan).exists()
+        sync(store, shared), sync(other, shared)
+        for laptop in (store, other):
+            dump = everything_in(laptop)
+            for secret in (OLD_REVIEW_NOTE, OLD_PLACEMENT_REF, OLD_PLAN_REASON, RECIPIENT):
+                assert secret not in dump, (laptop.data_dir, secret)
+            with laptop.read() as session:
+                assert session.get(ComplianceReview, review).deleted and session.get(Placement, placement).deleted
+                assert all(r.deleted for r in session.scalars(select(ReportRecipient)))
+                assert not {e.kind for e in past_retention(session, TODAY)} & {"review", "placement", "plan"}
+        assert "dana@example.org.uk" not in everything_in(other)
+    finally:
+        other.close()
