@@ -69,7 +69,7 @@ from qa_desktop.store.keys import (
 from qa_desktop.store.models import LocalState, ReportRevision
 from qa_desktop.store.permissions import private_file, private_folder
 from qa_desktop.store.repair import UNRECORDED_FIELDS_DONE, record_unrecorded_fields
-from qa_desktop.store.report_files import VIEWING_KEEP_S, ReportFiles, report_files_key
+from qa_desktop.store.report_files import PLAIN_KINDS, VIEWING_KEEP_S, ReportFiles, report_files_key
 
 if TYPE_CHECKING:
     from alembic.config import Config
@@ -330,7 +330,7 @@ class Store:
         self.hlc = HybridClock(self._last_hlc(), wall=self.clock.wall_ms)
         self._repair()
         self.reports.remove_viewing_copies(older_than_s=VIEWING_KEEP_S)  # left by a program that stopped
-        if any(self.reports.root.glob("*.pdf")):  # plain reports from before they were encrypted
+        if any(p for kind in PLAIN_KINDS for p in self.reports.root.glob(kind)):  # plain, from before encryption
             self.reports.encrypt_existing(self._report_owner)
 
     @contextmanager
@@ -458,9 +458,14 @@ class Store:
         self.reports.remove_viewing_copies()
 
     def _report_owner(self, file_name: str) -> str | None:
-        """The visit a report file from before belongs to (by its revision's file name)."""
+        """The record a document file from before belongs to, by its revision's file name (a Word copy
+        by its PDF's): the visit, else the plan or embargo a letter is about, else the provider, as
+        ``services.documents.owner_of`` files it."""
+        pdf = file_name.removesuffix(".docx") + ".pdf" if file_name.endswith(".docx") else file_name
         with self.read() as session:
-            return session.scalars(select(ReportRevision.visit_id).where(ReportRevision.file_name == file_name)).first()
+            found = session.execute(select(ReportRevision.visit_id, ReportRevision.subject_id,
+                                           ReportRevision.provider_id).where(ReportRevision.file_name == pdf)).first()
+        return next((owner for owner in found if owner), None) if found is not None else None
 
     def schema_revision(self) -> str | None:
         return schema_revision(self.engine)

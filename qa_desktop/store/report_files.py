@@ -24,8 +24,9 @@ a visit's report lifecycle can use it alike):
 for people ("QA-20261122-1A2B3C4D-r2.pdf"). On disk a file is ``<owner>/<name>.sealed``: a name no
 program opens as a PDF, so nobody mistakes the ciphertext for a broken report.
 
-Plain PDFs from before (``reports/*.pdf``) are encrypted into this layout the first time the store
-opens (``encrypt_existing``), then overwritten and removed.
+Plain files from before (``reports/*.pdf``, and the Word copies ``reports/*.docx`` the report
+lifecycle of the version before wrote beside them) are encrypted into this layout the first time the
+store opens (``encrypt_existing``), then overwritten and removed.
 """
 
 from __future__ import annotations
@@ -54,6 +55,8 @@ NONCE_BYTES = 12
 VIEWING_KEEP_S = 600
 #: The owner of a plain report from before whose visit this laptop cannot tell.
 UNFILED = "unfiled"
+#: The plain files of a data folder from before, found flat in ``reports/``.
+PLAIN_KINDS = ("*.pdf", "*.docx")
 #: Owners are record ids; names are file names Windows accepts (no path, no : ? * " < > |).
 _OWNER = re.compile(r"[0-9A-Za-z][0-9A-Za-z-]{0,63}")
 _NAME = re.compile(r"[^\\/:?*\"<>|\x00-\x1f]{1,200}")
@@ -190,13 +193,13 @@ class ReportFiles:
     # -- plain reports from before -------------------------------------------------------------------
 
     def encrypt_existing(self, owner_of: Callable[[str], str | None]) -> int:
-        """Encrypt the plain PDFs of a data folder from before (``reports/*.pdf``) into their owner's
-        folder (``owner_of(file name)``: the visit whose report it is, ``None`` when unknown), then
-        overwrite and remove the plain file. Returns how many."""
+        """Encrypt the plain files of a data folder from before (``PLAIN_KINDS`` in ``reports/``) into
+        their owner's folder (``owner_of(file name)``: the record whose document it is, ``None`` when
+        unknown), then overwrite and remove the plain file. Returns how many."""
         if not self.root.is_dir():
             return 0
         done = 0
-        for plain in sorted(self.root.glob("*.pdf")):
+        for plain in sorted(p for kind in PLAIN_KINDS for p in self.root.glob(kind)):
             if plain.name.startswith(TEMPORARY_PREFIX):
                 _shred(plain)  # a report cut off while it was written, from before
                 continue

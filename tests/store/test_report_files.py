@@ -85,6 +85,10 @@ def test_plain_reports_from_before_are_encrypted_under_their_visit_and_the_plain
     visit_id = _visit(store)
     made = write_visit_report(store, visit_id)
     pdf = store.reports.read(made.path)
+    with store.write() as changes:  # a letter about a plan, from the lifecycle of the version before
+        provider = changes.session.get(Visit, visit_id).setting.provider_id
+        changes.create(ReportRevision, visit_id=None, provider_id=provider, subject_id="plan-1", kind="action_plan",
+                       revision=1, fingerprint="x", file_name="QIP-20261122-PLAN1-r1.pdf", pages=1)
     store.close()
     # as the version before kept them: plain PDFs, flat in reports/
     name = made.path.name.removesuffix(".sealed")
@@ -92,15 +96,21 @@ def test_plain_reports_from_before_are_encrypted_under_their_visit_and_the_plain
     (tmp_path / "data" / "reports" / name).write_bytes(pdf)
     (tmp_path / "data" / "reports" / "QA-20200101-UNKNOWN0-r1.pdf").write_bytes(b"%PDF-1.4 an old one")
     (tmp_path / "data" / "reports" / ".writing-x.pdf").write_bytes(b"%PDF-1.4 half")
+    (tmp_path / "data" / "reports" / "QIP-20261122-PLAN1-r1.pdf").write_bytes(b"%PDF-1.4 a letter")
+    (tmp_path / "data" / "reports" / "QIP-20261122-PLAN1-r1.docx").write_bytes(b"PK\x03\x04 its Word copy")
 
     store = Store(tmp_path / "data", actor="alex")
     try:
-        assert list((tmp_path / "data" / "reports").glob("*.pdf")) == []
+        assert [p for p in (tmp_path / "data" / "reports").iterdir() if p.is_file()] == []  # nothing plain left
+        letter, word = (store.reports.path("plan-1", f"QIP-20261122-PLAN1-r1.{kind}") for kind in ("pdf", "docx"))
+        assert store.reports.read(letter) == b"%PDF-1.4 a letter"  # filed with its plan: retention takes both
+        assert store.reports.read(word) == b"PK\x03\x04 its Word copy"
         assert store.reports.read(store.reports.path(visit_id, name)) == pdf
         unfiled = store.reports.path("unfiled", "QA-20200101-UNKNOWN0-r1.pdf")
         assert store.reports.read(unfiled) == b"%PDF-1.4 an old one"
         with store.read() as session:
-            assert session.scalars(select(ReportRevision.file_name)).all() == [name]
+            assert sorted(session.scalars(select(ReportRevision.file_name))) == sorted(
+                [name, "QIP-20261122-PLAN1-r1.pdf"])
         assert write_visit_report(store, visit_id).reused  # the converted file is the revision it was
     finally:
         store.close()
