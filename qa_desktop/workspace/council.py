@@ -14,7 +14,7 @@ from qa_desktop.services import council as council_service
 from qa_desktop.services.audit import AuditLine, council_audit
 from qa_desktop.services.council import Branding, CouncilSettingError, CouncilView
 from qa_desktop.workspace.changes import Done
-from qa_desktop.workspace.core import Workspace
+from qa_desktop.workspace.guard import Service
 
 __all__ = ["CouncilService", "CouncilView", "Branding", "Framework", "FrameworkError", "CouncilSettingError",
            "COUNCIL"]
@@ -23,9 +23,8 @@ __all__ = ["CouncilService", "CouncilView", "Branding", "Framework", "FrameworkE
 COUNCIL = "council settings"
 
 
-class CouncilService:
-    def __init__(self, workspace: Workspace) -> None:
-        self._ws = workspace
+class CouncilService(Service):
+    area = "council"
 
     def settings(self) -> CouncilView:
         return council_service.council(self._ws._store)

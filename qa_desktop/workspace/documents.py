@@ -6,7 +6,6 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from qa_desktop.domain.documents import DocumentKind, DocumentRuleError, DocumentStatus, add_working_days
 from qa_desktop.reports.pages import Progress, ReportResult, no_progress
@@ -16,17 +15,14 @@ from qa_desktop.services.documents import Addressee, DocumentInfo, ReplyDue, Sen
 from qa_desktop.services.letters import LETTER_KINDS, letter_source
 from qa_desktop.services.sources import source_of
 from qa_desktop.workspace.changes import Done
-
-if TYPE_CHECKING:
-    from qa_desktop.workspace.core import Workspace
+from qa_desktop.workspace.guard import Service
 
 __all__ = ["DocumentService", "DocumentInfo", "SentTo", "Addressee", "DocumentKind", "DocumentStatus",
            "DocumentRuleError", "ReportResult", "Issued", "ReplyDue", "LETTER_KINDS"]
 
 
-class DocumentService:
-    def __init__(self, workspace: Workspace) -> None:
-        self._ws = workspace
+class DocumentService(Service):
+    area = "documents"
 
     def get(self, revision_id: str) -> DocumentInfo:
         return documents.document(self._ws._store, revision_id)

@@ -5,22 +5,19 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from qa_desktop.domain.placements import PlacementError, PlacementKind
 from qa_desktop.services import placements as pl
 from qa_desktop.services.placements import PlacementLine
 from qa_desktop.workspace.changes import Done
-
-if TYPE_CHECKING:
-    from qa_desktop.workspace.core import Workspace
+from qa_desktop.workspace.guard import Service
 
 __all__ = ["PlacementService", "PlacementLine", "PlacementKind", "PlacementError"]
 
 
-class PlacementService:
-    def __init__(self, workspace: Workspace) -> None:
-        self._ws = workspace
+class PlacementService(Service):
+    area = "placements"
 
     def record(self, *, setting_id: str, reference: str, kind: PlacementKind, started_at: dt.datetime | None = None,
                ended_at: dt.datetime | None = None, element_id: str | None = None) -> Done[str]:

@@ -8,22 +8,19 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from qa_desktop.domain.visits import VisitLevel, VisitReason, VisitRuleError, VisitStatus
 from qa_desktop.services import visit_planning as vp
 from qa_desktop.services.visit_planning import VisitSummary
 from qa_desktop.workspace.changes import Done
-
-if TYPE_CHECKING:
-    from qa_desktop.workspace.core import Workspace
+from qa_desktop.workspace.guard import Service
 
 __all__ = ["PlanningService", "VisitSummary", "VisitRuleError", "VisitLevel", "VisitReason", "VisitStatus"]
 
 
-class PlanningService:
-    def __init__(self, workspace: Workspace) -> None:
-        self._ws = workspace
+class PlanningService(Service):
+    area = "planning"
 
     def plan(self, *, setting_id: str, visit_date: dt.date, level: VisitLevel, announced: bool,
              officers: Sequence[str], reason: VisitReason, starts_at: dt.datetime | None = None,

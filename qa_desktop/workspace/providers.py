@@ -12,7 +12,7 @@ naming the field, raised before anything is written.
 from __future__ import annotations
 
 from collections.abc import Collection, Mapping, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from qa_desktop.domain.contacts import ContactRole
 from qa_desktop.domain.monitoring import MonitoredBy, MonitoringError
@@ -28,9 +28,7 @@ from qa_desktop.services.providers import (
 )
 from qa_desktop.services.register import RegisterError
 from qa_desktop.workspace.changes import Done
-
-if TYPE_CHECKING:
-    from qa_desktop.workspace.core import Workspace
+from qa_desktop.workspace.guard import Service
 
 __all__ = ["ProviderService", "ProviderRecord", "SettingRecord", "ContactLine", "ElementLine", "CommissionerLine",
            "RegisterError", "MonitoringError", "PackageError", "ContactRole", "MonitoredBy", "PROVIDER_FIELDS",
@@ -41,9 +39,8 @@ SETTING_FIELDS = p.SETTING_FIELDS
 Seen = Mapping[str, Sequence[str]]
 
 
-class ProviderService:
-    def __init__(self, workspace: Workspace) -> None:
-        self._ws = workspace
+class ProviderService(Service):
+    area = "providers"
 
     # -- providers --------------------------------------------------------------------------------
 

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING
 
 from qa_desktop.domain.compliance import ComplianceError, DocumentCheck, DocumentStatus, ReviewScope, ReviewStatus
 from qa_desktop.domain.timescales import ConcernLevel
@@ -19,9 +18,7 @@ from qa_desktop.services import reviews as rv
 from qa_desktop.services.reviews import ReviewActionLine, ReviewItemLine, ReviewLine, ReviewSheet
 from qa_desktop.store.database import StoreBusy
 from qa_desktop.workspace.changes import Done
-
-if TYPE_CHECKING:
-    from qa_desktop.workspace.core import Workspace
+from qa_desktop.workspace.guard import Service
 
 __all__ = ["ReviewService", "ReviewSheet", "ReviewItemLine", "ReviewActionLine", "ReviewLine", "ReviewScope",
            "ReviewStatus", "DocumentStatus", "DocumentCheck", "ComplianceError", "StoreBusy"]
@@ -31,9 +28,8 @@ SCREEN_SAVE_WAIT_MS = 150
 Seen = Mapping[str, Sequence[str]]
 
 
-class ReviewService:
-    def __init__(self, workspace: Workspace) -> None:
-        self._ws = workspace
+class ReviewService(Service):
+    area = "reviews"
 
     def _busy(self, screen: bool) -> int | None:
         return SCREEN_SAVE_WAIT_MS if screen else None
