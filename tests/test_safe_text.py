@@ -72,11 +72,14 @@ def test_formulas_are_text_in_the_xlsx_and_control_characters_do_not_break_it(sa
     sheet = load_workbook(path).active
     names = {sheet.cell(row=r, column=1).value: sheet.cell(row=r, column=1) for r in range(2, sheet.max_row + 1)}
     for name in DANGEROUS:
-        cell = names[name.replace("\r", "\n")]  # XML reads a bare carriage return back as a line feed
+        # XML parsers may read a bare carriage return back as a line feed (openpyxl's own does, lxml keeps it)
+        cell = names.get(name) or names[name.replace("\r", "\n")]
         assert cell.data_type == "s" and cell.quotePrefix  # text, and stays text when edited
     assert "Bell and [2JEscape House" in names  # the controls removed, the rest kept
     assert names["Bell and [2JEscape House"].data_type == "s"
-    reasons = {sheet.cell(row=r, column=9).value for r in range(2, sheet.max_row + 1)}
+    # the embargoes' reasons (the demo's poor judgements are on the list too, with Ofsted's words)
+    reasons = {sheet.cell(row=r, column=9).value for r in range(2, sheet.max_row + 1)
+               if sheet.cell(row=r, column=4).value.startswith("Embargo")}
     assert reasons == {"=1+1 looked into"}
 
 
@@ -92,7 +95,8 @@ def test_formulas_are_escaped_in_the_csv_the_owasp_way(sanctioned, tmp_path):
         assert "'" + name in providers
     assert all(not p.startswith(("=", "+", "-", "@", "\t", "\r")) for p in providers)
     assert all(record.startswith('"') for record in raw.split("\r\n") if record)  # every cell quoted
-    assert all(row[8] == "'=1+1 looked into" for row in rows[1:])
+    embargoes = [row for row in rows[1:] if row[3].startswith("Embargo")]
+    assert len(embargoes) == 8 and all(row[8] == "'=1+1 looked into" for row in embargoes)
 
 
 def test_the_rules_of_the_shared_module():

@@ -62,6 +62,7 @@ from qa_desktop.store.models import (
     PlanAction,
     Provider,
     QaCase,
+    ReviewAction,
     Setting,
     Visit,
     VisitAction,
@@ -420,6 +421,11 @@ def _actions(session: Session) -> list[ActionRow]:
             select(MeetingAction, Meeting).join(Meeting, MeetingAction.meeting_id == Meeting.id)
             .where(MeetingAction.deleted.is_(False), Meeting.deleted.is_(False))):
         found.append(row("Meeting", arising.provider_id, f"{meeting.kind.label} {meeting.held_on:%d/%m/%Y}", arising))
+    for required, review in session.execute(  # actions a compliance review set (Figure 1, Figure 8 dates)
+            select(ReviewAction, ComplianceReview).join(ComplianceReview, ReviewAction.review_id == ComplianceReview.id)
+            .where(ReviewAction.deleted.is_(False), ComplianceReview.deleted.is_(False))):
+        scope = "Minimum urgent review" if review.minimum_only else "Compliance review"
+        found.append(row("Review", review.provider_id, f"{scope} {review.review_date:%d/%m/%Y}", required))
     return sorted(found, key=lambda a: a.raised_at, reverse=True)
 
 

@@ -6,7 +6,6 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from qa_desktop.domain.documents import DocumentKind, DocumentRuleError, DocumentStatus, add_working_days
 from qa_desktop.reports.pages import Progress, ReportResult, no_progress
@@ -18,9 +17,6 @@ from qa_desktop.services.reports import save_report_copy, viewing_copy
 from qa_desktop.services.sources import source_of
 from qa_desktop.workspace.changes import Done
 from qa_desktop.workspace.guard import Service
-
-if TYPE_CHECKING:
-    pass
 
 __all__ = ["DocumentService", "DocumentInfo", "SentTo", "Addressee", "DocumentKind", "DocumentStatus",
            "DocumentRuleError", "ReportResult", "Issued", "ReplyDue", "LETTER_KINDS"]

@@ -5,16 +5,13 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from qa_desktop.domain.placements import PlacementError, PlacementKind
 from qa_desktop.services import placements as pl
 from qa_desktop.services.placements import PlacementLine
 from qa_desktop.workspace.changes import Done
 from qa_desktop.workspace.guard import Service
-
-if TYPE_CHECKING:
-    pass
 
 __all__ = ["PlacementService", "PlacementLine", "PlacementKind", "PlacementError"]
 

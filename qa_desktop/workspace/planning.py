@@ -8,16 +8,13 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from qa_desktop.domain.visits import VisitLevel, VisitReason, VisitRuleError, VisitStatus
 from qa_desktop.services import visit_planning as vp
 from qa_desktop.services.visit_planning import VisitSummary
 from qa_desktop.workspace.changes import Done
 from qa_desktop.workspace.guard import Service
-
-if TYPE_CHECKING:
-    pass
 
 __all__ = ["PlanningService", "VisitSummary", "VisitRuleError", "VisitLevel", "VisitReason", "VisitStatus"]
 

@@ -12,7 +12,7 @@ naming the field, raised before anything is written.
 from __future__ import annotations
 
 from collections.abc import Collection, Mapping, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from qa_desktop.domain.contacts import ContactRole
 from qa_desktop.domain.monitoring import MonitoredBy, MonitoringError
@@ -29,9 +29,6 @@ from qa_desktop.services.providers import (
 from qa_desktop.services.register import RegisterError
 from qa_desktop.workspace.changes import Done
 from qa_desktop.workspace.guard import Service
-
-if TYPE_CHECKING:
-    pass
 
 __all__ = ["ProviderService", "ProviderRecord", "SettingRecord", "ContactLine", "ElementLine", "CommissionerLine",
            "RegisterError", "MonitoringError", "PackageError", "ContactRole", "MonitoredBy", "PROVIDER_FIELDS",

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING
 
 from qa_desktop.domain.compliance import ComplianceError, DocumentCheck, DocumentStatus, ReviewScope, ReviewStatus
 from qa_desktop.domain.timescales import ConcernLevel
@@ -20,9 +19,6 @@ from qa_desktop.services.reviews import ReviewActionLine, ReviewItemLine, Review
 from qa_desktop.store.database import StoreBusy
 from qa_desktop.workspace.changes import Done
 from qa_desktop.workspace.guard import Service
-
-if TYPE_CHECKING:
-    pass
 
 __all__ = ["ReviewService", "ReviewSheet", "ReviewItemLine", "ReviewActionLine", "ReviewLine", "ReviewScope",
            "ReviewStatus", "DocumentStatus", "DocumentCheck", "ComplianceError", "StoreBusy"]

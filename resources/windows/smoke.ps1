@@ -32,7 +32,7 @@ function Expect([string]$Output, [string]$Text) {
 $out = Run "version" @("--version", "--data-dir", $a)
 Expect $out "Database schema: no data yet"
 Expect (Run "demo" @("demo", "--data-dir", $a)) "Demo data loaded"
-Expect (Run "templates" @("templates", "--data-dir", $a)) "11 templates"
+Expect (Run "templates" @("templates", "--data-dir", $a)) "14 templates"
 Expect (Run "providers" @("providers", "--data-dir", $a)) "13 providers"
 Expect (Run "due" @("due", "--data-dir", $a)) "OVERDUE"
 $out = Run "visits" @("visits", "--status", "in_progress", "--data-dir", $a)

@@ -133,7 +133,7 @@ def test_the_check_prints_on_one_page_however_long_the_record(clean, tmp_path):
     result = check(store, provider_id)
     assert len(result.concerns) >= 40
     path = tmp_path / "check.pdf"
-    write_pdf(result, path)
+    write_pdf(store, result, path)
     reader = PdfReader(str(path))
     assert len(reader.pages) == 1
     text = " ".join(reader.pages[0].extract_text().split())
@@ -145,6 +145,6 @@ def test_the_check_prints_on_one_page_however_long_the_record(clean, tmp_path):
 def test_a_clean_check_prints_nothing_recorded(clean, tmp_path):
     store, provider_id = clean
     path = tmp_path / "clean.pdf"
-    write_pdf(check(store, provider_id), path)
+    write_pdf(store, check(store, provider_id), path)
     text = PdfReader(str(path)).pages[0].extract_text()
     assert "NOTHING RECORDED" in text and f"{NOTHING_RECORDED}." in text

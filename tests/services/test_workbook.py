@@ -85,7 +85,8 @@ def test_everything_goes_to_one_workbook_a_sheet_each(ws, tmp_path):
     assert meetings[1][meetings[0].index("Title")] == "=1+1" and meetings[1][meetings[0].index("Actions")] == 1
     alerts = values(book["Alerts"])
     affects = alerts[0].index("Affects children we have placed")
-    assert [r[affects] for r in alerts[1:]] == ["Yes"]  # PL-2041 is at Willow House
+    # PL-2041 is at Willow House; the two alerts the demo file's poor judgements raised on import affect no one
+    assert sorted(r[affects] for r in alerts[1:]) == ["No", "No", "Yes"]
     incentives = values(book["Incentives"])
     assert incentives[1][incentives[0].index("Value")] == 20.5
     register = values(book["Register"])
