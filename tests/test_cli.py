@@ -110,4 +110,4 @@ def test_visits_in_progress_give_the_id_report_takes(capsys, data_dir):
     visit = out.splitlines()[2].split()[0]
     assert visit.startswith("QA-")  # the visit's reference, as its report and letters print it
     code, out, _ = run(capsys, "report", visit, "--data-dir", data_dir)
-    assert code == 0 and "Report written:" in out
+    assert code == 0 and "Report made (" in out and "kept encrypted in the data folder" in out  # sealed at rest

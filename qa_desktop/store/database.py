@@ -440,8 +440,11 @@ class Store:
         try:
             with self.engine.begin() as connection:
                 connection.exec_driver_sql(f"PRAGMA optimize={OPTIMIZE_ALL_TABLES:#x}")
-        except DatabaseError:  # OperationalError (busy) is one
-            pass
+        except DatabaseError as error:  # OperationalError (busy) is one
+            if is_damage(error):
+                # a damaged page met while analysing: the connection that met it stays failed, so it is
+                # not handed on; the next unit of work reads what it needs, or says the damage in words
+                self.engine.dispose()
 
     def check(self) -> None:
         """Read every page of the data file (SQLite's ``quick_check``, each page's checksum tested on the

@@ -15,7 +15,7 @@ from qa_desktop.paths import DATABASE_NAME
 from qa_desktop.services.demo import load_demo
 from qa_desktop.store import changes as changes_module
 from qa_desktop.store.database import Store, make_engine, migrate
-from qa_desktop.store.models import ComplianceReview, LocalState, Op
+from qa_desktop.store.models import ComplianceReview, LocalState, Op, Provider
 from qa_desktop.store.repair import UNRECORDED_FIELDS_DONE
 from qa_desktop.sync.engine import sync
 from qa_desktop.sync.folder import FolderStore
@@ -35,23 +35,31 @@ def _op_count(store: Store) -> int:
         return session.scalar(select(func.count()).select_from(Op)) or 0
 
 
-def _demo_by_the_old_code_path(tmp_path, monkeypatch) -> None:
+def _demo_by_the_old_code_path(tmp_path, monkeypatch) -> set[str]:
     """A data folder whose demo was loaded by the write path as it was before: a field its default
     filled was set at flush and never logged (``column_defaults`` worked out nothing)."""
     store = Store(tmp_path / "alex", actor="alex")
     with monkeypatch.context() as patched:
         patched.setattr(changes_module, "column_defaults", lambda model, given: {})
         load_demo(store)
+        # the demo now gives every review's fields itself: a review recorded as the old version did
+        # (its ``minimum_only`` left to the default) stands for the rows it made so
+        with store.write() as changes:
+            provider = changes.session.scalars(select(Provider.id).order_by(Provider.name)).first()
+            changes.create(ComplianceReview, provider_id=provider, review_date=dt.date(2026, 3, 2),
+                           reviewed_by="Alex Patel")
     with store.transaction() as session:  # as if the repair had never run: the old version had none
         session.execute(text("DELETE FROM local_state WHERE key = :k"), {"k": UNRECORDED_FIELDS_DONE})
     with store.read() as session:
         reviews = session.scalars(select(ComplianceReview.id)).all()
-    assert any("minimum_only" not in _ops(store, r) for r in reviews)  # the old state: never logged
+    unlogged = {r for r in reviews if "minimum_only" not in _ops(store, r)}
+    assert unlogged  # the old state: never logged
     store.close()
+    return unlogged
 
 
 def test_old_rows_get_ops_for_their_unrecorded_fields_once_and_arrive_whole_elsewhere(tmp_path, monkeypatch):
-    _demo_by_the_old_code_path(tmp_path, monkeypatch)
+    unlogged = _demo_by_the_old_code_path(tmp_path, monkeypatch)
     # what the old version showed: the reviews never arrive
     before = Store(tmp_path / "before", actor="jo")
     try:
@@ -74,8 +82,8 @@ def test_old_rows_get_ops_for_their_unrecorded_fields_once_and_arrive_whole_else
         for review in reviews:
             ops = _ops(alex, review.id)
             assert [o.value for o in ops["minimum_only"]] == [review.minimum_only]
-            if review.minimum_only:
-                continue  # given when it was made (the demo's urgent review): its op is the original one
+            if review.id not in unlogged:
+                continue  # given when it was made (as the demo does now): its op is the original one
             repaired = ops["minimum_only"][0]
             assert repaired.base == [] and repaired.actor == review.changed_by
             assert repaired.wall == int(review.created_at.timestamp() * 1000)  # when the row was made

@@ -15,6 +15,7 @@ from PIL import Image
 from sqlalchemy import select, text
 
 from qa_desktop.domain.visits import VisitStatus
+from qa_desktop.services.documents import reopen_visit
 from qa_desktop.services.reports import write_visit_report
 from qa_desktop.services.retention import apply_retention, past_retention
 from qa_desktop.services.visits import open_visit
@@ -115,9 +116,12 @@ def test_a_purge_reaches_every_laptop_and_the_store_and_an_offline_edit_brings_n
                                                             Answer.item_key == item[1])).one()
     assert OLD_NOTE in everything_in(jo) and jo.blobs.is_intact(photo)
 
-    # Sam edits the note while offline: Sam syncs again only after the purge reached the store
+    # Sam reopens the completed visit and edits the note while offline: Sam syncs again only after the
+    # purge reached the store
+    reopen_visit(sam, visit_id, OFFLINE + " (sam's reason)")
     open_visit(sam, visit_id).set_note(*item, OFFLINE + " (sam)")
     # Kim edits it too, and sends the edit before anyone deletes the visit
+    reopen_visit(kim, visit_id, OFFLINE + " (kim's reason)")
     open_visit(kim, visit_id).set_note(*item, OFFLINE + " (kim)")
     sync(kim, shared())
 
