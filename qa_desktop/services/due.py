@@ -45,6 +45,7 @@ from qa_desktop.domain.schedule import (
 )
 from qa_desktop.domain.service_types import ServiceType
 from qa_desktop.domain.visits import VisitStatus
+from qa_desktop.services.council import framework
 from qa_desktop.store.access import officer
 from qa_desktop.store.database import session_clock
 from qa_desktop.store.models import (
@@ -112,6 +113,7 @@ def due_items(session: Session, today: dt.date, *, include_scheduled: bool = Fal
     provider with ``provider_id``, of some with ``provider_ids``, of monitored ones with
     ``monitored_only``."""
     officer(session, "what is due across the register")
+    figures = framework(session)  # the council's Figures 1 and 2, read once for the whole list
     clock = session_clock(session)
     # placements ended by then no longer count: by the clock today, or midday of the day asked about
     now = clock.now() if today == clock.today() else dt.datetime.combine(today, dt.time(12), dt.UTC)
@@ -194,13 +196,15 @@ def due_items(session: Session, today: dt.date, *, include_scheduled: bool = Fal
             minimum = last_minimum.get(key)
             return next_review_due(kind_type, last, today, placement_starts=starts,
                                    concern=_first_after(_raised, last),
-                                   minimum_on=minimum if minimum and (last is None or minimum > last) else None)
+                                   minimum_on=minimum if minimum and (last is None or minimum > last) else None,
+                                   figures=figures)
 
         def visit(kind_type: ServiceType, setting: tuple[str, str], starts: list[PlacementStart],
                   _raised: list[Concern] = raised) -> Due:
             last = last_visit.get(setting[0])
             return next_visit_due(kind_type, last, today, placement_starts=starts,
-                                  concern=_first_after(_raised, last), planned_on=planned_visit.get(setting[0]))
+                                  concern=_first_after(_raised, last), planned_on=planned_visit.get(setting[0]),
+                                  figures=figures)
 
         all_starts = [start for s in settings for _, start in placements.get(s[0], [])]
         if service_type is ServiceType.BESPOKE and elements.get(pid):

@@ -43,6 +43,7 @@ from qa_desktop.domain.timescales import ConcernLevel, action_due
 from qa_desktop.forms.checklist import Checklist
 from qa_desktop.forms.library import TemplateLibrary
 from qa_desktop.forms.template import Item, ResponseType, Template, TemplateKind, parse_template
+from qa_desktop.services.council import framework
 from qa_desktop.services.providers import Seen, shown_heads
 from qa_desktop.services.visits import _snapshot
 from qa_desktop.store.access import officer
@@ -332,7 +333,8 @@ def raise_review_action(store: Store, review_id: str, text: str, level: ConcernL
         if item_key is not None and item_key not in _visible(review, template):
             raise ComplianceError(f"{item_key!r} is not an item of {template.title}.")
         return changes.create(ReviewAction, review_id=review.id, item_key=item_key, text=words, level=level,
-                              raised_at=raised_at, due_at=action_due(level, raised_at)).id
+                              raised_at=raised_at,
+                              due_at=action_due(level, raised_at, framework(changes.session))).id
 
 
 def complete_review(store: Store, review_id: str, completed_at: dt.datetime) -> None:
