@@ -27,6 +27,7 @@ from qa_desktop.workspace import COUNCIL, Workspace
 from tests.caseload.ofsted import ofsted_file
 from tests.conftest import CLOCK_START
 
+
 @pytest.fixture
 def lead_ws(lead) -> Workspace:
     """The QA lead's workspace on the same data folder (only the lead changes the figures)."""
@@ -47,7 +48,8 @@ def figures(**changes) -> dict:
 
 
 def visit_due(ws, provider_id):
-    [item] = [i for i in ws.register.due(provider_id=provider_id, include_scheduled=True) if i.due.kind is DueKind.VISIT]
+    [item] = [i for i in ws.register.due(provider_id=provider_id, include_scheduled=True)
+              if i.due.kind is DueKind.VISIT]
     return item
 
 
