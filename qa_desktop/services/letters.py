@@ -110,7 +110,7 @@ def _letter(store: Store, kind: DocumentKind, subject_id: str, date_text: str, w
     brand = branding(store)
     return Letter(brand.council_name, brand.service_name, kind.label,
                   f"{_PREFIX[kind]}-{date_text}-{subject_id[:8].upper()}", 1, str(words.get("title") or kind.label),
-                  to, about, parts, store.user.name, urn or "")
+                  to, about, parts, store.user.name, urn or "", address_block=brand.address_block, logo=brand.logo)
 
 
 def plan_source(store: Store, plan_id: str, kind: DocumentKind = DocumentKind.ACTION_PLAN) -> Source:
