@@ -23,14 +23,16 @@ import yaml
 from sqlalchemy import select
 
 from qa_desktop.domain.documents import DocumentKind, DocumentRuleError
+from qa_desktop.domain.framework import Framework
 from qa_desktop.domain.oversight import EmbargoScope
 from qa_desktop.domain.roles import require_officer
+from qa_desktop.domain.timescales import ConcernLevel
 from qa_desktop.forms.template import Audience
 from qa_desktop.paths import resources_dir
 from qa_desktop.reports.letters import Letter, LetterPart, LetterTable, build_letter_docx, build_letter_pdf
 from qa_desktop.reports.pages import ReportResult, Standing
 from qa_desktop.reports.visit_content import answer_text
-from qa_desktop.services.council import branding
+from qa_desktop.services.council import branding, framework
 from qa_desktop.services.distribution import LETTERS_FOLDER, MAX_SETTINGS_BYTES
 from qa_desktop.services.documents import Source
 from qa_desktop.services.reports import visit_facts
@@ -99,10 +101,18 @@ def _source(store: Store, kind: DocumentKind, subject_id: str, provider: Provide
                   build_word=build_word)
 
 
+def figure_8_words(figures: Framework) -> str:
+    """The council's Figure 8 timescales in a letter's words ("low 2-4 weeks, medium 1-2 weeks, high
+    24-48 hours, significant immediately"): a letter quotes the framework in force, not Medway's."""
+    return ", ".join(f"{level.label.lower()} {figures.timescale(level).wording}" for level in ConcernLevel)
+
+
 def _base_fields(store: Store, provider: Provider) -> dict[str, str]:
     brand = branding(store)
+    with store.read() as session:
+        figures = framework(session)
     return {"provider": provider.name, "council": brand.council_name, "service": brand.service_name,
-            "sender": store.user.name}
+            "sender": store.user.name, "figure_8": figure_8_words(figures)}
 
 
 def _letter(store: Store, kind: DocumentKind, subject_id: str, date_text: str, words: dict[str, Any],

@@ -11,6 +11,7 @@ import pytest
 from pypdf import PdfReader
 
 from qa_desktop.domain.documents import DocumentKind, DocumentRuleError, DocumentStatus
+from qa_desktop.domain.framework import MEDWAY
 from qa_desktop.domain.oversight import EmbargoKind, EmbargoScope, PlanKind, RemovalReason
 from qa_desktop.domain.roles import NotAllowed
 from qa_desktop.domain.timescales import ConcernLevel
@@ -46,6 +47,7 @@ def test_an_action_plan_letter_lists_each_action_with_its_level_and_figure_8_dat
     assert "Remove every door wedge and fit closers HIGH 24/11/2026 10:00" in text  # 48 hours (Figure 8)
     assert "Train staff on fire safety LOW" in text and "How to evidence completion" in text
     assert "Example Council" in text  # the council's branding
+    assert "(Figure 8: low 2-4 weeks, medium 1-2 weeks, high 24-48 hours, significant immediately)" in text
     (info,) = officer.documents.of_provider(provider)
     assert info.kind is DocumentKind.ACTION_PLAN and info.status is DocumentStatus.DRAFT
 
@@ -70,6 +72,19 @@ def test_an_action_plan_letter_lists_each_action_with_its_level_and_figure_8_dat
     oversight.remove_action_plan(store, plan, removed_on=dt.date(2026, 12, 20), reason=RemovalReason.IMPROVED)
     removal = officer.documents.letter(DocumentKind.PLAN_REMOVAL, plan).value
     assert "was removed on 20 December 2026" in words(removal.path)
+
+
+def test_the_plan_letter_quotes_the_council_s_own_figure_8(store, lead, provider):
+    """Another council's timescales (issue 20 point 4): the letter's words and the table's dates agree."""
+    figures = MEDWAY.to_dict()
+    figures["figure_8_action_hours"]["high"] = [12, 24]
+    Workspace(lead).council.set_framework(figures)
+    plan = oversight.issue_action_plan(store, provider, kind=PlanKind.QA, issued_on=dt.date(2026, 11, 22),
+                                       reason="Fire doors wedged open.", raised_at=RAISED,
+                                       actions=[("Remove every door wedge", ConcernLevel.HIGH)])
+    text = words(Workspace(store).documents.letter(DocumentKind.ACTION_PLAN, plan).value.path)
+    assert "high 12-24 hours" in text and "24-48 hours" not in text
+    assert "Remove every door wedge HIGH 23/11/2026 10:00" in text  # 24 hours, as the council's figures say
 
 
 def test_an_embargo_notification_gives_reasons_scope_next_steps_and_review_date(store, lead, provider):
