@@ -565,7 +565,7 @@ class MainWindow(QMainWindow):
         row, then show those the search and filters keep."""
         selected = self.selected_provider_id()
         self.context = self.workspace.register.context()
-        self.model.set_rows(self.workspace.register.search(context=self.context))
+        self.model.set_rows(self.workspace.register.search(context=self.context), in_name_order=True)
         self._fill_local_authorities()
         self.refresh(selected)
 
