@@ -19,6 +19,7 @@ is shared and loaded: wall times are several times the work, and are printed by 
 
 from __future__ import annotations
 
+import itertools
 import os
 import statistics
 import sys
@@ -81,8 +82,7 @@ def main() -> None:
     print(f"{'figure':34}" + "".join(f"{size:>12,}" for size in sizes) + "   ratio per doubling")
     for name in names:
         values = [results[size][name] for size in sizes]
-        ratios = [later / earlier if earlier else float("nan") for earlier, later in zip(values, values[1:],
-                                                                                          strict=False)]
+        ratios = [later / earlier if earlier else float("nan") for earlier, later in itertools.pairwise(values)]
         print(f"{name:34}" + "".join(f"{value:12.2f}" for value in values) + "   " +
               ", ".join(f"{ratio:.2f}" for ratio in ratios))
 
