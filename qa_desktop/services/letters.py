@@ -211,9 +211,15 @@ def embargo_source(store: Store, embargo_id: str, kind: DocumentKind = DocumentK
         return _source(store, kind, embargo_id, provider, letter)
 
 
+#: Said when a team's own copy of the feedback template predates the ``withdrawn`` paragraph.
+_NOT_TAKEN_PART = ("A Young Inspector was due to take part in this visit but did not take part, so there is no "
+                   "Young Inspector feedback for this visit.")
+
+
 def young_inspector_feedback_source(store: Store, visit_id: str) -> Source:
     """Young Inspector feedback to the provider: their answers in their own words (never a child's
-    name: their form has none), from their accepted form."""
+    name: their form has none), from their accepted form; when their form was withdrawn, that a
+    Young Inspector was due but did not take part (issue 16)."""
     require_officer(store.user, "or make letters")
     kind = DocumentKind.YOUNG_INSPECTOR_FEEDBACK
     facts = visit_facts(store, visit_id)
@@ -229,8 +235,16 @@ def young_inspector_feedback_source(store: Store, visit_id: str) -> Source:
         words = template(store.data_dir, kind)
         fields = _base_fields(store, provider) | {"setting": setting.name, "visit_date": _day(visit.visit_date)}
         opening = LetterPart(None, _fill(words.get("opening"), fields))
-        if form is None:
-            body: tuple[LetterPart, ...] = (LetterPart(None, _fill(words.get("withdrawn"), fields)),)
+        closing = LetterPart(None, _fill(words.get("closing"), fields))
+        if form is None or facts.young_inspector:
+            # No Young Inspector took part (their form withdrawn, yi's ``withdraw_young_inspector_form``,
+            # or none was added): the letter says one was due but did not take part, and neither opens
+            # with "one of our Young Inspectors visited" nor thanks the provider for welcoming them.
+            # Answers given before a withdrawal are kept on the visit but are not the provider's to read.
+            opening = LetterPart(None, _fill(words.get("withdrawn_opening", "Dear $provider,"), fields))
+            closing = LetterPart(None, _fill(words.get("withdrawn_closing", "Yours sincerely,"), fields))
+            body: tuple[LetterPart, ...] = (LetterPart(None, _fill(words.get("withdrawn") or _NOT_TAKEN_PART,
+                                                                  fields)),)
         else:
             body = tuple(
                 LetterPart(section.title, tuple(f"{item.label} {answer_text(item, form.records[item.key].answer)[0]}"
@@ -239,7 +253,7 @@ def young_inspector_feedback_source(store: Store, visit_id: str) -> Source:
                                                 and form.records[item.key].answer not in (None, "", [])))
                 for section in form.sections())
             body = tuple(part for part in body if part.paragraphs)
-        parts = (opening, *body, LetterPart(None, _fill(words.get("closing"), fields)))
+        parts = (opening, *body, closing)
         letter = _letter(store, kind, visit_id, f"{visit.visit_date:%Y%m%d}", words, _address(provider, setting),
                          f"{setting.name} ({provider.name}), visited {visit.visit_date:%d %B %Y}", parts, provider.urn)
         letter = replace(letter, reference=f"YIF-{facts.reference.removeprefix('QA-')}")

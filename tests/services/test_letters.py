@@ -150,3 +150,32 @@ def test_young_inspector_feedback_is_their_words_and_nothing_of_the_officers(sto
     assert "The staff really listened to what young people want" in text
     assert "Officer's private note" not in text
     assert DocumentKind.YOUNG_INSPECTOR_FEEDBACK in {d.kind for d in officer.documents.of_visit(visit_id)}
+
+
+def test_young_inspector_feedback_after_their_form_was_withdrawn_says_one_was_due_but_did_not_take_part(store):
+    """yi's withdrawal (issue 16 item 6) reaches docs' feedback letter: the provider reads that a Young
+    Inspector was due but did not take part; answers given before the withdrawal are kept on the visit
+    but not sent, and the letter neither says one visited nor thanks the provider for welcoming them."""
+    from qa_desktop.domain.young_inspectors import WithdrawalReason
+    from qa_desktop.forms.checklist import YES
+
+    officer = Workspace(store, TemplateLibrary.load())
+    visit_id = make_visit(store, TemplateLibrary.load())
+    officer.visits.add_young_inspector_form(visit_id)
+    form = officer.visits.young_inspector_form(visit_id)
+    form.set_answer("yi_room_clean", YES)
+    form.set_answer("yi_good", "Started answering before deciding not to")
+    before = words(officer.documents.letter(DocumentKind.YOUNG_INSPECTOR_FEEDBACK, visit_id).value.path)
+    assert "Started answering before deciding not to" in before and "did not take part" not in before
+
+    officer.visits.withdraw_young_inspector_form(visit_id, reason=WithdrawalReason.OPTED_OUT,
+                                                 detail="Felt unwell on the day", officer="Alex Patel")
+    made = officer.documents.letter(DocumentKind.YOUNG_INSPECTOR_FEEDBACK, visit_id).value
+    assert not made.reused  # the withdrawal changes what the letter says: a new revision
+    text = " ".join(words(made.path).split())
+    assert "A Young Inspector was due to take part in this visit but did not take part" in text
+    assert "Dear Harbour View," in text and "Yours sincerely," in text
+    assert "Started answering" not in text and "Felt unwell" not in text
+    assert "one of our Young Inspectors" not in text and "Thank you for welcoming" not in text
+    assert officer.visits.young_inspector_form(visit_id).checklist.records["yi_good"].answer == \
+        "Started answering before deciding not to"  # kept on the visit, never lost
