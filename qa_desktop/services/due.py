@@ -230,6 +230,13 @@ def due_items(session: Session, today: dt.date, *, include_scheduled: bool = Fal
     return items
 
 
+def document_expiries(session: Session, provider_id: str) -> list[tuple[str, dt.date]]:
+    """A provider's essential documents that run out, each as its latest completed review recorded
+    it (label, expiry): what the placement check weighs."""
+    officer(session, "compliance reviews")
+    return _expiring_documents(session, [provider_id]).get(provider_id, [])
+
+
 def _expiring_documents(session: Session, wanted: Any) -> dict[str, list[tuple[str, dt.date]]]:
     """Per provider, each document's expiry as the latest completed review recorded it: a renewed
     certificate seen later replaces the one running out. The minimum urgent review's "Insurance"
