@@ -60,6 +60,34 @@ VISITED_ON_REQUEST: frozenset[ServiceType] = frozenset({ServiceType.SECURE_UNIT,
                                                         ServiceType.ACTIVITY})
 ACCOMMODATES_CHILDREN: frozenset[ServiceType] = frozenset(FIGURE_2) | VISITED_ON_REQUEST
 
+#: Kinds the regulator's file brings onto the register that the council does not commission as such
+#: (issue 17): mainstream boarding schools and FE colleges with residential accommodation. Nothing is
+#: due for one unless the team marks it monitored (``Provider.monitored``, ``domain.monitoring``: a
+#: placement there, a contract, or by hand); then it is reviewed and visited as the framework's
+#: nearest row, "38 + 52 Week Residential Schools" (Figure 1 and Figure 2): Section 4 names
+#: "Residential/Boarding schools", and Section 13 has QA join the education team's "joint visits to
+#: Residential/Boarding schools" and quality-assure "the education element of all residential/
+#: boarding provisions". An FE college's residences are read the same way (the framework has no row
+#: for them): a reading for the team to confirm.
+MONITORED_ONLY: dict[ServiceType, ServiceType] = {
+    ServiceType.BOARDING_SCHOOL: ServiceType.RESIDENTIAL_SCHOOL,
+    ServiceType.FE_COLLEGE_RESIDENTIAL: ServiceType.RESIDENTIAL_SCHOOL,
+}
+
+
+def scheduled_as(service_type: ServiceType, monitored: bool | None) -> ServiceType:
+    """The service type whose Figure 1 and Figure 2 rows a provider is reviewed and visited by: its
+    own, except a boarding school or FE college the team marked monitored (``MONITORED_ONLY``)."""
+    return MONITORED_ONLY[service_type] if monitored and service_type in MONITORED_ONLY else service_type
+
+
+def not_monitored_due(kind: DueKind, service_type: ServiceType) -> Due:
+    """What is due for a boarding school or FE college nobody marked monitored: nothing, said so."""
+    return Due(kind, DueStatus.NOT_REQUIRED, None,
+               f"{service_type.label}: not monitored by us, so no {kind} is due (mark it monitored if the council "
+               "places a child there)")
+
+
 #: Section 11: the deadline after a placement starts before a visit or review could be done.
 AFTER_PLACEMENT_AIM = dt.timedelta(hours=24)
 AFTER_PLACEMENT_DEADLINE = dt.timedelta(hours=48)

@@ -35,13 +35,17 @@ from qa_desktop.domain.compliance import ReviewStatus, same_document
 from qa_desktop.domain.oversight import CaseStatus
 from qa_desktop.domain.placements import PlacementKind
 from qa_desktop.domain.schedule import (
+    MONITORED_ONLY,
     Concern,
     Due,
+    DueKind,
     DueStatus,
     PlacementStart,
     document_due,
     next_review_due,
     next_visit_due,
+    not_monitored_due,
+    scheduled_as,
 )
 from qa_desktop.domain.service_types import ServiceType
 from qa_desktop.domain.visits import VisitStatus
@@ -171,14 +175,15 @@ def due_items(session: Session, today: dt.date, *, include_scheduled: bool = Fal
     documents = _expiring_documents(session, wanted)
 
     items: list[DueItem] = []
-    providers = session.execute(select(Provider.id, Provider.name, Provider.urn, Provider.service_type)
+    providers = session.execute(select(Provider.id, Provider.name, Provider.urn, Provider.service_type,
+                                       Provider.monitored)
                                 .where(Provider.deleted.is_(False), *of(Provider.id)))
     settings_by_provider: dict[str, list[tuple[str, str]]] = defaultdict(list)
     for setting_id, setting_provider, setting_name in session.execute(
             select(Setting.id, Setting.provider_id, Setting.name)
             .where(Setting.deleted.is_(False), *of(Setting.provider_id))):
         settings_by_provider[setting_provider].append((setting_id, setting_name))
-    for pid, name, urn, service_type in providers:
+    for pid, name, urn, service_type, marked in providers:
         settings = settings_by_provider[pid]
         raised = concerns.get(pid, [])
 
@@ -215,10 +220,15 @@ def due_items(session: Session, today: dt.date, *, include_scheduled: bool = Fal
                 for setting in where:
                     mine = [start for e, start in placements.get(setting[0], []) if e in (None, element.id)]
                     add(element.service_type, visit(element.service_type, setting, mine), setting, element)
-        else:
-            add(service_type, review(service_type, None, all_starts))
+        elif service_type in MONITORED_ONLY and not marked:  # a boarding school nobody marked (issue 17)
+            add(service_type, not_monitored_due(DueKind.REVIEW, service_type))
             for setting in settings:
-                add(service_type, visit(service_type, setting, [start for _, start in placements.get(setting[0], [])]),
+                add(service_type, not_monitored_due(DueKind.VISIT, service_type), setting)
+        else:
+            figure_type = scheduled_as(service_type, marked)  # a monitored boarding school: Figure 1/2's schools
+            add(service_type, review(figure_type, None, all_starts))
+            for setting in settings:
+                add(service_type, visit(figure_type, setting, [start for _, start in placements.get(setting[0], [])]),
                     setting)
         for label, expires in documents.get(pid, ()):
             add(service_type, document_due(label, expires, today))

@@ -31,7 +31,7 @@ from qa_desktop.domain.placement import NOTHING_RECORDED, CheckLine, PlacementCh
 from qa_desktop.domain.registration import Standing, standing
 from qa_desktop.domain.regulation import Judgement, Regulator
 from qa_desktop.domain.risk import Rag
-from qa_desktop.domain.schedule import DueKind, DueStatus
+from qa_desktop.domain.schedule import MONITORED_ONLY, DueKind, DueStatus
 from qa_desktop.domain.visits import VisitRuleError
 from qa_desktop.reports.placement_check import build_placement_check
 from qa_desktop.services.council import branding
@@ -139,6 +139,13 @@ def _regulator(session: Session, provider: Provider, today: dt.date) -> list[Che
 
 def _reviews_and_visits(session: Session, provider: Provider, today: dt.date) -> list[CheckLine]:
     found: list[CheckLine] = []
+    if provider.service_type in MONITORED_ONLY and not provider.monitored:
+        # a boarding school or FE college nobody marked: nothing was ever due, so QA holds nothing on it
+        shown = MONITORED_ONLY[provider.service_type].label
+        return [CheckLine("Compliance review", Weight.CONCERN,
+                          f"{provider.service_type.label} not monitored by us: QA holds no compliance review or "
+                          "visit of it. Before a child is placed, mark it monitored; a compliance review and a QA "
+                          f"visit are then required as for a {shown} (Section 11, Figures 1 and 2).")]
     items = due_items(session, today, include_scheduled=True, provider_id=provider.id)
     last_review = session.scalar(select(ComplianceReview).where(
         ComplianceReview.provider_id == provider.id, ComplianceReview.deleted.is_(False))
