@@ -245,6 +245,7 @@ def young_inspector_feedback_source(store: Store, visit_id: str) -> Source:
             closing = LetterPart(None, _fill(words.get("withdrawn_closing", "Yours sincerely,"), fields))
             body: tuple[LetterPart, ...] = (LetterPart(None, _fill(words.get("withdrawn") or _NOT_TAKEN_PART,
                                                                   fields)),)
+            words = {**words, "title": words.get("withdrawn_title") or "Young Inspector feedback"}
         else:
             body = tuple(
                 LetterPart(section.title, tuple(f"{item.label} {answer_text(item, form.records[item.key].answer)[0]}"

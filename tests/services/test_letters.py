@@ -177,5 +177,6 @@ def test_young_inspector_feedback_after_their_form_was_withdrawn_says_one_was_du
     assert "Dear Harbour View," in text and "Yours sincerely," in text
     assert "Started answering" not in text and "Felt unwell" not in text
     assert "one of our Young Inspectors" not in text and "Thank you for welcoming" not in text
+    assert "Feedback from our Young Inspector" not in text and "Young Inspector feedback Dear Harbour View," in text
     assert officer.visits.young_inspector_form(visit_id).checklist.records["yi_good"].answer == \
         "Started answering before deciding not to"  # kept on the visit, never lost
