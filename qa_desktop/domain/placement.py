@@ -83,8 +83,6 @@ class PlacementCheck:
         return "\n".join(lines)
 
 
-
-
 def document_lines(expiries: Iterable[tuple[str, dt.date]], today: dt.date) -> list[CheckLine]:
     """The essential documents of the latest compliance reviews that run out, weighed (``expiries``:
     each document's label and expiry as the latest completed review recorded it).
