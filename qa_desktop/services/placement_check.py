@@ -139,17 +139,23 @@ def _regulator(session: Session, provider: Provider, today: dt.date) -> list[Che
 
 def _reviews_and_visits(session: Session, provider: Provider, today: dt.date) -> list[CheckLine]:
     found: list[CheckLine] = []
-    if provider.service_type in MONITORED_ONLY and not provider.monitored:
-        # a boarding school or FE college nobody marked: nothing was ever due, so QA holds nothing on it
-        shown = MONITORED_ONLY[provider.service_type].label
-        return [CheckLine("Compliance review", Weight.CONCERN,
-                          f"{provider.service_type.label} not monitored by us: QA holds no compliance review or "
-                          "visit of it. Before a child is placed, mark it monitored; a compliance review and a QA "
-                          f"visit are then required as for a {shown} (Section 11, Figures 1 and 2).")]
-    items = due_items(session, today, include_scheduled=True, provider_id=provider.id)
     last_review = session.scalar(select(ComplianceReview).where(
         ComplianceReview.provider_id == provider.id, ComplianceReview.deleted.is_(False))
         .order_by(ComplianceReview.review_date.desc()).limit(1))
+    if provider.service_type in MONITORED_ONLY and not provider.monitored:
+        # a boarding school or FE college nobody marked (issue 17): nothing is due for it, so QA holds
+        # little or nothing on it; a placement there needs it monitored and reviewed first
+        held = ("QA holds no compliance review or visit of it" if last_review is None else
+                f"its last compliance review was {_d(last_review.review_date)} and nothing is due while it is "
+                "not monitored")
+        found.append(CheckLine("Compliance review", Weight.CONCERN,
+                               f"{provider.service_type.label} not monitored by us: {held}. Before a child is "
+                               "placed, mark it monitored; a compliance review and a QA visit are then required as "
+                               f"for a {MONITORED_ONLY[provider.service_type].label} (Section 11, Figures 1 and 2)."))
+        if last_review is not None:
+            found += document_lines(document_expiries(session, provider.id), today)
+        return found
+    items = due_items(session, today, include_scheduled=True, provider_id=provider.id)
     reviews = [i for i in items if i.due.kind is DueKind.REVIEW]
     review = reviews[0].due if reviews else None
     if review is None or review.status is DueStatus.NOT_REQUIRED:

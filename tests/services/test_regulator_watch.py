@@ -333,6 +333,7 @@ def test_boarding_schools_and_colleges_are_not_monitored_unless_marked_and_then_
     from qa_desktop.domain.schedule import DueKind, DueStatus
     from qa_desktop.forms.library import TemplateLibrary
     from qa_desktop.workspace import Workspace
+    from tests.caseload.test_reviews_and_placements import fill
 
     path = write_csv(tmp_path / "ofsted.csv", PROVIDER_LEVEL, list(provider_level_rows(120)))
     import_providers(store, path)
@@ -367,3 +368,10 @@ def test_boarding_schools_and_colleges_are_not_monitored_unless_marked_and_then_
     import_providers(store, path)  # the next file from Ofsted
     assert all(row.monitored for row in ws.register.search(monitored=True, only=[school, college]))
     assert len(ws.register.search(monitored=True, only=[school, college])) == 2
+
+    fill(ws, review)
+    ws.reviews.complete(review)
+    ws.providers.set_monitored(school, False, "No child placed there any more")
+    [line] = [line for line in ws.oversight.placement_check(school).lines if line.topic == "Compliance review"]
+    assert "not monitored by us: its last compliance review was 22/11/2026" in line.words
+    assert ws.register.due(provider_id=school, include_scheduled=True) == []  # nothing due once unmarked
