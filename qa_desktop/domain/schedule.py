@@ -75,10 +75,15 @@ MONITORED_ONLY: dict[ServiceType, ServiceType] = {
 }
 
 
-def scheduled_as(service_type: ServiceType, monitored: bool | None) -> ServiceType:
+def scheduled_as(service_type: ServiceType, monitored: bool | None, figures: Framework | None = None) -> ServiceType:
     """The service type whose Figure 1 and Figure 2 rows a provider is reviewed and visited by: its
-    own, except a boarding school or FE college the team marked monitored (``MONITORED_ONLY``)."""
-    return MONITORED_ONLY[service_type] if monitored and service_type in MONITORED_ONLY else service_type
+    own, except a boarding school or FE college the team marked monitored (``MONITORED_ONLY``), unless
+    the council's own framework (``figures``) gives that kind cycles of its own."""
+    if not monitored or service_type not in MONITORED_ONLY:
+        return service_type
+    if figures is not None and (figures.review_frequency(service_type) or figures.visit_frequency(service_type)):
+        return service_type
+    return MONITORED_ONLY[service_type]
 
 
 def not_monitored_due(kind: DueKind, service_type: ServiceType) -> Due:

@@ -225,7 +225,7 @@ def due_items(session: Session, today: dt.date, *, include_scheduled: bool = Fal
             for setting in settings:
                 add(service_type, not_monitored_due(DueKind.VISIT, service_type), setting)
         else:
-            figure_type = scheduled_as(service_type, marked)  # a monitored boarding school: Figure 1/2's schools
+            figure_type = scheduled_as(service_type, marked, figures)  # a monitored boarding school: schools' rows
             add(service_type, review(figure_type, None, all_starts))
             for setting in settings:
                 add(service_type, visit(figure_type, setting, [start for _, start in placements.get(setting[0], [])]),
