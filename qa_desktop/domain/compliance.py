@@ -92,6 +92,27 @@ _UNREGULATED_DOCUMENTS = (
 MINIMUM_URGENT_CHECKS = ("Health and Safety Documents", "Staff Training", "Insurance")
 
 
+#: Words that put a document among the minimum urgent checks (Section 11), by check: Figure 1's
+#: "Insurance Documents", the training matrices, and the certificates and fire risk assessment a
+#: home's health and safety rests on.
+_MINIMUM_CHECK_WORDS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("Insurance", ("insurance",)),
+    ("Staff Training", ("training",)),
+    ("Health and Safety Documents", ("health and safety", "gas", "electric", "fire risk")),
+)
+
+
+def minimum_check_of(label: str) -> str | None:
+    """Which of Section 11's minimum urgent checks (health and safety documents, staff training,
+    insurance) a document is part of, or None: the documents QA "as a minimum must review" before a
+    child or young person accesses a service."""
+    words = label.casefold()
+    for check, keys in _MINIMUM_CHECK_WORDS:
+        if any(key in words for key in keys):
+            return check
+    return None
+
+
 @dataclass(frozen=True)
 class ComplianceRequirement:
     """One row of Figure 1: the documents to hold and how often the review repeats.

@@ -21,8 +21,12 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+from typing import TYPE_CHECKING
 
 from qa_desktop.domain.timescales import ConcernLevel, action_due
+
+if TYPE_CHECKING:
+    from qa_desktop.domain.framework import Framework
 
 
 class PartnershipError(ValueError):
@@ -110,13 +114,14 @@ def check_meeting(kind: MeetingKind, held_on: dt.date, today: dt.date, attendees
 
 
 def meeting_action_due(level: ConcernLevel | None, raised_at: dt.datetime, provider_id: str | None,
-                       agreed_due: dt.datetime | None) -> dt.datetime | None:
+                       agreed_due: dt.datetime | None, figures: Framework | None = None) -> dt.datetime | None:
     """When an action arising from a meeting is due: by Figure 8 for an action on a provider (its
-    concern level is then required), else the date the meeting agreed, if any."""
+    concern level is then required; the council's timescales, ``figures``), else the date the
+    meeting agreed, if any."""
     if provider_id:
         if level is None:
             raise PartnershipError("An action for a provider needs its concern level, so it is due by Figure 8.")
-        return action_due(level, raised_at)
+        return action_due(level, raised_at, figures)
     if agreed_due is not None and agreed_due < raised_at:
         raise PartnershipError("The action cannot be due before the meeting raised it.")
     return agreed_due

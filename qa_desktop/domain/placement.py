@@ -8,7 +8,10 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+from collections.abc import Iterable
 from dataclasses import dataclass
+
+from qa_desktop.domain.compliance import EXPIRY_NOTICE_DAYS, minimum_check_of
 
 NOTHING_RECORDED = "Nothing recorded against this provider"
 
@@ -80,3 +83,43 @@ class PlacementCheck:
         return "\n".join(lines)
 
 
+def document_lines(expiries: Iterable[tuple[str, dt.date]], today: dt.date) -> list[CheckLine]:
+    """The essential documents of the latest compliance reviews that run out, weighed (``expiries``:
+    each document's label and expiry as the latest completed review recorded it).
+
+    - Expired, and one of Section 11's minimum urgent checks (health and safety documents, staff
+      training, insurance): STOP. The framework has QA "as a minimum" review these before a child
+      or young person accesses a service; with one out of date that minimum is not met, so the
+      placement waits for the renewed document (or the senior manager's agreement).
+    - Expired, any other Figure 1 document: CONCERN (ask the provider for the renewed document).
+    - Running out within ``EXPIRY_NOTICE_DAYS`` (today included): CONCERN, the renewal asked for first.
+    - Otherwise one Checked line saying what was looked at.
+    """
+    found: list[CheckLine] = []
+    later: list[tuple[dt.date, str]] = []
+    for label, expires in sorted(expiries, key=lambda pair: (pair[1], pair[0].casefold())):
+        minimum = minimum_check_of(label)
+        if expires < today:
+            if minimum:
+                found.append(CheckLine("Documents", Weight.STOP,
+                                       f"{label} expired {expires:%d/%m/%Y}: part of the minimum QA must review "
+                                       f"before a placement ({minimum}, Section 11); do not place until the renewed "
+                                       "document is seen."))
+            else:
+                found.append(CheckLine("Documents", Weight.CONCERN,
+                                       f"{label} expired {expires:%d/%m/%Y} (Figure 1): ask the provider for the "
+                                       "renewed document."))
+        elif (expires - today).days <= EXPIRY_NOTICE_DAYS:
+            days = (expires - today).days
+            when = "today" if days == 0 else f"in {days} day{'s' if days != 1 else ''}"
+            found.append(CheckLine("Documents", Weight.CONCERN,
+                                   f"{label} expires {expires:%d/%m/%Y} ({when}): ask the provider for the renewal "
+                                   "before placing" + (f" ({minimum}, Section 11)." if minimum else ".")))
+        else:
+            later.append((expires, label))
+    if not found:
+        found.append(CheckLine("Documents", Weight.CHECKED,
+                               f"None expired or running out within {EXPIRY_NOTICE_DAYS} days"
+                               + (f"; the next to run out: {later[0][1]}, {later[0][0]:%d/%m/%Y}." if later
+                                  else " (no expiry dates recorded at the reviews).")))
+    return found

@@ -77,11 +77,13 @@ PROVISION_TYPES: tuple[ProvisionRule, ...] = (
     ProvisionRule("Boarding school", ServiceType.BOARDING_SCHOOL,
                   "A mainstream boarding school: Ofsted inspects its boarding, but the council does not place "
                   "children there as a commissioned service. On the register as its own kind; nothing is due "
-                  "unless the team marks it monitored.",
+                  "unless the team marks it monitored (then reviewed and visited as a "
+                  "38 + 52 week residential school).",
                   "[F] Section 4 (specialist provisions only); [O2]"),
     ProvisionRule("Further education college with residential accommodation", ServiceType.FE_COLLEGE_RESIDENTIAL,
                   "A college's student residences: not a commissioned service. On the register as its own kind; "
-                  "nothing is due unless the team marks it monitored.",
+                  "nothing is due unless the team marks it monitored (then reviewed and visited as a "
+                  "38 + 52 week residential school).",
                   "[F] front page (not listed); [O2]"),
     ProvisionRule("Independent fostering agency", ServiceType.IFA,
                   "An independent fostering agency (Section 2).", "[F] Section 2; [O1]"),

@@ -13,8 +13,12 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from qa_desktop.domain.timescales import ConcernLevel
+
+if TYPE_CHECKING:  # framework.py builds the built-in MEDWAY from FIGURE_6_BANDS
+    from qa_desktop.domain.framework import Framework
 
 
 class Rag(enum.StrEnum):
@@ -36,8 +40,11 @@ class Rag(enum.StrEnum):
 FIGURE_6_BANDS: tuple[tuple[int, Rag], ...] = ((10, Rag.HIGH), (4, Rag.MEDIUM), (1, Rag.LOW), (0, Rag.NONE))
 
 
-def rag_for_case_count(count: int) -> Rag:
-    """Figure 6: the RAG rating of a provider with ``count`` QA cases in one calendar year."""
+def rag_for_case_count(count: int, figures: Framework | None = None) -> Rag:
+    """Figure 6: the RAG rating of a provider with ``count`` QA cases in one calendar year, by the
+    council's bands (``figures``), else Medway's built-in ones."""
+    if figures is not None:
+        return figures.rag_for_case_count(count)
     if count < 0:
         raise ValueError("a case count cannot be negative")
     for lowest, rating in FIGURE_6_BANDS:
@@ -46,9 +53,9 @@ def rag_for_case_count(count: int) -> Rag:
     raise AssertionError("unreachable: the last band starts at 0")
 
 
-def rag_for_year(count: int, *, significant_concern: bool = False) -> Rag:
+def rag_for_year(count: int, *, significant_concern: bool = False, figures: Framework | None = None) -> Rag:
     """Figure 6 plus its caveat: a significant safeguarding or quality concern means HIGH."""
-    return Rag.HIGH if significant_concern else rag_for_case_count(count)
+    return Rag.HIGH if significant_concern else rag_for_case_count(count, figures)
 
 
 class IfaConcern(enum.StrEnum):

@@ -33,10 +33,14 @@ import datetime as dt
 import enum
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from qa_desktop.domain.compliance import EXPIRY_NOTICE_DAYS, compliance_requirement
 from qa_desktop.domain.periods import ONE_YEAR, THREE_MONTHS, THREE_YEARS, TWO_YEARS, Period
 from qa_desktop.domain.service_types import ServiceType
+
+if TYPE_CHECKING:  # framework.py builds the built-in MEDWAY from this module's tables
+    from qa_desktop.domain.framework import Framework
 
 #: Figure 2: Standard Visit Frequency ("Parent and Child Provisions": the two kinds that accommodate).
 FIGURE_2: dict[ServiceType, Period] = {
@@ -55,6 +59,39 @@ FIGURE_2: dict[ServiceType, Period] = {
 VISITED_ON_REQUEST: frozenset[ServiceType] = frozenset({ServiceType.SECURE_UNIT, ServiceType.SHORT_BREAKS,
                                                         ServiceType.ACTIVITY})
 ACCOMMODATES_CHILDREN: frozenset[ServiceType] = frozenset(FIGURE_2) | VISITED_ON_REQUEST
+
+#: Kinds the regulator's file brings onto the register that the council does not commission as such
+#: (issue 17): mainstream boarding schools and FE colleges with residential accommodation. Nothing is
+#: due for one unless the team marks it monitored (``Provider.monitored``, ``domain.monitoring``: a
+#: placement there, a contract, or by hand); then it is reviewed and visited as the framework's
+#: nearest row, "38 + 52 Week Residential Schools" (Figure 1 and Figure 2): Section 4 names
+#: "Residential/Boarding schools", and Section 13 has QA join the education team's "joint visits to
+#: Residential/Boarding schools" and quality-assure "the education element of all residential/
+#: boarding provisions". An FE college's residences are read the same way (the framework has no row
+#: for them): a reading for the team to confirm.
+MONITORED_ONLY: dict[ServiceType, ServiceType] = {
+    ServiceType.BOARDING_SCHOOL: ServiceType.RESIDENTIAL_SCHOOL,
+    ServiceType.FE_COLLEGE_RESIDENTIAL: ServiceType.RESIDENTIAL_SCHOOL,
+}
+
+
+def scheduled_as(service_type: ServiceType, monitored: bool | None, figures: Framework | None = None) -> ServiceType:
+    """The service type whose Figure 1 and Figure 2 rows a provider is reviewed and visited by: its
+    own, except a boarding school or FE college the team marked monitored (``MONITORED_ONLY``), unless
+    the council's own framework (``figures``) gives that kind cycles of its own."""
+    if not monitored or service_type not in MONITORED_ONLY:
+        return service_type
+    if figures is not None and (figures.review_frequency(service_type) or figures.visit_frequency(service_type)):
+        return service_type
+    return MONITORED_ONLY[service_type]
+
+
+def not_monitored_due(kind: DueKind, service_type: ServiceType) -> Due:
+    """What is due for a boarding school or FE college nobody marked monitored: nothing, said so."""
+    return Due(kind, DueStatus.NOT_REQUIRED, None,
+               f"{service_type.label}: not monitored by us, so no {kind} is due (mark it monitored if the council "
+               "places a child there)")
+
 
 #: Section 11: the deadline after a placement starts before a visit or review could be done.
 AFTER_PLACEMENT_AIM = dt.timedelta(hours=24)
@@ -121,13 +158,25 @@ class Concern:
     words: str = "quality concern or safeguarding matter"
 
 
-def visit_frequency(service_type: ServiceType) -> Period | None:
+def visit_frequency(service_type: ServiceType, figures: Framework | None = None) -> Period | None:
+    """Figure 2's routine visit cycle: the council's (``figures``), else Medway's built-in one."""
+    if figures is not None:
+        return figures.visit_frequency(service_type)
     return FIGURE_2.get(service_type)
 
 
-def review_frequency(service_type: ServiceType) -> Period | None:
+def review_frequency(service_type: ServiceType, figures: Framework | None = None) -> Period | None:
+    """Figure 1's review cycle: the council's (``figures``), else Medway's built-in one."""
+    if figures is not None:
+        return figures.review_frequency(service_type)
     requirement = compliance_requirement(service_type)
     return requirement.frequency if requirement else None
+
+
+def is_visited(service_type: ServiceType, figures: Framework | None = None) -> bool:
+    """Whether QA visits this service type at all: every service that accommodates children
+    (Section 11), and any other a council's framework gives a routine visit cycle."""
+    return service_type in ACCOMMODATES_CHILDREN or visit_frequency(service_type, figures) is not None
 
 
 def _placements(items: Iterable[PlacementStart | dt.datetime]) -> list[PlacementStart]:
@@ -143,12 +192,13 @@ def _concern(concern: Concern | None, raised_on: dt.date | None) -> Concern | No
 def next_visit_due(service_type: ServiceType, last_visit: dt.date | None, today: dt.date, *,
                    placement_starts: Iterable[PlacementStart | dt.datetime] = (),
                    concern_raised_on: dt.date | None = None, concern: Concern | None = None,
-                   planned_on: dt.date | None = None) -> Due:
+                   planned_on: dt.date | None = None, figures: Framework | None = None) -> Due:
     """When the next QA visit to a setting is due (Figure 2 and Section 11). ``planned_on``: the
-    earliest visit planned there (what the team asked for, shown with the reason)."""
-    frequency = visit_frequency(service_type)
+    earliest visit planned there (what the team asked for, shown with the reason). ``figures``:
+    the council's framework (its Figure 2 cycles); Medway's built-in one when not given."""
+    frequency = visit_frequency(service_type, figures)
     raised = _concern(concern, concern_raised_on)
-    if service_type not in ACCOMMODATES_CHILDREN:
+    if not is_visited(service_type, figures):
         return Due(DueKind.VISIT, DueStatus.NOT_REQUIRED, None,
                    f"QA does not visit {service_type.label} (Sections 2 and 11: only services that accommodate "
                    "children)")
@@ -174,10 +224,11 @@ def next_visit_due(service_type: ServiceType, last_visit: dt.date | None, today:
 def next_review_due(service_type: ServiceType, last_review: dt.date | None, today: dt.date, *,
                     placement_starts: Iterable[PlacementStart | dt.datetime] = (),
                     concern_raised_on: dt.date | None = None, concern: Concern | None = None,
-                    minimum_on: dt.date | None = None) -> Due:
+                    minimum_on: dt.date | None = None, figures: Framework | None = None) -> Due:
     """When the next (full) compliance review of a provider is due (Figure 1 and Section 11).
-    ``minimum_on``: the minimum urgent review done since the last full one, if any."""
-    return _next_due(DueKind.REVIEW, review_frequency(service_type), "Figure 1", service_type,
+    ``minimum_on``: the minimum urgent review done since the last full one, if any. ``figures``:
+    the council's framework (its Figure 1 cycles); Medway's built-in one when not given."""
+    return _next_due(DueKind.REVIEW, review_frequency(service_type, figures), "Figure 1", service_type,
                      last_review, today, _placements(placement_starts), _concern(concern, concern_raised_on),
                      minimum_on=minimum_on)
 

@@ -13,6 +13,10 @@ from __future__ import annotations
 import datetime as dt
 import enum
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # framework.py builds the built-in MEDWAY from FIGURE_8
+    from qa_desktop.domain.framework import Framework
 
 
 class ConcernLevel(enum.StrEnum):
@@ -47,10 +51,16 @@ FIGURE_8: dict[ConcernLevel, ActionTimescale] = {
 }
 
 
-def action_due(level: ConcernLevel, raised_at: dt.datetime) -> dt.datetime:
+def timescale(level: ConcernLevel, figures: Framework | None = None) -> ActionTimescale:
+    """Figure 8's window for a concern level: the council's (``figures``), else Medway's built-in one."""
+    return figures.timescale(level) if figures is not None else FIGURE_8[level]
+
+
+def action_due(level: ConcernLevel, raised_at: dt.datetime, figures: Framework | None = None) -> dt.datetime:
     """The due date and time of an action raised at ``raised_at`` (end of Figure 8's window)."""
-    return FIGURE_8[level].due(raised_at)
+    return timescale(level, figures).due(raised_at)
 
 
-def is_action_overdue(level: ConcernLevel, raised_at: dt.datetime, now: dt.datetime) -> bool:
-    return now > action_due(level, raised_at)
+def is_action_overdue(level: ConcernLevel, raised_at: dt.datetime, now: dt.datetime,
+                      figures: Framework | None = None) -> bool:
+    return now > action_due(level, raised_at, figures)

@@ -17,10 +17,13 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from qa_desktop.domain.timescales import ConcernLevel, action_due
 from qa_desktop.forms.template import Item, ResponseType, Section, Template
+
+if TYPE_CHECKING:
+    from qa_desktop.domain.framework import Framework
 
 MET, NOT_MET, NOT_APPLICABLE = "met", "not_met", "not_applicable"
 YES, NO = "yes", "no"
@@ -150,9 +153,10 @@ class Checklist:
         if all(e.blob != blob_hash for e in evidence):
             evidence.append(Evidence(blob_hash, caption.strip()))
 
-    def raise_action(self, key: str, text: str, level: ConcernLevel, raised_at: dt.datetime) -> RaisedAction:
-        """An action against an item, due by Figure 8 for its concern level."""
-        action = make_action(text, level, raised_at)
+    def raise_action(self, key: str, text: str, level: ConcernLevel, raised_at: dt.datetime,
+                     figures: Framework | None = None) -> RaisedAction:
+        """An action against an item, due by Figure 8 for its concern level (the council's, ``figures``)."""
+        action = make_action(text, level, raised_at, figures)
         self.record(key).action = action
         return action
 
@@ -214,11 +218,13 @@ class Checklist:
         return answer in FLAGGED_ANSWERS
 
 
-def make_action(text: str, level: ConcernLevel, raised_at: dt.datetime) -> RaisedAction:
-    """An action as raised now, due by Figure 8; ``AnswerError`` if it does not say what to do."""
+def make_action(text: str, level: ConcernLevel, raised_at: dt.datetime,
+                figures: Framework | None = None) -> RaisedAction:
+    """An action as raised now, due by Figure 8 (the council's timescales, ``figures``; Medway's
+    built-in ones when not given); ``AnswerError`` if it does not say what to do."""
     if not text.strip():
         raise AnswerError("Say what the provider must do.")
-    return RaisedAction(text.strip(), level, raised_at, action_due(level, raised_at))
+    return RaisedAction(text.strip(), level, raised_at, action_due(level, raised_at, figures))
 
 
 def check_answer(item: Item, value: Any) -> Any:

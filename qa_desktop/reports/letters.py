@@ -9,7 +9,7 @@ team's template (``resources/letters/*.yaml``, or the team's own copy), then dra
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO
 
@@ -17,6 +17,7 @@ from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, Spacer
 
 from qa_desktop.reports.archival import Metadata
+from qa_desktop.reports.letterhead import letterhead
 from qa_desktop.reports.pages import (
     PageMarks,
     ReportResult,
@@ -27,7 +28,7 @@ from qa_desktop.reports.pages import (
     write_pdf,
 )
 from qa_desktop.reports.pages import p as para
-from qa_desktop.reports.word import NAVY, WordDocument
+from qa_desktop.reports.word import WordDocument, logo_for_word
 
 
 @dataclass(frozen=True)
@@ -60,6 +61,9 @@ class Letter:
     parts: tuple[LetterPart, ...]
     sender: str
     urn: str = ""
+    #: the council's address block and logo (``services.council.branding``), on the letterhead
+    address_block: tuple[str, ...] = ()
+    logo: bytes | None = field(default=None, repr=False)
 
     def marks(self, standing: Standing) -> PageMarks:
         return PageMarks(self.council_name, self.reference, self.revision, standing.draft)
@@ -85,7 +89,8 @@ def build_letter_pdf(letter: Letter, path: Path | IO[bytes], standing: Standing)
     marks = letter.marks(standing)
     s = styles()
     day = standing.made_at.astimezone().date()
-    story: list[Flowable] = [para(letter.council_name, s["council"]), para(letter.service_name, s["body"]),
+    story: list[Flowable] = [*letterhead(letter.council_name, letter.service_name, letter.address_block,
+                                         letter.logo, s),
                              *draft_notice(marks, s), Spacer(1, 8 * mm)]
     story += [para("\n".join(letter.to), s["body"]), Spacer(1, 4 * mm),
               para(f"Date: {day.day} {day:%B %Y}\nOur reference: {letter.reference} (revision {letter.revision})",
@@ -111,8 +116,8 @@ def build_letter_pdf(letter: Letter, path: Path | IO[bytes], standing: Standing)
 def build_letter_docx(letter: Letter, path: Path | IO[bytes], standing: Standing) -> ReportResult:
     word = WordDocument(letter.marks(standing), letter.metadata(standing))
     day = standing.made_at.astimezone().date()
-    word.paragraph(letter.council_name, bold=True, colour=NAVY)
-    word.paragraph(letter.service_name)
+    word.letterhead(letter.council_name, letter.service_name, letter.address_block,
+                    logo_for_word(letter.logo))
     word.draft_notice()
     word.paragraph("\n".join(letter.to))
     word.paragraph(f"Date: {day.day} {day:%B %Y}\nOur reference: {letter.reference} (revision {letter.revision})")

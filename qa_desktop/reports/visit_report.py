@@ -17,7 +17,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO
 
@@ -34,6 +34,7 @@ from qa_desktop.forms.checklist import (
 )
 from qa_desktop.reports import visit_content as content
 from qa_desktop.reports.archival import Metadata
+from qa_desktop.reports.letterhead import letterhead
 from qa_desktop.reports.pages import (
     BASE_FONT,
     MARKING,
@@ -84,6 +85,9 @@ class VisitFacts:
     young_inspector: str = ""
     #: the council's protective marking (``services.council``), in the header, footer and sign-off
     marking: str = MARKING
+    #: the council's address block and logo (``services.council.branding``), on the cover's letterhead
+    address_block: tuple[str, ...] = ()
+    logo: bytes | None = field(default=None, repr=False)
 
     def marks(self, standing: Standing) -> PageMarks:
         return PageMarks(self.council_name, self.reference, self.revision, standing.draft, self.marking)
@@ -214,7 +218,8 @@ def _cover(facts: VisitFacts, standing: Standing, marks: PageMarks,
                   colWidths=[45 * mm, 125 * mm])
     table.setStyle(TableStyle([BASE_FONT, ("LINEBELOW", (0, 0), (-1, -1), 0.3, colors.HexColor("#c5d0db")),
                                ("VALIGN", (0, 0), (-1, -1), "TOP")]))
-    return [_p(facts.council_name, s["council"]), _p(facts.service_name, s["body"]), *draft_notice(marks, s),
+    return [*letterhead(facts.council_name, facts.service_name, facts.address_block, facts.logo, s),
+            *draft_notice(marks, s),
             Spacer(1, 18 * mm if not marks.draft else 8 * mm),
             _p("Quality Assurance Visit Report", s["title"]), _p(facts.provider, s["h2"]), Spacer(1, 8 * mm), table,
             Spacer(1, 12 * mm), _p(protective_note(facts.marking), s["small"]), PageBreak()]

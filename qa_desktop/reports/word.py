@@ -37,6 +37,7 @@ from qa_desktop.forms.checklist import Checklist
 from qa_desktop.paths import long_path
 from qa_desktop.reports import visit_content as content
 from qa_desktop.reports.archival import LANGUAGE, Metadata
+from qa_desktop.reports.letterhead import logo_jpeg
 from qa_desktop.reports.pages import PageMarks, ReportResult, Standing
 from qa_desktop.reports.shaping import base_is_rtl
 from qa_desktop.reports.visit_report import VisitFacts, cover_rows, prepared_photo, protective_note, sign_off_rows
@@ -111,6 +112,23 @@ class WordDocument:
                 run.font.color.rgb = colour
         return paragraph
 
+    def letterhead(self, council_name: str, service_name: str, address_block: Sequence[str],
+                   logo: tuple[bytes, int, int] | None) -> None:
+        """The council's logo (at most 4.5 cm x 2.2 cm, right-aligned, its name as the alt text), its
+        name and service, and the address block: the PDF's letterhead (``reports.letterhead``)."""
+        if logo is not None:
+            jpeg, width, height = logo
+            scale = min(4.5 / width, 2.2 / height)
+            self.doc.add_picture(io.BytesIO(jpeg), width=Cm(width * scale), height=Cm(height * scale))
+            self.doc.paragraphs[-1].alignment = WD_ALIGN_PARAGRAPH.RIGHT
+            inline = self.doc.inline_shapes[-1]._inline
+            inline.docPr.set("descr", f"Logo of {council_name}")
+            inline.docPr.set("title", f"Logo of {council_name}")
+        self.paragraph(council_name, bold=True, colour=NAVY)
+        self.paragraph(service_name)
+        if address_block:
+            self.paragraph("\n".join(address_block))
+
     def draft_notice(self) -> None:
         if self.marks.draft:
             self.paragraph(f"DRAFT, not for issue: {self.marks.draft}", bold=True, colour=RED)
@@ -172,6 +190,17 @@ class WordDocument:
             raise
 
 
+def logo_for_word(logo: bytes | None) -> tuple[bytes, int, int] | None:
+    """The council's logo as the Word copy draws it (an RGB JPEG and its size), or None: no logo, or
+    one that cannot be read (the words of the letterhead still say who)."""
+    if not logo:
+        return None
+    try:
+        return logo_jpeg(logo)
+    except ValueError:
+        return None
+
+
 def _text(paragraph: Paragraph, text: str) -> list[Run]:
     """Put someone's words in a paragraph: line breaks kept, right to left when they read so."""
     runs = []
@@ -228,8 +257,8 @@ def build_visit_docx(facts: VisitFacts, checklists: Sequence[Checklist], path: P
     standing = facts.standing_or_default(standing)
     marks = facts.marks(standing)
     word = WordDocument(marks, facts.metadata("QA visit report", standing))
-    word.paragraph(facts.council_name, bold=True, colour=NAVY)
-    word.paragraph(facts.service_name)
+    word.letterhead(facts.council_name, facts.service_name, facts.address_block,
+                    logo_for_word(facts.logo))
     word.draft_notice()
     word.heading("Quality Assurance Visit Report", 0)
     word.paragraph(facts.provider, bold=True)

@@ -19,7 +19,10 @@ counts, and on which date:
 * unregulated placements notified to Ofsted and updates sent; planning applications listed and
   QA's feedback sent; intelligence received; funding requests received and fed back;
 * Young Inspectors: visits joined (not opted out of), briefings and debriefs given, feedback to
-  providers made from those visits, incentives given;
+  providers made from those visits, incentives given. A visit joined is the tracker's record of it
+  (``young_inspector_visits``) or, where the tracker has no record of that Young Inspector on that
+  visit, the visit's Young Inspector form handed to them (``visit_templates.young_inspector_id``,
+  the hand-over) and not withdrawn: each Young Inspector on each visit counted once;
 * actions (from visits, action plans and meetings, for providers): raised in the year, by Figure 8
   level, with how many have been completed, completed on time (by the due date in force, an agreed
   extension included) and are open past it now.
@@ -33,10 +36,11 @@ from collections import Counter
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from qa_desktop.domain.annual_figures import ActionFigures, AnnualFigures, Breakdown, Count, LevelActions
+from qa_desktop.domain.compliance import ReviewStatus
 from qa_desktop.domain.oversight import AlertKind, CaseSource, EmbargoKind, PlanKind
 from qa_desktop.domain.partnership import MeetingKind
 from qa_desktop.domain.reporting_year import ReportingYear, Span, spans
@@ -66,6 +70,7 @@ from qa_desktop.store.models import (
     UnregulatedNotification,
     Visit,
     VisitAction,
+    VisitTemplate,
     YoungInspectorVisit,
 )
 
@@ -138,8 +143,11 @@ class _Year:
         return found
 
     def reviews(self) -> Counter[Any]:
+        """Reviews done in the year: completed (caseload's ``status``; None is one recorded before
+        reviews were filled in here, complete when recorded), not one still in progress."""
+        complete = or_(ComplianceReview.status.is_(None), ComplianceReview.status == ReviewStatus.COMPLETED)
         return _grouped(self.session, select(ComplianceReview.minimum_only, func.count()).where(
-            ComplianceReview.deleted.is_(False), _between(ComplianceReview.review_date, self.span))
+            ComplianceReview.deleted.is_(False), complete, _between(ComplianceReview.review_date, self.span))
             .group_by(ComplianceReview.minimum_only))
 
     def meetings(self) -> Counter[Any]:
@@ -162,19 +170,30 @@ class _Year:
             model.deleted.is_(False), _between(column, self.span), *also))
 
     def young_inspectors(self) -> dict[str, int]:
-        joined = (select(YoungInspectorVisit).join(Visit, YoungInspectorVisit.visit_id == Visit.id)
-                  .where(YoungInspectorVisit.deleted.is_(False), Visit.deleted.is_(False),
-                         YoungInspectorVisit.opted_out.is_(False), _between(Visit.visit_date, self.span)))
-        rows = list(self.session.scalars(joined))
-        visit_ids = sorted({j.visit_id for j in rows})
+        recorded = list(self.session.scalars(
+            select(YoungInspectorVisit).join(Visit, YoungInspectorVisit.visit_id == Visit.id)
+            .where(YoungInspectorVisit.deleted.is_(False), Visit.deleted.is_(False),
+                   _between(Visit.visit_date, self.span))))
+        rows = [j for j in recorded if not j.opted_out]
+        # yi's hand-over: the form says who it was handed to; counted where the tracker says nothing
+        # of that Young Inspector on that visit (its record, an opt-out included, is the team's word)
+        said = {(j.young_inspector_id, j.visit_id) for j in recorded}
+        handed = {(inspector, visit) for inspector, visit in self.session.execute(
+            select(VisitTemplate.young_inspector_id, VisitTemplate.visit_id)
+            .join(Visit, VisitTemplate.visit_id == Visit.id)
+            .where(VisitTemplate.deleted.is_(False), VisitTemplate.young_inspector_id.is_not(None),
+                   VisitTemplate.withdrawn_reason.is_(None), Visit.deleted.is_(False),
+                   Visit.status != VisitStatus.PLANNED, _between(Visit.visit_date, self.span)))} - said
+        places = {(j.young_inspector_id, j.visit_id) for j in rows} | handed
+        visit_ids = sorted({visit for _, visit in places})
         feedback = 0
         for start in range(0, len(visit_ids), 500):
             feedback += _count(self.session, select(func.count()).select_from(
                 select(ReportRevision.visit_id, ReportRevision.kind).where(
                     ReportRevision.deleted.is_(False), ReportRevision.visit_id.in_(visit_ids[start:start + 500]),
                     ReportRevision.kind.like(f"{FEEDBACK_KIND_PREFIX}%")).distinct().subquery()))
-        return {"visits": len(visit_ids), "inspectors": len({j.young_inspector_id for j in rows}),
-                "places": len(rows), "briefed": sum(1 for j in rows if j.briefed_on is not None),
+        return {"visits": len(visit_ids), "inspectors": len({inspector for inspector, _ in places}),
+                "places": len(places), "briefed": sum(1 for j in rows if j.briefed_on is not None),
                 "debriefed": sum(1 for j in rows if j.debriefed_on is not None), "feedback": feedback,
                 "incentives": self.dated(Incentive, Incentive.given_on)}
 

@@ -1,13 +1,16 @@
 """Distribution: who a provider's documents go to, and the Outlook-ready e-mail that sends one.
 
 Section 11: the report is "distributed to the provider and key professionals". Per provider the
-list is built from its contacts and their roles (the provider, the registered manager, placing
-social workers, the child's IRO), its lead commissioner (Figure 4) and the council's Access to
-Resources team (the team's setting). Issuing an approved revision (``services.documents``) makes
-an ``.eml`` draft: addressed, the PDF attached, subject and body from the team's template
-(``resources/letters/settings.yaml``, or the team's own copy in ``DATA_DIR/letters/``). Outlook and
-most mail programs open it as a new message ready to send (``X-Unsent: 1``), so the officer sends
-it from their own mailbox, as the council's e-mail policy expects; QA Desktop sends nothing itself.
+list is built from its contacts and their roles (``Contact.kind``, a ``ContactRole``: the provider,
+the registered manager, placing social workers, the child's IRO, a commissioner, Access to
+Resources), its lead commissioners (the one set on the provider, else Figure 4's for its service
+type and contract route) and the council's Access to Resources team (the team's setting). A contact
+recorded before roles existed has only its job title (``Contact.role``): ``role_of`` reads it.
+Issuing an approved revision (``services.documents``) makes an ``.eml`` draft: addressed, the PDF
+attached, subject and body from the team's template (``resources/letters/settings.yaml``, or the
+team's own copy in ``DATA_DIR/letters/``). Outlook and most mail programs open it as a new message
+ready to send (``X-Unsent: 1``), so the officer sends it from their own mailbox, as the council's
+e-mail policy expects; QA Desktop sends nothing itself.
 
 The draft holds the PDF in plain (base64) form: it is a plain copy of the report, like "Save report
 as…". So it is written only where the officer chose (the window asks for the folder; the command line
@@ -30,17 +33,17 @@ from string import Template
 from typing import Any
 
 import yaml
-from sqlalchemy import select
 
 from qa_desktop.atomic import write_atomically
+from qa_desktop.domain.contacts import ContactRole
 from qa_desktop.domain.documents import DEFAULT_REPLY_WORKING_DAYS, add_working_days
 from qa_desktop.domain.roles import require_officer
 from qa_desktop.paths import long_path, resources_dir
-from qa_desktop.services import documents
+from qa_desktop.services import documents, providers
 from qa_desktop.services.council import branding
 from qa_desktop.services.documents import Addressee, Source
 from qa_desktop.store.database import Store
-from qa_desktop.store.models import Commissioner, Contact, Provider
+from qa_desktop.store.models import Provider
 
 LETTERS_FOLDER = "letters"
 #: A settings file is a page of text; anything larger is not one.
@@ -55,6 +58,16 @@ _ROLE_WORDS: tuple[tuple[tuple[str, ...], str], ...] = (
     (("commissioner",), "Commissioner"),
     (("access to resources",), "Access to Resources"),
 )
+
+#: A contact's role (``Contact.kind``) as the distribution list names it.
+ROLE_NAMES: dict[ContactRole, str] = {
+    ContactRole.PROVIDER: "Provider",
+    ContactRole.REGISTERED_MANAGER: "Registered manager",
+    ContactRole.PLACING_SOCIAL_WORKER: "Placing social worker",
+    ContactRole.IRO: "IRO",
+    ContactRole.COMMISSIONER: "Commissioner",
+    ContactRole.ACCESS_TO_RESOURCES: "Access to Resources",
+}
 
 #: The order the list is shown in: the provider first, then the professionals.
 ROLE_ORDER = ("Provider", "Registered manager", "Placing social worker", "IRO", "Commissioner",
@@ -92,27 +105,42 @@ def reply_working_days(data_dir: Path) -> int:
 
 
 def distribution_list(store: Store, provider_id: str) -> list[Addressee]:
-    """Everyone a provider's documents may go to: its contacts by role, its lead commissioner and
-    Access to Resources; the provider and registered manager first."""
+    """Everyone a provider's documents may go to: its contacts by role (their ``ContactRole``, or
+    for a contact from before roles its written job title), its lead commissioners (Figure 4) and
+    Access to Resources; the provider and registered manager first. Someone on it twice (a
+    commissioner also kept as a contact, the team's own Access to Resources address) is listed once,
+    under the role the contact record gives."""
     require_officer(store.user, "distribution lists")
     found: list[Addressee] = []
     with store.read() as session:
         provider = session.get(Provider, provider_id)
-        if provider is None:
+        if provider is None or provider.deleted:
             return []
-        for contact in session.scalars(select(Contact).where(Contact.provider_id == provider_id,
-                                                             Contact.deleted.is_(False))):
-            found.append(Addressee(contact.name, contact.email or None, role_of(contact.role)))
-        if provider.lead_commissioner_id:
-            commissioner = session.get(Commissioner, provider.lead_commissioner_id)
-            if commissioner is not None and not commissioner.deleted:
-                found.append(Addressee(commissioner.name, commissioner.email, "Commissioner"))
+        for contact in providers.contacts(session, provider_id):
+            role = ROLE_NAMES[contact.kind] if contact.kind else role_of(contact.role)
+            found.append(Addressee(contact.name, contact.email or None, role))
+        found.extend(Addressee(c.name, c.email, "Commissioner")
+                     for c in providers.provider_commissioners(session, provider_id))
     team = settings(store.data_dir).get("access_to_resources") or {}
     if isinstance(team, dict) and team.get("email"):
         found.append(Addressee(str(team.get("name") or "Access to Resources"), str(team["email"]),
                                "Access to Resources"))
     order = {role: n for n, role in enumerate(ROLE_ORDER)}
-    return sorted(found, key=lambda a: (order.get(a.role, len(order)), a.name.lower()))
+    return sorted(_once(found), key=lambda a: (order.get(a.role, len(order)), a.name.lower()))
+
+
+def _once(people: Sequence[Addressee]) -> list[Addressee]:
+    """Each e-mail address once (the first: contacts come before the commissioners and the team's
+    setting); people without an address are all kept, the officer sees them and adds one."""
+    seen: set[str] = set()
+    kept: list[Addressee] = []
+    for person in people:
+        key = (person.email or "").strip().lower()
+        if key and key in seen:
+            continue
+        seen.add(key)
+        kept.append(person)
+    return kept
 
 
 @dataclass(frozen=True)

@@ -35,16 +35,21 @@ from qa_desktop.domain.compliance import ReviewStatus, same_document
 from qa_desktop.domain.oversight import CaseStatus
 from qa_desktop.domain.placements import PlacementKind
 from qa_desktop.domain.schedule import (
+    MONITORED_ONLY,
     Concern,
     Due,
+    DueKind,
     DueStatus,
     PlacementStart,
     document_due,
     next_review_due,
     next_visit_due,
+    not_monitored_due,
+    scheduled_as,
 )
 from qa_desktop.domain.service_types import ServiceType
 from qa_desktop.domain.visits import VisitStatus
+from qa_desktop.services.council import framework
 from qa_desktop.store.access import officer
 from qa_desktop.store.database import session_clock
 from qa_desktop.store.models import (
@@ -112,6 +117,7 @@ def due_items(session: Session, today: dt.date, *, include_scheduled: bool = Fal
     provider with ``provider_id``, of some with ``provider_ids``, of monitored ones with
     ``monitored_only``."""
     officer(session, "what is due across the register")
+    figures = framework(session)  # the council's Figures 1 and 2, read once for the whole list
     clock = session_clock(session)
     # placements ended by then no longer count: by the clock today, or midday of the day asked about
     now = clock.now() if today == clock.today() else dt.datetime.combine(today, dt.time(12), dt.UTC)
@@ -169,14 +175,15 @@ def due_items(session: Session, today: dt.date, *, include_scheduled: bool = Fal
     documents = _expiring_documents(session, wanted)
 
     items: list[DueItem] = []
-    providers = session.execute(select(Provider.id, Provider.name, Provider.urn, Provider.service_type)
+    providers = session.execute(select(Provider.id, Provider.name, Provider.urn, Provider.service_type,
+                                       Provider.monitored)
                                 .where(Provider.deleted.is_(False), *of(Provider.id)))
     settings_by_provider: dict[str, list[tuple[str, str]]] = defaultdict(list)
     for setting_id, setting_provider, setting_name in session.execute(
             select(Setting.id, Setting.provider_id, Setting.name)
             .where(Setting.deleted.is_(False), *of(Setting.provider_id))):
         settings_by_provider[setting_provider].append((setting_id, setting_name))
-    for pid, name, urn, service_type in providers:
+    for pid, name, urn, service_type, marked in providers:
         settings = settings_by_provider[pid]
         raised = concerns.get(pid, [])
 
@@ -194,13 +201,15 @@ def due_items(session: Session, today: dt.date, *, include_scheduled: bool = Fal
             minimum = last_minimum.get(key)
             return next_review_due(kind_type, last, today, placement_starts=starts,
                                    concern=_first_after(_raised, last),
-                                   minimum_on=minimum if minimum and (last is None or minimum > last) else None)
+                                   minimum_on=minimum if minimum and (last is None or minimum > last) else None,
+                                   figures=figures)
 
         def visit(kind_type: ServiceType, setting: tuple[str, str], starts: list[PlacementStart],
                   _raised: list[Concern] = raised) -> Due:
             last = last_visit.get(setting[0])
             return next_visit_due(kind_type, last, today, placement_starts=starts,
-                                  concern=_first_after(_raised, last), planned_on=planned_visit.get(setting[0]))
+                                  concern=_first_after(_raised, last), planned_on=planned_visit.get(setting[0]),
+                                  figures=figures)
 
         all_starts = [start for s in settings for _, start in placements.get(s[0], [])]
         if service_type is ServiceType.BESPOKE and elements.get(pid):
@@ -211,10 +220,15 @@ def due_items(session: Session, today: dt.date, *, include_scheduled: bool = Fal
                 for setting in where:
                     mine = [start for e, start in placements.get(setting[0], []) if e in (None, element.id)]
                     add(element.service_type, visit(element.service_type, setting, mine), setting, element)
-        else:
-            add(service_type, review(service_type, None, all_starts))
+        elif service_type in MONITORED_ONLY and not marked:  # a boarding school nobody marked (issue 17)
+            add(service_type, not_monitored_due(DueKind.REVIEW, service_type))
             for setting in settings:
-                add(service_type, visit(service_type, setting, [start for _, start in placements.get(setting[0], [])]),
+                add(service_type, not_monitored_due(DueKind.VISIT, service_type), setting)
+        else:
+            figure_type = scheduled_as(service_type, marked, figures)  # a monitored boarding school: schools' rows
+            add(service_type, review(figure_type, None, all_starts))
+            for setting in settings:
+                add(service_type, visit(figure_type, setting, [start for _, start in placements.get(setting[0], [])]),
                     setting)
         for label, expires in documents.get(pid, ()):
             add(service_type, document_due(label, expires, today))
@@ -224,6 +238,13 @@ def due_items(session: Session, today: dt.date, *, include_scheduled: bool = Fal
     items = [item for item in items if item.due.status in shown]
     items.sort(key=lambda i: (_ORDER[i.due.status], i.due.due_on or today, i.provider_name.lower()))
     return items
+
+
+def document_expiries(session: Session, provider_id: str) -> list[tuple[str, dt.date]]:
+    """A provider's essential documents that run out, each as its latest completed review recorded
+    it (label, expiry): what the placement check weighs."""
+    officer(session, "compliance reviews")
+    return _expiring_documents(session, [provider_id]).get(provider_id, [])
 
 
 def _expiring_documents(session: Session, wanted: Any) -> dict[str, list[tuple[str, dt.date]]]:

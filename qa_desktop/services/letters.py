@@ -23,14 +23,16 @@ import yaml
 from sqlalchemy import select
 
 from qa_desktop.domain.documents import DocumentKind, DocumentRuleError
+from qa_desktop.domain.framework import Framework
 from qa_desktop.domain.oversight import EmbargoScope
 from qa_desktop.domain.roles import require_officer
+from qa_desktop.domain.timescales import ConcernLevel
 from qa_desktop.forms.template import Audience
 from qa_desktop.paths import resources_dir
 from qa_desktop.reports.letters import Letter, LetterPart, LetterTable, build_letter_docx, build_letter_pdf
 from qa_desktop.reports.pages import ReportResult, Standing
 from qa_desktop.reports.visit_content import answer_text
-from qa_desktop.services.council import branding
+from qa_desktop.services.council import branding, framework
 from qa_desktop.services.distribution import LETTERS_FOLDER, MAX_SETTINGS_BYTES
 from qa_desktop.services.documents import Source, Target
 from qa_desktop.services.reports import visit_facts
@@ -99,10 +101,18 @@ def _source(store: Store, kind: DocumentKind, subject_id: str, provider: Provide
                   build_word=build_word)
 
 
+def figure_8_words(figures: Framework) -> str:
+    """The council's Figure 8 timescales in a letter's words ("low 2-4 weeks, medium 1-2 weeks, high
+    24-48 hours, significant immediately"): a letter quotes the framework in force, not Medway's."""
+    return ", ".join(f"{level.label.lower()} {figures.timescale(level).wording}" for level in ConcernLevel)
+
+
 def _base_fields(store: Store, provider: Provider) -> dict[str, str]:
     brand = branding(store)
+    with store.read() as session:
+        figures = framework(session)
     return {"provider": provider.name, "council": brand.council_name, "service": brand.service_name,
-            "sender": store.user.name}
+            "sender": store.user.name, "figure_8": figure_8_words(figures)}
 
 
 def _letter(store: Store, kind: DocumentKind, subject_id: str, date_text: str, words: dict[str, Any],
@@ -110,7 +120,7 @@ def _letter(store: Store, kind: DocumentKind, subject_id: str, date_text: str, w
     brand = branding(store)
     return Letter(brand.council_name, brand.service_name, kind.label,
                   f"{_PREFIX[kind]}-{date_text}-{subject_id[:8].upper()}", 1, str(words.get("title") or kind.label),
-                  to, about, parts, store.user.name, urn or "")
+                  to, about, parts, store.user.name, urn or "", address_block=brand.address_block, logo=brand.logo)
 
 
 def plan_source(store: Store, plan_id: str, kind: DocumentKind = DocumentKind.ACTION_PLAN) -> Source:
@@ -201,9 +211,15 @@ def embargo_source(store: Store, embargo_id: str, kind: DocumentKind = DocumentK
         return _source(store, kind, embargo_id, provider, letter)
 
 
+#: Said when a team's own copy of the feedback template predates the ``withdrawn`` paragraph.
+_NOT_TAKEN_PART = ("A Young Inspector was due to take part in this visit but did not take part, so there is no "
+                   "Young Inspector feedback for this visit.")
+
+
 def young_inspector_feedback_source(store: Store, visit_id: str) -> Source:
     """Young Inspector feedback to the provider: their answers in their own words (never a child's
-    name: their form has none), from their accepted form."""
+    name: their form has none), from their accepted form; when their form was withdrawn, that a
+    Young Inspector was due but did not take part (issue 16)."""
     require_officer(store.user, "or make letters")
     kind = DocumentKind.YOUNG_INSPECTOR_FEEDBACK
     facts = visit_facts(store, visit_id)
@@ -219,8 +235,17 @@ def young_inspector_feedback_source(store: Store, visit_id: str) -> Source:
         words = template(store.data_dir, kind)
         fields = _base_fields(store, provider) | {"setting": setting.name, "visit_date": _day(visit.visit_date)}
         opening = LetterPart(None, _fill(words.get("opening"), fields))
-        if form is None:
-            body: tuple[LetterPart, ...] = (LetterPart(None, _fill(words.get("withdrawn"), fields)),)
+        closing = LetterPart(None, _fill(words.get("closing"), fields))
+        if form is None or facts.young_inspector:
+            # No Young Inspector took part (their form withdrawn, yi's ``withdraw_young_inspector_form``,
+            # or none was added): the letter says one was due but did not take part, and neither opens
+            # with "one of our Young Inspectors visited" nor thanks the provider for welcoming them.
+            # Answers given before a withdrawal are kept on the visit but are not the provider's to read.
+            opening = LetterPart(None, _fill(words.get("withdrawn_opening", "Dear $provider,"), fields))
+            closing = LetterPart(None, _fill(words.get("withdrawn_closing", "Yours sincerely,"), fields))
+            body: tuple[LetterPart, ...] = (LetterPart(None, _fill(words.get("withdrawn") or _NOT_TAKEN_PART,
+                                                                  fields)),)
+            words = {**words, "title": words.get("withdrawn_title") or "Young Inspector feedback"}
         else:
             body = tuple(
                 LetterPart(section.title, tuple(f"{item.label} {answer_text(item, form.records[item.key].answer)[0]}"
@@ -229,7 +254,7 @@ def young_inspector_feedback_source(store: Store, visit_id: str) -> Source:
                                                 and form.records[item.key].answer not in (None, "", [])))
                 for section in form.sections())
             body = tuple(part for part in body if part.paragraphs)
-        parts = (opening, *body, LetterPart(None, _fill(words.get("closing"), fields)))
+        parts = (opening, *body, closing)
         letter = _letter(store, kind, visit_id, f"{visit.visit_date:%Y%m%d}", words, _address(provider, setting),
                          f"{setting.name} ({provider.name}), visited {visit.visit_date:%d %B %Y}", parts, provider.urn)
         letter = replace(letter, reference=f"YIF-{facts.reference.removeprefix('QA-')}")

@@ -39,6 +39,7 @@ from qa_desktop.domain.risk import IfaArea, IfaConcern, IfaRiskFlags, Rag, rag_f
 from qa_desktop.domain.service_types import ServiceType
 from qa_desktop.domain.timescales import ConcernLevel, action_due
 from qa_desktop.forms.template import TemplateInvalid, parse_template
+from qa_desktop.services.council import framework
 from qa_desktop.store.access import lead, officer
 from qa_desktop.store.database import Store
 from qa_desktop.store.models import (
@@ -152,8 +153,9 @@ def rating_history(session: Session, provider_id: str) -> list[YearRating]:
         select(extract("year", QaCase.opened_on), func.count(), func.sum(case((QaCase.significant, 1), else_=0)))
         .where(QaCase.provider_id == provider_id, QaCase.deleted.is_(False))
         .group_by(extract("year", QaCase.opened_on))).all()
+    figures = framework(session)  # the council's Figure 6 bands, read once
     return sorted((YearRating(int(year), count, int(significant or 0),
-                              rag_for_year(count, significant_concern=bool(significant)))
+                              rag_for_year(count, significant_concern=bool(significant), figures=figures))
                    for year, count, significant in rows), key=lambda r: -r.year)
 
 
@@ -179,7 +181,8 @@ def risk_ratings(session: Session, year: int, *, provider_id: str | None = None,
             counts[provider_id] += 1
             if is_significant:
                 significant.add(provider_id)
-    return {pid: rag_for_year(n, significant_concern=pid in significant) for pid, n in counts.items()}
+    figures = framework(session)  # the council's Figure 6 bands, read once
+    return {pid: rag_for_year(n, significant_concern=pid in significant, figures=figures) for pid, n in counts.items()}
 
 
 def set_ifa_concern(store: Store, provider_id: str, area: IfaArea, concern: IfaConcern) -> None:
@@ -213,9 +216,10 @@ def issue_action_plan(store: Store, provider_id: str, *, kind: PlanKind, issued_
         _live_provider(changes.session, provider_id)
         plan = changes.create(ActionPlan, provider_id=provider_id, kind=kind, issued_on=issued_on,
                               reason=_words(reason, "why the plan is issued"))
+        figures = framework(changes.session)  # the council's Figure 8 timescales
         for text, level in actions:
             changes.create(PlanAction, plan_id=plan.id, text=_words(text, "what the action is"), level=level,
-                           raised_at=raised_at, due_at=action_due(level, raised_at))
+                           raised_at=raised_at, due_at=action_due(level, raised_at, figures))
         return plan.id
 
 
@@ -225,7 +229,8 @@ def add_plan_action(store: Store, plan_id: str, text: str, level: ConcernLevel, 
         if plan is None or plan.deleted or plan.removed_on is not None:
             raise OversightError("Actions are added to a plan that is in place.")
         return changes.create(PlanAction, plan_id=plan_id, text=_words(text, "what the action is"), level=level,
-                              raised_at=raised_at, due_at=action_due(level, raised_at)).id
+                              raised_at=raised_at,
+                              due_at=action_due(level, raised_at, framework(changes.session))).id
 
 
 def remove_action_plan(store: Store, plan_id: str, *, removed_on: dt.date, reason: RemovalReason) -> None:

@@ -31,6 +31,7 @@ from qa_desktop.domain.partnership import (
 from qa_desktop.domain.reporting_year import Span
 from qa_desktop.domain.service_types import ServiceType
 from qa_desktop.domain.timescales import ConcernLevel
+from qa_desktop.services.council import framework
 from qa_desktop.services.record_checks import existing, live_provider, live_setting, optional, words
 from qa_desktop.store.access import officer
 from qa_desktop.store.changes import Changes, derived_id
@@ -156,8 +157,8 @@ def add_meeting_action(store: Store, meeting_id: str, text: str, *, raised_at: d
                        provider_id: str | None = None, level: ConcernLevel | None = None, owner: str | None = None,
                        due_at: dt.datetime | None = None) -> str:
     """An action arising from a meeting; for a provider it is due by Figure 8 for its level."""
-    due = meeting_action_due(level, raised_at, provider_id, due_at)
     with store.write() as changes:
+        due = meeting_action_due(level, raised_at, provider_id, due_at, framework(changes.session))
         existing(changes, Meeting, meeting_id, "meeting", PartnershipError)
         if provider_id:
             live_provider(changes.session, provider_id, PartnershipError)

@@ -6,11 +6,12 @@ child or young person being placed").
 Each matter is a line with how much it weighs:
 
 - **Stop**: do not place without the senior manager's agreement: an embargo in force (Section 12),
-  a suspended, restricted or ended registration, a regulator's alert of one.
+  a suspended, restricted or ended registration, a regulator's alert of one; an expired document of
+  Section 11's minimum checks (health and safety documents, staff training, insurance).
 - **Concern**: place only with the concern weighed and the social work team told: a judgement of
   Requires Improvement or below, not inspected, no compliance review or QA visit (or one overdue),
-  documents expired or expiring, an action plan open, a MEDIUM or HIGH risk rating (Figure 6), an
-  open safeguarding case.
+  documents expired (other than the minimum checks) or expiring within 30 days, an action plan open,
+  a MEDIUM or HIGH risk rating (Figure 6), an open safeguarding case.
 - **Checked**: what was looked at and found in order, so the check says what it covered.
 
 "Nothing recorded against this provider" is said only when no line stops or worries
@@ -26,15 +27,15 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from qa_desktop.domain.oversight import AlertKind, CaseStatus, EmbargoScope
-from qa_desktop.domain.placement import NOTHING_RECORDED, CheckLine, PlacementCheck, Weight
+from qa_desktop.domain.placement import NOTHING_RECORDED, CheckLine, PlacementCheck, Weight, document_lines
 from qa_desktop.domain.registration import Standing, standing
 from qa_desktop.domain.regulation import Judgement, Regulator
 from qa_desktop.domain.risk import Rag
-from qa_desktop.domain.schedule import DueKind, DueStatus
+from qa_desktop.domain.schedule import MONITORED_ONLY, DueKind, DueStatus
 from qa_desktop.domain.visits import VisitRuleError
 from qa_desktop.reports.placement_check import build_placement_check
 from qa_desktop.services.council import branding
-from qa_desktop.services.due import due_items
+from qa_desktop.services.due import document_expiries, due_items
 from qa_desktop.services.oversight import active_embargoes, ifa_flags, open_alerts, risk_ratings, tracked_actions
 from qa_desktop.store.access import officer
 from qa_desktop.store.database import Store
@@ -138,10 +139,23 @@ def _regulator(session: Session, provider: Provider, today: dt.date) -> list[Che
 
 def _reviews_and_visits(session: Session, provider: Provider, today: dt.date) -> list[CheckLine]:
     found: list[CheckLine] = []
-    items = due_items(session, today, include_scheduled=True, provider_id=provider.id)
     last_review = session.scalar(select(ComplianceReview).where(
         ComplianceReview.provider_id == provider.id, ComplianceReview.deleted.is_(False))
         .order_by(ComplianceReview.review_date.desc()).limit(1))
+    if provider.service_type in MONITORED_ONLY and not provider.monitored:
+        # a boarding school or FE college nobody marked (issue 17): nothing is due for it, so QA holds
+        # little or nothing on it; a placement there needs it monitored and reviewed first
+        held = ("QA holds no compliance review or visit of it" if last_review is None else
+                f"its last compliance review was {_d(last_review.review_date)} and nothing is due while it is "
+                "not monitored")
+        found.append(CheckLine("Compliance review", Weight.CONCERN,
+                               f"{provider.service_type.label} not monitored by us: {held}. Before a child is "
+                               "placed, mark it monitored; a compliance review and a QA visit are then required as "
+                               f"for a {MONITORED_ONLY[provider.service_type].label} (Section 11, Figures 1 and 2)."))
+        if last_review is not None:
+            found += document_lines(document_expiries(session, provider.id), today)
+        return found
+    items = due_items(session, today, include_scheduled=True, provider_id=provider.id)
     reviews = [i for i in items if i.due.kind is DueKind.REVIEW]
     review = reviews[0].due if reviews else None
     if review is None or review.status is DueStatus.NOT_REQUIRED:
@@ -163,6 +177,8 @@ def _reviews_and_visits(session: Session, provider: Provider, today: dt.date) ->
     else:
         found.append(CheckLine("Compliance review", Weight.CHECKED,
                                f"Last review {_d(last_review.review_date)}; next due {_d(review.due_on)}."))
+    if last_review is not None:  # the documents its reviews saw, and when they run out
+        found += document_lines(document_expiries(session, provider.id), today)
     visits = [i for i in items if i.due.kind is DueKind.VISIT]
     if not visits:
         found.append(CheckLine("QA visit", Weight.CHECKED, "No property recorded for this provider."))

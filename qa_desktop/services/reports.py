@@ -59,6 +59,7 @@ def visit_facts(store: Store, visit_id: str) -> VisitFacts:
             service_type=provider.service_type.label, tier=provider.tier.value if provider.tier else "",
             visit_date=visit.visit_date, level=visit.level.label, announced=visit.announced,
             officers=list(visit.officers), reason=visit.reason.label, marking=brand.protective_marking,
+            address_block=brand.address_block, logo=brand.logo,
             young_inspector=_young_inspector_absent(session, visit_id))
 
 

@@ -38,11 +38,13 @@ from qa_desktop.domain.compliance import (
     compliance_requirement,
 )
 from qa_desktop.domain.roles import require_officer
+from qa_desktop.domain.schedule import scheduled_as
 from qa_desktop.domain.service_types import ServiceType
 from qa_desktop.domain.timescales import ConcernLevel, action_due
 from qa_desktop.forms.checklist import Checklist
 from qa_desktop.forms.library import TemplateLibrary
 from qa_desktop.forms.template import Item, ResponseType, Template, TemplateKind, parse_template
+from qa_desktop.services.council import framework
 from qa_desktop.services.providers import Seen, shown_heads
 from qa_desktop.services.visits import _snapshot
 from qa_desktop.store.access import officer
@@ -93,7 +95,7 @@ def start_review(store: Store, library: TemplateLibrary, *, provider_id: str, sc
         provider = session.get(Provider, provider_id)
         if provider is None or provider.deleted:
             raise ComplianceError("Provider: that provider is not in the register (it may have been deleted).")
-        service_type = provider.service_type
+        service_type = scheduled_as(provider.service_type, provider.monitored)  # a monitored boarding school
         if element_id:
             element = session.get(PackageElement, element_id)
             if element is None or element.deleted or element.provider_id != provider.id:
@@ -209,7 +211,7 @@ def review_sheet(session: Session, review_id: str, device_id: str | None = None)
     provider = session.get(Provider, review.provider_id)
     element = session.get(PackageElement, review.element_id) if review.element_id else None
     service_type = element.service_type if element is not None else (
-        provider.service_type if provider is not None else ServiceType.RESIDENTIAL)
+        scheduled_as(provider.service_type, provider.monitored) if provider is not None else ServiceType.RESIDENTIAL)
     requirement = compliance_requirement(service_type)
     scope = ReviewScope.MINIMUM if review.minimum_only else ReviewScope.FULL
     template = _template_of(session, review)
@@ -332,7 +334,8 @@ def raise_review_action(store: Store, review_id: str, text: str, level: ConcernL
         if item_key is not None and item_key not in _visible(review, template):
             raise ComplianceError(f"{item_key!r} is not an item of {template.title}.")
         return changes.create(ReviewAction, review_id=review.id, item_key=item_key, text=words, level=level,
-                              raised_at=raised_at, due_at=action_due(level, raised_at)).id
+                              raised_at=raised_at,
+                              due_at=action_due(level, raised_at, framework(changes.session))).id
 
 
 def complete_review(store: Store, review_id: str, completed_at: dt.datetime) -> None:

@@ -22,10 +22,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from qa_desktop.atomic import write_atomically
-from qa_desktop.domain.schedule import ACCOMMODATES_CHILDREN
+from qa_desktop.domain.framework import Framework
+from qa_desktop.domain.schedule import is_visited
 from qa_desktop.domain.visits import VisitLevel, VisitReason, VisitRuleError, VisitStatus, check_officers
 from qa_desktop.forms.library import TemplateLibrary
 from qa_desktop.forms.template import Template
+from qa_desktop.services.council import framework
 from qa_desktop.services.invitation import Appointment, calendar_text
 from qa_desktop.services.reports import report_reference
 from qa_desktop.services.visits import _snapshot
@@ -40,9 +42,9 @@ DEFAULT_MINUTES = {VisitLevel.FULL: 360, VisitLevel.ASSURANCE_MONITORING: 180, V
 DEFAULT_START = dt.time(10, 0)
 
 
-def _templates(library: TemplateLibrary, level: VisitLevel, setting: Setting) -> list[Template]:
+def _templates(library: TemplateLibrary, level: VisitLevel, setting: Setting, figures: Framework) -> list[Template]:
     service_type = setting.provider.service_type
-    if service_type not in ACCOMMODATES_CHILDREN:
+    if not is_visited(service_type, figures):
         raise VisitRuleError(f"QA does not visit a {service_type.label}: only services that accommodate children "
                              "(Sections 2 and 11).")
     chosen = library.for_visit(level, service_type)
@@ -75,7 +77,7 @@ def plan_visit(store: Store, library: TemplateLibrary, *, setting_id: str, visit
     with store.write() as changes:
         officer(changes.session, "or plan visits")
         setting = _setting(changes.session, setting_id)
-        _templates(library, level, setting)
+        _templates(library, level, setting, framework(changes.session))
         visit = changes.create(Visit, setting_id=setting.id, visit_date=visit_date, level=level, announced=announced,
                                reason=reason, status=VisitStatus.PLANNED, officers=names, planned_at=starts_at,
                                duration_minutes=duration_minutes)
@@ -123,7 +125,7 @@ def begin_visit(store: Store, library: TemplateLibrary, visit_id: str, on: dt.da
         officer(changes.session, "or start visits")
         visit = _planned(changes.session, visit_id)
         setting = _setting(changes.session, visit.setting_id)
-        chosen = _templates(library, visit.level, setting)
+        chosen = _templates(library, visit.level, setting, framework(changes.session))
         check_officers(visit.announced, visit.officers)
         for position, template in enumerate(chosen):
             changes.create(VisitTemplate, id=derived_id("visit_template", visit.id, template.key), visit_id=visit.id,

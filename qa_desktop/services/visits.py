@@ -44,6 +44,7 @@ from qa_desktop.domain.visits import (
 from qa_desktop.forms.checklist import Checklist, DocumentSeen, Evidence, RaisedAction, check_answer, make_action
 from qa_desktop.forms.library import TemplateLibrary
 from qa_desktop.forms.template import Audience, Item, ResponseType, Template, parse_template
+from qa_desktop.services.council import framework
 from qa_desktop.services.differences import count_differences
 from qa_desktop.store.changes import Changes, derived_id
 from qa_desktop.store.database import Store
@@ -327,7 +328,9 @@ class OpenVisit:
                      raised_at: dt.datetime) -> RaisedAction:
         require_officer(self.store.user, "or raise actions")
         checklist, _ = self._item(template_key, item_key)
-        action = make_action(text, level, raised_at)
+        with self.store.read() as session:
+            figures = framework(session)  # the council's Figure 8 timescales as they are now
+        action = make_action(text, level, raised_at, figures)
         action_id = derived_id("visit_action", self.visit_id, template_key, item_key)
         earlier = checklist.record(item_key).action
         checklist.record(item_key).action = action

@@ -63,7 +63,7 @@ from qa_desktop.ui.sync_settings_dialog import SyncSettingsDialog
 from qa_desktop.ui.tracker_window import TrackerWindow
 from qa_desktop.ui.visit_window import VisitWindow
 from qa_desktop.ui.visits_window import VisitsWindow
-from qa_desktop.workspace import FILLING_IN, SYNC_SETTINGS, SYNC_STATE, USER, Done, OpChanges, Workspace
+from qa_desktop.workspace import COUNCIL, FILLING_IN, SYNC_SETTINGS, SYNC_STATE, USER, Done, OpChanges, Workspace
 from qa_desktop.workspace.admin import SettingError
 from qa_desktop.workspace.register import DueFilter, ImportFileError, ImportReport, RegisterContext, RegisterFilter
 from qa_desktop.workspace.sync import CredentialsError, NeedsCode, SyncFileError, SyncReport
@@ -555,7 +555,7 @@ class MainWindow(QMainWindow):
     def _on_changes(self, changes: OpChanges) -> None:
         """Redraw what a change touched: the rows of the providers it names, or the whole register
         when it was too large to list; who is signed in; the sync status, a moment later."""
-        if changes.everything:
+        if changes.everything or COUNCIL in changes.named:  # the framework's figures: every row's due and rating
             self.reload()
         elif changes.providers and not changes.only(FILLING_IN):  # answers show on no register row
             self.update_providers(changes.providers)
@@ -570,7 +570,7 @@ class MainWindow(QMainWindow):
         row, then show those the search and filters keep."""
         selected = self.selected_provider_id()
         self.context = self.workspace.register.context()
-        self.model.set_rows(self.workspace.register.search(context=self.context))
+        self.model.set_rows(self.workspace.register.search(context=self.context), in_name_order=True)
         self._fill_local_authorities()
         self.refresh(selected)
 

@@ -46,7 +46,7 @@ from qa_desktop.domain.oversight import (
 from qa_desktop.domain.regulation import Regulator
 from qa_desktop.domain.risk import IfaArea, IfaConcern
 from qa_desktop.domain.roles import NotAllowed
-from qa_desktop.domain.timescales import FIGURE_8, ConcernLevel
+from qa_desktop.domain.timescales import ConcernLevel
 from qa_desktop.ui.palette import warning_style
 from qa_desktop.workspace import Workspace
 from qa_desktop.workspace.oversight import SanctionRow, TrackedAction
@@ -264,8 +264,9 @@ class ActionPlanDialog(RecordDialog):
     def add_row(self) -> tuple[QLineEdit, QComboBox]:
         text = QLineEdit(placeholderText="what the provider must do")
         text.setAccessibleName(f"Action {len(self.action_rows) + 1}")
+        figures = self.workspace.council.framework()  # the council's Figure 8 timescales
         level = _combo(f"Concern level of action {len(self.action_rows) + 1}", list(ConcernLevel),
-                       lambda m: f"{m.label} ({FIGURE_8[m].wording})")
+                       lambda m: f"{m.label} ({figures.timescale(m).wording})")
         level.setCurrentIndex(1)
         row = QHBoxLayout()
         row.addWidget(text, 1)

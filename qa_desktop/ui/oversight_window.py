@@ -82,9 +82,10 @@ RETENTION_COLUMNS = (
 
 #: The tables each tab is read from: a change to any of them redraws that tab (the names are the
 #: op log's, as ``OpChanges.records`` gives them).
-DASHBOARD_TABLES = ("providers", "settings", "placements", "visits", "compliance_reviews", "plan_actions",
-                    "action_plans", "visit_actions", "embargoes", "regulatory_alerts", "meetings", "meeting_actions",
-                    "qa_cases", "review_items", "review_actions", "package_elements",
+#: "council_settings": the framework's figures decide what is due and the risk ratings (a ``COUNCIL`` change)
+DASHBOARD_TABLES = ("council_settings", "providers", "settings", "placements", "visits", "compliance_reviews",
+                    "plan_actions", "action_plans", "visit_actions", "embargoes", "regulatory_alerts", "meetings",
+                    "meeting_actions", "qa_cases", "review_items", "review_actions", "package_elements",
                     "report_revisions")
 SANCTIONS_TABLES = ("providers", "settings", "embargoes", "action_plans", "regulatory_alerts", "qa_cases")
 ACTIONS_TABLES = ("providers", "settings", "visits", "visit_templates", "plan_actions", "action_plans",

@@ -18,7 +18,7 @@ from qa_desktop.ui.change_hub import ChangeHub
 from qa_desktop.ui.file_names import safe_file_name, start_folder
 from qa_desktop.ui.palette import warning_colour
 from qa_desktop.ui.rows_model import Column, RowsModel, table_view
-from qa_desktop.workspace import OpChanges, Workspace
+from qa_desktop.workspace import COUNCIL, OpChanges, Workspace
 from qa_desktop.workspace.oversight import CheckLine, PlacementCheck, Weight
 
 COLUMNS: list[Column[CheckLine]] = [
@@ -90,7 +90,7 @@ class PlacementCheckDialog(QDialog):
         self.view.resizeRowsToContents()
 
     def _on_changes(self, changes: OpChanges) -> None:
-        if changes.touches_provider(self.provider_id):
+        if changes.touches_provider(self.provider_id) or COUNCIL in changes.named:  # due and rating by the figures
             self.refresh()
 
     def save_pdf(self, path: str | None = None) -> Path | None:

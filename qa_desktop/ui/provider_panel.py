@@ -64,7 +64,7 @@ from qa_desktop.ui.placement_check_dialog import PlacementCheckDialog
 from qa_desktop.ui.provider_forms import ContactDialog, ElementDialog, MonitoredDialog, ProviderDialog, SettingDialog
 from qa_desktop.ui.provider_table import due_words
 from qa_desktop.ui.rows_model import Column, RowsModel, selected_row, source_row, table_view
-from qa_desktop.workspace import FILLING_IN, OpChanges, Workspace
+from qa_desktop.workspace import COUNCIL, FILLING_IN, OpChanges, Workspace
 from qa_desktop.workspace.documents import DocumentInfo, DocumentKind, DocumentRuleError
 from qa_desktop.workspace.placements import PlacementLine
 from qa_desktop.workspace.providers import ContactLine, ElementLine
@@ -384,7 +384,7 @@ class ProviderPanel(QWidget):
         """Read the page again when a change touched this provider (anything else: nothing to do)."""
         if changes.only(FILLING_IN):
             return  # answers being given on a visit: nothing this page shows
-        if self.overview is not None and changes.touches_provider(self.overview.id):
+        if self.overview is not None and (changes.touches_provider(self.overview.id) or COUNCIL in changes.named):
             self.show_provider(self.overview.id)
 
     def show_provider(self, provider_id: str | None) -> None:

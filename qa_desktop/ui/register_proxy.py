@@ -78,8 +78,8 @@ class RegisterProxy(QAbstractProxyModel):
     def _ordered(self) -> list[int]:
         if self._order is None:
             count = len(self._source.rows)
-            if self._column < 0:
-                self._order = list(range(count))
+            if self._column < 0 or (self._column == 0 and not self._descending and self._source.in_name_order):
+                self._order = list(range(count))  # as they came, or already by name: nothing to sort
             else:
                 keys = self._keys_of(self._column)
                 self._order = sorted(range(count), key=keys.__getitem__, reverse=self._descending)

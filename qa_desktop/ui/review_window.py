@@ -40,7 +40,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from qa_desktop.domain.timescales import FIGURE_8, ConcernLevel
+from qa_desktop.domain.timescales import ConcernLevel
 from qa_desktop.ui.change_hub import ChangeHub
 from qa_desktop.ui.oversight_dialogs import RecordDialog, _text
 from qa_desktop.ui.palette import warning_style
@@ -226,8 +226,9 @@ class RaiseActionDialog(RecordDialog):
         self.words = _text("What the provider must do")
         self.level = QComboBox()
         self.level.setAccessibleName("Concern level")
+        figures = workspace.council.framework()  # the council's Figure 8 timescales
         for level in ConcernLevel:
-            self.level.addItem(f"{level.label} ({FIGURE_8[level].wording})", level.value)
+            self.level.addItem(f"{level.label} ({figures.timescale(level).wording})", level.value)
         self.level.setCurrentIndex(1)
         self.item = QComboBox()
         self.item.setAccessibleName("About the document")

@@ -129,7 +129,7 @@ class SectionListModel(QAbstractListModel):
 class ActionDialog(QDialog):
     """Raise an action from an item: what must be done and its concern level; Figure 8 sets the due date."""
 
-    def __init__(self, item_label: str, parent: QWidget | None = None) -> None:
+    def __init__(self, item_label: str, parent: QWidget | None = None, *, high_within: str = "24-48 hours") -> None:
         super().__init__(parent)
         self.setWindowTitle("Raise an action")
         self.text = QPlainTextEdit()
@@ -144,7 +144,7 @@ class ActionDialog(QDialog):
         form.addRow(QLabel(f"<b>{item_label}</b>"))
         form.addRow("&What must be done:", self.text)
         form.addRow("&Concern level:", self.level)
-        form.addRow(QLabel("The due date follows Figure 8 of the framework (e.g. HIGH: within 48 hours)."))
+        form.addRow(QLabel(f"The due date follows Figure 8 of the framework (e.g. HIGH: {high_within})."))
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
@@ -663,7 +663,8 @@ class VisitWindow(QWidget):
 
     def raise_action(self, item_key: str) -> ActionDialog:
         key, checklist = self.current_checklist()
-        dialog = ActionDialog(checklist.template.item(item_key).label, self)
+        high = self.workspace.council.framework().timescale(ConcernLevel.HIGH)  # the council's Figure 8
+        dialog = ActionDialog(checklist.template.item(item_key).label, self, high_within=high.wording)
 
         def accepted() -> None:
             text = dialog.text.toPlainText().strip()

@@ -6,8 +6,17 @@ from the workspace module of that service (``workspace.register``, ``workspace.v
 """
 
 from qa_desktop.store.keys import DatabaseDamaged, KeyLost
-from qa_desktop.workspace.changes import FILLING_IN, NOTHING, SYNC_SETTINGS, SYNC_STATE, USER, Done, OpChanges
+from qa_desktop.workspace.changes import (
+    COUNCIL,
+    FILLING_IN,
+    NOTHING,
+    SYNC_SETTINGS,
+    SYNC_STATE,
+    USER,
+    Done,
+    OpChanges,
+)
 from qa_desktop.workspace.core import Workspace
 
-__all__ = ["Workspace", "OpChanges", "Done", "NOTHING", "USER", "SYNC_SETTINGS", "SYNC_STATE", "FILLING_IN", "KeyLost",
-           "DatabaseDamaged"]
+__all__ = ["Workspace", "OpChanges", "Done", "NOTHING", "USER", "SYNC_SETTINGS", "SYNC_STATE", "FILLING_IN", "COUNCIL",
+           "KeyLost", "DatabaseDamaged"]

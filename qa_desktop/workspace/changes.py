@@ -20,6 +20,11 @@ T = TypeVar("T")
 USER = "user"                    # who uses this laptop, or their role
 SYNC_SETTINGS = "sync settings"  # which shared store, its secrets
 SYNC_STATE = "sync state"        # last synced, what is waiting to go
+#: The council's settings changed (here or by a sync): its framework's figures decide what is due, the
+#: risk ratings and the actions' timescales everywhere, so every screen showing those works them out again.
+COUNCIL = "council settings"
+#: The table whose change is a ``COUNCIL`` change, wherever it was made.
+COUNCIL_TABLES = frozenset({"council_settings"})
 
 #: What changes, answer by answer, while a visit is filled in: shown on the visit screen only, never on
 #: the register or a provider's page (which show a visit's date, status and actions, not its answers).

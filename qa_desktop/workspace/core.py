@@ -67,7 +67,7 @@ from qa_desktop.store.models import (
     VisitTemplate,
 )
 from qa_desktop.store.oplog import CHUNK
-from qa_desktop.workspace.changes import Done, OpChanges
+from qa_desktop.workspace.changes import COUNCIL, COUNCIL_TABLES, Done, OpChanges
 
 T = TypeVar("T")
 Listener = Callable[[OpChanges], None]
@@ -222,6 +222,10 @@ class Workspace:
     def _describe(self, touched: Iterable[tuple[str, str]], named: Iterable[str] = (), *,
                   ops: Iterable[str] = (), everything: bool = False) -> OpChanges:
         touched = set(touched)
+        if any(entity in COUNCIL_TABLES for entity, _ in touched):
+            # the framework's figures may have changed (here, or on another laptop and synced): screens
+            # showing what is due, ratings or timescales hear it by name, as the mutation itself names it
+            named = {*named, COUNCIL}
         if everything or len(touched) > EVERYTHING_FROM:
             return OpChanges.of(touched, named=named, ops=ops, everything=True)
         providers, visits = self._owners(touched)

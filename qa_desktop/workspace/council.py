@@ -13,14 +13,11 @@ from qa_desktop.domain.framework import Framework, FrameworkError
 from qa_desktop.services import council as council_service
 from qa_desktop.services.audit import AuditLine, council_audit
 from qa_desktop.services.council import Branding, CouncilSettingError, CouncilView
-from qa_desktop.workspace.changes import Done
+from qa_desktop.workspace.changes import COUNCIL, Done
 from qa_desktop.workspace.guard import Service
 
 __all__ = ["CouncilService", "CouncilView", "Branding", "Framework", "FrameworkError", "CouncilSettingError",
            "COUNCIL"]
-
-#: Named in a change of the council's settings (besides the row itself).
-COUNCIL = "council settings"
 
 
 class CouncilService(Service):
@@ -31,6 +28,12 @@ class CouncilService(Service):
 
     def branding(self) -> Branding:
         return council_service.branding(self._ws._store)
+
+    def framework(self) -> Framework:
+        """The framework's figures in force (the council's, else Medway's built-in ones): what a
+        screen words a Figure 8 timescale with."""
+        with self._ws._read() as session:
+            return council_service.framework(session)
 
     def set_details(self, *, council_name: str | None = None, service_name: str | None = None,
                     address_block: str | None = None, protective_marking: str | None = None,

@@ -159,3 +159,18 @@ def test_what_section_12_raises_for_each():
                                Standing.CLOSED: AlertKind.TERMINATION}
     assert POOR_JUDGEMENTS == {Judgement.REQUIRES_IMPROVEMENT: AlertKind.POOR_JUDGEMENT,
                                Judgement.INADEQUATE: AlertKind.INADEQUATE}
+
+
+@pytest.mark.parametrize("kind", [S.BOARDING_SCHOOL, S.FE_COLLEGE_RESIDENTIAL])
+def test_marked_monitored_they_take_the_residential_schools_rows_unless_the_council_gives_them_their_own(kind):
+    from dataclasses import replace
+
+    from qa_desktop.domain.framework import MEDWAY
+    from qa_desktop.domain.schedule import scheduled_as
+
+    assert scheduled_as(kind, None) is kind and scheduled_as(kind, False, MEDWAY) is kind
+    assert scheduled_as(kind, True) is S.RESIDENTIAL_SCHOOL
+    assert scheduled_as(kind, True, MEDWAY) is S.RESIDENTIAL_SCHOOL  # Medway's Figures 1 and 2 have no row
+    own = replace(MEDWAY, review_months={**MEDWAY.review_months, kind: 24})
+    assert scheduled_as(kind, True, own) is kind  # this council reviews them on a cycle of their own
+    assert scheduled_as(S.RESIDENTIAL, True) is S.RESIDENTIAL

@@ -497,3 +497,48 @@ def test_reporting_years_and_their_spans():
     assert leap[1].last == dt.date(2027, 2, 28) and leap[2]
     assert Count("x", 12, 8).change_words == "+4 (+50%)" and Count("x", 0, 3).change_words == "-3 (-100%)"
     assert Count("x", 4, 0).change_words == "+4 (none the year before)" and Count("x", 2, 2).change_words == "no change"
+
+
+def test_a_young_inspector_visit_counts_from_the_hand_over_where_the_tracker_has_no_record(store):
+    """Issue 19 with yi's hand-over: a visit's form handed to a Young Inspector (``young_inspector_id``)
+    counts as their visit when the tracker has no record of them on it; the tracker's record (joined,
+    or opted out) is the team's word where there is one; a withdrawn form never counts; nobody is
+    counted twice. Reviews still in progress are not yet reviews done."""
+    from qa_desktop.domain.compliance import ReviewScope
+    from qa_desktop.domain.young_inspectors import WithdrawalReason
+    from qa_desktop.forms.library import TemplateLibrary
+    from qa_desktop.services.visits import start_visit
+    from tests.caseload.test_reviews_and_placements import fill
+
+    library = TemplateLibrary.load()
+    ws = Workspace(store, library)
+    with store.write() as changes:
+        provider = add_provider(changes, name="Oak Lodge", service_type=ServiceType.RESIDENTIAL, urn="SC790001")
+        settings = [add_setting(changes, provider, name=f"Oak Lodge {n}", postcode="ME1 2DQ").id for n in range(4)]
+    visits = [start_visit(store, library, setting_id=setting, visit_date=TODAY - dt.timedelta(days=n + 1),
+                          level=VisitLevel.FULL, announced=True, officers=["Alex Patel", "Jo Morgan"],
+                          reason=VisitReason.ROUTINE) for n, setting in enumerate(settings)]
+    both, form_only, opted_out, withdrawn = visits
+    sam = ws.hand_over.add_young_inspector("Sam").value
+    riley = ws.hand_over.add_young_inspector("Riley").value
+    ws.hand_over.set_unlock("482916")
+    for visit_id, inspector in ((both, sam), (form_only, riley), (opted_out, sam), (withdrawn, riley)):
+        ws.visits.add_young_inspector_form(visit_id)
+        ws.hand_over.start(visit_id, inspector).value.close()
+    ws.young_inspectors.join_visit(sam, both, briefed_on=TODAY - dt.timedelta(days=2))  # the tracker says it too
+    said_no = ws.young_inspectors.join_visit(sam, opted_out).value
+    ws.young_inspectors.record_support(said_no, opted_out=True)
+    ws.visits.withdraw_young_inspector_form(withdrawn, reason=WithdrawalReason.UNAVAILABLE, officer="Alex Patel")
+
+    done = ws.reviews.start(provider.id, ReviewScope.FULL).value
+    ws.reviews.start(provider.id, ReviewScope.FULL)  # begun, not finished
+    fill(ws, done)
+    ws.reviews.complete(done)
+
+    figures = ws.tracker.figures()
+    head = {c.label: c.current for c in figures.headline}
+    yi = {label: count.current for label, count in rows(figures, "young_inspectors").items()}
+    assert head[names.YI_VISITS] == yi[names.YI_VISITS] == 2  # both (once) and the form handed to Riley
+    assert yi["Young Inspectors who joined a visit"] == 2
+    assert yi["Pre-visit briefings"] == 1  # support is the tracker's record alone
+    assert head[names.REVIEWS] == 1

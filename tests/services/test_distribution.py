@@ -11,7 +11,9 @@ from email import policy
 import pytest
 
 from qa_desktop.cli import main
+from qa_desktop.domain.contacts import ContactRole
 from qa_desktop.domain.documents import DocumentStatus, add_working_days
+from qa_desktop.domain.service_types import ServiceType
 from qa_desktop.forms.library import TemplateLibrary
 from qa_desktop.services.distribution import role_of
 from qa_desktop.store.models import Commissioner, Contact
@@ -145,3 +147,52 @@ def test_the_team_edits_the_email_template_and_reply_days_in_its_own_copy(store,
     assert message.get_body(("plain",)).get_content().strip() == \
         "Hello Harbour View, reply by 27 November 2026 please. $unknown stays as written."
     assert issued.reply_due_on == dt.date(2026, 11, 27)  # five working days
+
+
+def test_the_list_comes_from_the_contacts_roles_and_figure_4_and_the_eml_is_addressed_to_them(store, lead, tmp_path):
+    """Contacts given a role (``ContactRole``) through the workspace are addressed by that role, whatever
+    their job title says; the lead commissioner comes from Figure 4 (service type) when none is set on the
+    provider; a contact from before roles keeps its written role; nobody is addressed twice."""
+    officer = Workspace(store, TemplateLibrary.load())
+    visit_id = make_visit(store, TemplateLibrary.load())
+    provider_id = officer.visits.header(visit_id).provider_id
+    contacts = officer.providers
+    contacts.add_contact(provider_id, name="Ruth Bell", kind=ContactRole.REGISTERED_MANAGER,
+                         role="Home manager", email="ruth.bell@harbour.example")
+    contacts.add_contact(provider_id, name="Harbour Care Ltd", kind=ContactRole.PROVIDER,
+                         role="Head office", email="office@harbour.example")
+    contacts.add_contact(provider_id, name="Kofi Mensah", kind=ContactRole.PLACING_SOCIAL_WORKER,
+                         role="Children in Care team", email="kofi.mensah@example.gov.uk")
+    contacts.add_contact(provider_id, name="Ann Lowe", kind=ContactRole.IRO,
+                         role="Reviewing officer (agency)", email="ann.lowe@example.gov.uk")
+    contacts.add_contact(provider_id, name="ART duty desk", kind=ContactRole.ACCESS_TO_RESOURCES,
+                         email="access.to.resources@example.gov.uk")  # the team's setting's address too
+    with store.write() as changes:  # contacts recorded before roles existed: only their job title
+        changes.create(Contact, provider_id=provider_id, name="Old record", role="Registered Manager (deputy)",
+                       email="deputy@harbour.example")
+        changes.create(Contact, provider_id=provider_id, name="Cook", role="Chef")
+    contacts.add_commissioner(name="Morgan Reid", email="morgan.reid@example.gov.uk",
+                              service_types=[ServiceType.RESIDENTIAL])  # Figure 4: leads on residential homes
+    contacts.add_commissioner(name="Not Ours", email="fostering@example.gov.uk",
+                              service_types=[ServiceType.IFA])
+
+    people = officer.documents.distribution(provider_id)
+    assert [(p.name, p.role) for p in people] == [
+        ("Harbour Care Ltd", "Provider"), ("Old record", "Registered manager"), ("Ruth Bell", "Registered manager"),
+        ("Kofi Mensah", "Placing social worker"), ("Ann Lowe", "IRO"), ("Morgan Reid", "Commissioner"),
+        ("ART duty desk", "Access to Resources"), ("Cook", "Chef")]
+
+    finish(officer, visit_id)
+    officer.visits.report(visit_id)
+    info = officer.documents.latest(visit_id)
+    officer.documents.submit(info.id)
+    Workspace(lead, TemplateLibrary.load()).documents.approve(info.id)
+    issued = officer.documents.issue(info.id, [p for p in people if p.email], tmp_path / "outbox").value
+    message = email.message_from_bytes(issued.eml.read_bytes(), policy=policy.default)
+    assert [(a.display_name, a.addr_spec) for a in message["To"].addresses] == [
+        ("Harbour Care Ltd", "office@harbour.example"), ("Old record", "deputy@harbour.example"),
+        ("Ruth Bell", "ruth.bell@harbour.example"), ("Kofi Mensah", "kofi.mensah@example.gov.uk"),
+        ("Ann Lowe", "ann.lowe@example.gov.uk"), ("Morgan Reid", "morgan.reid@example.gov.uk"),
+        ("ART duty desk", "access.to.resources@example.gov.uk")]
+    assert {(s.name, s.role) for s in officer.documents.get(info.id).sent_to} >= {
+        ("Ann Lowe", "IRO"), ("Morgan Reid", "Commissioner")}

@@ -12,6 +12,7 @@ import pytest
 from pypdf import PdfReader
 
 from qa_desktop.domain.documents import DocumentKind, DocumentRuleError, DocumentStatus
+from qa_desktop.domain.framework import MEDWAY
 from qa_desktop.domain.oversight import EmbargoKind, EmbargoScope, PlanKind, RemovalReason
 from qa_desktop.domain.roles import NotAllowed
 from qa_desktop.domain.timescales import ConcernLevel
@@ -51,6 +52,7 @@ def test_an_action_plan_letter_lists_each_action_with_its_level_and_figure_8_dat
     assert "Remove every door wedge and fit closers HIGH 24/11/2026 10:00" in text  # 48 hours (Figure 8)
     assert "Train staff on fire safety LOW" in text and "How to evidence completion" in text
     assert "Example Council" in text  # the council's branding
+    assert "(Figure 8: low 2-4 weeks, medium 1-2 weeks, high 24-48 hours, significant immediately)" in text
     (info,) = officer.documents.of_provider(provider)
     assert info.kind is DocumentKind.ACTION_PLAN and info.status is DocumentStatus.DRAFT
 
@@ -79,6 +81,19 @@ def test_an_action_plan_letter_lists_each_action_with_its_level_and_figure_8_dat
     oversight.remove_action_plan(store, plan, removed_on=dt.date(2026, 12, 20), reason=RemovalReason.IMPROVED)
     removal = officer.documents.letter(DocumentKind.PLAN_REMOVAL, plan).value
     assert "was removed on 20 December 2026" in words(removal.path, store)
+
+
+def test_the_plan_letter_quotes_the_council_s_own_figure_8(store, lead, provider):
+    """Another council's timescales (issue 20 point 4): the letter's words and the table's dates agree."""
+    figures = MEDWAY.to_dict()
+    figures["figure_8_action_hours"]["high"] = [12, 24]
+    Workspace(lead).council.set_framework(figures)
+    plan = oversight.issue_action_plan(store, provider, kind=PlanKind.QA, issued_on=dt.date(2026, 11, 22),
+                                       reason="Fire doors wedged open.", raised_at=RAISED,
+                                       actions=[("Remove every door wedge", ConcernLevel.HIGH)])
+    text = words(Workspace(store).documents.letter(DocumentKind.ACTION_PLAN, plan).value.path)
+    assert "high 12-24 hours" in text and "24-48 hours" not in text
+    assert "Remove every door wedge HIGH 23/11/2026 10:00" in text  # 24 hours, as the council's figures say
 
 
 def test_an_embargo_notification_gives_reasons_scope_next_steps_and_review_date(store, lead, provider):
@@ -144,3 +159,33 @@ def test_young_inspector_feedback_is_their_words_and_nothing_of_the_officers(sto
     assert "The staff really listened to what young people want" in text
     assert "Officer's private note" not in text
     assert DocumentKind.YOUNG_INSPECTOR_FEEDBACK in {d.kind for d in officer.documents.of_visit(visit_id)}
+
+
+def test_young_inspector_feedback_after_their_form_was_withdrawn_says_one_was_due_but_did_not_take_part(store):
+    """yi's withdrawal (issue 16 item 6) reaches docs' feedback letter: the provider reads that a Young
+    Inspector was due but did not take part; answers given before the withdrawal are kept on the visit
+    but not sent, and the letter neither says one visited nor thanks the provider for welcoming them."""
+    from qa_desktop.domain.young_inspectors import WithdrawalReason
+    from qa_desktop.forms.checklist import YES
+
+    officer = Workspace(store, TemplateLibrary.load())
+    visit_id = make_visit(store, TemplateLibrary.load())
+    officer.visits.add_young_inspector_form(visit_id)
+    form = officer.visits.young_inspector_form(visit_id)
+    form.set_answer("yi_room_clean", YES)
+    form.set_answer("yi_good", "Started answering before deciding not to")
+    before = words(officer.documents.letter(DocumentKind.YOUNG_INSPECTOR_FEEDBACK, visit_id).value.path)
+    assert "Started answering before deciding not to" in before and "did not take part" not in before
+
+    officer.visits.withdraw_young_inspector_form(visit_id, reason=WithdrawalReason.OPTED_OUT,
+                                                 detail="Felt unwell on the day", officer="Alex Patel")
+    made = officer.documents.letter(DocumentKind.YOUNG_INSPECTOR_FEEDBACK, visit_id).value
+    assert not made.reused  # the withdrawal changes what the letter says: a new revision
+    text = " ".join(words(made.path).split())
+    assert "A Young Inspector was due to take part in this visit but did not take part" in text
+    assert "Dear Harbour View," in text and "Yours sincerely," in text
+    assert "Started answering" not in text and "Felt unwell" not in text
+    assert "one of our Young Inspectors" not in text and "Thank you for welcoming" not in text
+    assert "Feedback from our Young Inspector" not in text and "Young Inspector feedback Dear Harbour View," in text
+    assert officer.visits.young_inspector_form(visit_id).checklist.records["yi_good"].answer == \
+        "Started answering before deciding not to"  # kept on the visit, never lost

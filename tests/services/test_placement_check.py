@@ -148,3 +148,70 @@ def test_a_clean_check_prints_nothing_recorded(clean, tmp_path):
     write_pdf(store, check(store, provider_id), path)
     text = PdfReader(str(path)).pages[0].extract_text()
     assert "NOTHING RECORDED" in text and f"{NOTHING_RECORDED}." in text
+
+
+def test_documents_expiring_and_expired_at_the_latest_review_are_weighed(clean):
+    """Caseload's review documents reach the check (issue 17 point 3, "expiring documents"): one running
+    out within 30 days is a concern; once expired, one of Section 11's minimum checks (insurance, staff
+    training, health and safety) stops a placement and any other Figure 1 document is a concern; a
+    renewed copy seen at a later review replaces the one that ran out."""
+    from qa_desktop.domain.compliance import ReviewScope
+    from qa_desktop.forms.library import TemplateLibrary
+    from qa_desktop.workspace import Workspace
+    from tests.caseload.test_reviews_and_placements import fill
+
+    store, provider_id = clean
+    ws = Workspace(store, TemplateLibrary.load())
+    review = ws.reviews.start(provider_id, ReviewScope.FULL).value
+    fill(ws, review, expires={"doc_insurance_documents": TODAY + dt.timedelta(days=20),
+                              "doc_statement_of_purpose": TODAY + dt.timedelta(days=25),
+                              "doc_gas_and_electric_certificate": TODAY + dt.timedelta(days=300)})
+    ws.reviews.complete(review)
+
+    now = ws.oversight.placement_check(provider_id)
+    documents = [line for line in now.lines if line.topic == "Documents"]
+    assert [(line.weight, line.words.split(" expires")[0]) for line in documents] == [
+        (Weight.CONCERN, "Insurance Documents"), (Weight.CONCERN, "Statement of Purpose")]
+    assert "12/12/2026 (in 20 days)" in documents[0].words and "(Insurance, Section 11)" in documents[0].words
+    assert not now.stops and not now.nothing_recorded
+
+    later = ws.oversight.placement_check(provider_id, on=TODAY + dt.timedelta(days=30))
+    documents = [line for line in later.lines if line.topic == "Documents"]
+    assert [(line.weight, line.words.split(" expired")[0]) for line in documents] == [
+        (Weight.STOP, "Insurance Documents"), (Weight.CONCERN, "Statement of Purpose")]
+    assert later.lines[0] == documents[0]  # what stops comes first
+    assert "do not place until the renewed document is seen" in documents[0].words
+    assert later.headline.startswith("1 matter(s) that stop a placement")
+
+    # the renewed insurance and statement, seen at the next review: only the certificate is left to watch
+    ws.clock.set(CLOCK_START + dt.timedelta(days=10))
+    renewal = ws.reviews.start(provider_id, ReviewScope.FULL).value
+    fill(ws, renewal, expires={"doc_insurance_documents": TODAY + dt.timedelta(days=400),
+                               "doc_statement_of_purpose": TODAY + dt.timedelta(days=400),
+                               "doc_gas_and_electric_certificate": TODAY + dt.timedelta(days=300)})
+    ws.reviews.complete(renewal)
+    renewed = ws.oversight.placement_check(provider_id, on=TODAY + dt.timedelta(days=30))
+    [line] = [line for line in renewed.lines if line.topic == "Documents"]
+    assert line.weight is Weight.CHECKED and "Gas and Electric Certificate, 18/09/2027" in line.words
+    assert renewed.nothing_recorded
+
+
+def test_an_expired_staff_training_matrix_stops_and_a_review_without_expiries_is_checked(clean):
+    from qa_desktop.domain.compliance import minimum_check_of
+    from qa_desktop.domain.placement import document_lines
+
+    assert [minimum_check_of(label) for label in ("Insurance", "Insurance Documents", "Staff Training Matrix",
+                                                  "Foster Care training matrix/training schedule",
+                                                  "Gas and Electric Certificate", "Fire Risk Assessment",
+                                                  "Health and Safety Documents", "Statement of Purpose",
+                                                  "Missing person policy")] == [
+        "Insurance", "Insurance", "Staff Training", "Staff Training", "Health and Safety Documents",
+        "Health and Safety Documents", "Health and Safety Documents", None, None]
+    [stop] = document_lines([("Staff Training Matrix", TODAY - dt.timedelta(days=1))], TODAY)
+    assert stop.weight is Weight.STOP and "(Staff Training, Section 11)" in stop.words
+    [due_today] = document_lines([("Insurance", TODAY)], TODAY)
+    assert due_today.weight is Weight.CONCERN and "(today)" in due_today.words
+    [checked] = document_lines([], TODAY)
+    assert checked.weight is Weight.CHECKED and "no expiry dates recorded" in checked.words
+    store, provider_id = clean
+    assert [line.weight for line in check(store, provider_id).lines if line.topic == "Documents"] == [Weight.CHECKED]

@@ -322,3 +322,56 @@ def test_a_deleted_provider_is_not_added_again(store, tmp_path):
         changes.delete(changes.session.scalars(select(Provider)).one())
     report = import_providers(store, path)
     assert report.added == 0 and "deleted from the register" in report.skipped[0].reason
+
+
+def test_boarding_schools_and_colleges_are_not_monitored_unless_marked_and_then_reviewed_as_schools(store, tmp_path):
+    """Issue 17 point 4 with caseload's flag: a mainstream boarding school or FE college imports as its own
+    kind, not monitored, with nothing due and a placement check that says why; marked monitored (the council
+    places a child there) it is reviewed and visited as Figure 1/2's 38 + 52 week residential schools, and a
+    re-import of the file leaves the team's mark alone."""
+    from qa_desktop.domain.compliance import ReviewScope
+    from qa_desktop.domain.schedule import DueKind, DueStatus
+    from qa_desktop.forms.library import TemplateLibrary
+    from qa_desktop.workspace import Workspace
+    from tests.caseload.test_reviews_and_placements import fill
+
+    path = write_csv(tmp_path / "ofsted.csv", PROVIDER_LEVEL, list(provider_level_rows(120)))
+    import_providers(store, path)
+    ws = Workspace(store, TemplateLibrary.load())
+    kinds = (S.BOARDING_SCHOOL, S.FE_COLLEGE_RESIDENTIAL)
+    found = {kind: list(ws.register.search(service_type=kind)) for kind in kinds}
+    assert all(found[kind] for kind in kinds), "the file has both kinds"
+    unmarked = [row.id for kind in kinds for row in found[kind]]
+    assert not any(row.monitored for kind in kinds for row in found[kind])
+    assert {row.id for row in ws.register.search(monitored=False)} >= set(unmarked)
+    assert not {row.id for row in ws.register.search(monitored=True)} & set(unmarked)
+    school, college = found[S.BOARDING_SCHOOL][0].id, found[S.FE_COLLEGE_RESIDENTIAL][0].id
+    assert ws.register.due(provider_id=school, include_scheduled=True) == []
+    assert not {i.provider_id for i in ws.register.due(everyone=True, include_scheduled=True)} & set(unmarked)
+    check = ws.oversight.placement_check(school)
+    [review_line] = [line for line in check.lines if line.topic == "Compliance review"]
+    assert review_line.weight.value == "concern" and not check.nothing_recorded
+    assert review_line.words.startswith("Boarding School not monitored by us: QA holds no compliance review")
+    assert "as for a 38 + 52 Week Residential School" in review_line.words
+
+    for provider_id in (school, college):
+        ws.providers.set_monitored(provider_id, True, "A child placed there through the SEND team")
+        due = {item.due.kind: item.due for item in ws.register.due(provider_id=provider_id, include_scheduled=True)}
+        assert due[DueKind.REVIEW].status is DueStatus.BEFORE_PLACEMENT  # none on record: before placing
+        assert due[DueKind.VISIT].status is DueStatus.BEFORE_PLACEMENT
+    assert {school, college} <= {i.provider_id for i in ws.register.due(include_scheduled=True)}  # the default list
+    review = ws.reviews.start(school, ReviewScope.FULL).value
+    sheet = ws.reviews.sheet(review)
+    assert sheet.figure_row == "38 + 52 Week Residential Schools"
+    assert "Regulation 44 Reports/Independent visitor reports" in {item.label for item in sheet.items}
+
+    import_providers(store, path)  # the next file from Ofsted
+    assert all(row.monitored for row in ws.register.search(monitored=True, only=[school, college]))
+    assert len(ws.register.search(monitored=True, only=[school, college])) == 2
+
+    fill(ws, review)
+    ws.reviews.complete(review)
+    ws.providers.set_monitored(school, False, "No child placed there any more")
+    [line] = [line for line in ws.oversight.placement_check(school).lines if line.topic == "Compliance review"]
+    assert "not monitored by us: its last compliance review was 22/11/2026" in line.words
+    assert ws.register.due(provider_id=school, include_scheduled=True) == []  # nothing due once unmarked

@@ -144,9 +144,9 @@ def full_redraws(window, monkeypatch):
     counted = {"reload": 0, "set_rows": 0}
 
     def counter(name, original):
-        def counting(*args):
+        def counting(*args, **kwargs):
             counted[name] += 1
-            return original(*args)
+            return original(*args, **kwargs)
         return counting
 
     monkeypatch.setattr(window, "reload", counter("reload", window.reload))
