@@ -91,7 +91,7 @@ def test_the_plan_letter_quotes_the_council_s_own_figure_8(store, lead, provider
     plan = oversight.issue_action_plan(store, provider, kind=PlanKind.QA, issued_on=dt.date(2026, 11, 22),
                                        reason="Fire doors wedged open.", raised_at=RAISED,
                                        actions=[("Remove every door wedge", ConcernLevel.HIGH)])
-    text = words(Workspace(store).documents.letter(DocumentKind.ACTION_PLAN, plan).value.path)
+    text = words(Workspace(store).documents.letter(DocumentKind.ACTION_PLAN, plan).value.path, store)
     assert "high 12-24 hours" in text and "24-48 hours" not in text
     assert "Remove every door wedge HIGH 23/11/2026 10:00" in text  # 24 hours, as the council's figures say
 
@@ -174,14 +174,14 @@ def test_young_inspector_feedback_after_their_form_was_withdrawn_says_one_was_du
     form = officer.visits.young_inspector_form(visit_id)
     form.set_answer("yi_room_clean", YES)
     form.set_answer("yi_good", "Started answering before deciding not to")
-    before = words(officer.documents.letter(DocumentKind.YOUNG_INSPECTOR_FEEDBACK, visit_id).value.path)
+    before = words(officer.documents.letter(DocumentKind.YOUNG_INSPECTOR_FEEDBACK, visit_id).value.path, store)
     assert "Started answering before deciding not to" in before and "did not take part" not in before
 
     officer.visits.withdraw_young_inspector_form(visit_id, reason=WithdrawalReason.OPTED_OUT,
                                                  detail="Felt unwell on the day", officer="Alex Patel")
     made = officer.documents.letter(DocumentKind.YOUNG_INSPECTOR_FEEDBACK, visit_id).value
     assert not made.reused  # the withdrawal changes what the letter says: a new revision
-    text = " ".join(words(made.path).split())
+    text = " ".join(words(made.path, store).split())
     assert "A Young Inspector was due to take part in this visit but did not take part" in text
     assert "Dear Harbour View," in text and "Yours sincerely," in text
     assert "Started answering" not in text and "Felt unwell" not in text
