@@ -11,6 +11,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from qa_desktop.safe_text import terminal_text
+
 if TYPE_CHECKING:
     from qa_desktop.workspace import Workspace
     from qa_desktop.workspace.sync import SyncReport, SyncSettings
@@ -24,9 +26,12 @@ def _progress(message: str, done: int, total: int) -> None:
         print(f"\r{message} {done}/{total}   ", end="", file=sys.stderr, flush=True)
 
 
-def _print_report(report: SyncReport) -> None:
+def _print_report(report: SyncReport, words: str = "") -> None:
+    """What arrived in words about people and places first (as the window says it), then the figures."""
     if sys.stderr.isatty():
         print(file=sys.stderr)
+    if words:
+        print(terminal_text(words))
     print(report.summary())
     for problem in report.problems:
         print(f"  problem: {problem}")
@@ -89,7 +94,8 @@ def cmd_sync(args: argparse.Namespace, open_workspace: Callable[[], Workspace]) 
     from qa_desktop.workspace.sync import NeedsPassword
 
     def body() -> int:
-        sync, settings = open_workspace().sync, _one_off(args)
+        workspace = open_workspace()
+        sync, settings = workspace.sync, _one_off(args)
         if args.accept_held:
             accepted = sync.accept_held()
             print(f"Accepted {accepted.value} held change(s) from laptops whose clocks are far ahead; "
@@ -102,7 +108,7 @@ def cmd_sync(args: argparse.Namespace, open_workspace: Callable[[], Workspace]) 
                 raise
             sync.set_password(_ask(f"Password for {needed.label}: ", False), settings)
             done = sync.run(_progress, settings)
-        _print_report(done.value)
+        _print_report(done.value, workspace.admin.in_words(done.changes))
         return 0
 
     return _guarded(body)
@@ -248,7 +254,8 @@ def cmd_import_bundle(args: argparse.Namespace, open_workspace: Callable[[], Wor
     from qa_desktop.workspace.sync import NeedsCode
 
     def body() -> int:
-        sync, path, code = open_workspace().sync, Path(args.file), args.code
+        workspace = open_workspace()
+        sync, path, code = workspace.sync, Path(args.file), args.code
         try:
             done = sync.import_bundle(path, code, _progress)
         except NeedsCode:
@@ -256,7 +263,7 @@ def cmd_import_bundle(args: argparse.Namespace, open_workspace: Callable[[], Wor
                 raise
             code = input("Code shown on the other laptop when the bundle was made: ")
             done = sync.import_bundle(path, code, _progress)
-        _print_report(done.value)
+        _print_report(done.value, workspace.admin.in_words(done.changes))
         return 0
 
     return _guarded(body)

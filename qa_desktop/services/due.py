@@ -32,7 +32,7 @@ from sqlalchemy import ColumnElement, func, or_, select
 from sqlalchemy.orm import Session
 
 from qa_desktop.domain.compliance import ReviewStatus, same_document
-from qa_desktop.domain.oversight import CaseStatus
+from qa_desktop.domain.oversight import AlertKind, CaseStatus
 from qa_desktop.domain.placements import PlacementKind
 from qa_desktop.domain.schedule import (
     MONITORED_ONLY,
@@ -58,6 +58,7 @@ from qa_desktop.store.models import (
     Placement,
     Provider,
     QaCase,
+    RegulatoryAlert,
     ReviewItem,
     Setting,
     Visit,
@@ -102,6 +103,15 @@ def _concern_words(case: QaCase) -> str:
             else "quality concern")
     summary = case.summary if len(case.summary) <= 60 else case.summary[:57] + "..."
     return f"{kind} ({case.source.label}: {summary})"
+
+
+#: Alerts that are a concern about the provider (a lifted restriction is not; a termination ends the
+#: provider, which the sanctions list says as "Ceased operating").
+CONCERNING_ALERTS = (AlertKind.RESTRICTION, AlertKind.SUSPENSION, AlertKind.INADEQUATE, AlertKind.POOR_JUDGEMENT)
+
+
+def _alert_words(alert: RegulatoryAlert) -> str:
+    return f"regulatory alert ({alert.regulator.label}: {alert.kind.label.lower()})"
 
 
 def _first_after(concerns: Sequence[Concern], last: dt.date | None) -> Concern | None:
@@ -167,6 +177,18 @@ def due_items(session: Session, today: dt.date, *, include_scheduled: bool = Fal
                                      QaCase.significant.is_(True)), *of(QaCase.provider_id))
             .order_by(QaCase.opened_on)):
         concerns[case.provider_id].append(Concern(case.opened_on, _concern_words(case)))
+    # a regulator's poor judgement, suspension or restriction in force is, for a provider we monitor, a
+    # concern that makes the compliance review due (issue 17; Section 12 feeding Figure 1). Due from the
+    # day the alert came (the team cannot have acted before), unless a review since the inspection it is
+    # about has seen it: (inspection or received date, the concern) per provider, oldest first.
+    alert_concerns: dict[str, list[tuple[dt.date, Concern]]] = defaultdict(list)
+    for alert in session.scalars(
+            select(RegulatoryAlert).where(RegulatoryAlert.deleted.is_(False), RegulatoryAlert.closed_on.is_(None),
+                                          RegulatoryAlert.kind.in_(CONCERNING_ALERTS),
+                                          *of(RegulatoryAlert.provider_id))
+            .order_by(RegulatoryAlert.received_on)):
+        alert_concerns[alert.provider_id].append(
+            (alert.effective_on or alert.received_on, Concern(alert.received_on, _alert_words(alert))))
     elements: dict[str, list[PackageElement]] = defaultdict(list)
     for element in session.scalars(select(PackageElement).where(PackageElement.deleted.is_(False),
                                                                 *of(PackageElement.provider_id))
@@ -186,6 +208,7 @@ def due_items(session: Session, today: dt.date, *, include_scheduled: bool = Fal
     for pid, name, urn, service_type, marked in providers:
         settings = settings_by_provider[pid]
         raised = concerns.get(pid, [])
+        alerted = alert_concerns.get(pid, []) if marked else []  # only for the providers we use
 
         def add(kind_type: ServiceType, due: Due, setting: tuple[str, str] | None = None,
                 element: PackageElement | None = None, *, _pid: str = pid, _name: str = name,
@@ -195,12 +218,15 @@ def due_items(session: Session, today: dt.date, *, include_scheduled: bool = Fal
                                  element.name if element else None))
 
         def review(kind_type: ServiceType, element: PackageElement | None, starts: list[PlacementStart],
-                   _pid: str = pid, _raised: list[Concern] = raised) -> Due:
+                   _pid: str = pid, _raised: list[Concern] = raised,
+                   _alerted: list[tuple[dt.date, Concern]] = alerted) -> Due:
             key = (_pid, element.id if element else None)
             last = last_review.get(key)
             minimum = last_minimum.get(key)
+            unseen = [c for about, c in _alerted if last is None or about > last]
+            found = [c for c in (_first_after(_raised, last), unseen[0] if unseen else None) if c is not None]
             return next_review_due(kind_type, last, today, placement_starts=starts,
-                                   concern=_first_after(_raised, last),
+                                   concern=min(found, key=lambda c: c.raised_on) if found else None,
                                    minimum_on=minimum if minimum and (last is None or minimum > last) else None,
                                    figures=figures)
 

@@ -169,6 +169,12 @@ class VisitWindow(QWidget):
         self.workspace = workspace
         self.visit = workspace.visits.open(visit_id)
         self.items: list[ItemWidget] = []
+        #: The section whose items are on screen: (template key, section, its row). Every save from an
+        #: item is filed under this template, never under the row the section list has just moved to:
+        #: an item leaving the screen (a typed answer saved as it loses focus, a note flushed) belongs
+        #: to the section it was shown in, and sections of two templates sit side by side in the list.
+        self._shown: tuple[str, Any, int] | None = None
+        self._leaving = False
         #: saves another program held up, to try again: (template, item, what) -> the save
         self.unsaved: dict[tuple[str, str, str], Callable[[], Done[Any]]] = {}
         self._own_changes: list[OpChanges] | None = None
@@ -295,20 +301,31 @@ class VisitWindow(QWidget):
     # -- showing -----------------------------------------------------------------------------------
 
     def current_checklist(self) -> tuple[str, Checklist]:
-        key, _ = self.sections.rows[self.section_list.currentIndex().row()]
+        """The checklist of the items on screen (of the section list's row until a section is shown)."""
+        if self._shown is not None:
+            key = self._shown[0]
+        else:
+            key, _ = self.sections.rows[self.section_list.currentIndex().row()]
         return key, self.visit.checklists[key]
 
     def show_section(self, row: int) -> None:
+        # what the items leaving the screen hold is saved under their own section's template first
         self.flush_notes()
-        for widget in self.items:
-            widget.hide()  # gone at once, not when the deferred delete comes round
-            widget.deleteLater()
+        self._leaving = True
+        try:
+            for widget in self.items:
+                widget.hide()  # gone at once (a typed answer is saved as it loses focus, here)
+                widget.deleteLater()
+        finally:
+            self._leaving = False
         self.items = []
+        self._shown = None
         while self.items_layout.count():
             self.items_layout.takeAt(0)
         if row < 0:
             return
         key, section = self.sections.rows[row]
+        self._shown = (key, section, row)
         checklist = self.visit.checklists[key]
         if section.intro:
             intro = QLabel(section.intro)
@@ -584,11 +601,14 @@ class VisitWindow(QWidget):
             self._not_saved(str(error))  # refused: the item shows what is stored
         # saved or waiting for the data file, the item shows the officer's choice (the editor holds it)
         self._refresh_item(item_key)
-        # a show_when may reveal or hide items: rebuild the section when visibility changed
-        _, section = self.sections.rows[self.section_list.currentIndex().row()]
+        # a show_when may reveal or hide items: rebuild the section when visibility changed (not while
+        # its items are leaving the screen for another section)
+        if self._leaving or self._shown is None:
+            return
+        _, section, row = self._shown
         if [i.key for i in checklist.visible_items(section)] != [w.item.key for w in self.items]:
             focused = item_key
-            self.show_section(self.section_list.currentIndex().row())
+            self.show_section(row)
             for widget in self.items:
                 if widget.item.key == focused:
                     widget.setFocus()

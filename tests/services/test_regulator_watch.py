@@ -375,3 +375,47 @@ def test_boarding_schools_and_colleges_are_not_monitored_unless_marked_and_then_
     [line] = [line for line in ws.oversight.placement_check(school).lines if line.topic == "Compliance review"]
     assert "not monitored by us: its last compliance review was 22/11/2026" in line.words
     assert ws.register.due(provider_id=school, include_scheduled=True) == []  # nothing due once unmarked
+
+
+def test_a_poor_judgement_makes_a_monitored_providers_review_due_with_its_reason(store, tmp_path):
+    """Issue 17 point 2: the register's alert is, for a provider we monitor, a concern that makes the
+    compliance review due from the day it came (Figure 1); for a provider we do not use it only puts it on
+    the sanctions list; a review since the inspection has seen it."""
+    from qa_desktop.domain.compliance import ReviewScope
+    from qa_desktop.domain.schedule import DueKind, DueStatus
+    from qa_desktop.services.due import due_items
+    from qa_desktop.services.providers import set_monitored
+    from qa_desktop.services.reviews import record_past_review
+
+    good, poor = [r for r in provider_level_rows(60) if r[1] == "Children's home" and r[2] == "Active"
+                  and r[14] in {"Good", "Outstanding"} and r[13]][:2]
+    path = write_csv(tmp_path / "a.csv", PROVIDER_LEVEL, [good, poor])
+    import_providers(store, path)
+    providers = by_urn(store)
+    for urn in (good[0], poor[0]):  # both reviewed last month, so nothing is due from the cycle
+        set_monitored(store, providers[urn].id, True, "Children placed there")
+        record_past_review(store, provider_id=providers[urn].id, review_date=TODAY - dt.timedelta(days=30),
+                           scope=ReviewScope.FULL, reviewed_by="Alex Patel", outcome="Compliant", today=TODAY)
+
+    def reviews_due(monitored_only=True):
+        with store.read() as session:
+            return {i.provider_id: i.due for i in due_items(session, TODAY, include_scheduled=True,
+                                                            monitored_only=monitored_only)
+                    if i.due.kind is DueKind.REVIEW}
+
+    assert {d.status for d in reviews_due().values()} == {DueStatus.SCHEDULED}
+    worse = [*poor[:13], "01/11/2026", "Inadequate"]  # judged Inadequate after the last review
+    import_providers(store, write_csv(tmp_path / "b.csv", PROVIDER_LEVEL, [good, worse]))
+    due = reviews_due()
+    assert due[providers[good[0]].id].status is DueStatus.SCHEDULED
+    assert due[providers[poor[0]].id].status is DueStatus.DUE and due[providers[poor[0]].id].due_on == TODAY
+    assert "regulatory alert (Ofsted: inadequate judgement or widespread concerns)" in due[providers[poor[0]].id].reason
+
+    # not a provider we use: on the sanctions list, but its review is not made due
+    set_monitored(store, providers[poor[0]].id, False, "No child placed there any more")
+    assert reviews_due(monitored_only=False)[providers[poor[0]].id].status is DueStatus.SCHEDULED
+    # monitored again, and reviewed since the inspection: the concern has been seen
+    set_monitored(store, providers[poor[0]].id, True, "Placed again")
+    record_past_review(store, provider_id=providers[poor[0]].id, review_date=TODAY - dt.timedelta(days=1),
+                       scope=ReviewScope.FULL, reviewed_by="Alex Patel", outcome="Plan issued", today=TODAY)
+    assert reviews_due()[providers[poor[0]].id].status is DueStatus.SCHEDULED

@@ -30,6 +30,7 @@ def test_two_laptops_sync_export_and_resolve_from_the_command_line(capsys, tmp_p
     assert code == 0 and "change(s) sent" in out
     code, out, _ = run(capsys, "sync", "--data-dir", jo, "--folder", shared)
     assert code == 0 and "0 change(s) sent" in out
+    assert out.startswith("Changes arrived: the visit to ") and "13 providers (" in out  # people and places first
     code, out, _ = run(capsys, "providers", "--data-dir", jo)
     assert "13 providers" in out
     code, out, _ = run(capsys, "sync-status", "--data-dir", alex)

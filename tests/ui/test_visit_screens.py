@@ -200,3 +200,31 @@ def test_answers_given_on_a_visit_redraw_no_other_screen_but_an_action_shows_on_
     action.accept()                             # an action: the register row and the provider page
     assert redrawn == ["register"]
     assert "Remove the wedge." in [a.text for a in main.panel.actions_model.rows]
+
+
+def test_an_answer_typed_then_left_for_another_template_s_section_is_kept_in_its_own(qtbot, demo_store, workspace,
+                                                                                      hub, library):
+    """The sections of the visit's templates sit side by side in one list. A number typed in the staff files
+    (compliance areas) is saved as the field loses focus, which happens while the screen moves to the
+    next section: it is filed under its own template, not the one moved to (it was lost, with a KeyError,
+    when the next section was property standards'). A note being typed goes with it."""
+    dialog = start_dialog(qtbot, workspace, library)
+    choose_setting(dialog, "Maple Lodge")
+    dialog.accept()
+    window = open_window(qtbot, workspace, hub, dialog.visit_id)
+    first_key = window.sections.rows[0][0]
+    other = next(row for row, (key, _) in enumerate(window.sections.rows) if key != first_key)
+    number, met = window.items[:2]
+    qtbot.keyClicks(number.text_answer, "7")  # typed, not yet confirmed with Enter
+    met.setFocus()
+    qtbot.keyClick(met, Qt.Key.Key_N)
+    qtbot.keyClicks(met.note, "Two files had no references.")
+    number.text_answer.setFocus()
+    qtbot.keyClicks(number.text_answer, "5")  # "75": still being typed when the section changes
+    window.section_list.setCurrentIndex(window.sections.index(other))  # a click on another template's section
+    assert window.current_checklist()[0] == window.sections.rows[other][0]
+    assert "not saved" not in window.state.text().lower()
+    checklist = open_visit(demo_store, dialog.visit_id).checklists[first_key]
+    assert checklist.record(number.item.key).answer == 75
+    assert checklist.record(met.item.key).note == "Two files had no references."
+    window.close()
