@@ -38,7 +38,8 @@ Expect (Run "due" @("due", "--data-dir", $a)) "OVERDUE"
 $out = Run "visits" @("visits", "--status", "in_progress", "--data-dir", $a)
 Expect $out "1 visit(s)"
 $visit = (($out -split "`r?`n")[2] -split "\s+")[0]
-$out = Run "report" @("report", $visit, "--data-dir", $a)
+Expect (Run "report-kept" @("report", $visit, "--data-dir", $a)) "kept encrypted in the data folder"
+$out = Run "report" @("report", $visit, "--out", (Join-Path $work "report.pdf"), "--data-dir", $a)
 Expect $out "Report written:"
 $pdf = [regex]::Match($out, "Report written: (.*\.pdf) \(").Groups[1].Value
 if (-not (Test-Path $pdf)) { throw "smoke: no report at $pdf" }
@@ -48,7 +49,7 @@ if ($head -ne "%PDF-") { throw "smoke: the report is not a PDF" }
 $out = Run "export" @("export-visit", $visit, (Join-Path $work "visit.qabundle"), "--data-dir", $a)
 $code = [regex]::Match($out, "Code to open it: ([A-Z0-9-]+)").Groups[1].Value
 Run "import" @("import-bundle", (Join-Path $work "visit.qabundle"), "--code", $code, "--data-dir", $b) | Out-Null
-Expect (Run "report-b" @("report", $visit, "--data-dir", $b)) "Report written:"
+Expect (Run "report-b" @("report", $visit, "--data-dir", $b)) "kept encrypted in the data folder"
 Run "sync-a" @("sync", "--folder", $shared, "--data-dir", $a) | Out-Null
 Run "sync-b" @("sync", "--folder", $shared, "--data-dir", $b) | Out-Null
 Expect (Run "providers-b" @("providers", "--data-dir", $b)) "13 providers"
