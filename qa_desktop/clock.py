@@ -21,8 +21,10 @@ although UTC is not), "now" is aware UTC.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import os
+import tempfile
 import threading
 import time
 from pathlib import Path
@@ -95,10 +97,34 @@ class Clock:
             self._offset += by
 
 
-def file_age_seconds(path: Path) -> float:
+def file_system_now(folder: Path) -> float:
+    """The time as the file system holding ``folder`` stamps a file written now: the modification
+    time of an empty file made there and removed at once.
+
+    Why not ``time.time()``: a file's modification time is stamped by whatever keeps the file (a
+    network drive's server, a sync client, this machine), and a process's idea of the time can be
+    off from it (a shared W: drive whose server's clock differs from the laptop's; a process whose
+    clock is moved, as CI does with faketime). Ages are only meaningful on one clock. When the
+    folder cannot be written to, the machine's time is the best there is.
+    """
+    try:
+        handle, name = tempfile.mkstemp(prefix=".now-", dir=folder)
+    except OSError:
+        return time.time()
+    try:
+        os.close(handle)
+        return os.stat(name).st_mtime
+    finally:
+        with contextlib.suppress(OSError):
+            os.unlink(name)
+
+
+def file_age_seconds(path: Path, now: float | None = None) -> float:
     """How long ago a file was last written, by the file system's own clock (which stamped it).
 
-    Deliberately not ``Clock``: a file's modification time comes from the machine, so its age must
-    be measured against the machine's time, whatever day the workspace's clock says it is.
+    Deliberately not ``Clock``: a file's modification time comes from the file system, so its age
+    is measured against that file system's time now (``file_system_now``, or ``now`` read from it
+    once for many files), whatever day the workspace's clock or the process's clock says it is.
     """
-    return time.time() - path.stat().st_mtime
+    stamped_now = file_system_now(path.parent) if now is None else now
+    return stamped_now - path.stat().st_mtime

@@ -30,7 +30,7 @@ from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Flowable, SimpleDocTemplate, Table, TableStyle
 
 from qa_desktop.atomic import replace
-from qa_desktop.clock import file_age_seconds
+from qa_desktop.clock import file_age_seconds, file_system_now
 from qa_desktop.paths import long_path
 from qa_desktop.reports.archival import LANGUAGE, Metadata, make_archival
 from qa_desktop.reports.fonts import BOLD, REGULAR, register_fonts
@@ -270,9 +270,13 @@ STALE_AFTER_S = 3600
 
 
 def _clear_stale_temporaries(folder: Path) -> None:
-    for leftover in folder.glob(".writing-*.pdf"):
+    leftovers = list(folder.glob(".writing-*.pdf"))
+    if not leftovers:
+        return
+    now = file_system_now(folder)  # the folder's own clock (a shared drive's may differ from ours)
+    for leftover in leftovers:
         try:
-            if file_age_seconds(leftover) > STALE_AFTER_S:
+            if file_age_seconds(leftover, now) > STALE_AFTER_S:
                 leftover.unlink()
         except OSError:
             pass  # another process's, or already gone

@@ -44,7 +44,7 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
 from qa_desktop.atomic import TEMPORARY_PREFIX, write_atomically
-from qa_desktop.clock import file_age_seconds
+from qa_desktop.clock import file_age_seconds, file_system_now
 
 REPORTS_FOLDER = "reports"
 VIEWING_FOLDER = "viewing"
@@ -177,9 +177,12 @@ class ReportFiles:
         if not self.viewing.is_dir():
             return 0
         removed = 0
+        now = file_system_now(self.viewing) if older_than_s else 0.0
         for folder in self.viewing.iterdir():
+            if folder.name.startswith(".now-"):
+                continue  # another program's probe of the file system's time, gone in a moment
             try:
-                if older_than_s and file_age_seconds(folder) < older_than_s:
+                if older_than_s and file_age_seconds(folder, now) < older_than_s:
                     continue
                 if folder.is_dir():
                     shutil.rmtree(folder)

@@ -85,7 +85,7 @@ def test_a_report_killed_while_being_written_leaves_no_half_pdf(store, tmp_path)
         assert len(reader.pages) >= 3 and "OFFICIAL-SENSITIVE" in reader.pages[0].extract_text()
     leftovers = list(target.parent.glob(".writing-*.pdf"))
     for leftover in leftovers:  # the half-written one keeps its temporary name; old ones are cleared later
-        old = time.time() - STALE_AFTER_S - 60
+        old = leftover.stat().st_mtime - STALE_AFTER_S - 60  # on the file system's clock
         os.utime(leftover, (old, old))
     from qa_desktop.services.reports import write_visit_report
     write_visit_report(store, visit_id, target)
