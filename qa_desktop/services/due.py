@@ -14,6 +14,8 @@ Read from the records, never typed twice:
 - open QA cases that are a quality concern, a safeguarding matter or significant ("or, If a
   Quality Concern or Safeguarding Matter is raised", Figures 1 and 2), opened since the last review
   (or visit): the review, and the visit of a service that accommodates children, are due at once;
+- for a provider we monitor, a regulator's alert in force (poor judgement, inadequate, suspension,
+  restriction) makes the review due from the day it came, unless a review since the inspection saw it;
 - the newest expiry recorded of each document on a completed review.
 
 ``monitored_only``: the providers the council uses (``domain.monitoring``); what is due, the
