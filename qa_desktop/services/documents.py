@@ -33,7 +33,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import IO
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, select
 from sqlalchemy.orm import Session
 
 from qa_desktop.domain.documents import (
@@ -169,33 +169,27 @@ def document(store: Store, revision_id: str) -> DocumentInfo:
         return _info(session, row, store)
 
 
-def documents_of_visit(store: Store, visit_id: str) -> list[DocumentInfo]:
+def _documents_where(store: Store, condition: ColumnElement[bool]) -> list[DocumentInfo]:
+    """Every revision (not deleted) that ``condition`` picks, by kind then revision."""
     require_officer(store.user, "documents")
     with store.read() as session:
-        rows = session.scalars(select(ReportRevision).where(ReportRevision.visit_id == visit_id,
-                                                            ReportRevision.deleted.is_(False))
+        rows = session.scalars(select(ReportRevision).where(condition, ReportRevision.deleted.is_(False))
                                .order_by(ReportRevision.kind, ReportRevision.revision)).all()
         return [_info(session, row, store) for row in rows]
+
+
+def documents_of_visit(store: Store, visit_id: str) -> list[DocumentInfo]:
+    return _documents_where(store, ReportRevision.visit_id == visit_id)
 
 
 def documents_of_provider(store: Store, provider_id: str) -> list[DocumentInfo]:
     """The letters and plans made from a provider's records (its visits' reports are on the visits)."""
-    require_officer(store.user, "documents")
-    with store.read() as session:
-        rows = session.scalars(select(ReportRevision).where(ReportRevision.provider_id == provider_id,
-                                                            ReportRevision.deleted.is_(False))
-                               .order_by(ReportRevision.kind, ReportRevision.revision)).all()
-        return [_info(session, row, store) for row in rows]
+    return _documents_where(store, ReportRevision.provider_id == provider_id)
 
 
 def documents_of_subject(store: Store, subject_id: str) -> list[DocumentInfo]:
     """Every revision of the letters about one plan, embargo or visit."""
-    require_officer(store.user, "documents")
-    with store.read() as session:
-        rows = session.scalars(select(ReportRevision).where(ReportRevision.subject_id == subject_id,
-                                                            ReportRevision.deleted.is_(False))
-                               .order_by(ReportRevision.kind, ReportRevision.revision)).all()
-        return [_info(session, row, store) for row in rows]
+    return _documents_where(store, ReportRevision.subject_id == subject_id)
 
 
 def _standing(row: ReportRevision, source: Source, now: dt.datetime) -> Standing:
