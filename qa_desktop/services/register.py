@@ -131,16 +131,12 @@ def _risk(session: Session, year: int, provider_ids: Collection[str] | None) -> 
 
 
 def _sanctions(session: Session, today: dt.date, provider_ids: Collection[str] | None) -> dict[str, tuple[str, ...]]:
-    """Each provider's sanctions in force, in words, each kind once."""
-    from qa_desktop.services.sanctions import sanctions_list
+    """Each provider's sanctions in force, in words, each kind once: the kinds of the sanctions
+    list's lines, read as plain columns (not the list made in full: half a 20,000-provider
+    register may have a regulator's alert, issue 22)."""
+    from qa_desktop.services.sanctions import sanction_kinds, sanctions_in_force
 
-    rows = (sanctions_list(session, today) if provider_ids is None else
-            [row for provider_id in provider_ids for row in sanctions_list(session, today, provider_id=provider_id)])
-    sanctions: dict[str, list[str]] = defaultdict(list)
-    for row in rows:
-        if row.sanction.value not in sanctions[row.provider_id]:
-            sanctions[row.provider_id].append(row.sanction.value)
-    return {k: tuple(v) for k, v in sanctions.items()}
+    return sanction_kinds(sanctions_in_force(session, today, provider_ids=provider_ids))
 
 
 class DueFilter(enum.StrEnum):

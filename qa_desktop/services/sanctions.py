@@ -13,20 +13,22 @@ from __future__ import annotations
 import datetime as dt
 import enum
 import io
-from collections.abc import Sequence
+from collections import defaultdict
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import String, select, type_coerce
 from sqlalchemy.orm import Session
 
 from qa_desktop.atomic import write_atomically
-from qa_desktop.domain.oversight import AlertKind, EmbargoScope, PlanKind
+from qa_desktop.domain.oversight import AlertKind, EmbargoScope, PlanKind, is_active
 from qa_desktop.domain.risk import Rag
 from qa_desktop.safe_text import csv_writer, write_xlsx_text
 from qa_desktop.services.due import DueItem, due_items
 from qa_desktop.services.oversight import TrackedAction, active_embargoes, open_alerts, risk_ratings, tracked_actions
-from qa_desktop.store.models import ActionPlan, Provider
+from qa_desktop.store.models import ActionPlan, Embargo, Provider, RegulatoryAlert
 from qa_desktop.store.oplog import CHUNK
 
 
@@ -145,6 +147,61 @@ def sanctions_list(session: Session, today: dt.date, *, sanction: Sanction | Non
     return sorted(rows, key=lambda r: (r.provider.lower(), list(Sanction).index(r.sanction), r.since))
 
 
+def sanctions_in_force(session: Session, today: dt.date, *,
+                       provider_ids: Collection[str] | None = None) -> list[tuple[str, Sanction]]:
+    """(provider id, sanction) of each line ``sanctions_list`` has as at ``today``, unfiltered; of
+    ``provider_ids`` alone when given. Read as plain columns, without the lines' words, dates or
+    ratings: what the register shows beside each provider and the Oversight window's count cost
+    the sanctions in force (a few columns each), not a sanctions list made in full (issue 22).
+    ``tests/services/test_sanctions_in_force.py`` holds it to the list, case by case."""
+    wanted = sorted(provider_ids) if provider_ids is not None else None
+    if wanted is not None and not wanted:
+        return []
+    chunks = [wanted[start:start + CHUNK] for start in range(0, len(wanted), CHUNK)] if wanted is not None else [None]
+    lines: list[tuple[str, Sanction]] = []
+    terminated: set[str] = set()
+    live = Provider.deleted.is_(False)
+    for chunk in chunks:
+        def of(column: Any, _chunk: list[str] | None = chunk) -> list[Any]:
+            return [column.in_(_chunk)] if _chunk is not None else []
+
+        embargoes = (select(Embargo.provider_id, Embargo.scope, Embargo.start_on, Embargo.end_on)
+                     .join(Provider, Embargo.provider_id == Provider.id)
+                     .where(Embargo.deleted.is_(False), Embargo.start_on <= today, live, *of(Embargo.provider_id)))
+        lines += [(owner, _EMBARGO_SANCTION[scope]) for owner, scope, start_on, end_on in session.execute(embargoes)
+                  if is_active(start_on, end_on, today)]
+        plans = (select(ActionPlan.provider_id, ActionPlan.kind).join(Provider, ActionPlan.provider_id == Provider.id)
+                 .where(ActionPlan.deleted.is_(False), ActionPlan.removed_on.is_(None), live,
+                        *of(ActionPlan.provider_id)))
+        lines += [(owner, Sanction.ACTION_PLAN if kind is PlanKind.QA else Sanction.REGULATORY_ACTION_PLAN)
+                  for owner, kind in session.execute(plans)]
+        alerts = (select(RegulatoryAlert.provider_id, type_coerce(RegulatoryAlert.kind, String))
+                  .join(Provider, RegulatoryAlert.provider_id == Provider.id)
+                  .where(RegulatoryAlert.deleted.is_(False), RegulatoryAlert.closed_on.is_(None),
+                         RegulatoryAlert.kind != AlertKind.LIFTED, live, *of(RegulatoryAlert.provider_id)))
+        for owner, kind in session.execute(alerts):
+            if kind == AlertKind.TERMINATION.value:
+                terminated.add(owner)
+                lines.append((owner, Sanction.CEASED_OPERATING))
+            else:
+                lines.append((owner, Sanction.POOR_JUDGEMENT_RESTRICTION))
+        ceased = select(Provider.id).where(live, Provider.ceased_operating_on.is_not(None),
+                                           Provider.ceased_operating_on <= today, *of(Provider.id))
+        lines += [(owner, Sanction.CEASED_OPERATING) for owner in session.scalars(ceased) if owner not in terminated]
+    return lines
+
+
+def sanction_kinds(lines: Iterable[tuple[str, Sanction]]) -> dict[str, tuple[str, ...]]:
+    """Each provider's sanctions in force, in words, each kind once, in the list's order."""
+    kinds: dict[str, set[Sanction]] = defaultdict(set)
+    for provider_id, sanction in lines:
+        kinds[provider_id].add(sanction)
+    return {provider_id: tuple(s.value for s in _SANCTION_ORDER if s in found) for provider_id, found in kinds.items()}
+
+
+_SANCTION_ORDER = tuple(Sanction)
+
+
 def export_csv(rows: Sequence[SanctionRow], path: Path) -> None:
     """CSV in UTF-8 with a byte-order mark, so Excel opens names such as Zoë correctly."""
     buffer = io.StringIO()
@@ -235,7 +292,7 @@ def dashboard(session: Session, now: dt.datetime, *, monitored_only: bool = True
     soon = today + dt.timedelta(days=REVIEW_NOTICE_DAYS)
     reviews = [ReviewDue(a.provider_id, a.provider, f"{a.regulator.label}: {a.kind.label}", a.review_on,
                          a.review_on < today)
-               for a in open_alerts(session) if a.review_on is not None and a.review_on <= soon]
+               for a in open_alerts(session, review_by=soon)]
     reviews += [ReviewDue(e.provider_id, e.provider, f"{e.kind.label} embargo: {e.scope.label}", e.review_on,
                           e.review_on < today)
                 for e in active_embargoes(session, today) if e.review_on is not None and e.review_on <= soon]

@@ -43,7 +43,16 @@ from qa_desktop.services.oversight import (
 from qa_desktop.services.placement_check import CheckLine, PlacementCheck, Weight, placement_check, write_pdf
 from qa_desktop.services.retention import RETENTION_YEARS, Expired, RetentionReport, apply_retention, past_retention
 from qa_desktop.services.sanctions import COLUMNS as EXPORT_COLUMNS
-from qa_desktop.services.sanctions import Dashboard, ReviewDue, Sanction, SanctionRow, dashboard, export, sanctions_list
+from qa_desktop.services.sanctions import (
+    Dashboard,
+    ReviewDue,
+    Sanction,
+    SanctionRow,
+    dashboard,
+    export,
+    sanctions_in_force,
+    sanctions_list,
+)
 from qa_desktop.services.sanctions import cells as export_cells
 from qa_desktop.workspace.changes import Done
 from qa_desktop.workspace.guard import Service
@@ -234,6 +243,12 @@ class OversightService(Service):
         with self._ws._read() as session:
             return sanctions_list(session, self._ws.clock.today(), sanction=sanction, text=text,
                                   provider_id=provider_id)
+
+    def sanctions_count(self) -> int:
+        """How many lines ``sanctions()`` gives unfiltered, without making them: the Oversight
+        window's tab says it before the list is first shown."""
+        with self._ws._read() as session:
+            return len(sanctions_in_force(session, self._ws.clock.today()))
 
     def export_sanctions(self, path: Path, sanction: Sanction | None = None, *, text: str = "") -> int:
         """Write the list as ``sanctions`` gives it to ``path`` (.xlsx or .csv, else ``ValueError``);

@@ -187,6 +187,14 @@ def test_the_oversight_lists_read_what_is_in_force(register):
     assert_no_full_scan(ws, lambda: ws.oversight.active_embargoes())
 
 
+def test_the_oversight_window_at_open_reads_what_it_shows(register):
+    """The dashboard's alerts due for review (in SQL, not every open alert) and the sanctions tab's
+    count, read before its list is first shown."""
+    ws, _ = register
+    assert_no_full_scan(ws, lambda: ws.oversight.dashboard())
+    assert_no_full_scan(ws, lambda: ws.oversight.sanctions_count())
+
+
 def test_the_status_bar_and_the_change_signal_read_what_is_new(register):
     ws, _ = register
     assert_no_full_scan(ws, lambda: ws.sync.status(count_up_to=1000))
