@@ -652,4 +652,4 @@ def open_alerts(session: Session, *, provider_id: str | None = None,
     return [OpenAlert(alert_id, owner, name, _REGULATORS.get(regulator) or Regulator(regulator),
                       _ALERT_KINDS.get(kind) or AlertKind(kind), received_on, review_on, summary, source, effective_on)
             for alert_id, owner, name, regulator, kind, received_on, review_on, summary, source, effective_on
-            in session.execute(query.order_by(RegulatoryAlert.received_on.desc()))]
+            in session.connection().execute(query.order_by(RegulatoryAlert.received_on.desc())).all()]  # no ORM rows

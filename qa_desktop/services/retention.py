@@ -76,6 +76,7 @@ from qa_desktop.store.models import (
     VisitAction,
     VisitTemplate,
 )
+from qa_desktop.store.oplog import CHUNK
 from qa_desktop.store.purge import blank_fields, mark_shredded, redact_purged, units_of_rows
 
 RETENTION_YEARS = 5
@@ -104,45 +105,53 @@ def _ended(day: dt.date | None) -> dt.date:
 
 
 def past_retention(session: Session, today: dt.date) -> list[Expired]:
-    """Everything whose retention has run out, oldest first."""
+    """Everything whose retention has run out, oldest first. The names are read of the providers
+    found only, not of the whole register (issue 22: the Oversight window reads this at open)."""
     limit = cutoff(today)
-    names = dict(session.execute(select(Provider.id, Provider.name)).all())
-    found: list[Expired] = []
+    found: list[tuple[str, str, str | None, str, dt.date]] = []  # kind, id, provider id, description, ended
     for visit, setting in session.execute(
             select(Visit, Setting).join(Setting, Visit.setting_id == Setting.id)
             .where(Visit.deleted.is_(False), Visit.status == VisitStatus.COMPLETED, Visit.visit_date < limit)):
-        found.append(Expired("visit", visit.id, names.get(setting.provider_id, ""),
-                             f"{visit.level.label} visit to {setting.name}", visit.visit_date))
+        found.append(("visit", visit.id, setting.provider_id, f"{visit.level.label} visit to {setting.name}",
+                      visit.visit_date))
     for case in session.scalars(select(QaCase).where(QaCase.deleted.is_(False), QaCase.closed_on < limit)):
-        found.append(Expired("case", case.id, names.get(case.provider_id, ""), f"QA case: {case.category}",
-                             _ended(case.closed_on)))
+        found.append(("case", case.id, case.provider_id, f"QA case: {case.category}", _ended(case.closed_on)))
     for plan in session.scalars(select(ActionPlan).where(ActionPlan.deleted.is_(False), ActionPlan.removed_on < limit)):
-        found.append(Expired("plan", plan.id, names.get(plan.provider_id, ""), plan.kind.label,
-                             _ended(plan.removed_on)))
+        found.append(("plan", plan.id, plan.provider_id, plan.kind.label, _ended(plan.removed_on)))
     for embargo in session.scalars(select(Embargo).where(Embargo.deleted.is_(False), Embargo.end_on < limit)):
-        found.append(Expired("embargo", embargo.id, names.get(embargo.provider_id, ""),
-                             f"{embargo.kind.label} embargo", _ended(embargo.end_on)))
+        found.append(("embargo", embargo.id, embargo.provider_id, f"{embargo.kind.label} embargo",
+                      _ended(embargo.end_on)))
     for alert in session.scalars(select(RegulatoryAlert).where(RegulatoryAlert.deleted.is_(False),
                                                                RegulatoryAlert.closed_on < limit)):
-        found.append(Expired("alert", alert.id, names.get(alert.provider_id, ""),
-                             f"{alert.regulator.label}: {alert.kind.label}", _ended(alert.closed_on)))
+        found.append(("alert", alert.id, alert.provider_id, f"{alert.regulator.label}: {alert.kind.label}",
+                      _ended(alert.closed_on)))
     for review in session.scalars(select(ComplianceReview).where(
             ComplianceReview.deleted.is_(False), ComplianceReview.review_date < limit,
             or_(ComplianceReview.status.is_(None), ComplianceReview.status == ReviewStatus.COMPLETED))):
-        found.append(Expired("review", review.id, names.get(review.provider_id, ""),
-                             "Minimum urgent compliance review" if review.minimum_only else "Compliance review",
-                             review.review_date))
+        found.append(("review", review.id, review.provider_id,
+                      "Minimum urgent compliance review" if review.minimum_only else "Compliance review",
+                      review.review_date))
+    midnight = dt.datetime.combine(limit, dt.time(0), dt.UTC)  # ended on a day before ``limit`` (UTC, as stored)
     for placement, setting in session.execute(
             select(Placement, Setting).join(Setting, Placement.setting_id == Setting.id)
-            .where(Placement.deleted.is_(False), Placement.ended_at.is_not(None))):
+            .where(Placement.deleted.is_(False), Placement.ended_at.is_not(None), Placement.ended_at < midnight)):
         assert placement.ended_at is not None
         ended = placement.ended_at.date()
         if ended < limit:
-            found.append(Expired("placement", placement.id, names.get(setting.provider_id, ""),
-                                 f"Placement at {setting.name}", ended))
-    for kind, record_id, provider_id, description, ended_on in tracker_expired(session, limit):
-        found.append(Expired(kind, record_id, names.get(provider_id or "", ""), description, ended_on))
-    return sorted(found, key=lambda e: e.ended_on)
+            found.append(("placement", placement.id, setting.provider_id, f"Placement at {setting.name}", ended))
+    found += tracker_expired(session, limit)
+    names = _provider_names(session, {provider_id for _, _, provider_id, _, _ in found if provider_id})
+    return sorted((Expired(kind, record_id, names.get(provider_id or "", ""), description, ended_on)
+                   for kind, record_id, provider_id, description, ended_on in found), key=lambda e: e.ended_on)
+
+
+def _provider_names(session: Session, provider_ids: set[str]) -> dict[str, str]:
+    wanted = sorted(provider_ids)
+    names: dict[str, str] = {}
+    for start in range(0, len(wanted), CHUNK):
+        names.update((provider_id, name) for provider_id, name in session.execute(
+            select(Provider.id, Provider.name).where(Provider.id.in_(wanted[start:start + CHUNK]))))
+    return names
 
 
 @dataclass(frozen=True)

@@ -19,12 +19,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import String, select, type_coerce
+from sqlalchemy import String, func, select, type_coerce
 from sqlalchemy.orm import Session
 
 from qa_desktop.atomic import write_atomically
 from qa_desktop.domain.oversight import AlertKind, EmbargoScope, PlanKind, is_active
 from qa_desktop.domain.risk import Rag
+from qa_desktop.domain.service_types import ServiceType
 from qa_desktop.safe_text import csv_writer, write_xlsx_text
 from qa_desktop.services.due import DueItem, due_items
 from qa_desktop.services.oversight import TrackedAction, active_embargoes, open_alerts, risk_ratings, tracked_actions
@@ -42,6 +43,9 @@ class Sanction(enum.StrEnum):
     CEASED_OPERATING = "Ceased operating"
 
 
+#: A provider's service type in words, by the text stored (read as text: the column type's own
+#: conversion, per line, was a tenth of a 10,000-line list's cost).
+_SERVICE_TYPE_LABELS = {member.value: member.label for member in ServiceType}
 _EMBARGO_SANCTION = {EmbargoScope.PROVIDER: Sanction.EMBARGO_PROVIDER, EmbargoScope.PROPERTY: Sanction.EMBARGO_PROPERTY,
                      EmbargoScope.FOSTER_CARER: Sanction.EMBARGO_FOSTER_CARERS}
 
@@ -98,8 +102,12 @@ def sanctions_list(session: Session, today: dt.date, *, sanction: Sanction | Non
         found.append((plan.provider_id, kind, "Whole provider", plan.kind.label, plan.issued_on, None, plan.reason,
                       plan.social_work_informed_on, True, ("plan", plan.id)))
     terminated: set[str] = set()
+    said: dict[tuple[object, AlertKind], str] = {}  # "Ofsted: Suspension of registration", made once per kind
     for alert in open_alerts(session, provider_id=provider_id):
-        detail = f"{alert.regulator.label}: {alert.kind.label}" + (f" (from {alert.source})" if alert.source else "")
+        what = said.get((alert.regulator, alert.kind))
+        if what is None:
+            what = said[(alert.regulator, alert.kind)] = f"{alert.regulator.label}: {alert.kind.label}"
+        detail = what + (f" (from {alert.source})" if alert.source else "")
         if alert.kind is AlertKind.TERMINATION:  # Section 12: the registration ended, the provider ceased operating
             terminated.add(alert.provider_id)
             found.append((alert.provider_id, Sanction.CEASED_OPERATING, "Whole provider", detail, alert.since, None,
@@ -107,18 +115,20 @@ def sanctions_list(session: Session, today: dt.date, *, sanction: Sanction | Non
             continue
         found.append((alert.provider_id, Sanction.POOR_JUDGEMENT_RESTRICTION, "Whole provider", detail, alert.since,
                       alert.review_on, alert.summary, None, False, ("alert", alert.id)))
-    columns = (Provider.id, Provider.name, Provider.urn, Provider.service_type, Provider.registration_status,
-               Provider.ceased_operating_on)
+    columns = (Provider.id, Provider.name, Provider.urn, type_coerce(Provider.service_type, String).label("kind"),
+               Provider.registration_status, Provider.ceased_operating_on)
     ceased = select(*columns).where(Provider.deleted.is_(False), Provider.ceased_operating_on.is_not(None),
                                     Provider.ceased_operating_on <= today,
                                     *([Provider.id == provider_id] if one else []))
-    providers = {row.id: row for row in session.execute(ceased)}
+    connection = session.connection()  # plain rows, not the ORM's: thousands when a regulator's data is in
+    providers = {row.id: row for row in connection.execute(ceased).all()}
     named = sorted({f[0] for f in found} - set(providers))
     for start in range(0, len(named), CHUNK):
-        for row in session.execute(select(*columns).where(Provider.deleted.is_(False),
-                                                          Provider.id.in_(named[start:start + CHUNK]))):
+        for row in connection.execute(select(*columns).where(Provider.deleted.is_(False),
+                                                             Provider.id.in_(named[start:start + CHUNK]))).all():
             providers[row.id] = row
-    ratings = risk_ratings(session, today.year, provider_ids=list(providers))
+    # of many providers, the year's cases of every provider in one read, not a query per 500 of them
+    ratings = risk_ratings(session, today.year, provider_ids=None if len(providers) > _FEW else list(providers))
     rows: list[SanctionRow] = []
 
     def add(provider_id: str, kind: Sanction, applies_to: str, detail: str, since: dt.date, review: dt.date | None,
@@ -126,8 +136,8 @@ def sanctions_list(session: Session, today: dt.date, *, sanction: Sanction | Non
         provider = providers.get(provider_id)
         if provider is None:
             return
-        rows.append(SanctionRow(provider_id, provider.name, provider.urn or "", provider.service_type.label, kind,
-                                applies_to, detail, since, review, concerns, informed, needed,
+        rows.append(SanctionRow(provider_id, provider.name, provider.urn or "", _SERVICE_TYPE_LABELS[provider.kind],
+                                kind, applies_to, detail, since, review, concerns, informed, needed,
                                 ratings.get(provider_id, Rag.NONE), record))
 
     for line in found:
@@ -144,7 +154,7 @@ def sanctions_list(session: Session, today: dt.date, *, sanction: Sanction | Non
         rows = [r for r in rows if r.sanction is sanction]
     for word in text.lower().split():
         rows = [r for r in rows if word in f"{r.provider} {r.urn} {r.applies_to} {r.concerns}".lower()]
-    return sorted(rows, key=lambda r: (r.provider.lower(), list(Sanction).index(r.sanction), r.since))
+    return sorted(rows, key=lambda r: (r.provider.lower(), _SANCTION_RANK[r.sanction], r.since))
 
 
 def sanctions_in_force(session: Session, today: dt.date, *,
@@ -191,6 +201,31 @@ def sanctions_in_force(session: Session, today: dt.date, *,
     return lines
 
 
+def sanctions_count(session: Session, today: dt.date) -> int:
+    """How many lines ``sanctions_list`` has as at ``today``, unfiltered, counted in SQL (the
+    embargoes, few, tested for being in force here): the Oversight window's tab says it before the
+    list is first shown. ``tests/services/test_sanctions_in_force.py`` holds it to the list."""
+    live = Provider.deleted.is_(False)
+    embargoes = (select(Embargo.start_on, Embargo.end_on).join(Provider, Embargo.provider_id == Provider.id)
+                 .where(Embargo.deleted.is_(False), Embargo.start_on <= today, live))
+    count = sum(1 for start_on, end_on in session.execute(embargoes) if is_active(start_on, end_on, today))
+    open_alert = (RegulatoryAlert.deleted.is_(False), RegulatoryAlert.closed_on.is_(None),
+                  RegulatoryAlert.kind != AlertKind.LIFTED)
+    termination = (select(RegulatoryAlert.id)
+                   .where(RegulatoryAlert.provider_id == Provider.id, *open_alert,
+                          RegulatoryAlert.kind == AlertKind.TERMINATION).exists())
+    for query in (
+            select(func.count()).select_from(ActionPlan).join(Provider, ActionPlan.provider_id == Provider.id)
+            .where(ActionPlan.deleted.is_(False), ActionPlan.removed_on.is_(None), live),
+            select(func.count()).select_from(RegulatoryAlert)
+            .join(Provider, RegulatoryAlert.provider_id == Provider.id).where(*open_alert, live),
+            select(func.count()).select_from(Provider)
+            .where(live, Provider.ceased_operating_on.is_not(None), Provider.ceased_operating_on <= today,
+                   ~termination)):
+        count += session.scalar(query) or 0
+    return count
+
+
 def sanction_kinds(lines: Iterable[tuple[str, Sanction]]) -> dict[str, tuple[str, ...]]:
     """Each provider's sanctions in force, in words, each kind once, in the list's order."""
     kinds: dict[str, set[Sanction]] = defaultdict(set)
@@ -200,6 +235,9 @@ def sanction_kinds(lines: Iterable[tuple[str, Sanction]]) -> dict[str, tuple[str
 
 
 _SANCTION_ORDER = tuple(Sanction)
+#: Up to this many providers on the list, their ratings are read provider by provider (500 a query).
+_FEW = 2_000
+_SANCTION_RANK = {sanction: rank for rank, sanction in enumerate(_SANCTION_ORDER)}
 
 
 def export_csv(rows: Sequence[SanctionRow], path: Path) -> None:

@@ -93,6 +93,10 @@ ACTIONS_TABLES = ("providers", "settings", "visits", "visit_templates", "plan_ac
 RETENTION_TABLES = ("providers", "settings", "visits", "qa_cases", "action_plans", "embargoes",
                     "regulatory_alerts")
 
+#: A list's columns are fitted to the text of this many rows (Qt's default: 1,000, each cell's text
+#: made in Python), enough for a screenful and more.
+FIT_ROWS = 200
+
 
 def _heading(text: str) -> QLabel:
     label = QLabel(f"<b>{text}</b>")
@@ -101,6 +105,9 @@ def _heading(text: str) -> QLabel:
 
 
 class OversightWindow(QWidget):
+    #: The sanctions list's tab.
+    SANCTIONS_TAB = 1
+
     def __init__(self, workspace: Workspace, hub: ChangeHub, parent: QWidget | None = None) -> None:
         super().__init__(parent, Qt.WindowType.Window)
         self.workspace = workspace
@@ -159,6 +166,11 @@ class OversightWindow(QWidget):
         column.addWidget(self.sanctions_view, 1)
         column.addWidget(self.sanctions_count)
         self.tabs.addTab(page, "Sanctions list")
+        #: Whether the sanctions list on its tab is the list now: it is made when the tab is first
+        #: shown (and after a change, when shown again), its count said on the tab meanwhile. A
+        #: regulator's data can put half a large register on it (issue 22: 10,000 lines at 20,000
+        #: providers), which the window must not make to open on another tab.
+        self._sanctions_current = False
         self._search_timer = QTimer(self, singleShot=True, interval=150)
         self._search_timer.timeout.connect(self.refresh_sanctions)
         self.sanction_search.textChanged.connect(self._search_timer.start)
@@ -198,11 +210,16 @@ class OversightWindow(QWidget):
         column.addWidget(self.delete_button, 0, Qt.AlignmentFlag.AlignLeft)
         self.tabs.addTab(page, "Past retention")
 
+        for view in (self.due_view, self.overdue_view, self.reviews_view, self.replies_view, self.sanctions_view,
+                     self.actions_view, self.retention_view):
+            # columns fitted to the first rows, not to every row: 10,000 sanctions took a second
+            view.horizontalHeader().setResizeContentsPrecision(FIT_ROWS)
         layout = QVBoxLayout(self)
         layout.addWidget(self.everyone)
         layout.addWidget(self.tabs)
         self.resize(1200, 760)
         self.refresh()
+        self.tabs.currentChanged.connect(self._tab_shown)
         hub.changed.connect(self._on_changes)
 
     def _whose_changed(self) -> None:
@@ -213,7 +230,7 @@ class OversightWindow(QWidget):
         """Read every tab again."""
         self._stale = False
         self.refresh_dashboard()
-        self.refresh_sanctions()
+        self._sanctions_changed()
         self.refresh_actions()
         self.refresh_retention()
 
@@ -221,7 +238,7 @@ class OversightWindow(QWidget):
         """Redraw the tabs whose records changed (all of them when the user or their role did: what
         they may read is the role's)."""
         everything = USER in changes.named
-        parts = ((DASHBOARD_TABLES, self.refresh_dashboard), (SANCTIONS_TABLES, self.refresh_sanctions),
+        parts = ((DASHBOARD_TABLES, self.refresh_dashboard), (SANCTIONS_TABLES, self._sanctions_changed),
                  (ACTIONS_TABLES, self.refresh_actions), (RETENTION_TABLES, self.refresh_retention))
         touched = [refresh for tables, refresh in parts if everything or changes.touches(*tables)]
         if not touched:
@@ -264,13 +281,28 @@ class OversightWindow(QWidget):
         chosen = self.sanction_filter.currentData()
         return Sanction(chosen) if chosen else None
 
+    def _tab_shown(self, index: int) -> None:
+        if index == self.SANCTIONS_TAB and not self._sanctions_current:
+            self.refresh_sanctions()
+
+    def _sanctions_changed(self) -> None:
+        """The sanctions in force may have changed: the list again if its tab is shown, else only
+        the count on its tab (the list is made when the tab is next shown). Filtered or searched,
+        the count is the list's, so the list is made."""
+        if self.tabs.currentIndex() == self.SANCTIONS_TAB or self._sanction_filter() or self.sanction_search.text():
+            self.refresh_sanctions()
+            return
+        self._sanctions_current = False
+        self.tabs.setTabText(self.SANCTIONS_TAB, f"Sanctions list ({self.workspace.oversight.sanctions_count()})")
+
     def refresh_sanctions(self) -> None:
+        self._sanctions_current = True
         rows = self.workspace.oversight.sanctions(self._sanction_filter(), text=self.sanction_search.text())
         self.sanctions_model.set_rows(rows)
         untold = sum(1 for r in rows if informed_flag(r))
         untold_words = f"; {untold} without the social work team recorded as informed" if untold else ""
         self.sanctions_count.setText(f"{len(rows)} sanction{'s' if len(rows) != 1 else ''} in force{untold_words}")
-        self.tabs.setTabText(1, f"Sanctions list ({len(rows)})")
+        self.tabs.setTabText(self.SANCTIONS_TAB, f"Sanctions list ({len(rows)})")
         self.sanctions_view.resizeColumnsToContents()
 
     def refresh_actions(self) -> None:

@@ -50,7 +50,7 @@ from qa_desktop.services.sanctions import (
     SanctionRow,
     dashboard,
     export,
-    sanctions_in_force,
+    sanctions_count,
     sanctions_list,
 )
 from qa_desktop.services.sanctions import cells as export_cells
@@ -248,7 +248,7 @@ class OversightService(Service):
         """How many lines ``sanctions()`` gives unfiltered, without making them: the Oversight
         window's tab says it before the list is first shown."""
         with self._ws._read() as session:
-            return len(sanctions_in_force(session, self._ws.clock.today()))
+            return sanctions_count(session, self._ws.clock.today())
 
     def export_sanctions(self, path: Path, sanction: Sanction | None = None, *, text: str = "") -> int:
         """Write the list as ``sanctions`` gives it to ``path`` (.xlsx or .csv, else ``ValueError``);

@@ -31,6 +31,7 @@ from qa_desktop.services.sanctions import (
     Sanction,
     dashboard,
     sanction_kinds,
+    sanctions_count,
     sanctions_in_force,
     sanctions_list,
 )
@@ -110,6 +111,7 @@ def test_the_lines_in_force_are_the_sanctions_lists_lines(every_case, day):
         rows = sanctions_list(session, day)
         lines = sanctions_in_force(session, day)
         assert sorted(lines) == sorted((r.provider_id, r.sanction) for r in rows)
+        assert sanctions_count(session, day) == len(rows)
         assert sanction_kinds(lines) == _kinds_from_the_list(rows)
         for provider_id in {r.provider_id for r in rows} | {p.id for p in session.query(Provider)}:
             mine = sanctions_in_force(session, day, provider_ids=[provider_id])

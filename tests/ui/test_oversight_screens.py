@@ -301,3 +301,33 @@ def test_a_hidden_oversight_window_reads_a_change_when_it_is_shown_again(qtbot, 
     monkeypatch.undo()
     board.show()
     assert board.tabs.tabText(3) == "Past retention (1)"
+
+
+def test_the_sanctions_list_is_made_when_its_tab_is_shown_and_its_count_kept_meanwhile(qtbot, demo, workspace, hub):
+    """The window opens on what is due without making the sanctions list (issue 22: a regulator's
+    data can put thousands of lines on it); its tab says how many lines it has all the same, and
+    a change heard while another tab is shown updates that count and the list when it is shown."""
+    store, ids, _ = demo
+    board = oversight_window(qtbot, workspace, hub, 0)
+    assert board.sanctions_model.rowCount() == 0  # not made: nobody has looked at it
+    assert board.tabs.tabText(1) == "Sanctions list (2)"  # the register's own judgements: Harbour View's, Zoë's
+    qtbot.mouseClick(board.tabs.tabBar(), Qt.MouseButton.LeftButton, pos=board.tabs.tabBar().tabRect(1).center())
+    assert board.tabs.currentIndex() == 1
+    assert board.sanctions_model.rowCount() == 2 and board.tabs.tabText(1) == "Sanctions list (2)"
+    assert board.sanctions_count.text().startswith("2 sanctions in force")
+
+    board.tabs.setCurrentIndex(0)
+    qa.issue_embargo(store, ids["SC700101"], kind=EmbargoKind.FORMAL, scope=EmbargoScope.PROVIDER,
+                     reason="Failed to improve", start_on=TODAY, approved_by="Sam Director")
+    hub.catch_up()
+    qtbot.waitUntil(lambda: board.tabs.tabText(1) == "Sanctions list (3)")
+    assert board.sanctions_model.rowCount() == 2  # the list waits until it is shown again
+    board.tabs.setCurrentIndex(1)
+    assert [board.sanctions_model.row_at(r).provider for r in range(3)] == [
+        "Harbour View", "Maple Lodge", "Zo\u00eb N\u00ed Bhriain House"]
+
+    qa.log_alert(store, ids["SC700104"], regulator=qa.Regulator.OFSTED, kind=qa.AlertKind.SUSPENSION,
+                 received_on=TODAY, summary="Registration suspended")
+    hub.catch_up()  # shown: the list at once
+    qtbot.waitUntil(lambda: board.sanctions_model.rowCount() == 4)
+    assert board.tabs.tabText(1) == "Sanctions list (4)"
