@@ -23,6 +23,7 @@ from PySide6.QtCore import QByteArray, QEvent, QObject, QSettings, Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QKeyEvent, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QApplication,
     QComboBox,
     QFileDialog,
     QHBoxLayout,
@@ -65,7 +66,14 @@ from qa_desktop.ui.visit_window import VisitWindow
 from qa_desktop.ui.visits_window import VisitsWindow
 from qa_desktop.workspace import COUNCIL, FILLING_IN, SYNC_SETTINGS, SYNC_STATE, USER, Done, OpChanges, Workspace
 from qa_desktop.workspace.admin import SettingError
-from qa_desktop.workspace.register import DueFilter, ImportFileError, ImportReport, RegisterContext, RegisterFilter
+from qa_desktop.workspace.register import (
+    DueFilter,
+    ImportFileError,
+    ImportReport,
+    ProviderRow,
+    RegisterContext,
+    RegisterFilter,
+)
 from qa_desktop.workspace.sync import CredentialsError, NeedsCode, SyncFileError, SyncReport
 
 #: Searching waits for the keys already typed to arrive (a paste, a fast typist), no longer: a
@@ -77,6 +85,9 @@ REGISTER_CAPS_EMS = {"Name": 13, "Next due (Figures 1, 2)": 19, "Sanctions": 8, 
 #: The status bar's "changes waiting" is counted again this long after the last change of a burst
 #: (an officer answering item after item), not once per change.
 SYNC_STATUS_DELAY_MS = 300
+#: From this many providers, what is due across the register is worked out in the background after
+#: the register is shown (about a second per 20,000 providers: issue 22's cold start); below it, at once.
+DUE_IN_BACKGROUND_FROM = 2_000
 
 
 class MainWindow(QMainWindow):
@@ -113,6 +124,13 @@ class MainWindow(QMainWindow):
         for rag in reversed(Rag):
             self.risk_filter.addItem(f"Risk: {rag.label}", rag.value)
         self.context: RegisterContext  # worked out by reload(), kept up to date by update_providers()
+        self._reloads = 0
+        #: While what is due is worked out in the background: the providers changed meanwhile.
+        self._changed_while_due: set[str] | None = None
+        self.due_task: BackgroundTask | None = None
+        running = QApplication.instance()
+        if running is not None:
+            running.aboutToQuit.connect(self._wait_for_due)
 
         self.local_authority_filter = QComboBox()
         self.local_authority_filter.setAccessibleName("Filter by local authority")
@@ -567,12 +585,66 @@ class MainWindow(QMainWindow):
     def reload(self) -> None:
         """Anything may have changed (at start, or a change too large to list): work out again what
         is due, the risk ratings and the sanctions across the whole register, read every provider's
-        row, then show those the search and filters keep."""
+        row, then show those the search and filters keep. A large register is shown first with its
+        ratings and sanctions, and what is due is added when worked out in the background
+        (``DUE_IN_BACKGROUND_FROM``; the status bar says so meanwhile)."""
+        self._reloads += 1  # what is due, still being worked out for an earlier reload, is not used
+        self._changed_while_due = None
+        context = self.workspace.register.context(due=False)
+        rows = self.workspace.register.search(context=context)
+        if len(rows) < DUE_IN_BACKGROUND_FROM:
+            context = self.workspace.register.context()
+            rows = self.workspace.register.search(context=context)
+        else:
+            self._work_out_due()
+        self._show_rows(context, rows)
+
+    def _show_rows(self, context: RegisterContext, rows: list[ProviderRow]) -> None:
         selected = self.selected_provider_id()
-        self.context = self.workspace.register.context()
-        self.model.set_rows(self.workspace.register.search(context=self.context), in_name_order=True)
+        scrolled = self.table.verticalScrollBar().value()
+        self.context = context
+        self.model.set_rows(rows, in_name_order=True)
         self._fill_local_authorities()
         self.refresh(selected)
+        self.table.verticalScrollBar().setValue(scrolled)
+
+    def _work_out_due(self) -> None:
+        """What is due across the register, and the rows with it, read in the background; the
+        providers that change meanwhile are read again when it is shown (the background read may
+        have been before or after their change)."""
+        reload = self._reloads
+        self._changed_while_due = set()
+        task = BackgroundTask(self, "Working out what is due", lambda progress: self._register_with_due(),
+                              dialog=False)
+        task.finished.connect(lambda found: self._due_worked_out(reload, found))
+        task.failed.connect(lambda message: self._due_not_worked_out(reload, message))
+        self.due_task = task.start()
+
+    def _wait_for_due(self) -> None:
+        """The program ends (another way than by this window closing): the background read of
+        what is due ends first (a thread still running as Python exits aborts the program)."""
+        if self.due_task is not None:
+            self.due_task.wait()
+
+    def _register_with_due(self) -> tuple[RegisterContext, list[ProviderRow]]:
+        context = self.workspace.register.context()
+        return context, self.workspace.register.search(context=context)
+
+    def _due_worked_out(self, reload: int, found: tuple[RegisterContext, list[ProviderRow]]) -> None:
+        if reload != self._reloads:
+            return
+        changed, self._changed_while_due = self._changed_while_due, None
+        self._show_rows(*found)
+        if changed:
+            self.update_providers(changed)
+
+    def _due_not_worked_out(self, reload: int, message: str) -> None:
+        if reload != self._reloads:
+            return
+        self._changed_while_due = None
+        self._show_count()
+        QMessageBox.warning(self, "What is due is not shown", f"What is due across the register could not be "
+                            f"worked out: {message}")
 
     def _fill_local_authorities(self) -> None:
         combo = self.local_authority_filter
@@ -594,6 +666,8 @@ class MainWindow(QMainWindow):
         search and filters on screen are applied again, and the selection and scroll position stay."""
         selected = self.selected_provider_id()
         scrolled = self.table.verticalScrollBar().value()
+        if self._changed_while_due is not None:
+            self._changed_while_due.update(provider_ids)
         self.context = self.context.updated(provider_ids, self.workspace.register.context(provider_ids))
         self.model.update_rows(provider_ids, self.workspace.register.search(context=self.context, only=provider_ids))
         self.proxy.refilter()
@@ -637,6 +711,9 @@ class MainWindow(QMainWindow):
         overdue = self.model.overdue if shown == self.model.rowCount() else self.model.overdue_among(
             self.proxy.source_rows())
         noun = "provider" if shown == 1 else "providers"
+        if self._changed_while_due is not None:
+            self.count.setText(f"{shown} {noun}; working out what is due…")
+            return
         self.count.setText(f"{shown} {noun}" + (f", {overdue} overdue" if overdue else ""))
 
     def _select(self, provider_id: str) -> None:
@@ -729,7 +806,7 @@ class MainWindow(QMainWindow):
         if self.visits_window is not None:
             self.visits_window.close()
         self.sync.wait()
-        for task in (self.import_task, self.bundle_task):
+        for task in (self.import_task, self.bundle_task, self.due_task):
             if task is not None:
                 task.wait()
         self._settings.setValue("main/geometry", self.saveGeometry())

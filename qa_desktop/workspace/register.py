@@ -65,12 +65,13 @@ __all__ = [
 class RegisterService(Service):
     area = "register"
 
-    def context(self, provider_ids: Collection[str] | None = None) -> RegisterContext:
+    def context(self, provider_ids: Collection[str] | None = None, *, due: bool = True) -> RegisterContext:
         """What is due, the risk ratings and the sanctions across the register, for today: worked
         out once when the data changes, then handed to every ``search``. Of ``provider_ids`` alone
-        after a change to them (merge it in with ``RegisterContext.updated``)."""
+        after a change to them (merge it in with ``RegisterContext.updated``). Without ``due``,
+        all but what is due (the costly part, for a window to show after the register)."""
         with self._ws._read() as session:
-            return register_context(session, self._ws.clock.today(), provider_ids=provider_ids)
+            return register_context(session, self._ws.clock.today(), provider_ids=provider_ids, due=due)
 
     def search(self, text: str = "", service_type: ServiceType | None = None, *, judgement: Judgement | None = None,
                due: DueFilter | None = None, risk: Rag | None = None, context: RegisterContext | None = None,
