@@ -15,7 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import tempfile
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any, cast
@@ -34,6 +34,10 @@ from qa_desktop.clock import file_age_seconds, file_system_now
 from qa_desktop.paths import long_path
 from qa_desktop.reports.archival import LANGUAGE, Metadata, make_archival
 from qa_desktop.reports.fonts import BOLD, REGULAR, register_fonts
+from qa_desktop.reports.results import Progress as Progress  # named here too: defined here before
+from qa_desktop.reports.results import ReportResult as ReportResult
+from qa_desktop.reports.results import Standing as Standing
+from qa_desktop.reports.results import no_progress as no_progress
 from qa_desktop.reports.text import user_text
 
 #: ReportLab wraps images and page streams in ASCII85 unless told not to: a quarter larger, and
@@ -61,45 +65,6 @@ class PageMarks:
     marking: str = MARKING
 
 
-@dataclass(frozen=True)
-class Standing:
-    """Where a document stands in its lifecycle, as its pages say it (the services decide it:
-    ``services.documents``): when it was made, whether it is a draft and why, who submitted and
-    who approved it, and what an earlier revision it corrects."""
-
-    made_at: dt.datetime
-    draft: str | None = None
-    submitted_by: str | None = None
-    submitted_on: dt.date | None = None
-    approved_by: str | None = None
-    approved_on: dt.date | None = None
-    corrects: str | None = None
-
-    def status_words(self) -> str:
-        if self.draft:
-            return f"Draft: {self.draft}"
-        if self.approved_by and self.approved_on:
-            return f"Approved by {self.approved_by} (QA lead) on {self.approved_on:%d %B %Y}"
-        if self.submitted_by and self.submitted_on:
-            return f"Submitted by {self.submitted_by} on {self.submitted_on:%d %B %Y}, for the QA lead's approval"
-        return "Ready to submit for the QA lead's approval"
-
-
-@dataclass(frozen=True)
-class ReportResult:
-    path: Path
-    pages: int
-    photos: int
-    warnings: tuple[str, ...]  # e.g. a photo missing on this laptop: shown as a placeholder
-    reused: bool = False  # nothing had changed: this is the existing file, not rebuilt
-
-
-#: ``progress(message, done, total)``, as the sync engine reports it; ``total`` 0 means "not known yet".
-Progress = Callable[[str, int, int], None]
-
-
-def no_progress(message: str, done: int, total: int) -> None:
-    pass
 
 
 def styles() -> dict[str, ParagraphStyle]:

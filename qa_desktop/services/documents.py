@@ -46,7 +46,7 @@ from qa_desktop.domain.documents import (
 )
 from qa_desktop.domain.roles import require_lead, require_officer
 from qa_desktop.domain.visits import VisitRuleError, VisitStatus
-from qa_desktop.reports.pages import ReportResult, Standing
+from qa_desktop.reports.results import ReportResult, Standing
 from qa_desktop.store.changes import Changes, derived_id
 from qa_desktop.store.database import Store
 from qa_desktop.store.models import Provider, ReportRecipient, ReportRevision, Setting, Visit

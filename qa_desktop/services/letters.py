@@ -17,7 +17,7 @@ from collections.abc import Callable
 from dataclasses import asdict, replace
 from pathlib import Path
 from string import Template
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import yaml
 from sqlalchemy import select
@@ -29,8 +29,7 @@ from qa_desktop.domain.roles import require_officer
 from qa_desktop.domain.timescales import ConcernLevel
 from qa_desktop.forms.template import Audience
 from qa_desktop.paths import resources_dir
-from qa_desktop.reports.letters import Letter, LetterPart, LetterTable, build_letter_docx, build_letter_pdf
-from qa_desktop.reports.pages import ReportResult, Standing
+from qa_desktop.reports.results import ReportResult, Standing
 from qa_desktop.reports.visit_content import answer_text
 from qa_desktop.services.council import branding, framework
 from qa_desktop.services.distribution import LETTERS_FOLDER, MAX_SETTINGS_BYTES
@@ -39,6 +38,9 @@ from qa_desktop.services.reports import visit_facts
 from qa_desktop.services.visits import open_visit
 from qa_desktop.store.database import Store
 from qa_desktop.store.models import ActionPlan, Embargo, PlanAction, Provider, Setting, Visit
+
+if TYPE_CHECKING:  # the letters' builder (ReportLab, python-docx) is imported when a letter is made, not at start
+    from qa_desktop.reports.letters import Letter, LetterPart
 
 #: Reference prefixes, so a letter's reference says what it is.
 _PREFIX = {DocumentKind.ACTION_PLAN: "QIP", DocumentKind.EMBARGO_NOTICE: "EMB", DocumentKind.EMBARGO_REMOVAL: "EMR",
@@ -86,6 +88,8 @@ def _address(provider: Provider, setting: Setting | None) -> tuple[str, ...]:
 
 def _source(store: Store, kind: DocumentKind, subject_id: str, provider: Provider, letter: Letter,
             visit_id: str | None = None, setting_name: str = "") -> Source:
+    from qa_desktop.reports.letters import build_letter_docx, build_letter_pdf  # ReportLab, python-docx
+
     # who made it is not what it says: the lead approving it must not make it "changed"
     fingerprint = hashlib.sha256(json.dumps(asdict(letter) | {"revision": None, "sender": None}, default=str,
                                             sort_keys=True).encode("utf-8")).hexdigest()
@@ -117,6 +121,8 @@ def _base_fields(store: Store, provider: Provider) -> dict[str, str]:
 
 def _letter(store: Store, kind: DocumentKind, subject_id: str, date_text: str, words: dict[str, Any],
             to: tuple[str, ...], about: str, parts: tuple[LetterPart, ...], urn: str | None) -> Letter:
+    from qa_desktop.reports.letters import Letter
+
     brand = branding(store)
     return Letter(brand.council_name, brand.service_name, kind.label,
                   f"{_PREFIX[kind]}-{date_text}-{subject_id[:8].upper()}", 1, str(words.get("title") or kind.label),
@@ -126,6 +132,8 @@ def _letter(store: Store, kind: DocumentKind, subject_id: str, date_text: str, w
 def plan_source(store: Store, plan_id: str, kind: DocumentKind = DocumentKind.ACTION_PLAN) -> Source:
     """The QA improvement plan of an action plan (its actions, concern levels and Figure 8 dates), or
     the letter removing it."""
+    from qa_desktop.reports.letters import LetterPart, LetterTable
+
     require_officer(store.user, "or make letters")
     with store.read() as session:
         plan = session.get(ActionPlan, plan_id)
@@ -175,6 +183,8 @@ def _scope_words(embargo: Embargo, setting: Setting | None) -> str:
 def embargo_source(store: Store, embargo_id: str, kind: DocumentKind = DocumentKind.EMBARGO_NOTICE) -> Source:
     """The formal notification of an embargo (reasons, scope, next steps, review date), or the letter
     removing it."""
+    from qa_desktop.reports.letters import LetterPart
+
     require_officer(store.user, "or make letters")
     with store.read() as session:
         embargo = session.get(Embargo, embargo_id)
@@ -220,6 +230,8 @@ def young_inspector_feedback_source(store: Store, visit_id: str) -> Source:
     """Young Inspector feedback to the provider: their answers in their own words (never a child's
     name: their form has none), from their accepted form; when their form was withdrawn, that a
     Young Inspector was due but did not take part (issue 16)."""
+    from qa_desktop.reports.letters import LetterPart
+
     require_officer(store.user, "or make letters")
     kind = DocumentKind.YOUNG_INSPECTOR_FEEDBACK
     facts = visit_facts(store, visit_id)

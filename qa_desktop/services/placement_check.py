@@ -33,7 +33,6 @@ from qa_desktop.domain.regulation import Judgement, Regulator
 from qa_desktop.domain.risk import Rag
 from qa_desktop.domain.schedule import MONITORED_ONLY, DueKind, DueStatus
 from qa_desktop.domain.visits import VisitRuleError
-from qa_desktop.reports.placement_check import build_placement_check
 from qa_desktop.services.council import branding
 from qa_desktop.services.due import document_expiries, due_items
 from qa_desktop.services.oversight import active_embargoes, ifa_flags, open_alerts, risk_ratings, tracked_actions
@@ -251,4 +250,6 @@ def _safeguarding(session: Session, provider_id: str) -> list[CheckLine]:
 
 def write_pdf(store: Store, check: PlacementCheck, path: Path) -> None:
     """The check as one printed page (``reports.placement_check``), with the council's name."""
+    from qa_desktop.reports.placement_check import build_placement_check  # ReportLab: when a page is made
+
     build_placement_check(check, path, council_name=branding(store).council_name)

@@ -15,7 +15,7 @@ import json
 from collections.abc import Callable
 from dataclasses import asdict, replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -25,10 +25,7 @@ from qa_desktop.domain.roles import require_officer
 from qa_desktop.domain.visits import VisitRuleError, VisitStatus
 from qa_desktop.forms.checklist import Checklist
 from qa_desktop.forms.template import Audience
-from qa_desktop.reports.pages import Standing
-from qa_desktop.reports.visit_report import Progress, ReportResult, VisitFacts, build_visit_report, no_progress
-from qa_desktop.reports.word import build_visit_docx, build_young_inspector_docx
-from qa_desktop.reports.young_inspector_report import build_young_inspector_report
+from qa_desktop.reports.results import Progress, ReportResult, Standing, no_progress
 from qa_desktop.services import documents
 from qa_desktop.services.council import branding
 from qa_desktop.services.differences import count_differences
@@ -36,6 +33,9 @@ from qa_desktop.services.documents import Source, Target
 from qa_desktop.services.visits import open_visit
 from qa_desktop.store.database import Store
 from qa_desktop.store.models import Visit, VisitTemplate
+
+if TYPE_CHECKING:  # the builders (ReportLab, python-docx) are imported when a report is made, not at start
+    from qa_desktop.reports.visit_report import VisitFacts
 
 REPORTS_FOLDER = documents.REPORTS_FOLDER
 
@@ -45,6 +45,8 @@ def report_reference(visit: Visit) -> str:
 
 
 def visit_facts(store: Store, visit_id: str) -> VisitFacts:
+    from qa_desktop.reports.visit_report import VisitFacts
+
     require_officer(store.user, "or make reports")
     brand = branding(store)  # the council's name, service and marking: the one place reports read them
     with store.read() as session:
@@ -113,6 +115,10 @@ def _in_progress(store: Store, visit_id: str, checklists: list[Checklist]) -> st
 def visit_source(store: Store, visit_id: str, kind: DocumentKind = DocumentKind.VISIT_REPORT,
                  progress: Progress = no_progress) -> Source:
     """What a visit's report (or its Young Inspector report) is made from, as the records are now."""
+    from qa_desktop.reports.visit_report import build_visit_report
+    from qa_desktop.reports.word import build_visit_docx, build_young_inspector_docx
+    from qa_desktop.reports.young_inspector_report import build_young_inspector_report
+
     require_officer(store.user, "or make reports")  # a Young Inspector's store is refused
     facts = visit_facts(store, visit_id)
     opened = open_visit(store, visit_id)

@@ -4,7 +4,7 @@ or Young Inspector report (``services.reports``), or a letter (``services.letter
 from __future__ import annotations
 
 from qa_desktop.domain.documents import DocumentKind, DocumentRuleError
-from qa_desktop.reports.pages import Progress, no_progress
+from qa_desktop.reports.results import Progress, no_progress
 from qa_desktop.services import documents
 from qa_desktop.services.documents import Source
 from qa_desktop.services.letters import letter_source

@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from qa_desktop.domain.documents import DocumentKind, DocumentRuleError, DocumentStatus, add_working_days
-from qa_desktop.reports.pages import Progress, ReportResult, no_progress
+from qa_desktop.reports.results import Progress, ReportResult, no_progress
 from qa_desktop.services import distribution, documents
 from qa_desktop.services.distribution import Issued
 from qa_desktop.services.documents import Addressee, DocumentInfo, ReplyDue, SentTo

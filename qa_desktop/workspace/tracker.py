@@ -11,7 +11,6 @@ from typing import TYPE_CHECKING, Any
 
 from qa_desktop.domain.annual_figures import ActionFigures, AnnualFigures, Breakdown, Count, LevelActions
 from qa_desktop.domain.reporting_year import ReportingYear, Span, YearKind, spans
-from qa_desktop.reports.annual_report import AnnualReport, ReportFacts, build_annual_report
 from qa_desktop.services.alert_impact import AlertCount, AlertLine, alert_lines, count_alerts
 from qa_desktop.services.annual_figures import annual_figures
 from qa_desktop.services.council import branding
@@ -20,8 +19,8 @@ from qa_desktop.services.workbook import export_list as write_list
 from qa_desktop.services.workbook import export_workbook as write_workbook
 from qa_desktop.workspace.guard import Service
 
-if TYPE_CHECKING:
-    pass
+if TYPE_CHECKING:  # the report's builder (ReportLab) is imported when a report is made, not at start
+    from qa_desktop.reports.annual_report import AnnualReport
 
 __all__ = ["TrackerService", "AnnualFigures", "Breakdown", "Count", "ActionFigures", "LevelActions", "ReportingYear",
            "YearKind", "Span", "AlertLine", "AlertCount", "AnnualReport", "WorkbookReport"]
@@ -59,6 +58,8 @@ class TrackerService(Service):
     def annual_report(self, path: Path, year: ReportingYear | None = None) -> AnnualReport:
         """Write the committee's PDF of ``year``'s figures (this calendar year by default) to ``path``.
         It changes no record, so it is no mutation."""
+        from qa_desktop.reports.annual_report import ReportFacts, build_annual_report
+
         figures = self.figures(year)
         brand = branding(self._ws._store)  # the council's own details: the one function every report reads
         facts = ReportFacts(brand.council_name, brand.service_name, self._ws.clock.today(),
@@ -76,3 +77,12 @@ class TrackerService(Service):
     def export_list(self, path: Path, title: str, rows: Sequence[Any]) -> int:
         """A list of the Tracker window as it is shown (its rows, in its order) to a workbook; its rows."""
         return write_list(rows, path, title, self._ws.clock.today())
+
+
+def __getattr__(name: str) -> Any:
+    """``AnnualReport``, named in ``__all__``, from the report's module when first asked for."""
+    if name == "AnnualReport":
+        from qa_desktop.reports.annual_report import AnnualReport
+
+        return AnnualReport
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -30,7 +30,8 @@ from qa_desktop.forms.checklist import (
     RaisedAction,
 )
 from qa_desktop.forms.template import Audience, Item, ResponseType, Section
-from qa_desktop.reports.visit_report import Progress, ReportResult, answer_text, no_progress
+from qa_desktop.reports.results import Progress, ReportResult, no_progress
+from qa_desktop.reports.visit_content import answer_text
 from qa_desktop.services.audit import AuditLine, visit_audit
 from qa_desktop.services.differences import Difference, DifferenceSide, visit_differences
 from qa_desktop.services.documents import reopen_visit
