@@ -35,6 +35,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QApplication
+from settle import due_shown
 
 from qa_desktop.domain.oversight import CaseSource
 from qa_desktop.ui.change_hub import ChangeHub
@@ -104,6 +105,7 @@ def main() -> None:
         hub = ChangeHub(workspace, poll_ms=0)
         window = MainWindow(workspace, hub, QSettings(str(base / "window.ini"), QSettings.Format.IniFormat))
         window.show()
+        due_shown(app, window)
         window.table.selectRow(0)
         app.processEvents()
         selected = next(row for row in window.model.rows if row.id == window.selected_provider_id())
@@ -115,7 +117,7 @@ def main() -> None:
         for repeat in range(REPEATS):
             change = changes.to(providers // 2 + repeat)  # a provider that is not the selected one
             by_change.append(timed_ms(app, partial(hub.changed.emit, change)))
-            full.append(timed_ms(app, window.reload))
+            full.append(timed_ms(app, lambda: (window.reload(), due_shown(app, window))))  # what is due too
             change = changes.to(selected_number)
             with_page.append(timed_ms(app, partial(hub.changed.emit, change)))
         shown = window.model.rows

@@ -35,6 +35,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from PySide6.QtCore import QSettings, QSortFilterProxyModel, Qt
 from PySide6.QtWidgets import QApplication, QTableView
 from register_refresh import provider_line, write_csv
+from settle import due_shown
 
 from qa_desktop.ui.change_hub import ChangeHub
 from qa_desktop.ui.main_window import MainWindow
@@ -91,7 +92,7 @@ def main() -> None:
         window = MainWindow(workspace, hub, QSettings(str(base / "window.ini"), QSettings.Format.IniFormat))
         window.resize(1280, 720)
         window.show()
-        app.processEvents()
+        due_shown(app, window)
 
         def search(text: str) -> None:
             window.search.setText(text)

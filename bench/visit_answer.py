@@ -36,6 +36,7 @@ from PySide6.QtCore import QSettings, Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
 from scale_data import pin_clock, scale_data
+from settle import due_shown
 
 from qa_desktop.ui.main_window import MainWindow
 from qa_desktop.ui.visit_window import VisitWindow
@@ -56,6 +57,7 @@ def answer_items(app: QApplication, workspace: Workspace, visit_id: str, base: P
     main = MainWindow(workspace, settings=QSettings(str(base / "window.ini"), QSettings.Format.IniFormat))
     main.resize(1280, 720)
     main.show()
+    due_shown(app, main)
     window = VisitWindow(workspace, main.hub, visit_id)
     window.resize(1280, 720)
     window.show()
