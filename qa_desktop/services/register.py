@@ -220,13 +220,14 @@ def search_providers(session: Session, text: str = "", service_type: ServiceType
         by_provider[place[0]].append(place)
     records.sort(key=lambda r: r[1].casefold())
     rows = []
+    filtered = due is not None or risk is not None  # the words are tested below, the rest is SQL's
     for record in records:
         mine = by_provider.get(record[0], ())
         haystack = search_text(record[1], record[4], record[2], mine)
         if not all(word in haystack for word in words):
             continue
         row = _row(record, mine, haystack, context)
-        if not wanted.accepts(row):  # what is due, the risk rating (worked out from the context)
+        if filtered and not wanted.accepts(row):  # what is due, the risk rating (worked out from the context)
             continue
         rows.append(row)
         if limit is not None and len(rows) >= limit:

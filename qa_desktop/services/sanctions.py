@@ -231,13 +231,15 @@ def sanction_kinds(lines: Iterable[tuple[str, Sanction]]) -> dict[str, tuple[str
     kinds: dict[str, set[Sanction]] = defaultdict(set)
     for provider_id, sanction in lines:
         kinds[provider_id].add(sanction)
-    return {provider_id: tuple(s.value for s in _SANCTION_ORDER if s in found) for provider_id, found in kinds.items()}
+    return {provider_id: tuple(_SANCTION_WORDS[s] for s in sorted(found, key=_SANCTION_RANK.__getitem__))
+            if len(found) > 1 else (_SANCTION_WORDS[next(iter(found))],) for provider_id, found in kinds.items()}
 
 
 _SANCTION_ORDER = tuple(Sanction)
 #: Up to this many providers on the list, their ratings are read provider by provider (500 a query).
 _FEW = 2_000
 _SANCTION_RANK = {sanction: rank for rank, sanction in enumerate(_SANCTION_ORDER)}
+_SANCTION_WORDS = {sanction: sanction.value for sanction in _SANCTION_ORDER}  # an enum's .value is slow in a loop
 
 
 def export_csv(rows: Sequence[SanctionRow], path: Path) -> None:
