@@ -332,7 +332,7 @@ def dashboard(session: Session, now: dt.datetime, *, monitored_only: bool = True
     soon = today + dt.timedelta(days=REVIEW_NOTICE_DAYS)
     reviews = [ReviewDue(a.provider_id, a.provider, f"{a.regulator.label}: {a.kind.label}", a.review_on,
                          a.review_on < today)
-               for a in open_alerts(session, review_by=soon)]
+               for a in open_alerts(session, review_by=soon) if a.review_on is not None]  # each has one (SQL)
     reviews += [ReviewDue(e.provider_id, e.provider, f"{e.kind.label} embargo: {e.scope.label}", e.review_on,
                           e.review_on < today)
                 for e in active_embargoes(session, today) if e.review_on is not None and e.review_on <= soon]
