@@ -614,6 +614,7 @@ class MainWindow(QMainWindow):
         have been before or after their change)."""
         reload = self._reloads
         self._changed_while_due = set()
+        self.model.set_due_pending(True)
         task = BackgroundTask(self, "Working out what is due", lambda progress: self._register_with_due(),
                               dialog=False)
         task.finished.connect(lambda found: self._due_worked_out(reload, found))
@@ -634,6 +635,7 @@ class MainWindow(QMainWindow):
         if reload != self._reloads:
             return
         changed, self._changed_while_due = self._changed_while_due, None
+        self.model.set_due_pending(False)
         self._show_rows(*found)
         if changed:
             self.update_providers(changed)
@@ -642,6 +644,7 @@ class MainWindow(QMainWindow):
         if reload != self._reloads:
             return
         self._changed_while_due = None
+        self.model.set_due_pending(False)
         self._show_count()
         QMessageBox.warning(self, "What is due is not shown", f"What is due across the register could not be "
                             f"worked out: {message}")

@@ -12,6 +12,8 @@ import datetime as dt
 from collections.abc import Collection, Sequence
 from typing import Any
 
+from PySide6.QtCore import Qt
+
 from qa_desktop.domain.risk import Rag
 from qa_desktop.domain.schedule import DueStatus
 from qa_desktop.ui.rows_model import ID_ROLE, SORT_ROLE, Column, RowsModel
@@ -57,6 +59,10 @@ COLUMNS: tuple[Column[ProviderRow], ...] = (
 )
 
 
+#: The "Next due" column's place.
+DUE_COLUMN = next(n for n, column in enumerate(COLUMNS) if column.header.startswith("Next due"))
+
+
 def _overdue(row: ProviderRow) -> bool:
     return row.due is not None and row.due.due.status is DueStatus.OVERDUE
 
@@ -82,6 +88,21 @@ class ProviderTableModel(RowsModel[ProviderRow]):
         #: need not sort 20,000 rows through Python at start (issue 22). A change to some rows
         #: (``update_rows``) may move or add them, after which the proxy sorts as usual.
         self.in_name_order = False
+        #: What is due is being worked out (in the background, for a large register): the column's
+        #: header says so, so that its blanks are not read as nothing due.
+        self.due_pending = False
+
+    def set_due_pending(self, pending: bool) -> None:
+        if pending != self.due_pending:
+            self.due_pending = pending
+            self.headerDataChanged.emit(Qt.Orientation.Horizontal, DUE_COLUMN, DUE_COLUMN)
+
+    def headerData(self, section: int, orientation: Qt.Orientation,  # noqa: N802 (Qt's name)
+                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if (self.due_pending and section == DUE_COLUMN and orientation == Qt.Orientation.Horizontal
+                and role == Qt.ItemDataRole.DisplayRole):
+            return "Next due: working out…"
+        return super().headerData(section, orientation, role)
 
     def set_rows(self, rows: Sequence[ProviderRow], *, in_name_order: bool = False) -> None:
         """All the rows; ``in_name_order`` when they come from ``register.search`` as it gives them."""

@@ -9,7 +9,7 @@ from __future__ import annotations
 import threading
 
 import pytest
-from PySide6.QtCore import QSettings
+from PySide6.QtCore import QSettings, Qt
 
 from qa_desktop.domain.oversight import EmbargoKind, EmbargoScope
 from qa_desktop.domain.schedule import DueStatus
@@ -59,12 +59,14 @@ def test_the_register_shows_first_and_what_is_due_follows(qtbot, due_later, work
         assert window.proxy.rowCount() == 13
         assert window.count.text() == "13 providers; working out what is due…"
         assert all(row.due is None for row in window.model.rows)
+        assert window.proxy.headerData(2, Qt.Orientation.Horizontal) == "Next due: working out…"  # not "nothing"
         harbour = next(row for row in window.model.rows if row.name == "Harbour View")
         assert harbour.sanctions == ("Poor judgement/restriction",)  # ratings and sanctions at once
         window.due_filter.setCurrentIndex(window.due_filter.findData(DueFilter.OVERDUE.value))
         assert window.proxy.rowCount() == 0  # nothing is known to be overdue yet
         blocked.set()
         qtbot.waitUntil(lambda: worked_out(window), timeout=60000)
+    assert window.proxy.headerData(2, Qt.Orientation.Horizontal) == "Next due (Figures 1, 2)"
     expected = workspace.register.context().due
     assert {row.id: row.due for row in window.model.rows if row.due} == dict(expected)
     overdue = sum(1 for item in expected.values() if item.due.status is DueStatus.OVERDUE)
