@@ -127,7 +127,8 @@ class MainWindow(QMainWindow):
         self._reloads = 0
         #: While what is due is worked out in the background: the providers changed meanwhile.
         self._changed_while_due: set[str] | None = None
-        self.due_task: BackgroundTask | None = None
+        self.due_task: BackgroundTask | None = None  # the latest
+        self._due_tasks: list[BackgroundTask] = []  # every one still running (a reload during another)
         running = QApplication.instance()
         if running is not None:
             running.aboutToQuit.connect(self._wait_for_due)
@@ -590,6 +591,7 @@ class MainWindow(QMainWindow):
         (``DUE_IN_BACKGROUND_FROM``; the status bar says so meanwhile)."""
         self._reloads += 1  # what is due, still being worked out for an earlier reload, is not used
         self._changed_while_due = None
+        self.model.set_due_pending(False)
         context = self.workspace.register.context(due=False)
         rows = self.workspace.register.search(context=context)
         if len(rows) < DUE_IN_BACKGROUND_FROM:
@@ -620,12 +622,13 @@ class MainWindow(QMainWindow):
         task.finished.connect(lambda found: self._due_worked_out(reload, found))
         task.failed.connect(lambda message: self._due_not_worked_out(reload, message))
         self.due_task = task.start()
+        self._due_tasks = [t for t in self._due_tasks if t.running] + [task]
 
     def _wait_for_due(self) -> None:
         """The program ends (another way than by this window closing): the background read of
         what is due ends first (a thread still running as Python exits aborts the program)."""
-        if self.due_task is not None:
-            self.due_task.wait()
+        for task in self._due_tasks:
+            task.wait()
 
     def _register_with_due(self) -> tuple[RegisterContext, list[ProviderRow]]:
         context = self.workspace.register.context()
@@ -809,7 +812,7 @@ class MainWindow(QMainWindow):
         if self.visits_window is not None:
             self.visits_window.close()
         self.sync.wait()
-        for task in (self.import_task, self.bundle_task, self.due_task):
+        for task in (self.import_task, self.bundle_task, *self._due_tasks):
             if task is not None:
                 task.wait()
         self._settings.setValue("main/geometry", self.saveGeometry())

@@ -108,3 +108,40 @@ def test_closing_the_window_waits_for_the_background_read(qtbot, due_later, work
     window = open_window(qtbot, workspace, hub, tmp_path)
     window.close()
     assert window.due_task._thread.isFinished()  # the workspace may be closed now: nothing reads it
+
+
+def test_a_reload_while_what_is_due_is_worked_out_uses_the_latest_read(qtbot, due_later, lead, workspace, hub,
+                                                                      tmp_path):
+    """A change too large to list (an import, a first sync) reloads the register while the read of
+    what is due is still running: the earlier read, made before the change and ending after the
+    later one, is not shown over it; closing waits for both."""
+    first_read, release_first = threading.Event(), threading.Event()
+    original = MainWindow._register_with_due
+    calls = []
+
+    def first_held(self):
+        calls.append(1)
+        found = original(self)
+        if len(calls) == 1:  # the first read: made now, handed over last
+            first_read.set()
+            release_first.wait(60)
+        return found
+
+    with lead.read() as session:
+        maple = find_by_urn(session, "SC700101").id
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(MainWindow, "_register_with_due", first_held)
+        window = open_window(qtbot, workspace, hub, tmp_path)
+        first = window.due_task
+        assert first_read.wait(60)
+        qa.issue_embargo(lead, maple, kind=EmbargoKind.FORMAL, scope=EmbargoScope.PROVIDER, reason="Failed",
+                         start_on=TODAY, approved_by="Sam Director")
+        window.reload()  # as for a change too large to list (not heard provider by provider)
+        assert window.due_task is not first
+        qtbot.waitUntil(lambda: worked_out(window), timeout=60000)
+        release_first.set()
+        qtbot.waitUntil(lambda: not first.running, timeout=60000)
+    (row,) = window.model.rows_with([maple])
+    assert row.sanctions == ("Embargo on provider/agency",)  # the later read's, not the first's
+    assert {r.id: r.due for r in window.model.rows if r.due} == dict(workspace.register.context().due)
+    assert window.proxy.headerData(2, Qt.Orientation.Horizontal) == "Next due (Figures 1, 2)"
