@@ -352,23 +352,51 @@ class VisitWindow(QWidget):
             intro.setWordWrap(True)
             self.items_layout.addWidget(intro)
         for item in checklist.visible_items(section):
-            record = checklist.record(item.key)
-            widget = ItemWidget(item, record, self._differences_of(key, item.key), self._difference_words)
-            widget.setEnabled(not self.read_only)  # a completed visit: shown, not changed (issue 21)
-            widget.answered.connect(self.set_answer)
-            widget.noted.connect(self.set_note)
-            widget.photo_wanted.connect(self.add_photo)
-            widget.photos_wanted.connect(self.show_photos)
-            widget.action_wanted.connect(self.raise_action)
-            widget.told.connect(self._not_saved_told)
-            widget.difference_chosen.connect(self.resolve_difference)
-            widget.step.connect(lambda step, w=widget: self._move(w, step))
+            widget = self._item_widget(key, checklist, item)
             self.items.append(widget)
             self.items_layout.addWidget(widget)
             widget.show()  # now, not when the layout next runs: the focus can go to it at once
         self.items_layout.addStretch(1)
         if self.items:
             self.items[0].setFocus()
+
+    def _item_widget(self, key: str, checklist: Checklist, item: Any) -> ItemWidget:
+        widget = ItemWidget(item, checklist.record(item.key), self._differences_of(key, item.key),
+                            self._difference_words)
+        widget.setEnabled(not self.read_only)  # a completed visit: shown, not changed (issue 21)
+        widget.answered.connect(self.set_answer)
+        widget.noted.connect(self.set_note)
+        widget.photo_wanted.connect(self.add_photo)
+        widget.photos_wanted.connect(self.show_photos)
+        widget.action_wanted.connect(self.raise_action)
+        widget.told.connect(self._not_saved_told)
+        widget.difference_chosen.connect(self.resolve_difference)
+        widget.step.connect(lambda step, w=widget: self._move(w, step))
+        return widget
+
+    def _show_visible(self, key: str, checklist: Checklist, section: Any) -> None:
+        """An answer showed or hid items of the section on screen (``show_when``): add and remove just
+        those, in place. The others stay as they are (focus, scroll, a note being typed): rebuilding
+        every item of the section was the slowest answer of all."""
+        visible = checklist.visible_items(section)
+        kept = {w.item.key: w for w in self.items}
+        for gone in [w for w in self.items if w.item.key not in {i.key for i in visible}]:
+            if gone.has_pending_note():
+                gone.flush_note()  # saved under its own item, as when leaving the section
+            kept.pop(gone.item.key)
+            gone.hide()
+            self.items_layout.removeWidget(gone)
+            gone.deleteLater()
+        first = 1 if section.intro else 0  # the section's introduction comes before its items
+        items: list[ItemWidget] = []
+        for at, item in enumerate(visible):
+            widget = kept.get(item.key)
+            if widget is None:  # kept ones are in template order already: new ones go in between
+                widget = self._item_widget(key, checklist, item)
+                self.items_layout.insertWidget(first + at, widget)
+                widget.show()
+            items.append(widget)
+        self.items = items
 
     def _move(self, widget: ItemWidget, step: int) -> None:
         index = self.items.index(widget) + step
@@ -623,13 +651,9 @@ class VisitWindow(QWidget):
         # its items are leaving the screen for another section)
         if self._leaving or self._shown is None:
             return
-        _, section, row = self._shown
+        _, section, _ = self._shown
         if [i.key for i in checklist.visible_items(section)] != [w.item.key for w in self.items]:
-            focused = item_key
-            self.show_section(row)
-            for widget in self.items:
-                if widget.item.key == focused:
-                    widget.setFocus()
+            self._show_visible(key, checklist, section)
 
     def set_note(self, item_key: str, text: str) -> None:
         key, checklist = self.current_checklist()

@@ -1,5 +1,6 @@
 """What an answer redraws on the visit screen: its own section's row and the overall progress, right,
-and nothing else; an answer arriving from elsewhere redraws the row of the section it is in.
+and nothing else; an answer arriving from elsewhere redraws the row of the section it is in; an
+answer that shows or hides items (``show_when``) adds or removes just those, keeping the rest.
 
 The section list's words are counted when the visit changes, not at every paint (``SectionListModel``):
 these tests hold the counts to what the visit, read again from the store, says."""
@@ -10,11 +11,13 @@ import pytest
 from PySide6.QtCore import Qt
 
 from qa_desktop.forms.checklist import MET
+from qa_desktop.forms.library import TemplateLibrary
 from qa_desktop.forms.template import ResponseType
 from qa_desktop.services.demo import load_demo
 from qa_desktop.services.visits import open_visit
 from qa_desktop.ui.visit_window import VisitWindow
 from tests.conftest import TODAY
+from tests.sync.conftest import make_visit
 
 
 @pytest.fixture
@@ -89,3 +92,32 @@ def test_an_answer_from_elsewhere_redraws_the_row_of_its_section(qtbot, store, w
     assert redrawn == [other]
     assert shown(window) == rows
     assert window.progress.value() == answered and window.progress.maximum() == total
+
+
+def test_an_answer_that_shows_or_hides_items_adds_or_removes_only_those(qtbot, store, workspace, hub):
+    visit_id = make_visit(store, TemplateLibrary.load())
+    window = VisitWindow(workspace, hub, visit_id)
+    qtbot.addWidget(window)
+    window.show()
+    window.activateWindow()
+    qtbot.waitExposed(window)
+    row = next(r for r, (_, section) in enumerate(window.sections.rows)
+               if any(i.key == "staffing_agency_use" for i in section.items))
+    window.section_list.setCurrentIndex(window.sections.index(row))
+    before = list(window.items)
+    used = next(w for w in window.items if w.item.key == "staffing_agency_use")
+    assert "staffing_agency_checks" not in [w.item.key for w in window.items]
+    used.setFocus()
+    qtbot.waitUntil(used.hasFocus)
+    qtbot.keyClick(used, Qt.Key.Key_1)  # Yes: agency staff were used, so their checks are asked
+    keys = [w.item.key for w in window.items]
+    assert keys[keys.index("staffing_agency_use") + 1] == "staffing_agency_checks"
+    assert [w for w in window.items if w.item.key != "staffing_agency_checks"] == before  # the rest kept as they were
+    layout = [window.items_layout.itemAt(n).widget() for n in range(window.items_layout.count())]
+    assert [w for w in layout if w in window.items] == window.items  # in the screen's order
+    assert used.hasFocus() and window.state.text().startswith("All changes saved")
+    qtbot.keyClick(used, Qt.Key.Key_2)  # No: the checks go again
+    assert [w.item.key for w in window.items] == [w.item.key for w in before]
+    assert window.items == before and used.hasFocus()
+    rows, answered, total = counted_again(store, window)
+    assert shown(window) == rows and window.progress.value() == answered and window.progress.maximum() == total
