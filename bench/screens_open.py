@@ -6,8 +6,6 @@ The main window is open offscreen at 1280x720 over a working copy of the ``scale
 - Provider page: the first row is selected, then Down is pressed in the register N times; per key,
   the time on the UI thread until the page below shows the next provider (its page read, its
   tables filled, the repaint). Goal: flat with the register's size, under 16 ms.
-- Down held (the keyboard repeating it, N repeats): per key, and from letting go until the page shows
-  the provider the cursor rests on (the page waits for the cursor to rest while a key is held).
 - Oversight window (Oversight > Due and overdue, Ctrl+D): built, shown and painted; then each of
   its tabs' reads alone (``ws.oversight``), to say which part costs what. Goal: under 200 ms.
 
@@ -68,8 +66,9 @@ def page_keys(app: QApplication, window: MainWindow) -> tuple[list[float], list[
 
 
 def held_keys(app: QApplication, window: MainWindow) -> tuple[list[float], float]:
-    """Down held (the keyboard repeating it): CPU ms per repeated key, then the CPU ms from letting
-    go until the page shows the provider the cursor rests on."""
+    """Down held (the keyboard repeating it, ``KEYS`` repeats): CPU ms per repeated key, then the CPU
+    ms from letting go until the page shows the provider the cursor rests on (while a key is held the
+    page waits for the cursor to rest: ``ui.provider_panel.ProviderPanel.follow``)."""
     window.table.setFocus()
     window.table.selectRow(0)
     app.processEvents()
@@ -122,8 +121,8 @@ def main() -> None:
         window = main_window(workspace, base)
         app.processEvents()
         page_wall, page_cpu = page_keys(app, window)
-        held_cpu, rested_cpu = held_keys(app, window)
         board = oversight(app, workspace, window)
+        held_cpu, rested_cpu = held_keys(app, window)  # Down held: see held_keys
         window.close()
         workspace.close()
         small = Workspace.open(base / "small", actor="Alex Patel", key=os.urandom(32))
