@@ -379,8 +379,9 @@ class VisitWindow(QWidget):
         those, in place. The others stay as they are (focus, scroll, a note being typed): rebuilding
         every item of the section was the slowest answer of all."""
         visible = checklist.visible_items(section)
+        showing = {i.key for i in visible}
         kept = {w.item.key: w for w in self.items}
-        for gone in [w for w in self.items if w.item.key not in {i.key for i in visible}]:
+        for gone in [w for w in self.items if w.item.key not in showing]:
             if gone.has_pending_note():
                 gone.flush_note()  # saved under its own item, as when leaving the section
             kept.pop(gone.item.key)
