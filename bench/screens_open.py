@@ -31,7 +31,8 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from PySide6.QtCore import QSettings, Qt
+from PySide6.QtCore import QEvent, QSettings, Qt
+from PySide6.QtGui import QKeyEvent
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
 from scale_data import pin_clock, scale_data
@@ -64,6 +65,30 @@ def page_keys(app: QApplication, window: MainWindow) -> tuple[list[float], list[
         walls.append(wall)
         cpus.append(cpu)
     return walls, cpus
+
+
+def held_keys(app: QApplication, window: MainWindow) -> tuple[list[float], float]:
+    """Down held (the keyboard repeating it, ``KEYS`` repeats): CPU ms per repeated key, then the CPU
+    ms from letting go until the page shows the provider the cursor rests on (while a key is held the
+    page waits for the cursor to rest: ``ui.provider_panel.ProviderPanel.follow``)."""
+    window.table.setFocus()
+    window.table.selectRow(0)
+    app.processEvents()
+    cpus = []
+    for repeat in [False] + [True] * KEYS:
+        cpu = time.process_time()
+        QApplication.sendEvent(window.table, QKeyEvent(QEvent.Type.KeyPress, Qt.Key.Key_Down,
+                                                       Qt.KeyboardModifier.NoModifier, "", repeat))
+        app.processEvents()
+        cpus.append((time.process_time() - cpu) * 1000)
+    cpu = time.process_time()
+    QApplication.sendEvent(window.table, QKeyEvent(QEvent.Type.KeyRelease, Qt.Key.Key_Down,
+                                                   Qt.KeyboardModifier.NoModifier))
+    rests_on = window.selected_provider_id()
+    while window.panel.overview is None or window.panel.overview.id != rests_on:
+        app.processEvents()
+        time.sleep(0.002)
+    return cpus[1:], (time.process_time() - cpu) * 1000
 
 
 def oversight(app: QApplication, workspace: Workspace, window: MainWindow) -> dict[str, float]:
@@ -105,6 +130,7 @@ def main() -> None:
         due_shown(app, window)
         page_wall, page_cpu = page_keys(app, window)
         board = oversight(app, workspace, window)
+        held_cpu, rested_cpu = held_keys(app, window)  # Down held: see held_keys
         window.close()
         workspace.close()
         small = Workspace.open(base / "small", actor="Alex Patel", key=os.urandom(32))
@@ -121,6 +147,8 @@ def main() -> None:
           f"{'met' if statistics.median(page_cpu) < PAGE_TARGET_MS else 'NOT met'}")
     print(f"  floor, demo data ({len(floor_cpu)} keys): median {statistics.median(floor_cpu):6.1f} ms CPU "
           f"({statistics.median(floor_wall):6.1f} wall)")
+    print(f"  Down held ({KEYS} repeats): median {statistics.median(held_cpu):6.1f} ms CPU per key, max "
+          f"{max(held_cpu):6.1f}; then the page where it rests: {rested_cpu:6.1f} ms CPU (from letting go)")
     print(f"Oversight window opens: {board['window_cpu']:7.1f} ms CPU ({board['window_wall']:7.1f} wall); goal < "
           f"{OVERSIGHT_TARGET_MS:.0f} ms: {'met' if board['window_cpu'] < OVERSIGHT_TARGET_MS else 'NOT met'}")
     print("  each tab read alone (ms CPU): " + ", ".join(f"{name} {board[name]:.0f}" for name in

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import functools
 import io
 import re
 from collections.abc import Mapping
@@ -68,6 +69,14 @@ class CouncilView:
 
 def builtin_branding() -> dict[str, str]:
     """The packaged defaults (``resources/branding/branding.yaml``), as a fresh install shows them."""
+    return dict(_packaged_branding())
+
+
+@functools.cache
+def _packaged_branding() -> dict[str, str]:
+    """Read once per process: the file is part of the installed program, and reading and parsing it
+    for every provider page (three times a page, through ``framework``) cost more than the page's
+    own queries."""
     defaults = {"council_name": "Council", "service_name": "Children's Commissioning Quality Assurance"}
     try:
         loaded = yaml.safe_load((resources_dir() / "branding" / "branding.yaml").read_text(encoding="utf-8")) or {}
@@ -91,13 +100,9 @@ def view_of(row: CouncilSettings | None) -> CouncilView:
         address_block=tuple(row.address_block.splitlines()) if row and row.address_block else (),
         protective_marking=row.protective_marking if row and row.protective_marking else DEFAULT_MARKING,
         logo=base64.b64decode(row.logo) if row and row.logo else None)
-    framework = MEDWAY
-    if row is not None and row.framework:
-        try:
-            framework = Framework.from_dict(row.framework)
-        except FrameworkError:  # refused when set; a synced value from a newer version is not used here
-            framework = MEDWAY
-            set_fields.discard("framework")
+    framework = _framework_of(row)
+    if framework is MEDWAY:
+        set_fields.discard("framework")  # not set, or a synced value from a newer version not used here
     all_fields = {"council_name", "service_name", "address_block", "protective_marking", "logo", "framework"}
     return CouncilView(branding, framework, frozenset(all_fields - set_fields))
 
@@ -113,8 +118,18 @@ def branding(store: Store) -> Branding:
 
 
 def framework(session: Session) -> Framework:
-    """The framework's figures in force, for a service that already holds a session."""
-    return view_of(_row(session)).framework
+    """The framework's figures in force, for a service that already holds a session (the figures
+    alone: the branding is not worked out for them)."""
+    return _framework_of(_row(session))
+
+
+def _framework_of(row: CouncilSettings | None) -> Framework:
+    if row is not None and row.framework:
+        try:
+            return Framework.from_dict(row.framework)
+        except FrameworkError:  # refused when set; a synced value from a newer version is not used here
+            return MEDWAY
+    return MEDWAY
 
 
 # -- changing them -----------------------------------------------------------------------------------

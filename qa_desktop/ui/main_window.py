@@ -51,6 +51,7 @@ from qa_desktop.ui.conflicts_dialog import ConflictsDialog
 from qa_desktop.ui.council_dialog import CouncilDialog
 from qa_desktop.ui.file_names import start_folder
 from qa_desktop.ui.import_report_window import ImportReportWindow
+from qa_desktop.ui.key_repeat import KeyRepeatWatch
 from qa_desktop.ui.oversight_window import OversightWindow
 from qa_desktop.ui.provider_forms import CommissionerDialog, MergeDialog, ProviderDialog
 from qa_desktop.ui.provider_panel import ProviderPanel
@@ -224,7 +225,8 @@ class MainWindow(QMainWindow):
         self.search.textChanged.connect(self._debounce.start)
         for combo in self.filters:
             combo.currentIndexChanged.connect(lambda _index: self.refresh())
-        self.table.selectionModel().currentRowChanged.connect(lambda *_: self._show_selected())
+        self._keys = KeyRepeatWatch(self.table)  # Down held: the page waits for the cursor to rest
+        self.table.selectionModel().currentRowChanged.connect(lambda *_: self._follow_cursor())
         # Tab from Find goes to the results, then the filters, then the provider's page
         self.setTabOrder(self.search, self.table)
         self.setTabOrder(self.table, self.filters[0])
@@ -757,6 +759,14 @@ class MainWindow(QMainWindow):
     def selected_provider_id(self) -> str | None:
         index = self.table.currentIndex()
         return self.model.row_at(self.proxy.mapToSource(index).row()).id if index.isValid() else None
+
+    def _follow_cursor(self) -> None:
+        """The cursor moved in the register: the page follows it (when a key is held, once it rests)."""
+        index = self.table.currentIndex()
+        row = self.model.row_at(self.proxy.mapToSource(index).row()) if index.isValid() else None
+        shown = self.panel.overview.id if self.panel.overview is not None else self.panel.pending
+        if row is None or row.id != shown:
+            self.panel.follow(row.id if row else None, row.name if row else "", held=self._keys.held)
 
     def _show_selected(self) -> None:
         """The selected provider's page, read when the selection moved to another provider (the

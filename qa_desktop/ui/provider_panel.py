@@ -14,12 +14,12 @@ program on the same data folder. No one has to tell it.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from html import escape
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar
 
-from PySide6.QtCore import QModelIndex, Qt, Signal
+from PySide6.QtCore import QModelIndex, Qt, QTimer, Signal
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QDialog,
@@ -78,6 +78,10 @@ from qa_desktop.workspace.register import (
     VisitLine,
 )
 from qa_desktop.workspace.reviews import ReviewLine
+
+#: Down held in the register (the keyboard repeats it every 30-40 ms): the page is read once the
+#: cursor has rested this long, not for every provider passed (``ProviderPanel.follow``).
+FOLLOW_MS = 60
 
 SETTING_COLUMNS = (
     Column[SettingLine]("Setting", lambda s: s.name),
@@ -213,6 +217,10 @@ class ProviderPanel(QWidget):
         self.hub = hub
         self.overview: ProviderOverview | None = None
         self.placement_check: PlacementCheckDialog | None = None
+        #: the provider the register's cursor rests on, whose page is still to read (``follow``)
+        self.pending: str | None = None
+        self._follow = QTimer(self, singleShot=True, interval=FOLLOW_MS)
+        self._follow.timeout.connect(lambda: self.show_provider(self.pending))
         self.title = QLabel("Choose a provider in the register to see its page.")
         self.title.setWordWrap(True)
         font = QFont(self.title.font())
@@ -254,6 +262,9 @@ class ProviderPanel(QWidget):
                   ("contacts", self.contacts_model, "Contacts"), ("elements", self.elements_model, "Package"))
         for key, model, name in tables:
             self.views[key] = table_view(model, name)
+        self.models: dict[str, RowsModel[Any]] = {key: model for key, model, _ in tables}
+        #: tables whose rows changed since their columns were last fitted (``_size_shown_table``)
+        self._unsized: set[str] = set()
         self.extend_button = QPushButton("E&xtend the selected action…")
         self.extend_button.clicked.connect(lambda: self.progress_action(complete=False))
         self.complete_button = QPushButton("Co&mplete the selected action…")
@@ -317,6 +328,7 @@ class ProviderPanel(QWidget):
         self.tab_index: dict[str, int] = {}
         for key, _, name in tables:
             self.tab_index[key] = self.tabs.addTab(pages.get(key, self.views[key]), name)
+        self.tabs.currentChanged.connect(lambda _: self._size_shown_table())
         self.views["reviews"].activated.connect(lambda index: self.open_review.emit(
             self.reviews_model.row_at(source_row(index)).id))
         visits = self.views["visits"]
@@ -387,7 +399,33 @@ class ProviderPanel(QWidget):
         if self.overview is not None and (changes.touches_provider(self.overview.id) or COUNCIL in changes.named):
             self.show_provider(self.overview.id)
 
+    def follow(self, provider_id: str | None, name: str = "", *, held: bool = False) -> None:
+        """The register's cursor moved to this provider. Its page is read at once, unless the key that
+        moved it is held down (``held``: the keyboard repeating it, ``ui.key_repeat``): then the page
+        is read when the cursor has rested ``FOLLOW_MS``, for the provider it rests on, instead of for
+        every provider it passes. Meanwhile the page is greyed under the provider's name and holds no
+        provider (``overview`` is None), so nothing done from it or the menus can act on the provider
+        left behind."""
+        if provider_id is None or not held:
+            self.show_provider(provider_id)
+            return
+        self.pending = provider_id
+        self._follow.start()  # again: read when the cursor has rested FOLLOW_MS
+        if self.overview is not None:
+            self.overview = None
+            self._enable(False)
+            for part in self._page_parts():
+                part.setEnabled(False)
+        self.title.setText(f"{name} …" if name else "…")
+
+    def _page_parts(self) -> tuple[QWidget, ...]:
+        return self.facts, self.warnings, self.rating, self.tabs
+
     def show_provider(self, provider_id: str | None) -> None:
+        self._follow.stop()
+        self.pending = None
+        for part in self._page_parts():
+            part.setEnabled(True)
         page = self._read(provider_id) if provider_id is not None else None
         if page is None:
             self._show_nothing()
@@ -402,16 +440,11 @@ class ProviderPanel(QWidget):
                                          f"<td style='padding-right:28px'>{escape(v)}</td>" for k, v in pair) + "</tr>"
                         for pair in pairs)
         self.facts.setText(f"<table>{cells}</table>")
-        self.settings_model.set_rows(page.settings)
-        self.due_model.set_rows(page.due)
-        self.visits_model.set_rows(page.visits)
-        self.actions_model.set_rows(page.actions)
-        self.cases_model.set_rows(page.cases)
-        self.sanctions_model.set_rows(page.sanctions)
-        self.reviews_model.set_rows(page.reviews)
-        self.placements_model.set_rows(page.placements)
-        self.contacts_model.set_rows(page.contacts)
-        self.elements_model.set_rows(page.elements)
+        rows: dict[str, Sequence[Any]] = {
+            "settings": page.settings, "due": page.due, "visits": page.visits, "actions": page.actions,
+            "cases": page.cases, "sanctions": page.sanctions, "reviews": page.reviews,
+            "placements": page.placements, "contacts": page.contacts, "elements": page.elements}
+        self._unsized |= {key for key, shown in rows.items() if self.models[key].replace_rows(shown)}
         bespoke = page.service_type_value == ServiceType.BESPOKE.value
         self.tabs.setTabVisible(self.tab_index["elements"], bespoke)
         self.monitored_button.setText("&Monitored by us: yes…" if page.monitored else "&Monitored by us: no…")
@@ -444,8 +477,16 @@ class ProviderPanel(QWidget):
         self.tabs.setTabText(self.tab_index["placements"], f"Placements ({current} now)")
         self.tabs.setTabText(self.tab_index["contacts"], f"Contacts ({len(page.contacts)})")
         self.tabs.setTabText(self.tab_index["elements"], f"Package ({len(page.elements)} elements)")
-        for view in self.views.values():
-            view.resizeColumnsToContents()
+        self._size_shown_table()
+
+    def _size_shown_table(self) -> None:
+        """Fit the columns of the table on show to what it holds now; a table on another tab is
+        fitted when its tab is shown (fitting asks every cell its size: ten tables per provider was
+        most of the cost of moving down the register)."""
+        shown = self.tabs.currentWidget()
+        for key in [k for k in self._unsized if self.views[k] is shown or shown.isAncestorOf(self.views[k])]:
+            self.views[key].resizeColumnsToContents()
+            self._unsized.discard(key)
 
     def _read(self, provider_id: str) -> ProviderOverview | None:
         """The provider's page, or None when it has gone from the register (deleted by a sync)."""

@@ -71,6 +71,16 @@ class RowsModel(QAbstractTableModel, Generic[Row]):
         self._positions = None
         self.endResetModel()
 
+    def replace_rows(self, rows: Sequence[Row]) -> bool:
+        """``set_rows`` unless these are the rows shown already: then False, nothing redrawn, and the
+        selection and scroll kept (moving down the register, most of a provider page's tables are as
+        empty, or as they were, for the next provider too)."""
+        rows = list(rows)
+        if rows == self._rows:
+            return False
+        self.set_rows(rows)
+        return True
+
     def update_rows(self, ids: Collection[str], rows: Sequence[Row]) -> None:
         """Take a change to the rows of ``ids``: ``rows`` are their new versions (those still
         listed); a row of ``ids`` without one is removed, a new one is added at the end (the view's

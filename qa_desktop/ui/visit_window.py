@@ -89,7 +89,12 @@ _Index = QModelIndex | QPersistentModelIndex
 
 
 class SectionListModel(QAbstractListModel):
-    """(checklist, section) pairs in template order, shown with their progress."""
+    """(checklist, section) pairs in template order, shown with their progress.
+
+    What each row says is worked out when the visit changes (``changed``), not when the list paints:
+    a view asks ``data`` for a dozen roles per row at every repaint, and counting a section's answers
+    each time made one answer cost a recount of every section several times over. ``changed`` tells
+    the view only of the rows whose words changed, so an answer redraws its own section's row."""
 
     def __init__(self, visit: VisitEditor, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -100,6 +105,8 @@ class SectionListModel(QAbstractListModel):
         self.rows: list[tuple[str, Section]] = [(key, section) for key, checklist in visit.checklists.items()
                                                 if checklist.template.audience is not Audience.YOUNG_INSPECTOR
                                                 for section in checklist.sections()]
+        #: per row: (answered, total, display words, accessible words), as of the last ``changed``
+        self._words: list[tuple[int, int, str, str]] = [self._row_words(row) for row in range(len(self.rows))]
 
     def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008, N802 (Qt API)
         return 0 if parent.isValid() else len(self.rows)
@@ -107,23 +114,36 @@ class SectionListModel(QAbstractListModel):
     def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid():
             return None
-        key, section = self.rows[index.row()]
-        progress = self.visit.checklists[key].progress(section)
-        differ = self.differences.get((key, section.key), 0)
         if role == Qt.ItemDataRole.DisplayRole:
-            mark = "⚠ " if differ else ("✓ " if progress.complete else "")
-            return f"{mark}{section.title}  {progress.answered}/{progress.total}" + (
-                f" · {differ} to resolve" if differ else "")
+            return self._words[index.row()][2]
         if role == Qt.ItemDataRole.AccessibleTextRole:
-            return f"{section.title}, {progress.answered} of {progress.total} answered" + (
-                f", {differ} difference{'s' if differ != 1 else ''} between the officers to resolve" if differ else "")
+            return self._words[index.row()][3]
         if role == Qt.ItemDataRole.ToolTipRole:
-            return self.visit.checklists[key].template.title
+            return self.visit.checklists[self.rows[index.row()][0]].template.title
         return None
 
+    def _row_words(self, row: int) -> tuple[int, int, str, str]:
+        key, section = self.rows[row]
+        progress = self.visit.checklists[key].progress(section)
+        differ = self.differences.get((key, section.key), 0)
+        mark = "⚠ " if differ else ("✓ " if progress.complete else "")
+        display = f"{mark}{section.title}  {progress.answered}/{progress.total}" + (
+            f" · {differ} to resolve" if differ else "")
+        accessible = f"{section.title}, {progress.answered} of {progress.total} answered" + (
+            f", {differ} difference{'s' if differ != 1 else ''} between the officers to resolve" if differ else "")
+        return progress.answered, progress.total, display, accessible
+
+    def totals(self) -> tuple[int, int]:
+        """Answered and total over every section listed (the officers' checklists, as last counted)."""
+        return sum(w[0] for w in self._words), sum(w[1] for w in self._words)
+
     def changed(self) -> None:
-        if self.rows:
-            self.dataChanged.emit(self.index(0), self.index(len(self.rows) - 1))
+        """Count again (the visit or its differences changed); redraw the rows whose words changed."""
+        for row in range(len(self.rows)):
+            words = self._row_words(row)
+            if words != self._words[row]:
+                self._words[row] = words
+                self.dataChanged.emit(self.index(row), self.index(row))
 
 
 class ActionDialog(QDialog):
@@ -332,23 +352,52 @@ class VisitWindow(QWidget):
             intro.setWordWrap(True)
             self.items_layout.addWidget(intro)
         for item in checklist.visible_items(section):
-            record = checklist.record(item.key)
-            widget = ItemWidget(item, record, self._differences_of(key, item.key), self._difference_words)
-            widget.setEnabled(not self.read_only)  # a completed visit: shown, not changed (issue 21)
-            widget.answered.connect(self.set_answer)
-            widget.noted.connect(self.set_note)
-            widget.photo_wanted.connect(self.add_photo)
-            widget.photos_wanted.connect(self.show_photos)
-            widget.action_wanted.connect(self.raise_action)
-            widget.told.connect(self._not_saved_told)
-            widget.difference_chosen.connect(self.resolve_difference)
-            widget.step.connect(lambda step, w=widget: self._move(w, step))
+            widget = self._item_widget(key, checklist, item)
             self.items.append(widget)
             self.items_layout.addWidget(widget)
             widget.show()  # now, not when the layout next runs: the focus can go to it at once
         self.items_layout.addStretch(1)
         if self.items:
             self.items[0].setFocus()
+
+    def _item_widget(self, key: str, checklist: Checklist, item: Any) -> ItemWidget:
+        widget = ItemWidget(item, checklist.record(item.key), self._differences_of(key, item.key),
+                            self._difference_words)
+        widget.setEnabled(not self.read_only)  # a completed visit: shown, not changed (issue 21)
+        widget.answered.connect(self.set_answer)
+        widget.noted.connect(self.set_note)
+        widget.photo_wanted.connect(self.add_photo)
+        widget.photos_wanted.connect(self.show_photos)
+        widget.action_wanted.connect(self.raise_action)
+        widget.told.connect(self._not_saved_told)
+        widget.difference_chosen.connect(self.resolve_difference)
+        widget.step.connect(lambda step, w=widget: self._move(w, step))
+        return widget
+
+    def _show_visible(self, key: str, checklist: Checklist, section: Any) -> None:
+        """An answer showed or hid items of the section on screen (``show_when``): add and remove just
+        those, in place. The others stay as they are (focus, scroll, a note being typed): rebuilding
+        every item of the section was the slowest answer of all."""
+        visible = checklist.visible_items(section)
+        showing = {i.key for i in visible}
+        kept = {w.item.key: w for w in self.items}
+        for gone in [w for w in self.items if w.item.key not in showing]:
+            if gone.has_pending_note():
+                gone.flush_note()  # saved under its own item, as when leaving the section
+            kept.pop(gone.item.key)
+            gone.hide()
+            self.items_layout.removeWidget(gone)
+            gone.deleteLater()
+        first = 1 if section.intro else 0  # the section's introduction comes before its items
+        items: list[ItemWidget] = []
+        for at, item in enumerate(visible):
+            widget = kept.get(item.key)
+            if widget is None:  # kept ones are in template order already: new ones go in between
+                widget = self._item_widget(key, checklist, item)
+                self.items_layout.insertWidget(first + at, widget)
+                widget.show()
+            items.append(widget)
+        self.items = items
 
     def _move(self, widget: ItemWidget, step: int) -> None:
         index = self.items.index(widget) + step
@@ -415,12 +464,9 @@ class VisitWindow(QWidget):
         return False
 
     def show_progress(self) -> None:
-        answered = total = 0
-        for checklist in self.visit.checklists.values():
-            if checklist.template.audience is Audience.YOUNG_INSPECTOR:
-                continue
-            done = checklist.progress()
-            answered, total = answered + done.answered, total + done.total
+        """The overall bar and words: the sections' counts summed (as ``SectionListModel.changed`` last
+        made them), not every checklist counted again."""
+        answered, total = self.sections.totals()
         self.progress.setRange(0, max(total, 1))
         self.progress.setValue(answered)
         self.progress.setFormat(f"{round(100 * answered / total) if total else 100}%")
@@ -441,6 +487,7 @@ class VisitWindow(QWidget):
                 if key == difference.template_key and any(i.key == difference.item_key for i in section.items):
                     by_section[(key, section.key)] = by_section.get((key, section.key), 0) + 1
         self.sections.differences = by_section
+        self.sections.changed()
         self.show_progress()
 
     def _differences_of(self, template_key: str, item_key: str) -> list[Difference]:
@@ -568,8 +615,8 @@ class VisitWindow(QWidget):
             for template_key, item_key in changed:
                 if template_key == key:
                     self._refresh_item(item_key)
-        self._show_differences_in_place()
         self.sections.changed()
+        self._show_differences_in_place()
         self.state.setText(f"Updated with changes from elsewhere at {self.workspace.clock.local_now():%H:%M:%S}")
 
     def _show_differences_in_place(self) -> None:
@@ -605,13 +652,9 @@ class VisitWindow(QWidget):
         # its items are leaving the screen for another section)
         if self._leaving or self._shown is None:
             return
-        _, section, row = self._shown
+        _, section, _ = self._shown
         if [i.key for i in checklist.visible_items(section)] != [w.item.key for w in self.items]:
-            focused = item_key
-            self.show_section(row)
-            for widget in self.items:
-                if widget.item.key == focused:
-                    widget.setFocus()
+            self._show_visible(key, checklist, section)
 
     def set_note(self, item_key: str, text: str) -> None:
         key, checklist = self.current_checklist()

@@ -70,6 +70,8 @@ from qa_desktop.store.oplog import CHUNK
 from qa_desktop.workspace.changes import COUNCIL, COUNCIL_TABLES, Done, OpChanges
 
 T = TypeVar("T")
+#: (table, id) records -> (their providers, their visits), as looked up within one mutation
+_Owners = dict[frozenset[tuple[str, str]], tuple[set[str], set[str]]]
 Listener = Callable[[OpChanges], None]
 
 #: Past this many changed records a change is "everything": screens reload rather than look each up.
@@ -193,14 +195,17 @@ class Workspace:
     def catch_up(self, named: Iterable[str] = ()) -> OpChanges:
         """Tell every listener what reached the op log since it was last told (by anyone), and any
         ``named`` change outside the log; returns it (empty when nothing happened)."""
+        return self._catch_up(named)
+
+    def _catch_up(self, named: Iterable[str] = (), owners: _Owners | None = None) -> OpChanges:
         with self._lock:
             position, found = self._store.ops_after(self._position)
             # the log numbered afresh (a rebuilt or recovered database): anything may have changed
             rebuilt = position < self._position
             self._position = position
             listeners = list(self._listeners)
-        changes = self._describe(found.touched, named, ops=found.ops,
-                                 everything=rebuilt or found.everything)  # outside the lock
+        changes = self._describe(found.touched, named, ops=found.ops, everything=rebuilt or found.everything,
+                                 owners=owners)  # outside the lock
         if changes:
             for listener in listeners:
                 listener(changes)
@@ -215,12 +220,17 @@ class Workspace:
         tell the listeners (with anything else that arrived meanwhile)."""
         with self._store.collecting() as collected:
             value = work()
-        self.catch_up(named)
+        # what the log shows is, as a rule, just what the mutation wrote: whose screens show those
+        # records is looked up once for both (an answer's save used to look it up twice)
+        owners: _Owners = {}
+        self._catch_up(named, owners)
         return Done(value, self._describe(collected.touched, named, ops=collected.ops,
-                                          everything=collected.everything))
+                                          everything=collected.everything, owners=owners))
 
     def _describe(self, touched: Iterable[tuple[str, str]], named: Iterable[str] = (), *,
-                  ops: Iterable[str] = (), everything: bool = False) -> OpChanges:
+                  ops: Iterable[str] = (), everything: bool = False, owners: _Owners | None = None) -> OpChanges:
+        """``owners``: the providers and visits already looked up for a set of records, within one
+        mutation (they are read again for any other set)."""
         touched = set(touched)
         if any(entity in COUNCIL_TABLES for entity, _ in touched):
             # the framework's figures may have changed (here, or on another laptop and synced): screens
@@ -228,7 +238,13 @@ class Workspace:
             named = {*named, COUNCIL}
         if everything or len(touched) > EVERYTHING_FROM:
             return OpChanges.of(touched, named=named, ops=ops, everything=True)
-        providers, visits = self._owners(touched)
+        key = frozenset(touched)
+        if owners is not None and key in owners:
+            providers, visits = owners[key]
+        else:
+            providers, visits = self._owners(touched)
+            if owners is not None:
+                owners[key] = providers, visits
         return OpChanges.of(touched, providers=providers, visits=visits, named=named, ops=ops)
 
     def _owners(self, touched: set[tuple[str, str]]) -> tuple[set[str], set[str]]:

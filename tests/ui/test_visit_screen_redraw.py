@@ -1,0 +1,123 @@
+"""What an answer redraws on the visit screen: its own section's row and the overall progress, right,
+and nothing else; an answer arriving from elsewhere redraws the row of the section it is in; an
+answer that shows or hides items (``show_when``) adds or removes just those, keeping the rest.
+
+The section list's words are counted when the visit changes, not at every paint (``SectionListModel``):
+these tests hold the counts to what the visit, read again from the store, says."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import Qt
+
+from qa_desktop.forms.checklist import MET
+from qa_desktop.forms.library import TemplateLibrary
+from qa_desktop.forms.template import ResponseType
+from qa_desktop.services.demo import load_demo
+from qa_desktop.services.visits import open_visit
+from qa_desktop.ui.visit_window import VisitWindow
+from tests.conftest import TODAY
+from tests.sync.conftest import make_visit
+
+
+@pytest.fixture
+def window(qtbot, store, workspace, hub):
+    load_demo(store, today=TODAY)
+    visit_id = workspace.visits.in_progress()[0].id
+    opened = VisitWindow(workspace, hub, visit_id)
+    qtbot.addWidget(opened)
+    opened.show()
+    qtbot.waitExposed(opened)
+    return opened
+
+
+def redrawn_rows(window) -> list[int]:
+    """Rows of the section list the view is told to redraw from now on."""
+    rows: list[int] = []
+    window.sections.dataChanged.connect(
+        lambda first, last, *_: rows.extend(range(first.row(), last.row() + 1)))
+    return rows
+
+
+def counted_again(store, window) -> tuple[list[tuple[int, int]], int, int]:
+    """Per section row (answered, total), and overall, from the visit read again from the store."""
+    visit = open_visit(store, window.visit.visit_id)
+    rows = [(p.answered, p.total) for p in (visit.checklists[key].progress(section)
+                                             for key, section in window.sections.rows)]
+    return rows, sum(a for a, _ in rows), sum(t for _, t in rows)
+
+
+def shown(window) -> list[tuple[int, int]]:
+    words = [window.sections.index(row).data() for row in range(window.sections.rowCount())]
+    return [tuple(int(n) for n in text.rsplit(" ", 1)[-1].split("/")) for text in words]
+
+
+def met_item(window, *, unanswered: bool = True):
+    _, checklist = window.current_checklist()
+    return next(w for w in window.items if w.options and w.options[0][0] == MET
+                and not (unanswered and checklist.is_answered(w.item)))
+
+
+def test_an_answer_redraws_its_own_section_row_and_the_progress_right(qtbot, store, window):
+    rows_before, answered_before, _ = counted_again(store, window)
+    assert shown(window) == rows_before
+    row = window.section_list.currentIndex().row()
+    item = met_item(window)
+    redrawn = redrawn_rows(window)
+    item.setFocus()
+    qtbot.keyClick(item, Qt.Key.Key_1)
+    assert window.state.text().startswith("All changes saved")
+    rows_after, answered_after, total_after = counted_again(store, window)
+    assert answered_after == answered_before + 1  # saved: read back from the store
+    assert redrawn == [row]                       # only the section answered in
+    assert shown(window) == rows_after
+    assert rows_after[row][0] == rows_before[row][0] + 1
+    assert window.progress.value() == answered_after and window.progress.maximum() == total_after
+    assert window.progress_words.text().startswith(f"{answered_after} of {total_after} answered")
+
+
+def test_an_answer_from_elsewhere_redraws_the_row_of_its_section(qtbot, store, window, hub):
+    on_screen = window.section_list.currentIndex().row()
+    other = next(r for r, (key, section) in enumerate(window.sections.rows)
+                 if r != on_screen and any(i.response is ResponseType.MET_NOT_MET and
+                                           not window.visit.checklists[key].is_answered(i)
+                                           for i in window.visit.checklists[key].visible_items(section)))
+    key, section = window.sections.rows[other]
+    item = next(i for i in window.visit.checklists[key].visible_items(section)
+                if i.response is ResponseType.MET_NOT_MET and not window.visit.checklists[key].is_answered(i))
+    redrawn = redrawn_rows(window)
+    open_visit(store, window.visit.visit_id).set_answer(key, item.key, MET)  # another program, same data
+    hub.catch_up()
+    rows, answered, total = counted_again(store, window)
+    assert redrawn == [other]
+    assert shown(window) == rows
+    assert window.progress.value() == answered and window.progress.maximum() == total
+
+
+def test_an_answer_that_shows_or_hides_items_adds_or_removes_only_those(qtbot, store, workspace, hub):
+    visit_id = make_visit(store, TemplateLibrary.load())
+    window = VisitWindow(workspace, hub, visit_id)
+    qtbot.addWidget(window)
+    window.show()
+    window.activateWindow()
+    qtbot.waitExposed(window)
+    row = next(r for r, (_, section) in enumerate(window.sections.rows)
+               if any(i.key == "staffing_agency_use" for i in section.items))
+    window.section_list.setCurrentIndex(window.sections.index(row))
+    before = list(window.items)
+    used = next(w for w in window.items if w.item.key == "staffing_agency_use")
+    assert "staffing_agency_checks" not in [w.item.key for w in window.items]
+    used.setFocus()
+    qtbot.waitUntil(used.hasFocus)
+    qtbot.keyClick(used, Qt.Key.Key_1)  # Yes: agency staff were used, so their checks are asked
+    keys = [w.item.key for w in window.items]
+    assert keys[keys.index("staffing_agency_use") + 1] == "staffing_agency_checks"
+    assert [w for w in window.items if w.item.key != "staffing_agency_checks"] == before  # the rest kept as they were
+    layout = [window.items_layout.itemAt(n).widget() for n in range(window.items_layout.count())]
+    assert [w for w in layout if w in window.items] == window.items  # in the screen's order
+    assert used.hasFocus() and window.state.text().startswith("All changes saved")
+    qtbot.keyClick(used, Qt.Key.Key_2)  # No: the checks go again
+    assert [w.item.key for w in window.items] == [w.item.key for w in before]
+    assert window.items == before and used.hasFocus()
+    rows, answered, total = counted_again(store, window)
+    assert shown(window) == rows and window.progress.value() == answered and window.progress.maximum() == total
