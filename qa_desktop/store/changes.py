@@ -375,14 +375,19 @@ class Changes:
         hlcs = self._clock.stamps(count)
         wall = int(self._now().timestamp() * 1000)
         device, actor = self.device_id, self.actor
-        rows = [(op_id, entity, entity_id, name, value, hlc, device, actor, base, None, 0, wall)
-                for op_id, hlc, (entity, entity_id, name, value, base)
-                in zip(_ordered(first_ms, start, count), hlcs, self._bulk, strict=True)]
+        ops = [(op_id, entity, entity_id, name, value, hlc, device, actor, base, wall)
+               for op_id, hlc, (entity, entity_id, name, value, base)
+               in zip(_ordered(first_ms, start, count), hlcs, self._bulk, strict=True)]
         self._bulk_ranges.append((first_ms, start, count))
         self._bulk = []
+        # each op's place and link in this device's chain, as ``flush_ops`` gives the ORM verbs' ops
+        # (before these were chained, a laptop holding this one's earlier changes refused them as forged)
+        links = chain.stamp_texts(self.session, device, ops)
+        rows = [(*op[:9], None, 0, wall, dseq, link, vhash)
+                for op, (dseq, link, vhash) in zip(ops, links, strict=True)]
         self.session.connection().exec_driver_sql(
             "INSERT INTO ops (op_id, entity, entity_id, field, value, hlc, device_id, actor, base, received_from, "
-            "redacted, wall) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
+            "redacted, wall, dseq, chain, vhash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
         keys, self._bulk_updated = self._bulk_updated, set()
         oplog.refresh_heads(self.session, keys)  # an updated field with several heads: worked out again
 

@@ -146,3 +146,27 @@ def test_ids_run_on_past_every_boundary_in_order():
     one_by_one = HybridClock(Hlc(10 ** 12, 99_998), wall=lambda: 10 ** 12)
     assert clock.stamps(4) == [one_by_one.now().encode() for _ in range(4)]  # the counter borrows a millisecond
     assert clock.last == one_by_one.last
+
+
+def test_bulk_ops_take_their_places_in_the_laptops_chain_as_the_orm_verbs_ops_do(store):
+    """Every op, bulk or not, follows the one before it in this laptop's chain, with its value's hash
+    (non-ASCII text, a list, an update's base): what a receiving laptop and ``audit --verify`` check."""
+    from qa_desktop.store.chain import GENESIS, link, value_hash
+    from qa_desktop.store.oplog import op_record
+
+    with store.write() as changes:
+        changes.create(Provider, id=IDS[0][:-1] + "8", name="Before", service_type=ServiceType.RESIDENTIAL)
+        changes.create_many(Provider, ROWS, IDS)
+    with store.write() as changes:
+        changes.update_many(Provider, [(IDS[1], {"name": "Zo\u00eb House \u2014 annexe", "capacity": 3}),
+                                       (IDS[0], {"notes": "tab\there \"quoted\" \\ \x7f"})])
+        changes.create(Setting, provider_id=IDS[0], name="Maple Lodge", postcode="ME1 2DQ")
+    with store.read() as session:
+        ops = session.scalars(select(Op).where(Op.device_id == store.device_id).order_by(Op.dseq)).all()
+    assert [o.dseq for o in ops] == list(range(1, len(ops) + 1))
+    assert any(o.base for o in ops) and any(o.field == "notes" for o in ops)
+    previous = GENESIS
+    for op in ops:
+        assert op.vhash == value_hash(op.value)
+        assert op.chain == link(previous, op_record(op), op.vhash, op.dseq)
+        previous = op.chain
