@@ -89,16 +89,16 @@ def canonical_of_text(text: str) -> str:
 def stamp_texts(session: Session, device_id: str, ops: list[tuple[str, str, str, str, str, str, str, str, str,
                                                                   int]]) -> list[tuple[int, str, str]]:
     """Places, value hashes and links for this device's new ops given as text, in order: each op is
-    (op id, entity, entity id, field, value JSON, hlc, device, actor, base JSON, wall ms). The same
-    links as ``stamp`` (a test holds the two equal), for the bulk verbs, whose values are already JSON
-    text: without this their ops had no place in the chain, and a laptop that held this one's
-    earlier changes refused them as forged."""
+    (op id, entity, entity id, field, the value's canonical JSON text (``canonical_of_text``), hlc,
+    device, actor, base JSON, wall ms). The same links as ``stamp`` (a test holds the two equal), for
+    the bulk verbs, whose values are already JSON text: without this their ops had no place in the
+    chain, and a laptop that held this one's earlier changes refused them as forged."""
     dseq, previous = last_link(session, device_id)
     sha = hashlib.sha256
     found: list[tuple[int, str, str]] = []
     for op_id, entity, entity_id, field, value, hlc, device, actor, base, wall in ops:
         dseq += 1
-        vhash = sha(canonical_of_text(value).encode("utf-8")).hexdigest()
+        vhash = sha(value.encode("utf-8")).hexdigest()
         base_text = "[]" if base == "[]" else canonical(json.loads(base))
         previous = sha("\x1f".join((previous, str(dseq), op_id, entity, entity_id, field, vhash, hlc, device, actor,
                                      base_text, str(wall))).encode("utf-8")).hexdigest()
