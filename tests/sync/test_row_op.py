@@ -222,3 +222,23 @@ def _bundle(path, version, ops: list[dict]):
         archive.writestr("manifest.json", json.dumps(manifest))
     path.write_bytes(bundle.seal(buffer.getvalue(), code=CODE))
     return path
+
+
+def test_two_laptops_making_the_same_row_then_editing_it_unseen_merge_as_per_field_ops(laptops, tmp_path):
+    """Both laptops import the same file (the same derived ids), one edits before they meet: the
+    outcome is what per-field ops give, op for op (here: the edit and the other laptop's value of the
+    same field were made without seeing each other, so both are kept as a conflict)."""
+    from qa_desktop.sync.folder import FolderStore
+
+    outcomes = []
+    for bulk, names in ((False, ("alex", "jo")), (True, ("sam", "kim"))):
+        first, second = laptops(*names)
+        shared = FolderStore(tmp_path / f"shared-{bulk}")
+        _create(first, bulk)
+        _create(second, bulk)
+        _edit(first, capacity=7)
+        sync(first, shared), sync(second, shared), sync(first, shared)
+        assert snapshot(first) == snapshot(second)
+        outcomes.append(_outcome(first))
+    assert outcomes[1] == outcomes[0]
+    assert [c[2] for c in outcomes[1][1]] == ["capacity"]
