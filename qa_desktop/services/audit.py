@@ -48,6 +48,7 @@ from qa_desktop.store.models import (
     VisitTemplate,
     table_of,
 )
+from qa_desktop.store.oplog import ROW_FIELD
 
 Row = TypeVar("Row", bound=SyncedColumns)
 
@@ -111,6 +112,17 @@ def _line(session: Session, op: Op, what: str, value: str, order: str) -> AuditL
                      field_label(op.entity, op.field), words)
 
 
+def _fields_of(op: Op) -> list[Op]:
+    """A created row's one op (``oplog.ROW_FIELD``) as a line per field it set, as the per-field ops
+    it stands for would read (copies, never added to the session); any other op as it is."""
+    if op.field != ROW_FIELD or not isinstance(op.value, dict):
+        return [op]
+    return [Op(op_id=op.op_id, entity=op.entity, entity_id=op.entity_id, field=name, value=value, hlc=op.hlc,
+               device_id=op.device_id, actor=op.actor, base=op.base, received_from=op.received_from,
+               redacted=op.redacted, wall=op.wall, dseq=op.dseq, chain=op.chain, vhash=op.vhash)
+            for name, value in op.value.items()]
+
+
 def _places(ops: list[Op]) -> dict[str, str]:
     """Each op's place in the trail: its hybrid clock value, or just after the latest op it was made
     over (its ``base``) where that is later. The clock alone orders edits right when every laptop
@@ -154,7 +166,9 @@ def _lines(session: Session, groups: Iterable[tuple[str, dict[str, str]]]) -> li
             continue
         ids = list(labels)
         for start in range(0, len(ids), 500):
-            ops = list(session.scalars(select(Op).where(Op.entity == table, Op.entity_id.in_(ids[start:start + 500]))))
+            ops = [field_op for op in session.scalars(select(Op).where(Op.entity == table,
+                                                                      Op.entity_id.in_(ids[start:start + 500])))
+                   for field_op in _fields_of(op)]
             places = _places(ops)
             for op in ops:
                 value = REMOVED if op.redacted else _words(op.value)

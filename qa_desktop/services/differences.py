@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 
 from qa_desktop.store.hlc import datetime_of_ms
 from qa_desktop.store.models import Answer, FieldHeads, Op, VisitAction
-from qa_desktop.store.oplog import CHUNK, field_state, op_record
+from qa_desktop.store.oplog import CHUNK, field_state, ops_of_field
 
 #: What each field is, in the screens' words.
 FIELD_WORDS = {"value": "answer", "note": "note", "text": "action", "level": "action's concern level",
@@ -84,7 +84,7 @@ def count_differences(session: Session, visit_id: str) -> int:
 
 def _difference(session: Session, heads: FieldHeads, template_key: str, item_key: str) -> Difference:
     ops = session.execute(select(Op.__table__).where(Op.op_id.in_(heads.heads))).all()
-    state = field_state(op_record(r) for r in ops)
+    state = field_state(ops_of_field(ops, heads.field))  # a created row's op: its field's value
     sides = sorted((DifferenceSide(h.op_id, h.value, h.actor, datetime_of_ms(h.wall) if h.wall else h.at,
                                    h.op_id == state.winner.op_id) for h in state.heads),
                    key=lambda side: not side.current)

@@ -249,6 +249,7 @@ def _survey(source: SourceFile, keys: _Keys) -> _Survey:
     before anything is written, if it is malformed or a row is too long."""
     first: list[tuple[int, list[str]]] = []
     header: Header | None = None
+    key_mapping: dict[int, str] = {}
     total = 0
     for line, cells in records(source):
         if header is None:
@@ -256,18 +257,24 @@ def _survey(source: SourceFile, keys: _Keys) -> _Survey:
             if len(first) < HEADER_SEARCH_ROWS and not looks_like_header(cells):
                 continue
             header = find_header(first, source.path)
+            # only the columns a row's key and its inspection's rank are read from
+            key_mapping = {position: name for position, name in header.mapping.items() if name in _KEY_FIELDS}
             for later_line, later_cells in first[header.index + 1:]:
-                total += _note_key(keys, header, later_line, later_cells)
+                total += _note_key(keys, key_mapping, later_line, later_cells)
             continue
-        total += _note_key(keys, header, line, cells)
+        total += _note_key(keys, key_mapping, line, cells)
     if header is None:
         header = find_header(first, source.path)  # raises, naming the layout expected and what was found
     keys.flush()
     return _Survey(header, total)
 
 
-def _note_key(keys: _Keys, header: Header, line: int, cells: list[str]) -> int:
-    raw = cells_by_field(cells, header.mapping)
+#: What ``row_key`` and ``inspection_rank`` read.
+_KEY_FIELDS = frozenset({"urn", "name", "postcode", "inspection_type", "judgement_date"})
+
+
+def _note_key(keys: _Keys, key_mapping: dict[int, str], line: int, cells: list[str]) -> int:
+    raw = cells_by_field(cells, key_mapping)
     key = row_key(raw)
     if key is not None:
         keys.add(key_digest(key), line, inspection_rank(raw))
@@ -460,8 +467,11 @@ def _write(changes: Changes, batch: list[ParsedRow], context: _Context) -> None:
     changes.create_many(RegulatoryAlert, writes.alerts_new, writes.alert_ids)
     changes.update_many(RegulatoryAlert, writes.alert_updates)
     if writes.lines:
-        changes.create(ProviderImportChanges, import_id=report.import_id, position=context.position,
-                       entries=writes.lines)
+        # through the bulk verb: one op for the batch's lines, not the ORM's unit of work walking a thousand
+        # lines three times (the file's cells were cleaned of control characters as they were read, and the
+        # register's own values passed the write path's check when they were written)
+        changes.create_many(ProviderImportChanges, [{"import_id": report.import_id, "position": context.position,
+                                                     "entries": writes.lines}], [new_id()])
     changes.flush_ops()  # the batch's ops go to the database now, not held in memory until the commit
     report.changes += len(writes.lines)
     context.position += 1

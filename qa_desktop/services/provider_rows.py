@@ -24,7 +24,7 @@ from qa_desktop.domain.provision_types import map_provision
 from qa_desktop.domain.regulation import Regulator, UnknownValue, parse_contract_route, parse_judgement, parse_regulator
 from qa_desktop.domain.text import BLANK_MARKERS, fold, is_blank
 from qa_desktop.domain.urn import InvalidUrn, normalise_postcode, normalise_urn
-from qa_desktop.safe_text import control_characters, without_controls
+from qa_desktop.safe_text import CONTROL_CHARACTERS, control_characters, without_controls
 
 PROVIDER_FIELDS = ("name", "organisation", "service_type", "provision_type", "urn", "registration_status",
                    "sector", "local_authority", "judgement", "judgement_helped_protected", "judgement_date",
@@ -59,6 +59,11 @@ def parse_date(text: str) -> dt.date:
     if len(value) == 10 and value[2] == value[5] == "/" and value.replace("/", "").isdigit():
         try:  # dd/mm/yyyy, as Ofsted writes it: without strptime, which costs as much as the rest of a row
             return dt.date(int(value[6:]), int(value[3:5]), int(value[:2]))
+        except ValueError:
+            raise BadRow(f"date {value!r} is not a real date in the form dd/mm/yyyy") from None
+    if len(value) == 10 and value[4] == value[7] == "-" and value.replace("-", "").isdigit():
+        try:  # yyyy-mm-dd, as a spreadsheet's export writes it: without strptime too
+            return dt.date(int(value[:4]), int(value[5:7]), int(value[8:]))
         except ValueError:
             raise BadRow(f"date {value!r} is not a real date in the form dd/mm/yyyy") from None
     for pattern in ("%d/%m/%Y", "%Y-%m-%d", "%d-%m-%Y", "%d.%m.%Y"):
@@ -162,9 +167,11 @@ def parse_row(line: int, cells: list[str], mapping: dict[int, str], *, has_regul
     Control characters are removed from its cells (``qa_desktop.safe_text``: they mean nothing in a name
     and break exports and terminals), and what was removed is added to ``cleaned``."""
     given: dict[str, str] = {}
+    # one search over the whole row: nearly every row has no control character, and then no cell is searched
+    dirty = CONTROL_CHARACTERS.search("".join(cells)) is not None
     for position, name in mapping.items():
         text = cells[position].strip() if position < len(cells) else ""
-        found = control_characters(text) if text else None
+        found = control_characters(text) if text and dirty else None
         if found:
             text = without_controls(text).strip()
             if cleaned is not None:

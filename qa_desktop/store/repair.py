@@ -26,6 +26,7 @@ from sqlalchemy import and_, exists, select
 
 from qa_desktop.store.changes import Changes
 from qa_desktop.store.models import SYNCED_MODELS, LocalState, Op, SyncedColumns, table_of
+from qa_desktop.store.oplog import ROW_FIELD
 
 #: The ``local_state`` key saying the repair has run on this data folder.
 UNRECORDED_FIELDS_DONE = "repair.unrecorded_fields"
@@ -46,7 +47,9 @@ def record_unrecorded_fields(changes: Changes) -> int:
     for model in SYNCED_MODELS:
         table = table_of(model)
         for name in unrecorded_field_names(model):
-            logged = exists().where(and_(Op.entity == table.name, Op.entity_id == table.c.id, Op.field == name))
+            logged = exists().where(and_(Op.entity == table.name, Op.entity_id == table.c.id,
+                                        # a created row's one op records every field it was made with
+                                        Op.field.in_((name, ROW_FIELD))))
             query = (select(table.c.id, table.c[name], table.c.changed_by, table.c.created_at)
                      .select_from(table).where(table.c[name].is_not(None), ~logged))
             for entity_id, value, actor, created_at in session.execute(query).all():

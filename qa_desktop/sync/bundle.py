@@ -66,7 +66,11 @@ from qa_desktop.sync.stores import Pulled, SharedStore
 from qa_desktop.sync.wire import SyncFileError, check_signature, digest, encode_ops, op_from_wire
 
 FORMAT = "qa-desktop-bundle"
-VERSION = 1
+#: 2: a created row may travel as one op (``store.oplog.ROW_FIELD``). A laptop of the version before
+#: refuses a bundle of this version in words ("made by another version"), rather than keeping rows it
+#: cannot read; this version reads both.
+VERSION = 2
+READS = (1, 2)
 SUFFIX = ".qabundle"
 _MB = 1024 * 1024
 # Limits on what a bundle may hold (module constants, so a test may lower them). Sizes are unpacked.
@@ -497,9 +501,10 @@ class BundleStore(SharedStore):
             ops_info = self._zip.getinfo("ops.jsonl")
             if not isinstance(manifest, dict) or manifest.get("format") != FORMAT:
                 raise SyncFileError(name, "is not a QA Desktop bundle")
-            if manifest.get("version") != VERSION:
+            if manifest.get("version") not in READS:
                 raise SyncFileError(name, "was made by another version of QA Desktop "
-                                          f"(format {manifest.get('version')})")
+                                          f"(format {manifest.get('version')}); update QA Desktop on this laptop "
+                                          "to read it")
             whole, checked, problem = self._read_ops(ops_info)
         except (zipfile.BadZipFile, zipfile.LargeZipFile, zlib.error, KeyError, ValueError, OSError, EOFError) as error:
             raise SyncFileError(name, f"is not a QA Desktop bundle, or is damaged ({type(error).__name__})") from None

@@ -32,7 +32,7 @@ from qa_desktop.store.models import (
     VisitAction,
     VisitTemplate,
 )
-from qa_desktop.store.oplog import field_state, op_record
+from qa_desktop.store.oplog import field_state, ops_of_field
 from qa_desktop.sync.merge import decode
 
 _MODELS = {model.__tablename__: model for model in SYNCED_MODELS}
@@ -110,7 +110,7 @@ def resolve(store: Store, key_or_id: str, value: Any, *, shown: Sequence[str] | 
 
 def _conflict(session: Session, heads: FieldHeads) -> Conflict:
     rows = session.execute(select(Op.__table__).where(Op.op_id.in_(heads.heads))).all()
-    state = field_state(op_record(r) for r in rows)
+    state = field_state(ops_of_field(rows, heads.field))  # a created row's op: its field's value
     values = tuple(ConflictValue(h.op_id, h.value, h.actor, h.device_id, h.at, h.op_id == state.winner.op_id)
                    for h in state.heads)
     return Conflict(heads.entity, heads.entity_id, heads.field, describe(session, heads.entity, heads.entity_id,

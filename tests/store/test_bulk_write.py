@@ -26,10 +26,17 @@ IDS = ["11111111-1111-4111-8111-111111111111", "22222222-2222-4222-8222-22222222
 
 
 def _ops(store: Store) -> list[tuple]:
+    """The log as its readers see it: a created row's one op as the per-field ops it stands for."""
     with store.read() as session:
         return sorted((o.entity, o.entity_id, o.field, json.dumps(o.value, sort_keys=True), tuple(o.base or ()),
-                       o.device_id, o.actor, o.redacted)
-                      for o in session.scalars(select(Op)))
+                       o.device_id, o.actor, row.redacted)
+                      for row in session.execute(select(Op.__table__)) for o in oplog.expand(oplog.op_record(row)))
+
+
+def _read(session, entity_id: str) -> list[oplog.OpRecord]:
+    """A row's ops as the log's readers see them (``oplog.expand``)."""
+    return [o for row in session.execute(select(Op.__table__).where(Op.entity_id == entity_id))
+            for o in oplog.expand(oplog.op_record(row))]
 
 
 def _rows(store: Store, model: type) -> list[tuple]:
@@ -53,6 +60,8 @@ def test_create_many_writes_the_rows_and_ops_create_would(tmp_path):
     assert touched == {("providers", IDS[0]), ("providers", IDS[1]), ("settings", IDS[0][:-1] + "9")}
     strip = lambda ops: [op[:5] + op[6:] for op in ops]  # noqa: E731 (the device differs: two laptops)
     assert strip(_ops(one)) == strip(_ops(many))
+    with many.read() as session:  # one op per created row (``oplog.ROW_FIELD``), not one per field
+        assert sorted(session.scalars(select(Op.field))) == [oplog.ROW_FIELD] * 3
     for model in (Provider, Setting):
         assert _rows(one, model) == _rows(many, model)
     with many.read() as session:  # read back through the ORM: types and zones as the ORM writes them
@@ -87,9 +96,9 @@ def test_update_many_is_written_over_the_heads_as_update_is(tmp_path):
         with store.read() as session:
             row = session.get(Provider, IDS[0])
             assert (row.judgement, row.capacity) == (Judgement.INADEQUATE, 6)
-            ops = {o.field: o for o in session.scalars(select(Op).where(Op.entity_id == IDS[0]))
+            ops = {o.field: o for o in _read(session, IDS[0])
                    if o.field in ("judgement", "capacity") and o.value in ("inadequate", 6)}
-            earlier = {o.field: o.op_id for o in session.scalars(select(Op).where(Op.entity_id == IDS[0]))
+            earlier = {o.field: o.op_id for o in _read(session, IDS[0])
                        if (o.field, o.value) in (("judgement", "good"), ("capacity", 4))}
             assert {f: tuple(o.base) for f, o in ops.items()} == {f: (earlier[f],) for f in ("judgement", "capacity")}
 
@@ -99,7 +108,7 @@ def test_an_update_after_a_bulk_create_in_the_same_unit_is_written_over_it(store
         changes.create_many(Provider, ROWS[:1], IDS[:1])
         changes.update(changes.session.get(Provider, IDS[0]), capacity=9)
     with store.read() as session:
-        ops = {o.value: o for o in session.scalars(select(Op).where(Op.field == "capacity"))}
+        ops = {o.value: o for o in _read(session, IDS[0]) if o.field == "capacity"}
         assert list(ops[9].base) == [ops[4].op_id]  # one head: no conflict with itself
         assert session.scalars(select(FieldHeads)).all() == []
 
@@ -112,7 +121,7 @@ def test_a_bulk_update_of_a_field_in_conflict_keeps_the_heads_table_right(tmp_pa
     with store.write() as changes:
         changes.create_many(Provider, ROWS[:1], IDS[:1])
     with store.read() as session:
-        (first,) = session.scalars(select(Op.op_id).where(Op.field == "capacity")).all()
+        (first,) = [o.op_id for o in _read(session, IDS[0]) if o.field == "capacity"]
     foreign = {"op_id": str(uuid.uuid4()), "entity": "providers", "entity_id": IDS[0], "field": "capacity",
                "value": 5, "hlc": Hlc(store.hlc.last.wall_ms + 1, 0).encode(), "device_id": "other-laptop",
                "actor": "jo", "base": [], "received_from": "folder", "wall": 0}
@@ -146,3 +155,49 @@ def test_ids_run_on_past_every_boundary_in_order():
     one_by_one = HybridClock(Hlc(10 ** 12, 99_998), wall=lambda: 10 ** 12)
     assert clock.stamps(4) == [one_by_one.now().encode() for _ in range(4)]  # the counter borrows a millisecond
     assert clock.last == one_by_one.last
+
+
+def test_bulk_ops_take_their_places_in_the_laptops_chain_as_the_orm_verbs_ops_do(store):
+    """Every op, bulk or not, follows the one before it in this laptop's chain, with its value's hash
+    (non-ASCII text, a list, an update's base): what a receiving laptop and ``audit --verify`` check."""
+    from qa_desktop.store.chain import GENESIS, link, value_hash
+    from qa_desktop.store.oplog import op_record
+
+    with store.write() as changes:
+        changes.create(Provider, id=IDS[0][:-1] + "8", name="Before", service_type=ServiceType.RESIDENTIAL)
+        changes.create_many(Provider, ROWS, IDS)
+    with store.write() as changes:
+        changes.update_many(Provider, [(IDS[1], {"name": "Zo\u00eb House \u2014 annexe", "capacity": 3}),
+                                       (IDS[0], {"notes": "tab\there \"quoted\" \\ \x7f"})])
+        changes.create(Setting, provider_id=IDS[0], name="Maple Lodge", postcode="ME1 2DQ")
+    with store.read() as session:
+        ops = session.scalars(select(Op).where(Op.device_id == store.device_id).order_by(Op.dseq)).all()
+    assert [o.dseq for o in ops] == list(range(1, len(ops) + 1))
+    assert any(o.base for o in ops) and any(o.field == "notes" for o in ops)
+    previous = GENESIS
+    for op in ops:
+        assert op.vhash == value_hash(op.value)
+        assert op.chain == link(previous, op_record(op), op.vhash, op.dseq)
+        previous = op.chain
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.recursive(st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(),
+                    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=5), inner, max_size=3),
+                    max_leaves=8))
+def test_canonical_text_is_the_chains_canonical_text(value):
+    """What a row op's value is written as, and its hash taken over, is the chain's ``canonical``."""
+    from qa_desktop.store.chain import canonical_of_text
+    from qa_desktop.store.changes import canonical_text
+
+    assert canonical_text(value) == oplog.canonical(value) == canonical_of_text(op_value_text(value))
+    assert canonical_text(Judgement.GOOD) == oplog.canonical("good")
+    assert canonical_text(dt.date(2024, 5, 14)) == oplog.canonical("2024-05-14")
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.text(), min_size=1, max_size=4))
+def test_derived_ids_are_uuid5s_of_the_natural_key(parts):
+    from qa_desktop.store.changes import ID_NAMESPACE, derived_id
+
+    assert derived_id(*parts) == str(uuid.uuid5(ID_NAMESPACE, "\x1f".join(parts)))
