@@ -30,7 +30,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from qa_desktop.domain.service_types import ServiceType
 from qa_desktop.domain.visits import VisitLevel, VisitReason, VisitStatus
@@ -113,7 +113,7 @@ def run(name: str, make_shared, root: Path) -> None:  # noqa: ANN001
     idle_b, idle_b_cpu, _ = timed(lambda: sync(b, shared_b))
     idle_a, idle_a_cpu, _ = timed(lambda: sync(a, shared_a))
     with b.read() as session:
-        changed = session.scalar(select(func.count()).select_from(Answer).where(Answer.value == "not_met"))
+        changed = sum(1 for value in session.scalars(select(Answer.value)) if value == "not_met")
     assert changed == len(ids), f"only {changed} of {len(ids)} answers arrived"
     print(f"{name:10}  push {pushed.pushed:,} ops {push_s:6.2f} s ({push_cpu:.2f} s CPU)  "
           f"pull {pulled.pulled:,} ops {pull_s:6.2f} s ({pull_cpu:.2f} s CPU; "

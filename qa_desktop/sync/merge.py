@@ -21,7 +21,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Boolean, Date, Integer, bindparam, delete, insert, select, update
+from sqlalchemy import Boolean, Date, Integer, bindparam, delete, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from qa_desktop.store.database import session_clock
@@ -143,6 +143,7 @@ def _add_to_log(session: Session, batches: list[tuple[str, list[OpRecord]]], res
     """The ops (not in the log yet) into the log, out of ``held_ops``, and their rows made."""
     touched: dict[str, set[str]] = defaultdict(set)
     applied: list[OpRecord] = []
+    newest_before = session.scalar(select(func.max(Op.hlc)))  # the clock's index: one look
     for received_from, ops in batches:
         if ops:
             session.execute(insert(Op.__table__), [{**o.as_dict(), "received_from": received_from,
@@ -156,7 +157,7 @@ def _add_to_log(session: Session, batches: list[tuple[str, list[OpRecord]]], res
         if adopt:
             result.max_hlc = max(o.hlc for o in applied)
     result.new_ops = len(applied)
-    updated = set() if blanked or redacted else update_fields(session, applied, result)
+    updated = set() if blanked or redacted else update_fields(session, applied, result, newest_before)
     for op in applied:
         if (op.entity, op.entity_id) not in updated:
             touched[op.entity].add(op.entity_id)
@@ -389,15 +390,17 @@ def _materialise_chunk(session: Session, model: type[SyncedColumns], ids: list[s
         session.execute(insert(FieldHeads.__table__), heads_rows)
 
 
-def update_fields(session: Session, ops: list[OpRecord], result: Applied) -> set[tuple[str, str]]:
+def update_fields(session: Session, ops: list[OpRecord], result: Applied,
+                  newest_before: str | None = None) -> set[tuple[str, str]]:
     """Bring existing rows up to date from the fields these ops touch alone, where that gives what
     ``materialise`` would: returns the ``(table, id)`` of the rows done; the others are left to it.
 
     ``materialise`` reads every op of every field of a touched row, which made a pull cost the
     history of the rows it touched (issue 22: 7 ops read for each changed answer, 700,000 at 100,000
-    answers). Here only the touched fields' ops are read, and the other fields' largest clock
-    value, counted by SQLite. A row is done here when each touched field's value decodes and the
-    newest winner among the touched fields is newer than every op of the other fields: the row's
+    answers). Here only the touched fields' ops are read. A row is done here when each touched
+    field's value decodes and the newest winner among the touched fields is newer than every op of
+    the other fields (nearly always: newer than every op in the log before these came,
+    ``newest_before``; else their largest clock value is counted by SQLite): the row's
     bookkeeping (who changed it last, when, on which laptop) is then that winner's, exactly as
     ``materialise`` finds it, and the other fields' values, untouched, stay as they are. Anything
     else (a record deleted under retention anywhere here, a value that does not decode, an older
@@ -413,21 +416,21 @@ def update_fields(session: Session, ops: list[OpRecord], result: Applied) -> set
         ids = sorted(rows or ())
         for start in range(0, len(ids), CHUNK):
             chunk = {entity_id: (rows or {})[entity_id] for entity_id in ids[start:start + CHUNK]}
-            done.update((model.__tablename__, entity_id) for entity_id in _update_fields_chunk(session, model, chunk,
-                                                                                                result))
+            done.update((model.__tablename__, entity_id)
+                        for entity_id in _update_fields_chunk(session, model, chunk, result, newest_before))
     return done
 
 
 def _update_fields_chunk(session: Session, model: type[SyncedColumns], fields_of: dict[str, set[str]],
-                         result: Applied) -> list[str]:
+                         result: Applied, newest_before: str | None) -> list[str]:
     table = table_of(model)
     name = table.name
     columns = {c.name: c for c in table.columns if c.name not in SyncedColumns.BOOKKEEPING}
     ids = sorted(session.scalars(select(table.c.id).where(table.c.id.in_(list(fields_of)))))
     if not ids:
         return []
-    newest = newest_clocks(session, name, ids)
     grouped = ops_of_fields(session, name, ids, sorted({f for i in ids for f in fields_of[i]}))
+    newest: dict[str, dict[str, str]] | None = None
     updates: list[dict[str, Any]] = []
     heads_rows: list[dict[str, Any]] = []
     done: list[str] = []
@@ -444,9 +447,12 @@ def _update_fields_chunk(session: Session, model: type[SyncedColumns], fields_of
         except (ValueError, TypeError, KeyError, IndexError):  # materialise says what is wrong
             continue
         latest = max((state.winner for state in states.values()), key=lambda o: o.order)
-        others = [hlc for field_name, hlc in newest[entity_id].items() if field_name not in touched]
-        if others and latest.hlc <= max(others):
-            continue
+        if newest_before is not None and latest.hlc <= newest_before:
+            if newest is None:  # some change here may be newer: the other fields' newest, for this chunk
+                newest = newest_clocks(session, name, ids)
+            others = [hlc for field_name, hlc in newest[entity_id].items() if field_name not in touched]
+            if others and latest.hlc <= max(others):
+                continue
         updates.append({**values, "updated_at": latest.at, "changed_by": latest.actor, "device_id": latest.device_id,
                         "id": entity_id})
         heads_rows.extend({"entity": name, "entity_id": entity_id, "field": field_name,
@@ -456,9 +462,13 @@ def _update_fields_chunk(session: Session, model: type[SyncedColumns], fields_of
     if not done:
         return []
     heads = FieldHeads.__table__
-    session.execute(delete(heads).where(heads.c.entity == name, heads.c.entity_id == bindparam("row_id"),
-                                        heads.c.field == bindparam("row_field")),
-                    [{"row_id": entity_id, "row_field": f} for entity_id in done for f in sorted(fields_of[entity_id])])
+    listed = [(entity_id, field_name) for entity_id, field_name in session.execute(
+        select(heads.c.entity_id, heads.c.field).where(heads.c.entity == name, heads.c.entity_id.in_(done)))
+        if field_name in fields_of[entity_id]]
+    if listed:  # only fields that had several heads have a row there
+        session.execute(delete(heads).where(heads.c.entity == name, heads.c.entity_id == bindparam("row_id"),
+                                            heads.c.field == bindparam("row_field")),
+                        [{"row_id": entity_id, "row_field": field_name} for entity_id, field_name in listed])
     _update_rows(session, table, updates)
     if heads_rows:
         session.execute(insert(heads), heads_rows)
