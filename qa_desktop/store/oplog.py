@@ -34,7 +34,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Text, delete, func, insert, select, type_coerce
+from sqlalchemy import Text, delete, func, insert, or_, select, type_coerce
 from sqlalchemy.orm import Session
 
 from qa_desktop.store.hlc import Hlc
@@ -193,11 +193,13 @@ def _loads(stored: Any) -> Any:
     return json.loads(stored) if isinstance(stored, str) else stored
 
 
-def ops_of_fields(session: Session, entity: str, entity_ids: list[str],
-                  fields: list[str]) -> dict[str, dict[str, list[OpRecord]]]:
-    """The ops of these fields of these rows (at most ``CHUNK`` rows), grouped by row and field."""
+def ops_of_fields(session: Session, entity: str, entity_ids: list[str], fields: list[str],
+                  columns: list[str]) -> dict[str, dict[str, list[OpRecord]]]:
+    """The ops of these fields of these rows (at most ``CHUNK`` rows), and their ops of any field that
+    is none of the table's ``columns`` (one that stands for several fields, or a newer schema's),
+    grouped by row and field."""
     grouped: dict[str, dict[str, list[OpRecord]]] = defaultdict(lambda: defaultdict(list))
-    for entity_id, field_name, op in _lean_ops(session, entity, entity_ids, fields):
+    for entity_id, field_name, op in _lean_ops(session, entity, entity_ids, fields, columns):
         grouped[entity_id][field_name].append(op)
     return grouped
 
@@ -215,8 +217,8 @@ def newest_clocks(session: Session, entity: str, entity_ids: list[str]) -> dict[
     return found
 
 
-def _lean_ops(session: Session, entity: str, entity_ids: list[str],
-              fields: list[str] | None = None) -> Iterable[tuple[str, str, OpRecord]]:
+def _lean_ops(session: Session, entity: str, entity_ids: list[str], fields: list[str] | None = None,
+              columns: list[str] | None = None) -> Iterable[tuple[str, str, OpRecord]]:
     """The ops of these rows as plain tuples, their JSON decoded here once: a pull reads every op of
     every row it touches, and SQLAlchemy's per-column processing and ``op_record``'s attribute look-ups
     were a third of its time (issue 22)."""
@@ -225,7 +227,7 @@ def _lean_ops(session: Session, entity: str, entity_ids: list[str],
                    table.c.device_id, table.c.actor, type_coerce(table.c.base, Text), table.c.wall, table.c.dseq,
                    table.c.chain, table.c.vhash).where(table.c.entity == entity, table.c.entity_id.in_(entity_ids))
     if fields is not None:
-        query = query.where(table.c.field.in_(fields))
+        query = query.where(or_(table.c.field.in_(fields), table.c.field.not_in(columns or [])))
     for entity_id, field_name, value, op_id, hlc, device_id, actor, base, wall, dseq, chain, vhash in (
             session.execute(query).all()):
         listed = _loads(base)

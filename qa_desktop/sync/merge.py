@@ -404,7 +404,9 @@ def update_fields(session: Session, ops: list[OpRecord], result: Applied,
     bookkeeping (who changed it last, when, on which laptop) is then that winner's, exactly as
     ``materialise`` finds it, and the other fields' values, untouched, stay as they are. Anything
     else (a record deleted under retention anywhere here, a value that does not decode, an older
-    change arriving late, a row not made yet) goes the whole way through ``materialise``."""
+    change arriving late, a row not made yet, a row with an op of a field that is none of its
+    table's columns: one standing for several fields, or a newer schema's) goes the whole way
+    through ``materialise``, which reads every op as the fields it stands for."""
     if not ops or session.scalar(select(ShreddedUnit.unit).limit(1)) is not None:
         return set()
     fields_of: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
@@ -429,21 +431,21 @@ def _update_fields_chunk(session: Session, model: type[SyncedColumns], fields_of
     ids = sorted(session.scalars(select(table.c.id).where(table.c.id.in_(list(fields_of)))))
     if not ids:
         return []
-    grouped = ops_of_fields(session, name, ids, sorted({f for i in ids for f in fields_of[i]}))
+    grouped = ops_of_fields(session, name, ids, sorted({f for i in ids for f in fields_of[i]}), sorted(columns))
     newest: dict[str, dict[str, str]] | None = None
     updates: list[dict[str, Any]] = []
     heads_rows: list[dict[str, Any]] = []
     done: list[str] = []
     for entity_id in ids:
         touched = fields_of[entity_id]
+        if any(field_name not in columns for field_name in (*touched, *grouped[entity_id])):
+            continue  # an op that stands for several fields (a created row's one op), or a newer schema's
         states: dict[str, FieldState] = {}
         values: dict[str, Any] = {}
         try:
             for field_name in touched:
                 states[field_name] = field_state(grouped[entity_id][field_name])
-                column = columns.get(field_name)
-                if column is not None:  # else a field of a newer schema: kept in the log
-                    values[field_name] = decode(column, states[field_name].value)
+                values[field_name] = decode(columns[field_name], states[field_name].value)
         except (ValueError, TypeError, KeyError, IndexError):  # materialise says what is wrong
             continue
         latest = max((state.winner for state in states.values()), key=lambda o: o.order)

@@ -7,6 +7,8 @@ every row from scratch."""
 from __future__ import annotations
 
 import datetime as dt
+import uuid
+from dataclasses import replace
 
 import pytest
 from sqlalchemy import func, select
@@ -15,6 +17,7 @@ from qa_desktop.forms.checklist import MET, NOT_APPLICABLE, NOT_MET
 from qa_desktop.services.visits import open_visit
 from qa_desktop.store import oplog
 from qa_desktop.store.models import SYNCED_MODELS, FieldHeads, Op
+from qa_desktop.store.oplog import op_record
 from qa_desktop.sync import engine, merge
 from qa_desktop.sync import folder as folder_module
 from qa_desktop.sync.conflicts import list_conflicts
@@ -153,3 +156,27 @@ def test_a_pull_cut_off_half_way_resumes_and_loses_nothing(laptops, folder, libr
 def _received(laptop, shared) -> int:
     with laptop.read() as session:
         return session.scalar(select(func.count()).select_from(Op).where(Op.received_from == shared.key))
+
+
+def test_a_row_with_an_op_of_no_column_takes_the_whole_way(laptops, folder, library, paths):
+    """An op whose field is none of its table's columns (a newer version's field; the import's one op
+    for a created row) may stand for fields the touched ones are merged with: such a row is made
+    whole, through the reader that knows what the op stands for."""
+    alex, jo = laptops("alex", "jo")
+    visit_id = make_visit(alex, library)
+    (template, item), = first_items(alex, visit_id, 1)
+    open_visit(alex, visit_id).set_answer(template, item, MET)
+    sync(alex, folder), sync(jo, folder)
+    with jo.read() as session:
+        value_op = op_record(session.execute(select(Op.__table__).where(
+            Op.entity == "answers", Op.field == "value")).first())
+    newer = replace(value_op, op_id=str(uuid.uuid4()), field="asked_again_on", value="2026-11-23", base=(),
+                    dseq=None, chain=None, vhash=None)
+    with jo.transaction() as session:
+        assert merge.apply_ops(session, [newer], "a newer version").new_ops == 1
+    open_visit(alex, visit_id).set_answer(template, item, NOT_MET)
+    sync(alex, folder)
+    paths["fields"].clear(), paths["whole"].clear()
+    sync(jo, folder)
+    assert value_op.entity_id in paths["whole"] and value_op.entity_id not in paths["fields"]
+    assert open_visit(jo, visit_id).checklists[template].record(item).answer == NOT_MET
