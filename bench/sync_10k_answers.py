@@ -5,13 +5,16 @@ Laptop A holds 100 visits of 100 answered items each; both laptops are in sync. 
 sealed (the team key; each visit's answers under the visit's record key) and every change checked
 against its laptop's audit chain, as in use. A then changes
 all 10,000 answers (a week of a team's work). We time A's sync (push) and B's sync (pull and
-apply), then a second sync on each with nothing to do. Targets on a 2-core laptop: each direction
-of 10,000 answers in under 10 s, and a sync with nothing to do in under 0.5 s; the ratios to the
-targets are printed (measured in one run: these machines are noisy).
+apply), then a second sync on each with nothing to do. Wall and CPU time of this process are
+printed for each (the machines these run on are shared: CPU time is the steadier figure). Goals
+(issue 22): the pull faster than PouchDB replicating as many documents (1.07 s for 10,000, 8.1 s
+for 100,000, measured earlier on this kind of machine), a sync with nothing to do in 50 ms at
+100,000 answers, and the peak memory under 300 MB at 100,000. The set-up writes a unit of work
+per 10 visits, so the peak is the syncs' (the max RSS after the set-up is printed too).
 
 PostgreSQL is Debian's server started on a temporary directory (as ``tests/postgres_server.py``
 does for the tests); skip it with ``--folder-only``. ``--answers 100000`` runs the same with
-100,000 answers (1,000 visits). The peak memory of the process (max RSS) is printed at the end.
+100,000 answers (1,000 visits).
 
     .venv/bin/python bench/sync_10k_answers.py [--folder-only] [--answers N]
 """
@@ -26,6 +29,8 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from sqlalchemy import select
 
 from qa_desktop.domain.service_types import ServiceType
 from qa_desktop.domain.visits import VisitLevel, VisitReason, VisitStatus
@@ -42,37 +47,57 @@ TEAM = MemoryTeamKeyring()
 
 ITEMS = 100
 VISITS = int(sys.argv[sys.argv.index("--answers") + 1]) // ITEMS if "--answers" in sys.argv else 100
-TARGET_DIRECTION_S, TARGET_IDLE_S = 10.0, 0.5
+TARGET_IDLE_S = 0.05  # issue 22: a sync with nothing to do, <= 50 ms at 100,000 answers
+#: PouchDB 9 replicating the same number of documents on this kind of machine (issue 22's table; not
+#: measured here: it needs Node and PouchDB): the pull is to be faster.
+POUCHDB_S = {10_000: 1.07, 100_000: 8.1}
+
+
+def _max_rss_mb() -> float:
+    import resource
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+#: Visits written per unit of work: the bench's own set-up stays small in memory at 100,000 answers,
+#: so the peak printed at the end is the syncs' (one unit of 100,000 ORM rows was 1 GB of it).
+UNIT_VISITS = 10
 
 
 def populate(store: Store) -> list[str]:
     ids = []
     with store.write() as changes:
         provider = add_provider(changes, name="Bench House", service_type=ServiceType.RESIDENTIAL, urn="SC999999")
-        setting = add_setting(changes, provider, name="Bench House", postcode="ME1 1AA")
-        for number in range(VISITS):
-            visit = changes.create(Visit, setting_id=setting.id, visit_date=dt.date(2026, 1, 1) + dt.timedelta(number),
-                                   level=VisitLevel.FULL, announced=True, reason=VisitReason.ROUTINE,
-                                   status=VisitStatus.IN_PROGRESS, officers=["Alex Patel"])
-            changes.session.flush()  # the visit row before its answers (no ORM relationship orders them)
-            for item in range(ITEMS):
-                answer_id = derived_id("answer", visit.id, "bench", f"item_{item}")
-                changes.create(Answer, id=answer_id, visit_id=visit.id, template_key="bench", item_key=f"item_{item}",
-                               value="met", note=None, evidence=[])
-                ids.append(answer_id)
+        setting_id = add_setting(changes, provider, name="Bench House", postcode="ME1 1AA").id
+    for first in range(0, VISITS, UNIT_VISITS):
+        with store.write() as changes:
+            for number in range(first, min(first + UNIT_VISITS, VISITS)):
+                visit = changes.create(Visit, setting_id=setting_id,
+                                       visit_date=dt.date(2026, 1, 1) + dt.timedelta(number), level=VisitLevel.FULL,
+                                       announced=True, reason=VisitReason.ROUTINE, status=VisitStatus.IN_PROGRESS,
+                                       officers=["Alex Patel"])
+                changes.session.flush()  # the visit row before its answers (no ORM relationship orders them)
+                for item in range(ITEMS):
+                    answer_id = derived_id("answer", visit.id, "bench", f"item_{item}")
+                    changes.create(Answer, id=answer_id, visit_id=visit.id, template_key="bench",
+                                   item_key=f"item_{item}", value="met", note=None, evidence=[])
+                    ids.append(answer_id)
     return ids
 
 
 def change_all(store: Store, ids: list[str]) -> None:
-    with store.write() as changes:
-        for answer_id in ids:
-            changes.update(changes.session.get(Answer, answer_id), value="not_met")
+    unit = UNIT_VISITS * ITEMS
+    for start in range(0, len(ids), unit):
+        with store.write() as changes:
+            for answer_id in ids[start:start + unit]:
+                changes.update(changes.session.get(Answer, answer_id), value="not_met")
 
 
-def timed(action) -> tuple[float, object]:  # noqa: ANN001
-    start = time.perf_counter()
+def timed(action) -> tuple[float, float, object]:  # noqa: ANN001
+    """Wall time, this process's CPU time (what the figures are read against on a shared machine),
+    and the result."""
+    start, cpu = time.perf_counter(), time.process_time()
     result = action()
-    return time.perf_counter() - start, result
+    return time.perf_counter() - start, time.process_time() - cpu, result
 
 
 def run(name: str, make_shared, root: Path) -> None:  # noqa: ANN001
@@ -82,17 +107,20 @@ def run(name: str, make_shared, root: Path) -> None:  # noqa: ANN001
     shared_a, shared_b = make_shared(), make_shared()
     sync(a, shared_a), sync(b, shared_b)
     change_all(a, ids)
-    push_s, pushed = timed(lambda: sync(a, shared_a))
-    pull_s, pulled = timed(lambda: sync(b, shared_b))
-    idle_b, _ = timed(lambda: sync(b, shared_b))
-    idle_a, _ = timed(lambda: sync(a, shared_a))
+    print(f"{name:10}  set up; max RSS so far {_max_rss_mb():.0f} MB")
+    push_s, push_cpu, pushed = timed(lambda: sync(a, shared_a))
+    pull_s, pull_cpu, pulled = timed(lambda: sync(b, shared_b))
+    idle_b, idle_b_cpu, _ = timed(lambda: sync(b, shared_b))
+    idle_a, idle_a_cpu, _ = timed(lambda: sync(a, shared_a))
     with b.read() as session:
-        changed = sum(1 for i in ids if session.get(Answer, i).value == "not_met")
+        changed = sum(1 for value in session.scalars(select(Answer.value)) if value == "not_met")
     assert changed == len(ids), f"only {changed} of {len(ids)} answers arrived"
-    print(f"{name:10}  push {pushed.pushed:,} ops {push_s:6.2f} s ({push_s / TARGET_DIRECTION_S:.2f} of target)  "
-          f"pull {pulled.pulled:,} ops {pull_s:6.2f} s ({pull_s / TARGET_DIRECTION_S:.2f} of target)  "
-          f"idle sync {idle_b:.3f} s / {idle_a:.3f} s ({max(idle_a, idle_b) / TARGET_IDLE_S:.2f} of target)  "
-          f"pull/push {pull_s / push_s:.2f}")
+    print(f"{name:10}  push {pushed.pushed:,} ops {push_s:6.2f} s ({push_cpu:.2f} s CPU)  "
+          f"pull {pulled.pulled:,} ops {pull_s:6.2f} s ({pull_cpu:.2f} s CPU; "
+          f"PouchDB {POUCHDB_S.get(len(ids), '-')} s)  "
+          f"idle sync, receiving laptop {idle_b * 1000:.0f} ms ({idle_b_cpu * 1000:.0f} ms CPU), sending laptop "
+          f"{idle_a * 1000:.0f} ms ({idle_a_cpu * 1000:.0f} ms CPU; goal <= {TARGET_IDLE_S * 1000:.0f} ms)  "
+          f"max RSS so far {_max_rss_mb():.0f} MB")
     for shared in (shared_a, shared_b):
         shared.close()
     a.close(), b.close()
@@ -105,8 +133,7 @@ def main() -> None:
         run("folder", lambda: FolderStore(root / "shared", TEAM), root)
         if "--folder-only" not in sys.argv:
             run_postgres(root)
-    import resource
-    print(f"peak memory (max RSS of this process): {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB")
+    print(f"peak memory (max RSS of this process): {_max_rss_mb():.0f} MB (goal < 300 MB at 100,000)")
 
 
 def run_postgres(root: Path) -> None:

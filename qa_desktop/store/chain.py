@@ -148,7 +148,9 @@ def check_arriving(session: Session, ops: Iterable[OpRecord], *,
         batch: dict[int, OpRecord] = {}
         for op in sorted(chained, key=lambda o: o.dseq or 0):
             batch.setdefault(op.dseq or 0, op)
-        first = _first_chained(session, device_id)
+        # looked for only when an unchained op arrives: it reads every chained op of the device (no
+        # index has its clock), once per batch, which made a long pull quadratic (issue 22)
+        first = _first_chained(session, device_id) if len(chained) < len(arriving) else None
         for op in arriving:
             problem = _problem(op, held, batch, first, op.op_id in unopened)
             if problem:

@@ -292,7 +292,7 @@ def blank_arrivals(session: Session, ops: Iterable[OpRecord]) -> set[str]:
     under retention (an edit made offline after the purge, a bundle from before it): their value is
     removed at once, the fact of the change kept. Returns their ids."""
     ops = [op for op in ops if op.entity in RECORD_OF and op.value not in (None, "", [])]
-    if not ops:
+    if not ops or session.scalar(select(ShreddedUnit.unit).limit(1)) is None:  # nearly always: none deleted
         return set()
     units = units_of(session, ops)
     gone = shredded_units(session, {u for u in units.values() if u})

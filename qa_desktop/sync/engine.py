@@ -54,7 +54,7 @@ from qa_desktop.store.chain import check_arriving
 from qa_desktop.store.database import Store
 from qa_desktop.store.hlc import Hlc
 from qa_desktop.store.models import Answer, FieldHeads, KeyWaitingOp, LocalState, Op, PendingRow
-from qa_desktop.store.oplog import OpRecord, op_record
+from qa_desktop.store.oplog import CHUNK, OpRecord, op_record
 from qa_desktop.store.purge import redact_purged, units_of
 from qa_desktop.sync.held import held_count, held_summary, release_due
 from qa_desktop.sync.merge import apply_ops
@@ -276,6 +276,8 @@ def sync(store: Store, shared: SharedStore, progress: Progress | None = None, *,
         _release_due(store, report)
         _pull(store, shared, report, tell, unreadable, sealing)
         _apply_waiting(store, shared, report, sealing)
+        if push:
+            _past_pulled(store, shared.key)
         _fetch_photos(store, shared, blobs, report, tell, unreadable, sealing)
         if report.pulled or legacy is not None:
             redact_purged(store)  # records another laptop deleted under retention: their old values go here too
@@ -307,8 +309,9 @@ def _push(store: Store, shared: SharedStore, blobs: BlobStore, report: SyncRepor
     mark, total = _push_mark(store, shared.key)
     sent = 0
     while True:
-        rows = _unpushed_rows(store, shared.key, mark)
+        rows, end = _unpushed_rows(store, shared.key, mark)
         if not rows:
+            _past_received(store, shared.key, end)
             break
         ops = [op_record(r) for r in rows]
         _send_photos(store, shared, blobs, ops, report, sealing)
@@ -321,11 +324,40 @@ def _push(store: Store, shared: SharedStore, blobs: BlobStore, report: SyncRepor
         tell("Sending changes", sent, max(total, sent))
 
 
-def _unpushed_rows(store: Store, store_key: str, mark: int) -> list[Any]:
+def _unpushed_rows(store: Store, store_key: str, mark: int, limit: int = PUSH_BATCH) -> tuple[list[Any], int]:
+    """The next ops to push after ``mark``, and where the log ended as they were read (one snapshot)."""
     with store.read() as session:
         rowid, condition = _unpushed(store_key, mark)
-        return list(session.execute(select(rowid.label("seq"), Op.__table__).where(condition)
-                                    .order_by(rowid).limit(PUSH_BATCH)).all())
+        rows = list(session.execute(select(rowid.label("seq"), Op.__table__).where(condition)
+                                    .order_by(rowid).limit(limit)).all())
+        return rows, (rows[-1].seq if rows else _log_end(session))
+
+
+def _past_received(store: Store, store_key: str, end: int) -> None:
+    """Nothing is left to push up to ``end`` (the log's end in the snapshot that found nothing): the
+    push mark moves there, past the ops received from this store since this laptop last sent.
+    Without it a laptop that only receives kept its mark where it last sent, and every sync (and
+    the status bar's count) went through every op it had received since: O(history) for nothing to
+    do (issue 22). An op saved after that snapshot has a larger rowid, so it is still pushed; a
+    shared folder's record of files is untouched (``_adopt`` finds no op of this laptop's in the
+    stretch the mark moved over)."""
+    mark_key = f"sync.pushed.{store_key}"
+    with store.transaction() as session:
+        if end > int(_state(session, mark_key) or 0):
+            _set_state(session, mark_key, str(end))
+
+
+def _past_pulled(store: Store, store_key: str) -> None:
+    """After a pull, the push mark moves past what it brought when nothing else waits to go (one
+    look through the ops the pull added), so the next sync, idle, starts past them (issue 22)."""
+    rows, end = _unpushed_rows(store, store_key, int(_state_of(store, f"sync.pushed.{store_key}") or 0), limit=1)
+    if not rows:
+        _past_received(store, store_key, end)
+
+
+def _state_of(store: Store, key: str) -> str | None:
+    with store.read() as session:
+        return _state(session, key)
 
 
 def _send_photos(store: Store, shared: SharedStore, blobs: BlobStore, ops: list[Any], report: SyncReport,
@@ -602,8 +634,9 @@ def _push_segments(store: Store, shared: SegmentedStore, blobs: BlobStore, repor
     mark, total = _push_mark(store, shared.key)
     sent = 0
     while True:
-        rows = _unpushed_rows(store, shared.key, mark)
+        rows, end = _unpushed_rows(store, shared.key, mark)
         if not rows:
+            _past_received(store, shared.key, end)
             break
         ops = [op_record(r) for r in rows]
         _send_photos(store, shared, blobs, ops, report, sealing)
@@ -828,11 +861,70 @@ def referenced_photos(store: Store) -> set[tuple[str, str]]:
         return {(b, visit_id) for value, visit_id in rows for b in blobs_in("answers", "evidence", value)}
 
 
+#: The photos this laptop still lacked at its last look (a JSON list of ``[hash, visit, answer]``),
+#: and how far in the op log (rowid) it has looked for answers naming photos.
+_PHOTOS_WANTED = "sync.photos_wanted"
+_PHOTOS_LOOKED = "sync.photos_looked"
+
+_Wanted = tuple[str, str, str]  # a photo's hash, the visit and the answer that hold it
+
+
+def _answer_photos(session: Session, answer_ids: list[str] | None) -> set[_Wanted]:
+    """The photos these answers hold now (every answer's, when ``None``)."""
+    query = select(Answer.evidence, Answer.visit_id, Answer.id).where(Answer.evidence.is_not(None))
+    rows: list[Any] = []
+    if answer_ids is None:
+        rows = list(session.execute(query))
+    for start in range(0, len(answer_ids or ()), CHUNK):
+        rows.extend(session.execute(query.where(Answer.id.in_((answer_ids or [])[start:start + CHUNK]))))
+    return {(blob, visit_id, answer_id) for value, visit_id, answer_id in rows
+            for blob in blobs_in("answers", "evidence", value)}
+
+
+def _photos_lacking(store: Store, blobs: BlobStore) -> tuple[set[_Wanted], set[str] | None, int]:
+    """The photos answers here name that this laptop lacks, the answers read to find them (``None``:
+    every answer), and the op log's end they were found at.
+
+    Only the answers whose photo list changed since the last look (an op on ``answers.evidence``
+    after ``sync.photos_looked``, however it came: a sync, a bundle, held changes accepted, a
+    recovery) and those holding a photo still missing then (``sync.photos_wanted``) are read;
+    every answer is read once, at the first look. So a sync with nothing to do reads no photo list
+    (issue 22: it decoded every answer's, 100,000 of them), and a photo that is not in the shared
+    store yet is still looked for at every sync until it comes."""
+    with store.read() as session:
+        end = _log_end(session)
+        looked = _state(session, _PHOTOS_LOOKED)
+        if looked is None:
+            return {w for w in _answer_photos(session, None) if not blobs.path(w[0]).is_file()}, None, end
+        answers = {answer for _, _, answer in json.loads(_state(session, _PHOTOS_WANTED) or "[]")}
+        # the rowid range alone picks the rows (the field is no index's first column): O(what is new)
+        answers.update(entity_id for entity, entity_id in session.execute(
+            select(Op.entity, Op.entity_id).where(int(looked) < _ROWID, end >= _ROWID, Op.field == "evidence"))
+            if entity == "answers")
+        found = _answer_photos(session, sorted(answers))
+    return {w for w in found if not blobs.path(w[0]).is_file()}, answers, end
+
+
+def _keep_lacking(store: Store, blobs: BlobStore, lacking: set[_Wanted], read: set[str] | None, end: int) -> None:
+    """Keep the photos still missing for the next look: those found now, and those another program
+    on this data folder kept meanwhile for answers this look did not read (``read`` None: it read
+    every answer)."""
+    with store.transaction() as session:
+        before = {(b, v, a) for b, v, a in json.loads(_state(session, _PHOTOS_WANTED) or "[]")}
+        kept = lacking | {w for w in before if read is not None and w[2] not in read}
+        value = json.dumps(sorted(w for w in kept if not blobs.path(w[0]).is_file()), separators=(",", ":"))
+        if _state(session, _PHOTOS_WANTED) != value:
+            _set_state(session, _PHOTOS_WANTED, value)
+        if end > int(_state(session, _PHOTOS_LOOKED) or -1):
+            _set_state(session, _PHOTOS_LOOKED, str(end))
+
+
 def _fetch_photos(store: Store, shared: SharedStore, blobs: BlobStore, report: SyncReport, tell: Progress,
                   unreadable: list[FileProblem], sealing: _Sealing) -> None:
     gone = sealing.keys.shredded if sealing.keys is not None else set()
-    wanted = sealing.names_of({(d, u) for d, u in referenced_photos(store)
-                               if not blobs.path(d).is_file() and u not in gone})
+    lacking, read, end = _photos_lacking(store, blobs)
+    lacking = {w for w in lacking if w[1] not in gone}  # deleted under retention: never fetched back
+    wanted = sealing.names_of({(digest, visit) for digest, visit, _ in lacking})
     named = shared.blob_name if isinstance(shared, SegmentedStore) else (lambda name: f"photo {name[:12]}")
     for position, name in enumerate(sorted(wanted), start=1):
         digest, _ = wanted[name]
@@ -851,6 +943,7 @@ def _fetch_photos(store: Store, shared: SharedStore, blobs: BlobStore, report: S
             blobs.put_bytes(data)
             report.photos_fetched += 1
         tell("Receiving photos", position, len(wanted))
+    _keep_lacking(store, blobs, lacking, read, end)
 
 
 @dataclass

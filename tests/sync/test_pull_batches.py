@@ -1,0 +1,182 @@
+"""A pull brings rows up to date from the fields its changes touch (``merge.update_fields``) where
+that gives what making the row from all its changes gives (``merge.materialise``), and the whole
+way otherwise (issue 22). Whatever the path, the chunk size, the size of a change file or where a
+pull is cut off, the rows, their bookkeeping and their conflicts are those of a laptop that made
+every row from scratch."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from dataclasses import replace
+
+import pytest
+from sqlalchemy import func, select
+
+from qa_desktop.forms.checklist import MET, NOT_APPLICABLE, NOT_MET
+from qa_desktop.services.visits import open_visit
+from qa_desktop.store import oplog
+from qa_desktop.store.models import SYNCED_MODELS, FieldHeads, Op
+from qa_desktop.store.oplog import op_record
+from qa_desktop.sync import engine, merge
+from qa_desktop.sync import folder as folder_module
+from qa_desktop.sync.conflicts import list_conflicts
+from qa_desktop.sync.engine import sync
+from tests.sync.conftest import first_items, make_visit
+
+
+def rows(store) -> dict:
+    """Every synced row with who changed it last, when and where (all but ``created_at``), and the
+    fields' heads: what must be the same on every laptop that holds the same changes."""
+    state = {}
+    with store.read() as session:
+        for model in SYNCED_MODELS:
+            table = model.__table__
+            for row in session.execute(select(*[c for c in table.columns if c.name != "created_at"])):
+                state[(table.name, row.id)] = tuple(row)
+        state["heads"] = sorted((h.entity, h.entity_id, h.field, tuple(sorted(h.heads)), h.conflict)
+                                for h in session.scalars(select(FieldHeads)))
+    return state
+
+
+@pytest.fixture
+def paths(monkeypatch):
+    """Which rows each pull brought up to date field by field, and which it made whole."""
+    seen: dict[str, set[str]] = {"fields": set(), "whole": set()}
+    by_fields, whole = merge.update_fields, merge.materialise
+
+    def spy_fields(session, ops, result, newest_before=None):
+        done = by_fields(session, ops, result, newest_before)
+        seen["fields"].update(entity_id for _, entity_id in done)
+        return done
+
+    def spy_whole(session, touched, result):
+        seen["whole"].update(entity_id for ids in touched.values() for entity_id in ids)
+        return whole(session, touched, result)
+
+    monkeypatch.setattr(merge, "update_fields", spy_fields)
+    monkeypatch.setattr(merge, "materialise", spy_whole)
+    return seen
+
+
+def test_rows_brought_up_to_date_field_by_field_are_the_rows_made_whole(laptops, folder, library, paths):
+    alex, kim, jo, sam = laptops("alex", "kim", "jo", "sam")
+    visit_id = make_visit(alex, library)
+    items = first_items(alex, visit_id, 6)
+    for template, item in items:
+        open_visit(alex, visit_id).set_answer(template, item, MET)
+    sync(alex, folder), sync(kim, folder), sync(jo, folder)
+    for template, item in items[:3]:
+        open_visit(alex, visit_id).set_answer(template, item, NOT_MET)
+    open_visit(alex, visit_id).set_note(*items[3], "Fire doors wedged open")
+    for template, item in items[2:5]:
+        open_visit(kim, visit_id).set_answer(template, item, NOT_APPLICABLE)  # item 2: both, unseen: a conflict
+    open_visit(kim, visit_id).set_note(*items[5], "Log book seen")
+    sync(alex, folder), sync(kim, folder)
+    paths["fields"].clear(), paths["whole"].clear()
+    sync(jo, folder)  # receives every change above onto rows it has
+    assert len(paths["fields"]) >= 5
+    sync(sam, folder)  # a new laptop: every row made whole from its changes
+    assert rows(jo) == rows(sam)
+    assert [c.field for c in list_conflicts(jo)] == ["value"]
+
+
+def test_an_older_change_arriving_late_takes_the_whole_way(laptops, folder, library, paths):
+    alex, kim, jo, sam = laptops("alex", "kim", "jo", "sam")
+    visit_id = make_visit(alex, library)
+    (template, item), = first_items(alex, visit_id, 1)
+    open_visit(alex, visit_id).set_answer(template, item, MET)
+    sync(alex, folder), sync(kim, folder), sync(jo, folder)
+    open_visit(kim, visit_id).set_answer(template, item, NOT_MET)  # made first, sent last
+    alex.clock.advance(dt.timedelta(hours=1))
+    open_visit(alex, visit_id).set_note(template, item, "Seen again an hour later")
+    sync(alex, folder), sync(jo, folder)
+    sync(kim, folder)
+    paths["fields"].clear(), paths["whole"].clear()
+    sync(jo, folder)  # kim's answer is older than the row's newest change (alex's note)
+    assert paths["fields"] == set() and paths["whole"]
+    sync(sam, folder)
+    assert rows(jo) == rows(sam)
+    answer = open_visit(jo, visit_id).checklists[template].record(item)
+    assert (answer.answer, answer.note) == (NOT_MET, "Seen again an hour later")
+
+
+def test_small_chunks_and_change_files_larger_than_a_chunk(laptops, folder, library, monkeypatch):
+    alex, jo, sam = laptops("alex", "jo", "sam")
+    monkeypatch.setattr(folder_module, "SEGMENT_OPS", 25)
+    visit_id = make_visit(alex, library)
+    items = first_items(alex, visit_id, 12)
+    for number, (template, item) in enumerate(items):
+        open_visit(alex, visit_id).set_answer(template, item, MET if number % 2 else NOT_MET)
+    sync(alex, folder), sync(jo, folder)
+    for number, (template, item) in enumerate(items):
+        open_visit(alex, visit_id).set_answer(template, item, NOT_APPLICABLE)
+        open_visit(alex, visit_id).set_note(template, item, f"Note {number}")
+    sync(alex, folder)
+    monkeypatch.setattr(merge, "CHUNK", 4)  # a change file of 25 holds several chunks of rows
+    monkeypatch.setattr(oplog, "CHUNK", 4)
+    assert sync(jo, folder).pulled == 24
+    monkeypatch.undo()
+    sync(sam, folder)
+    assert rows(jo) == rows(sam)
+
+
+def test_a_pull_cut_off_half_way_resumes_and_loses_nothing(laptops, folder, library, monkeypatch):
+    alex, jo, sam = laptops("alex", "jo", "sam")
+    visit_id = make_visit(alex, library)
+    items = first_items(alex, visit_id, 10)
+    sync(alex, folder), sync(jo, folder)
+    monkeypatch.setattr(folder_module, "SEGMENT_OPS", 4)
+    for number, (template, item) in enumerate(items):
+        open_visit(alex, visit_id).set_answer(template, item, MET if number % 3 else NOT_MET)
+    sent = sync(alex, folder).pushed
+    before = _received(jo, folder)
+    applied, original = [], engine._apply
+
+    def cut_off(*args, **kwargs):
+        if len(applied) == 2:
+            raise OSError("the network drive went away")
+        original(*args, **kwargs)
+        applied.append(1)
+
+    monkeypatch.setattr(engine, "_apply", cut_off)
+    with pytest.raises(OSError):
+        sync(jo, folder)
+    monkeypatch.setattr(engine, "_apply", original)
+    received = _received(jo, folder) - before
+    assert 0 < received < sent
+    assert sync(jo, folder).pulled == sent - received  # resumes where the applied batches ended
+    assert sync(jo, folder).pulled == 0
+    sync(sam, folder)
+    assert rows(jo) == rows(sam)
+    for number, (template, item) in enumerate(items):
+        assert open_visit(jo, visit_id).checklists[template].record(item).answer == (MET if number % 3 else NOT_MET)
+
+
+def _received(laptop, shared) -> int:
+    with laptop.read() as session:
+        return session.scalar(select(func.count()).select_from(Op).where(Op.received_from == shared.key))
+
+
+def test_a_row_with_an_op_of_no_column_takes_the_whole_way(laptops, folder, library, paths):
+    """An op whose field is none of its table's columns (a newer version's field; the import's one op
+    for a created row) may stand for fields the touched ones are merged with: such a row is made
+    whole, through the reader that knows what the op stands for."""
+    alex, jo = laptops("alex", "jo")
+    visit_id = make_visit(alex, library)
+    (template, item), = first_items(alex, visit_id, 1)
+    open_visit(alex, visit_id).set_answer(template, item, MET)
+    sync(alex, folder), sync(jo, folder)
+    with jo.read() as session:
+        value_op = op_record(session.execute(select(Op.__table__).where(
+            Op.entity == "answers", Op.field == "value")).first())
+    newer = replace(value_op, op_id=str(uuid.uuid4()), field="asked_again_on", value="2026-11-23", base=(),
+                    dseq=None, chain=None, vhash=None)
+    with jo.transaction() as session:
+        assert merge.apply_ops(session, [newer], "a newer version").new_ops == 1
+    open_visit(alex, visit_id).set_answer(template, item, NOT_MET)
+    sync(alex, folder)
+    paths["fields"].clear(), paths["whole"].clear()
+    sync(jo, folder)
+    assert value_op.entity_id in paths["whole"] and value_op.entity_id not in paths["fields"]
+    assert open_visit(jo, visit_id).checklists[template].record(item).answer == NOT_MET
