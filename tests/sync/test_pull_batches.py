@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 from dataclasses import replace
+from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
@@ -180,3 +181,31 @@ def test_a_row_with_an_op_of_no_column_takes_the_whole_way(laptops, folder, libr
     sync(jo, folder)
     assert value_op.entity_id in paths["whole"] and value_op.entity_id not in paths["fields"]
     assert open_visit(jo, visit_id).checklists[template].record(item).answer == NOT_MET
+
+
+def test_a_change_pointing_at_a_row_made_in_the_same_push_is_applied(tmp_path: Path) -> None:
+    """A provider's lead commissioner set to a commissioner made in the same push: the provider must
+    not be written before the commissioner exists (the foreign key failed, and every later pull
+    stopped on it)."""
+    from qa_desktop.domain.service_types import ServiceType
+    from qa_desktop.services import providers as provider_service
+    from qa_desktop.services.register import add_provider
+    from qa_desktop.store.database import Store
+    from qa_desktop.store.models import Provider
+    from qa_desktop.sync.engine import sync
+    from qa_desktop.sync.folder import FolderStore
+
+    a, b = Store(tmp_path / "a", actor="alex"), Store(tmp_path / "b", actor="kim")
+    folder = FolderStore(tmp_path / "shared")
+    with a.write() as changes:
+        provider_id = add_provider(changes, name="Harbour View", service_type=ServiceType.RESIDENTIAL,
+                                   urn="SC700105").id
+    sync(a, folder)
+    sync(b, folder)
+    commissioner_id = provider_service.add_commissioner(a, name="Jo Commissioner")
+    provider_service.edit_provider(a, provider_id, {"lead_commissioner_id": commissioner_id})
+    sync(a, folder)
+    sync(b, folder)
+    with b.read() as session:
+        provider = session.get(Provider, provider_id)
+        assert provider is not None and provider.lead_commissioner_id == commissioner_id
