@@ -133,41 +133,38 @@ def json_text(value: Any) -> str:
 
 def op_value_text(value: Any) -> str:
     """``json_text(json_value(value))`` in one step, for the bulk verbs."""
-    kind = type(value)
-    if kind is str:
-        return encode_basestring_ascii(value)
-    if kind is bool:
-        return "true" if value else "false"
-    if kind is int:
-        return int.__repr__(value)
-    if isinstance(value, enum.Enum):
-        return op_value_text(value.value)
-    if isinstance(value, (dt.date, dt.datetime)):
-        return encode_basestring_ascii(value.isoformat())
-    return json_text(json_value(value))
+    return _value_text(value, encode_basestring_ascii, lambda other: json_text(json_value(other)), _OP_ENUM_TEXTS)
 
 
 def canonical_text(value: Any) -> str:
     """``oplog.canonical(json_value(value))`` (the text a value's hash in the chain is taken over), with
     the common cases done without ``json.dumps``'s machinery (a test holds the two equal)."""
+    return _value_text(value, encode_basestring, lambda other: oplog.canonical(json_value(other)), _ENUM_TEXTS)
+
+
+def _value_text(value: Any, encode: Callable[[str], str], otherwise: Callable[[Any], str],
+                enum_texts: dict[enum.Enum, str]) -> str:
+    """A value's JSON text, the common kinds (text, flags, whole numbers, enums, dates) without
+    ``json.dumps``'s machinery: ``encode`` writes text, ``otherwise`` the rest."""
     kind = type(value)
     if kind is str:
-        return encode_basestring(value)
+        return encode(value)
     if kind is bool:
         return "true" if value else "false"
     if kind is int:
         return int.__repr__(value)
     if isinstance(value, enum.Enum):
-        text = _ENUM_TEXTS.get(value)
+        text = enum_texts.get(value)
         if text is None:  # ``Enum.value`` is a property, slow at an import's hundred thousand values
-            text = _ENUM_TEXTS[value] = canonical_text(value.value)
+            text = enum_texts[value] = _value_text(value.value, encode, otherwise, enum_texts)
         return text
     if isinstance(value, (dt.date, dt.datetime)):
-        return encode_basestring(value.isoformat())
-    return oplog.canonical(json_value(value))
+        return encode(value.isoformat())
+    return otherwise(value)
 
 
 _ENUM_TEXTS: dict[enum.Enum, str] = {}
+_OP_ENUM_TEXTS: dict[enum.Enum, str] = {}
 
 
 def json_value(value: Any) -> Any:
