@@ -27,7 +27,9 @@ an updated field's base is worked out from its ops in one read per chunk of rows
 all its fields (``oplog.ROW_FIELD``; read as the per-field ops it stands for, ``oplog.expand``),
 not one op per field: measured at 10,000 Ofsted rows, the 17 per-field ops of each provider
 (each with its id, clock, base, chain link, value hash and three index entries) were 3.1 of the
-import's 5.7 seconds and 110 MB of its database, the rows themselves a tenth of that.
+import's 5.7 seconds and 110 MB of its database, the rows themselves a tenth of that. A new record
+retention deletes (an imported regulatory alert) has one op for what retention keeps of it (its
+ids, dates, kinds) and one op per field whose value retention removes (``_kept_apart``).
 """
 
 from __future__ import annotations
@@ -314,8 +316,9 @@ class Changes:
 
     def create_many(self, model: type[Row], rows: Sequence[Mapping[str, Any]], ids: Sequence[str]) -> None:
         """Add new rows, ``rows[i]`` with id ``ids[i]``: the rows ``create`` would make, and what its ops
-        record: as one op per row (``oplog.ROW_FIELD``) for a table retention never deletes from, read
-        by everything as the per-field ops it stands for; one op per field otherwise."""
+        record: as one op per row (``oplog.ROW_FIELD``), read by everything as the per-field ops it
+        stands for, holding the fields retention never removes (``_kept_apart``: the fields retention
+        removes keep one op each; a part of another's record keeps one op per field)."""
         if not rows:
             return
         self.session.flush()  # rows made through the ORM earlier in this unit exist before these refer to them
@@ -342,10 +345,12 @@ class Changes:
         self._execute(f'INSERT INTO "{table.name}" ({quoted}) VALUES ({", ".join("?" * len(columns))})',
                       convert, values)
         add = self._bulk.append
-        if _one_op_per_row(entity):
+        apart = _kept_apart(entity)
+        if apart is not None:
             # the value is written as its canonical text (``oplog.canonical``: keys in order, no spaces), which
             # is what its hash in the chain is taken over, so ``_flush_bulk`` hashes it as it is
-            ordered = sorted([*names, "deleted"])
+            ordered = sorted(name for name in [*names, "deleted"] if name not in apart)
+            alone = [name for name in names if name in apart]
             keys = {name: encode_basestring(name) for name in ordered}
             for row_id, complete in zip(ids, full, strict=True):
                 self.touched.add((entity, row_id))
@@ -354,6 +359,9 @@ class Changes:
                 parts = [f"{keys[name]}:{canonical_text(value)}" for name in ordered
                          if (value := complete.get(name)) is not None]
                 add((entity, row_id, oplog.ROW_FIELD, "{" + ",".join(parts) + "}", "[]"))
+                for name in alone:
+                    if (value := complete.get(name)) is not None:
+                        add((entity, row_id, name, op_value_text(value), "[]"))
             return
         for row_id, complete in zip(ids, full, strict=True):
             self.touched.add((entity, row_id))
@@ -529,14 +537,26 @@ class Changes:
 _SETTABLE: dict[type[SyncedColumns], frozenset[str]] = {}
 
 
-def _one_op_per_row(entity: str) -> bool:
-    """Whether ``create_many`` records a new row of this table as one op holding all its fields
-    (``oplog.ROW_FIELD``) rather than one op per field: for every table retention never deletes from.
-    Retention removes the values of some fields of a record (``store.purge``), op by op, keeping the
-    fact of each change and its hash in the chain; a row op could not give up some of its fields."""
-    from qa_desktop.store.purge import RECORD_OF  # not at the top: purge reads the store, which writes through here
+def _kept_apart(entity: str) -> frozenset[str] | None:
+    """The fields ``create_many`` records as one op each beside a new row's one op (``oplog.ROW_FIELD``),
+    or ``None`` for no row op (one op per field).
 
-    return entity not in RECORD_OF
+    - A table retention never deletes from: none (every field in the row op).
+    - A record retention deletes (an alert, a case...): the fields whose values retention removes
+      (``store.purge.content_fields``). It removes them op by op, keeping the fact of each change and
+      its hash in the chain, which a row op could not do for some of its fields; and they are sealed
+      under the record's own key for the shared store (``sync.records``), which destroying that key
+      shreds. The row op holds only what retention keeps of a record (its ids, dates, kinds and flags),
+      which is sealed under the team key alone either way: nothing it holds is ever redacted.
+    - A part of another's record (a visit's answers): one op per field, since the op naming the
+      record a row belongs to is looked for by its field (``store.purge.units_of``)."""
+    from qa_desktop.store.purge import RECORD_OF, content_fields  # not at the top: purge reads the store
+
+    if entity not in RECORD_OF:
+        return frozenset()
+    if RECORD_OF[entity] is not None:
+        return None
+    return content_fields(entity)
 
 
 def _converters(table: Any, columns: list[str], session: Session) -> list[Callable[[Any], Any] | None]:

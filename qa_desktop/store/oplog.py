@@ -29,11 +29,13 @@ database's size. Such an op is, to everything that reads fields, the per-field o
 and every reader of fields (``ops_of_entities``, ``state_of``, conflicts, the audit trail) reads
 through it. A later edit of a field is written over the row op's id as it would be over a field's
 own op, so heads, conflicts and merging are those of per-field ops, op for op. The row op is one op
-in the hash chain (its value's hash covers every field). It is written only for tables retention
-never deletes from (``store.purge``): retention removes some fields' values of a record, which a
+in the hash chain (its value's hash covers every field). It never holds a field whose value retention
+removes (``store.purge.content_fields``): retention removes some fields' values of a record, which a
 single value could not give up without changing its hash; and what seals a record's content under
 its own key (``sync.records``) and blanks content arriving for a deleted record
-(``store.purge.blank_arrivals``) reads per-field ops.
+(``store.purge.blank_arrivals``) reads per-field ops. So a new row of a table retention never deletes
+from is one op; a new record retention deletes (an imported alert) is one op for what retention keeps
+of it and one op per field retention removes (``store.changes._kept_apart``).
 
 This is the store's part of the merge (the write path needs it to say what an edit is written
 over); applying ops that arrive from elsewhere is ``sync.merge``.

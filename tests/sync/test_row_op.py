@@ -131,10 +131,12 @@ def test_the_audit_trail_reads_a_row_made_by_one_op_field_by_field_as_per_field_
     assert ("Provider", "capacity", "6") in trail(by_row) and ("Provider", "name", "Maple Lodge") in trail(by_row)
 
 
-def test_a_row_op_is_written_only_where_retention_never_removes_values(store):
-    """An alert is a record retention deletes (its values removed op by op, ``store.purge``): its
-    rows keep one op per field; a provider's is one op."""
+def test_a_row_op_holds_only_what_retention_keeps(store):
+    """An alert is a record retention deletes (the values of its content fields removed op by op,
+    ``store.purge``): a new one is one op for what retention keeps of it and one op per content field;
+    a provider's is one op."""
     from qa_desktop.domain.oversight import AlertKind
+    from qa_desktop.store.purge import content_fields
 
     with store.write() as changes:
         changes.create_many(Provider, [PROVIDER], [PID])
@@ -142,9 +144,58 @@ def test_a_row_op_is_written_only_where_retention_never_removes_values(store):
                                                "regulator": Regulator.OFSTED, "summary": "Inadequate",
                                                "received_on": dt.date(2026, 11, 1)}], ["a1"])
     with store.read() as session:
-        fields = {(o.entity, o.field) for o in session.scalars(select(Op))}
+        ops = list(session.scalars(select(Op)))
+        fields = {(o.entity, o.field) for o in ops}
+        (alert_row,) = [o for o in ops if o.entity == "regulatory_alerts" and o.field == oplog.ROW_FIELD]
+        alert = oplog.ops_of_entities(session, "regulatory_alerts", ["a1"])["a1"]
     assert ("providers", oplog.ROW_FIELD) in fields and ("providers", "name") not in fields
-    assert ("regulatory_alerts", oplog.ROW_FIELD) not in fields and ("regulatory_alerts", "kind") in fields
+    assert alert_row.value == {"deleted": False, "kind": "inadequate", "provider_id": PID, "received_on": "2026-11-01",
+                               "regulator": "ofsted"}
+    assert not set(alert_row.value) & content_fields("regulatory_alerts")
+    assert ("regulatory_alerts", "summary") in fields
+    assert {name: ops_[0].value for name, ops_ in alert.items()} == {**alert_row.value, "summary": "Inadequate"}
+
+
+def test_an_imported_alert_deleted_under_retention_is_gone_everywhere_and_every_chain_checks(
+        laptops, folder, tmp_path):
+    """An alert an import raised (one op for what retention keeps, one per content field), closed and
+    then past retention: its content is redacted from every laptop's log and unreadable in the shared
+    folder; what retention keeps of it stays; every laptop's chain checks."""
+    from qa_desktop.services.provider_import import import_providers
+    from qa_desktop.services.retention import apply_retention, past_retention
+    from tests.conftest import TODAY
+    from tests.ofsted_files import PROVIDER_LEVEL, provider_level_rows, write_csv
+    from tests.sync.test_purge_everywhere import everything_in, readable_with_the_team_key
+
+    alex, jo = laptops("alex", "jo")
+    assert import_providers(alex, write_csv(tmp_path / "a.csv", PROVIDER_LEVEL, provider_level_rows(40))).alerts
+    with alex.read() as session:
+        alerts = list(session.scalars(select(RegulatoryAlert)))
+        alert = next(a for a in alerts if [b.summary for b in alerts].count(a.summary) == 1)
+        alert_id, summary, kind = alert.id, alert.summary, alert.kind
+        assert session.scalars(select(Op).where(Op.entity_id == alert_id, Op.field == oplog.ROW_FIELD)).one()
+    sync(alex, folder), sync(jo, folder)
+    with alex.write() as changes:  # closed six years ago: past retention
+        changes.update(changes.session.get(RegulatoryAlert, alert_id), closed_on=dt.date(2020, 6, 1),
+                       summary=summary + " Closed by the officer.")
+    with alex.read() as session:
+        expired = [e for e in past_retention(session, TODAY) if e.kind == "alert"]
+    assert [e.id for e in expired] == [alert_id]
+    apply_retention(alex, expired)
+    sync(alex, folder), sync(jo, folder), sync(alex, folder)
+    assert summary not in readable_with_the_team_key(folder.root)  # the imported value and the edit
+    for laptop in (alex, jo):
+        assert summary not in everything_in(laptop)
+        with laptop.read() as session:
+            row = session.get(RegulatoryAlert, alert_id)
+            assert row.deleted and row.summary == "" and row.kind is kind and row.provider_id
+            kept = [(o.field, o.value) for o in session.scalars(select(Op).where(Op.entity_id == alert_id))
+                    if o.value not in (None, "", [])]
+            # what is left in the log: the row op (what retention keeps), the tombstone, retention's blanks
+            assert {field for field, _ in kept} <= {oplog.ROW_FIELD, "deleted"}, kept
+            check = verify_log(session, laptop.device_id)
+        assert check.findings == () and check.unchained == 0, check.summary()
+    assert snapshot(alex) == snapshot(jo)
 
 
 def test_no_table_has_a_column_named_as_the_row_op_and_old_ops_read_beside_it(store):
