@@ -88,6 +88,9 @@ BATCH_SIZE = 1000
 COMMIT_ROWS = 10_000
 #: Skipped rows listed one by one in the report; any more are counted (``ImportReport.unlisted``).
 MAX_SKIPPED_LISTED = 1000
+#: The file's keys whose winning line is held in memory once the first pass is done (``_Keys.lines``,
+#: about 100 bytes each: 10 MB); a file with more asks its key table row by row.
+MAX_KEYS_HELD = 100_000
 
 #: Service types an import may set and change: those a regulator's provision type gives. Any other
 #: (bespoke, a parent-and-child kind, unregulated...) was the team's choice, and a re-import keeps it.
@@ -234,6 +237,13 @@ class _Keys:
         found = self._db.execute("SELECT line, rows FROM keys WHERE digest = ?", (digest,)).fetchone()
         return (int(found[0]), int(found[1])) if found else None
 
+    def lines(self) -> dict[int, int] | None:
+        """Per key, the line to use, all in one read (``None`` when the file has more than
+        ``MAX_KEYS_HELD`` keys: ask ``winner`` row by row then): a look-up per row was a query per row."""
+        limit = MAX_KEYS_HELD
+        found = self._db.execute("SELECT digest, line FROM keys LIMIT ?", (limit + 1,)).fetchall()
+        return dict(found) if len(found) <= limit else None
+
     def close(self) -> None:
         self._db.close()
 
@@ -352,6 +362,7 @@ def import_providers(store: Store, path: Path | str, *, progress: Callable[[int,
         batch: list[ParsedRow] = []
         stopped: str | None = None
         writer = _Writer(store, context)
+        line_of = _line_of(keys)
         listed = _SkippedList(report, skipped_lists)
         report._list = listed
         try:
@@ -359,7 +370,7 @@ def import_providers(store: Store, path: Path | str, *, progress: Callable[[int,
                 if index <= header.index:
                     continue
                 done += 1
-                row = _row(report, keys, line, cells, header, has_regulator_column, owners)
+                row = _row(report, line_of, line, cells, header, has_regulator_column, owners)
                 if row is not None:
                     batch.append(row)
                 if len(batch) >= BATCH_SIZE:
@@ -388,8 +399,20 @@ def import_providers(store: Store, path: Path | str, *, progress: Callable[[int,
     return report
 
 
-def _row(report: ImportReport, keys: _Keys, line: int, cells: list[str], header: Header, has_regulator_column: bool,
-         owners: Sequence[str]) -> ParsedRow | None:
+def _line_of(keys: _Keys) -> Callable[[int], int | None]:
+    """The line of the row to use for a key's digest (``None``: a key the first pass did not note)."""
+    held = keys.lines()
+    if held is not None:
+        return held.get
+
+    def asked(digest: int) -> int | None:
+        found = keys.winner(digest)
+        return found[0] if found is not None else None
+    return asked
+
+
+def _row(report: ImportReport, line_of: Callable[[int], int | None], line: int, cells: list[str], header: Header,
+         has_regulator_column: bool, owners: Sequence[str]) -> ParsedRow | None:
     cleaned: list[str] = []
     try:
         row = parse_row(line, cells, header.mapping, has_regulator_column=has_regulator_column,
@@ -401,8 +424,8 @@ def _row(report: ImportReport, keys: _Keys, line: int, cells: list[str], header:
         report.clean(line, what)
     if row is None:
         return None
-    found = keys.winner(key_digest(row.key))
-    if found is not None and found[0] != line:
+    found = line_of(key_digest(row.key))
+    if found is not None and found != line:
         report.repeated += 1  # the latest full inspection of this provider is on another line
         return None
     return row

@@ -159,7 +159,11 @@ def test_a_judgement_or_inspection_date_never_moves_backwards(store, tmp_path):
     assert header  # (the header the rows are written under)
 
 
-def test_the_in_year_file_uses_each_providers_latest_full_inspection(store, tmp_path):
+@pytest.mark.parametrize("keys_held", [100_000, 0], ids=["keys-in-memory", "keys-asked-row-by-row"])
+def test_the_in_year_file_uses_each_providers_latest_full_inspection(store, tmp_path, monkeypatch, keys_held):
+    from qa_desktop.services import provider_import
+
+    monkeypatch.setattr(provider_import, "MAX_KEYS_HELD", keys_held)  # a file with more keys asks row by row
     rows = list(in_year_rows(60))
     report = import_providers(store, write_csv(tmp_path / "in-year.csv", IN_YEAR, rows))
     assert report.layout == Layout.IN_YEAR
