@@ -176,7 +176,8 @@ def json_value(value: Any) -> Any:
     if isinstance(value, (dt.date, dt.datetime)):
         return value.isoformat()
     if isinstance(value, (list, tuple)):
-        return [json_value(v) for v in value]
+        # text as it is without a call per item (an import's change report: 13,000 lines of 7 texts)
+        return [v if type(v) is str else json_value(v) for v in value]
     return value
 
 
@@ -351,13 +352,14 @@ class Changes:
             # is what its hash in the chain is taken over, so ``_flush_bulk`` hashes it as it is
             ordered = sorted(name for name in [*names, "deleted"] if name not in apart)
             alone = [name for name in names if name in apart]
-            keys = {name: encode_basestring(name) for name in ordered}
+            prefixes = [(name, f"{encode_basestring(name)}:") for name in ordered]
+            text = encode_basestring  # ``canonical_text`` of text, without its calls (most values are text)
             for row_id, complete in zip(ids, full, strict=True):
                 self.touched.add((entity, row_id))
                 complete["deleted"] = False  # the tombstone's field, recorded as ``create`` records it
                 # as ``create``: a blank is no one's answer, not recorded
-                parts = [f"{keys[name]}:{canonical_text(value)}" for name in ordered
-                         if (value := complete.get(name)) is not None]
+                parts = [prefix + (text(value) if type(value) is str else canonical_text(value))
+                         for name, prefix in prefixes if (value := complete.get(name)) is not None]
                 add((entity, row_id, oplog.ROW_FIELD, "{" + ",".join(parts) + "}", "[]"))
                 for name in alone:
                     if (value := complete.get(name)) is not None:
