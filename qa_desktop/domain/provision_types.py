@@ -139,7 +139,7 @@ def owned_by_this_council(owner: str | None, council_owners: Iterable[str]) -> b
     """Whether the organisation that owns a provider is this council, by one of the names the team
     set (``Medway Council``, ``Medway Borough Council``): compared folded, whole name to whole name,
     so that "Kent County Council" never matches "Medway Council"."""
-    if is_blank(owner):
+    if is_blank(owner) or not council_owners:  # (none set: nothing to compare, for every row of an import)
         return False
     owner_key = fold(owner or "")
     return any(owner_key == fold(name) for name in council_owners if name.strip())

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass
+from functools import lru_cache
 
 from qa_desktop.domain.oversight import AlertKind
 from qa_desktop.domain.regulation import Judgement
@@ -69,6 +70,7 @@ REGISTRATION_STATUSES: tuple[StatusRule, ...] = (
 _BY_STATUS = {fold(rule.status): rule for rule in REGISTRATION_STATUSES}
 
 
+@lru_cache(maxsize=512)  # a handful of statuses, asked twice per row of an import
 def standing(status: str | None) -> Standing | None:
     """What a registration status means; None for a status no rule names (kept as text, no effect)."""
     if status is None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import enum
+from functools import lru_cache
 
 from qa_desktop.domain.text import fold, is_blank
 
@@ -117,6 +118,7 @@ class UnknownValue(ValueError):
     """A cell holds text that is not one of the values the field allows."""
 
 
+@lru_cache(maxsize=512)  # a handful of wordings, one or two per row of an import
 def parse_judgement(text: str | None) -> Judgement | None:
     """Judgement from Ofsted's wording ("Requires improvement to be good") or a 1-4 grade.
 
