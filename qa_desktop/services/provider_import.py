@@ -43,8 +43,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import select
-
 from qa_desktop.atomic import writing_atomically
 from qa_desktop.domain.oversight import AlertKind
 from qa_desktop.domain.provision_types import OWNED_BY_THIS_COUNCIL, PROVISION_TYPES
@@ -464,6 +462,7 @@ class _Writes:
     alert_ids: list[str] = field(default_factory=list)
     alert_updates: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
     lines: list[list[str]] = field(default_factory=list)
+    new_by_line: dict[int, str] = field(default_factory=dict)  # the id given to each added row's provider
 
 
 def _write(changes: Changes, batch: list[ParsedRow], context: _Context) -> None:
@@ -507,25 +506,18 @@ def _what(row: ParsedRow) -> str:
 def _existing(changes: Changes, batch: list[ParsedRow]) -> dict[tuple[str, ...], _Current]:
     """The providers the batch's rows match, by key: live ones first, a deleted one only where no
     live provider has the key."""
-    session = changes.session
     table, settings_table = Provider.__table__, Setting.__table__
-    columns = [table.c[name] for name in _PROVIDER_COLUMNS]
     urns = sorted({row.key[1] for row in batch if row.key[0] == "urn"})
     names = sorted({row.provider["name"] for row in batch if row.key[0] == "name"})
     providers: dict[str, dict[str, Any]] = {}
-    for start in range(0, len(urns), 500):
-        for found in session.execute(select(*columns).where(table.c.urn.in_(urns[start:start + 500]))):
-            providers[found.id] = dict(found._mapping)
-    for start in range(0, len(names), 500):
-        for found in session.execute(select(*columns).where(table.c.name.in_(names[start:start + 500]))):
-            providers[found.id] = dict(found._mapping)
+    for found in _plain_rows(changes, table, _PROVIDER_COLUMNS, "urn", urns):
+        providers[found["id"]] = found
+    for found in _plain_rows(changes, table, _PROVIDER_COLUMNS, "name", names):
+        providers[found["id"]] = found
     settings: dict[str, list[dict[str, Any]]] = defaultdict(list)
-    ids = sorted(providers)
-    setting_columns = [settings_table.c[name] for name in _SETTING_COLUMNS]
-    for start in range(0, len(ids), 500):
-        for found in session.execute(select(*setting_columns).where(
-                settings_table.c.provider_id.in_(ids[start:start + 500])).order_by(settings_table.c.name)):
-            settings[found.provider_id].append(dict(found._mapping))
+    for found in _plain_rows(changes, settings_table, _SETTING_COLUMNS, "provider_id", sorted(providers),
+                             order_by="name"):
+        settings[found["provider_id"]].append(found)
     result: dict[tuple[str, ...], _Current] = {}
     for provider in sorted(providers.values(), key=lambda p: p["deleted"]):  # live first: they win the key
         current = _Current(provider, settings[provider["id"]])
@@ -538,16 +530,33 @@ def _existing(changes: Changes, batch: list[ParsedRow]) -> dict[tuple[str, ...],
     return result
 
 
+def _plain_rows(changes: Changes, table: Any, columns: Sequence[str], where: str, values: Sequence[Any], *,
+                also: str = "", order_by: str | None = None) -> Iterable[dict[str, Any]]:
+    """The rows of ``table`` whose column ``where`` is one of ``values`` (500 at a time), as dicts of
+    ``columns`` holding what an ORM read holds (each column's own conversion: enums, dates, flags),
+    read through the session's connection without SQLAlchemy's row objects: a re-import reads every
+    provider of the file, and building those was most of its reading."""
+    connection = changes.session.connection()
+    dialect = connection.dialect
+    convert = [table.c[name].type.dialect_impl(dialect).result_processor(dialect, None) for name in columns]
+    pairs = list(zip(columns, convert, strict=True))
+    listed = ", ".join(f'"{name}"' for name in columns)
+    for start in range(0, len(values), 500):
+        chunk = tuple(values[start:start + 500])
+        sql = (f'SELECT {listed} FROM "{table.name}" WHERE "{where}" IN ({", ".join("?" * len(chunk))}){also}'
+               + (f' ORDER BY "{order_by}"' if order_by else ""))
+        for found in connection.exec_driver_sql(sql, chunk).fetchall():
+            yield {name: (process(value) if process is not None else value)
+                   for (name, process), value in zip(pairs, found, strict=True)}
+
+
 def _alerts_of(changes: Changes, provider_ids: list[str]) -> dict[str, list[KnownAlert]]:
-    table = RegulatoryAlert.__table__
     found: dict[str, list[KnownAlert]] = defaultdict(list)
-    ids = sorted(provider_ids)
-    for start in range(0, len(ids), 500):
-        for row in changes.session.execute(select(
-                table.c.id, table.c.provider_id, table.c.kind, table.c.received_on, table.c.effective_on,
-                table.c.closed_on).where(table.c.provider_id.in_(ids[start:start + 500]), table.c.deleted.is_(False))):
-            found[row.provider_id].append(KnownAlert(row.id, row.kind, row.received_on, row.effective_on,
-                                                     row.closed_on))
+    for row in _plain_rows(changes, RegulatoryAlert.__table__, ("id", "provider_id", "kind", "received_on",
+                                                                "effective_on", "closed_on"),
+                           "provider_id", sorted(provider_ids), also=" AND deleted = 0"):
+        found[row["provider_id"]].append(KnownAlert(row["id"], row["kind"], row["received_on"], row["effective_on"],
+                                                    row["closed_on"]))
     return found
 
 
@@ -603,6 +612,7 @@ def _apply(writes: _Writes, current: _Current | None, row: ParsedRow, today: dt.
         provider_id = derived_id("provider", key)
         writes.providers_new.append({"name": name, **fields})
         writes.provider_ids.append(provider_id)
+        writes.new_by_line[row.line] = provider_id
         writes.settings_new.append({"provider_id": provider_id, "name": name, **row.setting})
         writes.setting_ids.append(derived_id("setting", key, "primary"))
         facts = [_words(fields["service_type"]), judgement_words(fields.get("judgement"), fields.get("judgement_date"))]
@@ -724,7 +734,7 @@ def _section_12(writes: _Writes, batch: list[ParsedRow], existing: dict[tuple[st
         if current is not None and current.provider["deleted"]:
             continue
         if current is None:
-            provider_id = derived_id("provider", "\x1f".join(row.key))
+            provider_id = writes.new_by_line[row.line]
             after_values = new[provider_id]
             before = None
             name = after_values["name"]

@@ -290,3 +290,25 @@ def test_every_skipped_row_is_written_to_the_list_file_while_the_report_keeps_th
     assert clean.skipped_list is None and not (tmp_path / "good-list.txt").exists()  # nothing skipped, no file
     nowhere = import_providers(store, source, skipped_lists=[unwritable / "list.txt"])
     assert nowhere.skipped_list is None and "could not be written" in nowhere.skipped_list_problem
+
+
+def test_the_register_as_a_re_import_reads_it_is_what_the_orm_reads(store, write_csv):
+    """A re-import reads the providers, settings and alerts the file's rows match through plain rows
+    (``_plain_rows``): each value as an ORM read gives it (enums, dates, flags, blanks)."""
+    from qa_desktop.services.provider_import import _PROVIDER_COLUMNS, _SETTING_COLUMNS, _plain_rows
+    from qa_desktop.store.models import RegulatoryAlert
+
+    import_providers(store, write_csv(csv_text(*GOOD_ROWS, GOOD_ROWS[0].replace("SC700101", "SC700103")
+                                               .replace(",Good", ",Inadequate"))))
+    with store.write() as changes:
+        session = changes.session
+        for model, columns, where in ((Provider, _PROVIDER_COLUMNS, "urn"), (Setting, _SETTING_COLUMNS, "provider_id"),
+                                      (RegulatoryAlert, ("id", "provider_id", "kind", "received_on", "effective_on",
+                                                         "closed_on", "deleted"), "provider_id")):
+            table = model.__table__
+            keys = sorted({getattr(row, where) for row in session.scalars(select(model))})
+            expected = sorted((dict(r._mapping) for r in session.execute(select(*(table.c[n] for n in columns)))),
+                              key=lambda r: r["id"])
+            found = sorted(_plain_rows(changes, table, columns, where, keys), key=lambda r: r["id"])
+            assert found == expected and len(found) >= 1
+            assert [type(v) for r in found for v in r.values()] == [type(v) for r in expected for v in r.values()]
