@@ -415,8 +415,9 @@ class Changes:
         self._flush_bulk()  # earlier bulk writes in this unit are part of what is seen
         found: dict[tuple[str, str], list[str]] = {}
         row_ids = sorted({row_id for row_id, _ in keys})
+        names = {name for _, name in keys}
         for start in range(0, len(row_ids), oplog.CHUNK):
-            grouped = oplog.ops_of_entities(self.session, entity, row_ids[start:start + oplog.CHUNK])
+            grouped = oplog.ops_of_entities(self.session, entity, row_ids[start:start + oplog.CHUNK], only=names)
             for row_id, fields in grouped.items():
                 for name, ops in fields.items():
                     if (row_id, name) in keys:

@@ -48,7 +48,7 @@ import datetime as dt
 import json
 from collections import defaultdict
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import Text, delete, func, insert, or_, select, type_coerce
@@ -118,14 +118,24 @@ class OpRecord:
 ROW_FIELD = "row_created"
 
 
-def expand(op: OpRecord) -> list[OpRecord]:
+def expand(op: OpRecord, only: frozenset[str] | set[str] | None = None) -> list[OpRecord]:
     """The per-field records an op stands for: itself, or one per field of a created row's op
-    (module docstring). A row op whose value is not an object (removed, or damaged) stands for none."""
+    (module docstring). A row op whose value is not an object (removed, or damaged) stands for none.
+    ``only``: of a row op, the records of these fields alone (an op of one field is given as it is)."""
     if op.field != ROW_FIELD:
         return [op]
     if not isinstance(op.value, dict):
         return []
-    return [replace(op, field=name, value=value) for name, value in op.value.items()]
+    if only is not None:
+        op = OpRecord(op.op_id, op.entity, op.entity_id, op.field, {k: v for k, v in op.value.items() if k in only},
+                      op.hlc, op.device_id, op.actor, op.base, op.wall, op.dseq, op.chain, op.vhash, op.sealed)
+    # ``replace(op, field=name, value=value)`` per field, built directly: ``replace`` reads every field
+    # of the op by name, and an update of 1,500 imported providers expanded 30,000 of them (a test
+    # holds the two equal)
+    op_id, entity, entity_id, hlc, device_id, actor = op.op_id, op.entity, op.entity_id, op.hlc, op.device_id, op.actor
+    base, wall, dseq, chain, vhash, sealed = op.base, op.wall, op.dseq, op.chain, op.vhash, op.sealed
+    return [OpRecord(op_id, entity, entity_id, name, value, hlc, device_id, actor, base, wall, dseq, chain, vhash,
+                     sealed) for name, value in op.value.items()]
 
 
 def canonical(value: Any) -> str:
@@ -215,14 +225,16 @@ def ops_of_field(rows: Iterable[Any], field_name: str) -> list[OpRecord]:
     return [op for row in rows for op in expand(op_record(row)) if op.field == field_name]
 
 
-def ops_of_entities(session: Session, entity: str, entity_ids: list[str]) -> dict[str, dict[str, list[OpRecord]]]:
-    """All ops of these rows, grouped by row and field."""
+def ops_of_entities(session: Session, entity: str, entity_ids: list[str], *,
+                    only: frozenset[str] | set[str] | None = None) -> dict[str, dict[str, list[OpRecord]]]:
+    """All ops of these rows, grouped by row and field; ``only``: of a created row's one op, only the
+    records of these fields (the write path's bases of an update need no others)."""
     grouped: dict[str, dict[str, list[OpRecord]]] = defaultdict(lambda: defaultdict(list))
     for start in range(0, len(entity_ids), CHUNK):
         chunk = entity_ids[start:start + CHUNK]
         for entity_id, field_name, op in _lean_ops(session, entity, chunk):
             if field_name == ROW_FIELD:  # a created row's one op: the per-field records it stands for
-                for one in expand(op):
+                for one in expand(op, only):
                     grouped[entity_id][one.field].append(one)
             else:
                 grouped[entity_id][field_name].append(op)

@@ -211,6 +211,18 @@ def test_no_table_has_a_column_named_as_the_row_op_and_old_ops_read_beside_it(st
         assert oplog.state_of(session, "providers", PID, "notes") is None
 
 
+def test_a_row_op_expands_to_the_op_with_each_field_and_its_value():
+    from dataclasses import fields, replace
+
+    op = oplog.OpRecord("o1", "providers", PID, oplog.ROW_FIELD, {"name": "Maple Lodge", "capacity": 4},
+                        "000000001:0001", "dev", "alex", ("o0",), 17, 3, "c" * 64, "v" * 64, "sealed?")
+    assert all(getattr(op, f.name) is not None for f in fields(op))  # every field set, so each is checked
+    assert oplog.expand(op) == [replace(op, field="name", value="Maple Lodge"), replace(op, field="capacity", value=4)]
+    assert oplog.expand(op, {"capacity", "notes"}) == [replace(op, field="capacity", value=4)]
+    one = replace(op, field="capacity", value=4)
+    assert oplog.expand(one, {"name"}) == [one]  # an op of one field is given as it is
+
+
 def test_a_damaged_row_op_stands_for_no_field():
     op = oplog.OpRecord("o", "providers", "p", oplog.ROW_FIELD, None, "x", "d", "alex")
     assert oplog.expand(op) == []
