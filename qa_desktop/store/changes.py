@@ -332,7 +332,8 @@ class Changes:
         for fields in rows:
             self._check_fields(model, fields)
             full.append({**column_defaults(model, fields), **fields})
-        names = list(dict.fromkeys(name for complete in full for name in complete))
+        # the fields in the order they first appear, looked for in each shape of row (nearly all alike)
+        names = list(dict.fromkeys(name for shape in dict.fromkeys(map(tuple, full)) for name in shape))
         columns = ["id", *bookkeeping, *names]
         convert = _converters(table, columns, self.session)
         same = list(bookkeeping.values())  # one value for every row: converted once, not per row
@@ -340,8 +341,7 @@ class Changes:
             processor, convert[index + 1] = convert[index + 1], None
             if processor is not None:
                 same[index] = processor(value)
-        values = [[row_id, *same, *(complete.get(name) for name in names)]
-                  for row_id, complete in zip(ids, full, strict=True)]
+        values = [[row_id, *same, *map(complete.get, names)] for row_id, complete in zip(ids, full, strict=True)]
         quoted = ", ".join(f'"{name}"' for name in columns)
         self._execute(f'INSERT INTO "{table.name}" ({quoted}) VALUES ({", ".join("?" * len(columns))})',
                       convert, values)
