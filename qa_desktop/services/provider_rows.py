@@ -80,6 +80,8 @@ def day_number(text: str | None) -> int:
     if text is None:
         return 0
     value = text.strip()
+    if value.lower() in BLANK_MARKERS:  # (no date: four failed strptime calls said so, for each such row)
+        return 0
     try:
         if len(value) == 10 and value[2] == value[5] == "/":
             return int(value[6:]) * 10000 + int(value[3:5]) * 100 + int(value[:2])

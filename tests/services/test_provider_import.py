@@ -312,3 +312,12 @@ def test_the_register_as_a_re_import_reads_it_is_what_the_orm_reads(store, write
             found = sorted(_plain_rows(changes, table, columns, where, keys), key=lambda r: r["id"])
             assert found == expected and len(found) >= 1
             assert [type(v) for r in found for v in r.values()] == [type(v) for r in expected for v in r.values()]
+
+
+def test_how_recent_an_inspection_is_reads_a_placeholder_as_no_date():
+    from qa_desktop.domain.text import BLANK_MARKERS
+    from qa_desktop.services.provider_rows import day_number
+
+    assert all(day_number(f" {marker.upper()} ") == day_number(marker) == 0 for marker in BLANK_MARKERS)
+    assert day_number("14/05/2024") == day_number("2024-05-14") == day_number("14.05.2024") == 20240514
+    assert day_number("last May") == day_number(None) == 0
