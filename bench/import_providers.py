@@ -10,7 +10,8 @@ figures of one run, not runs of different days).
           into a plain table;
         - floor B: the same rows as the import stores them (providers, settings, alerts) *and their
           ops* (the op log sync and the audit trail need: a created provider or setting is one op,
-          ``store.oplog.ROW_FIELD``), with stdlib ``sqlite3.executemany`` into the app's own schema,
+          ``store.oplog.ROW_FIELD``; a created alert one op for what retention keeps of it and one per
+          field retention removes), with stdlib ``sqlite3.executemany`` into the app's own schema,
           unencrypted;
         - floor C: floor B into the app's encrypted store (SQLCipher), as the import writes;
         - the import: a first import into an empty register, a re-import with nothing changed, and
