@@ -76,6 +76,24 @@ def test_a_key_pressed_after_holding_shows_its_page_at_once(qtbot, window):
     assert window.panel.pending is None
 
 
+def test_a_click_after_holding_shows_its_page_at_once(qtbot, window):
+    """Down held, let go and the page caught up; then a row clicked: its page is read at once (the
+    click is no held key, so the page does not wait for the cursor to rest)."""
+    hold_down(window, 3)
+    qtbot.waitUntil(lambda: window.panel.overview is not None)
+    QApplication.sendEvent(window.table, QKeyEvent(QEvent.Type.KeyPress, Qt.Key.Key_Down,
+                                                   Qt.KeyboardModifier.NoModifier, "", True))  # held again, not let go
+    assert window.panel.overview is None
+    qtbot.waitUntil(lambda: window.panel.overview is not None)
+    clicked = window.proxy.index(8, 0)
+    qtbot.mouseClick(window.table.viewport(), Qt.MouseButton.LeftButton,
+                     pos=window.table.visualRect(clicked).center())
+    provider_id, _ = cursor_on(window)
+    assert window.table.currentIndex().row() == 8
+    assert window.panel.overview is not None and window.panel.overview.id == provider_id
+    assert window.panel.pending is None
+
+
 def test_a_table_on_another_tab_is_fitted_to_its_text_when_its_tab_is_shown(qtbot, window):
     panel = window.panel
     with_visits = next(r for r in range(window.proxy.rowCount()) if (window.table.selectRow(r) or True)
