@@ -42,4 +42,4 @@ def remembered(session: Session, key: Hashable, read: Callable[[], T]) -> T:
         return read()
     if key not in memo:
         memo[key] = read()
-    return memo[key]  # type: ignore[no-any-return]
+    return memo[key]

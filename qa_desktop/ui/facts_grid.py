@@ -32,8 +32,9 @@ class FactsGrid(QWidget):
         self._grid.setHorizontalSpacing(10)
         self._grid.setVerticalSpacing(1)
         self._grid.setColumnMinimumWidth(2, COLUMN_GAP - 10)
-        self._grid.setColumnStretch(1, 1)
-        self._grid.setColumnStretch(4, 1)
+        # the right column's pairs follow the left's (as the table's did); the room left over is at the end
+        self._grid.setColumnMinimumWidth(5, 1)
+        self._grid.setColumnStretch(5, 1)
         self._pairs: list[tuple[QLabel, QLabel]] = []
         self._facts: list[tuple[str, str]] = []
 
@@ -75,7 +76,8 @@ class FactsGrid(QWidget):
         row, column = (at, 0) if at < half else (at - half, 3)
         if shown:
             index = self._grid.indexOf(key_label)
-            if index < 0 or self._grid.getItemPosition(index)[:2] != (row, column):
+            placed = self._grid.getItemPosition(index) if index >= 0 else None
+            if placed is None or (placed[0], placed[1]) != (row, column):  # type: ignore[index]
                 self._grid.addWidget(key_label, row, column)
                 self._grid.addWidget(value_label, row, column + 1)
         if key_label.isVisibleTo(self) != shown:

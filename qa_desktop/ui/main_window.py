@@ -734,7 +734,7 @@ class MainWindow(QMainWindow):
             self.count.setText(f"{shown} {noun}; working out what is due…")
             return
         if self.model.due_state is DueState.NOT_WORKED_OUT:  # blanks and "0 overdue" would read as nothing due
-            self.count.setText(f"{shown} {noun}; what is due could not be worked out")
+            self.count.setText(f"{shown} {noun}; what is due: not worked out")  # short: the sync words beside it
             return
         self.count.setText(f"{shown} {noun}" + (f", {overdue} overdue" if overdue else ""))
 
