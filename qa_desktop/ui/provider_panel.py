@@ -387,7 +387,8 @@ class ProviderPanel(QWidget):
         page_layout.addWidget(self.facts_area)
         page_layout.addLayout(records)
         page_layout.addWidget(self.tabs, 1)
-        self.waiting = QLabel()
+        # the same words for every provider passed (the name is in the title): nothing laid out again per key
+        self.waiting = QLabel("This provider's page shows when the cursor rests.")
         self.waiting.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.waiting.setWordWrap(True)
         self.waiting.setAccessibleName("Provider page to come")
@@ -432,8 +433,6 @@ class ProviderPanel(QWidget):
                 part.setEnabled(False)
             self.body.setCurrentWidget(self.waiting)
         self.title.setText(f"{name} …" if name else "…")
-        self.waiting.setText(f"The page of {name} shows when the cursor rests." if name else
-                             "The page shows when the cursor rests.")
 
     def _page_parts(self) -> tuple[QWidget, ...]:
         return self.facts, self.warnings, self.rating, self.tabs

