@@ -32,9 +32,9 @@ class FactsGrid(QWidget):
         self._grid.setHorizontalSpacing(10)
         self._grid.setVerticalSpacing(1)
         self._grid.setColumnMinimumWidth(2, COLUMN_GAP - 10)
-        # the right column's pairs follow the left's (as the table's did); the room left over is at the end
-        self._grid.setColumnMinimumWidth(5, 1)
-        self._grid.setColumnStretch(5, 1)
+        # the room shared by the two values: a long value wraps in its half rather than squeezing the others
+        self._grid.setColumnStretch(1, 1)
+        self._grid.setColumnStretch(4, 1)
         self._pairs: list[tuple[QLabel, QLabel]] = []
         self._facts: list[tuple[str, str]] = []
 
