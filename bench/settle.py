@@ -11,8 +11,7 @@ def due_shown(app: Any, window: Any) -> None:
     worked out in the background after the first paint (``ui.main_window.DUE_IN_BACKGROUND_FROM``),
     and a figure measured meanwhile would count that work too (a process's CPU time is every
     thread's). A window without it (an earlier tree) has nothing to wait for."""
-    task = getattr(window, "due_task", None)
-    while task is not None and task.running:
+    while getattr(window, "due_task", None) is not None and window.due_task.running:  # None once done and released
         app.processEvents()
         time.sleep(0.005)
     app.processEvents()

@@ -33,6 +33,7 @@ from sqlalchemy.orm import Session
 from qa_desktop.domain.framework import MEDWAY, Framework, FrameworkError
 from qa_desktop.domain.roles import require_lead, require_officer
 from qa_desktop.paths import resources_dir
+from qa_desktop.services.read_memo import remembered
 from qa_desktop.store.database import Store
 from qa_desktop.store.models import COUNCIL_ID, CouncilSettings
 
@@ -119,8 +120,8 @@ def branding(store: Store) -> Branding:
 
 def framework(session: Session) -> Framework:
     """The framework's figures in force, for a service that already holds a session (the figures
-    alone: the branding is not worked out for them)."""
-    return _framework_of(_row(session))
+    alone: the branding is not worked out for them). Read once per ``read_memo.remembering`` read."""
+    return remembered(session, "framework", lambda: _framework_of(_row(session)))
 
 
 def _framework_of(row: CouncilSettings | None) -> Framework:

@@ -145,25 +145,28 @@ def due_items(session: Session, today: dt.date, *, include_scheduled: bool = Fal
 
     setting_ids = select(Setting.id).where(*of(Setting.provider_id))
     of_settings_of_wanted = [Visit.setting_id.in_(setting_ids)] if wanted is not None else []
-    last_visit = dict(session.execute(
-        select(Visit.setting_id, func.max(Visit.visit_date))
-        .where(Visit.deleted.is_(False), Visit.status == VisitStatus.COMPLETED, *of_settings_of_wanted)
-        .group_by(Visit.setting_id)).all())
-    planned_visit = dict(session.execute(
-        select(Visit.setting_id, func.min(Visit.visit_date))
-        .where(Visit.deleted.is_(False), Visit.status == VisitStatus.PLANNED, *of_settings_of_wanted)
-        .group_by(Visit.setting_id)).all())
+    # each setting's last completed visit and first planned one, in one read (one pass over the visits)
+    last_visit: dict[str, dt.date] = {}
+    planned_visit: dict[str, dt.date] = {}
+    for setting_id, status, latest, earliest in session.execute(
+            select(Visit.setting_id, Visit.status, func.max(Visit.visit_date), func.min(Visit.visit_date))
+            .where(Visit.deleted.is_(False), Visit.status.in_([VisitStatus.COMPLETED, VisitStatus.PLANNED]),
+                   *of_settings_of_wanted)
+            .group_by(Visit.setting_id, Visit.status)):
+        if status is VisitStatus.COMPLETED:
+            last_visit[setting_id] = latest
+        else:
+            planned_visit[setting_id] = earliest
     complete = or_(ComplianceReview.status.is_(None), ComplianceReview.status == ReviewStatus.COMPLETED)
-
-    def reviews(minimum: bool) -> Any:
-        return (select(ComplianceReview.provider_id, ComplianceReview.element_id,
-                       func.max(ComplianceReview.review_date))
-                .where(ComplianceReview.deleted.is_(False), complete, ComplianceReview.minimum_only.is_(minimum),
-                       *of(ComplianceReview.provider_id))
-                .group_by(ComplianceReview.provider_id, ComplianceReview.element_id))
-
-    last_review = {(p, e): day for p, e, day in session.execute(reviews(False))}
-    last_minimum = {(p, e): day for p, e, day in session.execute(reviews(True))}
+    # the last complete full review and the last minimum urgent one, per provider and element, in one read
+    last_review: dict[tuple[str, str | None], dt.date] = {}
+    last_minimum: dict[tuple[str, str | None], dt.date] = {}
+    for p, e, minimum_only, day in session.execute(
+            select(ComplianceReview.provider_id, ComplianceReview.element_id, ComplianceReview.minimum_only,
+                   func.max(ComplianceReview.review_date))
+            .where(ComplianceReview.deleted.is_(False), complete, *of(ComplianceReview.provider_id))
+            .group_by(ComplianceReview.provider_id, ComplianceReview.element_id, ComplianceReview.minimum_only)):
+        (last_minimum if minimum_only else last_review)[(p, e)] = day
     placements: dict[str, list[tuple[str | None, PlacementStart]]] = defaultdict(list)
     for setting_id, element_id, started_at, kind, reference in session.execute(
             select(Placement.setting_id, Placement.element_id, Placement.started_at, Placement.kind,

@@ -40,6 +40,7 @@ from qa_desktop.domain.service_types import ServiceType
 from qa_desktop.domain.timescales import ConcernLevel, action_due
 from qa_desktop.forms.template import TemplateInvalid, parse_template
 from qa_desktop.services.council import framework
+from qa_desktop.services.read_memo import remembered
 from qa_desktop.store.access import lead, officer
 from qa_desktop.store.database import Store
 from qa_desktop.store.models import (
@@ -166,6 +167,14 @@ def risk_ratings(session: Session, year: int, *, provider_id: str | None = None,
     dates, so the cases of that year are found by the index on ``opened_on`` (not every case ever
     logged, each year worked out again)."""
     officer(session, "risk ratings")
+    if provider_id is not None and provider_ids is None:  # a provider's page asks twice (sanctions, warnings)
+        return dict(remembered(session, ("risk_rating", year, provider_id),
+                               lambda: _risk_ratings(session, year, provider_id, None)))
+    return _risk_ratings(session, year, provider_id, provider_ids)
+
+
+def _risk_ratings(session: Session, year: int, provider_id: str | None,
+                  provider_ids: Collection[str] | None) -> dict[str, Rag]:
     counts: Counter[str] = Counter()
     significant: set[str] = set()
     wanted = [provider_id] if provider_id else sorted(provider_ids) if provider_ids is not None else None
@@ -463,6 +472,11 @@ class EmbargoInForce:
 def active_embargoes(session: Session, today: dt.date, *, provider_id: str | None = None) -> list[EmbargoInForce]:
     """Embargoes in force on ``today``, earliest first; of one provider with ``provider_id``."""
     officer(session, "embargoes")
+    return list(remembered(session, ("active_embargoes", today, provider_id),
+                           lambda: _active_embargoes(session, today, provider_id)))
+
+
+def _active_embargoes(session: Session, today: dt.date, provider_id: str | None) -> list[EmbargoInForce]:
     query = (select(Embargo, Provider.name, Setting.name).join(Provider, Embargo.provider_id == Provider.id)
              .outerjoin(Setting, Embargo.setting_id == Setting.id)
              .where(Embargo.deleted.is_(False), Embargo.start_on <= today))
@@ -638,6 +652,11 @@ def open_alerts(session: Session, *, provider_id: str | None = None,
     only those with a review on or before that day (the dashboard's "due for review": read in SQL,
     not every open alert of the register)."""
     officer(session, "regulatory alerts")
+    return list(remembered(session, ("open_alerts", provider_id, review_by),
+                           lambda: _open_alerts(session, provider_id, review_by)))
+
+
+def _open_alerts(session: Session, provider_id: str | None, review_by: dt.date | None) -> list[OpenAlert]:
     query = (select(RegulatoryAlert.id, RegulatoryAlert.provider_id, Provider.name,
                     type_coerce(RegulatoryAlert.regulator, String), type_coerce(RegulatoryAlert.kind, String),
                     RegulatoryAlert.received_on, RegulatoryAlert.review_on, RegulatoryAlert.summary,

@@ -36,6 +36,7 @@ from qa_desktop.services.providers import (
     elements,
     provider_commissioners,
 )
+from qa_desktop.services.read_memo import remembering
 from qa_desktop.services.reviews import ReviewLine, reviews
 from qa_desktop.services.sanctions import SanctionRow, sanctions_list
 from qa_desktop.store.access import officer
@@ -115,6 +116,13 @@ class ProviderOverview:
 
 
 def provider_overview(session: Session, provider_id: str, now: dt.datetime) -> ProviderOverview:
+    """The page, read in one unit of work; what several of its parts ask alike (the embargoes in
+    force, the open alerts, this year's rating, the framework) is read once (``read_memo``)."""
+    with remembering(session):
+        return _overview(session, provider_id, now)
+
+
+def _overview(session: Session, provider_id: str, now: dt.datetime) -> ProviderOverview:
     officer(session, "provider records")
     provider = session.get(Provider, provider_id)
     if provider is None or provider.deleted:

@@ -342,9 +342,10 @@ class ItemWidget(QFrame):
         self.mark.setText("⚠" if differences else ("" if value in (None, "", []) else "✓"))
         self.mark.setToolTip("The two officers differ here" if differences else "")
         flagged = value in (NOT_MET, NO) or bool(differences)
-        self.setProperty("flagged", flagged)
-        self.style().unpolish(self)
-        self.style().polish(self)
+        if self.property("flagged") != flagged:  # restyled only when the flag changes: a repolish re-lays the row
+            self.setProperty("flagged", flagged)
+            self.style().unpolish(self)
+            self.style().polish(self)
 
     def _show_differences(self, differences: Sequence[Difference]) -> None:
         for card in self.difference_cards:

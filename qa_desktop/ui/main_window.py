@@ -55,7 +55,7 @@ from qa_desktop.ui.key_repeat import KeyRepeatWatch
 from qa_desktop.ui.oversight_window import OversightWindow
 from qa_desktop.ui.provider_forms import CommissionerDialog, MergeDialog, ProviderDialog
 from qa_desktop.ui.provider_panel import ProviderPanel
-from qa_desktop.ui.provider_table import ProviderTableModel
+from qa_desktop.ui.provider_table import DueState, ProviderTableModel
 from qa_desktop.ui.register_proxy import RegisterProxy
 from qa_desktop.ui.review_window import ReviewWindow
 from qa_desktop.ui.setup_dialog import SetupDialog
@@ -128,7 +128,7 @@ class MainWindow(QMainWindow):
         self._reloads = 0
         #: While what is due is worked out in the background: the providers changed meanwhile.
         self._changed_while_due: set[str] | None = None
-        self.due_task: BackgroundTask | None = None  # the latest
+        self.due_task: BackgroundTask | None = None  # the latest, while it runs
         self._due_tasks: list[BackgroundTask] = []  # every one still running (a reload during another)
         running = QApplication.instance()
         if running is not None:
@@ -593,7 +593,7 @@ class MainWindow(QMainWindow):
         (``DUE_IN_BACKGROUND_FROM``; the status bar says so meanwhile)."""
         self._reloads += 1  # what is due, still being worked out for an earlier reload, is not used
         self._changed_while_due = None
-        self.model.set_due_pending(False)
+        self.model.set_due_state(DueState.KNOWN)
         context = self.workspace.register.context(due=False)
         rows = self.workspace.register.search(context=context)
         if len(rows) < DUE_IN_BACKGROUND_FROM:
@@ -618,13 +618,24 @@ class MainWindow(QMainWindow):
         have been before or after their change)."""
         reload = self._reloads
         self._changed_while_due = set()
-        self.model.set_due_pending(True)
+        self.model.set_due_state(DueState.WORKING_OUT)
         task = BackgroundTask(self, "Working out what is due", lambda progress: self._register_with_due(),
                               dialog=False)
         task.finished.connect(lambda found: self._due_worked_out(reload, found))
         task.failed.connect(lambda message: self._due_not_worked_out(reload, message))
+        # a reload makes one task: released when it ends, not kept as a child of the window for as long as
+        # the window is open (a long day of syncs and imports would pile them up, each with its thread)
+        task.finished.connect(lambda _found: self._release_due_task(task))
+        task.failed.connect(lambda _message: self._release_due_task(task))
         self.due_task = task.start()
-        self._due_tasks = [t for t in self._due_tasks if t.running] + [task]
+        self._due_tasks.append(task)
+
+    def _release_due_task(self, task: BackgroundTask) -> None:
+        if task in self._due_tasks:
+            self._due_tasks.remove(task)
+        if self.due_task is task:
+            self.due_task = None
+        task.deleteLater()
 
     def _wait_for_due(self) -> None:
         """The program ends (another way than by this window closing): the background read of
@@ -640,7 +651,7 @@ class MainWindow(QMainWindow):
         if reload != self._reloads:
             return
         changed, self._changed_while_due = self._changed_while_due, None
-        self.model.set_due_pending(False)
+        self.model.set_due_state(DueState.KNOWN)
         self._show_rows(*found)
         if changed:
             self.update_providers(changed)
@@ -649,7 +660,7 @@ class MainWindow(QMainWindow):
         if reload != self._reloads:
             return
         self._changed_while_due = None
-        self.model.set_due_pending(False)
+        self.model.set_due_state(DueState.NOT_WORKED_OUT, message)
         self._show_count()
         QMessageBox.warning(self, "What is due is not shown", f"What is due across the register could not be "
                             f"worked out: {message}")
@@ -719,8 +730,11 @@ class MainWindow(QMainWindow):
         overdue = self.model.overdue if shown == self.model.rowCount() else self.model.overdue_among(
             self.proxy.source_rows())
         noun = "provider" if shown == 1 else "providers"
-        if self._changed_while_due is not None:
+        if self.model.due_state is DueState.WORKING_OUT:
             self.count.setText(f"{shown} {noun}; working out what is due…")
+            return
+        if self.model.due_state is DueState.NOT_WORKED_OUT:  # blanks and "0 overdue" would read as nothing due
+            self.count.setText(f"{shown} {noun}; what is due: not worked out")  # short: the sync words beside it
             return
         self.count.setText(f"{shown} {noun}" + (f", {overdue} overdue" if overdue else ""))
 

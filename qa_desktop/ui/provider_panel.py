@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Sequence
-from html import escape
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -29,6 +28,7 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QPushButton,
     QScrollArea,
+    QStackedWidget,
     QTableView,
     QTabWidget,
     QVBoxLayout,
@@ -49,6 +49,7 @@ from qa_desktop.ui.caseload_dialogs import (
 )
 from qa_desktop.ui.change_hub import ChangeHub
 from qa_desktop.ui.documents_menu import DocumentsButton, open_with_system_viewer
+from qa_desktop.ui.facts_grid import FactsGrid
 from qa_desktop.ui.oversight_dialogs import (
     ActionPlanDialog,
     ActionProgressDialog,
@@ -227,10 +228,7 @@ class ProviderPanel(QWidget):
         font.setPointSizeF(font.pointSizeF() * 1.3)
         font.setBold(True)
         self.title.setFont(font)
-        self.facts = QLabel()
-        self.facts.setWordWrap(True)
-        self.facts.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.facts.setAccessibleName("Provider facts")
+        self.facts = FactsGrid()
         self.warnings = QLabel()
         self.warnings.setWordWrap(True)
         self.warnings.setAccessibleName("Embargo warning")
@@ -254,6 +252,9 @@ class ProviderPanel(QWidget):
         self.elements_model = RowsModel(ELEMENT_COLUMNS, self, row_id=lambda e: e.id)
         self.tabs = QTabWidget()
         self.tabs.setAccessibleName("Provider page")
+        # no frame drawn round the pages: the tables have their own, and the frame was repainted whole
+        # (some 2 ms) whenever a tab's words changed, for each provider passed in the register
+        self.tabs.setDocumentMode(True)
         self.views: dict[str, QTableView] = {}
         tables = (("settings", self.settings_model, "Settings"), ("due", self.due_model, "What is due"),
                   ("visits", self.visits_model, "Visits"), ("actions", self.actions_model, "Actions"),
@@ -371,16 +372,30 @@ class ProviderPanel(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addLayout(heading)
-        layout.addWidget(self.warnings)
+        # below the name: the page, or, while Down is held in the register, a line saying whose page
+        # comes when the cursor rests (not the page of a provider passed, greyed under another's name)
+        body = QWidget()
+        page_layout = QVBoxLayout(body)
+        page_layout.setContentsMargins(0, 0, 0, 0)
+        page_layout.addWidget(self.warnings)
         # the facts scroll rather than being cut off when the text is large (150%) or the window small
         self.facts_area = QScrollArea()
         self.facts_area.setWidget(self.facts)
         self.facts_area.setWidgetResizable(True)
         self.facts_area.setFrameShape(QFrame.Shape.NoFrame)
         self.facts_area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        layout.addWidget(self.facts_area)
-        layout.addLayout(records)
-        layout.addWidget(self.tabs, 1)
+        page_layout.addWidget(self.facts_area)
+        page_layout.addLayout(records)
+        page_layout.addWidget(self.tabs, 1)
+        # the same words for every provider passed (the name is in the title): nothing laid out again per key
+        self.waiting = QLabel("This provider's page shows when the cursor rests.")
+        self.waiting.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.waiting.setWordWrap(True)
+        self.waiting.setAccessibleName("Provider page to come")
+        self.body = QStackedWidget()
+        self.body.addWidget(body)
+        self.body.addWidget(self.waiting)
+        layout.addWidget(self.body, 1)
         self._enable(False)
         hub.changed.connect(self._on_changes)
 
@@ -416,6 +431,7 @@ class ProviderPanel(QWidget):
             self._enable(False)
             for part in self._page_parts():
                 part.setEnabled(False)
+            self.body.setCurrentWidget(self.waiting)
         self.title.setText(f"{name} …" if name else "…")
 
     def _page_parts(self) -> tuple[QWidget, ...]:
@@ -426,6 +442,7 @@ class ProviderPanel(QWidget):
         self.pending = None
         for part in self._page_parts():
             part.setEnabled(True)
+        self.body.setCurrentIndex(0)
         page = self._read(provider_id) if provider_id is not None else None
         if page is None:
             self._show_nothing()
@@ -433,20 +450,15 @@ class ProviderPanel(QWidget):
         self._enable(True)
         self.overview = page
         self.title.setText(page.name)
-        half = (len(page.facts) + 1) // 2  # two columns of facts, so the tables below keep their room
-        pairs = [(page.facts[i], page.facts[i + half] if i + half < len(page.facts) else ("", ""))
-                 for i in range(half)]
-        cells = "".join("<tr>" + "".join(f"<td style='padding-right:10px'><b>{escape(k)}</b></td>"
-                                         f"<td style='padding-right:28px'>{escape(v)}</td>" for k, v in pair) + "</tr>"
-                        for pair in pairs)
-        self.facts.setText(f"<table>{cells}</table>")
+        self.facts.set_facts(page.facts)  # two columns, so the tables below keep their room
         rows: dict[str, Sequence[Any]] = {
             "settings": page.settings, "due": page.due, "visits": page.visits, "actions": page.actions,
             "cases": page.cases, "sanctions": page.sanctions, "reviews": page.reviews,
             "placements": page.placements, "contacts": page.contacts, "elements": page.elements}
         self._unsized |= {key for key, shown in rows.items() if self.models[key].replace_rows(shown)}
         bespoke = page.service_type_value == ServiceType.BESPOKE.value
-        self.tabs.setTabVisible(self.tab_index["elements"], bespoke)
+        if self.tabs.isTabVisible(self.tab_index["elements"]) != bespoke:
+            self.tabs.setTabVisible(self.tab_index["elements"], bespoke)
         self.monitored_button.setText("&Monitored by us: yes…" if page.monitored else "&Monitored by us: no…")
         self.warnings.setText("⚠ " + "\n⚠ ".join(page.warnings) if page.warnings else "")
         self.warnings.setVisible(bool(page.warnings))
@@ -463,21 +475,29 @@ class ProviderPanel(QWidget):
         self.rating.setText(rating)
         self.ifa_button.setVisible(page.ifa is not None)
         overdue = sum(1 for i in page.due if i.due.status is DueStatus.OVERDUE)
-        self.tabs.setTabText(0, f"Settings ({len(page.settings)})")
-        self.tabs.setTabText(1, f"What is due ({overdue} overdue)" if overdue else f"What is due ({len(page.due)})")
-        self.tabs.setTabText(2, f"Visits ({len(page.visits)})")
-        self.tabs.setTabText(3, f"Actions ({len(page.actions)}, {page.overdue_actions} overdue)"
-                             if page.overdue_actions else f"Actions ({len(page.actions)})")
-        self.tabs.setTabText(4, f"Risk and cases ({this_year.rag.label if this_year else 'no cases'})")
-        self.tabs.setTabText(5, f"Sanctions ({len(page.sanctions)})")
         in_progress = sum(1 for r in page.reviews if r.status is ReviewStatus.IN_PROGRESS)
-        self.tabs.setTabText(self.tab_index["reviews"], f"Reviews ({len(page.reviews)}"
-                             + (f", {in_progress} in progress)" if in_progress else ")"))
         current = sum(1 for p in page.placements if p.current)
-        self.tabs.setTabText(self.tab_index["placements"], f"Placements ({current} now)")
-        self.tabs.setTabText(self.tab_index["contacts"], f"Contacts ({len(page.contacts)})")
-        self.tabs.setTabText(self.tab_index["elements"], f"Package ({len(page.elements)} elements)")
+        self._tab_texts({
+            "settings": f"Settings ({len(page.settings)})",
+            "due": f"What is due ({overdue} overdue)" if overdue else f"What is due ({len(page.due)})",
+            "visits": f"Visits ({len(page.visits)})",
+            "actions": f"Actions ({len(page.actions)}, {page.overdue_actions} overdue)" if page.overdue_actions
+            else f"Actions ({len(page.actions)})",
+            "cases": f"Risk and cases ({this_year.rag.label if this_year else 'no cases'})",
+            "sanctions": f"Sanctions ({len(page.sanctions)})",
+            "reviews": f"Reviews ({len(page.reviews)}" + (f", {in_progress} in progress)" if in_progress else ")"),
+            "placements": f"Placements ({current} now)",
+            "contacts": f"Contacts ({len(page.contacts)})",
+            "elements": f"Package ({len(page.elements)} elements)"})
         self._size_shown_table()
+
+    def _tab_texts(self, texts: dict[str, str]) -> None:
+        """The tabs' words, set where they changed: a tab's words set lays the tab bar out again and
+        repaints the whole page below it, for each provider passed in the register."""
+        for key, text in texts.items():
+            at = self.tab_index[key]
+            if self.tabs.tabText(at) != text:
+                self.tabs.setTabText(at, text)
 
     def _size_shown_table(self) -> None:
         """Fit the columns of the table on show to what it holds now; a table on another tab is

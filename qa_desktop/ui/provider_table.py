@@ -9,6 +9,7 @@ to a few of them by id, ``update_rows``). A provider with a visit or review over
 from __future__ import annotations
 
 import datetime as dt
+import enum
 from collections.abc import Collection, Sequence
 from typing import Any
 
@@ -19,7 +20,17 @@ from qa_desktop.domain.schedule import DueStatus
 from qa_desktop.ui.rows_model import ID_ROLE, SORT_ROLE, Column, RowsModel
 from qa_desktop.workspace.register import DueItem, ProviderRow
 
-__all__ = ["ID_ROLE", "SORT_ROLE", "ProviderTableModel", "due_words"]
+__all__ = ["ID_ROLE", "SORT_ROLE", "DueState", "ProviderTableModel", "due_words"]
+
+
+class DueState(enum.Enum):
+    """Whether the rows' "Next due" is known. A large register is shown before what is due is
+    worked out (in the background): until then, or when that read failed, a blank in the column
+    must not read as "nothing due", so the header says which it is."""
+
+    KNOWN = "known"
+    WORKING_OUT = "working out"
+    NOT_WORKED_OUT = "not worked out"
 
 
 def due_words(item: DueItem | None) -> str:
@@ -88,20 +99,29 @@ class ProviderTableModel(RowsModel[ProviderRow]):
         #: need not sort 20,000 rows through Python at start (issue 22). A change to some rows
         #: (``update_rows``) may move or add them, after which the proxy sorts as usual.
         self.in_name_order = False
-        #: What is due is being worked out (in the background, for a large register): the column's
-        #: header says so, so that its blanks are not read as nothing due.
-        self.due_pending = False
+        #: What is due is being worked out (in the background, for a large register), or could not be:
+        #: the column's header says so, so that its blanks are not read as nothing due.
+        self.due_state = DueState.KNOWN
+        #: Why what is due could not be worked out (the header's tooltip), when it could not.
+        self.due_failure = ""
 
-    def set_due_pending(self, pending: bool) -> None:
-        if pending != self.due_pending:
-            self.due_pending = pending
+    def set_due_state(self, state: DueState, why: str = "") -> None:
+        if (state, why) != (self.due_state, self.due_failure):
+            self.due_state, self.due_failure = state, why
             self.headerDataChanged.emit(Qt.Orientation.Horizontal, DUE_COLUMN, DUE_COLUMN)
 
     def headerData(self, section: int, orientation: Qt.Orientation,  # noqa: N802 (Qt's name)
                    role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if (self.due_pending and section == DUE_COLUMN and orientation == Qt.Orientation.Horizontal
-                and role == Qt.ItemDataRole.DisplayRole):
-            return "Next due: working out…"
+        if section == DUE_COLUMN and orientation == Qt.Orientation.Horizontal:
+            if self.due_state is DueState.WORKING_OUT and role == Qt.ItemDataRole.DisplayRole:
+                return "Next due: working out…"
+            if self.due_state is DueState.NOT_WORKED_OUT:
+                if role == Qt.ItemDataRole.DisplayRole:
+                    return "Next due: not known"
+                if role == Qt.ItemDataRole.ToolTipRole:
+                    why = self.due_failure.rstrip(".")
+                    return (f"What is due across the register could not be worked out: {why}. A blank here "
+                            "does not mean nothing is due.")
         return super().headerData(section, orientation, role)
 
     def set_rows(self, rows: Sequence[ProviderRow], *, in_name_order: bool = False) -> None:

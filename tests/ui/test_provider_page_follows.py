@@ -62,8 +62,11 @@ def test_down_held_shows_the_page_where_the_cursor_rests_and_nothing_acts_on_a_p
     assert window.panel.title.text().startswith(name)
     assert not window.panel.tabs.isEnabled()
     assert not any(b.isEnabled() for b in window.panel.record_buttons)
+    # not the page of the provider passed under this one's name: a line says whose page comes
+    assert window.panel.body.currentWidget() is window.panel.waiting and window.panel.waiting.isVisible()
     qtbot.waitUntil(lambda: window.panel.overview is not None)
     assert window.panel.overview.id == rests_on and window.panel.title.text() == name
+    assert window.panel.body.currentIndex() == 0 and window.panel.tabs.isVisible()
     assert window.panel.tabs.isEnabled() and window.panel.pending is None
     assert any(b.isEnabled() for b in window.panel.record_buttons)
 
@@ -72,6 +75,24 @@ def test_a_key_pressed_after_holding_shows_its_page_at_once(qtbot, window):
     hold_down(window, 3)
     qtbot.keyClick(window.table, Qt.Key.Key_Down)  # pressed again before the page caught up
     provider_id, _ = cursor_on(window)
+    assert window.panel.overview is not None and window.panel.overview.id == provider_id
+    assert window.panel.pending is None
+
+
+def test_a_click_after_holding_shows_its_page_at_once(qtbot, window):
+    """Down held, let go and the page caught up; then a row clicked: its page is read at once (the
+    click is no held key, so the page does not wait for the cursor to rest)."""
+    hold_down(window, 3)
+    qtbot.waitUntil(lambda: window.panel.overview is not None)
+    QApplication.sendEvent(window.table, QKeyEvent(QEvent.Type.KeyPress, Qt.Key.Key_Down,
+                                                   Qt.KeyboardModifier.NoModifier, "", True))  # held again, not let go
+    assert window.panel.overview is None
+    qtbot.waitUntil(lambda: window.panel.overview is not None)
+    clicked = window.proxy.index(8, 0)
+    qtbot.mouseClick(window.table.viewport(), Qt.MouseButton.LeftButton,
+                     pos=window.table.visualRect(clicked).center())
+    provider_id, _ = cursor_on(window)
+    assert window.table.currentIndex().row() == 8
     assert window.panel.overview is not None and window.panel.overview.id == provider_id
     assert window.panel.pending is None
 

@@ -17,7 +17,9 @@ from qa_desktop.services import oversight as qa
 from qa_desktop.services.demo import load_demo
 from qa_desktop.services.register import find_by_urn
 from qa_desktop.ui import main_window
+from qa_desktop.ui.background import BackgroundTask
 from qa_desktop.ui.main_window import MainWindow
+from qa_desktop.ui.provider_table import DueState
 from qa_desktop.workspace import Workspace
 from qa_desktop.workspace.register import DueFilter
 from tests.conftest import TODAY
@@ -42,7 +44,9 @@ def open_window(qtbot, workspace, hub, tmp_path):
 
 
 def worked_out(window):
-    return window.due_task is not None and not window.due_task.running and "working out" not in window.count.text()
+    """The latest read of what is due has ended and been shown (its task is then released)."""
+    return (window.due_task is None and window.model.due_state is DueState.KNOWN
+            and "working out" not in window.count.text())
 
 
 def test_the_register_shows_first_and_what_is_due_follows(qtbot, due_later, workspace, hub, tmp_path):
@@ -106,8 +110,9 @@ def test_a_change_while_what_is_due_is_worked_out_is_shown(qtbot, due_later, lea
 
 def test_closing_the_window_waits_for_the_background_read(qtbot, due_later, workspace, hub, tmp_path):
     window = open_window(qtbot, workspace, hub, tmp_path)
+    thread = window.due_task._thread  # still running: its end is heard through the event loop
     window.close()
-    assert window.due_task._thread.isFinished()  # the workspace may be closed now: nothing reads it
+    assert thread.isFinished()  # the workspace may be closed now: nothing reads it
 
 
 def test_a_reload_while_what_is_due_is_worked_out_uses_the_latest_read(qtbot, due_later, lead, workspace, hub,
@@ -145,3 +150,49 @@ def test_a_reload_while_what_is_due_is_worked_out_uses_the_latest_read(qtbot, du
     assert row.sanctions == ("Embargo on provider/agency",)  # the later read's, not the first's
     assert {r.id: r.due for r in window.model.rows if r.due} == dict(workspace.register.context().due)
     assert window.proxy.headerData(2, Qt.Orientation.Horizontal) == "Next due (Figures 1, 2)"
+
+
+def test_what_is_due_that_could_not_be_worked_out_is_said_so(qtbot, due_later, workspace, hub, tmp_path, messages):
+    """The background read failed: the "Next due" header and the status bar say that it could not be
+    worked out (blanks and no overdue count would read as nothing due); a later reload that works
+    says what is due again."""
+    def fails(self):
+        raise RuntimeError("the store could not be read")
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(MainWindow, "_register_with_due", fails)
+        window = open_window(qtbot, workspace, hub, tmp_path)
+        qtbot.waitUntil(lambda: window.due_task is None, timeout=60000)
+    header = window.proxy.headerData(2, Qt.Orientation.Horizontal)
+    assert header == "Next due: not known"
+    tip = window.proxy.headerData(2, Qt.Orientation.Horizontal, Qt.ItemDataRole.ToolTipRole)
+    assert "the store could not be read" in tip and "does not mean nothing is due" in tip
+    assert window.count.text() == "13 providers; what is due: not worked out"
+    assert [kind for kind, title, _ in messages] == ["warning"] and "not shown" in messages[0][1]
+    window.search.setText("Harbour")
+    window.refresh()
+    assert window.count.text() == "1 provider; what is due: not worked out"  # not "1 provider" alone
+    window.search.clear()
+    window.reload()
+    qtbot.waitUntil(lambda: worked_out(window), timeout=60000)
+    assert window.proxy.headerData(2, Qt.Orientation.Horizontal) == "Next due (Figures 1, 2)"
+    assert window.proxy.headerData(2, Qt.Orientation.Horizontal, Qt.ItemDataRole.ToolTipRole) != tip
+    assert window.count.text().startswith("13 providers") and "worked out" not in window.count.text()
+
+
+def test_each_reload_releases_its_background_task_when_done(qtbot, due_later, workspace, hub, tmp_path, messages):
+    """A reload (a sync, an import) makes a task to work out what is due: once it has ended, worked
+    out or failed, it is released rather than kept as a child of the window all day."""
+    window = open_window(qtbot, workspace, hub, tmp_path)
+    for _ in range(3):
+        window.reload()
+    qtbot.waitUntil(lambda: worked_out(window), timeout=60000)
+    qtbot.waitUntil(lambda: not window.findChildren(BackgroundTask), timeout=60000)
+    assert window._due_tasks == []
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(MainWindow, "_register_with_due", lambda self: 1 / 0)
+        window.reload()
+        assert len(window.findChildren(BackgroundTask)) == 1
+        qtbot.waitUntil(lambda: window.due_task is None, timeout=60000)
+    qtbot.waitUntil(lambda: not window.findChildren(BackgroundTask), timeout=60000)
+    assert window.model.due_state is DueState.NOT_WORKED_OUT
