@@ -731,12 +731,12 @@ class MainWindow(QMainWindow):
             self.proxy.source_rows())
         noun = "provider" if shown == 1 else "providers"
         if self.model.due_state is DueState.WORKING_OUT:
-            self.count.setText(f"{shown} {noun}; working out what is due…")
+            self.count.setText(f"{shown:,} {noun}; working out what is due…")
             return
         if self.model.due_state is DueState.NOT_WORKED_OUT:  # blanks and "0 overdue" would read as nothing due
-            self.count.setText(f"{shown} {noun}; what is due: not worked out")  # short: the sync words beside it
+            self.count.setText(f"{shown:,} {noun}; could not work out what is due")  # short: the sync words beside it
             return
-        self.count.setText(f"{shown} {noun}" + (f", {overdue} overdue" if overdue else ""))
+        self.count.setText(f"{shown:,} {noun}" + (f", {overdue:,} overdue" if overdue else ""))
 
     def _select(self, provider_id: str) -> None:
         row = self.model.position_of(provider_id)

@@ -167,11 +167,11 @@ def test_what_is_due_that_could_not_be_worked_out_is_said_so(qtbot, due_later, w
     assert header == "Next due: not known"
     tip = window.proxy.headerData(2, Qt.Orientation.Horizontal, Qt.ItemDataRole.ToolTipRole)
     assert "the store could not be read" in tip and "does not mean nothing is due" in tip
-    assert window.count.text() == "13 providers; what is due: not worked out"
+    assert window.count.text() == "13 providers; could not work out what is due"
     assert [kind for kind, title, _ in messages] == ["warning"] and "not shown" in messages[0][1]
     window.search.setText("Harbour")
     window.refresh()
-    assert window.count.text() == "1 provider; what is due: not worked out"  # not "1 provider" alone
+    assert window.count.text() == "1 provider; could not work out what is due"  # not "1 provider" alone
     window.search.clear()
     window.reload()
     qtbot.waitUntil(lambda: worked_out(window), timeout=60000)
