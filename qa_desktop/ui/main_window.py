@@ -628,7 +628,10 @@ class MainWindow(QMainWindow):
         is due, the risk ratings and the sanctions across the whole register, read every provider's
         row, then show those the search and filters keep. A large register is shown first with its
         ratings and sanctions, and what is due is added when worked out in the background
-        (``DUE_IN_BACKGROUND_FROM``; the status bar says so meanwhile)."""
+        (``DUE_IN_BACKGROUND_FROM``; the status bar says so meanwhile). At start, on a workspace whose
+        store is still to be opened (``Workspace.open_for_window``), those rows are the register's
+        first look (read with plain SQL), and the background read, which opens the store, starts
+        after the first paint (issue 22's cold start)."""
         self._reloads += 1  # what is due, still being worked out for an earlier reload, is not used
         self._changed_while_due = None
         self.model.set_due_pending(False)
