@@ -360,8 +360,11 @@ def cmd_recover(args: argparse.Namespace) -> int:
 
 def cmd_gui(args: argparse.Namespace) -> int:
     from qa_desktop.ui.app import run_app
+    from qa_desktop.workspace import Workspace
 
-    with closing(_open_workspace(args)) as workspace:
+    # the window's own way in: the register read first, the store opened after the first paint (issue 22)
+    opened = _open_workspace(args) if args.demo else Workspace.open_for_window(_data_dir(args))
+    with closing(opened) as workspace:
         if args.demo:
             workspace.admin.load_demo()
         return run_app(workspace)

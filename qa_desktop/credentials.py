@@ -11,8 +11,10 @@ install; it does not fall back to a plain-text file.
 
 from __future__ import annotations
 
-import keyring
-from keyring.errors import KeyringError, PasswordDeleteError
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from types import ModuleType
 
 SERVICE = "qa-desktop"
 TEAM_KEY_ACCOUNT = "team-sync-key"
@@ -28,25 +30,39 @@ def _unavailable(error: Exception) -> CredentialsError:
         f"({type(error).__name__}: {error}). On Linux, install and unlock GNOME Keyring or KWallet.")
 
 
+def _keyring() -> ModuleType:
+    """The keyring package, imported when a secret is first asked for (it brings its backends and
+    their dependencies: some 50 ms, kept off a window's start that is handed its key)."""
+    import keyring
+
+    return keyring
+
+
 def get_secret(account: str) -> str | None:
+    from keyring.errors import KeyringError
+
     try:
-        return keyring.get_password(SERVICE, account)
+        return _keyring().get_password(SERVICE, account)
     except KeyringError as error:
         raise _unavailable(error) from None
 
 
 def set_secret(account: str, secret: str) -> None:
+    from keyring.errors import KeyringError
+
     if not secret:
         raise CredentialsError("An empty password cannot be stored.")
     try:
-        keyring.set_password(SERVICE, account, secret)
+        _keyring().set_password(SERVICE, account, secret)
     except KeyringError as error:
         raise _unavailable(error) from None
 
 
 def forget_secret(account: str) -> None:
+    from keyring.errors import KeyringError, PasswordDeleteError
+
     try:
-        keyring.delete_password(SERVICE, account)
+        _keyring().delete_password(SERVICE, account)
     except PasswordDeleteError:
         pass
     except KeyringError as error:

@@ -212,3 +212,15 @@ MEDWAY = Framework(
               next(n for n, r in FIGURE_6_BANDS if r is Rag.HIGH)),
     action_hours={level: (_hours(t.shortest), _hours(t.longest)) for level, t in FIGURE_8.items()},
 )
+
+
+def framework_in_force(stored: Any) -> Framework:
+    """The figures in force from the council's stored value (``None`` or empty: the built-in ones). A
+    value that does not check (refused when set; a synced value from a newer version) is not used:
+    the built-in figures are."""
+    if stored:
+        try:
+            return Framework.from_dict(stored)
+        except FrameworkError:
+            return MEDWAY
+    return MEDWAY

@@ -30,7 +30,7 @@ import yaml
 from PIL import Image, UnidentifiedImageError
 from sqlalchemy.orm import Session
 
-from qa_desktop.domain.framework import MEDWAY, Framework, FrameworkError
+from qa_desktop.domain.framework import MEDWAY, Framework, framework_in_force
 from qa_desktop.domain.roles import require_lead, require_officer
 from qa_desktop.paths import resources_dir
 from qa_desktop.services.read_memo import remembered
@@ -125,12 +125,7 @@ def framework(session: Session) -> Framework:
 
 
 def _framework_of(row: CouncilSettings | None) -> Framework:
-    if row is not None and row.framework:
-        try:
-            return Framework.from_dict(row.framework)
-        except FrameworkError:  # refused when set; a synced value from a newer version is not used here
-            return MEDWAY
-    return MEDWAY
+    return framework_in_force(row.framework if row is not None else None)
 
 
 # -- changing them -----------------------------------------------------------------------------------

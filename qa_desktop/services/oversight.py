@@ -10,7 +10,6 @@ read comes back as frozen dataclasses, never ORM rows: no row outlives the read 
 from __future__ import annotations
 
 import datetime as dt
-from collections import Counter
 from collections.abc import Collection
 from dataclasses import dataclass
 from typing import Any
@@ -41,6 +40,7 @@ from qa_desktop.domain.timescales import ConcernLevel, action_due
 from qa_desktop.forms.template import TemplateInvalid, parse_template
 from qa_desktop.services.council import framework
 from qa_desktop.services.read_memo import remembered
+from qa_desktop.services.register_rows import ratings_of
 from qa_desktop.store.access import lead, officer
 from qa_desktop.store.database import Store
 from qa_desktop.store.models import (
@@ -175,23 +175,17 @@ def risk_ratings(session: Session, year: int, *, provider_id: str | None = None,
 
 def _risk_ratings(session: Session, year: int, provider_id: str | None,
                   provider_ids: Collection[str] | None) -> dict[str, Rag]:
-    counts: Counter[str] = Counter()
-    significant: set[str] = set()
     wanted = [provider_id] if provider_id else sorted(provider_ids) if provider_ids is not None else None
     if wanted is not None and not wanted:
         return {}
     of_year = (QaCase.opened_on >= dt.date(year, 1, 1), QaCase.opened_on < dt.date(year + 1, 1, 1))
     chunks = [wanted[start:start + 500] for start in range(0, len(wanted), 500)] if wanted is not None else [None]
+    cases: list[Any] = []
     for chunk in chunks:
         of_providers = [QaCase.provider_id.in_(chunk)] if chunk is not None else []
-        for provider_id, is_significant in session.execute(
-                select(QaCase.provider_id, QaCase.significant).where(QaCase.deleted.is_(False), *of_year,
-                                                                     *of_providers)):
-            counts[provider_id] += 1
-            if is_significant:
-                significant.add(provider_id)
-    figures = framework(session)  # the council's Figure 6 bands, read once
-    return {pid: rag_for_year(n, significant_concern=pid in significant, figures=figures) for pid, n in counts.items()}
+        cases += session.execute(select(QaCase.provider_id, QaCase.significant).where(QaCase.deleted.is_(False),
+                                                                                      *of_year, *of_providers))
+    return ratings_of(cases, framework(session))  # the council's Figure 6 bands, read once
 
 
 def set_ifa_concern(store: Store, provider_id: str, area: IfaArea, concern: IfaConcern) -> None:

@@ -18,95 +18,31 @@ linear pass: a search of 20,000 providers takes a small fraction of a second.
 from __future__ import annotations
 
 import datetime as dt
-import enum
-from collections import defaultdict
-from collections.abc import Collection, Mapping
-from dataclasses import dataclass, field
-from typing import Any, TypeVar
+from collections.abc import Collection
+from typing import Any
 
 from sqlalchemy import Select, String, or_, select, type_coerce
 from sqlalchemy.orm import Session
 
-from qa_desktop.domain.regulation import ContractRoute, Judgement, Regulator
+from qa_desktop.domain.regulation import Judgement
 from qa_desktop.domain.risk import Rag
-from qa_desktop.domain.schedule import DueStatus
 from qa_desktop.domain.service_types import ServiceType
-from qa_desktop.domain.tiers import Tier, provider_tier, shown_tier
 from qa_desktop.domain.urn import normalise_postcode, normalise_urn
-from qa_desktop.services.due import DueItem, provider_due
-from qa_desktop.services.register_filter import RegisterFilter, search_text
+from qa_desktop.services.due import provider_due
+from qa_desktop.services.register_filter import RegisterFilter
+from qa_desktop.services.register_rows import DueFilter, ProviderRow, RegisterContext, rows_of
 from qa_desktop.store.access import officer
 from qa_desktop.store.changes import Changes
 from qa_desktop.store.database import session_clock
 from qa_desktop.store.models import Provider, Setting
 from qa_desktop.store.oplog import CHUNK
 
+__all__ = ["ProviderRow", "RegisterContext", "DueFilter", "RegisterError", "register_context",
+           "search_providers", "resolve_provider", "find_by_urn", "add_provider", "add_setting"]
+
 #: Up to this many providers, a change's context is worked out provider by provider; past it, for
 #: the whole register at once (as fast as that, whatever the count).
 FEW_PROVIDERS = 50
-
-V = TypeVar("V")
-
-
-@dataclass(frozen=True)
-class ProviderRow:
-    """One line of the register, as lists and tables show it."""
-
-    id: str
-    name: str
-    urn: str | None
-    service_type: ServiceType
-    organisation: str | None
-    judgement: Judgement | None
-    tier: Tier | None
-    towns: str
-    postcodes: str
-    settings: int
-    registration_status: str | None
-    due: DueItem | None = None  # the most urgent visit or review, when worked out
-    risk: Rag | None = None     # Figure 6 this year, when worked out (NONE: no cases)
-    sanctions: tuple[str, ...] = ()  # in force: embargo, action plan, restriction...
-    local_authority: str | None = None
-    monitored: bool = False     # by us (``domain.monitoring``)
-    monitored_reason: str | None = None
-    #: What the search looks in (``register_filter.search_text``): kept with the row so a screen
-    #: can search the rows it holds without asking the database again.
-    search_text: str = field(default="", repr=False, compare=False)
-
-
-@dataclass(frozen=True)
-class RegisterContext:
-    """What the register shows beside each provider, worked out once for the whole register."""
-
-    due: Mapping[str, DueItem]
-    risk: Mapping[str, Rag]
-    sanctions: Mapping[str, tuple[str, ...]]
-
-    def only(self, provider_ids: Collection[str]) -> RegisterContext:
-        """The part of the context about these providers."""
-        wanted = set(provider_ids)
-        return RegisterContext(_only(self.due, wanted), _only(self.risk, wanted), _only(self.sanctions, wanted))
-
-    def updated(self, provider_ids: Collection[str], fresh: RegisterContext) -> RegisterContext:
-        """This context with what it says of ``provider_ids`` replaced by ``fresh`` (worked out
-        again for them alone): a provider absent from ``fresh`` has nothing due, no rating, no
-        sanction. Copies the maps (fast, in C) rather than work the register out again."""
-        return RegisterContext(_replaced(self.due, provider_ids, fresh.due),
-                               _replaced(self.risk, provider_ids, fresh.risk),
-                               _replaced(self.sanctions, provider_ids, fresh.sanctions))
-
-
-def _only(part: Mapping[str, V], keys: set[str]) -> dict[str, V]:
-    return {k: v for k, v in part.items() if k in keys}
-
-
-def _replaced(old: Mapping[str, V], keys: Collection[str], new: Mapping[str, V]) -> dict[str, V]:
-    merged = dict(old)
-    for key in keys:
-        merged.pop(key, None)
-    merged.update(new)
-    return merged
-
 
 def register_context(session: Session, today: dt.date, *,
                      provider_ids: Collection[str] | None = None, due: bool = True) -> RegisterContext:
@@ -142,34 +78,15 @@ def _sanctions(session: Session, today: dt.date, provider_ids: Collection[str] |
     return sanction_kinds(sanctions_in_force(session, today, provider_ids=provider_ids))
 
 
-class DueFilter(enum.StrEnum):
-    OVERDUE = "overdue"
-    DUE = "due"  # overdue, or due within 30 days
-
-    @property
-    def label(self) -> str:
-        return "Overdue" if self is DueFilter.OVERDUE else "Due soon or overdue"
-
-    def accepts(self, item: DueItem | None) -> bool:
-        wanted = {DueStatus.OVERDUE} if self is DueFilter.OVERDUE else {DueStatus.OVERDUE, DueStatus.DUE}
-        return item is not None and item.due.status in wanted
-
-
 def _live_providers() -> Select[Provider]:
     return select(Provider).where(Provider.deleted.is_(False))
 
 
-#: Enum columns read as their stored text and turned into members here: ten times faster than the
-#: column type's own conversion on 20,000 rows.
-_SERVICE_TYPES = {member.value: member for member in ServiceType}
-_JUDGEMENTS = {member.value: member for member in Judgement}
-_REGULATORS = {member.value: member for member in Regulator}
 _ROW_COLUMNS = (Provider.id, Provider.name, Provider.urn, type_coerce(Provider.service_type, String),
                 Provider.organisation, type_coerce(Provider.judgement, String),
                 type_coerce(Provider.contract_route, String), type_coerce(Provider.regulator, String),
                 Provider.registration_status, Provider.local_authority, Provider.monitored, Provider.monitored_reason,
                 type_coerce(Provider.tier_override, String))
-_TIERS = {member.value: member for member in Tier}
 _PLACES = (Setting.provider_id, Setting.name, Setting.town, Setting.postcode)
 
 
@@ -215,45 +132,9 @@ def search_providers(session: Session, text: str = "", service_type: ServiceType
     else:
         records = list(connection.execute(query))
         settings = list(connection.execute(places))
-    by_provider: dict[str, list[Any]] = defaultdict(list)
-    for place in settings:
-        by_provider[place[0]].append(place)
-    records.sort(key=lambda r: r[1].casefold())
-    rows = []
-    filtered = due is not None or risk is not None  # the words are tested below, the rest is SQL's
-    for record in records:
-        mine = by_provider.get(record[0], ())
-        haystack = search_text(record[1], record[4], record[2], mine)
-        if not all(word in haystack for word in words):
-            continue
-        row = _row(record, mine, haystack, context)
-        if filtered and not wanted.accepts(row):  # what is due, the risk rating (worked out from the context)
-            continue
-        rows.append(row)
-        if limit is not None and len(rows) >= limit:
-            break
-    return rows
-
-
-def _row(record: Any, settings: Collection[Any], haystack: str,
-         context: RegisterContext | None) -> ProviderRow:
-    (provider_id, name, urn, kind_text, organisation, judgement_text, route, regulator_text, status, authority,
-     monitored, monitored_reason, override) = record
-    kind = _SERVICE_TYPES[kind_text]
-    judgement = _JUDGEMENTS.get(judgement_text) if judgement_text else None
-    regulator = _REGULATORS.get(regulator_text) if regulator_text else None
-    return ProviderRow(
-        id=provider_id, name=name, urn=urn, service_type=kind, organisation=organisation, judgement=judgement,
-        tier=shown_tier(provider_tier(kind, route == ContractRoute.FRAMEWORK.value, regulator, judgement),
-                        _TIERS.get(override) if override else None),
-        towns=", ".join(sorted({s[2] for s in settings if s[2]})),
-        postcodes=", ".join(sorted({s[3] for s in settings if s[3]})),
-        settings=len(settings), registration_status=status,
-        due=context.due.get(provider_id) if context is not None else None,
-        risk=context.risk.get(provider_id, Rag.NONE) if context is not None else None,
-        sanctions=context.sanctions.get(provider_id, ()) if context is not None else (),
-        local_authority=authority, search_text=haystack, monitored=bool(monitored),
-        monitored_reason=monitored_reason)
+    filtered = due is not None or risk is not None  # the words are tested in rows_of, the rest is SQL's
+    return rows_of(records, settings, context, words=words, accepts=wanted.accepts if filtered else None,
+                   limit=limit)
 
 
 def find_by_urn(session: Session, urn: str) -> Provider | None:

@@ -26,16 +26,17 @@ from qa_desktop.domain.risk import Rag
 from qa_desktop.domain.service_types import ServiceType
 
 if TYPE_CHECKING:
-    from qa_desktop.services.register import DueFilter, ProviderRow
+    from qa_desktop.services.register_rows import DueFilter, ProviderRow
 
 
 def search_text(name: str, organisation: str | None, urn: str | None,
                 places: Iterable[tuple[Any, str | None, str | None, str | None]] = ()) -> str:
     """A provider's search text (see the module docstring); ``places``: its settings as
     ``(anything, name, town, postcode)``, the way the register reads them."""
-    return "\n".join((name, organisation or "", urn or "",
-                      *(f"{setting or ''}\n{town or ''}\n{(postcode or '').replace(' ', '')}"
-                        for _, setting, town, postcode in places))).casefold()
+    parts = [name, organisation or "", urn or ""]
+    for _, setting, town, postcode in places:
+        parts.append(f"{setting or ''}\n{town or ''}\n{(postcode or '').replace(' ', '')}")
+    return "\n".join(parts).casefold()
 
 
 def words_of(text: str) -> tuple[str, ...]:

@@ -11,10 +11,8 @@ never typed twice, and exported to XLSX (openpyxl) and CSV with the same columns
 from __future__ import annotations
 
 import datetime as dt
-import enum
 import io
-from collections import defaultdict
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -29,25 +27,26 @@ from qa_desktop.domain.service_types import ServiceType
 from qa_desktop.safe_text import csv_writer, write_xlsx_text
 from qa_desktop.services.due import DueItem, due_items
 from qa_desktop.services.oversight import TrackedAction, active_embargoes, open_alerts, risk_ratings, tracked_actions
+from qa_desktop.services.sanction_kinds import (
+    _EMBARGO_SANCTION,
+    _SANCTION_RANK,
+    Sanction,
+    alert_lines,
+    ceased_lines,
+    embargo_lines,
+    plan_lines,
+    sanction_kinds,
+)
 from qa_desktop.store.models import ActionPlan, Embargo, Provider, RegulatoryAlert
 from qa_desktop.store.oplog import CHUNK
 
-
-class Sanction(enum.StrEnum):
-    EMBARGO_PROVIDER = "Embargo on provider/agency"
-    EMBARGO_PROPERTY = "Embargo on specific property"
-    EMBARGO_FOSTER_CARERS = "Embargo on foster carers"
-    ACTION_PLAN = "Action plan"
-    REGULATORY_ACTION_PLAN = "Regulatory action plan"
-    POOR_JUDGEMENT_RESTRICTION = "Poor judgement/restriction"
-    CEASED_OPERATING = "Ceased operating"
+__all__ = ["Sanction", "SanctionRow", "sanction_kinds", "sanctions_in_force", "sanctions_list", "sanctions_count",
+           "Dashboard", "ReviewDue", "dashboard", "export", "export_csv", "export_xlsx", "cells", "COLUMNS"]
 
 
 #: A provider's service type in words, by the text stored (read as text: the column type's own
 #: conversion, per line, was a tenth of a 10,000-line list's cost).
 _SERVICE_TYPE_LABELS = {member.value: member.label for member in ServiceType}
-_EMBARGO_SANCTION = {EmbargoScope.PROVIDER: Sanction.EMBARGO_PROVIDER, EmbargoScope.PROPERTY: Sanction.EMBARGO_PROPERTY,
-                     EmbargoScope.FOSTER_CARER: Sanction.EMBARGO_FOSTER_CARERS}
 
 
 @dataclass(frozen=True)
@@ -178,26 +177,20 @@ def sanctions_in_force(session: Session, today: dt.date, *,
         embargoes = (select(Embargo.provider_id, Embargo.scope, Embargo.start_on, Embargo.end_on)
                      .join(Provider, Embargo.provider_id == Provider.id)
                      .where(Embargo.deleted.is_(False), Embargo.start_on <= today, live, *of(Embargo.provider_id)))
-        lines += [(owner, _EMBARGO_SANCTION[scope]) for owner, scope, start_on, end_on in session.execute(embargoes)
-                  if is_active(start_on, end_on, today)]
-        plans = (select(ActionPlan.provider_id, ActionPlan.kind).join(Provider, ActionPlan.provider_id == Provider.id)
+        lines += embargo_lines(session.execute(embargoes), today)
+        plans = (select(ActionPlan.provider_id, type_coerce(ActionPlan.kind, String))
+                 .join(Provider, ActionPlan.provider_id == Provider.id)
                  .where(ActionPlan.deleted.is_(False), ActionPlan.removed_on.is_(None), live,
                         *of(ActionPlan.provider_id)))
-        lines += [(owner, Sanction.ACTION_PLAN if kind is PlanKind.QA else Sanction.REGULATORY_ACTION_PLAN)
-                  for owner, kind in session.execute(plans)]
+        lines += plan_lines(session.execute(plans))
         alerts = (select(RegulatoryAlert.provider_id, type_coerce(RegulatoryAlert.kind, String))
                   .join(Provider, RegulatoryAlert.provider_id == Provider.id)
                   .where(RegulatoryAlert.deleted.is_(False), RegulatoryAlert.closed_on.is_(None),
                          RegulatoryAlert.kind != AlertKind.LIFTED, live, *of(RegulatoryAlert.provider_id)))
-        for owner, kind in session.execute(alerts):
-            if kind == AlertKind.TERMINATION.value:
-                terminated.add(owner)
-                lines.append((owner, Sanction.CEASED_OPERATING))
-            else:
-                lines.append((owner, Sanction.POOR_JUDGEMENT_RESTRICTION))
+        lines += alert_lines(session.execute(alerts), terminated)
         ceased = select(Provider.id).where(live, Provider.ceased_operating_on.is_not(None),
                                            Provider.ceased_operating_on <= today, *of(Provider.id))
-        lines += [(owner, Sanction.CEASED_OPERATING) for owner in session.scalars(ceased) if owner not in terminated]
+        lines += ceased_lines(session.scalars(ceased), terminated)
     return lines
 
 
@@ -226,20 +219,8 @@ def sanctions_count(session: Session, today: dt.date) -> int:
     return count
 
 
-def sanction_kinds(lines: Iterable[tuple[str, Sanction]]) -> dict[str, tuple[str, ...]]:
-    """Each provider's sanctions in force, in words, each kind once, in the list's order."""
-    kinds: dict[str, set[Sanction]] = defaultdict(set)
-    for provider_id, sanction in lines:
-        kinds[provider_id].add(sanction)
-    return {provider_id: tuple(_SANCTION_WORDS[s] for s in sorted(found, key=_SANCTION_RANK.__getitem__))
-            if len(found) > 1 else (_SANCTION_WORDS[next(iter(found))],) for provider_id, found in kinds.items()}
-
-
-_SANCTION_ORDER = tuple(Sanction)
 #: Up to this many providers on the list, their ratings are read provider by provider (500 a query).
 _FEW = 2_000
-_SANCTION_RANK = {sanction: rank for rank, sanction in enumerate(_SANCTION_ORDER)}
-_SANCTION_WORDS = {sanction: sanction.value for sanction in _SANCTION_ORDER}  # an enum's .value is slow in a loop
 
 
 def export_csv(rows: Sequence[SanctionRow], path: Path) -> None:

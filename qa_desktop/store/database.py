@@ -35,9 +35,7 @@ large import, and when it closes.
 
 from __future__ import annotations
 
-import functools
 import getpass
-import re
 import threading
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
@@ -70,11 +68,11 @@ from qa_desktop.store.models import LocalState, ReportRevision
 from qa_desktop.store.permissions import private_file, private_folder
 from qa_desktop.store.repair import UNRECORDED_FIELDS_DONE, record_unrecorded_fields
 from qa_desktop.store.report_files import PLAIN_KINDS, VIEWING_KEEP_S, ReportFiles, report_files_key
+from qa_desktop.store.schema import MIGRATIONS_DIR, schema_head
 
 if TYPE_CHECKING:
     from alembic.config import Config
 
-MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 CACHE_KIB = 64 * 1024
 #: How long a unit of work waits for another program's write (a sync from the command line) to end.
 BUSY_TIMEOUT_MS = 5000
@@ -198,32 +196,6 @@ def alembic_config(engine: Engine | None = None) -> Config:
     if engine is not None:
         config.set_main_option("sqlalchemy.url", engine.url.render_as_string(hide_password=False))
     return config
-
-
-_REVISION = re.compile(r'^(down_revision|revision)\s*=\s*(?:"([^"]*)"|\'([^\']*)\'|None)\s*$', re.MULTILINE)
-
-
-@functools.cache
-def schema_head() -> str:
-    """The newest schema revision this version of QA Desktop brings (its migrations' head).
-
-    Read from the revision files' own ``revision``/``down_revision`` lines (the one no other
-    follows), so a start with nothing to migrate does not import Alembic (a third of a second of
-    a cold start); Alembic's own answer when the files cannot be read so (a test keeps them equal)."""
-    revisions: set[str] = set()
-    followed: set[str] = set()
-    for path in (MIGRATIONS_DIR / "versions").glob("*.py"):
-        found = {m.group(1): m.group(2) or m.group(3) for m in _REVISION.finditer(path.read_text(encoding="utf-8"))}
-        if found.get("revision"):
-            revisions.add(found["revision"])
-            if found.get("down_revision"):
-                followed.add(found["down_revision"])
-    heads = revisions - followed
-    if len(heads) == 1:
-        return heads.pop()
-    from alembic.script import ScriptDirectory
-
-    return ScriptDirectory.from_config(alembic_config()).get_current_head() or ""
 
 
 def schema_revision(engine: Engine) -> str | None:

@@ -30,9 +30,6 @@ import secrets
 import uuid
 from pathlib import Path
 
-from cryptography.hazmat.primitives import hashes
-from cryptography.hazmat.primitives.kdf.hkdf import HKDF
-
 from qa_desktop.atomic import write_atomically
 from qa_desktop.credentials import CredentialsError, forget_secret, get_secret, set_secret
 
@@ -152,6 +149,20 @@ def demo_key(data_dir: Path, database: Path) -> bytes:
         return key
 
 
+def folder_key(data_dir: Path) -> bytes | None:
+    """The key the keyring holds under the folder's own id, if any; nothing is made, moved or
+    refused here (``database_key`` does that when the store opens): ``None`` when it cannot say."""
+    try:
+        found = folder_id(data_dir, make=False)
+        stored = get_secret(f"database-key:{found}") if found else None
+        return bytes.fromhex(stored) if stored else None
+    except (CredentialsError, KeyLost, ValueError):
+        return None
+
+
 def photo_key(database_key: bytes) -> bytes:
+    from cryptography.hazmat.primitives import hashes  # not imported before the first paint (issue 22)
+    from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+
     return HKDF(algorithm=hashes.SHA256(), length=KEY_BYTES, salt=None,
                 info=b"qa-desktop photos v1").derive(database_key)

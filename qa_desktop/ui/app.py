@@ -6,6 +6,7 @@ from __future__ import annotations
 import gc
 import logging
 import sys
+from typing import TYPE_CHECKING
 
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
@@ -13,9 +14,11 @@ from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 from qa_desktop.domain.visits import VisitRuleError
 from qa_desktop.paths import resources_dir
 from qa_desktop.ui.crash import CrashReporter, show_startup_crash
-from qa_desktop.ui.kiosk import HandOverKiosk
 from qa_desktop.ui.main_window import MainWindow
 from qa_desktop.workspace import Workspace
+
+if TYPE_CHECKING:  # the hand-over screen, imported when a hand-over is resumed
+    from qa_desktop.ui.kiosk import HandOverKiosk
 
 
 def make_application(argv: list[str] | None = None) -> QApplication:
@@ -51,7 +54,9 @@ def run_app(workspace: Workspace) -> int:
     try:
         logging.getLogger(__name__).info("window opening on device %s", workspace.device_id)
         window = MainWindow(workspace)
-        kiosk = resume_hand_over(workspace, window)
+        # a store read by its first look was in no hand-over (``store.first_look``), and is opened
+        # after the window's first paint: asking would open it now
+        kiosk = resume_hand_over(workspace, window) if workspace.first_look is None else None
         if kiosk is None:  # the locked hand-over comes first
             window.show()
             if workspace.admin.needs_setup():  # a new laptop: who uses it, and the team, asked in the window
@@ -86,6 +91,8 @@ def resume_hand_over(workspace: Workspace, window: QWidget) -> HandOverKiosk | N
         form = young.visits.young_inspector_form(left.visit_id)
     except VisitRuleError:  # withdrawn or deleted meanwhile (a sync): the locked page alone, the PIN still needed
         form = None
+    from qa_desktop.ui.kiosk import HandOverKiosk
+
     kiosk = HandOverKiosk(young, form, unlock=workspace.hand_over.unlock, officer=left.officer or workspace.user.name,
                           locked=True)
     kiosk.unlocked.connect(young.close)

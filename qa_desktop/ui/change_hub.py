@@ -35,7 +35,11 @@ class ChangeHub(QObject):
             self._poll.start()
 
     def catch_up(self) -> OpChanges:
-        """Look now for changes made elsewhere (also what the timer does)."""
+        """Look now for changes made elsewhere (also what the timer does). Not while the store is
+        still to be opened after the window's first paint (``Workspace.open_for_window``): nothing
+        is missed: the first catch-up once it is open tells every change since the register was read."""
+        if not self.workspace.is_open:
+            return OpChanges()
         return self.workspace.catch_up()
 
     def close(self) -> None:

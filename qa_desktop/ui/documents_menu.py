@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QDate, QStandardPaths, QUrl, Signal
 from PySide6.QtGui import QDesktopServices
@@ -28,17 +29,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from qa_desktop.domain.documents import DocumentKind, DocumentRuleError, DocumentStatus
 from qa_desktop.domain.roles import NotAllowed, Role
 from qa_desktop.ui.background import BackgroundTask
 from qa_desktop.workspace import Workspace
-from qa_desktop.workspace.documents import (
-    Addressee,
-    DocumentInfo,
-    DocumentKind,
-    DocumentRuleError,
-    DocumentStatus,
-    ReportResult,
-)
+
+if TYPE_CHECKING:  # the documents' service imports SQLAlchemy: not before the window's first paint (issue 22)
+    from qa_desktop.workspace.documents import Addressee, DocumentInfo, ReportResult
 
 
 def open_with_system_viewer(path: Path) -> None:

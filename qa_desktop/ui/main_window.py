@@ -16,8 +16,9 @@ sessions (QSettings).
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Callable, Collection
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QByteArray, QEvent, QObject, QSettings, Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QKeyEvent, QKeySequence
@@ -43,39 +44,33 @@ from qa_desktop.domain.compliance import ReviewScope
 from qa_desktop.domain.regulation import Judgement
 from qa_desktop.domain.risk import Rag
 from qa_desktop.domain.service_types import ServiceType
-from qa_desktop.ui.about_dialog import AboutDialog
 from qa_desktop.ui.background import BackgroundTask
 from qa_desktop.ui.change_hub import ChangeHub
 from qa_desktop.ui.column_fit import fit_columns, settings_key
-from qa_desktop.ui.conflicts_dialog import ConflictsDialog
-from qa_desktop.ui.council_dialog import CouncilDialog
-from qa_desktop.ui.file_names import start_folder
-from qa_desktop.ui.import_report_window import ImportReportWindow
 from qa_desktop.ui.key_repeat import KeyRepeatWatch
-from qa_desktop.ui.oversight_window import OversightWindow
-from qa_desktop.ui.provider_forms import CommissionerDialog, MergeDialog, ProviderDialog
 from qa_desktop.ui.provider_panel import ProviderPanel
 from qa_desktop.ui.provider_table import DueState, ProviderTableModel
 from qa_desktop.ui.register_proxy import RegisterProxy
-from qa_desktop.ui.review_window import ReviewWindow
-from qa_desktop.ui.setup_dialog import SetupDialog
-from qa_desktop.ui.start_visit_dialog import StartVisitDialog
 from qa_desktop.ui.sync_controller import SyncController
-from qa_desktop.ui.sync_settings_dialog import SyncSettingsDialog
-from qa_desktop.ui.tracker_window import TrackerWindow
-from qa_desktop.ui.visit_window import VisitWindow
-from qa_desktop.ui.visits_window import VisitsWindow
 from qa_desktop.workspace import COUNCIL, FILLING_IN, SYNC_SETTINGS, SYNC_STATE, USER, Done, OpChanges, Workspace
-from qa_desktop.workspace.admin import SettingError
-from qa_desktop.workspace.register import (
-    DueFilter,
-    ImportFileError,
-    ImportReport,
-    ProviderRow,
-    RegisterContext,
-    RegisterFilter,
-)
-from qa_desktop.workspace.sync import CredentialsError, NeedsCode, SyncFileError, SyncReport
+from qa_desktop.workspace.register import DueFilter, ProviderRow, RegisterContext, RegisterFilter
+
+if TYPE_CHECKING:  # the windows and dialogs the menus open, imported when first opened (issue 22's cold start)
+    from qa_desktop.ui.about_dialog import AboutDialog
+    from qa_desktop.ui.conflicts_dialog import ConflictsDialog
+    from qa_desktop.ui.council_dialog import CouncilDialog
+    from qa_desktop.ui.import_report_window import ImportReportWindow
+    from qa_desktop.ui.oversight_window import OversightWindow
+    from qa_desktop.ui.provider_forms import CommissionerDialog, MergeDialog, ProviderDialog
+    from qa_desktop.ui.review_window import ReviewWindow
+    from qa_desktop.ui.setup_dialog import SetupDialog
+    from qa_desktop.ui.start_visit_dialog import StartVisitDialog
+    from qa_desktop.ui.sync_settings_dialog import SyncSettingsDialog
+    from qa_desktop.ui.tracker_window import TrackerWindow
+    from qa_desktop.ui.visit_window import VisitWindow
+    from qa_desktop.ui.visits_window import VisitsWindow
+    from qa_desktop.workspace.register import ImportReport
+    from qa_desktop.workspace.sync import NeedsCode, SyncReport
 
 #: Searching waits for the keys already typed to arrive (a paste, a fast typist), no longer: a
 #: search of the rows in memory takes a few milliseconds (``bench/register_search.py``).
@@ -129,6 +124,7 @@ class MainWindow(QMainWindow):
         #: While what is due is worked out in the background: the providers changed meanwhile.
         self._changed_while_due: set[str] | None = None
         self.due_task: BackgroundTask | None = None  # the latest, while it runs
+        self._after_paint: FirstPaint | None = None  # shown from the store's first look: waits for the paint
         self._due_tasks: list[BackgroundTask] = []  # every one still running (a reload during another)
         running = QApplication.instance()
         if running is not None:
@@ -270,6 +266,8 @@ class MainWindow(QMainWindow):
     def team_and_user(self, *, first_run: bool = False) -> SetupDialog:
         """Who uses this laptop and the team the visit forms pick from (on a first run, asked
         straight away)."""
+        from qa_desktop.ui.setup_dialog import SetupDialog
+
         dialog = SetupDialog(self.workspace, self, first_run=first_run)
         dialog.open()
         return dialog
@@ -277,10 +275,14 @@ class MainWindow(QMainWindow):
     def import_providers(self, path: str | None = None) -> BackgroundTask | None:
         """Import an Ofsted-layout provider CSV in the background, with progress; then say what happened."""
         if path is None:
+            from qa_desktop.ui.file_names import start_folder
+
             path, _ = QFileDialog.getOpenFileName(self, "Import providers", start_folder(),
                                                   "Provider lists (*.csv *.xlsx *.txt);;All files (*)")
         if not path:
             return None
+        from qa_desktop.workspace.register import ImportFileError
+
         task = BackgroundTask(self, "Importing providers",
                               lambda progress: self.workspace.register.import_providers(
                                   path, progress=lambda done, total: progress("Row", done, total)),
@@ -310,6 +312,8 @@ class MainWindow(QMainWindow):
     def show_import_report(self, import_id: str | None = None, *,
                            skipped: list[str] | None = None) -> ImportReportWindow:
         """The change report of an import (the latest unless said), with the earlier ones to choose from."""
+        from qa_desktop.ui.import_report_window import ImportReportWindow
+
         window = ImportReportWindow(self.workspace, self.hub, import_id, self, skipped=skipped)
         self.import_report = window
         window.show()
@@ -325,6 +329,8 @@ class MainWindow(QMainWindow):
                 "One name a line, as Ofsted writes the owner (e.g. Medway Council):", current)
             if not ok:
                 return None
+        from qa_desktop.workspace.admin import SettingError
+
         try:
             changed = self.workspace.admin.set_internal_owners(text.splitlines()).value
         except SettingError as error:
@@ -355,6 +361,8 @@ class MainWindow(QMainWindow):
         self.review_windows: list[ReviewWindow] = []
 
     def add_provider(self) -> ProviderDialog:
+        from qa_desktop.ui.provider_forms import ProviderDialog
+
         dialog = ProviderDialog(self.workspace, None, self)
         dialog.accepted.connect(lambda: self._select_added(dialog.saved_id))
         dialog.open()
@@ -369,17 +377,23 @@ class MainWindow(QMainWindow):
     def merge_duplicate(self) -> MergeDialog | None:
         if self.panel.overview is None:
             return None
+        from qa_desktop.ui.provider_forms import MergeDialog
+
         dialog = MergeDialog(self.workspace, self.panel.overview.id, self.panel.overview.name, self)
         dialog.open()
         return dialog
 
     def add_commissioner(self) -> CommissionerDialog:
+        from qa_desktop.ui.provider_forms import CommissionerDialog
+
         dialog = CommissionerDialog(self.workspace, None, self)
         dialog.open()
         return dialog
 
     def show_review(self, review_id: str) -> ReviewWindow:
         """Open a compliance review in its own window (kept up to date through the hub)."""
+        from qa_desktop.ui.review_window import ReviewWindow
+
         window = ReviewWindow(self.workspace, self.hub, review_id)
         self.review_windows.append(window)
         window.show()
@@ -403,6 +417,8 @@ class MainWindow(QMainWindow):
     def show_visits(self) -> VisitsWindow:
         """My visits and every visit, with their planning (one window, kept up to date by the hub)."""
         if self.visits_window is None:
+            from qa_desktop.ui.visits_window import VisitsWindow
+
             self.visits_window = VisitsWindow(self.workspace, self.hub)
             self.visits_window.open_visit.connect(self.show_visit)
         self.visits_window.show()
@@ -411,6 +427,8 @@ class MainWindow(QMainWindow):
 
     def start_visit(self) -> StartVisitDialog:
         """Start a visit to the selected provider's setting (or any), then open it."""
+        from qa_desktop.ui.start_visit_dialog import StartVisitDialog
+
         dialog = StartVisitDialog(self.workspace, provider_id=self.selected_provider_id(), parent=self)
         dialog.accepted.connect(lambda: dialog.visit_id and self.show_visit(dialog.visit_id))
         dialog.open()
@@ -429,6 +447,8 @@ class MainWindow(QMainWindow):
     def show_visit(self, visit_id: str) -> VisitWindow:
         """Open a visit in its own window; what is saved there reaches the register and the
         provider page as changes, through the hub."""
+        from qa_desktop.ui.visit_window import VisitWindow
+
         window = VisitWindow(self.workspace, self.hub, visit_id)
         self.visit_windows.append(window)
         window.show()
@@ -447,6 +467,8 @@ class MainWindow(QMainWindow):
 
     def show_oversight(self, tab: int = 0) -> OversightWindow:
         if self.oversight is None:  # kept up to date by the hub from then on, shown or hidden
+            from qa_desktop.ui.oversight_window import OversightWindow
+
             self.oversight = OversightWindow(self.workspace, self.hub)
         self.oversight.tabs.setCurrentIndex(tab)
         self.oversight.show()
@@ -456,13 +478,14 @@ class MainWindow(QMainWindow):
 
     def _build_tracker_menu(self) -> None:
         menu = self.menuBar().addMenu("&Tracker")
-        for words, tab, keys in (("Annual &figures…", TrackerWindow.FIGURES, "Ctrl+T"),
-                                 ("&Meetings and joint visits…", TrackerWindow.MEETINGS, "Ctrl+Shift+M"),
-                                 ("Placement &funding requests…", TrackerWindow.FUNDING, ""),
-                                 ("&Unregistered providers…", TrackerWindow.UNREGISTERED, ""),
-                                 ("&Planning and intelligence…", TrackerWindow.PLANNING, ""),
-                                 ("&Young Inspectors…", TrackerWindow.YOUNG_INSPECTORS, ""),
-                                 ("&Alerts that count…", TrackerWindow.ALERTS, "")):
+        # each the name of the tracker window's tab (its module is imported when the window is first opened)
+        for words, tab, keys in (("Annual &figures…", "FIGURES", "Ctrl+T"),
+                                 ("&Meetings and joint visits…", "MEETINGS", "Ctrl+Shift+M"),
+                                 ("Placement &funding requests…", "FUNDING", ""),
+                                 ("&Unregistered providers…", "UNREGISTERED", ""),
+                                 ("&Planning and intelligence…", "PLANNING", ""),
+                                 ("&Young Inspectors…", "YOUNG_INSPECTORS", ""),
+                                 ("&Alerts that count…", "ALERTS", "")):
             action = QAction(words, self)
             if keys:
                 action.setShortcut(QKeySequence(keys))
@@ -470,10 +493,13 @@ class MainWindow(QMainWindow):
             menu.addAction(action)
         self.tracker: TrackerWindow | None = None
 
-    def show_tracker(self, tab: int = 0) -> TrackerWindow:
+    def show_tracker(self, tab: int | str = 0) -> TrackerWindow:
+        """The tracker window on its tab ``tab`` (its number, or its name: ``TrackerWindow.MEETINGS``)."""
+        from qa_desktop.ui.tracker_window import TrackerWindow
+
         if self.tracker is None:  # kept up to date by the hub from then on, shown or hidden
             self.tracker = TrackerWindow(self.workspace, self.hub)
-        self.tracker.tabs.setCurrentIndex(tab)
+        self.tracker.tabs.setCurrentIndex(getattr(TrackerWindow, tab) if isinstance(tab, str) else tab)
         self.tracker.show()
         self.tracker.raise_()
         self.tracker.activateWindow()
@@ -503,28 +529,36 @@ class MainWindow(QMainWindow):
 
     def show_council_settings(self) -> CouncilDialog:
         """The council's details on reports and letters, and the framework's figures (QA lead)."""
+        from qa_desktop.ui.council_dialog import CouncilDialog
+
         dialog = CouncilDialog(self.workspace, self)
         dialog.open()
         return dialog
 
     def show_about(self) -> AboutDialog:
         """Version, database schema, data folder and log file (for a support call)."""
+        from qa_desktop.ui.about_dialog import AboutDialog
+
         dialog = AboutDialog(self.workspace, self)
         dialog.open()
         return dialog
 
     def _sync_state_changed(self) -> None:
         self.sync_action.setEnabled(not self.sync.running)
-        count = self.sync.state.conflicts
+        count = self.sync.state.conflicts if self.sync.state is not None else 0
         self.conflicts_action.setText(f"&Conflicts to resolve ({count})…" if count else "&Conflicts…")
 
     def show_conflicts(self) -> ConflictsDialog:
+        from qa_desktop.ui.conflicts_dialog import ConflictsDialog
+
         dialog = ConflictsDialog(self.workspace, self, self.hub)  # follows changes while it is open
         dialog.resolved.connect(self.sync.refresh_status)
         dialog.open()
         return dialog
 
     def show_sync_settings(self) -> SyncSettingsDialog:
+        from qa_desktop.ui.sync_settings_dialog import SyncSettingsDialog
+
         dialog = SyncSettingsDialog(self.workspace, self)
         dialog.accepted.connect(self.sync.refresh_status)
         dialog.open()
@@ -535,11 +569,15 @@ class MainWindow(QMainWindow):
         bundle sealed with a code asks for it, once. What it brought in reaches every open screen
         through the change signal. Returns the running task (``finished`` when it is merged)."""
         if not path:
+            from qa_desktop.ui.file_names import start_folder
+
             path, _ = QFileDialog.getOpenFileName(self, "Import a bundle", start_folder(),
                                                   "QA Desktop bundles (*.qabundle)")
         if not path:
             return None
         chosen = Path(path)
+        from qa_desktop.workspace.sync import CredentialsError, NeedsCode, SyncFileError
+
         task = BackgroundTask(self, "Importing the bundle",
                               lambda progress: self.workspace.sync.import_bundle(chosen, code=code, progress=progress),
                               expected=(NeedsCode, SyncFileError, CredentialsError, OSError))
@@ -590,10 +628,20 @@ class MainWindow(QMainWindow):
         is due, the risk ratings and the sanctions across the whole register, read every provider's
         row, then show those the search and filters keep. A large register is shown first with its
         ratings and sanctions, and what is due is added when worked out in the background
-        (``DUE_IN_BACKGROUND_FROM``; the status bar says so meanwhile)."""
+        (``DUE_IN_BACKGROUND_FROM``; the status bar says so meanwhile). At start, on a workspace whose
+        store is still to be opened (``Workspace.open_for_window``), those rows are the register's
+        first look (read with plain SQL), and the background read, which opens the store, starts
+        after the first paint (issue 22's cold start)."""
         self._reloads += 1  # what is due, still being worked out for an earlier reload, is not used
         self._changed_while_due = None
         self.model.set_due_state(DueState.KNOWN)
+        look = self.workspace.first_look if not self.workspace.is_open else None
+        if look is not None and len(look.rows) >= DUE_IN_BACKGROUND_FROM:
+            # the store is opened after the first paint, in the background, by the read of what is due
+            self._due_pending()
+            self._show_rows(look.context, look.rows)
+            self._after_paint = FirstPaint(self.table.viewport(), self._first_painted)
+            return
         context = self.workspace.register.context(due=False)
         rows = self.workspace.register.search(context=context)
         if len(rows) < DUE_IN_BACKGROUND_FROM:
@@ -612,13 +660,22 @@ class MainWindow(QMainWindow):
         self.refresh(selected)
         self.table.verticalScrollBar().setValue(scrolled)
 
+    def _first_painted(self) -> None:
+        """The register shown from the store's first look has been painted: now the store is opened,
+        and what is due worked out, in the background; then the sync status is read."""
+        self._after_paint = None
+        self._work_out_due()
+
+    def _due_pending(self) -> None:
+        self._changed_while_due = set()
+        self.model.set_due_state(DueState.WORKING_OUT)
+
     def _work_out_due(self) -> None:
         """What is due across the register, and the rows with it, read in the background; the
         providers that change meanwhile are read again when it is shown (the background read may
         have been before or after their change)."""
         reload = self._reloads
-        self._changed_while_due = set()
-        self.model.set_due_state(DueState.WORKING_OUT)
+        self._due_pending()
         task = BackgroundTask(self, "Working out what is due", lambda progress: self._register_with_due(),
                               dialog=False)
         task.finished.connect(lambda found: self._due_worked_out(reload, found))
@@ -648,6 +705,8 @@ class MainWindow(QMainWindow):
         return context, self.workspace.register.search(context=context)
 
     def _due_worked_out(self, reload: int, found: tuple[RegisterContext, list[ProviderRow]]) -> None:
+        if self.sync.state is None:  # the store was opened by this read (the first look's start)
+            self.sync.refresh_status()
         if reload != self._reloads:
             return
         changed, self._changed_while_due = self._changed_while_due, None
@@ -657,6 +716,8 @@ class MainWindow(QMainWindow):
             self.update_providers(changed)
 
     def _due_not_worked_out(self, reload: int, message: str) -> None:
+        if self.sync.state is None and self.workspace.is_open:
+            self.sync.refresh_status()
         if reload != self._reloads:
             return
         self._changed_while_due = None
@@ -845,3 +906,32 @@ class MainWindow(QMainWindow):
         if self._own_hub:
             self.hub.close()  # the workspace outlives the window (a test opens another on it)
         super().closeEvent(event)
+
+
+#: What waits for the first paint starts after this long even if the register is not painted (a
+#: window opened minimised, or hidden behind another): what is due is never left unworked out.
+FIRST_PAINT_AT_MOST_MS = 3000
+
+
+class FirstPaint(QObject):
+    """Calls ``then`` once, just after ``widget`` is first painted (from the event loop, so the paint
+    itself is not held up), or after ``FIRST_PAINT_AT_MOST_MS`` if it is not: what the first paint
+    does not need waits for it."""
+
+    def __init__(self, widget: QWidget, then: Callable[[], None]) -> None:
+        super().__init__(widget)
+        self._then: Callable[[], None] | None = then
+        self._widget = widget
+        widget.installEventFilter(self)
+        QTimer.singleShot(FIRST_PAINT_AT_MOST_MS, self, self._fire)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt's name)
+        if event.type() == QEvent.Type.Paint:
+            QTimer.singleShot(0, self, self._fire)
+        return False
+
+    def _fire(self) -> None:
+        then, self._then = self._then, None
+        if then is not None:
+            self._widget.removeEventFilter(self)
+            then()

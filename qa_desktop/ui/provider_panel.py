@@ -16,7 +16,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from PySide6.QtCore import QModelIndex, Qt, QTimer, Signal
 from PySide6.QtGui import QFont
@@ -36,136 +36,142 @@ from PySide6.QtWidgets import (
 )
 
 from qa_desktop.domain.compliance import ReviewScope, ReviewStatus
+from qa_desktop.domain.documents import DocumentKind, DocumentRuleError
 from qa_desktop.domain.schedule import DueKind, DueStatus
 from qa_desktop.domain.service_types import ServiceType
 from qa_desktop.domain.visits import VisitReason, VisitRuleError
-from qa_desktop.ui.audit_dialog import AuditDialog
-from qa_desktop.ui.caseload_dialogs import (
-    CloseCaseDialog,
-    EndPlacementDialog,
-    PlacementDialog,
-    PlanVisitDialog,
-    StartReviewDialog,
-)
 from qa_desktop.ui.change_hub import ChangeHub
 from qa_desktop.ui.documents_menu import DocumentsButton, open_with_system_viewer
 from qa_desktop.ui.facts_grid import FactsGrid
-from qa_desktop.ui.oversight_dialogs import (
-    ActionPlanDialog,
-    ActionProgressDialog,
-    AlertDialog,
-    CaseDialog,
-    EmbargoDialog,
-    EndSanctionDialog,
-    IfaFlagsDialog,
-    RecordDialog,
-)
 from qa_desktop.ui.palette import warning_colour, warning_style
-from qa_desktop.ui.placement_check_dialog import PlacementCheckDialog
-from qa_desktop.ui.provider_forms import ContactDialog, ElementDialog, MonitoredDialog, ProviderDialog, SettingDialog
 from qa_desktop.ui.provider_table import due_words
 from qa_desktop.ui.rows_model import Column, RowsModel, selected_row, source_row, table_view
 from qa_desktop.workspace import COUNCIL, FILLING_IN, OpChanges, Workspace
-from qa_desktop.workspace.documents import DocumentInfo, DocumentKind, DocumentRuleError
-from qa_desktop.workspace.placements import PlacementLine
-from qa_desktop.workspace.providers import ContactLine, ElementLine
-from qa_desktop.workspace.register import (
-    CaseLine,
-    DueItem,
-    ProviderOverview,
-    SanctionRow,
-    SettingLine,
-    TrackedAction,
-    VisitLine,
-)
-from qa_desktop.workspace.reviews import ReviewLine
+
+if TYPE_CHECKING:  # the forms this page opens, and the services' types: not before the first paint (issue 22)
+    from qa_desktop.ui.audit_dialog import AuditDialog
+    from qa_desktop.ui.caseload_dialogs import (
+        CloseCaseDialog,
+        EndPlacementDialog,
+        PlacementDialog,
+        PlanVisitDialog,
+        StartReviewDialog,
+    )
+    from qa_desktop.ui.oversight_dialogs import (
+        ActionProgressDialog,
+        CaseDialog,
+        EndSanctionDialog,
+        IfaFlagsDialog,
+        RecordDialog,
+    )
+    from qa_desktop.ui.placement_check_dialog import PlacementCheckDialog
+    from qa_desktop.ui.provider_forms import (
+        ContactDialog,
+        ElementDialog,
+        MonitoredDialog,
+        ProviderDialog,
+        SettingDialog,
+    )
+    from qa_desktop.workspace.documents import DocumentInfo
+    from qa_desktop.workspace.placements import PlacementLine
+    from qa_desktop.workspace.providers import ContactLine, ElementLine
+    from qa_desktop.workspace.register import (
+        CaseLine,
+        DueItem,
+        ProviderOverview,
+        SanctionRow,
+        SettingLine,
+        TrackedAction,
+        VisitLine,
+    )
+    from qa_desktop.workspace.reviews import ReviewLine
 
 #: Down held in the register (the keyboard repeats it every 30-40 ms): the page is read once the
 #: cursor has rested this long, not for every provider passed (``ProviderPanel.follow``).
 FOLLOW_MS = 60
 
-SETTING_COLUMNS = (
-    Column[SettingLine]("Setting", lambda s: s.name),
-    Column[SettingLine]("Address", lambda s: s.address),
-    Column[SettingLine]("Places", lambda s: str(s.capacity or ""), sort=lambda s: s.capacity),
-    Column[SettingLine]("Next QA visit", lambda s: due_words(s.next_visit),
+SETTING_COLUMNS: tuple[Column[SettingLine], ...] = (
+    Column("Setting", lambda s: s.name),
+    Column("Address", lambda s: s.address),
+    Column("Places", lambda s: str(s.capacity or ""), sort=lambda s: s.capacity),
+    Column("Next QA visit", lambda s: due_words(s.next_visit),
                         sort=lambda s: s.next_visit.due.due_on if s.next_visit else None),
 )
-DUE_COLUMNS = (
-    Column[DueItem]("Status", lambda i: i.due.status.value.capitalize()),
-    Column[DueItem]("Due", lambda i: f"{i.due.due_on:%d %b %Y}" if i.due.due_on else "Before first placement",
+DUE_COLUMNS: tuple[Column[DueItem], ...] = (
+    Column("Status", lambda i: i.due.status.value.capitalize()),
+    Column("Due", lambda i: f"{i.due.due_on:%d %b %Y}" if i.due.due_on else "Before first placement",
                     sort=lambda i: i.due.due_on or dt.date.min),
-    Column[DueItem]("What", lambda i: i.what),
-    Column[DueItem]("Setting", lambda i: i.setting_name or "(the provider)"),
-    Column[DueItem]("Why", lambda i: i.due.reason, tooltip=lambda i: i.due.reason),
+    Column("What", lambda i: i.what),
+    Column("Setting", lambda i: i.setting_name or "(the provider)"),
+    Column("Why", lambda i: i.due.reason, tooltip=lambda i: i.due.reason),
 )
-VISIT_COLUMNS = (
-    Column[VisitLine]("Date", lambda v: f"{v.visit_date:%d %b %Y}", sort=lambda v: v.visit_date),
-    Column[VisitLine]("Setting", lambda v: v.setting),
-    Column[VisitLine]("Level", lambda v: v.level),
-    Column[VisitLine]("Announced", lambda v: "Announced" if v.announced else "Unannounced"),
-    Column[VisitLine]("Status", lambda v: v.status),
-    Column[VisitLine]("Officers", lambda v: v.officers),
-    Column[VisitLine]("Actions", lambda v: str(v.actions), sort=lambda v: v.actions),
+VISIT_COLUMNS: tuple[Column[VisitLine], ...] = (
+    Column("Date", lambda v: f"{v.visit_date:%d %b %Y}", sort=lambda v: v.visit_date),
+    Column("Setting", lambda v: v.setting),
+    Column("Level", lambda v: v.level),
+    Column("Announced", lambda v: "Announced" if v.announced else "Unannounced"),
+    Column("Status", lambda v: v.status),
+    Column("Officers", lambda v: v.officers),
+    Column("Actions", lambda v: str(v.actions), sort=lambda v: v.actions),
 )
-ACTION_COLUMNS = (
-    Column[TrackedAction]("Due by (Figure 8)", lambda a: f"{a.due_at.astimezone():%d %b %Y %H:%M}" +
+ACTION_COLUMNS: tuple[Column[TrackedAction], ...] = (
+    Column("Due by (Figure 8)", lambda a: f"{a.due_at.astimezone():%d %b %Y %H:%M}" +
                           (" (overdue)" if a.overdue else "") + (" (extended)" if a.extended else ""),
                           sort=lambda a: a.due_at, tooltip=lambda a: a.extension_reason),
-    Column[TrackedAction]("Concern", lambda a: a.level.label),
-    Column[TrackedAction]("Action", lambda a: a.text),
-    Column[TrackedAction]("From", lambda a: a.source),
+    Column("Concern", lambda a: a.level.label),
+    Column("Action", lambda a: a.text),
+    Column("From", lambda a: a.source),
 )
-CASE_COLUMNS = (
-    Column[CaseLine]("Opened", lambda c: f"{c.opened_on:%d %b %Y}", sort=lambda c: c.opened_on),
-    Column[CaseLine]("Source", lambda c: c.source.label),
-    Column[CaseLine]("Category", lambda c: c.category),
-    Column[CaseLine]("Safeguarding", lambda c: "Yes" if c.safeguarding else ""),
-    Column[CaseLine]("Status", lambda c: c.status.label),
-    Column[CaseLine]("Summary", lambda c: c.summary, tooltip=lambda c: c.outcome),
+CASE_COLUMNS: tuple[Column[CaseLine], ...] = (
+    Column("Opened", lambda c: f"{c.opened_on:%d %b %Y}", sort=lambda c: c.opened_on),
+    Column("Source", lambda c: c.source.label),
+    Column("Category", lambda c: c.category),
+    Column("Safeguarding", lambda c: "Yes" if c.safeguarding else ""),
+    Column("Status", lambda c: c.status.label),
+    Column("Summary", lambda c: c.summary, tooltip=lambda c: c.outcome),
 )
-SANCTION_COLUMNS = (
-    Column[SanctionRow]("Sanction", lambda r: r.sanction.value),
-    Column[SanctionRow]("Applies to", lambda r: r.applies_to),
-    Column[SanctionRow]("Since", lambda r: f"{r.since:%d %b %Y}", sort=lambda r: r.since),
-    Column[SanctionRow]("Review", lambda r: f"{r.review_on:%d %b %Y}" if r.review_on else "",
+SANCTION_COLUMNS: tuple[Column[SanctionRow], ...] = (
+    Column("Sanction", lambda r: r.sanction.value),
+    Column("Applies to", lambda r: r.applies_to),
+    Column("Since", lambda r: f"{r.since:%d %b %Y}", sort=lambda r: r.since),
+    Column("Review", lambda r: f"{r.review_on:%d %b %Y}" if r.review_on else "",
                         sort=lambda r: r.review_on),
-    Column[SanctionRow]("Social work told", lambda r: f"{r.social_work_informed:%d %b %Y}" if r.social_work_informed
+    Column("Social work told", lambda r: f"{r.social_work_informed:%d %b %Y}" if r.social_work_informed
                         else ("NOT RECORDED" if r.informed_needed else "")),
-    Column[SanctionRow]("Detail", lambda r: r.detail),
-    Column[SanctionRow]("Concerns", lambda r: r.concerns),
+    Column("Detail", lambda r: r.detail),
+    Column("Concerns", lambda r: r.concerns),
 )
 
 
-REVIEW_COLUMNS = (
-    Column[ReviewLine]("Date", lambda r: f"{r.review_date:%d %b %Y}", sort=lambda r: r.review_date),
-    Column[ReviewLine]("Review", lambda r: r.scope.label + (f" ({r.element})" if r.element else "")),
-    Column[ReviewLine]("Status", lambda r: r.status.label),
-    Column[ReviewLine]("By", lambda r: r.reviewed_by),
-    Column[ReviewLine]("Reference", lambda r: r.reference),
-    Column[ReviewLine]("Notes", lambda r: r.outcome or ""),
+REVIEW_COLUMNS: tuple[Column[ReviewLine], ...] = (
+    Column("Date", lambda r: f"{r.review_date:%d %b %Y}", sort=lambda r: r.review_date),
+    Column("Review", lambda r: r.scope.label + (f" ({r.element})" if r.element else "")),
+    Column("Status", lambda r: r.status.label),
+    Column("By", lambda r: r.reviewed_by),
+    Column("Reference", lambda r: r.reference),
+    Column("Notes", lambda r: r.outcome or ""),
 )
-PLACEMENT_COLUMNS = (
-    Column[PlacementLine]("Case reference", lambda p: p.reference),
-    Column[PlacementLine]("Kind", lambda p: p.kind.label),
-    Column[PlacementLine]("When", lambda p: p.when, sort=lambda p: p.started_at),
-    Column[PlacementLine]("Setting", lambda p: p.setting + (f" ({p.element})" if p.element else "")),
-    Column[PlacementLine]("Now", lambda p: "Placed now" if p.current else ""),
+PLACEMENT_COLUMNS: tuple[Column[PlacementLine], ...] = (
+    Column("Case reference", lambda p: p.reference),
+    Column("Kind", lambda p: p.kind.label),
+    Column("When", lambda p: p.when, sort=lambda p: p.started_at),
+    Column("Setting", lambda p: p.setting + (f" ({p.element})" if p.element else "")),
+    Column("Now", lambda p: "Placed now" if p.current else ""),
 )
-CONTACT_COLUMNS = (
-    Column[ContactLine]("Role", lambda c: c.kind_label),
-    Column[ContactLine]("Name", lambda c: c.name),
-    Column[ContactLine]("Job title", lambda c: c.role or ""),
-    Column[ContactLine]("Organisation", lambda c: c.organisation or ""),
-    Column[ContactLine]("Phone", lambda c: c.phone or ""),
-    Column[ContactLine]("Email", lambda c: c.email or ""),
-    Column[ContactLine]("Setting", lambda c: c.setting or ""),
+CONTACT_COLUMNS: tuple[Column[ContactLine], ...] = (
+    Column("Role", lambda c: c.kind_label),
+    Column("Name", lambda c: c.name),
+    Column("Job title", lambda c: c.role or ""),
+    Column("Organisation", lambda c: c.organisation or ""),
+    Column("Phone", lambda c: c.phone or ""),
+    Column("Email", lambda c: c.email or ""),
+    Column("Setting", lambda c: c.setting or ""),
 )
-ELEMENT_COLUMNS = (
-    Column[ElementLine]("Element", lambda e: e.name),
-    Column[ElementLine]("Service type", lambda e: e.service_type.label),
-    Column[ElementLine]("Delivered at", lambda e: e.setting or ""),
-    Column[ElementLine]("Delivered by", lambda e: e.delivered_by or ""),
+ELEMENT_COLUMNS: tuple[Column[ElementLine], ...] = (
+    Column("Element", lambda e: e.name),
+    Column("Service type", lambda e: e.service_type.label),
+    Column("Delivered at", lambda e: e.setting or ""),
+    Column("Delivered by", lambda e: e.delivered_by or ""),
 )
 
 
@@ -173,7 +179,7 @@ D = TypeVar("D", bound=QDialog)
 
 #: A form that records something about one provider (``CaseDialog``, ``EmbargoDialog``, ...):
 #: ``(workspace, provider id, provider name, today, parent)``.
-RecordForm = Callable[[Workspace, str, str, dt.date, QWidget | None], RecordDialog]
+RecordForm = Callable[[Workspace, str, str, dt.date, QWidget | None], "RecordDialog"]
 
 
 def informed_flag(row: SanctionRow) -> str | None:
@@ -341,8 +347,10 @@ class ProviderPanel(QWidget):
         self.start_button.clicked.connect(self._start_visit)
         records.addWidget(self.start_button)
         self.record_buttons.append(self.start_button)
-        for words, dialog in (("Log a &case…", CaseDialog), ("Issue an &embargo…", EmbargoDialog),
-                              ("Issue an action &plan…", ActionPlanDialog), ("Log a regulatory &alert…", AlertDialog)):
+        # each form's class by name: ``ui.oversight_dialogs`` is imported when a form is first opened
+        for words, dialog in (("Log a &case…", "CaseDialog"), ("Issue an &embargo…", "EmbargoDialog"),
+                              ("Issue an action &plan…", "ActionPlanDialog"),
+                              ("Log a regulatory &alert…", "AlertDialog")):
             button = QPushButton(words)
             button.clicked.connect(lambda _=False, d=dialog: self.record(d))
             records.addWidget(button)
@@ -529,6 +537,8 @@ class ProviderPanel(QWidget):
     def show_placement_check(self) -> PlacementCheckDialog | None:
         if self.overview is None:
             return None
+        from qa_desktop.ui.placement_check_dialog import PlacementCheckDialog
+
         dialog = PlacementCheckDialog(self.workspace, self.hub, self.overview.id, self)
         self.placement_check = dialog
         dialog.show()
@@ -537,16 +547,23 @@ class ProviderPanel(QWidget):
     def show_audit(self) -> AuditDialog | None:
         if self.overview is None:
             return None
+        from qa_desktop.ui.audit_dialog import AuditDialog
+
         dialog = AuditDialog(self.overview.name, self.workspace.register.audit(self.overview.id), self)
         dialog.open()
         return dialog
 
-    def record(self, kind: RecordForm) -> RecordDialog | None:
-        """Open one of the oversight forms for this provider; what it saves comes back as a change
-        to this provider, and the page (and the register's row) redraw from that."""
+    def record(self, kind: RecordForm | str) -> RecordDialog | None:
+        """Open one of the oversight forms for this provider (``kind``: its class, or its name in
+        ``ui.oversight_dialogs``); what it saves comes back as a change to this provider, and the
+        page (and the register's row) redraw from that."""
+        from qa_desktop.ui import oversight_dialogs
+        from qa_desktop.ui.oversight_dialogs import CaseDialog
+
+        form: RecordForm = getattr(oversight_dialogs, kind) if isinstance(kind, str) else kind
         if self.overview is None:
             return None
-        dialog = kind(self.workspace, self.overview.id, self.overview.name, self.workspace.clock.today(), self)
+        dialog = form(self.workspace, self.overview.id, self.overview.name, self.workspace.clock.today(), self)
         if isinstance(dialog, CaseDialog):
             dialog.accepted.connect(lambda: self.offer_unannounced_visit(dialog))
         dialog.open()
@@ -576,6 +593,8 @@ class ProviderPanel(QWidget):
         action = selected_row(self.views["actions"], self.actions_model)
         if action is None:
             return None
+        from qa_desktop.ui.oversight_dialogs import ActionProgressDialog
+
         dialog = ActionProgressDialog(self.workspace, action, complete, self)
         dialog.open()
         return dialog
@@ -587,6 +606,8 @@ class ProviderPanel(QWidget):
         row = self._selected_sanction()
         if row is None or row.record is None:
             return None
+        from qa_desktop.ui.oversight_dialogs import EndSanctionDialog
+
         dialog = EndSanctionDialog(self.workspace, row, self.workspace.clock.today(), self)
         dialog.open()
         return dialog
@@ -627,6 +648,8 @@ class ProviderPanel(QWidget):
     def edit_ifa_flags(self) -> IfaFlagsDialog | None:
         if self.overview is None or self.overview.ifa is None:
             return None
+        from qa_desktop.ui.oversight_dialogs import IfaFlagsDialog
+
         dialog = IfaFlagsDialog(self.workspace, self.overview.id, self.overview.name,
                                 dict(self.overview.ifa_concerns), self)
         dialog.open()
@@ -651,16 +674,22 @@ class ProviderPanel(QWidget):
     def edit_provider(self) -> ProviderDialog | None:
         if self.overview is None:
             return None
+        from qa_desktop.ui.provider_forms import ProviderDialog
+
         return self._opened(ProviderDialog(self.workspace, self.workspace.providers.provider(self.overview.id), self))
 
     def change_monitored(self) -> MonitoredDialog | None:
         if self.overview is None:
             return None
+        from qa_desktop.ui.provider_forms import MonitoredDialog
+
         return self._opened(MonitoredDialog(self.workspace, self.workspace.providers.provider(self.overview.id), self))
 
     def add_setting(self) -> SettingDialog | None:
         if self.overview is None:
             return None
+        from qa_desktop.ui.provider_forms import SettingDialog
+
         return self._opened(SettingDialog(self.workspace, self.overview.id, None, self))
 
     def edit_setting(self) -> SettingDialog | None:
@@ -668,11 +697,15 @@ class ProviderPanel(QWidget):
         if self.overview is None or chosen is None:
             return None
         record = self.workspace.providers.setting(chosen.id)
+        from qa_desktop.ui.provider_forms import SettingDialog
+
         return self._opened(SettingDialog(self.workspace, self.overview.id, record, self))
 
     def add_contact(self) -> ContactDialog | None:
         if self.overview is None:
             return None
+        from qa_desktop.ui.provider_forms import ContactDialog
+
         return self._opened(ContactDialog(self.workspace, self.overview.id, self._settings(), None, self))
 
     def edit_contact(self) -> ContactDialog | None:
@@ -680,6 +713,8 @@ class ProviderPanel(QWidget):
         if self.overview is None or chosen is None:
             return None
         fresh = next((c for c in self.workspace.providers.contacts(self.overview.id) if c.id == chosen.id), chosen)
+        from qa_desktop.ui.provider_forms import ContactDialog
+
         return self._opened(ContactDialog(self.workspace, self.overview.id, self._settings(), fresh, self))
 
     def remove_contact(self) -> None:
@@ -690,24 +725,32 @@ class ProviderPanel(QWidget):
     def add_element(self) -> ElementDialog | None:
         if self.overview is None:
             return None
+        from qa_desktop.ui.provider_forms import ElementDialog
+
         return self._opened(ElementDialog(self.workspace, self.overview.id, self._settings(), None, self))
 
     def edit_element(self) -> ElementDialog | None:
         chosen = selected_row(self.views["elements"], self.elements_model)
         if self.overview is None or chosen is None:
             return None
+        from qa_desktop.ui.provider_forms import ElementDialog
+
         return self._opened(ElementDialog(self.workspace, self.overview.id, self._settings(), chosen, self))
 
     def record_placement(self) -> PlacementDialog | None:
         if self.overview is None:
             return None
         elements = [(e.id, e.name) for e in self.overview.elements]
+        from qa_desktop.ui.caseload_dialogs import PlacementDialog
+
         return self._opened(PlacementDialog(self.workspace, self.overview.id, self.overview.name, self, elements))
 
     def end_placement(self) -> EndPlacementDialog | None:
         chosen = selected_row(self.views["placements"], self.placements_model)
         if chosen is None:
             return None
+        from qa_desktop.ui.caseload_dialogs import EndPlacementDialog
+
         return self._opened(EndPlacementDialog(self.workspace, chosen, self))
 
     def start_review(self, scope: ReviewScope) -> StartReviewDialog | None:
@@ -715,6 +758,8 @@ class ProviderPanel(QWidget):
         if self.overview is None:
             return None
         elements = [(e.id, e.name) for e in self.overview.elements]
+        from qa_desktop.ui.caseload_dialogs import StartReviewDialog
+
         dialog = StartReviewDialog(self.workspace, self.overview.id, self.overview.name, scope, self, elements)
 
         def started() -> None:
@@ -734,6 +779,8 @@ class ProviderPanel(QWidget):
     def plan_visit(self, *, unannounced: bool = False) -> PlanVisitDialog | None:
         if self.overview is None:
             return None
+        from qa_desktop.ui.caseload_dialogs import PlanVisitDialog
+
         return self._opened(PlanVisitDialog(self.workspace, self.overview.id, parent=self, unannounced=unannounced,
                                             reason=VisitReason.CONCERN_RAISED if unannounced else VisitReason.ROUTINE))
 
@@ -741,4 +788,6 @@ class ProviderPanel(QWidget):
         chosen = selected_row(self.views["cases"], self.cases_model)
         if chosen is None or chosen.closed_on is not None:
             return None
+        from qa_desktop.ui.caseload_dialogs import CloseCaseDialog
+
         return self._opened(CloseCaseDialog(self.workspace, chosen, self))

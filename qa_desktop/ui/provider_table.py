@@ -11,14 +11,17 @@ from __future__ import annotations
 import datetime as dt
 import enum
 from collections.abc import Collection, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt
 
 from qa_desktop.domain.risk import Rag
 from qa_desktop.domain.schedule import DueStatus
 from qa_desktop.ui.rows_model import ID_ROLE, SORT_ROLE, Column, RowsModel
-from qa_desktop.workspace.register import DueItem, ProviderRow
+from qa_desktop.workspace.register import ProviderRow
+
+if TYPE_CHECKING:
+    from qa_desktop.workspace.register import DueItem
 
 __all__ = ["ID_ROLE", "SORT_ROLE", "DueState", "ProviderTableModel", "due_words"]
 

@@ -17,21 +17,16 @@ What the sync brought in reaches the screens through the workspace's change sign
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QInputDialog, QLabel, QLineEdit, QMessageBox, QProgressBar, QWidget
 
 from qa_desktop.ui.background import BackgroundTask
 from qa_desktop.workspace import Done, Workspace
-from qa_desktop.workspace.sync import (
-    CredentialsError,
-    JoinError,
-    NeedsPassword,
-    NeedsTeamKey,
-    StoreUnavailable,
-    SyncReport,
-    SyncStatus,
-)
+
+if TYPE_CHECKING:  # the sync's module imports SQLAlchemy: imported when a sync starts, not before the first paint
+    from qa_desktop.workspace.sync import NeedsTeamKey, SyncReport, SyncStatus
 
 #: The status bar's tooltip counts the changes waiting this far ("More than 1,000 changes waiting"):
 #: it is read again after every answer, and must not count a long history each time. The bar itself
@@ -64,8 +59,11 @@ class SyncController(QObject):
         self._restart = False  # a password was just given: sync again when this attempt has ended
         self._needs_password: str | None = None  # the server a password is needed for
         self._needs_team_key: NeedsTeamKey | None = None  # the store this laptop must join first
-        self.state: SyncStatus
-        self.refresh_status()
+        self.state: SyncStatus | None = None  # None: not read yet
+        if workspace.is_open:
+            self.refresh_status()
+        else:  # the window's first paint comes from the register's first look: read when the store opens
+            self.label.setText("Sync status: reading…")
 
     @property
     def running(self) -> bool:
@@ -94,6 +92,8 @@ class SyncController(QObject):
         self.bar.setRange(0, 0)
         self.bar.setFormat("Syncing")
         self.bar.show()
+        from qa_desktop.workspace.sync import CredentialsError, NeedsPassword, NeedsTeamKey, StoreUnavailable
+
         task = BackgroundTask(self, "Syncing", lambda progress: self.workspace.sync.run(progress),
                               expected=(NeedsPassword, NeedsTeamKey, StoreUnavailable, CredentialsError,
                                         ValueError, OSError),
@@ -130,6 +130,8 @@ class SyncController(QObject):
                                 f"{report.summary()}\n\nThese were skipped; everything else synced:\n{details}")
 
     def _on_raised(self, error: object) -> None:
+        from qa_desktop.workspace.sync import NeedsPassword, NeedsTeamKey
+
         if isinstance(error, NeedsPassword):
             self._needs_password = error.label  # asked for instead of reporting a failure
         if isinstance(error, NeedsTeamKey):
@@ -152,6 +154,8 @@ class SyncController(QObject):
                                             f"Password for {label} (kept in the system keyring):",
                                             QLineEdit.EchoMode.Password)
         if ok and password:
+            from qa_desktop.workspace.sync import CredentialsError
+
             try:
                 self.workspace.sync.set_password(password)
             except (CredentialsError, ValueError) as error:
@@ -170,6 +174,8 @@ class SyncController(QObject):
         if not ok or not code.strip():
             self.last_error = str(needs)
             return
+        from qa_desktop.workspace.sync import CredentialsError, JoinError, NeedsPassword, StoreUnavailable
+
         try:
             self.workspace.sync.join(code)
         except (JoinError, StoreUnavailable, NeedsPassword, CredentialsError, OSError) as error:

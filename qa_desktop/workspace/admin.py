@@ -105,7 +105,11 @@ class AdminService(Service):
 
     def needs_setup(self) -> bool:
         """A first run: nobody has said who uses this laptop (its user is the computer's account
-        name), so the window asks (``ui.setup_dialog``)."""
+        name), so the window asks (``ui.setup_dialog``). Answered from the register's first look
+        while the store is still to be opened (``Workspace.open_for_window``)."""
+        look = self._ws.first_look
+        if look is not None and not self._ws.is_open:
+            return not look.user_confirmed
         return not self._ws._store.user_confirmed
 
     def team(self) -> list[TeamMemberLine]:

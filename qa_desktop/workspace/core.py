@@ -28,48 +28,40 @@ import threading
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
+from importlib import import_module
 from pathlib import Path
-from typing import Any, TypeVar
-
-from sqlalchemy import select
-from sqlalchemy.orm import Session
+from typing import TYPE_CHECKING, Any, Generic, TypeVar, overload
 
 from qa_desktop.clock import Clock
 from qa_desktop.domain.roles import Role, User
-from qa_desktop.forms.library import TemplateLibrary, library_for
-from qa_desktop.store.database import Store
-from qa_desktop.store.models import (
-    ActionPlan,
-    AddressIntelligence,
-    Answer,
-    ComplianceReview,
-    Contact,
-    Embargo,
-    FundingRequest,
-    MeetingAction,
-    MeetingTopic,
-    NotificationUpdate,
-    PackageElement,
-    Placement,
-    PlanAction,
-    PlanningApplication,
-    QaCase,
-    RegistrationApplication,
-    RegulatoryAlert,
-    ReportRecipient,
-    ReportRevision,
-    ReviewAction,
-    ReviewItem,
-    Setting,
-    UnregulatedNotification,
-    Visit,
-    VisitAction,
-    VisitTemplate,
-)
-from qa_desktop.store.oplog import CHUNK
 from qa_desktop.workspace.changes import COUNCIL, COUNCIL_TABLES, Done, OpChanges
 
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+    from qa_desktop.forms.library import TemplateLibrary
+    from qa_desktop.services.register_first_look import RegisterFirstLook
+    from qa_desktop.store.database import Store
+    from qa_desktop.workspace.admin import AdminService
+    from qa_desktop.workspace.council import CouncilService
+    from qa_desktop.workspace.documents import DocumentService
+    from qa_desktop.workspace.hand_over import HandOverService
+    from qa_desktop.workspace.oversight import OversightService
+    from qa_desktop.workspace.partnership import PartnershipService
+    from qa_desktop.workspace.placements import PlacementService
+    from qa_desktop.workspace.planning import PlanningService
+    from qa_desktop.workspace.providers import ProviderService
+    from qa_desktop.workspace.register import RegisterService
+    from qa_desktop.workspace.reviews import ReviewService
+    from qa_desktop.workspace.sync import SyncService
+    from qa_desktop.workspace.tracker import TrackerService
+    from qa_desktop.workspace.unregistered import UnregisteredService
+    from qa_desktop.workspace.visits import VisitService
+    from qa_desktop.workspace.young_inspectors import YoungInspectorService
+
 T = TypeVar("T")
+S = TypeVar("S")
 #: (table, id) records -> (their providers, their visits), as looked up within one mutation
 _Owners = dict[frozenset[tuple[str, str]], tuple[set[str], set[str]]]
 Listener = Callable[[OpChanges], None]
@@ -77,65 +69,90 @@ Listener = Callable[[OpChanges], None]
 #: Past this many changed records a change is "everything": screens reload rather than look each up.
 EVERYTHING_FROM = 5000
 
-#: Tables whose rows belong to a provider directly, to a setting, or to a visit.
-_BY_PROVIDER: dict[str, Any] = {"compliance_reviews": ComplianceReview, "qa_cases": QaCase, "action_plans": ActionPlan,
-                "embargoes": Embargo, "regulatory_alerts": RegulatoryAlert, "contacts": Contact,
-                # the tracker's records that name a provider (the others belong to no provider's page)
-                "meeting_topics": MeetingTopic, "meeting_actions": MeetingAction, "funding_requests": FundingRequest,
-                "unregulated_notifications": UnregulatedNotification,
-                "registration_applications": RegistrationApplication, "planning_applications": PlanningApplication,
-                "address_intelligence": AddressIntelligence,
-                "package_elements": PackageElement, "report_revisions": ReportRevision}
-_BY_REVIEW: dict[str, Any] = {"review_items": ReviewItem, "review_actions": ReviewAction}
-_BY_SETTING: dict[str, Any] = {"visits": Visit, "placements": Placement}
-_BY_VISIT: dict[str, Any] = {"answers": Answer, "visit_templates": VisitTemplate, "visit_actions": VisitAction,
-             "report_revisions": ReportRevision}
+
+class _Service(Generic[S]):
+    """A service of the workspace (``ws.register``), made when first asked for: its module, and
+    SQLAlchemy and the models with it, are imported then, not before the window's first paint
+    (issue 22's cold start). Made once per workspace, whichever thread asks first."""
+
+    def __init__(self, module: str, name: str) -> None:
+        self._module, self._name, self._attribute = module, name, ""
+
+    def __set_name__(self, owner: type, attribute: str) -> None:
+        self._attribute = attribute
+
+    @overload
+    def __get__(self, workspace: None, owner: type) -> _Service[S]: ...
+
+    @overload
+    def __get__(self, workspace: Workspace, owner: type) -> S: ...
+
+    def __get__(self, workspace: Workspace | None, owner: type) -> Any:
+        if workspace is None:
+            return self
+        made = workspace.__dict__.get(self._attribute)
+        if made is None:
+            kind = getattr(import_module(self._module), self._name)  # no lock held while importing
+            with workspace._services_lock:  # then the instance's own attribute: found first from then on
+                made = workspace.__dict__.setdefault(self._attribute, kind(workspace))
+        return made
+
+
+@dataclass(frozen=True)
+class Opening:
+    """How to open a store left for later, and what its first look read (``Workspace.open_for_window``)."""
+
+    look: RegisterFirstLook
+    data_dir: Path
+    clock: Clock
+    actor: str | None
+    key: bytes
+    role: Role | None
 
 
 class Workspace:
     """The open data of one user on one laptop, and every service over it."""
 
-    def __init__(self, store: Store, library: TemplateLibrary | None = None) -> None:
-        self._store = store
+    register: _Service[RegisterService] = _Service("qa_desktop.workspace.register", "RegisterService")
+    visits: _Service[VisitService] = _Service("qa_desktop.workspace.visits", "VisitService")
+    oversight: _Service[OversightService] = _Service("qa_desktop.workspace.oversight", "OversightService")
+    sync: _Service[SyncService] = _Service("qa_desktop.workspace.sync", "SyncService")
+    admin: _Service[AdminService] = _Service("qa_desktop.workspace.admin", "AdminService")
+    # the tracker (issue 19)
+    partnership: _Service[PartnershipService] = _Service("qa_desktop.workspace.partnership", "PartnershipService")
+    unregistered: _Service[UnregisteredService] = _Service("qa_desktop.workspace.unregistered",
+                                                           "UnregisteredService")
+    young_inspectors: _Service[YoungInspectorService] = _Service("qa_desktop.workspace.young_inspectors",
+                                                                 "YoungInspectorService")
+    tracker: _Service[TrackerService] = _Service("qa_desktop.workspace.tracker", "TrackerService")
+    # the team's caseload (issue 16): providers managed in the app, reviews, placements, visit planning
+    providers: _Service[ProviderService] = _Service("qa_desktop.workspace.providers", "ProviderService")
+    reviews: _Service[ReviewService] = _Service("qa_desktop.workspace.reviews", "ReviewService")
+    placements: _Service[PlacementService] = _Service("qa_desktop.workspace.placements", "PlacementService")
+    planning: _Service[PlanningService] = _Service("qa_desktop.workspace.planning", "PlanningService")
+    documents: _Service[DocumentService] = _Service("qa_desktop.workspace.documents", "DocumentService")
+    hand_over: _Service[HandOverService] = _Service("qa_desktop.workspace.hand_over", "HandOverService")
+    council: _Service[CouncilService] = _Service("qa_desktop.workspace.council", "CouncilService")
+
+    def __init__(self, store: Store | None, library: TemplateLibrary | None = None, *,
+                 opening: Opening | None = None) -> None:
+        """On an open ``store``; or, with ``opening`` (``Workspace.open_for_window``), on a store
+        opened when first needed, its register already read by the first look."""
+        self._opened = store
         self._library = library
         self._listeners: list[Listener] = []
         self._lock = threading.RLock()
-        self._position = store.last_op_position()
-        from qa_desktop.workspace.admin import AdminService
-        from qa_desktop.workspace.council import CouncilService
-        from qa_desktop.workspace.documents import DocumentService
-        from qa_desktop.workspace.hand_over import HandOverService
-        from qa_desktop.workspace.oversight import OversightService
-        from qa_desktop.workspace.partnership import PartnershipService
-        from qa_desktop.workspace.placements import PlacementService
-        from qa_desktop.workspace.planning import PlanningService
-        from qa_desktop.workspace.providers import ProviderService
-        from qa_desktop.workspace.register import RegisterService
-        from qa_desktop.workspace.reviews import ReviewService
-        from qa_desktop.workspace.sync import SyncService
-        from qa_desktop.workspace.tracker import TrackerService
-        from qa_desktop.workspace.unregistered import UnregisteredService
-        from qa_desktop.workspace.visits import VisitService
-        from qa_desktop.workspace.young_inspectors import YoungInspectorService
-
-        self.register = RegisterService(self)
-        self.visits = VisitService(self)
-        self.oversight = OversightService(self)
-        self.sync = SyncService(self)
-        self.admin = AdminService(self)
-        # the tracker (issue 19)
-        self.partnership = PartnershipService(self)
-        self.unregistered = UnregisteredService(self)
-        self.young_inspectors = YoungInspectorService(self)
-        self.tracker = TrackerService(self)
-        # the team's caseload (issue 16): providers managed in the app, reviews, placements, visit planning
-        self.providers = ProviderService(self)
-        self.reviews = ReviewService(self)
-        self.placements = PlacementService(self)
-        self.planning = PlanningService(self)
-        self.documents = DocumentService(self)
-        self.hand_over = HandOverService(self)
-        self.council = CouncilService(self)
+        self._opening_lock = threading.Lock()
+        self._services_lock = threading.Lock()
+        self._opening = opening
+        #: The register as the store's first look read it, before the store was opened (or None).
+        self.first_look = opening.look if opening is not None else None
+        if store is not None:
+            self._position = store.last_op_position()
+        elif opening is not None:
+            self._position = opening.look.position  # every change after the snapshot is caught up
+        else:
+            raise ValueError("a workspace needs a store, or the way to open one")
 
     @classmethod
     def open(cls, data_dir: Path, *, actor: str | None = None, key: bytes | None = None, role: Role | None = None,
@@ -144,31 +161,82 @@ class Workspace:
 
         Raises ``store.keys.KeyLost`` (re-exported as ``workspace.KeyLost``) when this computer's
         keyring no longer holds the folder's key."""
+        from qa_desktop.store.database import Store
+
         return cls(Store(data_dir, actor, key=key, role=role, assigned_visit=assigned_visit, clock=clock))
+
+    @classmethod
+    def open_for_window(cls, data_dir: Path, *, actor: str | None = None, key: bytes | None = None,
+                        role: Role | None = None, clock: Clock | None = None) -> Workspace:
+        """The workspace the window starts on (issue 22's cold start): when the store can be read as
+        it is (``store.first_look``), its register is read with plain SQL (``first_look``) and the
+        store itself (SQLAlchemy, the schema check, the laptop's settings) is opened when first
+        needed: by the window's background read of what is due, after its first paint. Otherwise
+        opened at once, as ``open`` does, with the same errors."""
+        from qa_desktop.services.register_first_look import register_first_look
+        from qa_desktop.store.first_look import read_first_look
+
+        clock = clock or Clock.from_environment()
+        if key is None:
+            from qa_desktop.store.keys import folder_key
+
+            key = folder_key(data_dir)  # None: a new folder, a key still to move, no keyring: opened at once
+        found = read_first_look(data_dir, key, clock.today()) if key is not None else None
+        look = register_first_look(found, actor, role) if found is not None else None
+        if look is None or key is None:
+            return cls.open(data_dir, actor=actor, key=key, role=role, clock=clock)
+        return cls(None, opening=Opening(look, data_dir, clock, actor, key, role))
+
+    @property
+    def _store(self) -> Store:
+        """The open store: opened now if it was left for later (``open_for_window``); one thread
+        opens it, any other asking meanwhile waits for it."""
+        store = self._opened
+        if store is None:
+            with self._opening_lock:
+                store = self._opened
+                if store is None:
+                    opening = self._opening
+                    assert opening is not None  # no store without the way to open one (__init__)
+                    from qa_desktop.store.database import Store
+
+                    store = Store(opening.data_dir, opening.actor, key=opening.key, role=opening.role,
+                                  clock=opening.clock)
+                    self._opened = store
+        return store
+
+    @property
+    def is_open(self) -> bool:
+        """Whether the store is open (always, but for a workspace from ``open_for_window`` until first needed)."""
+        return self._opened is not None
 
     # -- who, where, when ----------------------------------------------------------------------------
 
     @property
     def clock(self) -> Clock:
-        return self._store.clock
+        return self._opening.clock if self._opened is None and self._opening is not None else self._store.clock
 
     @property
     def user(self) -> User:
-        return self._store.user
+        return self._opening.look.user if self._opened is None and self._opening is not None else self._store.user
 
     @property
     def data_dir(self) -> Path:
-        return self._store.data_dir
+        return self._opening.data_dir if self._opened is None and self._opening is not None else self._store.data_dir
 
     @property
     def device_id(self) -> str:
+        if self._opened is None and self._opening is not None:
+            return self._opening.look.device_id
         return self._store.device_id
 
     @property
     def library(self) -> TemplateLibrary:
         """The built-in templates and the team's own (read once, when first needed)."""
         if self._library is None:
-            self._library = library_for(self._store.data_dir)
+            from qa_desktop.forms.library import library_for
+
+            self._library = library_for(self.data_dir)
         return self._library
 
     def reload_library(self) -> TemplateLibrary:
@@ -176,7 +244,8 @@ class Workspace:
         return self.library
 
     def close(self) -> None:
-        self._store.close()
+        if self._opened is not None:  # a store never opened has nothing to close
+            self._opened.close()
 
     # -- the change signal ---------------------------------------------------------------------------
 
@@ -256,32 +325,11 @@ class Workspace:
         visits = set(by_entity.get("visits", ()))
         if set(by_entity) <= {"providers"}:
             return providers, visits
+        from qa_desktop.workspace.owners import owners_of  # the models: imported when first needed
+
         with self._store.read() as session:
-            # a document's recipients belong to its revision, which belongs to a visit or a provider
-            revisions = set(by_entity.get("report_revisions", ()))
-            revisions |= _column(session, ReportRecipient, ReportRecipient.revision_id,
-                                 by_entity.get("report_recipients", ()))
-            if revisions:
-                by_entity["report_revisions"] = revisions
-            for entity, model in _BY_VISIT.items():
-                visits |= _column(session, model, model.visit_id, by_entity.get(entity, ()))
-            plans = _column(session, PlanAction, PlanAction.plan_id, by_entity.get("plan_actions", ()))
-            providers |= _column(session, ActionPlan, ActionPlan.provider_id, plans)
-            notified = _column(session, NotificationUpdate, NotificationUpdate.notification_id,
-                               by_entity.get("notification_updates", ()))
-            providers |= _column(session, UnregulatedNotification, UnregulatedNotification.provider_id, notified)
-            reviews: set[str] = set()
-            for entity, model in _BY_REVIEW.items():
-                reviews |= _column(session, model, model.review_id, by_entity.get(entity, ()))
-            providers |= _column(session, ComplianceReview, ComplianceReview.provider_id, reviews)
-            for entity, model in _BY_PROVIDER.items():
-                providers |= _column(session, model, model.provider_id, by_entity.get(entity, ()))
-            settings = set(by_entity.get("settings", ()))
-            settings |= _column(session, Visit, Visit.setting_id, visits)
-            for entity, model in _BY_SETTING.items():
-                settings |= _column(session, model, model.setting_id, by_entity.get(entity, ()))
-            providers |= _column(session, Setting, Setting.provider_id, settings)
-        return providers, visits
+            more_providers, visits = owners_of(session, by_entity, visits)
+        return providers | more_providers, visits
 
     # -- for the services of the workspace (never for screens) ---------------------------------------
 
@@ -289,13 +337,3 @@ class Workspace:
     def _read(self) -> Iterator[Session]:
         with self._store.read() as session:
             yield session
-
-
-def _column(session: Session, model: type, column: object, ids: Iterable[str]) -> set[str]:
-    """``column`` of the rows of ``model`` with these ids (each a small indexed look-up)."""
-    wanted = sorted(set(ids))
-    found: set[str] = set()
-    for start in range(0, len(wanted), CHUNK):
-        found.update(v for v in session.scalars(select(column).where(  # type: ignore[call-overload]
-            model.id.in_(wanted[start:start + CHUNK]))) if v)  # type: ignore[attr-defined]
-    return found

@@ -17,37 +17,40 @@ from typing import TYPE_CHECKING
 from qa_desktop.domain.regulation import Judgement
 from qa_desktop.domain.risk import Rag
 from qa_desktop.domain.service_types import ServiceType
-from qa_desktop.services.audit import AuditLine, provider_audit
-from qa_desktop.services.due import DueItem, due_items
-from qa_desktop.services.import_changes import (
-    ChangeLine,
-    ImportRecord,
-    What,
-    change_lines,
-    export_changes,
-    import_history,
-    import_record,
-)
-from qa_desktop.services.oversight import TrackedAction, YearRating
-from qa_desktop.services.provider_import import ImportFileError, ImportReport, import_providers
-from qa_desktop.services.provider_page import CaseLine, ProviderOverview, SettingLine, VisitLine, provider_overview
-from qa_desktop.services.register import (
-    DueFilter,
-    ProviderRow,
-    RegisterContext,
-    RegisterError,
-    register_context,
-    resolve_provider,
-    search_providers,
-)
 from qa_desktop.services.register_filter import RegisterFilter
-from qa_desktop.services.sanctions import SanctionRow
-from qa_desktop.services.team_settings import internal_owners
+from qa_desktop.services.register_rows import DueFilter, ProviderRow, RegisterContext
 from qa_desktop.workspace.changes import Done
 from qa_desktop.workspace.guard import Service
 
 if TYPE_CHECKING:
     import datetime as dt
+
+    from qa_desktop.services.audit import AuditLine
+    from qa_desktop.services.due import DueItem
+    from qa_desktop.services.import_changes import ChangeLine, ImportRecord, What
+    from qa_desktop.services.oversight import TrackedAction, YearRating
+    from qa_desktop.services.provider_import import ImportFileError, ImportReport
+    from qa_desktop.services.provider_page import CaseLine, ProviderOverview, SettingLine, VisitLine
+    from qa_desktop.services.register import RegisterError
+    from qa_desktop.services.sanctions import SanctionRow
+
+#: The types this module hands out whose modules import SQLAlchemy: imported when first asked for, so
+#: that the window's first paint (the register's rows, ``DueFilter``, ``RegisterFilter``) does not
+#: import SQLAlchemy (issue 22's cold start).
+_LATER = {"AuditLine": "audit", "DueItem": "due", "ChangeLine": "import_changes", "ImportRecord": "import_changes",
+          "What": "import_changes", "TrackedAction": "oversight", "YearRating": "oversight",
+          "ImportFileError": "provider_import", "ImportReport": "provider_import", "CaseLine": "provider_page",
+          "ProviderOverview": "provider_page", "SettingLine": "provider_page", "VisitLine": "provider_page",
+          "RegisterError": "register", "SanctionRow": "sanctions"}
+
+
+def __getattr__(name: str) -> object:
+    module = _LATER.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    from importlib import import_module
+
+    return getattr(import_module(f"qa_desktop.services.{module}"), name)
 
 
 __all__ = [
@@ -70,6 +73,8 @@ class RegisterService(Service):
         out once when the data changes, then handed to every ``search``. Of ``provider_ids`` alone
         after a change to them (merge it in with ``RegisterContext.updated``). Without ``due``,
         all but what is due (the costly part, for a window to show after the register)."""
+        from qa_desktop.services.register import register_context
+
         with self._ws._read() as session:
             return register_context(session, self._ws.clock.today(), provider_ids=provider_ids, due=due)
 
@@ -82,6 +87,8 @@ class RegisterService(Service):
         ``monitored``: only those monitored by us (True) or not (False). Each row carries its
         search text: a screen holding the rows searches them again in memory with
         ``RegisterFilter``, by the same rule."""
+        from qa_desktop.services.register import search_providers
+
         with self._ws._read() as session:
             return search_providers(session, text, service_type, judgement=judgement, due=due, risk=risk,
                                     today=self._ws.clock.today(), context=context, limit=limit, only=only,
@@ -89,12 +96,16 @@ class RegisterService(Service):
 
     def resolve(self, text: str) -> str:
         """A provider's id from its URN or words of its name; ``RegisterError`` unless exactly one."""
+        from qa_desktop.services.register import resolve_provider
+
         with self._ws._read() as session:
             return resolve_provider(session, text)
 
     def page(self, provider_id: str) -> ProviderOverview:
         """One provider's page: facts, settings, what is due, visits, actions, cases, sanctions.
         ``VisitRuleError`` when the provider is not (or no longer) in the register."""
+        from qa_desktop.services.provider_page import provider_overview
+
         with self._ws._read() as session:
             return provider_overview(session, provider_id, self._ws.clock.now())
 
@@ -103,11 +114,15 @@ class RegisterService(Service):
         """Visits, reviews and documents overdue or due soon, most urgent first (for ``today``, by
         default the clock's), of the providers monitored by us: of every provider with ``everyone``
         (or when one ``provider_id`` is asked for)."""
+        from qa_desktop.services.due import due_items
+
         with self._ws._read() as session:
             return due_items(session, today or self._ws.clock.today(), include_scheduled=include_scheduled,
                              provider_id=provider_id, monitored_only=not everyone and provider_id is None)
 
     def audit(self, provider_id: str) -> list[AuditLine]:
+        from qa_desktop.services.audit import provider_audit
+
         with self._ws._read() as session:
             return provider_audit(session, provider_id)
 
@@ -122,6 +137,9 @@ class RegisterService(Service):
         Every skipped row is listed in a text file (``ImportReport.skipped_list``): ``skipped_list``
         when given; else beside the imported file (``NAME-skipped-rows.txt``), or in the data
         folder's ``imports`` folder when that one cannot be written."""
+        from qa_desktop.services.provider_import import import_providers
+        from qa_desktop.services.team_settings import internal_owners
+
         path = Path(path)
         name = f"{path.stem}-skipped-rows.txt"
         lists = [skipped_list] if skipped_list else [path.with_name(name), self._ws.data_dir / "imports" / name]
@@ -136,20 +154,28 @@ class RegisterService(Service):
 
     def imports(self, limit: int | None = None) -> list[ImportRecord]:
         """The imports kept, newest first (from every laptop that syncs)."""
+        from qa_desktop.services.import_changes import import_history
+
         with self._ws._read() as session:
             return import_history(session, limit=limit)
 
     def import_record(self, import_id: str) -> ImportRecord | None:
+        from qa_desktop.services.import_changes import import_record
+
         with self._ws._read() as session:
             return import_record(session, import_id)
 
     def import_changes(self, import_id: str) -> list[ChangeLine]:
         """What the import changed, provider by provider, in the order of its file."""
+        from qa_desktop.services.import_changes import change_lines
+
         with self._ws._read() as session:
             return list(change_lines(session, import_id))
 
     def export_import_changes(self, lines: Sequence[ChangeLine], path: Path, *, title: str = "What changed") -> int:
         """Write ``lines`` (as the screen filtered them) to ``path`` (.xlsx or .csv, else
         ``ValueError``); how many. It changes no record, so it is no mutation."""
+        from qa_desktop.services.import_changes import export_changes
+
         export_changes(list(lines), path, title=title)
         return len(lines)

@@ -59,9 +59,13 @@ def young(officer):
 
 
 def services(workspace: Workspace) -> dict[str, object]:
-    """Every service the workspace hands out: each public attribute that is an object of the workspace package."""
-    return {name: value for name, value in vars(workspace).items()
-            if not name.startswith("_") and type(value).__module__.startswith("qa_desktop.workspace.")}
+    """Every service the workspace hands out: each public attribute that is an object of the workspace package
+    (the services are made when first asked for, so the class is looked at as well as the object)."""
+    names = {name for name in {*vars(workspace), *vars(type(workspace))} if not name.startswith("_")}
+    found = {name: getattr(workspace, name) for name in names
+             if not isinstance(getattr(type(workspace), name, None), property | classmethod)}
+    return {name: value for name, value in found.items()
+            if type(value).__module__.startswith("qa_desktop.workspace.")}
 
 
 def public_functions(service: object) -> dict[str, object]:

@@ -1,0 +1,73 @@
+"""The window's first paint from the register's first look (issue 22's cold start): the store is
+not opened before it (the rows, ratings, sanctions and the user come from plain SQL), it is opened
+after it in the background with the read of what is due, and a change made meanwhile by another
+program is heard once it is open. (The register size from which this happens is lowered to every
+register here.)"""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import QSettings, Qt
+
+from qa_desktop.domain.oversight import EmbargoKind, EmbargoScope
+from qa_desktop.domain.roles import Role
+from qa_desktop.services import oversight as qa
+from qa_desktop.services.demo import load_demo
+from qa_desktop.services.register import find_by_urn
+from qa_desktop.ui import main_window
+from qa_desktop.ui.change_hub import ChangeHub
+from qa_desktop.ui.main_window import MainWindow
+from qa_desktop.workspace import Workspace
+from tests.conftest import TODAY
+
+
+@pytest.fixture
+def register(monkeypatch, lead):
+    load_demo(lead, today=TODAY)
+    monkeypatch.setattr(main_window, "DUE_IN_BACKGROUND_FROM", 0)
+    return lead
+
+
+def test_the_first_paint_comes_before_the_store_is_opened(qtbot, register, tmp_path):
+    lead = register
+    with lead.read() as session:
+        maple = find_by_urn(session, "SC700101").id
+    workspace = Workspace.open_for_window(lead.data_dir, actor="Alex Patel", key=lead.key, role=Role.QA_LEAD)
+    assert workspace.first_look is not None and not workspace.is_open
+    hub = ChangeHub(workspace, poll_ms=0)
+    window = MainWindow(workspace, hub, QSettings(str(tmp_path / "w.ini"), QSettings.Format.IniFormat))
+    qtbot.addWidget(window)
+    assert not workspace.is_open  # the window was made from the first look alone
+    assert window.proxy.rowCount() == 13
+    assert window.count.text() == "13 providers; working out what is due…"
+    assert window.proxy.headerData(2, Qt.Orientation.Horizontal) == "Next due: working out…"
+    harbour = next(row for row in window.model.rows if row.name == "Harbour View")
+    assert harbour.sanctions == ("Poor judgement/restriction",)
+    assert window.who.text() == "Alex Patel (QA lead)"
+    assert window.sync.label.text() == "Sync status: reading…"  # not "all your work is shared": not read yet
+    assert hub.catch_up().records == {}  # nothing to tell, and the store is not opened by asking
+
+    # another program changes a provider after the first look, before this one's store is opened
+    qa.issue_embargo(lead, maple, kind=EmbargoKind.FORMAL, scope=EmbargoScope.PROVIDER, reason="Failed",
+                     start_on=TODAY, approved_by="Sam Director")
+    window.show()
+    qtbot.waitUntil(lambda: not window.model.due_pending, timeout=60000)
+    assert workspace.is_open
+    assert maple in hub.catch_up().providers  # heard: the change signal starts where the first look read
+    (row,) = window.model.rows_with([maple])
+    assert row.sanctions == ("Embargo on provider/agency",)
+    assert {r.id: r.due for r in window.model.rows if r.due} == dict(workspace.register.context().due)
+    assert window.count.text().startswith("13 providers") and "working out" not in window.count.text()
+    assert window.sync.label.text().startswith("Last synced:")
+    window.close()
+    hub.close()
+    workspace.close()
+
+
+def test_a_folder_without_a_first_look_is_opened_at_once(tmp_path):
+    workspace = Workspace.open_for_window(tmp_path / "new")  # a first start: the store is made now
+    try:
+        assert workspace.first_look is None and workspace.is_open
+        assert workspace.register.search() == []
+    finally:
+        workspace.close()
