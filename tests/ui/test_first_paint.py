@@ -17,6 +17,7 @@ from qa_desktop.services.register import find_by_urn
 from qa_desktop.ui import main_window
 from qa_desktop.ui.change_hub import ChangeHub
 from qa_desktop.ui.main_window import MainWindow
+from qa_desktop.ui.provider_table import DueState
 from qa_desktop.workspace import Workspace
 from tests.conftest import TODAY
 
@@ -51,7 +52,7 @@ def test_the_first_paint_comes_before_the_store_is_opened(qtbot, register, tmp_p
     qa.issue_embargo(lead, maple, kind=EmbargoKind.FORMAL, scope=EmbargoScope.PROVIDER, reason="Failed",
                      start_on=TODAY, approved_by="Sam Director")
     window.show()
-    qtbot.waitUntil(lambda: not window.model.due_pending, timeout=60000)
+    qtbot.waitUntil(lambda: window.model.due_state is DueState.KNOWN, timeout=60000)
     assert workspace.is_open
     assert maple in hub.catch_up().providers  # heard: the change signal starts where the first look read
     (row,) = window.model.rows_with([maple])
