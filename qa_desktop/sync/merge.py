@@ -21,7 +21,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Boolean, Date, Integer, bindparam, delete, func, insert, select, update
+from sqlalchemy import Boolean, Date, Integer, bindparam, delete, func, insert, select
 from sqlalchemy.orm import Session
 
 from qa_desktop.store.changes import json_text
@@ -174,11 +174,13 @@ _INSERT_OPS = ("INSERT INTO ops (op_id, entity, entity_id, field, value, hlc, de
 def _insert_ops(session: Session, ops: list[OpRecord], received_from: str, blanked: set[str] | frozenset[str]) -> None:
     """The ops into the log as the ORM's JSON columns store them (``json.dumps``: ``json_text``), in one
     ``executemany`` straight to the driver: SQLAlchemy's processing of each row's fourteen parameters
-    was a tenth of a pull (issue 22)."""
+    was a tenth of a pull (issue 22). In the order of the log's index by row and field, where nearly
+    every op lands at a random place (rows' ids are hashes): each page of it is then written once, while
+    it is in memory, rather than read back (and decrypted) again after others pushed it out."""
     text = json_text
     rows = [(o.op_id, o.entity, o.entity_id, o.field, text(o.value), o.hlc, o.device_id, o.actor,
              text(list(o.base)) if o.base is not None else "null", received_from, int(o.op_id in blanked), o.wall,
-             o.dseq, o.chain, o.vhash) for o in ops]
+             o.dseq, o.chain, o.vhash) for o in sorted(ops, key=lambda o: (o.entity, o.entity_id, o.field))]
     session.connection().exec_driver_sql(_INSERT_OPS, rows)
 
 
@@ -511,11 +513,17 @@ def _update_rows(session: Session, table: Any, rows: list[dict[str, Any]]) -> No
     by_columns: dict[tuple[str, ...], list[dict[str, Any]]] = defaultdict(list)
     for row in rows:
         by_columns[tuple(sorted(row))].append(row)
+    dialect = session.get_bind().dialect
     for names, group in by_columns.items():
         changed = [n for n in names if n != "id"]
-        statement = (update(table).where(table.c.id == bindparam("row_id", type_=table.c.id.type))
-                     .values({n: bindparam(f"new_{n}", type_=table.c[n].type) for n in changed}))
-        session.execute(statement, [{"row_id": row["id"], **{f"new_{n}": row[n] for n in changed}} for row in group])
+        # each value as SQLAlchemy binds it (an enum as its text, a time as naive UTC text, JSON as
+        # text), then straight to the driver: its processing of every parameter of every row was
+        # most of this (issue 22)
+        convert = [(n, table.c[n].type.dialect_impl(dialect).bind_processor(dialect)) for n in changed]
+        assignments = ", ".join(f'"{n}" = ?' for n in changed)
+        session.connection().exec_driver_sql(
+            f'UPDATE "{table.name}" SET {assignments} WHERE id = ?',
+            [(*(row[n] if process is None else process(row[n]) for n, process in convert), row["id"]) for row in group])
 
 
 def _shredded_rows(session: Session, grouped: dict[str, dict[str, list[OpRecord]]],

@@ -17,7 +17,7 @@ from qa_desktop.services.register import add_provider
 from qa_desktop.store.database import Store
 from qa_desktop.store.hlc import Hlc
 from qa_desktop.store.models import Op
-from qa_desktop.store.oplog import OpRecord, canonical, field_state, state_of
+from qa_desktop.store.oplog import OpRecord, canonical, field_state, state_of, stored_json
 
 
 def op(op_id: str, value: str, hlc: str, device: str, base: tuple[str, ...] = ()) -> OpRecord:
@@ -92,3 +92,19 @@ def test_edits_made_one_at_a_time_have_ids_in_the_order_they_were_made(tmp_path)
     assert first_unit == sorted(first_unit) and all(ids[-n - 2] < ids[-n - 1] for n in (0, 2, 4))
     for op_id, hlc in ops:  # the time in the id is the clock's when its unit began
         assert uuid.UUID(op_id).int >> 80 <= Hlc.parse(hlc).wall_ms
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.recursive(st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(),
+                    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=5), inner, max_size=3),
+                    max_leaves=8) | st.lists(st.text(), max_size=2))
+def test_the_logs_json_is_read_as_the_decoder_reads_it(value) -> None:
+    text = json.dumps(value)  # what the log's JSON columns hold (SQLAlchemy's serialiser)
+    assert stored_json(text) == json.loads(text)
+    assert type(stored_json(text)) is type(json.loads(text))
+
+
+def test_the_logs_json_quick_cases() -> None:
+    for text in ['"met"', '""', '[]', '[""]', '["a", "b"]', r'["a\\"]', r'"\u00e9"', r'"say \"hi\""', 'null', '3']:
+        assert stored_json(text) == json.loads(text), text
+    assert stored_json(3) == 3 and stored_json(None) is None  # a number kept as a number by the column

@@ -263,3 +263,37 @@ def test_received_changes_are_stored_as_their_laptop_stored_them(laptops, folder
     made, received = stored(alex), stored(jo)
     assert len(made) > 30 and made == received
     assert any(row[3] == "note" and "\\u00eb" in row[4] for row in received)
+
+
+def test_rows_brought_up_to_date_are_stored_as_rows_made_whole(laptops, folder, library, paths):
+    """Rows updated field by field (straight through the driver) hold the same stored text as rows
+    another laptop made whole through SQLAlchemy: times, enums, JSON, flags."""
+    alex, jo, sam = laptops("alex", "jo", "sam")
+    visit_id = make_visit(alex, library)
+    items = first_items(alex, visit_id, 4)
+    for template, item in items:
+        open_visit(alex, visit_id).set_answer(template, item, MET)
+    sync(alex, folder), sync(jo, folder)
+    for number, (template, item) in enumerate(items):
+        open_visit(alex, visit_id).set_answer(template, item, NOT_MET if number % 2 else NOT_APPLICABLE)
+        open_visit(alex, visit_id).set_note(template, item, f"Zo\u00eb {number}")
+    sync(alex, folder)
+    paths["fields"].clear()
+    sync(jo, folder)
+    assert len(paths["fields"]) == 4  # jo's answers took the field-by-field path
+    sync(sam, folder)
+
+    def stored(store) -> list[tuple]:
+        with store.read() as session:
+            names = [c.name for c in SYNCED_MODELS[0].metadata.tables["answers"].columns if c.name != "created_at"]
+            listed = ", ".join(f'"{n}", typeof("{n}")' for n in names)
+            return sorted(tuple(row) for row in session.connection().exec_driver_sql(f"SELECT {listed} FROM answers"))
+
+    assert stored(jo) == stored(sam)
+    with jo.transaction() as session:  # a time on the second, which the driver's own adapter writes shorter
+        answer_id = session.connection().exec_driver_sql("SELECT id FROM answers LIMIT 1").scalar()
+        merge._update_rows(session, SYNCED_MODELS[0].metadata.tables["answers"],
+                           [{"id": answer_id, "updated_at": dt.datetime(2026, 1, 1, tzinfo=dt.UTC)}])
+    with jo.read() as session:
+        assert session.connection().exec_driver_sql("SELECT updated_at FROM answers WHERE id = ?",
+                                                    (answer_id,)).scalar() == "2026-01-01 00:00:00.000000"
