@@ -133,9 +133,14 @@ def apply_held(session: Session, batches: Iterable[tuple[str, list[OpRecord]]], 
 
 
 def _in_log(session: Session, ids: list[str]) -> set[str]:
+    """Which of these ops the log holds already (straight to the driver: SQLAlchemy named each of the
+    ``IN``'s parameters anew for every chunk of every pull)."""
     known: set[str] = set()
+    connection = session.connection()
     for start in range(0, len(ids), CHUNK):
-        known.update(session.scalars(select(Op.op_id).where(Op.op_id.in_(ids[start:start + CHUNK]))))
+        chunk = ids[start:start + CHUNK]
+        known.update(op_id for op_id, in connection.exec_driver_sql(
+            f"SELECT op_id FROM ops WHERE op_id IN ({','.join('?' * len(chunk))})", tuple(chunk)))
     return known
 
 
