@@ -51,11 +51,15 @@ def value_hash(value: Any) -> str:
 
 def link(previous: str, op: OpRecord | dict[str, Any], vhash: str, dseq: int) -> str:
     """The chain's link for an op at place ``dseq`` after the link ``previous``."""
-    get: Callable[[str], Any] = op.get if isinstance(op, dict) else (lambda name: getattr(op, name))
-    base = get("base")
-    parts = [previous, str(dseq), str(get("op_id")), str(get("entity")), str(get("entity_id")), str(get("field")),
-             vhash, str(get("hlc")), str(get("device_id")), str(get("actor")),
-             canonical(list(base) if base is not None else None), str(get("wall"))]
+    if isinstance(op, dict):
+        get: Callable[[str], Any] = op.get
+        op_id, entity, entity_id, field, hlc, device_id, actor, base, wall = (get(name) for name in (
+            "op_id", "entity", "entity_id", "field", "hlc", "device_id", "actor", "base", "wall"))
+    else:  # an arriving op (every op of a pull): its attributes read directly
+        op_id, entity, entity_id, field, hlc, device_id, actor, base, wall = (
+            op.op_id, op.entity, op.entity_id, op.field, op.hlc, op.device_id, op.actor, op.base, op.wall)
+    parts = [previous, str(dseq), str(op_id), str(entity), str(entity_id), str(field), vhash, str(hlc), str(device_id),
+             str(actor), canonical(list(base) if base is not None else None), str(wall)]
     return hashlib.sha256("\x1f".join(parts).encode("utf-8")).hexdigest()
 
 

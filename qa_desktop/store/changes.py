@@ -112,6 +112,11 @@ def _ordered(now_ms: int, start: int, count: int) -> Iterator[str]:
         n = (n + run) & mask
 
 
+#: As many ids as one unit of work's run can give one at a time (``Changes._record_op``): more than
+#: any unit makes; ``_ordered`` is lazy, so the number costs nothing.
+_RUN = 1 << 62
+
+
 def ordered_ids(count: int, now_ms: int) -> list[str]:
     """``count`` fresh ids that sort in the order they were made (``_ordered``)."""
     return list(_ordered(now_ms, _random_start(), count))
@@ -235,6 +240,9 @@ class Changes:
         self._bulk: list[tuple[str, str, str, str, str]] = []
         self._bulk_updated: set[tuple[str, str, str]] = set()
         self._bulk_ranges: list[tuple[int, int, int]] = []
+        #: The ids of this unit's ops made one at a time (``_record_op``): a run that sorts in the
+        #: order they were made (``_ordered``), started at the first op's clock.
+        self._op_ids: Iterator[str] | None = None
         event.listen(session, "before_commit", self._before_commit)
 
     def now(self) -> dt.datetime:
@@ -513,14 +521,20 @@ class Changes:
     def _record_op(self, entity: str, entity_id: str, name: str, value: Any, base: list[str], *,
                    actor: str | None = None, wall: dt.datetime | None = None) -> None:
         self.touched.add((entity, entity_id))
-        op_id = new_id()
+        hlc = self._clock.now()
+        if self._op_ids is None:
+            # time-ordered, as the bulk verbs' (``_flush_bulk``): every laptop that receives these ops
+            # adds them at the end of its log's index on ``op_id`` rather than at random places in
+            # it, which was a random B-tree insert (and look-up) per op in every pull (issue 22)
+            self._op_ids = _ordered(hlc.wall_ms, _random_start(), _RUN)
+        op_id = next(self._op_ids)
         earlier = self.written.get((entity, entity_id, name))
         if earlier is not None and earlier not in base:
             base = [*base, earlier]  # a later write of the same field in this unit of work is over the earlier
         self.written[(entity, entity_id, name)] = op_id
         self._pending.append({
             "op_id": op_id, "entity": entity, "entity_id": entity_id, "field": name,
-            "value": json_value(value), "hlc": self._clock.now().encode(),
+            "value": json_value(value), "hlc": hlc.encode(),
             "device_id": self.device_id, "actor": actor or self.actor, "base": base, "received_from": None,
             "wall": int((wall or self._now()).timestamp() * 1000),
         })

@@ -49,13 +49,16 @@ import json
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from json.encoder import encode_basestring
 from typing import Any
 
-from sqlalchemy import Text, delete, func, insert, or_, select, type_coerce
+from sqlalchemy import delete, func, insert, select
 from sqlalchemy.orm import Session
 
 from qa_desktop.store.hlc import Hlc
 from qa_desktop.store.models import FieldHeads, Op
+
+_encode_text = encode_basestring  # what ``json.dumps(text, ensure_ascii=False)`` writes, in C
 
 #: SQLite allows 32k bound parameters; chunks keep every ``IN (...)`` well inside that.
 CHUNK = 500
@@ -107,6 +110,12 @@ class OpRecord:
             found["sealed"] = self.sealed
         return found
 
+    def with_value(self, value: Any) -> OpRecord:
+        """The op holding ``value`` and nothing sealed (an arriving op opened): ``dataclasses.replace``
+        without its look-ups of every field by name, once per op of a pull."""
+        return OpRecord(self.op_id, self.entity, self.entity_id, self.field, value, self.hlc, self.device_id,
+                        self.actor, self.base, self.wall, self.dseq, self.chain, self.vhash)
+
     @property
     def at(self) -> dt.datetime:
         return dt.datetime.fromtimestamp(Hlc.parse(self.hlc).wall_ms / 1000, tz=dt.UTC)
@@ -139,7 +148,22 @@ def expand(op: OpRecord, only: frozenset[str] | set[str] | None = None) -> list[
 
 
 def canonical(value: Any) -> str:
-    """Values compare by their JSON text, so ``1`` and ``1.0`` or key order never make a conflict."""
+    """Values compare by their JSON text, so ``1`` and ``1.0`` or key order never make a conflict.
+
+    Text, flags, whole numbers, nothing, and lists of text (an op's base) are written here as
+    ``json.dumps`` writes them (a test holds the two equal), without its machinery: every op a pull
+    receives has its value and its base written so to check its hash and its link (issue 22)."""
+    kind = type(value)
+    if kind is str:
+        return _encode_text(value)
+    if value is None:
+        return "null"
+    if kind is bool:
+        return "true" if value else "false"
+    if kind is int:
+        return int.__repr__(value)
+    if kind is list and all(type(item) is str for item in value):
+        return "[" + ",".join(map(_encode_text, value)) + "]"
     return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
 
 
@@ -241,12 +265,6 @@ def ops_of_entities(session: Session, entity: str, entity_ids: list[str], *,
     return grouped
 
 
-def _loads(stored: Any) -> Any:
-    """A JSON column's value as SQLAlchemy's SQLite dialect reads it: the column's NUMERIC affinity
-    keeps a number as a number, not as its JSON text."""
-    return json.loads(stored) if isinstance(stored, str) else stored
-
-
 def ops_of_fields(session: Session, entity: str, entity_ids: list[str], fields: list[str],
                   columns: list[str]) -> dict[str, dict[str, list[OpRecord]]]:
     """The ops of these fields of these rows (at most ``CHUNK`` rows), and their ops of any field that
@@ -271,23 +289,49 @@ def newest_clocks(session: Session, entity: str, entity_ids: list[str]) -> dict[
     return found
 
 
+def _marks(count: int) -> str:
+    return ",".join("?" * count)
+
+
 def _lean_ops(session: Session, entity: str, entity_ids: list[str], fields: list[str] | None = None,
               columns: list[str] | None = None) -> Iterable[tuple[str, str, OpRecord]]:
     """The ops of these rows as plain tuples, their JSON decoded here once: a pull reads every op of
     every row it touches, and SQLAlchemy's per-column processing and ``op_record``'s attribute look-ups
-    were a third of its time (issue 22)."""
-    table = Op.__table__
-    query = select(table.c.entity_id, table.c.field, type_coerce(table.c.value, Text), table.c.op_id, table.c.hlc,
-                   table.c.device_id, table.c.actor, type_coerce(table.c.base, Text), table.c.wall, table.c.dseq,
-                   table.c.chain, table.c.vhash).where(table.c.entity == entity, table.c.entity_id.in_(entity_ids))
+    were a third of its time (issue 22). The statement goes to the driver as it is: SQLAlchemy built
+    and named 500 parameters of ``IN`` anew for each chunk. (The stored JSON text is read as it is:
+    a JSON column's NUMERIC affinity keeps a number as a number, not as its JSON text.)"""
+    sql = (f"SELECT entity_id, field, value, op_id, hlc, device_id, actor, base, wall, dseq, chain, vhash FROM ops "
+           f"WHERE entity = ? AND entity_id IN ({_marks(len(entity_ids))})")
+    parameters: list[Any] = [entity, *entity_ids]
     if fields is not None:
-        query = query.where(or_(table.c.field.in_(fields), table.c.field.not_in(columns or [])))
-    for entity_id, field_name, value, op_id, hlc, device_id, actor, base, wall, dseq, chain, vhash in (
-            session.execute(query).all()):
-        listed = _loads(base)
+        named = columns or []
+        sql += f" AND (field IN ({_marks(len(fields))}) OR field NOT IN ({_marks(len(named))}))"
+        parameters += [*fields, *named]
+    rows = session.connection().exec_driver_sql(sql, tuple(parameters)).all()
+    stored = stored_json
+    for entity_id, field_name, value, op_id, hlc, device_id, actor, base, wall, dseq, chain, vhash in rows:
+        listed = stored(base)
         yield entity_id, field_name, OpRecord(
-            op_id, entity, entity_id, field_name, _loads(value), hlc, device_id,
+            op_id, entity, entity_id, field_name, stored(value), hlc, device_id,
             actor, tuple(listed) if listed is not None else None, wall, dseq, chain, vhash)
+
+
+def stored_json(stored: Any) -> Any:
+    """A JSON column's stored value as SQLAlchemy reads it (``json.loads`` of its text; a number is kept
+    as a number by the column's NUMERIC affinity). Text with nothing escaped, and a list of one such
+    text (a base), are read without the decoder: a pull reads two of them per op of every field it
+    touches (issue 22). The log's text is ``json.dumps``'s, which escapes every quote, backslash,
+    control and non-ASCII character, so text without a backslash or an inner quote is its own value."""
+    if type(stored) is not str:
+        return stored
+    if "\\" not in stored:
+        if len(stored) >= 2 and stored[0] == '"' and stored[-1] == '"' and '"' not in stored[1:-1]:
+            return stored[1:-1]
+        if stored == "[]":
+            return []
+        if stored[:2] == '["' and stored[-2:] == '"]' and '"' not in stored[2:-2]:
+            return [stored[2:-2]]
+    return json.loads(stored)
 
 
 def state_of(session: Session, entity: str, entity_id: str, field_name: str) -> FieldState | None:

@@ -64,6 +64,13 @@ from qa_desktop.sync.stores import FileProblem, PeerReport, SegmentedStore, Shar
 from qa_desktop.sync.wire import SyncFileError
 
 PUSH_BATCH = 5000
+#: A pull applies the store's batches (a shared folder's change files, PostgreSQL's rows) in units
+#: of about this many changes, each in one local transaction with the cursor after its last batch.
+#: Each unit rewrites (and encrypts) every page of the op log's indexes its changes land on, and
+#: changes to rows spread at random (their ids are hashes) land on most of them: one unit per
+#: change file of 5,000 rewrote the same pages twenty times in a pull of 100,000 (issue 22).
+#: Larger units hold the write lock longer (a screen's save waits for it), hence not the whole pull.
+PULL_OPS = 20_000
 _BLOB = re.compile(r"[0-9a-f]{64}")
 
 Progress = Callable[[str, int, int], None]
@@ -745,24 +752,38 @@ def _pull(store: Store, shared: SharedStore, report: SyncReport, tell: Progress,
     cursor_key = f"sync.cursor.{shared.key}"
     with store.read() as session:
         cursor = _state(session, cursor_key)
+    unit: list[OpRecord] = []
+    unit_cursor: str | None = None  # the cursor after the batches read but not applied yet
     for batch in shared.pull(cursor, store.device_id):
         report.problems.extend(batch.problems)
         unreadable.extend(batch.unreadable)
-        opened = sealing.keys.open(batch.ops) if sealing.keys is not None else Opened(ops=batch.ops)
-        report.problems.extend(opened.problems)
-        source = shared.label
-        with store.transaction() as session:
-            _apply(store, session, shared.key, source, opened, report)
-            _set_state(session, cursor_key, batch.cursor)
+        unit.extend(batch.ops)
+        unit_cursor = batch.cursor
+        if len(unit) >= PULL_OPS or batch.done >= batch.total:
+            _apply_unit(store, shared.key, shared.label, cursor_key, unit_cursor, unit, report, sealing)
+            unit, unit_cursor = [], None
         tell("Receiving changes", batch.done, batch.total)
+    if unit_cursor is not None:  # a store whose last batch did not say it was the last
+        _apply_unit(store, shared.key, shared.label, cursor_key, unit_cursor, unit, report, sealing)
     with store.read() as session:
         report.waiting_rows = session.scalar(select(func.count()).select_from(PendingRow)) or 0
+
+
+def _apply_unit(store: Store, store_key: str, source: str, cursor_key: str, cursor: str, ops: list[OpRecord],
+                report: SyncReport, sealing: _Sealing) -> None:
+    """Open and apply the changes of one unit of batches, in one transaction with the cursor after
+    them: either both are saved or neither, so the next sync starts where this one really ended."""
+    opened = sealing.keys.open(ops) if sealing.keys is not None else Opened(ops=ops)
+    report.problems.extend(opened.problems)
+    with store.transaction() as session:
+        _apply(store, session, store_key, source, opened, report)
+        _set_state(session, cursor_key, cursor)
 
 
 def _apply(store: Store, session: Session, store_key: str, source: str, opened: Opened, report: SyncReport) -> None:
     """Apply one batch of opened changes in the caller's transaction: each checked against its
     laptop's chain first (a forged one is named and left out), those waiting for a key kept."""
-    log_end, pending = _log_end(session), _pending(session)
+    pending = _pending(session)
     ready, forged = check_arriving(session, opened.ops, unopened=frozenset(opened.blanked))
     for finding in forged:
         words = f"Refused {finding.words} (from {source}): it does not fit that laptop's audit chain"
@@ -774,7 +795,7 @@ def _apply(store: Store, session: Session, store_key: str, source: str, opened: 
         report.waiting_for_keys += len(opened.waiting)
     if applied.max_hlc:  # before commit: a local edit made over these ops must come after them
         store.hlc.observe(Hlc.parse(applied.max_hlc))
-    report.changed |= _logged_after(session, log_end, store_key) | (pending - _pending(session))
+    report.changed |= applied.changed | (pending - _pending(session))
     report.pulled += applied.new_ops
     report.rows_made += applied.rows_made
     report.rows_updated += applied.rows_updated
@@ -838,13 +859,6 @@ def _release_due(store: Store, report: SyncReport) -> None:
 
 def _log_end(session: Session) -> int:
     return session.scalar(select(func.coalesce(func.max(_ROWID), 0)).select_from(Op)) or 0
-
-
-def _logged_after(session: Session, position: int, store_key: str) -> set[tuple[str, str]]:
-    """The records of the ops received from ``store_key`` that reached the log after ``position``:
-    this batch's new ops (a local edit saved meanwhile is not one of them)."""
-    return {(entity, entity_id) for entity, entity_id in session.execute(
-        select(Op.entity, Op.entity_id).where(position < _ROWID, Op.received_from == store_key))}
 
 
 def _pending(session: Session) -> set[tuple[str, str]]:

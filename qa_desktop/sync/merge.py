@@ -21,9 +21,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Boolean, Date, Integer, bindparam, delete, func, insert, select, update
+from sqlalchemy import Boolean, Date, Integer, bindparam, delete, func, insert, select
 from sqlalchemy.orm import Session
 
+from qa_desktop.store.changes import json_text
 from qa_desktop.store.database import session_clock
 from qa_desktop.store.hlc import MAX_AHEAD_MS, Hlc, ahead_ms, beyond_bound, datetime_of_ms
 from qa_desktop.store.models import (
@@ -132,9 +133,14 @@ def apply_held(session: Session, batches: Iterable[tuple[str, list[OpRecord]]], 
 
 
 def _in_log(session: Session, ids: list[str]) -> set[str]:
+    """Which of these ops the log holds already (straight to the driver: SQLAlchemy named each of the
+    ``IN``'s parameters anew for every chunk of every pull)."""
     known: set[str] = set()
+    connection = session.connection()
     for start in range(0, len(ids), CHUNK):
-        known.update(session.scalars(select(Op.op_id).where(Op.op_id.in_(ids[start:start + CHUNK]))))
+        chunk = ids[start:start + CHUNK]
+        known.update(op_id for op_id, in connection.exec_driver_sql(
+            f"SELECT op_id FROM ops WHERE op_id IN ({','.join('?' * len(chunk))})", tuple(chunk)))
     return known
 
 
@@ -146,8 +152,7 @@ def _add_to_log(session: Session, batches: list[tuple[str, list[OpRecord]]], res
     newest_before = session.scalar(select(func.max(Op.hlc)))  # the clock's index: one look
     for received_from, ops in batches:
         if ops:
-            session.execute(insert(Op.__table__), [{**o.as_dict(), "received_from": received_from,
-                                                    "redacted": o.op_id in blanked} for o in ops])
+            _insert_ops(session, ops, received_from, blanked)
             applied.extend(ops)
     redacted: set[str] = set()
     if applied:
@@ -165,6 +170,23 @@ def _add_to_log(session: Session, batches: list[tuple[str, list[OpRecord]]], res
     for pending in session.scalars(select(PendingRow)):
         touched[pending.entity].add(pending.entity_id)
     materialise(session, touched, result)
+
+
+_INSERT_OPS = ("INSERT INTO ops (op_id, entity, entity_id, field, value, hlc, device_id, actor, base, received_from, "
+               "redacted, wall, dseq, chain, vhash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+
+
+def _insert_ops(session: Session, ops: list[OpRecord], received_from: str, blanked: set[str] | frozenset[str]) -> None:
+    """The ops into the log as the ORM's JSON columns store them (``json.dumps``: ``json_text``), in one
+    ``executemany`` straight to the driver: SQLAlchemy's processing of each row's fourteen parameters
+    was a tenth of a pull (issue 22). In the order of the log's index by row and field, where nearly
+    every op lands at a random place (rows' ids are hashes): each page of it is then written once, while
+    it is in memory, rather than read back (and decrypted) again after others pushed it out."""
+    text = json_text
+    rows = [(o.op_id, o.entity, o.entity_id, o.field, text(o.value), o.hlc, o.device_id, o.actor,
+             text(list(o.base)) if o.base is not None else "null", received_from, int(o.op_id in blanked), o.wall,
+             o.dseq, o.chain, o.vhash) for o in sorted(ops, key=lambda o: (o.entity, o.entity_id, o.field))]
+    session.connection().exec_driver_sql(_INSERT_OPS, rows)
 
 
 def _forget_held(session: Session, ids: list[str]) -> None:
@@ -496,11 +518,17 @@ def _update_rows(session: Session, table: Any, rows: list[dict[str, Any]]) -> No
     by_columns: dict[tuple[str, ...], list[dict[str, Any]]] = defaultdict(list)
     for row in rows:
         by_columns[tuple(sorted(row))].append(row)
+    dialect = session.get_bind().dialect
     for names, group in by_columns.items():
         changed = [n for n in names if n != "id"]
-        statement = (update(table).where(table.c.id == bindparam("row_id", type_=table.c.id.type))
-                     .values({n: bindparam(f"new_{n}", type_=table.c[n].type) for n in changed}))
-        session.execute(statement, [{"row_id": row["id"], **{f"new_{n}": row[n] for n in changed}} for row in group])
+        # each value as SQLAlchemy binds it (an enum as its text, a time as naive UTC text, JSON as
+        # text), then straight to the driver: its processing of every parameter of every row was
+        # most of this (issue 22)
+        convert = [(n, table.c[n].type.dialect_impl(dialect).bind_processor(dialect)) for n in changed]
+        assignments = ", ".join(f'"{n}" = ?' for n in changed)
+        session.connection().exec_driver_sql(
+            f'UPDATE "{table.name}" SET {assignments} WHERE id = ?',
+            [(*(row[n] if process is None else process(row[n]) for n, process in convert), row["id"]) for row in group])
 
 
 def _shredded_rows(session: Session, grouped: dict[str, dict[str, list[OpRecord]]],

@@ -205,7 +205,7 @@ class RecordKeys:
                 continue
             unit, key_id = refs[op.op_id]
             if key_id == SHREDDED or unit in self._shredded or unit in self.store_shredded():
-                result.ops.append(replace(op, value=None, sealed=None))
+                result.ops.append(op.with_value(None))
                 result.blanked.add(op.op_id)
                 continue
             key = self._keys.get(f"{unit}:{key_id}")
@@ -218,7 +218,7 @@ class RecordKeys:
                 result.problems.append(f"a change to {op.entity} {op.entity_id[:8]} cannot be opened with its "
                                        "record's key (changed or damaged); it was not used")
                 continue
-            result.ops.append(replace(op, value=value, sealed=None))
+            result.ops.append(op.with_value(value))
         return result
 
     def _fetch(self, units: set[str]) -> None:

@@ -26,6 +26,7 @@ refused after ``INVITE_DAYS``.
 from __future__ import annotations
 
 import base64
+import functools
 import hashlib
 import hmac
 import json
@@ -83,11 +84,13 @@ def _seal(key: bytes, data: bytes, aad: bytes) -> bytes:
     return nonce + AESGCM(key).encrypt(nonce, data, aad)
 
 
-def _open(key: bytes, sealed: bytes, aad: bytes) -> bytes:
+def _open(key: bytes | AESGCM, sealed: bytes, aad: bytes) -> bytes:
+    """``sealed`` opened with ``key`` (or its cipher, made once for a key that opens many values)."""
     if len(sealed) < NONCE_BYTES + TAG_BYTES:
         raise SealError("too short to be sealed")
     try:
-        return AESGCM(key).decrypt(sealed[:NONCE_BYTES], sealed[NONCE_BYTES:], aad)
+        cipher = key if isinstance(key, AESGCM) else AESGCM(key)
+        return cipher.decrypt(sealed[:NONCE_BYTES], sealed[NONCE_BYTES:], aad)
     except InvalidTag:
         raise SealError("cannot be opened with this key (changed, damaged, or of another team)") from None
 
@@ -103,6 +106,8 @@ class TeamKey:
         self.secret = secret
         self.store_id = store_id
         self._keys = {purpose: _derive(secret, purpose, store_id) for purpose in self.PURPOSES}
+        #: Each purpose's cipher, made once (PostgreSQL's pull opens one sealed row per change).
+        self._ciphers = {purpose: AESGCM(key) for purpose, key in self._keys.items()}
 
     @classmethod
     def new(cls, store_id: str) -> TeamKey:
@@ -120,7 +125,7 @@ class TeamKey:
         return _seal(self._keys[purpose], data, aad.encode())
 
     def open(self, purpose: str, sealed: bytes, aad: str) -> bytes:
-        return _open(self._keys[purpose], sealed, aad.encode())
+        return _open(self._ciphers[purpose], sealed, aad.encode())
 
     def seal_json(self, purpose: str, value: object, aad: str) -> bytes:
         """A small JSON document sealed, as bytes to write (a laptop's ``device.json``)."""
@@ -178,7 +183,12 @@ class RecordKey:
             raw = base64.b64decode(body, validate=True)
         except ValueError:
             raise SealError("not a sealed value") from None
-        return json.loads(_open(self.secret, raw, aad.encode()))
+        return json.loads(_open(self._cipher, raw, aad.encode()))
+
+    @functools.cached_property
+    def _cipher(self) -> AESGCM:
+        """The cipher of this key, made once: a pull opens a value per change (issue 22)."""
+        return AESGCM(self.secret)
 
 
 def sealed_ref(sealed: str) -> tuple[str, str]:

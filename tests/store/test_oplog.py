@@ -4,13 +4,20 @@ later than every op in the local log, whichever program wrote it."""
 from __future__ import annotations
 
 import datetime as dt
+import json
+import uuid
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from sqlalchemy import select
 
 from qa_desktop.clock import Clock
 from qa_desktop.domain.service_types import ServiceType
 from qa_desktop.services.register import add_provider
 from qa_desktop.store.database import Store
 from qa_desktop.store.hlc import Hlc
-from qa_desktop.store.oplog import OpRecord, field_state, state_of
+from qa_desktop.store.models import Op
+from qa_desktop.store.oplog import OpRecord, canonical, field_state, state_of, stored_json
 
 
 def op(op_id: str, value: str, hlc: str, device: str, base: tuple[str, ...] = ()) -> OpRecord:
@@ -49,3 +56,55 @@ def test_a_new_edit_is_later_than_every_op_another_program_wrote(tmp_path) -> No
     assert Hlc.parse(notes.winner.hlc) > Hlc.parse(state.winner.hlc)
     other_program.close()
     window.close()
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.recursive(st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(),
+                    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=5), inner, max_size=3),
+                    max_leaves=8) | st.lists(st.text(), max_size=3))
+def test_canonical_is_the_json_text_it_always_was(value) -> None:
+    """Values' hashes and chain links (every laptop's, every release's) are taken over this text: its
+    quick paths (text, flags, numbers, lists of text such as a base) must write what ``json.dumps`` writes."""
+    assert canonical(value) == json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
+def test_canonical_of_awkward_text() -> None:
+    for value in ["", "Zo\u00eb \u2028 \"quoted\" \\ \t\x7f", ["a", "\u00e9", ""], "\ud800", [], 10 ** 30, True]:
+        assert canonical(value) == json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
+def test_edits_made_one_at_a_time_have_ids_in_the_order_they_were_made(tmp_path) -> None:
+    """A laptop receiving these adds them at the end of its log's index on ``op_id`` (issue 22): within
+    a unit of work in the order made, and each unit's after the millisecond of its first edit."""
+    store = Store(tmp_path / "data", actor="alex")
+    with store.write() as changes:
+        provider = add_provider(changes, name="Harbour View", service_type=ServiceType.RESIDENTIAL)
+    for number in range(3):
+        with store.write() as changes:
+            changes.update(changes.session.get(type(provider), provider.id), notes=f"Visit {number}", capacity=number)
+    with store.read() as session:
+        ops = session.execute(select(Op.op_id, Op.hlc).where(Op.device_id == store.device_id).order_by(Op.dseq)).all()
+    store.close()
+    ids = [op_id for op_id, _ in ops]
+    assert len(ids) > 8 and len(set(ids)) == len(ids)
+    assert all(uuid.UUID(op_id).version == 7 and str(uuid.UUID(op_id)) == op_id for op_id in ids)
+    first_unit = ids[:-6]  # the provider's fields, then three units of two fields each
+    assert first_unit == sorted(first_unit) and all(ids[-n - 2] < ids[-n - 1] for n in (0, 2, 4))
+    for op_id, hlc in ops:  # the time in the id is the clock's when its unit began
+        assert uuid.UUID(op_id).int >> 80 <= Hlc.parse(hlc).wall_ms
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.recursive(st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(),
+                    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=5), inner, max_size=3),
+                    max_leaves=8) | st.lists(st.text(), max_size=2))
+def test_the_logs_json_is_read_as_the_decoder_reads_it(value) -> None:
+    text = json.dumps(value)  # what the log's JSON columns hold (SQLAlchemy's serialiser)
+    assert stored_json(text) == json.loads(text)
+    assert type(stored_json(text)) is type(json.loads(text))
+
+
+def test_the_logs_json_quick_cases() -> None:
+    for text in ['"met"', '""', '[]', '[""]', '["a", "b"]', r'["a\\"]', r'"\u00e9"', r'"say \"hi\""', 'null', '3']:
+        assert stored_json(text) == json.loads(text), text
+    assert stored_json(3) == 3 and stored_json(None) is None  # a number kept as a number by the column

@@ -312,12 +312,13 @@ def test_a_sealed_zip_bomb_is_refused_before_it_is_unpacked(laptops, tmp_path, m
 
 def test_a_bundle_is_merged_in_batches_and_an_import_cut_short_goes_on_when_imported_again(laptops, library,
                                                                                            tmp_path, monkeypatch):
-    from qa_desktop.sync import bundle
+    from qa_desktop.sync import bundle, engine
 
     alex, jo, sam = laptops("alex", "jo", "sam")
     visit_id, _, _ = _answered(alex, library)
     out = export_bundle(alex, tmp_path / "visit", visit_id=visit_id)
     monkeypatch.setattr(bundle, "PULL_BATCH", 7)
+    monkeypatch.setattr(engine, "PULL_OPS", 7)  # each batch applied in a transaction of its own
     assert out.ops > 3 * 7
     whole = import_bundle(sam, out.path, code=out.code)
     assert whole.pulled == out.ops and whole.waiting_rows == 0

@@ -122,12 +122,14 @@ def test_small_chunks_and_change_files_larger_than_a_chunk(laptops, folder, libr
     assert rows(jo) == rows(sam)
 
 
-def test_a_pull_cut_off_half_way_resumes_and_loses_nothing(laptops, folder, library, monkeypatch):
+@pytest.mark.parametrize("unit_ops", [4, 8])  # a unit of one change file, and of two
+def test_a_pull_cut_off_half_way_resumes_and_loses_nothing(laptops, folder, library, monkeypatch, unit_ops):
     alex, jo, sam = laptops("alex", "jo", "sam")
     visit_id = make_visit(alex, library)
     items = first_items(alex, visit_id, 10)
     sync(alex, folder), sync(jo, folder)
     monkeypatch.setattr(folder_module, "SEGMENT_OPS", 4)
+    monkeypatch.setattr(engine, "PULL_OPS", unit_ops)  # each unit of change files in a transaction of its own
     for number, (template, item) in enumerate(items):
         open_visit(alex, visit_id).set_answer(template, item, MET if number % 3 else NOT_MET)
     sent = sync(alex, folder).pushed
@@ -209,3 +211,89 @@ def test_a_change_pointing_at_a_row_made_in_the_same_push_is_applied(tmp_path: P
     with b.read() as session:
         provider = session.get(Provider, provider_id)
         assert provider is not None and provider.lead_commissioner_id == commissioner_id
+
+
+def test_a_pull_applies_its_change_files_in_units_of_several(laptops, folder, library, monkeypatch):
+    """Change files are applied a unit of several at a time (one transaction each, with the cursor
+    after its last file): fewer rewrites of the same pages of the log (issue 22); the rows are the same."""
+    alex, jo, sam = laptops("alex", "jo", "sam")
+    visit_id = make_visit(alex, library)
+    items = first_items(alex, visit_id, 10)
+    sync(alex, folder), sync(jo, folder)
+    monkeypatch.setattr(folder_module, "SEGMENT_OPS", 4)
+    monkeypatch.setattr(engine, "PULL_OPS", 10)
+    for number, (template, item) in enumerate(items):
+        open_visit(alex, visit_id).set_answer(template, item, MET if number % 3 else NOT_MET)
+        open_visit(alex, visit_id).set_note(template, item, f"Note \u00e9 {number}")
+    sent = sync(alex, folder).pushed
+    units, original = [], engine._apply
+
+    def counted(store, session, store_key, source, opened, report):
+        units.append(len(opened.ops))
+        original(store, session, store_key, source, opened, report)
+
+    monkeypatch.setattr(engine, "_apply", counted)
+    assert sync(jo, folder).pulled == sent
+    files = -(-sent // 4)
+    assert sum(units) == sent and len(units) == -(-files // 3)  # 3 files of 4 reach a unit of 10
+    monkeypatch.undo()
+    sync(sam, folder)
+    assert rows(jo) == rows(sam)
+
+
+def test_received_changes_are_stored_as_their_laptop_stored_them(laptops, folder, library):
+    """The log's rows of received changes (written straight to the driver) hold the same text as the
+    laptop that made them wrote (through SQLAlchemy's JSON columns): values, bases, links, hashes."""
+    alex, jo = laptops("alex", "jo")
+    visit_id = make_visit(alex, library)
+    items = first_items(alex, visit_id, 3)
+    for number, (template, item) in enumerate(items):
+        open_visit(alex, visit_id).set_answer(template, item, MET)
+        open_visit(alex, visit_id).set_note(template, item, f"Zo\u00eb said \"fine\" \u2028 {number}")
+        open_visit(alex, visit_id).set_answer(template, item, NOT_MET)
+    sync(alex, folder), sync(jo, folder)
+    columns = ("op_id, entity, entity_id, field, value, typeof(value), hlc, device_id, actor, base, typeof(base), "
+               "redacted, wall, dseq, chain, vhash")
+
+    def stored(store) -> list[tuple]:
+        with store.read() as session:
+            return sorted(tuple(row) for row in session.connection().exec_driver_sql(
+                f"SELECT {columns} FROM ops WHERE device_id = ?", (alex.device_id,)))
+
+    made, received = stored(alex), stored(jo)
+    assert len(made) > 30 and made == received
+    assert any(row[3] == "note" and "\\u00eb" in row[4] for row in received)
+
+
+def test_rows_brought_up_to_date_are_stored_as_rows_made_whole(laptops, folder, library, paths):
+    """Rows updated field by field (straight through the driver) hold the same stored text as rows
+    another laptop made whole through SQLAlchemy: times, enums, JSON, flags."""
+    alex, jo, sam = laptops("alex", "jo", "sam")
+    visit_id = make_visit(alex, library)
+    items = first_items(alex, visit_id, 4)
+    for template, item in items:
+        open_visit(alex, visit_id).set_answer(template, item, MET)
+    sync(alex, folder), sync(jo, folder)
+    for number, (template, item) in enumerate(items):
+        open_visit(alex, visit_id).set_answer(template, item, NOT_MET if number % 2 else NOT_APPLICABLE)
+        open_visit(alex, visit_id).set_note(template, item, f"Zo\u00eb {number}")
+    sync(alex, folder)
+    paths["fields"].clear()
+    sync(jo, folder)
+    assert len(paths["fields"]) == 4  # jo's answers took the field-by-field path
+    sync(sam, folder)
+
+    def stored(store) -> list[tuple]:
+        with store.read() as session:
+            names = [c.name for c in SYNCED_MODELS[0].metadata.tables["answers"].columns if c.name != "created_at"]
+            listed = ", ".join(f'"{n}", typeof("{n}")' for n in names)
+            return sorted(tuple(row) for row in session.connection().exec_driver_sql(f"SELECT {listed} FROM answers"))
+
+    assert stored(jo) == stored(sam)
+    with jo.transaction() as session:  # a time on the second, which the driver's own adapter writes shorter
+        answer_id = session.connection().exec_driver_sql("SELECT id FROM answers LIMIT 1").scalar()
+        merge._update_rows(session, SYNCED_MODELS[0].metadata.tables["answers"],
+                           [{"id": answer_id, "updated_at": dt.datetime(2026, 1, 1, tzinfo=dt.UTC)}])
+    with jo.read() as session:
+        assert session.connection().exec_driver_sql("SELECT updated_at FROM answers WHERE id = ?",
+                                                    (answer_id,)).scalar() == "2026-01-01 00:00:00.000000"
