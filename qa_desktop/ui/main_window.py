@@ -650,6 +650,8 @@ class MainWindow(QMainWindow):
         else:
             self._work_out_due()
         self._show_rows(context, rows)
+        if self.sync.state is None:  # a first look's store, opened by this read (a register too small to wait)
+            self.sync.refresh_status()
 
     def _show_rows(self, context: RegisterContext, rows: list[ProviderRow]) -> None:
         selected = self.selected_provider_id()

@@ -72,3 +72,24 @@ def test_a_folder_without_a_first_look_is_opened_at_once(tmp_path):
         assert workspace.register.search() == []
     finally:
         workspace.close()
+
+
+def test_a_small_register_from_the_first_look_reads_the_sync_status(qtbot, lead, tmp_path):
+    """A register under ``DUE_IN_BACKGROUND_FROM`` shown from a first-look workspace opens the store at
+    once (what is due is worked out there and then): the sync status (changes waiting, conflicts to
+    resolve) is read then too, not left at "reading…" until some change or sync comes."""
+    load_demo(lead, today=TODAY)
+    workspace = Workspace.open_for_window(lead.data_dir, actor="Alex Patel", key=lead.key, role=Role.QA_LEAD)
+    assert workspace.first_look is not None and not workspace.is_open
+    hub = ChangeHub(workspace, poll_ms=0)
+    window = MainWindow(workspace, hub, QSettings(str(tmp_path / "w.ini"), QSettings.Format.IniFormat))
+    qtbot.addWidget(window)
+    try:
+        assert workspace.is_open  # 13 providers: what is due was worked out as the window was made
+        assert window.model.due_state is DueState.KNOWN
+        assert window.sync.state is not None
+        assert window.sync.label.text().startswith("Last synced:")
+    finally:
+        window.close()
+        hub.close()
+        workspace.close()
