@@ -15,11 +15,12 @@ every provider passed, most of them never looked at (issue 22).
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import Select, bindparam, func, select
 from sqlalchemy.orm import Session
 
 from qa_desktop.domain.compliance import ReviewStatus
@@ -188,20 +189,33 @@ def _cases(session: Session, provider_id: str) -> list[CaseLine]:
         QaCase.provider_id == provider_id, QaCase.deleted.is_(False)).order_by(QaCase.opened_on.desc()))]
 
 
-def _counts(session: Session, provider_id: str) -> dict[str, int]:
-    """How long the unread lists are, in one read (each by the provider's own index)."""
+@functools.cache
+def _counts_read() -> Select[*tuple[Any, ...]]:
+    """How long the unread lists are, one read built once (``provider_id`` bound at each call)."""
     def count(model: Any, *where: Any) -> Any:
         return select(func.count()).select_from(model).where(*where).scalar_subquery()
 
+    provider_id: Any = bindparam("provider_id")
     settings = select(Setting.id).where(Setting.provider_id == provider_id, Setting.deleted.is_(False))
     review = [ComplianceReview.provider_id == provider_id, ComplianceReview.deleted.is_(False)]
-    row = session.execute(select(
+    return select(
         count(Visit, Visit.setting_id.in_(settings), Visit.deleted.is_(False)),
         count(Contact, Contact.provider_id == provider_id, Contact.deleted.is_(False)),
         count(PackageElement, PackageElement.provider_id == provider_id, PackageElement.deleted.is_(False)),
         count(ComplianceReview, *review),
-        count(ComplianceReview, *review, ComplianceReview.status == ReviewStatus.IN_PROGRESS))).one()
+        count(ComplianceReview, *review, ComplianceReview.status == ReviewStatus.IN_PROGRESS))
+
+
+def _counts(session: Session, provider_id: str) -> dict[str, int]:
+    """How long the unread lists are, in one read (each by the provider's own index)."""
+    row = session.execute(_counts_read(), {"provider_id": provider_id}).one()
     return dict(zip(("visits", "contacts", "elements", "reviews", "reviews_in_progress"), row, strict=True))
+
+
+@functools.cache
+def _settings_read() -> Select[Setting]:
+    return (select(Setting).where(Setting.provider_id == bindparam("provider_id"), Setting.deleted.is_(False))
+            .order_by(Setting.name))
 
 
 def _overview(session: Session, provider_id: str, now: dt.datetime, lists: Collection[str]) -> ProviderOverview:
@@ -248,8 +262,7 @@ def _overview(session: Session, provider_id: str, now: dt.datetime, lists: Colle
     ]
     due = due_items(session, today, include_scheduled=True, provider_id=provider_id)
     next_visit = {item.setting_id: item for item in due if item.setting_id}
-    settings = list(session.scalars(select(Setting).where(Setting.provider_id == provider_id,
-                                                           Setting.deleted.is_(False)).order_by(Setting.name)))
+    settings = list(session.scalars(_settings_read(), {"provider_id": provider_id}))
     visits = _visits(session, provider_id, {s.id: s.name for s in settings}) if "visits" in lists else []
     element_lines = elements(session, provider_id) if "elements" in lists else []
     contact_lines = contacts(session, provider_id) if "contacts" in lists else []
