@@ -28,6 +28,7 @@ from typing import Any
 
 import yaml
 from PIL import Image, UnidentifiedImageError
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from qa_desktop.domain.framework import MEDWAY, Framework, framework_in_force
@@ -121,7 +122,12 @@ def branding(store: Store) -> Branding:
 def framework(session: Session) -> Framework:
     """The framework's figures in force, for a service that already holds a session (the figures
     alone: the branding is not worked out for them). Read once per ``read_memo.remembering`` read."""
-    return remembered(session, "framework", lambda: _framework_of(_row(session)))
+    return remembered(session, "framework", lambda: framework_in_force(session.execute(_FRAMEWORK).scalar()))
+
+
+#: the framework's column alone (not the council's row with its logo): asked on every provider page
+_FRAMEWORK = select(CouncilSettings.framework).where(CouncilSettings.id == COUNCIL_ID,
+                                                     CouncilSettings.deleted.is_(False))
 
 
 def _framework_of(row: CouncilSettings | None) -> Framework:

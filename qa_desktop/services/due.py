@@ -25,12 +25,13 @@ dashboard and the oversight lists ask for these by default, every provider on re
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections import defaultdict
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import ColumnElement, func, or_, select
+from sqlalchemy import ColumnElement, Select, bindparam, func, or_, select
 from sqlalchemy.orm import Session
 
 from qa_desktop.domain.compliance import ReviewStatus, same_document
@@ -116,6 +117,64 @@ def _alert_words(alert: RegulatoryAlert) -> str:
     return f"regulatory alert ({alert.regulator.label}: {alert.kind.label.lower()})"
 
 
+@dataclass(frozen=True)
+class _Reads:
+    """``due_items``' reads, built once: of every provider, or of a list bound at each call
+    (``wanted``; ``now`` for the placements not yet ended). Built at each call they cost more than
+    reading one provider's rows (issue 22's provider page: some 1 ms of its 10)."""
+
+    visits: Select[*tuple[Any, ...]]
+    reviews: Select[*tuple[Any, ...]]
+    placements: Select[*tuple[Any, ...]]
+    concerns: Select[*tuple[Any, ...]]
+    alerts: Select[*tuple[Any, ...]]
+    elements: Select[*tuple[Any, ...]]
+    documents: Select[*tuple[Any, ...]]
+    providers: Select[*tuple[Any, ...]]
+    settings: Select[*tuple[Any, ...]]
+
+
+@functools.cache
+def _reads(of_wanted: bool) -> _Reads:
+    def of(column: Any) -> list[ColumnElement[bool]]:
+        return [column.in_(bindparam("wanted", expanding=True))] if of_wanted else []
+
+    setting_ids = select(Setting.id).where(*of(Setting.provider_id))
+    of_settings = [Visit.setting_id.in_(setting_ids)] if of_wanted else []
+    complete = or_(ComplianceReview.status.is_(None), ComplianceReview.status == ReviewStatus.COMPLETED)
+    return _Reads(
+        visits=select(Visit.setting_id, Visit.status, func.max(Visit.visit_date), func.min(Visit.visit_date))
+        .where(Visit.deleted.is_(False), Visit.status.in_([VisitStatus.COMPLETED, VisitStatus.PLANNED]), *of_settings)
+        .group_by(Visit.setting_id, Visit.status),
+        reviews=select(ComplianceReview.provider_id, ComplianceReview.element_id, ComplianceReview.minimum_only,
+                       func.max(ComplianceReview.review_date))
+        .where(ComplianceReview.deleted.is_(False), complete, *of(ComplianceReview.provider_id))
+        .group_by(ComplianceReview.provider_id, ComplianceReview.element_id, ComplianceReview.minimum_only),
+        placements=select(Placement.setting_id, Placement.element_id, Placement.started_at, Placement.kind,
+                          Placement.reference)
+        .where(Placement.deleted.is_(False), or_(Placement.ended_at.is_(None), Placement.ended_at > bindparam("now")),
+               *([Placement.setting_id.in_(setting_ids)] if of_wanted else [])),
+        concerns=select(QaCase).where(QaCase.deleted.is_(False), QaCase.status == CaseStatus.OPEN,
+                                      or_(QaCase.quality_concern.is_(True), QaCase.safeguarding.is_(True),
+                                          QaCase.significant.is_(True)), *of(QaCase.provider_id))
+        .order_by(QaCase.opened_on),
+        alerts=select(RegulatoryAlert).where(RegulatoryAlert.deleted.is_(False), RegulatoryAlert.closed_on.is_(None),
+                                             RegulatoryAlert.kind.in_(CONCERNING_ALERTS),
+                                             *of(RegulatoryAlert.provider_id))
+        .order_by(RegulatoryAlert.received_on),
+        elements=select(PackageElement).where(PackageElement.deleted.is_(False), *of(PackageElement.provider_id))
+        .order_by(PackageElement.name),
+        documents=select(ComplianceReview.provider_id, ReviewItem.label, ReviewItem.expires,
+                         ComplianceReview.review_date, ComplianceReview.completed_at)
+        .join(ComplianceReview, ReviewItem.review_id == ComplianceReview.id)
+        .where(ReviewItem.deleted.is_(False), ReviewItem.expires.is_not(None), ComplianceReview.deleted.is_(False),
+               complete, *of(ComplianceReview.provider_id)),
+        providers=select(Provider.id, Provider.name, Provider.urn, Provider.service_type, Provider.monitored)
+        .where(Provider.deleted.is_(False), *of(Provider.id)),
+        settings=select(Setting.id, Setting.provider_id, Setting.name)
+        .where(Setting.deleted.is_(False), *of(Setting.provider_id)))
+
+
 def _first_after(concerns: Sequence[Concern], last: dt.date | None) -> Concern | None:
     """The earliest concern raised after ``last`` (the one that made it due first), if any."""
     return next((c for c in concerns if last is None or c.raised_on > last), None)
@@ -140,75 +199,45 @@ def due_items(session: Session, today: dt.date, *, include_scheduled: bool = Fal
         monitored = select(Provider.id).where(Provider.deleted.is_(False), Provider.monitored.is_(True))
         wanted = list(session.scalars(monitored.where(Provider.id.in_(wanted)) if wanted is not None else monitored))
 
-    def of(column: Any) -> list[ColumnElement[bool]]:
-        return [column.in_(wanted)] if wanted is not None else []
-
-    setting_ids = select(Setting.id).where(*of(Setting.provider_id))
-    of_settings_of_wanted = [Visit.setting_id.in_(setting_ids)] if wanted is not None else []
+    reads = _reads(wanted is not None)
+    params = {"wanted": wanted, "now": now}
     # each setting's last completed visit and first planned one, in one read (one pass over the visits)
     last_visit: dict[str, dt.date] = {}
     planned_visit: dict[str, dt.date] = {}
-    for setting_id, status, latest, earliest in session.execute(
-            select(Visit.setting_id, Visit.status, func.max(Visit.visit_date), func.min(Visit.visit_date))
-            .where(Visit.deleted.is_(False), Visit.status.in_([VisitStatus.COMPLETED, VisitStatus.PLANNED]),
-                   *of_settings_of_wanted)
-            .group_by(Visit.setting_id, Visit.status)):
+    for setting_id, status, latest, earliest in session.execute(reads.visits, params):
         if status is VisitStatus.COMPLETED:
             last_visit[setting_id] = latest
         else:
             planned_visit[setting_id] = earliest
-    complete = or_(ComplianceReview.status.is_(None), ComplianceReview.status == ReviewStatus.COMPLETED)
     # the last complete full review and the last minimum urgent one, per provider and element, in one read
     last_review: dict[tuple[str, str | None], dt.date] = {}
     last_minimum: dict[tuple[str, str | None], dt.date] = {}
-    for p, e, minimum_only, day in session.execute(
-            select(ComplianceReview.provider_id, ComplianceReview.element_id, ComplianceReview.minimum_only,
-                   func.max(ComplianceReview.review_date))
-            .where(ComplianceReview.deleted.is_(False), complete, *of(ComplianceReview.provider_id))
-            .group_by(ComplianceReview.provider_id, ComplianceReview.element_id, ComplianceReview.minimum_only)):
+    for p, e, minimum_only, day in session.execute(reads.reviews, params):
         (last_minimum if minimum_only else last_review)[(p, e)] = day
     placements: dict[str, list[tuple[str | None, PlacementStart]]] = defaultdict(list)
-    for setting_id, element_id, started_at, kind, reference in session.execute(
-            select(Placement.setting_id, Placement.element_id, Placement.started_at, Placement.kind,
-                   Placement.reference)
-            .where(Placement.deleted.is_(False), or_(Placement.ended_at.is_(None), Placement.ended_at > now),
-                   *([Placement.setting_id.in_(setting_ids)] if wanted is not None else []))):
+    for setting_id, element_id, started_at, kind, reference in session.execute(reads.placements, params):
         placements[setting_id].append(
             (element_id, PlacementStart(started_at, kind is PlacementKind.PLANNED, reference)))
     concerns: dict[str, list[Concern]] = defaultdict(list)
-    for case in session.scalars(
-            select(QaCase).where(QaCase.deleted.is_(False), QaCase.status == CaseStatus.OPEN,
-                                 or_(QaCase.quality_concern.is_(True), QaCase.safeguarding.is_(True),
-                                     QaCase.significant.is_(True)), *of(QaCase.provider_id))
-            .order_by(QaCase.opened_on)):
+    for case in session.scalars(reads.concerns, params):
         concerns[case.provider_id].append(Concern(case.opened_on, _concern_words(case)))
     # a regulator's poor judgement, suspension or restriction in force is, for a provider we monitor, a
     # concern that makes the compliance review due (issue 17; Section 12 feeding Figure 1). Due from the
     # day the alert came (the team cannot have acted before), unless a review since the inspection it is
     # about has seen it: (inspection or received date, the concern) per provider, oldest first.
     alert_concerns: dict[str, list[tuple[dt.date, Concern]]] = defaultdict(list)
-    for alert in session.scalars(
-            select(RegulatoryAlert).where(RegulatoryAlert.deleted.is_(False), RegulatoryAlert.closed_on.is_(None),
-                                          RegulatoryAlert.kind.in_(CONCERNING_ALERTS),
-                                          *of(RegulatoryAlert.provider_id))
-            .order_by(RegulatoryAlert.received_on)):
+    for alert in session.scalars(reads.alerts, params):
         alert_concerns[alert.provider_id].append(
             (alert.effective_on or alert.received_on, Concern(alert.received_on, _alert_words(alert))))
     elements: dict[str, list[PackageElement]] = defaultdict(list)
-    for element in session.scalars(select(PackageElement).where(PackageElement.deleted.is_(False),
-                                                                *of(PackageElement.provider_id))
-                                   .order_by(PackageElement.name)):
+    for element in session.scalars(reads.elements, params):
         elements[element.provider_id].append(element)
     documents = _expiring_documents(session, wanted)
 
     items: list[DueItem] = []
-    providers = session.execute(select(Provider.id, Provider.name, Provider.urn, Provider.service_type,
-                                       Provider.monitored)
-                                .where(Provider.deleted.is_(False), *of(Provider.id)))
+    providers = session.execute(reads.providers, params)
     settings_by_provider: dict[str, list[tuple[str, str]]] = defaultdict(list)
-    for setting_id, setting_provider, setting_name in session.execute(
-            select(Setting.id, Setting.provider_id, Setting.name)
-            .where(Setting.deleted.is_(False), *of(Setting.provider_id))):
+    for setting_id, setting_provider, setting_name in session.execute(reads.settings, params):
         settings_by_provider[setting_provider].append((setting_id, setting_name))
     for pid, name, urn, service_type, marked in providers:
         settings = settings_by_provider[pid]
@@ -282,16 +311,9 @@ def _expiring_documents(session: Session, wanted: Any) -> dict[str, list[tuple[s
     """Per provider, each document's expiry as the latest completed review recorded it: a renewed
     certificate seen later replaces the one running out. The minimum urgent review's "Insurance"
     and the full review's "Insurance Documents" are one document (``same_document``)."""
-    complete = or_(ComplianceReview.status.is_(None), ComplianceReview.status == ReviewStatus.COMPLETED)
-    query = (select(ComplianceReview.provider_id, ReviewItem.label, ReviewItem.expires, ComplianceReview.review_date,
-                    ComplianceReview.completed_at)
-             .join(ComplianceReview, ReviewItem.review_id == ComplianceReview.id)
-             .where(ReviewItem.deleted.is_(False), ReviewItem.expires.is_not(None), ComplianceReview.deleted.is_(False),
-                    complete))
-    if wanted is not None:
-        query = query.where(ComplianceReview.provider_id.in_(wanted))
     latest: dict[tuple[str, str], tuple[tuple[Any, ...], str, dt.date]] = {}
-    for provider_id, label, expires, review_date, completed_at in session.execute(query):
+    for provider_id, label, expires, review_date, completed_at in session.execute(
+            _reads(wanted is not None).documents, {"wanted": wanted}):
         if expires is None:
             continue
         order = (review_date, completed_at or dt.datetime.min.replace(tzinfo=dt.UTC), expires)

@@ -10,11 +10,12 @@ read comes back as frozen dataclasses, never ORM rows: no row outlives the read 
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Collection
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import String, case, extract, func, select, type_coerce
+from sqlalchemy import Select, String, bindparam, case, extract, func, select, type_coerce
 from sqlalchemy.orm import Session
 
 from qa_desktop.domain.oversight import (
@@ -150,14 +151,19 @@ class YearRating:
 def rating_history(session: Session, provider_id: str) -> list[YearRating]:
     """Figure 6 for each calendar year the provider has cases in, newest first."""
     officer(session, "QA cases")
-    rows = session.execute(
-        select(extract("year", QaCase.opened_on), func.count(), func.sum(case((QaCase.significant, 1), else_=0)))
-        .where(QaCase.provider_id == provider_id, QaCase.deleted.is_(False))
-        .group_by(extract("year", QaCase.opened_on))).all()
+    rows = session.execute(_by_year(), {"provider_id": provider_id}).all()
     figures = framework(session)  # the council's Figure 6 bands, read once
     return sorted((YearRating(int(year), count, int(significant or 0),
                               rag_for_year(count, significant_concern=bool(significant), figures=figures))
                    for year, count, significant in rows), key=lambda r: -r.year)
+
+
+@functools.cache
+def _by_year() -> Select[*tuple[Any, ...]]:
+    """``rating_history``'s read, built once (``provider_id`` bound at each call: issue 22)."""
+    return (select(extract("year", QaCase.opened_on), func.count(), func.sum(case((QaCase.significant, 1), else_=0)))
+            .where(QaCase.provider_id == bindparam("provider_id"), QaCase.deleted.is_(False))
+            .group_by(extract("year", QaCase.opened_on)))
 
 
 def risk_ratings(session: Session, year: int, *, provider_id: str | None = None,
@@ -178,14 +184,22 @@ def _risk_ratings(session: Session, year: int, provider_id: str | None,
     wanted = [provider_id] if provider_id else sorted(provider_ids) if provider_ids is not None else None
     if wanted is not None and not wanted:
         return {}
-    of_year = (QaCase.opened_on >= dt.date(year, 1, 1), QaCase.opened_on < dt.date(year + 1, 1, 1))
     chunks = [wanted[start:start + 500] for start in range(0, len(wanted), 500)] if wanted is not None else [None]
     cases: list[Any] = []
     for chunk in chunks:
-        of_providers = [QaCase.provider_id.in_(chunk)] if chunk is not None else []
-        cases += session.execute(select(QaCase.provider_id, QaCase.significant).where(QaCase.deleted.is_(False),
-                                                                                      *of_year, *of_providers))
+        cases += session.execute(_year_cases(chunk is not None), {
+            "start": dt.date(year, 1, 1), "end": dt.date(year + 1, 1, 1), "chunk": chunk})
     return ratings_of(cases, framework(session))  # the council's Figure 6 bands, read once
+
+
+@functools.cache
+def _year_cases(of_some: bool) -> Select[*tuple[Any, ...]]:
+    """``_risk_ratings``' read, built once: the year (``start``, ``end``) and the providers
+    (``chunk``) bound at each call."""
+    of_providers = [QaCase.provider_id.in_(bindparam("chunk", expanding=True))] if of_some else []
+    return select(QaCase.provider_id, QaCase.significant).where(
+        QaCase.deleted.is_(False), QaCase.opened_on >= bindparam("start"), QaCase.opened_on < bindparam("end"),
+        *of_providers)
 
 
 def set_ifa_concern(store: Store, provider_id: str, area: IfaArea, concern: IfaConcern) -> None:
@@ -349,19 +363,10 @@ def tracked_actions(session: Session, now: dt.datetime, *, provider_id: str | No
     due date; of monitored providers only with ``monitored_only``."""
     officer(session, "actions")
     found: list[TrackedAction] = []
-    plans = select(PlanAction, ActionPlan).join(ActionPlan, PlanAction.plan_id == ActionPlan.id).where(
-        PlanAction.deleted.is_(False), ActionPlan.deleted.is_(False), ActionPlan.removed_on.is_(None))
-    if provider_id:
-        plans = plans.where(ActionPlan.provider_id == provider_id)
-    plan_rows = session.execute(plans).all()
-    visits = (select(VisitAction, Visit, Setting).join(Visit, VisitAction.visit_id == Visit.id)
-              .join(Setting, Visit.setting_id == Setting.id)
-              .where(VisitAction.deleted.is_(False), Visit.deleted.is_(False)))
-    if not include_completed:  # the open ones alone, by their partial index (not every action ever raised)
-        visits = visits.where(VisitAction.completed_at.is_(None))
-    if provider_id:
-        visits = visits.where(Setting.provider_id == provider_id)
-    rows = session.execute(visits).all()
+    reads = _action_reads(bool(provider_id), include_completed)
+    params = {"provider_id": provider_id}
+    plan_rows = session.execute(reads.plans, params).all()
+    rows = session.execute(reads.visits, params).all()
     # the names of the providers listed, not of the whole register
     names = provider_names(session, {plan.provider_id for _, plan in plan_rows} | {s.provider_id for *_, s in rows})
     for action, plan in plan_rows:
@@ -373,20 +378,10 @@ def tracked_actions(session: Session, now: dt.datetime, *, provider_id: str | No
         found.append(_tracked("visit", visit_action, setting.provider_id, names,
                               f"Visit to {setting.name}, {visit.visit_date:%d %b %Y}: {item}", now))
     # actions for providers arising from meetings (Section 13), due by Figure 8 like the others
-    meetings = (select(MeetingAction, Meeting).join(Meeting, MeetingAction.meeting_id == Meeting.id)
-                .where(MeetingAction.deleted.is_(False), Meeting.deleted.is_(False),
-                       MeetingAction.provider_id.is_not(None), MeetingAction.due_at.is_not(None)))
-    if provider_id:
-        meetings = meetings.where(MeetingAction.provider_id == provider_id)
-    for meeting_action, meeting in session.execute(meetings):
+    for meeting_action, meeting in session.execute(reads.meetings, params):
         found.append(_tracked("meeting", meeting_action, meeting_action.provider_id or "", names,
                               f"{meeting.kind.label}, {meeting.held_on:%d %b %Y}", now))
-    reviews = (select(ReviewAction, ComplianceReview)
-               .join(ComplianceReview, ReviewAction.review_id == ComplianceReview.id)
-               .where(ReviewAction.deleted.is_(False), ComplianceReview.deleted.is_(False)))
-    if provider_id:
-        reviews = reviews.where(ComplianceReview.provider_id == provider_id)
-    for review_action, review in session.execute(reviews):
+    for review_action, review in session.execute(reads.reviews, params):
         scope = "Minimum urgent review" if review.minimum_only else "Compliance review"
         found.append(_tracked("review", review_action, review.provider_id, names,
                               f"{scope}, {review.review_date:%d %b %Y}", now))
@@ -396,6 +391,41 @@ def tracked_actions(session: Session, now: dt.datetime, *, provider_id: str | No
         monitored = set(session.scalars(select(Provider.id).where(Provider.monitored.is_(True))))
         found = [a for a in found if a.provider_id in monitored]
     return sorted(found, key=lambda a: (a.completed_at is not None, not a.overdue, a.due_at))
+
+
+@dataclass(frozen=True)
+class _ActionReads:
+    """``tracked_actions``' reads, built once (of one provider: ``provider_id`` bound at each call);
+    built at each call they cost more than reading one provider's actions (issue 22)."""
+
+    plans: Select[*tuple[Any, ...]]
+    visits: Select[*tuple[Any, ...]]
+    meetings: Select[*tuple[Any, ...]]
+    reviews: Select[*tuple[Any, ...]]
+
+
+@functools.cache
+def _action_reads(one: bool, include_completed: bool) -> _ActionReads:
+    plans = select(PlanAction, ActionPlan).join(ActionPlan, PlanAction.plan_id == ActionPlan.id).where(
+        PlanAction.deleted.is_(False), ActionPlan.deleted.is_(False), ActionPlan.removed_on.is_(None))
+    visits = (select(VisitAction, Visit, Setting).join(Visit, VisitAction.visit_id == Visit.id)
+              .join(Setting, Visit.setting_id == Setting.id)
+              .where(VisitAction.deleted.is_(False), Visit.deleted.is_(False)))
+    if not include_completed:  # the open ones alone, by their partial index (not every action ever raised)
+        visits = visits.where(VisitAction.completed_at.is_(None))
+    meetings = (select(MeetingAction, Meeting).join(Meeting, MeetingAction.meeting_id == Meeting.id)
+                .where(MeetingAction.deleted.is_(False), Meeting.deleted.is_(False),
+                       MeetingAction.provider_id.is_not(None), MeetingAction.due_at.is_not(None)))
+    reviews = (select(ReviewAction, ComplianceReview)
+               .join(ComplianceReview, ReviewAction.review_id == ComplianceReview.id)
+               .where(ReviewAction.deleted.is_(False), ComplianceReview.deleted.is_(False)))
+    if one:
+        provider_id: Any = bindparam("provider_id")
+        plans = plans.where(ActionPlan.provider_id == provider_id)
+        visits = visits.where(Setting.provider_id == provider_id)
+        meetings = meetings.where(MeetingAction.provider_id == provider_id)
+        reviews = reviews.where(ComplianceReview.provider_id == provider_id)
+    return _ActionReads(plans, visits, meetings, reviews)
 
 
 def _tracked(kind: str, action: PlanAction | VisitAction | MeetingAction | ReviewAction, provider_id: str,
@@ -470,16 +500,23 @@ def active_embargoes(session: Session, today: dt.date, *, provider_id: str | Non
                            lambda: _active_embargoes(session, today, provider_id)))
 
 
-def _active_embargoes(session: Session, today: dt.date, provider_id: str | None) -> list[EmbargoInForce]:
+@functools.cache
+def _embargoes(one: bool) -> Select[*tuple[Any, ...]]:
+    """``_active_embargoes``' read, built once (``today``, ``provider_id`` bound at each call)."""
     query = (select(Embargo, Provider.name, Setting.name).join(Provider, Embargo.provider_id == Provider.id)
              .outerjoin(Setting, Embargo.setting_id == Setting.id)
-             .where(Embargo.deleted.is_(False), Embargo.start_on <= today))
-    if provider_id is not None:
-        query = query.where(Embargo.provider_id == provider_id)
+             .where(Embargo.deleted.is_(False), Embargo.start_on <= bindparam("today")))
+    if one:
+        query = query.where(Embargo.provider_id == bindparam("provider_id"))
+    return query.order_by(Embargo.start_on)
+
+
+def _active_embargoes(session: Session, today: dt.date, provider_id: str | None) -> list[EmbargoInForce]:
     return [EmbargoInForce(e.id, e.provider_id, provider, e.kind, e.scope, e.setting_id, setting, e.foster_carer,
                            e.reason, e.informal_reason, e.approved_by, e.start_on, e.review_on, e.end_on,
                            e.social_work_informed_on)
-            for e, provider, setting in session.execute(query.order_by(Embargo.start_on))
+            for e, provider, setting in session.execute(_embargoes(provider_id is not None),
+                                                        {"today": today, "provider_id": provider_id})
             if is_active(e.start_on, e.end_on, today)]
 
 
@@ -650,7 +687,9 @@ def open_alerts(session: Session, *, provider_id: str | None = None,
                            lambda: _open_alerts(session, provider_id, review_by)))
 
 
-def _open_alerts(session: Session, provider_id: str | None, review_by: dt.date | None) -> list[OpenAlert]:
+@functools.cache
+def _alerts(one: bool, by: bool) -> Select[*tuple[Any, ...]]:
+    """``_open_alerts``' read, built once (``provider_id``, ``review_by`` bound at each call)."""
     query = (select(RegulatoryAlert.id, RegulatoryAlert.provider_id, Provider.name,
                     type_coerce(RegulatoryAlert.regulator, String), type_coerce(RegulatoryAlert.kind, String),
                     RegulatoryAlert.received_on, RegulatoryAlert.review_on, RegulatoryAlert.summary,
@@ -658,11 +697,16 @@ def _open_alerts(session: Session, provider_id: str | None, review_by: dt.date |
              .join(Provider, RegulatoryAlert.provider_id == Provider.id)
              .where(RegulatoryAlert.deleted.is_(False), RegulatoryAlert.closed_on.is_(None),
                     RegulatoryAlert.kind != AlertKind.LIFTED))
-    if provider_id is not None:
-        query = query.where(RegulatoryAlert.provider_id == provider_id)
-    if review_by is not None:
-        query = query.where(RegulatoryAlert.review_on.is_not(None), RegulatoryAlert.review_on <= review_by)
+    if one:
+        query = query.where(RegulatoryAlert.provider_id == bindparam("provider_id"))
+    if by:
+        query = query.where(RegulatoryAlert.review_on.is_not(None), RegulatoryAlert.review_on <= bindparam("review_by"))
+    return query.order_by(RegulatoryAlert.received_on.desc())
+
+
+def _open_alerts(session: Session, provider_id: str | None, review_by: dt.date | None) -> list[OpenAlert]:
+    query = _alerts(provider_id is not None, review_by is not None)
     return [OpenAlert(alert_id, owner, name, _REGULATORS.get(regulator) or Regulator(regulator),
                       _ALERT_KINDS.get(kind) or AlertKind(kind), received_on, review_on, summary, source, effective_on)
             for alert_id, owner, name, regulator, kind, received_on, review_on, summary, source, effective_on
-            in session.connection().execute(query.order_by(RegulatoryAlert.received_on.desc())).all()]  # no ORM rows
+            in session.connection().execute(query, {"provider_id": provider_id, "review_by": review_by}).all()]

@@ -11,13 +11,14 @@ never typed twice, and exported to XLSX (openpyxl) and CSV with the same columns
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import io
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import String, func, select, type_coerce
+from sqlalchemy import Select, String, bindparam, func, select, type_coerce
 from sqlalchemy.orm import Session
 
 from qa_desktop.atomic import write_atomically
@@ -78,6 +79,28 @@ def cells(row: SanctionRow) -> list[object]:
             row.review_on or "", row.concerns, informed, row.rating.label]
 
 
+_PROVIDER_COLUMNS = (Provider.id, Provider.name, Provider.urn,
+                     type_coerce(Provider.service_type, String).label("kind"), Provider.registration_status,
+                     Provider.ceased_operating_on)
+
+
+@functools.cache
+def _plans(one: bool) -> Select[ActionPlan]:
+    """The plans in place, a read built once (of one provider: ``provider_id`` bound at each call;
+    built at each call it cost more than reading one provider's plans: issue 22)."""
+    return select(ActionPlan).where(ActionPlan.deleted.is_(False), ActionPlan.removed_on.is_(None),
+                                    *([ActionPlan.provider_id == bindparam("provider_id")] if one else []))
+
+
+@functools.cache
+def _ceased(one: bool) -> Select[*tuple[Any, ...]]:
+    """The providers that ceased operating by ``today`` (bound at each call), built once."""
+    return select(*_PROVIDER_COLUMNS).where(
+        Provider.deleted.is_(False), Provider.ceased_operating_on.is_not(None),
+        Provider.ceased_operating_on <= bindparam("today"),
+        *([Provider.id == bindparam("provider_id")] if one else []))
+
+
 def sanctions_list(session: Session, today: dt.date, *, sanction: Sanction | None = None,
                    text: str = "", provider_id: str | None = None) -> list[SanctionRow]:
     """The list as at ``today``; of one provider with ``provider_id`` (the provider page, without
@@ -95,8 +118,7 @@ def sanctions_list(session: Session, today: dt.date, *, sanction: Sanction | Non
         found.append((embargo.provider_id, _EMBARGO_SANCTION[embargo.scope], applies, detail, embargo.start_on,
                       embargo.review_on, embargo.reason, embargo.social_work_informed_on, True,
                       ("embargo", embargo.id)))
-    for plan in session.scalars(select(ActionPlan).where(ActionPlan.deleted.is_(False), ActionPlan.removed_on.is_(None),
-                                                         *([ActionPlan.provider_id == provider_id] if one else []))):
+    for plan in session.scalars(_plans(one), {"provider_id": provider_id}):
         kind = Sanction.ACTION_PLAN if plan.kind is PlanKind.QA else Sanction.REGULATORY_ACTION_PLAN
         found.append((plan.provider_id, kind, "Whole provider", plan.kind.label, plan.issued_on, None, plan.reason,
                       plan.social_work_informed_on, True, ("plan", plan.id)))
@@ -114,13 +136,10 @@ def sanctions_list(session: Session, today: dt.date, *, sanction: Sanction | Non
             continue
         found.append((alert.provider_id, Sanction.POOR_JUDGEMENT_RESTRICTION, "Whole provider", detail, alert.since,
                       alert.review_on, alert.summary, None, False, ("alert", alert.id)))
-    columns = (Provider.id, Provider.name, Provider.urn, type_coerce(Provider.service_type, String).label("kind"),
-               Provider.registration_status, Provider.ceased_operating_on)
-    ceased = select(*columns).where(Provider.deleted.is_(False), Provider.ceased_operating_on.is_not(None),
-                                    Provider.ceased_operating_on <= today,
-                                    *([Provider.id == provider_id] if one else []))
+    columns = _PROVIDER_COLUMNS
     connection = session.connection()  # plain rows, not the ORM's: thousands when a regulator's data is in
-    providers = {row.id: row for row in connection.execute(ceased).all()}
+    providers = {row.id: row for row in connection.execute(_ceased(one),
+                                                           {"today": today, "provider_id": provider_id}).all()}
     named = sorted({f[0] for f in found} - set(providers))
     for start in range(0, len(named), CHUNK):
         for row in connection.execute(select(*columns).where(Provider.deleted.is_(False),

@@ -9,10 +9,17 @@ an action plan, or log a regulatory alert.
 The page listens to the change signal (``ChangeHub``) and reads itself again whenever a change
 touches its provider, wherever it was made: one of its own forms, a visit window, a sync, another
 program on the same data folder. No one has to tell it.
+
+A tab whose list needs nothing but its own rows (visits, cases, contacts, package, reviews: the
+page's ``unread``) is read when it is shown: the tab on show with the page, another when its tab is
+first shown for that provider. Every read of the page (another provider, or a change to this one)
+leaves the lists of the tabs not on show unread again, so a tab shows what is current when it is
+shown; the tabs' words carry the counts read with the page.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -335,7 +342,7 @@ class ProviderPanel(QWidget):
         self.tab_index: dict[str, int] = {}
         for key, _, name in tables:
             self.tab_index[key] = self.tabs.addTab(pages.get(key, self.views[key]), name)
-        self.tabs.currentChanged.connect(lambda _: self._size_shown_table())
+        self.tabs.currentChanged.connect(lambda _: self._tab_shown())
         self.views["reviews"].activated.connect(lambda index: self.open_review.emit(
             self.reviews_model.row_at(source_row(index)).id))
         visits = self.views["visits"]
@@ -457,7 +464,38 @@ class ProviderPanel(QWidget):
             return
         self._enable(True)
         self.overview = page
-        self.title.setText(page.name)
+        self._show_page(page)
+
+    def _shown_key(self) -> str | None:
+        """The key of the tab on show (``tab_index``'s)."""
+        at = self.tabs.currentIndex()
+        return next((key for key, index in self.tab_index.items() if index == at), None)
+
+    def _tab_shown(self) -> None:
+        """Another tab shown: its list read now if the page left it unread, then its columns fitted."""
+        key = self._shown_key()
+        if self.overview is not None and key in self.overview.unread:
+            self._read_list(key)
+        self._size_shown_table()
+
+    def _read_list(self, key: str) -> None:
+        """Read one of the page's unread lists (its tab shown, or a form needs it) into the page."""
+        assert self.overview is not None
+        try:
+            rows = self.workspace.register.page_list(self.overview.id, key)
+        except VisitRuleError:  # the provider went from the register (a sync): the page says so
+            self.show_provider(self.overview.id)
+            return
+        counts = {**self.overview.counts, key: len(rows)}  # the tab's words as its rows now
+        if key == "reviews":
+            counts["reviews_in_progress"] = sum(1 for r in rows if r.status is ReviewStatus.IN_PROGRESS)
+        read: dict[str, Any] = {key: list(rows)}
+        self.overview = dataclasses.replace(self.overview, unread=self.overview.unread - {key}, counts=counts, **read)
+        self._show_page(self.overview)
+
+    def _show_page(self, page: ProviderOverview) -> None:
+        if self.title.text() != page.name:
+            self.title.setText(page.name)
         self.facts.set_facts(page.facts)  # two columns, so the tables below keep their room
         rows: dict[str, Sequence[Any]] = {
             "settings": page.settings, "due": page.due, "visits": page.visits, "actions": page.actions,
@@ -483,20 +521,21 @@ class ProviderPanel(QWidget):
         self.rating.setText(rating)
         self.ifa_button.setVisible(page.ifa is not None)
         overdue = sum(1 for i in page.due if i.due.status is DueStatus.OVERDUE)
-        in_progress = sum(1 for r in page.reviews if r.status is ReviewStatus.IN_PROGRESS)
+        in_progress = page.counts.get("reviews_in_progress", 0)
         current = sum(1 for p in page.placements if p.current)
         self._tab_texts({
             "settings": f"Settings ({len(page.settings)})",
             "due": f"What is due ({overdue} overdue)" if overdue else f"What is due ({len(page.due)})",
-            "visits": f"Visits ({len(page.visits)})",
+            "visits": f"Visits ({page.counts.get('visits', 0)})",
             "actions": f"Actions ({len(page.actions)}, {page.overdue_actions} overdue)" if page.overdue_actions
             else f"Actions ({len(page.actions)})",
             "cases": f"Risk and cases ({this_year.rag.label if this_year else 'no cases'})",
             "sanctions": f"Sanctions ({len(page.sanctions)})",
-            "reviews": f"Reviews ({len(page.reviews)}" + (f", {in_progress} in progress)" if in_progress else ")"),
+            "reviews": f"Reviews ({page.counts.get('reviews', 0)}" + (f", {in_progress} in progress)" if in_progress
+                                                                   else ")"),
             "placements": f"Placements ({current} now)",
-            "contacts": f"Contacts ({len(page.contacts)})",
-            "elements": f"Package ({len(page.elements)} elements)"})
+            "contacts": f"Contacts ({page.counts.get('contacts', 0)})",
+            "elements": f"Package ({page.counts.get('elements', 0)} elements)"})
         self._size_shown_table()
 
     def _tab_texts(self, texts: dict[str, str]) -> None:
@@ -518,8 +557,9 @@ class ProviderPanel(QWidget):
 
     def _read(self, provider_id: str) -> ProviderOverview | None:
         """The provider's page, or None when it has gone from the register (deleted by a sync)."""
+        shown = self._shown_key()
         try:
-            return self.workspace.register.page(provider_id)
+            return self.workspace.register.page(provider_id, lists=[shown] if shown else [])
         except VisitRuleError:
             return None
 
@@ -667,6 +707,12 @@ class ProviderPanel(QWidget):
     def _settings(self) -> list[tuple[str, str]]:
         return [(s.id, s.name) for s in self.overview.settings] if self.overview else []
 
+    def _elements(self) -> Sequence[ElementLine]:
+        """The package's elements, for a form that offers them (read now if their tab was not shown)."""
+        if self.overview is not None and "elements" in self.overview.unread:
+            self._read_list("elements")
+        return self.overview.elements if self.overview is not None else []
+
     def _opened(self, dialog: D) -> D:
         dialog.open()
         return dialog
@@ -740,7 +786,7 @@ class ProviderPanel(QWidget):
     def record_placement(self) -> PlacementDialog | None:
         if self.overview is None:
             return None
-        elements = [(e.id, e.name) for e in self.overview.elements]
+        elements = [(e.id, e.name) for e in self._elements()]
         from qa_desktop.ui.caseload_dialogs import PlacementDialog
 
         return self._opened(PlacementDialog(self.workspace, self.overview.id, self.overview.name, self, elements))
@@ -757,7 +803,7 @@ class ProviderPanel(QWidget):
         """Start a review (full, or the minimum urgent set); once started it opens in its own window."""
         if self.overview is None:
             return None
-        elements = [(e.id, e.name) for e in self.overview.elements]
+        elements = [(e.id, e.name) for e in self._elements()]
         from qa_desktop.ui.caseload_dialogs import StartReviewDialog
 
         dialog = StartReviewDialog(self.workspace, self.overview.id, self.overview.name, scope, self, elements)

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Collection, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from qa_desktop.domain.regulation import Judgement
 from qa_desktop.domain.risk import Rag
@@ -101,13 +101,23 @@ class RegisterService(Service):
         with self._ws._read() as session:
             return resolve_provider(session, text)
 
-    def page(self, provider_id: str) -> ProviderOverview:
+    def page(self, provider_id: str, *, lists: Collection[str] | None = None) -> ProviderOverview:
         """One provider's page: facts, settings, what is due, visits, actions, cases, sanctions.
-        ``VisitRuleError`` when the provider is not (or no longer) in the register."""
+        ``VisitRuleError`` when the provider is not (or no longer) in the register. With ``lists``,
+        of the lists a tab shows alone (``LAZY_LISTS``) only those named are read; the page names the
+        others in ``unread`` and carries their counts: read each with ``page_list`` when shown."""
         from qa_desktop.services.provider_page import provider_overview
 
         with self._ws._read() as session:
-            return provider_overview(session, provider_id, self._ws.clock.now())
+            return provider_overview(session, provider_id, self._ws.clock.now(), lists=lists)
+
+    def page_list(self, provider_id: str, name: str) -> Sequence[Any]:
+        """One list of a provider's page as ``page`` gives it (``name`` of ``LAZY_LISTS``: "visits",
+        "cases", "contacts", "elements", "reviews"), read alone when its tab is shown."""
+        from qa_desktop.services.provider_page import page_list
+
+        with self._ws._read() as session:
+            return page_list(session, provider_id, name)
 
     def due(self, *, today: dt.date | None = None, include_scheduled: bool = False,
             provider_id: str | None = None, everyone: bool = False) -> list[DueItem]:

@@ -205,6 +205,7 @@ def test_a_concern_offers_an_unannounced_visit_planned_with_two_officers(qtbot, 
     plan.accept()
     assert not plan.isVisible()
     window.hub.catch_up()
+    panel.tabs.setCurrentIndex(panel.tab_index["visits"])
     [visit] = panel.overview.visits
     assert visit.status == "Planned" and not visit.announced
     visits = window.show_visits()
@@ -260,7 +261,11 @@ def test_contacts_and_package_elements_on_the_provider_page(qtbot, window, ws):
     qtbot.keyClicks(contact.email, "example.gov.uk")
     contact.accept()
     window.hub.catch_up()
+    assert panel.tabs.tabText(panel.tab_index["elements"]) == "Package (1 elements)"
+    assert panel.tabs.tabText(panel.tab_index["contacts"]) == "Contacts (1)"
+    panel.tabs.setCurrentIndex(panel.tab_index["elements"])
     assert [e.name for e in panel.elements_model.rows] == ["Floating support"]
+    panel.tabs.setCurrentIndex(panel.tab_index["contacts"])
     assert [(c.name, c.kind_label) for c in panel.contacts_model.rows] == [("Ruth Adair",
                                                                              "Independent Reviewing Officer (IRO)")]
     assert not choose(window, "Maple Lodge").tabs.isTabVisible(panel.tab_index["elements"])
@@ -273,6 +278,7 @@ def test_a_case_is_closed_with_its_outcome(qtbot, window, ws):
 
     ws.oversight.log_case(maple, source=CaseSource.LADO, category="Allegation", summary="Allegation", safeguarding=True)
     panel = choose(window, "Maple Lodge")
+    panel.tabs.setCurrentIndex(panel.tab_index["cases"])
     view = panel.views["cases"]
     view.setCurrentIndex(view.model().index(0, 0))
     dialog = panel.close_case()

@@ -9,7 +9,7 @@ from qa_desktop.domain.regulation import Judgement
 from qa_desktop.domain.schedule import DueStatus
 from qa_desktop.domain.timescales import ConcernLevel
 from qa_desktop.services.demo import load_demo
-from qa_desktop.services.provider_page import provider_overview
+from qa_desktop.services.provider_page import LAZY_LISTS, page_list, provider_overview
 from qa_desktop.services.register import DueFilter, find_by_urn, register_context, search_providers
 from tests.conftest import TODAY
 
@@ -152,3 +152,28 @@ def test_provider_page_gives_cases_and_figure_7_flags_as_plain_data(demo_store):
                                    "Allegation against staff", True, False, None, None)]
     assert ifa.ifa_concerns[IfaArea.SAFEGUARDING] is IfaConcern.IDENTIFIED
     assert ifa.ifa_concerns[IfaArea.CONTRACT_COMPLIANCE] is None and ifa.ifa is not None
+
+
+def test_a_page_read_without_its_tabs_lists_counts_them_and_each_list_reads_alone_as_in_the_page(demo_store):
+    """The window reads a tab's list when it is shown: the page carries the counts for the tabs'
+    words, and each list read alone is the list the whole page gives."""
+    with demo_store.read() as session:
+        for urn in ("SC700102", "SC700101"):
+            provider_id = find_by_urn(session, urn).id
+            whole = provider_overview(session, provider_id, NOW)
+            bare = provider_overview(session, provider_id, NOW, lists=["settings"])
+            with_cases = provider_overview(session, provider_id, NOW, lists=["cases"])
+            assert whole.unread == frozenset() and bare.unread == LAZY_LISTS
+            assert with_cases.unread == LAZY_LISTS - {"cases"} and with_cases.cases == whole.cases
+            assert bare.visits == bare.cases == bare.contacts == bare.elements == bare.reviews == []
+            assert (bare.settings, bare.due, bare.actions, bare.sanctions, bare.facts, bare.warnings) == (
+                whole.settings, whole.due, whole.actions, whole.sanctions, whole.facts, whole.warnings)
+            assert bare.counts == whole.counts == {
+                "visits": len(whole.visits), "contacts": len(whole.contacts), "elements": len(whole.elements),
+                "reviews": len(whole.reviews),
+                "reviews_in_progress": sum(1 for r in whole.reviews if r.status.value == "in_progress")}
+            for name in LAZY_LISTS:
+                assert list(page_list(session, provider_id, name)) == getattr(whole, name)
+            assert urn != "SC700102" or bare.counts["visits"] == 2  # Harbour View's two visits
+    with pytest.raises(ValueError, match="not a list"), demo_store.read() as session:
+        page_list(session, provider_id, "sanctions")

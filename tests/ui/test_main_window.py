@@ -101,7 +101,7 @@ def test_provider_page_shows_settings_due_visits_and_actions_and_opens_a_visit(q
                                                          "Actions (1)"]
     assert panel.actions_model.row_at(0).source.endswith(": Carbon monoxide detector")
     visits = panel.views["visits"]
-    panel.tabs.setCurrentWidget(visits)
+    panel.tabs.setCurrentIndex(panel.tab_index["visits"])  # its list is read when its tab is shown
     visits.setFocus()
     visits.setCurrentIndex(visits.model().index(0, 0))
     qtbot.keyClick(visits, Qt.Key.Key_Return)  # Enter opens the visit
@@ -174,6 +174,7 @@ HARBOUR_ROW = ("SC700102,Children's Home,Active,Private,{name},3 Quayside Walk,U
 
 def test_cases_logged_through_the_workspace_redraw_that_row_and_page_only(qtbot, workspace, window, full_redraws):
     select_provider(qtbot, window, "Harbour View")
+    window.panel.tabs.setCurrentIndex(window.panel.tab_index["cases"])  # the list on show follows the change
     harbour = window.selected_provider_id()
     full_redraws.update(reload=0, set_rows=0)  # the search typed above did reset the model
     for n in range(4):
@@ -207,6 +208,7 @@ def test_an_import_renames_adds_and_drops_just_the_rows_it_touched(qtbot, worksp
 def test_a_change_made_by_another_program_shows_once_the_window_catches_up(qtbot, store, hub, window, tmp_path,
                                                                           full_redraws):
     select_provider(qtbot, window, "Harbour View")
+    window.panel.tabs.setCurrentIndex(window.panel.tab_index["cases"])
     harbour = window.selected_provider_id()
     full_redraws.update(reload=0, set_rows=0)
     other = Workspace(Store(store.data_dir, key=store.key))  # e.g. `qa-desktop` in a terminal

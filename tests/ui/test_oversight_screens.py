@@ -98,6 +98,7 @@ def test_provider_page_logs_cases_and_an_embargo_and_the_register_flags_it(qtbot
     qtbot.waitUntil(lambda: window.proxy.rowCount() == 1)
     window.table.setCurrentIndex(window.proxy.index(0, 0))
     panel = window.panel
+    panel.tabs.setCurrentIndex(panel.tab_index["cases"])
     for n in range(4):
         dialog = panel.record(CaseDialog)
         qtbot.addWidget(dialog)
@@ -243,6 +244,7 @@ def test_audit_trails_open_from_the_provider_page_and_the_visit(qtbot, demo, wor
     qtbot.addWidget(dialog)
     rows = [dialog.model.row_at(r) for r in range(dialog.model.rowCount())]
     assert any(r.what.startswith("Case of") and r.value == "Allegation against staff" for r in rows)
+    window.panel.tabs.setCurrentIndex(window.panel.tab_index["visits"])
     visit_row = window.panel.visits_model.row_at(0)
     visit = window.show_visit(visit_row.id)
     qtbot.addWidget(visit)

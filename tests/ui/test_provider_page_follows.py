@@ -100,11 +100,40 @@ def test_a_click_after_holding_shows_its_page_at_once(qtbot, window):
 def test_a_table_on_another_tab_is_fitted_to_its_text_when_its_tab_is_shown(qtbot, window):
     panel = window.panel
     with_visits = next(r for r in range(window.proxy.rowCount()) if (window.table.selectRow(r) or True)
-                       and panel.overview is not None and panel.overview.visits)
+                       and panel.overview is not None and panel.overview.counts["visits"])
     assert window.table.currentIndex().row() == with_visits
     view = panel.views["visits"]
     assert panel.tabs.currentWidget() is not view and not panel.tabs.currentWidget().isAncestorOf(view)
+    assert "visits" in panel.overview.unread and panel.visits_model.rowCount() == 0  # read when shown
     panel.tabs.setCurrentIndex(panel.tab_index["visits"])
-    widths = [view.columnWidth(c) for c in range(view.model().columnCount())]
+    assert "visits" not in panel.overview.unread
+    assert panel.visits_model.rowCount() == panel.overview.counts["visits"] == len(panel.overview.visits) > 0
+    # the last column stretches to the table's edge (``stretchLastSection``): the others as fitted
+    fitted = range(view.model().columnCount() - 1)
+    widths = [view.columnWidth(c) for c in fitted]
     view.resizeColumnsToContents()
-    assert widths == [view.columnWidth(c) for c in range(view.model().columnCount())]
+    assert widths == [view.columnWidth(c) for c in fitted]
+
+
+def test_a_tab_read_earlier_shows_what_changed_while_another_tab_was_on_show(qtbot, window, workspace):
+    """A tab's list is read when the tab is shown; a change heard while another tab is on show reads
+    the page again (the tabs' words at once) and the list again when its tab is shown."""
+    from qa_desktop.domain.contacts import ContactRole
+    from qa_desktop.domain.oversight import CaseSource
+
+    panel = window.panel
+    panel.tabs.setCurrentIndex(panel.tab_index["cases"])
+    cases = panel.cases_model.rowCount()
+    panel.tabs.setCurrentIndex(panel.tab_index["contacts"])
+    contacts = panel.contacts_model.rowCount()
+    panel.tabs.setCurrentIndex(panel.tab_index["settings"])
+    workspace.oversight.log_case(panel.overview.id, source=CaseSource.LADO, category="Allegation",
+                                 summary="Heard while away")
+    workspace.providers.add_contact(panel.overview.id, name="Dana Reyes", kind=ContactRole.IRO)
+    assert {"cases", "contacts"} <= panel.overview.unread
+    assert panel.tabs.tabText(panel.tab_index["contacts"]) == f"Contacts ({contacts + 1})"
+    panel.tabs.setCurrentIndex(panel.tab_index["cases"])
+    assert panel.cases_model.rowCount() == cases + 1
+    assert panel.cases_model.rows[0].summary == "Heard while away"
+    panel.tabs.setCurrentIndex(panel.tab_index["contacts"])
+    assert "Dana Reyes" in [c.name for c in panel.contacts_model.rows]
