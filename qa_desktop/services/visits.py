@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from qa_desktop.domain.roles import NotAllowed, require_officer, require_visit_access
@@ -160,6 +160,11 @@ _ANSWER_FIELDS = ("value", "note", "evidence")
 _ACTION_FIELDS = ("text", "level", "raised_at", "due_at")
 
 
+#: Asked before every save of an answer, note or photo: built once (statement building was a good part
+#: of one answer's save: issue 22).
+_VISIT_STATUS = select(Visit.__table__.c.status).where(Visit.__table__.c.id == bindparam("id"))
+
+
 @dataclass
 class OpenVisit:
     """A visit being filled in: its checklists in template order, bound to the store.
@@ -222,8 +227,8 @@ class OpenVisit:
     def _still_open(self, changes: Changes) -> None:
         """Refuse an edit to a completed visit, inside the unit of work that would write it (so a
         completion that arrived a moment ago from another program is seen)."""
-        visit = changes.session.get(Visit, self.visit_id)
-        if visit is not None and visit.status is VisitStatus.COMPLETED:
+        status = changes.session.connection().scalar(_VISIT_STATUS, {"id": self.visit_id})
+        if status is VisitStatus.COMPLETED:
             raise VisitCompleted()
 
     def _answer_row(self, changes: Changes, template_key: str, item_key: str) -> Answer:

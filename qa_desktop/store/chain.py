@@ -36,7 +36,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import Session
 
 from qa_desktop.store.models import Op
@@ -63,10 +63,15 @@ def link(previous: str, op: OpRecord | dict[str, Any], vhash: str, dseq: int) ->
     return hashlib.sha256("\x1f".join(parts).encode("utf-8")).hexdigest()
 
 
+#: Built once: it runs at every save (``oplog``'s statements say why).
+_LAST_LINK = (select(Op.__table__.c.dseq, Op.__table__.c.chain)
+              .where(Op.__table__.c.device_id == bindparam("device_id"), Op.__table__.c.dseq.is_not(None))
+              .order_by(Op.__table__.c.dseq.desc()).limit(1))
+
+
 def last_link(session: Session, device_id: str) -> tuple[int, str]:
     """The place and link of a device's newest chained op here (0 and ``GENESIS`` before any)."""
-    row = session.execute(select(Op.dseq, Op.chain).where(Op.device_id == device_id, Op.dseq.is_not(None))
-                          .order_by(Op.dseq.desc()).limit(1)).first()
+    row = session.connection().execute(_LAST_LINK, {"device_id": device_id}).first()
     return (int(row[0] or 0), str(row[1])) if row else (0, GENESIS)
 
 

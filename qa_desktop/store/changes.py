@@ -445,6 +445,7 @@ class Changes:
         with ids in time order, in one ``executemany``."""
         if not self._bulk:
             return
+        self.session.flush()  # the rows before their ops, as the chain's read of its last link did with the ORM
         count = len(self._bulk)
         first_ms, start = self._clock.last.wall_ms, _random_start()
         hlcs = self._clock.stamps(count)
@@ -479,8 +480,9 @@ class Changes:
         """
         self._flush_bulk()
         if self._pending:
+            self.session.flush()  # the rows before their ops, as the chain's read of its last link did with the ORM
             chain.stamp(self.session, self.device_id, self._pending)  # each op's place and link in this device's chain
-            self.session.connection().execute(insert(Op.__table__), self._pending)
+            self.session.connection().execute(_INSERT_OP, self._pending)
             keys = {(op["entity"], op["entity_id"], op["field"]) for op in self._pending}
             self._pending = []
             oplog.refresh_heads(self.session, keys, also=self._concurrent)
@@ -549,6 +551,9 @@ class Changes:
             if name not in allowed:
                 raise TypeError(f"{model.__name__}.{name} is not a field the write path may set")
 
+
+#: Built once: every save inserts its ops with it (``store.oplog``'s statements say why).
+_INSERT_OP = insert(Op.__table__)
 
 #: Per model, the fields the write path may set (``Changes._check_fields``), worked out once.
 _SETTABLE: dict[type[SyncedColumns], frozenset[str]] = {}

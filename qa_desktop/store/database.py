@@ -146,7 +146,7 @@ def make_engine(path: Path, key: bytes | None = None) -> Engine:
     engine = create_engine(f"sqlite:///{path}", module=sqlcipher) if key else create_engine(f"sqlite:///{path}")
 
     @event.listens_for(engine, "connect")
-    def _pragmas(dbapi_connection, _record) -> None:  # noqa: ANN001 (DB-API objects)
+    def _pragmas(dbapi_connection, record) -> None:  # noqa: ANN001 (DB-API objects)
         cursor = dbapi_connection.cursor()
         if key:
             cursor.execute(_key_pragma(key))  # must come first: nothing is readable before it
@@ -155,6 +155,7 @@ def make_engine(path: Path, key: bytes | None = None) -> Engine:
         cursor.execute("PRAGMA synchronous=FULL")
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+        record.info[BUSY_OPTION] = BUSY_TIMEOUT_MS  # what ``_begin`` need not set again on this connection
         cursor.execute(f"PRAGMA cache_size=-{CACHE_KIB}")
         cursor.close()
         dbapi_connection.isolation_level = None  # SQLAlchemy begins transactions itself (below)
@@ -162,7 +163,14 @@ def make_engine(path: Path, key: bytes | None = None) -> Engine:
     @event.listens_for(engine, "begin")
     def _begin(connection: Connection) -> None:
         options = connection.get_execution_options()
-        connection.exec_driver_sql(f"PRAGMA busy_timeout={int(options.get(BUSY_OPTION, BUSY_TIMEOUT_MS))}")
+        busy = int(options.get(BUSY_OPTION, BUSY_TIMEOUT_MS))
+        # set only when it differs from what this driver connection has (every save and every read
+        # begins here: a statement less for each, issue 22); the pool's record of the connection lives
+        # as long as the connection itself
+        held = connection.connection.info
+        if held.get(BUSY_OPTION) != busy:
+            connection.exec_driver_sql(f"PRAGMA busy_timeout={busy}")
+            held[BUSY_OPTION] = busy
         connection.exec_driver_sql("BEGIN IMMEDIATE" if options.get(WRITE_OPTION) else "BEGIN")
 
     return engine
@@ -382,14 +390,20 @@ class Store:
 
     def ops_after(self, position: int) -> tuple[int, Collected]:
         """The rows changed by ops after ``position``, and those ops, and the new end of the log."""
+        # after every save (the save's own ops), and every poll: one statement to the driver as it is, and
+        # a second one only when none came after ``position`` (the log may have been numbered afresh) or
+        # too many to list (issue 22: two statements through SQLAlchemy were most of a catch-up's CPU)
         with self._sessions() as session:
-            end = session.scalar(text("SELECT coalesce(max(rowid), 0) FROM ops")) or 0
-            if end - position > LISTED_AT_MOST:  # rowids only grow: at least that many ops, too many to list
-                return end, Collected(everything=True)
-            rows = session.execute(text("SELECT rowid, entity, entity_id, op_id FROM ops WHERE rowid > :p "
-                                        "AND rowid <= :end ORDER BY rowid"), {"p": position, "end": end}).all()
+            connection = session.connection()
+            rows = connection.exec_driver_sql("SELECT rowid, entity, entity_id, op_id FROM ops WHERE rowid > ? "
+                                              "ORDER BY rowid LIMIT ?", (position, LISTED_AT_MOST + 1)).all()
+            if not rows or len(rows) > LISTED_AT_MOST:
+                end = connection.exec_driver_sql("SELECT coalesce(max(rowid), 0) FROM ops").scalar() or 0
+                if rows:
+                    return end, Collected(everything=True)
+                return end, Collected()
         found = Collected({(entity, entity_id) for _, entity, entity_id, _ in rows}, {op_id for *_, op_id in rows})
-        return end, found
+        return rows[-1][0], found
 
     @contextmanager
     def transaction(self) -> Iterator[Session]:

@@ -115,13 +115,17 @@ class Hlc:
         return datetime_of_ms(self.wall_ms)
 
 
+#: Built once: read before every save (``store.oplog``'s statements say why).
+_NEWEST = select(func.max(Op.__table__.c.hlc))
+
+
 def newest_adoptable(session: Session, wall_ms: int) -> Hlc | None:
     """The newest clock value in the local log that this laptop's clock may adopt when its wall
     clock reads ``wall_ms``: what ``Store.write`` observes before stamping a local edit, and where a
     store's clock starts. That is this laptop's own ops (written by any program on this data
     folder) and every op not beyond the bound, never an op an officer accepted from a laptop whose
     clock is far ahead (``sync.held``). One indexed look-up when nothing is beyond the bound."""
-    newest = session.scalar(select(func.max(Op.hlc)))
+    newest = session.connection().scalar(_NEWEST)
     if newest is None:
         return None
     ceiling = adoptable_ceiling(wall_ms)

@@ -52,7 +52,7 @@ from dataclasses import dataclass
 from json.encoder import encode_basestring
 from typing import Any
 
-from sqlalchemy import delete, func, insert, select
+from sqlalchemy import bindparam, delete, func, insert, select
 from sqlalchemy.orm import Session
 
 from qa_desktop.store.hlc import Hlc
@@ -334,12 +334,27 @@ def stored_json(stored: Any) -> Any:
     return json.loads(stored)
 
 
+#: The write path's statements of one field, built once. Building a statement and its cache key in
+#: Python, and the ORM session's handling of it, cost more than SQLite's work for it: about a third
+#: of one answer's save on the visit screen (issue 22). They run on the session's connection, in its
+#: transaction, with SQLAlchemy's type processing (a JSON column's value decoded as before).
+_OPS = Op.__table__
+_FIELD_OPS = select(_OPS).where(_OPS.c.entity == bindparam("entity"), _OPS.c.entity_id == bindparam("entity_id"),
+                                _OPS.c.field.in_([bindparam("field"), bindparam("row_field")]))
+_HEADS = FieldHeads.__table__
+_LISTED_HEADS = select(_HEADS.c.entity, _HEADS.c.entity_id, _HEADS.c.field).where(
+    _HEADS.c.entity == bindparam("entity"), _HEADS.c.entity_id.in_(bindparam("ids", expanding=True)))
+_FORGET_HEADS = delete(_HEADS).where(_HEADS.c.entity == bindparam("entity"),
+                                     _HEADS.c.entity_id == bindparam("entity_id"), _HEADS.c.field == bindparam("name"))
+_KEEP_HEADS = insert(_HEADS)
+
+
 def state_of(session: Session, entity: str, entity_id: str, field_name: str) -> FieldState | None:
-    table = Op.__table__
-    rows = session.execute(select(table).where(table.c.entity == entity, table.c.entity_id == entity_id,
-                                               table.c.field.in_((field_name, ROW_FIELD)))).all()
+    rows = session.connection().execute(_FIELD_OPS, {"entity": entity, "entity_id": entity_id, "field": field_name,
+                                                     "row_field": ROW_FIELD}).all()
     ops = ops_of_field(rows, field_name)
     return field_state(ops) if ops else None
+
 
 def refresh_heads(session: Session, keys: set[Key], *, also: set[Key] | frozenset[Key] = frozenset()) -> None:
     """Recompute the heads of fields that had several (after a local edit or a resolution), and of
@@ -354,9 +369,8 @@ def refresh_heads(session: Session, keys: set[Key], *, also: set[Key] | frozense
     for entity, entity_ids in by_entity.items():
         ids = sorted(entity_ids)
         for start in range(0, len(ids), CHUNK):
-            query = select(FieldHeads.entity, FieldHeads.entity_id, FieldHeads.field).where(
-                FieldHeads.entity == entity, FieldHeads.entity_id.in_(ids[start:start + CHUNK]))
-            listed.update((row[0], row[1], row[2]) for row in session.execute(query))
+            found = session.connection().execute(_LISTED_HEADS, {"entity": entity, "ids": ids[start:start + CHUNK]})
+            listed.update((row[0], row[1], row[2]) for row in found)
     for key in keys & (listed | set(also)):
         state = state_of(session, *key)
         _store_heads(session, key, state)
@@ -364,9 +378,8 @@ def refresh_heads(session: Session, keys: set[Key], *, also: set[Key] | frozense
 
 def _store_heads(session: Session, key: Key, state: FieldState | None) -> None:
     entity, entity_id, field_name = key
-    table = FieldHeads.__table__
-    session.execute(delete(table).where(table.c.entity == entity, table.c.entity_id == entity_id,
-                                        table.c.field == field_name))
+    connection = session.connection()
+    connection.execute(_FORGET_HEADS, {"entity": entity, "entity_id": entity_id, "name": field_name})
     if state is not None and len(state.heads) > 1:
-        session.execute(insert(table).values(entity=entity, entity_id=entity_id, field=field_name,
-                                             heads=[h.op_id for h in state.heads], conflict=state.conflict))
+        connection.execute(_KEEP_HEADS, {"entity": entity, "entity_id": entity_id, "field": field_name,
+                                         "heads": [h.op_id for h in state.heads], "conflict": state.conflict})

@@ -39,7 +39,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QInputDialog,
     QLabel,
-    QListView,
     QMenu,
     QMessageBox,
     QPlainTextEdit,
@@ -64,6 +63,7 @@ from qa_desktop.ui.item_widget import ItemWidget, item_style
 from qa_desktop.ui.kiosk import HandOverKiosk
 from qa_desktop.ui.palette import warning_style
 from qa_desktop.ui.photos_dialog import PICTURES, PhotoActions, PhotosDialog
+from qa_desktop.ui.wrapped_list import WrappedListView
 from qa_desktop.ui.young_inspector_review import YoungInspectorReview
 from qa_desktop.workspace import Done, OpChanges, Workspace
 from qa_desktop.workspace.hand_over import UnlockError
@@ -214,7 +214,7 @@ class VisitWindow(QWidget):
         self.kiosk: HandOverKiosk | None = None
 
         self.sections = SectionListModel(self.visit, self)
-        self.section_list = QListView()
+        self.section_list = WrappedListView()  # an answer's count redraws its row alone
         self.section_list.setModel(self.sections)
         self.section_list.setAccessibleName("Sections")
         self.section_list.setSpacing(2)
@@ -522,17 +522,23 @@ class VisitWindow(QWidget):
                             "kept and tried again every few seconds")
             return
         self.state.setText(f"All changes saved {self.workspace.clock.local_now():%H:%M:%S}")
-        self.state.setStyleSheet("")
+        self._state_style("")
         self.saved.emit()
 
     def _not_saved(self, message: str) -> None:
         self.state.setText(f"Not saved: {message}")
-        self.state.setStyleSheet(warning_style())
+        self._state_style(warning_style())
 
     def _not_saved_told(self, message: str) -> None:
         """A key that does nothing on this item, said rather than ignored."""
         self.state.setText(message)
-        self.state.setStyleSheet(warning_style())
+        self._state_style(warning_style())
+
+    def _state_style(self, style: str) -> None:
+        """Set the saved state's style when it changes: setting a style sheet restyles the label (and
+        lays it out again) even when it is the one it has, about half a millisecond at every answer."""
+        if self.state.styleSheet() != style:
+            self.state.setStyleSheet(style)
 
     def _save(self, what: tuple[str, str, str], save: Callable[[], Done[Any]]) -> bool:
         """Run one save; if another program holds the data file, keep it to retry (newest wins per

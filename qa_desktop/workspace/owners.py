@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from qa_desktop.store.models import (
@@ -92,8 +92,21 @@ def owners_of(session: Session, by_entity: dict[str, set[str]], visits: set[str]
 def _column(session: Session, model: type, column: object, ids: Iterable[str]) -> set[str]:
     """``column`` of the rows of ``model`` with these ids (each a small indexed look-up)."""
     wanted = sorted(set(ids))
+    if not wanted:
+        return set()
+    statement = _STATEMENTS.get(column)
+    if statement is None:
+        table = model.__table__  # type: ignore[attr-defined]
+        statement = _STATEMENTS[column] = select(table.c[column.key]).where(  # type: ignore[attr-defined]
+            table.c.id.in_(bindparam("ids", expanding=True)))
+    connection = session.connection()
     found: set[str] = set()
     for start in range(0, len(wanted), CHUNK):
-        found.update(v for v in session.scalars(select(column).where(  # type: ignore[call-overload]
-            model.id.in_(wanted[start:start + CHUNK]))) if v)  # type: ignore[attr-defined]
+        found.update(v for v in connection.scalars(statement, {"ids": wanted[start:start + CHUNK]}) if v)
     return found
+
+
+#: Per column, its look-up by id, built once: every save asks whose screens show what it changed (an
+#: answer: its visit, the visit's setting, the setting's provider), and building the statements and the
+#: ORM's handling of them were most of that (issue 22).
+_STATEMENTS: dict[object, Any] = {}
