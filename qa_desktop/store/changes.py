@@ -464,20 +464,13 @@ class Changes:
         first_ms, start = self._clock.last.wall_ms, _random_start()
         hlcs = self._clock.stamps(count)
         wall = int(self._now().timestamp() * 1000)
-        device, actor = self.device_id, self.actor
-        ops = [(op_id, entity, entity_id, name, value, hlc, device, actor, base, wall)
-               for op_id, hlc, (entity, entity_id, name, value, base)
-               in zip(_ordered(first_ms, start, count), hlcs, self._bulk, strict=True)]
         self._bulk_ranges.append((first_ms, start, count))
-        self._bulk = []
+        bulk, self._bulk = self._bulk, []
         # each op's place and link in this device's chain, as ``flush_ops`` gives the ORM verbs' ops
         # (before these were chained, a laptop holding this one's earlier changes refused them as
-        # forged), over its value's canonical text: a row op's value is written as that text already
-        canonical = chain.canonical_of_text
-        links = chain.stamp_texts(self.session, device, [
-            (*op[:4], op[4] if op[3] == oplog.ROW_FIELD else canonical(op[4]), *op[5:]) for op in ops])
-        rows = [(*op[:9], wall, dseq, link, vhash)
-                for op, (dseq, link, vhash) in zip(ops, links, strict=True)]
+        # forged): the rows to insert, made with their links in one pass
+        rows = chain.chained_rows(self.session, self.device_id, self.actor, wall, zip(
+            _ordered(first_ms, start, count), hlcs, bulk, strict=True))
         self.session.connection().exec_driver_sql(  # received from nowhere: NULL written, not bound (``_execute``)
             "INSERT INTO ops (op_id, entity, entity_id, field, value, hlc, device_id, actor, base, received_from, "
             "redacted, wall, dseq, chain, vhash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, 0, ?, ?, ?, ?)", rows)
