@@ -34,11 +34,12 @@ has its full list (its reasons with any control character shown as a visible esc
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import io
 import sqlite3
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Sequence
-from contextlib import AbstractContextManager, ExitStack, closing, suppress
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import AbstractContextManager, ExitStack, closing, contextmanager, suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -343,7 +344,7 @@ def import_providers(store: Store, path: Path | str, *, progress: Callable[[int,
     path = Path(path)
     owners = tuple(council_owners)
     source = open_source(path)
-    with closing(_Keys()) as keys:
+    with _older_objects_left_alone(), closing(_Keys()) as keys:
         survey = _survey(source, keys)
         header = survey.header
         report = ImportReport(path=path, encoding=source.label, layout=header.layout, ignored_columns=header.ignored,
@@ -395,6 +396,25 @@ def import_providers(store: Store, path: Path | str, *, progress: Callable[[int,
         progress(total, total)
     report.skipped.sort(key=lambda s: s.line)
     return report
+
+
+@contextmanager
+def _older_objects_left_alone() -> Iterator[None]:
+    """While the import runs, the cycle collector's full passes leave alone the objects the program
+    held before it began (``gc.freeze``): an import makes tens of thousands of rows, values and ops
+    that live for a batch, which set off full passes over everything the program holds (the models,
+    SQLAlchemy's tables, the window's objects), 0.12-0.15 s of a 10,000-row import's 1.5 s CPU in a
+    process holding nothing but the import. Garbage is still freed as it is made (reference counts),
+    and the import's own objects are collected as before; cycles among the older objects wait until
+    the import ends. Not done when something else has frozen objects (it would unfreeze them)."""
+    if gc.get_freeze_count():
+        yield
+        return
+    gc.freeze()
+    try:
+        yield
+    finally:
+        gc.unfreeze()
 
 
 def _line_of(keys: _Keys) -> Callable[[int], int | None]:
