@@ -44,6 +44,7 @@ import re
 import uuid
 from collections import defaultdict
 from collections.abc import Callable, Iterator, Mapping, Sequence
+from itertools import repeat
 from json.encoder import encode_basestring, encode_basestring_ascii  # json.dumps's own, in C
 from operator import itemgetter
 from typing import Any, TypeVar
@@ -362,14 +363,14 @@ class Changes:
             ordered = sorted(name for name in [*names, "deleted"] if name not in apart)
             alone = [name for name in names if name in apart]
             prefixes = [(name, f"{encode_basestring(name)}:") for name in ordered]
-            text = encode_basestring  # ``canonical_text`` of text, without its calls (most values are text)
-            for row_id, complete in zip(ids, full, strict=True):
-                self.touched.add((entity, row_id))
+            self.touched.update((entity, row_id) for row_id in ids)
+            for complete in full:
                 complete["deleted"] = False  # the tombstone's field, recorded as ``create`` records it
-                # as ``create``: a blank is no one's answer, not recorded
-                parts = [prefix + (text(value) if type(value) is str else canonical_text(value))
-                         for name, prefix in prefixes if (value := complete.get(name)) is not None]
-                add((entity, row_id, oplog.ROW_FIELD, "{" + ",".join(parts) + "}", "[]"))
+            # built a field at a time over every row (``_field_texts``), then joined a row at a time: as
+            # ``create``, a blank is no one's answer, not recorded
+            texts = [_field_texts(prefix, list(map(dict.get, full, repeat(name)))) for name, prefix in prefixes]
+            for row_id, complete, parts in zip(ids, full, zip(*texts, strict=True), strict=True):
+                add((entity, row_id, oplog.ROW_FIELD, "{" + ",".join(filter(None, parts)) + "}", "[]"))
                 for name in alone:
                     if (value := complete.get(name)) is not None:
                         add((entity, row_id, name, op_value_text(value), "[]"))
@@ -442,9 +443,21 @@ class Changes:
         nulls = {index for index in range(len(convert)) if not any(row[index] is not None for row in values)}
         for index, processor in enumerate(convert):
             if processor is not None and index not in nulls:
+                # each distinct value converted once (an import's rows share a few kinds, judgements and
+                # dates): equal values convert alike; a list or a dict (JSON) is converted each time
+                memo: dict[Any, Any] = {}
                 for row in values:
-                    if row[index] is not None:
-                        row[index] = processor(row[index])
+                    value = row[index]
+                    if value is None:
+                        continue
+                    try:
+                        found = memo.get(value)
+                    except TypeError:
+                        row[index] = processor(value)
+                        continue
+                    if found is None:
+                        found = memo[value] = processor(value)
+                    row[index] = found
         keep = [index for index in range(len(convert)) if index not in nulls]
         if not nulls:
             rows = [tuple(row) for row in values]
@@ -560,6 +573,31 @@ class Changes:
 
 #: Per model, the fields the write path may set (``Changes._check_fields``), worked out once.
 _SETTABLE: dict[type[SyncedColumns], frozenset[str]] = {}
+
+
+def _field_texts(prefix: str, values: list[Any]) -> list[str | None]:
+    """Per row, ``prefix`` and the canonical text of the field's value (``canonical_text``) as a part of
+    a row op's text, ``None`` where the row has no value: text written as it is, any other value (an
+    enum, a date, a number, a flag) worked out once per value (by type and value, as ``True == 1``),
+    a list or a dict each time."""
+    text = encode_basestring  # ``canonical_text`` of text, without its calls (most values are text)
+    known: dict[tuple[type, Any], str] = {}
+    found: list[str | None] = []
+    add = found.append
+    for value in values:
+        kind = type(value)
+        if kind is str:
+            add(prefix + text(value))
+        elif value is None:
+            add(None)
+        elif kind is list or kind is dict:
+            add(prefix + canonical_text(value))
+        else:
+            part = known.get((kind, value))
+            if part is None:
+                part = known[(kind, value)] = prefix + canonical_text(value)
+            add(part)
+    return found
 
 
 def _kept_apart(entity: str) -> frozenset[str] | None:
