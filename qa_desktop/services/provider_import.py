@@ -236,6 +236,10 @@ class _Keys:
         found = self._db.execute("SELECT line, rows FROM keys WHERE digest = ?", (digest,)).fetchone()
         return (int(found[0]), int(found[1])) if found else None
 
+    def repeated(self) -> bool:
+        """Whether any key has more than one row (an in-year file does; a provider-level file does not)."""
+        return bool(self._db.execute("SELECT EXISTS (SELECT 1 FROM keys WHERE rows > 1)").fetchone()[0])
+
     def lines(self) -> dict[int, int] | None:
         """Per key, the line to use, all in one read (``None`` when the file has more than
         ``MAX_KEYS_HELD`` keys: ask ``winner`` row by row then): a look-up per row was a query per row."""
@@ -417,8 +421,11 @@ def _older_objects_left_alone() -> Iterator[None]:
         gc.unfreeze()
 
 
-def _line_of(keys: _Keys) -> Callable[[int], int | None]:
-    """The line of the row to use for a key's digest (``None``: a key the first pass did not note)."""
+def _line_of(keys: _Keys) -> Callable[[int], int | None] | None:
+    """The line of the row to use for a key's digest (``None``: a key the first pass did not note); no
+    look-up at all (``None``) when no key has two rows: every row is then the one to use."""
+    if not keys.repeated():
+        return None
     held = keys.lines()
     if held is not None:
         return held.get
@@ -429,7 +436,7 @@ def _line_of(keys: _Keys) -> Callable[[int], int | None]:
     return asked
 
 
-def _row(report: ImportReport, line_of: Callable[[int], int | None], line: int, cells: list[str], header: Header,
+def _row(report: ImportReport, line_of: Callable[[int], int | None] | None, line: int, cells: list[str], header: Header,
          has_regulator_column: bool, owners: Sequence[str]) -> ParsedRow | None:
     cleaned: list[str] = []
     try:
@@ -440,8 +447,8 @@ def _row(report: ImportReport, line_of: Callable[[int], int | None], line: int, 
         return None
     for what in cleaned:
         report.clean(line, what)
-    if row is None:
-        return None
+    if row is None or line_of is None:
+        return row
     found = line_of(key_digest(row.key))
     if found is not None and found != line:
         report.repeated += 1  # the latest full inspection of this provider is on another line
