@@ -76,14 +76,14 @@ def derived_id(*parts: str) -> str:
     """
     # ``str(uuid.uuid5(ID_NAMESPACE, name))`` without building a UUID object (an import derives tens
     # of thousands; a test holds the two equal): SHA-1 of namespace and name, version 5, RFC 4122 variant
-    digest = bytearray(hashlib.sha1(_NAMESPACE_BYTES + "\x1f".join(parts).encode("utf-8")).digest()[:16])
-    digest[6] = (digest[6] & 0x0F) | 0x50
-    digest[8] = (digest[8] & 0x3F) | 0x80
-    text = digest.hex()
-    return f"{text[:8]}-{text[8:12]}-{text[12:16]}-{text[16:20]}-{text[20:]}"
+    # (the version is the 13th hex digit, set to 5; the variant the top two bits of the 17th, set to 10)
+    text = hashlib.sha1(_NAMESPACE_BYTES + "\x1f".join(parts).encode("utf-8")).hexdigest()
+    return f"{text[:8]}-{text[8:12]}-5{text[13:16]}-{_VARIANT[text[16]]}{text[17:20]}-{text[20:32]}"
 
 
 _NAMESPACE_BYTES = ID_NAMESPACE.bytes
+#: A hex digit with its top two bits set to ``10`` (RFC 4122's variant).
+_VARIANT = {f"{n:x}": f"{(n & 0x3) | 0x8:x}" for n in range(16)}
 
 
 _RANDOM_BITS = 74
@@ -338,11 +338,11 @@ class Changes:
         now = self._now()
         bookkeeping = {"created_at": now, "updated_at": now, "changed_by": self.actor, "device_id": self.device_id,
                        "deleted": False}
-        full: list[dict[str, Any]] = []
-        for fields in rows:
-            self._check_fields(model, fields)
-            full.append({**column_defaults(model, fields), **fields})
-        # the fields in the order they first appear, looked for in each shape of row (nearly all alike)
+        for shape in dict.fromkeys(map(tuple, rows)):  # each shape of row checked once (nearly all alike)
+            self._check_fields(model, dict.fromkeys(shape))
+        full = [{**column_defaults(model, fields), **fields} for fields in rows] if column_defaults(model, {}) \
+            else [dict(fields) for fields in rows]  # (a table whose fields have no defaults: nothing to add)
+        # the fields in the order they first appear, looked for in each shape of row
         names = list(dict.fromkeys(name for shape in dict.fromkeys(map(tuple, full)) for name in shape))
         columns = ["id", *bookkeeping, *names]
         convert = _converters(table, columns, self.session)
