@@ -36,6 +36,7 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
+import decimal
 import enum
 import hashlib
 import json
@@ -435,7 +436,8 @@ class Changes:
         return found
 
     def _execute(self, sql: str, convert: list[Callable[[Any], Any] | None], values: list[list[Any]]) -> None:
-        """``sql`` run for every row of ``values`` (its ``?`` in column order), each value converted as
+        """``sql`` run for every row of ``values`` (its ``?`` in column order, and no other ``?`` in it: a
+        name or a literal holding one would be taken for a value's place), each value converted as
         SQLAlchemy converts it (``_converters``). A column that is ``None`` in every row is written as
         the literal ``NULL`` rather than bound: the SQLCipher driver binds a ``None`` through its
         adapter look-up (about 1 microsecond each, five times the stdlib's), and an import's rows have
@@ -444,11 +446,15 @@ class Changes:
         for index, processor in enumerate(convert):
             if processor is not None and index not in nulls:
                 # each distinct value converted once (an import's rows share a few kinds, judgements and
-                # dates): equal values convert alike; a list or a dict (JSON) is converted each time
+                # dates): equal values convert alike; a list or a dict (JSON) is converted each time, and so
+                # is a number with a fraction (0.0 == -0.0)
                 memo: dict[Any, Any] = {}
                 for row in values:
                     value = row[index]
                     if value is None:
+                        continue
+                    if type(value) in _UNREMEMBERED:
+                        row[index] = processor(value)
                         continue
                     try:
                         found = memo.get(value)
@@ -575,11 +581,16 @@ class Changes:
 _SETTABLE: dict[type[SyncedColumns], frozenset[str]] = {}
 
 
+#: Values converted each time rather than once per distinct value: a list or a dict cannot be looked up, and
+#: a number with a fraction can equal another whose text differs (``0.0 == -0.0``).
+_UNREMEMBERED = frozenset({list, dict, float, decimal.Decimal})
+
+
 def _field_texts(prefix: str, values: list[Any]) -> list[str | None]:
     """Per row, ``prefix`` and the canonical text of the field's value (``canonical_text``) as a part of
     a row op's text, ``None`` where the row has no value: text written as it is, any other value (an
-    enum, a date, a number, a flag) worked out once per value (by type and value, as ``True == 1``),
-    a list or a dict each time."""
+    enum, a date, a whole number, a flag) worked out once per value (by type and value, as ``True == 1``),
+    the rest (``_UNREMEMBERED``) each time."""
     text = encode_basestring  # ``canonical_text`` of text, without its calls (most values are text)
     known: dict[tuple[type, Any], str] = {}
     found: list[str | None] = []
@@ -590,7 +601,7 @@ def _field_texts(prefix: str, values: list[Any]) -> list[str | None]:
             add(prefix + text(value))
         elif value is None:
             add(None)
-        elif kind is list or kind is dict:
+        elif kind in _UNREMEMBERED:
             add(prefix + canonical_text(value))
         else:
             part = known.get((kind, value))

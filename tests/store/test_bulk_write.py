@@ -236,3 +236,13 @@ def test_derived_ids_are_uuid5s_of_the_natural_key(parts):
     from qa_desktop.store.changes import ID_NAMESPACE, derived_id
 
     assert derived_id(*parts) == str(uuid.uuid5(ID_NAMESPACE, "\x1f".join(parts)))
+
+
+def test_a_row_ops_field_texts_are_each_values_canonical_text():
+    """``_field_texts`` works each value's text out once per distinct value: never one value's text for
+    another that only compares equal to it (``True == 1``, ``0.0 == -0.0``, an enum and its text)."""
+    from qa_desktop.store.changes import _field_texts, canonical_text
+
+    values = [True, 1, 0.0, -0.0, Judgement.GOOD, "good", dt.date(2024, 5, 14), None, ["a", 1], {"b": [2]}, 1, True,
+              -0.0, 0.0, "Zo\u00eb \"q\"", Judgement.GOOD]
+    assert _field_texts('"f":', values) == [None if v is None else '"f":' + canonical_text(v) for v in values]
