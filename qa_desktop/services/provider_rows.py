@@ -159,6 +159,9 @@ def inspection_rank(raw: dict[str, str]) -> int:
     return 100_000_000 + day_number(raw.get("judgement_date"))
 
 
+#: The longest placeholder: longer text is a value.
+_LONGEST_MARKER = max(map(len, BLANK_MARKERS))
+
 #: How a field is named in what the import says about a row.
 _FIELD_WORDS = {"urn": "URN", "organisation": "owner", "address_line1": "address", "address_line2": "address"}
 
@@ -171,14 +174,18 @@ def parse_row(line: int, cells: list[str], mapping: dict[int, str], *, has_regul
     given: dict[str, str] = {}
     # one search over the whole row: nearly every row has no control character, and then no cell is searched
     dirty = CONTROL_CHARACTERS.search("".join(cells)) is not None
+    width = len(cells)
     for position, name in mapping.items():
-        text = cells[position].strip() if position < len(cells) else ""
-        found = control_characters(text) if text and dirty else None
-        if found:
+        text = cells[position].strip() if position < width else ""
+        if not text:
+            continue
+        if dirty and (found := control_characters(text)):
             text = without_controls(text).strip()
             if cleaned is not None:
                 cleaned.append(f"{_FIELD_WORDS.get(name, name.replace('_', ' '))}: removed {', '.join(found)}")
-        if text and text.lower() not in BLANK_MARKERS:
+            if not text:
+                continue
+        if len(text) > _LONGEST_MARKER or text.lower() not in BLANK_MARKERS:  # (a long name is not lowered)
             given[name] = text if " " not in text and "\n" not in text and "\t" not in text else " ".join(text.split())
     if not given:
         return None  # an empty line, e.g. the end of an Excel export

@@ -91,7 +91,8 @@ class Watch:
 def judgement_words(judgement: Judgement | None, on: dt.date | None) -> str:
     if judgement is None:
         return "no judgement"
-    return f"{judgement.label}, inspected {on:%d/%m/%Y}" if on else judgement.label
+    # the day as ``%d/%m/%Y`` writes it, without ``strftime`` (every added provider's change line and alert)
+    return f"{judgement.label}, inspected {on.day:02d}/{on.month:02d}/{on.year}" if on else judgement.label
 
 
 #: The id of an alert to raise, from its kind and the day it speaks of (``None``: not known).

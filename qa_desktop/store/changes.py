@@ -36,6 +36,7 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
+import decimal
 import enum
 import hashlib
 import json
@@ -44,7 +45,9 @@ import re
 import uuid
 from collections import defaultdict
 from collections.abc import Callable, Iterator, Mapping, Sequence
+from itertools import repeat
 from json.encoder import encode_basestring, encode_basestring_ascii  # json.dumps's own, in C
+from operator import itemgetter
 from typing import Any, TypeVar
 
 from sqlalchemy import Column, event, insert, inspect
@@ -74,14 +77,14 @@ def derived_id(*parts: str) -> str:
     """
     # ``str(uuid.uuid5(ID_NAMESPACE, name))`` without building a UUID object (an import derives tens
     # of thousands; a test holds the two equal): SHA-1 of namespace and name, version 5, RFC 4122 variant
-    digest = bytearray(hashlib.sha1(_NAMESPACE_BYTES + "\x1f".join(parts).encode("utf-8")).digest()[:16])
-    digest[6] = (digest[6] & 0x0F) | 0x50
-    digest[8] = (digest[8] & 0x3F) | 0x80
-    text = digest.hex()
-    return f"{text[:8]}-{text[8:12]}-{text[12:16]}-{text[16:20]}-{text[20:]}"
+    # (the version is the 13th hex digit, set to 5; the variant the top two bits of the 17th, set to 10)
+    text = hashlib.sha1(_NAMESPACE_BYTES + "\x1f".join(parts).encode("utf-8")).hexdigest()
+    return f"{text[:8]}-{text[8:12]}-5{text[13:16]}-{_VARIANT[text[16]]}{text[17:20]}-{text[20:32]}"
 
 
 _NAMESPACE_BYTES = ID_NAMESPACE.bytes
+#: A hex digit with its top two bits set to ``10`` (RFC 4122's variant).
+_VARIANT = {f"{n:x}": f"{(n & 0x3) | 0x8:x}" for n in range(16)}
 
 
 _RANDOM_BITS = 74
@@ -336,11 +339,11 @@ class Changes:
         now = self._now()
         bookkeeping = {"created_at": now, "updated_at": now, "changed_by": self.actor, "device_id": self.device_id,
                        "deleted": False}
-        full: list[dict[str, Any]] = []
-        for fields in rows:
-            self._check_fields(model, fields)
-            full.append({**column_defaults(model, fields), **fields})
-        # the fields in the order they first appear, looked for in each shape of row (nearly all alike)
+        for shape in dict.fromkeys(map(tuple, rows)):  # each shape of row checked once (nearly all alike)
+            self._check_fields(model, dict.fromkeys(shape))
+        full = [{**column_defaults(model, fields), **fields} for fields in rows] if column_defaults(model, {}) \
+            else [dict(fields) for fields in rows]  # (a table whose fields have no defaults: nothing to add)
+        # the fields in the order they first appear, looked for in each shape of row
         names = list(dict.fromkeys(name for shape in dict.fromkeys(map(tuple, full)) for name in shape))
         columns = ["id", *bookkeeping, *names]
         convert = _converters(table, columns, self.session)
@@ -361,14 +364,14 @@ class Changes:
             ordered = sorted(name for name in [*names, "deleted"] if name not in apart)
             alone = [name for name in names if name in apart]
             prefixes = [(name, f"{encode_basestring(name)}:") for name in ordered]
-            text = encode_basestring  # ``canonical_text`` of text, without its calls (most values are text)
-            for row_id, complete in zip(ids, full, strict=True):
-                self.touched.add((entity, row_id))
+            self.touched.update((entity, row_id) for row_id in ids)
+            for complete in full:
                 complete["deleted"] = False  # the tombstone's field, recorded as ``create`` records it
-                # as ``create``: a blank is no one's answer, not recorded
-                parts = [prefix + (text(value) if type(value) is str else canonical_text(value))
-                         for name, prefix in prefixes if (value := complete.get(name)) is not None]
-                add((entity, row_id, oplog.ROW_FIELD, "{" + ",".join(parts) + "}", "[]"))
+            # built a field at a time over every row (``_field_texts``), then joined a row at a time: as
+            # ``create``, a blank is no one's answer, not recorded
+            texts = [_field_texts(prefix, list(map(dict.get, full, repeat(name)))) for name, prefix in prefixes]
+            for row_id, complete, parts in zip(ids, full, zip(*texts, strict=True), strict=True):
+                add((entity, row_id, oplog.ROW_FIELD, "{" + ",".join(filter(None, parts)) + "}", "[]"))
                 for name in alone:
                     if (value := complete.get(name)) is not None:
                         add((entity, row_id, name, op_value_text(value), "[]"))
@@ -433,12 +436,43 @@ class Changes:
         return found
 
     def _execute(self, sql: str, convert: list[Callable[[Any], Any] | None], values: list[list[Any]]) -> None:
+        """``sql`` run for every row of ``values`` (its ``?`` in column order, and no other ``?`` in it: a
+        name or a literal holding one would be taken for a value's place), each value converted as
+        SQLAlchemy converts it (``_converters``). A column that is ``None`` in every row is written as
+        the literal ``NULL`` rather than bound: the SQLCipher driver binds a ``None`` through its
+        adapter look-up (about 1 microsecond each, five times the stdlib's), and an import's rows have
+        whole columns of them (a created row's unset fields, every op's ``received_from``)."""
+        nulls = {index for index in range(len(convert)) if not any(row[index] is not None for row in values)}
         for index, processor in enumerate(convert):
-            if processor is not None:
+            if processor is not None and index not in nulls:
+                # each distinct value converted once (an import's rows share a few kinds, judgements and
+                # dates): equal values convert alike; a list or a dict (JSON) is converted each time, and so
+                # is a number with a fraction (0.0 == -0.0)
+                memo: dict[Any, Any] = {}
                 for row in values:
-                    if row[index] is not None:
-                        row[index] = processor(row[index])
-        self.session.connection().exec_driver_sql(sql, [tuple(row) for row in values])
+                    value = row[index]
+                    if value is None:
+                        continue
+                    if type(value) in _UNREMEMBERED:
+                        row[index] = processor(value)
+                        continue
+                    try:
+                        found = memo.get(value)
+                    except TypeError:
+                        row[index] = processor(value)
+                        continue
+                    if found is None:
+                        found = memo[value] = processor(value)
+                    row[index] = found
+        keep = [index for index in range(len(convert)) if index not in nulls]
+        if not nulls:
+            rows = [tuple(row) for row in values]
+        elif len(keep) > 1:
+            pick = itemgetter(*keep)
+            rows = [pick(row) for row in values]
+        else:
+            rows = [tuple(row[index] for index in keep) for row in values]
+        self.session.connection().exec_driver_sql(_null_literals(sql, nulls) if nulls else sql, rows)
 
     def _flush_bulk(self) -> None:
         """Write the ops of ``create_many`` and ``update_many``: stamped in the order they were made,
@@ -450,23 +484,16 @@ class Changes:
         first_ms, start = self._clock.last.wall_ms, _random_start()
         hlcs = self._clock.stamps(count)
         wall = int(self._now().timestamp() * 1000)
-        device, actor = self.device_id, self.actor
-        ops = [(op_id, entity, entity_id, name, value, hlc, device, actor, base, wall)
-               for op_id, hlc, (entity, entity_id, name, value, base)
-               in zip(_ordered(first_ms, start, count), hlcs, self._bulk, strict=True)]
         self._bulk_ranges.append((first_ms, start, count))
-        self._bulk = []
+        bulk, self._bulk = self._bulk, []
         # each op's place and link in this device's chain, as ``flush_ops`` gives the ORM verbs' ops
         # (before these were chained, a laptop holding this one's earlier changes refused them as
-        # forged), over its value's canonical text: a row op's value is written as that text already
-        canonical = chain.canonical_of_text
-        links = chain.stamp_texts(self.session, device, [
-            (*op[:4], op[4] if op[3] == oplog.ROW_FIELD else canonical(op[4]), *op[5:]) for op in ops])
-        rows = [(*op[:9], None, 0, wall, dseq, link, vhash)
-                for op, (dseq, link, vhash) in zip(ops, links, strict=True)]
-        self.session.connection().exec_driver_sql(
+        # forged): the rows to insert, made with their links in one pass
+        rows = chain.chained_rows(self.session, self.device_id, self.actor, wall, zip(
+            _ordered(first_ms, start, count), hlcs, bulk, strict=True))
+        self.session.connection().exec_driver_sql(  # received from nowhere: NULL written, not bound (``_execute``)
             "INSERT INTO ops (op_id, entity, entity_id, field, value, hlc, device_id, actor, base, received_from, "
-            "redacted, wall, dseq, chain, vhash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
+            "redacted, wall, dseq, chain, vhash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, 0, ?, ?, ?, ?)", rows)
         keys, self._bulk_updated = self._bulk_updated, set()
         oplog.refresh_heads(self.session, keys)  # an updated field with several heads: worked out again
 
@@ -559,6 +586,36 @@ _INSERT_OP = insert(Op.__table__)
 _SETTABLE: dict[type[SyncedColumns], frozenset[str]] = {}
 
 
+#: Values converted each time rather than once per distinct value: a list or a dict cannot be looked up, and
+#: a number with a fraction can equal another whose text differs (``0.0 == -0.0``).
+_UNREMEMBERED = frozenset({list, dict, float, decimal.Decimal})
+
+
+def _field_texts(prefix: str, values: list[Any]) -> list[str | None]:
+    """Per row, ``prefix`` and the canonical text of the field's value (``canonical_text``) as a part of
+    a row op's text, ``None`` where the row has no value: text written as it is, any other value (an
+    enum, a date, a whole number, a flag) worked out once per value (by type and value, as ``True == 1``),
+    the rest (``_UNREMEMBERED``) each time."""
+    text = encode_basestring  # ``canonical_text`` of text, without its calls (most values are text)
+    known: dict[tuple[type, Any], str] = {}
+    found: list[str | None] = []
+    add = found.append
+    for value in values:
+        kind = type(value)
+        if kind is str:
+            add(prefix + text(value))
+        elif value is None:
+            add(None)
+        elif kind in _UNREMEMBERED:
+            add(prefix + canonical_text(value))
+        else:
+            part = known.get((kind, value))
+            if part is None:
+                part = known[(kind, value)] = prefix + canonical_text(value)
+            add(part)
+    return found
+
+
 def _kept_apart(entity: str) -> frozenset[str] | None:
     """The fields ``create_many`` records as one op each beside a new row's one op (``oplog.ROW_FIELD``),
     or ``None`` for no row op (one op per field).
@@ -583,14 +640,23 @@ def _kept_apart(entity: str) -> frozenset[str] | None:
 
 def _converters(table: Any, columns: list[str], session: Session) -> list[Callable[[Any], Any] | None]:
     """Per column, what SQLAlchemy does to a value before the driver sees it (an enum to its text, a
-    date to ISO text, an aware time to naive UTC, JSON to text), so rows written by the bulk path
-    are stored exactly as the ORM stores them."""
+    date to ISO text, an aware time to naive UTC and then to SQLite's text, JSON to text), so rows
+    written by the bulk path are stored exactly as the ORM stores them: the dialect's own type's
+    processor (``dialect_impl``), not the generic type's, which left dates and times to the driver's
+    adapters (a time on the second was stored without its ``.000000``, and each was adapted in Python)."""
     dialect = session.get_bind().dialect
     found: list[Callable[[Any], Any] | None] = []
     for name in columns:
         column: Column[Any] = table.c[name]
-        found.append(column.type.bind_processor(dialect))
+        found.append(column.type.dialect_impl(dialect).bind_processor(dialect))
     return found
+
+
+def _null_literals(sql: str, nulls: set[int]) -> str:
+    """``sql`` with its ``?`` at the positions ``nulls`` (counted from 0) written as ``NULL``."""
+    parts = sql.split("?")
+    return "".join(part + ("" if index == len(parts) - 1 else "NULL" if index in nulls else "?")
+                   for index, part in enumerate(parts))
 
 
 def _check_text(model: type[SyncedColumns], fields: Mapping[str, Any]) -> None:

@@ -321,3 +321,62 @@ def test_how_recent_an_inspection_is_reads_a_placeholder_as_no_date():
     assert all(day_number(f" {marker.upper()} ") == day_number(marker) == 0 for marker in BLANK_MARKERS)
     assert day_number("14/05/2024") == day_number("2024-05-14") == day_number("14.05.2024") == 20240514
     assert day_number("last May") == day_number(None) == 0
+
+
+def test_the_cycle_collector_leaves_older_objects_alone_only_while_an_import_runs(store, write_csv, tmp_path):
+    """``gc.freeze`` while the import runs (``_older_objects_left_alone``), undone when it ends or stops,
+    and not touched when something else had frozen objects (undoing it would unfreeze theirs)."""
+    import gc
+
+    path = write_csv(csv_text(*GOOD_ROWS))
+    during: list[int] = []
+    import_providers(store, path, progress=lambda done, total: during.append(gc.get_freeze_count()))
+    assert during[0] > 0 and gc.get_freeze_count() == 0  # (the last is said after the import)
+    bad = tmp_path / "bad.csv"
+    bad.write_bytes(b"just,some,columns\n1,2,3\n")
+    with pytest.raises(ImportFileError):
+        import_providers(store, bad)
+    assert gc.get_freeze_count() == 0
+    gc.freeze()
+    try:
+        import_providers(store, path)
+        assert gc.get_freeze_count() > 0  # still frozen (less what was freed since)
+    finally:
+        gc.unfreeze()
+
+
+def test_every_kind_of_row_of_an_import_is_the_same_whoever_writes_it(tmp_path):
+    """The rows, the ops (read as fields), the change report and the alerts of an Ofsted file of every
+    kind of provider, imported into two stores: alike apart from the ids and times that differ between
+    laptops, and each store's chain verifies (every op's value hash over its canonical text): what the
+    bulk path's shortcuts (values converted once, row ops' text built a field at a time, NULL written
+    for empty columns) must keep."""
+    import json
+
+    from qa_desktop.store import chain, oplog
+    from qa_desktop.store.models import Op, ProviderImportChanges, RegulatoryAlert
+    from tests.ofsted_files import write_provider_level
+
+    path = write_provider_level(tmp_path / "ofsted.csv", 300)
+    seen = []
+    for name in ("one", "two"):
+        store = Store(tmp_path / name, actor="alex")
+        report = import_providers(store, path)
+        with store.read() as session:
+            ops = sorted((o.entity, o.entity_id if o.entity != ProviderImportChanges.__tablename__ else "", o.field,
+                          json.dumps(o.value, sort_keys=True))  # (an import's own record and report: ids of its own)
+                         for row in session.execute(select(Op.__table__).where(Op.entity != "provider_imports"))
+                         for o in oplog.expand(oplog.op_record(row)) if o.field != "import_id")
+            rows = {model.__tablename__: sorted(
+                tuple(v for c, v in r._mapping.items() if c not in ("created_at", "updated_at", "device_id", "id",
+                                                                      "import_id"))
+                for r in session.execute(select(model.__table__))) for model in (Provider, Setting, RegulatoryAlert)}
+            lines = [json.dumps(e) for c in session.scalars(select(ProviderImportChanges)
+                                                            .order_by(ProviderImportChanges.position))
+                     for e in c.entries]
+            assert not chain.verify(session, store.device_id, lambda op: False).findings
+        seen.append((report.summary(), report.alerts, report.changes, ops, rows, lines))
+    assert seen[0] == seen[1]
+    summary, alerts, changes, ops, rows, lines = seen[0]
+    assert " added, 0 updated, 0 unchanged" in summary and len(ops) > len(rows["providers"])
+    assert alerts > 0 and changes == len(lines) > 300 and len(rows["regulatory_alerts"]) == alerts

@@ -9,6 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from sqlalchemy import select
 
+from qa_desktop.clock import Clock
 from qa_desktop.domain.regulation import Judgement, Regulator
 from qa_desktop.domain.service_types import ServiceType
 from qa_desktop.store import oplog
@@ -16,6 +17,7 @@ from qa_desktop.store.changes import json_text, op_value_text, ordered_ids
 from qa_desktop.store.database import Store
 from qa_desktop.store.hlc import Hlc, HybridClock
 from qa_desktop.store.models import FieldHeads, Op, Provider, Setting
+from tests.conftest import CLOCK_START
 
 ROWS = [
     {"name": "Maple Lodge", "service_type": ServiceType.RESIDENTIAL, "urn": "SC700101", "judgement": Judgement.GOOD,
@@ -68,6 +70,39 @@ def test_create_many_writes_the_rows_and_ops_create_would(tmp_path):
         maple = session.get(Provider, IDS[0])
         assert maple.judgement is Judgement.GOOD and maple.judgement_date == dt.date(2024, 5, 14)
         assert maple.created_at.tzinfo is dt.UTC and maple.changed_by == "alex" and maple.deleted is False
+
+
+class _Stopped(Clock):
+    """A clock that stays on the tests' start (on the second): both stores stamp the same times."""
+
+    def now(self) -> dt.datetime:
+        return CLOCK_START
+
+
+def test_bulk_rows_are_stored_as_the_same_text_as_the_orms(tmp_path):
+    """Stored, not just read back alike: the bulk path converts dates and times with the dialect's own
+    types, as the ORM does (the tests' clock is on the second, which the driver's adapter wrote without
+    its ``.000000``), and a column unset in every row is NULL as it is for the ORM (written, not bound)."""
+    one, many = (Store(tmp_path / name, actor="alex", clock=_Stopped()) for name in ("one", "many"))
+    with one.write() as changes:
+        for row_id, fields in zip(IDS, ROWS, strict=True):
+            changes.create(Provider, id=row_id, **fields)
+    with many.write() as changes:
+        changes.create_many(Provider, ROWS, IDS)
+    for store in (one, many):
+        with store.write() as changes:
+            changes.update_many(Provider, [(IDS[1], {"judgement_date": dt.date(2025, 1, 2), "capacity": 3})])
+    texts = []
+    for store in (one, many):
+        with store.read() as session:
+            texts.append(session.connection().exec_driver_sql(
+                "SELECT id, created_at, updated_at, judgement_date, typeof(judgement_date), judgement, capacity, "
+                "notes, organisation, deleted FROM providers ORDER BY id").fetchall())
+    assert texts[0] == texts[1]
+    assert texts[1][0][1] == "2026-11-22 10:00:00.000000" and texts[1][1][3:5] == ("2025-01-02", "text")
+    with many.read() as session:
+        assert session.connection().exec_driver_sql(
+            "SELECT count(*) FROM ops WHERE received_from IS NULL AND redacted = 0").scalar() == len(IDS) + 2
 
 
 def test_bulk_ops_are_stamped_in_order_with_ids_that_sort_by_time(store):
@@ -201,3 +236,13 @@ def test_derived_ids_are_uuid5s_of_the_natural_key(parts):
     from qa_desktop.store.changes import ID_NAMESPACE, derived_id
 
     assert derived_id(*parts) == str(uuid.uuid5(ID_NAMESPACE, "\x1f".join(parts)))
+
+
+def test_a_row_ops_field_texts_are_each_values_canonical_text():
+    """``_field_texts`` works each value's text out once per distinct value: never one value's text for
+    another that only compares equal to it (``True == 1``, ``0.0 == -0.0``, an enum and its text)."""
+    from qa_desktop.store.changes import _field_texts, canonical_text
+
+    values = [True, 1, 0.0, -0.0, Judgement.GOOD, "good", dt.date(2024, 5, 14), None, ["a", 1], {"b": [2]}, 1, True,
+              -0.0, 0.0, "Zo\u00eb \"q\"", Judgement.GOOD]
+    assert _field_texts('"f":', values) == [None if v is None else '"f":' + canonical_text(v) for v in values]
