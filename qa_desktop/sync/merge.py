@@ -26,7 +26,15 @@ from sqlalchemy.orm import Session
 
 from qa_desktop.store.changes import json_text
 from qa_desktop.store.database import session_clock
-from qa_desktop.store.hlc import MAX_AHEAD_MS, Hlc, ahead_ms, beyond_bound, datetime_of_ms
+from qa_desktop.store.hlc import (
+    EARLIEST_MS,
+    LATEST_MS,
+    MAX_AHEAD_MS,
+    Hlc,
+    ahead_ms,
+    beyond_bound,
+    datetime_of_ms,
+)
 from qa_desktop.store.models import (
     SYNCED_MODELS,
     FieldHeads,
@@ -90,16 +98,17 @@ def apply_ops(session: Session, ops: list[OpRecord], received_from: str, *, sour
     result = Applied()
     wall = session_clock(session).wall_ms() if now_ms is None else now_ms
     unique: dict[str, OpRecord] = {}
-    stamps: dict[str, Hlc] = {}
+    stamps: dict[str, int] = {}  # each op's wall part: ``Hlc.parse(op.hlc).wall_ms``, without making the Hlc
     unusable: list[OpRecord] = []
     for op in ops:
         if op.op_id in unique:
             continue
         try:
-            stamp: Hlc | None = Hlc.parse(op.hlc)
+            stamp: int | None = Hlc.wall_of(op.hlc)
         except ValueError:
             stamp = None
-        if stamp is None or not stamp.is_date:  # from a shared store that does not check (``wire`` does)
+        # ``Hlc.is_date``: from a shared store that does not check (``wire`` does)
+        if stamp is None or not EARLIEST_MS <= stamp <= LATEST_MS:
             unusable.append(op)
         else:
             unique[op.op_id], stamps[op.op_id] = op, stamp
@@ -109,7 +118,7 @@ def apply_ops(session: Session, ops: list[OpRecord], received_from: str, *, sour
                                "not used")
     known = _in_log(session, list(unique))
     fresh = [op for op in unique.values() if op.op_id not in known]
-    ahead = [op for op in fresh if beyond_bound(stamps[op.op_id], wall)]
+    ahead = [op for op in fresh if stamps[op.op_id] - wall > MAX_AHEAD_MS]  # ``hlc.beyond_bound``
     if ahead:
         _hold(session, ahead, received_from, source or received_from, wall, result)
     far = {op.op_id for op in ahead}
@@ -150,6 +159,7 @@ def _add_to_log(session: Session, batches: list[tuple[str, list[OpRecord]]], res
     touched: dict[str, set[str]] = defaultdict(set)
     applied: list[OpRecord] = []
     newest_before = session.scalar(select(func.max(Op.hlc)))  # the clock's index: one look
+    last_before = session.connection().exec_driver_sql("SELECT max(rowid) FROM ops").scalar() or 0
     for received_from, ops in batches:
         if ops:
             _insert_ops(session, ops, received_from, blanked)
@@ -162,7 +172,8 @@ def _add_to_log(session: Session, batches: list[tuple[str, list[OpRecord]]], res
         if adopt:
             result.max_hlc = max(o.hlc for o in applied)
     result.new_ops = len(applied)
-    updated = set() if blanked or redacted else update_fields(session, applied, result, newest_before)
+    updated = set() if blanked or redacted else update_fields(session, applied, result, newest_before,
+                                                               added_after=last_before)
     for op in applied:
         if (op.entity, op.entity_id) not in updated:
             touched[op.entity].add(op.entity_id)
@@ -413,7 +424,7 @@ def _materialise_chunk(session: Session, model: type[SyncedColumns], ids: list[s
 
 
 def update_fields(session: Session, ops: list[OpRecord], result: Applied,
-                  newest_before: str | None = None) -> set[tuple[str, str]]:
+                  newest_before: str | None = None, *, added_after: int | None = None) -> set[tuple[str, str]]:
     """Bring existing rows up to date from the fields these ops touch alone, where that gives what
     ``materialise`` would: returns the ``(table, id)`` of the rows done; the others are left to it.
 
@@ -428,42 +439,68 @@ def update_fields(session: Session, ops: list[OpRecord], result: Applied,
     else (a record deleted under retention anywhere here, a value that does not decode, an older
     change arriving late, a row not made yet, a row with an op of a field that is none of its
     table's columns: one standing for several fields, or a newer schema's) goes the whole way
-    through ``materialise``, which reads every op as the fields it stands for."""
+    through ``materialise``, which reads every op as the fields it stands for.
+
+    ``added_after``: the log's largest rowid before ``ops`` were added (SQLite gives each new row the
+    next one): their fields' older ops are read from the log, and ``ops`` themselves are taken as
+    they are rather than read back (issue 22). Not when an op's value is a bare number: SQLite's
+    NUMERIC affinity may store ``1.0`` as ``1``, and the row must get what the log holds."""
     if not ops or session.scalar(select(ShreddedUnit.unit).limit(1)) is not None:
         return set()
+    if added_after is not None and (added_after >= 2**63 - 1 - len(ops) or any(
+            type(op.value) in (int, float) for op in ops)):
+        added_after = None
     fields_of: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
+    fresh_of: dict[str, dict[str, list[OpRecord]]] = defaultdict(lambda: defaultdict(list))
     for op in ops:
         fields_of[op.entity][op.entity_id].add(op.field)
+        fresh_of[op.entity][op.entity_id].append(op)
+    waiting = session.scalar(select(PendingRow.entity).limit(1)) is not None
     done: set[tuple[str, str]] = set()
     for model in SYNCED_MODELS:
         rows = fields_of.get(model.__tablename__)
         ids = sorted(rows or ())
+        fresh = fresh_of[model.__tablename__] if added_after is not None else None
         for start in range(0, len(ids), CHUNK):
             chunk = {entity_id: (rows or {})[entity_id] for entity_id in ids[start:start + CHUNK]}
-            done.update((model.__tablename__, entity_id)
-                        for entity_id in _update_fields_chunk(session, model, chunk, result, newest_before))
+            done.update((model.__tablename__, entity_id) for entity_id in _update_fields_chunk(
+                session, model, chunk, result, newest_before, waiting=waiting, added_after=added_after, fresh=fresh))
     return done
 
 
 def _update_fields_chunk(session: Session, model: type[SyncedColumns], fields_of: dict[str, set[str]],
-                         result: Applied, newest_before: str | None) -> list[str]:
+                         result: Applied, newest_before: str | None, *, waiting: bool = True,
+                         added_after: int | None = None, fresh: dict[str, list[OpRecord]] | None = None) -> list[str]:
+    """``update_fields`` for at most ``CHUNK`` rows of one table. Its look-ups by row go straight to the
+    driver (SQLAlchemy built and named each ``IN``'s 500 parameters anew for every chunk: issue 22)."""
     table = table_of(model)
     name = table.name
     columns = {c.name: c for c in table.columns if c.name not in SyncedColumns.BOOKKEEPING}
-    ids = sorted(session.scalars(select(table.c.id).where(table.c.id.in_(list(fields_of)))))
+    connection = session.connection()
+    ids = sorted(row_id for row_id, in connection.exec_driver_sql(
+        f'SELECT id FROM "{name}" WHERE id IN ({",".join("?" * len(fields_of))})', tuple(fields_of)))
     if not ids:
         return []
     # left to ``materialise``: a row waiting for ops (its waiting fields are applied there from all its
     # ops), and a row whose change points at another row (a foreign key): that row may arrive in the
     # same batch, and ``materialise`` makes parents first; written here first, the foreign key fails
     # and the whole pull stops on it, sync after sync (found in review)
-    waiting = set(session.scalars(select(PendingRow.entity_id).where(PendingRow.entity == name,
-                                                                   PendingRow.entity_id.in_(ids))))
+    pending: set[str] = set()
+    if waiting:  # ``update_fields`` looked: some row of some table waits
+        pending = {row_id for row_id, in connection.exec_driver_sql(
+            f"SELECT entity_id FROM pending_rows WHERE entity = ? AND entity_id IN ({','.join('?' * len(ids))})",
+            (name, *ids))}
     linked = {c.name for c in table.columns if c.foreign_keys}
-    ids = [i for i in ids if i not in waiting and not (linked & fields_of[i])]
+    ids = [i for i in ids if i not in pending and not (linked & fields_of[i])]
     if not ids:
         return []
-    grouped = ops_of_fields(session, name, ids, sorted({f for i in ids for f in fields_of[i]}), sorted(columns))
+    grouped = ops_of_fields(session, name, ids, sorted({f for i in ids for f in fields_of[i]}), sorted(columns),
+                            up_to=added_after)
+    if fresh is not None:  # the ops just added, as they are (``update_fields``)
+        for entity_id in ids:
+            of_row = grouped[entity_id]
+            for op in fresh[entity_id]:  # every op of the row just added: of a touched field, or of no column
+                of_row[op.field].append(op)
     newest: dict[str, dict[str, str]] | None = None
     updates: list[dict[str, Any]] = []
     heads_rows: list[dict[str, Any]] = []
@@ -496,9 +533,9 @@ def _update_fields_chunk(session: Session, model: type[SyncedColumns], fields_of
     if not done:
         return []
     heads = FieldHeads.__table__
-    listed = [(entity_id, field_name) for entity_id, field_name in session.execute(
-        select(heads.c.entity_id, heads.c.field).where(heads.c.entity == name, heads.c.entity_id.in_(done)))
-        if field_name in fields_of[entity_id]]
+    listed = [(entity_id, field_name) for entity_id, field_name in connection.exec_driver_sql(
+        f"SELECT entity_id, field FROM field_heads WHERE entity = ? AND entity_id IN ({','.join('?' * len(done))})",
+        (name, *done)) if field_name in fields_of[entity_id]]
     if listed:  # only fields that had several heads have a row there
         session.execute(delete(heads).where(heads.c.entity == name, heads.c.entity_id == bindparam("row_id"),
                                             heads.c.field == bindparam("row_field")),
@@ -506,7 +543,7 @@ def _update_fields_chunk(session: Session, model: type[SyncedColumns], fields_of
     _update_rows(session, table, updates)
     if heads_rows:
         session.execute(insert(heads), heads_rows)
-    session.execute(delete(PendingRow.__table__).where(PendingRow.entity == name, PendingRow.entity_id.in_(done)))
+    # (no row done here waits in ``pending_rows``: those were left to ``materialise`` above)
     result.rows_updated += len(done)
     return done
 
@@ -526,9 +563,15 @@ def _update_rows(session: Session, table: Any, rows: list[dict[str, Any]]) -> No
         # most of this (issue 22)
         convert = [(n, table.c[n].type.dialect_impl(dialect).bind_processor(dialect)) for n in changed]
         assignments = ", ".join(f'"{n}" = ?' for n in changed)
-        session.connection().exec_driver_sql(
-            f'UPDATE "{table.name}" SET {assignments} WHERE id = ?',
-            [(*(row[n] if process is None else process(row[n]) for n, process in convert), row["id"]) for row in group])
+        names_of = [n for n, _ in convert] + ["id"]
+        processes = [process for _, process in convert] + [None]
+        if not any(processes):
+            parameters = [tuple([row[n] for n in names_of]) for row in group]
+        else:
+            pairs = list(zip(names_of, processes, strict=True))
+            parameters = [tuple([row[n] if process is None else process(row[n]) for n, process in pairs])
+                          for row in group]
+        session.connection().exec_driver_sql(f'UPDATE "{table.name}" SET {assignments} WHERE id = ?', parameters)
 
 
 def _shredded_rows(session: Session, grouped: dict[str, dict[str, list[OpRecord]]],
