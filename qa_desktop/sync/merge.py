@@ -16,6 +16,7 @@ held ops later (this laptop's clock caught up, or an officer accepts them) throu
 from __future__ import annotations
 
 import datetime as dt
+import operator
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -174,14 +175,19 @@ def _add_to_log(session: Session, batches: list[tuple[str, list[OpRecord]]], res
     result.new_ops = len(applied)
     updated = set() if blanked or redacted else update_fields(session, applied, result, newest_before,
                                                                added_after=last_before)
-    for op in applied:
-        if (op.entity, op.entity_id) not in updated:
-            touched[op.entity].add(op.entity_id)
-        result.changed.add((op.entity, op.entity_id))
+    rows = {(op.entity, op.entity_id) for op in applied}
+    for entity, entity_id in rows - updated:
+        touched[entity].add(entity_id)
+    result.changed |= rows
     for pending in session.scalars(select(PendingRow)):
         touched[pending.entity].add(pending.entity_id)
     materialise(session, touched, result)
 
+
+#: The op log's index by row and field (``ix_ops_field``), as a sort key read by C.
+_INDEX_ORDER = operator.attrgetter("entity", "entity_id", "field")
+#: ``OpRecord.order``, as a sort key read by C.
+_ORDER = operator.attrgetter("hlc", "device_id", "op_id")
 
 _INSERT_OPS = ("INSERT INTO ops (op_id, entity, entity_id, field, value, hlc, device_id, actor, base, received_from, "
                "redacted, wall, dseq, chain, vhash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
@@ -196,7 +202,7 @@ def _insert_ops(session: Session, ops: list[OpRecord], received_from: str, blank
     text = json_text
     rows = [(o.op_id, o.entity, o.entity_id, o.field, text(o.value), o.hlc, o.device_id, o.actor,
              text(list(o.base)) if o.base is not None else "null", received_from, int(o.op_id in blanked), o.wall,
-             o.dseq, o.chain, o.vhash) for o in sorted(ops, key=lambda o: (o.entity, o.entity_id, o.field))]
+             o.dseq, o.chain, o.vhash) for o in sorted(ops, key=_INDEX_ORDER)]
     session.connection().exec_driver_sql(_INSERT_OPS, rows)
 
 
@@ -501,13 +507,14 @@ def _update_fields_chunk(session: Session, model: type[SyncedColumns], fields_of
             of_row = grouped[entity_id]
             for op in fresh[entity_id]:  # every op of the row just added: of a touched field, or of no column
                 of_row[op.field].append(op)
+    names = columns.keys()
     newest: dict[str, dict[str, str]] | None = None
     updates: list[dict[str, Any]] = []
     heads_rows: list[dict[str, Any]] = []
     done: list[str] = []
     for entity_id in ids:
         touched = fields_of[entity_id]
-        if any(field_name not in columns for field_name in (*touched, *grouped[entity_id])):
+        if not (names >= touched and names >= grouped[entity_id].keys()):
             continue  # an op that stands for several fields (a created row's one op), or a newer schema's
         states: dict[str, FieldState] = {}
         values: dict[str, Any] = {}
@@ -517,7 +524,7 @@ def _update_fields_chunk(session: Session, model: type[SyncedColumns], fields_of
                 values[field_name] = decode(columns[field_name], states[field_name].value)
         except (ValueError, TypeError, KeyError, IndexError):  # materialise says what is wrong
             continue
-        latest = max((state.winner for state in states.values()), key=lambda o: o.order)
+        latest = max((state.winner for state in states.values()), key=_ORDER)
         if newest_before is not None and latest.hlc <= newest_before:
             if newest is None:  # some change here may be newer: the other fields' newest, for this chunk
                 newest = newest_clocks(session, name, ids)

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import pytest
@@ -10,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from qa_desktop.store.hlc import Hlc
-from qa_desktop.sync import wire
+from qa_desktop.sync import sealing, wire
 
 GOOD: dict[str, Any] = {
     "op_id": "0193a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b", "entity": "answers", "entity_id": "a" * 36,
@@ -66,3 +67,27 @@ def test_wall_of_is_the_parsed_wall_part(text: str) -> None:
             Hlc.wall_of(text)
     else:
         assert Hlc.wall_of(text) == expected
+
+
+def _loads(data: bytes) -> Any:
+    try:
+        return json.loads(data)
+    except ValueError as error:
+        return ("refused", type(error))
+
+
+def _json_of(data: bytes) -> Any:
+    try:
+        return sealing.json_of(data)
+    except ValueError as error:
+        return ("refused", type(error))
+
+
+@settings(max_examples=150, deadline=None)
+@given(value=st.one_of(st.text(), st.lists(st.text(), max_size=2), st.none(), st.integers()),
+       junk=st.binary(max_size=12))
+def test_an_opened_value_reads_as_the_json_decoder_reads_it(value: Any, junk: bytes) -> None:
+    sealed = json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode()
+    assert sealing.json_of(sealed) == json.loads(sealed)
+    for data in (b'"' + junk + b'"', junk):
+        assert _json_of(data) == _loads(data)
