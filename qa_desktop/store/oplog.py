@@ -276,9 +276,11 @@ def ops_of_fields(session: Session, entity: str, entity_ids: list[str], fields: 
     is none of the table's ``columns`` (one that stands for several fields, or a newer schema's),
     grouped by row and field. ``up_to``: only the ops the log held up to that rowid (its commit
     order): a pull holds the ops it just added in memory, and reading them back was half of this
-    (issue 22); SQLite checks the rowid in the index's entry without reading the op's row."""
+    (issue 22); SQLite checks the rowid in the index's entry without reading the op's row.
+    The ops are read without their place in their laptop's chain (``wall``, ``dseq``, ``chain`` and
+    ``vhash`` are ``None``): what a field's state needs, for a pull's rows brought up to date."""
     grouped: dict[str, dict[str, list[OpRecord]]] = defaultdict(lambda: defaultdict(list))
-    for entity_id, field_name, op in _lean_ops(session, entity, entity_ids, fields, columns, up_to):
+    for entity_id, field_name, op in _lean_ops(session, entity, entity_ids, fields, columns, up_to, links=False):
         grouped[entity_id][field_name].append(op)
     return grouped
 
@@ -301,13 +303,15 @@ def _marks(count: int) -> str:
 
 
 def _lean_ops(session: Session, entity: str, entity_ids: list[str], fields: list[str] | None = None,
-              columns: list[str] | None = None, up_to: int | None = None) -> Iterable[tuple[str, str, OpRecord]]:
+              columns: list[str] | None = None, up_to: int | None = None, *,
+              links: bool = True) -> Iterable[tuple[str, str, OpRecord]]:
     """The ops of these rows as plain tuples, their JSON decoded here once: a pull reads every op of
     every row it touches, and SQLAlchemy's per-column processing and ``op_record``'s attribute look-ups
     were a third of its time (issue 22). The statement goes to the driver as it is: SQLAlchemy built
     and named 500 parameters of ``IN`` anew for each chunk. (The stored JSON text is read as it is:
     a JSON column's NUMERIC affinity keeps a number as a number, not as its JSON text.)"""
-    sql = (f"SELECT entity_id, field, value, op_id, hlc, device_id, actor, base, wall, dseq, chain, vhash FROM ops "
+    chained = "wall, dseq, chain, vhash" if links else "NULL, NULL, NULL, NULL"
+    sql = (f"SELECT entity_id, field, value, op_id, hlc, device_id, actor, base, {chained} FROM ops "
            f"WHERE entity = ? AND entity_id IN ({_marks(len(entity_ids))})")
     parameters: list[Any] = [entity, *entity_ids]
     if fields is not None:
