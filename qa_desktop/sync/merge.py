@@ -494,7 +494,7 @@ def _update_fields_chunk(session: Session, model: type[SyncedColumns], fields_of
     name = table.name
     columns = {c.name: c for c in table.columns if c.name not in SyncedColumns.BOOKKEEPING}
     connection = session.connection()
-    rowids = dict(connection.exec_driver_sql(
+    rowids: dict[str, int] = dict(connection.exec_driver_sql(
         f'SELECT id, rowid FROM "{name}" WHERE id IN ({",".join("?" * len(fields_of))})', tuple(fields_of)).all())
     ids = sorted(rowids)
     if not ids:

@@ -91,8 +91,9 @@ def _plain_op(item: Any) -> OpRecord | None:
         return None
     if sealed is not None and not (type(sealed) is str and len(sealed) <= _SEALED_MAX):
         return None
-    return OpRecord(op_id, item["entity"], entity_id, item["field"], get("value"), hlc, device_id, actor,
-                    tuple(base) if base is not None else None, wall, dseq, chain, vhash, sealed)
+    return OpRecord(item["op_id"], item["entity"], item["entity_id"], item["field"], get("value"), hlc,
+                    item["device_id"], actor, tuple(base) if base is not None else None, wall, dseq, chain, vhash,
+                    sealed)
 
 
 def op_from_wire(item: Any) -> OpRecord:
