@@ -103,6 +103,15 @@ class Hlc:
             raise ValueError(f"not a hybrid logical clock timestamp: {text!r}")
         return cls(int(wall), int(counter))
 
+    @staticmethod
+    def wall_of(text: str) -> int:
+        """``parse(text).wall_ms``, checked as ``parse`` checks, without making the value: once per op
+        of a pull, for its time (issue 22)."""
+        wall, _, counter = text.partition(":")
+        if len(wall) != _WALL_DIGITS or len(counter) != _COUNTER_DIGITS or not (wall + counter).isdigit():
+            raise ValueError(f"not a hybrid logical clock timestamp: {text!r}")
+        return int(wall)
+
     @property
     def is_date(self) -> bool:
         """Whether the wall part is a date an op can have been made on (2000 to the end of 9999)."""

@@ -46,6 +46,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import operator
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -118,7 +119,7 @@ class OpRecord:
 
     @property
     def at(self) -> dt.datetime:
-        return dt.datetime.fromtimestamp(Hlc.parse(self.hlc).wall_ms / 1000, tz=dt.UTC)
+        return dt.datetime.fromtimestamp(Hlc.wall_of(self.hlc) / 1000, tz=dt.UTC)
 
 
 #: The field of an op that records a created row whole (module docstring). A name no column has
@@ -195,9 +196,13 @@ class FieldState:
     conflict: bool
 
 
+#: ``OpRecord.order`` as a sort key, read by C (a pull sorts the ops of every field it touches).
+_ORDER = operator.attrgetter("hlc", "device_id", "op_id")
+
+
 def field_state(ops: Iterable[OpRecord]) -> FieldState:
     """The state of one field from all of its ops (see the module docstring)."""
-    ops = sorted(ops, key=lambda o: o.order, reverse=True)
+    ops = sorted(ops, key=_ORDER, reverse=True)
     written_over: set[str] = set()
     rewritten_without_base: set[str] = set()  # devices with a newer op recorded before bases were kept
     for op in ops:
@@ -266,12 +271,16 @@ def ops_of_entities(session: Session, entity: str, entity_ids: list[str], *,
 
 
 def ops_of_fields(session: Session, entity: str, entity_ids: list[str], fields: list[str],
-                  columns: list[str]) -> dict[str, dict[str, list[OpRecord]]]:
+                  columns: list[str], *, up_to: int | None = None) -> dict[str, dict[str, list[OpRecord]]]:
     """The ops of these fields of these rows (at most ``CHUNK`` rows), and their ops of any field that
     is none of the table's ``columns`` (one that stands for several fields, or a newer schema's),
-    grouped by row and field."""
+    grouped by row and field. ``up_to``: only the ops the log held up to that rowid (its commit
+    order): a pull holds the ops it just added in memory, and reading them back was half of this
+    (issue 22); SQLite checks the rowid in the index's entry without reading the op's row.
+    The ops are read without their place in their laptop's chain (``wall``, ``dseq``, ``chain`` and
+    ``vhash`` are ``None``): what a field's state needs, for a pull's rows brought up to date."""
     grouped: dict[str, dict[str, list[OpRecord]]] = defaultdict(lambda: defaultdict(list))
-    for entity_id, field_name, op in _lean_ops(session, entity, entity_ids, fields, columns):
+    for entity_id, field_name, op in _lean_ops(session, entity, entity_ids, fields, columns, up_to, links=False):
         grouped[entity_id][field_name].append(op)
     return grouped
 
@@ -294,19 +303,24 @@ def _marks(count: int) -> str:
 
 
 def _lean_ops(session: Session, entity: str, entity_ids: list[str], fields: list[str] | None = None,
-              columns: list[str] | None = None) -> Iterable[tuple[str, str, OpRecord]]:
+              columns: list[str] | None = None, up_to: int | None = None, *,
+              links: bool = True) -> Iterable[tuple[str, str, OpRecord]]:
     """The ops of these rows as plain tuples, their JSON decoded here once: a pull reads every op of
     every row it touches, and SQLAlchemy's per-column processing and ``op_record``'s attribute look-ups
     were a third of its time (issue 22). The statement goes to the driver as it is: SQLAlchemy built
     and named 500 parameters of ``IN`` anew for each chunk. (The stored JSON text is read as it is:
     a JSON column's NUMERIC affinity keeps a number as a number, not as its JSON text.)"""
-    sql = (f"SELECT entity_id, field, value, op_id, hlc, device_id, actor, base, wall, dseq, chain, vhash FROM ops "
+    chained = "wall, dseq, chain, vhash" if links else "NULL, NULL, NULL, NULL"
+    sql = (f"SELECT entity_id, field, value, op_id, hlc, device_id, actor, base, {chained} FROM ops "
            f"WHERE entity = ? AND entity_id IN ({_marks(len(entity_ids))})")
     parameters: list[Any] = [entity, *entity_ids]
     if fields is not None:
         named = columns or []
         sql += f" AND (field IN ({_marks(len(fields))}) OR field NOT IN ({_marks(len(named))}))"
         parameters += [*fields, *named]
+    if up_to is not None:
+        sql += " AND rowid <= ?"
+        parameters.append(up_to)
     rows = session.connection().exec_driver_sql(sql, tuple(parameters)).all()
     stored = stored_json
     for entity_id, field_name, value, op_id, hlc, device_id, actor, base, wall, dseq, chain, vhash in rows:

@@ -291,8 +291,10 @@ def blank_arrivals(session: Session, ops: Iterable[OpRecord]) -> set[str]:
     """Of ops just added to the log, redact those that would put content back into a record deleted
     under retention (an edit made offline after the purge, a bundle from before it): their value is
     removed at once, the fact of the change kept. Returns their ids."""
+    if session.scalar(select(ShreddedUnit.unit).limit(1)) is None:  # nearly always: none deleted
+        return set()
     ops = [op for op in ops if op.entity in RECORD_OF and op.value not in (None, "", [])]
-    if not ops or session.scalar(select(ShreddedUnit.unit).limit(1)) is None:  # nearly always: none deleted
+    if not ops:
         return set()
     units = units_of(session, ops)
     gone = shredded_units(session, {u for u in units.values() if u})

@@ -37,11 +37,13 @@ once everything this laptop holds is in the sealed store, the plain files it has
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import gc
 import hashlib
 import json
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -771,19 +773,46 @@ def _pull(store: Store, shared: SharedStore, report: SyncReport, tell: Progress,
         cursor = _state(session, cursor_key)
     unit: list[OpRecord] = []
     unit_cursor: str | None = None  # the cursor after the batches read but not applied yet
-    for batch in shared.pull(cursor, store.device_id):
-        report.problems.extend(batch.problems)
-        unreadable.extend(batch.unreadable)
-        unit.extend(batch.ops)
-        unit_cursor = batch.cursor
-        if len(unit) >= PULL_OPS or batch.done >= batch.total:
+    with _cycles_collected_after() as tidy:
+        for batch in shared.pull(cursor, store.device_id):
+            report.problems.extend(batch.problems)
+            unreadable.extend(batch.unreadable)
+            unit.extend(batch.ops)
+            unit_cursor = batch.cursor
+            if len(unit) >= PULL_OPS or batch.done >= batch.total:
+                _apply_unit(store, shared.key, shared.label, cursor_key, unit_cursor, unit, report, sealing)
+                unit, unit_cursor = [], None
+                tidy()
+            tell("Receiving changes", batch.done, batch.total)
+        if unit_cursor is not None:  # a store whose last batch did not say it was the last
             _apply_unit(store, shared.key, shared.label, cursor_key, unit_cursor, unit, report, sealing)
-            unit, unit_cursor = [], None
-        tell("Receiving changes", batch.done, batch.total)
-    if unit_cursor is not None:  # a store whose last batch did not say it was the last
-        _apply_unit(store, shared.key, shared.label, cursor_key, unit_cursor, unit, report, sealing)
     with store.read() as session:
         report.waiting_rows = session.scalar(select(func.count()).select_from(PendingRow)) or 0
+
+
+@contextlib.contextmanager
+def _cycles_collected_after() -> Iterator[Callable[[], None]]:
+    """Python's collector of reference cycles paused while changes are received, and run as usual after;
+    gives ``tidy``, to call after each unit: the cycles made since the last (the young objects alone, a
+    small walk) are collected, so a long first sync of a whole history does not hold them all.
+
+    A pull makes millions of small objects (each op read, checked, opened, stored), and the collector,
+    run every few hundred of them, walked every object the program holds again and again: a tenth
+    of a pull's time (issue 22). Nothing else changes: an object no longer used is freed at once as
+    ever. The switch is process-wide: a pause begun while the collector was already off (another
+    pull) leaves it, and switching it back, to that one."""
+    paused = gc.isenabled()
+
+    def tidy() -> None:
+        if paused:
+            gc.collect(1)
+
+    gc.disable()
+    try:
+        yield tidy
+    finally:
+        if paused:
+            gc.enable()
 
 
 def _apply_unit(store: Store, store_key: str, source: str, cursor_key: str, cursor: str, ops: list[OpRecord],

@@ -16,6 +16,7 @@ held ops later (this laptop's clock caught up, or an officer accepts them) throu
 from __future__ import annotations
 
 import datetime as dt
+import operator
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -26,7 +27,15 @@ from sqlalchemy.orm import Session
 
 from qa_desktop.store.changes import json_text
 from qa_desktop.store.database import session_clock
-from qa_desktop.store.hlc import MAX_AHEAD_MS, Hlc, ahead_ms, beyond_bound, datetime_of_ms
+from qa_desktop.store.hlc import (
+    EARLIEST_MS,
+    LATEST_MS,
+    MAX_AHEAD_MS,
+    Hlc,
+    ahead_ms,
+    beyond_bound,
+    datetime_of_ms,
+)
 from qa_desktop.store.models import (
     SYNCED_MODELS,
     FieldHeads,
@@ -90,16 +99,17 @@ def apply_ops(session: Session, ops: list[OpRecord], received_from: str, *, sour
     result = Applied()
     wall = session_clock(session).wall_ms() if now_ms is None else now_ms
     unique: dict[str, OpRecord] = {}
-    stamps: dict[str, Hlc] = {}
+    stamps: dict[str, int] = {}  # each op's wall part: ``Hlc.parse(op.hlc).wall_ms``, without making the Hlc
     unusable: list[OpRecord] = []
     for op in ops:
         if op.op_id in unique:
             continue
         try:
-            stamp: Hlc | None = Hlc.parse(op.hlc)
+            stamp: int | None = Hlc.wall_of(op.hlc)
         except ValueError:
             stamp = None
-        if stamp is None or not stamp.is_date:  # from a shared store that does not check (``wire`` does)
+        # ``Hlc.is_date``: from a shared store that does not check (``wire`` does)
+        if stamp is None or not EARLIEST_MS <= stamp <= LATEST_MS:
             unusable.append(op)
         else:
             unique[op.op_id], stamps[op.op_id] = op, stamp
@@ -109,7 +119,7 @@ def apply_ops(session: Session, ops: list[OpRecord], received_from: str, *, sour
                                "not used")
     known = _in_log(session, list(unique))
     fresh = [op for op in unique.values() if op.op_id not in known]
-    ahead = [op for op in fresh if beyond_bound(stamps[op.op_id], wall)]
+    ahead = [op for op in fresh if stamps[op.op_id] - wall > MAX_AHEAD_MS]  # ``hlc.beyond_bound``
     if ahead:
         _hold(session, ahead, received_from, source or received_from, wall, result)
     far = {op.op_id for op in ahead}
@@ -150,6 +160,7 @@ def _add_to_log(session: Session, batches: list[tuple[str, list[OpRecord]]], res
     touched: dict[str, set[str]] = defaultdict(set)
     applied: list[OpRecord] = []
     newest_before = session.scalar(select(func.max(Op.hlc)))  # the clock's index: one look
+    last_before = session.connection().exec_driver_sql("SELECT max(rowid) FROM ops").scalar() or 0
     for received_from, ops in batches:
         if ops:
             _insert_ops(session, ops, received_from, blanked)
@@ -162,15 +173,22 @@ def _add_to_log(session: Session, batches: list[tuple[str, list[OpRecord]]], res
         if adopt:
             result.max_hlc = max(o.hlc for o in applied)
     result.new_ops = len(applied)
-    updated = set() if blanked or redacted else update_fields(session, applied, result, newest_before)
-    for op in applied:
-        if (op.entity, op.entity_id) not in updated:
-            touched[op.entity].add(op.entity_id)
-        result.changed.add((op.entity, op.entity_id))
+    updated = set() if blanked or redacted else update_fields(session, applied, result, newest_before,
+                                                               added_after=last_before)
+    rows = {(op.entity, op.entity_id) for op in applied}
+    for entity, entity_id in rows - updated:
+        touched[entity].add(entity_id)
+    result.changed |= rows
     for pending in session.scalars(select(PendingRow)):
         touched[pending.entity].add(pending.entity_id)
     materialise(session, touched, result)
 
+
+#: The op log's index by row and field (``ix_ops_field``), as a sort key read by C.
+_INDEX_ORDER = operator.attrgetter("entity", "entity_id", "field")
+#: ``OpRecord.order``, as a sort key read by C.
+_ORDER = operator.attrgetter("hlc", "device_id", "op_id")
+_BY_ROWID = operator.itemgetter("rowid")
 
 _INSERT_OPS = ("INSERT INTO ops (op_id, entity, entity_id, field, value, hlc, device_id, actor, base, received_from, "
                "redacted, wall, dseq, chain, vhash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
@@ -185,7 +203,7 @@ def _insert_ops(session: Session, ops: list[OpRecord], received_from: str, blank
     text = json_text
     rows = [(o.op_id, o.entity, o.entity_id, o.field, text(o.value), o.hlc, o.device_id, o.actor,
              text(list(o.base)) if o.base is not None else "null", received_from, int(o.op_id in blanked), o.wall,
-             o.dseq, o.chain, o.vhash) for o in sorted(ops, key=lambda o: (o.entity, o.entity_id, o.field))]
+             o.dseq, o.chain, o.vhash) for o in sorted(ops, key=_INDEX_ORDER)]
     session.connection().exec_driver_sql(_INSERT_OPS, rows)
 
 
@@ -413,7 +431,7 @@ def _materialise_chunk(session: Session, model: type[SyncedColumns], ids: list[s
 
 
 def update_fields(session: Session, ops: list[OpRecord], result: Applied,
-                  newest_before: str | None = None) -> set[tuple[str, str]]:
+                  newest_before: str | None = None, *, added_after: int | None = None) -> set[tuple[str, str]]:
     """Bring existing rows up to date from the fields these ops touch alone, where that gives what
     ``materialise`` would: returns the ``(table, id)`` of the rows done; the others are left to it.
 
@@ -428,49 +446,86 @@ def update_fields(session: Session, ops: list[OpRecord], result: Applied,
     else (a record deleted under retention anywhere here, a value that does not decode, an older
     change arriving late, a row not made yet, a row with an op of a field that is none of its
     table's columns: one standing for several fields, or a newer schema's) goes the whole way
-    through ``materialise``, which reads every op as the fields it stands for."""
+    through ``materialise``, which reads every op as the fields it stands for.
+
+    ``added_after``: the log's largest rowid before ``ops`` were added (SQLite gives each new row the
+    next one): their fields' older ops are read from the log, and ``ops`` themselves are taken as
+    they are rather than read back (issue 22). Not when an op's value is a bare number: SQLite's
+    NUMERIC affinity may store ``1.0`` as ``1``, and the row must get what the log holds."""
     if not ops or session.scalar(select(ShreddedUnit.unit).limit(1)) is not None:
         return set()
+    if added_after is not None and (added_after >= 2**63 - 1 - len(ops) or any(
+            type(op.value) in (int, float) for op in ops)):
+        added_after = None
     fields_of: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
+    fresh_of: dict[str, dict[str, list[OpRecord]]] = defaultdict(lambda: defaultdict(list))
     for op in ops:
         fields_of[op.entity][op.entity_id].add(op.field)
+        fresh_of[op.entity][op.entity_id].append(op)
+    waiting = session.scalar(select(PendingRow.entity).limit(1)) is not None
     done: set[tuple[str, str]] = set()
     for model in SYNCED_MODELS:
         rows = fields_of.get(model.__tablename__)
         ids = sorted(rows or ())
+        fresh = fresh_of[model.__tablename__] if added_after is not None else None
+        updates: list[dict[str, Any]] = []
         for start in range(0, len(ids), CHUNK):
             chunk = {entity_id: (rows or {})[entity_id] for entity_id in ids[start:start + CHUNK]}
-            done.update((model.__tablename__, entity_id)
-                        for entity_id in _update_fields_chunk(session, model, chunk, result, newest_before))
+            done.update((model.__tablename__, entity_id) for entity_id in _update_fields_chunk(
+                session, model, chunk, result, updates, newest_before, waiting=waiting, added_after=added_after,
+                fresh=fresh))
+        # all of the table's rows at once, in the order they are stored (SQLite's rowid), each found by
+        # it: one pass over the table's pages rather than a random page per row, and no look-up of
+        # its id (issue 22: at 100,000 answers the table's pages no longer stay in the page cache)
+        updates.sort(key=_BY_ROWID)
+        _update_rows(session, table_of(model), updates, key="rowid")
     return done
 
 
 def _update_fields_chunk(session: Session, model: type[SyncedColumns], fields_of: dict[str, set[str]],
-                         result: Applied, newest_before: str | None) -> list[str]:
+                         result: Applied, updates: list[dict[str, Any]], newest_before: str | None, *,
+                         waiting: bool = True,
+                         added_after: int | None = None, fresh: dict[str, list[OpRecord]] | None = None) -> list[str]:
+    """``update_fields`` for at most ``CHUNK`` rows of one table: their new values are added to
+    ``updates`` (each with its row's ``rowid``), for the caller to write. Its look-ups by row go
+    straight to the driver (SQLAlchemy built and named each ``IN``'s 500 parameters anew for every
+    chunk: issue 22)."""
     table = table_of(model)
     name = table.name
     columns = {c.name: c for c in table.columns if c.name not in SyncedColumns.BOOKKEEPING}
-    ids = sorted(session.scalars(select(table.c.id).where(table.c.id.in_(list(fields_of)))))
+    connection = session.connection()
+    rowids: dict[str, int] = dict(connection.exec_driver_sql(
+        f'SELECT id, rowid FROM "{name}" WHERE id IN ({",".join("?" * len(fields_of))})', tuple(fields_of)).all())
+    ids = sorted(rowids)
     if not ids:
         return []
     # left to ``materialise``: a row waiting for ops (its waiting fields are applied there from all its
     # ops), and a row whose change points at another row (a foreign key): that row may arrive in the
     # same batch, and ``materialise`` makes parents first; written here first, the foreign key fails
     # and the whole pull stops on it, sync after sync (found in review)
-    waiting = set(session.scalars(select(PendingRow.entity_id).where(PendingRow.entity == name,
-                                                                   PendingRow.entity_id.in_(ids))))
+    pending: set[str] = set()
+    if waiting:  # ``update_fields`` looked: some row of some table waits
+        pending = {row_id for row_id, in connection.exec_driver_sql(
+            f"SELECT entity_id FROM pending_rows WHERE entity = ? AND entity_id IN ({','.join('?' * len(ids))})",
+            (name, *ids))}
     linked = {c.name for c in table.columns if c.foreign_keys}
-    ids = [i for i in ids if i not in waiting and not (linked & fields_of[i])]
+    ids = [i for i in ids if i not in pending and not (linked & fields_of[i])]
     if not ids:
         return []
-    grouped = ops_of_fields(session, name, ids, sorted({f for i in ids for f in fields_of[i]}), sorted(columns))
+    grouped = ops_of_fields(session, name, ids, sorted({f for i in ids for f in fields_of[i]}), sorted(columns),
+                            up_to=added_after)
+    if fresh is not None:  # the ops just added, as they are (``update_fields``)
+        for entity_id in ids:
+            of_row = grouped[entity_id]
+            for op in fresh[entity_id]:  # every op of the row just added: of a touched field, or of no column
+                of_row[op.field].append(op)
+    names = columns.keys()
     newest: dict[str, dict[str, str]] | None = None
-    updates: list[dict[str, Any]] = []
     heads_rows: list[dict[str, Any]] = []
     done: list[str] = []
     for entity_id in ids:
         touched = fields_of[entity_id]
-        if any(field_name not in columns for field_name in (*touched, *grouped[entity_id])):
+        if not (names >= touched and names >= grouped[entity_id].keys()):
             continue  # an op that stands for several fields (a created row's one op), or a newer schema's
         states: dict[str, FieldState] = {}
         values: dict[str, Any] = {}
@@ -480,7 +535,7 @@ def _update_fields_chunk(session: Session, model: type[SyncedColumns], fields_of
                 values[field_name] = decode(columns[field_name], states[field_name].value)
         except (ValueError, TypeError, KeyError, IndexError):  # materialise says what is wrong
             continue
-        latest = max((state.winner for state in states.values()), key=lambda o: o.order)
+        latest = max((state.winner for state in states.values()), key=_ORDER)
         if newest_before is not None and latest.hlc <= newest_before:
             if newest is None:  # some change here may be newer: the other fields' newest, for this chunk
                 newest = newest_clocks(session, name, ids)
@@ -488,7 +543,7 @@ def _update_fields_chunk(session: Session, model: type[SyncedColumns], fields_of
             if others and latest.hlc <= max(others):
                 continue
         updates.append({**values, "updated_at": latest.at, "changed_by": latest.actor, "device_id": latest.device_id,
-                        "id": entity_id})
+                        "rowid": rowids[entity_id]})
         heads_rows.extend({"entity": name, "entity_id": entity_id, "field": field_name,
                            "heads": [h.op_id for h in state.heads], "conflict": state.conflict}
                           for field_name, state in states.items() if len(state.heads) > 1)
@@ -496,39 +551,45 @@ def _update_fields_chunk(session: Session, model: type[SyncedColumns], fields_of
     if not done:
         return []
     heads = FieldHeads.__table__
-    listed = [(entity_id, field_name) for entity_id, field_name in session.execute(
-        select(heads.c.entity_id, heads.c.field).where(heads.c.entity == name, heads.c.entity_id.in_(done)))
-        if field_name in fields_of[entity_id]]
+    listed = [(entity_id, field_name) for entity_id, field_name in connection.exec_driver_sql(
+        f"SELECT entity_id, field FROM field_heads WHERE entity = ? AND entity_id IN ({','.join('?' * len(done))})",
+        (name, *done)) if field_name in fields_of[entity_id]]
     if listed:  # only fields that had several heads have a row there
         session.execute(delete(heads).where(heads.c.entity == name, heads.c.entity_id == bindparam("row_id"),
                                             heads.c.field == bindparam("row_field")),
                         [{"row_id": entity_id, "row_field": field_name} for entity_id, field_name in listed])
-    _update_rows(session, table, updates)
     if heads_rows:
         session.execute(insert(heads), heads_rows)
-    session.execute(delete(PendingRow.__table__).where(PendingRow.entity == name, PendingRow.entity_id.in_(done)))
+    # (no row done here waits in ``pending_rows``: those were left to ``materialise`` above)
     result.rows_updated += len(done)
     return done
 
 
-def _update_rows(session: Session, table: Any, rows: list[dict[str, Any]]) -> None:
-    """Write the rows' new values (each a dict of columns with its ``id``): one prepared UPDATE per
-    set of columns, run for all its rows at once (``executemany``), rather than one statement
-    built, compiled and run per row (issue 22: that was most of a pull's time)."""
+def _update_rows(session: Session, table: Any, rows: list[dict[str, Any]], *, key: str = "id") -> None:
+    """Write the rows' new values (each a dict of columns with its ``id``, or with its ``rowid`` when
+    ``key`` says so): one prepared UPDATE per set of columns, run for all its rows at once
+    (``executemany``), rather than one statement built, compiled and run per row (issue 22: that was
+    most of a pull's time)."""
     by_columns: dict[tuple[str, ...], list[dict[str, Any]]] = defaultdict(list)
     for row in rows:
         by_columns[tuple(sorted(row))].append(row)
     dialect = session.get_bind().dialect
     for names, group in by_columns.items():
-        changed = [n for n in names if n != "id"]
+        changed = [n for n in names if n != key]
         # each value as SQLAlchemy binds it (an enum as its text, a time as naive UTC text, JSON as
         # text), then straight to the driver: its processing of every parameter of every row was
         # most of this (issue 22)
         convert = [(n, table.c[n].type.dialect_impl(dialect).bind_processor(dialect)) for n in changed]
         assignments = ", ".join(f'"{n}" = ?' for n in changed)
-        session.connection().exec_driver_sql(
-            f'UPDATE "{table.name}" SET {assignments} WHERE id = ?',
-            [(*(row[n] if process is None else process(row[n]) for n, process in convert), row["id"]) for row in group])
+        names_of = [n for n, _ in convert] + [key]
+        processes = [process for _, process in convert] + [None]
+        if not any(processes):
+            parameters = [tuple([row[n] for n in names_of]) for row in group]
+        else:
+            pairs = list(zip(names_of, processes, strict=True))
+            parameters = [tuple([row[n] if process is None else process(row[n]) for n, process in pairs])
+                          for row in group]
+        session.connection().exec_driver_sql(f'UPDATE "{table.name}" SET {assignments} WHERE {key} = ?', parameters)
 
 
 def _shredded_rows(session: Session, grouped: dict[str, dict[str, list[OpRecord]]],

@@ -46,8 +46,8 @@ def paths(monkeypatch):
     seen: dict[str, set[str]] = {"fields": set(), "whole": set()}
     by_fields, whole = merge.update_fields, merge.materialise
 
-    def spy_fields(session, ops, result, newest_before=None):
-        done = by_fields(session, ops, result, newest_before)
+    def spy_fields(session, ops, result, newest_before=None, **options):
+        done = by_fields(session, ops, result, newest_before, **options)
         seen["fields"].update(entity_id for _, entity_id in done)
         return done
 
