@@ -14,10 +14,12 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
+from qa_desktop.domain.service_types import ServiceType
 from qa_desktop.forms.checklist import MET, NOT_APPLICABLE, NOT_MET
 from qa_desktop.services.visits import open_visit
 from qa_desktop.store import oplog
-from qa_desktop.store.models import SYNCED_MODELS, FieldHeads, Op
+from qa_desktop.store.changes import derived_id
+from qa_desktop.store.models import SYNCED_MODELS, FieldHeads, Op, Provider, Setting
 from qa_desktop.store.oplog import op_record
 from qa_desktop.sync import engine, merge
 from qa_desktop.sync import folder as folder_module
@@ -297,3 +299,40 @@ def test_rows_brought_up_to_date_are_stored_as_rows_made_whole(laptops, folder, 
     with jo.read() as session:
         assert session.connection().exec_driver_sql("SELECT updated_at FROM answers WHERE id = ?",
                                                     (answer_id,)).scalar() == "2026-01-01 00:00:00.000000"
+
+
+def test_a_change_to_a_number_is_brought_up_to_date_as_the_log_holds_it(laptops, folder, paths, monkeypatch):
+    """A change whose value is a bare number (a setting's capacity) is not taken from memory as the
+    other changes of a pull are (``update_fields``' ``added_after``: SQLite may store a number's JSON
+    text as another number): the row still takes the field-by-field path, reading the log, and holds
+    what a laptop that made the row whole holds."""
+    alex, jo, sam = laptops("alex", "jo", "sam")
+    provider_id = derived_id("provider", "urn", "SC700111")
+    setting_id = derived_id("setting", provider_id)
+    with alex.write() as changes:
+        changes.create(Provider, id=provider_id, name="Birch House", service_type=ServiceType.RESIDENTIAL,
+                       urn="SC700111")
+        changes.create(Setting, id=setting_id, provider_id=provider_id, name="Birch House", capacity=3)
+    sync(alex, folder), sync(jo, folder)
+    with alex.write() as changes:
+        changes.update(changes.session.get(Setting, setting_id), capacity=4)
+    with alex.write() as changes:
+        changes.update(changes.session.get(Setting, setting_id), capacity=5, postcode="ME4 4TB")
+    sync(alex, folder)
+    paths["fields"].clear(), paths["whole"].clear()
+    read_up_to: list[int | None] = []
+    chunk = merge._update_fields_chunk
+
+    def spy_chunk(session, model, fields_of, result, updates, newest_before, **options):
+        read_up_to.append(options.get("added_after"))
+        return chunk(session, model, fields_of, result, updates, newest_before, **options)
+
+    monkeypatch.setattr(merge, "_update_fields_chunk", spy_chunk)
+    sync(jo, folder)
+    assert setting_id in paths["fields"]  # brought up to date field by field
+    assert read_up_to and set(read_up_to) == {None}  # every op read from the log, none taken from memory
+    sync(sam, folder)
+    assert rows(jo) == rows(sam)
+    with jo.read() as session:
+        setting = session.get(Setting, setting_id)
+        assert (setting.capacity, setting.postcode) == (5, "ME4 4TB")
