@@ -79,7 +79,25 @@ def ahead_ms(value: Hlc, wall_ms: int) -> int:
 
 def beyond_bound(value: Hlc, wall_ms: int) -> bool:
     """Whether a clock value from elsewhere is too far ahead of this laptop's clock to be adopted."""
-    return ahead_ms(value, wall_ms) > MAX_AHEAD_MS
+    return wall_beyond_bound(value.wall_ms, wall_ms)
+
+
+def wall_beyond_bound(value_wall_ms: int, wall_ms: int) -> bool:
+    """``beyond_bound`` of a clock value's wall part alone (``Hlc.wall_of``: a pull asks it of every op)."""
+    return value_wall_ms - wall_ms > MAX_AHEAD_MS
+
+
+def is_date_ms(wall_ms: int) -> bool:
+    """Whether a wall part is a date an op can have been made on (2000 to the end of 9999)."""
+    return EARLIEST_MS <= wall_ms <= LATEST_MS
+
+
+def _parts(text: str) -> tuple[str, str]:
+    """The wall and counter digits of an encoded clock value, or ``ValueError``."""
+    wall, _, counter = text.partition(":")
+    if len(wall) != _WALL_DIGITS or len(counter) != _COUNTER_DIGITS or not (wall + counter).isdigit():
+        raise ValueError(f"not a hybrid logical clock timestamp: {text!r}")
+    return wall, counter
 
 
 def adoptable_ceiling(wall_ms: int) -> str:
@@ -98,24 +116,19 @@ class Hlc:
 
     @classmethod
     def parse(cls, text: str) -> Hlc:
-        wall, _, counter = text.partition(":")
-        if len(wall) != _WALL_DIGITS or len(counter) != _COUNTER_DIGITS or not (wall + counter).isdigit():
-            raise ValueError(f"not a hybrid logical clock timestamp: {text!r}")
+        wall, counter = _parts(text)
         return cls(int(wall), int(counter))
 
     @staticmethod
     def wall_of(text: str) -> int:
         """``parse(text).wall_ms``, checked as ``parse`` checks, without making the value: once per op
         of a pull, for its time (issue 22)."""
-        wall, _, counter = text.partition(":")
-        if len(wall) != _WALL_DIGITS or len(counter) != _COUNTER_DIGITS or not (wall + counter).isdigit():
-            raise ValueError(f"not a hybrid logical clock timestamp: {text!r}")
-        return int(wall)
+        return int(_parts(text)[0])
 
     @property
     def is_date(self) -> bool:
-        """Whether the wall part is a date an op can have been made on (2000 to the end of 9999)."""
-        return EARLIEST_MS <= self.wall_ms <= LATEST_MS
+        """Whether the wall part is a date an op can have been made on (``is_date_ms``)."""
+        return is_date_ms(self.wall_ms)
 
     @property
     def at(self) -> dt.datetime:

@@ -28,13 +28,13 @@ from sqlalchemy.orm import Session
 from qa_desktop.store.changes import json_text
 from qa_desktop.store.database import session_clock
 from qa_desktop.store.hlc import (
-    EARLIEST_MS,
-    LATEST_MS,
     MAX_AHEAD_MS,
     Hlc,
     ahead_ms,
     beyond_bound,
     datetime_of_ms,
+    is_date_ms,
+    wall_beyond_bound,
 )
 from qa_desktop.store.models import (
     SYNCED_MODELS,
@@ -108,8 +108,7 @@ def apply_ops(session: Session, ops: list[OpRecord], received_from: str, *, sour
             stamp: int | None = Hlc.wall_of(op.hlc)
         except ValueError:
             stamp = None
-        # ``Hlc.is_date``: from a shared store that does not check (``wire`` does)
-        if stamp is None or not EARLIEST_MS <= stamp <= LATEST_MS:
+        if stamp is None or not is_date_ms(stamp):  # from a shared store that does not check (``wire`` does)
             unusable.append(op)
         else:
             unique[op.op_id], stamps[op.op_id] = op, stamp
@@ -119,7 +118,7 @@ def apply_ops(session: Session, ops: list[OpRecord], received_from: str, *, sour
                                "not used")
     known = _in_log(session, list(unique))
     fresh = [op for op in unique.values() if op.op_id not in known]
-    ahead = [op for op in fresh if stamps[op.op_id] - wall > MAX_AHEAD_MS]  # ``hlc.beyond_bound``
+    ahead = [op for op in fresh if wall_beyond_bound(stamps[op.op_id], wall)]
     if ahead:
         _hold(session, ahead, received_from, source or received_from, wall, result)
     far = {op.op_id for op in ahead}

@@ -18,7 +18,7 @@ import re
 from collections.abc import Iterable
 from typing import Any
 
-from qa_desktop.store.hlc import EARLIEST_MS, LATEST_MS, Hlc
+from qa_desktop.store.hlc import LATEST_MS, Hlc, is_date_ms
 from qa_desktop.store.oplog import OpRecord
 
 _NAME = re.compile(r"[a-z][a-z0-9_]{0,59}")
@@ -73,7 +73,7 @@ def _plain_op(item: Any) -> OpRecord | None:
             and _good_name(get("field")) and type(actor) is str and len(actor) <= _ACTOR_MAX and type(hlc) is str):
         return None
     try:
-        if not EARLIEST_MS <= Hlc.wall_of(hlc) <= LATEST_MS:  # ``Hlc.parse(hlc).is_date``
+        if not is_date_ms(Hlc.wall_of(hlc)):  # ``Hlc.parse(hlc).is_date``
             return None
     except ValueError:
         return None

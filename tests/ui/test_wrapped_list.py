@@ -54,23 +54,24 @@ def tops(view: QListView, model: Words) -> list[int]:
     return [view.rectForIndex(model.index(row)).top() for row in range(model.rowCount())]
 
 
-def test_a_count_that_keeps_its_height_repaints_its_row_alone(qtbot):
-    view = WrappedListView()
+def painted_after_a_count_changes(qtbot, view: QListView) -> tuple[Words, Paints]:
+    """Twelve sections shown, then one's count changed: the model and what was repainted."""
     model = shown(qtbot, [f"Section {n}  3/10" for n in range(12)], view)
     paints = Paints()
     view.viewport().installEventFilter(paints)
     model.say(4, "Section 4  10/10")
     qtbot.waitUntil(lambda: bool(paints.rects))
-    qtbot.wait(20)
+    qtbot.wait(20)  # any further repaint it set off
+    return model, paints
+
+
+def test_a_count_that_keeps_its_height_repaints_its_row_alone(qtbot):
+    view = WrappedListView()
+    model, paints = painted_after_a_count_changes(qtbot, view)
     row = view.visualRect(model.index(4))
     assert paints.rects == [(row.width(), row.height())]  # not the whole list
     # the same change on Qt's own view lays out and repaints every row
-    plain = QListView()
-    other = shown(qtbot, [f"Section {n}  3/10" for n in range(12)], plain)
-    whole = Paints()
-    plain.viewport().installEventFilter(whole)
-    other.say(4, "Section 4  10/10")
-    qtbot.waitUntil(lambda: bool(whole.rects))
+    _, whole = painted_after_a_count_changes(qtbot, QListView())
     assert whole.rects[0][1] > 3 * row.height()
 
 
