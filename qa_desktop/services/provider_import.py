@@ -64,12 +64,13 @@ from qa_desktop.services.provider_files import (
 from qa_desktop.services.provider_layout import Header, find_header, looks_like_header
 from qa_desktop.services.provider_rows import (
     INSPECTION_FIELDS,
+    REMEMBERED_CELLS,
     BadRow,
     ParsedRow,
+    RowParser,
     cells_by_field,
     inspection_rank,
     key_digest,
-    parse_row,
     row_key,
 )
 from qa_desktop.services.regulator_watch import Facts, KnownAlert, judgement_words, watch
@@ -262,20 +263,19 @@ def _survey(source: SourceFile, keys: _Keys) -> _Survey:
     before anything is written, if it is malformed or a row is too long."""
     first: list[tuple[int, list[str]]] = []
     header: Header | None = None
-    key_mapping: dict[int, str] = {}
+    noter: _KeyNoter | None = None
     total = 0
     for line, cells in records(source):
-        if header is None:
+        if noter is None:
             first.append((line, cells))
             if len(first) < HEADER_SEARCH_ROWS and not looks_like_header(cells):
                 continue
             header = find_header(first, source.path)
-            # only the columns a row's key and its inspection's rank are read from
-            key_mapping = {position: name for position, name in header.mapping.items() if name in _KEY_FIELDS}
+            noter = _KeyNoter(keys, header)
             for later_line, later_cells in first[header.index + 1:]:
-                total += _note_key(keys, key_mapping, later_line, later_cells)
+                total += noter.note(later_line, later_cells)
             continue
-        total += _note_key(keys, key_mapping, line, cells)
+        total += noter.note(line, cells)
     if header is None:
         header = find_header(first, source.path)  # raises, naming the layout expected and what was found
     keys.flush()
@@ -286,12 +286,28 @@ def _survey(source: SourceFile, keys: _Keys) -> _Survey:
 _KEY_FIELDS = frozenset({"urn", "name", "postcode", "inspection_type", "judgement_date"})
 
 
-def _note_key(keys: _Keys, key_mapping: dict[int, str], line: int, cells: list[str]) -> int:
-    raw = cells_by_field(cells, key_mapping)
-    key = row_key(raw)
-    if key is not None:
-        keys.add(key_digest(key), line, inspection_rank(raw))
-    return 1
+class _KeyNoter:
+    """Notes each row's key and the rank of its inspection (``_Keys.add``); a rank is worked out once
+    per inspection type and date (a file has a few thousand of them in 10,000 rows)."""
+
+    def __init__(self, keys: _Keys, header: Header) -> None:
+        self._keys = keys
+        # only the columns a row's key and its inspection's rank are read from
+        self._mapping = {position: name for position, name in header.mapping.items() if name in _KEY_FIELDS}
+        self._ranks: dict[tuple[str | None, str | None], int] = {}
+
+    def note(self, line: int, cells: list[str]) -> int:
+        raw = cells_by_field(cells, self._mapping)
+        key = row_key(raw)
+        if key is not None:
+            inspection = (raw.get("inspection_type"), raw.get("judgement_date"))
+            rank = self._ranks.get(inspection)
+            if rank is None:
+                rank = inspection_rank(raw)
+                if len(self._ranks) < REMEMBERED_CELLS:
+                    self._ranks[inspection] = rank
+            self._keys.add(key_digest(key), line, rank)
+        return 1
 
 
 # -- the import ----------------------------------------------------------------------------------------
@@ -366,6 +382,7 @@ def import_providers(store: Store, path: Path | str, *, progress: Callable[[int,
         stopped: str | None = None
         writer = _Writer(store, context)
         line_of = _line_of(keys)
+        parser = RowParser(header.mapping, has_regulator_column=has_regulator_column, council_owners=owners)
         listed = _SkippedList(report, skipped_lists)
         report._list = listed
         try:
@@ -373,7 +390,7 @@ def import_providers(store: Store, path: Path | str, *, progress: Callable[[int,
                 if index <= header.index:
                     continue
                 done += 1
-                row = _row(report, line_of, line, cells, header, has_regulator_column, owners)
+                row = _row(report, line_of, line, cells, parser)
                 if row is not None:
                     batch.append(row)
                 if len(batch) >= BATCH_SIZE:
@@ -436,12 +453,11 @@ def _line_of(keys: _Keys) -> Callable[[int], int | None] | None:
     return asked
 
 
-def _row(report: ImportReport, line_of: Callable[[int], int | None] | None, line: int, cells: list[str], header: Header,
-         has_regulator_column: bool, owners: Sequence[str]) -> ParsedRow | None:
+def _row(report: ImportReport, line_of: Callable[[int], int | None] | None, line: int, cells: list[str],
+         parser: RowParser) -> ParsedRow | None:
     cleaned: list[str] = []
     try:
-        row = parse_row(line, cells, header.mapping, has_regulator_column=has_regulator_column,
-                        council_owners=owners, cleaned=cleaned)
+        row = parser.parse(line, cells, cleaned)
     except BadRow as error:
         report.skip(line, str(error))
         return None
