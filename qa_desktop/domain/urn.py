@@ -19,6 +19,11 @@ class InvalidUrn(ValueError):
     pass
 
 
+def is_normal_urn(text: str) -> bool:
+    """Whether ``text`` is a URN as ``normalise_urn`` gives it (and so gives it back unchanged)."""
+    return _PLAIN_URN.fullmatch(text) is not None
+
+
 def normalise_urn(text: str) -> str:
     """Upper-cased, spaces removed, a spreadsheet's trailing ``.0`` undone; raises ``InvalidUrn``."""
     if _PLAIN_URN.fullmatch(text):  # (no space, lower case or ".0" in it: it is its own normal form)

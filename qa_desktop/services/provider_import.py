@@ -52,6 +52,7 @@ from qa_desktop.domain.regulation import Judgement
 from qa_desktop.domain.roles import require_officer
 from qa_desktop.domain.service_types import ServiceType
 from qa_desktop.domain.text import fold
+from qa_desktop.domain.urn import is_normal_urn
 from qa_desktop.safe_text import terminal_text
 from qa_desktop.services.import_changes import ADDRESS_FIELDS, WATCHED_PROVIDER_FIELDS, What
 from qa_desktop.services.provider_files import (
@@ -288,22 +289,33 @@ _KEY_FIELDS = frozenset({"urn", "name", "postcode", "inspection_type", "judgemen
 
 class _KeyNoter:
     """Notes each row's key and the rank of its inspection (``_Keys.add``); a rank is worked out once
-    per inspection type and date (a file has a few thousand of them in 10,000 rows)."""
+    per inspection type and date (a file has a few thousand of them in 10,000 rows), and a URN already in
+    its normal form is its key as it is (``row_key`` of such a row gives ``("urn", urn)``)."""
 
     def __init__(self, keys: _Keys, header: Header) -> None:
         self._keys = keys
         # only the columns a row's key and its inspection's rank are read from
         self._mapping = {position: name for position, name in header.mapping.items() if name in _KEY_FIELDS}
+        at = {name: position for position, name in self._mapping.items()}
+        self._urn_at = at.get("urn")
+        self._inspection_at = (at.get("inspection_type"), at.get("judgement_date"))
         self._ranks: dict[tuple[str | None, str | None], int] = {}
 
     def note(self, line: int, cells: list[str]) -> int:
-        raw = cells_by_field(cells, self._mapping)
-        key = row_key(raw)
+        width = len(cells)
+        at = self._urn_at
+        if at is not None and at < width and is_normal_urn(urn := cells[at]):
+            key: tuple[str, ...] | None = ("urn", urn)
+        else:
+            key = row_key(cells_by_field(cells, self._mapping))
         if key is not None:
-            inspection = (raw.get("inspection_type"), raw.get("judgement_date"))
+            kind_at, date_at = self._inspection_at
+            inspection = (None if kind_at is None else cells[kind_at] if kind_at < width else "",
+                          None if date_at is None else cells[date_at] if date_at < width else "")
             rank = self._ranks.get(inspection)
             if rank is None:
-                rank = inspection_rank(raw)
+                rank = inspection_rank({name: text for name, text in zip(("inspection_type", "judgement_date"),
+                                                                         inspection, strict=True) if text is not None})
                 if len(self._ranks) < REMEMBERED_CELLS:
                     self._ranks[inspection] = rank
             self._keys.add(key_digest(key), line, rank)
@@ -606,7 +618,11 @@ def _alerts_of(changes: Changes, provider_ids: list[str]) -> dict[str, list[Know
 def _line(writes: _Writes, provider_id: str, row: ParsedRow, what: What, before: str, after: str,
           note: str = "", name: str | None = None) -> None:
     urn = row.key[1] if row.key[0] == "urn" else ""
-    writes.lines.append([provider_id, urn, name or row.provider.get("name") or "", what.value, before, after, note])
+    writes.lines.append([provider_id, urn, name or row.provider.get("name") or "", _WHAT[what], before, after, note])
+
+
+#: Each kind of line's text (``What.value`` is a property, read for each of an import's 13,000 lines).
+_WHAT = {what: what.value for what in What}
 
 
 def _words(value: Any) -> str:
@@ -647,13 +663,13 @@ def _ceased(fields: dict[str, Any], held: dict[str, Any] | None, today: dt.date)
 
 def _apply(writes: _Writes, current: _Current | None, row: ParsedRow, today: dt.date) -> str:
     """Plan the row's writes and change lines; "added", "updated" or "unchanged"."""
-    fields = dict(row.provider)
-    fields.update(_ceased(fields, current.provider if current else None, today))
     key = "\x1f".join(row.key)
     if current is None:
-        name = fields.pop("name", None) or _placeholder_name(fields)
+        # the new provider's fields: its name first, then the file's in their order, then the day it ceased
+        fields = {"name": "", **row.provider, **_ceased(row.provider, None, today)}
+        name = fields["name"] = row.provider.get("name") or _placeholder_name(fields)
         provider_id = derived_id("provider", key)
-        writes.providers_new.append({"name": name, **fields})
+        writes.providers_new.append(fields)
         writes.provider_ids.append(provider_id)
         writes.new_by_line[row.line] = provider_id
         writes.settings_new.append({"provider_id": provider_id, "name": name, **row.setting})
@@ -663,6 +679,8 @@ def _apply(writes: _Writes, current: _Current | None, row: ParsedRow, today: dt.
             facts.append(str(fields["registration_status"]))
         _line(writes, provider_id, row, What.ADDED, "", "; ".join(facts), name=name)
         return "added"
+    fields = dict(row.provider)
+    fields.update(_ceased(fields, current.provider, today))
 
     held = current.provider
     provider_id = held["id"]

@@ -14,7 +14,6 @@ the key it is matched on, and how recent a full inspection it describes.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import math
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -146,9 +145,10 @@ def row_key(raw: dict[str, str]) -> tuple[str, ...] | None:
 
 
 def key_digest(key: tuple[str, ...]) -> int:
-    """A key as 8 bytes (the file's keys are remembered as these, not as Python strings)."""
-    return int.from_bytes(hashlib.blake2b("\x1f".join(key).encode("utf-8"), digest_size=8).digest(), "big",
-                          signed=True)
+    """A key as 8 bytes (the file's keys are remembered as these, not as Python strings), for one import
+    only: Python's own hash of its text (SipHash, 64 bits, keyed afresh in each process, so no file can
+    be made to make two keys meet; only this process's two passes over the file compare digests)."""
+    return hash("\x1f".join(key))
 
 
 def inspection_rank(raw: dict[str, str]) -> int:

@@ -380,3 +380,19 @@ def test_every_kind_of_row_of_an_import_is_the_same_whoever_writes_it(tmp_path):
     summary, alerts, changes, ops, rows, lines = seen[0]
     assert " added, 0 updated, 0 unchanged" in summary and len(ops) > len(rows["providers"])
     assert alerts > 0 and changes == len(lines) > 300 and len(rows["regulatory_alerts"]) == alerts
+
+
+def test_a_provider_listed_twice_is_one_provider_however_its_urn_is_written(store, write_csv):
+    """The first pass takes a URN already in its normal form as the row's key as it is: a provider listed
+    again with its URN in lower case and spaced out (or as a spreadsheet's number) is the same key, and the
+    row of the later full inspection is the one used, wherever it is and however its URN is written."""
+    home, ifa = "Children's home,Active,Private,Maple Lodge,,,Rochester,,ME1 2DQ,Medway,4,X", \
+        "Independent fostering agency,Active,Private,Kindred,,,Chatham,,ME4 4AB,Medway,,X"
+    rows = [f"SC700101,{home},14/05/2022,Good", f" sc 700101 ,{home},14/05/2024,Inadequate",
+            f"1234567.0,{ifa},11/11/2023,Good", f"1234567,{ifa},11/11/2022,Good"]
+    report = import_providers(store, write_csv(csv_text(*rows)))
+    assert (report.added, report.repeated, report.skipped_total) == (2, 2, 0)
+    found = providers(store)
+    assert found["SC700101"].judgement is Judgement.INADEQUATE
+    assert found["SC700101"].judgement_date == dt.date(2024, 5, 14)
+    assert found["1234567"].judgement_date == dt.date(2023, 11, 11)
