@@ -396,3 +396,20 @@ def test_a_provider_listed_twice_is_one_provider_however_its_urn_is_written(stor
     assert found["SC700101"].judgement is Judgement.INADEQUATE
     assert found["SC700101"].judgement_date == dt.date(2024, 5, 14)
     assert found["1234567"].judgement_date == dt.date(2023, 11, 11)
+
+
+def test_new_providers_with_the_same_facts_but_one_are_each_asked_what_section_12_needs(store, write_csv):
+    """Section 12 is not asked again about a new provider whose facts (regulator, judgement, its date, status)
+    an earlier new provider of the import had and raised nothing for; any fact that differs is asked
+    about: the suspended one and the inadequate one each raise their alert, the two alike raise none."""
+    from qa_desktop.domain.oversight import AlertKind
+    from qa_desktop.store.models import RegulatoryAlert
+
+    row = "{urn},Children's home,{status},Private,Home {urn},,,Chatham,,ME4 1AB,Medway,2,X,14/05/2024,{judgement}"
+    rows = [row.format(urn=f"SC70020{n}", status=status, judgement=judgement) for n, (status, judgement) in enumerate(
+        [("Active", "Good"), ("Suspended", "Good"), ("Active", "Good"), ("Active", "Inadequate")])]
+    report = import_providers(store, write_csv(csv_text(*rows)))
+    assert (report.added, report.alerts) == (4, 2)
+    with store.read() as session:
+        raised = {(session.get(Provider, a.provider_id).urn, a.kind) for a in session.scalars(select(RegulatoryAlert))}
+    assert raised == {("SC700201", AlertKind.SUSPENSION), ("SC700203", AlertKind.INADEQUATE)}
