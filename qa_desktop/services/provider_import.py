@@ -89,8 +89,8 @@ BATCH_SIZE = 1000
 COMMIT_ROWS = 10_000
 #: Skipped rows listed one by one in the report; any more are counted (``ImportReport.unlisted``).
 MAX_SKIPPED_LISTED = 1000
-#: The file's keys whose winning line is held in memory once the first pass is done (``_Keys.lines``,
-#: about 100 bytes each: 10 MB); a file with more asks its key table row by row.
+#: The file's keys held in memory while the first pass runs, with their winning lines (``_Keys``: about 200
+#: bytes each, 20 MB at most); a file with more keeps them in a table and asks it row by row.
 MAX_KEYS_HELD = 100_000
 
 #: Service types an import may set and change: those a regulator's provision type gives. Any other
@@ -212,45 +212,78 @@ class _SkippedList:
 
 class _Keys:
     """Per key met in the file, the line of its row with the latest full inspection and how many rows
-    it has: 8-byte digests in an in-memory SQLite table (about 30 bytes a key)."""
+    it has: in a dict while the file has at most ``MAX_KEYS_HELD`` keys, then as 8-byte digests in an
+    in-memory SQLite table (about 30 bytes a key), so memory stays bounded however large the file."""
 
     def __init__(self) -> None:
-        self._db = sqlite3.connect(":memory:")
-        self._db.execute("CREATE TABLE keys (digest INTEGER PRIMARY KEY, line INTEGER NOT NULL, "
-                         "rank INTEGER NOT NULL, rows INTEGER NOT NULL)")
+        #: digest -> (line, rank, rows), until there are more than ``MAX_KEYS_HELD`` keys (``None`` then)
+        self._held: dict[int, tuple[int, int, int]] | None = {}
+        self._db: sqlite3.Connection | None = None
         self._waiting: list[tuple[int, int, int]] = []
 
     def add(self, digest: int, line: int, rank: int) -> None:
+        held = self._held
+        if held is not None:
+            found = held.get(digest)
+            if found is not None:
+                # the row that wins is the latest full inspection; on a tie the first in the file (as ``flush``)
+                held[digest] = (line if rank > found[1] else found[0], max(found[1], rank), found[2] + 1)
+                return
+            if len(held) < MAX_KEYS_HELD:
+                held[digest] = (line, rank, 1)
+                return
+            self._spill(held)
         self._waiting.append((digest, line, rank))
         if len(self._waiting) >= 5000:
             self.flush()
 
+    def _spill(self, held: dict[int, tuple[int, int, int]]) -> None:
+        """The keys held so far into the table, and every key from now on."""
+        self._db = sqlite3.connect(":memory:")
+        self._db.execute("CREATE TABLE keys (digest INTEGER PRIMARY KEY, line INTEGER NOT NULL, "
+                         "rank INTEGER NOT NULL, rows INTEGER NOT NULL)")
+        self._db.executemany("INSERT INTO keys VALUES (?, ?, ?, ?)",
+                             ((digest, line, rank, rows) for digest, (line, rank, rows) in held.items()))
+        self._held = None
+
     def flush(self) -> None:
-        # the row that wins is the latest full inspection; on a tie the first in the file
-        self._db.executemany(
-            "INSERT INTO keys VALUES (?, ?, ?, 1) ON CONFLICT(digest) DO UPDATE SET rows = rows + 1, "
-            "line = CASE WHEN excluded.rank > rank THEN excluded.line ELSE line END, "
-            "rank = max(rank, excluded.rank)", self._waiting)
+        if self._db is not None and self._waiting:
+            # the row that wins is the latest full inspection; on a tie the first in the file
+            self._db.executemany(
+                "INSERT INTO keys VALUES (?, ?, ?, 1) ON CONFLICT(digest) DO UPDATE SET rows = rows + 1, "
+                "line = CASE WHEN excluded.rank > rank THEN excluded.line ELSE line END, "
+                "rank = max(rank, excluded.rank)", self._waiting)
         self._waiting = []
 
     def winner(self, digest: int) -> tuple[int, int] | None:
         """(the line to use, how many rows the key has)."""
+        if self._held is not None:
+            held = self._held.get(digest)
+            return (held[0], held[2]) if held is not None else None
+        assert self._db is not None
         found = self._db.execute("SELECT line, rows FROM keys WHERE digest = ?", (digest,)).fetchone()
         return (int(found[0]), int(found[1])) if found else None
 
     def repeated(self) -> bool:
         """Whether any key has more than one row (an in-year file does; a provider-level file does not)."""
+        if self._held is not None:
+            return any(rows > 1 for _, _, rows in self._held.values())
+        assert self._db is not None
         return bool(self._db.execute("SELECT EXISTS (SELECT 1 FROM keys WHERE rows > 1)").fetchone()[0])
 
     def lines(self) -> dict[int, int] | None:
         """Per key, the line to use, all in one read (``None`` when the file has more than
         ``MAX_KEYS_HELD`` keys: ask ``winner`` row by row then): a look-up per row was a query per row."""
+        if self._held is not None:
+            return {digest: line for digest, (line, _, _) in self._held.items()}
+        assert self._db is not None
         limit = MAX_KEYS_HELD
         found = self._db.execute("SELECT digest, line FROM keys LIMIT ?", (limit + 1,)).fetchall()
         return dict(found) if len(found) <= limit else None
 
     def close(self) -> None:
-        self._db.close()
+        if self._db is not None:
+            self._db.close()
 
 
 @dataclass

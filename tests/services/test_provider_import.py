@@ -413,3 +413,28 @@ def test_new_providers_with_the_same_facts_but_one_are_each_asked_what_section_1
     with store.read() as session:
         raised = {(session.get(Provider, a.provider_id).urn, a.kind) for a in session.scalars(select(RegulatoryAlert))}
     assert raised == {("SC700201", AlertKind.SUSPENSION), ("SC700203", AlertKind.INADEQUATE)}
+
+
+@pytest.mark.parametrize("held", [100_000, 25, 0])
+def test_the_first_pass_keeps_per_key_the_first_row_of_its_latest_full_inspection(monkeypatch, held):
+    """``_Keys``: per key, the line of its first row of the highest rank and how many rows it has, whether
+    the keys stay in memory, move to their table part way through the file, or are all in the table."""
+    import random
+
+    from qa_desktop.services import provider_import
+
+    monkeypatch.setattr(provider_import, "MAX_KEYS_HELD", held)
+    rng = random.Random(5)
+    rows = [(rng.randrange(60), line, rng.choice([0, 0, 100_020_230_101, 100_020_240_101])) for line in range(2, 200)]
+    expected: dict[int, tuple[int, int, int]] = {}
+    for digest, line, rank in rows:
+        first, best, count = expected.get(digest, (line, rank, 0))
+        expected[digest] = (line, rank, count + 1) if rank > best else (first, best, count + 1)
+    keys = provider_import._Keys()
+    for row in rows:
+        keys.add(*row)
+    keys.flush()
+    assert {digest: keys.winner(digest) for digest in expected} == {d: (e[0], e[2]) for d, e in expected.items()}
+    assert keys.repeated() and keys.winner(99) is None
+    assert keys.lines() == ({d: e[0] for d, e in expected.items()} if held >= len(expected) else None)
+    keys.close()
