@@ -66,6 +66,7 @@ from qa_desktop.services.provider_layout import Header, find_header, looks_like_
 from qa_desktop.services.provider_rows import (
     INSPECTION_FIELDS,
     REMEMBERED_CELLS,
+    REMEMBERED_LENGTH,
     BadRow,
     ParsedRow,
     RowParser,
@@ -349,7 +350,7 @@ class _KeyNoter:
             if rank is None:
                 rank = inspection_rank({name: text for name, text in zip(("inspection_type", "judgement_date"),
                                                                          inspection, strict=True) if text is not None})
-                if len(self._ranks) < REMEMBERED_CELLS:
+                if len(self._ranks) < REMEMBERED_CELLS and sum(map(len, filter(None, inspection))) <= REMEMBERED_LENGTH:
                     self._ranks[inspection] = rank
             self._keys.add(key_digest(key), line, rank)
         return 1
@@ -368,7 +369,7 @@ class _Context:
     #: Facts (and the day) of new providers without alerts for which Section 12 asked nothing: another new
     #: provider with the same facts asks nothing either (``watch`` is a function of what it is given, and
     #: the provider's id only names the alerts it raises), so it is not asked again (a file has a few
-    #: thousand distinct facts in 10,000 rows)
+    #: thousand distinct facts in 10,000 rows; at most ``REMEMBERED_CELLS`` of them are kept)
     quiet: set[tuple[Facts, dt.date]] = field(default_factory=set)
 
 
@@ -855,7 +856,8 @@ def _section_12(writes: _Writes, batch: list[ParsedRow], existing: dict[tuple[st
             result = _NOTHING
         else:
             result = watch(before, after, known, today, _alert_id(provider_id, today))
-            if new_and_quiet and not result:
+            if new_and_quiet and not result and len(context.quiet) < REMEMBERED_CELLS \
+                    and len(after.status or "") <= REMEMBERED_LENGTH:
                 context.quiet.add((after, today))
         for alert in result.raised:
             writes.alert_ids.append(alert.id)

@@ -180,6 +180,9 @@ def parse_row(line: int, cells: list[str], mapping: dict[int, str], *, has_regul
 #: few kinds (provision types, judgements, dates, places) is worked out a few hundred times, not once per
 #: row; a column of names or URNs stops being remembered at this many, so memory stays bounded.
 REMEMBERED_CELLS = 4096
+#: The longest cell remembered: a kind, a date or a number is short, and a row may be a million characters
+#: long (``provider_files.MAX_ROW_CHARS``), which 4,096 cells of a column must not keep in memory.
+REMEMBERED_LENGTH = 200
 
 _MISSING: Any = object()  # (typed Any: it stands in for any value remembered)
 _BLANK = object()  # a remembered cell that is blank or a placeholder
@@ -227,7 +230,7 @@ class RowParser:
                 text = known.get(cell, _MISSING)
                 if text is _MISSING:
                     text = _cell_text(cell)
-                    if len(known) < self._limit:
+                    if len(known) < self._limit and len(cell) <= REMEMBERED_LENGTH:
                         known[cell] = text
                 if text is not None:
                     given[name] = text
@@ -243,7 +246,8 @@ class RowParser:
         if mapped is None:
             mapped = map_provision(kind_text, short_break_only=short_break, owner=owner,
                                    council_owners=self._owners)
-            if len(self._mapped) < self._limit:
+            if len(self._mapped) < self._limit and len(kind_text) + len(short_break or "") + len(owner or "") \
+                    <= REMEMBERED_LENGTH:
                 self._mapped[(kind_text, short_break, owner)] = mapped
         if mapped.service_type is None:
             raise BadRow(mapped.reason)
@@ -284,7 +288,7 @@ class RowParser:
             value = known.get(text, _MISSING)
             if value is _MISSING:
                 value = _parsed_value(name, text)
-                if len(known) < self._limit:
+                if len(known) < self._limit and len(text) <= REMEMBERED_LENGTH:
                     known[text] = value
             values[name] = value
         return values
@@ -301,7 +305,7 @@ class RowParser:
             if value is _MISSING:
                 text = _cell_text(cell)
                 value = _BLANK if text is None else _parsed_value(name, text) if name in _PARSERS else text
-                if len(known) < self._limit:
+                if len(known) < self._limit and len(cell) <= REMEMBERED_LENGTH:
                     known[cell] = value
             if value is not _BLANK:
                 values[name] = value

@@ -57,6 +57,8 @@ def test_one_parser_for_a_files_rows_reads_each_row_as_parse_row_reads_it_alone(
     ``parse_row`` makes of it alone: the same fields, values of the same types, key, refusal in the
     same words, and control characters said removed."""
     monkeypatch.setattr(provider_rows, "REMEMBERED_CELLS", remembered)
+    if remembered < 10:
+        monkeypatch.setattr(provider_rows, "REMEMBERED_LENGTH", 8)  # (and longer cells not remembered at all)
     mapping = find_header([(1, list(header))], Path("ofsted.csv")).mapping
     owners = ("Medway Council",)
     shared = RowParser(mapping, has_regulator_column=False, council_owners=owners)
@@ -67,3 +69,16 @@ def test_one_parser_for_a_files_rows_reads_each_row_as_parse_row_reads_it_alone(
     assert all(one == alone for one, alone in read)
     kinds = {one[0] for one, _ in read}
     assert kinds == {"read", "refused"} and any(one[2] for one, _ in read)  # (the odd cells were met)
+
+
+def test_a_parser_remembers_no_long_cell():
+    """A row may be a million characters long: the parser keeps no cell longer than ``REMEMBERED_LENGTH``
+    (4,096 of them in a column would otherwise stay in memory), and reads such rows all the same."""
+    mapping = find_header([(1, list(PROVIDER_LEVEL))], Path("ofsted.csv")).mapping
+    parser = RowParser(mapping, has_regulator_column=False)
+    rows = [[*row[:4], f"{'Long name ' * 40}{n}", *row[5:12], "Owner " * 50 + str(n), *row[13:]]
+            for n, row in enumerate(provider_level_rows(30))]
+    read = [parser.parse(line, cells) for line, cells in enumerate(rows, start=2)]
+    assert [r.provider["name"] for r in read if r is not None][:1] == [rows[0][4]]
+    remembered = [cell for _, _, known in (parser._at_once or []) for cell in known]  # (what it holds)
+    assert remembered and max(map(len, remembered)) <= provider_rows.REMEMBERED_LENGTH
