@@ -11,14 +11,23 @@ import re
 _URN = re.compile(r"^(?:[A-Z]{2}\d{6}|\d{6,7})$")
 _SPACE = re.compile(r"\s+")
 _WHOLE_AS_DECIMAL = re.compile(r"\d+\.0+")  # a spreadsheet's 1234567.0
+#: A URN already as ``normalise_urn`` gives it (as nearly every one of a file is): nothing to undo.
+_PLAIN_URN = re.compile(r"[A-Z]{2}\d{6}|\d{6,7}")
 
 
 class InvalidUrn(ValueError):
     pass
 
 
+def is_normal_urn(text: str) -> bool:
+    """Whether ``text`` is a URN as ``normalise_urn`` gives it (and so gives it back unchanged)."""
+    return _PLAIN_URN.fullmatch(text) is not None
+
+
 def normalise_urn(text: str) -> str:
     """Upper-cased, spaces removed, a spreadsheet's trailing ``.0`` undone; raises ``InvalidUrn``."""
+    if _PLAIN_URN.fullmatch(text):  # (no space, lower case or ".0" in it: it is its own normal form)
+        return text
     value = _SPACE.sub("", text).upper()  # compiled once: an import normalises two per row
     if _WHOLE_AS_DECIMAL.fullmatch(value):
         value = value.split(".")[0]

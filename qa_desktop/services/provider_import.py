@@ -52,6 +52,7 @@ from qa_desktop.domain.regulation import Judgement
 from qa_desktop.domain.roles import require_officer
 from qa_desktop.domain.service_types import ServiceType
 from qa_desktop.domain.text import fold
+from qa_desktop.domain.urn import is_normal_urn
 from qa_desktop.safe_text import terminal_text
 from qa_desktop.services.import_changes import ADDRESS_FIELDS, WATCHED_PROVIDER_FIELDS, What
 from qa_desktop.services.provider_files import (
@@ -64,15 +65,17 @@ from qa_desktop.services.provider_files import (
 from qa_desktop.services.provider_layout import Header, find_header, looks_like_header
 from qa_desktop.services.provider_rows import (
     INSPECTION_FIELDS,
+    REMEMBERED_CELLS,
+    REMEMBERED_LENGTH,
     BadRow,
     ParsedRow,
+    RowParser,
     cells_by_field,
     inspection_rank,
     key_digest,
-    parse_row,
     row_key,
 )
-from qa_desktop.services.regulator_watch import Facts, KnownAlert, judgement_words, watch
+from qa_desktop.services.regulator_watch import Facts, KnownAlert, Watch, judgement_words, watch
 from qa_desktop.store.changes import Changes, derived_id, new_id
 from qa_desktop.store.database import Store
 from qa_desktop.store.models import Provider, ProviderImport, ProviderImportChanges, RegulatoryAlert, Setting
@@ -87,8 +90,8 @@ BATCH_SIZE = 1000
 COMMIT_ROWS = 10_000
 #: Skipped rows listed one by one in the report; any more are counted (``ImportReport.unlisted``).
 MAX_SKIPPED_LISTED = 1000
-#: The file's keys whose winning line is held in memory once the first pass is done (``_Keys.lines``,
-#: about 100 bytes each: 10 MB); a file with more asks its key table row by row.
+#: The file's keys held in memory while the first pass runs, with their winning lines (``_Keys``: about 200
+#: bytes each, 20 MB at most); a file with more keeps them in a table and asks it row by row.
 MAX_KEYS_HELD = 100_000
 
 #: Service types an import may set and change: those a regulator's provision type gives. Any other
@@ -210,45 +213,78 @@ class _SkippedList:
 
 class _Keys:
     """Per key met in the file, the line of its row with the latest full inspection and how many rows
-    it has: 8-byte digests in an in-memory SQLite table (about 30 bytes a key)."""
+    it has: in a dict while the file has at most ``MAX_KEYS_HELD`` keys, then as 8-byte digests in an
+    in-memory SQLite table (about 30 bytes a key), so memory stays bounded however large the file."""
 
     def __init__(self) -> None:
-        self._db = sqlite3.connect(":memory:")
-        self._db.execute("CREATE TABLE keys (digest INTEGER PRIMARY KEY, line INTEGER NOT NULL, "
-                         "rank INTEGER NOT NULL, rows INTEGER NOT NULL)")
+        #: digest -> (line, rank, rows), until there are more than ``MAX_KEYS_HELD`` keys (``None`` then)
+        self._held: dict[int, tuple[int, int, int]] | None = {}
+        self._db: sqlite3.Connection | None = None
         self._waiting: list[tuple[int, int, int]] = []
 
     def add(self, digest: int, line: int, rank: int) -> None:
+        held = self._held
+        if held is not None:
+            found = held.get(digest)
+            if found is not None:
+                # the row that wins is the latest full inspection; on a tie the first in the file (as ``flush``)
+                held[digest] = (line if rank > found[1] else found[0], max(found[1], rank), found[2] + 1)
+                return
+            if len(held) < MAX_KEYS_HELD:
+                held[digest] = (line, rank, 1)
+                return
+            self._spill(held)
         self._waiting.append((digest, line, rank))
         if len(self._waiting) >= 5000:
             self.flush()
 
+    def _spill(self, held: dict[int, tuple[int, int, int]]) -> None:
+        """The keys held so far into the table, and every key from now on."""
+        self._db = sqlite3.connect(":memory:")
+        self._db.execute("CREATE TABLE keys (digest INTEGER PRIMARY KEY, line INTEGER NOT NULL, "
+                         "rank INTEGER NOT NULL, rows INTEGER NOT NULL)")
+        self._db.executemany("INSERT INTO keys VALUES (?, ?, ?, ?)",
+                             ((digest, line, rank, rows) for digest, (line, rank, rows) in held.items()))
+        self._held = None
+
     def flush(self) -> None:
-        # the row that wins is the latest full inspection; on a tie the first in the file
-        self._db.executemany(
-            "INSERT INTO keys VALUES (?, ?, ?, 1) ON CONFLICT(digest) DO UPDATE SET rows = rows + 1, "
-            "line = CASE WHEN excluded.rank > rank THEN excluded.line ELSE line END, "
-            "rank = max(rank, excluded.rank)", self._waiting)
+        if self._db is not None and self._waiting:
+            # the row that wins is the latest full inspection; on a tie the first in the file
+            self._db.executemany(
+                "INSERT INTO keys VALUES (?, ?, ?, 1) ON CONFLICT(digest) DO UPDATE SET rows = rows + 1, "
+                "line = CASE WHEN excluded.rank > rank THEN excluded.line ELSE line END, "
+                "rank = max(rank, excluded.rank)", self._waiting)
         self._waiting = []
 
     def winner(self, digest: int) -> tuple[int, int] | None:
         """(the line to use, how many rows the key has)."""
+        if self._held is not None:
+            held = self._held.get(digest)
+            return (held[0], held[2]) if held is not None else None
+        assert self._db is not None
         found = self._db.execute("SELECT line, rows FROM keys WHERE digest = ?", (digest,)).fetchone()
         return (int(found[0]), int(found[1])) if found else None
 
     def repeated(self) -> bool:
         """Whether any key has more than one row (an in-year file does; a provider-level file does not)."""
+        if self._held is not None:
+            return any(rows > 1 for _, _, rows in self._held.values())
+        assert self._db is not None
         return bool(self._db.execute("SELECT EXISTS (SELECT 1 FROM keys WHERE rows > 1)").fetchone()[0])
 
     def lines(self) -> dict[int, int] | None:
         """Per key, the line to use, all in one read (``None`` when the file has more than
         ``MAX_KEYS_HELD`` keys: ask ``winner`` row by row then): a look-up per row was a query per row."""
+        if self._held is not None:
+            return {digest: line for digest, (line, _, _) in self._held.items()}
+        assert self._db is not None
         limit = MAX_KEYS_HELD
         found = self._db.execute("SELECT digest, line FROM keys LIMIT ?", (limit + 1,)).fetchall()
         return dict(found) if len(found) <= limit else None
 
     def close(self) -> None:
-        self._db.close()
+        if self._db is not None:
+            self._db.close()
 
 
 @dataclass
@@ -262,20 +298,19 @@ def _survey(source: SourceFile, keys: _Keys) -> _Survey:
     before anything is written, if it is malformed or a row is too long."""
     first: list[tuple[int, list[str]]] = []
     header: Header | None = None
-    key_mapping: dict[int, str] = {}
+    noter: _KeyNoter | None = None
     total = 0
     for line, cells in records(source):
-        if header is None:
+        if noter is None:
             first.append((line, cells))
             if len(first) < HEADER_SEARCH_ROWS and not looks_like_header(cells):
                 continue
             header = find_header(first, source.path)
-            # only the columns a row's key and its inspection's rank are read from
-            key_mapping = {position: name for position, name in header.mapping.items() if name in _KEY_FIELDS}
+            noter = _KeyNoter(keys, header)
             for later_line, later_cells in first[header.index + 1:]:
-                total += _note_key(keys, key_mapping, later_line, later_cells)
+                total += noter.note(later_line, later_cells)
             continue
-        total += _note_key(keys, key_mapping, line, cells)
+        total += noter.note(line, cells)
     if header is None:
         header = find_header(first, source.path)  # raises, naming the layout expected and what was found
     keys.flush()
@@ -286,12 +321,39 @@ def _survey(source: SourceFile, keys: _Keys) -> _Survey:
 _KEY_FIELDS = frozenset({"urn", "name", "postcode", "inspection_type", "judgement_date"})
 
 
-def _note_key(keys: _Keys, key_mapping: dict[int, str], line: int, cells: list[str]) -> int:
-    raw = cells_by_field(cells, key_mapping)
-    key = row_key(raw)
-    if key is not None:
-        keys.add(key_digest(key), line, inspection_rank(raw))
-    return 1
+class _KeyNoter:
+    """Notes each row's key and the rank of its inspection (``_Keys.add``); a rank is worked out once
+    per inspection type and date (a file has a few thousand of them in 10,000 rows), and a URN already in
+    its normal form is its key as it is (``row_key`` of such a row gives ``("urn", urn)``)."""
+
+    def __init__(self, keys: _Keys, header: Header) -> None:
+        self._keys = keys
+        # only the columns a row's key and its inspection's rank are read from
+        self._mapping = {position: name for position, name in header.mapping.items() if name in _KEY_FIELDS}
+        at = {name: position for position, name in self._mapping.items()}
+        self._urn_at = at.get("urn")
+        self._inspection_at = (at.get("inspection_type"), at.get("judgement_date"))
+        self._ranks: dict[tuple[str | None, str | None], int] = {}
+
+    def note(self, line: int, cells: list[str]) -> int:
+        width = len(cells)
+        at = self._urn_at
+        if at is not None and at < width and is_normal_urn(urn := cells[at]):
+            key: tuple[str, ...] | None = ("urn", urn)
+        else:
+            key = row_key(cells_by_field(cells, self._mapping))
+        if key is not None:
+            kind_at, date_at = self._inspection_at
+            inspection = (None if kind_at is None else cells[kind_at] if kind_at < width else "",
+                          None if date_at is None else cells[date_at] if date_at < width else "")
+            rank = self._ranks.get(inspection)
+            if rank is None:
+                rank = inspection_rank({name: text for name, text in zip(("inspection_type", "judgement_date"),
+                                                                         inspection, strict=True) if text is not None})
+                if len(self._ranks) < REMEMBERED_CELLS and sum(map(len, filter(None, inspection))) <= REMEMBERED_LENGTH:
+                    self._ranks[inspection] = rank
+            self._keys.add(key_digest(key), line, rank)
+        return 1
 
 
 # -- the import ----------------------------------------------------------------------------------------
@@ -304,6 +366,11 @@ class _Context:
     source_words: str   # "Ofsted provider-level data, imported 22/11/2026"
     position: int = 0   # the batch number
     committed: int = 0  # batches committed
+    #: Facts (and the day) of new providers without alerts for which Section 12 asked nothing: another new
+    #: provider with the same facts asks nothing either (``watch`` is a function of what it is given, and
+    #: the provider's id only names the alerts it raises), so it is not asked again (a file has a few
+    #: thousand distinct facts in 10,000 rows; at most ``REMEMBERED_CELLS`` of them are kept)
+    quiet: set[tuple[Facts, dt.date]] = field(default_factory=set)
 
 
 class _Writer:
@@ -366,6 +433,7 @@ def import_providers(store: Store, path: Path | str, *, progress: Callable[[int,
         stopped: str | None = None
         writer = _Writer(store, context)
         line_of = _line_of(keys)
+        parser = RowParser(header.mapping, has_regulator_column=has_regulator_column, council_owners=owners)
         listed = _SkippedList(report, skipped_lists)
         report._list = listed
         try:
@@ -373,7 +441,7 @@ def import_providers(store: Store, path: Path | str, *, progress: Callable[[int,
                 if index <= header.index:
                     continue
                 done += 1
-                row = _row(report, line_of, line, cells, header, has_regulator_column, owners)
+                row = _row(report, line_of, line, cells, parser)
                 if row is not None:
                     batch.append(row)
                 if len(batch) >= BATCH_SIZE:
@@ -436,12 +504,11 @@ def _line_of(keys: _Keys) -> Callable[[int], int | None] | None:
     return asked
 
 
-def _row(report: ImportReport, line_of: Callable[[int], int | None] | None, line: int, cells: list[str], header: Header,
-         has_regulator_column: bool, owners: Sequence[str]) -> ParsedRow | None:
+def _row(report: ImportReport, line_of: Callable[[int], int | None] | None, line: int, cells: list[str],
+         parser: RowParser) -> ParsedRow | None:
     cleaned: list[str] = []
     try:
-        row = parse_row(line, cells, header.mapping, has_regulator_column=has_regulator_column,
-                        council_owners=owners, cleaned=cleaned)
+        row = parser.parse(line, cells, cleaned)
     except BadRow as error:
         report.skip(line, str(error))
         return None
@@ -590,7 +657,11 @@ def _alerts_of(changes: Changes, provider_ids: list[str]) -> dict[str, list[Know
 def _line(writes: _Writes, provider_id: str, row: ParsedRow, what: What, before: str, after: str,
           note: str = "", name: str | None = None) -> None:
     urn = row.key[1] if row.key[0] == "urn" else ""
-    writes.lines.append([provider_id, urn, name or row.provider.get("name") or "", what.value, before, after, note])
+    writes.lines.append([provider_id, urn, name or row.provider.get("name") or "", _WHAT[what], before, after, note])
+
+
+#: Each kind of line's text (``What.value`` is a property, read for each of an import's 13,000 lines).
+_WHAT = {what: what.value for what in What}
 
 
 def _words(value: Any) -> str:
@@ -631,13 +702,13 @@ def _ceased(fields: dict[str, Any], held: dict[str, Any] | None, today: dt.date)
 
 def _apply(writes: _Writes, current: _Current | None, row: ParsedRow, today: dt.date) -> str:
     """Plan the row's writes and change lines; "added", "updated" or "unchanged"."""
-    fields = dict(row.provider)
-    fields.update(_ceased(fields, current.provider if current else None, today))
     key = "\x1f".join(row.key)
     if current is None:
-        name = fields.pop("name", None) or _placeholder_name(fields)
+        # the new provider's fields: its name first, then the file's in their order, then the day it ceased
+        fields = {"name": "", **row.provider, **_ceased(row.provider, None, today)}
+        name = fields["name"] = row.provider.get("name") or _placeholder_name(fields)
         provider_id = derived_id("provider", key)
-        writes.providers_new.append({"name": name, **fields})
+        writes.providers_new.append(fields)
         writes.provider_ids.append(provider_id)
         writes.new_by_line[row.line] = provider_id
         writes.settings_new.append({"provider_id": provider_id, "name": name, **row.setting})
@@ -647,6 +718,8 @@ def _apply(writes: _Writes, current: _Current | None, row: ParsedRow, today: dt.
             facts.append(str(fields["registration_status"]))
         _line(writes, provider_id, row, What.ADDED, "", "; ".join(facts), name=name)
         return "added"
+    fields = dict(row.provider)
+    fields.update(_ceased(fields, current.provider, today))
 
     held = current.provider
     provider_id = held["id"]
@@ -750,6 +823,10 @@ def _alert_id(provider_id: str, today: dt.date) -> Callable[[AlertKind, dt.date 
     return alert_id
 
 
+#: What Section 12 asks of a provider with nothing to raise or close.
+_NOTHING = Watch()
+
+
 def _section_12(writes: _Writes, batch: list[ParsedRow], existing: dict[tuple[str, ...], _Current],
                 alerts: dict[str, list[KnownAlert]], today: dt.date, context: _Context) -> None:
     """Raise and close the regulatory alerts the batch's facts call for (``regulator_watch``), and
@@ -773,7 +850,15 @@ def _section_12(writes: _Writes, batch: list[ParsedRow], existing: dict[tuple[st
             name = held["name"]
         after = Facts(after_values.get("regulator"), after_values.get("judgement"),
                       after_values.get("judgement_date"), after_values.get("registration_status"))
-        result = watch(before, after, alerts.get(provider_id, []), today, _alert_id(provider_id, today))
+        known = alerts.get(provider_id, [])
+        new_and_quiet = before is None and not known
+        if new_and_quiet and (after, today) in context.quiet:
+            result = _NOTHING
+        else:
+            result = watch(before, after, known, today, _alert_id(provider_id, today))
+            if new_and_quiet and not result and len(context.quiet) < REMEMBERED_CELLS \
+                    and len(after.status or "") <= REMEMBERED_LENGTH:
+                context.quiet.add((after, today))
         for alert in result.raised:
             writes.alert_ids.append(alert.id)
             writes.alerts_new.append({"provider_id": provider_id, "regulator": alert.regulator, "kind": alert.kind,

@@ -27,15 +27,18 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import NamedTuple
 
 from qa_desktop.domain.oversight import AlertKind, alert_review_date
 from qa_desktop.domain.registration import JUDGEMENT_ALERTS, POOR_JUDGEMENTS, STANDING_ALERTS, Standing, standing
 from qa_desktop.domain.regulation import Judgement, Regulator
 
 
-@dataclass(frozen=True)
-class Facts:
-    """What the register says of a provider that matters to Section 12."""
+class Facts(NamedTuple):
+    """What the register says of a provider that matters to Section 12. (A named tuple rather than a frozen
+    dataclass: an import makes one or two for each of its 10,000 rows, and a frozen dataclass's are made
+    field by field.)"""
 
     regulator: Regulator | None
     judgement: Judgement | None
@@ -88,6 +91,7 @@ class Watch:
         return bool(self.raised or self.closed)
 
 
+@lru_cache(maxsize=4096, typed=True)  # an import says it of each added provider, and a few judgements and days recur
 def judgement_words(judgement: Judgement | None, on: dt.date | None) -> str:
     if judgement is None:
         return "no judgement"

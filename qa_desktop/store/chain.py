@@ -108,6 +108,9 @@ def chained_rows(session: Session, device_id: str, actor: str, wall: int,
     dseq, previous = last_link(session, device_id)
     sha = hashlib.sha256
     wall_text = str(wall)
+    # what follows the clock in the text a link is taken over (``link``): the device, who, the base, when;
+    # the same for every op written over nothing
+    over_nothing = f"\x1f{device_id}\x1f{actor}\x1f[]\x1f{wall_text}"
     rows: list[tuple[Any, ...]] = []
     add = rows.append
     for op_id, hlc, (entity, entity_id, field, value, base) in ops:
@@ -117,9 +120,10 @@ def chained_rows(session: Session, device_id: str, actor: str, wall: int,
         text = value if field == ROW_FIELD or not (value[:1] in ("[", "{") or "\\u" in value) \
             else canonical(json.loads(value))
         vhash = sha(text.encode("utf-8")).hexdigest()
-        base_text = "[]" if base == "[]" else canonical(json.loads(base))
-        previous = sha("\x1f".join((previous, str(dseq), op_id, entity, entity_id, field, vhash, hlc, device_id, actor,
-                                     base_text, wall_text)).encode("utf-8")).hexdigest()
+        rest = over_nothing if base == "[]" else \
+            f"\x1f{device_id}\x1f{actor}\x1f{canonical(json.loads(base))}\x1f{wall_text}"
+        previous = sha(f"{previous}\x1f{dseq}\x1f{op_id}\x1f{entity}\x1f{entity_id}\x1f{field}\x1f{vhash}\x1f"
+                       f"{hlc}{rest}".encode()).hexdigest()
         add((op_id, entity, entity_id, field, value, hlc, device_id, actor, base, wall, dseq, previous, vhash))
     return rows
 

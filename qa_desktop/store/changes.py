@@ -47,7 +47,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from itertools import repeat
 from json.encoder import encode_basestring, encode_basestring_ascii  # json.dumps's own, in C
-from operator import itemgetter
+from operator import is_not
 from typing import Any, TypeVar
 
 from sqlalchemy import Column, event, insert, inspect
@@ -339,23 +339,30 @@ class Changes:
         now = self._now()
         bookkeeping = {"created_at": now, "updated_at": now, "changed_by": self.actor, "device_id": self.device_id,
                        "deleted": False}
-        for shape in dict.fromkeys(map(tuple, rows)):  # each shape of row checked once (nearly all alike)
+        shapes = dict.fromkeys(map(tuple, rows))
+        for shape in shapes:  # each shape of row checked once (nearly all alike)
             self._check_fields(model, dict.fromkeys(shape))
-        full = [{**column_defaults(model, fields), **fields} for fields in rows] if column_defaults(model, {}) \
-            else [dict(fields) for fields in rows]  # (a table whose fields have no defaults: nothing to add)
+        if column_defaults(model, {}):
+            full: Sequence[Mapping[str, Any]] = [{**column_defaults(model, fields), **fields} for fields in rows]
+            shapes = dict.fromkeys(map(tuple, full))
+        else:  # (a table whose fields have no defaults: nothing to add)
+            full = rows
         # the fields in the order they first appear, looked for in each shape of row
-        names = list(dict.fromkeys(name for shape in dict.fromkeys(map(tuple, full)) for name in shape))
+        names = list(dict.fromkeys(name for shape in shapes for name in shape))
+        # the rows a field at a time (each field's values over every row): the insert's columns, and the
+        # row op's parts (``_field_texts``)
+        get: Callable[[Any, str], Any] = dict.get if all(type(fields) is dict for fields in full) else _get
+        by_name = {name: list(map(get, full, repeat(name))) for name in names}
         columns = ["id", *bookkeeping, *names]
         convert = _converters(table, columns, self.session)
-        same = list(bookkeeping.values())  # one value for every row: converted once, not per row
-        for index, value in enumerate(same):
-            processor, convert[index + 1] = convert[index + 1], None
-            if processor is not None:
-                same[index] = processor(value)
-        values = [[row_id, *same, *map(complete.get, names)] for row_id, complete in zip(ids, full, strict=True)]
+        count = len(rows)
+        same = []  # one value for every row: converted once, not per row
+        for index, value in enumerate(bookkeeping.values(), start=1):
+            processor, convert[index] = convert[index], None
+            same.append([processor(value) if processor is not None else value] * count)
         quoted = ", ".join(f'"{name}"' for name in columns)
-        self._execute(f'INSERT INTO "{table.name}" ({quoted}) VALUES ({", ".join("?" * len(columns))})',
-                      convert, values)
+        self._execute_columns(f'INSERT INTO "{table.name}" ({quoted}) VALUES ({", ".join("?" * len(columns))})',
+                              convert, [list(ids), *same, *by_name.values()])
         add = self._bulk.append
         apart = _kept_apart(entity)
         if apart is not None:
@@ -363,17 +370,22 @@ class Changes:
             # is what its hash in the chain is taken over, so ``_flush_bulk`` hashes it as it is
             ordered = sorted(name for name in [*names, "deleted"] if name not in apart)
             alone = [name for name in names if name in apart]
-            prefixes = [(name, f"{encode_basestring(name)}:") for name in ordered]
-            self.touched.update((entity, row_id) for row_id in ids)
-            for complete in full:
-                complete["deleted"] = False  # the tombstone's field, recorded as ``create`` records it
+            self.touched.update(zip(repeat(entity), ids))
             # built a field at a time over every row (``_field_texts``), then joined a row at a time: as
-            # ``create``, a blank is no one's answer, not recorded
-            texts = [_field_texts(prefix, list(map(dict.get, full, repeat(name)))) for name, prefix in prefixes]
-            for row_id, complete, parts in zip(ids, full, zip(*texts, strict=True), strict=True):
+            # ``create``, a blank is no one's answer, not recorded; the tombstone's field recorded as
+            # ``create`` records it (false)
+            texts = [_field_texts(f"{encode_basestring(name)}:", by_name[name]) if name != "deleted"
+                     else [f"{encode_basestring(name)}:false"] * count for name in ordered]
+            if not alone:
+                for row_id, parts in zip(ids, zip(*texts, strict=True), strict=True):
+                    add((entity, row_id, oplog.ROW_FIELD, "{" + ",".join(filter(None, parts)) + "}", "[]"))
+                return
+            kept_apart = [by_name[name] for name in alone]
+            for row_id, parts, values in zip(ids, zip(*texts, strict=True), zip(*kept_apart, strict=True),
+                                             strict=True):
                 add((entity, row_id, oplog.ROW_FIELD, "{" + ",".join(filter(None, parts)) + "}", "[]"))
-                for name in alone:
-                    if (value := complete.get(name)) is not None:
+                for name, value in zip(alone, values, strict=True):
+                    if value is not None:
                         add((entity, row_id, name, op_value_text(value), "[]"))
             return
         for row_id, complete in zip(ids, full, strict=True):
@@ -436,42 +448,22 @@ class Changes:
         return found
 
     def _execute(self, sql: str, convert: list[Callable[[Any], Any] | None], values: list[list[Any]]) -> None:
-        """``sql`` run for every row of ``values`` (its ``?`` in column order, and no other ``?`` in it: a
-        name or a literal holding one would be taken for a value's place), each value converted as
-        SQLAlchemy converts it (``_converters``). A column that is ``None`` in every row is written as
-        the literal ``NULL`` rather than bound: the SQLCipher driver binds a ``None`` through its
+        """``sql`` run for every row of ``values`` (``_execute_columns``)."""
+        if not values:
+            return
+        self._execute_columns(sql, convert, [list(column) for column in zip(*values, strict=True)])
+
+    def _execute_columns(self, sql: str, convert: list[Callable[[Any], Any] | None], columns: list[list[Any]]) -> None:
+        """``sql`` run for every row (``columns[i]``: the values of its ``i``-th ``?`` in every row; and no
+        other ``?`` in it: a name or a literal holding one would be taken for a value's place), each value
+        converted as SQLAlchemy converts it (``_converters``). A column that is ``None`` in every row is
+        written as the literal ``NULL`` rather than bound: the SQLCipher driver binds a ``None`` through its
         adapter look-up (about 1 microsecond each, five times the stdlib's), and an import's rows have
         whole columns of them (a created row's unset fields, every op's ``received_from``)."""
-        nulls = {index for index in range(len(convert)) if not any(row[index] is not None for row in values)}
-        for index, processor in enumerate(convert):
-            if processor is not None and index not in nulls:
-                # each distinct value converted once (an import's rows share a few kinds, judgements and
-                # dates): equal values convert alike; a list or a dict (JSON) is converted each time, and so
-                # is a number with a fraction (0.0 == -0.0)
-                memo: dict[Any, Any] = {}
-                for row in values:
-                    value = row[index]
-                    if value is None:
-                        continue
-                    if type(value) in _UNREMEMBERED:
-                        row[index] = processor(value)
-                        continue
-                    try:
-                        found = memo.get(value)
-                    except TypeError:
-                        row[index] = processor(value)
-                        continue
-                    if found is None:
-                        found = memo[value] = processor(value)
-                    row[index] = found
-        keep = [index for index in range(len(convert)) if index not in nulls]
-        if not nulls:
-            rows = [tuple(row) for row in values]
-        elif len(keep) > 1:
-            pick = itemgetter(*keep)
-            rows = [pick(row) for row in values]
-        else:
-            rows = [tuple(row[index] for index in keep) for row in values]
+        nulls = {index for index, column in enumerate(columns) if not any(map(is_not, column, repeat(None)))}
+        kept = [column if processor is None else _converted(processor, column)
+                for index, (processor, column) in enumerate(zip(convert, columns, strict=True)) if index not in nulls]
+        rows = list(zip(*kept, strict=True))
         self.session.connection().exec_driver_sql(_null_literals(sql, nulls) if nulls else sql, rows)
 
     def _flush_bulk(self) -> None:
@@ -589,6 +581,35 @@ _SETTABLE: dict[type[SyncedColumns], frozenset[str]] = {}
 #: Values converted each time rather than once per distinct value: a list or a dict cannot be looked up, and
 #: a number with a fraction can equal another whose text differs (``0.0 == -0.0``).
 _UNREMEMBERED = frozenset({list, dict, float, decimal.Decimal})
+
+
+def _get(fields: Mapping[str, Any], name: str) -> Any:
+    return fields.get(name)
+
+
+def _converted(processor: Callable[[Any], Any], values: list[Any]) -> list[Any]:
+    """``values`` as ``processor`` converts them, each distinct value converted once (an import's rows
+    share a few kinds, judgements and dates): equal values convert alike; a list or a dict (JSON) is
+    converted each time, and so is a number with a fraction (0.0 == -0.0); ``None`` stays ``None``."""
+    memo: dict[Any, Any] = {}
+    found: list[Any] = []
+    add = found.append
+    for value in values:
+        if value is None:
+            add(None)
+            continue
+        if type(value) in _UNREMEMBERED:
+            add(processor(value))
+            continue
+        try:
+            converted = memo.get(value)
+        except TypeError:
+            add(processor(value))
+            continue
+        if converted is None:
+            converted = memo[value] = processor(value)
+        add(converted)
+    return found
 
 
 def _field_texts(prefix: str, values: list[Any]) -> list[str | None]:

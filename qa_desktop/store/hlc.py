@@ -191,9 +191,10 @@ class HybridClock:
             values: list[str] = []
             left = count
             while left:
-                prefix = f"{wall:0{_WALL_DIGITS}d}:"
                 run = min(left, limit - counter)
-                values.extend([f"{prefix}{n:0{_COUNTER_DIGITS}d}" for n in range(counter, counter + run)])
+                # each value as ``encode`` writes it: the wall clock's digits, then the counter's
+                each = f"{wall:0{_WALL_DIGITS}d}:%0{_COUNTER_DIGITS}d"
+                values.extend(map(each.__mod__, range(counter, counter + run)))
                 left -= run
                 counter += run
                 if left:  # as ``_tick``: the counter is full, borrow a millisecond

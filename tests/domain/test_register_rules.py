@@ -1,6 +1,8 @@
 """Service types, judgements, tiers (Section 3), Figure 1 documents, URNs, the unannounced rule."""
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from qa_desktop.domain.compliance import FIGURE_1, MINIMUM_URGENT_CHECKS, compliance_requirement
 from qa_desktop.domain.regulation import Judgement, Regulator, UnknownValue, parse_judgement
@@ -100,6 +102,21 @@ def test_urns_are_normalised_text(text, urn):
 def test_bad_urns_are_refused(text):
     with pytest.raises(InvalidUrn):
         normalise_urn(text)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(alphabet="SCsc0123456789٣ .\t", max_size=10))
+def test_a_urn_already_in_its_normal_form_is_read_as_any_other(text):
+    """``normalise_urn`` takes a URN already in its normal form as it is (nearly every one of a file):
+    anything it reads, it reads as the same text with a space before it is read (which is tidied the
+    long way), and anything it refuses is refused in the same words."""
+    def read(value):
+        try:
+            return normalise_urn(value)
+        except InvalidUrn as error:
+            return f"refused: {error}"
+
+    assert read(text) == read(" " + text)
 
 
 def test_postcodes_take_their_usual_form():

@@ -380,3 +380,61 @@ def test_every_kind_of_row_of_an_import_is_the_same_whoever_writes_it(tmp_path):
     summary, alerts, changes, ops, rows, lines = seen[0]
     assert " added, 0 updated, 0 unchanged" in summary and len(ops) > len(rows["providers"])
     assert alerts > 0 and changes == len(lines) > 300 and len(rows["regulatory_alerts"]) == alerts
+
+
+def test_a_provider_listed_twice_is_one_provider_however_its_urn_is_written(store, write_csv):
+    """The first pass takes a URN already in its normal form as the row's key as it is: a provider listed
+    again with its URN in lower case and spaced out (or as a spreadsheet's number) is the same key, and the
+    row of the later full inspection is the one used, wherever it is and however its URN is written."""
+    home, ifa = "Children's home,Active,Private,Maple Lodge,,,Rochester,,ME1 2DQ,Medway,4,X", \
+        "Independent fostering agency,Active,Private,Kindred,,,Chatham,,ME4 4AB,Medway,,X"
+    rows = [f"SC700101,{home},14/05/2022,Good", f" sc 700101 ,{home},14/05/2024,Inadequate",
+            f"1234567.0,{ifa},11/11/2023,Good", f"1234567,{ifa},11/11/2022,Good"]
+    report = import_providers(store, write_csv(csv_text(*rows)))
+    assert (report.added, report.repeated, report.skipped_total) == (2, 2, 0)
+    found = providers(store)
+    assert found["SC700101"].judgement is Judgement.INADEQUATE
+    assert found["SC700101"].judgement_date == dt.date(2024, 5, 14)
+    assert found["1234567"].judgement_date == dt.date(2023, 11, 11)
+
+
+def test_new_providers_with_the_same_facts_but_one_are_each_asked_what_section_12_needs(store, write_csv):
+    """Section 12 is not asked again about a new provider whose facts (regulator, judgement, its date, status)
+    an earlier new provider of the import had and raised nothing for; any fact that differs is asked
+    about: the suspended one and the inadequate one each raise their alert, the two alike raise none."""
+    from qa_desktop.domain.oversight import AlertKind
+    from qa_desktop.store.models import RegulatoryAlert
+
+    row = "{urn},Children's home,{status},Private,Home {urn},,,Chatham,,ME4 1AB,Medway,2,X,14/05/2024,{judgement}"
+    rows = [row.format(urn=f"SC70020{n}", status=status, judgement=judgement) for n, (status, judgement) in enumerate(
+        [("Active", "Good"), ("Suspended", "Good"), ("Active", "Good"), ("Active", "Inadequate")])]
+    report = import_providers(store, write_csv(csv_text(*rows)))
+    assert (report.added, report.alerts) == (4, 2)
+    with store.read() as session:
+        raised = {(session.get(Provider, a.provider_id).urn, a.kind) for a in session.scalars(select(RegulatoryAlert))}
+    assert raised == {("SC700201", AlertKind.SUSPENSION), ("SC700203", AlertKind.INADEQUATE)}
+
+
+@pytest.mark.parametrize("held", [100_000, 25, 0])
+def test_the_first_pass_keeps_per_key_the_first_row_of_its_latest_full_inspection(monkeypatch, held):
+    """``_Keys``: per key, the line of its first row of the highest rank and how many rows it has, whether
+    the keys stay in memory, move to their table part way through the file, or are all in the table."""
+    import random
+
+    from qa_desktop.services import provider_import
+
+    monkeypatch.setattr(provider_import, "MAX_KEYS_HELD", held)
+    rng = random.Random(5)
+    rows = [(rng.randrange(60), line, rng.choice([0, 0, 100_020_230_101, 100_020_240_101])) for line in range(2, 200)]
+    expected: dict[int, tuple[int, int, int]] = {}
+    for digest, line, rank in rows:
+        first, best, count = expected.get(digest, (line, rank, 0))
+        expected[digest] = (line, rank, count + 1) if rank > best else (first, best, count + 1)
+    keys = provider_import._Keys()
+    for row in rows:
+        keys.add(*row)
+    keys.flush()
+    assert {digest: keys.winner(digest) for digest in expected} == {d: (e[0], e[2]) for d, e in expected.items()}
+    assert keys.repeated() and keys.winner(99) is None
+    assert keys.lines() == ({d: e[0] for d, e in expected.items()} if held >= len(expected) else None)
+    keys.close()

@@ -159,7 +159,8 @@ def test_a_judgement_or_inspection_date_never_moves_backwards(store, tmp_path):
     assert header  # (the header the rows are written under)
 
 
-@pytest.mark.parametrize("keys_held", [100_000, 0], ids=["keys-in-memory", "keys-asked-row-by-row"])
+@pytest.mark.parametrize("keys_held", [100_000, 25, 0],
+                         ids=["keys-in-memory", "keys-moved-to-a-table-midway", "keys-asked-row-by-row"])
 def test_the_in_year_file_uses_each_providers_latest_full_inspection(store, tmp_path, monkeypatch, keys_held):
     from qa_desktop.services import provider_import
 
