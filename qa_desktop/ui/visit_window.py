@@ -473,9 +473,17 @@ class VisitWindow(QWidget):
         """The overall bar and words: the sections' counts summed (as ``SectionListModel.changed`` last
         made them), not every checklist counted again."""
         answered, total = self.sections.totals()
-        self.progress.setRange(0, max(total, 1))
-        self.progress.setValue(answered)
-        self.progress.setFormat(f"{round(100 * answered / total) if total else 100}%")
+        # QProgressBar.setValue repaints at once when its percentage moves (0.5-1.5 ms, then the
+        # window paints again): held here, it is painted with the rest of the window's update
+        shown = (max(total, 1), answered, f"{round(100 * answered / total) if total else 100}%")
+        if (self.progress.maximum(), self.progress.value(), self.progress.format()) != shown:
+            self.progress.setUpdatesEnabled(False)
+            try:
+                self.progress.setRange(0, shown[0])
+                self.progress.setValue(shown[1])
+                self.progress.setFormat(shown[2])
+            finally:
+                self.progress.setUpdatesEnabled(True)  # asks for the paint (``update``)
         words = f"{answered} of {total} answered"
         differ = len(self.differences)
         if differ:
