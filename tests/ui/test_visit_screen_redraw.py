@@ -185,3 +185,33 @@ def test_an_item_an_answer_shows_is_in_the_keyboards_order_and_saves_what_is_typ
     again = window.items[window.items.index(lado) + 1]
     assert again.item.key == "incidents_lado_followed" and again.isVisible()
     assert again.buttons[0].isChecked() and again.note_button.text() == "Note ✓"
+
+
+def test_words_typed_in_an_item_an_answer_then_hides_are_saved(qtbot, store, workspace, hub):
+    """The officer types in a shown item's field and, without leaving it, clicks the answer that
+    hides it: what was typed is saved under that item (it loses the focus as it goes), and shows
+    again with it."""
+    visit_id = make_visit(store, TemplateLibrary.load())
+    window = VisitWindow(workspace, hub, visit_id)
+    qtbot.addWidget(window)
+    window.show()
+    window.activateWindow()
+    qtbot.waitExposed(window)
+    row = next(r for r, (_, section) in enumerate(window.sections.rows) if section.key == "concerns")
+    window.section_list.setCurrentIndex(window.sections.index(row))
+    raised = window.items[0]
+    raised.setFocus()
+    qtbot.keyClick(raised, Qt.Key.Key_1)  # Yes: what was raised is asked
+    detail = next(w for w in window.items if w.item.key == "concerns_detail")
+    assert detail.text_answer is not None
+    detail.text_answer.setFocus()
+    qtbot.waitUntil(detail.text_answer.hasFocus)
+    qtbot.keyClicks(detail.text_answer, "Complaint about noise at night")
+    qtbot.mouseClick(raised.buttons[1], Qt.MouseButton.LeftButton)  # No, clicked: the field is still focused
+    assert detail not in window.items and not detail.isVisible()
+    saved = open_visit(store, visit_id).checklists[window.current_checklist()[0]]
+    assert saved.answer("concerns_any") == "no"
+    assert saved.answer("concerns_detail") == "Complaint about noise at night"
+    qtbot.mouseClick(raised.buttons[0], Qt.MouseButton.LeftButton)
+    shown_again = next(w for w in window.items if w.item.key == "concerns_detail")
+    assert shown_again.text_answer.text() == "Complaint about noise at night"
