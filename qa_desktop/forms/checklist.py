@@ -113,6 +113,11 @@ class Checklist:
         sections = [section] if section is not None else self.sections()
         return [item for s in sections for item in s.items if self._shows(item)]
 
+    def items_in_scope(self, section: Section) -> list[Item]:
+        """The section's items this visit can show, in template order: those of its scope, whether a
+        ``show_when`` shows them now or not (an answer may show them a moment later)."""
+        return [item for item in section.items if item.scopes is None or self.scope in item.scopes]
+
     def _shows(self, item: Item) -> bool:
         if item.scopes is not None and self.scope not in item.scopes:
             return False

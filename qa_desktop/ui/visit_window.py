@@ -188,7 +188,10 @@ class VisitWindow(QWidget):
         super().__init__(parent, Qt.WindowType.Window)
         self.workspace = workspace
         self.visit = workspace.visits.open(visit_id)
+        #: the items on screen, in template order; ``_built`` also holds those of the section a
+        #: ``show_when`` hides now (made with the section, hidden until an answer shows them)
         self.items: list[ItemWidget] = []
+        self._built: list[ItemWidget] = []
         #: The section whose items are on screen: (template key, section, its row). Every save from an
         #: item is filed under this template, never under the row the section list has just moved to:
         #: an item leaving the screen (a typed answer saved as it loses focus, a note flushed) belongs
@@ -333,12 +336,13 @@ class VisitWindow(QWidget):
         self.flush_notes()
         self._leaving = True
         try:
-            for widget in self.items:
+            for widget in self._built:
                 widget.hide()  # gone at once (a typed answer is saved as it loses focus, here)
                 widget.deleteLater()
         finally:
             self._leaving = False
         self.items = []
+        self._built = []
         self._shown = None
         while self.items_layout.count():
             self.items_layout.takeAt(0)
@@ -351,11 +355,19 @@ class VisitWindow(QWidget):
             intro = QLabel(section.intro)
             intro.setWordWrap(True)
             self.items_layout.addWidget(intro)
-        for item in checklist.visible_items(section):
+        showing = {item.key for item in checklist.visible_items(section)}
+        # every item the section can show is made now, in template order (the keyboard's order, Tab
+        # included): one a ``show_when`` hides waits hidden, and an answer that shows it only shows it
+        for item in checklist.items_in_scope(section):
             widget = self._item_widget(key, checklist, item)
-            self.items.append(widget)
+            self._built.append(widget)
             self.items_layout.addWidget(widget)
-            widget.show()  # now, not when the layout next runs: the focus can go to it at once
+            if item.key in showing:
+                self.items.append(widget)
+                widget.show()  # now, not when the layout next runs: the focus can go to it at once
+            else:
+                widget.hide()  # said explicitly: a window not shown yet would show it with the rest
+                widget.ensurePolished()  # styled now, with the section, rather than on the answer
         self.items_layout.addStretch(1)
         if self.items:
             self.items[0].setFocus()
@@ -375,29 +387,23 @@ class VisitWindow(QWidget):
         return widget
 
     def _show_visible(self, key: str, checklist: Checklist, section: Any) -> None:
-        """An answer showed or hid items of the section on screen (``show_when``): add and remove just
-        those, in place. The others stay as they are (focus, scroll, a note being typed): rebuilding
-        every item of the section was the slowest answer of all."""
-        visible = checklist.visible_items(section)
-        showing = {i.key for i in visible}
-        kept = {w.item.key: w for w in self.items}
-        for gone in [w for w in self.items if w.item.key not in showing]:
-            if gone.has_pending_note():
-                gone.flush_note()  # saved under its own item, as when leaving the section
-            kept.pop(gone.item.key)
-            gone.hide()
-            self.items_layout.removeWidget(gone)
-            gone.deleteLater()
-        first = 1 if section.intro else 0  # the section's introduction comes before its items
-        items: list[ItemWidget] = []
-        for at, item in enumerate(visible):
-            widget = kept.get(item.key)
-            if widget is None:  # kept ones are in template order already: new ones go in between
-                widget = self._item_widget(key, checklist, item)
-                self.items_layout.insertWidget(first + at, widget)
+        """An answer showed or hid items of the section on screen (``show_when``): show and hide just
+        those, in place (their widgets were made with the section). The others stay as they are
+        (focus, scroll, a note being typed). An item shown again shows what is stored for it now
+        (a change may have arrived while it was hidden); one hidden keeps its answer, as the
+        checklist does, and a note being typed in it is saved first."""
+        showing = {i.key for i in checklist.visible_items(section)}
+        was = set(map(id, self.items))
+        for widget in self._built:
+            if widget.item.key in showing and id(widget) not in was:
+                widget.show_record(checklist.record(widget.item.key), self._differences_of(key, widget.item.key))
+                widget.setEnabled(not self.read_only)
                 widget.show()
-            items.append(widget)
-        self.items = items
+            elif widget.item.key not in showing and id(widget) in was:
+                if widget.has_pending_note():
+                    widget.flush_note()  # saved under its own item, as when leaving the section
+                widget.hide()
+        self.items = [w for w in self._built if w.item.key in showing]
 
     def _move(self, widget: ItemWidget, step: int) -> None:
         index = self.items.index(widget) + step
@@ -467,9 +473,17 @@ class VisitWindow(QWidget):
         """The overall bar and words: the sections' counts summed (as ``SectionListModel.changed`` last
         made them), not every checklist counted again."""
         answered, total = self.sections.totals()
-        self.progress.setRange(0, max(total, 1))
-        self.progress.setValue(answered)
-        self.progress.setFormat(f"{round(100 * answered / total) if total else 100}%")
+        # QProgressBar.setValue repaints at once when its percentage moves (0.5-1.5 ms, then the
+        # window paints again): held here, it is painted with the rest of the window's update
+        shown = (max(total, 1), answered, f"{round(100 * answered / total) if total else 100}%")
+        if (self.progress.maximum(), self.progress.value(), self.progress.format()) != shown:
+            self.progress.setUpdatesEnabled(False)
+            try:
+                self.progress.setRange(0, shown[0])
+                self.progress.setValue(shown[1])
+                self.progress.setFormat(shown[2])
+            finally:
+                self.progress.setUpdatesEnabled(True)  # asks for the paint (``update``)
         words = f"{answered} of {total} answered"
         differ = len(self.differences)
         if differ:
@@ -782,7 +796,7 @@ class VisitWindow(QWidget):
                                       "change, use Reopen… and say why: the reason is kept in the audit trail and "
                                       "the next report revision says what it corrects.")
         self.complete_button.setText("Re&open…" if self.read_only else "&Complete visit…")
-        for widget in self.items:
+        for widget in self._built:
             widget.setEnabled(not self.read_only)
         self.documents_button.refresh()
         if was != self.read_only:

@@ -15,6 +15,7 @@ from qa_desktop.forms.library import TemplateLibrary
 from qa_desktop.forms.template import ResponseType
 from qa_desktop.services.demo import load_demo
 from qa_desktop.services.visits import open_visit
+from qa_desktop.ui.item_widget import ItemWidget
 from qa_desktop.ui.visit_window import VisitWindow
 from tests.conftest import TODAY
 from tests.sync.conftest import make_visit
@@ -121,3 +122,96 @@ def test_an_answer_that_shows_or_hides_items_adds_or_removes_only_those(qtbot, s
     assert window.items == before and used.hasFocus()
     rows, answered, total = counted_again(store, window)
     assert shown(window) == rows and window.progress.value() == answered and window.progress.maximum() == total
+
+
+def item_holding_focus(window):
+    focus = window.focusWidget()
+    return next((w for w in window.findChildren(ItemWidget) if w is focus or w.isAncestorOf(focus)), None)
+
+
+def tab_to_next_item(qtbot, window, start):
+    """Tab from ``start`` until the focus is in another item (None: it left the items)."""
+    for _ in range(12):
+        qtbot.keyClick(window.focusWidget(), Qt.Key.Key_Tab)
+        holder = item_holding_focus(window)
+        if holder is None or holder is not start:
+            return holder
+    return None
+
+
+def test_an_item_an_answer_shows_is_in_the_keyboards_order_and_saves_what_is_typed(qtbot, store, workspace, hub):
+    """The items a ``show_when`` shows are made with their section, hidden: the answer that shows one
+    must put it where the template has it, for the eye, Up/Down and Tab alike (here between two
+    items); what is typed in it saves; hidden again, it keeps what it holds and Tab skips it."""
+    visit_id = make_visit(store, TemplateLibrary.load())
+    window = VisitWindow(workspace, hub, visit_id)
+    qtbot.addWidget(window)
+    window.show()
+    window.activateWindow()
+    qtbot.waitExposed(window)
+    row = next(r for r, (_, section) in enumerate(window.sections.rows) if section.key == "incidents")
+    window.section_list.setCurrentIndex(window.sections.index(row))
+    lado = next(w for w in window.items if w.item.key == "incidents_lado")
+    after = window.items[window.items.index(lado) + 1]
+    assert "incidents_lado_followed" not in [w.item.key for w in window.items]
+    lado.setFocus()
+    qtbot.waitUntil(lado.hasFocus)
+    qtbot.keyClick(lado, Qt.Key.Key_1)  # Yes: whether the referrals were followed up is asked
+    followed = window.items[window.items.index(lado) + 1]
+    assert followed.item.key == "incidents_lado_followed" and window.items[window.items.index(followed) + 1] is after
+    layout = [window.items_layout.itemAt(n).widget() for n in range(window.items_layout.count())]
+    assert [w for w in layout if w in window.items] == window.items  # on screen in the template's order
+    assert followed.isVisible() and followed.isEnabled() and followed.accessibleName() == followed.item.label
+    assert tab_to_next_item(qtbot, window, lado) is followed  # Tab goes to it, then on to the next
+    assert tab_to_next_item(qtbot, window, followed) is after
+    qtbot.keyClick(after, Qt.Key.Key_Up)  # Up and Down pass through it too
+    assert followed.hasFocus()
+    qtbot.keyClick(followed, Qt.Key.Key_1)  # Met
+    qtbot.keyClick(followed, Qt.Key.Key_N)
+    qtbot.keyClicks(followed.note, "Both referrals closed; outcomes on file")
+    qtbot.keyClick(followed.note, Qt.Key.Key_Escape)
+    key = window.current_checklist()[0]
+    saved = open_visit(store, visit_id).checklists[key].record("incidents_lado_followed")
+    assert (saved.answer, saved.note) == (MET, "Both referrals closed; outcomes on file")
+
+    lado.setFocus()
+    qtbot.keyClick(lado, Qt.Key.Key_2)  # No: it goes from the screen and from Tab
+    assert "incidents_lado_followed" not in [w.item.key for w in window.items] and not followed.isVisible()
+    assert tab_to_next_item(qtbot, window, lado) is after
+    saved = open_visit(store, visit_id).checklists[key].record("incidents_lado_followed")
+    assert (saved.answer, saved.note) == (MET, "Both referrals closed; outcomes on file")  # kept, hidden
+    lado.setFocus()
+    qtbot.keyClick(lado, Qt.Key.Key_1)  # Yes again: shown as saved
+    again = window.items[window.items.index(lado) + 1]
+    assert again.item.key == "incidents_lado_followed" and again.isVisible()
+    assert again.buttons[0].isChecked() and again.note_button.text() == "Note ✓"
+
+
+def test_words_typed_in_an_item_an_answer_then_hides_are_saved(qtbot, store, workspace, hub):
+    """The officer types in a shown item's field and, without leaving it, clicks the answer that
+    hides it: what was typed is saved under that item (it loses the focus as it goes), and shows
+    again with it."""
+    visit_id = make_visit(store, TemplateLibrary.load())
+    window = VisitWindow(workspace, hub, visit_id)
+    qtbot.addWidget(window)
+    window.show()
+    window.activateWindow()
+    qtbot.waitExposed(window)
+    row = next(r for r, (_, section) in enumerate(window.sections.rows) if section.key == "concerns")
+    window.section_list.setCurrentIndex(window.sections.index(row))
+    raised = window.items[0]
+    raised.setFocus()
+    qtbot.keyClick(raised, Qt.Key.Key_1)  # Yes: what was raised is asked
+    detail = next(w for w in window.items if w.item.key == "concerns_detail")
+    assert detail.text_answer is not None
+    detail.text_answer.setFocus()
+    qtbot.waitUntil(detail.text_answer.hasFocus)
+    qtbot.keyClicks(detail.text_answer, "Complaint about noise at night")
+    qtbot.mouseClick(raised.buttons[1], Qt.MouseButton.LeftButton)  # No, clicked: the field is still focused
+    assert detail not in window.items and not detail.isVisible()
+    saved = open_visit(store, visit_id).checklists[window.current_checklist()[0]]
+    assert saved.answer("concerns_any") == "no"
+    assert saved.answer("concerns_detail") == "Complaint about noise at night"
+    qtbot.mouseClick(raised.buttons[0], Qt.MouseButton.LeftButton)
+    shown_again = next(w for w in window.items if w.item.key == "concerns_detail")
+    assert shown_again.text_answer.text() == "Complaint about noise at night"
