@@ -135,3 +135,11 @@ def test_a_field_of_two_ops_has_the_state_the_whole_reckoning_gives(made) -> Non
     for given_order in (ops, list(reversed(ops))):
         whole = _state_or_error(lambda o: _field_state(sorted(o, key=_ORDER, reverse=True)), given_order)
         assert _state_or_error(field_state, given_order) == whole
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.none() | st.lists(st.text(max_size=40), max_size=4) | st.lists(st.text(max_size=40), max_size=4).map(tuple))
+def test_a_base_is_stored_as_the_json_text_it_always_was(base) -> None:
+    """``base_text`` (a pulled op's base as the log stores it) is ``json.dumps`` of the list, or null."""
+    from qa_desktop.store.changes import base_text
+    assert base_text(base) == (json.dumps(list(base)) if base is not None else "null")
