@@ -35,6 +35,7 @@ import json
 import uuid
 from collections.abc import Iterable, Iterator
 
+import psycopg
 from sqlalchemy import (
     BigInteger,
     Column,
@@ -54,7 +55,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.dialects.postgresql import JSONB, insert
 from sqlalchemy.engine import URL, Connection, make_url
-from sqlalchemy.exc import ArgumentError, OperationalError, SQLAlchemyError
+from sqlalchemy.exc import ArgumentError, DBAPIError, OperationalError, SQLAlchemyError
 
 from qa_desktop.store.oplog import OpRecord, op_record
 from qa_desktop.sync.sealing import SealError, TeamKey
@@ -407,12 +408,16 @@ def _sealed_after(connection: Connection, after: int) -> list[tuple[int, str, st
     binary form, straight from the driver. Each change is a sealed row of about a kilobyte: as text the
     server sent every one as hexadecimal, twice its size, which the driver then decoded, and
     SQLAlchemy's rows and its time zone handling of ``pushed_at`` (not used here) cost as much again:
-    a third of a second of each 100,000 changes pulled (issue 22)."""
+    a third of a second of each 100,000 changes pulled (issue 22). The driver's errors are given as
+    SQLAlchemy gives them (a server gone away is an ``OperationalError``: said as "cannot be reached")."""
     driver = connection.connection.driver_connection
     assert driver is not None
-    with driver.cursor(binary=True) as cursor:
-        cursor.execute(_SEALED_AFTER, (after,))
-        return cursor.fetchall()
+    try:
+        with driver.cursor(binary=True) as cursor:
+            cursor.execute(_SEALED_AFTER, (after,))
+            return cursor.fetchall()
+    except psycopg.Error as error:
+        raise DBAPIError.instance(_SEALED_AFTER, (after,), error, psycopg.Error) from error
 
 
 def _plain(error: SQLAlchemyError, label: str) -> str:

@@ -149,3 +149,25 @@ def test_changes_pulled_through_postgresql_are_stored_as_their_laptop_stored_the
     made = stored(alex)
     assert len(made) > 30 and stored(jo) == made
     assert snapshot(jo) == snapshot(alex)
+
+
+
+def test_a_pulls_read_failing_on_the_server_is_said_as_sqlalchemy_says_it(postgres_url, postgres_server):
+    """The pull's read goes straight to the driver (issue 22); its errors still come as SQLAlchemy's, so a
+    server gone away mid-pull is an ``OperationalError`` (said as "cannot be reached") as before."""
+    from sqlalchemy import create_engine, exc, text
+
+    from qa_desktop.sync import postgres
+
+    engine = create_engine(parse_url(postgres_url).set(password=postgres_server["password"]))
+    try:
+        with engine.connect() as connection, pytest.raises(exc.ProgrammingError, match="qa_sync_sealed_ops"):
+            postgres._sealed_after(connection, 0)  # no such table in an empty database
+        with engine.connect() as reading, engine.connect() as other:
+            pid = reading.scalar(text("SELECT pg_backend_pid()"))
+            reading.rollback()
+            other.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": pid})
+            with pytest.raises(exc.OperationalError):
+                postgres._sealed_after(reading, 0)  # its server process is gone
+    finally:
+        engine.dispose()
