@@ -35,7 +35,6 @@ import json
 import uuid
 from collections.abc import Iterable, Iterator
 
-import psycopg
 from sqlalchemy import (
     BigInteger,
     Column,
@@ -410,6 +409,8 @@ def _sealed_after(connection: Connection, after: int) -> list[tuple[int, str, st
     SQLAlchemy's rows and its time zone handling of ``pushed_at`` (not used here) cost as much again:
     a third of a second of each 100,000 changes pulled (issue 22). The driver's errors are given as
     SQLAlchemy gives them (a server gone away is an ``OperationalError``: said as "cannot be reached")."""
+    import psycopg  # here: a laptop syncing through a folder never loads the driver
+
     driver = connection.connection.driver_connection
     assert driver is not None
     try:
