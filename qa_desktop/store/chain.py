@@ -32,7 +32,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -163,10 +163,8 @@ def check_arriving(session: Session, ops: Iterable[OpRecord], *,
         chained = [op for op in arriving if op.dseq is not None]
         places = sorted({p for n in (op.dseq for op in chained if op.dseq) for p in (n - 1, n, n + 1) if p > 0})
         held: dict[int, list[OpRecord]] = defaultdict(list)
-        for start in range(0, len(places), CHUNK):
-            for row in session.execute(select(Op.__table__).where(Op.device_id == device_id,
-                                                                  Op.dseq.in_(places[start:start + CHUNK]))):
-                held[int(row.dseq)].append(op_record(row))
+        for row in _held_at(session, device_id, places):
+            held[int(row.dseq)].append(op_record(row))
         batch: dict[int, OpRecord] = {}
         for op in sorted(chained, key=lambda o: o.dseq or 0):
             batch.setdefault(op.dseq or 0, op)
@@ -178,6 +176,21 @@ def check_arriving(session: Session, ops: Iterable[OpRecord], *,
             if problem:
                 refused[op.op_id] = Finding(op.op_id, device_id, "forged", f"{describe(op)} {problem}")
     return [op for op in ops if op.op_id not in refused], list(refused.values())
+
+
+def _held_at(session: Session, device_id: str, places: list[int]) -> Iterator[Any]:
+    """The ops of a device held here at these places of its chain (``places`` sorted). Places with no
+    gap (a pull's: each of a laptop's changes one after another, and their neighbours) are one range
+    of the chain's index, read in one step: asked place by place, 500 to a statement, each was a
+    look-up of its own, 300,000 of them for 100,000 changes (issue 22)."""
+    table = Op.__table__
+    if places and places[-1] - places[0] == len(places) - 1:
+        yield from session.execute(select(table).where(table.c.device_id == device_id,
+                                                       table.c.dseq.between(places[0], places[-1])))
+        return
+    for start in range(0, len(places), CHUNK):
+        yield from session.execute(select(table).where(table.c.device_id == device_id,
+                                                       table.c.dseq.in_(places[start:start + CHUNK])))
 
 
 def _problem(op: OpRecord, held: dict[int, list[OpRecord]], batch: dict[int, OpRecord], first: str | None,

@@ -141,6 +141,17 @@ def json_text(value: Any) -> str:
     return json.dumps(value)
 
 
+def base_text(base: tuple[str, ...] | list[str] | None) -> str:
+    """``json_text(list(base))`` (``"null"`` for no base) of an op's base, the ids it was written over:
+    a list of text written without ``json.dumps``'s machinery, once per op a pull stores (issue 22; a
+    test holds the two equal)."""
+    if base is None:
+        return "null"
+    if all(type(op_id) is str for op_id in base):
+        return "[" + ", ".join(map(encode_basestring_ascii, base)) + "]"
+    return json_text(list(base))
+
+
 def op_value_text(value: Any) -> str:
     """``json_text(json_value(value))`` in one step, for the bulk verbs."""
     return _value_text(value, encode_basestring_ascii, lambda other: json_text(json_value(other)), _OP_ENUM_TEXTS)

@@ -25,7 +25,7 @@ from typing import Any
 from sqlalchemy import Boolean, Date, Integer, bindparam, delete, func, insert, select
 from sqlalchemy.orm import Session
 
-from qa_desktop.store.changes import json_text
+from qa_desktop.store.changes import base_text, json_text
 from qa_desktop.store.database import session_clock
 from qa_desktop.store.hlc import (
     MAX_AHEAD_MS,
@@ -201,7 +201,7 @@ def _insert_ops(session: Session, ops: list[OpRecord], received_from: str, blank
     it is in memory, rather than read back (and decrypted) again after others pushed it out."""
     text = json_text
     rows = [(o.op_id, o.entity, o.entity_id, o.field, text(o.value), o.hlc, o.device_id, o.actor,
-             text(list(o.base)) if o.base is not None else "null", received_from, int(o.op_id in blanked), o.wall,
+             base_text(o.base), received_from, int(o.op_id in blanked), o.wall,
              o.dseq, o.chain, o.vhash) for o in sorted(ops, key=_INDEX_ORDER)]
     session.connection().exec_driver_sql(_INSERT_OPS, rows)
 

@@ -15,7 +15,8 @@ import hashlib
 import hmac
 import json
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from json.scanner import make_scanner
 from typing import Any
 
 from qa_desktop.store.hlc import LATEST_MS, Hlc, is_date_ms
@@ -96,6 +97,37 @@ def _plain_op(item: Any) -> OpRecord | None:
                     sealed)
 
 
+#: JSON's own scanner (C), as ``json.loads`` runs it: one value from a place in a text.
+_SCAN: Callable[[str, int], tuple[Any, int]] = make_scanner(json.JSONDecoder())  # type: ignore[arg-type]  # typeshed's stub
+
+
+def json_line(text: str) -> Any:
+    """``json.loads(text)`` for one op's line: a pull reads a line per change it receives, and the
+    decoder's steps around its scanner (skipping white space before and after, its checks) were much
+    of that (issue 22). A line that is one JSON value from its first character to its last is read by
+    the scanner alone; anything else (white space around it, a byte-order mark, damage) goes to
+    ``json.loads``, which gives what it always gave, or its error in its words (a test holds the two
+    equal)."""
+    try:
+        value, end = _SCAN(text, 0)
+    except Exception:  # noqa: BLE001 (``json.loads`` below says what is wrong, in its words)
+        return json.loads(text)
+    return value if end == len(text) else json.loads(text)
+
+
+def json_bytes(data: bytes) -> Any:
+    """``json.loads(data)`` for one op's UTF-8 JSON (a PostgreSQL row): text that starts ``{"`` is read as
+    UTF-8, as ``json.loads`` reads it (no byte-order mark, no zero byte: ``json.detect_encoding``'s
+    choice), then as ``json_line``; anything else goes to ``json.loads`` (a test holds them equal)."""
+    if data[:2] == b'{"':
+        try:
+            text = data.decode("utf-8", "surrogatepass")
+        except UnicodeDecodeError:
+            return json.loads(data)
+        return json_line(text)
+    return json.loads(data)
+
+
 def op_from_wire(item: Any) -> OpRecord:
     """An op read from outside, or ``ValueError`` saying what is wrong with it."""
     plain = _plain_op(item)
@@ -164,7 +196,7 @@ def decode_ops(data: bytes, name: str) -> list[OpRecord]:
         if not line.strip():
             continue
         try:
-            ops.append(op_from_wire(json.loads(line)))
+            ops.append(op_from_wire(json_line(line)))
         except ValueError as error:  # json.JSONDecodeError is a ValueError
             raise SyncFileError(name, f"change {number} is unreadable ({error})") from None
     return ops

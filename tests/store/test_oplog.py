@@ -108,3 +108,38 @@ def test_the_logs_json_quick_cases() -> None:
     for text in ['"met"', '""', '[]', '[""]', '["a", "b"]', r'["a\\"]', r'"\u00e9"', r'"say \"hi\""', 'null', '3']:
         assert stored_json(text) == json.loads(text), text
     assert stored_json(3) == 3 and stored_json(None) is None  # a number kept as a number by the column
+
+
+def _state_or_error(compute, ops):
+    try:
+        return compute(ops)
+    except IndexError as error:  # no head at all (ops that name each other): the same either way
+        return ("no head", str(error))
+
+
+_IDS = ["a", "b", "c"]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from(_IDS), st.sampled_from(["d1", "d2"]),
+                          st.sampled_from(["0001763805600000:00001", "0001763805600000:00002"]),
+                          st.none() | st.lists(st.sampled_from(_IDS), max_size=3).map(tuple),
+                          st.sampled_from(["met", "not_met"])), min_size=2, max_size=2))
+def test_a_field_of_two_ops_has_the_state_the_whole_reckoning_gives(made) -> None:
+    """``field_state``'s quick way for two ops (a pull's older op and the one written over it) gives
+    what the whole reckoning gives, for any ids, bases (none, naming each other or themselves), clocks
+    and laptops."""
+    from qa_desktop.store.oplog import _ORDER, _field_state
+    ops = [OpRecord(op_id, "answers", "x", "value", value, hlc, device, "Alex", base)
+           for op_id, device, hlc, base, value in made]
+    for given_order in (ops, list(reversed(ops))):
+        whole = _state_or_error(lambda o: _field_state(sorted(o, key=_ORDER, reverse=True)), given_order)
+        assert _state_or_error(field_state, given_order) == whole
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.none() | st.lists(st.text(max_size=40), max_size=4) | st.lists(st.text(max_size=40), max_size=4).map(tuple))
+def test_a_base_is_stored_as_the_json_text_it_always_was(base) -> None:
+    """``base_text`` (a pulled op's base as the log stores it) is ``json.dumps`` of the list, or null."""
+    from qa_desktop.store.changes import base_text
+    assert base_text(base) == (json.dumps(list(base)) if base is not None else "null")

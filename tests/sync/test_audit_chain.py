@@ -139,3 +139,20 @@ def test_retention_removes_values_and_the_chain_still_checks(laptops, library, t
         with laptop.read() as session:
             assert session.scalar(select(Op.op_id).where(Op.redacted.is_(True)).limit(1)) is not None
             assert verify_log(session, laptop.device_id).findings == ()
+
+
+def test_a_laptops_changes_are_found_at_their_places_read_as_a_range_or_one_by_one(laptops, library):
+    """``check_arriving``'s look-up of the changes already held at an arriving change's place and its
+    neighbours: places with no gap are read as one range of the chain's index (a pull's), others place
+    by place; both find exactly the changes at those places."""
+    from qa_desktop.store.chain import _held_at
+    (alex,) = laptops("alex")
+    make_visit(alex, library)
+    held = _chained(alex)
+    last = held[-1].dseq
+    with alex.read() as session:
+        for places in ([1, 2, 3], list(range(2, last + 3)), [last - 1, last, last + 1], [1, 3, 4, last + 5],
+                       [last + 1, last + 2], []):
+            found = sorted((row.dseq, row.op_id) for row in _held_at(session, alex.device_id, places))
+            assert found == sorted((op.dseq, op.op_id) for op in held if op.dseq in places)
+            assert not list(_held_at(session, "another laptop", places))

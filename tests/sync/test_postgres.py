@@ -125,3 +125,49 @@ def test_a_laptop_two_days_fast_is_held_through_postgresql_too_and_converges_onc
     finally:
         alex.close()
         jo.close()
+
+
+def test_changes_pulled_through_postgresql_are_stored_as_their_laptop_stored_them(laptops, server_store, library):
+    """A pull reads the server's sealed rows in its binary form, straight from the driver (issue 22):
+    the receiving laptop's log holds the same text as the laptop that made the changes (values with
+    quotes, accents and a line separator, bases, links, hashes), and the same rows."""
+    alex, jo = laptops("alex", "jo")
+    visit_id = make_visit(alex, library)
+    for number, (template, item) in enumerate(first_items(alex, visit_id, 3)):
+        open_visit(alex, visit_id).set_answer(template, item, MET)
+        open_visit(alex, visit_id).set_note(template, item, f"Zo\u00eb said \"fine\" \u2028 {number}")
+        open_visit(alex, visit_id).set_answer(template, item, NOT_MET)
+    sync(alex, server_store()), sync(jo, server_store())
+    columns = ("op_id, entity, entity_id, field, value, typeof(value), hlc, device_id, actor, base, typeof(base), "
+               "redacted, wall, dseq, chain, vhash")
+
+    def stored(store) -> list[tuple]:
+        with store.read() as session:
+            return sorted(tuple(row) for row in session.connection().exec_driver_sql(
+                f"SELECT {columns} FROM ops WHERE device_id = ?", (alex.device_id,)))
+
+    made = stored(alex)
+    assert len(made) > 30 and stored(jo) == made
+    assert snapshot(jo) == snapshot(alex)
+
+
+
+def test_a_pulls_read_failing_on_the_server_is_said_as_sqlalchemy_says_it(postgres_url, postgres_server):
+    """The pull's read goes straight to the driver (issue 22); its errors still come as SQLAlchemy's, so a
+    server gone away mid-pull is an ``OperationalError`` (said as "cannot be reached") as before."""
+    from sqlalchemy import create_engine, exc, text
+
+    from qa_desktop.sync import postgres
+
+    engine = create_engine(parse_url(postgres_url).set(password=postgres_server["password"]))
+    try:
+        with engine.connect() as connection, pytest.raises(exc.ProgrammingError, match="qa_sync_sealed_ops"):
+            postgres._sealed_after(connection, 0)  # no such table in an empty database
+        with engine.connect() as reading, engine.connect() as other:
+            pid = reading.scalar(text("SELECT pg_backend_pid()"))
+            reading.rollback()
+            other.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": pid})
+            with pytest.raises(exc.OperationalError):
+                postgres._sealed_after(reading, 0)  # its server process is gone
+    finally:
+        engine.dispose()

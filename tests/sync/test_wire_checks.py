@@ -91,3 +91,36 @@ def test_an_opened_value_reads_as_the_json_decoder_reads_it(value: Any, junk: by
     assert sealing.json_of(sealed) == json.loads(sealed)
     for data in (b'"' + junk + b'"', junk):
         assert _json_of(data) == _loads(data)
+
+
+def _read(reader: Any, data: Any) -> Any:
+    try:
+        return ("read", reader(data))
+    except Exception as error:  # noqa: BLE001 (the same error, in the same words, is what is compared)
+        return ("refused", type(error), str(error))
+
+
+JSONISH = st.recursive(st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(),
+                       lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=8), inner,
+                                                                                   max_size=3), max_leaves=8)
+
+
+@settings(max_examples=150, deadline=None)
+@given(value=JSONISH, before=st.sampled_from(["", " ", "\ufeff", "\t"]), after=st.sampled_from(["", " ", "\r", "x"]),
+       cut=st.integers(min_value=0, max_value=3), junk=st.binary(max_size=12))
+def test_a_line_reads_as_the_json_decoder_reads_it(value: Any, before: str, after: str, cut: int,
+                                                    junk: bytes) -> None:
+    """``json_line`` and ``json_bytes`` (a pull's read of each change) give what ``json.loads`` gives,
+    or refuse with its error in its words: a value, white space or a byte-order mark around it, a line
+    cut short, other bytes."""
+    line = before + json.dumps(value, ensure_ascii=False) + after
+    for text in (line, line[:len(line) - cut], json.dumps(value)):
+        assert _read(wire.json_line, text) == _read(json.loads, text)
+        for data in (text.encode(), text.encode("utf-16"), text.encode() + junk, b'{"' + junk):
+            assert _read(wire.json_bytes, data) == _read(json.loads, data)
+
+
+def test_a_sealed_change_as_it_is_pushed_is_read_whole() -> None:
+    data = json.dumps(GOOD, ensure_ascii=False).encode()
+    assert wire.json_bytes(data) == GOOD == wire.json_line(data.decode())
+    assert wire.op_from_wire(wire.json_bytes(data)) == wire._checked_op(GOOD)
