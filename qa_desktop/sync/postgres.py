@@ -408,7 +408,8 @@ def _sealed_after(connection: Connection, after: int) -> list[tuple[int, str, st
     server sent every one as hexadecimal, twice its size, which the driver then decoded, and
     SQLAlchemy's rows and its time zone handling of ``pushed_at`` (not used here) cost as much again:
     a third of a second of each 100,000 changes pulled (issue 22). The driver's errors are given as
-    SQLAlchemy gives them (a server gone away is an ``OperationalError``: said as "cannot be reached")."""
+    SQLAlchemy gives them (a server gone away is an ``OperationalError``: said as "cannot be reached"),
+    and a connection the server dropped is invalidated, as SQLAlchemy's own reads do."""
     import psycopg  # here: a laptop syncing through a folder never loads the driver
 
     driver = connection.connection.driver_connection
@@ -418,7 +419,13 @@ def _sealed_after(connection: Connection, after: int) -> list[tuple[int, str, st
             cursor.execute(_SEALED_AFTER, (after,))
             return cursor.fetchall()
     except psycopg.Error as error:
-        raise DBAPIError.instance(_SEALED_AFTER, (after,), error, psycopg.Error) from error
+        # a connection the server dropped is thrown away, as SQLAlchemy does for its own reads: kept,
+        # the pool's rollback on return failed on it and logged a traceback as an ERROR (review5)
+        gone = driver.closed or driver.broken
+        if gone:
+            connection.invalidate(error)
+        raise DBAPIError.instance(_SEALED_AFTER, (after,), error, psycopg.Error,
+                                  connection_invalidated=gone) from error
 
 
 def _plain(error: SQLAlchemyError, label: str) -> str:

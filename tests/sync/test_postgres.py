@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import threading
 
 import pytest
@@ -152,9 +153,10 @@ def test_changes_pulled_through_postgresql_are_stored_as_their_laptop_stored_the
 
 
 
-def test_a_pulls_read_failing_on_the_server_is_said_as_sqlalchemy_says_it(postgres_url, postgres_server):
+def test_a_pulls_read_failing_on_the_server_is_said_as_sqlalchemy_says_it(postgres_url, postgres_server, caplog):
     """The pull's read goes straight to the driver (issue 22); its errors still come as SQLAlchemy's, so a
-    server gone away mid-pull is an ``OperationalError`` (said as "cannot be reached") as before."""
+    server gone away mid-pull is an ``OperationalError`` (said as "cannot be reached") as before, and its
+    dead connection is thrown away quietly (kept, the pool's rollback on it logged an ERROR traceback)."""
     from sqlalchemy import create_engine, exc, text
 
     from qa_desktop.sync import postgres
@@ -167,7 +169,9 @@ def test_a_pulls_read_failing_on_the_server_is_said_as_sqlalchemy_says_it(postgr
             pid = reading.scalar(text("SELECT pg_backend_pid()"))
             reading.rollback()
             other.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": pid})
-            with pytest.raises(exc.OperationalError):
+            with caplog.at_level(logging.ERROR), pytest.raises(exc.OperationalError) as raised:
                 postgres._sealed_after(reading, 0)  # its server process is gone
+            assert raised.value.connection_invalidated and reading.invalidated
+        assert [r.getMessage() for r in caplog.records if r.levelno >= logging.ERROR] == []
     finally:
         engine.dispose()
