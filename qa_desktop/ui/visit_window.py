@@ -402,6 +402,9 @@ class VisitWindow(QWidget):
             elif widget.item.key not in showing and id(widget) in was:
                 if widget.has_pending_note():
                     widget.flush_note()  # saved under its own item, as when leaving the section
+                # its note closed, as a row made afresh has it: kept open it came back open, beside
+                # its own "Note:" line, and one more stop for Tab
+                widget.note.hide()
                 widget.hide()
         self.items = [w for w in self._built if w.item.key in showing]
 
@@ -673,6 +676,9 @@ class VisitWindow(QWidget):
         if self._leaving or self._shown is None:
             return
         _, section, _ = self._shown
+        # the save may have read the visit again (a change from the other laptop came with it): what
+        # shows is decided on the checklist as it is now, not the one read before the save
+        key, checklist = self.current_checklist()
         if [i.key for i in checklist.visible_items(section)] != [w.item.key for w in self.items]:
             self._show_visible(key, checklist, section)
 

@@ -215,3 +215,33 @@ def test_words_typed_in_an_item_an_answer_then_hides_are_saved(qtbot, store, wor
     qtbot.mouseClick(raised.buttons[0], Qt.MouseButton.LeftButton)
     shown_again = next(w for w in window.items if w.item.key == "concerns_detail")
     assert shown_again.text_answer.text() == "Complaint about noise at night"
+
+
+def test_a_note_being_written_when_its_item_hides_is_saved_and_closed(qtbot, store, workspace, hub):
+    """A note open in an item that an answer then hides is saved under that item, and the item shown
+    again has it closed and in its detail line once, as a row made afresh has it (the row is kept
+    hidden now, no longer made again: review5 found its note came back open, shown twice)."""
+    visit_id = make_visit(store, TemplateLibrary.load())
+    window = VisitWindow(workspace, hub, visit_id)
+    qtbot.addWidget(window)
+    window.show()
+    window.activateWindow()
+    qtbot.waitExposed(window)
+    row = next(r for r, (_, section) in enumerate(window.sections.rows) if section.key == "incidents")
+    window.section_list.setCurrentIndex(window.sections.index(row))
+    lado = next(w for w in window.items if w.item.key == "incidents_lado")
+    lado.setFocus()
+    qtbot.keyClick(lado, Qt.Key.Key_1)  # Yes: whether it was followed up is asked
+    followed = window.items[window.items.index(lado) + 1]
+    followed.setFocus()
+    qtbot.keyClick(followed, Qt.Key.Key_N)
+    qtbot.keyClicks(followed.note, "LADO called on the day")
+    qtbot.mouseClick(lado.buttons[1], Qt.MouseButton.LeftButton)  # No, clicked while the note is open
+    assert followed not in window.items and not followed.isVisible()
+    saved = open_visit(store, visit_id).checklists[window.current_checklist()[0]]
+    assert saved.record("incidents_lado_followed").note == "LADO called on the day"
+    qtbot.mouseClick(lado.buttons[0], Qt.MouseButton.LeftButton)
+    again = window.items[window.items.index(lado) + 1]
+    assert again.item.key == "incidents_lado_followed"
+    assert not again.note.isVisible()
+    assert again.detail.text().count("LADO called on the day") == 1
