@@ -10,6 +10,7 @@ from sqlalchemy import select
 
 from qa_desktop.domain.service_types import ServiceType
 from qa_desktop.domain.visits import VisitLevel, VisitReason
+from qa_desktop.forms.checklist import MET, NOT_MET
 from qa_desktop.forms.library import TemplateLibrary
 from qa_desktop.services.register import add_provider, add_setting
 from qa_desktop.services.visits import open_visit, start_visit
@@ -62,6 +63,27 @@ def first_items(store: Store, visit_id: str, count: int) -> list[tuple[str, str]
             if item.response.value == "met_not_met":
                 keys.append((key, item.key))
     return keys[:count]
+
+
+def awkward_answers(store: Store, library: TemplateLibrary) -> str:
+    """A new visit with three items each answered met, noted in words that need escaping in JSON
+    (quotes, an accent, a line separator) and answered not met over it: its id. A pull stores
+    these changes as their laptop stored them (``ops_of``)."""
+    visit_id = make_visit(store, library)
+    for number, (template, item) in enumerate(first_items(store, visit_id, 3)):
+        open_visit(store, visit_id).set_answer(template, item, MET)
+        open_visit(store, visit_id).set_note(template, item, f"Zo\u00eb said \"fine\" \u2028 {number}")
+        open_visit(store, visit_id).set_answer(template, item, NOT_MET)
+    return visit_id
+
+
+def ops_of(store: Store, device_id: str) -> list[tuple]:
+    """The log's rows of ``device_id``'s changes as stored (the texts and their storage classes), sorted."""
+    columns = ("op_id, entity, entity_id, field, value, typeof(value), hlc, device_id, actor, base, typeof(base), "
+               "redacted, wall, dseq, chain, vhash")
+    with store.read() as session:
+        return sorted(tuple(row) for row in session.connection().exec_driver_sql(
+            f"SELECT {columns} FROM ops WHERE device_id = ?", (device_id,)))
 
 
 def snapshot(store: Store) -> dict:

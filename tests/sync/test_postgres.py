@@ -14,7 +14,7 @@ from qa_desktop.sync.conflicts import list_conflicts, resolve
 from qa_desktop.sync.engine import sync
 from qa_desktop.sync.postgres import PostgresStore, parse_url
 from qa_desktop.sync.stores import StoreUnavailable
-from tests.sync.conftest import first_items, make_visit, snapshot
+from tests.sync.conftest import awkward_answers, first_items, make_visit, ops_of, snapshot
 
 
 @pytest.fixture
@@ -133,22 +133,10 @@ def test_changes_pulled_through_postgresql_are_stored_as_their_laptop_stored_the
     the receiving laptop's log holds the same text as the laptop that made the changes (values with
     quotes, accents and a line separator, bases, links, hashes), and the same rows."""
     alex, jo = laptops("alex", "jo")
-    visit_id = make_visit(alex, library)
-    for number, (template, item) in enumerate(first_items(alex, visit_id, 3)):
-        open_visit(alex, visit_id).set_answer(template, item, MET)
-        open_visit(alex, visit_id).set_note(template, item, f"Zo\u00eb said \"fine\" \u2028 {number}")
-        open_visit(alex, visit_id).set_answer(template, item, NOT_MET)
+    awkward_answers(alex, library)
     sync(alex, server_store()), sync(jo, server_store())
-    columns = ("op_id, entity, entity_id, field, value, typeof(value), hlc, device_id, actor, base, typeof(base), "
-               "redacted, wall, dseq, chain, vhash")
-
-    def stored(store) -> list[tuple]:
-        with store.read() as session:
-            return sorted(tuple(row) for row in session.connection().exec_driver_sql(
-                f"SELECT {columns} FROM ops WHERE device_id = ?", (alex.device_id,)))
-
-    made = stored(alex)
-    assert len(made) > 30 and stored(jo) == made
+    made = ops_of(alex, alex.device_id)
+    assert len(made) > 30 and ops_of(jo, alex.device_id) == made
     assert snapshot(jo) == snapshot(alex)
 
 

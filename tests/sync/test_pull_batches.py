@@ -25,7 +25,7 @@ from qa_desktop.sync import engine, merge
 from qa_desktop.sync import folder as folder_module
 from qa_desktop.sync.conflicts import list_conflicts
 from qa_desktop.sync.engine import sync
-from tests.sync.conftest import first_items, make_visit
+from tests.sync.conftest import awkward_answers, first_items, make_visit, ops_of
 
 
 def rows(store) -> dict:
@@ -247,22 +247,9 @@ def test_received_changes_are_stored_as_their_laptop_stored_them(laptops, folder
     """The log's rows of received changes (written straight to the driver) hold the same text as the
     laptop that made them wrote (through SQLAlchemy's JSON columns): values, bases, links, hashes."""
     alex, jo = laptops("alex", "jo")
-    visit_id = make_visit(alex, library)
-    items = first_items(alex, visit_id, 3)
-    for number, (template, item) in enumerate(items):
-        open_visit(alex, visit_id).set_answer(template, item, MET)
-        open_visit(alex, visit_id).set_note(template, item, f"Zo\u00eb said \"fine\" \u2028 {number}")
-        open_visit(alex, visit_id).set_answer(template, item, NOT_MET)
+    awkward_answers(alex, library)
     sync(alex, folder), sync(jo, folder)
-    columns = ("op_id, entity, entity_id, field, value, typeof(value), hlc, device_id, actor, base, typeof(base), "
-               "redacted, wall, dseq, chain, vhash")
-
-    def stored(store) -> list[tuple]:
-        with store.read() as session:
-            return sorted(tuple(row) for row in session.connection().exec_driver_sql(
-                f"SELECT {columns} FROM ops WHERE device_id = ?", (alex.device_id,)))
-
-    made, received = stored(alex), stored(jo)
+    made, received = ops_of(alex, alex.device_id), ops_of(jo, alex.device_id)
     assert len(made) > 30 and made == received
     assert any(row[3] == "note" and "\\u00eb" in row[4] for row in received)
 

@@ -139,18 +139,24 @@ def tab_to_next_item(qtbot, window, start):
     return None
 
 
-def test_an_item_an_answer_shows_is_in_the_keyboards_order_and_saves_what_is_typed(qtbot, store, workspace, hub):
-    """The items a ``show_when`` shows are made with their section, hidden: the answer that shows one
-    must put it where the template has it, for the eye, Up/Down and Tab alike (here between two
-    items); what is typed in it saves; hidden again, it keeps what it holds and Tab skips it."""
+def _visit_on_section(qtbot, store, workspace, hub, section_key: str) -> tuple[str, VisitWindow]:
+    """A new visit's screen, shown and active, on the section ``section_key``: the visit's id and the window."""
     visit_id = make_visit(store, TemplateLibrary.load())
     window = VisitWindow(workspace, hub, visit_id)
     qtbot.addWidget(window)
     window.show()
     window.activateWindow()
     qtbot.waitExposed(window)
-    row = next(r for r, (_, section) in enumerate(window.sections.rows) if section.key == "incidents")
+    row = next(r for r, (_, section) in enumerate(window.sections.rows) if section.key == section_key)
     window.section_list.setCurrentIndex(window.sections.index(row))
+    return visit_id, window
+
+
+def test_an_item_an_answer_shows_is_in_the_keyboards_order_and_saves_what_is_typed(qtbot, store, workspace, hub):
+    """The items a ``show_when`` shows are made with their section, hidden: the answer that shows one
+    must put it where the template has it, for the eye, Up/Down and Tab alike (here between two
+    items); what is typed in it saves; hidden again, it keeps what it holds and Tab skips it."""
+    visit_id, window = _visit_on_section(qtbot, store, workspace, hub, "incidents")
     lado = next(w for w in window.items if w.item.key == "incidents_lado")
     after = window.items[window.items.index(lado) + 1]
     assert "incidents_lado_followed" not in [w.item.key for w in window.items]
@@ -191,14 +197,7 @@ def test_words_typed_in_an_item_an_answer_then_hides_are_saved(qtbot, store, wor
     """The officer types in a shown item's field and, without leaving it, clicks the answer that
     hides it: what was typed is saved under that item (it loses the focus as it goes), and shows
     again with it."""
-    visit_id = make_visit(store, TemplateLibrary.load())
-    window = VisitWindow(workspace, hub, visit_id)
-    qtbot.addWidget(window)
-    window.show()
-    window.activateWindow()
-    qtbot.waitExposed(window)
-    row = next(r for r, (_, section) in enumerate(window.sections.rows) if section.key == "concerns")
-    window.section_list.setCurrentIndex(window.sections.index(row))
+    visit_id, window = _visit_on_section(qtbot, store, workspace, hub, "concerns")
     raised = window.items[0]
     raised.setFocus()
     qtbot.keyClick(raised, Qt.Key.Key_1)  # Yes: what was raised is asked
@@ -221,14 +220,7 @@ def test_a_note_being_written_when_its_item_hides_is_saved_and_closed(qtbot, sto
     """A note open in an item that an answer then hides is saved under that item, and the item shown
     again has it closed and in its detail line once, as a row made afresh has it (the row is kept
     hidden now, no longer made again: review5 found its note came back open, shown twice)."""
-    visit_id = make_visit(store, TemplateLibrary.load())
-    window = VisitWindow(workspace, hub, visit_id)
-    qtbot.addWidget(window)
-    window.show()
-    window.activateWindow()
-    qtbot.waitExposed(window)
-    row = next(r for r, (_, section) in enumerate(window.sections.rows) if section.key == "incidents")
-    window.section_list.setCurrentIndex(window.sections.index(row))
+    visit_id, window = _visit_on_section(qtbot, store, workspace, hub, "incidents")
     lado = next(w for w in window.items if w.item.key == "incidents_lado")
     lado.setFocus()
     qtbot.keyClick(lado, Qt.Key.Key_1)  # Yes: whether it was followed up is asked
