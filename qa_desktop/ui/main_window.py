@@ -229,6 +229,7 @@ class MainWindow(QMainWindow):
         for before, after in zip(self.filters, self.filters[1:], strict=False):
             self.setTabOrder(before, after)
 
+        self._fitted_empty = False  # set by ``fit_columns``
         self.reload()
         self._restore()
         self.hub.changed.connect(self._on_changes)
@@ -661,6 +662,7 @@ class MainWindow(QMainWindow):
         self._fill_local_authorities()
         self.refresh(selected)
         self.table.verticalScrollBar().setValue(scrolled)
+        self._fit_first_rows()
 
     def _first_painted(self) -> None:
         """The register shown from the store's first look has been painted: now the store is opened,
@@ -760,6 +762,7 @@ class MainWindow(QMainWindow):
         self._show_selected()
         if any(row.local_authority not in self._local_authorities() for row in self.model.rows_with(provider_ids)):
             self._fill_local_authorities()
+        self._fit_first_rows()
 
     def _local_authorities(self) -> set[str | None]:
         combo = self.local_authority_filter
@@ -873,6 +876,14 @@ class MainWindow(QMainWindow):
         fit_columns(self.table, {n: REGISTER_CAPS_EMS.get(h, 24) for n, h in enumerate(headers)},
                     first=[headers.index("Next due (Figures 1, 2)"), 0])  # the reason a row is red, whole first
         self.table.verticalHeader().setDefaultSectionSize(round(self.table.fontMetrics().height() * 1.5))
+        # widths fitted to an empty register (a new laptop) are its headers alone: fitted again when the
+        # first rows arrive (an import, a sync, a provider added), or every name read "Childre…" (walk6)
+        self._fitted_empty = self.model.rowCount() == 0
+
+    def _fit_first_rows(self) -> None:
+        """The register had no rows when its columns were fitted, and has some now: fit them to the text."""
+        if self._fitted_empty and self.model.rowCount():
+            self.fit_columns()
 
     def changeEvent(self, event: QEvent) -> None:  # noqa: N802 (Qt's name)
         """The text size changed (the officer's or the system's): fit the columns again, rather than
@@ -904,7 +915,8 @@ class MainWindow(QMainWindow):
                 task.wait()
         self._settings.setValue("main/geometry", self.saveGeometry())
         self._settings.setValue("main/split", self.split.saveState())
-        self._settings.setValue(f"main/{settings_key(self.table)}", self.table.horizontalHeader().saveState())
+        if self.model.rowCount():  # widths of an empty register are no one's choice: fitted to rows next time
+            self._settings.setValue(f"main/{settings_key(self.table)}", self.table.horizontalHeader().saveState())
         if self._own_hub:
             self.hub.close()  # the workspace outlives the window (a test opens another on it)
         super().closeEvent(event)
