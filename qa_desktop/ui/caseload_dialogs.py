@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import datetime as dt
 
-from PySide6.QtCore import QDate, QDateTime, QTime
 from PySide6.QtWidgets import (
     QButtonGroup,
     QCheckBox,
@@ -30,6 +29,7 @@ from qa_desktop.domain.placements import PlacementKind
 from qa_desktop.domain.visits import VisitLevel, VisitReason
 from qa_desktop.ui.oversight_dialogs import RecordDialog, _date_edit, _day, _text
 from qa_desktop.ui.palette import warning_colour, warning_style
+from qa_desktop.ui.typed_dates import moment_edit
 from qa_desktop.workspace import Workspace
 from qa_desktop.workspace.placements import PlacementLine
 from qa_desktop.workspace.planning import VisitSummary
@@ -37,12 +37,8 @@ from qa_desktop.workspace.register import CaseLine
 
 
 def _moment_edit(moment: dt.datetime, name: str) -> QDateTimeEdit:
-    local = moment.astimezone()
-    edit = QDateTimeEdit(QDateTime(QDate(local.year, local.month, local.day), QTime(local.hour, local.minute)))
-    edit.setCalendarPopup(True)
-    edit.setDisplayFormat("d MMM yyyy HH:mm")
-    edit.setAccessibleName(name)
-    return edit
+    """A day and time the officer types as 15/12/2026 14:30 or picks (``ui.typed_dates``)."""
+    return moment_edit(moment, name)
 
 
 def _moment(edit: QDateTimeEdit) -> dt.datetime:

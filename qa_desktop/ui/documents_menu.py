@@ -11,11 +11,10 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QDate, QStandardPaths, QUrl, Signal
+from PySide6.QtCore import QStandardPaths, QUrl, Signal
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
     QCheckBox,
-    QDateEdit,
     QDialog,
     QDialogButtonBox,
     QFileDialog,
@@ -32,6 +31,7 @@ from PySide6.QtWidgets import (
 from qa_desktop.domain.documents import DocumentKind, DocumentRuleError, DocumentStatus
 from qa_desktop.domain.roles import NotAllowed, Role
 from qa_desktop.ui.background import BackgroundTask
+from qa_desktop.ui.typed_dates import day_edit
 from qa_desktop.workspace import Workspace
 
 if TYPE_CHECKING:  # the documents' service imports SQLAlchemy: not before the window's first paint (issue 22)
@@ -88,9 +88,7 @@ class IssueDialog(QDialog):
         if not people:
             layout.addWidget(QLabel("Nobody is on the distribution list yet: add the provider's contacts first."))
         form = QFormLayout()
-        self.due = QDateEdit(QDate(due.year, due.month, due.day))
-        self.due.setCalendarPopup(True)
-        self.due.setDisplayFormat("dd/MM/yyyy")
+        self.due = day_edit(due, "Provider's reply due")
         form.addRow("Provider's reply &due", self.due)
         layout.addLayout(form)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)

@@ -17,7 +17,6 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QDateEdit,
-    QDateTimeEdit,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
@@ -48,16 +47,14 @@ from qa_desktop.domain.risk import IfaArea, IfaConcern
 from qa_desktop.domain.roles import NotAllowed
 from qa_desktop.domain.timescales import ConcernLevel
 from qa_desktop.ui.palette import warning_style
+from qa_desktop.ui.typed_dates import day_edit, moment_edit
 from qa_desktop.workspace import Workspace
 from qa_desktop.workspace.oversight import SanctionRow, TrackedAction
 
 
 def _date_edit(day: dt.date, name: str) -> QDateEdit:
-    edit = QDateEdit(QDate(day.year, day.month, day.day))
-    edit.setCalendarPopup(True)
-    edit.setDisplayFormat("d MMM yyyy")
-    edit.setAccessibleName(name)
-    return edit
+    """A day the officer types as 15/12/2026 or picks from the calendar (``ui.typed_dates``)."""
+    return day_edit(day, name)
 
 
 def _day(edit: QDateEdit) -> dt.date:
@@ -295,10 +292,7 @@ class ActionProgressDialog(RecordDialog):
                                 f"Due {action.due_at.astimezone():%d %b %Y %H:%M} ({action.level.label})"))
         self.words = _text("Evidence" if complete else "Reason for the extension")
         when = action.due_at.astimezone() + dt.timedelta(weeks=1)
-        self.when = QDateTimeEdit(QDateTime(QDate(when.year, when.month, when.day), QTime(when.hour, when.minute)))
-        self.when.setCalendarPopup(True)
-        self.when.setDisplayFormat("d MMM yyyy HH:mm")
-        self.when.setAccessibleName("Completed on" if complete else "New due date")
+        self.when = moment_edit(when, "Completed on" if complete else "New due date")
         if complete:
             now = workspace.clock.local_now()
             self.when.setDateTime(QDateTime(QDate(now.year, now.month, now.day), QTime(now.hour, now.minute)))

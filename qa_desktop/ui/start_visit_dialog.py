@@ -14,12 +14,11 @@ from __future__ import annotations
 
 import datetime as dt
 
-from PySide6.QtCore import QDate, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QButtonGroup,
     QComboBox,
     QCompleter,
-    QDateEdit,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
@@ -32,6 +31,7 @@ from PySide6.QtWidgets import (
 
 from qa_desktop.domain.visits import VisitLevel, VisitReason, VisitRuleError
 from qa_desktop.ui.palette import warning_colour, warning_style
+from qa_desktop.ui.typed_dates import day_edit
 from qa_desktop.workspace import Workspace
 
 
@@ -93,10 +93,7 @@ class StartVisitDialog(QDialog):
         if provider_id is None and self.setting.count() > 1:
             self.setting.setCurrentIndex(-1)  # nothing chosen for the officer: they type to find it
             self.setting.setEditText("")
-        self.date = QDateEdit(QDate(*(today or workspace.clock.today()).timetuple()[:3]))
-        self.date.setCalendarPopup(True)
-        self.date.setDisplayFormat("d MMM yyyy")
-        self.date.setAccessibleName("Visit date")
+        self.date = day_edit(today or workspace.clock.today(), "Visit date")
         self.level = QComboBox()
         self.level.setAccessibleName("Visit level")
         for level in VisitLevel:

@@ -15,7 +15,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from PySide6.QtCore import QDate, QStringListModel, Qt, QTimer
+from PySide6.QtCore import QStringListModel, Qt, QTimer
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
 )
 
 from qa_desktop.ui.oversight_dialogs import RecordDialog
+from qa_desktop.ui.typed_dates import day_edit
 from qa_desktop.workspace import Workspace
 
 
@@ -170,10 +171,7 @@ class FieldsDialog(RecordDialog):
 
     @staticmethod
     def _date(day: dt.date) -> QDateEdit:
-        edit = QDateEdit(QDate(day.year, day.month, day.day))
-        edit.setCalendarPopup(True)
-        edit.setDisplayFormat("d MMM yyyy")
-        return edit
+        return day_edit(day, "Date")  # typed as 15/12/2026 or picked (``ui.typed_dates``)
 
     def values(self) -> dict[str, Any]:
         """What the form holds, by field: text stripped (None when blank), dates as dates, a provider

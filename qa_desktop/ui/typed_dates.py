@@ -1,0 +1,95 @@
+"""Date fields an officer can type a date into the way it is written in England: 5/1/2027,
+05/01/2027, 5.1.2027 or 5-1-2027 (day, month, year), as well as pick it from the calendar.
+
+Qt's own date field edits one section at a time and, as QA Desktop had it ("d MMM yyyy"), took
+digits for the day alone: "5/1/2027" typed into a visit's date became 5 December 2026 without a
+word, and a click into the day before typing made "18" of a "1" (walk6). Here the month is a
+number, a separator typed moves to the next section (unless the digits before it already filled
+their section and moved on, so "15/12/2026" is not "15/12/<year 12>"), and the first digit after
+the field is entered (by Tab or a click) replaces the section the cursor is in.
+
+Left as Qt does it: a day the month typed next cannot have is cut to the month's last day as it is
+typed (31/11 shows 30/11; 29/2/2028 typed over a date in 2026 shows 28/02/2028), so the field
+always holds, and shows, a real date; it is not refused in words.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from PySide6.QtCore import QDate, QDateTime, Qt, QTime
+from PySide6.QtGui import QFocusEvent, QKeyEvent, QMouseEvent
+from PySide6.QtWidgets import QDateEdit, QDateTimeEdit, QWidget
+
+#: What an officer types between a date's parts (and a time's).
+SEPARATORS = frozenset("/.-: ")
+DAY_FORMAT = "dd/MM/yyyy"
+MOMENT_FORMAT = "dd/MM/yyyy HH:mm"
+
+
+class _TypedSections:
+    """Separators move on; digits that fill a section move on by themselves (Qt), and the separator
+    typed after them is then taken as already made. Mixed into ``QDateEdit``/``QDateTimeEdit``."""
+
+    #: the digits before filled their section and Qt moved on to the next
+    _moved_on = False
+    #: the next digit starts the section the cursor is in (replacing it), rather than going in beside it
+    _fresh = True
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 (Qt API)
+        field: QDateTimeEdit = self  # type: ignore[assignment]
+        text = event.text()
+        plain = not event.modifiers() & ~(Qt.KeyboardModifier.ShiftModifier | Qt.KeyboardModifier.KeypadModifier)
+        if text and text in SEPARATORS and plain:
+            if not self._moved_on:
+                index = field.currentSectionIndex()
+                if index + 1 < field.sectionCount():
+                    field.setCurrentSectionIndex(index + 1)
+                    field.setSelectedSection(field.sectionAt(index + 1))
+            self._moved_on = False
+            self._fresh = False
+            event.accept()
+            return
+        if text.isdigit() and self._fresh:
+            field.setSelectedSection(field.currentSection())
+        before = field.currentSectionIndex()
+        super().keyPressEvent(event)  # type: ignore[misc]
+        self._moved_on = text.isdigit() and field.currentSectionIndex() != before
+        self._fresh = False
+
+    def focusInEvent(self, event: QFocusEvent) -> None:  # noqa: N802 (Qt API)
+        self._moved_on, self._fresh = False, True
+        super().focusInEvent(event)  # type: ignore[misc]
+
+    def mouseReleaseEvent(self, event: QMouseEvent) -> None:  # noqa: N802 (Qt API)
+        """A click in the text puts the cursor in a section: a digit typed then replaces it."""
+        super().mouseReleaseEvent(event)  # type: ignore[misc]
+        self._moved_on, self._fresh = False, True
+
+
+class DayEdit(_TypedSections, QDateEdit):
+    """A day, typed as 15/12/2026 or picked from the calendar."""
+
+
+class MomentEdit(_TypedSections, QDateTimeEdit):
+    """A day and a time, typed as 15/12/2026 14:30 or the day picked from the calendar."""
+
+
+def day_edit(day: dt.date, name: str, parent: QWidget | None = None) -> DayEdit:
+    edit = DayEdit(QDate(day.year, day.month, day.day), parent)
+    edit.setCalendarPopup(True)
+    edit.setDisplayFormat(DAY_FORMAT)
+    edit.setAccessibleName(name)
+    edit.setToolTip("Type the date as day/month/year (e.g. 05/01/2027), or pick it from the calendar")
+    return edit
+
+
+def moment_edit(moment: dt.datetime, name: str, parent: QWidget | None = None) -> MomentEdit:
+    """``moment`` shown in local time."""
+    local = moment.astimezone()
+    edit = MomentEdit(QDateTime(QDate(local.year, local.month, local.day), QTime(local.hour, local.minute)), parent)
+    edit.setCalendarPopup(True)
+    edit.setDisplayFormat(MOMENT_FORMAT)
+    edit.setAccessibleName(name)
+    edit.setToolTip("Type the date and time as day/month/year hours:minutes (e.g. 05/01/2027 14:30)")
+    return edit

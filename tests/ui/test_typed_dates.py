@@ -1,0 +1,58 @@
+"""Dates typed the way they are written in England (walk6): "5/1/2027" typed into a visit's date
+became 5 December 2026 without a word (the month was a name, digits went to the day alone), and a
+click into the day before typing made "18" of a "1"."""
+
+import datetime as dt
+
+import pytest
+from PySide6.QtCore import QPoint, Qt
+
+from qa_desktop.services.demo import load_demo
+from qa_desktop.ui.caseload_dialogs import PlanVisitDialog
+from qa_desktop.ui.typed_dates import day_edit, moment_edit
+from tests.conftest import TODAY
+
+
+@pytest.mark.parametrize("typed, day", [("5/1/2027", dt.date(2027, 1, 5)), ("15/12/2026", dt.date(2026, 12, 15)),
+                                        ("05.01.2027", dt.date(2027, 1, 5)), ("1-11-2027", dt.date(2027, 11, 1))])
+def test_a_date_typed_day_month_year_is_the_date_typed(qtbot, typed, day):
+    field = day_edit(dt.date(2026, 12, 8), "Visit date")
+    qtbot.addWidget(field)
+    field.show()
+    field.setFocus(Qt.FocusReason.TabFocusReason)
+    qtbot.keyClicks(field, typed)
+    assert (field.date().year(), field.date().month(), field.date().day()) == (day.year, day.month, day.day)
+
+
+def test_a_click_in_the_day_then_typing_replaces_the_day(qtbot):
+    field = day_edit(dt.date(2026, 12, 8), "Visit date")
+    qtbot.addWidget(field)
+    field.resize(220, 30)
+    field.show()
+    qtbot.mouseClick(field, Qt.MouseButton.LeftButton, pos=QPoint(8, 15))  # on the day
+    qtbot.keyClicks(field, "15/1/2027")
+    assert field.date().toString("yyyy-MM-dd") == "2027-01-15"
+
+
+def test_a_moment_typed_with_its_time(qtbot):
+    field = moment_edit(dt.datetime(2026, 12, 8, 10, 0, tzinfo=dt.UTC), "Starts")
+    qtbot.addWidget(field)
+    field.show()
+    field.setFocus(Qt.FocusReason.TabFocusReason)
+    qtbot.keyClicks(field, "5/1/2027 14:30")
+    assert field.dateTime().toString("yyyy-MM-dd HH:mm") == "2027-01-05 14:30"
+
+
+def test_a_visit_planned_by_typing_its_date_is_planned_on_that_date(qtbot, store, workspace):
+    load_demo(store, today=TODAY)
+    dialog = PlanVisitDialog(workspace)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    dialog.setting.setCurrentIndex(0)
+    dialog.date.setFocus(Qt.FocusReason.TabFocusReason)
+    qtbot.keyClicks(dialog.date, "5/1/2027")
+    qtbot.keyClick(dialog.date, Qt.Key.Key_Tab)
+    dialog.accept()
+    assert not dialog.isVisible(), dialog.error.text()
+    planned = next(v for v in workspace.planning.visits() if v.id == dialog.visit_id)
+    assert planned.visit_date == dt.date(2027, 1, 5)
