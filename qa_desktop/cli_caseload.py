@@ -153,7 +153,7 @@ def cmd_provider_add(args: argparse.Namespace, open_workspace: OpenWorkspace) ->
             raise ValueError("Service type: give --type (e.g. residential, supported_accommodation, bespoke).")
         setting = {k: v for k, v in (("name", args.setting), ("address_line1", args.address), ("town", args.town),
                                      ("postcode", args.postcode)) if v}
-        provider_id = workspace.providers.add(name=fields.pop("name"), service_type=service_type, setting=setting,
+        provider_id = workspace.providers.add(name=fields.pop("name", ""), service_type=service_type, setting=setting,
                                               monitored_reason=args.monitored, **fields).value
         record = workspace.providers.provider(provider_id)
         print(f"Added {record.name} ({record.service_type.label})"

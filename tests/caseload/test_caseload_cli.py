@@ -148,3 +148,9 @@ def test_a_concern_case_makes_work_due_offers_an_unannounced_visit_and_is_closed
     assert code == 0 and f"Case {case} closed." in out and "Closed 22/11/2026: Strategy meeting" in out
     code, out, _ = run(capsys, data, "due")
     assert "0 items" in out
+
+
+def test_a_provider_added_with_a_blank_name_is_refused_in_words(capsys, data):
+    """walk6: `provider-add "" --type residential` stopped on an unexpected error (KeyError)."""
+    code, out, err = run(capsys, data, "provider-add", "", "--type", "residential")
+    assert code == 2 and out == "" and err == "Name: a provider needs a name.\n"
