@@ -46,7 +46,6 @@ from PySide6.QtWidgets import (
     QButtonGroup,
     QCheckBox,
     QFrame,
-    QGridLayout,
     QHBoxLayout,
     QLabel,
     QPlainTextEdit,
@@ -62,6 +61,7 @@ from PySide6.QtWidgets import (
 
 from qa_desktop.domain.visits import VisitRuleError
 from qa_desktop.domain.young_inspectors import LINE_SPACINGS, TEXT_SIZES, Comfort, Tint, Typeface
+from qa_desktop.ui.flow_layout import FlowLayout
 from qa_desktop.ui.speech import Speaker
 from qa_desktop.workspace.visits import (
     FACE_COLOURS,
@@ -396,7 +396,9 @@ class ComfortPanel(QFrame):
         self.setObjectName("comfort")
         self.setAccessibleName("Reading settings")
         self.groups: dict[str, QButtonGroup] = {}
-        grid = QGridLayout(self)
+        # one line per setting, its heading first; at a large text size its choices wrap under it
+        # (a heading column beside them made the panel wider than a 1280-pixel screen: walk6)
+        column = QVBoxLayout(self)
         rows: list[tuple[str, str, list[tuple[str, Any]], Any]] = [
             ("tint", "Background", [(t.label, t) for t in Tint], comfort.tint),
             ("typeface", "Letters", [(t.label, t) for t in Typeface], comfort.typeface),
@@ -404,11 +406,10 @@ class ComfortPanel(QFrame):
             ("line_spacing", "Space between lines", [(("Normal" if s == 100 else f"{s / 100:g} lines"), s)
                                                      for s in LINE_SPACINGS], comfort.line_spacing),
         ]
-        for row, (name, title, choices, current) in enumerate(rows):
-            heading = QLabel(f"<b>{title}</b>")
-            grid.addWidget(heading, row, 0, Qt.AlignmentFlag.AlignTop)
+        for name, title, choices, current in rows:
             group = QButtonGroup(self)
-            line = QHBoxLayout()
+            line = FlowLayout()
+            line.addWidget(QLabel(f"<b>{title}</b>"))
             for words, value in choices:
                 button = QRadioButton(words)
                 button.setProperty("choice", value.value if isinstance(value, Tint | Typeface) else value)
@@ -419,10 +420,9 @@ class ComfortPanel(QFrame):
                 button.setChecked(value == current)
                 group.addButton(button)
                 line.addWidget(button)
-            line.addStretch(1)
             group.buttonToggled.connect(self._toggled)
             self.groups[name] = group
-            grid.addLayout(line, row, 1)
+            column.addLayout(line)
 
     def comfort(self) -> Comfort:
         def chosen(name: str) -> Any:
@@ -485,15 +485,21 @@ class YoungInspectorWindow(QWidget):
         top = QHBoxLayout()
         top.addWidget(self.heading, 1)
         top.addWidget(self.where)
-        tools = QHBoxLayout()
+        tools = FlowLayout()  # on two lines when the Young Inspector's text is large (walk6)
         tools.addWidget(self.read_page)
         tools.addWidget(self.settings_button)
-        tools.addStretch(1)
         tools.addWidget(self.break_button)
         self.comfort_panel = ComfortPanel(self.comfort)
-        self.comfort_panel.setVisible(False)
         self.comfort_panel.changed.connect(self.set_comfort)
-        self.settings_button.toggled.connect(self.comfort_panel.setVisible)
+        # in a box that scrolls: at a large text size its choices wrap to more lines than the screen has
+        # room for beside the form (and drawn in less room than they need, they overlapped: walk6)
+        self.comfort_box = QScrollArea()
+        self.comfort_box.setWidgetResizable(True)
+        self.comfort_box.setFrameShape(QFrame.Shape.NoFrame)
+        self.comfort_box.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.comfort_box.setWidget(self.comfort_panel)
+        self.comfort_box.setVisible(False)
+        self.settings_button.toggled.connect(self.comfort_box.setVisible)
 
         self.stack = QStackedWidget()
         self.questions: list[list[Question]] = []
@@ -517,7 +523,7 @@ class YoungInspectorWindow(QWidget):
         layout = QVBoxLayout(self)
         layout.addLayout(top)
         layout.addLayout(tools)
-        layout.addWidget(self.comfort_panel)
+        layout.addWidget(self.comfort_box)
         layout.addWidget(self.bar)
         layout.addWidget(self.stack, 1)
         layout.addLayout(bottom)
