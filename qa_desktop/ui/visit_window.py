@@ -581,6 +581,12 @@ class VisitWindow(QWidget):
         self.unsaved.pop(what, None)
         if any(not c.within(done.changes) for c in heard):
             self._reload_changed()  # something else arrived with it (another program's changes): show it
+        elif self._differences_of(what[0], what[1]):
+            # an edit of an item the officers differ on changes the difference (a side written over, or
+            # closed by a new answer): shown as it is now, not as it was (walk6: a note added to kept
+            # showing the words it replaced, and a choice made there would have been over them)
+            self._read_differences()
+            self._show_differences_in_place()
         return True
 
     def retry_unsaved(self) -> None:
