@@ -219,7 +219,7 @@ def _header(line: bytes, name: str) -> dict[str, str]:
 def _check_can_open(header: dict[str, str], name: str, keys: BundleKeys, code: str | None) -> None:
     if header["kdf"] == "team2" and (keys.team is None or keys.team.store_id != header.get("store")):
         raise SyncFileError(name, "was encrypted with the team key of a shared store this laptop has not joined "
-                                  "(Sync > Join the team), or of another team")
+                                  "(Sync > Sync settings… > Join the team…), or of another team")
     if header["kdf"] == "team" and not keys.legacy:
         raise SyncFileError(name, "was encrypted with the team sync key of the version before, which this laptop "
                                   "does not have")

@@ -892,7 +892,8 @@ class VisitWindow(QWidget):
     # -- the second officer -------------------------------------------------------------------------
 
     def share_visit(self, path: str | None = None) -> None:
-        """A bundle file of this visit, for the second officer's laptop (Sync > Import a bundle there)."""
+        """A bundle file of this visit, for the second officer's laptop (which imports it from its Sync
+        menu)."""
         self.flush_notes()
         if path is None:
             path, _ = QFileDialog.getSaveFileName(self, "Share this visit",
@@ -912,8 +913,8 @@ class VisitWindow(QWidget):
         self.last_share_code = out.code
         QMessageBox.information(self, "Visit ready to share",
                                 f"Written to {out.path} ({out.ops} changes, {out.photos} photos).{missing}{code}\n\n"
-                                "On the other laptop: Sync > Import a bundle. Bring their file back the same "
-                                "way, or both sync, and the answers come together.")
+                                "On the other laptop choose Sync > Import a bundle from another laptop… and pick it. "
+                                "Bring their file back the same way, or both sync, and the answers come together.")
 
     # -- the Young Inspector ------------------------------------------------------------------------
 
