@@ -174,7 +174,7 @@ def cmd_add_laptop(args: argparse.Namespace, open_workspace: Callable[[], Worksp
         where = (f"The key file {made.key_file} is ready: take it to the new laptop (a USB stick), and run there "
                  f"`qa-desktop join CODE --key-file FILE`." if made.key_file else
                  "On the new laptop, choose the same shared store in Sync settings, then run `qa-desktop join "
-                 "CODE` (or Sync > Join the team… in the window).")
+                 "CODE` (or Sync > Sync settings… > Join the team… in the window).")
         print(f"Code: {made.code}")
         print(f"{where} Tell the officer the code (do not write it beside the file or send it with it). It works "
               f"once, until {made.expires.astimezone():%d %b %Y %H:%M}.")

@@ -444,15 +444,28 @@ def open_visit(store: Store, visit_id: str, only: Sequence[str] | None = None, *
         return OpenVisit(store, visit_id, visit.visit_date, checklists, seen, busy_ms)
 
 
+#: Text the officer edits starting from the words shown (a note, an action's text), rather than
+#: replaces by a choice. See ``_shown_heads``.
+_EDITED_FROM_SHOWN = frozenset({("answers", "note"), ("visit_actions", "text")})
+
+
 def _shown_heads(session: Session, entity: str, rows: dict[str, tuple[str, str]],
                  device_id: str) -> dict[FieldKey, list[str]]:
     """For each field of these rows, the ops whose value is the one shown, and this laptop's own
-    (``oplog.local_base``): what an edit made on this screen is written over."""
+    (``oplog.local_base``): what an edit made on this screen is written over.
+
+    Text edited from the words shown (``_EDITED_FROM_SHOWN``) is written over the shown value only.
+    Where the two officers' notes differ and the other officer's is the one shown, this laptop's
+    own note is not in the editor: an addition to the shown words written over both would close the
+    difference with this officer's own note gone from the visit (walk6, session 6). Written over the
+    shown one only, the officer's own note stays beside the edited one, as a difference to resolve.
+    A choice (an answer) replaces this laptop's own earlier answer as before (``local_base``)."""
     heads: dict[FieldKey, list[str]] = {}
     for row_id, fields in ops_of_entities(session, entity, list(rows)).items():
         template_key, item_key = rows[row_id]
         for name, ops in fields.items():
-            heads[(template_key, item_key, name)] = local_base(field_state(ops), device_id)
+            own = None if (entity, name) in _EDITED_FROM_SHOWN else device_id
+            heads[(template_key, item_key, name)] = local_base(field_state(ops), own)
     return heads
 
 

@@ -219,7 +219,7 @@ def _header(line: bytes, name: str) -> dict[str, str]:
 def _check_can_open(header: dict[str, str], name: str, keys: BundleKeys, code: str | None) -> None:
     if header["kdf"] == "team2" and (keys.team is None or keys.team.store_id != header.get("store")):
         raise SyncFileError(name, "was encrypted with the team key of a shared store this laptop has not joined "
-                                  "(Sync > Join the team), or of another team")
+                                  "(Sync > Sync settings… > Join the team…), or of another team")
     if header["kdf"] == "team" and not keys.legacy:
         raise SyncFileError(name, "was encrypted with the team sync key of the version before, which this laptop "
                                   "does not have")
@@ -395,6 +395,12 @@ class _TooLarge(Exception):
         self.size = size
 
 
+def bundle_name(path: Path) -> Path:
+    """The file a bundle asked to be written at ``path`` is written to: ``.qabundle`` added when the
+    name does not end with it (so the file opens with the app wherever it is taken)."""
+    return path if path.suffix == SUFFIX else path.with_name(path.name + SUFFIX)
+
+
 def export_bundle(store: Store, path: Path, *, visit_id: str | None = None, team: TeamKey | None = None) -> Exported:
     """Write the ops of a visit (or, without ``visit_id``, all ops) and their photos to ``path``.
 
@@ -403,9 +409,7 @@ def export_bundle(store: Store, path: Path, *, visit_id: str | None = None, team
     whatever its size (up to ``MAX_BUNDLE_BYTES``; its changes, as a bundle may hold, up to
     ``MAX_OPS_BYTES``). The manifest, which says what the rest holds, is the zip's last member."""
     require_officer(store.user, "or export visits to a bundle")  # a Young Inspector's store is refused
-    path = Path(path)
-    if path.suffix != SUFFIX:
-        path = path.with_name(path.name + SUFFIX)
+    path = bundle_name(Path(path))
     keys = BundleKeys(team=team)
     code = None if team is not None else new_code()
     header = _new_header(keys)
@@ -481,6 +485,9 @@ class BundleStore(SharedStore):
             raise
 
     def _open(self, keys: BundleKeys, code: str | None) -> None:
+        if not self.path.exists() and bundle_name(self.path).is_file():
+            # the name the officer gave when it was written, which had ``.qabundle`` added (walk6)
+            self.path = bundle_name(self.path)
         name = self.path.name
         try:
             self._file = self.path.open("rb")

@@ -66,8 +66,9 @@ class NeedsTeamKey(Exception):
                  invitations: Callable[[], list[tuple[str, bytes]]], consume: Callable[[str], None]) -> None:
         super().__init__(
             f"The {label} is encrypted with the team key, which this laptop does not hold yet. On a laptop that "
-            "already syncs with it, choose Sync > Add a laptop… (or run `qa-desktop add-laptop`), then type here "
-            "the code it shows (Sync > Join the team…, or `qa-desktop join CODE`). Your changes are kept on this "
+            "already syncs with it, choose Sync > Sync settings… > Add a laptop… (or run `qa-desktop add-laptop`), "
+            "then type here the code it shows (Sync > Sync settings… > Join the team…, or `qa-desktop join CODE`). "
+            "Your changes are kept on this "
             "laptop meanwhile.")
         self.label, self.store_id, self.check = label, store_id, check
         self.invitations, self.consume = invitations, consume

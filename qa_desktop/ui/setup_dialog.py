@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import getpass
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QEvent, QObject, Qt
+from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -40,6 +41,9 @@ class SetupDialog(QDialog):
         user = workspace.user
         # the computer's account name ("root") is no one's name: asked for, not offered
         unset = first_run and workspace.admin.needs_setup() and user.name == getpass.getuser()
+        #: No one has said who uses this laptop yet: an officer added to the team now would be recorded
+        #: as added by the computer's account (``add_member`` sets the name first).
+        self._unset = unset
         self.name = QLineEdit("" if unset else user.name)
         self.name.setPlaceholderText("Your name as it should appear on visits and reports")
         self.name.setAccessibleName("Your name")
@@ -53,7 +57,7 @@ class SetupDialog(QDialog):
         self.new_member = QLineEdit()
         self.new_member.setPlaceholderText("Another officer's name")
         self.new_member.setAccessibleName("Officer to add")
-        self.new_member.returnPressed.connect(self.add_member)
+        self.new_member.installEventFilter(self)  # Enter adds the officer (``eventFilter``)
         add = QPushButton("&Add to the team")
         add.clicked.connect(self.add_member)
         self.remove_button = QPushButton("&Remove")
@@ -99,7 +103,30 @@ class SetupDialog(QDialog):
         self.error.setText(text)
         self.error.setVisible(bool(text))
 
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt's name)
+        """Enter in "Another officer's name" adds them and nothing more: the line edit passed the key
+        on to the dialog, whose Save closed it after each name (walk6)."""
+        if watched is self.new_member and event.type() == QEvent.Type.KeyPress and \
+                isinstance(event, QKeyEvent) and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            self.add_member()
+            return True
+        return super().eventFilter(watched, event)
+
     def add_member(self) -> None:
+        if self._unset:
+            # who adds them is recorded with the change: the officer's name first, not the computer's
+            # account name (walk6: the team's first names came to the other laptops "from root")
+            name = " ".join(self.name.text().split())
+            if not name:
+                self._say("Your name: type it first; it is recorded with every officer you add.")
+                self.name.setFocus()
+                return
+            try:
+                self.workspace.admin.set_user(name, Role(self.role.currentData()))
+            except ValueError as error:  # refused in words (control characters pasted in)
+                self._say(str(error))
+                return
+            self._unset = False
         try:
             self.workspace.admin.add_team_member(self.new_member.text())
         except TeamError as error:
@@ -129,7 +156,7 @@ class SetupDialog(QDialog):
         try:
             self.workspace.admin.set_user(name, role)
             self.workspace.admin.add_team_member(name, role)  # you are on the team the forms pick from
-        except TeamError as error:
+        except ValueError as error:  # TeamError, or control characters pasted into the name
             self._say(str(error))
             return
         super().accept()

@@ -169,7 +169,7 @@ class SyncController(QObject):
         code, ok = QInputDialog.getText(
             self._parent, "Join the team",
             f"The {needs.label} is encrypted with the team key, which this laptop does not hold yet.\n\n"
-            "On a laptop that already syncs with it, choose Sync > Sync settings > Add a laptop…, then type "
+            "On a laptop that already syncs with it, choose Sync > Sync settings… > Add a laptop…, then type "
             "the code it shows here:")
         if not ok or not code.strip():
             self.last_error = str(needs)

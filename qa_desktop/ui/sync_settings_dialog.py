@@ -158,9 +158,9 @@ class SyncSettingsDialog(QDialog):
         except (StoreUnavailable, NeedsTeamKey, NeedsPassword, CredentialsError, OSError) as error:
             QMessageBox.warning(self, "Add a laptop", str(error))
             return None
-        where = (f"The key file is {made.key_file}. Take it to the new laptop; there, choose Sync > Sync settings > "
-                 "Join the team… and pick the file." if made.key_file else
-                 "On the new laptop choose the same shared store, then Sync > Sync settings > Join the team….")
+        where = (f"The key file is {made.key_file}. Take it to the new laptop; there, choose "
+                 "Sync > Sync settings… > Join with a key file… and pick the file." if made.key_file else
+                 "On the new laptop choose the same shared store, then Sync > Sync settings… > Join the team….")
         self.last_code = made.code
         QMessageBox.information(self, "Add a laptop",
                                 f"Code: {made.code}\n\n{where}\n\nTell the officer the code; do not write it on "

@@ -581,6 +581,12 @@ class VisitWindow(QWidget):
         self.unsaved.pop(what, None)
         if any(not c.within(done.changes) for c in heard):
             self._reload_changed()  # something else arrived with it (another program's changes): show it
+        elif self._differences_of(what[0], what[1]):
+            # an edit of an item the officers differ on changes the difference (a side written over, or
+            # closed by a new answer): shown as it is now, not as it was (walk6: a note added to kept
+            # showing the words it replaced, and a choice made there would have been over them)
+            self._read_differences()
+            self._show_differences_in_place()
         return True
 
     def retry_unsaved(self) -> None:
@@ -886,7 +892,8 @@ class VisitWindow(QWidget):
     # -- the second officer -------------------------------------------------------------------------
 
     def share_visit(self, path: str | None = None) -> None:
-        """A bundle file of this visit, for the second officer's laptop (Sync > Import a bundle there)."""
+        """A bundle file of this visit, for the second officer's laptop (which imports it from its Sync
+        menu)."""
         self.flush_notes()
         if path is None:
             path, _ = QFileDialog.getSaveFileName(self, "Share this visit",
@@ -906,8 +913,8 @@ class VisitWindow(QWidget):
         self.last_share_code = out.code
         QMessageBox.information(self, "Visit ready to share",
                                 f"Written to {out.path} ({out.ops} changes, {out.photos} photos).{missing}{code}\n\n"
-                                "On the other laptop: Sync > Import a bundle. Bring their file back the same "
-                                "way, or both sync, and the answers come together.")
+                                "On the other laptop choose Sync > Import a bundle from another laptop… and pick it. "
+                                "Bring their file back the same way, or both sync, and the answers come together.")
 
     # -- the Young Inspector ------------------------------------------------------------------------
 

@@ -129,6 +129,41 @@ def test_first_run_asks_who_uses_the_laptop_and_the_team_in_the_window_and_the_t
     laptop.close()
 
 
+def test_first_run_adds_officers_by_keyboard_under_the_officers_own_name(qtbot, tmp_path):
+    """walk6: Enter in "Another officer's name" added them and also pressed Save (the dialog closed
+    after the first name), and officers added before Save were recorded as added by the computer's
+    account name."""
+    from PySide6.QtCore import Qt
+    from sqlalchemy import select
+
+    from qa_desktop.store.models import Op
+
+    laptop = Store(tmp_path / "new", key=b"k" * 32)
+    workspace = Workspace(laptop)
+    dialog = SetupDialog(workspace, first_run=True)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    dialog.new_member.setFocus()
+    qtbot.keyClicks(dialog.new_member, "Jo Morgan")
+    qtbot.keyClick(dialog.new_member, Qt.Key.Key_Return)  # no name of their own yet: asked for, nothing added
+    assert dialog.error.text().startswith("Your name:") and dialog.isVisible() and workspace.admin.team() == []
+    assert dialog.new_member.text() == "Jo Morgan"  # kept as typed
+    dialog.name.setText("Priya Shah")
+    for name in ("Jo Morgan", "Sam Patel"):
+        dialog.new_member.setFocus()
+        dialog.new_member.selectAll()
+        qtbot.keyClicks(dialog.new_member, name)
+        qtbot.keyClick(dialog.new_member, Qt.Key.Key_Return)
+        assert dialog.new_member.text() == "" and dialog.error.isHidden()
+        assert dialog.isVisible() and dialog.result() != SetupDialog.DialogCode.Accepted
+    assert [m.name for m in workspace.admin.team()] == ["Jo Morgan", "Sam Patel"]
+    with laptop.read() as session:
+        assert set(session.scalars(select(Op.actor).where(Op.entity == "team_members"))) == {"Priya Shah"}
+    dialog.accept()
+    assert dialog.result() == SetupDialog.DialogCode.Accepted and workspace.user.name == "Priya Shah"
+    laptop.close()
+
+
 def test_the_audit_trail_says_labels_and_names(store, workspace):
     visit_id = make_visit(store, TemplateLibrary.load())
     (template, item), = first_items(store, visit_id, 1)
