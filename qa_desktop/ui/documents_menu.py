@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
 from qa_desktop.domain.documents import DocumentKind, DocumentRuleError, DocumentStatus
 from qa_desktop.domain.roles import NotAllowed, Role
 from qa_desktop.ui.background import BackgroundTask
+from qa_desktop.ui.palette import warning_style
 from qa_desktop.ui.typed_dates import day_edit
 from qa_desktop.workspace import Workspace
 
@@ -67,6 +68,10 @@ def status_words(info: DocumentInfo | None) -> str:
     return words
 
 
+#: Who on a distribution list is the provider itself (``services.distribution.ROLE_NAMES``).
+PROVIDER_ROLES = frozenset({"Provider", "Registered manager"})
+
+
 class IssueDialog(QDialog):
     """Choose who receives it (the provider's distribution list, by role), when the reply is due,
     and where the e-mail draft is written."""
@@ -75,6 +80,8 @@ class IssueDialog(QDialog):
         super().__init__(parent)
         self.setWindowTitle("Issue the report")
         self.people = people
+        #: Said when nobody of the provider's own can receive it (``None`` when someone can).
+        self.provider_missing: QLabel | None = None
         layout = QVBoxLayout(self)
         layout.addWidget(QLabel("Send to (the provider's distribution list):"))
         self.boxes: list[QCheckBox] = []
@@ -87,6 +94,18 @@ class IssueDialog(QDialog):
             layout.addWidget(box)
         if not people:
             layout.addWidget(QLabel("Nobody is on the distribution list yet: add the provider's contacts first."))
+        elif not any(person.email and person.role in PROVIDER_ROLES for person in people):
+            # Section 11: the report is "distributed to the provider and key professionals"; issued to the
+            # professionals alone it would be recorded as sent, the reply awaited from a provider that
+            # never had it (walk6)
+            missing = QLabel("The provider is not on this list: no contact of the provider or its registered "
+                             "manager has an e-mail address. Add one on the provider's page (Contacts) before "
+                             "issuing, or send the report to the provider yourself.")
+            missing.setWordWrap(True)
+            missing.setStyleSheet(warning_style())
+            missing.setAccessibleName("The provider is not on the distribution list")
+            self.provider_missing = missing
+            layout.addWidget(missing)
         form = QFormLayout()
         self.due = day_edit(due, "Provider's reply due")
         form.addRow("Provider's reply &due", self.due)

@@ -82,6 +82,11 @@ def test_submit_approve_issue_word_and_reply_from_the_visit_screen(qtbot, store,
     dialog = IssueDialog(people, officer.documents.default_reply_due(), window)
     qtbot.addWidget(dialog)
     assert [b.isChecked() for b in dialog.boxes].count(False) == 1  # the contact with no e-mail
+    assert dialog.provider_missing is None  # the provider's own contacts are on it
+    professionals = [p for p in people if p.role not in ("Provider", "Registered manager")]
+    alone = IssueDialog(professionals, officer.documents.default_reply_due(), window)
+    qtbot.addWidget(alone)  # walk6: issued to the professionals alone, nothing said the provider was not on it
+    assert alone.provider_missing is not None and "provider is not on this list" in alone.provider_missing.text()
     dialog.show()  # chosen as shown (everyone with an e-mail), then issued
     eml = button.issue(folder=str(tmp_path), dialog=dialog)
     message = email.message_from_bytes(eml.read_bytes(), policy=policy.default)
