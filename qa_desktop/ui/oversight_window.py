@@ -133,11 +133,17 @@ class OversightWindow(QWidget):
         self.overdue_view = table_view(self.overdue_model, "Actions overdue")
         self.reviews_view = table_view(self.reviews_model, "Restrictions and embargoes due for review")
         self.replies_view = table_view(self.replies_model, "Providers' replies awaited")
+        # an empty list says why (walk6: after a first import the four tables were blank, no word why)
+        self.due_empty = QLabel()
+        self.due_empty.setWordWrap(True)
+        self.due_empty.hide()
         for heading, view in (("Visits and compliance reviews due (Figures 1 and 2)", self.due_view),
                               ("Actions overdue (Figure 8)", self.overdue_view),
                               ("Restrictions and embargoes due for review in the next 14 days", self.reviews_view),
                               ("Providers' replies awaited to reports and letters issued", self.replies_view)):
             column.addWidget(_heading(heading))
+            if view is self.due_view:
+                column.addWidget(self.due_empty)
             column.addWidget(view, 1)
         self.tabs.addTab(board, "Due and overdue")
 
@@ -257,6 +263,12 @@ class OversightWindow(QWidget):
     def refresh_dashboard(self) -> None:
         board = self.workspace.oversight.dashboard(everyone=self.everyone.isChecked())
         self.due_model.set_rows(board.due)
+        whose = "on the register" if self.everyone.isChecked() else "monitored by us"
+        self.due_empty.setText(
+            f"No visit or compliance review is overdue or due soon for the providers {whose}. Visits and "
+            "reviews fall due from a setting's last visit; a provider with no placement yet needs them before its "
+            "first placement, which the register's \"Next due\" column shows (sort by it), not this list.")
+        self.due_empty.setVisible(not board.due)
         self.overdue_model.set_rows(board.overdue_actions)
         self.reviews_model.set_rows(board.reviews)
         replies = self.workspace.documents.replies_due()

@@ -333,3 +333,17 @@ def test_the_sanctions_list_is_made_when_its_tab_is_shown_and_its_count_kept_mea
     hub.catch_up()  # shown: the list at once
     qtbot.waitUntil(lambda: board.sanctions_model.rowCount() == 4)
     assert board.tabs.tabText(1) == "Sanctions list (4)"
+
+
+def test_an_empty_due_list_says_why(qtbot, demo, workspace, hub, tmp_path):
+    """walk6: after a first import the due tables were blank with no word why (every provider needed its
+    visit before a first placement, which this list does not show)."""
+    board = oversight_window(qtbot, workspace, hub, 0)
+    assert board.due_model.rowCount() > 0 and board.due_empty.isHidden()  # the demo has visits due
+    laptop = Store(tmp_path / "new", actor="Sam Lead", role=workspace.user.role)
+    new = oversight_window(qtbot, Workspace(laptop), hub, 0)
+    assert new.due_model.rowCount() == 0 and not new.due_empty.isHidden()
+    assert "monitored by us" in new.due_empty.text() and "before its first placement" in new.due_empty.text()
+    new.everyone.setChecked(True)
+    assert "on the register" in new.due_empty.text()
+    laptop.close()
