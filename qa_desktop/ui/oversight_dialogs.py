@@ -11,8 +11,10 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Mapping
+from typing import cast
 
-from PySide6.QtCore import QDate, QDateTime, QTime
+from PySide6.QtCore import QDate, QDateTime, Qt, QTime
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -102,6 +104,20 @@ class RecordDialog(QDialog):
 
     def save(self) -> str | None:
         raise NotImplementedError
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 (Qt API)
+        """Open on the form's first field: the buttons are made before the subclass's fields, so Qt
+        gave the focus to OK, and Enter saved the form untouched (walk6)."""
+        super().showEvent(event)
+        focus = cast("QWidget | None", self.focusWidget())  # None when nothing has it yet (not in the stubs)
+        if focus is None or self.buttons.isAncestorOf(focus):
+            for row in range(self.form.rowCount()):
+                for role in (QFormLayout.ItemRole.FieldRole, QFormLayout.ItemRole.SpanningRole):
+                    item = self.form.itemAt(row, role)
+                    widget = item.widget() if item is not None else None
+                    if widget is not None and widget.isEnabled() and widget.focusPolicy() != Qt.FocusPolicy.NoFocus:
+                        widget.setFocus()
+                        return
 
     def accept(self) -> None:
         try:

@@ -56,3 +56,22 @@ def test_a_visit_planned_by_typing_its_date_is_planned_on_that_date(qtbot, store
     assert not dialog.isVisible(), dialog.error.text()
     planned = next(v for v in workspace.planning.visits() if v.id == dialog.visit_id)
     assert planned.visit_date == dt.date(2027, 1, 5)
+
+
+def test_a_form_opens_on_its_first_field_so_typing_goes_into_it(qtbot, store, workspace):
+    """walk6: Add a provider and Plan a visit opened with the focus on OK (its buttons are made before
+    the form's fields): typing went nowhere and Enter saved the form untouched."""
+    from qa_desktop.ui.provider_forms import ProviderDialog
+
+    load_demo(store, today=TODAY)
+    provider = ProviderDialog(workspace)
+    qtbot.addWidget(provider)
+    provider.show()
+    focus = provider.focusWidget()
+    assert focus is not None and focus.accessibleName() == "Name", focus
+    qtbot.keyClicks(focus, "Harbour View")
+    assert focus.text() == "Harbour View"
+    plan = PlanVisitDialog(workspace)
+    qtbot.addWidget(plan)
+    plan.show()
+    assert not plan.buttons.isAncestorOf(plan.focusWidget())
