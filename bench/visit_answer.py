@@ -47,6 +47,8 @@ from qa_desktop.workspace import Workspace
 ANSWERS = int(sys.argv[sys.argv.index("--answers") + 1]) if "--answers" in sys.argv else 40
 LATER_MS = 400
 TARGET_MS = 16.0
+#: Per run of ``answer_items``, its five slowest answers (felt CPU ms, what was answered).
+SLOWEST: list[list[tuple[float, str]]] = []
 
 
 def percentile(values: list[float], share: float) -> float:
@@ -66,11 +68,16 @@ def answer_items(app: QApplication, workspace: Workspace, visit_id: str, base: P
     app.processEvents()
     found: dict[str, list[float]] = {"now_wall": [], "now_cpu": [], "later_cpu": [], "felt_cpu": [], "felt_wall": [],
                                      "idle_cpu": [idle_loop(app) for _ in range(5)]}
+    kinds: list[str] = []  # per answer, what it was (printed beside the slowest; not timed)
     for _ in range(ANSWERS):
+        row = window.section_list.currentIndex().row()
         if not window.next_unanswered():
             break
         app.processEvents()
         widget = next(w for w in window.items if w.hasFocus() or w.isAncestorOf(window.focusWidget()))
+        shown = len(window.items)
+        kinds.append(f"{widget.item.key} ({widget.item.response.name.lower()}"
+                     f"{', after a section move' if window.section_list.currentIndex().row() != row else ''}")
         wall, cpu = time.perf_counter(), time.process_time()
         QTest.keyClick(widget, Qt.Key.Key_1)
         app.processEvents()
@@ -81,8 +88,10 @@ def answer_items(app: QApplication, workspace: Workspace, visit_id: str, base: P
         found["later_cpu"].append(later_cpu)
         found["felt_cpu"].append(now_cpu + later_cpu)
         found["felt_wall"].append(now_wall + later_cpu)
+        kinds[-1] += f"{', shows or hides items' if len(window.items) != shown else ''})"
     window.close()
     main.close()
+    SLOWEST.append(sorted(zip(found["felt_cpu"], kinds, strict=True), reverse=True)[:5])
     return found
 
 
@@ -138,6 +147,8 @@ def main() -> None:
           f"p99 {percentile(net, 0.99):6.1f} ms CPU")
     print(f"  goal p99 <= {TARGET_MS:.0f} ms (CPU): {'met' if p99 <= TARGET_MS else 'NOT met'}; "
           f"large/small p50: {statistics.median(large['felt_cpu']) / statistics.median(small['felt_cpu']):.1f}x")
+    for name, slowest in zip((f"{providers:,}", "demo"), SLOWEST, strict=True):
+        print(f"  slowest at {name}: " + "; ".join(f"{felt:.1f} {what}" for felt, what in slowest))
 
 
 if __name__ == "__main__":

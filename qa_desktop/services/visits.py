@@ -48,6 +48,7 @@ from qa_desktop.services.council import framework
 from qa_desktop.services.differences import count_differences
 from qa_desktop.store.changes import Changes, derived_id
 from qa_desktop.store.database import Store
+from qa_desktop.store.driver import driver_rows
 from qa_desktop.store.models import Answer, Setting, TemplateSnapshot, Visit, VisitAction, VisitTemplate
 from qa_desktop.store.oplog import field_state, local_base, ops_of_entities
 
@@ -163,6 +164,8 @@ _ACTION_FIELDS = ("text", "level", "raised_at", "due_at")
 #: Asked before every save of an answer, note or photo: built once (statement building was a good part
 #: of one answer's save: issue 22).
 _VISIT_STATUS = select(Visit.__table__.c.status).where(Visit.__table__.c.id == bindparam("id"))
+#: Whether an item's answer row is there yet (its id is plain text: by the driver, ``store.driver``).
+_ANSWER_THERE = "SELECT 1 FROM answers WHERE id = ?"
 
 
 @dataclass
@@ -233,7 +236,12 @@ class OpenVisit:
 
     def _answer_row(self, changes: Changes, template_key: str, item_key: str) -> Answer:
         answer_id = derived_id("answer", self.visit_id, template_key, item_key)
-        row = changes.session.get(Answer, answer_id)
+        session = changes.session
+        # an item's first answer (most answers are) has no row yet: one look-up by key says so, and the
+        # ORM's load of the row (half a millisecond, issue 22) runs only for a row that is there, or when
+        # this unit of work has made rows not yet in the file (the ORM knows of those)
+        there = bool(session.new) or bool(driver_rows(session.connection(), _ANSWER_THERE, (answer_id,)))
+        row = session.get(Answer, answer_id) if there else None
         if row is None:
             row = changes.create(Answer, id=answer_id, visit_id=self.visit_id, template_key=template_key,
                                  item_key=item_key, value=None, note=None, evidence=[])

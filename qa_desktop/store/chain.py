@@ -36,9 +36,10 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import bindparam, func, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from qa_desktop.store.driver import driver_rows
 from qa_desktop.store.models import Op
 from qa_desktop.store.oplog import CHUNK, ROW_FIELD, OpRecord, canonical, op_record
 
@@ -63,16 +64,15 @@ def link(previous: str, op: OpRecord | dict[str, Any], vhash: str, dseq: int) ->
     return hashlib.sha256("\x1f".join(parts).encode("utf-8")).hexdigest()
 
 
-#: Built once: it runs at every save (``oplog``'s statements say why).
-_LAST_LINK = (select(Op.__table__.c.dseq, Op.__table__.c.chain)
-              .where(Op.__table__.c.device_id == bindparam("device_id"), Op.__table__.c.dseq.is_not(None))
-              .order_by(Op.__table__.c.dseq.desc()).limit(1))
+#: It runs at every save: plain SQL for the driver (``store.driver``: a place and a link are a number
+#: and text), as the statement SQLAlchemy built from the model said it.
+_LAST_LINK = "SELECT dseq, chain FROM ops WHERE device_id = ? AND dseq IS NOT NULL ORDER BY dseq DESC LIMIT 1"
 
 
 def last_link(session: Session, device_id: str) -> tuple[int, str]:
     """The place and link of a device's newest chained op here (0 and ``GENESIS`` before any)."""
-    row = session.connection().execute(_LAST_LINK, {"device_id": device_id}).first()
-    return (int(row[0] or 0), str(row[1])) if row else (0, GENESIS)
+    rows = driver_rows(session.connection(), _LAST_LINK, (device_id,))
+    return (int(rows[0][0] or 0), str(rows[0][1])) if rows else (0, GENESIS)
 
 
 def stamp(session: Session, device_id: str, pending: list[dict[str, Any]]) -> None:

@@ -55,6 +55,7 @@ from qa_desktop.paths import DATABASE_NAME
 from qa_desktop.safe_text import check_text
 from qa_desktop.store.blobs import BlobStore
 from qa_desktop.store.changes import Changes, new_id
+from qa_desktop.store.driver import driver_rows
 from qa_desktop.store.hlc import Hlc, HybridClock, newest_adoptable
 from qa_desktop.store.keys import (
     DatabaseDamaged,
@@ -175,11 +176,13 @@ def make_engine(path: Path, key: bytes | None = None) -> Engine:
         # set only when it differs from what this driver connection has (every save and every read
         # begins here: a statement less for each, issue 22); the pool's record of the connection lives
         # as long as the connection itself
+        # (by the driver itself, ``store.driver``: two statements of every unit of work, four or five
+        # units of work at every answer)
         held = connection.connection.info
         if held.get(BUSY_OPTION) != busy:
-            connection.exec_driver_sql(f"PRAGMA busy_timeout={busy}")
+            driver_rows(connection, f"PRAGMA busy_timeout={busy}")
             held[BUSY_OPTION] = busy
-        connection.exec_driver_sql("BEGIN IMMEDIATE" if options.get(WRITE_OPTION) else "BEGIN")
+        driver_rows(connection, "BEGIN IMMEDIATE" if options.get(WRITE_OPTION) else "BEGIN")
 
     return engine
 
@@ -401,12 +404,13 @@ class Store:
         # after every save (the save's own ops), and every poll: one statement to the driver as it is, and
         # a second one only when none came after ``position`` (the log may have been numbered afresh) or
         # too many to list (issue 22: two statements through SQLAlchemy were most of a catch-up's CPU)
+        # (both by the driver itself: ``store.driver``)
         with self._sessions() as session:
             connection = session.connection()
-            rows = connection.exec_driver_sql("SELECT rowid, entity, entity_id, op_id FROM ops WHERE rowid > ? "
-                                              "ORDER BY rowid LIMIT ?", (position, LISTED_AT_MOST + 1)).all()
+            rows = driver_rows(connection, "SELECT rowid, entity, entity_id, op_id FROM ops WHERE rowid > ? "
+                                           "ORDER BY rowid LIMIT ?", (position, LISTED_AT_MOST + 1))
             if not rows or len(rows) > LISTED_AT_MOST:
-                end = connection.exec_driver_sql("SELECT coalesce(max(rowid), 0) FROM ops").scalar() or 0
+                end = driver_rows(connection, "SELECT coalesce(max(rowid), 0) FROM ops")[0][0] or 0
                 if rows:
                     return end, Collected(everything=True)
                 return end, Collected()

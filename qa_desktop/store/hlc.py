@@ -36,10 +36,11 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from qa_desktop.clock import Clock
+from qa_desktop.store.driver import driver_rows
 from qa_desktop.store.models import Op
 
 _WALL_DIGITS = 16
@@ -138,7 +139,8 @@ class Hlc:
 
 
 #: Built once: read before every save (``store.oplog``'s statements say why).
-_NEWEST = select(func.max(Op.__table__.c.hlc))
+#: Run by the driver (``store.driver``: a clock value is plain text), at every save.
+_NEWEST = "SELECT max(hlc) FROM ops"
 
 
 def newest_adoptable(session: Session, wall_ms: int) -> Hlc | None:
@@ -147,7 +149,7 @@ def newest_adoptable(session: Session, wall_ms: int) -> Hlc | None:
     store's clock starts. That is this laptop's own ops (written by any program on this data
     folder) and every op not beyond the bound, never an op an officer accepted from a laptop whose
     clock is far ahead (``sync.held``). One indexed look-up when nothing is beyond the bound."""
-    newest = session.connection().scalar(_NEWEST)
+    newest = driver_rows(session.connection(), _NEWEST)[0][0]
     if newest is None:
         return None
     ceiling = adoptable_ceiling(wall_ms)

@@ -53,9 +53,10 @@ from dataclasses import dataclass
 from json.encoder import encode_basestring
 from typing import Any
 
-from sqlalchemy import bindparam, delete, func, insert, select
+from sqlalchemy import bindparam, func, insert, select
 from sqlalchemy.orm import Session
 
+from qa_desktop.store.driver import driver_rows
 from qa_desktop.store.hlc import Hlc
 from qa_desktop.store.models import FieldHeads, Op
 
@@ -366,10 +367,9 @@ _OPS = Op.__table__
 _FIELD_OPS = select(_OPS).where(_OPS.c.entity == bindparam("entity"), _OPS.c.entity_id == bindparam("entity_id"),
                                 _OPS.c.field.in_([bindparam("field"), bindparam("row_field")]))
 _HEADS = FieldHeads.__table__
-_LISTED_HEADS = select(_HEADS.c.entity, _HEADS.c.entity_id, _HEADS.c.field).where(
-    _HEADS.c.entity == bindparam("entity"), _HEADS.c.entity_id.in_(bindparam("ids", expanding=True)))
-_FORGET_HEADS = delete(_HEADS).where(_HEADS.c.entity == bindparam("entity"),
-                                     _HEADS.c.entity_id == bindparam("entity_id"), _HEADS.c.field == bindparam("name"))
+#: These two by the driver (``store.driver``: keys are plain text), as SQLAlchemy said them.
+_LISTED_HEADS = "SELECT entity, entity_id, field FROM field_heads WHERE entity = ? AND entity_id IN "
+_FORGET_HEADS = "DELETE FROM field_heads WHERE entity = ? AND entity_id = ? AND field = ?"
 _KEEP_HEADS = insert(_HEADS)
 
 
@@ -393,7 +393,8 @@ def refresh_heads(session: Session, keys: set[Key], *, also: set[Key] | frozense
     for entity, entity_ids in by_entity.items():
         ids = sorted(entity_ids)
         for start in range(0, len(ids), CHUNK):
-            found = session.connection().execute(_LISTED_HEADS, {"entity": entity, "ids": ids[start:start + CHUNK]})
+            chunk = ids[start:start + CHUNK]
+            found = driver_rows(session.connection(), f"{_LISTED_HEADS}({_marks(len(chunk))})", (entity, *chunk))
             listed.update((row[0], row[1], row[2]) for row in found)
     for key in keys & (listed | set(also)):
         state = state_of(session, *key)
@@ -403,7 +404,7 @@ def refresh_heads(session: Session, keys: set[Key], *, also: set[Key] | frozense
 def _store_heads(session: Session, key: Key, state: FieldState | None) -> None:
     entity, entity_id, field_name = key
     connection = session.connection()
-    connection.execute(_FORGET_HEADS, {"entity": entity, "entity_id": entity_id, "name": field_name})
+    driver_rows(connection, _FORGET_HEADS, (entity, entity_id, field_name))
     if state is not None and len(state.heads) > 1:
         connection.execute(_KEEP_HEADS, {"entity": entity, "entity_id": entity_id, "field": field_name,
                                          "heads": [h.op_id for h in state.heads], "conflict": state.conflict})

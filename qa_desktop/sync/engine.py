@@ -54,6 +54,7 @@ from qa_desktop.domain.roles import require_officer
 from qa_desktop.store.blobs import BlobError, BlobStore
 from qa_desktop.store.chain import check_arriving
 from qa_desktop.store.database import Store
+from qa_desktop.store.driver import driver_rows
 from qa_desktop.store.hlc import Hlc
 from qa_desktop.store.models import Answer, FieldHeads, LocalState, Op, PendingRow
 from qa_desktop.store.oplog import CHUNK, OpRecord, op_record
@@ -198,13 +199,14 @@ def status(store: Store, store_key: str | None = None, *, count_up_to: int | Non
 
     ``count_up_to``: count the changes waiting only that far ("more than 10,000"): the status bar,
     read again after every answer, then costs what it says rather than the length of the log. Read
-    with plain SQL handed to the driver (``_STATUS_COUNTS``): it is read a moment after every answer,
-    and seven statements built and run through the ORM were most of its 3 ms (issue 22)."""
+    with plain SQL handed to the driver (``_STATUS_COUNTS``, ``store.driver``): it is read a moment
+    after every answer, and seven statements built and run through the ORM were most of its 3 ms, and
+    SQLAlchemy's handling of the plain ones still most of what was left (issue 22)."""
     require_officer(store.user, "the sync status")  # a Young Inspector's store is refused
     with store.read() as session:
         connection = session.connection()
-        key = store_key or _local_states(connection, "sync.store").get("sync.store")
-        conflicts, held_ops, kept = connection.exec_driver_sql(_STATUS_COUNTS).one()
+        ((stored_key, conflicts, held_ops, kept),) = driver_rows(connection, _STATUS_COUNTS)
+        key = store_key or (None if stored_key is None else str(stored_key))
         held = tuple(held_summary(session)) if held_ops else ()
         words = (f"{kept} change{'s' if kept != 1 else ''} received but waiting for the key of the record they "
                  "belong to (its file is still arriving in the shared store); applied when it comes.")
@@ -225,25 +227,27 @@ def status(store: Store, store_key: str | None = None, *, count_up_to: int | Non
                       tuple(health.get("unreadable", ())), held, key_waiting)
 
 
-#: The status bar's counts in one statement: open conflicts (``open_conflicts``), ops held because
+#: The status bar's first read in one statement: the shared store this laptop last synced with
+#: (``sync.store``, as ``_state`` reads it), open conflicts (``open_conflicts``), ops held because
 #: their laptop's clock is far ahead (``held_count``), ops waiting for their record's key.
-_STATUS_COUNTS = ('SELECT (SELECT count(*) FROM field_heads WHERE "conflict" = 1), (SELECT count(*) FROM held_ops), '
+_STATUS_COUNTS = ("SELECT (SELECT value FROM local_state WHERE \"key\" = 'sync.store'), "
+                  '(SELECT count(*) FROM field_heads WHERE "conflict" = 1), (SELECT count(*) FROM held_ops), '
                   "(SELECT count(*) FROM key_waiting_ops)")
 
 
 def _local_states(connection: Connection, *keys: str) -> dict[str, str]:
     """This laptop's sync bookkeeping (``_state``) for these keys, those it holds."""
     marks = ", ".join("?" * len(keys))
-    found = connection.exec_driver_sql(f'SELECT "key", value FROM local_state WHERE "key" IN ({marks})', keys).all()
+    found = driver_rows(connection, f'SELECT "key", value FROM local_state WHERE "key" IN ({marks})', keys)
     return {str(key): str(value) for key, value in found}
 
 
 def _count_ops(connection: Connection, condition: str, parameters: tuple[object, ...], up_to: int | None) -> int:
     """The ops matching ``condition``; with ``up_to``, no more than one past it (SQLite stops there)."""
     if up_to is None:
-        return connection.exec_driver_sql(f"SELECT count(*) FROM ops WHERE {condition}", parameters).scalar() or 0
-    return connection.exec_driver_sql(f"SELECT count(*) FROM (SELECT 1 FROM ops WHERE {condition} LIMIT ?)",
-                                      (*parameters, up_to + 1)).scalar() or 0
+        return driver_rows(connection, f"SELECT count(*) FROM ops WHERE {condition}", parameters)[0][0] or 0
+    return driver_rows(connection, f"SELECT count(*) FROM (SELECT 1 FROM ops WHERE {condition} LIMIT ?)",
+                        (*parameters, up_to + 1))[0][0] or 0
 
 
 def last_store_key(store: Store) -> str | None:

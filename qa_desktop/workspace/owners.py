@@ -9,9 +9,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
+from qa_desktop.store.driver import driver_rows
 from qa_desktop.store.models import (
     ActionPlan,
     AddressIntelligence,
@@ -97,16 +97,18 @@ def _column(session: Session, model: type, column: object, ids: Iterable[str]) -
     statement = _STATEMENTS.get(column)
     if statement is None:
         table = model.__table__  # type: ignore[attr-defined]
-        statement = _STATEMENTS[column] = select(table.c[column.key]).where(  # type: ignore[attr-defined]
-            table.c.id.in_(bindparam("ids", expanding=True)))
+        name = table.c[column.key].name  # type: ignore[attr-defined]
+        statement = _STATEMENTS[column] = f'SELECT "{name}" FROM "{table.name}" WHERE id IN '
     connection = session.connection()
     found: set[str] = set()
     for start in range(0, len(wanted), CHUNK):
-        found.update(v for v in connection.scalars(statement, {"ids": wanted[start:start + CHUNK]}) if v)
+        chunk = tuple(wanted[start:start + CHUNK])
+        found.update(v for (v,) in driver_rows(connection, f"{statement}({','.join('?' * len(chunk))})", chunk) if v)
     return found
 
 
-#: Per column, its look-up by id, built once: every save asks whose screens show what it changed (an
-#: answer: its visit, the visit's setting, the setting's provider), and building the statements and the
-#: ORM's handling of them were most of that (issue 22).
-_STATEMENTS: dict[object, Any] = {}
+#: Per column, its look-up by id (plain SQL for the driver: ids and the ids found are plain text):
+#: every save asks whose screens show what it changed (an answer: its visit, the visit's setting, the
+#: setting's provider), and building the statements, and SQLAlchemy's handling of each, were most of
+#: that (issue 22).
+_STATEMENTS: dict[object, str] = {}

@@ -218,3 +218,23 @@ def test_deep_nesting_and_an_alias_inside_itself_are_refused_not_a_crash(tmp_pat
     assert "the alias *d is inside the value it names" in broken["itself.yaml"]
     assert broken["huge.yaml"].startswith("huge.yaml") and "longer than a template may be" in broken["huge.yaml"]
     assert library.get("property_standards")  # the rest still load
+
+
+def test_an_item_and_what_its_answer_shows_are_found_by_key_across_sections():
+    """``shown_through``: what one answer can show or hide (the visit screen counts again only those
+    sections); a chain through another item and into a later section included."""
+    text = GOOD.replace("response: text, show_when: {item: b", "response: yes_no, show_when: {item: b") + (
+        "  - key: two\n"
+        "    title: Two\n"
+        "    items:\n"
+        "      - {key: d, label: D, response: text, show_when: {item: c, equals: yes}}\n"
+        "      - {key: e, label: E, response: text, show_when: {item: a, equals: met}}\n"
+        "      - {key: f, label: F, response: text}\n")
+    template = parse_template(text, "mini.yaml")
+    assert [i.key for i in template.items] == ["a", "b", "c", "d", "e", "f"]
+    assert template.item("d").label == "D" and template.item("d") is template.items[3]
+    with pytest.raises(KeyError, match="no item 'z'"):
+        template.item("z")
+    assert template.shown_through("b") == {"b", "c", "d"}  # c in its section, d in the next through c
+    assert template.shown_through("a") == {"a", "e"}
+    assert template.shown_through("f") == {"f"}
