@@ -29,7 +29,7 @@ from html import escape
 from typing import Any
 
 from PySide6.QtCore import QDate, QEvent, QObject, Qt, QTimer, Signal
-from PySide6.QtGui import QFocusEvent, QKeyEvent
+from PySide6.QtGui import QFocusEvent, QKeyEvent, QTextCursor
 from PySide6.QtWidgets import (
     QAbstractSpinBox,
     QCheckBox,
@@ -46,6 +46,7 @@ from PySide6.QtWidgets import (
 )
 
 from qa_desktop.ui.palette import warning_colour
+from qa_desktop.ui.typed_dates import DAY_FORMAT, DayEdit
 from qa_desktop.workspace.visits import (
     FACE_WORDS,
     MET,
@@ -240,7 +241,7 @@ class ItemWidget(QFrame):
                 label.setBuddy(field)
                 row.addWidget(label)
                 row.addWidget(field)
-        self.note_button = self._tool("Note", "Write the note (N)", lambda: self.note.setFocus())
+        self.note_button = self._tool("Note", "Write the note (N)", self.edit_note)
         self.photo_button = self._tool("Photo", "Photos: add one (P), see them (V)",
                                        lambda: (self.photos_wanted if self.record.evidence
                                                 else self.photo_wanted).emit(item.key))
@@ -279,10 +280,19 @@ class ItemWidget(QFrame):
                 child.installEventFilter(self)  # Up/Down from a button or field move between items
         self.show_record(record, differences)
 
+    def edit_note(self) -> None:
+        """Into the note, the cursor after its last word: words typed add to the note (walk6: the cursor
+        was at its start, and what was typed went in front of the words already there)."""
+        self.note.setFocus()
+        self.note.moveCursor(QTextCursor.MoveOperation.End)
+
     def _date_field(self, name: str) -> QDateEdit:
-        field = QDateEdit()
+        # typed as day/month/year (``typed_dates``: "5/1/2027" typed into "d MMM yyyy" became 5 December
+        # of the year shown, without a word: walk6)
+        field = DayEdit()
         field.setCalendarPopup(True)
-        field.setDisplayFormat("d MMM yyyy")
+        field.setDisplayFormat(DAY_FORMAT)
+        field.setToolTip("Type the date as day/month/year (e.g. 05/01/2027), or pick it from the calendar")
         field.setMinimumDate(NO_DATE)
         field.setSpecialValueText("not recorded")
         field.setDate(NO_DATE)
@@ -477,7 +487,7 @@ class ItemWidget(QFrame):
         elif key == Qt.Key.Key_Down:
             self.step.emit(1)
         elif key == Qt.Key.Key_N:
-            self.note.setFocus()
+            self.edit_note()
         elif key == Qt.Key.Key_P:
             self.photo_wanted.emit(self.item.key)
         elif key == Qt.Key.Key_V:

@@ -175,6 +175,30 @@ def test_document_dates_on_screen_and_expiry_not_recorded_in_words(qtbot, worksp
     stored = open_visit(workspace._store, visit).checklists[key].record(document.item.key).answer
     assert stored == DocumentSeen(True, dt.date(2026, 3, 1), dt.date(2027, 3, 1))
     assert "dated 01 Mar 2026, expires 01 Mar 2027" in document.detail.text()
+    # typed as written in England (walk6: "5/1/2027" typed into "d MMM yyyy" became another date, no word)
+    document.document_expires.setFocus(Qt.FocusReason.TabFocusReason)
+    qtbot.keyClicks(document.document_expires, "5/1/2028")
+    qtbot.keyClick(document.document_expires, Qt.Key.Key_Tab)
+    stored = open_visit(workspace._store, visit).checklists[key].record(document.item.key).answer
+    assert stored == DocumentSeen(True, dt.date(2026, 3, 1), dt.date(2028, 1, 5))
+
+
+def test_a_note_is_added_to_at_its_end(qtbot, workspace, hub, visit):
+    """walk6: N opened the note with the cursor at its start; the words typed went in front."""
+    window = open_window(qtbot, workspace, hub, visit)
+    key, _ = window.current_checklist()
+    open_visit(workspace._store, visit).set_note(key, window.items[0].item.key, "Two hob rings do not light.")
+    window.close()
+    window = open_window(qtbot, workspace, hub, visit)  # the note as stored, written earlier
+    item = window.items[0]
+    assert item.note.toPlainText() == "Two hob rings do not light."
+    item.setFocus()
+    qtbot.keyClick(item, Qt.Key.Key_N)
+    qtbot.keyClicks(item.note, " Manager called.")
+    qtbot.keyClick(item.note, Qt.Key.Key_Escape)
+    key, _ = window.current_checklist()
+    stored = open_visit(workspace._store, visit).checklists[key].record(item.item.key).note
+    assert stored == "Two hob rings do not light. Manager called."
 
 
 # -- two officers, one visit -------------------------------------------------------------------------
