@@ -185,9 +185,11 @@ class ItemWidget(QFrame):
     difference_chosen = Signal(object, object)  # Difference, the value kept (None: both, attributed)
 
     def __init__(self, item: Item, record: ItemRecord, differences: Sequence[Difference] = (),
-                 words: Callable[[Difference, Any], str] | None = None) -> None:
+                 words: Callable[[Difference, Any], str] | None = None, *, day: dt.date | None = None) -> None:
+        """``day``: the visit's, where typing into a document date not recorded yet starts."""
         super().__init__()
         self.item = item
+        self._day = day
         self.setObjectName("item")
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.setAccessibleName(item.label)
@@ -296,6 +298,8 @@ class ItemWidget(QFrame):
         field.setMinimumDate(NO_DATE)
         field.setSpecialValueText("not recorded")
         field.setDate(NO_DATE)
+        if self._day is not None:
+            field.blank_start = QDate(self._day.year, self._day.month, self._day.day)
         field.setAccessibleName(name)
         field.dateChanged.connect(self._document_changed)
         return field

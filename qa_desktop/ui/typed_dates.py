@@ -31,6 +31,10 @@ class _TypedSections:
     """Separators move on; digits that fill a section move on by themselves (Qt), and the separator
     typed after them is then taken as already made. Mixed into ``QDateEdit``/``QDateTimeEdit``."""
 
+    #: The date typing starts from in a field showing its special value ("not recorded"), day selected:
+    #: Qt typed the digits into the special words ("not recorded026") and kept no date. Set without a
+    #: signal (nothing is saved until a digit changes it). None: left to Qt.
+    blank_start: QDate | None = None
     #: the digits before filled their section and Qt moved on to the next
     _moved_on = False
     #: the next digit starts the section the cursor is in (replacing it), rather than going in beside it
@@ -50,6 +54,13 @@ class _TypedSections:
             self._fresh = False
             event.accept()
             return
+        if text.isdigit() and plain and self.blank_start is not None and field.specialValueText() and \
+                field.date() == field.minimumDate():
+            blocked = field.blockSignals(True)
+            field.setDate(self.blank_start)
+            field.blockSignals(blocked)
+            field.setCurrentSection(QDateTimeEdit.Section.DaySection)
+            self._fresh = True
         if text.isdigit() and self._fresh:
             field.setSelectedSection(field.currentSection())
         before = field.currentSectionIndex()

@@ -394,7 +394,7 @@ class VisitWindow(QWidget):
 
     def _item_widget(self, key: str, checklist: Checklist, item: Any) -> ItemWidget:
         widget = ItemWidget(item, checklist.record(item.key), self._differences_of(key, item.key),
-                            self._difference_words)
+                            self._difference_words, day=checklist.on)
         widget.setEnabled(not self.read_only)  # a completed visit: shown, not changed (issue 21)
         widget.answered.connect(self.set_answer)
         widget.noted.connect(self.set_note)

@@ -169,9 +169,16 @@ def test_document_dates_on_screen_and_expiry_not_recorded_in_words(qtbot, worksp
     assert document.document_seen.isChecked()
     assert "Seen, date not recorded, expiry not recorded" in document.detail.text()
     assert "In date" not in document.detail.text()
+    # a date typed into "not recorded" (walk6: the digits went into the words, "not recorded026", no date kept)
+    document.document_dated.setFocus(Qt.FocusReason.TabFocusReason)
+    qtbot.keyClicks(document.document_dated, "5/1/2026")
+    qtbot.keyClick(document.document_dated, Qt.Key.Key_Tab)
+    key, _ = window.current_checklist()
+    stored = open_visit(workspace._store, visit).checklists[key].record(document.item.key).answer
+    assert stored == DocumentSeen(True, dt.date(2026, 1, 5), None)
+    assert document.document_dated.text() == "05/01/2026"
     document.document_dated.setDate(QDate(2026, 3, 1))
     document.document_expires.setDate(QDate(2027, 3, 1))
-    key, _ = window.current_checklist()
     stored = open_visit(workspace._store, visit).checklists[key].record(document.item.key).answer
     assert stored == DocumentSeen(True, dt.date(2026, 3, 1), dt.date(2027, 3, 1))
     assert "dated 01 Mar 2026, expires 01 Mar 2027" in document.detail.text()
