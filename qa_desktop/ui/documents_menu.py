@@ -249,6 +249,8 @@ class DocumentsButton(QPushButton):
 
     def _word_made(self, result: ReportResult) -> None:
         self.setToolTip(f"{status_words(self.latest())}. Word copy: {result.path}")
+        # said where it went (walk6: only the tooltip changed, so nothing seemed to happen)
+        QMessageBox.information(self, "Word copy saved", f"The Word copy of the report is saved as {result.path}.")
 
     def record_reply(self, note: str | None = None) -> None:
         info = self._step("Record the reply", "reply")

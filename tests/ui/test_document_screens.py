@@ -97,6 +97,7 @@ def test_submit_approve_issue_word_and_reply_from_the_visit_screen(qtbot, store,
     task = button.save_word(str(tmp_path / "report"))
     qtbot.waitUntil(lambda: not task.running, timeout=60_000)
     opened = docx.Document(str(tmp_path / "report.docx"))
+    assert messages[-1][:2] == ("information", "Word copy saved") and "report.docx" in messages[-1][2]
     assert any(p.style.name == "Heading 1" and p.text == "Sign-off" for p in opened.paragraphs)
     assert "Sam Lead" in [c.text for t in opened.tables for row in t.rows for c in row.cells]
 
