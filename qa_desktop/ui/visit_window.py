@@ -197,6 +197,10 @@ def open_with_system_viewer(path: Path) -> None:
     QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
 
 
+#: How many of the things to see to before completing are listed in words (the rest counted).
+PROBLEMS_LISTED = 8
+
+
 class VisitWindow(QWidget):
     saved = Signal()
     completed = Signal()  # what is due across the register has changed
@@ -799,10 +803,18 @@ class VisitWindow(QWidget):
         self.flush_notes()
         problems = self.visit.problems_before_completion()
         if problems:
+            # a few lines and a count, then the first item to see to: thirty lines made the box taller
+            # than a 1280x720 screen at large text, its OK button off the bottom (walk6)
+            # what Ctrl+J does not find first (a Not met with no action, a difference, a form to accept),
+            # then the unanswered items
+            problems = sorted(problems, key=lambda p: ": Required: " in p)
+            shown, more = problems[:PROBLEMS_LISTED], len(problems) - PROBLEMS_LISTED
             QMessageBox.information(self, "Not ready to complete",
-                                    "Before the visit can be completed:\n\n"
-                                    + "\n".join(f"• {p}" for p in problems[:30])
-                                    + ("\n…" if len(problems) > 30 else ""))
+                                    f"Before the visit can be completed, {len(problems)} thing(s) to see to:\n\n"
+                                    + "\n".join(f"• {p}" for p in shown)
+                                    + (f"\n…and {more} more." if more > 0 else "")
+                                    + "\n\nNext unanswered (Ctrl+J) goes to each unanswered item in turn.")
+            self.next_unanswered()
             return
         if self.unsaved:
             QMessageBox.information(self, "Not ready to complete", "Some changes are still waiting to be saved "

@@ -149,6 +149,10 @@ def test_completion_lists_what_is_missing(qtbot, demo_store, workspace, hub, lib
     assert "Before the visit can be completed" in shown[-1]
     assert f"Not met with no action raised: {window.items[1].item.label}" in shown[-1]
     assert "Required:" in shown[-1]
+    # a few lines and a count (walk6: thirty lines ran off a 1280x720 screen), then the first unanswered item
+    assert shown[-1].count("• ") <= 8 and "more." in shown[-1] and "Ctrl+J" in shown[-1]
+    focus = window.focusWidget()
+    assert focus in window.items and not window.visit.checklists[window.current_checklist()[0]].is_answered(focus.item)
 
 
 def test_start_a_visit_from_the_register_opens_the_visit_screen(qtbot, demo_store, workspace, hub, tmp_path):
