@@ -191,7 +191,7 @@ def _check_provider_fields(session: Session, fields: dict[str, Any], provider: P
         try:
             clean["urn"] = normalise_urn(text) if text else None
         except InvalidUrn as error:
-            raise RegisterError(f"URN: {error}.") from None
+            raise RegisterError(f"URN: {str(error).removeprefix('URN ')}.") from None  # not "URN: URN '…'" (walk6)
         other = find_by_urn(session, clean["urn"]) if clean["urn"] else None
         if other is not None and (provider is None or other.id != provider.id):
             raise RegisterError(f"URN: {clean['urn']} is already in the register ({other.name}); merge the two "

@@ -109,6 +109,7 @@ class RecordDialog(QDialog):
         """Open on the form's first field: the buttons are made before the subclass's fields, so Qt
         gave the focus to OK, and Enter saved the form untouched (walk6)."""
         super().showEvent(event)
+        self._fit_height()
         focus = cast("QWidget | None", self.focusWidget())  # None when nothing has it yet (not in the stubs)
         if focus is None or self.buttons.isAncestorOf(focus):
             for row in range(self.form.rowCount()):
@@ -125,8 +126,17 @@ class RecordDialog(QDialog):
         except (OversightError, ValueError, NotAllowed) as error:
             self.error.setText(str(error))
             self.error.show()
+            self._fit_height()
             return
         super().accept()
+
+    def _fit_height(self) -> None:
+        """At least as tall as the form asks: Qt opened it at its smaller minimum, and a wrapped line (the
+        form's notes, a refusal shown) then drew the fixed-height boxes over the rows below them (walk6:
+        Add a provider's Notes over its Town row)."""
+        wanted = self.sizeHint().height()
+        if self.height() < wanted:
+            self.resize(self.width(), wanted)
 
 
 class CaseDialog(RecordDialog):

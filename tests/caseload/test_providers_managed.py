@@ -35,7 +35,7 @@ def test_a_provider_typed_in_gets_its_first_setting_and_can_be_found(ws, urn):
 @pytest.mark.parametrize(("fields", "words"), [
     ({"name": "  "}, "Name: a provider needs a name."),
     ({"urn": "SC800001"}, "URN: SC800001 is already in the register (Maple Lodge)"),
-    ({"urn": "12-AB"}, "URN: URN '12-AB' is not an Ofsted URN"),
+    ({"urn": "12-AB"}, "URN: '12-AB' is not an Ofsted URN"),
     ({"capacity": "four"}, "Places: 'four' is not a whole number."),
     ({"tier_override": Tier.A}, "Tier reason: say why the tier is set by hand"),
 ])

@@ -6,6 +6,7 @@ import datetime as dt
 
 import pytest
 from PySide6.QtCore import QPoint, Qt
+from PySide6.QtWidgets import QWidget
 
 from qa_desktop.services.demo import load_demo
 from qa_desktop.ui.caseload_dialogs import PlanVisitDialog
@@ -71,6 +72,12 @@ def test_a_form_opens_on_its_first_field_so_typing_goes_into_it(qtbot, store, wo
     assert focus is not None and focus.accessibleName() == "Name", focus
     qtbot.keyClicks(focus, "Harbour View")
     assert focus.text() == "Harbour View"
+    provider.accept()  # refused (no service type): said, and the form grows to hold it, no row drawn over another
+    assert provider.error.isVisible() and provider.height() >= provider.sizeHint().height()
+    boxes = sorted((w.geometry() for w in provider.findChildren(QWidget)
+                    if w.parent() is provider and w.isVisible() and w.accessibleName() in ("Notes", "Town")),
+                   key=lambda r: r.top())
+    assert len(boxes) == 2 and boxes[0].bottom() < boxes[1].top()  # walk6: Notes over the Town row
     plan = PlanVisitDialog(workspace)
     qtbot.addWidget(plan)
     plan.show()
