@@ -64,8 +64,7 @@ def test_a_form_opens_on_its_first_field_so_typing_goes_into_it(qtbot, store, wo
     the form's fields): typing went nowhere and Enter saved the form untouched."""
     from qa_desktop.ui.provider_forms import ProviderDialog
 
-    load_demo(store, today=TODAY)
-    provider = ProviderDialog(workspace)
+    provider = ProviderDialog(workspace)  # on a new laptop's empty register (its first provider)
     qtbot.addWidget(provider)
     provider.show()
     focus = provider.focusWidget()
@@ -78,6 +77,7 @@ def test_a_form_opens_on_its_first_field_so_typing_goes_into_it(qtbot, store, wo
                     if w.parent() is provider and w.isVisible() and w.accessibleName() in ("Notes", "Town")),
                    key=lambda r: r.top())
     assert len(boxes) == 2 and boxes[0].bottom() < boxes[1].top()  # walk6: Notes over the Town row
+    load_demo(store, today=TODAY)
     plan = PlanVisitDialog(workspace)
     qtbot.addWidget(plan)
     plan.show()
