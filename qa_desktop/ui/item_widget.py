@@ -356,7 +356,9 @@ class ItemWidget(QFrame):
         if document is not None:
             lines.append(escape(document_words(document)))
         if action is not None:
-            lines.append(f"<b>Action ({escape(action.level.label)}):</b> {escape(action.text)}. "
+            said = action.text.rstrip()  # its own full stop, if it has one (walk6: "… training.. Due")
+            lines.append(f"<b>Action ({escape(action.level.label)}):</b> {escape(said)}"
+                         f"{'' if said.endswith(('.', '!', '?')) else '.'} "
                          f"Due {action.due_at.astimezone():%d %b %Y %H:%M}")
         if record.evidence:
             captions = "; ".join(e.caption or "no caption" for e in record.evidence)

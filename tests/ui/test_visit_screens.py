@@ -119,6 +119,7 @@ def test_answer_by_keyboard_photo_action_close_and_reopen(qtbot, demo_store, wor
     action.level.setCurrentIndex(action.level.findData(ConcernLevel.HIGH))
     action.accept()
     assert "Action (HIGH)" in second.action_label.text()
+    assert "alarm. Due " in second.action_label.text()  # its own full stop, not "alarm.. Due" (walk6)
     assert second.photo_count == 1 and second.photo_button.text() == "Photos 1"
     window.close()  # the note typed a moment ago is saved on close
 
