@@ -169,12 +169,23 @@ class ConflictsDialog(QDialog):
         """Read the open conflicts again, keeping the one selected selected while it is still open."""
         selected = self.selected()
         self.model.set_conflicts(self.workspace.sync.conflicts())
+        self._fit_columns()
         has_any = bool(self.model.conflicts)
         self.empty.setVisible(not has_any)
         if has_any:
             self.table.selectRow(self._row_of(selected.key) if selected is not None else 0)
             self.table.setFocus()
         self._show_detail()
+
+    def _fit_columns(self) -> None:
+        """Each column after "Where" at least as wide as its heading and, up to a fifth of the table, its
+        values (walk6: at large text the headings read "hown now", "ther valu"); the full value is in
+        the cards below."""
+        header = self.table.horizontalHeader()
+        widest = max(self.table.viewport().width() // 5, 120)
+        for column in range(1, self.proxy.columnCount()):
+            self.table.resizeColumnToContents(column)
+            header.resizeSection(column, max(header.sectionSizeHint(column), min(header.sectionSize(column), widest)))
 
     def _on_changes(self, changes: OpChanges) -> None:
         """Any change to a record may open a conflict or close one; a named change (who uses the

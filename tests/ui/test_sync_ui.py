@@ -132,6 +132,8 @@ def test_the_conflicts_list_follows_changes_made_while_it_is_open(qtbot, tmp_pat
 
     hub.workspace.sync.run(settings=SyncSettings("folder", str(tmp_path / "shared")))
     assert dialog.model.rowCount() == 1 and not dialog.empty.isVisibleTo(dialog)
+    header = dialog.table.horizontalHeader()  # every heading in full (walk6: "hown now" at large text)
+    assert all(header.sectionSize(c) >= header.sectionSizeHint(c) for c in range(1, dialog.proxy.columnCount()))
     hub.workspace.sync.resolve(dialog.selected().key, MET)  # chosen on another screen
     assert dialog.model.rowCount() == 0
     dialog.reject()
