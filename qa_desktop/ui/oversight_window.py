@@ -36,7 +36,7 @@ from qa_desktop.ui.background import BackgroundTask
 from qa_desktop.ui.change_hub import ChangeHub
 from qa_desktop.ui.oversight_dialogs import ActionProgressDialog
 from qa_desktop.ui.provider_panel import ACTION_COLUMNS, DUE_COLUMNS, SANCTION_COLUMNS, informed_flag
-from qa_desktop.ui.rows_model import Column, RowsModel, selected_row, table_view
+from qa_desktop.ui.rows_model import Column, RowsModel, fit_columns, selected_row, table_view
 from qa_desktop.workspace import USER, OpChanges, Workspace
 from qa_desktop.workspace.documents import ReplyDue
 from qa_desktop.workspace.oversight import (
@@ -276,7 +276,7 @@ class OversightWindow(QWidget):
         overdue = sum(1 for i in board.due if i.due.is_overdue) + sum(1 for r in replies if r.overdue)
         self.tabs.setTabText(0, f"Due and overdue ({overdue + len(board.overdue_actions)} overdue)")
         for view in (self.due_view, self.overdue_view, self.reviews_view, self.replies_view):
-            view.resizeColumnsToContents()
+            fit_columns(view)
 
     def refresh_retention(self) -> None:
         expired = self.workspace.oversight.past_retention()
@@ -287,7 +287,7 @@ class OversightWindow(QWidget):
             "kept for up to 5 years). Deleting blanks them on every laptop that syncs, removes their photos and "
             "report files, and keeps only who changed them and when in the audit trail.")
         self.tabs.setTabText(3, f"Past retention ({len(expired)})")
-        self.retention_view.resizeColumnsToContents()
+        fit_columns(self.retention_view)
 
     def _sanction_filter(self) -> Sanction | None:
         chosen = self.sanction_filter.currentData()
@@ -315,14 +315,14 @@ class OversightWindow(QWidget):
         untold_words = f"; {untold} without the social work team recorded as informed" if untold else ""
         self.sanctions_count.setText(f"{len(rows)} sanction{'s' if len(rows) != 1 else ''} in force{untold_words}")
         self.tabs.setTabText(self.SANCTIONS_TAB, f"Sanctions list ({len(rows)})")
-        self.sanctions_view.resizeColumnsToContents()
+        fit_columns(self.sanctions_view)
 
     def refresh_actions(self) -> None:
         actions = self.workspace.oversight.tracked_actions(everyone=self.everyone.isChecked())
         if self.only_overdue.isChecked():
             actions = [a for a in actions if a.overdue]
         self.actions_model.set_rows(actions)
-        self.actions_view.resizeColumnsToContents()
+        fit_columns(self.actions_view)
 
     def _busy(self) -> bool:
         """Whether an export or a deletion is still running (one at a time)."""

@@ -224,3 +224,17 @@ def selected_row(view: QTableView, model: RowsModel):  # noqa: ANN201 (the model
         view.setFocus()
         return None
     return model.row_at(source_row(index))
+
+
+def fit_columns(view: QTableView, characters: int = 40) -> None:
+    """Columns fitted to what they hold, none wider than about ``characters`` characters of the
+    table's font (the last one stretches): one long value (a service type far down the list) made
+    its column half the table and pushed the sanction itself off a 1280-pixel screen at large text
+    (walk6). Counted in characters, not a share of the table, because the table is often filled
+    before it is shown at its size; a value cut short ends in "…" and is whole on its record's page."""
+    view.resizeColumnsToContents()
+    header = view.horizontalHeader()
+    most = view.fontMetrics().averageCharWidth() * characters
+    for column in range(header.count() - 1):
+        if header.sectionSize(column) > most:
+            header.resizeSection(column, max(most, header.sectionSizeHint(column)))

@@ -347,3 +347,24 @@ def test_an_empty_due_list_says_why(qtbot, demo, workspace, hub, tmp_path):
     new.everyone.setChecked(True)
     assert "on the register" in new.due_empty.text()
     laptop.close()
+
+
+def test_a_long_value_does_not_push_the_columns_after_it_off_the_screen(qtbot):
+    """walk6: at large text one long service type made its column half the sanctions table and the
+    sanction itself was off a 1280-pixel screen. Columns are fitted, none over ~40 characters."""
+    from qa_desktop.ui.rows_model import Column, RowsModel, fit_columns, table_view
+
+    columns = (Column("Provider", lambda r: r[0]), Column("Service type", lambda r: r[1]),
+               Column("Sanction", lambda r: r[2]))
+    model = RowsModel(columns)
+    view = table_view(model, "Sanctions")
+    model.setParent(view)  # as the screens hold theirs (freed with the view, not before it)
+    qtbot.addWidget(view)
+    model.set_rows([("Maple House", "Residential", "Embargo"),
+                    ("Harbour View", ("Supported accommodation for looked after children and care leavers aged "
+                                      "16 and 17, registered with Ofsted under the 2023 regulations"), "Restriction")])
+    fit_columns(view)
+    most = view.fontMetrics().averageCharWidth() * 40
+    header = view.horizontalHeader()
+    assert header.sectionSize(0) < most and header.sectionSize(1) <= most  # short kept whole, long capped
+    assert header.sectionSize(0) >= view.fontMetrics().horizontalAdvance("Harbour View")
