@@ -78,6 +78,8 @@ def test_issuing_makes_an_outlook_ready_eml_with_the_pdf_and_records_who_and_whe
     due = add_working_days(dt.date(2026, 11, 22), 10)
     assert due == dt.date(2026, 12, 4)  # ten working days from Sunday 22 November
     assert "by 4 December 2026" in body and "revision 1" in body and "officer.test" in body
+    # a paragraph is one line, which the mail program wraps (walk6: a break in mid-sentence, "…,\nrevision 1.")
+    assert any(line.startswith("Please find attached") and line.endswith("revision 1.") for line in body.splitlines())
     (attachment,) = list(message.iter_attachments())
     # the PDF kept encrypted in the data folder, attached readable to the draft where the officer chose
     assert issued.pdf.name.endswith(".pdf.sealed") and not issued.pdf.read_bytes().startswith(b"%PDF")
