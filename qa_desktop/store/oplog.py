@@ -67,7 +67,7 @@ CHUNK = 500
 Key = tuple[str, str, str]  # entity, entity_id, field
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, init=False)
 class OpRecord:
     """An op as merge needs it (from the local log, a shared store or a bundle)."""
 
@@ -91,6 +91,17 @@ class OpRecord:
     #: In a shared store, the value sealed under its record's key (``sync.records``): ``value`` is
     #: then ``None`` until this laptop opens it. Never in the local log.
     sealed: str | None = None
+
+    def __init__(self, op_id: str, entity: str, entity_id: str, field: str, value: Any, hlc: str, device_id: str,
+                 actor: str, base: tuple[str, ...] | None = None, wall: int | None = None, dseq: int | None = None,
+                 chain: str | None = None, vhash: str | None = None, sealed: str | None = None) -> None:
+        """The dataclass's own ``__init__`` with the fields set in one step: a frozen dataclass sets each
+        of its fourteen through ``object.__setattr__``, and a pull makes about three records per change
+        (read, opened, an older op read back: issue 22). The same attributes, in the same order (a
+        test holds the two equal)."""
+        self.__dict__.update({"op_id": op_id, "entity": entity, "entity_id": entity_id, "field": field,
+                              "value": value, "hlc": hlc, "device_id": device_id, "actor": actor, "base": base,
+                              "wall": wall, "dseq": dseq, "chain": chain, "vhash": vhash, "sealed": sealed})
 
     @property
     def order(self) -> tuple[str, str, str]:
