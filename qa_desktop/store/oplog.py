@@ -68,7 +68,7 @@ CHUNK = 500
 Key = tuple[str, str, str]  # entity, entity_id, field
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, init=False)
 class OpRecord:
     """An op as merge needs it (from the local log, a shared store or a bundle)."""
 
@@ -92,6 +92,31 @@ class OpRecord:
     #: In a shared store, the value sealed under its record's key (``sync.records``): ``value`` is
     #: then ``None`` until this laptop opens it. Never in the local log.
     sealed: str | None = None
+
+    def __init__(self, op_id: str, entity: str, entity_id: str, field: str, value: Any, hlc: str, device_id: str,
+                 actor: str, base: tuple[str, ...] | None = None, wall: int | None = None, dseq: int | None = None,
+                 chain: str | None = None, vhash: str | None = None, sealed: str | None = None) -> None:
+        """The dataclass's own ``__init__`` with the fields put straight into the instance's dictionary:
+        a frozen dataclass sets each of its fourteen through ``object.__setattr__``, and a pull makes
+        about three records per change (read, opened, an older op read back: issue 22). The same
+        attributes in the same order (a test holds the two equal); one at a time, in that order, so
+        the instances still share their keys (a dictionary built whole and merged in took twice the
+        memory)."""
+        found = self.__dict__
+        found["op_id"] = op_id
+        found["entity"] = entity
+        found["entity_id"] = entity_id
+        found["field"] = field
+        found["value"] = value
+        found["hlc"] = hlc
+        found["device_id"] = device_id
+        found["actor"] = actor
+        found["base"] = base
+        found["wall"] = wall
+        found["dseq"] = dseq
+        found["chain"] = chain
+        found["vhash"] = vhash
+        found["sealed"] = sealed
 
     @property
     def order(self) -> tuple[str, str, str]:

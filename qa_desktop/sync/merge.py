@@ -18,7 +18,7 @@ from __future__ import annotations
 import datetime as dt
 import operator
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -305,6 +305,11 @@ def _local_words(when: dt.datetime) -> str:
     return f"{local:%d %b %Y %H:%M}"
 
 
+#: The column types ``decode`` turns an op's JSON value into another Python value for; any other
+#: column's value is the op's as it is.
+_DECODED = (EnumText, UtcDateTime, Date, Boolean, Integer)
+
+
 def decode(column: Any, value: Any) -> Any:
     """An op's JSON value as the column's Python value (the inverse of ``changes.json_value``)."""
     if value is None:
@@ -519,6 +524,7 @@ def _update_fields_chunk(session: Session, model: type[SyncedColumns], fields_of
             for op in fresh[entity_id]:  # every op of the row just added: of a touched field, or of no column
                 of_row[op.field].append(op)
     names = columns.keys()
+    as_is = {n for n, c in columns.items() if not isinstance(c.type, _DECODED)}  # ``decode`` gives the value
     newest: dict[str, dict[str, str]] | None = None
     heads_rows: list[dict[str, Any]] = []
     done: list[str] = []
@@ -530,11 +536,12 @@ def _update_fields_chunk(session: Session, model: type[SyncedColumns], fields_of
         values: dict[str, Any] = {}
         try:
             for field_name in touched:
-                states[field_name] = field_state(grouped[entity_id][field_name])
-                values[field_name] = decode(columns[field_name], states[field_name].value)
+                state = states[field_name] = field_state(grouped[entity_id][field_name])
+                values[field_name] = state.value if field_name in as_is else decode(columns[field_name], state.value)
         except (ValueError, TypeError, KeyError, IndexError):  # materialise says what is wrong
             continue
-        latest = max((state.winner for state in states.values()), key=_ORDER)
+        latest = max((state.winner for state in states.values()), key=_ORDER) if len(states) > 1 else \
+            next(iter(states.values())).winner
         if newest_before is not None and latest.hlc <= newest_before:
             if newest is None:  # some change here may be newer: the other fields' newest, for this chunk
                 newest = newest_clocks(session, name, ids)
@@ -543,9 +550,10 @@ def _update_fields_chunk(session: Session, model: type[SyncedColumns], fields_of
                 continue
         updates.append({**values, "updated_at": latest.at, "changed_by": latest.actor, "device_id": latest.device_id,
                         "rowid": rowids[entity_id]})
-        heads_rows.extend({"entity": name, "entity_id": entity_id, "field": field_name,
-                           "heads": [h.op_id for h in state.heads], "conflict": state.conflict}
-                          for field_name, state in states.items() if len(state.heads) > 1)
+        for field_name, state in states.items():
+            if len(state.heads) > 1:
+                heads_rows.append({"entity": name, "entity_id": entity_id, "field": field_name,
+                                   "heads": [h.op_id for h in state.heads], "conflict": state.conflict})
         done.append(entity_id)
     if not done:
         return []
@@ -585,10 +593,37 @@ def _update_rows(session: Session, table: Any, rows: list[dict[str, Any]], *, ke
         if not any(processes):
             parameters = [tuple([row[n] for n in names_of]) for row in group]
         else:
-            pairs = list(zip(names_of, processes, strict=True))
+            pairs = list(zip(names_of, [_remembering(process) for process in processes], strict=True))
             parameters = [tuple([row[n] if process is None else process(row[n]) for n, process in pairs])
                           for row in group]
         session.connection().exec_driver_sql(f'UPDATE "{table.name}" SET {assignments} WHERE {key} = ?', parameters)
+
+
+#: Values whose bound form ``_remembering`` keeps: equal values of these types are the same value.
+_PLAIN_TYPES = frozenset({str, int, bool, type(None)})
+
+
+def _remembering(process: Callable[[Any], Any] | None) -> Callable[[Any], Any] | None:
+    """A column's bind processor that gives a plain value's (text, whole number, flag, nothing) bound
+    form once per distinct value, for one ``_update_rows``: an answer column's processor is
+    ``json.dumps`` (SQLAlchemy's JSON type), run per row of a pull, and a pull's answers are mostly the
+    same few values (issue 22). Any other value is processed every time, as before. A processor is a
+    function of its value alone, and the key holds the type, so ``True`` and ``1`` stay apart."""
+    if process is None:
+        return None
+    known: dict[tuple[type, Any], Any] = {}
+    plain = _PLAIN_TYPES
+
+    def remembered(value: Any) -> Any:
+        kind = type(value)
+        if kind not in plain:
+            return process(value)
+        key = (kind, value)
+        found = known.get(key, known)
+        if found is known:
+            found = known[key] = process(value)
+        return found
+    return remembered
 
 
 def _shredded_rows(session: Session, grouped: dict[str, dict[str, list[OpRecord]]],

@@ -3,10 +3,12 @@ later than every op in the local log, whichever program wrote it."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 import uuid
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from sqlalchemy import select
@@ -143,3 +145,24 @@ def test_a_base_is_stored_as_the_json_text_it_always_was(base) -> None:
     """``base_text`` (a pulled op's base as the log stores it) is ``json.dumps`` of the list, or null."""
     from qa_desktop.store.changes import base_text
     assert base_text(base) == (json.dumps(list(base)) if base is not None else "null")
+
+
+def test_an_op_record_is_the_dataclass_it_always_was() -> None:
+    """``OpRecord``'s own ``__init__`` (fields set in one step) gives what the dataclass's gave: every
+    field, in order, from positions, keywords or defaults; still frozen, equal, hashable and replaceable."""
+    names = [f.name for f in dataclasses.fields(OpRecord)]
+    values = ["id-1", "answers", "a1", "value", {"x": [1, "é"]}, "0001800000000000:00000", "dev", "Jo", ("id-0",),
+              1_800_000_000_000, 7, "c" * 64, "v" * 64, "u:k:sealed"]
+    whole = OpRecord(*values)  # type: ignore[arg-type]
+    assert list(vars(whole).items()) == list(zip(names, values, strict=True))
+    assert OpRecord(**dict(zip(names, values, strict=True))) == whole
+    short = OpRecord(*values[:8])  # type: ignore[arg-type]
+    assert list(vars(short).items()) == list(zip(names, values[:8] + [None] * 6, strict=True))
+    assert hash(OpRecord(*values[:4], "v", *values[5:8])) == hash(OpRecord(*values[:4], "v", *values[5:8]))  # type: ignore[arg-type]
+    assert dataclasses.replace(whole, value=None) == OpRecord(*values[:4], None, *values[5:])  # type: ignore[arg-type]
+    assert whole.with_value(3) == OpRecord(*values[:4], 3, *values[5:13])  # type: ignore[arg-type]
+    assert repr(whole).startswith("OpRecord(op_id='id-1', entity='answers'")
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        whole.value = 2  # type: ignore[misc]
+    with pytest.raises(TypeError):
+        OpRecord(*values[:7])  # type: ignore[call-arg]

@@ -124,3 +124,31 @@ def test_a_sealed_change_as_it_is_pushed_is_read_whole() -> None:
     data = json.dumps(GOOD, ensure_ascii=False).encode()
     assert wire.json_bytes(data) == GOOD == wire.json_line(data.decode())
     assert wire.op_from_wire(wire.json_bytes(data)) == wire._checked_op(GOOD)
+
+
+_PLAIN = st.one_of(st.none(), st.booleans(), st.integers(-3, 3), st.sampled_from(["met", "not_met", "é", "1", "true"]),
+                   st.floats(allow_nan=False), st.lists(st.integers(0, 2), max_size=2),
+                   st.dictionaries(st.sampled_from(["a", "b"]), st.integers(0, 1), max_size=2))
+
+
+@given(st.lists(_PLAIN, max_size=12))
+@settings(max_examples=100, deadline=None)
+def test_a_remembered_bind_processor_gives_what_the_processor_gives(values: list[Any]) -> None:
+    """``merge._remembering``: each value's bound form is the column's processor's (an answer's JSON,
+    a flag, a time), in any order and again; ``True`` and ``1``, ``False`` and ``0`` stay apart."""
+    from sqlalchemy.dialects import sqlite
+
+    from qa_desktop.store.models import Answer, Visit
+    from qa_desktop.sync.merge import _remembering
+
+    dialect = sqlite.dialect()
+    for column in (Answer.__table__.c.value, Visit.__table__.c.deleted):
+        process = column.type.dialect_impl(dialect).bind_processor(dialect)
+        remembered = _remembering(process)
+        assert process is not None and remembered is not None
+        for value in [*values, True, 1, False, 0, *values]:
+            if column.name == "deleted" and value not in (None, True, False):  # (0 and 1 are equal to them)
+                continue
+            got, want = remembered(value), process(value)
+            assert got == want and type(got) is type(want)
+    assert _remembering(None) is None
