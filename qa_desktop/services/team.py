@@ -51,7 +51,10 @@ def add_member(changes: Changes, name: str, role: Role = Role.QA_OFFICER) -> Tea
     row = changes.session.get(TeamMember, member_id)
     if row is None:
         return changes.create(TeamMember, id=member_id, name=clean, role=role)
-    changes.update(row, name=clean, role=role, deleted=False)
+    # (``deleted`` through ``update`` was refused with a TypeError since the write path stopped
+    # taking it: Team and user's Save with the officer already listed stopped on it, review6)
+    changes.update(row, name=clean, role=role)
+    changes.restore(row)
     return row
 
 

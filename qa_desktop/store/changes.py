@@ -335,6 +335,15 @@ class Changes:
         self._record(row, "deleted", True, base=self._base(row, "deleted"))
         self._stamp(row)
 
+    def restore(self, row: SyncedColumns) -> None:
+        """A tombstoned row brought back by the officer (a team member added again): ``delete``'s
+        opposite, recorded the same way (``deleted`` is no field ``update`` may set)."""
+        if not row.deleted:
+            return
+        row.deleted = False
+        self._record(row, "deleted", False, base=self._base(row, "deleted"))
+        self._stamp(row)
+
     # -- many rows at once (module docstring) ------------------------------------------------------
 
     def create_many(self, model: type[Row], rows: Sequence[Mapping[str, Any]], ids: Sequence[str]) -> None:

@@ -121,15 +121,19 @@ class SetupDialog(QDialog):
                 self._say("Your name: type it first; it is recorded with every officer you add.")
                 self.name.setFocus()
                 return
+            role = Role(self.role.currentData())
             try:
-                self.workspace.admin.set_user(name, Role(self.role.currentData()))
+                self.workspace.admin.set_user(name, role)
+                # and on the team the forms pick from, as Save does: the laptop is set up from here on,
+                # so a Cancel now must not leave its officer off the list (review6)
+                self.workspace.admin.add_team_member(name, role)
             except ValueError as error:  # refused in words (control characters pasted in)
                 self._say(str(error))
                 return
             self._unset = False
         try:
             self.workspace.admin.add_team_member(self.new_member.text())
-        except TeamError as error:
+        except ValueError as error:  # TeamError, or control characters pasted into the name
             self._say(str(error))
             return
         self._say("")

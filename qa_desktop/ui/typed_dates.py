@@ -8,6 +8,8 @@ number, a separator typed moves to the next section (unless the digits before it
 their section and moved on, so "15/12/2026" is not "15/12/<year 12>"), and the first digit after
 the field is entered (by Tab or a click) replaces the section the cursor is in.
 
+A year typed as two digits is this century's (5/1/27 is 5 January 2027).
+
 Left as Qt does it: a day the month typed next cannot have is cut to the month's last day as it is
 typed (31/11 shows 30/11; 29/2/2028 typed over a date in 2026 shows 28/02/2028), so the field
 always holds, and shows, a real date; it is not refused in words.
@@ -32,9 +34,12 @@ class _TypedSections:
     typed after them is then taken as already made. Mixed into ``QDateEdit``/``QDateTimeEdit``."""
 
     #: The date typing starts from in a field showing its special value ("not recorded"), day selected:
-    #: Qt typed the digits into the special words ("not recorded026") and kept no date. Set without a
-    #: signal (nothing is saved until a digit changes it). None: left to Qt.
+    #: Qt typed the digits into the special words ("not recorded026") and kept no date. Set with its
+    #: signal, so what the field shows is what is saved (review6: set without it, a date typed equal to
+    #: it, the visit's own day, showed but was never saved). None: left to Qt.
     blank_start: QDate | None = None
+    #: the year's digits typed since the cursor came into the year ("27" of 5/1/27)
+    _year_digits = ""
     #: the digits before filled their section and Qt moved on to the next
     _moved_on = False
     #: the next digit starts the section the cursor is in (replacing it), rather than going in beside it
@@ -56,21 +61,39 @@ class _TypedSections:
             return
         if text.isdigit() and plain and self.blank_start is not None and field.specialValueText() and \
                 field.date() == field.minimumDate():
-            blocked = field.blockSignals(True)
             field.setDate(self.blank_start)
-            field.blockSignals(blocked)
             field.setCurrentSection(QDateTimeEdit.Section.DaySection)
             self._fresh = True
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter, Qt.Key.Key_Tab, Qt.Key.Key_Backtab):
+            self._two_digit_year()
         if text.isdigit() and self._fresh:
             field.setSelectedSection(field.currentSection())
+        in_year = field.currentSection() == QDateTimeEdit.Section.YearSection
         before = field.currentSectionIndex()
         super().keyPressEvent(event)  # type: ignore[misc]
+        self._year_digits = (self._year_digits + text if in_year and text.isdigit() else "") \
+            if field.currentSection() == QDateTimeEdit.Section.YearSection else ""
         self._moved_on = text.isdigit() and field.currentSectionIndex() != before
         self._fresh = False
 
+    def _two_digit_year(self) -> None:
+        """A year typed as two digits is this century's: Qt kept the year shown (5/1/27 typed over a date
+        in 2026 became 05/01/2026, and Enter saved it: review6)."""
+        field: QDateTimeEdit = self  # type: ignore[assignment]
+        digits, self._year_digits = self._year_digits, ""
+        if len(digits) != 2:
+            return
+        shown = field.date()
+        first = QDate(2000 + int(digits), shown.month(), 1)
+        field.setDate(first.addDays(min(shown.day(), first.daysInMonth()) - 1))
+
     def focusInEvent(self, event: QFocusEvent) -> None:  # noqa: N802 (Qt API)
-        self._moved_on, self._fresh = False, True
+        self._moved_on, self._fresh, self._year_digits = False, True, ""
         super().focusInEvent(event)  # type: ignore[misc]
+
+    def focusOutEvent(self, event: QFocusEvent) -> None:  # noqa: N802 (Qt API)
+        self._two_digit_year()
+        super().focusOutEvent(event)  # type: ignore[misc]
 
     def mouseReleaseEvent(self, event: QMouseEvent) -> None:  # noqa: N802 (Qt API)
         """A click in the text puts the cursor in a section: a digit typed then replaces it."""

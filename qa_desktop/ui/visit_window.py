@@ -604,7 +604,10 @@ class VisitWindow(QWidget):
             heard, self._own_changes = self._own_changes, None
         self.unsaved.pop(what, None)
         if any(not c.within(done.changes) for c in heard):
-            self._reload_changed()  # something else arrived with it (another program's changes): show it
+            # something else arrived with it (another program's changes): shown, with the differences as
+            # they are now (review6: read again only on the other branch, this one kept the old words)
+            self._read_differences()
+            self._reload_changed()
         elif self._differences_of(what[0], what[1]):
             # an edit of an item the officers differ on changes the difference (a side written over, or
             # closed by a new answer): shown as it is now, not as it was (walk6: a note added to kept

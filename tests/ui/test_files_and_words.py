@@ -156,11 +156,15 @@ def test_first_run_adds_officers_by_keyboard_under_the_officers_own_name(qtbot, 
         qtbot.keyClick(dialog.new_member, Qt.Key.Key_Return)
         assert dialog.new_member.text() == "" and dialog.error.isHidden()
         assert dialog.isVisible() and dialog.result() != SetupDialog.DialogCode.Accepted
-    assert [m.name for m in workspace.admin.team()] == ["Jo Morgan", "Sam Patel"]
+    # the officer is on the team from the first name added, so a Cancel now does not leave them off it (review6)
+    assert [m.name for m in workspace.admin.team()] == ["Jo Morgan", "Priya Shah", "Sam Patel"]
     with laptop.read() as session:
         assert set(session.scalars(select(Op.actor).where(Op.entity == "team_members"))) == {"Priya Shah"}
-    dialog.accept()
-    assert dialog.result() == SetupDialog.DialogCode.Accepted and workspace.user.name == "Priya Shah"
+    dialog.new_member.setText("Lee\x1b[31m Carter")  # pasted from a terminal: refused in words, dialog open
+    qtbot.keyClick(dialog.new_member, Qt.Key.Key_Return)
+    assert dialog.isVisible() and dialog.error.isVisible() and dialog.new_member.text() == "Lee\x1b[31m Carter"
+    dialog.reject()
+    assert workspace.user.name == "Priya Shah" and "Priya Shah" in [m.name for m in workspace.admin.team()]
     laptop.close()
 
 

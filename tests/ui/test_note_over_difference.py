@@ -22,6 +22,55 @@ from tests.sync.conftest import first_items, make_visit
 from tests.ui.test_visit_screen_on_site import open_window
 
 
+def _two_notes(tmp_path):
+    """Alex and Jo noted the same item differently; the laptop whose screen shows the other's note."""
+    alex, jo = Store(tmp_path / "alex", actor="Alex Patel"), Store(tmp_path / "jo", actor="Jo Morgan")
+    shared = FolderStore(tmp_path / "shared")
+    visit_id = make_visit(alex, TemplateLibrary.load())
+    sync(alex, shared), sync(jo, shared)
+    (template, item), = first_items(alex, visit_id, 1)
+    notes = {"Alex Patel": "Two hob rings do not light.", "Jo Morgan": "Cooker not in use."}
+    for store, value in ((alex, NOT_MET), (jo, "not_applicable")):
+        visit = open_visit(store, visit_id)
+        visit.set_answer(template, item, value)
+        visit.set_note(template, item, notes[store.user.name])
+    sync(jo, shared), sync(alex, shared), sync(jo, shared)
+    store = next(s for s in (alex, jo) if open_visit(s, visit_id).checklists[template].record(item).note
+                 != notes[s.user.name])
+    return (alex, jo), store, visit_id, template, item, notes
+
+
+def test_a_change_from_elsewhere_arriving_with_the_save_still_shows_the_difference_as_it_is(qtbot, tmp_path):
+    """review6: when another program's change arrived with the note's save, the screen was read again
+    but its differences were not: the old words stayed on the difference."""
+    laptops, store, visit_id, template, item, notes = _two_notes(tmp_path)
+    workspace = Workspace(store)
+    hub = ChangeHub(workspace, poll_ms=0)
+    window = open_window(qtbot, workspace, hub, visit_id)
+    widget = next(w for w in window.items if w.item.key == item)
+    (_, other_item), = [k for k in first_items(store, visit_id, 2) if k[1] != item][:1]
+    saving = window.visit.set_note
+
+    def with_another_programs_answer(*args, **kwargs):  # another program on this data folder writes meanwhile
+        open_visit(store, visit_id).set_answer(template, other_item, NOT_MET)
+        return saving(*args, **kwargs)
+
+    window.visit.set_note = with_another_programs_answer
+    widget.setFocus()
+    qtbot.keyClick(widget, Qt.Key.Key_N)
+    note = QApplication.focusWidget()
+    qtbot.keyClicks(note, " Manager called.")
+    qtbot.keyClick(note, Qt.Key.Key_Escape)
+    window.flush_notes()
+    kept = open_visit(store, visit_id).checklists[template].record(item).note
+    widget = next(w for w in window.items if w.item.key == item)
+    shown = [d for d in widget.differences if d.field == "note"]
+    assert [{side.value for side in d.sides} for d in shown] == [{kept, notes[store.user.name]}]
+    hub.close()
+    for laptop in laptops:
+        laptop.close()
+
+
 def test_adding_to_the_other_officers_note_where_the_notes_differ_keeps_both(qtbot, tmp_path):
     alex, jo = Store(tmp_path / "alex", actor="Alex Patel"), Store(tmp_path / "jo", actor="Jo Morgan")
     shared = FolderStore(tmp_path / "shared")

@@ -25,6 +25,19 @@ def test_a_date_typed_day_month_year_is_the_date_typed(qtbot, typed, day):
     assert (field.date().year(), field.date().month(), field.date().day()) == (day.year, day.month, day.day)
 
 
+@pytest.mark.parametrize("leave", [Qt.Key.Key_Return, Qt.Key.Key_Tab])
+def test_a_two_digit_year_is_this_centurys(qtbot, leave):
+    """review6: 5/1/27 typed over a date in 2026 became 05/01/2026 (Qt kept the year shown), and Enter
+    saved it in a dialog."""
+    field = day_edit(dt.date(2026, 12, 8), "Visit date")
+    qtbot.addWidget(field)
+    field.show()
+    field.setFocus(Qt.FocusReason.TabFocusReason)
+    qtbot.keyClicks(field, "5/1/27")
+    qtbot.keyClick(field, leave)
+    assert field.date().toString("yyyy-MM-dd") == "2027-01-05"
+
+
 def test_a_click_in_the_day_then_typing_replaces_the_day(qtbot):
     field = day_edit(dt.date(2026, 12, 8), "Visit date")
     qtbot.addWidget(field)

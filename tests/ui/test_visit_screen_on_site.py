@@ -297,3 +297,21 @@ def test_an_answer_chosen_on_the_screen_resolves_over_what_was_shown(qtbot, two_
     assert all(d.field != "value" for d in workspace.visits.differences(visit_id))
     assert shown  # the choice named both values it was made over
     hub.close()
+
+
+def test_a_document_dated_on_the_visits_own_day_is_saved_as_typed(qtbot, workspace, hub, visit):
+    """review6: typing into "not recorded" started from the visit's date without a signal, so a date typed
+    equal to it (a document dated the day of the visit) showed but was never saved."""
+    window = open_window(qtbot, workspace, hub, visit)
+    for row, (_, section) in enumerate(window.sections.rows):
+        if any(i.response.value == "document" for i in section.items):
+            window.section_list.setCurrentIndex(window.sections.index(row))
+            break
+    document = next(w for w in window.items if w.document_seen is not None)
+    day = window.visit.visit_date
+    document.document_dated.setFocus(Qt.FocusReason.TabFocusReason)
+    qtbot.keyClicks(document.document_dated, f"{day:%d/%m/%Y}")
+    qtbot.keyClick(document.document_dated, Qt.Key.Key_Tab)
+    key, _ = window.current_checklist()
+    stored = open_visit(workspace._store, visit).checklists[key].record(document.item.key).answer
+    assert stored is not None and stored.dated == day
