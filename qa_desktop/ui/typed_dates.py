@@ -50,6 +50,7 @@ class _TypedSections:
         text = event.text()
         plain = not event.modifiers() & ~(Qt.KeyboardModifier.ShiftModifier | Qt.KeyboardModifier.KeypadModifier)
         if text and text in SEPARATORS and plain:
+            self._two_digit_year()  # "5/1/27 14:30": the year is whole when the time begins
             if not self._moved_on:
                 index = field.currentSectionIndex()
                 if index + 1 < field.sectionCount():

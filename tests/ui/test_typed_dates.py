@@ -55,6 +55,12 @@ def test_a_moment_typed_with_its_time(qtbot):
     field.setFocus(Qt.FocusReason.TabFocusReason)
     qtbot.keyClicks(field, "5/1/2027 14:30")
     assert field.dateTime().toString("yyyy-MM-dd HH:mm") == "2027-01-05 14:30"
+    other = moment_edit(dt.datetime(2026, 12, 8, 10, 0, tzinfo=dt.UTC), "Starts")
+    qtbot.addWidget(other)
+    other.show()
+    other.setFocus(Qt.FocusReason.TabFocusReason)
+    qtbot.keyClicks(other, "6/2/28 09:15")  # a two-digit year, then the time
+    assert other.dateTime().toString("yyyy-MM-dd HH:mm") == "2028-02-06 09:15"
 
 
 def test_a_visit_planned_by_typing_its_date_is_planned_on_that_date(qtbot, store, workspace):
