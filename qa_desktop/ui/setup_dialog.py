@@ -121,14 +121,8 @@ class SetupDialog(QDialog):
                 self._say("Your name: type it first; it is recorded with every officer you add.")
                 self.name.setFocus()
                 return
-            role = Role(self.role.currentData())
-            try:
-                self.workspace.admin.set_user(name, role)
-                # and on the team the forms pick from, as Save does: the laptop is set up from here on,
-                # so a Cancel now must not leave its officer off the list (review6)
-                self.workspace.admin.add_team_member(name, role)
-            except ValueError as error:  # refused in words (control characters pasted in)
-                self._say(str(error))
+            # the laptop is set up from here on, so a Cancel now must not leave its officer off the list (review6)
+            if not self._become(name):
                 return
             self._unset = False
         try:
@@ -156,11 +150,17 @@ class SetupDialog(QDialog):
             self._say("Your name: type it as it should appear on visits and reports.")
             self.name.setFocus()
             return
+        if self._become(name):
+            super().accept()
+
+    def _become(self, name: str) -> bool:
+        """This laptop's officer from now on, and on the team the forms pick from; False (said in
+        words) when refused: a TeamError, or control characters pasted into the name."""
         role = Role(self.role.currentData())
         try:
             self.workspace.admin.set_user(name, role)
-            self.workspace.admin.add_team_member(name, role)  # you are on the team the forms pick from
-        except ValueError as error:  # TeamError, or control characters pasted into the name
+            self.workspace.admin.add_team_member(name, role)
+        except ValueError as error:
             self._say(str(error))
-            return
-        super().accept()
+            return False
+        return True

@@ -72,20 +72,7 @@ def test_a_change_from_elsewhere_arriving_with_the_save_still_shows_the_differen
 
 
 def test_adding_to_the_other_officers_note_where_the_notes_differ_keeps_both(qtbot, tmp_path):
-    alex, jo = Store(tmp_path / "alex", actor="Alex Patel"), Store(tmp_path / "jo", actor="Jo Morgan")
-    shared = FolderStore(tmp_path / "shared")
-    visit_id = make_visit(alex, TemplateLibrary.load())
-    sync(alex, shared), sync(jo, shared)
-    (template, item), = first_items(alex, visit_id, 1)
-    notes = {"Alex Patel": "Two hob rings do not light.", "Jo Morgan": "Cooker not in use."}
-    for store, value in ((alex, NOT_MET), (jo, "not_applicable")):
-        visit = open_visit(store, visit_id)
-        visit.set_answer(template, item, value)
-        visit.set_note(template, item, notes[store.user.name])
-    sync(jo, shared), sync(alex, shared), sync(jo, shared)
-    # the laptop whose screen shows the other officer's note first ("shown now")
-    store = next(s for s in (alex, jo) if open_visit(s, visit_id).checklists[template].record(item).note
-                 != notes[s.user.name])
+    (alex, jo), store, visit_id, template, item, notes = _two_notes(tmp_path)
     workspace = Workspace(store)
     hub = ChangeHub(workspace, poll_ms=0)
     window = open_window(qtbot, workspace, hub, visit_id)

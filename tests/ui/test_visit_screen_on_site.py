@@ -157,13 +157,18 @@ def test_photos_view_full_size_recaption_replace_and_delete(qtbot, workspace, hu
     assert record().evidence == [] and dialog.list.count() == 0 and item.photo_button.text() == "Photo"
 
 
-def test_document_dates_on_screen_and_expiry_not_recorded_in_words(qtbot, workspace, hub, visit):
-    window = open_window(qtbot, workspace, hub, visit)
+def _first_document(window):
+    """The first document item's row, its section shown."""
     for row, (_, section) in enumerate(window.sections.rows):
         if any(i.response.value == "document" for i in section.items):
             window.section_list.setCurrentIndex(window.sections.index(row))
             break
-    document = next(w for w in window.items if w.document_seen is not None)
+    return next(w for w in window.items if w.document_seen is not None)
+
+
+def test_document_dates_on_screen_and_expiry_not_recorded_in_words(qtbot, workspace, hub, visit):
+    window = open_window(qtbot, workspace, hub, visit)
+    document = _first_document(window)
     document.setFocus()
     qtbot.keyClick(document, Qt.Key.Key_1)  # seen
     assert document.document_seen.isChecked()
@@ -303,11 +308,7 @@ def test_a_document_dated_on_the_visits_own_day_is_saved_as_typed(qtbot, workspa
     """review6: typing into "not recorded" started from the visit's date without a signal, so a date typed
     equal to it (a document dated the day of the visit) showed but was never saved."""
     window = open_window(qtbot, workspace, hub, visit)
-    for row, (_, section) in enumerate(window.sections.rows):
-        if any(i.response.value == "document" for i in section.items):
-            window.section_list.setCurrentIndex(window.sections.index(row))
-            break
-    document = next(w for w in window.items if w.document_seen is not None)
+    document = _first_document(window)
     day = window.visit.visit_date
     document.document_dated.setFocus(Qt.FocusReason.TabFocusReason)
     qtbot.keyClicks(document.document_dated, f"{day:%d/%m/%Y}")
