@@ -338,20 +338,22 @@ def _push(store: Store, shared: SharedStore, blobs: BlobStore, report: SyncRepor
     mark_key = f"sync.pushed.{shared.key}"
     mark, total = _push_mark(store, shared.key)
     sent = 0
-    while True:
-        rows, end = _unpushed_rows(store, shared.key, mark)
-        if not rows:
-            _past_received(store, shared.key, end)
-            break
-        ops = [op_record(r) for r in rows]
-        _send_photos(store, shared, blobs, ops, report, sealing)
-        shared.push(store.device_id, sealing.seal(ops))
-        mark = rows[-1].seq
-        with store.transaction() as session:
-            _set_state(session, mark_key, str(mark))
-        sent += len(ops)
-        report.pushed = sent
-        tell("Sending changes", sent, max(total, sent))
+    with _cycles_collected_after() as tidy:
+        while True:
+            rows, end = _unpushed_rows(store, shared.key, mark)
+            if not rows:
+                _past_received(store, shared.key, end)
+                break
+            ops = [op_record(r) for r in rows]
+            _send_photos(store, shared, blobs, ops, report, sealing)
+            shared.push(store.device_id, sealing.seal(ops))
+            mark = rows[-1].seq
+            with store.transaction() as session:
+                _set_state(session, mark_key, str(mark))
+            sent += len(ops)
+            report.pushed = sent
+            tidy()
+            tell("Sending changes", sent, max(total, sent))
 
 
 def _unpushed_rows(store: Store, store_key: str, mark: int, limit: int = PUSH_BATCH) -> tuple[list[Any], int]:
@@ -663,22 +665,24 @@ def _push_segments(store: Store, shared: SegmentedStore, blobs: BlobStore, repor
     """Push to a shared folder: new files, numbered from this laptop's record."""
     mark, total = _push_mark(store, shared.key)
     sent = 0
-    while True:
-        rows, end = _unpushed_rows(store, shared.key, mark)
-        if not rows:
-            _past_received(store, shared.key, end)
-            break
-        ops = [op_record(r) for r in rows]
-        _send_photos(store, shared, blobs, ops, report, sealing)
-        for chunk in _chunks(ops, shared.segment_ops, shared.segment_bytes):
-            hi = rows[chunk][-1].seq
-            number = _reserve(store, shared.key, mark, hi)
-            _written(store, shared.key, number, shared.write_segment(store.device_id, number, sealing.seal(ops[chunk])),
-                     hi)
-            mark = hi
-            sent += len(ops[chunk])
-            report.pushed += len(ops[chunk])
-            tell("Sending changes", sent, max(total, sent))
+    with _cycles_collected_after() as tidy:
+        while True:
+            rows, end = _unpushed_rows(store, shared.key, mark)
+            if not rows:
+                _past_received(store, shared.key, end)
+                break
+            ops = [op_record(r) for r in rows]
+            _send_photos(store, shared, blobs, ops, report, sealing)
+            for chunk in _chunks(ops, shared.segment_ops, shared.segment_bytes):
+                hi = rows[chunk][-1].seq
+                number = _reserve(store, shared.key, mark, hi)
+                _written(store, shared.key, number,
+                         shared.write_segment(store.device_id, number, sealing.seal(ops[chunk])), hi)
+                mark = hi
+                sent += len(ops[chunk])
+                report.pushed += len(ops[chunk])
+                tell("Sending changes", sent, max(total, sent))
+            tidy()
 
 
 def _chunks(ops: list[OpRecord], most: int, size: int) -> list[slice]:
@@ -796,15 +800,18 @@ def _pull(store: Store, shared: SharedStore, report: SyncReport, tell: Progress,
 
 @contextlib.contextmanager
 def _cycles_collected_after() -> Iterator[Callable[[], None]]:
-    """Python's collector of reference cycles paused while changes are received, and run as usual after;
-    gives ``tidy``, to call after each unit: the cycles made since the last (the young objects alone, a
-    small walk) are collected, so a long first sync of a whole history does not hold them all.
+    """Python's collector of reference cycles paused while changes are received or sent, and run as
+    usual after; gives ``tidy``, to call after each unit (a pull's unit, a push's batch): the cycles made
+    since the last (the young objects alone, a small walk) are collected, so a long first sync of a
+    whole history does not hold them all.
 
     A pull makes millions of small objects (each op read, checked, opened, stored), and the collector,
     run every few hundred of them, walked every object the program holds again and again: a tenth
-    of a pull's time (issue 22). Nothing else changes: an object no longer used is freed at once as
-    ever. The switch is process-wide: a pause begun while the collector was already off (another
-    pull) leaves it, and switching it back, to that one."""
+    of a pull's time (issue 22). A push is the same (each op read back from the log, sealed and
+    written): a push of 100,000 held eight full collections of 70-95 ms, about 0.65 s of it. Nothing
+    else changes: an object no longer used is freed at once as ever. The switch is process-wide: a
+    pause begun while the collector was already off (another pull) leaves it, and switching it
+    back, to that one."""
     paused = gc.isenabled()
 
     def tidy() -> None:
