@@ -183,7 +183,7 @@ class RowsOnDemand(Sequence[ProviderRow]):
         self._unmade = len(records)
 
     def __len__(self) -> int:
-        return len(self._records)
+        return len(self._made)
 
     @overload
     def __getitem__(self, at: int) -> ProviderRow: ...
@@ -202,6 +202,8 @@ class RowsOnDemand(Sequence[ProviderRow]):
         mine = self._places.get(record[0], ())
         row = self._made[at] = make_row(record, mine, search_text(record[1], record[4], record[2], mine), self.context)
         self._unmade -= 1
+        if not self._unmade:  # the columns read are in the rows now: let them go
+            self._records, self._places = [], {}
         return row
 
     def __iter__(self) -> Iterator[ProviderRow]:
@@ -236,6 +238,8 @@ class RowsOnDemand(Sequence[ProviderRow]):
 
     def local_authorities(self) -> set[str | None]:
         """Every row's local authority, without making the rows."""
+        if not self._unmade:
+            return {row.local_authority for row in self._made if row is not None}
         return {record[9] for record in self._records}
 
 
