@@ -673,6 +673,7 @@ class MainWindow(QMainWindow):
         first look's rows not yet read are made, a share at a time (``ROWS_MADE_AT_A_TIME``), so
         that the first key typed in Find does not wait for them."""
         self._after_paint = None
+        self.workspace.started()  # the collector, paused since the first look, runs again
         self._work_out_due()
         self._make_rows()
 

@@ -6,6 +6,8 @@ register here.)"""
 
 from __future__ import annotations
 
+import gc
+
 import pytest
 from PySide6.QtCore import QSettings, Qt
 
@@ -148,3 +150,41 @@ def test_a_change_to_the_first_looks_rows_is_taken_in_place(qtbot, register, tmp
     window.close()
     hub.close()
     workspace.close()
+
+
+def test_the_collector_is_paused_from_the_first_look_to_the_first_paint(qtbot, register, tmp_path):
+    """Start-up's objects are not walked again and again by the cyclic collector: paused by the
+    first look, it runs again at the window's first paint (what start-up made frozen out of its
+    sight), or when the store is opened or closed first; without a first look it is never paused."""
+    lead = register
+    assert gc.isenabled()
+    workspace = Workspace.open_for_window(lead.data_dir, actor="Alex Patel", key=lead.key, role=Role.QA_LEAD)
+    try:
+        assert not gc.isenabled()
+        hub = ChangeHub(workspace, poll_ms=0)
+        window = MainWindow(workspace, hub, QSettings(str(tmp_path / "w.ini"), QSettings.Format.IniFormat))
+        qtbot.addWidget(window)
+        assert not gc.isenabled()
+        window.show()
+        qtbot.waitUntil(gc.isenabled, timeout=10000)  # at the first paint
+        qtbot.waitUntil(lambda: window.model.due_state is DueState.KNOWN, timeout=60000)
+        window.close()
+        hub.close()
+    finally:
+        workspace.close()
+        gc.enable()
+    assert gc.isenabled()
+    for ending in (lambda w: w.close(), lambda w: w.register.context(due=False)):  # no window: closed, or opened
+        workspace = Workspace.open_for_window(lead.data_dir, actor="Alex Patel", key=lead.key, role=Role.QA_LEAD)
+        try:
+            assert not gc.isenabled()
+            ending(workspace)
+            assert gc.isenabled()
+        finally:
+            workspace.close()
+            gc.enable()
+    workspace = Workspace.open_for_window(tmp_path / "new")  # no first look: opened at once, never paused
+    try:
+        assert workspace.first_look is None and gc.isenabled()
+    finally:
+        workspace.close()
