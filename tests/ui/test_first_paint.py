@@ -25,6 +25,15 @@ from qa_desktop.workspace.register import RowsOnDemand
 from tests.conftest import TODAY
 
 
+@pytest.fixture(autouse=True)
+def collector_as_it_was():
+    """A window's first paint freezes what start-up made (``Workspace.started``): undone after each
+    test, so that no later test finds objects frozen (``gc.get_freeze_count``) or the collector paused."""
+    yield
+    gc.unfreeze()
+    gc.enable()
+
+
 @pytest.fixture
 def register(monkeypatch, lead):
     load_demo(lead, today=TODAY)
