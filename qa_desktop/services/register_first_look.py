@@ -1,7 +1,8 @@
 """The register as the window first shows it, from the store's first look (``store.first_look``):
 the rows ``register.search`` gives with ``register.context(due=False)``, made from the same columns
 by the same functions (``services.register_rows``, ``services.sanction_kinds``), without
-SQLAlchemy (issue 22's cold start).
+SQLAlchemy (issue 22's cold start). Each row is made when first read (``RowsOnDemand``): the first
+paint reads a screenful of them.
 
 What is due is not in it (``RegisterContext.due`` is empty): the window works it out after the
 first paint, as it does for a large register anyway, and says so meanwhile.
@@ -13,7 +14,7 @@ from dataclasses import dataclass
 
 from qa_desktop.domain.framework import framework_in_force
 from qa_desktop.domain.roles import Role, User
-from qa_desktop.services.register_rows import ProviderRow, RegisterContext, ratings_of, rows_of
+from qa_desktop.services.register_rows import RegisterContext, RowsOnDemand, ratings_of
 from qa_desktop.services.sanction_kinds import alert_lines, ceased_lines, embargo_lines, plan_lines, sanction_kinds
 from qa_desktop.store.first_look import DEVICE_ID, USER_CONFIRMED, USER_NAME, USER_ROLE, StoreFirstLook
 
@@ -23,7 +24,7 @@ class RegisterFirstLook:
     """The register's rows and context as at one snapshot of the store, and who it was read for."""
 
     context: RegisterContext
-    rows: list[ProviderRow]
+    rows: RowsOnDemand  # by name, each made when first read: a first paint reads a screenful
     user: User
     device_id: str
     position: int  # where the op log ended: changes after it reach the window through the change signal
@@ -55,5 +56,5 @@ def register_first_look(look: StoreFirstLook, actor: str | None = None,
              *alert_lines((r for r in look.alerts if r[0] in live), terminated)]
     lines += ceased_lines(look.ceased, terminated)
     context = RegisterContext({}, ratings_of(look.cases, framework_in_force(look.framework)), sanction_kinds(lines))
-    return RegisterFirstLook(context, rows_of(list(look.providers), look.places, context), user,
+    return RegisterFirstLook(context, RowsOnDemand(list(look.providers), look.places, context), user,
                              look.local[DEVICE_ID], look.position, USER_CONFIRMED in look.local)

@@ -11,9 +11,9 @@ from __future__ import annotations
 import enum
 import functools
 from collections import defaultdict
-from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar, overload
 
 from qa_desktop.domain.framework import Framework
 from qa_desktop.domain.regulation import ContractRoute, Judgement, Regulator
@@ -156,6 +156,91 @@ def rows_of(records: list[Any], settings: Iterable[Any], context: RegisterContex
         if limit is not None and len(rows) >= limit:
             break
     return rows
+
+
+class RowsOnDemand(Sequence[ProviderRow]):
+    """The register's rows by name, each made when first read (issue 22's cold start).
+
+    The window's first paint reads some thirty rows of 20,000: making every ``ProviderRow`` before it
+    (about a fifth of the start's own work) is left for later. Holds the providers' columns sorted
+    as ``rows_of`` sorts them and their settings' places; a row read is made by ``rows_of``'s own
+    ``make_row`` and kept, so it is the same object each time, equal to the row ``rows_of`` makes.
+    Reading every row (iterating, ``make_all``) makes them all; the window makes the rest just after
+    its first paint, so that no key typed pays for them."""
+
+    #: A model keeps these rows as they are rather than copy them into a list (``ui.rows_model``).
+    made_when_read = True
+
+    def __init__(self, records: list[Any], settings: Iterable[Any], context: RegisterContext) -> None:
+        by_provider: dict[str, list[Any]] = defaultdict(list)
+        for place in settings:
+            by_provider[place[0]].append(place)
+        records.sort(key=lambda r: r[1].casefold())  # as ``rows_of`` sorts them
+        self._records = records
+        self._places = by_provider
+        self.context = context
+        self._made: list[ProviderRow | None] = [None] * len(records)
+        self._unmade = len(records)
+
+    def __len__(self) -> int:
+        return len(self._made)
+
+    @overload
+    def __getitem__(self, at: int) -> ProviderRow: ...
+
+    @overload
+    def __getitem__(self, at: slice) -> list[ProviderRow]: ...
+
+    def __getitem__(self, at: int | slice) -> ProviderRow | list[ProviderRow]:
+        if isinstance(at, slice):
+            return [self[n] for n in range(*at.indices(len(self)))]
+        row = self._made[at]
+        return row if row is not None else self._make(at)
+
+    def _make(self, at: int) -> ProviderRow:
+        record = self._records[at]
+        mine = self._places.get(record[0], ())
+        row = self._made[at] = make_row(record, mine, search_text(record[1], record[4], record[2], mine), self.context)
+        self._unmade -= 1
+        if not self._unmade:  # the columns read are in the rows now: let them go
+            self._records, self._places = [], {}
+        return row
+
+    def __iter__(self) -> Iterator[ProviderRow]:
+        return iter(self.make_all())
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Sequence) and self.make_all() == list(other)
+
+    __hash__ = None  # type: ignore[assignment]  # a sequence that compares by its rows
+
+    @property
+    def all_made(self) -> bool:
+        return self._unmade == 0
+
+    def make_some(self, count: int) -> bool:
+        """Make up to ``count`` of the rows not yet made; whether every row is made now."""
+        made = self._made
+        at = 0
+        while count > 0 and self._unmade:
+            at = made.index(None, at)
+            self._make(at)
+            count -= 1
+        return self._unmade == 0
+
+    def make_all(self) -> list[ProviderRow]:
+        """Every row, made now if not yet."""
+        if self._unmade:
+            for at, row in enumerate(self._made):
+                if row is None:
+                    self._make(at)
+        return self._made  # type: ignore[return-value]  # every one made
+
+    def local_authorities(self) -> set[str | None]:
+        """Every row's local authority, without making the rows."""
+        if not self._unmade:
+            return {row.local_authority for row in self._made if row is not None}
+        return {record[9] for record in self._records}
 
 
 @functools.cache

@@ -16,7 +16,7 @@ sessions (QSettings).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection
+from collections.abc import Callable, Collection, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -84,6 +84,9 @@ SYNC_STATUS_DELAY_MS = 300
 #: From this many providers, what is due across the register is worked out in the background after
 #: the register is shown (about a second per 20,000 providers: issue 22's cold start); below it, at once.
 DUE_IN_BACKGROUND_FROM = 2_000
+#: The register's first look makes each row when first read (a first paint reads a screenful); the
+#: rest are made after the first paint, this many per turn of the event loop (some 10 ms).
+ROWS_MADE_AT_A_TIME = 2_000
 
 
 class MainWindow(QMainWindow):
@@ -654,7 +657,7 @@ class MainWindow(QMainWindow):
         if self.sync.state is None:  # a first look's store, opened by this read (a register too small to wait)
             self.sync.refresh_status()
 
-    def _show_rows(self, context: RegisterContext, rows: list[ProviderRow]) -> None:
+    def _show_rows(self, context: RegisterContext, rows: Sequence[ProviderRow]) -> None:
         selected = self.selected_provider_id()
         scrolled = self.table.verticalScrollBar().value()
         self.context = context
@@ -666,9 +669,17 @@ class MainWindow(QMainWindow):
 
     def _first_painted(self) -> None:
         """The register shown from the store's first look has been painted: now the store is opened,
-        and what is due worked out, in the background; then the sync status is read."""
+        and what is due worked out, in the background; then the sync status is read. Meanwhile the
+        first look's rows not yet read are made, a share at a time (``ROWS_MADE_AT_A_TIME``), so
+        that the first key typed in Find does not wait for them."""
         self._after_paint = None
+        self.workspace.started()  # the collector, paused since the first look, runs again
         self._work_out_due()
+        self._make_rows()
+
+    def _make_rows(self) -> None:
+        if not self.model.make_rows(ROWS_MADE_AT_A_TIME):
+            QTimer.singleShot(0, self, self._make_rows)
 
     def _due_pending(self) -> None:
         self._changed_while_due = set()
@@ -733,7 +744,7 @@ class MainWindow(QMainWindow):
     def _fill_local_authorities(self) -> None:
         combo = self.local_authority_filter
         chosen = combo.currentData()
-        names = sorted({row.local_authority for row in self.model.rows if row.local_authority}, key=str.casefold)
+        names = sorted({name for name in self.model.local_authorities() if name}, key=str.casefold)
         if names == [combo.itemData(i) for i in range(1, combo.count())]:
             return
         combo.blockSignals(True)

@@ -18,7 +18,7 @@ from PySide6.QtCore import Qt
 from qa_desktop.domain.risk import Rag
 from qa_desktop.domain.schedule import DueStatus
 from qa_desktop.ui.rows_model import ID_ROLE, SORT_ROLE, Column, RowsModel
-from qa_desktop.workspace.register import ProviderRow
+from qa_desktop.workspace.register import ProviderRow, RowsOnDemand
 
 if TYPE_CHECKING:
     from qa_desktop.workspace.register import DueItem
@@ -131,8 +131,20 @@ class ProviderTableModel(RowsModel[ProviderRow]):
         """All the rows; ``in_name_order`` when they come from ``register.search`` as it gives them."""
         self.in_name_order = in_name_order
         super().set_rows(rows)
-        self.overdue = sum(map(_overdue, rows))
+        # rows made when first read (the register's first look) carry nothing due: none made to count
+        self.overdue = 0 if isinstance(rows, RowsOnDemand) and not rows.context.due else sum(map(_overdue, rows))
         self._overdue_rows = None
+
+    def local_authorities(self) -> set[str | None]:
+        """Every row's local authority (without making rows not yet made)."""
+        rows = self.rows
+        return rows.local_authorities() if isinstance(rows, RowsOnDemand) else {row.local_authority for row in rows}
+
+    def make_rows(self, count: int) -> bool:
+        """Make up to ``count`` more rows when they are made when first read (the first look's): whether
+        every row is made now (always, for rows given made)."""
+        rows = self.rows
+        return rows.make_some(count) if isinstance(rows, RowsOnDemand) else True
 
     def update_rows(self, ids: Collection[str], rows: Sequence[ProviderRow]) -> None:
         self.in_name_order = False

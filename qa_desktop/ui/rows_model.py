@@ -60,16 +60,25 @@ class RowsModel(QAbstractTableModel, Generic[Row]):
                  flag: Callable[[Row], str | None] | None = None, row_id: Callable[[Row], str] | None = None) -> None:
         super().__init__(parent)
         self.columns = list(columns)
-        self._rows: list[Row] = []
+        self._rows: Sequence[Row] = []  # a list, or rows made when read until a change comes
         self._flag = flag      # why a row is flagged, in words, or None
         self._row_id = row_id
         self._positions: dict[str, int] | None = None  # row id -> row, worked out when first needed
 
     def set_rows(self, rows: Sequence[Row]) -> None:
+        """Show ``rows`` (copied; rows made when first read, ``made_when_read``, are kept as they
+        are, and copied into a list of their own only when a change comes: a view reads the rows it
+        shows)."""
         self.beginResetModel()
-        self._rows = list(rows)
+        self._rows = rows if getattr(rows, "made_when_read", False) else list(rows)
         self._positions = None
         self.endResetModel()
+
+    def _own_rows(self) -> list[Row]:
+        """The rows as a list this model may change (rows made when read, made and copied now)."""
+        if not isinstance(self._rows, list):
+            self._rows = list(self._rows)
+        return self._rows
 
     def replace_rows(self, rows: Sequence[Row]) -> bool:
         """``set_rows`` unless these are the rows shown already: then False, nothing redrawn, and the
@@ -87,10 +96,11 @@ class RowsModel(QAbstractTableModel, Generic[Row]):
         sort proxy puts it in its place)."""
         positions = self._row_positions()
         fresh = {self._id_of(row): row for row in rows}
+        own = self._own_rows()
         for row_id, row in fresh.items():
             at = positions.get(row_id)
             if at is not None:
-                self._rows[at] = row
+                own[at] = row
                 self.dataChanged.emit(self.index(at, 0), self.index(at, len(self.columns) - 1))
         self._remove(sorted((positions[i] for i in ids if i in positions and i not in fresh), reverse=True))
         self._append([row for row_id, row in fresh.items() if row_id not in positions])
@@ -98,7 +108,7 @@ class RowsModel(QAbstractTableModel, Generic[Row]):
     def _remove(self, rows_last_first: list[int]) -> None:
         for at in rows_last_first:
             self.beginRemoveRows(QModelIndex(), at, at)
-            del self._rows[at]
+            del self._own_rows()[at]
             self.endRemoveRows()
         if rows_last_first:
             self._positions = None  # the rows after them moved up
@@ -108,7 +118,7 @@ class RowsModel(QAbstractTableModel, Generic[Row]):
             return
         first = len(self._rows)
         self.beginInsertRows(QModelIndex(), first, first + len(rows) - 1)
-        self._rows.extend(rows)
+        self._own_rows().extend(rows)
         if self._positions is not None:
             self._positions.update((self._id_of(row), first + n) for n, row in enumerate(rows))
         self.endInsertRows()

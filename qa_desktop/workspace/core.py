@@ -24,6 +24,7 @@ thread): the window's ``ChangeHub`` passes them to the UI thread.
 
 from __future__ import annotations
 
+import gc
 import threading
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
@@ -140,6 +141,8 @@ class Workspace:
         opened when first needed, its register already read by the first look."""
         self._opened = store
         self._library = library
+        #: The cyclic collector is paused from ``open_for_window`` to the window's first paint (``started``).
+        self._collector_paused = False
         self._listeners: list[Listener] = []
         self._lock = threading.RLock()
         self._opening_lock = threading.Lock()
@@ -176,16 +179,43 @@ class Workspace:
         from qa_desktop.services.register_first_look import register_first_look
         from qa_desktop.store.first_look import read_first_look
 
-        clock = clock or Clock.from_environment()
-        if key is None:
-            from qa_desktop.store.keys import folder_key
+        # Start-up makes some 200,000 objects that live as long as the window (the first look's rows,
+        # modules, widgets): the cyclic collector, run every 700 allocations, would walk them again
+        # and again before the first paint (about a tenth of a cold start at 20,000 providers, issue
+        # 22). Paused until the window's first paint (``started``), the store's opening or ``close``.
+        paused = gc.isenabled()
+        gc.disable()
+        try:
+            clock = clock or Clock.from_environment()
+            if key is None:
+                from qa_desktop.store.keys import folder_key
 
-            key = folder_key(data_dir)  # None: a new folder, a key still to move, no keyring: opened at once
-        found = read_first_look(data_dir, key, clock.today()) if key is not None else None
-        look = register_first_look(found, actor, role) if found is not None else None
-        if look is None or key is None:
-            return cls.open(data_dir, actor=actor, key=key, role=role, clock=clock)
-        return cls(None, opening=Opening(look, data_dir, clock, actor, key, role))
+                key = folder_key(data_dir)  # None: a new folder, a key still to move, no keyring: opened at once
+            found = read_first_look(data_dir, key, clock.today()) if key is not None else None
+            look = register_first_look(found, actor, role) if found is not None else None
+            if look is None or key is None:
+                return cls.open(data_dir, actor=actor, key=key, role=role, clock=clock)
+            workspace = cls(None, opening=Opening(look, data_dir, clock, actor, key, role))
+            workspace._collector_paused, paused = paused, False
+            return workspace
+        finally:
+            if paused:  # no first look: the store is open, the collector runs as ever
+                gc.enable()
+
+    def started(self) -> None:
+        """The window on this workspace has been painted: the collector paused by ``open_for_window``
+        runs again, what start-up made moved out of its sight first (``gc.freeze``, as
+        ``ui.app.run_app`` does before the window's first paint), so no collection walks it."""
+        if self._collector_paused:
+            self._collector_paused = False
+            gc.freeze()
+            gc.enable()
+
+    def _resume_collector(self) -> None:
+        """The store is opened, or closed, before any first paint: the collector runs again."""
+        if self._collector_paused:
+            self._collector_paused = False
+            gc.enable()
 
     @property
     def _store(self) -> Store:
@@ -200,6 +230,7 @@ class Workspace:
                     assert opening is not None  # no store without the way to open one (__init__)
                     from qa_desktop.store.database import Store
 
+                    self._resume_collector()
                     store = Store(opening.data_dir, opening.actor, key=opening.key, role=opening.role,
                                   clock=opening.clock)
                     self._opened = store
@@ -244,6 +275,7 @@ class Workspace:
         return self.library
 
     def close(self) -> None:
+        self._resume_collector()
         if self._opened is not None:  # a store never opened has nothing to close
             self._opened.close()
 

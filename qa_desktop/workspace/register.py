@@ -18,7 +18,7 @@ from qa_desktop.domain.regulation import Judgement
 from qa_desktop.domain.risk import Rag
 from qa_desktop.domain.service_types import ServiceType
 from qa_desktop.services.register_filter import RegisterFilter
-from qa_desktop.services.register_rows import DueFilter, ProviderRow, RegisterContext
+from qa_desktop.services.register_rows import DueFilter, ProviderRow, RegisterContext, RowsOnDemand
 from qa_desktop.workspace.changes import Done
 from qa_desktop.workspace.guard import Service
 
@@ -56,7 +56,7 @@ def __getattr__(name: str) -> object:
 __all__ = [
     "RegisterService",
     # the register
-    "ProviderRow", "RegisterContext", "DueFilter", "DueItem", "RegisterError", "RegisterFilter",
+    "ProviderRow", "RegisterContext", "RowsOnDemand", "DueFilter", "DueItem", "RegisterError", "RegisterFilter",
     # a provider's page
     "ProviderOverview", "SettingLine", "VisitLine", "CaseLine", "TrackedAction", "YearRating", "SanctionRow",
     "AuditLine",

@@ -152,3 +152,21 @@ def test_a_row_is_made_as_the_dataclass_makes_it():
         assert hash(made) == hash(expected) and made.judgement is not None and made.tier is not None
         with pytest.raises(dataclasses.FrozenInstanceError):
             made.name = "changed"  # type: ignore[misc]
+
+
+def test_the_first_looks_rows_are_made_when_read_and_are_the_registers(every_row):
+    """The first look's rows are made one by one as they are read (a first paint reads a screenful
+    of 20,000): each, read in any order, a part, or all at once, is the register's own row."""
+    _, rows = the_registers(every_row, TODAY)
+    first = register_first_look(read_first_look(every_row.data_dir, every_row.key, TODAY), "Alex Patel").rows
+    assert len(first) == len(rows) > 4 and not first.all_made
+    assert first[3] == rows[3] and first[3].search_text == rows[3].search_text
+    assert first[3] is first[3]  # made once, kept
+    assert first[-1] == rows[-1] and first[1:3] == rows[1:3]
+    assert first.local_authorities() == {r.local_authority for r in rows}  # the filter's list, no row made for it
+    assert not first.all_made
+    assert not first.make_some(1) or len(rows) == 5
+    assert first.make_some(len(rows)) and first.all_made
+    same_rows(first, rows)
+    again = register_first_look(read_first_look(every_row.data_dir, every_row.key, TODAY), "Alex Patel").rows
+    assert list(again) == rows and again.all_made  # read whole: every row made
