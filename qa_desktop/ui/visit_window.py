@@ -29,7 +29,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QAbstractListModel, QModelIndex, QPersistentModelIndex, Qt, QTimer, QUrl, Signal
-from PySide6.QtGui import QCloseEvent, QDesktopServices, QKeySequence, QPixmap, QShortcut, QShowEvent
+from PySide6.QtGui import QCloseEvent, QDesktopServices, QKeySequence, QPixmap, QShortcut, QShowEvent, QTextCursor
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -801,6 +801,12 @@ class VisitWindow(QWidget):
         key, checklist = self.current_checklist()
         high = self.workspace.council.framework().timescale(ConcernLevel.HIGH)  # the council's Figure 8
         dialog = ActionDialog(checklist.template.item(item_key).label, self, high_within=high.wording)
+        shown = checklist.record(item_key).action
+        if shown is not None:  # changed from the action shown: its words added to, its level kept unless changed
+            dialog.setWindowTitle("Change the action")
+            dialog.text.setPlainText(shown.text)
+            dialog.text.moveCursor(QTextCursor.MoveOperation.End)
+            dialog.level.setCurrentIndex(dialog.level.findData(shown.level.value))
 
         def accepted() -> None:
             text = dialog.text.toPlainText().strip()
