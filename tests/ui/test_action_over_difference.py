@@ -37,6 +37,10 @@ def test_adding_to_an_action_in_dispute_keeps_both_levels_and_due_dates_on_scree
     assert f"{words} this week" in after["text"] and len(after["text"]) == 2
     widget = next(w for w in window.items if w.item.key == item)
     assert {"text", "level", "due_at"} <= {d.field for d in widget.differences}  # both of each shown
+    said = {card.difference.field: [window.visit.difference_words(card.difference, side.value)
+                                     for side in card.difference.sides] for card in widget.difference_cards}
+    assert sorted(said["level"]) == ["HIGH", "LOW"]  # in the words the item's action line uses
+    assert all("T" not in words and words[:2].isdigit() for words in said["due_at"]), said["due_at"]
     hub.close()
     for laptop in laptops:
         laptop.close()
