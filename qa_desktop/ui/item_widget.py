@@ -307,7 +307,12 @@ class ItemWidget(QFrame):
             field.blank_start = QDate(self._day.year, self._day.month, self._day.day)
         field.setAccessibleName(name)
         field.dateChanged.connect(self._document_changed)
+        field.problem_changed.connect(lambda problem: self._date_problem(name, problem))
         return field
+
+    def _date_problem(self, name: str, problem: str) -> None:
+        if problem:  # 31/11 typed: said at once in the visit screen's status line
+            self.told.emit(f"{name}: {problem}")
 
     def _tool(self, text: str, tip: str, pressed: Callable[[], object]) -> QToolButton:
         tool = QToolButton()
@@ -341,7 +346,7 @@ class ItemWidget(QFrame):
         # (a sync touching the item while a date was half typed put the date back: walk7); the value
         # shows once the officer leaves the date (``date_left``)
         if self.document_seen is not None and self.document_dated is not None and self.document_expires is not None \
-                and not self._date_open:
+                and not self.editing_date():
             for field in (self.document_seen, self.document_dated, self.document_expires):
                 field.blockSignals(True)
             self.document_seen.setChecked(bool(document and document.seen))
@@ -432,6 +437,11 @@ class ItemWidget(QFrame):
         if self.document_seen is None or self.document_dated is None or self.document_expires is None:
             return
 
+        for field in (self.document_dated, self.document_expires):
+            if isinstance(field, DayEdit) and field.problem:  # 31/11: nothing saved until it is a date
+                self.told.emit(f"{field.accessibleName()}: {field.problem}")
+                return
+
         def day(field: QDateEdit) -> dt.date | None:
             chosen = field.date()
             return None if chosen <= NO_DATE else dt.date(chosen.year(), chosen.month(), chosen.day())
@@ -448,8 +458,10 @@ class ItemWidget(QFrame):
         return self._note_timer.isActive()
 
     def editing_date(self) -> bool:
-        """Whether a document's date is being typed (see ``show_record``)."""
-        return self._date_open
+        """Whether a document's date is being typed, or holds a day its month cannot have, refused in
+        words (``typed_dates``): shown as typed until the officer types a date (see ``show_record``)."""
+        return self._date_open or any(isinstance(f, DayEdit) and f.problem
+                                      for f in (self.document_dated, self.document_expires))
 
     def _note_escaped(self) -> None:
         if self.has_pending_note():

@@ -78,3 +78,27 @@ def test_a_date_half_typed_survives_a_sync_touching_its_item_and_what_arrived_is
     assert "Certificate on the office wall." in document.detail.text()
     hub.close()
     alex.close(), jo.close()
+
+
+def test_a_document_date_its_month_cannot_have_is_refused_in_words_and_nothing_saved(qtbot, store, workspace, hub):
+    """walk7: 31/11 typed into a document's date became 30/11 without a word, and was saved."""
+    visit_id = make_visit(store, TemplateLibrary.load())
+    template, item = _document_key(store, visit_id)
+    open_visit(store, visit_id).set_answer(template, item, DocumentSeen(True, dt.date(2026, 1, 5), None))
+    window = open_window(qtbot, workspace, hub, visit_id)
+    document = _first_document(window)
+    document.document_expires.setFocus(Qt.FocusReason.TabFocusReason)
+    qtbot.keyClicks(document.document_expires, "31/11/2027")
+    qtbot.keyClick(document.document_expires, Qt.Key.Key_Tab)
+    stored = open_visit(store, visit_id).checklists[template].record(item).answer
+    held = document.document_expires.date()  # the field's last real date (typing began from the visit's day)
+    assert stored.expires == dt.date(held.year(), held.month(), held.day()) != dt.date(2027, 11, 30)  # not cut
+    assert document.document_expires.text() == "31/11/2027"  # as typed
+    assert "November 2027 has 30 days" in window.state.text()
+    hub.catch_up()  # a redraw keeps it as typed
+    assert document.document_expires.text() == "31/11/2027"
+    document.document_expires.setFocus(Qt.FocusReason.TabFocusReason)
+    qtbot.keyClicks(document.document_expires, "30/11/2027")
+    qtbot.keyClick(document.document_expires, Qt.Key.Key_Tab)
+    stored = open_visit(store, visit_id).checklists[template].record(item).answer
+    assert stored == DocumentSeen(True, dt.date(2026, 1, 5), dt.date(2027, 11, 30))
