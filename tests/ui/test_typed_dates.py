@@ -166,3 +166,18 @@ def test_a_form_refuses_a_day_its_month_cannot_have(qtbot, store, workspace):
     dialog.accept()
     assert dialog.isVisible() and "is not a date: November 2026 has 30 days" in dialog.error.text()
     assert len(workspace.planning.visits()) == before  # nothing planned
+
+
+def test_issuing_a_report_refuses_a_reply_due_its_month_cannot_have(qtbot):
+    from qa_desktop.ui.documents_menu import IssueDialog
+
+    dialog = IssueDialog([], dt.date(2026, 12, 8))
+    qtbot.addWidget(dialog)
+    dialog.show()
+    dialog.activateWindow()
+    qtbot.waitUntil(dialog.isActiveWindow)
+    dialog.due.setFocus(Qt.FocusReason.TabFocusReason)
+    qtbot.keyClicks(dialog.due, "31/11/2026")
+    qtbot.keyClick(dialog.due, Qt.Key.Key_Tab)
+    dialog.accept()
+    assert dialog.isVisible() and "November 2026 has 30 days" in dialog.date_problem.text()
