@@ -123,10 +123,9 @@ class IssueDialog(QDialog):
         layout.addWidget(buttons)
 
     def accept(self) -> None:
-        for field, problem in date_problems(self):  # 31/11: said in the form, nothing issued
+        for _field, problem in date_problems(self):  # 31/11: said in the form, nothing issued
             self.date_problem.setText(problem)
-            self.date_problem.show()
-            field.setFocus()
+            self.date_problem.show()  # the field keeps what was typed
             return
         super().accept()
 

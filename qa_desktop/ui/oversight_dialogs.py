@@ -124,8 +124,7 @@ class RecordDialog(QDialog):
         for field, problem in date_problems(self):  # 31/11/2026: refused in words, nothing saved
             self.error.setText(f"{field.accessibleName()}: {problem}")
             self.error.show()
-            self._fit_height()
-            field.setFocus()
+            self._fit_height()  # (the field keeps what was typed: entered, it shows its last date to type over)
             return
         try:
             self.saved_id = self.save()

@@ -185,8 +185,7 @@ class StartVisitDialog(QDialog):
 
     def accept(self) -> None:
         for field, problem in date_problems(self):  # 31/11/2026: refused in words, nothing started
-            self._show_error(f"{field.accessibleName()}: {problem}")
-            field.setFocus()
+            self._show_error(f"{field.accessibleName()}: {problem}")  # the field keeps what was typed
             return
         stranger = self._not_on_team()
         if stranger is not None:

@@ -165,6 +165,7 @@ def test_a_form_refuses_a_day_its_month_cannot_have(qtbot, store, workspace):
     before = len(workspace.planning.visits())
     dialog.accept()
     assert dialog.isVisible() and "is not a date: November 2026 has 30 days" in dialog.error.text()
+    assert dialog.date.text() == "31/11/2026"  # as typed, beside the words
     assert len(workspace.planning.visits()) == before  # nothing planned
 
 
