@@ -50,7 +50,7 @@ from qa_desktop.store.changes import Changes, derived_id
 from qa_desktop.store.database import Store
 from qa_desktop.store.driver import driver_rows
 from qa_desktop.store.models import Answer, Setting, TemplateSnapshot, Visit, VisitAction, VisitTemplate
-from qa_desktop.store.oplog import field_state, local_base, ops_of_entities
+from qa_desktop.store.oplog import canonical, field_state, local_base, ops_of_entities, state_of
 
 
 def encode_value(item: Item, value: Any) -> Any:
@@ -161,6 +161,9 @@ _ANSWER_FIELDS = ("value", "note", "evidence")
 _ACTION_FIELDS = ("text", "level", "raised_at", "due_at")
 
 
+#: The fields of a row that have several heads (``store.oplog.refresh_heads``).
+_SEVERAL_HEADS = "SELECT field FROM field_heads WHERE entity = ? AND entity_id = ?"
+
 #: Asked before every save of an answer, note or photo: built once (statement building was a good part
 #: of one answer's save: issue 22).
 _VISIT_STATUS = select(Visit.__table__.c.status).where(Visit.__table__.c.id == bindparam("id"))
@@ -216,12 +219,34 @@ class OpenVisit:
         return {name: self.seen.get((template_key, item_key, name), []) for name in names}
 
     def _wrote(self, changes: Changes, entity: str, row_id: str, template_key: str, item_key: str,
-               names: Sequence[str], as_name: str | None = None) -> None:
-        """After a save the screen has seen its own edit (and nothing else of the field)."""
+               names: Sequence[str], as_name: str | None = None,
+               alike: dict[str, list[str]] | None = None) -> None:
+        """After a save the screen has seen its own edit, and the heads holding the same value
+        (``_alike``), nothing else of the field."""
         for name in names:
             op_id = changes.written.get((entity, row_id, name))
             if op_id is not None:
-                self.seen[(template_key, item_key, as_name or name)] = [op_id]
+                self.seen[(template_key, item_key, as_name or name)] = [op_id, *(alike or {}).get(name, [])]
+
+    @staticmethod
+    def _alike(changes: Changes, entity: str, row_id: str, names: Sequence[str]) -> dict[str, list[str]]:
+        """Per field just written, the other heads that hold the value written: the other officer's
+        identical words, arrived since the screen looked, are one value with the edit, so the screen
+        has seen them too. Counted out of the screen's seen (review, session 7), the next edit was
+        written over its own alone and reopened a "difference" between identical words. Read inside
+        the unit of work, after its ops are written; only a field with several heads is looked at (a
+        row of ``field_heads``: nearly never)."""
+        changes.flush_ops()
+        several = {row[0] for row in driver_rows(changes.session.connection(), _SEVERAL_HEADS, (entity, row_id))}
+        alike: dict[str, list[str]] = {}
+        for name in several.intersection(names):
+            mine = changes.written.get((entity, row_id, name))
+            state = state_of(changes.session, entity, row_id, name)
+            written = next((h for h in state.heads if h.op_id == mine), None) if state else None
+            if state is not None and written is not None:
+                value = canonical(written.value)
+                alike[name] = [h.op_id for h in state.heads if h.op_id != mine and canonical(h.value) == value]
+        return alike
 
     def _item(self, template_key: str, item_key: str) -> tuple[Checklist, Item]:
         checklist = self.checklists[template_key]
@@ -259,7 +284,8 @@ class OpenVisit:
             self._still_open(changes)
             row = self._answer_row(changes, template_key, item_key)
             changes.update(row, seen=self._seen(template_key, item_key, *fields), **fields)
-        self._wrote(changes, "answers", row.id, template_key, item_key, list(fields))
+            alike = self._alike(changes, "answers", row.id, list(fields))
+        self._wrote(changes, "answers", row.id, template_key, item_key, list(fields), alike=alike)
         self.pending -= keys
 
     def _kept_unless_refused(self, template_key: str, item_key: str, names: Sequence[str]) -> _Undo:
@@ -357,12 +383,19 @@ class OpenVisit:
                     changes.create(VisitAction, id=action_id, visit_id=self.visit_id, template_key=template_key,
                                    item_key=item_key, **fields)
                 else:
+                    if earlier is not None and level is earlier.level and _in_dispute(changes, action_id, _TIMING):
+                        # the level as shown, and its time and due date in dispute: kept, both of each (see
+                        # ``_TIMING``); the words are written over the words shown (``_EDITED_FROM_SHOWN``)
+                        action = RaisedAction(action.text, earlier.level, earlier.raised_at, earlier.due_at)
+                        checklist.record(item_key).action = action
+                        fields = {"text": action.text}
                     changes.update(row, seen=self._seen(template_key, item_key, *fields), **fields)
+                alike = self._alike(changes, "visit_actions", action_id, list(fields))
         except VisitCompleted:
             checklist.record(item_key).action = earlier
             self.pending -= keys
             raise
-        self._wrote(changes, "visit_actions", action_id, template_key, item_key, list(fields))
+        self._wrote(changes, "visit_actions", action_id, template_key, item_key, list(fields), alike=alike)
         self.pending -= keys
         return action
 
@@ -450,6 +483,21 @@ def open_visit(store: Store, visit_id: str, only: Sequence[str] | None = None, *
                 checklists[action_row.template_key].record(action_row.item_key).action = RaisedAction(
                     action_row.text, action_row.level, action_row.raised_at, action_row.due_at)
         return OpenVisit(store, visit_id, visit.visit_date, checklists, seen, busy_ms)
+
+
+#: An action's level and the time and due date that follow from it. Where the two officers' actions
+#: differ and the officer edits one without changing its level, these are not written: raised again
+#: "now", the due date written over this laptop's own and the one shown settled the other officer's
+#: level, time and due date with no one choosing (walk7), while the words stayed in dispute. Both of
+#: each stay to be chosen between, as the words do. A level changed is the officer's choice, and its
+#: due date follows it (written over what was shown, as an answer is).
+_TIMING = ("level", "raised_at", "due_at")
+
+
+def _in_dispute(changes: Changes, action_id: str, names: Sequence[str]) -> bool:
+    """Whether any of these fields of an action holds two officers' values (a conflict)."""
+    states = (state_of(changes.session, "visit_actions", action_id, name) for name in names)
+    return any(state is not None and state.conflict for state in states)
 
 
 #: Text the officer edits starting from the words shown (a note, an action's text), rather than

@@ -32,7 +32,7 @@ from qa_desktop.domain.documents import DocumentKind, DocumentRuleError, Documen
 from qa_desktop.domain.roles import NotAllowed, Role
 from qa_desktop.ui.background import BackgroundTask
 from qa_desktop.ui.palette import warning_style
-from qa_desktop.ui.typed_dates import day_edit
+from qa_desktop.ui.typed_dates import date_problems, day_edit
 from qa_desktop.workspace import Workspace
 
 if TYPE_CHECKING:  # the documents' service imports SQLAlchemy: not before the window's first paint (issue 22)
@@ -110,11 +110,24 @@ class IssueDialog(QDialog):
         self.due = day_edit(due, "Provider's reply due")
         form.addRow("Provider's reply &due", self.due)
         layout.addLayout(form)
+        self.date_problem = QLabel()
+        self.date_problem.setWordWrap(True)
+        self.date_problem.setStyleSheet(warning_style())
+        self.date_problem.setAccessibleName("Problem")
+        self.date_problem.hide()
+        layout.addWidget(self.date_problem)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
         buttons.button(QDialogButtonBox.StandardButton.Ok).setText("&Issue")
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
+
+    def accept(self) -> None:
+        for _field, problem in date_problems(self):  # 31/11: said in the form, nothing issued
+            self.date_problem.setText(problem)
+            self.date_problem.show()  # the field keeps what was typed
+            return
+        super().accept()
 
     def chosen(self) -> list[Addressee]:
         return [person for person, box in zip(self.people, self.boxes, strict=True) if box.isChecked()]

@@ -183,6 +183,8 @@ class ItemWidget(QFrame):
     step = Signal(int)               # focus to the item above (-1) or below (+1)
     told = Signal(str)               # something the officer should know, for the status line
     difference_chosen = Signal(object, object)  # Difference, the value kept (None: both, attributed)
+    #: the officer has left a document's date field (item key): what arrived meanwhile can show now
+    date_left = Signal(str)
 
     def __init__(self, item: Item, record: ItemRecord, differences: Sequence[Difference] = (),
                  words: Callable[[Difference, Any], str] | None = None, *, day: dt.date | None = None) -> None:
@@ -200,6 +202,9 @@ class ItemWidget(QFrame):
         self.buttons: list[QPushButton] = []
         self._words = words or (lambda _difference, value: str(value))
         self.record = record
+        #: a document's date field is being typed into (entered, not yet left: a calendar opened from it
+        #: or another window for a moment does not end it), as the note is while it is open
+        self._date_open = False
 
         self.mark = QLabel()
         self.mark.setFixedWidth(self.fontMetrics().horizontalAdvance("⚠ ") + 2)
@@ -302,7 +307,12 @@ class ItemWidget(QFrame):
             field.blank_start = QDate(self._day.year, self._day.month, self._day.day)
         field.setAccessibleName(name)
         field.dateChanged.connect(self._document_changed)
+        field.problem_changed.connect(lambda problem: self._date_problem(name, problem))
         return field
+
+    def _date_problem(self, name: str, problem: str) -> None:
+        if problem:  # 31/11 typed: said at once in the visit screen's status line
+            self.told.emit(f"{name}: {problem}")
 
     def _tool(self, text: str, tip: str, pressed: Callable[[], object]) -> QToolButton:
         tool = QToolButton()
@@ -332,7 +342,11 @@ class ItemWidget(QFrame):
             self.text_answer.setText("" if value is None else (value.isoformat() if isinstance(value, dt.date)
                                                                 else str(value)))
         document = value if isinstance(value, DocumentSeen) else None
-        if self.document_seen is not None and self.document_dated is not None and self.document_expires is not None:
+        # a date being typed is left as typed, and the document's other fields beside it, as the note is
+        # (a sync touching the item while a date was half typed put the date back: walk7); the value
+        # shows once the officer leaves the date (``date_left``)
+        if self.document_seen is not None and self.document_dated is not None and self.document_expires is not None \
+                and not self.editing_date():
             for field in (self.document_seen, self.document_dated, self.document_expires):
                 field.blockSignals(True)
             self.document_seen.setChecked(bool(document and document.seen))
@@ -423,6 +437,11 @@ class ItemWidget(QFrame):
         if self.document_seen is None or self.document_dated is None or self.document_expires is None:
             return
 
+        for field in (self.document_dated, self.document_expires):
+            if isinstance(field, DayEdit) and field.problem:  # 31/11: nothing saved until it is a date
+                self.told.emit(f"{field.accessibleName()}: {field.problem}")
+                return
+
         def day(field: QDateEdit) -> dt.date | None:
             chosen = field.date()
             return None if chosen <= NO_DATE else dt.date(chosen.year(), chosen.month(), chosen.day())
@@ -438,6 +457,12 @@ class ItemWidget(QFrame):
     def has_pending_note(self) -> bool:
         return self._note_timer.isActive()
 
+    def editing_date(self) -> bool:
+        """Whether a document's date is being typed, or holds a day its month cannot have, refused in
+        words (``typed_dates``): shown as typed until the officer types a date (see ``show_record``)."""
+        return self._date_open or any(isinstance(f, DayEdit) and f.problem
+                                      for f in (self.document_dated, self.document_expires))
+
     def _note_escaped(self) -> None:
         if self.has_pending_note():
             self.flush_note()
@@ -452,7 +477,15 @@ class ItemWidget(QFrame):
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt API)
         """Up and Down from any of the row's buttons or its field move between items (they used to
-        move between buttons after Shift+Tab); Esc from a field comes back to the item."""
+        move between buttons after Shift+Tab); Esc from a field comes back to the item. Follows a
+        document's date fields being entered and left (``editing_date``)."""
+        if watched is self.document_dated or watched is self.document_expires:
+            if event.type() == QEvent.Type.FocusIn:
+                self._date_open = True
+            elif isinstance(event, QFocusEvent) and event.type() == QEvent.Type.FocusOut and event.reason() not in (
+                    Qt.FocusReason.ActiveWindowFocusReason, Qt.FocusReason.PopupFocusReason):
+                self._date_open = False
+                self.date_left.emit(self.item.key)
         if isinstance(event, QKeyEvent) and event.type() == QEvent.Type.KeyPress and not event.modifiers():
             key = event.key()
             date_field = isinstance(watched, QDateEdit)  # its arrows step the date

@@ -49,7 +49,7 @@ from qa_desktop.domain.risk import IfaArea, IfaConcern
 from qa_desktop.domain.roles import NotAllowed
 from qa_desktop.domain.timescales import ConcernLevel
 from qa_desktop.ui.palette import warning_style
-from qa_desktop.ui.typed_dates import day_edit, moment_edit
+from qa_desktop.ui.typed_dates import date_problems, day_edit, moment_edit
 from qa_desktop.workspace import Workspace
 from qa_desktop.workspace.oversight import SanctionRow, TrackedAction
 
@@ -121,6 +121,11 @@ class RecordDialog(QDialog):
                         return
 
     def accept(self) -> None:
+        for field, problem in date_problems(self):  # 31/11/2026: refused in words, nothing saved
+            self.error.setText(f"{field.accessibleName()}: {problem}")
+            self.error.show()
+            self._fit_height()  # (the field keeps what was typed: entered, it shows its last date to type over)
+            return
         try:
             self.saved_id = self.save()
         except (OversightError, ValueError, NotAllowed) as error:

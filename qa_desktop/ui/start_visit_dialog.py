@@ -31,7 +31,7 @@ from PySide6.QtWidgets import (
 
 from qa_desktop.domain.visits import VisitLevel, VisitReason, VisitRuleError
 from qa_desktop.ui.palette import warning_colour, warning_style
-from qa_desktop.ui.typed_dates import day_edit
+from qa_desktop.ui.typed_dates import date_problems, day_edit
 from qa_desktop.workspace import Workspace
 
 
@@ -184,6 +184,9 @@ class StartVisitDialog(QDialog):
         return None
 
     def accept(self) -> None:
+        for field, problem in date_problems(self):  # 31/11/2026: refused in words, nothing started
+            self._show_error(f"{field.accessibleName()}: {problem}")  # the field keeps what was typed
+            return
         stranger = self._not_on_team()
         if stranger is not None:
             picker, name = stranger

@@ -29,7 +29,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QAbstractListModel, QModelIndex, QPersistentModelIndex, Qt, QTimer, QUrl, Signal
-from PySide6.QtGui import QCloseEvent, QDesktopServices, QKeySequence, QPixmap, QShortcut, QShowEvent
+from PySide6.QtGui import QCloseEvent, QDesktopServices, QKeySequence, QPixmap, QShortcut, QShowEvent, QTextCursor
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -222,6 +222,8 @@ class VisitWindow(QWidget):
         #: to the section it was shown in, and sections of two templates sit side by side in the list.
         self._shown: tuple[str, Any, int] | None = None
         self._leaving = False
+        #: the visit was read again while a document's date was being typed (kept as typed, ``_editing``)
+        self._held = False
         #: saves another program held up, to try again: (template, item, what) -> the save
         self.unsaved: dict[tuple[str, str, str], Callable[[], Done[Any]]] = {}
         self._own_changes: list[OpChanges] | None = None
@@ -407,6 +409,7 @@ class VisitWindow(QWidget):
         widget.action_wanted.connect(self.raise_action)
         widget.told.connect(self._not_saved_told)
         widget.difference_chosen.connect(self.resolve_difference)
+        widget.date_left.connect(self._date_left)
         widget.step.connect(lambda step, w=widget: self._move(w, step))
         return widget
 
@@ -644,12 +647,23 @@ class VisitWindow(QWidget):
         for widget in self.items:
             if widget.has_pending_note() or widget.note.hasFocus():
                 keep.add((key, widget.item.key, "note"))
-            if widget.text_answer is not None and widget.text_answer.hasFocus():
+            if (widget.text_answer is not None and widget.text_answer.hasFocus()) or widget.editing_date():
                 keep.add((key, widget.item.key, "value"))
         return keep
 
+    def _date_left(self, item_key: str) -> None:
+        """The officer has left a document's date: what arrived for it while it was typed shows now
+        (read again, with the differences: the dates typed were saved over what the screen showed, so
+        a value that came meanwhile is kept beside them), or, nothing having arrived, what is saved."""
+        if self._held:
+            self._held = False
+            self._read_differences()
+            self._reload_changed()
+        self._refresh_item(item_key)
+
     def _reload_changed(self) -> None:
         """Read the visit again and redraw what changed, keeping the officer's place and typing."""
+        self._held = self._held or any(w.editing_date() for w in self.items)
         changed = self.visit.reload(self._editing())
         if not changed or not self.items:
             self.sections.changed()
@@ -787,6 +801,12 @@ class VisitWindow(QWidget):
         key, checklist = self.current_checklist()
         high = self.workspace.council.framework().timescale(ConcernLevel.HIGH)  # the council's Figure 8
         dialog = ActionDialog(checklist.template.item(item_key).label, self, high_within=high.wording)
+        shown = checklist.record(item_key).action
+        if shown is not None:  # changed from the action shown: its words added to, its level kept unless changed
+            dialog.setWindowTitle("Change the action")
+            dialog.text.setPlainText(shown.text)
+            dialog.text.moveCursor(QTextCursor.MoveOperation.End)
+            dialog.level.setCurrentIndex(dialog.level.findData(shown.level.value))
 
         def accepted() -> None:
             text = dialog.text.toPlainText().strip()

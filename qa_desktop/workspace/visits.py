@@ -328,6 +328,13 @@ class VisitEditor:
                 return str(value)
         if value is None or value == "":
             return "(blank)"
+        try:  # an action's level and times as the item's action line says them (walk7: "high", ISO times)
+            if difference.field == "level":
+                return ConcernLevel(value).label
+            if difference.field in ("due_at", "raised_at") and isinstance(value, str):
+                return f"{dt.datetime.fromisoformat(value).astimezone():%d %b %Y %H:%M}"
+        except ValueError:
+            pass
         return value if isinstance(value, str) else str(getattr(value, "label", value))
 
     def resolve_difference(self, difference: Difference, value: Any) -> Done[None]:

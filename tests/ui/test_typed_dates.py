@@ -5,8 +5,8 @@ click into the day before typing made "18" of a "1"."""
 import datetime as dt
 
 import pytest
-from PySide6.QtCore import QPoint, Qt
-from PySide6.QtWidgets import QWidget
+from PySide6.QtCore import QDate, QPoint, Qt
+from PySide6.QtWidgets import QLineEdit, QWidget
 
 from qa_desktop.services.demo import load_demo
 from qa_desktop.ui.caseload_dialogs import PlanVisitDialog
@@ -101,3 +101,84 @@ def test_a_form_opens_on_its_first_field_so_typing_goes_into_it(qtbot, store, wo
     qtbot.addWidget(plan)
     plan.show()
     assert not plan.buttons.isAncestorOf(plan.focusWidget())
+
+
+# -- a day the month cannot have (walk7: 31/11 became 30/11 without a word, and was saved) ------------
+
+def _left(qtbot, field, typed):
+    """Typed into ``field`` in a window beside another field, then left by a click elsewhere."""
+    host = QWidget()
+    qtbot.addWidget(host)
+    other = QLineEdit(host)
+    field.setParent(host)
+    field.move(0, 40)
+    host.show()
+    host.activateWindow()
+    qtbot.waitUntil(host.isActiveWindow)
+    told = []
+    field.dateChanged.connect(lambda day: told.append((day.toString("dd/MM/yyyy"), bool(field.problem))))
+    field.setFocus(Qt.FocusReason.TabFocusReason)
+    qtbot.keyClicks(field, typed)
+    other.setFocus(Qt.FocusReason.MouseFocusReason)
+    field.host = host  # kept while the field is looked at
+    return told
+
+
+@pytest.mark.parametrize("make", [lambda: day_edit(dt.date(2026, 12, 8), "Visit date"),
+                                  lambda: moment_edit(dt.datetime(2026, 12, 8, 10, 0).astimezone(), "Starts")])
+@pytest.mark.parametrize("typed, said", [("31/11/2026", "November 2026 has 30 days"),
+                                         ("29/2/2027", "February 2027 has 28 days"),
+                                         ("31/11/26", "November 2026 has 30 days")])
+def test_a_day_the_month_cannot_have_is_refused_in_words_and_kept_as_typed(qtbot, make, typed, said):
+    field = make()
+    told = _left(qtbot, field, typed)
+    assert said in field.problem and said in field.toolTip()
+    day, month = typed.split("/")[:2]
+    assert field.text().startswith(f"{int(day):02d}/{int(month):02d}/20")  # what was typed, not the 30th
+    assert field.date().month() == 12  # its last real date: the day Qt cut to the month was never its date
+    assert all(problem for day, problem in told if day.startswith(("30/11", "28/02"))), told  # told as refused
+    field.setFocus(Qt.FocusReason.TabFocusReason)
+    qtbot.keyClicks(field, "30/11/2026")  # a real date: the problem is gone, the date is the one typed
+    assert field.problem == "" and field.date() == QDate(2026, 11, 30)
+
+
+def test_a_day_cut_while_the_month_shown_was_shorter_is_the_day_typed(qtbot):
+    field = day_edit(dt.date(2026, 11, 8), "Visit date")  # November: Qt cut a 31 typed into it to the 30th
+    _left(qtbot, field, "31/12/2026")
+    assert field.problem == "" and field.date() == QDate(2026, 12, 31)
+    leap = day_edit(dt.date(2026, 12, 8), "Visit date")
+    _left(qtbot, leap, "29/2/2028")
+    assert leap.problem == "" and leap.date() == QDate(2028, 2, 29)
+
+
+def test_a_form_refuses_a_day_its_month_cannot_have(qtbot, store, workspace):
+    load_demo(store, today=TODAY)
+    dialog = PlanVisitDialog(workspace)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    dialog.activateWindow()
+    qtbot.waitUntil(dialog.isActiveWindow)
+    dialog.setting.setCurrentIndex(0)
+    dialog.date.setFocus(Qt.FocusReason.TabFocusReason)
+    qtbot.keyClicks(dialog.date, "31/11/2026")
+    qtbot.keyClick(dialog.date, Qt.Key.Key_Tab)
+    before = len(workspace.planning.visits())
+    dialog.accept()
+    assert dialog.isVisible() and "is not a date: November 2026 has 30 days" in dialog.error.text()
+    assert dialog.date.text() == "31/11/2026"  # as typed, beside the words
+    assert len(workspace.planning.visits()) == before  # nothing planned
+
+
+def test_issuing_a_report_refuses_a_reply_due_its_month_cannot_have(qtbot):
+    from qa_desktop.ui.documents_menu import IssueDialog
+
+    dialog = IssueDialog([], dt.date(2026, 12, 8))
+    qtbot.addWidget(dialog)
+    dialog.show()
+    dialog.activateWindow()
+    qtbot.waitUntil(dialog.isActiveWindow)
+    dialog.due.setFocus(Qt.FocusReason.TabFocusReason)
+    qtbot.keyClicks(dialog.due, "31/11/2026")
+    qtbot.keyClick(dialog.due, Qt.Key.Key_Tab)
+    dialog.accept()
+    assert dialog.isVisible() and "November 2026 has 30 days" in dialog.date_problem.text()
