@@ -228,8 +228,15 @@ _ORDER = operator.attrgetter("hlc", "device_id", "op_id")
 
 def field_state(ops: Iterable[OpRecord]) -> FieldState:
     """The state of one field from all of its ops (see the module docstring)."""
-    ops = sorted(ops, key=_ORDER, reverse=True)
-    if len(ops) == 2:  # nearly every field a pull touches: its older op and the one written over it
+    if type(ops) is list and len(ops) == 2:  # nearly every field a pull touches: its older op and the one
+        # written over it; put in order by one comparison rather than a sort (issue 22)
+        newer, older = ops
+        if _ORDER(newer) < _ORDER(older):
+            newer, older = older, newer
+        ops = [newer, older]
+    else:
+        ops = sorted(ops, key=_ORDER, reverse=True)
+    if len(ops) == 2:
         newer, older = ops
         if newer.base is not None and older.op_id in newer.base and newer.op_id not in newer.base and (
                 older.base is None or newer.op_id not in older.base):

@@ -356,3 +356,30 @@ def test_the_cycle_collector_rests_while_changes_are_sent_and_received(laptops, 
         assert seen["Sending changes"] == {False} and not after  # the caller's pause is the caller's
     finally:
         gc.enable()
+
+
+def test_a_pulled_rows_time_is_written_as_sqlalchemy_writes_it() -> None:
+    """``_update_rows``' processor of a UTC date-time (every row a pull brings up to date has one) gives
+    SQLAlchemy's text for every value: aware UTC ones by its own way, any other as before (a naive one
+    refused alike)."""
+    from sqlalchemy.dialects import sqlite
+
+    from qa_desktop.store.models import Answer
+    dialect = sqlite.dialect()
+    column_type = Answer.__table__.c.updated_at.type
+    ours = merge._bind_processor(column_type, dialect)
+    theirs = column_type.dialect_impl(dialect).bind_processor(dialect)
+    assert ours is not None and theirs is not None and ours is not theirs
+    moments = [dt.datetime(2026, 1, 1, tzinfo=dt.UTC), dt.datetime(2000, 2, 29, 23, 59, 59, 999999, tzinfo=dt.UTC),
+               dt.datetime(9999, 12, 31, 1, 2, 3, 4000, tzinfo=dt.UTC), dt.datetime(1, 1, 1, tzinfo=dt.UTC),
+               dt.datetime(2026, 3, 29, 1, 30, tzinfo=dt.timezone(dt.timedelta(hours=1))),
+               dt.datetime.fromtimestamp(1767225600.123, tz=dt.UTC), None]
+    moments += [oplog.OpRecord("a", "answers", "x", "value", "met", f"{ms:016d}:00001", "d", "Alex").at
+                for ms in (1767225600123, 1767225600001, 946684800000, 253402300799999)]
+    for moment in moments:
+        assert ours(moment) == theirs(moment), moment
+    with pytest.raises(ValueError):
+        theirs(dt.datetime(2026, 1, 1))
+    with pytest.raises(ValueError):
+        ours(dt.datetime(2026, 1, 1))
+    assert merge._bind_processor(Answer.__table__.c.value.type, dialect) is not None  # others: SQLAlchemy's
