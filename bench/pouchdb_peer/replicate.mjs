@@ -1,32 +1,44 @@
 // Issue 22's peer, measured on the same machine as bench/sync_10k_answers.py: PouchDB 9 replicating
-// N changed answer-shaped documents on its on-disk adapter (LevelDB: `leveldb`, PouchDB's default in
-// Node.js, through leveldown).
+// N changed answer-shaped documents, on its on-disk adapter (`--adapter leveldb`, the default: LevelDB,
+// PouchDB's default in Node.js, through leveldown) or in memory (`--adapter memory`: the separate
+// `pouchdb-adapter-memory` package, memdown; nothing on disk).
 //
 // As the Python bench: laptop A's db holds N answers (100 items per visit), B is in sync with it
 // (a first replication, untimed); A changes every answer (value "met" -> "not_met": a new revision of
 // each document); then B pulls from A (`B.replicate.from(A)`, PouchDB's default batch sizes), timed:
 // wall time and this process's CPU time (`process.cpuUsage()`, user + system, all its threads:
 // LevelDB's and libuv's included) around the replication only; then a second pull with nothing to
-// do, timed the same. The dbs live in a temporary directory, removed at the end.
+// do, timed the same. The leveldb dbs live in a temporary directory, removed at the end.
 //
-//     cd bench/pouchdb_peer && npm ci && node replicate.mjs [--docs N]   # default 10,000
+//     cd bench/pouchdb_peer && npm ci && node replicate.mjs [--docs N] [--adapter memory|leveldb]
+//     # defaults: 10,000 documents, leveldb
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import PouchDB from 'pouchdb';
+import memoryAdapter from 'pouchdb-adapter-memory';
+
+PouchDB.plugin(memoryAdapter);
 
 const ITEMS = 100;
 const WRITE_BATCH = 1000; // documents per bulkDocs / allDocs page in the (untimed) set-up
 
+const ADAPTERS = ['leveldb', 'memory'];
+
 function argument(name, fallback) {
   const at = process.argv.indexOf(name);
-  return at === -1 ? fallback : Number(process.argv[at + 1]);
+  return at === -1 ? fallback : process.argv[at + 1];
 }
 
-const DOCS = argument('--docs', 10000);
+const DOCS = Number(argument('--docs', '10000'));
 if (!Number.isInteger(DOCS) || DOCS <= 0 || DOCS % ITEMS !== 0) {
   console.error(`--docs must be a positive multiple of ${ITEMS}`);
+  process.exit(2);
+}
+const ADAPTER = argument('--adapter', 'leveldb');
+if (!ADAPTERS.includes(ADAPTER)) {
+  console.error(`--adapter must be one of: ${ADAPTERS.join(', ')}`);
   process.exit(2);
 }
 
@@ -93,17 +105,19 @@ const number = (value) => value.toLocaleString('en-GB');
 
 async function main() {
   const root = fs.mkdtempSync(path.join(os.tmpdir(), 'pouchdb-peer-'));
-  const a = new PouchDB(path.join(root, 'a'));
-  const b = new PouchDB(path.join(root, 'b'));
+  // memdown keeps its stores in a process-wide map keyed by name; the names are unique all the same.
+  const a = new PouchDB(path.join(root, 'a'), { adapter: ADAPTER });
+  const b = new PouchDB(path.join(root, 'b'), { adapter: ADAPTER });
   try {
     const info = await a.info();
+    if (info.adapter !== ADAPTER) throw new Error(`asked for adapter ${ADAPTER}, got ${info.adapter}`);
     const [setupS] = await timed(async () => {
       await populate(a);
       const first = await b.replicate.from(a);
       if (first.docs_written !== DOCS) throw new Error(`first replication wrote ${first.docs_written}`);
       await changeAll(a);
     });
-    console.log(`pouchdb  ${number(DOCS)} docs, adapter ${info.adapter} (PouchDB ${PouchDB.version}, Node.js `
+    console.log(`pouchdb ${info.adapter}  ${number(DOCS)} docs (PouchDB ${PouchDB.version}, Node.js `
       + `${process.version}); set up in ${setupS.toFixed(1)} s`);
 
     const [pullS, pullCpu, pulled] = await timed(() => b.replicate.from(a));
@@ -117,7 +131,7 @@ async function main() {
     }
     if (changed !== DOCS) throw new Error(`only ${changed} of ${DOCS} changed docs arrived`);
 
-    console.log(`pouchdb  pull ${number(DOCS)} docs  ${pullS.toFixed(2)} s (${pullCpu.toFixed(2)} s CPU)  `
+    console.log(`pouchdb ${info.adapter}  pull ${number(DOCS)} docs  ${pullS.toFixed(2)} s (${pullCpu.toFixed(2)} s CPU)  `
       + `idle ${(idleS * 1000).toFixed(1)} ms (${(idleCpu * 1000).toFixed(1)} ms CPU)  `
       + `max RSS ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MB`);
   } finally {
