@@ -336,24 +336,34 @@ def _push(store: Store, shared: SharedStore, blobs: BlobStore, report: SyncRepor
           sealing: _Sealing) -> None:
     """Push to a store that takes ops one by one (PostgreSQL)."""
     mark_key = f"sync.pushed.{shared.key}"
-    mark, total = _push_mark(store, shared.key)
+    start, total = _push_mark(store, shared.key)
     sent = 0
     with _cycles_collected_after() as tidy:
-        while True:
-            rows, end = _unpushed_rows(store, shared.key, mark)
-            if not rows:
-                _past_received(store, shared.key, end)
-                break
-            ops = [op_record(r) for r in rows]
-            _send_photos(store, shared, blobs, ops, report, sealing)
+        for _, rows, ops in _unpushed_batches(store, shared, blobs, report, sealing, start):
             shared.push(store.device_id, sealing.seal(ops))
-            mark = rows[-1].seq
             with store.transaction() as session:
-                _set_state(session, mark_key, str(mark))
+                _set_state(session, mark_key, str(rows[-1].seq))
             sent += len(ops)
             report.pushed = sent
             tidy()
             tell("Sending changes", sent, max(total, sent))
+
+
+def _unpushed_batches(store: Store, shared: SharedStore, blobs: BlobStore, report: SyncReport, sealing: _Sealing,
+                      mark: int) -> Iterator[tuple[int, list[Any], list[OpRecord]]]:
+    """The ops to push after ``mark``, a batch at a time: where each starts, its log rows and its ops, the
+    photos they mention already sent. The next batch is read after the last one's (the caller has
+    sent it and moved the mark to its last row); when none is left the mark moves past what was
+    received (``_past_received``)."""
+    while True:
+        rows, end = _unpushed_rows(store, shared.key, mark)
+        if not rows:
+            _past_received(store, shared.key, end)
+            return
+        ops = [op_record(r) for r in rows]
+        _send_photos(store, shared, blobs, ops, report, sealing)
+        yield mark, rows, ops
+        mark = rows[-1].seq
 
 
 def _unpushed_rows(store: Store, store_key: str, mark: int, limit: int = PUSH_BATCH) -> tuple[list[Any], int]:
@@ -663,16 +673,10 @@ def _heal(store: Store, shared: SegmentedStore, blobs: BlobStore, report: SyncRe
 def _push_segments(store: Store, shared: SegmentedStore, blobs: BlobStore, report: SyncReport,
                    tell: Progress, sealing: _Sealing) -> None:
     """Push to a shared folder: new files, numbered from this laptop's record."""
-    mark, total = _push_mark(store, shared.key)
+    start, total = _push_mark(store, shared.key)
     sent = 0
     with _cycles_collected_after() as tidy:
-        while True:
-            rows, end = _unpushed_rows(store, shared.key, mark)
-            if not rows:
-                _past_received(store, shared.key, end)
-                break
-            ops = [op_record(r) for r in rows]
-            _send_photos(store, shared, blobs, ops, report, sealing)
+        for mark, rows, ops in _unpushed_batches(store, shared, blobs, report, sealing, start):
             for chunk in _chunks(ops, shared.segment_ops, shared.segment_bytes):
                 hi = rows[chunk][-1].seq
                 number = _reserve(store, shared.key, mark, hi)
