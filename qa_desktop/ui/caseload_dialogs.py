@@ -30,6 +30,7 @@ from qa_desktop.domain.visits import VisitLevel, VisitReason
 from qa_desktop.ui.oversight_dialogs import RecordDialog, _date_edit, _day, _text
 from qa_desktop.ui.palette import warning_colour, warning_style
 from qa_desktop.ui.typed_dates import moment_edit
+from qa_desktop.ui.visit_kind import UnannouncedPresets
 from qa_desktop.workspace import Workspace
 from qa_desktop.workspace.placements import PlacementLine
 from qa_desktop.workspace.planning import VisitSummary
@@ -229,11 +230,7 @@ class PlanVisitDialog(RecordDialog):
         elif unannounced:
             self.level.setCurrentIndex(self.level.findData(VisitLevel.ASSURANCE_MONITORING.value))
         if summary is None:  # a new plan: choosing unannounced presets as the provider page's path does
-            self._preset = (self.reason.currentIndex(), self.level.currentIndex())
-            self._chosen = {"reason": False, "level": False}
-            self.reason.activated.connect(lambda _at: self._chosen.update(reason=True))
-            self.level.activated.connect(lambda _at: self._chosen.update(level=True))
-            self.unannounced.toggled.connect(self._kind_chosen)
+            self.presets = UnannouncedPresets(self.unannounced, self.reason, self.level)
         kinds = QHBoxLayout()
         kinds.addWidget(self.announced)
         kinds.addWidget(self.unannounced)
@@ -246,20 +243,6 @@ class PlanVisitDialog(RecordDialog):
         self.form.addRow("Officer &1:", self.officer_one)
         self.form.addRow("Officer &2:", self.officer_two)
         self.form.addRow("&Reason:", self.reason)
-
-    def _kind_chosen(self, unannounced: bool) -> None:
-        """Unannounced: reason "Concern raised" and level Assurance/Monitoring, as the provider page's
-        offer of an unannounced visit after a concern has them (Section 11: unannounced visits "will be
-        triggered when significant concerns have been identified and raised about a provider"; walk7:
-        "Routine" stayed); announced again: as the form had them. A reason or level the officer chose
-        is theirs, left as it is."""
-        reason, level = self._preset
-        if not self._chosen["reason"]:
-            self.reason.setCurrentIndex(self.reason.findData(VisitReason.CONCERN_RAISED.value) if unannounced
-                                        else reason)
-        if not self._chosen["level"]:
-            self.level.setCurrentIndex(self.level.findData(VisitLevel.ASSURANCE_MONITORING.value) if unannounced
-                                       else level)
 
     def _starts(self) -> dt.datetime:
         text = self.time.text().strip()

@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
 from qa_desktop.domain.visits import VisitLevel, VisitReason, VisitRuleError
 from qa_desktop.ui.palette import warning_colour, warning_style
 from qa_desktop.ui.typed_dates import date_problems, day_edit
+from qa_desktop.ui.visit_kind import UnannouncedPresets
 from qa_desktop.workspace import Workspace
 
 
@@ -111,6 +112,7 @@ class StartVisitDialog(QDialog):
         self.reason.setAccessibleName("Reason for the visit")
         for reason in VisitReason:
             self.reason.addItem(reason.label, reason.value)
+        self.presets = UnannouncedPresets(self.unannounced, self.reason, self.level)  # "Concern raised"
         self.error = QLabel()
         self.error.setWordWrap(True)
         self.error.setStyleSheet(warning_style())
