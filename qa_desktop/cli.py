@@ -9,7 +9,6 @@ writes to the log file (``qa_desktop.logs``).
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import logging
 import sys
 from collections.abc import Callable, Sequence
@@ -18,7 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from qa_desktop.cli_regulator import print_changes
-from qa_desktop.cli_text import TerminalSafe, table
+from qa_desktop.cli_text import TerminalSafe, parse_day, table
 from qa_desktop.domain.service_types import ServiceType, parse_service_type
 from qa_desktop.paths import default_data_dir
 
@@ -209,9 +208,9 @@ def cmd_due(args: argparse.Namespace, open_workspace: Callable[[], Workspace]) -
     as_at = None
     if args.today:
         try:
-            as_at = dt.date.fromisoformat(args.today)
-        except ValueError:
-            print(f"--today {args.today!r} is not a date in the form YYYY-MM-DD.", file=sys.stderr)
+            as_at = parse_day(args.today, "--today")
+        except ValueError as error:
+            print(error, file=sys.stderr)
             return EXIT_BAD_INPUT
     workspace = open_workspace()
     today = as_at or workspace.clock.today()

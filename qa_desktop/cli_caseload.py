@@ -19,7 +19,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from qa_desktop.cli_text import table
+from qa_desktop.cli_text import parse_day, parse_moment, table
 
 if TYPE_CHECKING:
     from qa_desktop.workspace import Workspace
@@ -32,23 +32,12 @@ T = TypeVar("T")
 # -- reading what was typed ------------------------------------------------------------------------------
 
 def _day(text: str | None, what: str) -> dt.date | None:
-    if not text:
-        return None
-    try:
-        return dt.date.fromisoformat(text.strip())
-    except ValueError:
-        raise ValueError(f"{what}: {text!r} is not a date in the form YYYY-MM-DD.") from None
+    return parse_day(text, what) if text else None
 
 
 def _moment(text: str | None, what: str) -> dt.datetime | None:
-    """A local date and time ("2026-11-22 16:30"), as an aware datetime."""
-    if not text:
-        return None
-    try:
-        moment = dt.datetime.fromisoformat(text.strip().replace(" ", "T"))
-    except ValueError:
-        raise ValueError(f"{what}: {text!r} is not a date and time in the form 'YYYY-MM-DD HH:MM'.") from None
-    return moment if moment.tzinfo else moment.astimezone()
+    """A local date and time ("22/11/2026 16:30", "2026-11-22 16:30"), as an aware datetime."""
+    return parse_moment(text, what) if text else None
 
 
 def _enum(kind: Any, text: str, what: str) -> Any:

@@ -13,6 +13,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from qa_desktop.cli_text import parse_day
 from qa_desktop.cli_text import table as _table
 
 if TYPE_CHECKING:
@@ -23,12 +24,7 @@ OpenWorkspace = Callable[[], "Workspace"]
 
 
 def _date(text: str | None, what: str = "date", *, today: dt.date) -> dt.date:
-    if not text:
-        return today
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        raise ValueError(f"The {what} {text!r} is not a date in the form YYYY-MM-DD.") from None
+    return parse_day(text, what[:1].upper() + what[1:]) if text else today
 
 
 def _guarded(body: Callable[[], int]) -> int:

@@ -1,9 +1,13 @@
-"""How the commands of ``qa-desktop`` lay out text: one module every command file imports, so
-``cli`` and the command groups it registers (``cli_sync``, ``cli_oversight``) never import each other."""
+"""How the commands of ``qa-desktop`` lay out text, and read the dates typed to them: one module
+every command file imports, so ``cli`` and the command groups it registers (``cli_sync``,
+``cli_oversight``) never import each other."""
 
 from __future__ import annotations
 
+import calendar
+import datetime as dt
 import io
+import re
 from collections.abc import Sequence
 from typing import Any, TextIO
 
@@ -46,3 +50,55 @@ class TerminalSafe(io.TextIOBase):
     @property
     def encoding(self) -> str:  # type: ignore[override]
         return getattr(self._stream, "encoding", "utf-8")
+
+
+# -- dates typed ------------------------------------------------------------------------------------
+
+#: A day as written in England (day, month, year: 5/1/2027, 05.01.2027, 5-1-27) or as ISO 8601
+#: (2027-01-05), with a time of day after it or not ("15/12/2026 14:30", "2026-12-15T14:30").
+_ENGLISH = re.compile(r"(\d{1,2})[/.-](\d{1,2})[/.-](\d{4}|\d{2})")
+_ISO = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
+_TIME = re.compile(r"(\d{1,2})[:.](\d{2})")
+DAY_FORMS = "DD/MM/YYYY (e.g. 05/01/2027) or YYYY-MM-DD"
+
+
+def _day_of(text: str, what: str) -> dt.date:
+    english, iso = _ENGLISH.fullmatch(text), _ISO.fullmatch(text)
+    if english:
+        day, month, year = (int(part) for part in english.groups())
+        year += 2000 if len(english.group(3)) == 2 else 0  # 5/1/27: this century's, as the window has it
+    elif iso:
+        year, month, day = (int(part) for part in iso.groups())
+    else:
+        raise ValueError(f"{what}: {text!r} is not a date; type it as {DAY_FORMS}.")
+    if not 1 <= month <= 12:
+        raise ValueError(f"{what}: {text!r} is not a date: there is no month {month}; type it as {DAY_FORMS}.")
+    length = calendar.monthrange(year, month)[1]
+    if not 1 <= day <= length:  # 31/11 is refused in words, never cut to the 30th
+        raise ValueError(f"{what}: {text!r} is not a date: {calendar.month_name[month]} {year} has {length} days.")
+    return dt.date(year, month, day)
+
+
+def parse_day(text: str, what: str = "Date") -> dt.date:
+    """The day typed to a command, as an officer writes it (day first) or as ISO 8601. A day its month
+    cannot have, or a month that is not one, is refused in one sentence saying so (``ValueError``),
+    as the window's date fields refuse it (``ui.typed_dates``); nothing is guessed."""
+    return _day_of(text.strip(), what)
+
+
+def parse_moment(text: str, what: str = "Date and time") -> dt.datetime:
+    """A local day and time of day typed to a command ("15/12/2026 14:30", "2026-12-15 14:30",
+    "2026-12-15T14:30"), as an aware datetime in this laptop's time zone; an offset typed is kept."""
+    typed = text.strip()
+    try:
+        moment = dt.datetime.fromisoformat(typed.replace(" ", "T", 1))
+    except ValueError:
+        day_text, _, time_text = typed.replace("T", " ", 1).partition(" ")
+        clock = _TIME.fullmatch(time_text.strip())
+        if clock is None or not (0 <= int(clock.group(1)) <= 23 and 0 <= int(clock.group(2)) <= 59):
+            if _ENGLISH.fullmatch(day_text) or _ISO.fullmatch(day_text):
+                _day_of(day_text, what)  # a day its month cannot have is said first
+            raise ValueError(f"{what}: {text!r} is not a date and time; type it as 'DD/MM/YYYY HH:MM' "
+                             "or 'YYYY-MM-DD HH:MM'.") from None
+        moment = dt.datetime.combine(_day_of(day_text, what), dt.time(int(clock.group(1)), int(clock.group(2))))
+    return moment if moment.tzinfo else moment.astimezone()
