@@ -81,6 +81,18 @@ def test_every_control_has_a_name_a_screen_reader_can_say(screens):
         assert unnamed_controls(screen) == [], name
 
 
+def test_no_words_are_greyed_out_to_look_quiet(screens):
+    """A label disabled to look quiet (the visit screen's keys, session 7) is drawn in the style's
+    disabled grey, far under 4.5:1 against the window, and a screen reader says "unavailable"."""
+    app = QApplication.instance()
+    grey = app.palette().color(QPalette.ColorGroup.Disabled, QPalette.ColorRole.WindowText)
+    assert contrast(grey, app.palette().window().color()) < 4.5  # why it matters
+    for name, screen in screens.items():
+        greyed = [label.text()[:40] for label in screen.findChildren(QLabel)
+                  if label.isVisibleTo(screen) and label.text().strip() and not label.isEnabled()]
+        assert greyed == [], name
+
+
 def test_the_register_and_the_provider_page_are_reached_by_tab_alone(qtbot, screens):
     main = screens["main"]
     for other in screens.values():
