@@ -383,9 +383,15 @@ class OpenVisit:
                     changes.create(VisitAction, id=action_id, visit_id=self.visit_id, template_key=template_key,
                                    item_key=item_key, **fields)
                 else:
-                    if earlier is not None and level is earlier.level and _in_dispute(changes, action_id, _TIMING):
-                        # the level as shown, and its time and due date in dispute: kept, both of each (see
-                        # ``_TIMING``); the words are written over the words shown (``_EDITED_FROM_SHOWN``)
+                    if earlier is not None and level is earlier.level:
+                        # the words edited, the level as shown: only the words are written. The action
+                        # was raised when it was and is due when it was (Figure 8 runs from the concern,
+                        # not from a typo mended a day later, which gave an urgent action another day:
+                        # session 7's closing note); where the two officers' levels, times and due dates
+                        # differ, both of each stay to be chosen between, as the words do (raised again
+                        # "now" settled them with no one choosing: walk7). The words are written over the
+                        # words shown (``_EDITED_FROM_SHOWN``). A level changed is the officer's choice:
+                        # raised now, due by it, written over what was shown, as an answer is.
                         action = RaisedAction(action.text, earlier.level, earlier.raised_at, earlier.due_at)
                         checklist.record(item_key).action = action
                         fields = {"text": action.text}
@@ -483,21 +489,6 @@ def open_visit(store: Store, visit_id: str, only: Sequence[str] | None = None, *
                 checklists[action_row.template_key].record(action_row.item_key).action = RaisedAction(
                     action_row.text, action_row.level, action_row.raised_at, action_row.due_at)
         return OpenVisit(store, visit_id, visit.visit_date, checklists, seen, busy_ms)
-
-
-#: An action's level and the time and due date that follow from it. Where the two officers' actions
-#: differ and the officer edits one without changing its level, these are not written: raised again
-#: "now", the due date written over this laptop's own and the one shown settled the other officer's
-#: level, time and due date with no one choosing (walk7), while the words stayed in dispute. Both of
-#: each stay to be chosen between, as the words do. A level changed is the officer's choice, and its
-#: due date follows it (written over what was shown, as an answer is).
-_TIMING = ("level", "raised_at", "due_at")
-
-
-def _in_dispute(changes: Changes, action_id: str, names: Sequence[str]) -> bool:
-    """Whether any of these fields of an action holds two officers' values (a conflict)."""
-    states = (state_of(changes.session, "visit_actions", action_id, name) for name in names)
-    return any(state is not None and state.conflict for state in states)
 
 
 #: Text the officer edits starting from the words shown (a note, an action's text), rather than

@@ -1,9 +1,12 @@
 """An action the two officers raised differently on one item, edited by one of them: its words stay in
 dispute (the edit is written over the words shown only), and so do its concern level and due date
 unless the officer changed the level (user walk, session 7: the words stayed in dispute, but the other
-officer's level and due date went, though no one chose)."""
+officer's level and due date went, though no one chose). And with no dispute, words mended later keep
+when the action was raised and is due."""
 
 from __future__ import annotations
+
+import datetime as dt
 
 from qa_desktop.domain.timescales import ConcernLevel
 from qa_desktop.forms.library import TemplateLibrary
@@ -65,3 +68,22 @@ def test_a_level_the_officer_changes_is_their_choice(tmp_path):
     assert open_visit(store, visit_id).checklists[template].record(item).action.level is level
     for laptop in laptops:
         laptop.close()
+
+
+def test_mending_an_actions_words_a_day_later_keeps_when_it_was_raised_and_is_due(tmp_path):
+    """One officer, no dispute: an urgent action's words mended the next day (session 7's closing note:
+    it was raised again "now", and its due date moved a day later without anyone choosing it)."""
+    store = Store(tmp_path / "alex", actor="Alex Patel")
+    visit_id = make_visit(store, TemplateLibrary.load())
+    (template, item), = first_items(store, visit_id, 1)
+    raised = open_visit(store, visit_id).raise_action(template, item, "Fix the fire dor", ConcernLevel.HIGH,
+                                                      store.clock.now())
+    store.clock.advance(dt.timedelta(days=1))
+    mended = open_visit(store, visit_id).raise_action(template, item, "Fix the fire door", ConcernLevel.HIGH,
+                                                      store.clock.now())
+    assert (mended.text, mended.raised_at, mended.due_at) == ("Fix the fire door", raised.raised_at, raised.due_at)
+    assert open_visit(store, visit_id).checklists[template].record(item).action == mended  # as stored
+    now = store.clock.now()
+    relevelled = open_visit(store, visit_id).raise_action(template, item, "Fix the fire door", ConcernLevel.MEDIUM, now)
+    assert relevelled.raised_at == now and relevelled.due_at != raised.due_at  # the level: the officer's choice
+    store.close()
