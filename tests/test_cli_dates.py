@@ -35,7 +35,8 @@ def test_what_is_not_a_day_is_refused_in_words(typed, said):
 
 def test_a_moment_day_first_or_iso_in_this_laptops_time_zone():
     local = dt.datetime(2026, 12, 15, 14, 30).astimezone()
-    assert parse_moment("15/12/2026 14:30") == local == parse_moment("2026-12-15 14:30") == parse_moment("2026-12-15T14:30")
+    assert parse_moment("15/12/2026 14:30") == local == parse_moment("2026-12-15 14:30")
+    assert parse_moment("2026-12-15T14:30") == local
     assert parse_moment("2026-12-15T14:30+00:00").utcoffset() == dt.timedelta(0)
     with pytest.raises(ValueError, match="November 2026 has 30 days"):
         parse_moment("31/11/2026 14:30")
