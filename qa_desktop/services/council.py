@@ -36,6 +36,7 @@ from qa_desktop.domain.roles import require_lead, require_officer
 from qa_desktop.paths import resources_dir
 from qa_desktop.services.read_memo import remembered
 from qa_desktop.store.database import Store
+from qa_desktop.store.driver import core_rows
 from qa_desktop.store.models import COUNCIL_ID, CouncilSettings
 
 DEFAULT_MARKING = "OFFICIAL-SENSITIVE"
@@ -122,7 +123,7 @@ def branding(store: Store) -> Branding:
 def framework(session: Session) -> Framework:
     """The framework's figures in force, for a service that already holds a session (the figures
     alone: the branding is not worked out for them). Read once per ``read_memo.remembering`` read."""
-    return remembered(session, "framework", lambda: framework_in_force(session.execute(_FRAMEWORK).scalar()))
+    return remembered(session, "framework", lambda: framework_in_force(core_rows(session, _FRAMEWORK).scalar()))
 
 
 #: the framework's column alone (not the council's row with its logo): asked on every provider page

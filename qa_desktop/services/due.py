@@ -55,6 +55,7 @@ from qa_desktop.domain.visits import VisitStatus
 from qa_desktop.services.council import framework
 from qa_desktop.store.access import officer
 from qa_desktop.store.database import session_clock
+from qa_desktop.store.driver import core_rows
 from qa_desktop.store.models import (
     ComplianceReview,
     PackageElement,
@@ -204,7 +205,7 @@ def due_items(session: Session, today: dt.date, *, include_scheduled: bool = Fal
     # each setting's last completed visit and first planned one, in one read (one pass over the visits)
     last_visit: dict[str, dt.date] = {}
     planned_visit: dict[str, dt.date] = {}
-    for setting_id, status, latest, earliest in session.execute(reads.visits, params):
+    for setting_id, status, latest, earliest in core_rows(session, reads.visits, params):
         if status is VisitStatus.COMPLETED:
             last_visit[setting_id] = latest
         else:
@@ -212,10 +213,10 @@ def due_items(session: Session, today: dt.date, *, include_scheduled: bool = Fal
     # the last complete full review and the last minimum urgent one, per provider and element, in one read
     last_review: dict[tuple[str, str | None], dt.date] = {}
     last_minimum: dict[tuple[str, str | None], dt.date] = {}
-    for p, e, minimum_only, day in session.execute(reads.reviews, params):
+    for p, e, minimum_only, day in core_rows(session, reads.reviews, params):
         (last_minimum if minimum_only else last_review)[(p, e)] = day
     placements: dict[str, list[tuple[str | None, PlacementStart]]] = defaultdict(list)
-    for setting_id, element_id, started_at, kind, reference in session.execute(reads.placements, params):
+    for setting_id, element_id, started_at, kind, reference in core_rows(session, reads.placements, params):
         placements[setting_id].append(
             (element_id, PlacementStart(started_at, kind is PlacementKind.PLANNED, reference)))
     concerns: dict[str, list[Concern]] = defaultdict(list)
@@ -235,9 +236,9 @@ def due_items(session: Session, today: dt.date, *, include_scheduled: bool = Fal
     documents = _expiring_documents(session, wanted)
 
     items: list[DueItem] = []
-    providers = session.execute(reads.providers, params)
+    providers = core_rows(session, reads.providers, params)
     settings_by_provider: dict[str, list[tuple[str, str]]] = defaultdict(list)
-    for setting_id, setting_provider, setting_name in session.execute(reads.settings, params):
+    for setting_id, setting_provider, setting_name in core_rows(session, reads.settings, params):
         settings_by_provider[setting_provider].append((setting_id, setting_name))
     for pid, name, urn, service_type, marked in providers:
         settings = settings_by_provider[pid]
@@ -312,8 +313,8 @@ def _expiring_documents(session: Session, wanted: Any) -> dict[str, list[tuple[s
     certificate seen later replaces the one running out. The minimum urgent review's "Insurance"
     and the full review's "Insurance Documents" are one document (``same_document``)."""
     latest: dict[tuple[str, str], tuple[tuple[Any, ...], str, dt.date]] = {}
-    for provider_id, label, expires, review_date, completed_at in session.execute(
-            _reads(wanted is not None).documents, {"wanted": wanted}):
+    for provider_id, label, expires, review_date, completed_at in core_rows(
+            session, _reads(wanted is not None).documents, {"wanted": wanted}):
         if expires is None:
             continue
         order = (review_date, completed_at or dt.datetime.min.replace(tzinfo=dt.UTC), expires)

@@ -44,6 +44,7 @@ from qa_desktop.services.read_memo import remembered
 from qa_desktop.services.register_rows import ratings_of
 from qa_desktop.store.access import lead, officer
 from qa_desktop.store.database import Store
+from qa_desktop.store.driver import core_rows
 from qa_desktop.store.models import (
     ActionPlan,
     ComplianceReview,
@@ -151,7 +152,7 @@ class YearRating:
 def rating_history(session: Session, provider_id: str) -> list[YearRating]:
     """Figure 6 for each calendar year the provider has cases in, newest first."""
     officer(session, "QA cases")
-    rows = session.execute(_by_year(), {"provider_id": provider_id}).all()
+    rows = core_rows(session, _by_year(), {"provider_id": provider_id}).all()
     figures = framework(session)  # the council's Figure 6 bands, read once
     return sorted((YearRating(int(year), count, int(significant or 0),
                               rag_for_year(count, significant_concern=bool(significant), figures=figures))
@@ -187,7 +188,7 @@ def _risk_ratings(session: Session, year: int, provider_id: str | None,
     chunks = [wanted[start:start + 500] for start in range(0, len(wanted), 500)] if wanted is not None else [None]
     cases: list[Any] = []
     for chunk in chunks:
-        cases += session.execute(_year_cases(chunk is not None), {
+        cases += core_rows(session, _year_cases(chunk is not None), {
             "start": dt.date(year, 1, 1), "end": dt.date(year + 1, 1, 1), "chunk": chunk})
     return ratings_of(cases, framework(session))  # the council's Figure 6 bands, read once
 

@@ -49,6 +49,7 @@ from qa_desktop.services.read_memo import remembering
 from qa_desktop.services.reviews import ReviewLine, reviews
 from qa_desktop.services.sanctions import SanctionRow, sanctions_list
 from qa_desktop.store.access import officer
+from qa_desktop.store.driver import core_rows
 from qa_desktop.store.models import (
     ComplianceReview,
     Contact,
@@ -208,7 +209,7 @@ def _counts_read() -> Select[*tuple[Any, ...]]:
 
 def _counts(session: Session, provider_id: str) -> dict[str, int]:
     """How long the unread lists are, in one read (each by the provider's own index)."""
-    row = session.execute(_counts_read(), {"provider_id": provider_id}).one()
+    row = core_rows(session, _counts_read(), {"provider_id": provider_id}).one()
     return dict(zip(("visits", "contacts", "elements", "reviews", "reviews_in_progress"), row, strict=True))
 
 

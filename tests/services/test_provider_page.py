@@ -177,3 +177,37 @@ def test_a_page_read_without_its_tabs_lists_counts_them_and_each_list_reads_alon
             assert urn != "SC700102" or bare.counts["visits"] == 2  # Harbour View's two visits
     with pytest.raises(ValueError, match="not a list"), demo_store.read() as session:
         page_list(session, provider_id, "sanctions")
+
+
+def test_every_page_is_the_same_read_through_core_as_through_the_orm(demo_store, monkeypatch):
+    """The page's column reads run through SQLAlchemy Core (``store.driver.core_rows``, issue 22):
+    every demo provider's page (visits, cases, actions, sanctions, alerts, what is due, ratings) is
+    the same as when each of those reads goes through the ORM's ``session.execute``, as before."""
+    from qa_desktop.domain.oversight import CaseSource
+    from qa_desktop.services import council, due, oversight, provider_page
+    from qa_desktop.services.oversight import log_case
+    from qa_desktop.store import models
+
+    with demo_store.read() as session:
+        harbour = find_by_urn(session, "SC700102").id
+    log_case(demo_store, harbour, opened_on=TODAY, source=CaseSource.LADO, category="Allegation",
+             summary="Allegation against staff", safeguarding=True)  # a case: this year's rating, a concern due
+    log_case(demo_store, harbour, opened_on=TODAY.replace(year=TODAY.year - 1), source=CaseSource.POLICE,
+             category="Missing", summary="A missing episode")
+    with demo_store.read() as session:
+        ids = sorted(session.scalars(models.Provider.__table__.select().with_only_columns(models.Provider.id)))
+    assert len(ids) > 10
+
+    def pages():
+        with demo_store.read() as session:
+            return [provider_overview(session, provider_id, NOW) for provider_id in ids]
+
+    through_core = pages()
+    for module in (council, due, oversight, provider_page):
+        monkeypatch.setattr(module, "core_rows", lambda session, statement, parameters=None:
+                            session.execute(statement, parameters))
+    through_orm = pages()
+    assert through_core == through_orm
+    assert any(p.sanctions for p in through_core) and any(p.cases for p in through_core)
+    assert any(p.actions for p in through_core) and any(p.visits for p in through_core)
+    assert any(p.warnings for p in through_core) and any(p.ratings for p in through_core)

@@ -368,3 +368,23 @@ def test_a_long_value_does_not_push_the_columns_after_it_off_the_screen(qtbot):
     header = view.horizontalHeader()
     assert header.sectionSize(0) < most and header.sectionSize(1) <= most  # short kept whole, long capped
     assert header.sectionSize(0) >= view.fontMetrics().horizontalAdvance("Harbour View")
+
+
+def test_records_past_retention_are_read_when_their_tab_is_shown(qtbot, demo, workspace, hub, monkeypatch):
+    """The window opens without working out what is past retention (issue 22: it reads every record
+    that has ended); its tab says no count until shown, then the list and its count are as they were."""
+    _, ids, _ = demo
+    old_closed_case(workspace.oversight, ids["SC700101"], "Kept for five years only")
+    reads: list[int] = []
+    past_retention = workspace.oversight.past_retention
+    monkeypatch.setattr(workspace.oversight, "past_retention", lambda: reads.append(1) or past_retention())
+    board = oversight_window(qtbot, workspace, hub, 0)
+    assert reads == [] and board.tabs.tabText(3) == "Past retention"
+    old_closed_case(workspace.oversight, ids["SC700102"], "Another old one")  # heard while another tab is shown
+    assert reads == []
+    board.tabs.setCurrentIndex(3)
+    assert reads == [1] and board.tabs.tabText(3) == "Past retention (2)" and board.delete_button.isEnabled()
+    assert board.retention_model.rowCount() == 2
+    board.tabs.setCurrentIndex(0)
+    board.tabs.setCurrentIndex(3)  # nothing changed: not read again
+    assert reads == [1]
