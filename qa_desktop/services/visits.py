@@ -238,6 +238,8 @@ class OpenVisit:
         the unit of work, after its ops are written; only a field with several heads is looked at (a
         row of ``field_heads``: nearly never)."""
         changes.flush_ops()
+        if (entity, row_id) in changes.fresh:  # its fields hold this unit's ops alone (``Changes.fresh``)
+            return {}
         several = {row[0] for row in driver_rows(changes.session.connection(), _SEVERAL_HEADS, (entity, row_id))}
         alike: dict[str, list[str]] = {}
         for name in several.intersection(names):
