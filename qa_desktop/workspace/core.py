@@ -49,6 +49,7 @@ if TYPE_CHECKING:
     from qa_desktop.workspace.documents import DocumentService
     from qa_desktop.workspace.hand_over import HandOverService
     from qa_desktop.workspace.oversight import OversightService
+    from qa_desktop.workspace.owners import OwnerLinks
     from qa_desktop.workspace.partnership import PartnershipService
     from qa_desktop.workspace.placements import PlacementService
     from qa_desktop.workspace.planning import PlanningService
@@ -147,6 +148,9 @@ class Workspace:
         self._lock = threading.RLock()
         self._opening_lock = threading.Lock()
         self._services_lock = threading.Lock()
+        #: The owner links read so far (``workspace.owners.OwnerLinks``: made when first needed, as the
+        #: models are imported then), forgotten row by row as changes touch them.
+        self._owner_links: OwnerLinks | None = None
         self._opening = opening
         #: The register as the store's first look read it, before the store was opened (or None).
         self.first_look = opening.look if opening is not None else None
@@ -338,6 +342,10 @@ class Workspace:
             # showing what is due, ratings or timescales hear it by name, as the mutation itself names it
             named = {*named, COUNCIL}
         if everything or len(touched) > EVERYTHING_FROM:
+            links = self._owner_links
+            if links is not None:  # any row may have changed, links included
+                with links.lock:
+                    links.clear()
             return OpChanges.of(touched, named=named, ops=ops, everything=True)
         key = frozenset(touched)
         if owners is not None and key in owners:
@@ -349,7 +357,9 @@ class Workspace:
         return OpChanges.of(touched, providers=providers, visits=visits, named=named, ops=ops)
 
     def _owners(self, touched: set[tuple[str, str]]) -> tuple[set[str], set[str]]:
-        """The providers and visits whose screens show the touched records."""
+        """The providers and visits whose screens show the touched records. The owner links of the
+        touched rows are forgotten first (a change to a row may have moved it: a placement to another
+        setting), the others are those read before (``OwnerLinks``)."""
         by_entity: dict[str, set[str]] = defaultdict(set)
         for entity, entity_id in touched:
             by_entity[entity].add(entity_id)
@@ -357,10 +367,14 @@ class Workspace:
         visits = set(by_entity.get("visits", ()))
         if set(by_entity) <= {"providers"}:
             return providers, visits
-        from qa_desktop.workspace.owners import owners_of  # the models: imported when first needed
+        from qa_desktop.workspace.owners import OwnerLinks, owners_of  # the models: imported when first needed
 
-        with self._store.read() as session:
-            more_providers, visits = owners_of(session, by_entity, visits)
+        with self._lock:
+            links = self._owner_links = self._owner_links or OwnerLinks()
+        with links.lock:
+            links.forget(touched)
+            with self._store.read() as session:
+                more_providers, visits = owners_of(session, by_entity, visits, links)
         return providers | more_providers, visits
 
     # -- for the services of the workspace (never for screens) ---------------------------------------

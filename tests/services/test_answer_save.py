@@ -70,3 +70,37 @@ def test_an_answer_then_another_write_the_row_ops_chain_and_signal_as_before(sto
         assert session.scalars(select(FieldHeads).where(FieldHeads.entity_id == answer_id)).all() == []
         assert session.get(Answer, answer_id).value == NOT_MET
         assert verify(session, store.device_id, lambda op: False).findings == ()
+
+
+def test_a_first_answer_over_the_other_officer_s_answer_arrived_in_part_is_kept_beside_it(
+        store, library, setting_id):  # noqa: F811
+    """A row this laptop makes (an item's first answer here) has its heads left alone only when the
+    log holds no op of it before (``Changes.fresh``): the other officer's answer to the same item,
+    arrived without the row's other fields (a pending row, ``sync.merge``), is in the log though not
+    in the table, and the answer given here over nothing is a conflict with it, kept beside it."""
+    from qa_desktop.store.hlc import Hlc
+    from qa_desktop.store.oplog import OpRecord
+    from qa_desktop.sync.merge import apply_ops
+
+    workspace = Workspace(store)
+    visit_id = start(store, library, setting_id)
+    editor = workspace.visits.open(visit_id)
+    items = [i for i in editor.checklists["compliance_areas"].visible_items() if i.response.name == "MET_NOT_MET"]
+    theirs_id = derived_id("answer", visit_id, "compliance_areas", items[0].key)
+    now_ms = int(store.clock.now().timestamp() * 1000)
+    arrived = OpRecord("0" * 8 + "-other-laptop-op", "answers", theirs_id, "value", NOT_MET,
+                       Hlc(now_ms - 1000, 0).encode(), "other-laptop", "their.officer", (), wall=now_ms - 1000)
+    with store.transaction() as session:
+        apply_ops(session, [arrived], "folder:test", now_ms=now_ms)
+    with store.read() as session:
+        assert session.get(Answer, theirs_id) is None  # in the log, not in the table: the row waits
+
+    editor.set_answer("compliance_areas", items[0].key, MET)  # this laptop's first answer to that item
+    editor.set_answer("compliance_areas", items[1].key, MET)  # and one to an item no one else answered
+    fresh_id = derived_id("answer", visit_id, "compliance_areas", items[1].key)
+    with store.read() as session:
+        heads = {(h.entity_id, h.field): (sorted(h.heads), h.conflict)
+                 for h in session.scalars(select(FieldHeads).where(FieldHeads.entity_id.in_([theirs_id, fresh_id])))}
+        mine = session.scalars(select(Op.op_id).where(Op.entity_id == theirs_id, Op.field == "value",
+                                                      Op.device_id == store.device_id)).one()
+    assert heads == {(theirs_id, "value"): (sorted([arrived.op_id, mine]), True)}
