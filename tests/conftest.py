@@ -6,13 +6,29 @@ import os
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
+import atexit
 import datetime as dt
+import shutil
+import tempfile
 from pathlib import Path
 
 import pytest
 
 from qa_desktop.store.database import Store
 from tests.postgres_server import PostgresNotAvailable, create_database, running_postgres
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """The user's folders for settings, data and caches: one of the run's own, before any test (a
+    window made without settings of its own used ``QSettings()``, the real
+    ``~/.config/QA Desktop/qa-desktop.conf``: the suite overwrote a developer's window layout, and
+    CI's two runs side by side shared the file, whose lock looks a year old to the run under
+    faketime: review8). Commands run in a subprocess inherit them."""
+    folders = tempfile.mkdtemp(prefix="qa-desktop-tests-")
+    atexit.register(shutil.rmtree, folders, ignore_errors=True)
+    for name in ("XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_CACHE_HOME", "XDG_STATE_HOME"):
+        os.environ[name] = os.path.join(folders, name.lower())
+
 
 OFSTED_HEADER = ("URN,Provision type,Registration status,Sector,Name,Address 1,Address 2,Town,County,Postcode,"
                  "Local authority,Places,Organisation which owns the provider,Latest full inspection date,"
