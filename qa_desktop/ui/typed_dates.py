@@ -144,6 +144,10 @@ class _TypedSections:
             self._through = field.currentSection() == QDateTimeEdit.Section.YearSection \
                 and field.currentSectionIndex() == field.sectionCount() - 1 and len(self._year_digits) >= 4
         if ends:
+            # Qt selects the whole text with the cursor in the year: the digits typed next went into the year
+            # (01/02/2026, Enter, then 02/02/2026 typed: 01/02/2002). They start the date again, from its day.
+            field.setCurrentSectionIndex(0)
+            self._fresh, self._moved_on, self._year_digits = True, False, ""
             self.finished.emit()  # type: ignore[attr-defined]
 
     def stepBy(self, steps: int) -> None:  # noqa: N802 (Qt API)

@@ -163,9 +163,7 @@ def test_a_date_typed_then_left_is_saved_once_as_typed(qtbot, store, workspace, 
     qtbot.keyClicks(document.document_dated, "01/02/2026")
     qtbot.keyClick(document.document_dated, Qt.Key.Key_Return)
     assert stored().dated == dt.date(2026, 2, 1) and document.document_dated.hasFocus()
-    document.setFocus()
-    document.document_dated.setFocus(Qt.FocusReason.TabFocusReason)
-    qtbot.keyClicks(document.document_dated, "02/02/2026")
+    qtbot.keyClicks(document.document_dated, "02/02/2026")  # typed again, from the day
     qtbot.keyClick(document.document_dated, Qt.Key.Key_Escape)
     assert stored().dated == dt.date(2026, 2, 2) and document.hasFocus()
     assert _saves(workspace, window, document) == before + 3
