@@ -196,6 +196,16 @@ def test_a_date_typed_and_not_left_is_saved_when_the_window_closes(qtbot, store,
     assert stored() == DocumentSeen(True, dt.date(2025, 1, 5), dt.date(2026, 1, 5))
 
 
+def test_a_date_typed_and_not_left_is_saved_when_the_section_changes(qtbot, store, workspace, hub):
+    window, document, stored = _document_on_screen(qtbot, store, workspace, hub)
+    field = document.document_expires
+    field.setFocus(Qt.FocusReason.TabFocusReason)
+    qtbot.keyClicks(field, "15/03/2027")
+    qtbot.keyClick(field, Qt.Key.Key_PageDown, Qt.KeyboardModifier.ControlModifier)  # the next section
+    assert all(w.item.key != document.item.key for w in window.items)
+    assert stored() == DocumentSeen(True, dt.date(2026, 1, 5), dt.date(2027, 3, 15))
+
+
 def test_a_date_picked_in_the_calendar_is_saved_once_when_it_closes(qtbot, store, workspace, hub):
     window, document, stored = _document_on_screen(qtbot, store, workspace, hub)
     before = _saves(workspace, window, document)
