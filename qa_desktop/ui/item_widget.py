@@ -18,7 +18,10 @@ Keys, with the item focused (the visit screen lists them too):
   A raises an action, Delete clears the answer.
 
 Every change is handed to the visit screen at once, which saves it through the visit service; a
-note is saved after a short pause in typing and when the officer leaves it.
+note is saved after a short pause in typing and when the officer leaves it; a document's date when
+the officer has finished typing it (``flush_date``), never part-way: Qt tells every date a section
+typed makes (31/01/2026 on the way to 31/11/2027), and each saved was an op in the audit trail and on
+the other laptop, the last one kept when the date typed was refused (walk8: "expires 22 Nov 2026").
 """
 
 from __future__ import annotations
@@ -32,6 +35,7 @@ from PySide6.QtCore import QDate, QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QFocusEvent, QKeyEvent, QTextCursor
 from PySide6.QtWidgets import (
     QAbstractSpinBox,
+    QApplication,
     QCheckBox,
     QDateEdit,
     QFrame,
@@ -63,6 +67,13 @@ from qa_desktop.workspace.visits import (
 )
 
 NOTE_SAVE_DELAY_MS = 600
+#: A document's date typed in full (its year's four digits: ``DayEdit.typed_through``) and left idle, the
+#: field not left, is saved this long after the last key: a laptop put down a moment after typing has it
+#: stored (a crash loses nothing typed). Longer than the note's pause: a date is typed in one go, and the
+#: keys after its last digit are a correction (Backspace, the year typed again), which a shorter pause
+#: would save first, one more op to the other laptop; a note saved part-way is only shorter, a date
+#: part-way is wrong. Part-way dates are never saved by the pause, however long the officer waits.
+DATE_SAVE_DELAY_MS = 1500
 #: The earliest date a date field can hold: shown as "not recorded".
 NO_DATE = QDate(2000, 1, 1)
 
@@ -205,6 +216,16 @@ class ItemWidget(QFrame):
         #: a document's date field is being typed into (entered, not yet left: a calendar opened from it
         #: or another window for a moment does not end it), as the note is while it is open
         self._date_open = False
+        #: a document's date changed and not saved yet: kept as typed, as ``_date_open`` (``flush_date``)
+        self._date_pending = False
+        #: the pending change came from the calendar: saved once it closes (``_calendar_closed``)
+        self._date_from_calendar = False
+        #: the date field typed into last, whose pause may save it (``_date_paused``)
+        self._date_typed: DayEdit | None = None
+        #: the date field entered last (``flush_date`` reads what is typed in it as it stands)
+        self._date_in: DayEdit | None = None
+        self._date_timer = QTimer(self, singleShot=True, interval=DATE_SAVE_DELAY_MS)
+        self._date_timer.timeout.connect(self._date_paused)
 
         self.mark = QLabel()
         self.mark.setFixedWidth(self.fontMetrics().horizontalAdvance("⚠ ") + 2)
@@ -241,7 +262,7 @@ class ItemWidget(QFrame):
             self.document_seen.setAccessibleName(f"{item.label} seen")
             self.document_dated = self._date_field(f"{item.label} dated")
             self.document_expires = self._date_field(f"{item.label} expires")
-            self.document_seen.toggled.connect(self._document_changed)
+            self.document_seen.toggled.connect(self._seen_changed)
             row.addWidget(self.document_seen)
             for caption, field in (("Dated", self.document_dated), ("Expires", self.document_expires)):
                 label = QLabel(caption)
@@ -306,7 +327,8 @@ class ItemWidget(QFrame):
         if self._day is not None:
             field.blank_start = QDate(self._day.year, self._day.month, self._day.day)
         field.setAccessibleName(name)
-        field.dateChanged.connect(self._document_changed)
+        field.dateChanged.connect(lambda _day, f=field: self._date_changed(f))
+        field.finished.connect(lambda f=field: self._date_finished(f))
         field.problem_changed.connect(lambda problem: self._date_problem(name, problem))
         return field
 
@@ -433,21 +455,88 @@ class ItemWidget(QFrame):
                 value = text
         self.answered.emit(self.item.key, value)
 
-    def _document_changed(self) -> None:
+    def _document_value(self) -> DocumentSeen | None:
+        """The document as the row shows it; a date refused in words (31/11: ``problem``) is the one saved
+        before it, said again in the status line: never the date Qt cut it to, nor one typed on the way."""
         if self.document_seen is None or self.document_dated is None or self.document_expires is None:
-            return
+            return None
+        saved = self.record.answer if isinstance(self.record.answer, DocumentSeen) else None
 
-        for field in (self.document_dated, self.document_expires):
-            if isinstance(field, DayEdit) and field.problem:  # 31/11: nothing saved until it is a date
+        def day(field: QDateEdit, kept: dt.date | None) -> dt.date | None:
+            if isinstance(field, DayEdit) and field.problem:
                 self.told.emit(f"{field.accessibleName()}: {field.problem}")
-                return
-
-        def day(field: QDateEdit) -> dt.date | None:
+                return kept
             chosen = field.date()
             return None if chosen <= NO_DATE else dt.date(chosen.year(), chosen.month(), chosen.day())
 
-        self.answered.emit(self.item.key, DocumentSeen(self.document_seen.isChecked(), day(self.document_dated),
-                                                       day(self.document_expires)))
+        return DocumentSeen(self.document_seen.isChecked(), day(self.document_dated, saved.dated if saved else None),
+                            day(self.document_expires, saved.expires if saved else None))
+
+    def _seen_changed(self) -> None:
+        """The seen box is saved at once, with the dates as they stand (a date pending goes with it)."""
+        value = self._document_value()
+        self._date_timer.stop()
+        self._date_pending = self._date_from_calendar = False
+        if value is not None:
+            self.answered.emit(self.item.key, value)
+
+    def _date_changed(self, field: DayEdit) -> None:
+        """A document's date changed: saved when the officer has finished with it (``flush_date``). Typed
+        (the field has the keyboard): when it is left or Enter pressed, or after a pause once typed in full
+        (``_date_paused``); picked in the calendar (arrowed through, the calendar still open): when the
+        calendar closes; set otherwise (by code): at once."""
+        self._date_pending = True
+        if QApplication.activePopupWidget() is not None:
+            self._date_from_calendar = True
+        elif field.hasFocus():
+            self._date_typed = field
+            self._date_timer.start()
+        else:
+            self._save_date()
+
+    def _date_paused(self) -> None:
+        """A pause after the last key: the date is saved if the officer typed it in full and it is a date
+        (a laptop put down with the date typed and the field not left); part-way, it waits for the leave."""
+        typed = self._date_typed
+        if QApplication.activePopupWidget() is not None or (typed is not None and not typed.typed_through):
+            return
+        self._save_date()  # (typed through: nothing half typed to read first)
+
+    def _date_finished(self, field: DayEdit) -> None:
+        """Enter in a date, or the date left (for another field, not its calendar or another window): the
+        date is saved; left, what arrived for the item meanwhile can show (``date_left``)."""
+        self._save_date()  # (the field has made what was typed whole itself)
+        if not field.hasFocus():
+            self._date_open = False
+            self.date_left.emit(self.item.key)
+
+    def _calendar_closed(self) -> None:
+        if self._date_from_calendar:
+            self._save_date()
+
+    def flush_date(self) -> None:
+        """Save a document's date changed and not saved yet, now (the visit screen calls this before
+        closing or leaving the section, too); a date refused in words is not saved (``_document_value``).
+        A field still being typed is read as it stands, as leaving it would ("5/1/27": the year this
+        century's); only that one (the other's day typed when it was last entered is long gone)."""
+        if self._date_open and self._date_in is not None:
+            self._date_in.settle()
+        self._save_date()
+
+    def _save_date(self) -> None:
+        """The pending date saved, as the fields hold it; nothing is written when the row already holds it
+        (the date typed back as it was)."""
+        self._date_timer.stop()
+        if not self._date_pending:
+            return
+        self._date_pending = self._date_from_calendar = False
+        value = self._document_value()
+        if value is not None and value != self.record.answer:
+            self.answered.emit(self.item.key, value)
+
+    def has_pending_date(self) -> bool:
+        """A document's date changed and not saved yet, or still being typed (``flush_date`` saves it)."""
+        return self._date_pending or self._date_open
 
     def flush_note(self) -> None:
         """Save the note now (the visit screen calls this before closing, too)."""
@@ -458,10 +547,11 @@ class ItemWidget(QFrame):
         return self._note_timer.isActive()
 
     def editing_date(self) -> bool:
-        """Whether a document's date is being typed, or holds a day its month cannot have, refused in
-        words (``typed_dates``): shown as typed until the officer types a date (see ``show_record``)."""
-        return self._date_open or any(isinstance(f, DayEdit) and f.problem
-                                      for f in (self.document_dated, self.document_expires))
+        """Whether a document's date is being typed, is changed and not saved yet, or holds a day its month
+        cannot have, refused in words (``typed_dates``): shown as typed until the officer types a date (see
+        ``show_record``)."""
+        return self._date_open or self._date_pending or any(isinstance(f, DayEdit) and f.problem
+                                                            for f in (self.document_dated, self.document_expires))
 
     def _note_escaped(self) -> None:
         if self.has_pending_note():
@@ -480,12 +570,15 @@ class ItemWidget(QFrame):
         move between buttons after Shift+Tab); Esc from a field comes back to the item. Follows a
         document's date fields being entered and left (``editing_date``)."""
         if watched is self.document_dated or watched is self.document_expires:
-            if event.type() == QEvent.Type.FocusIn:
+            if isinstance(event, QFocusEvent) and event.type() == QEvent.Type.FocusIn:
                 self._date_open = True
-            elif isinstance(event, QFocusEvent) and event.type() == QEvent.Type.FocusOut and event.reason() not in (
-                    Qt.FocusReason.ActiveWindowFocusReason, Qt.FocusReason.PopupFocusReason):
-                self._date_open = False
-                self.date_left.emit(self.item.key)
+                self._date_in = watched if isinstance(watched, DayEdit) else None
+                if event.reason() == Qt.FocusReason.PopupFocusReason and self._date_from_calendar:
+                    # back from the calendar: saved once it has closed (Esc puts the date back as it hides)
+                    QTimer.singleShot(0, self, self._calendar_closed)
+            elif event.type() == QEvent.Type.KeyPress and self._date_pending:
+                self._date_timer.start()  # the pause runs from the last key (``_date_paused``)
+            # (left: ``_date_finished``, once the field has made its date whole)
         if isinstance(event, QKeyEvent) and event.type() == QEvent.Type.KeyPress and not event.modifiers():
             key = event.key()
             date_field = isinstance(watched, QDateEdit)  # its arrows step the date

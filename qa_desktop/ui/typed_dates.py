@@ -17,6 +17,10 @@ whole (before Qt tells the cut one), ``problem_changed`` tells the screen, and w
 saves nothing while ``problem`` says something (the visit screen; a form's OK: ``date_problems``). Left,
 the field shows what was typed, with a warning border and the problem as its tooltip, and holds its
 last real date; entered again, it shows that date to type over, the problem said until a date is typed.
+
+Qt tells every date a section typed makes (31/01/2026 on the way to 31/11/2027), so a screen that saves
+as the officer goes saves on ``finished`` (Enter, or the field left for another field, not for its calendar
+or another window), and after a pause only once ``typed_through`` says the year was typed in full.
 The day is judged as typed, not as Qt cut it while the month shown could not have it: 29/2/2028 typed
 over a date in 2026 is 29 February 2028 (it was the 28th).
 """
@@ -71,6 +75,16 @@ class _TypedSections:
     _in_day = False
     _in_key = False
     _tip = ""
+    #: the last key typed the year's last digit, or stepped the date (``typed_through``)
+    _through = False
+
+    @property
+    def typed_through(self) -> bool:
+        """Whether the date shown is one the officer has finished, as far as the keys tell: the year typed
+        in full (the last section, so no part is half typed), or the date stepped (arrow keys, the wheel),
+        and no ``problem``. "15/03/" typed over 05/01/2026 shows 15/03/2026 but is not through: the officer
+        may be about to type 2027 (a pause saved it: the visit screen's date typed and left idle)."""
+        return self._through and not self.problem
 
     def _told(self, moment: QDateTime) -> None:
         """Every date the field tells: one set other than by typing (picked from the calendar) is a real
@@ -86,6 +100,9 @@ class _TypedSections:
         field: QDateTimeEdit = self  # type: ignore[assignment]
         text = event.text()
         plain = not event.modifiers() & ~(Qt.KeyboardModifier.ShiftModifier | Qt.KeyboardModifier.KeypadModifier)
+        ends = event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+        if event.key() not in (Qt.Key.Key_Tab, Qt.Key.Key_Backtab) and not ends:
+            self._through = False  # (a step sets it again: ``stepBy``)
         if text and text in SEPARATORS and plain:
             self._two_digit_year()  # "5/1/27 14:30": the year is whole when the time begins
             if not self._moved_on:
@@ -123,6 +140,20 @@ class _TypedSections:
             if field.currentSection() == QDateTimeEdit.Section.YearSection else ""
         self._moved_on = text.isdigit() and field.currentSectionIndex() != before
         self._fresh = False
+        if text.isdigit() and plain:
+            self._through = field.currentSection() == QDateTimeEdit.Section.YearSection \
+                and field.currentSectionIndex() == field.sectionCount() - 1 and len(self._year_digits) >= 4
+        if ends:
+            # Qt selects the whole text with the cursor in the year: the digits typed next went into the year
+            # (01/02/2026, Enter, then 02/02/2026 typed: 01/02/2002). They start the date again, from its day.
+            field.setCurrentSectionIndex(0)
+            self._fresh, self._moved_on, self._year_digits = True, False, ""
+            self.finished.emit()  # type: ignore[attr-defined]
+
+    def stepBy(self, steps: int) -> None:  # noqa: N802 (Qt API)
+        """Up/Down, Page Up/Down, the wheel: a whole date each step (``typed_through``)."""
+        super().stepBy(steps)  # type: ignore[misc]
+        self._through = True
 
     def validate(self, text: str, pos: int, /) -> tuple[QValidator.State, str, int]:
         """Qt's; the first text checked for a digit typed (the date as typed, before Qt cuts its day) is
@@ -207,8 +238,17 @@ class _TypedSections:
         self._say("", "")
         field.setDate(first.addDays(day - 1))
 
+    def settle(self) -> None:
+        """Take what is typed as the field's date, as leaving it does (a two-digit year this century's, the
+        day as typed, a section part-typed read as it stands), the field not left: a screen saving before
+        it closes. A date refused in words stays refused (Qt, asked to read it, would tell its cut date)."""
+        self._two_digit_year()
+        self._day_as_typed()
+        if not self.problem:
+            self.interpretText()  # type: ignore[attr-defined]
+
     def focusInEvent(self, event: QFocusEvent) -> None:  # noqa: N802 (Qt API)
-        self._moved_on, self._fresh, self._year_digits = False, True, ""
+        self._moved_on, self._fresh, self._year_digits, self._through = False, True, "", False
         if self._holding:  # typed over from the field's own date; the problem is said until a date is typed
             self._holding = False
             self.lineEdit().setText(self.textFromDateTime(self.dateTime()))  # type: ignore[attr-defined]
@@ -234,6 +274,8 @@ class _TypedSections:
             line.setText(self._typed)
             line.blockSignals(False)
         self._restyle()
+        if event.reason() not in (Qt.FocusReason.ActiveWindowFocusReason, Qt.FocusReason.PopupFocusReason):
+            self.finished.emit()  # type: ignore[attr-defined]  # (its two-digit year and day made whole above)
 
     def mouseReleaseEvent(self, event: QMouseEvent) -> None:  # noqa: N802 (Qt API)
         """A click in the text puts the cursor in a section: a digit typed then replaces it."""
@@ -245,6 +287,8 @@ class DayEdit(_TypedSections, QDateEdit):
     """A day, typed as 15/12/2026 or picked from the calendar."""
 
     problem_changed = Signal(str)  # what is wrong with the date typed, in words ("": a date again)
+    #: the officer has finished typing: Enter, or the field left (not for its calendar or another window)
+    finished = Signal()
 
     def __init__(self, *args: Any) -> None:
         super().__init__(*args)
@@ -255,6 +299,7 @@ class MomentEdit(_TypedSections, QDateTimeEdit):
     """A day and a time, typed as 15/12/2026 14:30 or the day picked from the calendar."""
 
     problem_changed = Signal(str)
+    finished = Signal()
 
     def __init__(self, *args: Any) -> None:
         super().__init__(*args)

@@ -358,7 +358,7 @@ class VisitWindow(QWidget):
 
     def show_section(self, row: int) -> None:
         # what the items leaving the screen hold is saved under their own section's template first
-        self.flush_notes()
+        self.flush_typed()
         self._leaving = True
         try:
             for widget in self._built:
@@ -428,6 +428,7 @@ class VisitWindow(QWidget):
             elif widget.item.key not in showing and id(widget) in was:
                 if widget.has_pending_note():
                     widget.flush_note()  # saved under its own item, as when leaving the section
+                # (a date being typed in it is saved as its field loses the focus, hidden)
                 # its note closed, as a row made afresh has it: kept open it came back open, beside
                 # its own "Note:" line, and one more stop for Tab
                 widget.note.hide()
@@ -735,10 +736,15 @@ class VisitWindow(QWidget):
         if self._save((key, item_key, "note"), lambda: self.visit.set_note(key, item_key, text)):
             self._saved()
 
-    def flush_notes(self) -> None:
+    def flush_typed(self) -> None:
+        """Save what the items on screen hold typed and not saved yet (a note in its pause, a document's
+        date not left yet), before the screen closes, shows another section, completes, makes a report or
+        hands over: nothing typed is lost, and a date is saved as typed, not part-way (``flush_date``)."""
         for widget in self.items:
             if widget.has_pending_note():
                 widget.flush_note()
+            if widget.has_pending_date():
+                widget.flush_date()
 
     def add_photo(self, item_key: str, path: str | None = None, caption: str | None = None) -> None:
         if path is None:
@@ -822,7 +828,7 @@ class VisitWindow(QWidget):
         return dialog
 
     def complete(self) -> None:
-        self.flush_notes()
+        self.flush_typed()
         problems = self.visit.problems_before_completion()
         if problems:
             # a few lines and a count, then the first item to see to: thirty lines made the box taller
@@ -893,7 +899,7 @@ class VisitWindow(QWidget):
         or copy it to ``save_to``."""
         if self.task is not None and self.task.running:
             return None
-        self.flush_notes()
+        self.flush_typed()
         visits = self.workspace.visits
         write = visits.report if kind == "visit" else visits.young_inspector_report
         visit_id = self.visit.visit_id
@@ -948,7 +954,7 @@ class VisitWindow(QWidget):
     def share_visit(self, path: str | None = None) -> None:
         """A bundle file of this visit, for the second officer's laptop (which imports it from its Sync
         menu)."""
-        self.flush_notes()
+        self.flush_typed()
         if path is None:
             path, _ = QFileDialog.getSaveFileName(self, "Share this visit",
                                                   suggested_path(f"Visit - {self.place_and_day}", ".qabundle"),
@@ -990,7 +996,7 @@ class VisitWindow(QWidget):
 
     def hand_over(self) -> HandOverDialog | None:
         """Ask who the Young Inspector is (and the officer's unlock PIN), then hand over."""
-        self.flush_notes()
+        self.flush_typed()
         dialog = HandOverDialog(self.workspace, self)
         dialog.accepted.connect(lambda: dialog.chosen and self.start_hand_over(dialog.chosen))
         dialog.open()
@@ -998,7 +1004,7 @@ class VisitWindow(QWidget):
 
     def start_hand_over(self, young_inspector_id: str) -> HandOverKiosk | None:
         """The locked, full-screen hand-over on the Young Inspector's own workspace (``ui.kiosk``)."""
-        self.flush_notes()
+        self.flush_typed()
         try:
             young = self.workspace.hand_over.start(self.visit.visit_id, young_inspector_id).value
             form = young.visits.young_inspector_form(self.visit.visit_id)
@@ -1048,7 +1054,7 @@ class VisitWindow(QWidget):
             self.items[0].setFocus()  # ready for the keyboard: 1/2/3 answers the first item
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt API)
-        self.flush_notes()  # a note typed a moment ago is saved before the window goes
+        self.flush_typed()  # a note typed a moment ago, a date not left yet, are saved before the window goes
         if self.unsaved:
             self.retry_unsaved()
         if self.unsaved:

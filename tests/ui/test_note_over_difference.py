@@ -61,7 +61,7 @@ def test_a_change_from_elsewhere_arriving_with_the_save_still_shows_the_differen
     note = QApplication.focusWidget()
     qtbot.keyClicks(note, " Manager called.")
     qtbot.keyClick(note, Qt.Key.Key_Escape)
-    window.flush_notes()
+    window.flush_typed()
     kept = open_visit(store, visit_id).checklists[template].record(item).note
     widget = next(w for w in window.items if w.item.key == item)
     shown = [d for d in widget.differences if d.field == "note"]
@@ -83,7 +83,7 @@ def test_adding_to_the_other_officers_note_where_the_notes_differ_keeps_both(qtb
     qtbot.keyClick(note, Qt.Key.Key_End)
     qtbot.keyClicks(note, " Manager called.")
     qtbot.keyClick(note, Qt.Key.Key_Escape)
-    window.flush_notes()
+    window.flush_typed()
     kept = open_visit(store, visit_id).checklists[template].record(item).note
     still_differ = any(d.field == "note" for d in workspace.visits.differences(visit_id))
     assert all(words in kept for words in notes.values()) or still_differ, kept

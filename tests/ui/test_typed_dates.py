@@ -38,6 +38,19 @@ def test_a_two_digit_year_is_this_centurys(qtbot, leave):
     assert field.date().toString("yyyy-MM-dd") == "2027-01-05"
 
 
+def test_a_date_typed_after_enter_starts_from_the_day(qtbot):
+    """walk8: Enter saves a document's date on the visit screen, the field kept; Qt left the cursor in the
+    year, and the next date typed, 02/02/2026, became 01/02/2002 (saved as the field was left)."""
+    field = day_edit(dt.date(2026, 1, 5), "Expires")
+    qtbot.addWidget(field)
+    field.show()
+    field.setFocus(Qt.FocusReason.TabFocusReason)
+    qtbot.keyClicks(field, "01/02/2026")
+    qtbot.keyClick(field, Qt.Key.Key_Return)
+    qtbot.keyClicks(field, "02/03/2027")
+    assert field.date().toString("yyyy-MM-dd") == "2027-03-02" and field.text() == "02/03/2027"
+
+
 def test_a_click_in_the_day_then_typing_replaces_the_day(qtbot):
     field = day_edit(dt.date(2026, 12, 8), "Visit date")
     qtbot.addWidget(field)

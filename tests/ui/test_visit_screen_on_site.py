@@ -182,6 +182,7 @@ def test_document_dates_on_screen_and_expiry_not_recorded_in_words(qtbot, worksp
     stored = open_visit(workspace._store, visit).checklists[key].record(document.item.key).answer
     assert stored == DocumentSeen(True, dt.date(2026, 1, 5), None)
     assert document.document_dated.text() == "05/01/2026"
+    document.setFocus()  # dates set other than by typing into them are saved at once
     document.document_dated.setDate(QDate(2026, 3, 1))
     document.document_expires.setDate(QDate(2027, 3, 1))
     stored = open_visit(workspace._store, visit).checklists[key].record(document.item.key).answer
