@@ -19,7 +19,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from qa_desktop.cli_text import parse_day, parse_moment, table
+from qa_desktop.cli_text import DAY_FORMS, parse_day, parse_moment, parse_time, table
 
 if TYPE_CHECKING:
     from qa_desktop.workspace import Workspace
@@ -468,8 +468,8 @@ def cmd_plan_visit(args: argparse.Namespace, open_workspace: OpenWorkspace) -> i
         provider_id = workspace.register.resolve(args.provider)
         day = _day(args.date, "Date")
         if day is None:
-            raise ValueError("Date: give --date YYYY-MM-DD.")
-        starts = _moment(f"{args.date} {args.time}", "Time") if args.time else None
+            raise ValueError(f"Date: give --date, as {DAY_FORMS}.")
+        starts = dt.datetime.combine(day, parse_time(args.time)).astimezone() if args.time else None
         visit_id = workspace.planning.plan(
             setting_id=_setting_id(workspace, provider_id, args.setting), visit_date=day,
             level=_enum(VisitLevel, args.level, "Level"), announced=not args.unannounced,
@@ -517,7 +517,7 @@ def cmd_visit_record(args: argparse.Namespace, open_workspace: OpenWorkspace) ->
         provider_id = workspace.register.resolve(args.provider)
         day = _day(args.date, "Date")
         if day is None:
-            raise ValueError("Date: give --date YYYY-MM-DD.")
+            raise ValueError(f"Date: give --date, as {DAY_FORMS}.")
         visit_id = workspace.planning.record_past(
             setting_id=_setting_id(workspace, provider_id, args.setting), visit_date=day,
             level=_enum(VisitLevel, args.level, "Level"), announced=not args.unannounced,
@@ -536,7 +536,7 @@ def cmd_review_record(args: argparse.Namespace, open_workspace: OpenWorkspace) -
         workspace = open_workspace()
         day = _day(args.date, "Date")
         if day is None:
-            raise ValueError("Date: give --date YYYY-MM-DD.")
+            raise ValueError(f"Date: give --date, as {DAY_FORMS}.")
         review_id = workspace.reviews.record_past(
             workspace.register.resolve(args.provider), ReviewScope.MINIMUM if args.minimum else ReviewScope.FULL,
             review_date=day, reviewed_by=args.by or workspace.user.name, outcome=args.outcome or "").value
