@@ -193,6 +193,7 @@ class ItemWidget(QFrame):
     action_wanted = Signal(str)
     step = Signal(int)               # focus to the item above (-1) or below (+1)
     told = Signal(str)               # something the officer should know, for the status line
+    date_waiting = Signal(str)       # a date typed and not saved yet: when it will be, for the status line
     difference_chosen = Signal(object, object)  # Difference, the value kept (None: both, attributed)
     #: the officer has left a document's date field (item key): what arrived meanwhile can show now
     date_left = Signal(str)
@@ -491,6 +492,9 @@ class ItemWidget(QFrame):
         elif field.hasFocus():
             self._date_typed = field
             self._date_timer.start()
+            if not field.problem:  # (a refused date says so instead: ``_date_problem``)
+                self.date_waiting.emit(f"{field.accessibleName()}: being typed, saved when you leave the date or "
+                                       "press Enter (or a moment after its year is typed)")
         else:
             self._save_date()
 

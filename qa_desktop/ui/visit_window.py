@@ -407,6 +407,7 @@ class VisitWindow(QWidget):
         widget.photos_wanted.connect(self.show_photos)
         widget.action_wanted.connect(self.raise_action)
         widget.told.connect(self._not_saved_told)
+        widget.date_waiting.connect(self._waiting)
         widget.difference_chosen.connect(self.resolve_difference)
         widget.date_left.connect(self._date_left)
         widget.step.connect(lambda step, w=widget: self._move(w, step))
@@ -568,6 +569,12 @@ class VisitWindow(QWidget):
         self.state.setText(f"All changes saved {self.workspace.clock.local_now():%H:%M:%S}")
         self._state_style("")
         self.saved.emit()
+
+    def _waiting(self, message: str) -> None:
+        """Typing not saved yet, and when it will be (a date part-way typed said "All changes saved":
+        date8), in the text's own colour: nothing is wrong."""
+        self.state.setText(message)
+        self._state_style("")
 
     def _not_saved(self, message: str) -> None:
         self.state.setText(f"Not saved: {message}")

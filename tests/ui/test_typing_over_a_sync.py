@@ -153,9 +153,12 @@ def test_a_date_typed_then_left_is_saved_once_as_typed(qtbot, store, workspace, 
     field = document.document_expires
     field.setFocus(Qt.FocusReason.TabFocusReason)
     qtbot.keyClicks(field, "15/03/2027")
-    assert stored() == SAVED  # still being typed
+    assert stored() == SAVED  # still being typed, and said so (not "All changes saved")
+    assert window.state.text() == (f"{document.item.label} expires: being typed, saved when you leave the date "
+                                   "or press Enter (or a moment after its year is typed)")
     qtbot.keyClick(field, Qt.Key.Key_Tab)
     assert stored() == DocumentSeen(True, dt.date(2026, 1, 5), dt.date(2027, 3, 15))
+    assert window.state.text().startswith("All changes saved")
     assert _saves(workspace, window, document) == before + 1  # one save, not one per key
     assert "expires 15 Mar 2027" in document.detail.text()
     # Enter saves too (the field kept), and Esc back to the item
