@@ -13,8 +13,9 @@ same size. That is what Qt's own filter costs over a Python model; the target is
 (one frame at 60 Hz).
 
 It also times ``qa-desktop providers WORDS``'s search for a few searches, as the command does it
-since session 8: the workspace opened from the register's first look (``Workspace.open_for_window``:
-plain SQL, no SQLAlchemy) and ``ws.register.search_once`` over it, then closed; and, beside it,
+since session 8: the workspace opened from the register's first look (``Workspace.open_for_window``
+with ``register_only``: the providers and places in plain SQL, no SQLAlchemy) and
+``ws.register.search_once`` over it, then closed; and, beside it,
 ``ws.register.search`` on the open store (one linear pass from the database, what the command ran
 before). The target there is under 0.3 s. What the whole command costs as a new process (the
 interpreter, its imports, the keyring) is not counted here: ``/work/notes/search8/cli_time.sh``.
@@ -85,7 +86,7 @@ def main() -> None:
 
         def command(words: str) -> int:
             """What ``qa-desktop providers WORDS`` does once its modules are imported and its key read."""
-            once = Workspace.open_for_window(base / "data", actor="bench", key=key)
+            once = Workspace.open_for_window(base / "data", actor="bench", key=key, register_only=True)
             try:
                 found = once.register.search_once(words)
                 assert once.first_look is not None and not once.is_open, "the command's search opened the store"

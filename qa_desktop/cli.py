@@ -56,7 +56,7 @@ def _open_workspace(args: argparse.Namespace) -> Workspace:
 
         return open_demo(data_dir)
     if getattr(args, "reads_first_look", False):
-        return Workspace.open_for_window(data_dir)
+        return Workspace.open_for_window(data_dir, register_only=True)
     return Workspace.open(data_dir)
 
 

@@ -186,14 +186,16 @@ def test_a_search_once_from_the_first_look_is_the_registers_search(every_row, te
     rows = opened.register.search()
     wanted = {name: getattr(rows[0], name) if value == "first" else value for name, value in filters.items()}
     expected = opened.register.search(text, **wanted)
-    first = Workspace.open_for_window(every_row.data_dir, actor="Alex Patel", key=every_row.key, clock=every_row.clock)
-    try:
-        assert first.first_look is not None
-        found = first.register.search_once(text, **wanted)
-        assert not first.is_open  # answered from the first look
-        same_rows(found, expected)
-        if not text and not filters:
-            assert len(found) > 4
-    finally:
-        first.close()
-    assert not first.is_open
+    for register_only in (False, True):  # the command reads the providers and places alone
+        first = Workspace.open_for_window(every_row.data_dir, actor="Alex Patel", key=every_row.key,
+                                          clock=every_row.clock, register_only=register_only)
+        try:
+            assert first.first_look is not None
+            found = first.register.search_once(text, **wanted)
+            assert not first.is_open  # answered from the first look
+            same_rows(found, expected)
+            if not text and not filters:
+                assert len(found) > 4
+        finally:
+            first.close()
+        assert not first.is_open
