@@ -44,13 +44,18 @@ def _data_dir(args: argparse.Namespace) -> Path:
 
 def _open_workspace(args: argparse.Namespace) -> Workspace:
     """The data folder's workspace. The fictional demo folder may keep its key in a file where there
-    is no keyring (``workspace.admin.open_demo``); real data never does."""
+    is no keyring (``workspace.admin.open_demo``); real data never does. A command that reads the
+    register once (its parser's ``reads_first_look``: ``providers``) opens it as the window does,
+    from its first look, and opens the store only if it needs it (``register.search_once``)."""
     from qa_desktop.workspace import Workspace
-    from qa_desktop.workspace.admin import open_demo
 
     data_dir = _data_dir(args)
     if getattr(args, "demo", False) and not args.data_dir:
+        from qa_desktop.workspace.admin import open_demo  # the demo's data and its loader: only for the demo
+
         return open_demo(data_dir)
+    if getattr(args, "reads_first_look", False):
+        return Workspace.open_for_window(data_dir, register_only=True)
     return Workspace.open(data_dir)
 
 
@@ -146,9 +151,13 @@ def cmd_providers(args: argparse.Namespace, open_workspace: Callable[[], Workspa
             print(f"Unknown judgement {args.judgement!r}. Use one of: {', '.join(j.value for j in Judgement)}.",
                   file=sys.stderr)
             return EXIT_BAD_INPUT
-    rows = open_workspace().register.search(" ".join(args.search), service_type, judgement=judgement,
-                                            due=DueFilter(args.due) if args.due else None,
-                                            local_authority=args.local_authority)
+    register = open_workspace().register
+    if args.due:
+        rows = register.search(" ".join(args.search), service_type, judgement=judgement, due=DueFilter(args.due),
+                               local_authority=args.local_authority)
+    else:  # from the register's first look: no SQLAlchemy imported, the store not opened (issue 22)
+        rows = register.search_once(" ".join(args.search), service_type, judgement=judgement,
+                                    local_authority=args.local_authority)
     print(table(["URN", "Name", "Service type", "Judgement", "Tier", "Town", "Postcode"],
                 [[r.urn or "", r.name, r.service_type.label, r.judgement.label if r.judgement else "",
                   r.tier or "", r.towns, r.postcodes] for r in rows]))
@@ -400,7 +409,7 @@ def build_parser() -> argparse.ArgumentParser:
     prov.add_argument("--local-authority", metavar="NAME", help="only providers in this local authority (e.g. Medway)")
     prov.add_argument("--due", choices=["overdue", "due"],
                       help="only providers with a visit or review overdue, or due soon or overdue")
-    prov.set_defaults(func=bind(cmd_providers))
+    prov.set_defaults(func=bind(cmd_providers), reads_first_look=True)
 
     one = sub.add_parser("provider", parents=[common],
                          help="one provider's page: settings, what is due, visits and actions")
@@ -505,10 +514,10 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _run(args: argparse.Namespace) -> int:
     from qa_desktop import logs
+    from qa_desktop.credentials import CredentialsError  # not from workspace.sync: that imports all of sync
     from qa_desktop.domain.roles import NotAllowed
     from qa_desktop.safe_text import ControlCharacters
     from qa_desktop.workspace import KeyLost
-    from qa_desktop.workspace.sync import CredentialsError
 
     if args.version:
         return cmd_version(args)

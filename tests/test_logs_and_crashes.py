@@ -34,6 +34,7 @@ def test_a_command_that_fails_unexpectedly_says_one_sentence_and_where_the_log_i
         raise RuntimeError(PERSONAL)
 
     monkeypatch.setattr(RegisterService, "search", broken)
+    monkeypatch.setattr(RegisterService, "search_once", broken)  # what `providers` calls (from the first look)
     code, _, err = run(capsys, "providers", "--data-dir", data)
     assert code == EXIT_UNEXPECTED
     assert "Traceback" not in err and err.count("\n") == 1 and err.count(". ") == 0  # one sentence

@@ -21,7 +21,7 @@ from qa_desktop.domain.risk import Rag, rag_for_year
 from qa_desktop.domain.schedule import DueStatus
 from qa_desktop.domain.service_types import ServiceType
 from qa_desktop.domain.tiers import Tier, provider_tier, shown_tier
-from qa_desktop.services.register_filter import search_text
+from qa_desktop.services.register_filter import RegisterFilter, search_text
 
 if TYPE_CHECKING:
     from qa_desktop.services.due import DueItem
@@ -217,6 +217,19 @@ class RowsOnDemand(Sequence[ProviderRow]):
     @property
     def all_made(self) -> bool:
         return self._unmade == 0
+
+    def search(self, wanted: RegisterFilter, *, limit: int | None = None) -> list[ProviderRow] | None:
+        """The rows ``wanted`` keeps (no due or risk filter: those need the due items), by name, made
+        as ``register.search`` makes them without a context (``rows_of`` over the same columns, so
+        equal to its rows): one pass over the columns read, a row made only for a provider found.
+        ``None`` once every row is made (the columns read are gone): ask the store."""
+        if self.all_made or wanted.due is not None or wanted.risk is not None:
+            return None
+        filtered = (wanted.service_type, wanted.judgement, wanted.local_authority) != (None, None, None) or \
+            wanted.monitored is not None
+        places = (place for mine in self._places.values() for place in mine)
+        return rows_of(list(self._records), places, None, words=wanted.words,
+                       accepts=wanted.accepts if filtered else None, limit=limit)
 
     def make_some(self, count: int) -> bool:
         """Make up to ``count`` of the rows not yet made; whether every row is made now."""

@@ -4,7 +4,10 @@ A ``QSortFilterProxyModel`` asks the model for every row's text through Python, 
 filter and many times per row to sort: on 20,000 providers each key typed cost a second. This
 proxy instead holds the positions of the rows shown, in order, and works them out in Python over
 the rows themselves (``RegisterFilter.select``: one substring test per row and word, narrowed to
-the rows already shown when one more letter is typed), then tells the view in one reset. Sort keys
+the rows a shorter search kept when one more letter is typed), then tells the view in one reset.
+What the last few searches kept is remembered (``KEPT_SEARCHES``) until the rows or their order
+change: a key deleted shows what the shorter search kept without looking at a row, and the next
+letter typed after it narrows that. Sort keys
 are worked out once per column and row, and kept up to date as rows change, so a sort is one
 ``sorted`` of positions.
 
@@ -21,10 +24,15 @@ from typing import Any
 from PySide6.QtCore import QAbstractProxyModel, QModelIndex, QPersistentModelIndex, Qt
 
 from qa_desktop.ui.provider_table import ProviderTableModel
-from qa_desktop.ui.rows_model import sort_key
+from qa_desktop.ui.rows_model import ANSWERED_ROLES, sort_key
 from qa_desktop.workspace.register import RegisterFilter
 
 _Index = QModelIndex | QPersistentModelIndex
+#: How many searches' results are remembered: a word or two typed and deleted key by key (each at
+#: most a list of the register's positions, 160 kB at 20,000 rows).
+KEPT_SEARCHES = 32
+#: A register cell's flags, as ``QAbstractTableModel`` gives them for the source's.
+_CELL_FLAGS = Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemNeverHasChildren
 
 
 class RegisterProxy(QAbstractProxyModel):
@@ -33,6 +41,8 @@ class RegisterProxy(QAbstractProxyModel):
         self._source = source
         self._filter = RegisterFilter()
         self._shown: list[int] = []          # source rows shown, in order
+        #: what recent filters kept, in the present order of the present rows (most recent last)
+        self._kept: dict[RegisterFilter, list[int]] = {}
         self._proxy_row: dict[int, int] | None = None  # source row -> shown row, when first needed
         self._keys: dict[int, list[str]] = {}  # column -> each source row's sort key
         self._order: list[int] | None = None   # every source row in the sort order
@@ -43,7 +53,7 @@ class RegisterProxy(QAbstractProxyModel):
         source.rowsInserted.connect(self._rows_inserted)
         source.rowsRemoved.connect(self._rows_removed)
         source.dataChanged.connect(self._data_changed)
-        self._recompute(narrowing=False)
+        self._recompute()
 
     # -- what is shown -----------------------------------------------------------------------------
 
@@ -52,27 +62,42 @@ class RegisterProxy(QAbstractProxyModel):
         return self._filter
 
     def set_filter(self, wanted: RegisterFilter) -> None:
-        """Show the rows ``wanted`` keeps (only those shown are looked at when it narrows the last)."""
-        narrowing = wanted.narrows(self._filter)
+        """Show the rows ``wanted`` keeps: what it kept when last asked, if the rows and their order
+        have not changed since; otherwise worked out from what a search it narrows kept (only those
+        rows are looked at), or from every row."""
         self._filter = wanted
-        self._reset(narrowing)
+        self.beginResetModel()
+        kept = self._kept.pop(wanted, None)
+        if kept is None:
+            wider = [rows for done, rows in self._kept.items() if wanted.narrows(done)]
+            candidates = min(wider, key=len) if wider else self._ordered()
+            kept = wanted.select(self._source.rows, candidates)
+        self._remember(wanted, kept)
+        self._shown = kept
+        self._proxy_row = None
+        self.endResetModel()
+
+    def _remember(self, done: RegisterFilter, kept: list[int]) -> None:
+        self._kept[done] = kept  # last: the most recent
+        while len(self._kept) > KEPT_SEARCHES:
+            del self._kept[next(iter(self._kept))]
 
     def refilter(self) -> None:
         """Work the filter out again over every row (after rows changed in place)."""
-        self._reset(narrowing=False)
+        self._reset()
 
     def source_rows(self) -> list[int]:
         return list(self._shown)
 
-    def _reset(self, narrowing: bool) -> None:
+    def _reset(self) -> None:
         self.beginResetModel()
-        self._recompute(narrowing)
+        self._recompute()
         self.endResetModel()
 
-    def _recompute(self, narrowing: bool) -> None:
-        rows = self._source.rows
-        candidates = self._shown if narrowing else self._ordered()
-        self._shown = self._filter.select(rows, candidates)
+    def _recompute(self) -> None:
+        self._shown = self._filter.select(self._source.rows, self._ordered())
+        self._kept.clear()  # rows changed, or the order: what other searches kept is out of date
+        self._remember(self._filter, self._shown)
         self._proxy_row = None
 
     def _ordered(self) -> list[int]:
@@ -101,25 +126,26 @@ class RegisterProxy(QAbstractProxyModel):
     def _source_reset(self) -> None:
         self._keys.clear()
         self._order = None
-        self._reset(narrowing=False)
+        self._reset()
 
     def _rows_inserted(self, parent: _Index, first: int, last: int) -> None:
         for column, keys in self._keys.items():
             keys[first:first] = [self._key(row, column) for row in range(first, last + 1)]
         self._order = None
-        self._reset(narrowing=False)
+        self._reset()
 
     def _rows_removed(self, parent: _Index, first: int, last: int) -> None:
         for keys in self._keys.values():
             del keys[first:last + 1]
         self._order = None
-        self._reset(narrowing=False)
+        self._reset()
 
     def _data_changed(self, top_left: QModelIndex, bottom_right: QModelIndex, roles: Any = ()) -> None:
         for column, keys in self._keys.items():
             for row in range(top_left.row(), bottom_right.row() + 1):
                 keys[row] = self._key(row, column)
         self._order = None
+        self._kept.clear()  # the window works the filter out again (``refilter``) after a change
         shown = self._proxy_rows()
         for row in range(top_left.row(), bottom_right.row() + 1):
             at = shown.get(row)
@@ -132,6 +158,7 @@ class RegisterProxy(QAbstractProxyModel):
         self._column = column
         self._descending = order == Qt.SortOrder.DescendingOrder
         self._order = None
+        self._kept.clear()  # kept in the order before
         self.layoutAboutToBeChanged.emit()
         before = self.persistentIndexList()
         sources = [self.mapToSource(index) for index in before]
@@ -141,6 +168,7 @@ class RegisterProxy(QAbstractProxyModel):
         else:
             self._shown.sort()
         self._proxy_row = None
+        self._remember(self._filter, self._shown)
         self.changePersistentIndexList(before, [self.mapFromSource(s) for s in sources])
         self.layoutChanged.emit()
 
@@ -163,7 +191,8 @@ class RegisterProxy(QAbstractProxyModel):
         return QModelIndex() if at is None else self.index(at, source_index.column())
 
     def index(self, row: int, column: int, parent: _Index = QModelIndex()) -> QModelIndex:  # noqa: B008
-        if parent.isValid() or not (0 <= row < len(self._shown)) or not (0 <= column < self.columnCount()):
+        """Asked for every cell painted: the columns are counted without a call through Qt."""
+        if parent.isValid() or not (0 <= row < len(self._shown)) or not (0 <= column < len(self._source.columns)):
             return QModelIndex()
         return self.createIndex(row, column)
 
@@ -177,9 +206,19 @@ class RegisterProxy(QAbstractProxyModel):
         return 0 if parent.isValid() else self._source.columnCount()
 
     def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or index.row() >= len(self._shown):
+        """Asked seven times for each cell painted, for roles most of which no row sets: those are
+        answered before anything else is looked at."""
+        if role not in ANSWERED_ROLES:
             return None
-        return self._source.cell(self._shown[index.row()], index.column(), role)
+        row = index.row()
+        if not 0 <= row < len(self._shown) or not index.isValid():
+            return None
+        return self._source.cell(self._shown[row], index.column(), role)
+
+    def flags(self, index: _Index) -> Qt.ItemFlag:
+        """What the source's cells are (selectable, enabled, no children), without mapping each
+        painted cell to the source through Python to ask it."""
+        return _CELL_FLAGS if index.isValid() else Qt.ItemFlag.NoItemFlags
 
     def headerData(self, section: int, orientation: Qt.Orientation,  # noqa: N802
                    role: int = Qt.ItemDataRole.DisplayRole) -> Any:

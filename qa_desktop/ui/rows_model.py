@@ -28,8 +28,10 @@ SORT_ROLE = Qt.ItemDataRole.UserRole + 1
 ID_ROLE = Qt.ItemDataRole.UserRole + 2
 
 Row = TypeVar("Row")
-_ROLES = frozenset({Qt.ItemDataRole.DisplayRole, SORT_ROLE, ID_ROLE, Qt.ItemDataRole.ForegroundRole,
-                    Qt.ItemDataRole.FontRole, Qt.ItemDataRole.AccessibleTextRole, Qt.ItemDataRole.ToolTipRole})
+#: The roles a ``RowsModel`` answers (as plain numbers, the way a view asks): any other is None.
+ANSWERED_ROLES = frozenset(int(role) for role in (
+    Qt.ItemDataRole.DisplayRole, SORT_ROLE, ID_ROLE, Qt.ItemDataRole.ForegroundRole, Qt.ItemDataRole.FontRole,
+    Qt.ItemDataRole.AccessibleTextRole, Qt.ItemDataRole.ToolTipRole))
 Index = QModelIndex | QPersistentModelIndex
 
 
@@ -171,7 +173,7 @@ class RowsModel(QAbstractTableModel, Generic[Row]):
         """What ``data`` gives for this row and column (a proxy asks without making an index).
         A view asks for some nine roles per cell as it paints: those this model never sets are
         answered first, without looking at the row."""
-        if role not in _ROLES:
+        if role not in ANSWERED_ROLES:
             return None
         row = self._rows[at]
         column = self.columns[column_number]

@@ -174,12 +174,15 @@ class Workspace:
 
     @classmethod
     def open_for_window(cls, data_dir: Path, *, actor: str | None = None, key: bytes | None = None,
-                        role: Role | None = None, clock: Clock | None = None) -> Workspace:
+                        role: Role | None = None, clock: Clock | None = None,
+                        register_only: bool = False) -> Workspace:
         """The workspace the window starts on (issue 22's cold start): when the store can be read as
         it is (``store.first_look``), its register is read with plain SQL (``first_look``) and the
         store itself (SQLAlchemy, the schema check, the laptop's settings) is opened when first
         needed: by the window's background read of what is due, after its first paint. Otherwise
-        opened at once, as ``open`` does, with the same errors."""
+        opened at once, as ``open`` does, with the same errors. ``register_only``: a first look of the
+        providers and their places alone (``read_first_look``), for a search of the register
+        (``register.search_once``): its ``first_look.context`` then holds no sanctions or ratings."""
         from qa_desktop.services.register_first_look import register_first_look
         from qa_desktop.store.first_look import read_first_look
 
@@ -195,7 +198,8 @@ class Workspace:
                 from qa_desktop.store.keys import folder_key
 
                 key = folder_key(data_dir)  # None: a new folder, a key still to move, no keyring: opened at once
-            found = read_first_look(data_dir, key, clock.today()) if key is not None else None
+            found = read_first_look(data_dir, key, clock.today(), register_only=register_only) \
+                if key is not None else None
             look = register_first_look(found, actor, role) if found is not None else None
             if look is None or key is None:
                 return cls.open(data_dir, actor=actor, key=key, role=role, clock=clock)

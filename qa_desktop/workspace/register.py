@@ -94,6 +94,23 @@ class RegisterService(Service):
                                     today=self._ws.clock.today(), context=context, limit=limit, only=only,
                                     local_authority=local_authority, monitored=monitored)
 
+    def search_once(self, text: str = "", service_type: ServiceType | None = None, *,
+                    judgement: Judgement | None = None, local_authority: str | None = None,
+                    monitored: bool | None = None, limit: int | None = None) -> list[ProviderRow]:
+        """``search``, for a workspace opened to answer one search (``qa-desktop providers``): from
+        the register's first look when it was opened with one (``Workspace.open_for_window``) and
+        the store is still unopened, so SQLAlchemy is never imported (issue 22: the command's import
+        and opening cost several times its search). The same rows as ``search`` as of that
+        snapshot, taken as the workspace opened; from the store otherwise."""
+        look = self._ws.first_look
+        if look is not None and not self._ws.is_open:
+            wanted = RegisterFilter(text, service_type, judgement, local_authority=local_authority, monitored=monitored)
+            rows = look.rows.search(wanted, limit=limit)
+            if rows is not None:
+                return rows
+        return self.search(text, service_type, judgement=judgement, local_authority=local_authority,
+                           monitored=monitored, limit=limit)
+
     def resolve(self, text: str) -> str:
         """A provider's id from its URN or words of its name; ``RegisterError`` unless exactly one."""
         from qa_desktop.services.register import resolve_provider

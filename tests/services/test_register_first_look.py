@@ -170,3 +170,32 @@ def test_the_first_looks_rows_are_made_when_read_and_are_the_registers(every_row
     same_rows(first, rows)
     again = register_first_look(read_first_look(every_row.data_dir, every_row.key, TODAY), "Alex Patel").rows
     assert list(again) == rows and again.all_made  # read whole: every row made
+
+
+@pytest.mark.parametrize(("text", "filters"), [
+    ("", {}), ("rochester", {}), ("me1", {}), ("sc7001", {}), ("nothing like it", {}),
+    ("", {"service_type": "first"}), ("", {"judgement": "first"}), ("", {"local_authority": "first"}),
+    ("", {"monitored": True}), ("", {"monitored": False}), ("", {"limit": 2}),
+])
+def test_a_search_once_from_the_first_look_is_the_registers_search(every_row, text, filters):
+    """``qa-desktop providers`` searches the first look (no SQLAlchemy, the store not opened): the
+    same rows as ``register.search``, in the same order, filters and all."""
+    from qa_desktop.workspace import Workspace
+
+    opened = Workspace(every_row)
+    rows = opened.register.search()
+    wanted = {name: getattr(rows[0], name) if value == "first" else value for name, value in filters.items()}
+    expected = opened.register.search(text, **wanted)
+    for register_only in (False, True):  # the command reads the providers and places alone
+        first = Workspace.open_for_window(every_row.data_dir, actor="Alex Patel", key=every_row.key,
+                                          clock=every_row.clock, register_only=register_only)
+        try:
+            assert first.first_look is not None
+            found = first.register.search_once(text, **wanted)
+            assert not first.is_open  # answered from the first look
+            same_rows(found, expected)
+            if not text and not filters:
+                assert len(found) > 4
+        finally:
+            first.close()
+        assert not first.is_open
