@@ -255,6 +255,9 @@ class Changes:
         #: whose id the log knows already (the other officer's answer arrived only in part: a pending
         #: row, ``store.rows``) is not: it is made again from all its ops (``_remake``).
         self.fresh: set[tuple[str, str]] = set()
+        #: Rows ``create`` made over ops the log held already, made again from them (``_remake``): what
+        #: this unit wrote brought in the other officer's values too, which a screen should read.
+        self.remade: set[tuple[str, str]] = set()
         #: Ops of ``create_many``/``update_many`` waiting to be written: (entity, id, field, value
         #: JSON, base JSON); the updated fields among them, whose heads may need refreshing; and the
         #: ids given to those written, as runs (first ms, start, count) rather than 36-character
@@ -315,6 +318,7 @@ class Changes:
         other officer's problems with a value (one that does not decode) were said at their sync."""
         from qa_desktop.store.rows import Made, materialise  # not at the top: rows reads purge, which reads the store
 
+        self.remade.add((row.__tablename__, row.id))
         self.flush_ops()  # the row, then this unit's ops of it, in the file
         materialise(self.session, {row.__tablename__: {row.id}}, Made())
         self.session.refresh(row)  # what the file now holds (``materialise`` writes past the ORM)
