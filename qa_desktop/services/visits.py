@@ -187,6 +187,15 @@ class OpenVisit:
     busy_ms: int | None = None
     #: Fields entered on screen but not yet written (another program held the data file).
     pending: set[FieldKey] = field(default_factory=set)
+    #: A save made an answer or action row over the other officer's that had arrived in part
+    #: (``Changes.remade``): the row holds their note, photos or words too, and maybe a difference,
+    #: which this screen has not shown; read the visit again (``took_in_theirs``).
+    brought_in: bool = False
+
+    def took_in_theirs(self) -> bool:
+        """Whether a save since the last ask brought the other officer's values in (``brought_in``)."""
+        brought, self.brought_in = self.brought_in, False
+        return brought
 
     def reload(self, keep: Iterable[FieldKey] = ()) -> set[tuple[str, str]]:
         """Read the visit's answers and actions again (after a change made elsewhere); returns the
@@ -273,6 +282,7 @@ class OpenVisit:
         if row is None:
             row = changes.create(Answer, id=answer_id, visit_id=self.visit_id, template_key=template_key,
                                  item_key=item_key, value=None, note=None, evidence=[])
+            self.brought_in |= ("answers", answer_id) in changes.remade
         return row
 
     def _writing(self, template_key: str, item_key: str, names: Sequence[str]) -> set[FieldKey]:
@@ -385,6 +395,7 @@ class OpenVisit:
                 if row is None:
                     changes.create(VisitAction, id=action_id, visit_id=self.visit_id, template_key=template_key,
                                    item_key=item_key, **fields)
+                    self.brought_in |= ("visit_actions", action_id) in changes.remade
                 else:
                     if earlier is not None and level is earlier.level:
                         # the words edited, the level as shown: only the words are written. The action

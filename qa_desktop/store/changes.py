@@ -248,14 +248,16 @@ class Changes:
         #: Fields edited over what a screen showed rather than what the database held: they may
         #: now have two heads (a conflict), so their heads are worked out when the ops are written.
         self._concurrent: set[tuple[str, str, str]] = set()
-        #: Rows ``create`` made, not yet looked for in the log (``flush_ops``), and those found to have
-        #: no op there before this unit's own: every field of such a row holds this unit's latest op
-        #: alone (one head, no conflict), so its heads are not worked out again (a visit's first
-        #: answer to an item, most answers: a read of the field's ops and two look-ups of its heads,
-        #: half a millisecond of each answer's save, issue 22). A row whose id the log knows already
-        #: (the other officer's answer arrived only in part: a pending row, ``sync.merge``) is not.
-        self._created: set[tuple[str, str]] = set()
+        #: Rows ``create`` made whose id the log held no op of before this unit's own: every field of
+        #: such a row holds this unit's latest op alone (one head, no conflict), so its heads are not
+        #: worked out again (a visit's first answer to an item, most answers: a read of the field's ops
+        #: and two look-ups of its heads, half a millisecond of each answer's save, issue 22). A row
+        #: whose id the log knows already (the other officer's answer arrived only in part: a pending
+        #: row, ``store.rows``) is not: it is made again from all its ops (``_remake``).
         self.fresh: set[tuple[str, str]] = set()
+        #: Rows ``create`` made over ops the log held already, made again from them (``_remake``): what
+        #: this unit wrote brought in the other officer's values too, which a screen should read.
+        self.remade: set[tuple[str, str]] = set()
         #: Ops of ``create_many``/``update_many`` waiting to be written: (entity, id, field, value
         #: JSON, base JSON); the updated fields among them, whose heads may need refreshing; and the
         #: ids given to those written, as runs (first ms, start, count) rather than 36-character
@@ -291,12 +293,35 @@ class Changes:
         row = model(id=id or new_id(), created_at=now, updated_at=now, changed_by=self.actor,
                     device_id=self.device_id, deleted=False, **fields)
         self.session.add(row)
-        self._created.add((row.__tablename__, row.id))
         for name, value in fields.items():
             if value is not None:  # a blank is no one's answer: no op, so it never conflicts with one
                 self._record(row, name, value, base=[])
         self._record(row, "deleted", False, base=[])
+        key = (row.__tablename__, row.id)
+        if driver_rows(self.session.connection(), _ANY_OP, key):  # (this unit's own ops are not in the log yet)
+            self._remake(row)
+        else:
+            self.fresh.add(key)
         return row
+
+    def _remake(self, row: SyncedColumns) -> None:
+        """A row created over ops the log holds already (the other officer's answer or action arrived
+        in part: a pending row) made again from all its ops, as sync makes a row (``store.rows``): the
+        other officer's note and photos are in it, a field both officers wrote has its heads in
+        ``field_heads`` (a conflict between their words shows as a difference and stops the visit's
+        completion), and it waits in ``pending_rows`` no more. Made from this laptop's values alone,
+        it showed none of theirs and no difference until a later sync made it again (review 8, A).
+
+        Done at once, not at the unit's end: an edit that follows in the same unit reads the row (a
+        photo added here is written over the photo list the row holds, so theirs must be in it). Rare:
+        a row whose id the log knows nothing of (``fresh``, nearly every row) costs nothing more. The
+        other officer's problems with a value (one that does not decode) were said at their sync."""
+        from qa_desktop.store.rows import Made, materialise  # not at the top: rows reads purge, which reads the store
+
+        self.remade.add((row.__tablename__, row.id))
+        self.flush_ops()  # the row, then this unit's ops of it, in the file
+        materialise(self.session, {row.__tablename__: {row.id}}, Made())
+        self.session.refresh(row)  # what the file now holds (``materialise`` writes past the ORM)
 
     def update(self, row: SyncedColumns, *, seen: Mapping[str, Sequence[str]] | None = None,
                **fields: Any) -> set[str]:
@@ -530,7 +555,6 @@ class Changes:
         self._flush_bulk()
         if self._pending:
             self.session.flush()  # the rows before their ops, as the chain's read of its last link did with the ORM
-            self._find_fresh()  # before this unit's ops are in the log
             chain.stamp(self.session, self.device_id, self._pending)  # each op's place and link in this device's chain
             self.session.connection().execute(_INSERT_OP, self._pending)
             fresh = self.fresh
@@ -539,14 +563,6 @@ class Changes:
             self._pending = []
             oplog.refresh_heads(self.session, keys, also={k for k in self._concurrent if k[:2] not in fresh})
             self._concurrent = set()
-
-    def _find_fresh(self) -> None:
-        """Which rows made by ``create`` since the last look the log holds no op of (``fresh``)."""
-        created, self._created = self._created, set()
-        connection = self.session.connection()
-        for row in created:
-            if not driver_rows(connection, _ANY_OP, row):
-                self.fresh.add(row)
 
     def _before_commit(self, session: Session) -> None:
         self.flush_ops()

@@ -17,7 +17,7 @@ the same data folder at once (it runs in one write transaction, which checks the
 the marker in ``local_state`` keeps it from scanning the tables at every start.
 
 Only this laptop's own rows can lack ops: a row made from ops that arrived by sync holds exactly
-what its ops say (``sync.merge.materialise``).
+what its ops say (``store.rows.materialise``).
 """
 
 from __future__ import annotations

@@ -613,9 +613,12 @@ class VisitWindow(QWidget):
         finally:
             heard, self._own_changes = self._own_changes, None
         self.unsaved.pop(what, None)
-        if any(not c.within(done.changes) for c in heard):
-            # something else arrived with it (another program's changes): shown, with the differences as
-            # they are now (review6: read again only on the other branch, this one kept the old words)
+        brought_in = self.visit.took_in_theirs()
+        if brought_in or any(not c.within(done.changes) for c in heard):
+            # something else arrived with it (another program's changes), or the save made a row over the
+            # other officer's that had arrived in part, their note, photos or words now in it (review 8):
+            # shown, with the differences as they are now (review6: read again only on the other
+            # branch, this one kept the old words)
             self._read_differences()
             self._reload_changed()
         elif self._differences_of(what[0], what[1]):

@@ -281,6 +281,11 @@ class VisitEditor:
         """Read the visit again; the ``(template key, item key)`` whose record changed."""
         return self._visit.reload(keep)
 
+    def took_in_theirs(self) -> bool:
+        """Whether a save since the last ask made a row over the other officer's that had arrived in
+        part, bringing their values in: the screen reads the visit again to show them."""
+        return self._visit.took_in_theirs()
+
     def set_answer(self, template_key: str, item_key: str, value: Any) -> Done[Any]:
         return self._ws._mutation(lambda: self._visit.set_answer(template_key, item_key, value))
 

@@ -19,9 +19,11 @@ from qa_desktop.domain.service_types import ServiceType
 from qa_desktop.forms.checklist import MET, NOT_APPLICABLE, NOT_MET
 from qa_desktop.services.visits import open_visit
 from qa_desktop.store import oplog
+from qa_desktop.store import rows as row_making
 from qa_desktop.store.changes import derived_id
 from qa_desktop.store.models import SYNCED_MODELS, FieldHeads, Op, Provider, Setting
 from qa_desktop.store.oplog import op_record
+from qa_desktop.store.rows import _bind_processor, _update_rows
 from qa_desktop.sync import engine, merge
 from qa_desktop.sync import folder as folder_module
 from qa_desktop.sync.conflicts import list_conflicts
@@ -119,6 +121,7 @@ def test_small_chunks_and_change_files_larger_than_a_chunk(laptops, folder, libr
     sync(alex, folder)
     monkeypatch.setattr(merge, "CHUNK", 4)  # a change file of 25 holds several chunks of rows
     monkeypatch.setattr(oplog, "CHUNK", 4)
+    monkeypatch.setattr(row_making, "CHUNK", 4)  # the rows made whole (``store.rows.materialise``) too
     assert sync(jo, folder).pulled == 24
     monkeypatch.undo()
     sync(sam, folder)
@@ -282,7 +285,7 @@ def test_rows_brought_up_to_date_are_stored_as_rows_made_whole(laptops, folder, 
     assert stored(jo) == stored(sam)
     with jo.transaction() as session:  # a time on the second, which the driver's own adapter writes shorter
         answer_id = session.connection().exec_driver_sql("SELECT id FROM answers LIMIT 1").scalar()
-        merge._update_rows(session, SYNCED_MODELS[0].metadata.tables["answers"],
+        _update_rows(session, SYNCED_MODELS[0].metadata.tables["answers"],
                            [{"id": answer_id, "updated_at": dt.datetime(2026, 1, 1, tzinfo=dt.UTC)}])
     with jo.read() as session:
         assert session.connection().exec_driver_sql("SELECT updated_at FROM answers WHERE id = ?",
@@ -367,7 +370,7 @@ def test_a_pulled_rows_time_is_written_as_sqlalchemy_writes_it() -> None:
     from qa_desktop.store.models import Answer
     dialect = sqlite.dialect()
     column_type = Answer.__table__.c.updated_at.type
-    ours = merge._bind_processor(column_type, dialect)
+    ours = _bind_processor(column_type, dialect)
     theirs = column_type.dialect_impl(dialect).bind_processor(dialect)
     assert ours is not None and theirs is not None and ours is not theirs
     moments = [dt.datetime(2026, 1, 1, tzinfo=dt.UTC), dt.datetime(2000, 2, 29, 23, 59, 59, 999999, tzinfo=dt.UTC),
@@ -382,4 +385,4 @@ def test_a_pulled_rows_time_is_written_as_sqlalchemy_writes_it() -> None:
         theirs(dt.datetime(2026, 1, 1))
     with pytest.raises(ValueError):
         ours(dt.datetime(2026, 1, 1))
-    assert merge._bind_processor(Answer.__table__.c.value.type, dialect) is not None  # others: SQLAlchemy's
+    assert _bind_processor(Answer.__table__.c.value.type, dialect) is not None  # others: SQLAlchemy's

@@ -134,12 +134,12 @@ _PLAIN = st.one_of(st.none(), st.booleans(), st.integers(-3, 3), st.sampled_from
 @given(st.lists(_PLAIN, max_size=12))
 @settings(max_examples=100, deadline=None)
 def test_a_remembered_bind_processor_gives_what_the_processor_gives(values: list[Any]) -> None:
-    """``merge._remembering``: each value's bound form is the column's processor's (an answer's JSON,
+    """``store.rows._remembering``: each value's bound form is the column's processor's (an answer's JSON,
     a flag, a time), in any order and again; ``True`` and ``1``, ``False`` and ``0`` stay apart."""
     from sqlalchemy.dialects import sqlite
 
     from qa_desktop.store.models import Answer, Visit
-    from qa_desktop.sync.merge import _remembering
+    from qa_desktop.store.rows import _remembering
 
     dialect = sqlite.dialect()
     for column in (Answer.__table__.c.value, Visit.__table__.c.deleted):

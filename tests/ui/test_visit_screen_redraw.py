@@ -237,3 +237,29 @@ def test_a_note_being_written_when_its_item_hides_is_saved_and_closed(qtbot, sto
     assert again.item.key == "incidents_lado_followed"
     assert not again.note.isVisible()
     assert again.detail.text().count("LADO called on the day") == 1
+
+
+def test_an_answer_made_over_the_other_officer_s_note_arrived_in_part_shows_their_note(qtbot, store, window, hub):
+    """The other officer's note reached this laptop before the rest of their answer (a pending row);
+    answering the item here makes the row with their note in it (``Changes.create``, review 8), and the
+    screen, which had no row to show, reads the visit again and shows it."""
+    from qa_desktop.store.changes import derived_id
+    from qa_desktop.store.hlc import Hlc
+    from qa_desktop.store.oplog import OpRecord
+    from qa_desktop.sync.merge import apply_ops
+
+    key, _ = window.current_checklist()
+    item = met_item(window)
+    answer_id = derived_id("answer", window.visit.visit_id, key, item.item.key)
+    now_ms = int(store.clock.now().timestamp() * 1000)
+    theirs = OpRecord("0" * 8 + "-other-laptop-op", "answers", answer_id, "note", "Smoke alarm hanging off the wall",
+                      Hlc(now_ms - 1000, 0).encode(), "other-laptop", "their.officer", (), wall=now_ms - 1000)
+    with store.transaction() as session:
+        apply_ops(session, [theirs], "folder:test", now_ms=now_ms)
+    hub.catch_up()  # heard before the answer: nothing else arrives with the save
+    item.setFocus()
+    qtbot.keyClick(item, Qt.Key.Key_1)
+    assert window.state.text().startswith("All changes saved")
+    assert window.visit.checklists[key].record(item.item.key).note == theirs.value
+    shown_now = next(w for w in window.items if w.item.key == item.item.key)
+    assert shown_now.note.toPlainText() == theirs.value
