@@ -63,6 +63,7 @@ from qa_desktop.ui.item_widget import ItemWidget, item_style
 from qa_desktop.ui.kiosk import HandOverKiosk
 from qa_desktop.ui.palette import warning_style
 from qa_desktop.ui.photos_dialog import PICTURES, PhotoActions, PhotosDialog
+from qa_desktop.ui.typed_dates import DayEdit
 from qa_desktop.ui.wrapped_list import WrappedListView
 from qa_desktop.ui.young_inspector_review import YoungInspectorReview
 from qa_desktop.workspace import Done, OpChanges, Workspace
@@ -227,6 +228,8 @@ class VisitWindow(QWidget):
         #: saves another program held up, to try again: (template, item, what) -> the save
         self.unsaved: dict[tuple[str, str, str], Callable[[], Done[Any]]] = {}
         self._own_changes: list[OpChanges] | None = None
+        #: the date refused in words that a close was held for, once (``closeEvent``)
+        self._refused_said: str | None = None
         self.setStyleSheet(item_style())
         header = workspace.visits.header(visit_id)
         kind = "Announced" if header.announced else "Unannounced"
@@ -1073,7 +1076,27 @@ class VisitWindow(QWidget):
                                 "program is writing to the data file. They are kept on screen and tried again "
                                 "every few seconds; close the window once it says all changes are saved.")
             return
+        refused = self._refused_date()
+        if refused is not None and refused[1] != self._refused_said:
+            # a date typed that is not one (31/11) is never saved: said, and the officer taken to it, before
+            # the window goes with it (date8: it closed without a word); closed again, it goes unsaved
+            field, said = refused
+            event.ignore()
+            self._refused_said = said
+            self._not_saved(f"{said} Close again to leave it unsaved (the date saved before stays).")
+            self.raise_()
+            self.activateWindow()
+            field.setFocus(Qt.FocusReason.OtherFocusReason)
+            return
         if self.task is not None:
             self.task.wait()
         self.hub.changed.disconnect(self._on_changes)
         super().closeEvent(event)
+
+    def _refused_date(self) -> tuple[QWidget, str] | None:
+        """The first date on screen typed as a day its month cannot have, and what is wrong with it."""
+        for widget in self.items:
+            for field in (widget.document_dated, widget.document_expires):
+                if isinstance(field, DayEdit) and field.problem:
+                    return field, f"{field.accessibleName()}: {field.problem}"
+        return None

@@ -247,3 +247,20 @@ def test_a_date_typed_and_not_saved_yet_is_kept_as_typed_when_a_change_arrives(q
     assert stored().expires == dt.date(2027, 3, 15)
     document = next(w for w in window.items if w.item.key == item)
     assert document.document_expires.text() == "15/03/2027"
+
+
+def test_a_window_closed_with_a_date_refused_says_so_once_and_takes_the_officer_to_it(qtbot, store, workspace, hub):
+    """date8: the window closed without a word, the date typed gone. Held once, said, the field given the
+    keyboard; closed again, it goes, the date saved before kept."""
+    window, document, stored = _document_on_screen(qtbot, store, workspace, hub)
+    field = document.document_expires
+    field.setFocus(Qt.FocusReason.TabFocusReason)
+    qtbot.keyClicks(field, "31/11/2027")
+    qtbot.keyClick(field, Qt.Key.Key_Tab)
+    assert field.problem and stored() == SAVED
+    assert not window.close() and window.isVisible()
+    assert "November 2027 has 30 days" in window.state.text() and "Close again" in window.state.text()
+    qtbot.waitUntil(field.hasFocus)
+    assert field.problem  # still said there, until a date is typed
+    assert window.close() and not window.isVisible()
+    assert stored() == SAVED
