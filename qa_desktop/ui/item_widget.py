@@ -554,8 +554,11 @@ class ItemWidget(QFrame):
         """Whether a document's date is being typed, is changed and not saved yet, or holds a day its month
         cannot have, refused in words (``typed_dates``): shown as typed until the officer types a date (see
         ``show_record``)."""
-        return self._date_open or self._date_pending or any(isinstance(f, DayEdit) and f.problem
-                                                            for f in (self.document_dated, self.document_expires))
+        return self._date_open or self._date_pending or bool(self.refused_dates())
+
+    def refused_dates(self) -> list[DayEdit]:
+        """The document's date fields holding a day their month cannot have (31/11), refused in words."""
+        return [f for f in (self.document_dated, self.document_expires) if isinstance(f, DayEdit) and f.problem]
 
     def _note_escaped(self) -> None:
         if self.has_pending_note():

@@ -63,7 +63,6 @@ from qa_desktop.ui.item_widget import ItemWidget, item_style
 from qa_desktop.ui.kiosk import HandOverKiosk
 from qa_desktop.ui.palette import warning_style
 from qa_desktop.ui.photos_dialog import PICTURES, PhotoActions, PhotosDialog
-from qa_desktop.ui.typed_dates import DayEdit
 from qa_desktop.ui.wrapped_list import WrappedListView
 from qa_desktop.ui.young_inspector_review import YoungInspectorReview
 from qa_desktop.workspace import Done, OpChanges, Workspace
@@ -1096,7 +1095,6 @@ class VisitWindow(QWidget):
     def _refused_date(self) -> tuple[QWidget, str] | None:
         """The first date on screen typed as a day its month cannot have, and what is wrong with it."""
         for widget in self.items:
-            for field in (widget.document_dated, widget.document_expires):
-                if isinstance(field, DayEdit) and field.problem:
-                    return field, f"{field.accessibleName()}: {field.problem}"
+            for field in widget.refused_dates():
+                return field, f"{field.accessibleName()}: {field.problem}"
         return None
